@@ -1,0 +1,64 @@
+//! The error that builders return (copied verbatim into each generated crate by
+//! codegen; the source lives in `codegen/runtime/build_error.rs`).
+
+use std::fmt;
+
+/// A value could not be built because a required member was not set.
+///
+/// Builders check required members before anything is sent, so that a missing
+/// value is reported without any network I/O.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    shape: &'static str,
+    field: &'static str,
+    member: &'static str,
+}
+
+impl BuildError {
+    #[allow(dead_code)]
+    pub(crate) fn missing(shape: &'static str, field: &'static str, member: &'static str) -> Self {
+        BuildError { shape, field, member }
+    }
+
+    /// The Rust name of the missing field, as its builder setter is called.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The member's name in the service model (as it appears on the wire).
+    pub fn member(&self) -> &'static str {
+        self.member
+    }
+
+    /// The Rust type that could not be built.
+    pub fn shape(&self) -> &'static str {
+        self.shape
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot build `{}`: the required member `{}` is not set (call `.{}(...)` on the builder)",
+            self.shape, self.member, self.field
+        )
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::BuildError;
+
+    #[test]
+    fn message_names_the_member_and_the_setter() {
+        let e = BuildError::missing("GetThingInput", "thing_id", "thingId");
+        assert_eq!(
+            e.to_string(),
+            "cannot build `GetThingInput`: the required member `thingId` is not set (call `.thing_id(...)` on the builder)"
+        );
+        assert_eq!((e.field(), e.member(), e.shape()), ("thing_id", "thingId", "GetThingInput"));
+    }
+}

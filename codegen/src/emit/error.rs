@@ -1,0 +1,91 @@
+//! The `error` module: one type per modeled error shape, each a structure
+//! with `Display` and `std::error::Error`, plus the builders' `BuildError`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, structure};
+use crate::ir::{Crate, ErrorFault, StructKind};
+
+pub fn emit_module(krate: &Crate) -> TokenStream {
+    let mut items = Vec::new();
+    let mut builders = Vec::new();
+    for e in krate.errors.values() {
+        let (item, builder) = structure::emit(e, quote!(crate::error::builders));
+        items.push(item);
+        builders.push(builder);
+        items.push(error_impls(e));
+    }
+    let builders = (!builders.is_empty()).then(|| {
+        quote! {
+            /// Builders for the error types of this module.
+            pub mod builders {
+                #(#builders)*
+            }
+        }
+    });
+    quote! {
+        //! Errors: the service's modeled errors and the builders' [`BuildError`].
+        mod build;
+        pub use build::BuildError;
+        #(#items)*
+        #builders
+    }
+}
+
+fn error_impls(e: &crate::ir::Struct) -> TokenStream {
+    let name = ident(&e.name);
+    let code = &e.shape.name;
+    let message = e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
+    let display = match message {
+        Some(f) if !f.sensitive => {
+            let field = ident(&f.name);
+            if f.optional {
+                quote! {
+                    match &self.#field {
+                        ::std::option::Option::Some(message) => ::std::write!(f, "{}: {}", Self::CODE, message),
+                        ::std::option::Option::None => f.write_str(Self::CODE),
+                    }
+                }
+            } else {
+                quote!(::std::write!(f, "{}: {}", Self::CODE, self.#field))
+            }
+        }
+        _ => quote!(f.write_str(Self::CODE)),
+    };
+    let (fault, status, retryable, throttling) = match &e.kind {
+        StructKind::Error { fault, http_status, retryable, throttling } => (*fault, *http_status, *retryable, *throttling),
+        _ => (ErrorFault::Client, None, false, false),
+    };
+    let is_server = fault == ErrorFault::Server;
+    let status = match status {
+        Some(code) => quote!(::std::option::Option::Some(#code)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        impl #name {
+            /// The error code the service sends for this error.
+            pub const CODE: &'static str = #code;
+
+            /// The HTTP status the model gives this error, if any.
+            pub const HTTP_STATUS: ::std::option::Option<u16> = #status;
+
+            /// Whether the fault lies with the service (`true`) or the caller.
+            pub const IS_SERVER_FAULT: bool = #is_server;
+
+            /// Whether the model marks this error as retryable.
+            pub const RETRYABLE: bool = #retryable;
+
+            /// Whether the model marks this error as a throttling error.
+            pub const THROTTLING: bool = #throttling;
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display
+            }
+        }
+
+        impl ::std::error::Error for #name {}
+    }
+}

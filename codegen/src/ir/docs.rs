@@ -1,0 +1,295 @@
+//! Model documentation is HTML; rustdoc reads Markdown. This converts the
+//! subset AWS models use (paragraphs, code, links, lists, emphasis, notes) and
+//! escapes what Markdown would misread. It never fails: unknown tags are
+//! dropped and their text kept.
+
+/// Converts HTML documentation to Markdown lines (no trailing blank line).
+pub fn html_to_markdown(html: &str) -> Vec<String> {
+    let mut out = Converter::default();
+    let mut rest = html;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            Some(0) => match rest.find('>') {
+                Some(end) => {
+                    out.tag(&rest[1..end]);
+                    rest = &rest[end + 1..];
+                }
+                None => {
+                    out.text(rest);
+                    rest = "";
+                }
+            },
+            Some(start) => {
+                out.text(&rest[..start]);
+                rest = &rest[start..];
+            }
+            None => {
+                out.text(rest);
+                rest = "";
+            }
+        }
+    }
+    out.finish()
+}
+
+#[derive(Default)]
+struct Converter {
+    lines: Vec<String>,
+    line: String,
+    code: usize,
+    pre: bool,
+    lists: Vec<Option<usize>>,
+    link: Option<(String, usize)>,
+}
+
+impl Converter {
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with('/');
+        let body = tag.trim_start_matches('/').trim_end_matches('/');
+        let name = body.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        match (name.as_str(), closing) {
+            ("p" | "div", _) => self.paragraph(),
+            ("br", _) => self.newline(),
+            ("code" | "tt", false) => {
+                if !self.pre {
+                    self.line.push('`');
+                }
+                self.code += 1;
+            }
+            ("code" | "tt", true) => {
+                self.code = self.code.saturating_sub(1);
+                if !self.pre {
+                    self.line.push('`');
+                }
+            }
+            ("pre", false) => {
+                self.paragraph();
+                self.lines.push("```text".into());
+                self.pre = true;
+            }
+            ("pre", true) => {
+                self.newline();
+                self.lines.push("```".into());
+                self.lines.push(String::new());
+                self.pre = false;
+            }
+            ("i" | "em", _) => self.line.push('*'),
+            ("b" | "strong", _) => self.line.push_str("**"),
+            ("ul", false) => {
+                self.paragraph();
+                self.lists.push(None);
+            }
+            ("ol", false) => {
+                self.paragraph();
+                self.lists.push(Some(0));
+            }
+            ("ul" | "ol", true) => {
+                self.lists.pop();
+                self.paragraph();
+            }
+            ("li", false) => {
+                self.newline();
+                let depth = self.lists.len().saturating_sub(1);
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{n}. ")
+                    }
+                    _ => "- ".into(),
+                };
+                self.line = format!("{}{marker}", "  ".repeat(depth));
+            }
+            ("li", true) => self.newline(),
+            ("a", false) => {
+                let href = attribute(body, "href").unwrap_or_default();
+                self.line.push('[');
+                self.link = Some((href, self.line.len()));
+            }
+            ("a", true) => {
+                if let Some((href, _)) = self.link.take() {
+                    if href.is_empty() {
+                        self.line.push(']');
+                    } else {
+                        self.line.push_str(&format!("]({href})"));
+                    }
+                }
+            }
+            ("note" | "important", false) => {
+                self.paragraph();
+                self.line.push_str(if name == "note" { "**Note:** " } else { "**Important:** " });
+            }
+            ("note" | "important", true) => self.paragraph(),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, raw: &str) {
+        let text = decode_entities(raw);
+        if self.pre {
+            for (i, part) in text.split('\n').enumerate() {
+                if i > 0 {
+                    self.newline_raw();
+                }
+                self.line.push_str(part);
+            }
+            return;
+        }
+        let mut pending_space = text.starts_with(char::is_whitespace);
+        for word in text.split_whitespace() {
+            // No space right after an opening backtick or link bracket.
+            let after_open = self.line.ends_with('[') || (self.code > 0 && self.line.ends_with('`'));
+            if pending_space && !self.line.is_empty() && !self.line.ends_with(' ') && !after_open {
+                self.line.push(' ');
+            }
+            if self.code > 0 {
+                self.line.push_str(&word.replace('`', "'"));
+            } else {
+                self.line.push_str(&escape(word));
+            }
+            pending_space = true;
+        }
+        if text.ends_with(char::is_whitespace) && !self.line.is_empty() && !self.line.ends_with(' ') {
+            self.line.push(' ');
+        }
+    }
+
+    fn newline_raw(&mut self) {
+        self.lines.push(std::mem::take(&mut self.line));
+    }
+
+    fn newline(&mut self) {
+        let line = std::mem::take(&mut self.line);
+        let line = line.trim_end().to_owned();
+        if !line.trim().is_empty() {
+            self.lines.push(line);
+        }
+    }
+
+    fn paragraph(&mut self) {
+        self.newline();
+        if self.lines.last().is_some_and(|l| !l.is_empty()) {
+            self.lines.push(String::new());
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if self.pre {
+            self.newline();
+            self.lines.push("```".into());
+        }
+        self.newline();
+        while self.lines.last().is_some_and(|l| l.is_empty()) {
+            self.lines.pop();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for line in self.lines {
+            if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
+                continue;
+            }
+            out.push(line);
+        }
+        out
+    }
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!("{name}="))? + name.len() + 1;
+    let rest = &tag[start..];
+    let quote = rest.chars().next()?;
+    let value = if quote == '"' || quote == '\'' {
+        let rest = &rest[1..];
+        &rest[..rest.find(quote)?]
+    } else {
+        rest.split_whitespace().next()?
+    };
+    Some(decode_entities(value).replace(' ', "%20").replace(')', "%29"))
+}
+
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ => {
+                    let code = entity.strip_prefix('#')?;
+                    let value = match code.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => code.parse().ok()?,
+                    };
+                    char::from_u32(value)?
+                }
+            };
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes a word of prose for Markdown: brackets (intra-doc links), angle
+/// brackets (HTML), and wraps bare URLs so rustdoc links them.
+fn escape(word: &str) -> String {
+    if word.starts_with("http://") || word.starts_with("https://") {
+        let trimmed = word.trim_end_matches(['.', ',', ';', ')']);
+        return format!("<{trimmed}>{}", &word[trimmed.len()..]);
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if matches!(c, '[' | ']' | '<' | '>' | '*' | '_' | '`' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_to_markdown;
+
+    #[test]
+    fn paragraphs_code_and_links() {
+        let lines = html_to_markdown(
+            "<p>Gets a <code>Job</code> by id.</p> <p>See <a href=\"https://example.com/x\">the guide</a>.</p>",
+        );
+        assert_eq!(lines, vec!["Gets a `Job` by id.", "", "See [the guide](https://example.com/x)."]);
+    }
+
+    #[test]
+    fn lists_entities_and_escapes() {
+        let lines = html_to_markdown("<p>Values:</p><ul><li><p>a [b] &lt;c&gt;</p></li><li>d_e</li></ul>");
+        assert_eq!(lines, vec!["Values:", "", "- a \\[b\\] \\<c\\>", "- d\\_e"]);
+    }
+
+    #[test]
+    fn plain_text_and_broken_html_do_not_panic() {
+        assert_eq!(html_to_markdown("Wait until done."), vec!["Wait until done."]);
+        assert_eq!(html_to_markdown("a < b &amp c &#x41; <p"), vec!["a \\< b &amp c A \\<p"]);
+        assert!(html_to_markdown("").is_empty());
+        assert_eq!(html_to_markdown("see https://x.y/z."), vec!["see <https://x.y/z>."]);
+    }
+}

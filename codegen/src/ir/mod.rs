@@ -1,0 +1,742 @@
+//! Stage 4: the intermediate representation. Every Rust name, type,
+//! Option-ness and Box is decided here, once, with the wire name kept beside
+//! it; the emitters only render what this module decided.
+
+pub mod docs;
+pub mod names;
+
+mod boxing;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::{traits, Member, Model, Shape, ShapeId, ShapeKind, Simple};
+use crate::select::Selection;
+use names::Scope;
+
+/// The module of the generated crate a type lives in.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Module {
+    Types,
+    Error,
+    Operation(String),
+}
+
+/// A reference to a generated type.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypeRef {
+    pub module: Module,
+    pub name: String,
+    pub shape: ShapeId,
+}
+
+/// Timestamp wire formats (`smithy.api#timestampFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampFormat {
+    DateTime,
+    EpochSeconds,
+    HttpDate,
+}
+
+/// The Rust type of a member.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RustType {
+    String,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    Timestamp,
+    List { item: Box<RustType>, sparse: bool },
+    Map { value: Box<RustType>, sparse: bool },
+    Named(TypeRef),
+}
+
+/// A member's default value (`smithy.api#default`), already checked against its type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    /// The type's zero: `false`, `0`, `""`, empty collection.
+    Zero,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    /// An enum value, by variant name.
+    Variant(String),
+}
+
+/// One member of a structure.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The member name in the model.
+    pub member: String,
+    /// The name on the wire (`jsonName` or the member name).
+    pub wire_name: String,
+    /// The Rust field name, which is also the builder setter's name.
+    pub name: String,
+    pub ty: RustType,
+    /// `Box` around the type, to break a recursive cycle.
+    pub boxed: bool,
+    /// `Option` around the (boxed) type.
+    pub optional: bool,
+    /// Marked `smithy.api#required`: builders reject a missing value.
+    pub required: bool,
+    pub default: Option<DefaultValue>,
+    /// An explicit `timestampFormat` on the member or its target.
+    pub timestamp_format: Option<TimestampFormat>,
+    pub sensitive: bool,
+    /// Where the member travels in an HTTP message.
+    pub binding: Binding,
+    pub docs: Vec<String>,
+}
+
+/// The HTTP binding of a member (`smithy.api#httpLabel`, `httpQuery`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Binding {
+    Body,
+    Label,
+    Query(String),
+    QueryParams,
+    Header(String),
+    PrefixHeaders(String),
+    ResponseCode,
+    Payload,
+}
+
+/// Which JSON directions a type needs: serializers only for what requests
+/// carry, deserializers only for what responses carry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Serde {
+    pub serialize: bool,
+    pub deserialize: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StructKind {
+    Plain,
+    Input,
+    Output,
+    Error { fault: ErrorFault, http_status: Option<u16>, retryable: bool, throttling: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorFault {
+    Client,
+    Server,
+}
+
+#[derive(Clone, Debug)]
+pub struct Struct {
+    pub shape: ShapeId,
+    pub name: String,
+    pub kind: StructKind,
+    pub docs: Vec<String>,
+    pub fields: Vec<Field>,
+    pub sensitive: bool,
+    pub serde: Serde,
+}
+
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub name: String,
+    /// The wire value: a string, or the integer of an intEnum.
+    pub value: EnumValue,
+    pub docs: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnumValue {
+    String(String),
+    Int(i32),
+}
+
+#[derive(Clone, Debug)]
+pub struct Enum {
+    pub shape: ShapeId,
+    pub name: String,
+    pub docs: Vec<String>,
+    pub variants: Vec<Variant>,
+    pub int: bool,
+    pub sensitive: bool,
+    pub serde: Serde,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeDef {
+    Struct(Struct),
+    Enum(Enum),
+}
+
+/// The `smithy.api#http` binding of an operation.
+#[derive(Clone, Debug)]
+pub struct Http {
+    pub method: String,
+    pub uri: String,
+    pub code: u16,
+}
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub shape: ShapeId,
+    /// `GetReferenceImportJob`.
+    pub name: String,
+    /// `get_reference_import_job`: the module and the client method.
+    pub module: String,
+    pub docs: Vec<String>,
+    pub http: Option<Http>,
+    pub input: Struct,
+    pub output: Struct,
+    pub errors: Vec<TypeRef>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub shape: ShapeId,
+    pub title: String,
+    pub version: Option<String>,
+    pub docs: Vec<String>,
+}
+
+/// Everything the emitters need, in a deterministic order.
+#[derive(Clone, Debug)]
+pub struct Crate {
+    pub name: String,
+    pub service: Service,
+    /// Shapes of the `types` module (structures and enums), by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Error structures, by Rust name.
+    pub errors: BTreeMap<String, Struct>,
+    /// Operations, by module name.
+    pub operations: BTreeMap<String, Operation>,
+}
+
+impl Crate {
+    /// Whether any field anywhere is a timestamp.
+    pub fn uses_timestamps(&self) -> bool {
+        self.all_structs().any(|s| s.fields.iter().any(|f| f.ty.contains_timestamp()))
+    }
+
+    pub fn all_structs(&self) -> impl Iterator<Item = &Struct> {
+        let types = self.types.values().filter_map(|t| match t {
+            TypeDef::Struct(s) => Some(s),
+            TypeDef::Enum(_) => None,
+        });
+        let ops = self.operations.values().flat_map(|o| [&o.input, &o.output]);
+        types.chain(self.errors.values()).chain(ops)
+    }
+}
+
+impl RustType {
+    pub fn contains_timestamp(&self) -> bool {
+        match self {
+            RustType::Timestamp => true,
+            RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => inner.contains_timestamp(),
+            _ => false,
+        }
+    }
+}
+
+/// Names that the hand-written parts of the `error` module already use.
+const ERROR_MODULE_RESERVED: &[&str] = &["BuildError"];
+
+/// Builds the IR for the selected shapes.
+pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<Crate> {
+    let service_errors = match model.get(&selection.service).map(|s| &s.kind) {
+        Some(ShapeKind::Service(c)) => c.errors.clone(),
+        _ => Vec::new(),
+    };
+    let mut builder = IrBuilder { model, refs: BTreeMap::new(), service_errors };
+    builder.assign_names(selection)?;
+
+    let service_shape = shape(model, &selection.service)?;
+    let title = service_shape.traits.string(traits::TITLE).unwrap_or(&selection.service.name).to_owned();
+    let service = Service {
+        shape: selection.service.clone(),
+        title,
+        version: match &service_shape.kind {
+            ShapeKind::Service(c) => c.version.clone(),
+            _ => None,
+        },
+        docs: docs_of(&service_shape.traits),
+    };
+
+    let mut types = BTreeMap::new();
+    let mut errors = BTreeMap::new();
+    for (id, reference) in &builder.refs {
+        let shape = shape(model, id)?;
+        match (&reference.module, &shape.kind) {
+            (Module::Error, ShapeKind::Structure(members)) => {
+                let built = builder.structure(shape, members, &reference.name, StructKind::Plain)?;
+                errors.insert(reference.name.clone(), Struct { kind: error_kind(shape), ..built });
+            }
+            (Module::Types, ShapeKind::Structure(members)) => {
+                let built = builder.structure(shape, members, &reference.name, StructKind::Plain)?;
+                types.insert(reference.name.clone(), TypeDef::Struct(built));
+            }
+            (Module::Types, _) => {
+                types.insert(reference.name.clone(), TypeDef::Enum(builder.enumeration(shape, &reference.name)?));
+            }
+            _ => {}
+        }
+    }
+
+    let mut operations = BTreeMap::new();
+    let mut modules = Scope::with_reserved(&["builders"]);
+    for id in &selection.operations {
+        let op = builder.operation(id, &mut modules)?;
+        operations.insert(op.module.clone(), op);
+    }
+
+    let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations };
+    boxing::box_recursive_fields(&mut krate);
+    mark_serde_directions(&mut krate);
+    Ok(krate)
+}
+
+fn binding(member: &crate::model::Traits) -> Binding {
+    let name = |id: &str| member.string(id).unwrap_or_default().to_owned();
+    if member.has(traits::HTTP_LABEL) {
+        Binding::Label
+    } else if member.has(traits::HTTP_QUERY) {
+        Binding::Query(name(traits::HTTP_QUERY))
+    } else if member.has(traits::HTTP_QUERY_PARAMS) {
+        Binding::QueryParams
+    } else if member.has(traits::HTTP_HEADER) {
+        Binding::Header(name(traits::HTTP_HEADER))
+    } else if member.has(traits::HTTP_PREFIX_HEADERS) {
+        Binding::PrefixHeaders(name(traits::HTTP_PREFIX_HEADERS))
+    } else if member.has(traits::HTTP_RESPONSE_CODE) {
+        Binding::ResponseCode
+    } else if member.has(traits::HTTP_PAYLOAD) {
+        Binding::Payload
+    } else {
+        Binding::Body
+    }
+}
+
+/// Marks which types need a serializer (reachable from an input) and which a
+/// deserializer (reachable from an output or an error).
+fn mark_serde_directions(krate: &mut Crate) {
+    let mut ser = BTreeSet::new();
+    let mut de = BTreeSet::new();
+    let walk = |start: &Struct, into: &mut BTreeSet<ShapeId>, types: &BTreeMap<String, TypeDef>| {
+        let by_shape: BTreeMap<&ShapeId, &TypeDef> = types
+            .values()
+            .map(|t| match t {
+                TypeDef::Struct(s) => (&s.shape, t),
+                TypeDef::Enum(e) => (&e.shape, t),
+            })
+            .collect();
+        let mut stack: Vec<&RustType> = start.fields.iter().map(|f| &f.ty).collect();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => stack.push(inner),
+                RustType::Named(r) if into.insert(r.shape.clone()) => {
+                    if let Some(TypeDef::Struct(s)) = by_shape.get(&r.shape) {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                    }
+                }
+                _ => {}
+            }
+        }
+    };
+    for op in krate.operations.values() {
+        walk(&op.input, &mut ser, &krate.types);
+        walk(&op.output, &mut de, &krate.types);
+    }
+    for error in krate.errors.values() {
+        de.insert(error.shape.clone());
+        walk(error, &mut de, &krate.types);
+    }
+    for t in krate.types.values_mut() {
+        let (shape, serde) = match t {
+            TypeDef::Struct(s) => (&s.shape, &mut s.serde),
+            TypeDef::Enum(e) => (&e.shape, &mut e.serde),
+        };
+        *serde = Serde { serialize: ser.contains(shape), deserialize: de.contains(shape) };
+    }
+    for e in krate.errors.values_mut() {
+        e.serde = Serde { serialize: ser.contains(&e.shape), deserialize: true };
+    }
+    for op in krate.operations.values_mut() {
+        op.input.serde = Serde { serialize: true, deserialize: false };
+        op.output.serde = Serde { serialize: false, deserialize: true };
+    }
+}
+
+fn shape<'m>(model: &'m Model, id: &ShapeId) -> Result<&'m Shape> {
+    model.get(id).ok_or_else(|| Error::UnresolvedTarget {
+        path: std::path::PathBuf::from("<model>"),
+        shape: id.to_string(),
+        target: id.to_string(),
+    })
+}
+
+fn docs_of(traits: &crate::model::Traits) -> Vec<String> {
+    traits.string(traits::DOCUMENTATION).map(docs::html_to_markdown).unwrap_or_default()
+}
+
+fn error_kind(shape: &Shape) -> StructKind {
+    let fault = match shape.traits.string(traits::ERROR) {
+        Some("server") => ErrorFault::Server,
+        _ => ErrorFault::Client,
+    };
+    let http_status = shape.traits.get(traits::HTTP_ERROR).and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok());
+    let retryable = shape.traits.get(traits::RETRYABLE);
+    let throttling = retryable.and_then(|r| r.get("throttling")).and_then(Value::as_bool).unwrap_or(false);
+    StructKind::Error { fault, http_status, retryable: retryable.is_some(), throttling }
+}
+
+struct IrBuilder<'m> {
+    model: &'m Model,
+    /// Every shape that becomes a named type, with its Rust name and module.
+    refs: BTreeMap<ShapeId, TypeRef>,
+    /// Errors every operation of the service can return.
+    service_errors: Vec<ShapeId>,
+}
+
+impl IrBuilder<'_> {
+    /// Names every type-producing shape of the selection (structures reached as
+    /// members, errors, enums), with collisions suffixed in shape-id order.
+    fn assign_names(&mut self, selection: &Selection) -> Result<()> {
+        let mut member_targets = BTreeSet::new();
+        for id in &selection.shapes {
+            if let Some(shape) = self.model.get(id) {
+                if !matches!(shape.kind, ShapeKind::Operation(_)) {
+                    member_targets.extend(shape.kind.members().into_iter().map(|m| m.target.clone()));
+                }
+            }
+        }
+        let mut types = Scope::with_reserved(&["builders"]);
+        let mut errors = Scope::with_reserved(ERROR_MODULE_RESERVED);
+        for id in &selection.shapes {
+            let shape = shape(self.model, id)?;
+            let is_enum = matches!(shape.kind, ShapeKind::Enum(_) | ShapeKind::IntEnum(_))
+                || (shape.traits.has(traits::ENUM) && matches!(shape.kind, ShapeKind::Simple(Simple::String)));
+            let is_error = matches!(shape.kind, ShapeKind::Structure(_)) && shape.traits.has(traits::ERROR);
+            let is_struct = matches!(shape.kind, ShapeKind::Structure(_)) && member_targets.contains(id);
+            let module = if is_error {
+                Module::Error
+            } else if is_enum || is_struct {
+                Module::Types
+            } else {
+                if let ShapeKind::Union(_) = shape.kind {
+                    return Err(self.unsupported(shape, "union shapes"));
+                }
+                continue;
+            };
+            let scope = if module == Module::Error { &mut errors } else { &mut types };
+            let name = scope.claim(&names::type_name(&id.name), "");
+            self.refs.insert(id.clone(), TypeRef { module, name, shape: id.clone() });
+        }
+        Ok(())
+    }
+
+    fn unsupported(&self, shape: &Shape, feature: &str) -> Error {
+        Error::Unsupported { path: shape.source.as_ref().clone(), shape: shape.id.to_string(), feature: feature.to_owned() }
+    }
+
+    fn operation(&self, id: &ShapeId, modules: &mut Scope) -> Result<Operation> {
+        let shape = shape(self.model, id)?;
+        let ShapeKind::Operation(op) = &shape.kind else {
+            return Err(Error::Invalid {
+                path: shape.source.as_ref().clone(),
+                shape: id.to_string(),
+                message: "not an operation".into(),
+            });
+        };
+        let name = names::type_name(&id.name);
+        let module = modules.claim(&names::module_name(&id.name), "_");
+        let http = shape.traits.get(traits::HTTP).map(|h| Http {
+            method: h.get("method").and_then(Value::as_str).unwrap_or("POST").to_owned(),
+            uri: h.get("uri").and_then(Value::as_str).unwrap_or("/").to_owned(),
+            code: h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200),
+        });
+        let io = |target: &Option<ShapeId>, suffix: &str, kind: StructKind| -> Result<Struct> {
+            let struct_name = format!("{name}{suffix}");
+            match target {
+                Some(target) if !self.is_unit(target) => {
+                    let io_shape = self::shape(self.model, target)?;
+                    let ShapeKind::Structure(members) = &io_shape.kind else {
+                        return Err(self.unsupported(io_shape, "a non-structure operation input or output"));
+                    };
+                    self.structure(io_shape, members, &struct_name, kind)
+                }
+                _ => Ok(Struct {
+                    shape: id.clone(),
+                    name: struct_name,
+                    kind,
+                    docs: Vec::new(),
+                    fields: Vec::new(),
+                    sensitive: false,
+                    serde: Serde::default(),
+                }),
+            }
+        };
+        let mut input = io(&op.input, "Input", StructKind::Input)?;
+        let mut output = io(&op.output, "Output", StructKind::Output)?;
+        let route = http.as_ref().map(|h| format!("`{} {}`", h.method, h.uri));
+        if input.docs.is_empty() {
+            input.docs.push(format!("The input of [`{name}`](crate::operation::{module})."));
+            if let Some(route) = &route {
+                input.docs.push(String::new());
+                input.docs.push(format!("Sent as {route}."));
+            }
+        }
+        if output.docs.is_empty() {
+            output.docs.push(format!("The output of [`{name}`](crate::operation::{module})."));
+        }
+        let mut docs = docs_of(&shape.traits);
+        if docs.is_empty() {
+            docs.push(format!("The `{name}` operation."));
+        }
+        if let Some(route) = &route {
+            docs.push(String::new());
+            docs.push(format!("Sends {route}."));
+        }
+        let mut errors: Vec<TypeRef> = Vec::new();
+        for error in op.errors.iter().chain(&self.service_errors) {
+            if let Some(reference) = self.refs.get(error) {
+                if !errors.contains(reference) {
+                    errors.push(reference.clone());
+                }
+            }
+        }
+        Ok(Operation { shape: id.clone(), name, module, docs, http, input, output, errors })
+    }
+
+    fn is_unit(&self, id: &ShapeId) -> bool {
+        self.model.get(id).is_some_and(|s| s.traits.has(traits::UNIT_TYPE))
+    }
+
+    fn structure(&self, shape: &Shape, members: &[Member], name: &str, kind: StructKind) -> Result<Struct> {
+        let mut scope = Scope::default();
+        let is_input = kind == StructKind::Input || shape.traits.has(traits::INPUT);
+        let mut fields = Vec::new();
+        for member in members {
+            fields.push(self.field(shape, member, is_input, &mut scope)?);
+        }
+        let mut docs = docs_of(&shape.traits);
+        if docs.is_empty() && kind == StructKind::Plain {
+            docs.push(format!("The `{}` structure.", shape.id.name));
+        }
+        Ok(Struct {
+            shape: shape.id.clone(),
+            name: name.to_owned(),
+            kind,
+            docs,
+            fields,
+            sensitive: shape.traits.has(traits::SENSITIVE),
+            serde: Serde::default(),
+        })
+    }
+
+    fn field(&self, parent: &Shape, member: &Member, is_input: bool, scope: &mut Scope) -> Result<Field> {
+        let member_id = parent.id.with_member(&member.name);
+        let target = shape(self.model, &member.target)?;
+        let ty = self.rust_type(&member_id, parent, target)?;
+        let required = member.traits.has(traits::REQUIRED);
+        let client_optional = member.traits.has(traits::CLIENT_OPTIONAL);
+        let default = match member.traits.get(traits::DEFAULT) {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(self.default_value(parent, &member_id, &ty, target, value)?),
+        };
+        // Smithy 2.0 nullability: members of @input structures and
+        // @clientOptional members are always optional; otherwise a required
+        // member or a member with a default is never absent.
+        let optional = is_input || client_optional || !(required || default.is_some());
+        let name = scope.claim_with(&names::field_name(&member.name), "_", |n| vec![format!("set_{n}")]);
+        let wire_name = member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned();
+        let timestamp_format = member
+            .traits
+            .string(traits::TIMESTAMP_FORMAT)
+            .or_else(|| target.traits.string(traits::TIMESTAMP_FORMAT))
+            .and_then(|f| match f {
+                "date-time" => Some(TimestampFormat::DateTime),
+                "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
+                "http-date" => Some(TimestampFormat::HttpDate),
+                _ => None,
+            });
+        let mut docs = docs_of(&member.traits);
+        if docs.is_empty() {
+            docs = docs_of(&target.traits);
+        }
+        Ok(Field {
+            member: member.name.clone(),
+            wire_name,
+            name,
+            ty,
+            boxed: false,
+            optional,
+            required,
+            default,
+            timestamp_format,
+            sensitive: member.traits.has(traits::SENSITIVE) || target.traits.has(traits::SENSITIVE),
+            binding: binding(&member.traits),
+            docs,
+        })
+    }
+
+    fn rust_type(&self, member_id: &ShapeId, parent: &Shape, target: &Shape) -> Result<RustType> {
+        if let Some(reference) = self.refs.get(&target.id) {
+            return Ok(RustType::Named(reference.clone()));
+        }
+        let unsupported = |feature: &str| Error::Unsupported {
+            path: parent.source.as_ref().clone(),
+            shape: member_id.to_string(),
+            feature: format!("{feature} (target `{}`)", target.id),
+        };
+        Ok(match &target.kind {
+            ShapeKind::Simple(simple) => match simple {
+                Simple::String => RustType::String,
+                Simple::Boolean => RustType::Bool,
+                Simple::Byte => RustType::I8,
+                Simple::Short => RustType::I16,
+                Simple::Integer => RustType::I32,
+                Simple::Long => RustType::I64,
+                Simple::Float => RustType::F32,
+                Simple::Double => RustType::F64,
+                Simple::Timestamp => RustType::Timestamp,
+                Simple::Blob => return Err(unsupported("blob members")),
+                Simple::Document => return Err(unsupported("document members")),
+                Simple::BigInteger | Simple::BigDecimal => return Err(unsupported("bigInteger/bigDecimal members")),
+            },
+            ShapeKind::List(item) => {
+                let item_shape = shape(self.model, &item.target)?;
+                let item_ty = self.rust_type(&target.id.with_member("member"), target, item_shape)?;
+                if item_ty.contains_timestamp() {
+                    return Err(unsupported("lists of timestamps"));
+                }
+                RustType::List { item: Box::new(item_ty), sparse: target.traits.has(traits::SPARSE) }
+            }
+            ShapeKind::Map { value, .. } => {
+                let value_shape = shape(self.model, &value.target)?;
+                let value_ty = self.rust_type(&target.id.with_member("value"), target, value_shape)?;
+                if value_ty.contains_timestamp() {
+                    return Err(unsupported("maps of timestamps"));
+                }
+                RustType::Map { value: Box::new(value_ty), sparse: target.traits.has(traits::SPARSE) }
+            }
+            ShapeKind::Union(_) => return Err(unsupported("union members")),
+            other => return Err(unsupported(&format!("{} members", other.type_name()))),
+        })
+    }
+
+    fn default_value(
+        &self,
+        parent: &Shape,
+        member_id: &ShapeId,
+        ty: &RustType,
+        target: &Shape,
+        value: &Value,
+    ) -> Result<DefaultValue> {
+        let invalid = || Error::Invalid {
+            path: parent.source.as_ref().clone(),
+            shape: member_id.to_string(),
+            message: format!("default value {value} does not fit the member's type"),
+        };
+        Ok(match (ty, value) {
+            (RustType::Bool, Value::Bool(false)) => DefaultValue::Zero,
+            (RustType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => match n.as_i64() {
+                Some(0) => DefaultValue::Zero,
+                Some(i) => DefaultValue::Int(i),
+                None => return Err(invalid()),
+            },
+            (RustType::F32 | RustType::F64, Value::Number(n)) => match n.as_f64() {
+                Some(0.0) => DefaultValue::Zero,
+                Some(f) => DefaultValue::Float(f),
+                None => return Err(invalid()),
+            },
+            (RustType::String, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
+            (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),
+            (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Zero,
+            (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Zero,
+            (RustType::Named(_), Value::String(s)) => {
+                let variant = self.enumeration(target, "")?.variants.into_iter().find(|v| v.value == EnumValue::String(s.clone()));
+                DefaultValue::Variant(variant.ok_or_else(invalid)?.name)
+            }
+            (RustType::Named(_), Value::Number(n)) => {
+                let int = n.as_i64().and_then(|i| i32::try_from(i).ok()).ok_or_else(invalid)?;
+                let variant = self.enumeration(target, "")?.variants.into_iter().find(|v| v.value == EnumValue::Int(int));
+                DefaultValue::Variant(variant.ok_or_else(invalid)?.name)
+            }
+            (RustType::Timestamp, _) => {
+                return Err(Error::Unsupported {
+                    path: parent.source.as_ref().clone(),
+                    shape: member_id.to_string(),
+                    feature: "timestamp default values".into(),
+                })
+            }
+            _ => return Err(invalid()),
+        })
+    }
+
+    fn enumeration(&self, shape: &Shape, name: &str) -> Result<Enum> {
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        let invalid = |message: String| Error::Invalid {
+            path: shape.source.as_ref().clone(),
+            shape: shape.id.to_string(),
+            message,
+        };
+        let int = matches!(shape.kind, ShapeKind::IntEnum(_));
+        match &shape.kind {
+            ShapeKind::Enum(members) | ShapeKind::IntEnum(members) => {
+                for member in members {
+                    let value = match member.traits.get(traits::ENUM_VALUE) {
+                        Some(Value::String(s)) if !int => EnumValue::String(s.clone()),
+                        None if !int => EnumValue::String(member.name.clone()),
+                        Some(Value::Number(n)) if int => EnumValue::Int(
+                            n.as_i64()
+                                .and_then(|i| i32::try_from(i).ok())
+                                .ok_or_else(|| invalid(format!("member `{}` has an out-of-range value", member.name)))?,
+                        ),
+                        _ => return Err(invalid(format!("member `{}` has no valid enumValue", member.name))),
+                    };
+                    variants.push(Variant {
+                        name: scope.claim(&names::variant_name(&member.name), ""),
+                        value,
+                        docs: docs_of(&member.traits),
+                    });
+                }
+            }
+            _ => {
+                let Some(Value::Array(definitions)) = shape.traits.get(traits::ENUM) else {
+                    return Err(invalid("the smithy.api#enum trait must be a list of definitions".into()));
+                };
+                for definition in definitions {
+                    let value = definition
+                        .get("value")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| invalid("an enum definition has no string \"value\"".into()))?;
+                    let label = definition.get("name").and_then(Value::as_str).unwrap_or(value);
+                    let docs = definition.get("documentation").and_then(Value::as_str).map(docs::html_to_markdown);
+                    variants.push(Variant {
+                        name: scope.claim(&names::variant_name(label), ""),
+                        value: EnumValue::String(value.to_owned()),
+                        docs: docs.unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let mut docs = docs_of(&shape.traits);
+        if docs.is_empty() {
+            docs.push(format!("The values of `{}`.", shape.id.name));
+        }
+        Ok(Enum {
+            shape: shape.id.clone(),
+            name: name.to_owned(),
+            docs,
+            variants,
+            int,
+            sensitive: shape.traits.has(traits::SENSITIVE),
+            serde: Serde::default(),
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! A Smithy-to-Rust client generator.
+//!
+//! The stages, one module each, run in this order:
+//!
+//! 1. [`load`]: read Smithy JSON AST files into a typed [`model::Model`];
+//! 2. [`validate`]: check references and the rules later stages rely on;
+//! 3. [`select`]: choose the service and operations, compute their closure;
+//! 4. [`ir`]: decide every Rust name, type, `Option` and `Box`;
+//! 5. [`emit`]: render the IR as tokens, one module per shape kind;
+//! 6. [`format`]: pretty-print the tokens with a `@generated` header;
+//! 7. [`write`]: compare with the output directory, and write.
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod model;
+pub mod select;
+pub mod validate;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use error::{Error, Result};
+
+/// What to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Model files or directories.
+    pub models: Vec<PathBuf>,
+    /// The service shape id (or name); needed only when the model has several.
+    pub service: Option<String>,
+    /// Operation names (or shape ids); empty means every operation.
+    pub operations: Vec<String>,
+    /// The generated package's name; by default derived from the service.
+    pub crate_name: Option<String>,
+}
+
+/// Runs every stage but writing: returns the generated files, keyed by path
+/// relative to the output directory.
+pub fn generate(options: &Options) -> Result<BTreeMap<String, String>> {
+    let model = load::load(&options.models)?;
+    generate_from_model(&model, options)
+}
+
+/// The stages after loading, for a model already in memory.
+pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BTreeMap<String, String>> {
+    validate::validate(model)?;
+    let selection = select::select(model, options.service.as_deref(), &options.operations)?;
+    let crate_name = match &options.crate_name {
+        Some(name) => name.clone(),
+        None => default_crate_name(model, &selection.service),
+    };
+    let krate = ir::build(model, &selection, &crate_name)?;
+    let files = emit::emit(&krate)?;
+    format::format(files)
+}
+
+/// `aws.api#service` `sdkId` in lower case with dashes (`omics`,
+/// `cloudtrail-data`), else the service name in kebab case.
+fn default_crate_name(model: &model::Model, service: &model::ShapeId) -> String {
+    use heck::ToKebabCase;
+    let sdk_id = model
+        .get(service)
+        .and_then(|s| s.traits.get(model::traits::AWS_SERVICE))
+        .and_then(|t| t.get("sdkId"))
+        .and_then(serde_json::Value::as_str);
+    let name = match sdk_id {
+        Some(id) => id.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-"),
+        None => service.name.to_kebab_case(),
+    };
+    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("service-{name}")
+    } else {
+        name
+    }
+}

@@ -1,0 +1,107 @@
+//! The `codegen` command: regenerate a Rust client crate from Smithy models.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+
+/// The repository root, where `model/` and `generated/` live.
+fn workspace_root() -> PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Generate a Rust client crate from a Smithy service model.
+///
+/// With no arguments, regenerates this repository's `generated/` crate from
+/// `model/`. Point --model at other Smithy JSON AST files (or directories of
+/// them) and --out at a directory to generate a client for another service.
+#[derive(Parser, Debug)]
+#[command(name = "codegen", version, after_help = EXAMPLES)]
+struct Cli {
+    /// A Smithy JSON AST model file, or a directory searched for `.json` files.
+    /// Repeat to merge several. [default: the repository's model/]
+    #[arg(long = "model", value_name = "PATH")]
+    models: Vec<PathBuf>,
+
+    /// The directory the crate is written to (created if missing).
+    /// [default: the repository's generated/]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// The service to generate, as a shape id (`com.example#Weather`) or name.
+    /// Needed only when the model holds several services.
+    #[arg(long, value_name = "SHAPE_ID")]
+    service: Option<String>,
+
+    /// Generate only this operation (by name, e.g. `GetReferenceImportJob`)
+    /// and the shapes it needs. Repeat for several. [default: all operations]
+    #[arg(long = "operation", value_name = "NAME")]
+    operations: Vec<String>,
+
+    /// The package name of the generated crate. [default: from the service's sdkId]
+    #[arg(long, value_name = "NAME")]
+    crate_name: Option<String>,
+
+    /// Write nothing: list the files that would change and exit with status 1
+    /// if there are any (for CI).
+    #[arg(long)]
+    check: bool,
+}
+
+const EXAMPLES: &str = "Examples:
+  cargo run -p codegen
+      Regenerate generated/ from model/.
+  cargo run -p codegen -- --check
+      Fail if generated/ is out of date.
+  cargo run -p codegen -- --model omics-2022-11-28.json --operation GetReferenceImportJob --out my-omics
+      Generate one operation of a downloaded AWS model into my-omics/.";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    let models = if cli.models.is_empty() { vec![workspace_root().join("model")] } else { cli.models };
+    let out = cli.out.unwrap_or_else(|| workspace_root().join("generated"));
+    let options = codegen::Options {
+        models,
+        service: cli.service,
+        operations: cli.operations,
+        crate_name: cli.crate_name,
+    };
+    let result = codegen::generate(&options).and_then(|files| {
+        let changes =
+            if cli.check { codegen::write::diff(&out, &files)? } else { codegen::write::write(&out, &files)? };
+        Ok((files.len(), changes))
+    });
+    match result {
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        Ok((count, changes)) if cli.check => {
+            if changes.is_empty() {
+                eprintln!("{} is up to date ({count} files)", out.display());
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("{} is out of date; run `cargo run -p codegen` to regenerate:", out.display());
+                for change in &changes {
+                    eprintln!("  {change}");
+                }
+                ExitCode::FAILURE
+            }
+        }
+        Ok((count, changes)) => {
+            for change in &changes {
+                eprintln!("  {change}");
+            }
+            eprintln!(
+                "generated {count} files into {} ({} changed) in {:.1} ms",
+                out.display(),
+                changes.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}

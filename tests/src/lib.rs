@@ -1,0 +1,1 @@
+//! Golden and end-to-end tests live in tests/tests/.
