@@ -67,6 +67,8 @@ pub fn select(model: &Model, requested: Option<&str>, operations: &[String]) -> 
             ShapeKind::Operation(op) => {
                 stack.extend(op.input.iter().chain(&op.output).chain(&op.errors).cloned());
             }
+            // Enum members target `smithy.api#Unit`: nothing to generate.
+            ShapeKind::Enum(_) | ShapeKind::IntEnum(_) => {}
             kind => stack.extend(kind.members().into_iter().map(|m| m.target.clone())),
         }
     }

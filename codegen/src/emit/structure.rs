@@ -286,7 +286,11 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
             (false, true) => boxed(missing),
             (false, false) => {
                 let default = default_expr(f);
-                boxed(quote!(self.#field.unwrap_or_else(|| #default)))
+                boxed(match &f.default {
+                    None | Some(DefaultValue::Zero) => quote!(self.#field.unwrap_or_default()),
+                    Some(DefaultValue::String(_)) => quote!(self.#field.unwrap_or_else(|| #default)),
+                    Some(_) => quote!(self.#field.unwrap_or(#default)),
+                })
             }
         };
         quote!(#field: #value,)

@@ -166,6 +166,16 @@ impl Converter {
     }
 
     fn paragraph(&mut self) {
+        let trimmed = self.line.trim();
+        if trimmed == "-" || (trimmed.ends_with('.') && trimmed[..trimmed.len() - 1].chars().all(|c| c.is_ascii_digit())) {
+            // A paragraph that opens a list item continues the item's line.
+            return;
+        }
+        if !self.lists.is_empty() {
+            // Inside a list, paragraphs are lines of the item, not blocks.
+            self.newline();
+            return;
+        }
         self.newline();
         if self.lines.last().is_some_and(|l| !l.is_empty()) {
             self.lines.push(String::new());
@@ -281,8 +291,10 @@ mod tests {
 
     #[test]
     fn lists_entities_and_escapes() {
-        let lines = html_to_markdown("<p>Values:</p><ul><li><p>a [b] &lt;c&gt;</p></li><li>d_e</li></ul>");
-        assert_eq!(lines, vec!["Values:", "", "- a \\[b\\] \\<c\\>", "- d\\_e"]);
+        let lines = html_to_markdown("<p>Values:</p><ul><li><p>a [b] &lt;c&gt;</p></li><li>d_e</li></ul><p>End.</p>");
+        assert_eq!(lines, vec!["Values:", "", "- a \\[b\\] \\<c\\>", "- d\\_e", "", "End."]);
+        let ordered = html_to_markdown("<ol><li>one</li><li><p>two</p></li></ol>");
+        assert_eq!(ordered, vec!["1. one", "2. two"]);
     }
 
     #[test]

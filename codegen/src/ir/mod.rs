@@ -407,7 +407,7 @@ impl IrBuilder<'_> {
         let mut member_targets = BTreeSet::new();
         for id in &selection.shapes {
             if let Some(shape) = self.model.get(id) {
-                if !matches!(shape.kind, ShapeKind::Operation(_)) {
+                if !matches!(shape.kind, ShapeKind::Operation(_) | ShapeKind::Enum(_) | ShapeKind::IntEnum(_)) {
                     member_targets.extend(shape.kind.members().into_iter().map(|m| m.target.clone()));
                 }
             }
@@ -458,7 +458,7 @@ impl IrBuilder<'_> {
             code: h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200),
         });
         let io = |target: &Option<ShapeId>, suffix: &str, kind: StructKind| -> Result<Struct> {
-            let struct_name = format!("{name}{suffix}");
+            let struct_name = names::type_name_with_suffix(&id.name, suffix);
             match target {
                 Some(target) if !self.is_unit(target) => {
                     let io_shape = self::shape(self.model, target)?;
@@ -583,6 +583,19 @@ impl IrBuilder<'_> {
     }
 
     fn rust_type(&self, member_id: &ShapeId, parent: &Shape, target: &Shape) -> Result<RustType> {
+        self.rust_type_within(member_id, parent, target, &mut Vec::new())
+    }
+
+    /// `collections` holds the lists and maps being resolved, to reject a
+    /// collection that contains itself without a structure in between
+    /// (Smithy forbids it; it would have no finite Rust type).
+    fn rust_type_within(
+        &self,
+        member_id: &ShapeId,
+        parent: &Shape,
+        target: &Shape,
+        collections: &mut Vec<ShapeId>,
+    ) -> Result<RustType> {
         if let Some(reference) = self.refs.get(&target.id) {
             return Ok(RustType::Named(reference.clone()));
         }
@@ -606,9 +619,18 @@ impl IrBuilder<'_> {
                 Simple::Document => return Err(unsupported("document members")),
                 Simple::BigInteger | Simple::BigDecimal => return Err(unsupported("bigInteger/bigDecimal members")),
             },
+            ShapeKind::List(_) | ShapeKind::Map { .. } if collections.contains(&target.id) => {
+                return Err(Error::Invalid {
+                    path: target.source.as_ref().clone(),
+                    shape: target.id.to_string(),
+                    message: "a list or map contains itself without a structure or union in between".into(),
+                })
+            }
             ShapeKind::List(item) => {
                 let item_shape = shape(self.model, &item.target)?;
-                let item_ty = self.rust_type(&target.id.with_member("member"), target, item_shape)?;
+                collections.push(target.id.clone());
+                let item_ty = self.rust_type_within(&target.id.with_member("member"), target, item_shape, collections)?;
+                collections.pop();
                 if item_ty.contains_timestamp() {
                     return Err(unsupported("lists of timestamps"));
                 }
@@ -616,7 +638,9 @@ impl IrBuilder<'_> {
             }
             ShapeKind::Map { value, .. } => {
                 let value_shape = shape(self.model, &value.target)?;
-                let value_ty = self.rust_type(&target.id.with_member("value"), target, value_shape)?;
+                collections.push(target.id.clone());
+                let value_ty = self.rust_type_within(&target.id.with_member("value"), target, value_shape, collections)?;
+                collections.pop();
                 if value_ty.contains_timestamp() {
                     return Err(unsupported("maps of timestamps"));
                 }

@@ -48,6 +48,12 @@ pub fn type_name(shape_name: &str) -> String {
     sanitize(words(shape_name).to_upper_camel_case(), "Shape", "Shape")
 }
 
+/// A type name built from a shape name and a suffix (`SelfInput` for the
+/// operation `Self`: the suffix makes a keyword harmless).
+pub fn type_name_with_suffix(shape_name: &str, suffix: &str) -> String {
+    sanitize(format!("{}{suffix}", words(shape_name).to_upper_camel_case()), "Shape", "Shape")
+}
+
 /// A field or method name (`reference_store_id`) from a member name.
 pub fn field_name(member_name: &str) -> String {
     let snake = words(member_name).to_snake_case();
@@ -126,6 +132,7 @@ mod tests {
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("super"), "super_");
         assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name_with_suffix("Self", "Input"), "SelfInput");
     }
 
     #[test]

@@ -1,0 +1,271 @@
+//! Behaviour of the fixture crates generated from `tests/fixtures/*.json`:
+//! each model exercises one area of the generator.
+
+mod naming {
+    use fixture_naming::operation::type_::{TypeInput, TypeOutput};
+    use fixture_naming::types::{Node, Values};
+
+    #[test]
+    fn keyword_and_api_named_members_are_usable() {
+        let input = TypeInput::builder()
+            .r#type("t")
+            .self_("s")
+            .r#match("m")
+            .r#gen("g")
+            .build_value("b")
+            .builder_value("bb")
+            .send_value("sv")
+            .set_value("set")
+            .value_2("v")
+            .foo_bar("camel")
+            .foo_bar_2("snake")
+            .r#box(fixture_naming::types::Box::builder().value("1.0").build().unwrap())
+            .r#async(vec![vec!["x".to_owned()]])
+            .build()
+            .unwrap();
+        let body = serde_json::to_value(&input).unwrap();
+        // Rust names change; wire names never do.
+        for (wire, value) in [
+            ("type", "t"),
+            ("self", "s"),
+            ("match", "m"),
+            ("gen", "g"),
+            ("build", "b"),
+            ("builder", "bb"),
+            ("send", "sv"),
+            ("set_value", "set"),
+            ("value", "v"),
+            ("fooBar", "camel"),
+            ("foo_bar", "snake"),
+        ] {
+            assert_eq!(body[wire], value, "{wire} in {body}");
+        }
+        assert_eq!(body["box"]["value"], "1.0");
+        assert_eq!(body["async"], serde_json::json!([["x"]]));
+        let err = TypeInput::builder().build().unwrap_err();
+        assert_eq!((err.member(), err.field()), ("type", "r#type"));
+    }
+
+    #[test]
+    fn std_named_shapes_do_not_shadow_std() {
+        let ok = fixture_naming::types::Option::builder().some("x").none(true).build();
+        let result = fixture_naming::types::Result::builder().ok(ok.clone()).err("e").build();
+        assert_eq!(result.ok, Some(ok));
+        let string: fixture_naming::types::String = "foo-bar".into();
+        assert_eq!(string, fixture_naming::types::String::FooBar);
+    }
+
+    #[test]
+    fn colliding_enum_values_get_distinct_variants() {
+        use fixture_naming::types::String as S;
+        assert_eq!(S::from("1.0"), S::V10);
+        assert_eq!(S::from("2.0"), S::V20);
+        assert_eq!(S::from("FOO_BAR"), S::FooBar2);
+        assert_eq!(S::from("fooBar"), S::FooBar3);
+        assert_eq!(S::from("UNKNOWN"), S::UnknownValue);
+        assert_eq!(S::from("Self"), S::Self_);
+        assert_eq!(S::from("type"), S::Type);
+        assert_eq!(S::from(""), S::Empty);
+        assert!(matches!(S::from("else"), S::Unknown(_)));
+        assert_eq!(Values::from("unknown"), Values::UnknownValue);
+        assert_eq!(Values::from("send"), Values::Send);
+        assert_eq!(Values::from("1"), Values::A1);
+        assert_eq!(Values::from("Known").as_str(), "Known");
+    }
+
+    #[test]
+    fn recursive_structures_parse_deeply() {
+        let json = r#"{"crate": "c", "loop": {"value": "2.0", "inner": {"value": "1.0", "inner": null}},
+            "values": "unknown",
+            "tree": {"a": {"children": {"b": {}}}}}"#;
+        let out: TypeOutput = serde_json::from_str(json).unwrap();
+        assert_eq!(out.crate_, "c");
+        assert_eq!(out.r#loop.value, fixture_naming::types::String::V20);
+        assert_eq!(out.r#loop.inner.as_ref().unwrap().value, fixture_naming::types::String::V10);
+        assert_eq!(out.values, Values::UnknownValue);
+        assert!(out.tree.unwrap()["a"].children.as_ref().unwrap().contains_key("b"));
+
+        let mut node = Node::builder().children(vec![Node::builder().build()]).build();
+        for _ in 0..50 {
+            node = Node::builder().next(node).build();
+        }
+        let depth = std::iter::successors(Some(&node), |n| n.next.as_deref()).count();
+        assert_eq!(depth, 51);
+    }
+}
+
+mod enums {
+    use fixture_enums::operation::put_color::{PutColorInput, PutColorOutput};
+    use fixture_enums::types::{Color, Legacy, Size};
+
+    #[test]
+    fn enum_shapes_and_enum_traits() {
+        assert_eq!(Color::from("red"), Color::Red);
+        assert_eq!(Color::from("DARK_BLUE"), Color::DarkBlue, "no enumValue: the member name is the value");
+        assert_eq!(Color::values(), &["red", "green", "DARK_BLUE"]);
+        assert_eq!(Legacy::from("t2.micro"), Legacy::T2Micro);
+        assert_eq!(Legacy::M5Large.as_str(), "m5.large");
+        assert_eq!(Legacy::values(), &["t2.micro", "m5.large", "plain"]);
+    }
+
+    #[test]
+    fn int_enums() {
+        assert_eq!(Size::from(10), Size::Large);
+        assert_eq!(Size::Negative.value(), -3);
+        assert_eq!(Size::values(), &[1, 10, -3]);
+        let unknown = Size::from(7);
+        assert!(matches!(unknown, Size::Unknown(_)));
+        assert_eq!(unknown.value(), 7);
+        assert_eq!(unknown.to_string(), "7");
+    }
+
+    #[test]
+    fn enums_serialize_and_unknowns_round_trip() {
+        let input = PutColorInput::builder()
+            .color("green")
+            .size(Size::Small)
+            .legacy(Legacy::from("x1.future"))
+            .colors(vec![Color::Red, Color::from("ultraviolet")])
+            .build()
+            .unwrap();
+        let body = serde_json::to_value(&input).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"color": "green", "size": 1, "legacy": "x1.future", "colors": ["red", "ultraviolet"]})
+        );
+        let out: PutColorOutput =
+            serde_json::from_str(r#"{"color": "infrared", "size": 99, "byName": {"a": "red", "b": "teal"}}"#).unwrap();
+        assert_eq!(out.color.as_str(), "infrared");
+        assert_eq!(out.size.value(), 99);
+        let by_name = out.by_name.unwrap();
+        assert_eq!(by_name["a"], Color::Red);
+        assert_eq!(by_name["b"].as_str(), "teal");
+        assert!(serde_json::from_str::<PutColorOutput>(r#"{"size": "big"}"#).is_err());
+    }
+}
+
+mod wire {
+    use fixture_wire::operation::get_event::{GetEventInput, GetEventOutput};
+    use fixture_wire::time::OffsetDateTime;
+
+    fn at(seconds: i64, millis: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(seconds) * 1_000_000_000 + i128::from(millis) * 1_000_000)
+            .unwrap()
+    }
+
+    #[test]
+    fn timestamps_in_every_format() {
+        let json = r#"{
+            "startedAt": "2014-04-29T18:30:38.5Z",
+            "epoch": 1398796238.25,
+            "httpDate": "Tue, 29 Apr 2014 18:30:38 GMT",
+            "targetFormat": "2014-04-29T20:30:38+02:00",
+            "count": 3
+        }"#;
+        let out: GetEventOutput = serde_json::from_str(json).unwrap();
+        assert_eq!(out.started_at, at(1398796238, 500));
+        assert_eq!(out.epoch, Some(at(1398796238, 250)), "restJson1 bodies default to epoch-seconds");
+        assert_eq!(out.http_date, Some(at(1398796238, 0)));
+        assert_eq!(out.target_format, Some(at(1398796238, 0)), "the target shape's timestampFormat applies");
+        assert_eq!(out.count, 3);
+        assert!(serde_json::from_str::<GetEventOutput>(r#"{"epoch": "2014-04-29T18:30:38Z"}"#).is_err());
+        assert!(serde_json::from_str::<GetEventOutput>(r#"{"httpDate": 1398796238}"#).is_err());
+    }
+
+    #[test]
+    fn json_names_numbers_and_sparse_collections() {
+        let json = r#"{
+            "Renamed-On-Wire": "yes", "renamed": "ignored",
+            "count": 9007199254740993, "ratio": 0.5, "small": -8, "short": 300, "real": 1.5, "flag": false,
+            "sparseList": ["a", null, "c"], "sparseMap": {"x": 1, "y": null},
+            "nested": [["a", null], []], "details": {"k": {"note": "n"}},
+            "requestId": "from-the-body-is-ignored"
+        }"#;
+        let out: GetEventOutput = serde_json::from_str(json).unwrap();
+        assert_eq!(out.renamed.as_deref(), Some("yes"));
+        assert_eq!(out.count, 9007199254740993);
+        assert_eq!((out.ratio, out.small, out.short, out.real, out.flag), (Some(0.5), Some(-8), Some(300), Some(1.5), Some(false)));
+        assert_eq!(out.sparse_list, Some(vec![Some("a".to_owned()), None, Some("c".to_owned())]));
+        let map = out.sparse_map.unwrap();
+        assert_eq!((map["x"], map["y"]), (Some(1), None));
+        assert_eq!(out.nested.unwrap()[0], vec![Some("a".to_owned()), None]);
+        assert_eq!(out.details.unwrap()["k"].note, "n");
+        assert_eq!(out.request_id, None, "an httpHeader member is not read from the body");
+        assert!(serde_json::from_str::<GetEventOutput>(r#"{"small": 300}"#).is_err(), "out of range for a byte");
+    }
+
+    #[test]
+    fn only_body_members_are_serialized() {
+        let input = GetEventInput::builder()
+            .event_id("e-1")
+            .since(at(0, 0))
+            .filter(fixture_wire::types::Filter::builder().after(at(1398796238, 0)).before(at(1398796238, 5)).build())
+            .build()
+            .unwrap();
+        let body = serde_json::to_value(&input).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"filter": {"after": "2014-04-29T18:30:38Z", "before": 1398796238.005}})
+        );
+    }
+}
+
+mod rules {
+    use fixture_rules::error::{BadCredentials, ServiceUnavailable, Throttled};
+    use fixture_rules::operation::login::{LoginInput, LoginOutput};
+    use fixture_rules::types::{Mode, Session};
+
+    #[test]
+    fn defaults_fill_missing_and_null_members() {
+        let out: LoginOutput =
+            serde_json::from_str(r#"{"token": "t", "session": {"id": "s"}, "label": null, "retries": null}"#).unwrap();
+        assert_eq!(out.retries, 5);
+        assert_eq!(out.mode, Mode::Fast);
+        assert!(out.tags.is_empty());
+        assert_eq!(out.label, "none");
+        assert_eq!(out.scale, 1.5);
+        assert_eq!(out.optional_even_if_required, None, "clientOptional keeps Option");
+        let builder = LoginOutput::builder().token("t").session(Session::builder().id("s").build().unwrap());
+        let err = builder.clone().build().unwrap_err();
+        assert_eq!(err.member(), "optionalEvenIfRequired", "the builder still checks a clientOptional required member");
+        let built = builder.optional_even_if_required("x").build().unwrap();
+        assert_eq!((built.retries, built.mode, built.label.as_str(), built.scale), (5, Mode::Fast, "none", 1.5));
+    }
+
+    #[test]
+    fn input_members_stay_optional_but_required_ones_are_checked() {
+        let err = LoginInput::builder().user("u").build().unwrap_err();
+        assert_eq!(err.member(), "password");
+        let input = LoginInput::builder().user("u").password("hunter2").build().unwrap();
+        assert_eq!(input.attempts, None, "input members are optional even with a default");
+        assert_eq!(serde_json::to_value(&input).unwrap(), serde_json::json!({"user": "u", "password": "hunter2"}));
+    }
+
+    #[test]
+    fn sensitive_data_never_reaches_debug() {
+        let input = LoginInput::builder().user("alice").password("hunter2").build().unwrap();
+        let shown = format!("{input:?}");
+        assert!(shown.contains("alice") && !shown.contains("hunter2"), "{shown}");
+        let builder = LoginInput::builder().password("hunter2");
+        assert!(!format!("{builder:?}").contains("hunter2"));
+        let out: LoginOutput = serde_json::from_str(r#"{"token": "secret-token", "session": {"id": "sess-42"}}"#).unwrap();
+        let shown = format!("{out:?}");
+        assert!(!shown.contains("secret-token") && !shown.contains("sess-42"), "{shown}");
+        assert!(shown.contains("Redacted"));
+        assert!(!format!("{:?}", out.session).contains("sess-42"), "a sensitive structure hides every member");
+    }
+
+    #[test]
+    fn errors() {
+        let e: BadCredentials = serde_json::from_str(r#"{"message": "wrong password", "user": "alice"}"#).unwrap();
+        assert_eq!(e.to_string(), "BadCredentials: wrong password");
+        assert_eq!(BadCredentials::HTTP_STATUS, Some(401));
+        let t: Throttled = serde_json::from_str(r#"{"Message": "slow down"}"#).unwrap();
+        assert_eq!(t.to_string(), "Throttled: slow down");
+        assert!(Throttled::THROTTLING && Throttled::RETRYABLE);
+        let s: ServiceUnavailable = serde_json::from_str("{}").unwrap();
+        assert_eq!(s.to_string(), "ServiceUnavailable");
+        assert!(ServiceUnavailable::IS_SERVER_FAULT && ServiceUnavailable::RETRYABLE);
+        assert_eq!(ServiceUnavailable::HTTP_STATUS, None);
+    }
+}
