@@ -1,19 +1,18 @@
-//! Timestamp wire formats for JSON members, one module per Smithy
+//! Timestamp wire formats for JSON members, one type per Smithy
 //! `timestampFormat` (copied verbatim into each generated crate that has
 //! timestamps; the source lives in `codegen/runtime/timestamp.rs`).
 //!
-//! Each module is used as `#[serde(with = "...")]`; its `option` submodule
-//! serves `Option<OffsetDateTime>` members. `null` reads as absent for
-//! optional members and as the Unix epoch for required ones (client error
-//! correction).
+//! Each type wraps `Option<OffsetDateTime>`: it deserializes `null` as
+//! `None`, and serializes its value in its format.
 #![allow(dead_code)]
 
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::Serializer;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 impl crate::json::Fallback for OffsetDateTime {
     fn fallback() -> Self {
@@ -24,6 +23,7 @@ impl crate::json::Fallback for OffsetDateTime {
 /// One wire format: how to write a timestamp and what it can be read from.
 trait Format: Sized {
     const EXPECTING: &'static str;
+
     fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error>;
 
     /// Reads a JSON string; `None` when this format does not accept it.
@@ -35,24 +35,25 @@ trait Format: Sized {
     fn from_seconds(_seconds: f64) -> Option<OffsetDateTime> {
         None
     }
-
-    /// Reads an optional value (`null` is `None`).
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<OffsetDateTime>, D::Error> {
-        deserializer.deserialize_option(OptionVisitor::<Self>(std::marker::PhantomData))
-    }
 }
 
 /// RFC 3339 `date-time` strings: written in UTC with fractional seconds only
 /// when present; read with any offset and any fractional precision.
-pub(crate) struct DateTime;
+pub(crate) struct DateTime(pub(crate) Option<OffsetDateTime>);
+
+/// Seconds since the Unix epoch as a JSON number, with millisecond precision.
+pub(crate) struct EpochSeconds(pub(crate) Option<OffsetDateTime>);
+
+/// IMF-fixdate strings as HTTP uses them: `Tue, 29 Apr 2014 18:30:38 GMT`.
+pub(crate) struct HttpDate(pub(crate) Option<OffsetDateTime>);
 
 impl DateTime {
     pub(crate) fn format(value: &OffsetDateTime) -> Result<String, time::error::Format> {
         value.to_offset(UtcOffset::UTC).format(&Rfc3339)
     }
 
-    pub(crate) fn parse(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
-        OffsetDateTime::parse(text, &Rfc3339)
+    pub(crate) fn parse(text: &str) -> Option<OffsetDateTime> {
+        OffsetDateTime::parse(text, &Rfc3339).ok()
     }
 }
 
@@ -64,12 +65,9 @@ impl Format for DateTime {
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
-        DateTime::parse(text).ok()
+        DateTime::parse(text)
     }
 }
-
-/// Seconds since the Unix epoch as a JSON number, with millisecond precision.
-pub(crate) struct EpochSeconds;
 
 impl EpochSeconds {
     pub(crate) fn from_f64(seconds: f64) -> Option<OffsetDateTime> {
@@ -101,9 +99,6 @@ impl Format for EpochSeconds {
     }
 }
 
-/// IMF-fixdate strings as HTTP uses them: `Tue, 29 Apr 2014 18:30:38 GMT`.
-pub(crate) struct HttpDate;
-
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -129,11 +124,10 @@ impl HttpDate {
         let parts: Vec<&str> = rest.split(' ').collect();
         let [day, month, year, clock, "GMT"] = parts.as_slice() else { return None };
         let month = MONTHS.iter().position(|m| m == month)? as u8 + 1;
-        let (clock, millis) = match clock.split_once('.') {
+        let (clock, nanos) = match clock.split_once('.') {
             Some((clock, fraction)) if !fraction.is_empty() && fraction.len() <= 9 => {
                 let digits: u32 = fraction.parse().ok()?;
-                let nanos = digits * 10u32.pow(9 - fraction.len() as u32);
-                (clock, nanos)
+                (clock, digits * 10u32.pow(9 - fraction.len() as u32))
             }
             None => (*clock, 0),
             _ => return None,
@@ -144,10 +138,8 @@ impl HttpDate {
             return None;
         }
         let date = Date::from_calendar_date(year.parse().ok()?, Month::try_from(month).ok()?, day.parse().ok()?).ok()?;
-        let time = Time::from_hms_nano(hour, minute, second, millis).ok()?;
-        let value = PrimitiveDateTime::new(date, time).assume_utc();
-        let expected: Weekday = value.weekday();
-        (WEEKDAYS[expected.number_days_from_monday() as usize] == weekday).then_some(value)
+        let value = PrimitiveDateTime::new(date, Time::from_hms_nano(hour, minute, second, nanos).ok()?).assume_utc();
+        (WEEKDAYS[value.weekday().number_days_from_monday() as usize] == weekday).then_some(value)
     }
 }
 
@@ -163,7 +155,28 @@ impl Format for HttpDate {
     }
 }
 
-struct OptionVisitor<F>(std::marker::PhantomData<F>);
+macro_rules! wire_type {
+    ($($name:ident),*) => {$(
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match &self.0 {
+                    Some(value) => <$name as Format>::write(value, serializer),
+                    None => serializer.serialize_none(),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_option(OptionVisitor::<$name>(PhantomData)).map($name)
+            }
+        }
+    )*};
+}
+
+wire_type!(DateTime, EpochSeconds, HttpDate);
+
+struct OptionVisitor<F>(PhantomData<F>);
 
 impl<'de, F: Format> Visitor<'de> for OptionVisitor<F> {
     type Value = Option<OffsetDateTime>;
@@ -181,11 +194,11 @@ impl<'de, F: Format> Visitor<'de> for OptionVisitor<F> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(ValueVisitor::<F>(std::marker::PhantomData)).map(Some)
+        deserializer.deserialize_any(ValueVisitor::<F>(PhantomData)).map(Some)
     }
 }
 
-struct ValueVisitor<F>(std::marker::PhantomData<F>);
+struct ValueVisitor<F>(PhantomData<F>);
 
 impl<'de, F: Format> Visitor<'de> for ValueVisitor<F> {
     type Value = OffsetDateTime;
@@ -212,101 +225,52 @@ impl<'de, F: Format> Visitor<'de> for ValueVisitor<F> {
     }
 }
 
-macro_rules! format_module {
-    ($module:ident, $format:ty) => {
-        pub(crate) mod $module {
-            use super::*;
-
-            pub(crate) fn serialize<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
-                <$format as Format>::write(value, serializer)
-            }
-
-            /// A required member: `null` becomes the epoch (error correction).
-            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
-                Ok(<$format as Format>::read(deserializer)?.unwrap_or(OffsetDateTime::UNIX_EPOCH))
-            }
-
-            pub(crate) mod option {
-                use super::super::*;
-
-                pub(crate) fn serialize<S: Serializer>(
-                    value: &Option<OffsetDateTime>,
-                    serializer: S,
-                ) -> Result<S::Ok, S::Error> {
-                    match value {
-                        Some(value) => <$format as Format>::write(value, serializer),
-                        None => serializer.serialize_none(),
-                    }
-                }
-
-                pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-                    deserializer: D,
-                ) -> Result<Option<OffsetDateTime>, D::Error> {
-                    <$format as Format>::read(deserializer)
-                }
-            }
-        }
-    };
-}
-
-format_module!(date_time, DateTime);
-format_module!(epoch_seconds, EpochSeconds);
-format_module!(http_date, HttpDate);
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::{Deserialize, Serialize};
-
-    #[derive(Serialize, Deserialize, Debug, PartialEq)]
-    struct Sample {
-        #[serde(with = "date_time", default = "crate::json::fallback")]
-        a: OffsetDateTime,
-        #[serde(with = "epoch_seconds::option", default, skip_serializing_if = "Option::is_none")]
-        b: Option<OffsetDateTime>,
-        #[serde(with = "http_date::option", default, skip_serializing_if = "Option::is_none")]
-        c: Option<OffsetDateTime>,
-    }
 
     fn at(seconds: i64, millis: i64) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(seconds) * 1_000_000_000 + i128::from(millis) * 1_000_000)
             .unwrap()
     }
 
+    fn read<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
     #[test]
     fn date_time_accepts_offsets_and_fractions_and_writes_utc() {
-        let parsed: Sample = serde_json::from_str(r#"{"a": "1996-12-19T16:39:57-08:00"}"#).unwrap();
-        assert_eq!(parsed.a, at(851042397, 0));
-        let parsed: Sample = serde_json::from_str(r#"{"a": "1985-04-12T23:20:50.52Z"}"#).unwrap();
-        assert_eq!(parsed.a, at(482196050, 520));
-        assert_eq!(serde_json::to_string(&parsed).unwrap(), r#"{"a":"1985-04-12T23:20:50.52Z"}"#);
-        let parsed: Sample = serde_json::from_str(r#"{"a": null}"#).unwrap();
-        assert_eq!(parsed.a, OffsetDateTime::UNIX_EPOCH);
-        assert!(serde_json::from_str::<Sample>(r#"{"a": "yesterday"}"#).is_err());
-        assert!(serde_json::from_str::<Sample>(r#"{"a": 12}"#).is_err());
+        assert_eq!(read::<DateTime>(r#""1996-12-19T16:39:57-08:00""#).unwrap().0, Some(at(851042397, 0)));
+        let parsed = read::<DateTime>(r#""1985-04-12T23:20:50.52Z""#).unwrap();
+        assert_eq!(parsed.0, Some(at(482196050, 520)));
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), r#""1985-04-12T23:20:50.52Z""#);
+        assert_eq!(serde_json::to_string(&DateTime(Some(at(851042397, 0)))).unwrap(), r#""1996-12-20T00:39:57Z""#);
+        assert_eq!(read::<DateTime>("null").unwrap().0, None);
+        assert!(read::<DateTime>(r#""yesterday""#).is_err());
+        assert!(read::<DateTime>("12").is_err());
     }
 
     #[test]
     fn epoch_seconds_round_trip_with_millis() {
-        let parsed: Sample = serde_json::from_str(r#"{"a": "1970-01-01T00:00:00Z", "b": 1398796238.123}"#).unwrap();
-        assert_eq!(parsed.b, Some(at(1398796238, 123)));
-        assert_eq!(serde_json::to_value(&parsed).unwrap()["b"], serde_json::json!(1398796238.123));
-        let parsed: Sample = serde_json::from_str(r#"{"b": 1398796238, "c": null}"#).unwrap();
-        assert_eq!(parsed.b, Some(at(1398796238, 0)));
-        assert_eq!(parsed.c, None);
-        assert!(serde_json::from_str::<Sample>(r#"{"b": 1e300}"#).is_err());
-        assert!(serde_json::from_str::<Sample>(r#"{"b": "1"}"#).is_err());
+        let parsed = read::<EpochSeconds>("1398796238.123").unwrap();
+        assert_eq!(parsed.0, Some(at(1398796238, 123)));
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), serde_json::json!(1398796238.123));
+        assert_eq!(read::<EpochSeconds>("1398796238").unwrap().0, Some(at(1398796238, 0)));
+        assert_eq!(serde_json::to_string(&EpochSeconds(Some(at(1398796238, 0)))).unwrap(), "1398796238");
+        assert_eq!(read::<EpochSeconds>("-1.5").unwrap().0, Some(at(-2, 500)));
+        assert!(read::<EpochSeconds>("1e300").is_err());
+        assert!(read::<EpochSeconds>(r#""1""#).is_err());
     }
 
     #[test]
     fn http_date_round_trip() {
-        let parsed: Sample = serde_json::from_str(r#"{"c": "Tue, 29 Apr 2014 18:30:38 GMT"}"#).unwrap();
-        assert_eq!(parsed.c, Some(at(1398796238, 0)));
+        assert_eq!(read::<HttpDate>(r#""Tue, 29 Apr 2014 18:30:38 GMT""#).unwrap().0, Some(at(1398796238, 0)));
         assert_eq!(HttpDate::format(&at(1398796238, 0)), "Tue, 29 Apr 2014 18:30:38 GMT");
         assert_eq!(HttpDate::format(&at(1398796238, 5)), "Tue, 29 Apr 2014 18:30:38.005 GMT");
         assert_eq!(HttpDate::parse("Tue, 29 Apr 2014 18:30:38.005 GMT"), Some(at(1398796238, 5)));
         assert_eq!(HttpDate::parse("Mon, 29 Apr 2014 18:30:38 GMT"), None, "wrong weekday");
         assert_eq!(HttpDate::parse("Tue, 29 Apr 2014 18:30 GMT"), None);
         assert_eq!(HttpDate::parse("Tue, 31 Feb 2014 18:30:38 GMT"), None);
+        assert!(read::<HttpDate>("1398796238").is_err());
     }
 }

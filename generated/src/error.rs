@@ -4,27 +4,54 @@
 mod build;
 pub use build::BuildError;
 /// The caller is not allowed to perform this action.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct AccessDeniedException {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
 }
 impl AccessDeniedException {
     /// Creates a builder for [`AccessDeniedException`].
     pub fn builder() -> crate::error::builders::AccessDeniedExceptionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AccessDeniedException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "AccessDeniedException")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AccessDeniedException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for AccessDeniedException {
@@ -55,27 +82,54 @@ impl ::std::fmt::Display for AccessDeniedException {
 }
 impl ::std::error::Error for AccessDeniedException {}
 /// The service failed unexpectedly; the request can be retried.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct InternalServerException {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
 }
 impl InternalServerException {
     /// Creates a builder for [`InternalServerException`].
     pub fn builder() -> crate::error::builders::InternalServerExceptionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InternalServerException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = InternalServerException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "InternalServerException")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(InternalServerException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for InternalServerException {
@@ -106,27 +160,54 @@ impl ::std::fmt::Display for InternalServerException {
 }
 impl ::std::error::Error for InternalServerException {}
 /// The request took too long to complete.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct RequestTimeoutException {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
 }
 impl RequestTimeoutException {
     /// Creates a builder for [`RequestTimeoutException`].
     pub fn builder() -> crate::error::builders::RequestTimeoutExceptionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RequestTimeoutException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "RequestTimeoutException")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RequestTimeoutException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for RequestTimeoutException {
@@ -157,27 +238,54 @@ impl ::std::fmt::Display for RequestTimeoutException {
 }
 impl ::std::error::Error for RequestTimeoutException {}
 /// The requested resource does not exist in this Region.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ResourceNotFoundException {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
 }
 impl ResourceNotFoundException {
     /// Creates a builder for [`ResourceNotFoundException`].
     pub fn builder() -> crate::error::builders::ResourceNotFoundExceptionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ResourceNotFoundException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ResourceNotFoundException")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ResourceNotFoundException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for ResourceNotFoundException {
@@ -208,27 +316,54 @@ impl ::std::fmt::Display for ResourceNotFoundException {
 }
 impl ::std::error::Error for ResourceNotFoundException {}
 /// The request was throttled; retry it after a delay.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ThrottlingException {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
 }
 impl ThrottlingException {
     /// Creates a builder for [`ThrottlingException`].
     pub fn builder() -> crate::error::builders::ThrottlingExceptionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ThrottlingException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ThrottlingException")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ThrottlingException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for ThrottlingException {
@@ -259,27 +394,54 @@ impl ::std::fmt::Display for ThrottlingException {
 }
 impl ::std::error::Error for ThrottlingException {}
 /// The input did not satisfy the constraints of the service.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ValidationException {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
 }
 impl ValidationException {
     /// Creates a builder for [`ValidationException`].
     pub fn builder() -> crate::error::builders::ValidationExceptionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ValidationException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ValidationException")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ValidationException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for ValidationException {

@@ -2,53 +2,26 @@
 
 //! Structures and enums that operations share.
 /// One source file of a reference import job, and what became of it.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ImportReferenceSourceItem {
     /// The Amazon S3 URI of the source file (`s3://bucket/key`).
-    #[serde(
-        rename = "sourceFile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_file: ::std::option::Option<::std::string::String>,
     /// The import status of this source file.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub status: crate::types::ReferenceImportJobItemStatus,
     /// A human-readable explanation of this source's status.
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_message: ::std::option::Option<::std::string::String>,
     /// The name given to the reference created from this source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description given to the reference created from this source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The tags attached to the reference created from this source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// The identifier of the reference created from this source.
-    #[serde(
-        rename = "referenceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reference_id: ::std::option::Option<::std::string::String>,
 }
 impl ImportReferenceSourceItem {
@@ -57,16 +30,70 @@ impl ImportReferenceSourceItem {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ImportReferenceSourceItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ImportReferenceSourceItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_source_file = ::std::option::Option::None;
+                let mut v_status = ::std::option::Option::None;
+                let mut v_status_message = ::std::option::Option::None;
+                let mut v_name = ::std::option::Option::None;
+                let mut v_description = ::std::option::Option::None;
+                let mut v_tags = ::std::option::Option::None;
+                let mut v_reference_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "sourceFile" => v_source_file = map.next_value()?,
+                        "status" => v_status = map.next_value()?,
+                        "statusMessage" => v_status_message = map.next_value()?,
+                        "name" => v_name = map.next_value()?,
+                        "description" => v_description = map.next_value()?,
+                        "tags" => v_tags = map.next_value()?,
+                        "referenceId" => v_reference_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ImportReferenceSourceItem {
+                    source_file: v_source_file,
+                    status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
+                    status_message: v_status_message,
+                    name: v_name,
+                    description: v_description,
+                    tags: v_tags,
+                    reference_id: v_reference_id,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for ImportReferenceSourceItem {
     fn fallback() -> Self {
         Self {
-            source_file: crate::json::Fallback::fallback(),
+            source_file: ::std::option::Option::None,
             status: crate::json::Fallback::fallback(),
-            status_message: crate::json::Fallback::fallback(),
-            name: crate::json::Fallback::fallback(),
-            description: crate::json::Fallback::fallback(),
-            tags: crate::json::Fallback::fallback(),
-            reference_id: crate::json::Fallback::fallback(),
+            status_message: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            reference_id: ::std::option::Option::None,
         }
     }
 }
@@ -160,10 +187,10 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+        let value = <crate::json::Str<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for ReferenceImportJobItemStatus {
@@ -290,10 +317,10 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+        let value = <crate::json::Str<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for ReferenceImportJobStatus {

@@ -262,10 +262,10 @@ mod rules {
         assert_eq!(BadCredentials::HTTP_STATUS, Some(401));
         let t: Throttled = serde_json::from_str(r#"{"Message": "slow down"}"#).unwrap();
         assert_eq!(t.to_string(), "Throttled: slow down");
-        assert!(Throttled::THROTTLING && Throttled::RETRYABLE);
+        assert_eq!((Throttled::THROTTLING, Throttled::RETRYABLE), (true, true));
         let s: ServiceUnavailable = serde_json::from_str("{}").unwrap();
         assert_eq!(s.to_string(), "ServiceUnavailable");
-        assert!(ServiceUnavailable::IS_SERVER_FAULT && ServiceUnavailable::RETRYABLE);
+        assert_eq!((ServiceUnavailable::IS_SERVER_FAULT, ServiceUnavailable::RETRYABLE), (true, true));
         assert_eq!(ServiceUnavailable::HTTP_STATUS, None);
     }
 }

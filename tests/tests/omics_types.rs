@@ -174,13 +174,21 @@ fn errors_display_code_and_message() {
     let json = r#"{"message": "Rate exceeded", "Extra": 1}"#;
     let e: omics::error::ThrottlingException = serde_json::from_str(json).unwrap();
     assert_eq!(e.to_string(), "ThrottlingException: Rate exceeded");
-    assert!(omics::error::ThrottlingException::RETRYABLE && omics::error::ThrottlingException::THROTTLING);
-    assert_eq!(omics::error::ThrottlingException::HTTP_STATUS, Some(429));
-    assert!(omics::error::InternalServerException::IS_SERVER_FAULT);
-    assert!(omics::error::InternalServerException::RETRYABLE);
-    assert!(!omics::error::InternalServerException::THROTTLING);
-    assert_eq!(omics::error::AccessDeniedException::HTTP_STATUS, Some(403));
-    assert!(!omics::error::ValidationException::RETRYABLE);
+    use omics::error::{AccessDeniedException, InternalServerException, ThrottlingException, ValidationException};
+    let flags = |retryable, throttling, server, status| (retryable, throttling, server, status);
+    assert_eq!(
+        flags(ThrottlingException::RETRYABLE, ThrottlingException::THROTTLING, ThrottlingException::IS_SERVER_FAULT, ThrottlingException::HTTP_STATUS),
+        (true, true, false, Some(429))
+    );
+    assert_eq!(
+        flags(InternalServerException::RETRYABLE, InternalServerException::THROTTLING, InternalServerException::IS_SERVER_FAULT, InternalServerException::HTTP_STATUS),
+        (true, false, true, Some(500))
+    );
+    assert_eq!(
+        flags(ValidationException::RETRYABLE, ValidationException::THROTTLING, ValidationException::IS_SERVER_FAULT, ValidationException::HTTP_STATUS),
+        (false, false, false, Some(400))
+    );
+    assert_eq!(AccessDeniedException::HTTP_STATUS, Some(403));
     let boxed: Box<dyn std::error::Error> = Box::new(e);
     assert!(boxed.to_string().contains("Rate exceeded"));
 }

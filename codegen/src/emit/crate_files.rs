@@ -7,7 +7,7 @@ use super::Deps;
 use crate::ir::Crate;
 
 /// Versions of the dependencies generated crates use, kept in one place.
-const SERDE: &str = r#"serde = { version = "1.0.200", features = ["derive"] }"#;
+const SERDE: &str = r#"serde = "1.0.200""#;
 const SERDE_JSON: &str = r#"serde_json = "1.0.120""#;
 const TIME: &str = r#"time = { version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#;
 

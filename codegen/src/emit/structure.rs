@@ -14,26 +14,23 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder_name = format_ident!("{}Builder", s.name);
     let doc = docs(&s.docs);
-    let serde_derives = serde_derives(s);
     let debug_derive = if needs_redaction(s) { quote!() } else { quote!(::std::fmt::Debug,) };
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let ty = field_type(f);
         let doc = docs(&field_docs(f));
-        let serde = if serde_derives.is_empty() { quote!() } else { serde_attrs(s, f) };
         quote! {
             #doc
-            #serde
             pub #field_name: #ty,
         }
     });
     let builder_doc = format!(" Creates a builder for [`{}`].", s.name);
     let debug_impl = debug_impl(&s.name, s);
-    let default_fns = s.fields.iter().filter_map(|f| default_fns(s, f));
-    let fallback_impl = if s.serde.deserialize { fallback_impl(s) } else { quote!() };
+    let serialize = if s.serde.serialize { serialize_impl(s) } else { quote!() };
+    let deserialize = if s.serde.deserialize { deserialize_impl(s) } else { quote!() };
     let item = quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive #serde_derives)]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -47,16 +44,10 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
         }
 
         #debug_impl
-        #fallback_impl
-        #(#default_fns)*
+        #serialize
+        #deserialize
     };
     (item, builder(s, &builder_name))
-}
-
-fn serde_derives(s: &Struct) -> TokenStream {
-    let ser = s.serde.serialize.then(|| quote!(::serde::Serialize,));
-    let de = s.serde.deserialize.then(|| quote!(::serde::Deserialize,));
-    quote!(#ser #de)
 }
 
 fn needs_redaction(s: &Struct) -> bool {
@@ -94,56 +85,6 @@ fn field_docs(f: &Field) -> Vec<String> {
     lines
 }
 
-/// `#[serde(...)]` for one field of a restJson1 body.
-fn serde_attrs(s: &Struct, f: &Field) -> TokenStream {
-    if f.binding != Binding::Body {
-        // Bound to the URI or headers: never part of the JSON body.
-        return if f.optional {
-            quote!(#[serde(skip)])
-        } else {
-            quote!(#[serde(skip, default = "crate::json::fallback")])
-        };
-    }
-    let wire = &f.wire_name;
-    let rename = if f.name.trim_start_matches("r#") == wire.as_str() { quote!() } else { quote!(rename = #wire,) };
-    let timestamp = match (&f.ty, f.timestamp_format) {
-        (RustType::Timestamp, format) => Some(match format.unwrap_or(TimestampFormat::EpochSeconds) {
-            TimestampFormat::DateTime => "crate::timestamp::date_time",
-            TimestampFormat::EpochSeconds => "crate::timestamp::epoch_seconds",
-            TimestampFormat::HttpDate => "crate::timestamp::http_date",
-        }),
-        _ => None,
-    };
-    if f.optional {
-        return match timestamp {
-            Some(module) => {
-                let with = format!("{module}::option");
-                quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", with = #with)])
-            }
-            None => quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
-        };
-    }
-    let default = match &f.default {
-        Some(DefaultValue::Zero) | None => "crate::json::fallback".to_owned(),
-        Some(_) => default_fn_name(s, f).to_string(),
-    };
-    match (timestamp, &f.default) {
-        (Some(module), _) => quote!(#[serde(#rename default = #default, with = #module)]),
-        (None, Some(DefaultValue::Zero) | None) => {
-            quote!(#[serde(#rename default = #default, deserialize_with = "crate::json::or_fallback")])
-        }
-        (None, Some(_)) => {
-            let de = format!("{}_or_null", default_fn_name(s, f));
-            quote!(#[serde(#rename default = #default, deserialize_with = #de)])
-        }
-    }
-}
-
-fn default_fn_name(s: &Struct, f: &Field) -> proc_macro2::Ident {
-    use heck::ToSnakeCase;
-    format_ident!("default_{}_{}", s.name.to_snake_case(), f.name.trim_start_matches("r#"))
-}
-
 /// The expression of a member's default value.
 pub(crate) fn default_expr(f: &Field) -> TokenStream {
     let ty = type_tokens(&f.ty);
@@ -166,45 +107,171 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
     }
 }
 
-/// For a non-zero default: the function serde calls for a missing member and
-/// one that maps `null` to the default too.
-fn default_fns(s: &Struct, f: &Field) -> Option<TokenStream> {
-    match (&f.default, f.optional, &f.binding) {
-        (Some(DefaultValue::Zero) | None, _, _) | (_, true, _) => return None,
-        (_, _, binding) if *binding != Binding::Body => return None,
-        _ => {}
-    }
-    if !s.serde.deserialize {
+/// The JSON wire type of a timestamp member, by its format (restJson1
+/// bodies default to epoch-seconds).
+fn timestamp_wire_type(f: &Field) -> Option<TokenStream> {
+    if f.ty != RustType::Timestamp {
         return None;
     }
-    let name = default_fn_name(s, f);
-    let or_null = format_ident!("{}_or_null", name);
-    let ty = inner_type(f);
-    let value = default_expr(f);
-    Some(quote! {
-        fn #name() -> #ty {
-            #value
-        }
-
-        fn #or_null<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<#ty, D::Error> {
-            let value: ::std::option::Option<#ty> = ::serde::Deserialize::deserialize(deserializer)?;
-            ::std::result::Result::Ok(value.unwrap_or_else(#name))
-        }
+    Some(match f.timestamp_format.unwrap_or(TimestampFormat::EpochSeconds) {
+        TimestampFormat::DateTime => quote!(crate::timestamp::DateTime),
+        TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds),
+        TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate),
     })
 }
 
-fn fallback_impl(s: &Struct) -> TokenStream {
+/// Writes the body members as a JSON object, leaving out absent ones.
+fn serialize_impl(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
-    let fields = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        quote!(#field: crate::json::Fallback::fallback(),)
-    });
+    let entries: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| f.binding == Binding::Body)
+        .map(|f| {
+            let field = ident(&f.name);
+            let wire = &f.wire_name;
+            let value = match timestamp_wire_type(f) {
+                Some(wire_type) => quote!(&#wire_type(::std::option::Option::Some(*value))),
+                None => quote!(value),
+            };
+            if f.optional {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#field {
+                        map.serialize_entry(#wire, #value)?;
+                    }
+                }
+            } else {
+                quote! {
+                    let value = &self.#field;
+                    map.serialize_entry(#wire, #value)?;
+                }
+            }
+        })
+        .collect();
+    let binding = if entries.is_empty() { quote!(map) } else { quote!(mut map) };
     quote! {
-        impl crate::json::Fallback for #name {
-            fn fallback() -> Self {
-                Self { #(#fields)* }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let #binding = serializer.serialize_map(::std::option::Option::None)?;
+                #(#entries)*
+                map.end()
             }
         }
+    }
+}
+
+/// Reads a JSON object (and only an object): known members by wire name,
+/// `null` as absent, unknown members skipped, missing required members
+/// filled with their default or a zero value.
+fn deserialize_impl(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let label = &s.name;
+    let body: Vec<&Field> = s.fields.iter().filter(|f| f.binding == Binding::Body).collect();
+    let slot = |f: &Field| format_ident!("v_{}", f.name.trim_start_matches("r#"));
+    // The slots' types are inferred from the fields they fill.
+    let slots = body.iter().map(|f| {
+        let slot = slot(f);
+        quote!(let mut #slot = ::std::option::Option::None;)
+    });
+    let arms = body.iter().map(|f| {
+        let slot = slot(f);
+        let wire = &f.wire_name;
+        match timestamp_wire_type(f) {
+            Some(wire_type) => quote!(#wire => #slot = map.next_value::<#wire_type>()?.0,),
+            None => quote!(#wire => #slot = map.next_value()?,),
+        }
+    });
+    let values = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let value = if f.binding == Binding::Body {
+            let slot = slot(f);
+            finish(f, Some(quote!(#slot)))
+        } else {
+            finish(f, None)
+        };
+        quote!(#field: #value,)
+    });
+    let fallback_values = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let value = finish(f, None);
+        quote!(#field: #value,)
+    });
+    let read_loop = if body.is_empty() {
+        quote! {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            #(#slots)*
+            while let ::std::option::Option::Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct ObjectVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        crate::json::expecting_object(f, #label)
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                        #read_loop
+                        ::std::result::Result::Ok(#name { #(#values)* })
+                    }
+                }
+
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+
+        impl crate::json::Fallback for #name {
+            fn fallback() -> Self {
+                Self { #(#fallback_values)* }
+            }
+        }
+    }
+}
+
+/// The field's value from what was read (`slot`, an `Option` of the
+/// unboxed type, or `None` for a member the JSON never carries): absent
+/// stays `None` for optional members; otherwise the member's default, or a
+/// zero value (client error correction).
+fn finish(f: &Field, slot: Option<TokenStream>) -> TokenStream {
+    let value = match (slot, f.optional, &f.default) {
+        (Some(slot), true, _) => return if f.boxed { quote!(#slot.map(::std::boxed::Box::new)) } else { slot },
+        (None, true, _) => return quote!(::std::option::Option::None),
+        (Some(slot), false, None | Some(DefaultValue::Zero)) => {
+            quote!(#slot.unwrap_or_else(crate::json::Fallback::fallback))
+        }
+        (None, false, None | Some(DefaultValue::Zero)) => quote!(crate::json::Fallback::fallback()),
+        (Some(slot), false, Some(DefaultValue::String(_))) => {
+            let default = default_expr(f);
+            quote!(#slot.unwrap_or_else(|| #default))
+        }
+        (Some(slot), false, Some(_)) => {
+            let default = default_expr(f);
+            quote!(#slot.unwrap_or(#default))
+        }
+        (None, false, Some(_)) => default_expr(f),
+    };
+    if f.boxed {
+        quote!(::std::boxed::Box::new(#value))
+    } else {
+        value
     }
 }
 

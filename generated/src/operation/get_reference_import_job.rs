@@ -14,23 +14,16 @@
 /// The input of [`GetReferenceImportJob`](crate::operation::get_reference_import_job).
 ///
 /// Sent as `GET /referencestore/{referenceStoreId}/importjob/{id}`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetReferenceImportJobInput {
     /// The identifier of the import job.
     ///
     /// Required.
-    #[serde(skip)]
     pub id: ::std::option::Option<::std::string::String>,
     /// The identifier of the reference store that the job imports into.
     ///
     /// Required.
-    #[serde(skip)]
     pub reference_store_id: ::std::option::Option<::std::string::String>,
 }
 impl GetReferenceImportJobInput {
@@ -39,86 +32,120 @@ impl GetReferenceImportJobInput {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for GetReferenceImportJobInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(::std::option::Option::None)?;
+        map.end()
+    }
+}
 /// The output of [`GetReferenceImportJob`](crate::operation::get_reference_import_job).
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetReferenceImportJobOutput {
     /// The identifier of the import job.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub id: ::std::string::String,
     /// The identifier of the reference store that the job imports into.
     ///
     /// Required.
-    #[serde(
-        rename = "referenceStoreId",
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub reference_store_id: ::std::string::String,
     /// The ARN of the IAM role that the service assumes to read the source files.
     ///
     /// Required.
-    #[serde(
-        rename = "roleArn",
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub role_arn: ::std::string::String,
     /// Where the job stands, for example `IN_PROGRESS` or `COMPLETED`.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub status: crate::types::ReferenceImportJobStatus,
     /// A human-readable explanation of the job's status.
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_message: ::std::option::Option<::std::string::String>,
     /// The time at which the job was created.
     ///
     /// Required.
-    #[serde(
-        rename = "creationTime",
-        default = "crate::json::fallback",
-        with = "crate::timestamp::date_time"
-    )]
     pub creation_time: ::time::OffsetDateTime,
     /// The time at which the job finished, if it has.
-    #[serde(
-        rename = "completionTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::timestamp::date_time::option"
-    )]
     pub completion_time: ::std::option::Option<::time::OffsetDateTime>,
     /// One entry per source file of the job, each with its own status.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub sources: ::std::vec::Vec<crate::types::ImportReferenceSourceItem>,
 }
 impl GetReferenceImportJobOutput {
     /// Creates a builder for [`GetReferenceImportJobOutput`].
     pub fn builder() -> self::builders::GetReferenceImportJobOutputBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetReferenceImportJobOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "GetReferenceImportJobOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_id = ::std::option::Option::None;
+                let mut v_reference_store_id = ::std::option::Option::None;
+                let mut v_role_arn = ::std::option::Option::None;
+                let mut v_status = ::std::option::Option::None;
+                let mut v_status_message = ::std::option::Option::None;
+                let mut v_creation_time = ::std::option::Option::None;
+                let mut v_completion_time = ::std::option::Option::None;
+                let mut v_sources = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => v_id = map.next_value()?,
+                        "referenceStoreId" => v_reference_store_id = map.next_value()?,
+                        "roleArn" => v_role_arn = map.next_value()?,
+                        "status" => v_status = map.next_value()?,
+                        "statusMessage" => v_status_message = map.next_value()?,
+                        "creationTime" => {
+                            v_creation_time = map
+                                .next_value::<crate::timestamp::DateTime>()?
+                                .0;
+                        }
+                        "completionTime" => {
+                            v_completion_time = map
+                                .next_value::<crate::timestamp::DateTime>()?
+                                .0;
+                        }
+                        "sources" => v_sources = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetReferenceImportJobOutput {
+                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                    reference_store_id: v_reference_store_id
+                        .unwrap_or_else(crate::json::Fallback::fallback),
+                    role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                    status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
+                    status_message: v_status_message,
+                    creation_time: v_creation_time
+                        .unwrap_or_else(crate::json::Fallback::fallback),
+                    completion_time: v_completion_time,
+                    sources: v_sources.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for GetReferenceImportJobOutput {
@@ -128,9 +155,9 @@ impl crate::json::Fallback for GetReferenceImportJobOutput {
             reference_store_id: crate::json::Fallback::fallback(),
             role_arn: crate::json::Fallback::fallback(),
             status: crate::json::Fallback::fallback(),
-            status_message: crate::json::Fallback::fallback(),
+            status_message: ::std::option::Option::None,
             creation_time: crate::json::Fallback::fallback(),
-            completion_time: crate::json::Fallback::fallback(),
+            completion_time: ::std::option::Option::None,
             sources: crate::json::Fallback::fallback(),
         }
     }

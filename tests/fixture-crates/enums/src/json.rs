@@ -4,14 +4,17 @@
 //! JSON helpers shared by every generated type (copied verbatim into each
 //! generated crate by codegen; the source lives in `codegen/runtime/json.rs`).
 //!
-//! Smithy asks clients to be lenient with what servers send: a required member
-//! that is missing or `null` is filled with a zero value ("client error
-//! correction") instead of failing the whole response.
+//! Generated `Deserialize` impls read structures only from JSON objects,
+//! skip members they do not know, treat `null` like an absent member, and
+//! fill a required member that a response leaves out with a zero value
+//! ("client error correction" in the Smithy specification) instead of
+//! failing the whole response.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::fmt;
 
-use serde::{Deserialize, Deserializer};
+use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 /// The value a required member takes when a response leaves it out.
 pub(crate) trait Fallback {
@@ -54,46 +57,87 @@ impl<T: Fallback> Fallback for Box<T> {
     }
 }
 
-/// `#[serde(default = "crate::json::fallback")]`: a missing member.
-pub(crate) fn fallback<T: Fallback>() -> T {
-    T::fallback()
+/// A JSON object key or string value, borrowed from the input when it has
+/// no escapes, so that matching member names allocates nothing.
+pub(crate) enum Str<'de> {
+    Borrowed(&'de str),
+    Owned(String),
 }
 
-/// `#[serde(deserialize_with = "crate::json::or_fallback")]`: an explicit
-/// `null` is treated like a missing member.
-pub(crate) fn or_fallback<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Fallback,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_else(T::fallback))
+impl Str<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Str::Borrowed(s) => s,
+            Str::Owned(s) => s,
+        }
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Str::Borrowed(s) => s.to_owned(),
+            Str::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(Str::Borrowed(value))
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(Str::Owned(value.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+                Ok(Str::Owned(value))
+            }
+        }
+
+        deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+/// The `expecting` text of a structure's visitor.
+pub(crate) fn expecting_object(f: &mut fmt::Formatter<'_>, shape: &str) -> fmt::Result {
+    write!(f, "a JSON object for {shape}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[derive(Deserialize, Debug, PartialEq)]
-    struct Sample {
-        #[serde(default = "fallback", deserialize_with = "or_fallback")]
-        name: String,
-        #[serde(default = "fallback", deserialize_with = "or_fallback")]
-        items: Vec<i32>,
-        #[serde(default)]
-        note: Option<String>,
+    #[test]
+    fn fallbacks_are_zero_values() {
+        assert_eq!(String::fallback(), "");
+        assert_eq!(i64::fallback(), 0);
+        assert!(!bool::fallback());
+        assert!(Vec::<u8>::fallback().is_empty());
+        assert!(HashMap::<String, u8>::fallback().is_empty());
+        assert_eq!(Option::<u8>::fallback(), None);
+        assert_eq!(*Box::<i32>::fallback(), 0);
     }
 
     #[test]
-    fn missing_and_null_members_fall_back() {
-        let parsed: Sample = serde_json::from_str(r#"{"name": null, "other": [1, {"x": 2}]}"#).unwrap();
-        assert_eq!(parsed, Sample { name: String::new(), items: Vec::new(), note: None });
-        let parsed: Sample = serde_json::from_str(r#"{"name": "n", "items": [1, 2], "note": null}"#).unwrap();
-        assert_eq!(parsed, Sample { name: "n".into(), items: vec![1, 2], note: None });
-    }
-
-    #[test]
-    fn wrong_types_are_errors_not_panics() {
-        assert!(serde_json::from_str::<Sample>(r#"{"name": 3}"#).is_err());
-        assert!(serde_json::from_str::<Sample>(r#"{"items": "x"}"#).is_err());
+    fn strings_borrow_when_they_can() {
+        let plain: Str = serde_json::from_str(r#""plain""#).unwrap();
+        assert!(matches!(plain, Str::Borrowed("plain")));
+        let escaped: Str = serde_json::from_str(r#""a\nb""#).unwrap();
+        assert!(matches!(&escaped, Str::Owned(s) if s == "a\nb"));
+        assert_eq!(escaped.into_string(), "a\nb");
+        let mut reader = serde_json::Deserializer::from_reader(&br#""read""#[..]);
+        assert_eq!(Str::deserialize(&mut reader).unwrap().as_str(), "read");
+        assert!(serde_json::from_str::<Str>("12").is_err());
+        assert!(serde_json::from_str::<Str>("null").is_err());
     }
 }

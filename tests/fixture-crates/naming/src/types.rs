@@ -2,25 +2,14 @@
 
 //! Structures and enums that operations share.
 /// The `Box` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Box {
     /// The `inner` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<::std::boxed::Box<crate::types::Box>>,
     /// The `value` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub value: crate::types::String,
 }
 impl Box {
@@ -29,31 +18,77 @@ impl Box {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for Box {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.inner {
+            map.serialize_entry("inner", value)?;
+        }
+        let value = &self.value;
+        map.serialize_entry("value", value)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Box {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Box;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "Box")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_inner = ::std::option::Option::None;
+                let mut v_value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "inner" => v_inner = map.next_value()?,
+                        "value" => v_value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Box {
+                    inner: v_inner.map(::std::boxed::Box::new),
+                    value: v_value.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for Box {
     fn fallback() -> Self {
         Self {
-            inner: crate::json::Fallback::fallback(),
+            inner: ::std::option::Option::None,
             value: crate::json::Fallback::fallback(),
         }
     }
 }
 /// The `Node` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Node {
     /// The `next` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::boxed::Box<crate::types::Node>>,
     /// The `children` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
     /// The `parent` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<crate::types::Parent>>,
 }
 impl Node {
@@ -62,21 +97,32 @@ impl Node {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for Node {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        map.end()
+    }
+}
 /// The `Option` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Option {
     /// The `some` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub some: ::std::option::Option<::std::string::String>,
     /// The `none` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub none: ::std::option::Option<bool>,
 }
 impl Option {
@@ -85,30 +131,76 @@ impl Option {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for Option {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.some {
+            map.serialize_entry("some", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.none {
+            map.serialize_entry("none", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Option {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Option;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "Option")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_some = ::std::option::Option::None;
+                let mut v_none = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "some" => v_some = map.next_value()?,
+                        "none" => v_none = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Option {
+                    some: v_some,
+                    none: v_none,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for Option {
     fn fallback() -> Self {
         Self {
-            some: crate::json::Fallback::fallback(),
-            none: crate::json::Fallback::fallback(),
+            some: ::std::option::Option::None,
+            none: ::std::option::Option::None,
         }
     }
 }
 /// The `Parent` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Parent {
     /// The `child` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub child: ::std::boxed::Box<crate::types::Node>,
 }
 impl Parent {
@@ -117,26 +209,47 @@ impl Parent {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for Parent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        let value = &self.child;
+        map.serialize_entry("child", value)?;
+        map.end()
+    }
+}
 /// A structure named like `std::result::Result`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Result {
     /// The `ok` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<crate::types::Option>,
     /// The `err` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err: ::std::option::Option<::std::string::String>,
 }
 impl Result {
     /// Creates a builder for [`Result`].
     pub fn builder() -> crate::types::builders::ResultBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.ok {
+            map.serialize_entry("ok", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.err {
+            map.serialize_entry("err", value)?;
+        }
+        map.end()
     }
 }
 /// The values of `String`.
@@ -254,10 +367,10 @@ impl<'de> ::serde::Deserialize<'de> for String {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+        let value = <crate::json::Str<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for String {
@@ -266,16 +379,10 @@ impl crate::json::Fallback for String {
     }
 }
 /// The `TreeNode` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct TreeNode {
     /// The `children` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, crate::types::TreeNode>,
     >,
@@ -286,10 +393,44 @@ impl TreeNode {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TreeNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TreeNode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "TreeNode")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_children = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "children" => v_children = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TreeNode { children: v_children })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for TreeNode {
     fn fallback() -> Self {
         Self {
-            children: crate::json::Fallback::fallback(),
+            children: ::std::option::Option::None,
         }
     }
 }
@@ -375,10 +516,10 @@ impl<'de> ::serde::Deserialize<'de> for Values {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+        let value = <crate::json::Str<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for Values {

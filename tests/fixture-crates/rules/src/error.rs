@@ -4,24 +4,14 @@
 mod build;
 pub use build::BuildError;
 /// The `BadCredentials` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct BadCredentials {
     /// The `message` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub message: ::std::string::String,
     /// The `user` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
 }
 impl BadCredentials {
@@ -30,11 +20,50 @@ impl BadCredentials {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for BadCredentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = BadCredentials;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "BadCredentials")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                let mut v_user = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        "user" => v_user = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BadCredentials {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                    user: v_user,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for BadCredentials {
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
-            user: crate::json::Fallback::fallback(),
+            user: ::std::option::Option::None,
         }
     }
 }
@@ -59,18 +88,39 @@ impl ::std::fmt::Display for BadCredentials {
 }
 impl ::std::error::Error for BadCredentials {}
 /// The `ServiceUnavailable` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ServiceUnavailable {}
 impl ServiceUnavailable {
     /// Creates a builder for [`ServiceUnavailable`].
     pub fn builder() -> crate::error::builders::ServiceUnavailableBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServiceUnavailable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ServiceUnavailable;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ServiceUnavailable")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                ::std::result::Result::Ok(ServiceUnavailable {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for ServiceUnavailable {
@@ -97,20 +147,10 @@ impl ::std::fmt::Display for ServiceUnavailable {
 }
 impl ::std::error::Error for ServiceUnavailable {}
 /// The `Throttled` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Throttled {
     /// The `Message` member.
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl Throttled {
@@ -119,10 +159,44 @@ impl Throttled {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Throttled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Throttled;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "Throttled")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "Message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Throttled { message: v_message })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for Throttled {
     fn fallback() -> Self {
         Self {
-            message: crate::json::Fallback::fallback(),
+            message: ::std::option::Option::None,
         }
     }
 }

@@ -73,10 +73,10 @@ impl<'de> ::serde::Deserialize<'de> for Mode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+        let value = <crate::json::Str<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for Mode {
@@ -85,19 +85,14 @@ impl crate::json::Fallback for Mode {
     }
 }
 /// The `Session` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// The `id` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub id: ::std::string::String,
     /// The `expires` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires: ::std::option::Option<i64>,
 }
 impl Session {
@@ -114,11 +109,50 @@ impl ::std::fmt::Debug for Session {
             .finish()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Session {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Session;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "Session")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_id = ::std::option::Option::None;
+                let mut v_expires = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => v_id = map.next_value()?,
+                        "expires" => v_expires = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Session {
+                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                    expires: v_expires,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for Session {
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
-            expires: crate::json::Fallback::fallback(),
+            expires: ::std::option::Option::None,
         }
     }
 }

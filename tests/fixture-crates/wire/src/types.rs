@@ -2,27 +2,54 @@
 
 //! Structures and enums that operations share.
 /// The `Detail` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Detail {
     /// The `note` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub note: ::std::string::String,
 }
 impl Detail {
     /// Creates a builder for [`Detail`].
     pub fn builder() -> crate::types::builders::DetailBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Detail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Detail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "Detail")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_note = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "note" => v_note = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Detail {
+                    note: v_note.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for Detail {
@@ -33,33 +60,40 @@ impl crate::json::Fallback for Detail {
     }
 }
 /// The `Filter` structure.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Filter {
     /// The `after` member.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::timestamp::date_time::option"
-    )]
     pub after: ::std::option::Option<::time::OffsetDateTime>,
     /// The `before` member.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::timestamp::epoch_seconds::option"
-    )]
     pub before: ::std::option::Option<::time::OffsetDateTime>,
 }
 impl Filter {
     /// Creates a builder for [`Filter`].
     pub fn builder() -> crate::types::builders::FilterBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.after {
+            map.serialize_entry(
+                "after",
+                &crate::timestamp::DateTime(::std::option::Option::Some(*value)),
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.before {
+            map.serialize_entry(
+                "before",
+                &crate::timestamp::EpochSeconds(::std::option::Option::Some(*value)),
+            )?;
+        }
+        map.end()
     }
 }
 /// Builders for the structures of this module.

@@ -6,27 +6,18 @@
 /// The input of [`PutColor`](crate::operation::put_color).
 ///
 /// Sent as `POST /color`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct PutColorInput {
     /// A color. Values are **case-sensitive**.
     ///
     /// Required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<crate::types::Color>,
     /// The `size` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<crate::types::Size>,
     /// The `legacy` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<crate::types::Legacy>,
     /// The `colors` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colors: ::std::option::Option<::std::vec::Vec<crate::types::Color>>,
 }
 impl PutColorInput {
@@ -35,40 +26,43 @@ impl PutColorInput {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for PutColorInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.legacy {
+            map.serialize_entry("legacy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.colors {
+            map.serialize_entry("colors", value)?;
+        }
+        map.end()
+    }
+}
 /// The output of [`PutColor`](crate::operation::put_color).
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct PutColorOutput {
     /// A color. Values are **case-sensitive**.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub color: crate::types::Color,
     /// The `size` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub size: crate::types::Size,
     /// The `legacy` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<crate::types::Legacy>,
     /// The `byName` member.
-    #[serde(
-        rename = "byName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub by_name: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, crate::types::Color>,
     >,
@@ -79,13 +73,58 @@ impl PutColorOutput {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PutColorOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "PutColorOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_color = ::std::option::Option::None;
+                let mut v_size = ::std::option::Option::None;
+                let mut v_legacy = ::std::option::Option::None;
+                let mut v_by_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "color" => v_color = map.next_value()?,
+                        "size" => v_size = map.next_value()?,
+                        "legacy" => v_legacy = map.next_value()?,
+                        "byName" => v_by_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PutColorOutput {
+                    color: v_color.unwrap_or_else(crate::json::Fallback::fallback),
+                    size: v_size.unwrap_or_else(crate::json::Fallback::fallback),
+                    legacy: v_legacy,
+                    by_name: v_by_name,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for PutColorOutput {
     fn fallback() -> Self {
         Self {
             color: crate::json::Fallback::fallback(),
             size: crate::json::Fallback::fallback(),
-            legacy: crate::json::Fallback::fallback(),
-            by_name: crate::json::Fallback::fallback(),
+            legacy: ::std::option::Option::None,
+            by_name: ::std::option::Option::None,
         }
     }
 }

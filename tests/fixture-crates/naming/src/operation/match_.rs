@@ -6,18 +6,12 @@
 /// The input of [`Match`](crate::operation::match_).
 ///
 /// Sent as `GET /match/{self}`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct MatchInput {
     /// The `self` member.
     ///
     /// Required.
-    #[serde(skip)]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl MatchInput {
@@ -26,20 +20,23 @@ impl MatchInput {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for MatchInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(::std::option::Option::None)?;
+        map.end()
+    }
+}
 /// A structure named like `std::result::Result`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct MatchOutput {
     /// The `ok` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<crate::types::Option>,
     /// The `err` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub err: ::std::option::Option<::std::string::String>,
 }
 impl MatchOutput {
@@ -48,11 +45,50 @@ impl MatchOutput {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for MatchOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = MatchOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "MatchOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_ok = ::std::option::Option::None;
+                let mut v_err = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "ok" => v_ok = map.next_value()?,
+                        "err" => v_err = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MatchOutput {
+                    ok: v_ok,
+                    err: v_err,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for MatchOutput {
     fn fallback() -> Self {
         Self {
-            ok: crate::json::Fallback::fallback(),
-            err: crate::json::Fallback::fallback(),
+            ok: ::std::option::Option::None,
+            err: ::std::option::Option::None,
         }
     }
 }

@@ -6,12 +6,7 @@
 /// The input of [`Self_`](crate::operation::self_).
 ///
 /// Sent as `PUT /self`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct SelfInput {}
 impl SelfInput {
@@ -20,19 +15,50 @@ impl SelfInput {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for SelfInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let map = serializer.serialize_map(::std::option::Option::None)?;
+        map.end()
+    }
+}
 /// The output of [`Self_`](crate::operation::self_).
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct SelfOutput {}
 impl SelfOutput {
     /// Creates a builder for [`SelfOutput`].
     pub fn builder() -> self::builders::SelfOutputBuilder {
         ::std::default::Default::default()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SelfOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SelfOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "SelfOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                ::std::result::Result::Ok(SelfOutput {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl crate::json::Fallback for SelfOutput {

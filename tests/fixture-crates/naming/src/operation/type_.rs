@@ -6,100 +6,46 @@
 /// The input of [`Type`](crate::operation::type_).
 ///
 /// Sent as `POST /type`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct TypeInput {
     /// The `type` member.
     ///
     /// Required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The `self` member.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The `match` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
     /// The `gen` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#gen: ::std::option::Option<::std::string::String>,
     /// The `build` member.
-    #[serde(
-        rename = "build",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub build_value: ::std::option::Option<::std::string::String>,
     /// The `builder` member.
-    #[serde(
-        rename = "builder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub builder_value: ::std::option::Option<::std::string::String>,
     /// The `send` member.
-    #[serde(
-        rename = "send",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_value: ::std::option::Option<::std::string::String>,
     /// The `set_value` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub set_value: ::std::option::Option<::std::string::String>,
     /// The `value` member.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value_2: ::std::option::Option<::std::string::String>,
     /// The `fooBar` member.
-    #[serde(
-        rename = "fooBar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub foo_bar: ::std::option::Option<::std::string::String>,
     /// The `foo_bar` member.
-    #[serde(
-        rename = "foo_bar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub foo_bar_2: ::std::option::Option<::std::string::String>,
     /// The `Option` member.
-    #[serde(
-        rename = "Option",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub option: ::std::option::Option<crate::types::Option>,
     /// A structure named like `std::result::Result`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<crate::types::Result>,
     /// The `box` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#box: ::std::option::Option<crate::types::Box>,
     /// The `string` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub string: ::std::option::Option<crate::types::String>,
     /// The `async` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// The `node` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<crate::types::Node>,
 }
 impl TypeInput {
@@ -108,58 +54,90 @@ impl TypeInput {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for TypeInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.r#match {
+            map.serialize_entry("match", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.r#gen {
+            map.serialize_entry("gen", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.build_value {
+            map.serialize_entry("build", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.builder_value {
+            map.serialize_entry("builder", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.send_value {
+            map.serialize_entry("send", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.set_value {
+            map.serialize_entry("set_value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value_2 {
+            map.serialize_entry("value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.foo_bar {
+            map.serialize_entry("fooBar", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.foo_bar_2 {
+            map.serialize_entry("foo_bar", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.option {
+            map.serialize_entry("Option", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.result {
+            map.serialize_entry("result", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.r#box {
+            map.serialize_entry("box", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.string {
+            map.serialize_entry("string", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.r#async {
+            map.serialize_entry("async", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.node {
+            map.serialize_entry("node", value)?;
+        }
+        map.end()
+    }
+}
 /// The output of [`Type`](crate::operation::type_).
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct TypeOutput {
     /// The `crate` member.
     ///
     /// Required.
-    #[serde(
-        rename = "crate",
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub crate_: ::std::string::String,
     /// The `super` member.
-    #[serde(
-        rename = "super",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub super_: ::std::option::Option<::std::string::String>,
     /// The `Self` member.
-    #[serde(
-        rename = "Self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The `loop` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub r#loop: crate::types::Box,
     /// The `tree` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tree: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, crate::types::TreeNode>,
     >,
     /// The `values` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub values: crate::types::Values,
 }
 impl TypeOutput {
@@ -168,14 +146,65 @@ impl TypeOutput {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TypeOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TypeOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "TypeOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_crate_ = ::std::option::Option::None;
+                let mut v_super_ = ::std::option::Option::None;
+                let mut v_self_ = ::std::option::Option::None;
+                let mut v_loop = ::std::option::Option::None;
+                let mut v_tree = ::std::option::Option::None;
+                let mut v_values = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "crate" => v_crate_ = map.next_value()?,
+                        "super" => v_super_ = map.next_value()?,
+                        "Self" => v_self_ = map.next_value()?,
+                        "loop" => v_loop = map.next_value()?,
+                        "tree" => v_tree = map.next_value()?,
+                        "values" => v_values = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TypeOutput {
+                    crate_: v_crate_.unwrap_or_else(crate::json::Fallback::fallback),
+                    super_: v_super_,
+                    self_: v_self_,
+                    r#loop: v_loop.unwrap_or_else(crate::json::Fallback::fallback),
+                    tree: v_tree,
+                    values: v_values.unwrap_or_else(crate::json::Fallback::fallback),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for TypeOutput {
     fn fallback() -> Self {
         Self {
             crate_: crate::json::Fallback::fallback(),
-            super_: crate::json::Fallback::fallback(),
-            self_: crate::json::Fallback::fallback(),
+            super_: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
             r#loop: crate::json::Fallback::fallback(),
-            tree: crate::json::Fallback::fallback(),
+            tree: ::std::option::Option::None,
             values: crate::json::Fallback::fallback(),
         }
     }

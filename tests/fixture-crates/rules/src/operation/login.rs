@@ -14,24 +14,20 @@
 /// The input of [`Login`](crate::operation::login).
 ///
 /// Sent as `POST /login`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct LoginInput {
     /// The `user` member.
     ///
     /// Required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
     /// The `password` member.
     ///
     /// Required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The `attempts` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<i32>,
     /// The `remember` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remember: ::std::option::Option<bool>,
 }
 impl LoginInput {
@@ -50,64 +46,53 @@ impl ::std::fmt::Debug for LoginInput {
             .finish()
     }
 }
+impl ::serde::Serialize for LoginInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attempts {
+            map.serialize_entry("attempts", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remember {
+            map.serialize_entry("remember", value)?;
+        }
+        map.end()
+    }
+}
 /// The output of [`Login`](crate::operation::login).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Deserialize)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct LoginOutput {
     /// The `token` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub token: ::std::string::String,
     /// The `session` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub session: crate::types::Session,
     /// The `retries` member.
-    #[serde(
-        default = "default_login_output_retries",
-        deserialize_with = "default_login_output_retries_or_null"
-    )]
     pub retries: i32,
     /// The `mode` member.
-    #[serde(
-        default = "default_login_output_mode",
-        deserialize_with = "default_login_output_mode_or_null"
-    )]
     pub mode: crate::types::Mode,
     /// The `tags` member.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub tags: ::std::vec::Vec<::std::string::String>,
     /// The `label` member.
-    #[serde(
-        default = "default_login_output_label",
-        deserialize_with = "default_login_output_label_or_null"
-    )]
     pub label: ::std::string::String,
     /// The `optionalEvenIfRequired` member.
     ///
     /// Required.
-    #[serde(
-        rename = "optionalEvenIfRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub optional_even_if_required: ::std::option::Option<::std::string::String>,
     /// The `scale` member.
-    #[serde(
-        default = "default_login_output_scale",
-        deserialize_with = "default_login_output_scale_or_null"
-    )]
     pub scale: f64,
 }
 impl LoginOutput {
@@ -130,63 +115,79 @@ impl ::std::fmt::Debug for LoginOutput {
             .finish()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for LoginOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = LoginOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "LoginOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_token = ::std::option::Option::None;
+                let mut v_session = ::std::option::Option::None;
+                let mut v_retries = ::std::option::Option::None;
+                let mut v_mode = ::std::option::Option::None;
+                let mut v_tags = ::std::option::Option::None;
+                let mut v_label = ::std::option::Option::None;
+                let mut v_optional_even_if_required = ::std::option::Option::None;
+                let mut v_scale = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "token" => v_token = map.next_value()?,
+                        "session" => v_session = map.next_value()?,
+                        "retries" => v_retries = map.next_value()?,
+                        "mode" => v_mode = map.next_value()?,
+                        "tags" => v_tags = map.next_value()?,
+                        "label" => v_label = map.next_value()?,
+                        "optionalEvenIfRequired" => {
+                            v_optional_even_if_required = map.next_value()?;
+                        }
+                        "scale" => v_scale = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LoginOutput {
+                    token: v_token.unwrap_or_else(crate::json::Fallback::fallback),
+                    session: v_session.unwrap_or_else(crate::json::Fallback::fallback),
+                    retries: v_retries.unwrap_or(5),
+                    mode: v_mode.unwrap_or(crate::types::Mode::Fast),
+                    tags: v_tags.unwrap_or_else(crate::json::Fallback::fallback),
+                    label: v_label
+                        .unwrap_or_else(|| ::std::string::String::from("none")),
+                    optional_even_if_required: v_optional_even_if_required,
+                    scale: v_scale.unwrap_or(1.5),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for LoginOutput {
     fn fallback() -> Self {
         Self {
             token: crate::json::Fallback::fallback(),
             session: crate::json::Fallback::fallback(),
-            retries: crate::json::Fallback::fallback(),
-            mode: crate::json::Fallback::fallback(),
+            retries: 5,
+            mode: crate::types::Mode::Fast,
             tags: crate::json::Fallback::fallback(),
-            label: crate::json::Fallback::fallback(),
-            optional_even_if_required: crate::json::Fallback::fallback(),
-            scale: crate::json::Fallback::fallback(),
+            label: ::std::string::String::from("none"),
+            optional_even_if_required: ::std::option::Option::None,
+            scale: 1.5,
         }
     }
-}
-fn default_login_output_retries() -> i32 {
-    5
-}
-fn default_login_output_retries_or_null<'de, D: ::serde::Deserializer<'de>>(
-    deserializer: D,
-) -> ::std::result::Result<i32, D::Error> {
-    let value: ::std::option::Option<i32> = ::serde::Deserialize::deserialize(
-        deserializer,
-    )?;
-    ::std::result::Result::Ok(value.unwrap_or_else(default_login_output_retries))
-}
-fn default_login_output_mode() -> crate::types::Mode {
-    crate::types::Mode::Fast
-}
-fn default_login_output_mode_or_null<'de, D: ::serde::Deserializer<'de>>(
-    deserializer: D,
-) -> ::std::result::Result<crate::types::Mode, D::Error> {
-    let value: ::std::option::Option<crate::types::Mode> = ::serde::Deserialize::deserialize(
-        deserializer,
-    )?;
-    ::std::result::Result::Ok(value.unwrap_or_else(default_login_output_mode))
-}
-fn default_login_output_label() -> ::std::string::String {
-    ::std::string::String::from("none")
-}
-fn default_login_output_label_or_null<'de, D: ::serde::Deserializer<'de>>(
-    deserializer: D,
-) -> ::std::result::Result<::std::string::String, D::Error> {
-    let value: ::std::option::Option<::std::string::String> = ::serde::Deserialize::deserialize(
-        deserializer,
-    )?;
-    ::std::result::Result::Ok(value.unwrap_or_else(default_login_output_label))
-}
-fn default_login_output_scale() -> f64 {
-    1.5
-}
-fn default_login_output_scale_or_null<'de, D: ::serde::Deserializer<'de>>(
-    deserializer: D,
-) -> ::std::result::Result<f64, D::Error> {
-    let value: ::std::option::Option<f64> = ::serde::Deserialize::deserialize(
-        deserializer,
-    )?;
-    ::std::result::Result::Ok(value.unwrap_or_else(default_login_output_scale))
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -6,24 +6,16 @@
 /// The input of [`GetEvent`](crate::operation::get_event).
 ///
 /// Sent as `GET /events/{eventId}`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetEventInput {
     /// The `eventId` member.
     ///
     /// Required.
-    #[serde(skip)]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The `since` member.
-    #[serde(skip)]
     pub since: ::std::option::Option<::time::OffsetDateTime>,
     /// The `filter` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<crate::types::Filter>,
 }
 impl GetEventInput {
@@ -32,105 +24,64 @@ impl GetEventInput {
         ::std::default::Default::default()
     }
 }
+impl ::serde::Serialize for GetEventInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.filter {
+            map.serialize_entry("filter", value)?;
+        }
+        map.end()
+    }
+}
 /// The output of [`GetEvent`](crate::operation::get_event).
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Deserialize,
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetEventOutput {
     /// The `requestId` member.
-    #[serde(skip)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The `startedAt` member.
     ///
     /// Required.
-    #[serde(
-        rename = "startedAt",
-        default = "crate::json::fallback",
-        with = "crate::timestamp::date_time"
-    )]
     pub started_at: ::time::OffsetDateTime,
     /// The `epoch` member.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::timestamp::epoch_seconds::option"
-    )]
     pub epoch: ::std::option::Option<::time::OffsetDateTime>,
     /// The `httpDate` member.
-    #[serde(
-        rename = "httpDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::timestamp::http_date::option"
-    )]
     pub http_date: ::std::option::Option<::time::OffsetDateTime>,
     /// The `targetFormat` member.
-    #[serde(
-        rename = "targetFormat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::timestamp::date_time::option"
-    )]
     pub target_format: ::std::option::Option<::time::OffsetDateTime>,
     /// The `renamed` member.
-    #[serde(
-        rename = "Renamed-On-Wire",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub renamed: ::std::option::Option<::std::string::String>,
     /// The `count` member.
     ///
     /// Required.
-    #[serde(
-        default = "crate::json::fallback",
-        deserialize_with = "crate::json::or_fallback"
-    )]
     pub count: i64,
     /// The `ratio` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f64>,
     /// The `small` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub small: ::std::option::Option<i8>,
     /// The `short` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub short: ::std::option::Option<i16>,
     /// The `real` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub real: ::std::option::Option<f32>,
     /// The `flag` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flag: ::std::option::Option<bool>,
     /// The `sparseList` member.
-    #[serde(
-        rename = "sparseList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sparse_list: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// The `sparseMap` member.
-    #[serde(
-        rename = "sparseMap",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sparse_map: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::option::Option<i32>>,
     >,
     /// The `nested` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
     >,
     /// The `details` member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, crate::types::Detail>,
     >,
@@ -141,25 +92,121 @@ impl GetEventOutput {
         ::std::default::Default::default()
     }
 }
+impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetEventOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "GetEventOutput")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut v_started_at = ::std::option::Option::None;
+                let mut v_epoch = ::std::option::Option::None;
+                let mut v_http_date = ::std::option::Option::None;
+                let mut v_target_format = ::std::option::Option::None;
+                let mut v_renamed = ::std::option::Option::None;
+                let mut v_count = ::std::option::Option::None;
+                let mut v_ratio = ::std::option::Option::None;
+                let mut v_small = ::std::option::Option::None;
+                let mut v_short = ::std::option::Option::None;
+                let mut v_real = ::std::option::Option::None;
+                let mut v_flag = ::std::option::Option::None;
+                let mut v_sparse_list = ::std::option::Option::None;
+                let mut v_sparse_map = ::std::option::Option::None;
+                let mut v_nested = ::std::option::Option::None;
+                let mut v_details = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::json::Str<'de>>()?
+                {
+                    match key.as_str() {
+                        "startedAt" => {
+                            v_started_at = map
+                                .next_value::<crate::timestamp::DateTime>()?
+                                .0;
+                        }
+                        "epoch" => {
+                            v_epoch = map
+                                .next_value::<crate::timestamp::EpochSeconds>()?
+                                .0;
+                        }
+                        "httpDate" => {
+                            v_http_date = map
+                                .next_value::<crate::timestamp::HttpDate>()?
+                                .0;
+                        }
+                        "targetFormat" => {
+                            v_target_format = map
+                                .next_value::<crate::timestamp::DateTime>()?
+                                .0;
+                        }
+                        "Renamed-On-Wire" => v_renamed = map.next_value()?,
+                        "count" => v_count = map.next_value()?,
+                        "ratio" => v_ratio = map.next_value()?,
+                        "small" => v_small = map.next_value()?,
+                        "short" => v_short = map.next_value()?,
+                        "real" => v_real = map.next_value()?,
+                        "flag" => v_flag = map.next_value()?,
+                        "sparseList" => v_sparse_list = map.next_value()?,
+                        "sparseMap" => v_sparse_map = map.next_value()?,
+                        "nested" => v_nested = map.next_value()?,
+                        "details" => v_details = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetEventOutput {
+                    request_id: ::std::option::Option::None,
+                    started_at: v_started_at
+                        .unwrap_or_else(crate::json::Fallback::fallback),
+                    epoch: v_epoch,
+                    http_date: v_http_date,
+                    target_format: v_target_format,
+                    renamed: v_renamed,
+                    count: v_count.unwrap_or_else(crate::json::Fallback::fallback),
+                    ratio: v_ratio,
+                    small: v_small,
+                    short: v_short,
+                    real: v_real,
+                    flag: v_flag,
+                    sparse_list: v_sparse_list,
+                    sparse_map: v_sparse_map,
+                    nested: v_nested,
+                    details: v_details,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl crate::json::Fallback for GetEventOutput {
     fn fallback() -> Self {
         Self {
-            request_id: crate::json::Fallback::fallback(),
+            request_id: ::std::option::Option::None,
             started_at: crate::json::Fallback::fallback(),
-            epoch: crate::json::Fallback::fallback(),
-            http_date: crate::json::Fallback::fallback(),
-            target_format: crate::json::Fallback::fallback(),
-            renamed: crate::json::Fallback::fallback(),
+            epoch: ::std::option::Option::None,
+            http_date: ::std::option::Option::None,
+            target_format: ::std::option::Option::None,
+            renamed: ::std::option::Option::None,
             count: crate::json::Fallback::fallback(),
-            ratio: crate::json::Fallback::fallback(),
-            small: crate::json::Fallback::fallback(),
-            short: crate::json::Fallback::fallback(),
-            real: crate::json::Fallback::fallback(),
-            flag: crate::json::Fallback::fallback(),
-            sparse_list: crate::json::Fallback::fallback(),
-            sparse_map: crate::json::Fallback::fallback(),
-            nested: crate::json::Fallback::fallback(),
-            details: crate::json::Fallback::fallback(),
+            ratio: ::std::option::Option::None,
+            small: ::std::option::Option::None,
+            short: ::std::option::Option::None,
+            real: ::std::option::Option::None,
+            flag: ::std::option::Option::None,
+            sparse_list: ::std::option::Option::None,
+            sparse_map: ::std::option::Option::None,
+            nested: ::std::option::Option::None,
+            details: ::std::option::Option::None,
         }
     }
 }
