@@ -38,8 +38,12 @@ struct Converter {
     line: String,
     code: usize,
     pre: bool,
-    lists: Vec<Option<usize>>,
-    link: Option<(String, usize)>,
+    /// Open lists: the item counter (`None` for bullets) and the indentation
+    /// that continues the current item on a new line.
+    lists: Vec<(Option<usize>, String)>,
+    link: Option<String>,
+    /// Right after an opening marker (`**`, `` ` ``, `[`): no space before the next word.
+    glue: bool,
 }
 
 impl Converter {
@@ -52,14 +56,14 @@ impl Converter {
             ("br", _) => self.newline(),
             ("code" | "tt", false) => {
                 if !self.pre {
-                    self.line.push('`');
+                    self.open("`");
                 }
                 self.code += 1;
             }
             ("code" | "tt", true) => {
                 self.code = self.code.saturating_sub(1);
                 if !self.pre {
-                    self.line.push('`');
+                    self.close("`");
                 }
             }
             ("pre", false) => {
@@ -73,17 +77,21 @@ impl Converter {
                 self.lines.push(String::new());
                 self.pre = false;
             }
-            ("i" | "em", _) => self.line.push('*'),
-            ("b" | "strong", _) => self.line.push_str("**"),
+            ("i" | "em", false) => self.open("*"),
+            ("i" | "em", true) => self.close("*"),
+            ("b" | "strong", false) => self.open("**"),
+            ("b" | "strong", true) => self.close("**"),
             ("ul", false) => {
                 self.paragraph();
-                self.lists.push(None);
+                self.lists.push((None, String::new()));
             }
             ("ol", false) => {
                 self.paragraph();
-                self.lists.push(Some(0));
+                self.lists.push((Some(0), String::new()));
             }
             ("ul" | "ol", true) => {
+                self.newline();
+                self.line.clear();
                 self.lists.pop();
                 self.paragraph();
             }
@@ -91,36 +99,54 @@ impl Converter {
                 self.newline();
                 let depth = self.lists.len().saturating_sub(1);
                 let marker = match self.lists.last_mut() {
-                    Some(Some(n)) => {
+                    Some((Some(n), _)) => {
                         *n += 1;
                         format!("{n}. ")
                     }
                     _ => "- ".into(),
                 };
-                self.line = format!("{}{marker}", "  ".repeat(depth));
+                let outer = "  ".repeat(depth);
+                if let Some((_, indent)) = self.lists.last_mut() {
+                    *indent = format!("{outer}{}", " ".repeat(marker.len()));
+                }
+                self.line = format!("{outer}{marker}");
+                self.glue = true;
             }
             ("li", true) => self.newline(),
             ("a", false) => {
-                let href = attribute(body, "href").unwrap_or_default();
-                self.line.push('[');
-                self.link = Some((href, self.line.len()));
+                self.open("[");
+                self.link = Some(attribute(body, "href").unwrap_or_default());
             }
             ("a", true) => {
-                if let Some((href, _)) = self.link.take() {
-                    if href.is_empty() {
-                        self.line.push(']');
-                    } else {
-                        self.line.push_str(&format!("]({href})"));
+                if let Some(href) = self.link.take() {
+                    self.close("]");
+                    if !href.is_empty() {
+                        self.line.push_str(&format!("({href})"));
                     }
                 }
             }
             ("note" | "important", false) => {
                 self.paragraph();
                 self.line.push_str(if name == "note" { "**Note:** " } else { "**Important:** " });
+                self.glue = true;
             }
             ("note" | "important", true) => self.paragraph(),
             _ => {}
         }
+    }
+
+    /// An opening marker: a space before it if the text had one, none after.
+    fn open(&mut self, marker: &str) {
+        self.line.push_str(marker);
+        self.glue = true;
+    }
+
+    /// A closing marker, right after the last word.
+    fn close(&mut self, marker: &str) {
+        let trimmed = self.line.trim_end().len();
+        self.line.truncate(trimmed);
+        self.line.push_str(marker);
+        self.glue = false;
     }
 
     fn text(&mut self, raw: &str) {
@@ -136,9 +162,7 @@ impl Converter {
         }
         let mut pending_space = text.starts_with(char::is_whitespace);
         for word in text.split_whitespace() {
-            // No space right after an opening backtick or link bracket.
-            let after_open = self.line.ends_with('[') || (self.code > 0 && self.line.ends_with('`'));
-            if pending_space && !self.line.is_empty() && !self.line.ends_with(' ') && !after_open {
+            if pending_space && !self.glue && !self.line.trim().is_empty() && !self.line.ends_with(' ') {
                 self.line.push(' ');
             }
             if self.code > 0 {
@@ -146,9 +170,10 @@ impl Converter {
             } else {
                 self.line.push_str(&escape(word));
             }
+            self.glue = false;
             pending_space = true;
         }
-        if text.ends_with(char::is_whitespace) && !self.line.is_empty() && !self.line.ends_with(' ') {
+        if text.ends_with(char::is_whitespace) && !self.glue && !self.line.trim().is_empty() && !self.line.ends_with(' ') {
             self.line.push(' ');
         }
     }
@@ -157,17 +182,26 @@ impl Converter {
         self.lines.push(std::mem::take(&mut self.line));
     }
 
+    /// Ends the current line; inside a list item the next line is indented
+    /// to continue the item.
     fn newline(&mut self) {
         let line = std::mem::take(&mut self.line);
         let line = line.trim_end().to_owned();
         if !line.trim().is_empty() {
             self.lines.push(line);
         }
+        if let Some((_, indent)) = self.lists.last() {
+            self.line = indent.clone();
+        }
+        self.glue = false;
     }
 
     fn paragraph(&mut self) {
         let trimmed = self.line.trim();
-        if trimmed == "-" || (trimmed.ends_with('.') && trimmed[..trimmed.len() - 1].chars().all(|c| c.is_ascii_digit())) {
+        let bare_marker = trimmed == "-"
+            || (trimmed.len() > 1 && trimmed.ends_with('.') && trimmed[..trimmed.len() - 1].chars().all(|c| c.is_ascii_digit()));
+        // A paragraph right after a list marker or a note label continues its line.
+        if bare_marker || (self.glue && !trimmed.is_empty()) {
             // A paragraph that opens a list item continues the item's line.
             return;
         }
@@ -183,6 +217,7 @@ impl Converter {
     }
 
     fn finish(mut self) -> Vec<String> {
+        self.lists.clear();
         if self.pre {
             self.newline();
             self.lines.push("```".into());
@@ -295,6 +330,25 @@ mod tests {
         assert_eq!(lines, vec!["Values:", "", "- a \\[b\\] \\<c\\>", "- d\\_e", "", "End."]);
         let ordered = html_to_markdown("<ol><li>one</li><li><p>two</p></li></ol>");
         assert_eq!(ordered, vec!["1. one", "2. two"]);
+    }
+
+    #[test]
+    fn emphasis_hugs_its_words_and_items_continue_indented() {
+        let lines = html_to_markdown(
+            "<ul><li><p><b> <code>TransitionToIA</code> </b> \u{2013} when to move.</p><p>More about it.</p>\
+             <note><p>A note.</p></note></li><li>Next <i>one</i>, <a href=\"u\"> link </a>.</li></ul>After.",
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "- **`TransitionToIA`** \u{2013} when to move.",
+                "  More about it.",
+                "  **Note:** A note.",
+                "- Next *one*, [link](u).",
+                "",
+                "After."
+            ]
+        );
     }
 
     #[test]

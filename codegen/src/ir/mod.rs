@@ -749,6 +749,11 @@ impl IrBuilder<'_> {
                 }
             }
         }
+        for (i, variant) in variants.iter().enumerate() {
+            if variants[..i].iter().any(|v| v.value == variant.value) {
+                return Err(invalid(format!("the value {:?} appears twice", variant.value)));
+            }
+        }
         let mut docs = docs_of(&shape.traits);
         if docs.is_empty() {
             docs.push(format!("The values of `{}`.", shape.id.name));

@@ -156,6 +156,9 @@ impl ShapeReader<'_> {
     }
 
     fn member(&self, name: &str, value: &Value) -> Result<Member> {
+        if ShapeId::parse(&format!("a#A${name}")).is_none() {
+            return Err(self.malformed(format!("member name `{name}` is not a valid identifier")));
+        }
         let target = self.reference(value, &format!("member `{name}`"))?;
         let traits = self.traits(value.get("traits"))?;
         Ok(Member { name: name.to_owned(), target, traits })

@@ -1,0 +1,211 @@
+//! The `codegen` command as a user meets it: help, exit codes, and the
+//! messages for bad input. Every bad input must exit with status 1 (not the
+//! 101 of a panic) and name the file and, where there is one, the shape.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen")).args(args).output().expect("codegen runs")
+}
+
+/// A fresh scratch directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-{name}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn write_model(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("model written");
+    path
+}
+
+/// Runs codegen on `model` and returns stderr, asserting a clean failure.
+fn fails(args: &[&str]) -> String {
+    let output = codegen(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "expected exit 1, got {:?}; stderr:\n{stderr}", output.status);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+const SERVICE: &str = r#""ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]},
+    "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}},
+    "ex#OpInput": {"type": "structure", "members": {"name": {"target": "smithy.api#String"}}}"#;
+
+fn model(extra_shapes: &str) -> String {
+    let extra = if extra_shapes.is_empty() { String::new() } else { format!(",\n{extra_shapes}") };
+    format!("{{\"smithy\": \"2.0\", \"shapes\": {{\n{SERVICE}{extra}\n}}}}")
+}
+
+#[test]
+fn help_explains_every_option() {
+    let output = codegen(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for expected in ["--model", "--out", "--service", "--operation", "--check", "generated/", "model/", "Examples:"] {
+        assert!(help.contains(expected), "help lacks {expected}:\n{help}");
+    }
+}
+
+#[test]
+fn malformed_json_reports_line_and_column() {
+    let dir = scratch("json");
+    let path = write_model(&dir, "bad.json", "{\n  \"smithy\": \"2.0\",\n  \"shapes\": {,}\n}\n");
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains(&format!("{}:3:14: invalid JSON", path.display())), "{err}");
+}
+
+#[test]
+fn unsupported_version() {
+    let dir = scratch("version");
+    let path = write_model(&dir, "v3.json", r#"{"smithy": "3.0", "shapes": {}}"#);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(err.contains("unsupported Smithy version \"3.0\""), "{err}");
+}
+
+#[test]
+fn unknown_shape_type() {
+    let dir = scratch("type");
+    let path = write_model(&dir, "m.json", &model(r#""ex#Weird": {"type": "tuple"}"#));
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(err.contains("shape `ex#Weird` has unknown type \"tuple\""), "{err}");
+}
+
+#[test]
+fn member_targeting_a_missing_shape() {
+    let dir = scratch("target");
+    let text = model("").replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#Nowhere"}"#);
+    let path = write_model(&dir, "m.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(err.contains("shape `ex#OpInput$name` refers to `ex#Nowhere`, which is not defined"), "{err}");
+}
+
+#[test]
+fn unknown_operation() {
+    let dir = scratch("operation");
+    let path = write_model(&dir, "m.json", &model(""));
+    let err = fails(&[
+        "--model",
+        path.to_str().unwrap(),
+        "--operation",
+        "DeleteEverything",
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("--operation `DeleteEverything` is not an operation of service `ex#Svc`; operations: Op"),
+        "{err}"
+    );
+}
+
+#[test]
+fn model_without_a_service() {
+    let dir = scratch("noservice");
+    let path = write_model(&dir, "m.json", r#"{"smithy": "2.0", "shapes": {"ex#S": {"type": "string"}}}"#);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains("no service shape found"), "{err}");
+    assert!(err.contains(&path.display().to_string()), "{err}");
+}
+
+#[test]
+fn several_services_need_a_choice() {
+    let dir = scratch("services");
+    let path = write_model(
+        &dir,
+        "m.json",
+        &model(r#""ex#Other": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]}"#),
+    );
+    let out = dir.join("out");
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(err.contains("several services; choose one with --service: ex#Other, ex#Svc"), "{err}");
+    let err = fails(&["--model", path.to_str().unwrap(), "--service", "ex#Nope", "--out", out.to_str().unwrap()]);
+    assert!(err.contains("--service `ex#Nope` is not a service of the model; services: ex#Other, ex#Svc"), "{err}");
+    let ok = codegen(&["--model", path.to_str().unwrap(), "--service", "ex#Svc", "--out", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(out.join("src/operation/op.rs").exists());
+}
+
+#[test]
+fn conflicting_definitions_across_files() {
+    let dir = scratch("conflict");
+    let a = write_model(&dir, "a.json", &model(""));
+    let b = write_model(&dir, "b.json", r#"{"smithy": "2.0", "shapes": {"ex#OpInput": {"type": "string"}}}"#);
+    let err = fails(&["--model", a.to_str().unwrap(), "--model", b.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#OpInput` is defined differently in"), "{err}");
+    assert!(err.contains(&a.display().to_string()) && err.contains(&b.display().to_string()), "{err}");
+}
+
+#[test]
+fn unsupported_features_are_named() {
+    let dir = scratch("unsupported");
+    let text = model(r#""ex#U": {"type": "union", "members": {"a": {"target": "smithy.api#String"}}}"#)
+        .replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#U"}"#);
+    let path = write_model(&dir, "m.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#U` uses union shapes, which this generator does not support yet"), "{err}");
+}
+
+#[test]
+fn missing_model_path() {
+    let dir = scratch("missing");
+    let err = fails(&["--model", dir.join("nope.json").to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains("nope.json: cannot read"), "{err}");
+}
+
+#[test]
+fn check_mode_lists_stale_files_and_writes_nothing() {
+    let dir = scratch("check");
+    let path = write_model(&dir, "m.json", &model(""));
+    let out = dir.join("out");
+    let args = |extra: &[&'static str]| {
+        let mut v = vec!["--model".to_owned(), path.display().to_string(), "--out".to_owned(), out.display().to_string()];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run = |extra: &[&'static str]| {
+        let v = args(extra);
+        codegen(&v.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let stale = run(&["--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains("is out of date") && stderr.contains("added:") && stderr.contains("src/lib.rs"), "{stderr}");
+    assert!(!out.exists(), "--check wrote files");
+
+    assert!(run(&[]).status.success());
+    let fresh = run(&["--check"]);
+    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+
+    std::fs::write(out.join("src/lib.rs"), "// @generated by `cargo run -p codegen` edited\n").unwrap();
+    std::fs::write(out.join("src/stale.rs"), "// @generated by `cargo run -p codegen` long ago\n").unwrap();
+    std::fs::write(out.join("src/mine.rs"), "// hand-written, left alone\n").unwrap();
+    let stale = run(&["--check"]);
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stderr.contains("modified:") && stderr.contains("removed:") && stderr.contains("stale.rs"), "{stderr}");
+    assert!(!stderr.contains("mine.rs"), "{stderr}");
+    assert!(run(&[]).status.success());
+    assert!(!out.join("src/stale.rs").exists(), "stale generated file removed");
+    assert!(out.join("src/mine.rs").exists(), "files without the header are never touched");
+    assert!(run(&["--check"]).status.success());
+}
+
+#[test]
+fn invalid_member_names() {
+    let dir = scratch("member");
+    let text = model("").replace(r#""name": {"#, r#""9 lives": {"#);
+    let path = write_model(&dir, "m.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#OpInput`: member name `9 lives` is not a valid identifier"), "{err}");
+}
