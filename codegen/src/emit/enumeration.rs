@@ -94,12 +94,12 @@ fn emit_string(e: &Enum) -> TokenStream {
             }
         }
     });
-    let example = e.variants.first().map(|v| match &v.value {
-        EnumValue::String(s) => s.clone(),
-        EnumValue::Int(i) => i.to_string(),
-    });
-    let usage = example.map(|value| {
-        let first = &e.variants[0].name;
+    let usage = e.variants.first().map(|first| {
+        let value = match &first.value {
+            EnumValue::String(s) => s.clone(),
+            EnumValue::Int(i) => i.to_string(),
+        };
+        let first = &first.name;
         let line1 = format!(" Build one from its wire value with `From<&str>` or `parse`: `{name}::from(\"{value}\")` is `{name}::{first}`;");
         let line2 = " a value this crate does not know becomes `Unknown` and keeps its text.".to_string();
         quote!(#[doc = ""] #[doc = #line1] #[doc = #line2])

@@ -113,16 +113,19 @@ impl Converter {
                 self.glue = true;
             }
             ("li", true) => self.newline(),
+            // A link without a target (AWS uses them to name other
+            // operations) stays plain text: `[Name]` would be an intra-doc link.
             ("a", false) => {
-                self.open("[");
-                self.link = Some(attribute(body, "href").unwrap_or_default());
+                let href = attribute(body, "href").unwrap_or_default();
+                if !href.is_empty() {
+                    self.open("[");
+                }
+                self.link = Some(href);
             }
             ("a", true) => {
-                if let Some(href) = self.link.take() {
+                if let Some(href) = self.link.take().filter(|h| !h.is_empty()) {
                     self.close("]");
-                    if !href.is_empty() {
-                        self.line.push_str(&format!("({href})"));
-                    }
+                    self.line.push_str(&format!("({href})"));
                 }
             }
             ("note" | "important", false) => {
@@ -319,9 +322,9 @@ mod tests {
     #[test]
     fn paragraphs_code_and_links() {
         let lines = html_to_markdown(
-            "<p>Gets a <code>Job</code> by id.</p> <p>See <a href=\"https://example.com/x\">the guide</a>.</p>",
+            "<p>Gets a <code>Job</code> by id.</p> <p>See <a href=\"https://example.com/x\">the guide</a> and <a>ListJobs</a>.</p>",
         );
-        assert_eq!(lines, vec!["Gets a `Job` by id.", "", "See [the guide](https://example.com/x)."]);
+        assert_eq!(lines, vec!["Gets a `Job` by id.", "", "See [the guide](https://example.com/x) and ListJobs."]);
     }
 
     #[test]
