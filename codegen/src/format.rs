@@ -1,8 +1,6 @@
 //! Stage 6: turn emitted tokens into formatted source text with the
 //! `@generated` header. prettyplease is deterministic and needs no rustfmt.
 
-use std::collections::BTreeMap;
-
 use crate::emit::FileContent;
 use crate::error::{Error, Result};
 
@@ -17,23 +15,15 @@ pub fn toml_header() -> String {
     header("#")
 }
 
-/// Formats every file; Rust files are parsed and pretty-printed.
-pub fn format(files: BTreeMap<String, FileContent>) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for (path, content) in files {
-        let text = match content {
-            FileContent::Rust(tokens) => {
-                let file = syn::parse2::<syn::File>(tokens)
-                    .map_err(|e| Error::Format { file: path.clone(), message: e.to_string() })?;
-                format!("{}\n{}", header("//"), prettyplease::unparse(&file))
-            }
-            FileContent::Runtime(name, text) => format!(
-                "{}// Copied from codegen/runtime/{name}.\n\n{text}",
-                header("//")
-            ),
-            FileContent::Text(text) => text,
-        };
-        out.insert(path, text);
-    }
-    Ok(out)
+/// Formats one file; Rust files are parsed and pretty-printed.
+pub fn format_file(path: &str, content: FileContent) -> Result<String> {
+    Ok(match content {
+        FileContent::Rust(tokens) => {
+            let file = syn::parse2::<syn::File>(tokens)
+                .map_err(|e| Error::Format { file: path.to_owned(), message: e.to_string() })?;
+            format!("{}\n{}", header("//"), prettyplease::unparse(&file))
+        }
+        FileContent::Runtime(name, text) => format!("{}// Copied from codegen/runtime/{name}.\n\n{text}", header("//")),
+        FileContent::Text(text) => text,
+    })
 }

@@ -54,8 +54,40 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
         None => default_crate_name(model, &selection.service),
     };
     let krate = ir::build(model, &selection, &crate_name)?;
-    let files = emit::emit(&krate)?;
-    format::format(files)
+    render_files(&krate)
+}
+
+/// Emits and formats every file, spreading the files over the machine's
+/// cores. The result does not depend on the thread count: files are
+/// independent and collected by path.
+fn render_files(krate: &ir::Crate) -> Result<BTreeMap<String, String>> {
+    let jobs = emit::jobs(krate);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let mut results: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    jobs.iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(path, job)| (path.clone(), format::format_file(path, emit::render(krate, *job))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    // The first error by path, whichever thread met it.
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut files = BTreeMap::new();
+    for (path, text) in results {
+        files.insert(path, text?);
+    }
+    if files.len() != jobs.len() {
+        return Err(Error::Format { file: "<all>".into(), message: "a generator thread panicked".into() });
+    }
+    Ok(files)
 }
 
 /// `aws.api#service` `sdkId` in lower case with dashes (`omics`,

@@ -4,24 +4,24 @@
 mod build;
 pub use build::BuildError;
 /// The caller is not allowed to perform this action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct AccessDeniedException {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl AccessDeniedException {
     /// Creates a builder for [`AccessDeniedException`].
     pub fn builder() -> crate::error::builders::AccessDeniedExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = AccessDeniedException;
@@ -34,11 +34,9 @@ impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         _ => {
@@ -46,7 +44,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
                         }
                     }
                 }
-                ::std::result::Result::Ok(AccessDeniedException {
+                Ok(AccessDeniedException {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -65,9 +63,7 @@ impl AccessDeniedException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "AccessDeniedException";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        403u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(403u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -82,24 +78,24 @@ impl ::std::fmt::Display for AccessDeniedException {
 }
 impl ::std::error::Error for AccessDeniedException {}
 /// The service failed unexpectedly; the request can be retried.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct InternalServerException {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl InternalServerException {
     /// Creates a builder for [`InternalServerException`].
     pub fn builder() -> crate::error::builders::InternalServerExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InternalServerException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = InternalServerException;
@@ -112,11 +108,9 @@ impl<'de> ::serde::Deserialize<'de> for InternalServerException {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         _ => {
@@ -124,7 +118,7 @@ impl<'de> ::serde::Deserialize<'de> for InternalServerException {
                         }
                     }
                 }
-                ::std::result::Result::Ok(InternalServerException {
+                Ok(InternalServerException {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -143,9 +137,7 @@ impl InternalServerException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "InternalServerException";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        500u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(500u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = true;
     /// Whether the model marks this error as retryable.
@@ -160,24 +152,24 @@ impl ::std::fmt::Display for InternalServerException {
 }
 impl ::std::error::Error for InternalServerException {}
 /// The request took too long to complete.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct RequestTimeoutException {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl RequestTimeoutException {
     /// Creates a builder for [`RequestTimeoutException`].
     pub fn builder() -> crate::error::builders::RequestTimeoutExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = RequestTimeoutException;
@@ -190,11 +182,9 @@ impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         _ => {
@@ -202,7 +192,7 @@ impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
                         }
                     }
                 }
-                ::std::result::Result::Ok(RequestTimeoutException {
+                Ok(RequestTimeoutException {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -221,9 +211,7 @@ impl RequestTimeoutException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "RequestTimeoutException";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        408u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(408u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -238,24 +226,24 @@ impl ::std::fmt::Display for RequestTimeoutException {
 }
 impl ::std::error::Error for RequestTimeoutException {}
 /// The requested resource does not exist in this Region.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ResourceNotFoundException {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl ResourceNotFoundException {
     /// Creates a builder for [`ResourceNotFoundException`].
     pub fn builder() -> crate::error::builders::ResourceNotFoundExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ResourceNotFoundException;
@@ -268,11 +256,9 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         _ => {
@@ -280,7 +266,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
                         }
                     }
                 }
-                ::std::result::Result::Ok(ResourceNotFoundException {
+                Ok(ResourceNotFoundException {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -299,9 +285,7 @@ impl ResourceNotFoundException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ResourceNotFoundException";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        404u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(404u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -316,24 +300,24 @@ impl ::std::fmt::Display for ResourceNotFoundException {
 }
 impl ::std::error::Error for ResourceNotFoundException {}
 /// The request was throttled; retry it after a delay.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ThrottlingException {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl ThrottlingException {
     /// Creates a builder for [`ThrottlingException`].
     pub fn builder() -> crate::error::builders::ThrottlingExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ThrottlingException;
@@ -346,11 +330,9 @@ impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         _ => {
@@ -358,7 +340,7 @@ impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
                         }
                     }
                 }
-                ::std::result::Result::Ok(ThrottlingException {
+                Ok(ThrottlingException {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -377,9 +359,7 @@ impl ThrottlingException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ThrottlingException";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        429u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(429u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -394,24 +374,24 @@ impl ::std::fmt::Display for ThrottlingException {
 }
 impl ::std::error::Error for ThrottlingException {}
 /// The input did not satisfy the constraints of the service.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ValidationException {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl ValidationException {
     /// Creates a builder for [`ValidationException`].
     pub fn builder() -> crate::error::builders::ValidationExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ValidationException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ValidationException;
@@ -424,11 +404,9 @@ impl<'de> ::serde::Deserialize<'de> for ValidationException {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         _ => {
@@ -436,7 +414,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidationException {
                         }
                     }
                 }
-                ::std::result::Result::Ok(ValidationException {
+                Ok(ValidationException {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -455,9 +433,7 @@ impl ValidationException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ValidationException";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        400u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(400u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -474,44 +450,30 @@ impl ::std::error::Error for ValidationException {}
 /// Builders for the error types of this module.
 pub mod builders {
     /// A builder for [`AccessDeniedException`](super::AccessDeniedException).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct AccessDeniedExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl AccessDeniedExceptionBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::AccessDeniedException,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::AccessDeniedException {
+        ) -> Result<super::AccessDeniedException, crate::error::BuildError> {
+            Ok(super::AccessDeniedException {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -523,44 +485,30 @@ pub mod builders {
         }
     }
     /// A builder for [`InternalServerException`](super::InternalServerException).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct InternalServerExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl InternalServerExceptionBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::InternalServerException,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::InternalServerException {
+        ) -> Result<super::InternalServerException, crate::error::BuildError> {
+            Ok(super::InternalServerException {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -572,44 +520,30 @@ pub mod builders {
         }
     }
     /// A builder for [`RequestTimeoutException`](super::RequestTimeoutException).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct RequestTimeoutExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl RequestTimeoutExceptionBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::RequestTimeoutException,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::RequestTimeoutException {
+        ) -> Result<super::RequestTimeoutException, crate::error::BuildError> {
+            Ok(super::RequestTimeoutException {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -621,44 +555,30 @@ pub mod builders {
         }
     }
     /// A builder for [`ResourceNotFoundException`](super::ResourceNotFoundException).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ResourceNotFoundExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl ResourceNotFoundExceptionBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::ResourceNotFoundException,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::ResourceNotFoundException {
+        ) -> Result<super::ResourceNotFoundException, crate::error::BuildError> {
+            Ok(super::ResourceNotFoundException {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -670,44 +590,30 @@ pub mod builders {
         }
     }
     /// A builder for [`ThrottlingException`](super::ThrottlingException).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ThrottlingExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl ThrottlingExceptionBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::ThrottlingException,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::ThrottlingException {
+        ) -> Result<super::ThrottlingException, crate::error::BuildError> {
+            Ok(super::ThrottlingException {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -719,44 +625,30 @@ pub mod builders {
         }
     }
     /// A builder for [`ValidationException`](super::ValidationException).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ValidationExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl ValidationExceptionBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::ValidationException,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::ValidationException {
+        ) -> Result<super::ValidationException, crate::error::BuildError> {
+            Ok(super::ValidationException {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(

@@ -2,38 +2,36 @@
 
 //! Structures and enums that operations share.
 /// One source file of a reference import job, and what became of it.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ImportReferenceSourceItem {
     /// The Amazon S3 URI of the source file (`s3://bucket/key`).
-    pub source_file: ::std::option::Option<::std::string::String>,
+    pub source_file: Option<String>,
     /// The import status of this source file.
     ///
     /// Required.
     pub status: crate::types::ReferenceImportJobItemStatus,
     /// A human-readable explanation of this source's status.
-    pub status_message: ::std::option::Option<::std::string::String>,
+    pub status_message: Option<String>,
     /// The name given to the reference created from this source.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description given to the reference created from this source.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The tags attached to the reference created from this source.
-    pub tags: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::HashMap<String, String>>,
     /// The identifier of the reference created from this source.
-    pub reference_id: ::std::option::Option<::std::string::String>,
+    pub reference_id: Option<String>,
 }
 impl ImportReferenceSourceItem {
     /// Creates a builder for [`ImportReferenceSourceItem`].
     pub fn builder() -> crate::types::builders::ImportReferenceSourceItemBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ImportReferenceSourceItem;
@@ -46,17 +44,15 @@ impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_source_file = ::std::option::Option::None;
-                let mut v_status = ::std::option::Option::None;
-                let mut v_status_message = ::std::option::Option::None;
-                let mut v_name = ::std::option::Option::None;
-                let mut v_description = ::std::option::Option::None;
-                let mut v_tags = ::std::option::Option::None;
-                let mut v_reference_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_source_file = None;
+                let mut v_status = None;
+                let mut v_status_message = None;
+                let mut v_name = None;
+                let mut v_description = None;
+                let mut v_tags = None;
+                let mut v_reference_id = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "sourceFile" => v_source_file = map.next_value()?,
                         "status" => v_status = map.next_value()?,
@@ -70,7 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
                         }
                     }
                 }
-                ::std::result::Result::Ok(ImportReferenceSourceItem {
+                Ok(ImportReferenceSourceItem {
                     source_file: v_source_file,
                     status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
                     status_message: v_status_message,
@@ -87,13 +83,13 @@ impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
 impl crate::json::Fallback for ImportReferenceSourceItem {
     fn fallback() -> Self {
         Self {
-            source_file: ::std::option::Option::None,
+            source_file: None,
             status: crate::json::Fallback::fallback(),
-            status_message: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            reference_id: ::std::option::Option::None,
+            status_message: None,
+            name: None,
+            description: None,
+            tags: None,
+            reference_id: None,
         }
     }
 }
@@ -101,13 +97,7 @@ impl crate::json::Fallback for ImportReferenceSourceItem {
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `ReferenceImportJobItemStatus::from("NOT_STARTED")` is `ReferenceImportJobItemStatus::NotStarted`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum ReferenceImportJobItemStatus {
     /// Work has not started yet.
@@ -145,7 +135,7 @@ impl ReferenceImportJobItemStatus {
         &["NOT_STARTED", "IN_PROGRESS", "FINISHED", "FAILED"]
     }
 }
-impl ::std::convert::From<&str> for ReferenceImportJobItemStatus {
+impl From<&str> for ReferenceImportJobItemStatus {
     fn from(value: &str) -> Self {
         match value {
             "NOT_STARTED" => Self::NotStarted,
@@ -156,8 +146,8 @@ impl ::std::convert::From<&str> for ReferenceImportJobItemStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ReferenceImportJobItemStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ReferenceImportJobItemStatus {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "NOT_STARTED" => Self::NotStarted,
             "IN_PROGRESS" => Self::InProgress,
@@ -169,8 +159,8 @@ impl ::std::convert::From<::std::string::String> for ReferenceImportJobItemStatu
 }
 impl ::std::str::FromStr for ReferenceImportJobItemStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for ReferenceImportJobItemStatus {
@@ -186,11 +176,11 @@ impl ::std::fmt::Display for ReferenceImportJobItemStatus {
 impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for ReferenceImportJobItemStatus {
@@ -202,13 +192,7 @@ impl crate::json::Fallback for ReferenceImportJobItemStatus {
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `ReferenceImportJobStatus::from("SUBMITTED")` is `ReferenceImportJobStatus::Submitted`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum ReferenceImportJobStatus {
     /// The job was accepted and waits to start.
@@ -269,7 +253,7 @@ impl ReferenceImportJobStatus {
         ]
     }
 }
-impl ::std::convert::From<&str> for ReferenceImportJobStatus {
+impl From<&str> for ReferenceImportJobStatus {
     fn from(value: &str) -> Self {
         match value {
             "SUBMITTED" => Self::Submitted,
@@ -283,8 +267,8 @@ impl ::std::convert::From<&str> for ReferenceImportJobStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ReferenceImportJobStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ReferenceImportJobStatus {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "SUBMITTED" => Self::Submitted,
             "IN_PROGRESS" => Self::InProgress,
@@ -299,8 +283,8 @@ impl ::std::convert::From<::std::string::String> for ReferenceImportJobStatus {
 }
 impl ::std::str::FromStr for ReferenceImportJobStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for ReferenceImportJobStatus {
@@ -316,11 +300,11 @@ impl ::std::fmt::Display for ReferenceImportJobStatus {
 impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for ReferenceImportJobStatus {
@@ -331,39 +315,24 @@ impl crate::json::Fallback for ReferenceImportJobStatus {
 /// Builders for the structures of this module.
 pub mod builders {
     /// A builder for [`ImportReferenceSourceItem`](super::ImportReferenceSourceItem).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ImportReferenceSourceItemBuilder {
-        pub(crate) source_file: ::std::option::Option<::std::string::String>,
-        pub(crate) status: ::std::option::Option<
-            crate::types::ReferenceImportJobItemStatus,
-        >,
-        pub(crate) status_message: ::std::option::Option<::std::string::String>,
-        pub(crate) name: ::std::option::Option<::std::string::String>,
-        pub(crate) description: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
-        pub(crate) reference_id: ::std::option::Option<::std::string::String>,
+        pub(crate) source_file: Option<String>,
+        pub(crate) status: Option<crate::types::ReferenceImportJobItemStatus>,
+        pub(crate) status_message: Option<String>,
+        pub(crate) name: Option<String>,
+        pub(crate) description: Option<String>,
+        pub(crate) tags: Option<::std::collections::HashMap<String, String>>,
+        pub(crate) reference_id: Option<String>,
     }
     impl ImportReferenceSourceItemBuilder {
         /// The Amazon S3 URI of the source file (`s3://bucket/key`).
-        pub fn source_file(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_file = ::std::option::Option::Some(input.into());
+        pub fn source_file(mut self, input: impl Into<String>) -> Self {
+            self.source_file = Some(input.into());
             self
         }
         /// The Amazon S3 URI of the source file (`s3://bucket/key`).
-        pub fn set_source_file(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_file(mut self, input: Option<String>) -> Self {
             self.source_file = input;
             self
         }
@@ -372,9 +341,9 @@ pub mod builders {
         /// Required.
         pub fn status(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReferenceImportJobItemStatus>,
+            input: impl Into<crate::types::ReferenceImportJobItemStatus>,
         ) -> Self {
-            self.status = ::std::option::Option::Some(input.into());
+            self.status = Some(input.into());
             self
         }
         /// The import status of this source file.
@@ -382,103 +351,72 @@ pub mod builders {
         /// Required.
         pub fn set_status(
             mut self,
-            input: ::std::option::Option<crate::types::ReferenceImportJobItemStatus>,
+            input: Option<crate::types::ReferenceImportJobItemStatus>,
         ) -> Self {
             self.status = input;
             self
         }
         /// A human-readable explanation of this source's status.
-        pub fn status_message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.status_message = ::std::option::Option::Some(input.into());
+        pub fn status_message(mut self, input: impl Into<String>) -> Self {
+            self.status_message = Some(input.into());
             self
         }
         /// A human-readable explanation of this source's status.
-        pub fn set_status_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_status_message(mut self, input: Option<String>) -> Self {
             self.status_message = input;
             self
         }
         /// The name given to the reference created from this source.
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(input.into());
+        pub fn name(mut self, input: impl Into<String>) -> Self {
+            self.name = Some(input.into());
             self
         }
         /// The name given to the reference created from this source.
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
         }
         /// The description given to the reference created from this source.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.description = ::std::option::Option::Some(input.into());
+        pub fn description(mut self, input: impl Into<String>) -> Self {
+            self.description = Some(input.into());
             self
         }
         /// The description given to the reference created from this source.
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
         }
         /// The tags attached to the reference created from this source.
         pub fn tags(
             mut self,
-            input: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
+            input: impl Into<::std::collections::HashMap<String, String>>,
         ) -> Self {
-            self.tags = ::std::option::Option::Some(input.into());
+            self.tags = Some(input.into());
             self
         }
         /// The tags attached to the reference created from this source.
         pub fn set_tags(
             mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
+            input: Option<::std::collections::HashMap<String, String>>,
         ) -> Self {
             self.tags = input;
             self
         }
         /// The identifier of the reference created from this source.
-        pub fn reference_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.reference_id = ::std::option::Option::Some(input.into());
+        pub fn reference_id(mut self, input: impl Into<String>) -> Self {
+            self.reference_id = Some(input.into());
             self
         }
         /// The identifier of the reference created from this source.
-        pub fn set_reference_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_reference_id(mut self, input: Option<String>) -> Self {
             self.reference_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`status`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::ImportReferenceSourceItem,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::ImportReferenceSourceItem {
+        ) -> Result<super::ImportReferenceSourceItem, crate::error::BuildError> {
+            Ok(super::ImportReferenceSourceItem {
                 source_file: self.source_file,
                 status: self
                     .status

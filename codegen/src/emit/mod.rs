@@ -1,19 +1,19 @@
-//! Stage 5: render the IR as Rust tokens, one module per shape kind, and
-//! collect the generated crate's files.
+//! Stage 5: render the IR as Rust tokens, one module per shape kind, one
+//! job per generated file.
 
 mod crate_files;
 mod enumeration;
 mod error;
 mod operation;
+mod prelude_paths;
 mod structure;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::error::Result;
-use crate::ir::{Crate, RustType, TypeDef};
+use crate::ir::{Crate, Operation, RustType, TypeDef};
 
 /// A file of the generated crate: Rust tokens still to be formatted, or text.
 pub enum FileContent {
@@ -29,60 +29,88 @@ pub struct Deps {
     pub time: bool,
 }
 
-/// Emits every file of the crate, keyed by path relative to the crate root.
-pub fn emit(krate: &Crate) -> Result<BTreeMap<String, FileContent>> {
-    let deps = Deps { time: krate.uses_timestamps() };
-    let mut files = BTreeMap::new();
+/// One file to emit. Files are independent, so they can be emitted (and
+/// formatted) on several threads; tokens themselves cannot cross threads.
+#[derive(Clone, Copy)]
+pub enum Job<'a> {
+    Types,
+    Errors,
+    OperationIndex,
+    Operation(&'a Operation),
+    Lib,
+    Manifest,
+    /// A support file copied verbatim: its name under `codegen/runtime/` and text.
+    Runtime(&'static str, &'static str),
+}
 
-    let mut types = Vec::new();
-    let mut builders = Vec::new();
-    for def in krate.types.values() {
-        match def {
-            TypeDef::Struct(s) => {
-                let (item, builder) = structure::emit(s, quote!(crate::types::builders));
-                types.push(item);
-                builders.push(builder);
-            }
-            TypeDef::Enum(e) => types.push(enumeration::emit(e)),
-        }
-    }
+/// Every file of the crate, as jobs keyed by path relative to the crate root.
+pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
+    let mut jobs = vec![
+        ("src/error.rs".to_owned(), Job::Errors),
+        ("src/operation.rs".to_owned(), Job::OperationIndex),
+        ("src/lib.rs".to_owned(), Job::Lib),
+        ("Cargo.toml".to_owned(), Job::Manifest),
+        ("src/error/build.rs".to_owned(), Job::Runtime("build_error.rs", include_str!("../../runtime/build_error.rs"))),
+        ("src/json.rs".to_owned(), Job::Runtime("json.rs", include_str!("../../runtime/json.rs"))),
+        ("src/primitives.rs".to_owned(), Job::Runtime("primitives.rs", include_str!("../../runtime/primitives.rs"))),
+    ];
     if !krate.types.is_empty() {
-        files.insert(
-            "src/types.rs".to_owned(),
-            FileContent::Rust(quote! {
+        jobs.push(("src/types.rs".to_owned(), Job::Types));
+    }
+    if deps(krate).time {
+        jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
+    }
+    for op in krate.operations.values() {
+        jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
+    }
+    jobs
+}
+
+pub fn deps(krate: &Crate) -> Deps {
+    Deps { time: krate.uses_timestamps() }
+}
+
+/// Emits one file.
+pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
+    let deps = deps(krate);
+    let (tokens, defined): (TokenStream, BTreeSet<String>) = match job {
+        Job::Types => {
+            let mut types = Vec::new();
+            let mut builders = Vec::new();
+            for def in krate.types.values() {
+                match def {
+                    TypeDef::Struct(s) => {
+                        let (item, builder) = structure::emit(s, quote!(crate::types::builders));
+                        types.push(item);
+                        builders.push(builder);
+                    }
+                    TypeDef::Enum(e) => types.push(enumeration::emit(e)),
+                }
+            }
+            let tokens = quote! {
                 //! Structures and enums that operations share.
                 #(#types)*
                 /// Builders for the structures of this module.
                 pub mod builders {
                     #(#builders)*
                 }
-            }),
-        );
-    }
-
-    files.insert("src/error.rs".to_owned(), FileContent::Rust(error::emit_module(krate)));
-    files.insert(
-        "src/error/build.rs".to_owned(),
-        FileContent::Runtime("build_error.rs", include_str!("../../runtime/build_error.rs")),
-    );
-    files.insert("src/operation.rs".to_owned(), FileContent::Rust(operation::emit_index(krate)));
-    for op in krate.operations.values() {
-        files.insert(format!("src/operation/{}.rs", op.module), FileContent::Rust(operation::emit(op)));
-    }
-    files.insert("src/json.rs".to_owned(), FileContent::Runtime("json.rs", include_str!("../../runtime/json.rs")));
-    files.insert(
-        "src/primitives.rs".to_owned(),
-        FileContent::Runtime("primitives.rs", include_str!("../../runtime/primitives.rs")),
-    );
-    if deps.time {
-        files.insert(
-            "src/timestamp.rs".to_owned(),
-            FileContent::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
-        );
-    }
-    files.insert("src/lib.rs".to_owned(), FileContent::Rust(crate_files::lib_rs(krate, deps)));
-    files.insert("Cargo.toml".to_owned(), FileContent::Text(crate_files::cargo_toml(krate, deps)));
-    Ok(files)
+            };
+            (tokens, krate.types.keys().cloned().collect())
+        }
+        Job::Errors => {
+            let mut defined: BTreeSet<String> = krate.errors.keys().cloned().collect();
+            defined.insert("BuildError".to_owned());
+            (error::emit_module(krate), defined)
+        }
+        Job::OperationIndex => (operation::emit_index(krate), BTreeSet::new()),
+        Job::Operation(op) => {
+            (operation::emit(op), [op.input.name.clone(), op.output.name.clone()].into_iter().collect())
+        }
+        Job::Lib => (crate_files::lib_rs(krate, deps), BTreeSet::new()),
+        Job::Manifest => return FileContent::Text(crate_files::cargo_toml(krate, deps)),
+        Job::Runtime(name, text) => return FileContent::Runtime(name, text),
+    };
+    FileContent::Rust(prelude_paths::shorten(tokens, &defined))
 }
 
 /// An identifier from a name the IR already sanitised (`r#type` is raw).

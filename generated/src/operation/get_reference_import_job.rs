@@ -14,77 +14,77 @@
 /// The input of [`GetReferenceImportJob`](crate::operation::get_reference_import_job).
 ///
 /// Sent as `GET /referencestore/{referenceStoreId}/importjob/{id}`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetReferenceImportJobInput {
     /// The identifier of the import job.
     ///
     /// Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The identifier of the reference store that the job imports into.
     ///
     /// Required.
-    pub reference_store_id: ::std::option::Option<::std::string::String>,
+    pub reference_store_id: Option<String>,
 }
 impl GetReferenceImportJobInput {
     /// Creates a builder for [`GetReferenceImportJobInput`].
     pub fn builder() -> self::builders::GetReferenceImportJobInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for GetReferenceImportJobInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(::std::option::Option::None)?;
+        let map = serializer.serialize_map(None)?;
         map.end()
     }
 }
 /// The output of [`GetReferenceImportJob`](crate::operation::get_reference_import_job).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetReferenceImportJobOutput {
     /// The identifier of the import job.
     ///
     /// Required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The identifier of the reference store that the job imports into.
     ///
     /// Required.
-    pub reference_store_id: ::std::string::String,
+    pub reference_store_id: String,
     /// The ARN of the IAM role that the service assumes to read the source files.
     ///
     /// Required.
-    pub role_arn: ::std::string::String,
+    pub role_arn: String,
     /// Where the job stands, for example `IN_PROGRESS` or `COMPLETED`.
     ///
     /// Required.
     pub status: crate::types::ReferenceImportJobStatus,
     /// A human-readable explanation of the job's status.
-    pub status_message: ::std::option::Option<::std::string::String>,
+    pub status_message: Option<String>,
     /// The time at which the job was created.
     ///
     /// Required.
     pub creation_time: ::time::OffsetDateTime,
     /// The time at which the job finished, if it has.
-    pub completion_time: ::std::option::Option<::time::OffsetDateTime>,
+    pub completion_time: Option<::time::OffsetDateTime>,
     /// One entry per source file of the job, each with its own status.
     ///
     /// Required.
-    pub sources: ::std::vec::Vec<crate::types::ImportReferenceSourceItem>,
+    pub sources: Vec<crate::types::ImportReferenceSourceItem>,
 }
 impl GetReferenceImportJobOutput {
     /// Creates a builder for [`GetReferenceImportJobOutput`].
     pub fn builder() -> self::builders::GetReferenceImportJobOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetReferenceImportJobOutput;
@@ -97,18 +97,16 @@ impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_id = ::std::option::Option::None;
-                let mut v_reference_store_id = ::std::option::Option::None;
-                let mut v_role_arn = ::std::option::Option::None;
-                let mut v_status = ::std::option::Option::None;
-                let mut v_status_message = ::std::option::Option::None;
-                let mut v_creation_time = ::std::option::Option::None;
-                let mut v_completion_time = ::std::option::Option::None;
-                let mut v_sources = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None;
+                let mut v_reference_store_id = None;
+                let mut v_role_arn = None;
+                let mut v_status = None;
+                let mut v_status_message = None;
+                let mut v_creation_time = None;
+                let mut v_completion_time = None;
+                let mut v_sources = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = map.next_value()?,
                         "referenceStoreId" => v_reference_store_id = map.next_value()?,
@@ -131,7 +129,7 @@ impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
                         }
                     }
                 }
-                ::std::result::Result::Ok(GetReferenceImportJobOutput {
+                Ok(GetReferenceImportJobOutput {
                     id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
                     reference_store_id: v_reference_store_id
                         .unwrap_or_else(crate::json::Fallback::fallback),
@@ -155,9 +153,9 @@ impl crate::json::Fallback for GetReferenceImportJobOutput {
             reference_store_id: crate::json::Fallback::fallback(),
             role_arn: crate::json::Fallback::fallback(),
             status: crate::json::Fallback::fallback(),
-            status_message: ::std::option::Option::None,
+            status_message: None,
             creation_time: crate::json::Fallback::fallback(),
-            completion_time: ::std::option::Option::None,
+            completion_time: None,
             sources: crate::json::Fallback::fallback(),
         }
     }
@@ -165,66 +163,46 @@ impl crate::json::Fallback for GetReferenceImportJobOutput {
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetReferenceImportJobInput`](super::GetReferenceImportJobInput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct GetReferenceImportJobInputBuilder {
-        pub(crate) id: ::std::option::Option<::std::string::String>,
-        pub(crate) reference_store_id: ::std::option::Option<::std::string::String>,
+        pub(crate) id: Option<String>,
+        pub(crate) reference_store_id: Option<String>,
     }
     impl GetReferenceImportJobInputBuilder {
         /// The identifier of the import job.
         ///
         /// Required.
-        pub fn id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(input.into());
+        pub fn id(mut self, input: impl Into<String>) -> Self {
+            self.id = Some(input.into());
             self
         }
         /// The identifier of the import job.
         ///
         /// Required.
-        pub fn set_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
         }
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
-        pub fn reference_store_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.reference_store_id = ::std::option::Option::Some(input.into());
+        pub fn reference_store_id(mut self, input: impl Into<String>) -> Self {
+            self.reference_store_id = Some(input.into());
             self
         }
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
-        pub fn set_reference_store_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::GetReferenceImportJobInput,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::GetReferenceImportJobInput {
-                id: ::std::option::Option::Some(
+        ) -> Result<super::GetReferenceImportJobInput, crate::error::BuildError> {
+            Ok(super::GetReferenceImportJobInput {
+                id: Some(
                     self
                         .id
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -233,7 +211,7 @@ pub mod builders {
                             "id",
                         ))?,
                 ),
-                reference_store_id: ::std::option::Option::Some(
+                reference_store_id: Some(
                     self
                         .reference_store_id
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -246,82 +224,57 @@ pub mod builders {
         }
     }
     /// A builder for [`GetReferenceImportJobOutput`](super::GetReferenceImportJobOutput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct GetReferenceImportJobOutputBuilder {
-        pub(crate) id: ::std::option::Option<::std::string::String>,
-        pub(crate) reference_store_id: ::std::option::Option<::std::string::String>,
-        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) status: ::std::option::Option<crate::types::ReferenceImportJobStatus>,
-        pub(crate) status_message: ::std::option::Option<::std::string::String>,
-        pub(crate) creation_time: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) completion_time: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) sources: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ImportReferenceSourceItem>,
-        >,
+        pub(crate) id: Option<String>,
+        pub(crate) reference_store_id: Option<String>,
+        pub(crate) role_arn: Option<String>,
+        pub(crate) status: Option<crate::types::ReferenceImportJobStatus>,
+        pub(crate) status_message: Option<String>,
+        pub(crate) creation_time: Option<::time::OffsetDateTime>,
+        pub(crate) completion_time: Option<::time::OffsetDateTime>,
+        pub(crate) sources: Option<Vec<crate::types::ImportReferenceSourceItem>>,
     }
     impl GetReferenceImportJobOutputBuilder {
         /// The identifier of the import job.
         ///
         /// Required.
-        pub fn id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(input.into());
+        pub fn id(mut self, input: impl Into<String>) -> Self {
+            self.id = Some(input.into());
             self
         }
         /// The identifier of the import job.
         ///
         /// Required.
-        pub fn set_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
         }
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
-        pub fn reference_store_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.reference_store_id = ::std::option::Option::Some(input.into());
+        pub fn reference_store_id(mut self, input: impl Into<String>) -> Self {
+            self.reference_store_id = Some(input.into());
             self
         }
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
-        pub fn set_reference_store_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
         }
         /// The ARN of the IAM role that the service assumes to read the source files.
         ///
         /// Required.
-        pub fn role_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.role_arn = ::std::option::Option::Some(input.into());
+        pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+            self.role_arn = Some(input.into());
             self
         }
         /// The ARN of the IAM role that the service assumes to read the source files.
         ///
         /// Required.
-        pub fn set_role_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
         }
@@ -330,9 +283,9 @@ pub mod builders {
         /// Required.
         pub fn status(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReferenceImportJobStatus>,
+            input: impl Into<crate::types::ReferenceImportJobStatus>,
         ) -> Self {
-            self.status = ::std::option::Option::Some(input.into());
+            self.status = Some(input.into());
             self
         }
         /// Where the job stands, for example `IN_PROGRESS` or `COMPLETED`.
@@ -340,24 +293,18 @@ pub mod builders {
         /// Required.
         pub fn set_status(
             mut self,
-            input: ::std::option::Option<crate::types::ReferenceImportJobStatus>,
+            input: Option<crate::types::ReferenceImportJobStatus>,
         ) -> Self {
             self.status = input;
             self
         }
         /// A human-readable explanation of the job's status.
-        pub fn status_message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.status_message = ::std::option::Option::Some(input.into());
+        pub fn status_message(mut self, input: impl Into<String>) -> Self {
+            self.status_message = Some(input.into());
             self
         }
         /// A human-readable explanation of the job's status.
-        pub fn set_status_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_status_message(mut self, input: Option<String>) -> Self {
             self.status_message = input;
             self
         }
@@ -366,9 +313,9 @@ pub mod builders {
         /// Required.
         pub fn creation_time(
             mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
+            input: impl Into<::time::OffsetDateTime>,
         ) -> Self {
-            self.creation_time = ::std::option::Option::Some(input.into());
+            self.creation_time = Some(input.into());
             self
         }
         /// The time at which the job was created.
@@ -376,7 +323,7 @@ pub mod builders {
         /// Required.
         pub fn set_creation_time(
             mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
+            input: Option<::time::OffsetDateTime>,
         ) -> Self {
             self.creation_time = input;
             self
@@ -384,15 +331,15 @@ pub mod builders {
         /// The time at which the job finished, if it has.
         pub fn completion_time(
             mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
+            input: impl Into<::time::OffsetDateTime>,
         ) -> Self {
-            self.completion_time = ::std::option::Option::Some(input.into());
+            self.completion_time = Some(input.into());
             self
         }
         /// The time at which the job finished, if it has.
         pub fn set_completion_time(
             mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
+            input: Option<::time::OffsetDateTime>,
         ) -> Self {
             self.completion_time = input;
             self
@@ -402,11 +349,9 @@ pub mod builders {
         /// Required.
         pub fn sources(
             mut self,
-            input: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::ImportReferenceSourceItem>,
-            >,
+            input: impl Into<Vec<crate::types::ImportReferenceSourceItem>>,
         ) -> Self {
-            self.sources = ::std::option::Option::Some(input.into());
+            self.sources = Some(input.into());
             self
         }
         /// One entry per source file of the job, each with its own status.
@@ -414,9 +359,7 @@ pub mod builders {
         /// Required.
         pub fn set_sources(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ImportReferenceSourceItem>,
-            >,
+            input: Option<Vec<crate::types::ImportReferenceSourceItem>>,
         ) -> Self {
             self.sources = input;
             self
@@ -424,11 +367,8 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`, `sources`).
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            super::GetReferenceImportJobOutput,
-            crate::error::BuildError,
-        > {
-            ::std::result::Result::Ok(super::GetReferenceImportJobOutput {
+        ) -> Result<super::GetReferenceImportJobOutput, crate::error::BuildError> {
+            Ok(super::GetReferenceImportJobOutput {
                 id: self
                     .id
                     .ok_or_else(|| crate::error::BuildError::missing(

@@ -5,13 +5,7 @@
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Color::from("red")` is `Color::Red`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum Color {
     /// Like a tomato.
@@ -40,7 +34,7 @@ impl Color {
         &["red", "green", "DARK_BLUE"]
     }
 }
-impl ::std::convert::From<&str> for Color {
+impl From<&str> for Color {
     fn from(value: &str) -> Self {
         match value {
             "red" => Self::Red,
@@ -50,8 +44,8 @@ impl ::std::convert::From<&str> for Color {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Color {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Color {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "red" => Self::Red,
             "green" => Self::Green,
@@ -62,8 +56,8 @@ impl ::std::convert::From<::std::string::String> for Color {
 }
 impl ::std::str::FromStr for Color {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for Color {
@@ -80,18 +74,18 @@ impl ::serde::Serialize for Color {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Color {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for Color {
@@ -103,13 +97,7 @@ impl crate::json::Fallback for Color {
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Legacy::from("t2.micro")` is `Legacy::T2Micro`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum Legacy {
     /// A small one.
@@ -138,7 +126,7 @@ impl Legacy {
         &["t2.micro", "m5.large", "plain"]
     }
 }
-impl ::std::convert::From<&str> for Legacy {
+impl From<&str> for Legacy {
     fn from(value: &str) -> Self {
         match value {
             "t2.micro" => Self::T2Micro,
@@ -148,8 +136,8 @@ impl ::std::convert::From<&str> for Legacy {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Legacy {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Legacy {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "t2.micro" => Self::T2Micro,
             "m5.large" => Self::M5Large,
@@ -160,8 +148,8 @@ impl ::std::convert::From<::std::string::String> for Legacy {
 }
 impl ::std::str::FromStr for Legacy {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for Legacy {
@@ -178,18 +166,18 @@ impl ::serde::Serialize for Legacy {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Legacy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for Legacy {
@@ -198,14 +186,7 @@ impl crate::json::Fallback for Legacy {
     }
 }
 /// The values of `Size`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum Size {
     /// The value `1`.
@@ -232,7 +213,7 @@ impl Size {
         &[1, 10, -3]
     }
 }
-impl ::std::convert::From<i32> for Size {
+impl From<i32> for Size {
     fn from(value: i32) -> Self {
         match value {
             1 => Self::Small,
@@ -251,16 +232,16 @@ impl ::serde::Serialize for Size {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i32(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Size {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <i32 as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value))
+        Ok(Self::from(value))
     }
 }
 impl crate::json::Fallback for Size {

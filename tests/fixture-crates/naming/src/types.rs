@@ -2,7 +2,7 @@
 
 //! Structures and enums that operations share.
 /// The `Box` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Box {
     /// The `inner` member.
@@ -15,7 +15,7 @@ pub struct Box {
 impl Box {
     /// Creates a builder for [`Box`].
     pub fn builder() -> crate::types::builders::BoxBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for Box {
@@ -24,8 +24,8 @@ impl ::serde::Serialize for Box {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.inner {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.inner {
             map.serialize_entry("inner", value)?;
         }
         let value = &self.value;
@@ -50,11 +50,9 @@ impl<'de> ::serde::Deserialize<'de> for Box {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_inner = ::std::option::Option::None;
-                let mut v_value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+                let mut v_inner = None;
+                let mut v_value = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "inner" => v_inner = map.next_value()?,
                         "value" => v_value = map.next_value()?,
@@ -63,7 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for Box {
                         }
                     }
                 }
-                ::std::result::Result::Ok(Box {
+                Ok(Box {
                     inner: v_inner.map(::std::boxed::Box::new),
                     value: v_value.unwrap_or_else(crate::json::Fallback::fallback),
                 })
@@ -75,26 +73,26 @@ impl<'de> ::serde::Deserialize<'de> for Box {
 impl crate::json::Fallback for Box {
     fn fallback() -> Self {
         Self {
-            inner: ::std::option::Option::None,
+            inner: None,
             value: crate::json::Fallback::fallback(),
         }
     }
 }
 /// The `Node` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Node {
     /// The `next` member.
     pub next: ::std::option::Option<::std::boxed::Box<crate::types::Node>>,
     /// The `children` member.
-    pub children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+    pub children: ::std::option::Option<Vec<crate::types::Node>>,
     /// The `parent` member.
     pub parent: ::std::option::Option<::std::boxed::Box<crate::types::Parent>>,
 }
 impl Node {
     /// Creates a builder for [`Node`].
     pub fn builder() -> crate::types::builders::NodeBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for Node {
@@ -103,21 +101,21 @@ impl ::serde::Serialize for Node {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next {
             map.serialize_entry("next", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.children {
+        if let Some(value) = &self.children {
             map.serialize_entry("children", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parent {
+        if let Some(value) = &self.parent {
             map.serialize_entry("parent", value)?;
         }
         map.end()
     }
 }
 /// The `Option` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Option {
     /// The `some` member.
@@ -128,7 +126,7 @@ pub struct Option {
 impl Option {
     /// Creates a builder for [`Option`].
     pub fn builder() -> crate::types::builders::OptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for Option {
@@ -137,11 +135,11 @@ impl ::serde::Serialize for Option {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.some {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.some {
             map.serialize_entry("some", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.none {
+        if let Some(value) = &self.none {
             map.serialize_entry("none", value)?;
         }
         map.end()
@@ -164,11 +162,9 @@ impl<'de> ::serde::Deserialize<'de> for Option {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_some = ::std::option::Option::None;
-                let mut v_none = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+                let mut v_some = None;
+                let mut v_none = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "some" => v_some = map.next_value()?,
                         "none" => v_none = map.next_value()?,
@@ -177,7 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for Option {
                         }
                     }
                 }
-                ::std::result::Result::Ok(Option {
+                Ok(Option {
                     some: v_some,
                     none: v_none,
                 })
@@ -188,14 +184,11 @@ impl<'de> ::serde::Deserialize<'de> for Option {
 }
 impl crate::json::Fallback for Option {
     fn fallback() -> Self {
-        Self {
-            some: ::std::option::Option::None,
-            none: ::std::option::Option::None,
-        }
+        Self { some: None, none: None }
     }
 }
 /// The `Parent` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Parent {
     /// The `child` member.
@@ -206,7 +199,7 @@ pub struct Parent {
 impl Parent {
     /// Creates a builder for [`Parent`].
     pub fn builder() -> crate::types::builders::ParentBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for Parent {
@@ -215,14 +208,14 @@ impl ::serde::Serialize for Parent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        let mut map = serializer.serialize_map(None)?;
         let value = &self.child;
         map.serialize_entry("child", value)?;
         map.end()
     }
 }
 /// A structure named like `std::result::Result`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Result {
     /// The `ok` member.
@@ -233,7 +226,7 @@ pub struct Result {
 impl Result {
     /// Creates a builder for [`Result`].
     pub fn builder() -> crate::types::builders::ResultBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for Result {
@@ -242,11 +235,11 @@ impl ::serde::Serialize for Result {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.ok {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ok {
             map.serialize_entry("ok", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.err {
+        if let Some(value) = &self.err {
             map.serialize_entry("err", value)?;
         }
         map.end()
@@ -256,13 +249,7 @@ impl ::serde::Serialize for Result {
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `String::from("1.0")` is `String::V10`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum String {
     /// The value `1.0`.
@@ -307,7 +294,7 @@ impl String {
         &["1.0", "2.0", "foo-bar", "FOO_BAR", "fooBar", "UNKNOWN", "Self", "type", ""]
     }
 }
-impl ::std::convert::From<&str> for String {
+impl From<&str> for String {
     fn from(value: &str) -> Self {
         match value {
             "1.0" => Self::V10,
@@ -323,7 +310,7 @@ impl ::std::convert::From<&str> for String {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for String {
+impl From<::std::string::String> for String {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1.0" => Self::V10,
@@ -342,7 +329,7 @@ impl ::std::convert::From<::std::string::String> for String {
 impl ::std::str::FromStr for String {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for String {
@@ -370,7 +357,7 @@ impl<'de> ::serde::Deserialize<'de> for String {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for String {
@@ -379,7 +366,7 @@ impl crate::json::Fallback for String {
     }
 }
 /// The `TreeNode` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct TreeNode {
     /// The `children` member.
@@ -390,7 +377,7 @@ pub struct TreeNode {
 impl TreeNode {
     /// Creates a builder for [`TreeNode`].
     pub fn builder() -> crate::types::builders::TreeNodeBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TreeNode {
@@ -410,10 +397,8 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_children = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+                let mut v_children = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "children" => v_children = map.next_value()?,
                         _ => {
@@ -421,7 +406,7 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                         }
                     }
                 }
-                ::std::result::Result::Ok(TreeNode { children: v_children })
+                Ok(TreeNode { children: v_children })
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -429,22 +414,14 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
 }
 impl crate::json::Fallback for TreeNode {
     fn fallback() -> Self {
-        Self {
-            children: ::std::option::Option::None,
-        }
+        Self { children: None }
     }
 }
 /// The values of `Values`.
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Values::from("unknown")` is `Values::UnknownValue`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum Values {
     /// The value `unknown`.
@@ -474,7 +451,7 @@ impl Values {
         &["unknown", "Known", "send", "1"]
     }
 }
-impl ::std::convert::From<&str> for Values {
+impl From<&str> for Values {
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::UnknownValue,
@@ -485,7 +462,7 @@ impl ::std::convert::From<&str> for Values {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Values {
+impl From<::std::string::String> for Values {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "unknown" => Self::UnknownValue,
@@ -499,7 +476,7 @@ impl ::std::convert::From<::std::string::String> for Values {
 impl ::std::str::FromStr for Values {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for Values {
@@ -519,7 +496,7 @@ impl<'de> ::serde::Deserialize<'de> for Values {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for Values {
@@ -530,23 +507,15 @@ impl crate::json::Fallback for Values {
 /// Builders for the structures of this module.
 pub mod builders {
     /// A builder for [`Box`](super::Box).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct BoxBuilder {
         pub(crate) inner: ::std::option::Option<crate::types::Box>,
         pub(crate) value: ::std::option::Option<crate::types::String>,
     }
     impl BoxBuilder {
         /// The `inner` member.
-        pub fn inner(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Box>,
-        ) -> Self {
-            self.inner = ::std::option::Option::Some(input.into());
+        pub fn inner(mut self, input: impl Into<crate::types::Box>) -> Self {
+            self.inner = Some(input.into());
             self
         }
         /// The `inner` member.
@@ -560,11 +529,8 @@ pub mod builders {
         /// The `value` member.
         ///
         /// Required.
-        pub fn value(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::String>,
-        ) -> Self {
-            self.value = ::std::option::Option::Some(input.into());
+        pub fn value(mut self, input: impl Into<crate::types::String>) -> Self {
+            self.value = Some(input.into());
             self
         }
         /// The `value` member.
@@ -581,7 +547,7 @@ pub mod builders {
         pub fn build(
             self,
         ) -> ::std::result::Result<super::Box, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::Box {
+            Ok(super::Box {
                 inner: self.inner.map(::std::boxed::Box::new),
                 value: self
                     .value
@@ -594,24 +560,16 @@ pub mod builders {
         }
     }
     /// A builder for [`Node`](super::Node).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct NodeBuilder {
         pub(crate) next: ::std::option::Option<crate::types::Node>,
-        pub(crate) children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+        pub(crate) children: ::std::option::Option<Vec<crate::types::Node>>,
         pub(crate) parent: ::std::option::Option<crate::types::Parent>,
     }
     impl NodeBuilder {
         /// The `next` member.
-        pub fn next(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.next = ::std::option::Option::Some(input.into());
+        pub fn next(mut self, input: impl Into<crate::types::Node>) -> Self {
+            self.next = Some(input.into());
             self
         }
         /// The `next` member.
@@ -623,27 +581,21 @@ pub mod builders {
             self
         }
         /// The `children` member.
-        pub fn children(
-            mut self,
-            input: impl ::std::convert::Into<::std::vec::Vec<crate::types::Node>>,
-        ) -> Self {
-            self.children = ::std::option::Option::Some(input.into());
+        pub fn children(mut self, input: impl Into<Vec<crate::types::Node>>) -> Self {
+            self.children = Some(input.into());
             self
         }
         /// The `children` member.
         pub fn set_children(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+            input: ::std::option::Option<Vec<crate::types::Node>>,
         ) -> Self {
             self.children = input;
             self
         }
         /// The `parent` member.
-        pub fn parent(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Parent>,
-        ) -> Self {
-            self.parent = ::std::option::Option::Some(input.into());
+        pub fn parent(mut self, input: impl Into<crate::types::Parent>) -> Self {
+            self.parent = Some(input.into());
             self
         }
         /// The `parent` member.
@@ -664,23 +616,15 @@ pub mod builders {
         }
     }
     /// A builder for [`Option`](super::Option).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct OptionBuilder {
         pub(crate) some: ::std::option::Option<::std::string::String>,
         pub(crate) none: ::std::option::Option<bool>,
     }
     impl OptionBuilder {
         /// The `some` member.
-        pub fn some(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.some = ::std::option::Option::Some(input.into());
+        pub fn some(mut self, input: impl Into<::std::string::String>) -> Self {
+            self.some = Some(input.into());
             self
         }
         /// The `some` member.
@@ -692,8 +636,8 @@ pub mod builders {
             self
         }
         /// The `none` member.
-        pub fn none(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.none = ::std::option::Option::Some(input.into());
+        pub fn none(mut self, input: impl Into<bool>) -> Self {
+            self.none = Some(input.into());
             self
         }
         /// The `none` member.
@@ -710,12 +654,7 @@ pub mod builders {
         }
     }
     /// A builder for [`Parent`](super::Parent).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ParentBuilder {
         pub(crate) child: ::std::option::Option<crate::types::Node>,
     }
@@ -723,11 +662,8 @@ pub mod builders {
         /// The `child` member.
         ///
         /// Required.
-        pub fn child(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.child = ::std::option::Option::Some(input.into());
+        pub fn child(mut self, input: impl Into<crate::types::Node>) -> Self {
+            self.child = Some(input.into());
             self
         }
         /// The `child` member.
@@ -744,7 +680,7 @@ pub mod builders {
         pub fn build(
             self,
         ) -> ::std::result::Result<super::Parent, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::Parent {
+            Ok(super::Parent {
                 child: ::std::boxed::Box::new(
                     self
                         .child
@@ -758,23 +694,15 @@ pub mod builders {
         }
     }
     /// A builder for [`Result`](super::Result).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ResultBuilder {
         pub(crate) ok: ::std::option::Option<crate::types::Option>,
         pub(crate) err: ::std::option::Option<::std::string::String>,
     }
     impl ResultBuilder {
         /// The `ok` member.
-        pub fn ok(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Option>,
-        ) -> Self {
-            self.ok = ::std::option::Option::Some(input.into());
+        pub fn ok(mut self, input: impl Into<crate::types::Option>) -> Self {
+            self.ok = Some(input.into());
             self
         }
         /// The `ok` member.
@@ -786,11 +714,8 @@ pub mod builders {
             self
         }
         /// The `err` member.
-        pub fn err(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.err = ::std::option::Option::Some(input.into());
+        pub fn err(mut self, input: impl Into<::std::string::String>) -> Self {
+            self.err = Some(input.into());
             self
         }
         /// The `err` member.
@@ -810,12 +735,7 @@ pub mod builders {
         }
     }
     /// A builder for [`TreeNode`](super::TreeNode).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct TreeNodeBuilder {
         pub(crate) children: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, crate::types::TreeNode>,
@@ -825,14 +745,14 @@ pub mod builders {
         /// The `children` member.
         pub fn children(
             mut self,
-            input: impl ::std::convert::Into<
+            input: impl Into<
                 ::std::collections::HashMap<
                     ::std::string::String,
                     crate::types::TreeNode,
                 >,
             >,
         ) -> Self {
-            self.children = ::std::option::Option::Some(input.into());
+            self.children = Some(input.into());
             self
         }
         /// The `children` member.

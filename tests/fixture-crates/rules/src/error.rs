@@ -4,26 +4,26 @@
 mod build;
 pub use build::BuildError;
 /// The `BadCredentials` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct BadCredentials {
     /// The `message` member.
     ///
     /// Required.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `user` member.
-    pub user: ::std::option::Option<::std::string::String>,
+    pub user: Option<String>,
 }
 impl BadCredentials {
     /// Creates a builder for [`BadCredentials`].
     pub fn builder() -> crate::error::builders::BadCredentialsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BadCredentials {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = BadCredentials;
@@ -36,12 +36,10 @@ impl<'de> ::serde::Deserialize<'de> for BadCredentials {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                let mut v_user = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                let mut v_user = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         "user" => v_user = map.next_value()?,
@@ -50,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for BadCredentials {
                         }
                     }
                 }
-                ::std::result::Result::Ok(BadCredentials {
+                Ok(BadCredentials {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                     user: v_user,
                 })
@@ -63,7 +61,7 @@ impl crate::json::Fallback for BadCredentials {
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
-            user: ::std::option::Option::None,
+            user: None,
         }
     }
 }
@@ -71,9 +69,7 @@ impl BadCredentials {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "BadCredentials";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        401u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(401u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -88,19 +84,19 @@ impl ::std::fmt::Display for BadCredentials {
 }
 impl ::std::error::Error for BadCredentials {}
 /// The `ServiceUnavailable` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ServiceUnavailable {}
 impl ServiceUnavailable {
     /// Creates a builder for [`ServiceUnavailable`].
     pub fn builder() -> crate::error::builders::ServiceUnavailableBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceUnavailable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ServiceUnavailable;
@@ -113,11 +109,11 @@ impl<'de> ::serde::Deserialize<'de> for ServiceUnavailable {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
+            ) -> Result<Self::Value, A::Error> {
                 while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                ::std::result::Result::Ok(ServiceUnavailable {})
+                Ok(ServiceUnavailable {})
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -132,7 +128,7 @@ impl ServiceUnavailable {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ServiceUnavailable";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::None;
+    pub const HTTP_STATUS: Option<u16> = None;
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = true;
     /// Whether the model marks this error as retryable.
@@ -147,22 +143,22 @@ impl ::std::fmt::Display for ServiceUnavailable {
 }
 impl ::std::error::Error for ServiceUnavailable {}
 /// The `Throttled` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Throttled {
     /// The `Message` member.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl Throttled {
     /// Creates a builder for [`Throttled`].
     pub fn builder() -> crate::error::builders::ThrottledBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Throttled {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Throttled;
@@ -175,11 +171,9 @@ impl<'de> ::serde::Deserialize<'de> for Throttled {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "Message" => v_message = map.next_value()?,
                         _ => {
@@ -187,7 +181,7 @@ impl<'de> ::serde::Deserialize<'de> for Throttled {
                         }
                     }
                 }
-                ::std::result::Result::Ok(Throttled { message: v_message })
+                Ok(Throttled { message: v_message })
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -195,18 +189,14 @@ impl<'de> ::serde::Deserialize<'de> for Throttled {
 }
 impl crate::json::Fallback for Throttled {
     fn fallback() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
 }
 impl Throttled {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "Throttled";
     /// The HTTP status the model gives this error, if any.
-    pub const HTTP_STATUS: ::std::option::Option<u16> = ::std::option::Option::Some(
-        429u16,
-    );
+    pub const HTTP_STATUS: Option<u16> = Some(429u16);
     /// Whether the fault lies with the service (`true`) or the caller.
     pub const IS_SERVER_FAULT: bool = false;
     /// Whether the model marks this error as retryable.
@@ -217,10 +207,8 @@ impl Throttled {
 impl ::std::fmt::Display for Throttled {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
-            ::std::option::Option::Some(message) => {
-                ::std::write!(f, "{}: {}", Self::CODE, message)
-            }
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(message) => ::std::write!(f, "{}: {}", Self::CODE, message),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -228,58 +216,39 @@ impl ::std::error::Error for Throttled {}
 /// Builders for the error types of this module.
 pub mod builders {
     /// A builder for [`BadCredentials`](super::BadCredentials).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct BadCredentialsBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
-        pub(crate) user: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
+        pub(crate) user: Option<String>,
     }
     impl BadCredentialsBuilder {
         /// The `message` member.
         ///
         /// Required.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `message` member.
         ///
         /// Required.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// The `user` member.
-        pub fn user(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user = ::std::option::Option::Some(input.into());
+        pub fn user(mut self, input: impl Into<String>) -> Self {
+            self.user = Some(input.into());
             self
         }
         /// The `user` member.
-        pub fn set_user(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user(mut self, input: Option<String>) -> Self {
             self.user = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::BadCredentials, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::BadCredentials {
+        pub fn build(self) -> Result<super::BadCredentials, crate::error::BuildError> {
+            Ok(super::BadCredentials {
                 message: self
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -292,12 +261,7 @@ pub mod builders {
         }
     }
     /// A builder for [`ServiceUnavailable`](super::ServiceUnavailable).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ServiceUnavailableBuilder {}
     impl ServiceUnavailableBuilder {
         /// Builds the value.
@@ -306,29 +270,18 @@ pub mod builders {
         }
     }
     /// A builder for [`Throttled`](super::Throttled).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct ThrottledBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl ThrottledBuilder {
         /// The `Message` member.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// The `Message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }

@@ -5,13 +5,7 @@
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Mode::from("fast")` is `Mode::Fast`;
 /// a value this crate does not know becomes `Unknown` and keeps its text.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::fmt::Debug,
-)]
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub enum Mode {
     /// The value `fast`.
@@ -35,7 +29,7 @@ impl Mode {
         &["fast", "safe"]
     }
 }
-impl ::std::convert::From<&str> for Mode {
+impl From<&str> for Mode {
     fn from(value: &str) -> Self {
         match value {
             "fast" => Self::Fast,
@@ -44,8 +38,8 @@ impl ::std::convert::From<&str> for Mode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Mode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Mode {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "fast" => Self::Fast,
             "safe" => Self::Safe,
@@ -55,8 +49,8 @@ impl ::std::convert::From<::std::string::String> for Mode {
 }
 impl ::std::str::FromStr for Mode {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::convert::AsRef<str> for Mode {
@@ -72,11 +66,11 @@ impl ::std::fmt::Display for Mode {
 impl<'de> ::serde::Deserialize<'de> for Mode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        Ok(Self::from(value.as_str()))
     }
 }
 impl crate::json::Fallback for Mode {
@@ -85,20 +79,20 @@ impl crate::json::Fallback for Mode {
     }
 }
 /// The `Session` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// The `id` member.
     ///
     /// Required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `expires` member.
-    pub expires: ::std::option::Option<i64>,
+    pub expires: Option<i64>,
 }
 impl Session {
     /// Creates a builder for [`Session`].
     pub fn builder() -> crate::types::builders::SessionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for Session {
@@ -112,7 +106,7 @@ impl ::std::fmt::Debug for Session {
 impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Session;
@@ -125,12 +119,10 @@ impl<'de> ::serde::Deserialize<'de> for Session {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_id = ::std::option::Option::None;
-                let mut v_expires = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_id = None;
+                let mut v_expires = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "id" => v_id = map.next_value()?,
                         "expires" => v_expires = map.next_value()?,
@@ -139,7 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
                         }
                     }
                 }
-                ::std::result::Result::Ok(Session {
+                Ok(Session {
                     id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
                     expires: v_expires,
                 })
@@ -152,54 +144,46 @@ impl crate::json::Fallback for Session {
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
-            expires: ::std::option::Option::None,
+            expires: None,
         }
     }
 }
 /// Builders for the structures of this module.
 pub mod builders {
     /// A builder for [`Session`](super::Session).
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct SessionBuilder {
-        pub(crate) id: ::std::option::Option<::std::string::String>,
-        pub(crate) expires: ::std::option::Option<i64>,
+        pub(crate) id: Option<String>,
+        pub(crate) expires: Option<i64>,
     }
     impl SessionBuilder {
         /// The `id` member.
         ///
         /// Required.
-        pub fn id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(input.into());
+        pub fn id(mut self, input: impl Into<String>) -> Self {
+            self.id = Some(input.into());
             self
         }
         /// The `id` member.
         ///
         /// Required.
-        pub fn set_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
         }
         /// The `expires` member.
-        pub fn expires(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-            self.expires = ::std::option::Option::Some(input.into());
+        pub fn expires(mut self, input: impl Into<i64>) -> Self {
+            self.expires = Some(input.into());
             self
         }
         /// The `expires` member.
-        pub fn set_expires(mut self, input: ::std::option::Option<i64>) -> Self {
+        pub fn set_expires(mut self, input: Option<i64>) -> Self {
             self.expires = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::Session, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::Session {
+        pub fn build(self) -> Result<super::Session, crate::error::BuildError> {
+            Ok(super::Session {
                 id: self
                     .id
                     .ok_or_else(|| crate::error::BuildError::missing(

@@ -2,24 +2,24 @@
 
 //! Structures and enums that operations share.
 /// The `Detail` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Detail {
     /// The `note` member.
     ///
     /// Required.
-    pub note: ::std::string::String,
+    pub note: String,
 }
 impl Detail {
     /// Creates a builder for [`Detail`].
     pub fn builder() -> crate::types::builders::DetailBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Detail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Detail;
@@ -32,11 +32,9 @@ impl<'de> ::serde::Deserialize<'de> for Detail {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_note = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_note = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "note" => v_note = map.next_value()?,
                         _ => {
@@ -44,7 +42,7 @@ impl<'de> ::serde::Deserialize<'de> for Detail {
                         }
                     }
                 }
-                ::std::result::Result::Ok(Detail {
+                Ok(Detail {
                     note: v_note.unwrap_or_else(crate::json::Fallback::fallback),
                 })
             }
@@ -60,37 +58,34 @@ impl crate::json::Fallback for Detail {
     }
 }
 /// The `Filter` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct Filter {
     /// The `after` member.
-    pub after: ::std::option::Option<::time::OffsetDateTime>,
+    pub after: Option<::time::OffsetDateTime>,
     /// The `before` member.
-    pub before: ::std::option::Option<::time::OffsetDateTime>,
+    pub before: Option<::time::OffsetDateTime>,
 }
 impl Filter {
     /// Creates a builder for [`Filter`].
     pub fn builder() -> crate::types::builders::FilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.after {
-            map.serialize_entry(
-                "after",
-                &crate::timestamp::DateTime(::std::option::Option::Some(*value)),
-            )?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.after {
+            map.serialize_entry("after", &crate::timestamp::DateTime(Some(*value)))?;
         }
-        if let ::std::option::Option::Some(value) = &self.before {
+        if let Some(value) = &self.before {
             map.serialize_entry(
                 "before",
-                &crate::timestamp::EpochSeconds(::std::option::Option::Some(*value)),
+                &crate::timestamp::EpochSeconds(Some(*value)),
             )?;
         }
         map.end()
@@ -99,41 +94,28 @@ impl ::serde::Serialize for Filter {
 /// Builders for the structures of this module.
 pub mod builders {
     /// A builder for [`Detail`](super::Detail).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct DetailBuilder {
-        pub(crate) note: ::std::option::Option<::std::string::String>,
+        pub(crate) note: Option<String>,
     }
     impl DetailBuilder {
         /// The `note` member.
         ///
         /// Required.
-        pub fn note(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.note = ::std::option::Option::Some(input.into());
+        pub fn note(mut self, input: impl Into<String>) -> Self {
+            self.note = Some(input.into());
             self
         }
         /// The `note` member.
         ///
         /// Required.
-        pub fn set_note(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_note(mut self, input: Option<String>) -> Self {
             self.note = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`note`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::Detail, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::Detail {
+        pub fn build(self) -> Result<super::Detail, crate::error::BuildError> {
+            Ok(super::Detail {
                 note: self
                     .note
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -145,46 +127,29 @@ pub mod builders {
         }
     }
     /// A builder for [`Filter`](super::Filter).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct FilterBuilder {
-        pub(crate) after: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) before: ::std::option::Option<::time::OffsetDateTime>,
+        pub(crate) after: Option<::time::OffsetDateTime>,
+        pub(crate) before: Option<::time::OffsetDateTime>,
     }
     impl FilterBuilder {
         /// The `after` member.
-        pub fn after(
-            mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
-        ) -> Self {
-            self.after = ::std::option::Option::Some(input.into());
+        pub fn after(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.after = Some(input.into());
             self
         }
         /// The `after` member.
-        pub fn set_after(
-            mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
-        ) -> Self {
+        pub fn set_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.after = input;
             self
         }
         /// The `before` member.
-        pub fn before(
-            mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
-        ) -> Self {
-            self.before = ::std::option::Option::Some(input.into());
+        pub fn before(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.before = Some(input.into());
             self
         }
         /// The `before` member.
-        pub fn set_before(
-            mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
-        ) -> Self {
+        pub fn set_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.before = input;
             self
         }

@@ -6,50 +6,50 @@
 /// The input of [`PutColor`](crate::operation::put_color).
 ///
 /// Sent as `POST /color`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct PutColorInput {
     /// A color. Values are **case-sensitive**.
     ///
     /// Required.
-    pub color: ::std::option::Option<crate::types::Color>,
+    pub color: Option<crate::types::Color>,
     /// The `size` member.
-    pub size: ::std::option::Option<crate::types::Size>,
+    pub size: Option<crate::types::Size>,
     /// The `legacy` member.
-    pub legacy: ::std::option::Option<crate::types::Legacy>,
+    pub legacy: Option<crate::types::Legacy>,
     /// The `colors` member.
-    pub colors: ::std::option::Option<::std::vec::Vec<crate::types::Color>>,
+    pub colors: Option<Vec<crate::types::Color>>,
 }
 impl PutColorInput {
     /// Creates a builder for [`PutColorInput`].
     pub fn builder() -> self::builders::PutColorInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for PutColorInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.color {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.color {
             map.serialize_entry("color", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.size {
+        if let Some(value) = &self.size {
             map.serialize_entry("size", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.legacy {
+        if let Some(value) = &self.legacy {
             map.serialize_entry("legacy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.colors {
+        if let Some(value) = &self.colors {
             map.serialize_entry("colors", value)?;
         }
         map.end()
     }
 }
 /// The output of [`PutColor`](crate::operation::put_color).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct PutColorOutput {
     /// A color. Values are **case-sensitive**.
@@ -61,22 +61,20 @@ pub struct PutColorOutput {
     /// Required.
     pub size: crate::types::Size,
     /// The `legacy` member.
-    pub legacy: ::std::option::Option<crate::types::Legacy>,
+    pub legacy: Option<crate::types::Legacy>,
     /// The `byName` member.
-    pub by_name: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, crate::types::Color>,
-    >,
+    pub by_name: Option<::std::collections::HashMap<String, crate::types::Color>>,
 }
 impl PutColorOutput {
     /// Creates a builder for [`PutColorOutput`].
     pub fn builder() -> self::builders::PutColorOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = PutColorOutput;
@@ -89,14 +87,12 @@ impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_color = ::std::option::Option::None;
-                let mut v_size = ::std::option::Option::None;
-                let mut v_legacy = ::std::option::Option::None;
-                let mut v_by_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_color = None;
+                let mut v_size = None;
+                let mut v_legacy = None;
+                let mut v_by_name = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "color" => v_color = map.next_value()?,
                         "size" => v_size = map.next_value()?,
@@ -107,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
                         }
                     }
                 }
-                ::std::result::Result::Ok(PutColorOutput {
+                Ok(PutColorOutput {
                     color: v_color.unwrap_or_else(crate::json::Fallback::fallback),
                     size: v_size.unwrap_or_else(crate::json::Fallback::fallback),
                     legacy: v_legacy,
@@ -123,101 +119,70 @@ impl crate::json::Fallback for PutColorOutput {
         Self {
             color: crate::json::Fallback::fallback(),
             size: crate::json::Fallback::fallback(),
-            legacy: ::std::option::Option::None,
-            by_name: ::std::option::Option::None,
+            legacy: None,
+            by_name: None,
         }
     }
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PutColorInput`](super::PutColorInput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct PutColorInputBuilder {
-        pub(crate) color: ::std::option::Option<crate::types::Color>,
-        pub(crate) size: ::std::option::Option<crate::types::Size>,
-        pub(crate) legacy: ::std::option::Option<crate::types::Legacy>,
-        pub(crate) colors: ::std::option::Option<::std::vec::Vec<crate::types::Color>>,
+        pub(crate) color: Option<crate::types::Color>,
+        pub(crate) size: Option<crate::types::Size>,
+        pub(crate) legacy: Option<crate::types::Legacy>,
+        pub(crate) colors: Option<Vec<crate::types::Color>>,
     }
     impl PutColorInputBuilder {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
-        pub fn color(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(input.into());
+        pub fn color(mut self, input: impl Into<crate::types::Color>) -> Self {
+            self.color = Some(input.into());
             self
         }
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
-        pub fn set_color(
-            mut self,
-            input: ::std::option::Option<crate::types::Color>,
-        ) -> Self {
+        pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
         }
         /// The `size` member.
-        pub fn size(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Size>,
-        ) -> Self {
-            self.size = ::std::option::Option::Some(input.into());
+        pub fn size(mut self, input: impl Into<crate::types::Size>) -> Self {
+            self.size = Some(input.into());
             self
         }
         /// The `size` member.
-        pub fn set_size(
-            mut self,
-            input: ::std::option::Option<crate::types::Size>,
-        ) -> Self {
+        pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.size = input;
             self
         }
         /// The `legacy` member.
-        pub fn legacy(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Legacy>,
-        ) -> Self {
-            self.legacy = ::std::option::Option::Some(input.into());
+        pub fn legacy(mut self, input: impl Into<crate::types::Legacy>) -> Self {
+            self.legacy = Some(input.into());
             self
         }
         /// The `legacy` member.
-        pub fn set_legacy(
-            mut self,
-            input: ::std::option::Option<crate::types::Legacy>,
-        ) -> Self {
+        pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.legacy = input;
             self
         }
         /// The `colors` member.
-        pub fn colors(
-            mut self,
-            input: impl ::std::convert::Into<::std::vec::Vec<crate::types::Color>>,
-        ) -> Self {
-            self.colors = ::std::option::Option::Some(input.into());
+        pub fn colors(mut self, input: impl Into<Vec<crate::types::Color>>) -> Self {
+            self.colors = Some(input.into());
             self
         }
         /// The `colors` member.
-        pub fn set_colors(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Color>>,
-        ) -> Self {
+        pub fn set_colors(mut self, input: Option<Vec<crate::types::Color>>) -> Self {
             self.colors = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::PutColorInput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::PutColorInput {
-                color: ::std::option::Option::Some(
+        pub fn build(self) -> Result<super::PutColorInput, crate::error::BuildError> {
+            Ok(super::PutColorInput {
+                color: Some(
                     self
                         .color
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -233,102 +198,73 @@ pub mod builders {
         }
     }
     /// A builder for [`PutColorOutput`](super::PutColorOutput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct PutColorOutputBuilder {
-        pub(crate) color: ::std::option::Option<crate::types::Color>,
-        pub(crate) size: ::std::option::Option<crate::types::Size>,
-        pub(crate) legacy: ::std::option::Option<crate::types::Legacy>,
-        pub(crate) by_name: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, crate::types::Color>,
+        pub(crate) color: Option<crate::types::Color>,
+        pub(crate) size: Option<crate::types::Size>,
+        pub(crate) legacy: Option<crate::types::Legacy>,
+        pub(crate) by_name: Option<
+            ::std::collections::HashMap<String, crate::types::Color>,
         >,
     }
     impl PutColorOutputBuilder {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
-        pub fn color(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(input.into());
+        pub fn color(mut self, input: impl Into<crate::types::Color>) -> Self {
+            self.color = Some(input.into());
             self
         }
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
-        pub fn set_color(
-            mut self,
-            input: ::std::option::Option<crate::types::Color>,
-        ) -> Self {
+        pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
         }
         /// The `size` member.
         ///
         /// Required.
-        pub fn size(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Size>,
-        ) -> Self {
-            self.size = ::std::option::Option::Some(input.into());
+        pub fn size(mut self, input: impl Into<crate::types::Size>) -> Self {
+            self.size = Some(input.into());
             self
         }
         /// The `size` member.
         ///
         /// Required.
-        pub fn set_size(
-            mut self,
-            input: ::std::option::Option<crate::types::Size>,
-        ) -> Self {
+        pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.size = input;
             self
         }
         /// The `legacy` member.
-        pub fn legacy(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Legacy>,
-        ) -> Self {
-            self.legacy = ::std::option::Option::Some(input.into());
+        pub fn legacy(mut self, input: impl Into<crate::types::Legacy>) -> Self {
+            self.legacy = Some(input.into());
             self
         }
         /// The `legacy` member.
-        pub fn set_legacy(
-            mut self,
-            input: ::std::option::Option<crate::types::Legacy>,
-        ) -> Self {
+        pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.legacy = input;
             self
         }
         /// The `byName` member.
         pub fn by_name(
             mut self,
-            input: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, crate::types::Color>,
-            >,
+            input: impl Into<::std::collections::HashMap<String, crate::types::Color>>,
         ) -> Self {
-            self.by_name = ::std::option::Option::Some(input.into());
+            self.by_name = Some(input.into());
             self
         }
         /// The `byName` member.
         pub fn set_by_name(
             mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, crate::types::Color>,
-            >,
+            input: Option<::std::collections::HashMap<String, crate::types::Color>>,
         ) -> Self {
             self.by_name = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`, `size`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::PutColorOutput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::PutColorOutput {
+        pub fn build(self) -> Result<super::PutColorOutput, crate::error::BuildError> {
+            Ok(super::PutColorOutput {
                 color: self
                     .color
                     .ok_or_else(|| crate::error::BuildError::missing(

@@ -6,49 +6,49 @@
 /// The input of [`Match`](crate::operation::match_).
 ///
 /// Sent as `GET /match/{self}`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct MatchInput {
     /// The `self` member.
     ///
     /// Required.
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
 }
 impl MatchInput {
     /// Creates a builder for [`MatchInput`].
     pub fn builder() -> self::builders::MatchInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for MatchInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(::std::option::Option::None)?;
+        let map = serializer.serialize_map(None)?;
         map.end()
     }
 }
 /// A structure named like `std::result::Result`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct MatchOutput {
     /// The `ok` member.
-    pub ok: ::std::option::Option<crate::types::Option>,
+    pub ok: Option<crate::types::Option>,
     /// The `err` member.
-    pub err: ::std::option::Option<::std::string::String>,
+    pub err: Option<String>,
 }
 impl MatchOutput {
     /// Creates a builder for [`MatchOutput`].
     pub fn builder() -> self::builders::MatchOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MatchOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = MatchOutput;
@@ -61,12 +61,10 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_ok = ::std::option::Option::None;
-                let mut v_err = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_ok = None;
+                let mut v_err = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "ok" => v_ok = map.next_value()?,
                         "err" => v_err = map.next_value()?,
@@ -75,7 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
                         }
                     }
                 }
-                ::std::result::Result::Ok(MatchOutput {
+                Ok(MatchOutput {
                     ok: v_ok,
                     err: v_err,
                 })
@@ -86,51 +84,35 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
 }
 impl crate::json::Fallback for MatchOutput {
     fn fallback() -> Self {
-        Self {
-            ok: ::std::option::Option::None,
-            err: ::std::option::Option::None,
-        }
+        Self { ok: None, err: None }
     }
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`MatchInput`](super::MatchInput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct MatchInputBuilder {
-        pub(crate) self_: ::std::option::Option<::std::string::String>,
+        pub(crate) self_: Option<String>,
     }
     impl MatchInputBuilder {
         /// The `self` member.
         ///
         /// Required.
-        pub fn self_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.self_ = ::std::option::Option::Some(input.into());
+        pub fn self_(mut self, input: impl Into<String>) -> Self {
+            self.self_ = Some(input.into());
             self
         }
         /// The `self` member.
         ///
         /// Required.
-        pub fn set_self_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`self_`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::MatchInput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::MatchInput {
-                self_: ::std::option::Option::Some(
+        pub fn build(self) -> Result<super::MatchInput, crate::error::BuildError> {
+            Ok(super::MatchInput {
+                self_: Some(
                     self
                         .self_
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -143,46 +125,29 @@ pub mod builders {
         }
     }
     /// A builder for [`MatchOutput`](super::MatchOutput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct MatchOutputBuilder {
-        pub(crate) ok: ::std::option::Option<crate::types::Option>,
-        pub(crate) err: ::std::option::Option<::std::string::String>,
+        pub(crate) ok: Option<crate::types::Option>,
+        pub(crate) err: Option<String>,
     }
     impl MatchOutputBuilder {
         /// The `ok` member.
-        pub fn ok(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Option>,
-        ) -> Self {
-            self.ok = ::std::option::Option::Some(input.into());
+        pub fn ok(mut self, input: impl Into<crate::types::Option>) -> Self {
+            self.ok = Some(input.into());
             self
         }
         /// The `ok` member.
-        pub fn set_ok(
-            mut self,
-            input: ::std::option::Option<crate::types::Option>,
-        ) -> Self {
+        pub fn set_ok(mut self, input: Option<crate::types::Option>) -> Self {
             self.ok = input;
             self
         }
         /// The `err` member.
-        pub fn err(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.err = ::std::option::Option::Some(input.into());
+        pub fn err(mut self, input: impl Into<String>) -> Self {
+            self.err = Some(input.into());
             self
         }
         /// The `err` member.
-        pub fn set_err(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_err(mut self, input: Option<String>) -> Self {
             self.err = input;
             self
         }

@@ -6,39 +6,39 @@
 /// The input of [`Self_`](crate::operation::self_).
 ///
 /// Sent as `PUT /self`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct SelfInput {}
 impl SelfInput {
     /// Creates a builder for [`SelfInput`].
     pub fn builder() -> self::builders::SelfInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for SelfInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(::std::option::Option::None)?;
+        let map = serializer.serialize_map(None)?;
         map.end()
     }
 }
 /// The output of [`Self_`](crate::operation::self_).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct SelfOutput {}
 impl SelfOutput {
     /// Creates a builder for [`SelfOutput`].
     pub fn builder() -> self::builders::SelfOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SelfOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = SelfOutput;
@@ -51,11 +51,11 @@ impl<'de> ::serde::Deserialize<'de> for SelfOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
+            ) -> Result<Self::Value, A::Error> {
                 while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                ::std::result::Result::Ok(SelfOutput {})
+                Ok(SelfOutput {})
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -69,12 +69,7 @@ impl crate::json::Fallback for SelfOutput {
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`SelfInput`](super::SelfInput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct SelfInputBuilder {}
     impl SelfInputBuilder {
         /// Builds the value.
@@ -83,12 +78,7 @@ pub mod builders {
         }
     }
     /// A builder for [`SelfOutput`](super::SelfOutput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct SelfOutputBuilder {}
     impl SelfOutputBuilder {
         /// Builds the value.

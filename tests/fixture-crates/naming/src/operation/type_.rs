@@ -6,135 +6,131 @@
 /// The input of [`Type`](crate::operation::type_).
 ///
 /// Sent as `POST /type`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct TypeInput {
     /// The `type` member.
     ///
     /// Required.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `self` member.
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// The `match` member.
-    pub r#match: ::std::option::Option<::std::string::String>,
+    pub r#match: Option<String>,
     /// The `gen` member.
-    pub r#gen: ::std::option::Option<::std::string::String>,
+    pub r#gen: Option<String>,
     /// The `build` member.
-    pub build_value: ::std::option::Option<::std::string::String>,
+    pub build_value: Option<String>,
     /// The `builder` member.
-    pub builder_value: ::std::option::Option<::std::string::String>,
+    pub builder_value: Option<String>,
     /// The `send` member.
-    pub send_value: ::std::option::Option<::std::string::String>,
+    pub send_value: Option<String>,
     /// The `set_value` member.
-    pub set_value: ::std::option::Option<::std::string::String>,
+    pub set_value: Option<String>,
     /// The `value` member.
-    pub value_2: ::std::option::Option<::std::string::String>,
+    pub value_2: Option<String>,
     /// The `fooBar` member.
-    pub foo_bar: ::std::option::Option<::std::string::String>,
+    pub foo_bar: Option<String>,
     /// The `foo_bar` member.
-    pub foo_bar_2: ::std::option::Option<::std::string::String>,
+    pub foo_bar_2: Option<String>,
     /// The `Option` member.
-    pub option: ::std::option::Option<crate::types::Option>,
+    pub option: Option<crate::types::Option>,
     /// A structure named like `std::result::Result`.
-    pub result: ::std::option::Option<crate::types::Result>,
+    pub result: Option<crate::types::Result>,
     /// The `box` member.
-    pub r#box: ::std::option::Option<crate::types::Box>,
+    pub r#box: Option<crate::types::Box>,
     /// The `string` member.
-    pub string: ::std::option::Option<crate::types::String>,
+    pub string: Option<crate::types::String>,
     /// The `async` member.
-    pub r#async: ::std::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    >,
+    pub r#async: Option<Vec<Vec<String>>>,
     /// The `node` member.
-    pub node: ::std::option::Option<crate::types::Node>,
+    pub node: Option<crate::types::Node>,
 }
 impl TypeInput {
     /// Creates a builder for [`TypeInput`].
     pub fn builder() -> self::builders::TypeInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for TypeInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
             map.serialize_entry("type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.self_ {
+        if let Some(value) = &self.self_ {
             map.serialize_entry("self", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#match {
+        if let Some(value) = &self.r#match {
             map.serialize_entry("match", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#gen {
+        if let Some(value) = &self.r#gen {
             map.serialize_entry("gen", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.build_value {
+        if let Some(value) = &self.build_value {
             map.serialize_entry("build", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.builder_value {
+        if let Some(value) = &self.builder_value {
             map.serialize_entry("builder", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.send_value {
+        if let Some(value) = &self.send_value {
             map.serialize_entry("send", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.set_value {
+        if let Some(value) = &self.set_value {
             map.serialize_entry("set_value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.value_2 {
+        if let Some(value) = &self.value_2 {
             map.serialize_entry("value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.foo_bar {
+        if let Some(value) = &self.foo_bar {
             map.serialize_entry("fooBar", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.foo_bar_2 {
+        if let Some(value) = &self.foo_bar_2 {
             map.serialize_entry("foo_bar", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.option {
+        if let Some(value) = &self.option {
             map.serialize_entry("Option", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.result {
+        if let Some(value) = &self.result {
             map.serialize_entry("result", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#box {
+        if let Some(value) = &self.r#box {
             map.serialize_entry("box", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.string {
+        if let Some(value) = &self.string {
             map.serialize_entry("string", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#async {
+        if let Some(value) = &self.r#async {
             map.serialize_entry("async", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.node {
+        if let Some(value) = &self.node {
             map.serialize_entry("node", value)?;
         }
         map.end()
     }
 }
 /// The output of [`Type`](crate::operation::type_).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct TypeOutput {
     /// The `crate` member.
     ///
     /// Required.
-    pub crate_: ::std::string::String,
+    pub crate_: String,
     /// The `super` member.
-    pub super_: ::std::option::Option<::std::string::String>,
+    pub super_: Option<String>,
     /// The `Self` member.
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// The `loop` member.
     ///
     /// Required.
     pub r#loop: crate::types::Box,
     /// The `tree` member.
-    pub tree: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, crate::types::TreeNode>,
-    >,
+    pub tree: Option<::std::collections::HashMap<String, crate::types::TreeNode>>,
     /// The `values` member.
     ///
     /// Required.
@@ -143,13 +139,13 @@ pub struct TypeOutput {
 impl TypeOutput {
     /// Creates a builder for [`TypeOutput`].
     pub fn builder() -> self::builders::TypeOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TypeOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TypeOutput;
@@ -162,16 +158,14 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_crate_ = ::std::option::Option::None;
-                let mut v_super_ = ::std::option::Option::None;
-                let mut v_self_ = ::std::option::Option::None;
-                let mut v_loop = ::std::option::Option::None;
-                let mut v_tree = ::std::option::Option::None;
-                let mut v_values = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_crate_ = None;
+                let mut v_super_ = None;
+                let mut v_self_ = None;
+                let mut v_loop = None;
+                let mut v_tree = None;
+                let mut v_values = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "crate" => v_crate_ = map.next_value()?,
                         "super" => v_super_ = map.next_value()?,
@@ -184,7 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
                         }
                     }
                 }
-                ::std::result::Result::Ok(TypeOutput {
+                Ok(TypeOutput {
                     crate_: v_crate_.unwrap_or_else(crate::json::Fallback::fallback),
                     super_: v_super_,
                     self_: v_self_,
@@ -201,10 +195,10 @@ impl crate::json::Fallback for TypeOutput {
     fn fallback() -> Self {
         Self {
             crate_: crate::json::Fallback::fallback(),
-            super_: ::std::option::Option::None,
-            self_: ::std::option::Option::None,
+            super_: None,
+            self_: None,
             r#loop: crate::json::Fallback::fallback(),
-            tree: ::std::option::Option::None,
+            tree: None,
             values: crate::json::Fallback::fallback(),
         }
     }
@@ -212,320 +206,205 @@ impl crate::json::Fallback for TypeOutput {
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`TypeInput`](super::TypeInput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct TypeInputBuilder {
-        pub(crate) r#type: ::std::option::Option<::std::string::String>,
-        pub(crate) self_: ::std::option::Option<::std::string::String>,
-        pub(crate) r#match: ::std::option::Option<::std::string::String>,
-        pub(crate) r#gen: ::std::option::Option<::std::string::String>,
-        pub(crate) build_value: ::std::option::Option<::std::string::String>,
-        pub(crate) builder_value: ::std::option::Option<::std::string::String>,
-        pub(crate) send_value: ::std::option::Option<::std::string::String>,
-        pub(crate) set_value: ::std::option::Option<::std::string::String>,
-        pub(crate) value_2: ::std::option::Option<::std::string::String>,
-        pub(crate) foo_bar: ::std::option::Option<::std::string::String>,
-        pub(crate) foo_bar_2: ::std::option::Option<::std::string::String>,
-        pub(crate) option: ::std::option::Option<crate::types::Option>,
-        pub(crate) result: ::std::option::Option<crate::types::Result>,
-        pub(crate) r#box: ::std::option::Option<crate::types::Box>,
-        pub(crate) string: ::std::option::Option<crate::types::String>,
-        pub(crate) r#async: ::std::option::Option<
-            ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-        >,
-        pub(crate) node: ::std::option::Option<crate::types::Node>,
+        pub(crate) r#type: Option<String>,
+        pub(crate) self_: Option<String>,
+        pub(crate) r#match: Option<String>,
+        pub(crate) r#gen: Option<String>,
+        pub(crate) build_value: Option<String>,
+        pub(crate) builder_value: Option<String>,
+        pub(crate) send_value: Option<String>,
+        pub(crate) set_value: Option<String>,
+        pub(crate) value_2: Option<String>,
+        pub(crate) foo_bar: Option<String>,
+        pub(crate) foo_bar_2: Option<String>,
+        pub(crate) option: Option<crate::types::Option>,
+        pub(crate) result: Option<crate::types::Result>,
+        pub(crate) r#box: Option<crate::types::Box>,
+        pub(crate) string: Option<crate::types::String>,
+        pub(crate) r#async: Option<Vec<Vec<String>>>,
+        pub(crate) node: Option<crate::types::Node>,
     }
     impl TypeInputBuilder {
         /// The `type` member.
         ///
         /// Required.
-        pub fn r#type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#type = ::std::option::Option::Some(input.into());
+        pub fn r#type(mut self, input: impl Into<String>) -> Self {
+            self.r#type = Some(input.into());
             self
         }
         /// The `type` member.
         ///
         /// Required.
-        pub fn set_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_type(mut self, input: Option<String>) -> Self {
             self.r#type = input;
             self
         }
         /// The `self` member.
-        pub fn self_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.self_ = ::std::option::Option::Some(input.into());
+        pub fn self_(mut self, input: impl Into<String>) -> Self {
+            self.self_ = Some(input.into());
             self
         }
         /// The `self` member.
-        pub fn set_self_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
         }
         /// The `match` member.
-        pub fn r#match(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#match = ::std::option::Option::Some(input.into());
+        pub fn r#match(mut self, input: impl Into<String>) -> Self {
+            self.r#match = Some(input.into());
             self
         }
         /// The `match` member.
-        pub fn set_match(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_match(mut self, input: Option<String>) -> Self {
             self.r#match = input;
             self
         }
         /// The `gen` member.
-        pub fn r#gen(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#gen = ::std::option::Option::Some(input.into());
+        pub fn r#gen(mut self, input: impl Into<String>) -> Self {
+            self.r#gen = Some(input.into());
             self
         }
         /// The `gen` member.
-        pub fn set_gen(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_gen(mut self, input: Option<String>) -> Self {
             self.r#gen = input;
             self
         }
         /// The `build` member.
-        pub fn build_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.build_value = ::std::option::Option::Some(input.into());
+        pub fn build_value(mut self, input: impl Into<String>) -> Self {
+            self.build_value = Some(input.into());
             self
         }
         /// The `build` member.
-        pub fn set_build_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_build_value(mut self, input: Option<String>) -> Self {
             self.build_value = input;
             self
         }
         /// The `builder` member.
-        pub fn builder_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.builder_value = ::std::option::Option::Some(input.into());
+        pub fn builder_value(mut self, input: impl Into<String>) -> Self {
+            self.builder_value = Some(input.into());
             self
         }
         /// The `builder` member.
-        pub fn set_builder_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_builder_value(mut self, input: Option<String>) -> Self {
             self.builder_value = input;
             self
         }
         /// The `send` member.
-        pub fn send_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.send_value = ::std::option::Option::Some(input.into());
+        pub fn send_value(mut self, input: impl Into<String>) -> Self {
+            self.send_value = Some(input.into());
             self
         }
         /// The `send` member.
-        pub fn set_send_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_send_value(mut self, input: Option<String>) -> Self {
             self.send_value = input;
             self
         }
         /// The `set_value` member.
-        pub fn set_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.set_value = ::std::option::Option::Some(input.into());
+        pub fn set_value(mut self, input: impl Into<String>) -> Self {
+            self.set_value = Some(input.into());
             self
         }
         /// The `set_value` member.
-        pub fn set_set_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_set_value(mut self, input: Option<String>) -> Self {
             self.set_value = input;
             self
         }
         /// The `value` member.
-        pub fn value_2(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.value_2 = ::std::option::Option::Some(input.into());
+        pub fn value_2(mut self, input: impl Into<String>) -> Self {
+            self.value_2 = Some(input.into());
             self
         }
         /// The `value` member.
-        pub fn set_value_2(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_value_2(mut self, input: Option<String>) -> Self {
             self.value_2 = input;
             self
         }
         /// The `fooBar` member.
-        pub fn foo_bar(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.foo_bar = ::std::option::Option::Some(input.into());
+        pub fn foo_bar(mut self, input: impl Into<String>) -> Self {
+            self.foo_bar = Some(input.into());
             self
         }
         /// The `fooBar` member.
-        pub fn set_foo_bar(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_foo_bar(mut self, input: Option<String>) -> Self {
             self.foo_bar = input;
             self
         }
         /// The `foo_bar` member.
-        pub fn foo_bar_2(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.foo_bar_2 = ::std::option::Option::Some(input.into());
+        pub fn foo_bar_2(mut self, input: impl Into<String>) -> Self {
+            self.foo_bar_2 = Some(input.into());
             self
         }
         /// The `foo_bar` member.
-        pub fn set_foo_bar_2(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_foo_bar_2(mut self, input: Option<String>) -> Self {
             self.foo_bar_2 = input;
             self
         }
         /// The `Option` member.
-        pub fn option(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Option>,
-        ) -> Self {
-            self.option = ::std::option::Option::Some(input.into());
+        pub fn option(mut self, input: impl Into<crate::types::Option>) -> Self {
+            self.option = Some(input.into());
             self
         }
         /// The `Option` member.
-        pub fn set_option(
-            mut self,
-            input: ::std::option::Option<crate::types::Option>,
-        ) -> Self {
+        pub fn set_option(mut self, input: Option<crate::types::Option>) -> Self {
             self.option = input;
             self
         }
         /// A structure named like `std::result::Result`.
-        pub fn result(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Result>,
-        ) -> Self {
-            self.result = ::std::option::Option::Some(input.into());
+        pub fn result(mut self, input: impl Into<crate::types::Result>) -> Self {
+            self.result = Some(input.into());
             self
         }
         /// A structure named like `std::result::Result`.
-        pub fn set_result(
-            mut self,
-            input: ::std::option::Option<crate::types::Result>,
-        ) -> Self {
+        pub fn set_result(mut self, input: Option<crate::types::Result>) -> Self {
             self.result = input;
             self
         }
         /// The `box` member.
-        pub fn r#box(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Box>,
-        ) -> Self {
-            self.r#box = ::std::option::Option::Some(input.into());
+        pub fn r#box(mut self, input: impl Into<crate::types::Box>) -> Self {
+            self.r#box = Some(input.into());
             self
         }
         /// The `box` member.
-        pub fn set_box(
-            mut self,
-            input: ::std::option::Option<crate::types::Box>,
-        ) -> Self {
+        pub fn set_box(mut self, input: Option<crate::types::Box>) -> Self {
             self.r#box = input;
             self
         }
         /// The `string` member.
-        pub fn string(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::String>,
-        ) -> Self {
-            self.string = ::std::option::Option::Some(input.into());
+        pub fn string(mut self, input: impl Into<crate::types::String>) -> Self {
+            self.string = Some(input.into());
             self
         }
         /// The `string` member.
-        pub fn set_string(
-            mut self,
-            input: ::std::option::Option<crate::types::String>,
-        ) -> Self {
+        pub fn set_string(mut self, input: Option<crate::types::String>) -> Self {
             self.string = input;
             self
         }
         /// The `async` member.
-        pub fn r#async(
-            mut self,
-            input: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-            >,
-        ) -> Self {
-            self.r#async = ::std::option::Option::Some(input.into());
+        pub fn r#async(mut self, input: impl Into<Vec<Vec<String>>>) -> Self {
+            self.r#async = Some(input.into());
             self
         }
         /// The `async` member.
-        pub fn set_async(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-            >,
-        ) -> Self {
+        pub fn set_async(mut self, input: Option<Vec<Vec<String>>>) -> Self {
             self.r#async = input;
             self
         }
         /// The `node` member.
-        pub fn node(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.node = ::std::option::Option::Some(input.into());
+        pub fn node(mut self, input: impl Into<crate::types::Node>) -> Self {
+            self.node = Some(input.into());
             self
         }
         /// The `node` member.
-        pub fn set_node(
-            mut self,
-            input: ::std::option::Option<crate::types::Node>,
-        ) -> Self {
+        pub fn set_node(mut self, input: Option<crate::types::Node>) -> Self {
             self.node = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::TypeInput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::TypeInput {
-                r#type: ::std::option::Option::Some(
+        pub fn build(self) -> Result<super::TypeInput, crate::error::BuildError> {
+            Ok(super::TypeInput {
+                r#type: Some(
                     self
                         .r#type
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -554,117 +433,78 @@ pub mod builders {
         }
     }
     /// A builder for [`TypeOutput`](super::TypeOutput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct TypeOutputBuilder {
-        pub(crate) crate_: ::std::option::Option<::std::string::String>,
-        pub(crate) super_: ::std::option::Option<::std::string::String>,
-        pub(crate) self_: ::std::option::Option<::std::string::String>,
-        pub(crate) r#loop: ::std::option::Option<crate::types::Box>,
-        pub(crate) tree: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, crate::types::TreeNode>,
+        pub(crate) crate_: Option<String>,
+        pub(crate) super_: Option<String>,
+        pub(crate) self_: Option<String>,
+        pub(crate) r#loop: Option<crate::types::Box>,
+        pub(crate) tree: Option<
+            ::std::collections::HashMap<String, crate::types::TreeNode>,
         >,
-        pub(crate) values: ::std::option::Option<crate::types::Values>,
+        pub(crate) values: Option<crate::types::Values>,
     }
     impl TypeOutputBuilder {
         /// The `crate` member.
         ///
         /// Required.
-        pub fn crate_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.crate_ = ::std::option::Option::Some(input.into());
+        pub fn crate_(mut self, input: impl Into<String>) -> Self {
+            self.crate_ = Some(input.into());
             self
         }
         /// The `crate` member.
         ///
         /// Required.
-        pub fn set_crate_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_crate_(mut self, input: Option<String>) -> Self {
             self.crate_ = input;
             self
         }
         /// The `super` member.
-        pub fn super_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.super_ = ::std::option::Option::Some(input.into());
+        pub fn super_(mut self, input: impl Into<String>) -> Self {
+            self.super_ = Some(input.into());
             self
         }
         /// The `super` member.
-        pub fn set_super_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_super_(mut self, input: Option<String>) -> Self {
             self.super_ = input;
             self
         }
         /// The `Self` member.
-        pub fn self_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.self_ = ::std::option::Option::Some(input.into());
+        pub fn self_(mut self, input: impl Into<String>) -> Self {
+            self.self_ = Some(input.into());
             self
         }
         /// The `Self` member.
-        pub fn set_self_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
         }
         /// The `loop` member.
         ///
         /// Required.
-        pub fn r#loop(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Box>,
-        ) -> Self {
-            self.r#loop = ::std::option::Option::Some(input.into());
+        pub fn r#loop(mut self, input: impl Into<crate::types::Box>) -> Self {
+            self.r#loop = Some(input.into());
             self
         }
         /// The `loop` member.
         ///
         /// Required.
-        pub fn set_loop(
-            mut self,
-            input: ::std::option::Option<crate::types::Box>,
-        ) -> Self {
+        pub fn set_loop(mut self, input: Option<crate::types::Box>) -> Self {
             self.r#loop = input;
             self
         }
         /// The `tree` member.
         pub fn tree(
             mut self,
-            input: impl ::std::convert::Into<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::TreeNode,
-                >,
-            >,
+            input: impl Into<::std::collections::HashMap<String, crate::types::TreeNode>>,
         ) -> Self {
-            self.tree = ::std::option::Option::Some(input.into());
+            self.tree = Some(input.into());
             self
         }
         /// The `tree` member.
         pub fn set_tree(
             mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    crate::types::TreeNode,
-                >,
-            >,
+            input: Option<::std::collections::HashMap<String, crate::types::TreeNode>>,
         ) -> Self {
             self.tree = input;
             self
@@ -672,28 +512,20 @@ pub mod builders {
         /// The `values` member.
         ///
         /// Required.
-        pub fn values(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Values>,
-        ) -> Self {
-            self.values = ::std::option::Option::Some(input.into());
+        pub fn values(mut self, input: impl Into<crate::types::Values>) -> Self {
+            self.values = Some(input.into());
             self
         }
         /// The `values` member.
         ///
         /// Required.
-        pub fn set_values(
-            mut self,
-            input: ::std::option::Option<crate::types::Values>,
-        ) -> Self {
+        pub fn set_values(mut self, input: Option<crate::types::Values>) -> Self {
             self.values = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`crate_`, `loop`, `values`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::TypeOutput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::TypeOutput {
+        pub fn build(self) -> Result<super::TypeOutput, crate::error::BuildError> {
+            Ok(super::TypeOutput {
                 crate_: self
                     .crate_
                     .ok_or_else(|| crate::error::BuildError::missing(

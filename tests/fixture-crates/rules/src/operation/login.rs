@@ -14,26 +14,26 @@
 /// The input of [`Login`](crate::operation::login).
 ///
 /// Sent as `POST /login`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LoginInput {
     /// The `user` member.
     ///
     /// Required.
-    pub user: ::std::option::Option<::std::string::String>,
+    pub user: Option<String>,
     /// The `password` member.
     ///
     /// Required.
-    pub password: ::std::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// The `attempts` member.
-    pub attempts: ::std::option::Option<i32>,
+    pub attempts: Option<i32>,
     /// The `remember` member.
-    pub remember: ::std::option::Option<bool>,
+    pub remember: Option<bool>,
 }
 impl LoginInput {
     /// Creates a builder for [`LoginInput`].
     pub fn builder() -> self::builders::LoginInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for LoginInput {
@@ -50,32 +50,32 @@ impl ::serde::Serialize for LoginInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.user {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user {
             map.serialize_entry("user", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.password {
+        if let Some(value) = &self.password {
             map.serialize_entry("password", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attempts {
+        if let Some(value) = &self.attempts {
             map.serialize_entry("attempts", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.remember {
+        if let Some(value) = &self.remember {
             map.serialize_entry("remember", value)?;
         }
         map.end()
     }
 }
 /// The output of [`Login`](crate::operation::login).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LoginOutput {
     /// The `token` member.
     ///
     /// Required.
-    pub token: ::std::string::String,
+    pub token: String,
     /// The `session` member.
     ///
     /// Required.
@@ -85,20 +85,20 @@ pub struct LoginOutput {
     /// The `mode` member.
     pub mode: crate::types::Mode,
     /// The `tags` member.
-    pub tags: ::std::vec::Vec<::std::string::String>,
+    pub tags: Vec<String>,
     /// The `label` member.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The `optionalEvenIfRequired` member.
     ///
     /// Required.
-    pub optional_even_if_required: ::std::option::Option<::std::string::String>,
+    pub optional_even_if_required: Option<String>,
     /// The `scale` member.
     pub scale: f64,
 }
 impl LoginOutput {
     /// Creates a builder for [`LoginOutput`].
     pub fn builder() -> self::builders::LoginOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for LoginOutput {
@@ -118,7 +118,7 @@ impl ::std::fmt::Debug for LoginOutput {
 impl<'de> ::serde::Deserialize<'de> for LoginOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = LoginOutput;
@@ -131,18 +131,16 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_token = ::std::option::Option::None;
-                let mut v_session = ::std::option::Option::None;
-                let mut v_retries = ::std::option::Option::None;
-                let mut v_mode = ::std::option::Option::None;
-                let mut v_tags = ::std::option::Option::None;
-                let mut v_label = ::std::option::Option::None;
-                let mut v_optional_even_if_required = ::std::option::Option::None;
-                let mut v_scale = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_token = None;
+                let mut v_session = None;
+                let mut v_retries = None;
+                let mut v_mode = None;
+                let mut v_tags = None;
+                let mut v_label = None;
+                let mut v_optional_even_if_required = None;
+                let mut v_scale = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "token" => v_token = map.next_value()?,
                         "session" => v_session = map.next_value()?,
@@ -159,14 +157,13 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                         }
                     }
                 }
-                ::std::result::Result::Ok(LoginOutput {
+                Ok(LoginOutput {
                     token: v_token.unwrap_or_else(crate::json::Fallback::fallback),
                     session: v_session.unwrap_or_else(crate::json::Fallback::fallback),
                     retries: v_retries.unwrap_or(5),
                     mode: v_mode.unwrap_or(crate::types::Mode::Fast),
                     tags: v_tags.unwrap_or_else(crate::json::Fallback::fallback),
-                    label: v_label
-                        .unwrap_or_else(|| ::std::string::String::from("none")),
+                    label: v_label.unwrap_or_else(|| String::from("none")),
                     optional_even_if_required: v_optional_even_if_required,
                     scale: v_scale.unwrap_or(1.5),
                 })
@@ -183,8 +180,8 @@ impl crate::json::Fallback for LoginOutput {
             retries: 5,
             mode: crate::types::Mode::Fast,
             tags: crate::json::Fallback::fallback(),
-            label: ::std::string::String::from("none"),
-            optional_even_if_required: ::std::option::Option::None,
+            label: String::from("none"),
+            optional_even_if_required: None,
             scale: 1.5,
         }
     }
@@ -192,80 +189,66 @@ impl crate::json::Fallback for LoginOutput {
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`LoginInput`](super::LoginInput).
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct LoginInputBuilder {
-        pub(crate) user: ::std::option::Option<::std::string::String>,
-        pub(crate) password: ::std::option::Option<::std::string::String>,
-        pub(crate) attempts: ::std::option::Option<i32>,
-        pub(crate) remember: ::std::option::Option<bool>,
+        pub(crate) user: Option<String>,
+        pub(crate) password: Option<String>,
+        pub(crate) attempts: Option<i32>,
+        pub(crate) remember: Option<bool>,
     }
     impl LoginInputBuilder {
         /// The `user` member.
         ///
         /// Required.
-        pub fn user(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user = ::std::option::Option::Some(input.into());
+        pub fn user(mut self, input: impl Into<String>) -> Self {
+            self.user = Some(input.into());
             self
         }
         /// The `user` member.
         ///
         /// Required.
-        pub fn set_user(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user(mut self, input: Option<String>) -> Self {
             self.user = input;
             self
         }
         /// The `password` member.
         ///
         /// Required.
-        pub fn password(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.password = ::std::option::Option::Some(input.into());
+        pub fn password(mut self, input: impl Into<String>) -> Self {
+            self.password = Some(input.into());
             self
         }
         /// The `password` member.
         ///
         /// Required.
-        pub fn set_password(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_password(mut self, input: Option<String>) -> Self {
             self.password = input;
             self
         }
         /// The `attempts` member.
-        pub fn attempts(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.attempts = ::std::option::Option::Some(input.into());
+        pub fn attempts(mut self, input: impl Into<i32>) -> Self {
+            self.attempts = Some(input.into());
             self
         }
         /// The `attempts` member.
-        pub fn set_attempts(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_attempts(mut self, input: Option<i32>) -> Self {
             self.attempts = input;
             self
         }
         /// The `remember` member.
-        pub fn remember(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.remember = ::std::option::Option::Some(input.into());
+        pub fn remember(mut self, input: impl Into<bool>) -> Self {
+            self.remember = Some(input.into());
             self
         }
         /// The `remember` member.
-        pub fn set_remember(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_remember(mut self, input: Option<bool>) -> Self {
             self.remember = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`user`, `password`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::LoginInput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::LoginInput {
-                user: ::std::option::Option::Some(
+        pub fn build(self) -> Result<super::LoginInput, crate::error::BuildError> {
+            Ok(super::LoginInput {
+                user: Some(
                     self
                         .user
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -274,7 +257,7 @@ pub mod builders {
                             "user",
                         ))?,
                 ),
-                password: ::std::option::Option::Some(
+                password: Some(
                     self
                         .password
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -299,153 +282,113 @@ pub mod builders {
         }
     }
     /// A builder for [`LoginOutput`](super::LoginOutput).
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(Clone, PartialEq, Default)]
     pub struct LoginOutputBuilder {
-        pub(crate) token: ::std::option::Option<::std::string::String>,
-        pub(crate) session: ::std::option::Option<crate::types::Session>,
-        pub(crate) retries: ::std::option::Option<i32>,
-        pub(crate) mode: ::std::option::Option<crate::types::Mode>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        pub(crate) label: ::std::option::Option<::std::string::String>,
-        pub(crate) optional_even_if_required: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) scale: ::std::option::Option<f64>,
+        pub(crate) token: Option<String>,
+        pub(crate) session: Option<crate::types::Session>,
+        pub(crate) retries: Option<i32>,
+        pub(crate) mode: Option<crate::types::Mode>,
+        pub(crate) tags: Option<Vec<String>>,
+        pub(crate) label: Option<String>,
+        pub(crate) optional_even_if_required: Option<String>,
+        pub(crate) scale: Option<f64>,
     }
     impl LoginOutputBuilder {
         /// The `token` member.
         ///
         /// Required.
-        pub fn token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.token = ::std::option::Option::Some(input.into());
+        pub fn token(mut self, input: impl Into<String>) -> Self {
+            self.token = Some(input.into());
             self
         }
         /// The `token` member.
         ///
         /// Required.
-        pub fn set_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token(mut self, input: Option<String>) -> Self {
             self.token = input;
             self
         }
         /// The `session` member.
         ///
         /// Required.
-        pub fn session(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Session>,
-        ) -> Self {
-            self.session = ::std::option::Option::Some(input.into());
+        pub fn session(mut self, input: impl Into<crate::types::Session>) -> Self {
+            self.session = Some(input.into());
             self
         }
         /// The `session` member.
         ///
         /// Required.
-        pub fn set_session(
-            mut self,
-            input: ::std::option::Option<crate::types::Session>,
-        ) -> Self {
+        pub fn set_session(mut self, input: Option<crate::types::Session>) -> Self {
             self.session = input;
             self
         }
         /// The `retries` member.
-        pub fn retries(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.retries = ::std::option::Option::Some(input.into());
+        pub fn retries(mut self, input: impl Into<i32>) -> Self {
+            self.retries = Some(input.into());
             self
         }
         /// The `retries` member.
-        pub fn set_retries(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_retries(mut self, input: Option<i32>) -> Self {
             self.retries = input;
             self
         }
         /// The `mode` member.
-        pub fn mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Mode>,
-        ) -> Self {
-            self.mode = ::std::option::Option::Some(input.into());
+        pub fn mode(mut self, input: impl Into<crate::types::Mode>) -> Self {
+            self.mode = Some(input.into());
             self
         }
         /// The `mode` member.
-        pub fn set_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::Mode>,
-        ) -> Self {
+        pub fn set_mode(mut self, input: Option<crate::types::Mode>) -> Self {
             self.mode = input;
             self
         }
         /// The `tags` member.
-        pub fn tags(
-            mut self,
-            input: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.tags = ::std::option::Option::Some(input.into());
+        pub fn tags(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(input.into());
             self
         }
         /// The `tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<String>>) -> Self {
             self.tags = input;
             self
         }
         /// The `label` member.
-        pub fn label(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.label = ::std::option::Option::Some(input.into());
+        pub fn label(mut self, input: impl Into<String>) -> Self {
+            self.label = Some(input.into());
             self
         }
         /// The `label` member.
-        pub fn set_label(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_label(mut self, input: Option<String>) -> Self {
             self.label = input;
             self
         }
         /// The `optionalEvenIfRequired` member.
         ///
         /// Required.
-        pub fn optional_even_if_required(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.optional_even_if_required = ::std::option::Option::Some(input.into());
+        pub fn optional_even_if_required(mut self, input: impl Into<String>) -> Self {
+            self.optional_even_if_required = Some(input.into());
             self
         }
         /// The `optionalEvenIfRequired` member.
         ///
         /// Required.
-        pub fn set_optional_even_if_required(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_optional_even_if_required(mut self, input: Option<String>) -> Self {
             self.optional_even_if_required = input;
             self
         }
         /// The `scale` member.
-        pub fn scale(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-            self.scale = ::std::option::Option::Some(input.into());
+        pub fn scale(mut self, input: impl Into<f64>) -> Self {
+            self.scale = Some(input.into());
             self
         }
         /// The `scale` member.
-        pub fn set_scale(mut self, input: ::std::option::Option<f64>) -> Self {
+        pub fn set_scale(mut self, input: Option<f64>) -> Self {
             self.scale = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`token`, `session`, `optional_even_if_required`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::LoginOutput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::LoginOutput {
+        pub fn build(self) -> Result<super::LoginOutput, crate::error::BuildError> {
+            Ok(super::LoginOutput {
                 token: self
                     .token
                     .ok_or_else(|| crate::error::BuildError::missing(
@@ -463,8 +406,8 @@ pub mod builders {
                 retries: self.retries.unwrap_or(5),
                 mode: self.mode.unwrap_or(crate::types::Mode::Fast),
                 tags: self.tags.unwrap_or_default(),
-                label: self.label.unwrap_or_else(|| ::std::string::String::from("none")),
-                optional_even_if_required: ::std::option::Option::Some(
+                label: self.label.unwrap_or_else(|| String::from("none")),
+                optional_even_if_required: Some(
                     self
                         .optional_even_if_required
                         .ok_or_else(|| crate::error::BuildError::missing(

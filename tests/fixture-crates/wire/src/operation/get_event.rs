@@ -6,96 +6,88 @@
 /// The input of [`GetEvent`](crate::operation::get_event).
 ///
 /// Sent as `GET /events/{eventId}`.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetEventInput {
     /// The `eventId` member.
     ///
     /// Required.
-    pub event_id: ::std::option::Option<::std::string::String>,
+    pub event_id: Option<String>,
     /// The `since` member.
-    pub since: ::std::option::Option<::time::OffsetDateTime>,
+    pub since: Option<::time::OffsetDateTime>,
     /// The `filter` member.
-    pub filter: ::std::option::Option<crate::types::Filter>,
+    pub filter: Option<crate::types::Filter>,
 }
 impl GetEventInput {
     /// Creates a builder for [`GetEventInput`].
     pub fn builder() -> self::builders::GetEventInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::serde::Serialize for GetEventInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.filter {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.filter {
             map.serialize_entry("filter", value)?;
         }
         map.end()
     }
 }
 /// The output of [`GetEvent`](crate::operation::get_event).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetEventOutput {
     /// The `requestId` member.
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The `startedAt` member.
     ///
     /// Required.
     pub started_at: ::time::OffsetDateTime,
     /// The `epoch` member.
-    pub epoch: ::std::option::Option<::time::OffsetDateTime>,
+    pub epoch: Option<::time::OffsetDateTime>,
     /// The `httpDate` member.
-    pub http_date: ::std::option::Option<::time::OffsetDateTime>,
+    pub http_date: Option<::time::OffsetDateTime>,
     /// The `targetFormat` member.
-    pub target_format: ::std::option::Option<::time::OffsetDateTime>,
+    pub target_format: Option<::time::OffsetDateTime>,
     /// The `renamed` member.
-    pub renamed: ::std::option::Option<::std::string::String>,
+    pub renamed: Option<String>,
     /// The `count` member.
     ///
     /// Required.
     pub count: i64,
     /// The `ratio` member.
-    pub ratio: ::std::option::Option<f64>,
+    pub ratio: Option<f64>,
     /// The `small` member.
-    pub small: ::std::option::Option<i8>,
+    pub small: Option<i8>,
     /// The `short` member.
-    pub short: ::std::option::Option<i16>,
+    pub short: Option<i16>,
     /// The `real` member.
-    pub real: ::std::option::Option<f32>,
+    pub real: Option<f32>,
     /// The `flag` member.
-    pub flag: ::std::option::Option<bool>,
+    pub flag: Option<bool>,
     /// The `sparseList` member.
-    pub sparse_list: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub sparse_list: Option<Vec<Option<String>>>,
     /// The `sparseMap` member.
-    pub sparse_map: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::option::Option<i32>>,
-    >,
+    pub sparse_map: Option<::std::collections::HashMap<String, Option<i32>>>,
     /// The `nested` member.
-    pub nested: ::std::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
-    >,
+    pub nested: Option<Vec<Vec<Option<String>>>>,
     /// The `details` member.
-    pub details: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, crate::types::Detail>,
-    >,
+    pub details: Option<::std::collections::HashMap<String, crate::types::Detail>>,
 }
 impl GetEventOutput {
     /// Creates a builder for [`GetEventOutput`].
     pub fn builder() -> self::builders::GetEventOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetEventOutput;
@@ -108,25 +100,23 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut v_started_at = ::std::option::Option::None;
-                let mut v_epoch = ::std::option::Option::None;
-                let mut v_http_date = ::std::option::Option::None;
-                let mut v_target_format = ::std::option::Option::None;
-                let mut v_renamed = ::std::option::Option::None;
-                let mut v_count = ::std::option::Option::None;
-                let mut v_ratio = ::std::option::Option::None;
-                let mut v_small = ::std::option::Option::None;
-                let mut v_short = ::std::option::Option::None;
-                let mut v_real = ::std::option::Option::None;
-                let mut v_flag = ::std::option::Option::None;
-                let mut v_sparse_list = ::std::option::Option::None;
-                let mut v_sparse_map = ::std::option::Option::None;
-                let mut v_nested = ::std::option::Option::None;
-                let mut v_details = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::json::Str<'de>>()?
-                {
+            ) -> Result<Self::Value, A::Error> {
+                let mut v_started_at = None;
+                let mut v_epoch = None;
+                let mut v_http_date = None;
+                let mut v_target_format = None;
+                let mut v_renamed = None;
+                let mut v_count = None;
+                let mut v_ratio = None;
+                let mut v_small = None;
+                let mut v_short = None;
+                let mut v_real = None;
+                let mut v_flag = None;
+                let mut v_sparse_list = None;
+                let mut v_sparse_map = None;
+                let mut v_nested = None;
+                let mut v_details = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "startedAt" => {
                             v_started_at = map
@@ -164,8 +154,8 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
                         }
                     }
                 }
-                ::std::result::Result::Ok(GetEventOutput {
-                    request_id: ::std::option::Option::None,
+                Ok(GetEventOutput {
+                    request_id: None,
                     started_at: v_started_at
                         .unwrap_or_else(crate::json::Fallback::fallback),
                     epoch: v_epoch,
@@ -191,98 +181,73 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
 impl crate::json::Fallback for GetEventOutput {
     fn fallback() -> Self {
         Self {
-            request_id: ::std::option::Option::None,
+            request_id: None,
             started_at: crate::json::Fallback::fallback(),
-            epoch: ::std::option::Option::None,
-            http_date: ::std::option::Option::None,
-            target_format: ::std::option::Option::None,
-            renamed: ::std::option::Option::None,
+            epoch: None,
+            http_date: None,
+            target_format: None,
+            renamed: None,
             count: crate::json::Fallback::fallback(),
-            ratio: ::std::option::Option::None,
-            small: ::std::option::Option::None,
-            short: ::std::option::Option::None,
-            real: ::std::option::Option::None,
-            flag: ::std::option::Option::None,
-            sparse_list: ::std::option::Option::None,
-            sparse_map: ::std::option::Option::None,
-            nested: ::std::option::Option::None,
-            details: ::std::option::Option::None,
+            ratio: None,
+            small: None,
+            short: None,
+            real: None,
+            flag: None,
+            sparse_list: None,
+            sparse_map: None,
+            nested: None,
+            details: None,
         }
     }
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`GetEventInput`](super::GetEventInput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct GetEventInputBuilder {
-        pub(crate) event_id: ::std::option::Option<::std::string::String>,
-        pub(crate) since: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) filter: ::std::option::Option<crate::types::Filter>,
+        pub(crate) event_id: Option<String>,
+        pub(crate) since: Option<::time::OffsetDateTime>,
+        pub(crate) filter: Option<crate::types::Filter>,
     }
     impl GetEventInputBuilder {
         /// The `eventId` member.
         ///
         /// Required.
-        pub fn event_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.event_id = ::std::option::Option::Some(input.into());
+        pub fn event_id(mut self, input: impl Into<String>) -> Self {
+            self.event_id = Some(input.into());
             self
         }
         /// The `eventId` member.
         ///
         /// Required.
-        pub fn set_event_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_event_id(mut self, input: Option<String>) -> Self {
             self.event_id = input;
             self
         }
         /// The `since` member.
-        pub fn since(
-            mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
-        ) -> Self {
-            self.since = ::std::option::Option::Some(input.into());
+        pub fn since(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.since = Some(input.into());
             self
         }
         /// The `since` member.
-        pub fn set_since(
-            mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
-        ) -> Self {
+        pub fn set_since(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.since = input;
             self
         }
         /// The `filter` member.
-        pub fn filter(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Filter>,
-        ) -> Self {
-            self.filter = ::std::option::Option::Some(input.into());
+        pub fn filter(mut self, input: impl Into<crate::types::Filter>) -> Self {
+            self.filter = Some(input.into());
             self
         }
         /// The `filter` member.
-        pub fn set_filter(
-            mut self,
-            input: ::std::option::Option<crate::types::Filter>,
-        ) -> Self {
+        pub fn set_filter(mut self, input: Option<crate::types::Filter>) -> Self {
             self.filter = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`event_id`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::GetEventInput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::GetEventInput {
-                event_id: ::std::option::Option::Some(
+        pub fn build(self) -> Result<super::GetEventInput, crate::error::BuildError> {
+            Ok(super::GetEventInput {
+                event_id: Some(
                     self
                         .event_id
                         .ok_or_else(|| crate::error::BuildError::missing(
@@ -297,303 +262,217 @@ pub mod builders {
         }
     }
     /// A builder for [`GetEventOutput`](super::GetEventOutput).
-    #[derive(
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::default::Default,
-        ::std::fmt::Debug,
-    )]
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct GetEventOutputBuilder {
-        pub(crate) request_id: ::std::option::Option<::std::string::String>,
-        pub(crate) started_at: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) epoch: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) http_date: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) target_format: ::std::option::Option<::time::OffsetDateTime>,
-        pub(crate) renamed: ::std::option::Option<::std::string::String>,
-        pub(crate) count: ::std::option::Option<i64>,
-        pub(crate) ratio: ::std::option::Option<f64>,
-        pub(crate) small: ::std::option::Option<i8>,
-        pub(crate) short: ::std::option::Option<i16>,
-        pub(crate) real: ::std::option::Option<f32>,
-        pub(crate) flag: ::std::option::Option<bool>,
-        pub(crate) sparse_list: ::std::option::Option<
-            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-        >,
-        pub(crate) sparse_map: ::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                ::std::option::Option<i32>,
-            >,
-        >,
-        pub(crate) nested: ::std::option::Option<
-            ::std::vec::Vec<
-                ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-            >,
-        >,
-        pub(crate) details: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, crate::types::Detail>,
+        pub(crate) request_id: Option<String>,
+        pub(crate) started_at: Option<::time::OffsetDateTime>,
+        pub(crate) epoch: Option<::time::OffsetDateTime>,
+        pub(crate) http_date: Option<::time::OffsetDateTime>,
+        pub(crate) target_format: Option<::time::OffsetDateTime>,
+        pub(crate) renamed: Option<String>,
+        pub(crate) count: Option<i64>,
+        pub(crate) ratio: Option<f64>,
+        pub(crate) small: Option<i8>,
+        pub(crate) short: Option<i16>,
+        pub(crate) real: Option<f32>,
+        pub(crate) flag: Option<bool>,
+        pub(crate) sparse_list: Option<Vec<Option<String>>>,
+        pub(crate) sparse_map: Option<::std::collections::HashMap<String, Option<i32>>>,
+        pub(crate) nested: Option<Vec<Vec<Option<String>>>>,
+        pub(crate) details: Option<
+            ::std::collections::HashMap<String, crate::types::Detail>,
         >,
     }
     impl GetEventOutputBuilder {
         /// The `requestId` member.
-        pub fn request_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.request_id = ::std::option::Option::Some(input.into());
+        pub fn request_id(mut self, input: impl Into<String>) -> Self {
+            self.request_id = Some(input.into());
             self
         }
         /// The `requestId` member.
-        pub fn set_request_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_request_id(mut self, input: Option<String>) -> Self {
             self.request_id = input;
             self
         }
         /// The `startedAt` member.
         ///
         /// Required.
-        pub fn started_at(
-            mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
-        ) -> Self {
-            self.started_at = ::std::option::Option::Some(input.into());
+        pub fn started_at(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.started_at = Some(input.into());
             self
         }
         /// The `startedAt` member.
         ///
         /// Required.
-        pub fn set_started_at(
-            mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
-        ) -> Self {
+        pub fn set_started_at(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.started_at = input;
             self
         }
         /// The `epoch` member.
-        pub fn epoch(
-            mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
-        ) -> Self {
-            self.epoch = ::std::option::Option::Some(input.into());
+        pub fn epoch(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.epoch = Some(input.into());
             self
         }
         /// The `epoch` member.
-        pub fn set_epoch(
-            mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
-        ) -> Self {
+        pub fn set_epoch(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.epoch = input;
             self
         }
         /// The `httpDate` member.
-        pub fn http_date(
-            mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
-        ) -> Self {
-            self.http_date = ::std::option::Option::Some(input.into());
+        pub fn http_date(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.http_date = Some(input.into());
             self
         }
         /// The `httpDate` member.
-        pub fn set_http_date(
-            mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
-        ) -> Self {
+        pub fn set_http_date(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.http_date = input;
             self
         }
         /// The `targetFormat` member.
         pub fn target_format(
             mut self,
-            input: impl ::std::convert::Into<::time::OffsetDateTime>,
+            input: impl Into<::time::OffsetDateTime>,
         ) -> Self {
-            self.target_format = ::std::option::Option::Some(input.into());
+            self.target_format = Some(input.into());
             self
         }
         /// The `targetFormat` member.
         pub fn set_target_format(
             mut self,
-            input: ::std::option::Option<::time::OffsetDateTime>,
+            input: Option<::time::OffsetDateTime>,
         ) -> Self {
             self.target_format = input;
             self
         }
         /// The `renamed` member.
-        pub fn renamed(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.renamed = ::std::option::Option::Some(input.into());
+        pub fn renamed(mut self, input: impl Into<String>) -> Self {
+            self.renamed = Some(input.into());
             self
         }
         /// The `renamed` member.
-        pub fn set_renamed(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_renamed(mut self, input: Option<String>) -> Self {
             self.renamed = input;
             self
         }
         /// The `count` member.
         ///
         /// Required.
-        pub fn count(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-            self.count = ::std::option::Option::Some(input.into());
+        pub fn count(mut self, input: impl Into<i64>) -> Self {
+            self.count = Some(input.into());
             self
         }
         /// The `count` member.
         ///
         /// Required.
-        pub fn set_count(mut self, input: ::std::option::Option<i64>) -> Self {
+        pub fn set_count(mut self, input: Option<i64>) -> Self {
             self.count = input;
             self
         }
         /// The `ratio` member.
-        pub fn ratio(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-            self.ratio = ::std::option::Option::Some(input.into());
+        pub fn ratio(mut self, input: impl Into<f64>) -> Self {
+            self.ratio = Some(input.into());
             self
         }
         /// The `ratio` member.
-        pub fn set_ratio(mut self, input: ::std::option::Option<f64>) -> Self {
+        pub fn set_ratio(mut self, input: Option<f64>) -> Self {
             self.ratio = input;
             self
         }
         /// The `small` member.
-        pub fn small(mut self, input: impl ::std::convert::Into<i8>) -> Self {
-            self.small = ::std::option::Option::Some(input.into());
+        pub fn small(mut self, input: impl Into<i8>) -> Self {
+            self.small = Some(input.into());
             self
         }
         /// The `small` member.
-        pub fn set_small(mut self, input: ::std::option::Option<i8>) -> Self {
+        pub fn set_small(mut self, input: Option<i8>) -> Self {
             self.small = input;
             self
         }
         /// The `short` member.
-        pub fn short(mut self, input: impl ::std::convert::Into<i16>) -> Self {
-            self.short = ::std::option::Option::Some(input.into());
+        pub fn short(mut self, input: impl Into<i16>) -> Self {
+            self.short = Some(input.into());
             self
         }
         /// The `short` member.
-        pub fn set_short(mut self, input: ::std::option::Option<i16>) -> Self {
+        pub fn set_short(mut self, input: Option<i16>) -> Self {
             self.short = input;
             self
         }
         /// The `real` member.
-        pub fn real(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-            self.real = ::std::option::Option::Some(input.into());
+        pub fn real(mut self, input: impl Into<f32>) -> Self {
+            self.real = Some(input.into());
             self
         }
         /// The `real` member.
-        pub fn set_real(mut self, input: ::std::option::Option<f32>) -> Self {
+        pub fn set_real(mut self, input: Option<f32>) -> Self {
             self.real = input;
             self
         }
         /// The `flag` member.
-        pub fn flag(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.flag = ::std::option::Option::Some(input.into());
+        pub fn flag(mut self, input: impl Into<bool>) -> Self {
+            self.flag = Some(input.into());
             self
         }
         /// The `flag` member.
-        pub fn set_flag(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_flag(mut self, input: Option<bool>) -> Self {
             self.flag = input;
             self
         }
         /// The `sparseList` member.
-        pub fn sparse_list(
-            mut self,
-            input: impl ::std::convert::Into<
-                ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-            >,
-        ) -> Self {
-            self.sparse_list = ::std::option::Option::Some(input.into());
+        pub fn sparse_list(mut self, input: impl Into<Vec<Option<String>>>) -> Self {
+            self.sparse_list = Some(input.into());
             self
         }
         /// The `sparseList` member.
-        pub fn set_sparse_list(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-            >,
-        ) -> Self {
+        pub fn set_sparse_list(mut self, input: Option<Vec<Option<String>>>) -> Self {
             self.sparse_list = input;
             self
         }
         /// The `sparseMap` member.
         pub fn sparse_map(
             mut self,
-            input: impl ::std::convert::Into<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::option::Option<i32>,
-                >,
-            >,
+            input: impl Into<::std::collections::HashMap<String, Option<i32>>>,
         ) -> Self {
-            self.sparse_map = ::std::option::Option::Some(input.into());
+            self.sparse_map = Some(input.into());
             self
         }
         /// The `sparseMap` member.
         pub fn set_sparse_map(
             mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::option::Option<i32>,
-                >,
-            >,
+            input: Option<::std::collections::HashMap<String, Option<i32>>>,
         ) -> Self {
             self.sparse_map = input;
             self
         }
         /// The `nested` member.
-        pub fn nested(
-            mut self,
-            input: impl ::std::convert::Into<
-                ::std::vec::Vec<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                >,
-            >,
-        ) -> Self {
-            self.nested = ::std::option::Option::Some(input.into());
+        pub fn nested(mut self, input: impl Into<Vec<Vec<Option<String>>>>) -> Self {
+            self.nested = Some(input.into());
             self
         }
         /// The `nested` member.
-        pub fn set_nested(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                >,
-            >,
-        ) -> Self {
+        pub fn set_nested(mut self, input: Option<Vec<Vec<Option<String>>>>) -> Self {
             self.nested = input;
             self
         }
         /// The `details` member.
         pub fn details(
             mut self,
-            input: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, crate::types::Detail>,
-            >,
+            input: impl Into<::std::collections::HashMap<String, crate::types::Detail>>,
         ) -> Self {
-            self.details = ::std::option::Option::Some(input.into());
+            self.details = Some(input.into());
             self
         }
         /// The `details` member.
         pub fn set_details(
             mut self,
-            input: ::std::option::Option<
-                ::std::collections::HashMap<::std::string::String, crate::types::Detail>,
-            >,
+            input: Option<::std::collections::HashMap<String, crate::types::Detail>>,
         ) -> Self {
             self.details = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`started_at`, `count`).
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<super::GetEventOutput, crate::error::BuildError> {
-            ::std::result::Result::Ok(super::GetEventOutput {
+        pub fn build(self) -> Result<super::GetEventOutput, crate::error::BuildError> {
+            Ok(super::GetEventOutput {
                 request_id: self.request_id,
                 started_at: self
                     .started_at
