@@ -157,6 +157,12 @@ impl Format for HttpDate {
 
 macro_rules! wire_type {
     ($($name:ident),*) => {$(
+        impl $name {
+            pub(crate) fn new(value: OffsetDateTime) -> Self {
+                $name(Some(value))
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match &self.0 {

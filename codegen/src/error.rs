@@ -37,6 +37,11 @@ pub enum Error {
     ServiceNotFound { requested: String, services: Vec<String> },
     /// `--operation` names an operation that the service does not have.
     OperationNotFound { requested: String, service: String, available: Vec<String> },
+    /// A command-line option has a value the generator cannot use.
+    InvalidOption { option: &'static str, message: String },
+    /// The output directory holds a file of that name that the generator did
+    /// not write; it is never overwritten.
+    NotGenerated { path: PathBuf },
     /// Emitted tokens did not parse as a Rust file (a generator bug).
     Format { file: String, message: String },
 }
@@ -107,6 +112,12 @@ impl fmt::Display for Error {
                 f,
                 "--operation `{requested}` is not an operation of service `{service}`; operations: {}",
                 list(available)
+            ),
+            Error::InvalidOption { option, message } => write!(f, "{option}: {message}"),
+            Error::NotGenerated { path } => write!(
+                f,
+                "{}: refusing to overwrite a file that was not generated (its first line has no `@generated` header); move it away or choose another --out",
+                path.display()
             ),
             Error::Format { file, message } => {
                 write!(f, "internal error: generated code for {file} does not parse: {message}")

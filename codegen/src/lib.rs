@@ -50,7 +50,7 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
     validate::validate(model)?;
     let selection = select::select(model, options.service.as_deref(), &options.operations)?;
     let crate_name = match &options.crate_name {
-        Some(name) => name.clone(),
+        Some(name) => validate_crate_name(name)?,
         None => default_crate_name(model, &selection.service),
     };
     let krate = ir::build(model, &selection, &crate_name)?;
@@ -76,7 +76,8 @@ fn render_files(krate: &ir::Crate) -> Result<BTreeMap<String, String>> {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        // A panic in a worker is a generator bug: let it surface as one.
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     // The first error by path, whichever thread met it.
     results.sort_by(|a, b| a.0.cmp(&b.0));
@@ -84,10 +85,22 @@ fn render_files(krate: &ir::Crate) -> Result<BTreeMap<String, String>> {
     for (path, text) in results {
         files.insert(path, text?);
     }
-    if files.len() != jobs.len() {
-        return Err(Error::Format { file: "<all>".into(), message: "a generator thread panicked".into() });
-    }
     Ok(files)
+}
+
+/// A package name Cargo accepts: ASCII letters, digits, `-` and `_`,
+/// starting with a letter.
+fn validate_crate_name(name: &str) -> Result<String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::InvalidOption {
+            option: "--crate-name",
+            message: format!("`{name}` is not a valid package name (letters, digits, `-` and `_`, starting with a letter)"),
+        })
+    }
 }
 
 /// `aws.api#service` `sdkId` in lower case with dashes (`omics`,

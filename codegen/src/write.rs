@@ -35,7 +35,10 @@ pub fn diff(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Change>>
         let path = out.join(relative);
         match std::fs::read_to_string(&path) {
             Ok(existing) if &existing == text => {}
-            Ok(_) => changes.push(Change::Modified(path)),
+            Ok(existing) if existing.lines().next().is_some_and(|l| l.contains(MARKER)) => {
+                changes.push(Change::Modified(path))
+            }
+            Ok(_) => return Err(Error::NotGenerated { path }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push(Change::Added(path)),
             Err(e) => return Err(Error::Io { path, message: e.to_string() }),
         }

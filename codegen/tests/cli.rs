@@ -209,3 +209,23 @@ fn invalid_member_names() {
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
     assert!(err.contains("shape `ex#OpInput`: member name `9 lives` is not a valid identifier"), "{err}");
 }
+
+#[test]
+fn hand_written_files_are_never_overwritten() {
+    let dir = scratch("handwritten");
+    let path = write_model(&dir, "m.json", &model(""));
+    let out = dir.join("out");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("src/lib.rs"), "// my own code\n").unwrap();
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(err.contains("src/lib.rs: refusing to overwrite a file that was not generated"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), "// my own code\n");
+}
+
+#[test]
+fn invalid_crate_name() {
+    let dir = scratch("cratename");
+    let path = write_model(&dir, "m.json", &model(""));
+    let err = fails(&["--model", path.to_str().unwrap(), "--crate-name", "my crate", "--out", dir.join("o").to_str().unwrap()]);
+    assert!(err.contains("--crate-name: `my crate` is not a valid package name"), "{err}");
+}

@@ -19,11 +19,11 @@ impl AccessDeniedException {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AccessDeniedException;
             fn expecting(
                 &self,
@@ -31,10 +31,10 @@ impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "AccessDeniedException")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -49,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for AccessDeniedException {
@@ -93,11 +93,11 @@ impl InternalServerException {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InternalServerException {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = InternalServerException;
             fn expecting(
                 &self,
@@ -105,10 +105,10 @@ impl<'de> ::serde::Deserialize<'de> for InternalServerException {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "InternalServerException")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -123,7 +123,7 @@ impl<'de> ::serde::Deserialize<'de> for InternalServerException {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for InternalServerException {
@@ -167,11 +167,11 @@ impl RequestTimeoutException {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = RequestTimeoutException;
             fn expecting(
                 &self,
@@ -179,10 +179,10 @@ impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "RequestTimeoutException")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -197,7 +197,7 @@ impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for RequestTimeoutException {
@@ -241,11 +241,11 @@ impl ResourceNotFoundException {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ResourceNotFoundException;
             fn expecting(
                 &self,
@@ -253,10 +253,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "ResourceNotFoundException")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -271,7 +271,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for ResourceNotFoundException {
@@ -315,11 +315,11 @@ impl ThrottlingException {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ThrottlingException;
             fn expecting(
                 &self,
@@ -327,10 +327,10 @@ impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "ThrottlingException")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -345,7 +345,7 @@ impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for ThrottlingException {
@@ -389,11 +389,11 @@ impl ValidationException {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ValidationException {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ValidationException;
             fn expecting(
                 &self,
@@ -401,10 +401,10 @@ impl<'de> ::serde::Deserialize<'de> for ValidationException {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "ValidationException")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -419,7 +419,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidationException {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for ValidationException {

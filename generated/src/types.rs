@@ -29,11 +29,11 @@ impl ImportReferenceSourceItem {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ImportReferenceSourceItem;
             fn expecting(
                 &self,
@@ -41,10 +41,10 @@ impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "ImportReferenceSourceItem")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_source_file = None;
                 let mut v_status = None;
                 let mut v_status_message = None;
@@ -77,7 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for ImportReferenceSourceItem {
@@ -174,9 +174,9 @@ impl ::std::fmt::Display for ReferenceImportJobItemStatus {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobItemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -298,9 +298,9 @@ impl ::std::fmt::Display for ReferenceImportJobStatus {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;

@@ -47,6 +47,15 @@ mod naming {
     }
 
     #[test]
+    fn shapes_named_like_our_own_generic_parameters() {
+        let out: TypeOutput =
+            serde_json::from_str(r#"{"a": {"value": "x"}, "d": {"a": {"value": "y"}}, "s": {"d": {}}}"#).unwrap();
+        assert_eq!(out.a.unwrap().value.as_deref(), Some("x"));
+        assert_eq!(out.d.unwrap().a.unwrap().value.as_deref(), Some("y"));
+        assert!(out.s.unwrap().d.is_some());
+    }
+
+    #[test]
     fn std_named_shapes_do_not_shadow_std() {
         let ok = fixture_naming::types::Option::builder().some("x").none(true).build();
         let result = fixture_naming::types::Result::builder().ok(ok.clone()).err("e").build();
@@ -178,7 +187,7 @@ mod wire {
             "Renamed-On-Wire": "yes", "renamed": "ignored",
             "count": 9007199254740993, "ratio": 0.5, "small": -8, "short": 300, "real": 1.5, "flag": false,
             "sparseList": ["a", null, "c"], "sparseMap": {"x": 1, "y": null},
-            "nested": [["a", null], []], "details": {"k": {"note": "n"}},
+            "nested": [["a", null], []], "details": {"k": {"note": "n", "tagged": "t"}},
             "requestId": "from-the-body-is-ignored"
         }"#;
         let out: GetEventOutput = serde_json::from_str(json).unwrap();
@@ -189,9 +198,21 @@ mod wire {
         let map = out.sparse_map.unwrap();
         assert_eq!((map["x"], map["y"]), (Some(1), None));
         assert_eq!(out.nested.unwrap()[0], vec![Some("a".to_owned()), None]);
-        assert_eq!(out.details.unwrap()["k"].note, "n");
+        let details = out.details.unwrap();
+        assert_eq!(details["k"].note, "n");
+        assert_eq!(details["k"].tagged.as_deref(), Some("t"), "httpHeader means nothing on a nested structure");
         assert_eq!(out.request_id, None, "an httpHeader member is not read from the body");
         assert!(serde_json::from_str::<GetEventOutput>(r#"{"small": 300}"#).is_err(), "out of range for a byte");
+    }
+
+    #[test]
+    fn special_floats_are_strings() {
+        let out: GetEventOutput = serde_json::from_str(r#"{"ratio": "NaN", "real": "-Infinity"}"#).unwrap();
+        assert!(out.ratio.unwrap().is_nan());
+        assert_eq!(out.real, Some(f32::NEG_INFINITY));
+        let out: GetEventOutput = serde_json::from_str(r#"{"ratio": "Infinity", "real": 2}"#).unwrap();
+        assert_eq!((out.ratio, out.real), (Some(f64::INFINITY), Some(2.0)));
+        assert!(serde_json::from_str::<GetEventOutput>(r#"{"ratio": "inf"}"#).is_err());
     }
 
     #[test]
@@ -230,6 +251,18 @@ mod rules {
         assert_eq!(err.member(), "optionalEvenIfRequired", "the builder still checks a clientOptional required member");
         let built = builder.optional_even_if_required("x").build().unwrap();
         assert_eq!((built.retries, built.mode, built.label.as_str(), built.scale), (5, Mode::Fast, "none", 1.5));
+    }
+
+    #[test]
+    fn errors_nested_in_inputs_serialize_with_their_members() {
+        let last = BadCredentials::builder()
+            .message("old")
+            .detail(fixture_rules::types::CredentialDetail::builder().reason("expired").build())
+            .build()
+            .unwrap();
+        let input = LoginInput::builder().user("u").password("p").last_error(last).build().unwrap();
+        let body = serde_json::to_value(&input).unwrap();
+        assert_eq!(body["lastError"], serde_json::json!({"message": "old", "detail": {"reason": "expired"}}));
     }
 
     #[test]

@@ -56,10 +56,34 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     }
     let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = \"{description}\"\npublish = false\n\n[dependencies]\n{deps}\n\n[dev-dependencies]\n{SERDE_JSON}\n",
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n[dependencies]\n{deps}\n\n[dev-dependencies]\n{SERDE_JSON}\n",
         header = crate::format::toml_header(),
         name = krate.name,
-        description = description.replace('"', "'"),
+        description = toml_string(&description),
         deps = dependencies.join("\n"),
     )
+}
+
+/// A TOML basic string, quoted and escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(super::toml_string("a \"b\" c\\d\ne"), "\"a \\\"b\\\" c\\\\d\\u000Ae\"");
+    }
 }

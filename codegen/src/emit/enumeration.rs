@@ -72,7 +72,7 @@ fn emit_string(e: &Enum) -> TokenStream {
     let serialize = e.serde.serialize.then(|| {
         quote! {
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
@@ -81,7 +81,7 @@ fn emit_string(e: &Enum) -> TokenStream {
     let deserialize = e.serde.deserialize.then(|| {
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                     let value = <crate::json::Str<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
                     ::std::result::Result::Ok(Self::from(value.as_str()))
                 }
@@ -191,7 +191,7 @@ fn emit_int(e: &Enum) -> TokenStream {
     let serialize = e.serde.serialize.then(|| {
         quote! {
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                     serializer.serialize_i32(self.value())
                 }
             }
@@ -200,7 +200,7 @@ fn emit_int(e: &Enum) -> TokenStream {
     let deserialize = e.serde.deserialize.then(|| {
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                     let value = <i32 as ::serde::Deserialize>::deserialize(deserializer)?;
                     ::std::result::Result::Ok(Self::from(value))
                 }

@@ -107,16 +107,19 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
     }
 }
 
-/// The JSON wire type of a timestamp member, by its format (restJson1
-/// bodies default to epoch-seconds).
-fn timestamp_wire_type(f: &Field) -> Option<TokenStream> {
-    if f.ty != RustType::Timestamp {
-        return None;
-    }
-    Some(match f.timestamp_format.unwrap_or(TimestampFormat::EpochSeconds) {
-        TimestampFormat::DateTime => quote!(crate::timestamp::DateTime),
-        TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds),
-        TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate),
+/// The wrapper type that reads and writes a member whose JSON form serde's
+/// own impls do not produce: timestamps in their format (restJson1 bodies
+/// default to epoch-seconds) and floats, whose NaN and infinities are strings.
+fn wire_type(f: &Field) -> Option<TokenStream> {
+    Some(match &f.ty {
+        RustType::Timestamp => match f.timestamp_format.unwrap_or(TimestampFormat::EpochSeconds) {
+            TimestampFormat::DateTime => quote!(crate::timestamp::DateTime),
+            TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds),
+            TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate),
+        },
+        RustType::F32 => quote!(crate::json::Float<f32>),
+        RustType::F64 => quote!(crate::json::Float<f64>),
+        _ => return None,
     })
 }
 
@@ -130,8 +133,8 @@ fn serialize_impl(s: &Struct) -> TokenStream {
         .map(|f| {
             let field = ident(&f.name);
             let wire = &f.wire_name;
-            let value = match timestamp_wire_type(f) {
-                Some(wire_type) => quote!(&#wire_type(::std::option::Option::Some(*value))),
+            let value = match wire_type(f) {
+                Some(wire_type) => quote!(&<#wire_type>::new(*value)),
                 None => quote!(value),
             };
             if f.optional {
@@ -151,7 +154,7 @@ fn serialize_impl(s: &Struct) -> TokenStream {
     let binding = if entries.is_empty() { quote!(map) } else { quote!(mut map) };
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let #binding = serializer.serialize_map(::std::option::Option::None)?;
                 #(#entries)*
@@ -177,7 +180,7 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
     let arms = body.iter().map(|f| {
         let slot = slot(f);
         let wire = &f.wire_name;
-        match timestamp_wire_type(f) {
+        match wire_type(f) {
             Some(wire_type) => quote!(#wire => #slot = map.next_value::<#wire_type>()?.0,),
             None => quote!(#wire => #slot = map.next_value()?,),
         }
@@ -218,23 +221,24 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
     };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                // Names of our own start with `__`, which no generated name does.
+                struct __Visitor;
 
-                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         crate::json::expecting_object(f, #label)
                     }
 
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
                         #read_loop
                         ::std::result::Result::Ok(#name { #(#values)* })
                     }
                 }
 
-                deserializer.deserialize_map(ObjectVisitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
 

@@ -324,20 +324,23 @@ fn binding(member: &crate::model::Traits) -> Binding {
 fn mark_serde_directions(krate: &mut Crate) {
     let mut ser = BTreeSet::new();
     let mut de = BTreeSet::new();
-    let walk = |start: &Struct, into: &mut BTreeSet<ShapeId>, types: &BTreeMap<String, TypeDef>| {
-        let by_shape: BTreeMap<&ShapeId, &TypeDef> = types
-            .values()
-            .map(|t| match t {
-                TypeDef::Struct(s) => (&s.shape, t),
-                TypeDef::Enum(e) => (&e.shape, t),
-            })
-            .collect();
+    // Every structure a member can name: shared types and errors.
+    let structs: BTreeMap<&ShapeId, &Struct> = krate
+        .types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((&s.shape, s)),
+            TypeDef::Enum(_) => None,
+        })
+        .chain(krate.errors.values().map(|e| (&e.shape, e)))
+        .collect();
+    let walk = |start: &Struct, into: &mut BTreeSet<ShapeId>| {
         let mut stack: Vec<&RustType> = start.fields.iter().map(|f| &f.ty).collect();
         while let Some(ty) = stack.pop() {
             match ty {
                 RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => stack.push(inner),
                 RustType::Named(r) if into.insert(r.shape.clone()) => {
-                    if let Some(TypeDef::Struct(s)) = by_shape.get(&r.shape) {
+                    if let Some(s) = structs.get(&r.shape) {
                         stack.extend(s.fields.iter().map(|f| &f.ty));
                     }
                 }
@@ -346,12 +349,12 @@ fn mark_serde_directions(krate: &mut Crate) {
         }
     };
     for op in krate.operations.values() {
-        walk(&op.input, &mut ser, &krate.types);
-        walk(&op.output, &mut de, &krate.types);
+        walk(&op.input, &mut ser);
+        walk(&op.output, &mut de);
     }
     for error in krate.errors.values() {
         de.insert(error.shape.clone());
-        walk(error, &mut de, &krate.types);
+        walk(error, &mut de);
     }
     for t in krate.types.values_mut() {
         let (shape, serde) = match t {
@@ -519,7 +522,13 @@ impl IrBuilder<'_> {
         let is_input = kind == StructKind::Input || shape.traits.has(traits::INPUT);
         let mut fields = Vec::new();
         for member in members {
-            fields.push(self.field(shape, member, is_input, &mut scope)?);
+            let mut field = self.field(shape, member, is_input, &mut scope)?;
+            // HTTP binding traits mean something only on an operation's input
+            // or output and on errors; elsewhere the member is in the body.
+            if kind == StructKind::Plain && !shape.traits.has(traits::ERROR) {
+                field.binding = Binding::Body;
+            }
+            fields.push(field);
         }
         let mut docs = docs_of(&shape.traits);
         if docs.is_empty() && kind == StructKind::Plain {
@@ -667,15 +676,23 @@ impl IrBuilder<'_> {
         Ok(match (ty, value) {
             (RustType::Bool, Value::Bool(false)) => DefaultValue::Zero,
             (RustType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
-            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => match n.as_i64() {
-                Some(0) => DefaultValue::Zero,
-                Some(i) => DefaultValue::Int(i),
-                None => return Err(invalid()),
-            },
+            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+                let fits = |i: i64| match ty {
+                    RustType::I8 => i8::try_from(i).is_ok(),
+                    RustType::I16 => i16::try_from(i).is_ok(),
+                    RustType::I32 => i32::try_from(i).is_ok(),
+                    _ => true,
+                };
+                match n.as_i64() {
+                    Some(0) => DefaultValue::Zero,
+                    Some(i) if fits(i) => DefaultValue::Int(i),
+                    _ => return Err(invalid()),
+                }
+            }
             (RustType::F32 | RustType::F64, Value::Number(n)) => match n.as_f64() {
                 Some(0.0) => DefaultValue::Zero,
-                Some(f) => DefaultValue::Float(f),
-                None => return Err(invalid()),
+                Some(f) if *ty == RustType::F64 || (f.abs() <= f64::from(f32::MAX)) => DefaultValue::Float(f),
+                _ => return Err(invalid()),
             },
             (RustType::String, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
             (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),

@@ -33,10 +33,10 @@ impl GetReferenceImportJobInput {
     }
 }
 impl ::serde::Serialize for GetReferenceImportJobInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let map = serializer.serialize_map(None)?;
         map.end()
@@ -82,11 +82,11 @@ impl GetReferenceImportJobOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = GetReferenceImportJobOutput;
             fn expecting(
                 &self,
@@ -94,10 +94,10 @@ impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "GetReferenceImportJobOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_id = None;
                 let mut v_reference_store_id = None;
                 let mut v_role_arn = None;
@@ -143,7 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for GetReferenceImportJobOutput {

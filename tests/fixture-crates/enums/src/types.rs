@@ -71,17 +71,17 @@ impl ::std::fmt::Display for Color {
     }
 }
 impl ::serde::Serialize for Color {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Color {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -163,17 +163,17 @@ impl ::std::fmt::Display for Legacy {
     }
 }
 impl ::serde::Serialize for Legacy {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Legacy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <crate::json::Str<
             'de,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -229,17 +229,17 @@ impl ::std::fmt::Display for Size {
     }
 }
 impl ::serde::Serialize for Size {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_i32(self.value())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Size {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <i32 as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value))
     }

@@ -13,6 +13,8 @@ pub struct BadCredentials {
     pub message: String,
     /// The `user` member.
     pub user: Option<String>,
+    /// The `detail` member.
+    pub detail: Option<crate::types::CredentialDetail>,
 }
 impl BadCredentials {
     /// Creates a builder for [`BadCredentials`].
@@ -20,12 +22,30 @@ impl BadCredentials {
         Default::default()
     }
 }
+impl ::serde::Serialize for BadCredentials {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        let value = &self.message;
+        map.serialize_entry("message", value)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        map.end()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BadCredentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BadCredentials;
             fn expecting(
                 &self,
@@ -33,16 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for BadCredentials {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "BadCredentials")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 let mut v_user = None;
+                let mut v_detail = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "message" => v_message = map.next_value()?,
                         "user" => v_user = map.next_value()?,
+                        "detail" => v_detail = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -51,10 +73,11 @@ impl<'de> ::serde::Deserialize<'de> for BadCredentials {
                 Ok(BadCredentials {
                     message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
                     user: v_user,
+                    detail: v_detail,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for BadCredentials {
@@ -62,6 +85,7 @@ impl crate::json::Fallback for BadCredentials {
         Self {
             message: crate::json::Fallback::fallback(),
             user: None,
+            detail: None,
         }
     }
 }
@@ -94,11 +118,11 @@ impl ServiceUnavailable {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceUnavailable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ServiceUnavailable;
             fn expecting(
                 &self,
@@ -106,17 +130,17 @@ impl<'de> ::serde::Deserialize<'de> for ServiceUnavailable {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "ServiceUnavailable")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
                 Ok(ServiceUnavailable {})
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for ServiceUnavailable {
@@ -156,11 +180,11 @@ impl Throttled {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Throttled {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Throttled;
             fn expecting(
                 &self,
@@ -168,10 +192,10 @@ impl<'de> ::serde::Deserialize<'de> for Throttled {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "Throttled")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_message = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
@@ -184,7 +208,7 @@ impl<'de> ::serde::Deserialize<'de> for Throttled {
                 Ok(Throttled { message: v_message })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for Throttled {
@@ -220,6 +244,7 @@ pub mod builders {
     pub struct BadCredentialsBuilder {
         pub(crate) message: Option<String>,
         pub(crate) user: Option<String>,
+        pub(crate) detail: Option<crate::types::CredentialDetail>,
     }
     impl BadCredentialsBuilder {
         /// The `message` member.
@@ -246,6 +271,22 @@ pub mod builders {
             self.user = input;
             self
         }
+        /// The `detail` member.
+        pub fn detail(
+            mut self,
+            input: impl Into<crate::types::CredentialDetail>,
+        ) -> Self {
+            self.detail = Some(input.into());
+            self
+        }
+        /// The `detail` member.
+        pub fn set_detail(
+            mut self,
+            input: Option<crate::types::CredentialDetail>,
+        ) -> Self {
+            self.detail = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(self) -> Result<super::BadCredentials, crate::error::BuildError> {
             Ok(super::BadCredentials {
@@ -257,6 +298,7 @@ pub mod builders {
                         "message",
                     ))?,
                 user: self.user,
+                detail: self.detail,
             })
         }
     }

@@ -108,6 +108,84 @@ impl<'de> Deserialize<'de> for Str<'de> {
     }
 }
 
+/// A float member on the wire: a JSON number, or one of the strings `"NaN"`,
+/// `"Infinity"` and `"-Infinity"`, which JSON numbers cannot express.
+/// `null` reads as `None`.
+pub(crate) struct Float<T>(pub(crate) Option<T>);
+
+impl<T> Float<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Float(Some(value))
+    }
+}
+
+macro_rules! float_wire {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for Float<$t> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self.0 {
+                    None => serializer.serialize_none(),
+                    Some(v) if v.is_nan() => serializer.serialize_str("NaN"),
+                    Some(v) if v == <$t>::INFINITY => serializer.serialize_str("Infinity"),
+                    Some(v) if v == <$t>::NEG_INFINITY => serializer.serialize_str("-Infinity"),
+                    Some(v) => serde::Serialize::serialize(&v, serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Float<$t> {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct FloatVisitor;
+
+                impl<'de> Visitor<'de> for FloatVisitor {
+                    type Value = Option<$t>;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a number, \"NaN\", \"Infinity\" or \"-Infinity\"")
+                    }
+
+                    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(None)
+                    }
+
+                    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(None)
+                    }
+
+                    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+                        deserializer.deserialize_any(self)
+                    }
+
+                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                        Ok(Some(v as $t))
+                    }
+
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                        Ok(Some(v as $t))
+                    }
+
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                        Ok(Some(v as $t))
+                    }
+
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                        match v {
+                            "NaN" => Ok(Some(<$t>::NAN)),
+                            "Infinity" => Ok(Some(<$t>::INFINITY)),
+                            "-Infinity" => Ok(Some(<$t>::NEG_INFINITY)),
+                            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                        }
+                    }
+                }
+
+                deserializer.deserialize_option(FloatVisitor).map(Float)
+            }
+        }
+    )*};
+}
+
+float_wire!(f32, f64);
+
 /// The `expecting` text of a structure's visitor.
 pub(crate) fn expecting_object(f: &mut fmt::Formatter<'_>, shape: &str) -> fmt::Result {
     write!(f, "a JSON object for {shape}")
@@ -126,6 +204,20 @@ mod tests {
         assert!(HashMap::<String, u8>::fallback().is_empty());
         assert_eq!(Option::<u8>::fallback(), None);
         assert_eq!(*Box::<i32>::fallback(), 0);
+    }
+
+    #[test]
+    fn floats_carry_nan_and_infinities_as_strings() {
+        for (value, json) in [(f64::NAN, r#""NaN""#), (f64::INFINITY, r#""Infinity""#), (f64::NEG_INFINITY, r#""-Infinity""#), (1.5, "1.5")] {
+            assert_eq!(serde_json::to_string(&Float(Some(value))).unwrap(), json);
+            let back: Float<f64> = serde_json::from_str(json).unwrap();
+            let back = back.0.unwrap();
+            assert!(back == value || (back.is_nan() && value.is_nan()), "{json}");
+        }
+        assert_eq!(serde_json::from_str::<Float<f32>>("2").unwrap().0, Some(2.0));
+        assert_eq!(serde_json::from_str::<Float<f32>>("null").unwrap().0, None);
+        assert!(serde_json::from_str::<Float<f64>>(r#""nan""#).is_err());
+        assert!(serde_json::from_str::<Float<f64>>("true").is_err());
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub struct Detail {
     ///
     /// Required.
     pub note: String,
+    /// The `tagged` member.
+    pub tagged: Option<String>,
 }
 impl Detail {
     /// Creates a builder for [`Detail`].
@@ -17,11 +19,11 @@ impl Detail {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Detail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Detail;
             fn expecting(
                 &self,
@@ -29,14 +31,16 @@ impl<'de> ::serde::Deserialize<'de> for Detail {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "Detail")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_note = None;
+                let mut v_tagged = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "note" => v_note = map.next_value()?,
+                        "tagged" => v_tagged = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -44,16 +48,18 @@ impl<'de> ::serde::Deserialize<'de> for Detail {
                 }
                 Ok(Detail {
                     note: v_note.unwrap_or_else(crate::json::Fallback::fallback),
+                    tagged: v_tagged,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for Detail {
     fn fallback() -> Self {
         Self {
             note: crate::json::Fallback::fallback(),
+            tagged: None,
         }
     }
 }
@@ -73,19 +79,19 @@ impl Filter {
     }
 }
 impl ::serde::Serialize for Filter {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.after {
-            map.serialize_entry("after", &crate::timestamp::DateTime(Some(*value)))?;
+            map.serialize_entry("after", &<crate::timestamp::DateTime>::new(*value))?;
         }
         if let Some(value) = &self.before {
             map.serialize_entry(
                 "before",
-                &crate::timestamp::EpochSeconds(Some(*value)),
+                &<crate::timestamp::EpochSeconds>::new(*value),
             )?;
         }
         map.end()
@@ -97,6 +103,7 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct DetailBuilder {
         pub(crate) note: Option<String>,
+        pub(crate) tagged: Option<String>,
     }
     impl DetailBuilder {
         /// The `note` member.
@@ -113,6 +120,16 @@ pub mod builders {
             self.note = input;
             self
         }
+        /// The `tagged` member.
+        pub fn tagged(mut self, input: impl Into<String>) -> Self {
+            self.tagged = Some(input.into());
+            self
+        }
+        /// The `tagged` member.
+        pub fn set_tagged(mut self, input: Option<String>) -> Self {
+            self.tagged = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`note`).
         pub fn build(self) -> Result<super::Detail, crate::error::BuildError> {
             Ok(super::Detail {
@@ -123,6 +140,7 @@ pub mod builders {
                         "note",
                         "note",
                     ))?,
+                tagged: self.tagged,
             })
         }
     }

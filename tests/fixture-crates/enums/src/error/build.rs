@@ -15,12 +15,31 @@ pub struct BuildError {
     shape: &'static str,
     field: &'static str,
     member: &'static str,
+    problem: Problem,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Problem {
+    Missing,
+    EmptyLabel,
+    InvalidHostLabel,
+}
+
+#[allow(dead_code)]
 impl BuildError {
-    #[allow(dead_code)]
     pub(crate) fn missing(shape: &'static str, field: &'static str, member: &'static str) -> Self {
-        BuildError { shape, field, member }
+        BuildError { shape, field, member, problem: Problem::Missing }
+    }
+
+    /// A member bound to the request URI is empty: sending it would change
+    /// the path.
+    pub(crate) fn empty_label(shape: &'static str, field: &'static str, member: &'static str) -> Self {
+        BuildError { shape, field, member, problem: Problem::EmptyLabel }
+    }
+
+    /// A member bound to the host name is not a valid DNS label.
+    pub(crate) fn invalid_host_label(shape: &'static str, field: &'static str, member: &'static str) -> Self {
+        BuildError { shape, field, member, problem: Problem::InvalidHostLabel }
     }
 
     /// The Rust name of the missing field, as its builder setter is called.
@@ -41,11 +60,23 @@ impl BuildError {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot build `{}`: the required member `{}` is not set (call `.{}(...)` on the builder)",
-            self.shape, self.member, self.field
-        )
+        match self.problem {
+            Problem::Missing => write!(
+                f,
+                "cannot build `{}`: the required member `{}` is not set (call `.{}(...)` on the builder)",
+                self.shape, self.member, self.field
+            ),
+            Problem::EmptyLabel => write!(
+                f,
+                "cannot send `{}`: the member `{}` is part of the request path and must not be empty",
+                self.shape, self.member
+            ),
+            Problem::InvalidHostLabel => write!(
+                f,
+                "cannot send `{}`: the member `{}` is part of the host name and must be a valid DNS label",
+                self.shape, self.member
+            ),
+        }
     }
 }
 
@@ -63,5 +94,10 @@ mod tests {
             "cannot build `GetThingInput`: the required member `thingId` is not set (call `.thing_id(...)` on the builder)"
         );
         assert_eq!((e.field(), e.member(), e.shape()), ("thing_id", "thingId", "GetThingInput"));
+        let e = BuildError::empty_label("GetThingInput", "thing_id", "thingId");
+        assert_eq!(
+            e.to_string(),
+            "cannot send `GetThingInput`: the member `thingId` is part of the request path and must not be empty"
+        );
     }
 }

@@ -27,10 +27,10 @@ impl PutColorInput {
     }
 }
 impl ::serde::Serialize for PutColorInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.color {
@@ -72,11 +72,11 @@ impl PutColorOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = PutColorOutput;
             fn expecting(
                 &self,
@@ -84,10 +84,10 @@ impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "PutColorOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_color = None;
                 let mut v_size = None;
                 let mut v_legacy = None;
@@ -111,7 +111,7 @@ impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for PutColorOutput {

@@ -21,10 +21,10 @@ impl MatchInput {
     }
 }
 impl ::serde::Serialize for MatchInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let map = serializer.serialize_map(None)?;
         map.end()
@@ -46,11 +46,11 @@ impl MatchOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MatchOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = MatchOutput;
             fn expecting(
                 &self,
@@ -58,10 +58,10 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "MatchOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_ok = None;
                 let mut v_err = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
@@ -79,7 +79,7 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for MatchOutput {

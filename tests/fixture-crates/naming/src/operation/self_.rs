@@ -16,10 +16,10 @@ impl SelfInput {
     }
 }
 impl ::serde::Serialize for SelfInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let map = serializer.serialize_map(None)?;
         map.end()
@@ -36,11 +36,11 @@ impl SelfOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SelfOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = SelfOutput;
             fn expecting(
                 &self,
@@ -48,17 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for SelfOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "SelfOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
                 Ok(SelfOutput {})
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for SelfOutput {

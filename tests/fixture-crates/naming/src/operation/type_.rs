@@ -45,6 +45,8 @@ pub struct TypeInput {
     pub r#async: Option<Vec<Vec<String>>>,
     /// The `node` member.
     pub node: Option<crate::types::Node>,
+    /// The `s` member.
+    pub s: Option<crate::types::S>,
 }
 impl TypeInput {
     /// Creates a builder for [`TypeInput`].
@@ -53,10 +55,10 @@ impl TypeInput {
     }
 }
 impl ::serde::Serialize for TypeInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.r#type {
@@ -110,6 +112,9 @@ impl ::serde::Serialize for TypeInput {
         if let Some(value) = &self.node {
             map.serialize_entry("node", value)?;
         }
+        if let Some(value) = &self.s {
+            map.serialize_entry("s", value)?;
+        }
         map.end()
     }
 }
@@ -135,6 +140,12 @@ pub struct TypeOutput {
     ///
     /// Required.
     pub values: crate::types::Values,
+    /// Named like the generic parameters of serde impls.
+    pub a: Option<crate::types::A>,
+    /// The `d` member.
+    pub d: Option<crate::types::D>,
+    /// The `s` member.
+    pub s: Option<crate::types::S>,
 }
 impl TypeOutput {
     /// Creates a builder for [`TypeOutput`].
@@ -143,11 +154,11 @@ impl TypeOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TypeOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TypeOutput;
             fn expecting(
                 &self,
@@ -155,16 +166,19 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "TypeOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_crate_ = None;
                 let mut v_super_ = None;
                 let mut v_self_ = None;
                 let mut v_loop = None;
                 let mut v_tree = None;
                 let mut v_values = None;
+                let mut v_a = None;
+                let mut v_d = None;
+                let mut v_s = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "crate" => v_crate_ = map.next_value()?,
@@ -173,6 +187,9 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
                         "loop" => v_loop = map.next_value()?,
                         "tree" => v_tree = map.next_value()?,
                         "values" => v_values = map.next_value()?,
+                        "a" => v_a = map.next_value()?,
+                        "d" => v_d = map.next_value()?,
+                        "s" => v_s = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -185,10 +202,13 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
                     r#loop: v_loop.unwrap_or_else(crate::json::Fallback::fallback),
                     tree: v_tree,
                     values: v_values.unwrap_or_else(crate::json::Fallback::fallback),
+                    a: v_a,
+                    d: v_d,
+                    s: v_s,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for TypeOutput {
@@ -200,6 +220,9 @@ impl crate::json::Fallback for TypeOutput {
             r#loop: crate::json::Fallback::fallback(),
             tree: None,
             values: crate::json::Fallback::fallback(),
+            a: None,
+            d: None,
+            s: None,
         }
     }
 }
@@ -225,6 +248,7 @@ pub mod builders {
         pub(crate) string: Option<crate::types::String>,
         pub(crate) r#async: Option<Vec<Vec<String>>>,
         pub(crate) node: Option<crate::types::Node>,
+        pub(crate) s: Option<crate::types::S>,
     }
     impl TypeInputBuilder {
         /// The `type` member.
@@ -401,6 +425,16 @@ pub mod builders {
             self.node = input;
             self
         }
+        /// The `s` member.
+        pub fn s(mut self, input: impl Into<crate::types::S>) -> Self {
+            self.s = Some(input.into());
+            self
+        }
+        /// The `s` member.
+        pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
+            self.s = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
         pub fn build(self) -> Result<super::TypeInput, crate::error::BuildError> {
             Ok(super::TypeInput {
@@ -429,6 +463,7 @@ pub mod builders {
                 string: self.string,
                 r#async: self.r#async,
                 node: self.node,
+                s: self.s,
             })
         }
     }
@@ -443,6 +478,9 @@ pub mod builders {
             ::std::collections::HashMap<String, crate::types::TreeNode>,
         >,
         pub(crate) values: Option<crate::types::Values>,
+        pub(crate) a: Option<crate::types::A>,
+        pub(crate) d: Option<crate::types::D>,
+        pub(crate) s: Option<crate::types::S>,
     }
     impl TypeOutputBuilder {
         /// The `crate` member.
@@ -523,6 +561,36 @@ pub mod builders {
             self.values = input;
             self
         }
+        /// Named like the generic parameters of serde impls.
+        pub fn a(mut self, input: impl Into<crate::types::A>) -> Self {
+            self.a = Some(input.into());
+            self
+        }
+        /// Named like the generic parameters of serde impls.
+        pub fn set_a(mut self, input: Option<crate::types::A>) -> Self {
+            self.a = input;
+            self
+        }
+        /// The `d` member.
+        pub fn d(mut self, input: impl Into<crate::types::D>) -> Self {
+            self.d = Some(input.into());
+            self
+        }
+        /// The `d` member.
+        pub fn set_d(mut self, input: Option<crate::types::D>) -> Self {
+            self.d = input;
+            self
+        }
+        /// The `s` member.
+        pub fn s(mut self, input: impl Into<crate::types::S>) -> Self {
+            self.s = Some(input.into());
+            self
+        }
+        /// The `s` member.
+        pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
+            self.s = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`crate_`, `loop`, `values`).
         pub fn build(self) -> Result<super::TypeOutput, crate::error::BuildError> {
             Ok(super::TypeOutput {
@@ -550,6 +618,9 @@ pub mod builders {
                         "values",
                         "values",
                     ))?,
+                a: self.a,
+                d: self.d,
+                s: self.s,
             })
         }
     }

@@ -29,6 +29,8 @@ pub struct LoginInput {
     pub attempts: Option<i32>,
     /// The `remember` member.
     pub remember: Option<bool>,
+    /// The `lastError` member.
+    pub last_error: Option<crate::error::BadCredentials>,
 }
 impl LoginInput {
     /// Creates a builder for [`LoginInput`].
@@ -43,14 +45,15 @@ impl ::std::fmt::Debug for LoginInput {
             .field("password", &"*** Sensitive Data Redacted ***")
             .field("attempts", &self.attempts)
             .field("remember", &self.remember)
+            .field("last_error", &self.last_error)
             .finish()
     }
 }
 impl ::serde::Serialize for LoginInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.user {
@@ -64,6 +67,9 @@ impl ::serde::Serialize for LoginInput {
         }
         if let Some(value) = &self.remember {
             map.serialize_entry("remember", value)?;
+        }
+        if let Some(value) = &self.last_error {
+            map.serialize_entry("lastError", value)?;
         }
         map.end()
     }
@@ -116,11 +122,11 @@ impl ::std::fmt::Debug for LoginOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LoginOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LoginOutput;
             fn expecting(
                 &self,
@@ -128,10 +134,10 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "LoginOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_token = None;
                 let mut v_session = None;
                 let mut v_retries = None;
@@ -151,7 +157,9 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                         "optionalEvenIfRequired" => {
                             v_optional_even_if_required = map.next_value()?;
                         }
-                        "scale" => v_scale = map.next_value()?,
+                        "scale" => {
+                            v_scale = map.next_value::<crate::json::Float<f64>>()?.0;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -169,7 +177,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for LoginOutput {
@@ -195,6 +203,7 @@ pub mod builders {
         pub(crate) password: Option<String>,
         pub(crate) attempts: Option<i32>,
         pub(crate) remember: Option<bool>,
+        pub(crate) last_error: Option<crate::error::BadCredentials>,
     }
     impl LoginInputBuilder {
         /// The `user` member.
@@ -245,6 +254,22 @@ pub mod builders {
             self.remember = input;
             self
         }
+        /// The `lastError` member.
+        pub fn last_error(
+            mut self,
+            input: impl Into<crate::error::BadCredentials>,
+        ) -> Self {
+            self.last_error = Some(input.into());
+            self
+        }
+        /// The `lastError` member.
+        pub fn set_last_error(
+            mut self,
+            input: Option<crate::error::BadCredentials>,
+        ) -> Self {
+            self.last_error = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`user`, `password`).
         pub fn build(self) -> Result<super::LoginInput, crate::error::BuildError> {
             Ok(super::LoginInput {
@@ -268,6 +293,7 @@ pub mod builders {
                 ),
                 attempts: self.attempts,
                 remember: self.remember,
+                last_error: self.last_error,
             })
         }
     }
@@ -278,6 +304,7 @@ pub mod builders {
                 .field("password", &"*** Sensitive Data Redacted ***")
                 .field("attempts", &self.attempts)
                 .field("remember", &self.remember)
+                .field("last_error", &self.last_error)
                 .finish()
         }
     }

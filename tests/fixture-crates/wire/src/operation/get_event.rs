@@ -25,10 +25,10 @@ impl GetEventInput {
     }
 }
 impl ::serde::Serialize for GetEventInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.filter {
@@ -85,11 +85,11 @@ impl GetEventOutput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = GetEventOutput;
             fn expecting(
                 &self,
@@ -97,10 +97,10 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
             ) -> ::std::fmt::Result {
                 crate::json::expecting_object(f, "GetEventOutput")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
                 let mut v_started_at = None;
                 let mut v_epoch = None;
                 let mut v_http_date = None;
@@ -140,10 +140,12 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
                         }
                         "Renamed-On-Wire" => v_renamed = map.next_value()?,
                         "count" => v_count = map.next_value()?,
-                        "ratio" => v_ratio = map.next_value()?,
+                        "ratio" => {
+                            v_ratio = map.next_value::<crate::json::Float<f64>>()?.0;
+                        }
                         "small" => v_small = map.next_value()?,
                         "short" => v_short = map.next_value()?,
-                        "real" => v_real = map.next_value()?,
+                        "real" => v_real = map.next_value::<crate::json::Float<f32>>()?.0,
                         "flag" => v_flag = map.next_value()?,
                         "sparseList" => v_sparse_list = map.next_value()?,
                         "sparseMap" => v_sparse_map = map.next_value()?,
@@ -175,7 +177,7 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::json::Fallback for GetEventOutput {
