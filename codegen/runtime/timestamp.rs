@@ -82,6 +82,19 @@ impl EpochSeconds {
     }
 }
 
+impl EpochSeconds {
+    /// Seconds as text (headers, query strings): whole seconds, or with
+    /// milliseconds when there are any.
+    pub(crate) fn format(value: &OffsetDateTime) -> String {
+        let millis = value.unix_timestamp_nanos().div_euclid(1_000_000);
+        if millis % 1000 == 0 {
+            (millis / 1000).to_string()
+        } else {
+            format!("{:.3}", millis as f64 / 1000.0).trim_end_matches('0').to_owned()
+        }
+    }
+}
+
 impl Format for EpochSeconds {
     const EXPECTING: &'static str = "seconds since the Unix epoch as a number";
 
@@ -264,6 +277,9 @@ mod tests {
         assert_eq!(read::<EpochSeconds>("1398796238").unwrap().0, Some(at(1398796238, 0)));
         assert_eq!(serde_json::to_string(&EpochSeconds(Some(at(1398796238, 0)))).unwrap(), "1398796238");
         assert_eq!(read::<EpochSeconds>("-1.5").unwrap().0, Some(at(-2, 500)));
+        assert_eq!(EpochSeconds::format(&at(1398796238, 0)), "1398796238");
+        assert_eq!(EpochSeconds::format(&at(1398796238, 120)), "1398796238.12");
+        assert_eq!(EpochSeconds::format(&at(-2, 500)), "-1.5");
         assert!(read::<EpochSeconds>("1e300").is_err());
         assert!(read::<EpochSeconds>(r#""1""#).is_err());
     }

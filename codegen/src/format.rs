@@ -25,5 +25,6 @@ pub fn format_file(path: &str, content: FileContent) -> Result<String> {
         }
         FileContent::Runtime(name, text) => format!("{}// Copied from codegen/runtime/{name}.\n\n{text}", header("//")),
         FileContent::Text(text) => text,
+        FileContent::Failed(error) => return Err(error),
     })
 }

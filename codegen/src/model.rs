@@ -37,6 +37,12 @@ pub mod traits {
     pub const MIXIN: &str = "smithy.api#mixin";
     pub const RETRYABLE: &str = "smithy.api#retryable";
     pub const AWS_SERVICE: &str = "aws.api#service";
+    pub const SIGV4: &str = "aws.auth#sigv4";
+    pub const REST_JSON1: &str = "aws.protocols#restJson1";
+    pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const ENDPOINT: &str = "smithy.api#endpoint";
+    pub const WAITABLE: &str = "smithy.waiters#waitable";
+    pub const HOST_LABEL: &str = "smithy.api#hostLabel";
 }
 
 /// An absolute shape id: `namespace#Name` or `namespace#Name$member`.

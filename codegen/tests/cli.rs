@@ -36,8 +36,10 @@ fn fails(args: &[&str]) -> String {
     stderr
 }
 
-const SERVICE: &str = r#""ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]},
-    "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}},
+const SERVICE: &str = r#""ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}],
+        "traits": {"aws.protocols#restJson1": {}}},
+    "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"},
+        "traits": {"smithy.api#http": {"method": "POST", "uri": "/op"}}},
     "ex#OpInput": {"type": "structure", "members": {"name": {"target": "smithy.api#String"}}}"#;
 
 fn model(extra_shapes: &str) -> String {
@@ -124,7 +126,7 @@ fn several_services_need_a_choice() {
     let path = write_model(
         &dir,
         "m.json",
-        &model(r#""ex#Other": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]}"#),
+        &model(r#""ex#Other": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#restJson1": {}}}"#),
     );
     let out = dir.join("out");
     let err = fails(&["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
@@ -228,4 +230,22 @@ fn invalid_crate_name() {
     let path = write_model(&dir, "m.json", &model(""));
     let err = fails(&["--model", path.to_str().unwrap(), "--crate-name", "my crate", "--out", dir.join("o").to_str().unwrap()]);
     assert!(err.contains("--crate-name: `my crate` is not a valid package name"), "{err}");
+}
+
+#[test]
+fn other_protocols_are_named() {
+    let dir = scratch("protocol");
+    let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_1": {}"#);
+    let path = write_model(&dir, "m.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#Svc` uses a protocol other than aws.protocols#restJson1"), "{err}");
+}
+
+#[test]
+fn uri_labels_must_match_members() {
+    let dir = scratch("labels");
+    let text = model("").replace(r#""uri": "/op""#, r#""uri": "/op/{missing}""#);
+    let path = write_model(&dir, "m.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#Op`: the http uri label `missing` has no input member with smithy.api#httpLabel"), "{err}");
 }

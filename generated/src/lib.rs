@@ -6,14 +6,29 @@
 //!
 //! Generated from the Smithy model of `com.amazonaws.omics#Omics` (API version 2022-11-28).
 //!
-//! - [`operation`]: one module per operation, with its input and output types;
+//! - [`Client`]: one method per operation (and `wait_until_*` per waiter), configured by [`Config`];
+//! - [`operation`]: one module per operation, with its input, output and error types;
 //! - [`types`]: the structures and enums that operations share;
-//! - [`error`]: the errors the service models, and [`error::BuildError`].
+//! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
+//! - [`testing`]: a transport with canned responses and a clock, for your tests.
+pub mod client;
+pub mod clock;
+pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod primitives;
+pub mod testing;
+pub mod transport;
 pub mod types;
+mod waiter;
+pub mod waiters;
 mod json;
+mod orchestrator;
+mod rest_json;
+mod service;
 mod timestamp;
 /// The date-time crate used for timestamp members, re-exported.
 pub use ::time;
+pub use client::Client;
+pub use config::Config;

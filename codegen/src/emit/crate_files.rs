@@ -6,10 +6,24 @@ use quote::quote;
 use super::Deps;
 use crate::ir::Crate;
 
-/// Versions of the dependencies generated crates use, kept in one place.
-const SERDE: &str = r#"serde = "1.0.200""#;
-const SERDE_JSON: &str = r#"serde_json = "1.0.120""#;
-const TIME: &str = r#"time = { version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#;
+/// The dependencies generated crates use, kept in one place: `(name,
+/// specification, optional)`. Optional ones belong to the `rustls` feature,
+/// the default HTTP transport.
+const DEPENDENCIES: &[(&str, &str, bool)] = &[
+    ("aws-credential-types", r#""1.2.0""#, false),
+    ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
+    ("bytes", r#""1.5.0""#, false),
+    ("http", r#""1.1.0""#, false),
+    ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, true),
+    ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, true),
+    ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, true),
+    ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, true),
+    ("serde", r#""1.0.200""#, false),
+    ("serde_json", r#""1.0.120""#, false),
+    ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),
+    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["time"] }"#, false),
+    ("tower-service", r#"{ version = "0.3.2", optional = true }"#, true),
+];
 
 pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let mut lines = vec![format!("A Rust client for {}.", krate.service.title), String::new()];
@@ -21,11 +35,13 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         krate.service.version.as_ref().map(|v| format!(" (API version {v})")).unwrap_or_default()
     ));
     lines.push(String::new());
-    lines.push("- [`operation`]: one module per operation, with its input and output types;".to_owned());
+    lines.push("- [`Client`]: one method per operation (and `wait_until_*` per waiter), configured by [`Config`];".to_owned());
+    lines.push("- [`operation`]: one module per operation, with its input, output and error types;".to_owned());
     if !krate.types.is_empty() {
         lines.push("- [`types`]: the structures and enums that operations share;".to_owned());
     }
-    lines.push("- [`error`]: the errors the service models, and [`error::BuildError`].".to_owned());
+    lines.push("- [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];".to_owned());
+    lines.push("- [`testing`]: a transport with canned responses and a clock, for your tests.".to_owned());
     let crate_docs = lines.iter().map(|line| {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #text])
@@ -38,28 +54,50 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
             pub use ::time;
         }
     });
+    let waiters = super::has_waiters(krate).then(|| {
+        quote! {
+            mod waiter;
+            pub mod waiters;
+        }
+    });
     quote! {
         #(#crate_docs)*
+        pub mod client;
+        pub mod clock;
+        pub mod config;
+        pub mod endpoint;
         pub mod error;
         pub mod operation;
         pub mod primitives;
+        pub mod testing;
+        pub mod transport;
         #types
+        #waiters
         mod json;
+        mod orchestrator;
+        mod rest_json;
+        mod service;
         #time
+
+        pub use client::Client;
+        pub use config::Config;
     }
 }
 
 pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
-    let mut dependencies = vec![SERDE];
-    if deps.time {
-        dependencies.push(TIME);
-    }
+    let used = |name: &str| name != "time" || deps.time;
+    let dependencies: Vec<String> =
+        DEPENDENCIES.iter().filter(|(name, ..)| used(name)).map(|(name, spec, _)| format!("{name} = {spec}")).collect();
+    let rustls: Vec<String> = DEPENDENCIES.iter().filter(|(_, _, optional)| *optional).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
     let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n[dependencies]\n{deps}\n\n[dev-dependencies]\n{SERDE_JSON}\n",
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
+         [features]\n# The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
+         default = [\"rustls\"]\nrustls = [{rustls}]\n\n[dependencies]\n{deps}\n",
         header = crate::format::toml_header(),
         name = krate.name,
         description = toml_string(&description),
+        rustls = rustls.join(", "),
         deps = dependencies.join("\n"),
     )
 }

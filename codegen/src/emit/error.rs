@@ -25,9 +25,12 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         }
     });
     quote! {
-        //! Errors: the service's modeled errors and the builders' [`BuildError`].
+        //! Errors: the service's modeled errors, [`Unhandled`] for everything
+        //! else, and the builders' [`BuildError`].
         mod build;
+        mod meta;
         pub use build::BuildError;
+        pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
         #(#items)*
         #builders
     }
@@ -37,21 +40,23 @@ fn error_impls(e: &crate::ir::Struct) -> TokenStream {
     let name = ident(&e.name);
     let code = &e.shape.name;
     let message = e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
+    // The service's message wins over the member (they are usually the same).
     let display = match message {
         Some(f) if !f.sensitive => {
             let field = ident(&f.name);
-            if f.optional {
-                quote! {
-                    match &self.#field {
-                        ::std::option::Option::Some(message) => ::std::write!(f, "{}: {}", Self::CODE, message),
-                        ::std::option::Option::None => f.write_str(Self::CODE),
-                    }
+            let member = if f.optional { quote!(self.#field.as_deref()) } else { quote!(::std::option::Option::Some(self.#field.as_str())) };
+            quote! {
+                f.write_str(Self::CODE)?;
+                if let ::std::option::Option::Some(message) = self._meta.message().or(#member) {
+                    ::std::write!(f, ": {message}")?;
                 }
-            } else {
-                quote!(::std::write!(f, "{}: {}", Self::CODE, self.#field))
+                self._meta.fmt_suffix(f)
             }
         }
-        _ => quote!(f.write_str(Self::CODE)),
+        _ => quote! {
+            f.write_str(Self::CODE)?;
+            self._meta.fmt_suffix(f)
+        },
     };
     let (fault, status, retryable, throttling) = match &e.kind {
         StructKind::Error { fault, http_status, retryable, throttling } => (*fault, *http_status, *retryable, *throttling),

@@ -1,11 +1,14 @@
 //! Stage 5: render the IR as Rust tokens, one module per shape kind, one
 //! job per generated file.
 
+mod client;
 mod crate_files;
+mod endpoint;
 mod enumeration;
 mod error;
 mod operation;
 mod prelude_paths;
+mod rest_json;
 mod structure;
 
 use std::collections::BTreeSet;
@@ -21,6 +24,8 @@ pub enum FileContent {
     /// Hand-written support code copied verbatim (`codegen/runtime/*.rs`).
     Runtime(&'static str, &'static str),
     Text(String),
+    /// The emitter found a problem in the model.
+    Failed(crate::error::Error),
 }
 
 /// Which optional dependencies the emitted code uses.
@@ -39,9 +44,31 @@ pub enum Job<'a> {
     Operation(&'a Operation),
     Lib,
     Manifest,
+    Service,
+    Client,
+    Waiters,
+    Endpoint,
     /// A support file copied verbatim: its name under `codegen/runtime/` and text.
     Runtime(&'static str, &'static str),
 }
+
+/// Support files copied into every crate: path in the crate, name under
+/// `codegen/runtime/`, text.
+const RUNTIME: &[(&str, &str, &str)] = &[
+    ("src/config.rs", "config.rs", include_str!("../../runtime/config.rs")),
+    ("src/endpoint/functions.rs", "endpoint_functions.rs", include_str!("../../runtime/endpoint_functions.rs")),
+    ("src/endpoint/partitions.rs", "partitions.rs", include_str!("../../runtime/partitions.rs")),
+    ("src/endpoint/types.rs", "endpoint_types.rs", include_str!("../../runtime/endpoint_types.rs")),
+    ("src/error/build.rs", "build_error.rs", include_str!("../../runtime/build_error.rs")),
+    ("src/error/meta.rs", "error_meta.rs", include_str!("../../runtime/error_meta.rs")),
+    ("src/json.rs", "json.rs", include_str!("../../runtime/json.rs")),
+    ("src/orchestrator.rs", "orchestrator.rs", include_str!("../../runtime/orchestrator.rs")),
+    ("src/primitives.rs", "primitives.rs", include_str!("../../runtime/primitives.rs")),
+    ("src/rest_json.rs", "rest_json.rs", include_str!("../../runtime/rest_json.rs")),
+    ("src/testing.rs", "testing.rs", include_str!("../../runtime/testing.rs")),
+    ("src/clock.rs", "clock.rs", include_str!("../../runtime/clock.rs")),
+    ("src/transport.rs", "transport.rs", include_str!("../../runtime/transport.rs")),
+];
 
 /// Every file of the crate, as jobs keyed by path relative to the crate root.
 pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
@@ -50,20 +77,31 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         ("src/operation.rs".to_owned(), Job::OperationIndex),
         ("src/lib.rs".to_owned(), Job::Lib),
         ("Cargo.toml".to_owned(), Job::Manifest),
-        ("src/error/build.rs".to_owned(), Job::Runtime("build_error.rs", include_str!("../../runtime/build_error.rs"))),
-        ("src/json.rs".to_owned(), Job::Runtime("json.rs", include_str!("../../runtime/json.rs"))),
-        ("src/primitives.rs".to_owned(), Job::Runtime("primitives.rs", include_str!("../../runtime/primitives.rs"))),
+        ("src/service.rs".to_owned(), Job::Service),
+        ("src/client.rs".to_owned(), Job::Client),
+        ("src/endpoint.rs".to_owned(), Job::Endpoint),
     ];
+    for (path, name, text) in RUNTIME {
+        jobs.push(((*path).to_owned(), Job::Runtime(name, text)));
+    }
     if !krate.types.is_empty() {
         jobs.push(("src/types.rs".to_owned(), Job::Types));
     }
     if deps(krate).time {
         jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
     }
+    if has_waiters(krate) {
+        jobs.push(("src/waiters.rs".to_owned(), Job::Waiters));
+        jobs.push(("src/waiter.rs".to_owned(), Job::Runtime("waiter.rs", include_str!("../../runtime/waiter.rs"))));
+    }
     for op in krate.operations.values() {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
     }
     jobs
+}
+
+pub(crate) fn has_waiters(krate: &Crate) -> bool {
+    krate.operations.values().any(|op| !op.waiters.is_empty())
 }
 
 pub fn deps(krate: &Crate) -> Deps {
@@ -104,8 +142,19 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
         }
         Job::OperationIndex => (operation::emit_index(krate), BTreeSet::new()),
         Job::Operation(op) => {
-            (operation::emit(op), [op.input.name.clone(), op.output.name.clone()].into_iter().collect())
+            let defined = [op.input.name.clone(), op.output.name.clone(), op.error.clone(), op.name.clone(), op.fluent.clone()];
+            (operation::emit(krate, op), defined.into_iter().collect())
         }
+        Job::Service => (client::service(krate), BTreeSet::new()),
+        Job::Client => (client::client(krate), ["Client".to_owned()].into_iter().collect()),
+        Job::Waiters => {
+            let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();
+            (client::waiters(krate), defined)
+        }
+        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service) {
+            Ok(tokens) => (tokens, ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect()),
+            Err(e) => return FileContent::Failed(e),
+        },
         Job::Lib => (crate_files::lib_rs(krate, deps), BTreeSet::new()),
         Job::Manifest => return FileContent::Text(crate_files::cargo_toml(krate, deps)),
         Job::Runtime(name, text) => return FileContent::Runtime(name, text),

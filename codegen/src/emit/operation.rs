@@ -25,7 +25,7 @@ pub fn emit_index(krate: &Crate) -> TokenStream {
 }
 
 /// `src/operation/<name>.rs`.
-pub fn emit(op: &Operation) -> TokenStream {
+pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let mut lines: Vec<String> = op.docs.clone();
     if !op.errors.is_empty() {
         lines.push(String::new());
@@ -41,14 +41,19 @@ pub fn emit(op: &Operation) -> TokenStream {
     });
     let (input, input_builder) = structure::emit(&op.input, quote!(self::builders));
     let (output, output_builder) = structure::emit(&op.output, quote!(self::builders));
+    let protocol = super::rest_json::emit(krate, op);
+    let fluent = super::client::fluent_builder(op);
     quote! {
         #(#module_docs)*
         #input
         #output
-        /// Builders for this operation's input and output.
+        #protocol
+        /// Builders for this operation's input and output, and the fluent
+        /// builder that sends it.
         pub mod builders {
             #input_builder
             #output_builder
+            #fluent
         }
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{docs, ident, type_tokens};
-use crate::ir::{Binding, DefaultValue, Field, RustType, Struct, TimestampFormat};
+use crate::ir::{Binding, DefaultValue, Field, RustType, Struct, StructKind, TimestampFormat};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
@@ -28,12 +28,35 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     let debug_impl = debug_impl(&s.name, s);
     let serialize = if s.serde.serialize { serialize_impl(s) } else { quote!() };
     let deserialize = if s.serde.deserialize { deserialize_impl(s) } else { quote!() };
+    let (extra_field, extra_method) = match &s.kind {
+        StructKind::Output => (
+            quote!(pub(crate) _request_id: ::std::option::Option<::std::string::String>,),
+            quote! {
+                /// The request id of the response this output was read from
+                /// (`x-amzn-requestid`), to quote to AWS support.
+                pub fn request_id(&self) -> ::std::option::Option<&str> {
+                    self._request_id.as_deref()
+                }
+            },
+        ),
+        StructKind::Error { .. } => (
+            quote!(pub(crate) _meta: crate::error::ErrorMetadata,),
+            quote! {
+                /// The code, message, HTTP status and request id of the response.
+                pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                    &self._meta
+                }
+            },
+        ),
+        _ => (quote!(), quote!()),
+    };
     let item = quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+            #extra_field
         }
 
         impl #name {
@@ -41,6 +64,8 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
             pub fn builder() -> #builders::#builder_name {
                 ::std::default::Default::default()
             }
+
+            #extra_method
         }
 
         #debug_impl
@@ -104,6 +129,15 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
             let variant = ident(variant);
             quote!(#ty::#variant)
         }
+    }
+}
+
+/// Initializers of the fields that are not model members.
+pub(crate) fn extra_init(s: &Struct) -> TokenStream {
+    match &s.kind {
+        StructKind::Output => quote!(_request_id: ::std::option::Option::None,),
+        StructKind::Error { .. } => quote!(_meta: ::std::default::Default::default(),),
+        _ => quote!(),
     }
 }
 
@@ -200,6 +234,7 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
         let value = finish(f, None);
         quote!(#field: #value,)
     });
+    let extra = extra_init(s);
     let read_loop = if body.is_empty() {
         quote! {
             while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
@@ -234,7 +269,7 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
 
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
                         #read_loop
-                        ::std::result::Result::Ok(#name { #(#values)* })
+                        ::std::result::Result::Ok(#name { #(#values)* #extra })
                     }
                 }
 
@@ -244,7 +279,7 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
 
         impl crate::json::Fallback for #name {
             fn fallback() -> Self {
-                Self { #(#fallback_values)* }
+                Self { #(#fallback_values)* #extra }
             }
         }
     }
@@ -333,6 +368,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
         }
     });
     let fallible = s.fields.iter().any(|f| f.required && f.default.is_none());
+    let extra = extra_init(s);
     let values = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let missing = {
@@ -380,10 +416,10 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     let (ret, body) = if fallible {
         (
             quote!(::std::result::Result<super::#target, crate::error::BuildError>),
-            quote!(::std::result::Result::Ok(super::#target { #(#values)* })),
+            quote!(::std::result::Result::Ok(super::#target { #(#values)* #extra })),
         )
     } else {
-        (quote!(super::#target), quote!(super::#target { #(#values)* }))
+        (quote!(super::#target), quote!(super::#target { #(#values)* #extra }))
     };
     let debug_derive = if needs_redaction(s) { quote!() } else { quote!(::std::fmt::Debug,) };
     let debug_impl = debug_impl(&format!("{}Builder", s.name), s);

@@ -3,7 +3,10 @@
 //! it; the emitters only render what this module decided.
 
 pub mod docs;
+pub mod endpoint;
+pub mod http;
 pub mod names;
+pub mod waiter;
 
 mod boxing;
 
@@ -30,6 +33,8 @@ pub struct TypeRef {
     pub module: Module,
     pub name: String,
     pub shape: ShapeId,
+    /// An `intEnum` (its wire form is a number).
+    pub int_enum: bool,
 }
 
 /// Timestamp wire formats (`smithy.api#timestampFormat`).
@@ -172,26 +177,28 @@ pub enum TypeDef {
     Enum(Enum),
 }
 
-/// The `smithy.api#http` binding of an operation.
-#[derive(Clone, Debug)]
-pub struct Http {
-    pub method: String,
-    pub uri: String,
-    pub code: u16,
-}
-
 #[derive(Clone, Debug)]
 pub struct Operation {
     pub shape: ShapeId,
     /// `GetReferenceImportJob`.
     pub name: String,
-    /// `get_reference_import_job`: the module and the client method.
+    /// `get_reference_import_job`: the module.
     pub module: String,
+    /// The client method (the module name, unless that clashes with a
+    /// method of the client itself).
+    pub method: String,
+    /// The error enum (`GetReferenceImportJobError`).
+    pub error: String,
+    /// The fluent builder that sends it (`GetReferenceImportJobFluentBuilder`).
+    pub fluent: String,
     pub docs: Vec<String>,
-    pub http: Option<Http>,
+    pub http: Option<http::Http>,
+    /// The `smithy.api#endpoint` host prefix.
+    pub host_prefix: Option<Vec<http::HostPart>>,
     pub input: Struct,
     pub output: Struct,
     pub errors: Vec<TypeRef>,
+    pub waiters: Vec<waiter::Waiter>,
 }
 
 #[derive(Clone, Debug)]
@@ -200,6 +207,10 @@ pub struct Service {
     pub title: String,
     pub version: Option<String>,
     pub docs: Vec<String>,
+    /// `aws.api#service` `sdkId`, else the service's name (`Omics`).
+    pub sdk_id: String,
+    /// `aws.auth#sigv4` `name`; `None` when requests are not signed.
+    pub signing_name: Option<String>,
 }
 
 /// Everything the emitters need, in a deterministic order.
@@ -213,6 +224,8 @@ pub struct Crate {
     pub errors: BTreeMap<String, Struct>,
     /// Operations, by module name.
     pub operations: BTreeMap<String, Operation>,
+    /// The endpoint rule set (for a service without one: use `endpoint_url`).
+    pub endpoint: endpoint::RuleSet,
 }
 
 impl Crate {
@@ -242,7 +255,7 @@ impl RustType {
 }
 
 /// Names that the hand-written parts of the `error` module already use.
-const ERROR_MODULE_RESERVED: &[&str] = &["BuildError"];
+const ERROR_MODULE_RESERVED: &[&str] = &["BuildError", "ErrorMetadata", "Unhandled", "UnhandledKind"];
 
 /// Builds the IR for the selected shapes.
 pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<Crate> {
@@ -263,6 +276,30 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
             _ => None,
         },
         docs: docs_of(&service_shape.traits),
+        sdk_id: service_shape
+            .traits
+            .get(traits::AWS_SERVICE)
+            .and_then(|t| t.get("sdkId"))
+            .and_then(Value::as_str)
+            .unwrap_or(&selection.service.name)
+            .to_owned(),
+        signing_name: service_shape
+            .traits
+            .get(traits::SIGV4)
+            .and_then(|t| t.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    };
+    if !service_shape.traits.has(traits::REST_JSON1) {
+        return Err(Error::Unsupported {
+            path: service_shape.source.as_ref().clone(),
+            shape: selection.service.to_string(),
+            feature: "a protocol other than aws.protocols#restJson1".into(),
+        });
+    }
+    let endpoint = match service_shape.traits.get(traits::ENDPOINT_RULE_SET) {
+        Some(rules) => endpoint::parse(service_shape, rules)?,
+        None => endpoint::endpoint_url_only(),
     };
 
     let mut types = BTreeMap::new();
@@ -287,15 +324,121 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
 
     let mut operations = BTreeMap::new();
     let mut modules = Scope::with_reserved(&["builders"]);
+    let mut methods = Scope::with_reserved(&["new", "from_conf", "config", "clone", "fmt", "handle"]);
     for id in &selection.operations {
-        let op = builder.operation(id, &mut modules)?;
+        let mut op = builder.operation(id, &mut modules)?;
+        op.method = methods.claim(&op.module, "_");
+        for waiter in &mut op.waiters {
+            waiter.method = methods.claim(&waiter.method, "_");
+        }
         operations.insert(op.module.clone(), op);
     }
 
-    let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations };
+    let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations, endpoint };
+    resolve_waiter_paths(&mut krate, model)?;
     boxing::box_recursive_fields(&mut krate);
     mark_serde_directions(&mut krate);
     Ok(krate)
+}
+
+/// Resolves each waiter's output path to Rust fields, checking that every
+/// step but the last is a structure and the last is what the comparator needs.
+fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
+    let structs: BTreeMap<ShapeId, Struct> = krate
+        .types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((s.shape.clone(), s.clone())),
+            TypeDef::Enum(_) => None,
+        })
+        .collect();
+    let enums: BTreeSet<ShapeId> = krate
+        .types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Enum(e) if !e.int => Some(e.shape.clone()),
+            _ => None,
+        })
+        .collect();
+    for op in krate.operations.values_mut() {
+        let op_shape = shape(model, &op.shape)?;
+        for waiter in &mut op.waiters {
+            for acceptor in &mut waiter.acceptors {
+                let waiter::Matcher::Output { path, comparator, steps, .. } = &mut acceptor.matcher else { continue };
+                let unsupported = |why: String| Error::Unsupported {
+                    path: op_shape.source.as_ref().clone(),
+                    shape: op.shape.to_string(),
+                    feature: format!("waiter `{}`'s path `{}` ({why})", waiter.name, path.join(".")),
+                };
+                let mut current = &op.output;
+                for (i, member) in path.iter().enumerate() {
+                    let field = current
+                        .fields
+                        .iter()
+                        .find(|f| &f.member == member)
+                        .ok_or_else(|| unsupported(format!("no member `{member}`")))?;
+                    let last = i + 1 == path.len();
+                    let leaf = match (&field.ty, last) {
+                        (RustType::Named(r), false) => {
+                            current = structs.get(&r.shape).ok_or_else(|| unsupported(format!("`{member}` is not a structure")))?;
+                            waiter::Leaf::Struct
+                        }
+                        (RustType::String, true) => waiter::Leaf::Str,
+                        (RustType::Named(r), true) if enums.contains(&r.shape) => waiter::Leaf::Str,
+                        (RustType::Bool, true) => waiter::Leaf::Bool,
+                        _ => return Err(unsupported(format!("`{member}` has a type the comparator cannot compare"))),
+                    };
+                    let wanted = match comparator {
+                        waiter::Comparator::StringEquals => waiter::Leaf::Str,
+                        waiter::Comparator::BooleanEquals => waiter::Leaf::Bool,
+                    };
+                    if last && leaf != wanted {
+                        return Err(unsupported("the comparator does not fit the member's type".into()));
+                    }
+                    steps.push(waiter::Step { field: field.name.clone(), optional: field.optional, boxed: field.boxed, leaf });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every URI label names an `httpLabel` member and every `httpLabel` member
+/// is in the URI; likewise for host labels.
+fn check_labels(op: &Shape, http: Option<&http::Http>, host: Option<&[http::HostPart]>, input: &Struct) -> Result<()> {
+    let invalid = |message: String| Error::Invalid { path: op.source.as_ref().clone(), shape: op.id.to_string(), message };
+    let in_uri: Vec<&str> = http
+        .map(|h| {
+            h.path
+                .iter()
+                .filter_map(|s| match s {
+                    http::Segment::Label { member, .. } => Some(member.as_str()),
+                    http::Segment::Literal(_) => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for label in &in_uri {
+        if !input.fields.iter().any(|f| f.member == *label && f.binding == Binding::Label) {
+            return Err(invalid(format!("the http uri label `{label}` has no input member with smithy.api#httpLabel")));
+        }
+    }
+    for field in input.fields.iter().filter(|f| f.binding == Binding::Label) {
+        if !in_uri.contains(&field.member.as_str()) {
+            return Err(invalid(format!("the httpLabel member `{}` does not appear in the http uri", field.member)));
+        }
+        if !matches!(field.ty, RustType::String | RustType::Named(_) | RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::F32 | RustType::F64 | RustType::Timestamp) {
+            return Err(invalid(format!("the httpLabel member `{}` must be a simple type", field.member)));
+        }
+    }
+    for part in host.unwrap_or_default() {
+        if let http::HostPart::Label(label) = part {
+            if !input.fields.iter().any(|f| &f.member == label && f.ty == RustType::String) {
+                return Err(invalid(format!("the host prefix label `{label}` has no string input member")));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn binding(member: &crate::model::Traits) -> Binding {
@@ -435,7 +578,8 @@ impl IrBuilder<'_> {
             };
             let scope = if module == Module::Error { &mut errors } else { &mut types };
             let name = scope.claim(&names::type_name(&id.name), "");
-            self.refs.insert(id.clone(), TypeRef { module, name, shape: id.clone() });
+            let int_enum = matches!(shape.kind, ShapeKind::IntEnum(_));
+            self.refs.insert(id.clone(), TypeRef { module, name, shape: id.clone(), int_enum });
         }
         Ok(())
     }
@@ -455,11 +599,32 @@ impl IrBuilder<'_> {
         };
         let name = names::type_name(&id.name);
         let module = modules.claim(&names::module_name(&id.name), "_");
-        let http = shape.traits.get(traits::HTTP).map(|h| Http {
-            method: h.get("method").and_then(Value::as_str).unwrap_or("POST").to_owned(),
-            uri: h.get("uri").and_then(Value::as_str).unwrap_or("/").to_owned(),
-            code: h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200),
-        });
+        let http = match shape.traits.get(traits::HTTP) {
+            Some(h) => {
+                let method = h.get("method").and_then(Value::as_str).unwrap_or("POST");
+                let uri = h.get("uri").and_then(Value::as_str).unwrap_or("/");
+                let code = h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200);
+                Some(http::parse_uri(shape, method, uri, code)?)
+            }
+            None => {
+                return Err(Error::Unsupported {
+                    path: shape.source.as_ref().clone(),
+                    shape: id.to_string(),
+                    feature: "an operation without the smithy.api#http trait (restJson1 needs it)".into(),
+                })
+            }
+        };
+        let host_prefix = shape
+            .traits
+            .get(traits::ENDPOINT)
+            .and_then(|e| e.get("hostPrefix"))
+            .and_then(Value::as_str)
+            .map(|prefix| http::parse_host_prefix(shape, prefix))
+            .transpose()?;
+        let waiters = match shape.traits.get(traits::WAITABLE) {
+            Some(value) => waiter::parse(shape, value)?,
+            None => Vec::new(),
+        };
         let io = |target: &Option<ShapeId>, suffix: &str, kind: StructKind| -> Result<Struct> {
             let struct_name = names::type_name_with_suffix(&id.name, suffix);
             match target {
@@ -483,6 +648,7 @@ impl IrBuilder<'_> {
         };
         let mut input = io(&op.input, "Input", StructKind::Input)?;
         let mut output = io(&op.output, "Output", StructKind::Output)?;
+        check_labels(shape, http.as_ref(), host_prefix.as_deref(), &input)?;
         let route = http.as_ref().map(|h| format!("`{} {}`", h.method, h.uri));
         if input.docs.is_empty() {
             input.docs.push(format!("The input of [`{name}`](crate::operation::{module})."));
@@ -510,7 +676,36 @@ impl IrBuilder<'_> {
                 }
             }
         }
-        Ok(Operation { shape: id.clone(), name, module, docs, http, input, output, errors })
+        for s in [&input, &output] {
+            for f in &s.fields {
+                let feature = match f.binding {
+                    Binding::Payload => "httpPayload members",
+                    Binding::QueryParams => "httpQueryParams members",
+                    Binding::PrefixHeaders(_) => "httpPrefixHeaders members",
+                    _ => continue,
+                };
+                return Err(Error::Unsupported {
+                    path: shape.source.as_ref().clone(),
+                    shape: format!("{}${}", s.shape, f.member),
+                    feature: feature.into(),
+                });
+            }
+        }
+        Ok(Operation {
+            shape: id.clone(),
+            error: names::type_name_with_suffix(&id.name, "Error"),
+            fluent: names::type_name_with_suffix(&id.name, "FluentBuilder"),
+            name,
+            method: module.clone(),
+            module,
+            docs,
+            http,
+            host_prefix,
+            input,
+            output,
+            errors,
+            waiters,
+        })
     }
 
     fn is_unit(&self, id: &ShapeId) -> bool {

@@ -74,11 +74,17 @@ pub struct GetReferenceImportJobOutput {
     ///
     /// Required.
     pub sources: Vec<crate::types::ImportReferenceSourceItem>,
+    pub(crate) _request_id: Option<String>,
 }
 impl GetReferenceImportJobOutput {
     /// Creates a builder for [`GetReferenceImportJobOutput`].
     pub fn builder() -> self::builders::GetReferenceImportJobOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
@@ -140,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
                         .unwrap_or_else(crate::json::Fallback::fallback),
                     completion_time: v_completion_time,
                     sources: v_sources.unwrap_or_else(crate::json::Fallback::fallback),
+                    _request_id: None,
                 })
             }
         }
@@ -157,10 +164,410 @@ impl crate::json::Fallback for GetReferenceImportJobOutput {
             creation_time: crate::json::Fallback::fallback(),
             completion_time: None,
             sources: crate::json::Fallback::fallback(),
+            _request_id: None,
         }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`GetReferenceImportJob`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetReferenceImportJobError {
+    /// The caller is not allowed to perform this action.
+    AccessDeniedException(crate::error::AccessDeniedException),
+    /// The service failed unexpectedly; the request can be retried.
+    InternalServerException(crate::error::InternalServerException),
+    /// The request took too long to complete.
+    RequestTimeoutException(crate::error::RequestTimeoutException),
+    /// The requested resource does not exist in this Region.
+    ResourceNotFoundException(crate::error::ResourceNotFoundException),
+    /// The request was throttled; retry it after a delay.
+    ThrottlingException(crate::error::ThrottlingException),
+    /// The input did not satisfy the constraints of the service.
+    ValidationException(crate::error::ValidationException),
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl GetReferenceImportJobError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::InternalServerException(e) => e.meta(),
+            Self::RequestTimeoutException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ThrottlingException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::AccessDeniedException(e) => {
+                Some(
+                    e.meta().code().unwrap_or(crate::error::AccessDeniedException::CODE),
+                )
+            }
+            Self::InternalServerException(e) => {
+                Some(
+                    e
+                        .meta()
+                        .code()
+                        .unwrap_or(crate::error::InternalServerException::CODE),
+                )
+            }
+            Self::RequestTimeoutException(e) => {
+                Some(
+                    e
+                        .meta()
+                        .code()
+                        .unwrap_or(crate::error::RequestTimeoutException::CODE),
+                )
+            }
+            Self::ResourceNotFoundException(e) => {
+                Some(
+                    e
+                        .meta()
+                        .code()
+                        .unwrap_or(crate::error::ResourceNotFoundException::CODE),
+                )
+            }
+            Self::ThrottlingException(e) => {
+                Some(e.meta().code().unwrap_or(crate::error::ThrottlingException::CODE))
+            }
+            Self::ValidationException(e) => {
+                Some(e.meta().code().unwrap_or(crate::error::ValidationException::CODE))
+            }
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::AccessDeniedException(_) => {
+                crate::error::AccessDeniedException::RETRYABLE
+            }
+            Self::InternalServerException(_) => {
+                crate::error::InternalServerException::RETRYABLE
+            }
+            Self::RequestTimeoutException(_) => {
+                crate::error::RequestTimeoutException::RETRYABLE
+            }
+            Self::ResourceNotFoundException(_) => {
+                crate::error::ResourceNotFoundException::RETRYABLE
+            }
+            Self::ThrottlingException(_) => crate::error::ThrottlingException::RETRYABLE,
+            Self::ValidationException(_) => crate::error::ValidationException::RETRYABLE,
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for GetReferenceImportJobError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::AccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InternalServerException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::RequestTimeoutException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for GetReferenceImportJobError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::AccessDeniedException(e) => Some(e),
+            Self::InternalServerException(e) => Some(e),
+            Self::RequestTimeoutException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::ThrottlingException(e) => Some(e),
+            Self::ValidationException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `GetReferenceImportJob` operation, as the orchestrator sends it.
+pub(crate) struct GetReferenceImportJob;
+impl crate::orchestrator::Operation for GetReferenceImportJob {
+    type Input = GetReferenceImportJobInput;
+    type Output = GetReferenceImportJobOutput;
+    type Error = GetReferenceImportJobError;
+    const NAME: &'static str = "GetReferenceImportJob";
+    fn serialize(
+        input: &GetReferenceImportJobInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let mut path = String::new();
+        let query = crate::rest_json::QueryWriter::default();
+        path.push_str("/referencestore");
+        let value = input
+            .reference_store_id
+            .as_ref()
+            .ok_or_else(|| crate::error::BuildError::missing(
+                "GetReferenceImportJobInput",
+                "reference_store_id",
+                "referenceStoreId",
+            ))?;
+        let text = value.clone();
+        if text.is_empty() {
+            return Err(
+                crate::error::BuildError::empty_label(
+                    "GetReferenceImportJobInput",
+                    "reference_store_id",
+                    "referenceStoreId",
+                ),
+            );
+        }
+        path.push('/');
+        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str("/importjob");
+        let value = input
+            .id
+            .as_ref()
+            .ok_or_else(|| crate::error::BuildError::missing(
+                "GetReferenceImportJobInput",
+                "id",
+                "id",
+            ))?;
+        let text = value.clone();
+        if text.is_empty() {
+            return Err(
+                crate::error::BuildError::empty_label(
+                    "GetReferenceImportJobInput",
+                    "id",
+                    "id",
+                ),
+            );
+        }
+        path.push('/');
+        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&query.finish());
+        let headers = Vec::new();
+        let body = Vec::new();
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::GET,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: {
+                let mut prefix = String::new();
+                prefix.push_str("control-storage-");
+                Some(prefix)
+            },
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<GetReferenceImportJobOutput, crate::orchestrator::BoxError> {
+        let mut output: GetReferenceImportJobOutput = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> GetReferenceImportJobError {
+        match meta.code() {
+            Some("AccessDeniedException") => {
+                match read_access_denied_exception(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        GetReferenceImportJobError::AccessDeniedException(error)
+                    }
+                    Err(source) => {
+                        GetReferenceImportJobError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("InternalServerException") => {
+                match read_internal_server_exception(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        GetReferenceImportJobError::InternalServerException(error)
+                    }
+                    Err(source) => {
+                        GetReferenceImportJobError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("RequestTimeoutException") => {
+                match read_request_timeout_exception(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        GetReferenceImportJobError::RequestTimeoutException(error)
+                    }
+                    Err(source) => {
+                        GetReferenceImportJobError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("ResourceNotFoundException") => {
+                match read_resource_not_found_exception(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        GetReferenceImportJobError::ResourceNotFoundException(error)
+                    }
+                    Err(source) => {
+                        GetReferenceImportJobError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("ThrottlingException") => {
+                match read_throttling_exception(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        GetReferenceImportJobError::ThrottlingException(error)
+                    }
+                    Err(source) => {
+                        GetReferenceImportJobError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("ValidationException") => {
+                match read_validation_exception(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        GetReferenceImportJobError::ValidationException(error)
+                    }
+                    Err(source) => {
+                        GetReferenceImportJobError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            _ => {
+                GetReferenceImportJobError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Service,
+                        meta,
+                        None,
+                    ),
+                )
+            }
+        }
+    }
+    fn unhandled(error: crate::error::Unhandled) -> GetReferenceImportJobError {
+        GetReferenceImportJobError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        match code {
+            "InternalServerException" => Some(false),
+            "ThrottlingException" => Some(true),
+            _ => None,
+        }
+    }
+}
+/// Reads a `AccessDeniedException` error response.
+fn read_access_denied_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::AccessDeniedException, crate::orchestrator::BoxError> {
+    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `InternalServerException` error response.
+fn read_internal_server_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::InternalServerException, crate::orchestrator::BoxError> {
+    let error: crate::error::InternalServerException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `RequestTimeoutException` error response.
+fn read_request_timeout_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::RequestTimeoutException, crate::orchestrator::BoxError> {
+    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ResourceNotFoundException` error response.
+fn read_resource_not_found_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::ResourceNotFoundException, crate::orchestrator::BoxError> {
+    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ThrottlingException` error response.
+fn read_throttling_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::ThrottlingException, crate::orchestrator::BoxError> {
+    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ValidationException` error response.
+fn read_validation_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::ValidationException, crate::orchestrator::BoxError> {
+    let error: crate::error::ValidationException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`GetReferenceImportJobInput`](super::GetReferenceImportJobInput).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
@@ -413,7 +820,80 @@ pub mod builders {
                         "sources",
                         "sources",
                     ))?,
+                _request_id: None,
             })
+        }
+    }
+    /// Sends [`GetReferenceImportJob`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct GetReferenceImportJobFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: GetReferenceImportJobInputBuilder,
+    }
+    impl GetReferenceImportJobFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &GetReferenceImportJobInputBuilder {
+            &self.inner
+        }
+        /// The identifier of the import job.
+        ///
+        /// Required.
+        pub fn id(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.id(input);
+            self
+        }
+        /// The identifier of the import job.
+        ///
+        /// Required.
+        pub fn set_id(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_id(input);
+            self
+        }
+        /// The identifier of the reference store that the job imports into.
+        ///
+        /// Required.
+        pub fn reference_store_id(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.reference_store_id(input);
+            self
+        }
+        /// The identifier of the reference store that the job imports into.
+        ///
+        /// Required.
+        pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_reference_store_id(input);
+            self
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(
+            self,
+        ) -> Result<
+            super::GetReferenceImportJobOutput,
+            super::GetReferenceImportJobError,
+        > {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::GetReferenceImportJobError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::orchestrator::invoke::<
+                super::GetReferenceImportJob,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

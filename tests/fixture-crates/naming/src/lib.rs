@@ -6,11 +6,24 @@
 //!
 //! Generated from the Smithy model of `naming#FixtureNaming` (API version 2024-01-01).
 //!
-//! - [`operation`]: one module per operation, with its input and output types;
+//! - [`Client`]: one method per operation (and `wait_until_*` per waiter), configured by [`Config`];
+//! - [`operation`]: one module per operation, with its input, output and error types;
 //! - [`types`]: the structures and enums that operations share;
-//! - [`error`]: the errors the service models, and [`error::BuildError`].
+//! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
+//! - [`testing`]: a transport with canned responses and a clock, for your tests.
+pub mod client;
+pub mod clock;
+pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod primitives;
+pub mod testing;
+pub mod transport;
 pub mod types;
 mod json;
+mod orchestrator;
+mod rest_json;
+mod service;
+pub use client::Client;
+pub use config::Config;

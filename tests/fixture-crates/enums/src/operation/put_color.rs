@@ -64,11 +64,17 @@ pub struct PutColorOutput {
     pub legacy: Option<crate::types::Legacy>,
     /// The `byName` member.
     pub by_name: Option<::std::collections::HashMap<String, crate::types::Color>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl PutColorOutput {
     /// Creates a builder for [`PutColorOutput`].
     pub fn builder() -> self::builders::PutColorOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
@@ -108,6 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
                     size: v_size.unwrap_or_else(crate::json::Fallback::fallback),
                     legacy: v_legacy,
                     by_name: v_by_name,
+                    _request_id: None,
                 })
             }
         }
@@ -121,10 +128,132 @@ impl crate::json::Fallback for PutColorOutput {
             size: crate::json::Fallback::fallback(),
             legacy: None,
             by_name: None,
+            _request_id: None,
         }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`PutColor`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PutColorError {
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl PutColorError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for PutColorError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for PutColorError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `PutColor` operation, as the orchestrator sends it.
+pub(crate) struct PutColor;
+impl crate::orchestrator::Operation for PutColor {
+    type Input = PutColorInput;
+    type Output = PutColorOutput;
+    type Error = PutColorError;
+    const NAME: &'static str = "PutColor";
+    fn serialize(
+        input: &PutColorInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let mut path = String::new();
+        let query = crate::rest_json::QueryWriter::default();
+        path.push_str("/color");
+        path.push_str(&query.finish());
+        let mut headers = Vec::new();
+        let body = ::serde_json::to_vec(input)
+            .map_err(|_| crate::error::BuildError::invalid_value(
+                "PutColorInput",
+                "",
+                "",
+            ))?;
+        headers
+            .push((
+                ::http::header::CONTENT_TYPE,
+                ::http::HeaderValue::from_static("application/json"),
+            ));
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::POST,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: None,
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<PutColorOutput, crate::orchestrator::BoxError> {
+        let mut output: PutColorOutput = crate::rest_json::json_body(response.body())?;
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> PutColorError {
+        let _ = response;
+        PutColorError::Unhandled(
+            crate::error::Unhandled::new(
+                crate::error::UnhandledKind::Service,
+                meta,
+                None,
+            ),
+        )
+    }
+    fn unhandled(error: crate::error::Unhandled) -> PutColorError {
+        PutColorError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        let _ = code;
+        None
+    }
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`PutColorInput`](super::PutColorInput).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
@@ -281,7 +410,88 @@ pub mod builders {
                     ))?,
                 legacy: self.legacy,
                 by_name: self.by_name,
+                _request_id: None,
             })
+        }
+    }
+    /// Sends [`PutColor`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct PutColorFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: PutColorInputBuilder,
+    }
+    impl PutColorFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &PutColorInputBuilder {
+            &self.inner
+        }
+        /// A color. Values are **case-sensitive**.
+        ///
+        /// Required.
+        pub fn color(mut self, input: impl Into<crate::types::Color>) -> Self {
+            self.inner = self.inner.color(input);
+            self
+        }
+        /// A color. Values are **case-sensitive**.
+        ///
+        /// Required.
+        pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
+            self.inner = self.inner.set_color(input);
+            self
+        }
+        /// The `size` member.
+        pub fn size(mut self, input: impl Into<crate::types::Size>) -> Self {
+            self.inner = self.inner.size(input);
+            self
+        }
+        /// The `size` member.
+        pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
+            self.inner = self.inner.set_size(input);
+            self
+        }
+        /// The `legacy` member.
+        pub fn legacy(mut self, input: impl Into<crate::types::Legacy>) -> Self {
+            self.inner = self.inner.legacy(input);
+            self
+        }
+        /// The `legacy` member.
+        pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
+            self.inner = self.inner.set_legacy(input);
+            self
+        }
+        /// The `colors` member.
+        pub fn colors(mut self, input: impl Into<Vec<crate::types::Color>>) -> Self {
+            self.inner = self.inner.colors(input);
+            self
+        }
+        /// The `colors` member.
+        pub fn set_colors(mut self, input: Option<Vec<crate::types::Color>>) -> Self {
+            self.inner = self.inner.set_colors(input);
+            self
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(self) -> Result<super::PutColorOutput, super::PutColorError> {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::PutColorError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::orchestrator::invoke::<super::PutColor>(&self.handle, &input).await
         }
     }
 }

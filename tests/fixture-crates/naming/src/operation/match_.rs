@@ -38,11 +38,17 @@ pub struct MatchOutput {
     pub ok: Option<crate::types::Option>,
     /// The `err` member.
     pub err: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl MatchOutput {
     /// Creates a builder for [`MatchOutput`].
     pub fn builder() -> self::builders::MatchOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MatchOutput {
@@ -76,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
                 Ok(MatchOutput {
                     ok: v_ok,
                     err: v_err,
+                    _request_id: None,
                 })
             }
         }
@@ -84,10 +91,141 @@ impl<'de> ::serde::Deserialize<'de> for MatchOutput {
 }
 impl crate::json::Fallback for MatchOutput {
     fn fallback() -> Self {
-        Self { ok: None, err: None }
+        Self {
+            ok: None,
+            err: None,
+            _request_id: None,
+        }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`Match`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum MatchError {
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl MatchError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for MatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for MatchError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `Match` operation, as the orchestrator sends it.
+pub(crate) struct Match;
+impl crate::orchestrator::Operation for Match {
+    type Input = MatchInput;
+    type Output = MatchOutput;
+    type Error = MatchError;
+    const NAME: &'static str = "Match";
+    fn serialize(
+        input: &MatchInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let mut path = String::new();
+        let query = crate::rest_json::QueryWriter::default();
+        path.push_str("/match");
+        let value = input
+            .self_
+            .as_ref()
+            .ok_or_else(|| crate::error::BuildError::missing(
+                "MatchInput",
+                "self_",
+                "self",
+            ))?;
+        let text = value.clone();
+        if text.is_empty() {
+            return Err(
+                crate::error::BuildError::empty_label("MatchInput", "self_", "self"),
+            );
+        }
+        path.push('/');
+        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&query.finish());
+        let headers = Vec::new();
+        let body = Vec::new();
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::GET,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: None,
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<MatchOutput, crate::orchestrator::BoxError> {
+        let mut output: MatchOutput = crate::rest_json::json_body(response.body())?;
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> MatchError {
+        let _ = response;
+        MatchError::Unhandled(
+            crate::error::Unhandled::new(
+                crate::error::UnhandledKind::Service,
+                meta,
+                None,
+            ),
+        )
+    }
+    fn unhandled(error: crate::error::Unhandled) -> MatchError {
+        MatchError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        let _ = code;
+        None
+    }
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`MatchInput`](super::MatchInput).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
@@ -156,7 +294,58 @@ pub mod builders {
             super::MatchOutput {
                 ok: self.ok,
                 err: self.err,
+                _request_id: None,
             }
+        }
+    }
+    /// Sends [`Match`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct MatchFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: MatchInputBuilder,
+    }
+    impl MatchFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &MatchInputBuilder {
+            &self.inner
+        }
+        /// The `self` member.
+        ///
+        /// Required.
+        pub fn self_(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.self_(input);
+            self
+        }
+        /// The `self` member.
+        ///
+        /// Required.
+        pub fn set_self_(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_self_(input);
+            self
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(self) -> Result<super::MatchOutput, super::MatchError> {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::MatchError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::orchestrator::invoke::<super::Match>(&self.handle, &input).await
         }
     }
 }

@@ -28,11 +28,18 @@ impl ::serde::Serialize for SelfInput {
 /// The output of [`Self_`](crate::operation::self_).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
-pub struct SelfOutput {}
+pub struct SelfOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl SelfOutput {
     /// Creates a builder for [`SelfOutput`].
     pub fn builder() -> self::builders::SelfOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SelfOutput {
@@ -55,7 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for SelfOutput {
                 while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(SelfOutput {})
+                Ok(SelfOutput { _request_id: None })
             }
         }
         deserializer.deserialize_map(__Visitor)
@@ -63,10 +70,122 @@ impl<'de> ::serde::Deserialize<'de> for SelfOutput {
 }
 impl crate::json::Fallback for SelfOutput {
     fn fallback() -> Self {
-        Self {}
+        Self { _request_id: None }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`Self_`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SelfError {
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl SelfError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for SelfError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for SelfError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `Self_` operation, as the orchestrator sends it.
+pub(crate) struct Self_;
+impl crate::orchestrator::Operation for Self_ {
+    type Input = SelfInput;
+    type Output = SelfOutput;
+    type Error = SelfError;
+    const NAME: &'static str = "Self_";
+    fn serialize(
+        input: &SelfInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let _ = input;
+        let mut path = String::new();
+        let query = crate::rest_json::QueryWriter::default();
+        path.push_str("/self");
+        path.push_str(&query.finish());
+        let headers = Vec::new();
+        let body = Vec::new();
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::PUT,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: None,
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<SelfOutput, crate::orchestrator::BoxError> {
+        let mut output: SelfOutput = crate::json::Fallback::fallback();
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> SelfError {
+        let _ = response;
+        SelfError::Unhandled(
+            crate::error::Unhandled::new(
+                crate::error::UnhandledKind::Service,
+                meta,
+                None,
+            ),
+        )
+    }
+    fn unhandled(error: crate::error::Unhandled) -> SelfError {
+        SelfError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        let _ = code;
+        None
+    }
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`SelfInput`](super::SelfInput).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
@@ -83,7 +202,36 @@ pub mod builders {
     impl SelfOutputBuilder {
         /// Builds the value.
         pub fn build(self) -> super::SelfOutput {
-            super::SelfOutput {}
+            super::SelfOutput {
+                _request_id: None,
+            }
+        }
+    }
+    /// Sends [`Self_`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct SelfFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: SelfInputBuilder,
+    }
+    impl SelfFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &SelfInputBuilder {
+            &self.inner
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(self) -> Result<super::SelfOutput, super::SelfError> {
+            let input = self.inner.build();
+            crate::orchestrator::invoke::<super::Self_>(&self.handle, &input).await
         }
     }
 }

@@ -146,11 +146,17 @@ pub struct TypeOutput {
     pub d: Option<crate::types::D>,
     /// The `s` member.
     pub s: Option<crate::types::S>,
+    pub(crate) _request_id: Option<String>,
 }
 impl TypeOutput {
     /// Creates a builder for [`TypeOutput`].
     pub fn builder() -> self::builders::TypeOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TypeOutput {
@@ -205,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
                     a: v_a,
                     d: v_d,
                     s: v_s,
+                    _request_id: None,
                 })
             }
         }
@@ -223,10 +230,128 @@ impl crate::json::Fallback for TypeOutput {
             a: None,
             d: None,
             s: None,
+            _request_id: None,
         }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`Type`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TypeError {
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl TypeError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for TypeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for TypeError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `Type` operation, as the orchestrator sends it.
+pub(crate) struct Type;
+impl crate::orchestrator::Operation for Type {
+    type Input = TypeInput;
+    type Output = TypeOutput;
+    type Error = TypeError;
+    const NAME: &'static str = "Type";
+    fn serialize(
+        input: &TypeInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let mut path = String::new();
+        let query = crate::rest_json::QueryWriter::default();
+        path.push_str("/type");
+        path.push_str(&query.finish());
+        let mut headers = Vec::new();
+        let body = ::serde_json::to_vec(input)
+            .map_err(|_| crate::error::BuildError::invalid_value("TypeInput", "", ""))?;
+        headers
+            .push((
+                ::http::header::CONTENT_TYPE,
+                ::http::HeaderValue::from_static("application/json"),
+            ));
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::POST,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: None,
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<TypeOutput, crate::orchestrator::BoxError> {
+        let mut output: TypeOutput = crate::rest_json::json_body(response.body())?;
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> TypeError {
+        let _ = response;
+        TypeError::Unhandled(
+            crate::error::Unhandled::new(
+                crate::error::UnhandledKind::Service,
+                meta,
+                None,
+            ),
+        )
+    }
+    fn unhandled(error: crate::error::Unhandled) -> TypeError {
+        TypeError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        let _ = code;
+        None
+    }
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`TypeInput`](super::TypeInput).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
@@ -621,7 +746,228 @@ pub mod builders {
                 a: self.a,
                 d: self.d,
                 s: self.s,
+                _request_id: None,
             })
+        }
+    }
+    /// Sends [`Type`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct TypeFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: TypeInputBuilder,
+    }
+    impl TypeFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &TypeInputBuilder {
+            &self.inner
+        }
+        /// The `type` member.
+        ///
+        /// Required.
+        pub fn r#type(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.r#type(input);
+            self
+        }
+        /// The `type` member.
+        ///
+        /// Required.
+        pub fn set_type(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_type(input);
+            self
+        }
+        /// The `self` member.
+        pub fn self_(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.self_(input);
+            self
+        }
+        /// The `self` member.
+        pub fn set_self_(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_self_(input);
+            self
+        }
+        /// The `match` member.
+        pub fn r#match(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.r#match(input);
+            self
+        }
+        /// The `match` member.
+        pub fn set_match(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_match(input);
+            self
+        }
+        /// The `gen` member.
+        pub fn r#gen(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.r#gen(input);
+            self
+        }
+        /// The `gen` member.
+        pub fn set_gen(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_gen(input);
+            self
+        }
+        /// The `build` member.
+        pub fn build_value(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.build_value(input);
+            self
+        }
+        /// The `build` member.
+        pub fn set_build_value(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_build_value(input);
+            self
+        }
+        /// The `builder` member.
+        pub fn builder_value(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.builder_value(input);
+            self
+        }
+        /// The `builder` member.
+        pub fn set_builder_value(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_builder_value(input);
+            self
+        }
+        /// The `send` member.
+        pub fn send_value(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.send_value(input);
+            self
+        }
+        /// The `send` member.
+        pub fn set_send_value(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_send_value(input);
+            self
+        }
+        /// The `set_value` member.
+        pub fn set_value(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.set_value(input);
+            self
+        }
+        /// The `set_value` member.
+        pub fn set_set_value(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_set_value(input);
+            self
+        }
+        /// The `value` member.
+        pub fn value_2(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.value_2(input);
+            self
+        }
+        /// The `value` member.
+        pub fn set_value_2(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_value_2(input);
+            self
+        }
+        /// The `fooBar` member.
+        pub fn foo_bar(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.foo_bar(input);
+            self
+        }
+        /// The `fooBar` member.
+        pub fn set_foo_bar(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_foo_bar(input);
+            self
+        }
+        /// The `foo_bar` member.
+        pub fn foo_bar_2(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.foo_bar_2(input);
+            self
+        }
+        /// The `foo_bar` member.
+        pub fn set_foo_bar_2(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_foo_bar_2(input);
+            self
+        }
+        /// The `Option` member.
+        pub fn option(mut self, input: impl Into<crate::types::Option>) -> Self {
+            self.inner = self.inner.option(input);
+            self
+        }
+        /// The `Option` member.
+        pub fn set_option(mut self, input: Option<crate::types::Option>) -> Self {
+            self.inner = self.inner.set_option(input);
+            self
+        }
+        /// A structure named like `std::result::Result`.
+        pub fn result(mut self, input: impl Into<crate::types::Result>) -> Self {
+            self.inner = self.inner.result(input);
+            self
+        }
+        /// A structure named like `std::result::Result`.
+        pub fn set_result(mut self, input: Option<crate::types::Result>) -> Self {
+            self.inner = self.inner.set_result(input);
+            self
+        }
+        /// The `box` member.
+        pub fn r#box(mut self, input: impl Into<crate::types::Box>) -> Self {
+            self.inner = self.inner.r#box(input);
+            self
+        }
+        /// The `box` member.
+        pub fn set_box(mut self, input: Option<crate::types::Box>) -> Self {
+            self.inner = self.inner.set_box(input);
+            self
+        }
+        /// The `string` member.
+        pub fn string(mut self, input: impl Into<crate::types::String>) -> Self {
+            self.inner = self.inner.string(input);
+            self
+        }
+        /// The `string` member.
+        pub fn set_string(mut self, input: Option<crate::types::String>) -> Self {
+            self.inner = self.inner.set_string(input);
+            self
+        }
+        /// The `async` member.
+        pub fn r#async(mut self, input: impl Into<Vec<Vec<String>>>) -> Self {
+            self.inner = self.inner.r#async(input);
+            self
+        }
+        /// The `async` member.
+        pub fn set_async(mut self, input: Option<Vec<Vec<String>>>) -> Self {
+            self.inner = self.inner.set_async(input);
+            self
+        }
+        /// The `node` member.
+        pub fn node(mut self, input: impl Into<crate::types::Node>) -> Self {
+            self.inner = self.inner.node(input);
+            self
+        }
+        /// The `node` member.
+        pub fn set_node(mut self, input: Option<crate::types::Node>) -> Self {
+            self.inner = self.inner.set_node(input);
+            self
+        }
+        /// The `s` member.
+        pub fn s(mut self, input: impl Into<crate::types::S>) -> Self {
+            self.inner = self.inner.s(input);
+            self
+        }
+        /// The `s` member.
+        pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
+            self.inner = self.inner.set_s(input);
+            self
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(self) -> Result<super::TypeOutput, super::TypeError> {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::TypeError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::orchestrator::invoke::<super::Type>(&self.handle, &input).await
         }
     }
 }

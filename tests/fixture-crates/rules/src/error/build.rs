@@ -23,6 +23,7 @@ enum Problem {
     Missing,
     EmptyLabel,
     InvalidHostLabel,
+    InvalidValue,
 }
 
 #[allow(dead_code)]
@@ -35,6 +36,12 @@ impl BuildError {
     /// the path.
     pub(crate) fn empty_label(shape: &'static str, field: &'static str, member: &'static str) -> Self {
         BuildError { shape, field, member, problem: Problem::EmptyLabel }
+    }
+
+    /// A member's value cannot be written where the protocol puts it (a
+    /// header value with control characters, a date outside RFC 3339).
+    pub(crate) fn invalid_value(shape: &'static str, field: &'static str, member: &'static str) -> Self {
+        BuildError { shape, field, member, problem: Problem::InvalidValue }
     }
 
     /// A member bound to the host name is not a valid DNS label.
@@ -69,6 +76,11 @@ impl fmt::Display for BuildError {
             Problem::EmptyLabel => write!(
                 f,
                 "cannot send `{}`: the member `{}` is part of the request path and must not be empty",
+                self.shape, self.member
+            ),
+            Problem::InvalidValue => write!(
+                f,
+                "cannot send `{}`: the value of member `{}` cannot be written on the wire",
                 self.shape, self.member
             ),
             Problem::InvalidHostLabel => write!(

@@ -100,11 +100,17 @@ pub struct LoginOutput {
     pub optional_even_if_required: Option<String>,
     /// The `scale` member.
     pub scale: f64,
+    pub(crate) _request_id: Option<String>,
 }
 impl LoginOutput {
     /// Creates a builder for [`LoginOutput`].
     pub fn builder() -> self::builders::LoginOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl ::std::fmt::Debug for LoginOutput {
@@ -174,6 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                     label: v_label.unwrap_or_else(|| String::from("none")),
                     optional_even_if_required: v_optional_even_if_required,
                     scale: v_scale.unwrap_or(1.5),
+                    _request_id: None,
                 })
             }
         }
@@ -191,10 +198,236 @@ impl crate::json::Fallback for LoginOutput {
             label: String::from("none"),
             optional_even_if_required: None,
             scale: 1.5,
+            _request_id: None,
         }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`Login`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// The `BadCredentials` structure.
+    BadCredentials(crate::error::BadCredentials),
+    /// The `Throttled` structure.
+    Throttled(crate::error::Throttled),
+    /// The `ServiceUnavailable` structure.
+    ServiceUnavailable(crate::error::ServiceUnavailable),
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl LoginError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::BadCredentials(e) => e.meta(),
+            Self::Throttled(e) => e.meta(),
+            Self::ServiceUnavailable(e) => e.meta(),
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::BadCredentials(e) => {
+                Some(e.meta().code().unwrap_or(crate::error::BadCredentials::CODE))
+            }
+            Self::Throttled(e) => {
+                Some(e.meta().code().unwrap_or(crate::error::Throttled::CODE))
+            }
+            Self::ServiceUnavailable(e) => {
+                Some(e.meta().code().unwrap_or(crate::error::ServiceUnavailable::CODE))
+            }
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::BadCredentials(_) => crate::error::BadCredentials::RETRYABLE,
+            Self::Throttled(_) => crate::error::Throttled::RETRYABLE,
+            Self::ServiceUnavailable(_) => crate::error::ServiceUnavailable::RETRYABLE,
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for LoginError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::BadCredentials(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Throttled(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ServiceUnavailable(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for LoginError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::BadCredentials(e) => Some(e),
+            Self::Throttled(e) => Some(e),
+            Self::ServiceUnavailable(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `Login` operation, as the orchestrator sends it.
+pub(crate) struct Login;
+impl crate::orchestrator::Operation for Login {
+    type Input = LoginInput;
+    type Output = LoginOutput;
+    type Error = LoginError;
+    const NAME: &'static str = "Login";
+    fn serialize(
+        input: &LoginInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let mut path = String::new();
+        let query = crate::rest_json::QueryWriter::default();
+        path.push_str("/login");
+        path.push_str(&query.finish());
+        let mut headers = Vec::new();
+        let body = ::serde_json::to_vec(input)
+            .map_err(|_| crate::error::BuildError::invalid_value("LoginInput", "", ""))?;
+        headers
+            .push((
+                ::http::header::CONTENT_TYPE,
+                ::http::HeaderValue::from_static("application/json"),
+            ));
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::POST,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: None,
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<LoginOutput, crate::orchestrator::BoxError> {
+        let mut output: LoginOutput = crate::rest_json::json_body(response.body())?;
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> LoginError {
+        match meta.code() {
+            Some("BadCredentials") => {
+                match read_bad_credentials(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        LoginError::BadCredentials(error)
+                    }
+                    Err(source) => {
+                        LoginError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("Throttled") => {
+                match read_throttled(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        LoginError::Throttled(error)
+                    }
+                    Err(source) => {
+                        LoginError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            Some("ServiceUnavailable") => {
+                match read_service_unavailable(response) {
+                    Ok(mut error) => {
+                        error._meta = meta;
+                        LoginError::ServiceUnavailable(error)
+                    }
+                    Err(source) => {
+                        LoginError::Unhandled(
+                            crate::error::Unhandled::new(
+                                crate::error::UnhandledKind::Response,
+                                meta,
+                                Some(source),
+                            ),
+                        )
+                    }
+                }
+            }
+            _ => {
+                LoginError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Service,
+                        meta,
+                        None,
+                    ),
+                )
+            }
+        }
+    }
+    fn unhandled(error: crate::error::Unhandled) -> LoginError {
+        LoginError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        match code {
+            "Throttled" => Some(true),
+            "ServiceUnavailable" => Some(false),
+            _ => None,
+        }
+    }
+}
+/// Reads a `BadCredentials` error response.
+fn read_bad_credentials(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::BadCredentials, crate::orchestrator::BoxError> {
+    let error: crate::error::BadCredentials = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `Throttled` error response.
+fn read_throttled(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::Throttled, crate::orchestrator::BoxError> {
+    let error: crate::error::Throttled = crate::rest_json::json_body(response.body())?;
+    Ok(error)
+}
+/// Reads a `ServiceUnavailable` error response.
+fn read_service_unavailable(
+    response: &crate::transport::HttpResponse,
+) -> Result<crate::error::ServiceUnavailable, crate::orchestrator::BoxError> {
+    let _ = response;
+    let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
+    Ok(error)
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`LoginInput`](super::LoginInput).
     #[derive(Clone, PartialEq, Default)]
@@ -444,6 +677,7 @@ pub mod builders {
                         ))?,
                 ),
                 scale: self.scale.unwrap_or(1.5),
+                _request_id: None,
             })
         }
     }
@@ -459,6 +693,106 @@ pub mod builders {
                 .field("optional_even_if_required", &self.optional_even_if_required)
                 .field("scale", &self.scale)
                 .finish()
+        }
+    }
+    /// Sends [`Login`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct LoginFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: LoginInputBuilder,
+    }
+    impl LoginFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &LoginInputBuilder {
+            &self.inner
+        }
+        /// The `user` member.
+        ///
+        /// Required.
+        pub fn user(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.user(input);
+            self
+        }
+        /// The `user` member.
+        ///
+        /// Required.
+        pub fn set_user(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_user(input);
+            self
+        }
+        /// The `password` member.
+        ///
+        /// Required.
+        pub fn password(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.password(input);
+            self
+        }
+        /// The `password` member.
+        ///
+        /// Required.
+        pub fn set_password(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_password(input);
+            self
+        }
+        /// The `attempts` member.
+        pub fn attempts(mut self, input: impl Into<i32>) -> Self {
+            self.inner = self.inner.attempts(input);
+            self
+        }
+        /// The `attempts` member.
+        pub fn set_attempts(mut self, input: Option<i32>) -> Self {
+            self.inner = self.inner.set_attempts(input);
+            self
+        }
+        /// The `remember` member.
+        pub fn remember(mut self, input: impl Into<bool>) -> Self {
+            self.inner = self.inner.remember(input);
+            self
+        }
+        /// The `remember` member.
+        pub fn set_remember(mut self, input: Option<bool>) -> Self {
+            self.inner = self.inner.set_remember(input);
+            self
+        }
+        /// The `lastError` member.
+        pub fn last_error(
+            mut self,
+            input: impl Into<crate::error::BadCredentials>,
+        ) -> Self {
+            self.inner = self.inner.last_error(input);
+            self
+        }
+        /// The `lastError` member.
+        pub fn set_last_error(
+            mut self,
+            input: Option<crate::error::BadCredentials>,
+        ) -> Self {
+            self.inner = self.inner.set_last_error(input);
+            self
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(self) -> Result<super::LoginOutput, super::LoginError> {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::LoginError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::orchestrator::invoke::<super::Login>(&self.handle, &input).await
         }
     }
 }

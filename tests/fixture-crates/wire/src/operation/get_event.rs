@@ -77,11 +77,17 @@ pub struct GetEventOutput {
     pub nested: Option<Vec<Vec<Option<String>>>>,
     /// The `details` member.
     pub details: Option<::std::collections::HashMap<String, crate::types::Detail>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl GetEventOutput {
     /// Creates a builder for [`GetEventOutput`].
     pub fn builder() -> self::builders::GetEventOutputBuilder {
         Default::default()
+    }
+    /// The request id of the response this output was read from
+    /// (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
@@ -174,6 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
                     sparse_map: v_sparse_map,
                     nested: v_nested,
                     details: v_details,
+                    _request_id: None,
                 })
             }
         }
@@ -199,10 +206,165 @@ impl crate::json::Fallback for GetEventOutput {
             sparse_map: None,
             nested: None,
             details: None,
+            _request_id: None,
         }
     }
 }
-/// Builders for this operation's input and output.
+/// An error of [`GetEvent`](self): one variant per error the model lists, and `Unhandled` for everything else.
+///
+/// Every variant carries the code, message, HTTP status and request
+/// id of the response ([`meta`](Self::meta)); `Display` shows them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetEventError {
+    /// An error the model does not describe: an unmodeled error code,
+    /// a failed connection, a timeout, an invalid input or an
+    /// unreadable response.
+    Unhandled(crate::error::Unhandled),
+}
+impl GetEventError {
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(e) => e.meta().code(),
+        }
+    }
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.meta().status()
+    }
+    /// The request id of the response (`x-amzn-requestid`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+    /// Whether the model marks this error retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unhandled(_) => false,
+        }
+    }
+}
+impl ::std::fmt::Display for GetEventError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for GetEventError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+/// The `GetEvent` operation, as the orchestrator sends it.
+pub(crate) struct GetEvent;
+impl crate::orchestrator::Operation for GetEvent {
+    type Input = GetEventInput;
+    type Output = GetEventOutput;
+    type Error = GetEventError;
+    const NAME: &'static str = "GetEvent";
+    fn serialize(
+        input: &GetEventInput,
+    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
+        let mut path = String::new();
+        let mut query = crate::rest_json::QueryWriter::default();
+        path.push_str("/events");
+        let value = input
+            .event_id
+            .as_ref()
+            .ok_or_else(|| crate::error::BuildError::missing(
+                "GetEventInput",
+                "event_id",
+                "eventId",
+            ))?;
+        let text = value.clone();
+        if text.is_empty() {
+            return Err(
+                crate::error::BuildError::empty_label(
+                    "GetEventInput",
+                    "event_id",
+                    "eventId",
+                ),
+            );
+        }
+        path.push('/');
+        path.push_str(&crate::rest_json::encode_label(&text, false));
+        if let Some(value) = &input.since {
+            let text = crate::timestamp::DateTime::format(value)
+                .map_err(|_| crate::error::BuildError::invalid_value(
+                    "GetEventInput",
+                    "since",
+                    "since",
+                ))?;
+            query.push("since", Some(&text));
+        }
+        path.push_str(&query.finish());
+        let mut headers = Vec::new();
+        let body = ::serde_json::to_vec(input)
+            .map_err(|_| crate::error::BuildError::invalid_value(
+                "GetEventInput",
+                "",
+                "",
+            ))?;
+        headers
+            .push((
+                ::http::header::CONTENT_TYPE,
+                ::http::HeaderValue::from_static("application/json"),
+            ));
+        Ok(crate::orchestrator::Request {
+            method: ::http::Method::GET,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: None,
+        })
+    }
+    fn deserialize(
+        response: &crate::transport::HttpResponse,
+    ) -> Result<GetEventOutput, crate::orchestrator::BoxError> {
+        let mut output: GetEventOutput = crate::rest_json::json_body(response.body())?;
+        if let Some(text) = crate::rest_json::header_text(response, "x-request-id")? {
+            let parsed = text.to_owned();
+            output.request_id = Some(parsed);
+        }
+        output._request_id = crate::rest_json::request_id(response);
+        Ok(output)
+    }
+    fn error(
+        meta: crate::error::ErrorMetadata,
+        response: &crate::transport::HttpResponse,
+    ) -> GetEventError {
+        let _ = response;
+        GetEventError::Unhandled(
+            crate::error::Unhandled::new(
+                crate::error::UnhandledKind::Service,
+                meta,
+                None,
+            ),
+        )
+    }
+    fn unhandled(error: crate::error::Unhandled) -> GetEventError {
+        GetEventError::Unhandled(error)
+    }
+    fn modeled_retry(code: &str) -> Option<bool> {
+        let _ = code;
+        None
+    }
+}
+/// Builders for this operation's input and output, and the fluent
+/// builder that sends it.
 pub mod builders {
     /// A builder for [`GetEventInput`](super::GetEventInput).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
@@ -503,7 +665,78 @@ pub mod builders {
                 sparse_map: self.sparse_map,
                 nested: self.nested,
                 details: self.details,
+                _request_id: None,
             })
+        }
+    }
+    /// Sends [`GetEvent`](super): set the input's members, then call [`send`](Self::send).
+    #[derive(Debug, Clone)]
+    pub struct GetEventFluentBuilder {
+        handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        inner: GetEventInputBuilder,
+    }
+    impl GetEventFluentBuilder {
+        pub(crate) fn new(
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        ) -> Self {
+            Self {
+                handle,
+                inner: Default::default(),
+            }
+        }
+        /// The input as set so far.
+        pub fn as_input(&self) -> &GetEventInputBuilder {
+            &self.inner
+        }
+        /// The `eventId` member.
+        ///
+        /// Required.
+        pub fn event_id(mut self, input: impl Into<String>) -> Self {
+            self.inner = self.inner.event_id(input);
+            self
+        }
+        /// The `eventId` member.
+        ///
+        /// Required.
+        pub fn set_event_id(mut self, input: Option<String>) -> Self {
+            self.inner = self.inner.set_event_id(input);
+            self
+        }
+        /// The `since` member.
+        pub fn since(mut self, input: impl Into<::time::OffsetDateTime>) -> Self {
+            self.inner = self.inner.since(input);
+            self
+        }
+        /// The `since` member.
+        pub fn set_since(mut self, input: Option<::time::OffsetDateTime>) -> Self {
+            self.inner = self.inner.set_since(input);
+            self
+        }
+        /// The `filter` member.
+        pub fn filter(mut self, input: impl Into<crate::types::Filter>) -> Self {
+            self.inner = self.inner.filter(input);
+            self
+        }
+        /// The `filter` member.
+        pub fn set_filter(mut self, input: Option<crate::types::Filter>) -> Self {
+            self.inner = self.inner.set_filter(input);
+            self
+        }
+        /// Sends the request: checks the input (a missing required member
+        /// fails here, before any I/O), resolves the endpoint, signs,
+        /// sends with retries and timeouts, and reads the response.
+        pub async fn send(self) -> Result<super::GetEventOutput, super::GetEventError> {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::GetEventError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::orchestrator::invoke::<super::GetEvent>(&self.handle, &input).await
         }
     }
 }

@@ -1,0 +1,385 @@
+//! Sending an operation: serialize, resolve the endpoint, sign, send with
+//! timeouts and retries, and parse the response or the error (copied
+//! verbatim into each generated crate by codegen; the source lives in
+//! `codegen/runtime/orchestrator.rs`). The generated code supplies the
+//! per-operation parts through [`Operation`].
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+
+use crate::config::Config;
+use crate::error::{BuildError, ErrorMetadata, Unhandled, UnhandledKind};
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// Any error, boxed.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The state a client shares between its calls.
+#[derive(Debug)]
+pub(crate) struct Handle {
+    pub(crate) config: Config,
+    retry_tokens: Mutex<u32>,
+}
+
+/// Retry tokens of the standard mode: a retry spends some, a success gives
+/// one back, and when they run out failures are no longer retried, so that
+/// an outage is not made worse by every client retrying at once.
+const RETRY_TOKENS: u32 = 500;
+const RETRY_COST: u32 = 5;
+const TIMEOUT_RETRY_COST: u32 = 10;
+
+impl Handle {
+    pub(crate) fn new(config: Config) -> Self {
+        Handle { config, retry_tokens: Mutex::new(RETRY_TOKENS) }
+    }
+
+    fn take_retry_tokens(&self, cost: u32) -> bool {
+        let mut tokens = self.retry_tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        if *tokens >= cost {
+            *tokens -= cost;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn give_back_retry_tokens(&self, amount: u32) {
+        let mut tokens = self.retry_tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        *tokens = (*tokens + amount).min(RETRY_TOKENS);
+    }
+}
+
+/// A request as an operation serializes it, before the endpoint is known.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub(crate) method: http::Method,
+    /// The path and query, already percent-encoded (`/a/b?c=d`).
+    pub(crate) path_and_query: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Bytes,
+    /// The host prefix (such as `control-storage-`), labels filled in.
+    pub(crate) host_prefix: Option<String>,
+}
+
+/// What the generated code says about each operation.
+pub(crate) trait Operation {
+    type Input;
+    type Output;
+    type Error;
+
+    /// The operation's name, for messages.
+    const NAME: &'static str;
+
+    fn serialize(input: &Self::Input) -> Result<Request, BuildError>;
+
+    /// Reads a successful response.
+    fn deserialize(response: &HttpResponse) -> Result<Self::Output, BoxError>;
+
+    /// Turns an error response into the operation's error.
+    fn error(meta: ErrorMetadata, response: &HttpResponse) -> Self::Error;
+
+    fn unhandled(error: Unhandled) -> Self::Error;
+
+    /// For an error code the model marks retryable: `Some(throttling)`.
+    fn modeled_retry(code: &str) -> Option<bool>;
+}
+
+/// Sends `input` and returns the operation's output or error.
+pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
+    let config = &handle.config;
+    match config.timeouts.operation_timeout() {
+        None => invoke_attempts::<O>(handle, input).await,
+        Some(limit) => match crate::clock::timeout(invoke_attempts::<O>(handle, input), config.sleep.sleep(limit)).await {
+            Ok(result) => result,
+            Err(_) => Err(O::unhandled(Unhandled::new(
+                UnhandledKind::Timeout,
+                ErrorMetadata::default(),
+                Some(format!("{} did not complete within the operation timeout of {limit:?}", O::NAME).into()),
+            ))),
+        },
+    }
+}
+
+fn configuration_error(message: String) -> Unhandled {
+    Unhandled::new(UnhandledKind::Configuration, ErrorMetadata::default(), Some(message.into()))
+}
+
+async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
+    let config = &handle.config;
+    let request = O::serialize(input)
+        .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
+    let region = config.region.clone();
+    let endpoint = crate::endpoint::resolve(&crate::endpoint::Params::from_config(config))
+        .map_err(|e| O::unhandled(configuration_error(format!("cannot resolve the endpoint: {e}"))))?;
+    let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
+    let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
+        .map_err(|e| O::unhandled(configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url))))?;
+    // Signing: the service's SigV4 name (or the endpoint's override), the
+    // configured region (or the endpoint's override), and credentials.
+    let overrides = endpoint.sigv4_overrides();
+    let signer = match overrides.name.or_else(|| crate::service::SIGNING_NAME.map(str::to_owned)) {
+        None => None,
+        Some(name) => {
+            let region = overrides.region.or(region).ok_or_else(|| {
+                O::unhandled(configuration_error(
+                    "no region is configured (set it with Config::builder().region(..) or AWS_REGION)".into(),
+                ))
+            })?;
+            let provider = config.credentials.as_ref().ok_or_else(|| {
+                O::unhandled(configuration_error(
+                    "no credentials provider is configured (set one with Config::builder().credentials_provider(..))".into(),
+                ))
+            })?;
+            Some((name, region, provider))
+        }
+    };
+
+    let retry = &config.retry;
+    let mut attempt = 1;
+    loop {
+        let mut http_request = build_request(&request, &uri, &host, &endpoint.headers)
+            .map_err(|e| O::unhandled(configuration_error(format!("cannot build the HTTP request: {e}"))))?;
+        if let Some((name, region, provider)) = &signer {
+            let credentials = aws_credential_types::provider::ProvideCredentials::provide_credentials(provider.as_ref())
+                .await
+                .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e.into()))))?;
+            sign(&mut http_request, credentials, region, name, config)
+                .map_err(|e| O::unhandled(configuration_error(format!("cannot sign the request: {e}"))))?;
+        }
+
+        let sent = config.http_client.send(http_request);
+        let outcome = match config.timeouts.attempt_timeout() {
+            None => Ok(sent.await),
+            Some(limit) => crate::clock::timeout(sent, config.sleep.sleep(limit)).await.map_err(|_| limit),
+        };
+        let (verdict, result) = match outcome {
+            Err(limit) => (
+                Some(RetryKind::Timeout),
+                Err(O::unhandled(Unhandled::new(
+                    UnhandledKind::Timeout,
+                    ErrorMetadata::default(),
+                    Some(format!("attempt {attempt} of {} timed out after {limit:?}", O::NAME).into()),
+                ))),
+            ),
+            Ok(Err(transport)) => {
+                let retryable = !matches!(transport.kind(), crate::transport::TransportErrorKind::Other);
+                let kind = if transport.kind() == crate::transport::TransportErrorKind::Timeout {
+                    UnhandledKind::Timeout
+                } else {
+                    UnhandledKind::Transport
+                };
+                let error = O::unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
+                (retryable.then_some(RetryKind::Transient), Err(error))
+            }
+            Ok(Ok(response)) if response.status().is_success() => {
+                handle.give_back_retry_tokens(if attempt == 1 { 1 } else { RETRY_COST });
+                return O::deserialize(&response).map_err(|e| {
+                    let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), crate::rest_json::request_id(&response));
+                    O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
+                });
+            }
+            Ok(Ok(response)) => {
+                let meta = crate::rest_json::error_metadata(&response);
+                let modeled = meta.code().and_then(O::modeled_retry);
+                (classify(&meta, modeled), Err(O::error(meta, &response)))
+            }
+        };
+        let cost = match verdict {
+            Some(RetryKind::Timeout) => TIMEOUT_RETRY_COST,
+            _ => RETRY_COST,
+        };
+        if verdict.is_none() || attempt >= retry.max_attempts() || !handle.take_retry_tokens(cost) {
+            return result;
+        }
+        config.sleep.sleep(backoff(retry, attempt)).await;
+        attempt += 1;
+    }
+}
+
+/// Why an attempt may be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RetryKind {
+    Throttling,
+    Transient,
+    Timeout,
+}
+
+/// Error codes that mean "slow down", across AWS services.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Error codes that mean "try again".
+const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError"];
+
+/// Statuses that mean "try again".
+const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
+
+fn classify(meta: &ErrorMetadata, modeled: Option<bool>) -> Option<RetryKind> {
+    let code = meta.code().unwrap_or_default();
+    match modeled {
+        Some(true) => return Some(RetryKind::Throttling),
+        Some(false) => return Some(RetryKind::Transient),
+        None => {}
+    }
+    if THROTTLING_CODES.contains(&code) || meta.status() == Some(429) {
+        Some(RetryKind::Throttling)
+    } else if TRANSIENT_CODES.contains(&code) || meta.status().is_some_and(|s| TRANSIENT_STATUSES.contains(&s)) {
+        Some(RetryKind::Transient)
+    } else {
+        None
+    }
+}
+
+/// Exponential backoff with full jitter: a random delay in
+/// `[0, min(max_backoff, initial_backoff * 2^(attempt - 1)))`.
+fn backoff(retry: &crate::config::RetryConfig, attempt: u32) -> Duration {
+    let exponential = retry.initial_backoff().saturating_mul(1u32 << (attempt - 1).min(20));
+    exponential.min(retry.max_backoff()).mul_f64(random_unit())
+}
+
+/// A random number in `[0, 1)`, good enough for jitter (not for secrets).
+pub(crate) fn random_unit() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.load(Ordering::Relaxed);
+    if x == 0 {
+        let nanos = std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        x = nanos ^ 0x9E37_79B9_7F4A_7C15 ^ (std::process::id() as u64) << 32;
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The full URI of a request: the endpoint's scheme, host (with the
+/// operation's host prefix) and base path, then the operation's path and
+/// query. Returns it with the `Host` header value.
+fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, String), String> {
+    let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
+    let scheme = base.scheme_str().ok_or("the URL has no scheme")?;
+    let authority = base.authority().ok_or("the URL has no host")?;
+    let host = match host_prefix {
+        Some(prefix) => format!("{prefix}{authority}"),
+        None => authority.to_string(),
+    };
+    let base_path = base.path().trim_end_matches('/');
+    let uri = format!("{scheme}://{host}{base_path}{path_and_query}");
+    let uri = uri.parse().map_err(|e: http::uri::InvalidUri| format!("{uri}: {e}"))?;
+    Ok((uri, host))
+}
+
+fn build_request(
+    request: &Request,
+    uri: &http::Uri,
+    host: &str,
+    endpoint_headers: &[(String, String)],
+) -> Result<HttpRequest, http::Error> {
+    let mut builder = http::Request::builder()
+        .method(request.method.clone())
+        .uri(uri.clone())
+        .header(http::header::HOST, host)
+        .header(http::header::USER_AGENT, crate::service::USER_AGENT);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    for (name, value) in endpoint_headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if !request.body.is_empty() {
+        builder = builder.header(http::header::CONTENT_LENGTH, request.body.len());
+    }
+    builder.body(request.body.clone())
+}
+
+/// Signs the request in place with SigV4 (headers).
+fn sign(
+    request: &mut HttpRequest,
+    credentials: aws_credential_types::Credentials,
+    region: &str,
+    name: &str,
+    config: &Config,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    let identity = credentials.into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(name)
+        .time(config.time_source.now())
+        .settings(SigningSettings::default())
+        .build()?
+        .into();
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
+        .collect::<Result<Vec<_>, http::header::ToStrError>>()?;
+    let uri = request.uri().to_string();
+    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), SignableBody::Bytes(request.body()))?;
+    let (instructions, _signature) = sign(signable, &params)?.into_parts();
+    instructions.apply_to_request_http1x(request);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_join_endpoint_prefix_and_path() {
+        let (uri, host) = target_uri("https://omics.us-west-2.amazonaws.com", Some("control-storage-"), "/a/b?x=1").unwrap();
+        assert_eq!(uri.to_string(), "https://control-storage-omics.us-west-2.amazonaws.com/a/b?x=1");
+        assert_eq!(host, "control-storage-omics.us-west-2.amazonaws.com");
+        let (uri, host) = target_uri("http://localhost:8080/base/", None, "/a").unwrap();
+        assert_eq!((uri.to_string().as_str(), host.as_str()), ("http://localhost:8080/base/a", "localhost:8080"));
+        assert!(target_uri("not a url", None, "/").is_err());
+        assert!(target_uri("/relative", None, "/").is_err());
+    }
+
+    #[test]
+    fn retry_classification() {
+        let meta = |code: Option<&str>, status| ErrorMetadata::new(code.map(str::to_owned), None, Some(status), None);
+        assert_eq!(classify(&meta(Some("ThrottlingException"), 400), None), Some(RetryKind::Throttling));
+        assert_eq!(classify(&meta(None, 429), None), Some(RetryKind::Throttling));
+        assert_eq!(classify(&meta(None, 503), None), Some(RetryKind::Transient));
+        assert_eq!(classify(&meta(Some("ValidationException"), 400), None), None);
+        assert_eq!(classify(&meta(Some("AccessDeniedException"), 403), None), None);
+        assert_eq!(classify(&meta(None, 501), None), None);
+        assert_eq!(classify(&meta(Some("Custom"), 400), Some(false)), Some(RetryKind::Transient));
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_caps() {
+        let retry = crate::config::RetryConfig::standard();
+        for attempt in 1..=10 {
+            let cap = Duration::from_secs(1u64 << (attempt - 1)).min(Duration::from_secs(20));
+            let delay = backoff(&retry, attempt);
+            assert!(delay < cap, "attempt {attempt}: {delay:?} >= {cap:?}");
+        }
+        let spread: Vec<_> = (0..20).map(|_| backoff(&retry, 5)).collect();
+        assert!(spread.windows(2).any(|w| w[0] != w[1]), "jitter varies");
+        for _ in 0..1000 {
+            let x = random_unit();
+            assert!((0.0..1.0).contains(&x));
+        }
+    }
+}

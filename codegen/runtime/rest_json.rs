@@ -1,0 +1,248 @@
+//! restJson1 support that generated operations call: percent-encoding of
+//! labels and query strings, headers, JSON bodies, and the error code and
+//! message of error responses (copied verbatim into each generated crate by
+//! codegen; the source lives in `codegen/runtime/rest_json.rs`).
+#![allow(dead_code)]
+
+use http::header::{HeaderName, HeaderValue};
+
+use crate::error::ErrorMetadata;
+use crate::orchestrator::BoxError;
+use crate::transport::HttpResponse;
+
+/// The request id of a response (`x-amzn-requestid`, or `x-amz-request-id`).
+pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|name| response.headers().get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The code and message of a restJson1 error response: the code from the
+/// `X-Amzn-Errortype` header, else the body's `code`, else `__type`, with
+/// any `:...` suffix and `namespace#` prefix removed; the message from
+/// `message`, `Message` or `errorMessage`. A body that is not JSON (an HTML
+/// page from a proxy) simply yields no code and no message.
+pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
+    let body: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(response.body()).ok();
+    let body_string = |key: &str| body.as_ref().and_then(|b| b.get(key)).and_then(|v| v.as_str()).map(str::to_owned);
+    let header = response.headers().get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let code = header.or_else(|| body_string("code")).or_else(|| body_string("__type")).map(|raw| {
+        let before_colon = raw.split(':').next().unwrap_or_default();
+        before_colon.rsplit('#').next().unwrap_or_default().trim().to_owned()
+    });
+    let message = body_string("message").or_else(|| body_string("Message")).or_else(|| body_string("errorMessage"));
+    ErrorMetadata::new(code.filter(|c| !c.is_empty()), message, Some(response.status().as_u16()), request_id(response))
+}
+
+/// Reads a JSON body into `T`; an empty body reads as `{}`.
+pub(crate) fn json_body<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T, serde_json::Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::from_slice(b"{}")
+    } else {
+        serde_json::from_slice(body)
+    }
+}
+
+/// Builds a query string: constant parameters of the URI first, then the
+/// members bound with `httpQuery`, each key and value percent-encoded.
+#[derive(Debug, Default)]
+pub(crate) struct QueryWriter {
+    text: String,
+}
+
+impl QueryWriter {
+    pub(crate) fn push(&mut self, key: &str, value: Option<&str>) {
+        self.text.push(if self.text.is_empty() { '?' } else { '&' });
+        self.text.push_str(&encode_query(key));
+        if let Some(value) = value {
+            self.text.push('=');
+            self.text.push_str(&encode_query(value));
+        }
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.text
+    }
+}
+
+/// A request header; `None` when the value cannot be sent (control characters).
+pub(crate) fn header(name: &'static str, value: &str) -> Option<(HeaderName, HeaderValue)> {
+    Some((HeaderName::from_static(name), HeaderValue::from_str(value).ok()?))
+}
+
+/// Joins list values for one header, quoting values that contain a comma
+/// or a double quote.
+pub(crate) fn header_list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = values
+        .into_iter()
+        .map(|v| {
+            if v.contains([',', '"']) || v.trim() != v {
+                format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                v.to_owned()
+            }
+        })
+        .collect();
+    quoted.join(", ")
+}
+
+/// The text of a response header; an error when it is not valid text.
+pub(crate) fn header_text<'a>(response: &'a HttpResponse, name: &str) -> Result<Option<&'a str>, BoxError> {
+    match response.headers().get(name) {
+        None => Ok(None),
+        Some(value) => Ok(Some(value.to_str().map_err(|_| format!("header `{name}` is not valid text"))?)),
+    }
+}
+
+/// Splits a list header into its values (quoted values may hold commas).
+pub(crate) fn split_header_list(text: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+            chars.next();
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next()),
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| *c != ',') {
+                chars.next();
+            }
+        } else {
+            while let Some(c) = chars.peek().copied().filter(|c| *c != ',') {
+                value.push(c);
+                chars.next();
+            }
+            value = value.trim().to_owned();
+        }
+        values.push(value);
+        if chars.next().is_none() {
+            break;
+        }
+    }
+    values
+}
+
+/// Reads a header value of a scalar type.
+pub(crate) fn parse_header<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, BoxError> {
+    text.trim().parse().map_err(|_| format!("header `{name}` has an invalid value `{text}`").into())
+}
+
+/// A float as text on the wire: `NaN`, `Infinity` and `-Infinity` spelled as
+/// Smithy spells them.
+pub(crate) fn float_text(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value == f64::INFINITY {
+        "Infinity".to_owned()
+    } else if value == f64::NEG_INFINITY {
+        "-Infinity".to_owned()
+    } else {
+        value.to_string()
+    }
+}
+
+/// Reads a float from text, accepting `NaN`, `Infinity` and `-Infinity`.
+pub(crate) fn parse_float(name: &str, text: &str) -> Result<f64, BoxError> {
+    match text.trim() {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        other => parse_header(name, other),
+    }
+}
+
+/// Whether `value` can be put into a host name: DNS labels (letters,
+/// digits, `-`, not starting with `-`, at most 63 characters) joined by dots.
+pub(crate) fn is_host_label(value: &str) -> bool {
+    !value.is_empty()
+        && value.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// Percent-encodes a URI label as Smithy asks: everything but unreserved
+/// characters; a greedy label keeps its `/` separators.
+pub(crate) fn encode_label(value: &str, greedy: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
+            b'/' if greedy => out.push('/'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query-string key or value.
+pub(crate) fn encode_query(value: &str) -> String {
+    encode_label(value, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut builder = http::Response::builder().status(status);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn labels_cannot_escape_their_segment() {
+        assert_eq!(encode_label("a/../b?c", false), "a%2F..%2Fb%3Fc");
+        assert_eq!(encode_label("a b#c%d&e=f+g", false), "a%20b%23c%25d%26e%3Df%2Bg");
+        assert_eq!(encode_label("über-ok_~.", false), "%C3%BCber-ok_~.");
+        assert_eq!(encode_label("a/b c", true), "a/b%20c");
+    }
+
+    #[test]
+    fn error_codes_from_header_then_body() {
+        let meta = error_metadata(&response(
+            400,
+            &[("x-amzn-errortype", "ValidationException:http://internal.amazon.com/"), ("x-amzn-requestid", "r1")],
+            r#"{"code": "Other", "message": "bad"}"#,
+        ));
+        assert_eq!((meta.code(), meta.message(), meta.status(), meta.request_id()), (Some("ValidationException"), Some("bad"), Some(400), Some("r1")));
+        let meta = error_metadata(&response(404, &[], r#"{"__type": "com.amazonaws.omics#ResourceNotFoundException", "Message": "gone"}"#));
+        assert_eq!((meta.code(), meta.message()), (Some("ResourceNotFoundException"), Some("gone")));
+        let meta = error_metadata(&response(403, &[], r#"{"code": "AccessDeniedException", "errorMessage": "no"}"#));
+        assert_eq!((meta.code(), meta.message()), (Some("AccessDeniedException"), Some("no")));
+        let meta = error_metadata(&response(502, &[], "<html><body>Bad Gateway</body></html>"));
+        assert_eq!((meta.code(), meta.message(), meta.status()), (None, None, Some(502)));
+    }
+
+    #[test]
+    fn query_and_header_helpers() {
+        let mut query = QueryWriter::default();
+        query.push("list-type", Some("2"));
+        query.push("flag", None);
+        query.push("a b", Some("c&d=e/f"));
+        assert_eq!(query.finish(), "?list-type=2&flag&a%20b=c%26d%3De%2Ff");
+        assert_eq!(header_list(["a", "b,c", "d\"e"]), "a, \"b,c\", \"d\\\"e\"");
+        assert_eq!(split_header_list("a, \"b,c\", \"d\\\"e\" ,f"), vec!["a", "b,c", "d\"e", "f"]);
+        assert!(header("x-bad", "a\r\nb").is_none());
+        assert!(is_host_label("abc-1.def") && !is_host_label("a/b") && !is_host_label("-a") && !is_host_label(""));
+        assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+        assert!(parse_float("x", "NaN").unwrap().is_nan());
+        assert_eq!(parse_header::<i32>("x", " 42 ").unwrap(), 42);
+        assert!(parse_header::<i32>("x", "4x").is_err());
+    }
+}

@@ -1,0 +1,376 @@
+//! The client: `Client` with one method per operation and per waiter, the
+//! fluent builders that send an operation, the waiters, and the service's
+//! constants (`service.rs`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{docs, ident, type_tokens};
+use crate::ir::waiter::{Comparator, Leaf, Matcher, State, Waiter};
+use crate::ir::{Crate, Field, Operation, Struct};
+
+/// `src/service.rs`.
+pub fn service(krate: &Crate) -> TokenStream {
+    let env_suffix: String = krate
+        .service
+        .sdk_id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .collect();
+    let endpoint_env = format!("AWS_ENDPOINT_URL_{env_suffix}");
+    let signing = match &krate.service.signing_name {
+        Some(name) => quote!(::std::option::Option::Some(#name)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        //! Facts about the service that the client uses.
+
+        /// The SigV4 signing name (`aws.auth#sigv4`); `None`: requests are not signed.
+        pub(crate) const SIGNING_NAME: ::std::option::Option<&str> = #signing;
+
+        /// The service-specific endpoint variable `Config::from_env` reads.
+        pub(crate) const ENDPOINT_URL_ENV: &str = #endpoint_env;
+
+        /// Sent as `User-Agent`: this crate's name and version.
+        pub(crate) const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
+    }
+}
+
+/// `src/client.rs`.
+pub fn client(krate: &Crate) -> TokenStream {
+    let mut methods = Vec::new();
+    for op in krate.operations.values() {
+        let method = ident(&op.method);
+        let module = ident(&op.module);
+        let fluent = ident(&op.fluent);
+        let doc = docs(&op.docs);
+        methods.push(quote! {
+            #doc
+            pub fn #method(&self) -> crate::operation::#module::builders::#fluent {
+                crate::operation::#module::builders::#fluent::new(self.handle.clone())
+            }
+        });
+        for waiter in &op.waiters {
+            let method = ident(&waiter.method);
+            let ty = ident(&waiter.name);
+            let mut lines = vec![format!("Waits on [`{}`](Self::{}) until {}.", op.name, op.method, waiter_goal(waiter))];
+            if !waiter.docs.is_empty() {
+                lines.push(String::new());
+                lines.extend(waiter.docs.iter().cloned());
+            }
+            let doc = docs(&lines);
+            methods.push(quote! {
+                #doc
+                pub fn #method(&self) -> crate::waiters::#ty {
+                    crate::waiters::#ty::new(self.handle.clone())
+                }
+            });
+        }
+    }
+    let title = format!(" A client for {}.", krate.service.title);
+    quote! {
+        //! The client.
+
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share the configuration, the connection
+        /// pool and the retry budget.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+        }
+
+        impl Client {
+            /// A client with this configuration.
+            pub fn new(config: crate::config::Config) -> Self {
+                Client { handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config)) }
+            }
+
+            /// The same as [`Client::new`].
+            pub fn from_conf(config: crate::config::Config) -> Self {
+                Self::new(config)
+            }
+
+            /// The client's configuration.
+            pub fn config(&self) -> &crate::config::Config {
+                &self.handle.config
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn waiter_goal(waiter: &Waiter) -> String {
+    let success: Vec<String> = waiter
+        .acceptors
+        .iter()
+        .filter(|a| a.state == State::Success)
+        .map(|a| describe(&a.matcher))
+        .collect();
+    if success.is_empty() {
+        "it succeeds".to_owned()
+    } else {
+        success.join(" or ")
+    }
+}
+
+/// A matcher in words, for docs and for the waiter's messages.
+fn describe(matcher: &Matcher) -> String {
+    match matcher {
+        Matcher::Output { path, expected, .. } => format!("`{} == \"{expected}\"`", path.join(".")),
+        Matcher::Success(true) => "the operation succeeds".to_owned(),
+        Matcher::Success(false) => "the operation fails".to_owned(),
+        Matcher::ErrorType(code) => format!("it fails with `{code}`"),
+    }
+}
+
+/// Setters that forward to the builder in `self.inner`.
+fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
+    input
+        .fields
+        .iter()
+        .map(|f: &Field| {
+            let field = ident(&f.name);
+            let set = format_ident!("set_{}", f.name.trim_start_matches("r#"));
+            let ty = type_tokens(&f.ty);
+            let mut lines = f.docs.clone();
+            if lines.is_empty() {
+                lines.push(format!("The `{}` member.", f.member));
+            }
+            if f.required {
+                lines.push(String::new());
+                lines.push("Required.".to_owned());
+            }
+            let doc = docs(&lines);
+            quote! {
+                #doc
+                pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
+                    self.inner = self.inner.#field(input);
+                    self
+                }
+
+                #doc
+                pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+                    self.inner = self.inner.#set(input);
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+/// `self.inner.build()` as the operation's input, or the operation's error.
+fn build_input(op: &Operation, error: TokenStream) -> TokenStream {
+    let fallible = op.input.fields.iter().any(|f| f.required && f.default.is_none());
+    if fallible {
+        quote! {
+            self.inner.build().map_err(|e| #error)?
+        }
+    } else {
+        quote!(self.inner.build())
+    }
+}
+
+/// The fluent builder of an operation (in its module's `builders`).
+pub fn fluent_builder(op: &Operation) -> TokenStream {
+    let fluent = ident(&op.fluent);
+    let input_builder = format_ident!("{}Builder", op.input.name);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let marker = ident(&op.name);
+    let setters = forwarding_setters(&op.input);
+    let doc = format!(" Sends [`{0}`](super): set the input's members, then call [`send`](Self::send).", op.name);
+    let input = build_input(
+        op,
+        quote!(super::#error::Unhandled(crate::error::Unhandled::new(
+            crate::error::UnhandledKind::InvalidInput,
+            ::std::default::Default::default(),
+            ::std::option::Option::Some(::std::boxed::Box::new(e)),
+        ))),
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #fluent {
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+            inner: #input_builder,
+        }
+
+        impl #fluent {
+            pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
+                Self { handle, inner: ::std::default::Default::default() }
+            }
+
+            /// The input as set so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+
+            #(#setters)*
+
+            /// Sends the request: checks the input (a missing required member
+            /// fails here, before any I/O), resolves the endpoint, signs,
+            /// sends with retries and timeouts, and reads the response.
+            pub async fn send(self) -> ::std::result::Result<super::#output, super::#error> {
+                let input = #input;
+                crate::orchestrator::invoke::<super::#marker>(&self.handle, &input).await
+            }
+        }
+    }
+}
+
+/// `src/waiters.rs`.
+pub fn waiters(krate: &Crate) -> TokenStream {
+    let mut items = Vec::new();
+    for op in krate.operations.values() {
+        for waiter in &op.waiters {
+            items.push(waiter_item(op, waiter));
+        }
+    }
+    quote! {
+        //! Waiters: each polls an operation until the resource it describes
+        //! reaches a state, with the backoff the model sets.
+        #(#items)*
+    }
+}
+
+fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
+    let ty = ident(&waiter.name);
+    let module = ident(&op.module);
+    let input_builder = format_ident!("{}Builder", op.input.name);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let marker = ident(&op.name);
+    let setters = forwarding_setters(&op.input);
+    let name = &waiter.name;
+    let classify = format_ident!("classify_{}", waiter.snake);
+    let (min, max) = (waiter.min_delay, waiter.max_delay);
+    let mut lines = vec![format!(
+        "Polls [`{}`](crate::operation::{}) until {}; set the input's members, then call [`wait`](Self::wait).",
+        op.name,
+        op.module,
+        waiter_goal(waiter)
+    )];
+    if !waiter.docs.is_empty() {
+        lines.push(String::new());
+        lines.extend(waiter.docs.iter().cloned());
+    }
+    lines.push(String::new());
+    lines.push(format!("Delays between attempts: from {min} s up to {max} s, exponential with jitter."));
+    let doc = docs(&lines);
+    let acceptors = waiter.acceptors.iter().map(|acceptor| {
+        let state = match acceptor.state {
+            State::Success => quote!(crate::waiter::AcceptorState::Success),
+            State::Failure => quote!(crate::waiter::AcceptorState::Failure),
+            State::Retry => quote!(crate::waiter::AcceptorState::Retry),
+        };
+        let description = describe(&acceptor.matcher);
+        let test = matcher_test(&acceptor.matcher, &error);
+        quote! {
+            if #test {
+                return ::std::option::Option::Some((#state, #description));
+            }
+        }
+    });
+    let input = build_input(
+        op,
+        quote!(crate::waiter::WaiterError::OperationFailed {
+            waiter: #name,
+            error: crate::operation::#module::#error::Unhandled(crate::error::Unhandled::new(
+                crate::error::UnhandledKind::InvalidInput,
+                ::std::default::Default::default(),
+                ::std::option::Option::Some(::std::boxed::Box::new(e)),
+            )),
+            attempts: 0,
+        }),
+    );
+    let classify_doc = format!(" The acceptors of `{name}`, in order: the first that matches decides.");
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct #ty {
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+            inner: crate::operation::#module::builders::#input_builder,
+        }
+
+        impl #ty {
+            pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
+                Self { handle, inner: ::std::default::Default::default() }
+            }
+
+            #(#setters)*
+
+            /// Polls until an acceptor decides, or `max_wait` has passed.
+            pub async fn wait(
+                self,
+                max_wait: ::std::time::Duration,
+            ) -> ::std::result::Result<
+                crate::waiter::FinalPoll<crate::operation::#module::#output, crate::operation::#module::#error>,
+                crate::waiter::WaiterError<crate::operation::#module::#output, crate::operation::#module::#error>,
+            > {
+                let input = #input;
+                let waiter = crate::waiter::Waiter {
+                    name: #name,
+                    min_delay: ::std::time::Duration::from_secs(#min),
+                    max_delay: ::std::time::Duration::from_secs(#max),
+                };
+                let handle = &self.handle;
+                waiter
+                    .wait(
+                        &handle.config,
+                        max_wait,
+                        || crate::orchestrator::invoke::<crate::operation::#module::#marker>(handle, &input),
+                        #classify,
+                    )
+                    .await
+            }
+        }
+
+        #[doc = #classify_doc]
+        fn #classify(
+            result: &::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>,
+        ) -> ::std::option::Option<(crate::waiter::AcceptorState, &'static str)> {
+            #(#acceptors)*
+            ::std::option::Option::None
+        }
+    }
+}
+
+/// A boolean expression over `result` that is true when the matcher matches.
+fn matcher_test(matcher: &Matcher, error: &proc_macro2::Ident) -> TokenStream {
+    let _ = error;
+    match matcher {
+        Matcher::Success(true) => quote!(result.is_ok()),
+        Matcher::Success(false) => quote!(result.is_err()),
+        Matcher::ErrorType(code) => quote!(result.as_ref().err().and_then(|e| e.code()) == ::std::option::Option::Some(#code)),
+        Matcher::Output { expected, comparator, steps, .. } => {
+            // Walk the path with `?` inside a closure-free chain of `and_then`.
+            let mut chain = quote!(result.as_ref().ok());
+            for step in steps {
+                let field = ident(&step.field);
+                let last = step.leaf != Leaf::Struct;
+                let access = match (step.optional, step.boxed) {
+                    (true, true) => quote!(.and_then(|v| v.#field.as_deref())),
+                    (true, false) => quote!(.and_then(|v| v.#field.as_ref())),
+                    (false, true) => quote!(.map(|v| &*v.#field)),
+                    (false, false) => quote!(.map(|v| &v.#field)),
+                };
+                chain = quote!(#chain #access);
+                if last {
+                    chain = match step.leaf {
+                        Leaf::Str => quote!(#chain.map(|v| v.as_str())),
+                        _ => quote!(#chain.copied()),
+                    };
+                }
+            }
+            match comparator {
+                Comparator::StringEquals => quote!(#chain == ::std::option::Option::Some(#expected)),
+                Comparator::BooleanEquals => {
+                    let expected = expected == "true";
+                    quote!(#chain == ::std::option::Option::Some(#expected))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! `src/endpoint.rs`: the endpoint rule set of the model as Rust code. Each
+//! rule becomes a labeled block whose conditions `break` out of it when they
+//! fail; an endpoint or error rule returns; a tree rule nests its rules.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::error::{Error, Result};
+use crate::ir::endpoint::{Action, Expr, Literal, Param, ParamKind, Rule, RuleSet, TemplatePart};
+use crate::ir::names;
+
+/// The `endpoint` module for a rule set.
+pub fn emit(rules: &RuleSet, service: &crate::ir::Service) -> Result<TokenStream> {
+    let fields = rules.params.iter().map(|p| {
+        let field = super::ident(&p.field);
+        let ty = param_type(p);
+        let mut lines: Vec<String> = p.docs.iter().cloned().collect();
+        lines.push(format!("Rule-set parameter `{}`{}.", p.name, p.built_in.as_ref().map(|b| format!(", built-in `{b}`")).unwrap_or_default()));
+        let doc = docs(&lines);
+        quote!(#doc pub #field: #ty,)
+    });
+    let defaults = rules.params.iter().map(|p| {
+        let field = super::ident(&p.field);
+        let value = match &p.default {
+            None => quote!(None),
+            Some(Literal::Bool(b)) => quote!(#b),
+            Some(Literal::String(s)) => quote!(String::from(#s)),
+            Some(Literal::StringArray(items)) => quote!(vec![#(String::from(#items)),*]),
+        };
+        quote!(#field: #value,)
+    });
+    let setters = rules.params.iter().map(|p| {
+        let field = super::ident(&p.field);
+        let name = &p.name;
+        let convert = match (p.kind, p.default.is_some()) {
+            (ParamKind::String, false) => quote!(value.as_str().map(str::to_owned)),
+            (ParamKind::String, true) => quote!(value.as_str().map(str::to_owned).unwrap_or_else(|| Self::default().#field)),
+            (ParamKind::Boolean, false) => quote!(value.as_bool()),
+            (ParamKind::Boolean, true) => quote!(value.as_bool().unwrap_or(Self::default().#field)),
+            (ParamKind::StringArray, default) => {
+                let list = quote!(match &value {
+                    Value::Array(items) => Some(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()),
+                    _ => None,
+                });
+                if default { quote!(#list.unwrap_or_else(|| Self::default().#field)) } else { list }
+            }
+        };
+        quote!(#name => self.#field = #convert,)
+    });
+    let from_config = rules.params.iter().filter_map(|p| {
+        let field = super::ident(&p.field);
+        let value = match (p.built_in.as_deref()?, p.kind, p.default.is_some()) {
+            ("AWS::Region", ParamKind::String, false) => quote!(config.region.clone()),
+            ("AWS::UseFIPS", ParamKind::Boolean, true) => quote!(config.use_fips),
+            ("AWS::UseFIPS", ParamKind::Boolean, false) => quote!(Some(config.use_fips)),
+            ("AWS::UseDualStack", ParamKind::Boolean, true) => quote!(config.use_dual_stack),
+            ("AWS::UseDualStack", ParamKind::Boolean, false) => quote!(Some(config.use_dual_stack)),
+            ("SDK::Endpoint", ParamKind::String, false) => quote!(config.endpoint_url.clone()),
+            _ => return None,
+        };
+        Some(quote!(#field: #value,))
+    });
+    let referenced = referenced_names(&rules.rules);
+    let bindings = rules.params.iter().filter(|p| referenced.contains(&p.name)).map(|p| {
+        let field = super::ident(&p.field);
+        let var = var_name(&p.name);
+        match p.kind {
+            ParamKind::StringArray if p.default.is_none() => {
+                quote!(let #var = params.#field.clone().map(Value::from).unwrap_or(Value::None);)
+            }
+            ParamKind::Boolean => quote!(let #var = Value::from(params.#field);),
+            _ => quote!(let #var = Value::from(params.#field.clone());),
+        }
+    });
+    let derivable = rules.params.iter().all(|p| match &p.default {
+        None | Some(Literal::Bool(false)) => true,
+        Some(Literal::String(s)) => s.is_empty(),
+        Some(Literal::StringArray(items)) => items.is_empty(),
+        Some(Literal::Bool(true)) => false,
+    });
+    let (derive_default, default_impl) = if derivable {
+        (quote!(Default,), quote!())
+    } else {
+        (
+            quote!(),
+            quote! {
+                impl Default for Params {
+                    fn default() -> Self {
+                        Params { #(#defaults)* }
+                    }
+                }
+            },
+        )
+    };
+    let known: Vec<String> = rules.params.iter().map(|p| p.name.clone()).collect();
+    let mut emitter = RuleEmitter { service, known };
+    let body = emitter.rules(&rules.rules, "r", true)?;
+    let title = &service.title;
+    let doc_resolve = format!(" Resolves the endpoint of {title} for `params` by evaluating the service's rule set.");
+    Ok(quote! {
+        //! Endpoint resolution, generated from the service's endpoint rule set.
+        mod functions;
+        mod partitions;
+        mod types;
+
+        pub use functions::Value;
+        pub use types::{Endpoint, EndpointError};
+
+        /// The parameters of the endpoint rules.
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        #[non_exhaustive]
+        pub struct Params {
+            #(#fields)*
+        }
+
+        #default_impl
+
+        impl Params {
+            /// Parameters with their defaults.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// Sets a parameter by its name in the rule set (`Region`,
+            /// `UseFIPS`, ...), as the model's endpoint tests name them.
+            pub fn with(mut self, name: &str, value: Value) -> Result<Self, EndpointError> {
+                match name {
+                    #(#setters)*
+                    _ => return Err(EndpointError::new(format!("the rule set has no parameter `{name}`"))),
+                }
+                Ok(self)
+            }
+
+            /// The parameters a client's configuration implies.
+            pub(crate) fn from_config(config: &crate::config::Config) -> Self {
+                let _ = config;
+                Params { #(#from_config)* ..Self::default() }
+            }
+        }
+
+        #[doc = #doc_resolve]
+        pub fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
+            #(#bindings)*
+            #body
+        }
+    })
+}
+
+fn param_type(p: &Param) -> TokenStream {
+    let ty = match p.kind {
+        ParamKind::String => quote!(String),
+        ParamKind::Boolean => quote!(bool),
+        ParamKind::StringArray => quote!(Vec<String>),
+    };
+    if p.default.is_some() {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// The Rust variable of a parameter or an assigned name.
+fn var_name(name: &str) -> proc_macro2::Ident {
+    let snake = names::field_name(name);
+    format_ident!("p_{}", snake.trim_start_matches("r#").trim_end_matches('_'))
+}
+
+struct RuleEmitter<'a> {
+    service: &'a crate::ir::Service,
+    /// Names in scope: parameters, then assignments of enclosing conditions.
+    known: Vec<String>,
+}
+
+impl RuleEmitter<'_> {
+    fn invalid(&self, message: String) -> Error {
+        Error::Invalid {
+            path: std::path::PathBuf::from("<model>"),
+            shape: self.service.shape.to_string(),
+            message: format!("smithy.rules#endpointRuleSet: {message}"),
+        }
+    }
+
+    /// The rules of one level, then the error for "none matched" unless the
+    /// last emitted rule matches unconditionally (later rules would be
+    /// unreachable). At the top level the error is the function's value; in
+    /// a tree it is returned.
+    fn rules(&mut self, rules: &[Rule], label: &str, top: bool) -> Result<TokenStream> {
+        let mut out = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let rule_label = format!("{label}_{i}");
+            // An unconditional rule ends the level; at the top level it is
+            // the function's value.
+            let tail = top && rule.conditions.is_empty();
+            out.push(self.rule(rule, &rule_label, tail)?);
+            if rule.conditions.is_empty() {
+                return Ok(quote!(#(#out)*));
+            }
+        }
+        let no_match = quote!(Err(EndpointError::new("no endpoint rule matched the parameters")));
+        out.push(if top { no_match } else { quote!(return #no_match;) });
+        Ok(quote!(#(#out)*))
+    }
+
+    fn rule(&mut self, rule: &Rule, label: &str, tail: bool) -> Result<TokenStream> {
+        let lifetime = syn::Lifetime::new(&format!("'{label}"), Span::call_site());
+        let scope_len = self.known.len();
+        let mut conditions = Vec::new();
+        for condition in &rule.conditions {
+            let call = self.call(&condition.function, &condition.args)?;
+            let var = match &condition.assign {
+                Some(name) => var_name(name),
+                None => format_ident!("passed"),
+            };
+            conditions.push(quote! {
+                let #var = #call;
+                if !#var.truthy() {
+                    break #lifetime;
+                }
+            });
+            if let Some(name) = &condition.assign {
+                self.known.push(name.clone());
+            }
+        }
+        let action = match &rule.action {
+            Action::Endpoint { url, properties, headers } => {
+                let url = self.expr(url)?;
+                let headers = headers
+                    .iter()
+                    .map(|(name, values)| {
+                        let values = values.iter().map(|v| self.expr(v)).collect::<Result<Vec<_>>>()?;
+                        Ok(quote!((#name, vec![#(#values),*])))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let properties = properties
+                    .iter()
+                    .map(|(name, value)| {
+                        let value = self.expr(value)?;
+                        Ok(quote!((#name, #value)))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let value = quote!(Endpoint::from_rule(#url, vec![#(#headers),*], vec![#(#properties),*]));
+                if tail { value } else { quote!(return #value;) }
+            }
+            Action::Error(message) => {
+                let message = self.expr(message)?;
+                let value = quote!(Err(EndpointError::from_value(#message)));
+                if tail { value } else { quote!(return #value;) }
+            }
+            Action::Tree(rules) => self.rules(rules, label, tail)?,
+        };
+        self.known.truncate(scope_len);
+        if rule.conditions.is_empty() {
+            Ok(if tail { action } else { quote!({ #action }) })
+        } else {
+            Ok(quote!(#lifetime: { #(#conditions)* #action }))
+        }
+    }
+
+    fn reference(&self, name: &str) -> Result<proc_macro2::Ident> {
+        if self.known.iter().any(|k| k == name) {
+            Ok(var_name(name))
+        } else {
+            Err(self.invalid(format!("`{name}` is referenced but is neither a parameter nor assigned earlier")))
+        }
+    }
+
+    fn expr(&self, expr: &Expr) -> Result<TokenStream> {
+        Ok(match expr {
+            Expr::Template(parts) => match parts.as_slice() {
+                [single] => self.template_part(single)?,
+                parts => {
+                    let parts = parts.iter().map(|p| self.template_part(p)).collect::<Result<Vec<_>>>()?;
+                    quote!(functions::template(&[#(#parts),*]))
+                }
+            },
+            Expr::Bool(b) => quote!(Value::Bool(#b)),
+            Expr::Int(i) => quote!(Value::Int(#i)),
+            Expr::Ref(name) => {
+                let var = self.reference(name)?;
+                quote!(#var.clone())
+            }
+            Expr::Call { function, args } => self.call(function, args)?,
+            Expr::Array(items) => {
+                let items = items.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>>>()?;
+                quote!(Value::Array(vec![#(#items),*]))
+            }
+            Expr::Object(fields) => {
+                let fields = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = self.expr(v)?;
+                        Ok(quote!((String::from(#k), #v)))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                quote!(Value::Object([#(#fields),*].into_iter().collect()))
+            }
+        })
+    }
+
+    fn template_part(&self, part: &TemplatePart) -> Result<TokenStream> {
+        Ok(match part {
+            TemplatePart::Text(text) => quote!(Value::from(#text)),
+            TemplatePart::Ref(name) => {
+                let var = self.reference(name)?;
+                quote!(#var.clone())
+            }
+            TemplatePart::Attr { reference, path } => {
+                let var = self.reference(reference)?;
+                quote!(functions::get_attr(&#var, #path))
+            }
+        })
+    }
+
+    /// A literal argument that the runtime function takes as a Rust value.
+    fn literal_string(&self, function: &str, arg: &Expr) -> Result<String> {
+        match arg {
+            Expr::Template(parts) => match parts.as_slice() {
+                [TemplatePart::Text(text)] => Ok(text.clone()),
+                _ => Err(self.invalid(format!("`{function}` needs a literal string argument"))),
+            },
+            _ => Err(self.invalid(format!("`{function}` needs a literal string argument"))),
+        }
+    }
+
+    fn literal_int(&self, function: &str, arg: &Expr) -> Result<i64> {
+        match arg {
+            Expr::Int(i) => Ok(*i),
+            _ => Err(self.invalid(format!("`{function}` needs a literal integer argument"))),
+        }
+    }
+
+    fn literal_bool(&self, function: &str, arg: &Expr) -> Result<bool> {
+        match arg {
+            Expr::Bool(b) => Ok(*b),
+            _ => Err(self.invalid(format!("`{function}` needs a literal boolean argument"))),
+        }
+    }
+
+    fn call(&self, function: &str, args: &[Expr]) -> Result<TokenStream> {
+        let arg = |i: usize| -> Result<TokenStream> {
+            let expr = args.get(i).ok_or_else(|| self.invalid(format!("`{function}` is missing argument {i}")))?;
+            let tokens = self.expr(expr)?;
+            Ok(quote!(&#tokens))
+        };
+        let literal = |i: usize| args.get(i).ok_or_else(|| self.invalid(format!("`{function}` is missing argument {i}")));
+        Ok(match function {
+            "isSet" => {
+                let a = arg(0)?;
+                quote!(functions::is_set(#a))
+            }
+            "not" => {
+                let a = arg(0)?;
+                quote!(functions::not(#a))
+            }
+            "booleanEquals" | "stringEquals" => {
+                let (a, b) = (arg(0)?, arg(1)?);
+                let f = if function == "booleanEquals" { quote!(boolean_equals) } else { quote!(string_equals) };
+                quote!(functions::#f(#a, #b))
+            }
+            "getAttr" => {
+                let a = arg(0)?;
+                let path = self.literal_string(function, literal(1)?)?;
+                quote!(functions::get_attr(#a, #path))
+            }
+            "substring" => {
+                let s = arg(0)?;
+                let start = self.literal_int(function, literal(1)?)?;
+                let stop = self.literal_int(function, literal(2)?)?;
+                let reverse = self.literal_bool(function, literal(3)?)?;
+                quote!(functions::substring(#s, #start, #stop, #reverse))
+            }
+            "uriEncode" => {
+                let a = arg(0)?;
+                quote!(functions::uri_encode(#a))
+            }
+            "parseURL" => {
+                let a = arg(0)?;
+                quote!(functions::parse_url(#a))
+            }
+            "isValidHostLabel" | "aws.isVirtualHostableS3Bucket" => {
+                let a = arg(0)?;
+                let allow = self.literal_bool(function, literal(1)?)?;
+                let f = if function == "isValidHostLabel" { quote!(is_valid_host_label) } else { quote!(aws_is_virtual_hostable_s3_bucket) };
+                quote!(functions::#f(#a, #allow))
+            }
+            "split" => {
+                let (s, delimiter) = (arg(0)?, arg(1)?);
+                let limit = self.literal_int(function, literal(2)?)?;
+                quote!(functions::split(#s, #delimiter, #limit))
+            }
+            "ite" => {
+                let (c, a, b) = (arg(0)?, arg(1)?, arg(2)?);
+                quote!(functions::ite(#c, #a, #b))
+            }
+            "coalesce" => {
+                let items = args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>>>()?;
+                quote!(functions::coalesce(&[#(#items),*]))
+            }
+            "aws.partition" => {
+                let a = arg(0)?;
+                quote!(functions::aws_partition(#a))
+            }
+            "aws.parseArn" => {
+                let a = arg(0)?;
+                quote!(functions::aws_parse_arn(#a))
+            }
+            other => return Err(self.invalid(format!("unsupported function `{other}`"))),
+        })
+    }
+}
+
+/// Every name a rule references, to bind only the parameters in use.
+fn referenced_names(rules: &[Rule]) -> std::collections::BTreeSet<String> {
+    fn expr(e: &Expr, out: &mut std::collections::BTreeSet<String>) {
+        match e {
+            Expr::Ref(name) => {
+                out.insert(name.clone());
+            }
+            Expr::Template(parts) => {
+                for part in parts {
+                    match part {
+                        TemplatePart::Ref(name) | TemplatePart::Attr { reference: name, .. } => {
+                            out.insert(name.clone());
+                        }
+                        TemplatePart::Text(_) => {}
+                    }
+                }
+            }
+            Expr::Call { args, .. } | Expr::Array(args) => args.iter().for_each(|a| expr(a, out)),
+            Expr::Object(fields) => fields.iter().for_each(|(_, v)| expr(v, out)),
+            Expr::Bool(_) | Expr::Int(_) => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack: Vec<&Rule> = rules.iter().collect();
+    while let Some(rule) = stack.pop() {
+        for condition in &rule.conditions {
+            condition.args.iter().for_each(|a| expr(a, &mut out));
+        }
+        match &rule.action {
+            Action::Endpoint { url, properties, headers } => {
+                expr(url, &mut out);
+                properties.iter().for_each(|(_, v)| expr(v, &mut out));
+                headers.iter().flat_map(|(_, vs)| vs).for_each(|v| expr(v, &mut out));
+            }
+            Action::Error(message) => expr(message, &mut out),
+            Action::Tree(nested) => stack.extend(nested),
+        }
+    }
+    out
+}

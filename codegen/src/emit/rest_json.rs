@@ -1,0 +1,537 @@
+//! The restJson1 protocol for one operation: how its input becomes an HTTP
+//! request (labels, query, headers, JSON body, host prefix), how a response
+//! becomes its output, and how an error response becomes its error enum.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{ident, type_tokens};
+use crate::ir::http::{HostPart, Segment};
+use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
+
+/// The error enum, the marker type and its `Operation` impl.
+pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
+    let error_enum = error_enum(krate, op);
+    let marker = ident(&op.name);
+    let input = ident(&op.input.name);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let name = &op.name;
+    let serialize = serialize(op);
+    let read_output = deserialize(&op.output, quote!(output));
+    let error_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        let code = &e.shape.name;
+        let reader = format_ident!("read_{}", heck::ToSnakeCase::to_snake_case(e.name.as_str()));
+        quote! {
+            ::std::option::Option::Some(#code) => match #reader(response) {
+                ::std::result::Result::Ok(mut error) => {
+                    error._meta = meta;
+                    #error::#variant(error)
+                }
+                ::std::result::Result::Err(source) => #error::Unhandled(crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    ::std::option::Option::Some(source),
+                )),
+            },
+        }
+    });
+    let error_readers = op.errors.iter().filter_map(|e| {
+        let shape = krate.errors.get(&e.name)?;
+        let ty = type_tokens(&RustType::Named(e.clone()));
+        let reader = format_ident!("read_{}", heck::ToSnakeCase::to_snake_case(e.name.as_str()));
+        let body = deserialize(shape, quote!(error));
+        let doc = format!(" Reads a `{}` error response.", e.shape.name);
+        Some(quote! {
+            #[doc = #doc]
+            fn #reader(response: &crate::transport::HttpResponse) -> ::std::result::Result<#ty, crate::orchestrator::BoxError> {
+                #body
+            }
+        })
+    });
+    let retry_arms = op.errors.iter().filter_map(|e| {
+        let shape = krate.errors.get(&e.name)?;
+        match shape.kind {
+            StructKind::Error { retryable: true, throttling, .. } => {
+                let code = &e.shape.name;
+                Some(quote!(#code => ::std::option::Option::Some(#throttling),))
+            }
+            _ => None,
+        }
+    });
+    let unhandled = quote!(#error::Unhandled(crate::error::Unhandled::new(
+        crate::error::UnhandledKind::Service,
+        meta,
+        ::std::option::Option::None,
+    )));
+    let error_body = if op.errors.is_empty() {
+        quote! {
+            let _ = response;
+            #unhandled
+        }
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #unhandled,
+            }
+        }
+    };
+    let retry_arms: Vec<TokenStream> = retry_arms.collect();
+    let retry_body = if retry_arms.is_empty() {
+        quote! {
+            let _ = code;
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            match code {
+                #(#retry_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
+    let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
+    quote! {
+        #error_enum
+
+        #[doc = #marker_doc]
+        pub(crate) struct #marker;
+
+        impl crate::orchestrator::Operation for #marker {
+            type Input = #input;
+            type Output = #output;
+            type Error = #error;
+
+            const NAME: &'static str = #name;
+
+            fn serialize(input: &#input) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
+                #serialize
+            }
+
+            fn deserialize(response: &crate::transport::HttpResponse) -> ::std::result::Result<#output, crate::orchestrator::BoxError> {
+                #read_output
+            }
+
+            fn error(meta: crate::error::ErrorMetadata, response: &crate::transport::HttpResponse) -> #error {
+                #error_body
+            }
+
+            fn unhandled(error: crate::error::Unhandled) -> #error {
+                #error::Unhandled(error)
+            }
+
+            fn modeled_retry(code: &str) -> ::std::option::Option<bool> {
+                #retry_body
+            }
+        }
+
+        #(#error_readers)*
+    }
+}
+
+fn error_enum(krate: &Crate, op: &Operation) -> TokenStream {
+    let error = ident(&op.error);
+    let doc = format!(
+        " An error of [`{0}`](self): one variant per error the model lists, and `Unhandled` for everything else.",
+        op.name
+    );
+    let variants = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        let ty = type_tokens(&RustType::Named(e.clone()));
+        let first = krate.errors.get(&e.name).and_then(|s| s.docs.first().cloned()).unwrap_or_default();
+        let doc = format!(" {first}");
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let meta_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        quote!(Self::#variant(e) => e.meta(),)
+    });
+    let code_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        let ty = type_tokens(&RustType::Named(e.clone()));
+        quote!(Self::#variant(e) => ::std::option::Option::Some(e.meta().code().unwrap_or(#ty::CODE)),)
+    });
+    let display_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        quote!(Self::#variant(e) => ::std::fmt::Display::fmt(e, f),)
+    });
+    let source_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        quote!(Self::#variant(e) => ::std::option::Option::Some(e),)
+    });
+    let retry_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        let ty = type_tokens(&RustType::Named(e.clone()));
+        quote!(Self::#variant(_) => #ty::RETRYABLE,)
+    });
+    quote! {
+        #[doc = #doc]
+        ///
+        /// Every variant carries the code, message, HTTP status and request
+        /// id of the response ([`meta`](Self::meta)); `Display` shows them.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#variants)*
+            /// An error the model does not describe: an unmodeled error code,
+            /// a failed connection, a timeout, an invalid input or an
+            /// unreadable response.
+            Unhandled(crate::error::Unhandled),
+        }
+
+        impl #error {
+            /// The code, message, HTTP status and request id of the response.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                match self {
+                    #(#meta_arms)*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+
+            /// The error code, such as `ThrottlingException`.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#code_arms)*
+                    Self::Unhandled(e) => e.meta().code(),
+                }
+            }
+
+            /// The service's message.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta().message()
+            }
+
+            /// The HTTP status of the response, when there was one.
+            pub fn status(&self) -> ::std::option::Option<u16> {
+                self.meta().status()
+            }
+
+            /// The request id of the response (`x-amzn-requestid`).
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self.meta().request_id()
+            }
+
+            /// Whether the model marks this error retryable.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    #(#retry_arms)*
+                    Self::Unhandled(_) => false,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+    }
+}
+
+/// `Shape`, `field` and `member` names for a `BuildError`.
+fn build_error_names(s: &Struct, f: &Field) -> (String, String, String) {
+    (s.name.clone(), f.name.clone(), f.member.clone())
+}
+
+/// The text of a scalar member (`value` is a reference) for a URI label,
+/// query string or header; timestamps in `default` unless the member says.
+fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default: TimestampFormat) -> TokenStream {
+    match ty {
+        RustType::String => quote!(#value.clone()),
+        RustType::Named(_) if is_int_enum(ty) => quote!(#value.value().to_string()),
+        RustType::Named(_) => quote!(#value.as_str().to_owned()),
+        RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
+        RustType::F32 => quote!(crate::rest_json::float_text(f64::from(*#value))),
+        RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
+        RustType::Timestamp => match f.timestamp_format.unwrap_or(default) {
+            TimestampFormat::DateTime => {
+                let (shape, field, member) = build_error_names(s, f);
+                quote!(crate::timestamp::DateTime::format(#value)
+                    .map_err(|_| crate::error::BuildError::invalid_value(#shape, #field, #member))?)
+            }
+            TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::format(#value)),
+            TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::format(#value)),
+        },
+        RustType::List { .. } | RustType::Map { .. } => quote!(::std::string::String::new()),
+    }
+}
+
+/// Whether a named type is an `intEnum` (its wire form is a number).
+fn is_int_enum(ty: &RustType) -> bool {
+    matches!(ty, RustType::Named(r) if r.int_enum)
+}
+
+fn serialize(op: &Operation) -> TokenStream {
+    let input = &op.input;
+    let field = |member: &str| input.fields.iter().find(|f| f.member == member);
+    let mut path = Vec::new();
+    if let Some(http) = &op.http {
+        if http.path.is_empty() {
+            path.push(quote!(path.push('/');));
+        }
+        for segment in &http.path {
+            match segment {
+                Segment::Literal(text) => {
+                    let text = format!("/{text}");
+                    path.push(quote!(path.push_str(#text);));
+                }
+                Segment::Label { member, greedy } => {
+                    let Some(f) = field(member) else { continue };
+                    let name = ident(&f.name);
+                    let (shape, field_name, member) = build_error_names(input, f);
+                    let text = scalar_text(input, f, &f.ty, quote!(value), TimestampFormat::DateTime);
+                    path.push(quote! {
+                        let value = input.#name.as_ref()
+                            .ok_or_else(|| crate::error::BuildError::missing(#shape, #field_name, #member))?;
+                        let text = #text;
+                        if text.is_empty() {
+                            return ::std::result::Result::Err(crate::error::BuildError::empty_label(#shape, #field_name, #member));
+                        }
+                        path.push('/');
+                        path.push_str(&crate::rest_json::encode_label(&text, #greedy));
+                    });
+                }
+            }
+        }
+        for (key, value) in &http.query {
+            let value = match value {
+                Some(v) => quote!(::std::option::Option::Some(#v)),
+                None => quote!(::std::option::Option::None),
+            };
+            path.push(quote!(query.push(#key, #value);));
+        }
+    }
+    for f in &input.fields {
+        let Binding::Query(key) = &f.binding else { continue };
+        let name = ident(&f.name);
+        path.push(match &f.ty {
+            RustType::List { item, .. } => {
+                let text = scalar_text(input, f, item, quote!(value), TimestampFormat::DateTime);
+                quote! {
+                    for value in input.#name.iter().flatten() {
+                        let text = #text;
+                        query.push(#key, ::std::option::Option::Some(&text));
+                    }
+                }
+            }
+            ty => {
+                let text = scalar_text(input, f, ty, quote!(value), TimestampFormat::DateTime);
+                quote! {
+                    if let ::std::option::Option::Some(value) = &input.#name {
+                        let text = #text;
+                        query.push(#key, ::std::option::Option::Some(&text));
+                    }
+                }
+            }
+        });
+    }
+    let mut headers = Vec::new();
+    for f in &input.fields {
+        let Binding::Header(header) = &f.binding else { continue };
+        let header = header.to_ascii_lowercase();
+        let name = ident(&f.name);
+        let (shape, field_name, member) = build_error_names(input, f);
+        let text = match &f.ty {
+            RustType::List { item, .. } => {
+                let item_text = scalar_text(input, f, item, quote!(value), TimestampFormat::HttpDate);
+                quote! {
+                    let texts = value.iter().map(|value| ::std::result::Result::Ok(#item_text))
+                        .collect::<::std::result::Result<::std::vec::Vec<::std::string::String>, crate::error::BuildError>>()?;
+                    crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))
+                }
+            }
+            ty => scalar_text(input, f, ty, quote!(value), TimestampFormat::HttpDate),
+        };
+        headers.push(quote! {
+            if let ::std::option::Option::Some(value) = &input.#name {
+                let text = { #text };
+                headers.push(crate::rest_json::header(#header, &text)
+                    .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field_name, #member))?);
+            }
+        });
+    }
+    let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
+    let body = if has_body {
+        let shape = &input.name;
+        quote! {
+            let body = ::serde_json::to_vec(input)
+                .map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?;
+            headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json")));
+        }
+    } else {
+        quote!(let body = ::std::vec::Vec::new();)
+    };
+    let host_prefix = match &op.host_prefix {
+        None => quote!(::std::option::Option::None),
+        Some(parts) => {
+            let pieces = parts.iter().map(|part| match part {
+                HostPart::Text(text) => quote!(prefix.push_str(#text);),
+                HostPart::Label(member) => match field(member) {
+                    Some(f) => {
+                        let name = ident(&f.name);
+                        let (shape, field_name, member) = build_error_names(input, f);
+                        quote! {
+                            let value = input.#name.as_deref()
+                                .ok_or_else(|| crate::error::BuildError::missing(#shape, #field_name, #member))?;
+                            if !crate::rest_json::is_host_label(value) {
+                                return ::std::result::Result::Err(crate::error::BuildError::invalid_host_label(#shape, #field_name, #member));
+                            }
+                            prefix.push_str(value);
+                        }
+                    }
+                    None => quote!(),
+                },
+            });
+            quote!({
+                let mut prefix = ::std::string::String::new();
+                #(#pieces)*
+                ::std::option::Option::Some(prefix)
+            })
+        }
+    };
+    let method = op.http.as_ref().map(|h| h.method.as_str()).unwrap_or("POST");
+    let method = syn::parse_str::<syn::Path>(&format!("::http::Method::{method}")).ok();
+    let method = match method {
+        Some(path) if op.http.as_ref().is_some_and(|h| h.method.chars().all(|c| c.is_ascii_uppercase())) => quote!(#path),
+        _ => {
+            let text = op.http.as_ref().map(|h| h.method.clone()).unwrap_or_default();
+            quote!(::http::Method::from_bytes(#text.as_bytes()).map_err(|_| crate::error::BuildError::invalid_value(#text, "", ""))?)
+        }
+    };
+    let headers_mut = if headers.is_empty() && !has_body { quote!() } else { quote!(mut) };
+    let query_mut = if op.http.as_ref().is_some_and(|h| !h.query.is_empty()) || input.fields.iter().any(|f| matches!(f.binding, Binding::Query(_))) {
+        quote!(mut)
+    } else {
+        quote!()
+    };
+    let unused = input.fields.is_empty().then(|| quote!(let _ = input;));
+    quote! {
+        #unused
+        let mut path = ::std::string::String::new();
+        let #query_mut query = crate::rest_json::QueryWriter::default();
+        #(#path)*
+        path.push_str(&query.finish());
+        let #headers_mut headers = ::std::vec::Vec::new();
+        #(#headers)*
+        #body
+        ::std::result::Result::Ok(crate::orchestrator::Request {
+            method: #method,
+            path_and_query: path,
+            headers,
+            body: body.into(),
+            host_prefix: #host_prefix,
+        })
+    }
+}
+
+/// Reads a response into `var` of the structure's type: the JSON body,
+/// then members bound to headers and to the status code, then the request id.
+fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
+    let ty = ident(&s.name);
+    let path = match &s.kind {
+        StructKind::Error { .. } => quote!(crate::error::#ty),
+        _ => quote!(#ty),
+    };
+    let mut assignments = Vec::new();
+    for f in &s.fields {
+        let name = ident(&f.name);
+        match &f.binding {
+            Binding::Header(header) => {
+                let header = header.to_ascii_lowercase();
+                let parsed = parse_header_value(f, &header);
+                let value = if f.optional { quote!(::std::option::Option::Some(parsed)) } else { quote!(parsed) };
+                assignments.push(quote! {
+                    if let ::std::option::Option::Some(text) = crate::rest_json::header_text(response, #header)? {
+                        let parsed = #parsed;
+                        #var.#name = #value;
+                    }
+                });
+            }
+            Binding::ResponseCode => {
+                let value = quote!(i32::from(response.status().as_u16()));
+                let value = if f.optional { quote!(::std::option::Option::Some(#value)) } else { value };
+                assignments.push(quote!(#var.#name = #value;));
+            }
+            _ => {}
+        }
+    }
+    let request_id = match &s.kind {
+        StructKind::Output => quote!(#var._request_id = crate::rest_json::request_id(response);),
+        _ => quote!(),
+    };
+    let has_body = s.fields.iter().any(|f| f.binding == Binding::Body);
+    let mutable = if !assignments.is_empty() || s.kind == StructKind::Output { quote!(mut) } else { quote!() };
+    let read = if has_body {
+        quote!(let #mutable #var: #path = crate::rest_json::json_body(response.body())?;)
+    } else if assignments.is_empty() && s.kind != StructKind::Output {
+        // Nothing of this structure travels in the response but its code.
+        quote!(let _ = response; let #var: #path = crate::json::Fallback::fallback();)
+    } else {
+        quote!(let #mutable #var: #path = crate::json::Fallback::fallback();)
+    };
+    quote! {
+        #read
+        #(#assignments)*
+        #request_id
+        ::std::result::Result::Ok(#var)
+    }
+}
+
+/// An expression reading header `text` as the member's type.
+fn parse_header_value(f: &Field, header: &str) -> TokenStream {
+    let scalar = |ty: &RustType, text: TokenStream| -> TokenStream {
+        match ty {
+            RustType::String => quote!(#text.to_owned()),
+            RustType::Named(r) if r.int_enum => {
+                let ty = type_tokens(ty);
+                quote!(#ty::from(crate::rest_json::parse_header::<i32>(#header, #text)?))
+            }
+            RustType::Named(_) => {
+                let ty = type_tokens(ty);
+                quote!(#ty::from(#text))
+            }
+            RustType::Bool => quote!(crate::rest_json::parse_header::<bool>(#header, #text)?),
+            RustType::I8 => quote!(crate::rest_json::parse_header::<i8>(#header, #text)?),
+            RustType::I16 => quote!(crate::rest_json::parse_header::<i16>(#header, #text)?),
+            RustType::I32 => quote!(crate::rest_json::parse_header::<i32>(#header, #text)?),
+            RustType::I64 => quote!(crate::rest_json::parse_header::<i64>(#header, #text)?),
+            RustType::F32 => quote!(crate::rest_json::parse_float(#header, #text)? as f32),
+            RustType::F64 => quote!(crate::rest_json::parse_float(#header, #text)?),
+            RustType::Timestamp => match f.timestamp_format.unwrap_or(TimestampFormat::HttpDate) {
+                TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::parse(#text.trim())
+                    .ok_or_else(|| ::std::format!("header `{}` is not an HTTP date: `{}`", #header, #text))?),
+                TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::parse(#text.trim())
+                    .ok_or_else(|| ::std::format!("header `{}` is not a date-time: `{}`", #header, #text))?),
+                TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::from_f64(crate::rest_json::parse_float(#header, #text)?)
+                    .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
+            },
+            RustType::List { .. } | RustType::Map { .. } => quote!(::std::default::Default::default()),
+        }
+    };
+    match &f.ty {
+        RustType::List { item, .. } => {
+            let item_value = scalar(item, quote!(item.as_str()));
+            quote! {
+                crate::rest_json::split_header_list(text)
+                    .iter()
+                    .map(|item| -> ::std::result::Result<_, crate::orchestrator::BoxError> { ::std::result::Result::Ok(#item_value) })
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?
+            }
+        }
+        ty => scalar(ty, quote!(text)),
+    }
+}
