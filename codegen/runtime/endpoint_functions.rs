@@ -1126,6 +1126,17 @@ mod tests {
         ])
     }
 
+    /// aws-iso and aws-iso-b refuse dual-stack (see partitions.rs).
+    fn no_dual_stack(value: Value) -> Value {
+        match value {
+            Value::Object(mut fields) => {
+                fields.insert("supportsDualStack".to_owned(), Value::Bool(false));
+                Value::Object(fields)
+            }
+            other => other,
+        }
+    }
+
     #[test]
     fn aws_partition_for_every_partition() {
         let aws = partition_value("aws", "amazonaws.com", "api.aws", "us-east-1");
@@ -1148,16 +1159,16 @@ mod tests {
             ),
             (
                 "us-iso-east-1",
-                partition_value("aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "us-iso-east-1"),
+                no_dual_stack(partition_value("aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "us-iso-east-1")),
             ),
             (
                 "us-isob-east-1",
-                partition_value(
+                no_dual_stack(partition_value(
                     "aws-iso-b",
                     "sc2s.sgov.gov",
                     "api.aws.scloud",
                     "us-isob-east-1",
-                ),
+                )),
             ),
             (
                 "eu-isoe-west-1",

@@ -43,6 +43,7 @@ pub mod traits {
     pub const ENDPOINT: &str = "smithy.api#endpoint";
     pub const WAITABLE: &str = "smithy.waiters#waitable";
     pub const HOST_LABEL: &str = "smithy.api#hostLabel";
+    pub const READONLY: &str = "smithy.api#readonly";
 }
 
 /// An absolute shape id: `namespace#Name` or `namespace#Name$member`.

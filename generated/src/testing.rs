@@ -102,7 +102,9 @@ impl HttpClient for TestTransport {
 }
 
 /// A clock for tests: it starts at a fixed time and moves forward only when
-/// something sleeps on it, instantly. Use it as both the time source and the
+/// something sleeps on it, instantly. Timeouts use the sleep implementation
+/// too, so pair it with a transport that answers at once, such as
+/// [`TestTransport`]. Use it as both the time source and the
 /// sleep implementation to run waiters and retry schedules without waiting.
 #[derive(Debug, Clone)]
 pub struct TestClock {
@@ -119,6 +121,11 @@ impl TestClock {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).1.clone()
     }
 
+    /// How far the clock has moved since `start`.
+    pub fn now_elapsed(&self, start: SystemTime) -> Duration {
+        TimeSource::now(self).duration_since(start).unwrap_or_default()
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).0 += by;
@@ -132,10 +139,15 @@ impl TimeSource for TestClock {
 }
 
 impl AsyncSleep for TestClock {
+    /// Completes at once, moving the clock forward when first polled (a
+    /// timeout timer that is never polled, because the work finished first,
+    /// leaves the clock alone).
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.0 += duration;
-        state.1.push(duration);
-        Box::pin(std::future::ready(()))
+        let state = self.state.clone();
+        Box::pin(async move {
+            let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+            state.0 += duration;
+            state.1.push(duration);
+        })
     }
 }

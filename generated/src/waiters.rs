@@ -2,6 +2,7 @@
 
 //! Waiters: each polls an operation until the resource it describes
 //! reaches a state, with the backoff the model sets.
+pub use crate::waiter::{FinalPoll, WaiterError};
 /// Polls [`GetReferenceImportJob`](crate::operation::get_reference_import_job) until `status == "COMPLETED"`; set the input's members, then call [`wait`](Self::wait).
 ///
 /// Waits until the reference import job has finished successfully; fails when it is cancelled, failed, or completed with failures.

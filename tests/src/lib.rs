@@ -1,5 +1,7 @@
 //! Shared helpers for the golden and end-to-end tests in `tests/tests/`.
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -231,6 +231,7 @@ pub fn waiters(krate: &Crate) -> TokenStream {
     quote! {
         //! Waiters: each polls an operation until the resource it describes
         //! reaches a state, with the backoff the model sets.
+        pub use crate::waiter::{FinalPoll, WaiterError};
         #(#items)*
     }
 }
@@ -369,6 +370,93 @@ fn matcher_test(matcher: &Matcher, error: &proc_macro2::Ident) -> TokenStream {
                 Comparator::BooleanEquals => {
                     let expected = expected == "true";
                     quote!(#chain == ::std::option::Option::Some(#expected))
+                }
+            }
+        }
+    }
+}
+
+/// Operations that get a runnable example: read-only operations whose
+/// required input members are all strings, passed on the command line.
+pub fn example_operations(krate: &Crate) -> Vec<&Operation> {
+    krate
+        .operations
+        .values()
+        .filter(|op| op.readonly)
+        .filter(|op| op.input.fields.iter().filter(|f| f.required).all(|f| f.ty == crate::ir::RustType::String))
+        .collect()
+}
+
+/// `examples/<operation>.rs`: calls the operation with settings from the
+/// environment and the required members from the command line.
+pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
+    // Path labels in URI order first (as the API reads), then the others.
+    let labels: Vec<&str> = op
+        .http
+        .iter()
+        .flat_map(|h| &h.path)
+        .filter_map(|s| match s {
+            crate::ir::http::Segment::Label { member, .. } => Some(member.as_str()),
+            crate::ir::http::Segment::Literal(_) => None,
+        })
+        .collect();
+    let mut required: Vec<&Field> = op.input.fields.iter().filter(|f| f.required).collect();
+    required.sort_by_key(|f| labels.iter().position(|l| *l == f.member).unwrap_or(usize::MAX));
+    let crate_ident = ident(&krate.name.replace('-', "_"));
+    let method = ident(&op.method);
+    let args: Vec<String> = required.iter().map(|f| format!("<{}>", f.member)).collect();
+    let usage = format!(
+        "usage: cargo run -p {} --example {} -- {}",
+        krate.name,
+        op.module,
+        args.join(" ")
+    );
+    let names: Vec<proc_macro2::Ident> = required.iter().map(|f| format_ident!("arg_{}", f.name.trim_start_matches("r#"))).collect();
+    let setters = required.iter().zip(&names).map(|(f, name)| {
+        let field = ident(&f.name);
+        quote!(.#field(#name.as_str()))
+    });
+    let doc_lines = vec![
+        format!("Calls `{}` on {} with the settings of the environment:", op.name, krate.service.title),
+        "`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (and".to_owned(),
+        "`AWS_SESSION_TOKEN`), optionally `AWS_ENDPOINT_URL`.".to_owned(),
+        String::new(),
+        "```text".to_owned(),
+        usage.clone(),
+        "```".to_owned(),
+        String::new(),
+        "Prints the output; on failure prints the error's code, message, HTTP".to_owned(),
+        "status and request id, and exits with status 1.".to_owned(),
+    ];
+    let doc = doc_lines.iter().map(|line| {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #text])
+    });
+    quote! {
+        #(#doc)*
+
+        use std::process::ExitCode;
+
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> ExitCode {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let [#(#names),*] = args.as_slice() else {
+                eprintln!(#usage);
+                return ExitCode::from(2);
+            };
+            let client = #crate_ident::Client::new(#crate_ident::Config::from_env().build());
+            match client.#method() #(#setters)* .send().await {
+                Ok(output) => {
+                    println!("{output:#?}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    eprintln!("  code:       {}", error.code().unwrap_or("-"));
+                    eprintln!("  message:    {}", error.message().unwrap_or("-"));
+                    eprintln!("  status:     {}", error.status().map_or("-".to_owned(), |s| s.to_string()));
+                    eprintln!("  request id: {}", error.request_id().unwrap_or("-"));
+                    ExitCode::FAILURE
                 }
             }
         }

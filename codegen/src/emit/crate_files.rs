@@ -93,12 +93,17 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
          [features]\n# The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
-         default = [\"rustls\"]\nrustls = [{rustls}]\n\n[dependencies]\n{deps}\n",
+         default = [\"rustls\"]\nrustls = [{rustls}]\n\n[dependencies]\n{deps}\n{dev}",
         header = crate::format::toml_header(),
         name = krate.name,
         description = toml_string(&description),
         rustls = rustls.join(", "),
         deps = dependencies.join("\n"),
+        dev = if super::client::example_operations(krate).is_empty() {
+            String::new()
+        } else {
+            "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()
+        },
     )
 }
 

@@ -48,6 +48,7 @@ pub enum Job<'a> {
     Client,
     Waiters,
     Endpoint,
+    Example(&'a Operation),
     /// A support file copied verbatim: its name under `codegen/runtime/` and text.
     Runtime(&'static str, &'static str),
 }
@@ -96,6 +97,9 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     }
     for op in krate.operations.values() {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
+    }
+    for op in client::example_operations(krate) {
+        jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
     }
     jobs
 }
@@ -146,6 +150,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             (operation::emit(krate, op), defined.into_iter().collect())
         }
         Job::Service => (client::service(krate), BTreeSet::new()),
+        Job::Example(op) => (client::example(krate, op), BTreeSet::new()),
         Job::Client => (client::client(krate), ["Client".to_owned()].into_iter().collect()),
         Job::Waiters => {
             let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();

@@ -191,6 +191,8 @@ pub struct Operation {
     pub error: String,
     /// The fluent builder that sends it (`GetReferenceImportJobFluentBuilder`).
     pub fluent: String,
+    /// Marked `smithy.api#readonly`.
+    pub readonly: bool,
     pub docs: Vec<String>,
     pub http: Option<http::Http>,
     /// The `smithy.api#endpoint` host prefix.
@@ -695,6 +697,7 @@ impl IrBuilder<'_> {
             shape: id.clone(),
             error: names::type_name_with_suffix(&id.name, "Error"),
             fluent: names::type_name_with_suffix(&id.name, "FluentBuilder"),
+            readonly: shape.traits.has(traits::READONLY),
             name,
             method: module.clone(),
             module,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
-use aws_credential_types::Credentials;
+pub use aws_credential_types::Credentials;
 
 use crate::clock::{AsyncSleep, SystemClock, TimeSource, TokioSleep};
 use crate::transport::HttpClient;

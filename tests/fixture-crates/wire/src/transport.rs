@@ -67,7 +67,15 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "transport timed out",
             TransportErrorKind::Other => "transport error",
         };
-        write!(f, "{what}: {}", self.source)
+        write!(f, "{what}: {}", self.source)?;
+        // hyper's own messages are terse ("client error (Connect)"): the
+        // causes below say what happened ("Connection refused").
+        let mut cause = self.source.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,216 @@
+//! The generated Omics client with the test transport and test clock:
+//! signing pinned to an independently computed value, waiters, and
+//! configuration from the environment.
+
+use std::time::{Duration, SystemTime};
+
+use omics::config::RetryConfig;
+use omics::operation::get_reference_import_job::GetReferenceImportJobError;
+use omics::testing::{TestClock, TestTransport};
+use omics::waiters::WaiterError;
+use omics::{Client, Config};
+
+/// 2024-03-01T12:00:00Z.
+fn start() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_294_400)
+}
+
+fn job(status: &str) -> String {
+    format!(
+        r#"{{"id": "0123456789", "referenceStoreId": "1234567890", "roleArn": "arn:aws:iam::1:role/r",
+            "status": "{status}", "creationTime": "2024-03-01T11:00:00Z", "sources": []}}"#
+    )
+}
+
+fn client(transport: &TestTransport, clock: &TestClock) -> Client {
+    let config = Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .http_client(transport.clone())
+        .time_source(clock.clone())
+        .sleep_impl(clock.clone())
+        .retry_config(RetryConfig::disabled())
+        .build();
+    Client::new(config)
+}
+
+#[tokio::test]
+async fn signature_is_pinned() {
+    let transport = TestTransport::new();
+    transport.respond(200, job("COMPLETED"));
+    let clock = TestClock::new(start());
+    client(&transport, &clock).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let request = &transport.requests()[0];
+    assert_eq!(
+        request.uri().to_string(),
+        "https://control-storage-omics.us-west-2.amazonaws.com/referencestore/1234567890/importjob/0123456789",
+        "endpoint from the model's rules, with the operation's host prefix"
+    );
+    // Computed independently (Python's hmac and hashlib, following the SigV4
+    // specification) for this request, these credentials and this time.
+    assert_eq!(
+        request.headers()["authorization"],
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240301/us-west-2/omics/aws4_request, \
+         SignedHeaders=host;x-amz-date, \
+         Signature=a5c6342e144d6f4e35207a243afa0d9fa08282be66a233339944159b952efac7"
+    );
+}
+
+#[tokio::test]
+async fn session_tokens_are_sent() {
+    let transport = TestTransport::new();
+    transport.respond(200, job("COMPLETED"));
+    let clock = TestClock::new(start());
+    let config = Config::builder()
+        .region("eu-west-1")
+        .credentials(omics::config::Credentials::new("AKID", "SECRET", Some("TOKEN".into()), None, "test"))
+        .http_client(transport.clone())
+        .time_source(clock)
+        .build();
+    Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap();
+    let request = &transport.requests()[0];
+    assert_eq!(request.headers()["x-amz-security-token"], "TOKEN");
+    let authorization = request.headers()["authorization"].to_str().unwrap();
+    assert!(authorization.contains("/eu-west-1/omics/aws4_request"), "{authorization}");
+    assert!(authorization.contains("SignedHeaders=host;x-amz-date;x-amz-security-token"), "{authorization}");
+}
+
+#[tokio::test]
+async fn waiter_reaches_success() {
+    let transport = TestTransport::new();
+    for status in ["SUBMITTED", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"] {
+        transport.respond(200, job(status));
+    }
+    let clock = TestClock::new(start());
+    let done = client(&transport, &clock)
+        .wait_until_reference_import_job_completed()
+        .reference_store_id("1234567890")
+        .id("0123456789")
+        .wait(Duration::from_secs(3600))
+        .await
+        .expect("completed");
+    assert_eq!(done.attempts(), 4);
+    assert_eq!(done.output().map(|o| o.status.as_str()), Some("COMPLETED"));
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 3);
+    for (attempt, sleep) in sleeps.iter().enumerate() {
+        let ceiling = Duration::from_secs(30 << attempt).min(Duration::from_secs(600));
+        assert!(*sleep >= Duration::from_secs(30) && *sleep <= ceiling, "attempt {}: {sleep:?}", attempt + 1);
+    }
+}
+
+#[tokio::test]
+async fn waiter_reaches_a_failure_state() {
+    let transport = TestTransport::new();
+    transport.respond(200, job("IN_PROGRESS")).respond(200, job("COMPLETED_WITH_FAILURES"));
+    let clock = TestClock::new(start());
+    let err = client(&transport, &clock)
+        .wait_until_reference_import_job_completed()
+        .reference_store_id("1")
+        .id("2")
+        .wait(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, WaiterError::FailureState { attempts: 2, .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "waiter ReferenceImportJobCompleted reached a failure state (`status == \"COMPLETED_WITH_FAILURES\"`) after 2 attempt(s)"
+    );
+}
+
+#[tokio::test]
+async fn waiter_gives_up_at_its_maximum_wait() {
+    let transport = TestTransport::new();
+    for _ in 0..100 {
+        transport.respond(200, job("IN_PROGRESS"));
+    }
+    let clock = TestClock::new(start());
+    let err = client(&transport, &clock)
+        .wait_until_reference_import_job_completed()
+        .reference_store_id("1")
+        .id("2")
+        .wait(Duration::from_secs(300))
+        .await
+        .unwrap_err();
+    let WaiterError::ExceededMaxWait { elapsed, attempts, .. } = &err else { panic!("{err:?}") };
+    assert!(*elapsed <= Duration::from_secs(300), "{elapsed:?}");
+    assert!(*attempts >= 2 && *attempts < 20, "{attempts}");
+    assert_eq!(clock.now_elapsed(start()), *elapsed);
+    assert!(err.to_string().starts_with("waiter ReferenceImportJobCompleted gave up"), "{err}");
+}
+
+#[tokio::test]
+async fn waiter_stops_on_an_unexpected_error() {
+    let transport = TestTransport::new();
+    transport.respond_with(
+        http::Response::builder()
+            .status(404)
+            .header("x-amzn-errortype", "ResourceNotFoundException")
+            .body(bytes::Bytes::from_static(br#"{"message": "no job"}"#))
+            .unwrap(),
+    );
+    let clock = TestClock::new(start());
+    let err = client(&transport, &clock)
+        .wait_until_reference_import_job_completed()
+        .reference_store_id("1")
+        .id("2")
+        .wait(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
+    let WaiterError::OperationFailed { error, attempts: 1, .. } = &err else { panic!("{err:?}") };
+    assert!(matches!(error, GetReferenceImportJobError::ResourceNotFoundException(_)));
+}
+
+#[test]
+fn config_from_the_environment() {
+    let vars = [
+        ("AWS_REGION", "eu-central-1"),
+        ("AWS_ACCESS_KEY_ID", "AKID"),
+        ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+        ("AWS_ENDPOINT_URL", "https://generic.example"),
+        ("AWS_ENDPOINT_URL_OMICS", "https://omics.example"),
+        ("AWS_MAX_ATTEMPTS", "5"),
+    ];
+    let lookup = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+    let config = Config::from_env_source(lookup).build();
+    assert_eq!(config.region(), Some("eu-central-1"));
+    assert_eq!(config.endpoint_url(), Some("https://omics.example"), "the service-specific variable wins");
+    assert_eq!(config.retry_config().max_attempts(), 5);
+    assert!(!format!("{config:?}").contains("SECRET"), "credentials never print");
+
+    let generic = |name: &str| match name {
+        "AWS_DEFAULT_REGION" => Some("ap-south-1".to_owned()),
+        "AWS_ENDPOINT_URL" => Some("https://generic.example".to_owned()),
+        _ => None,
+    };
+    let config = Config::from_env_source(generic).build();
+    assert_eq!(config.region(), Some("ap-south-1"));
+    assert_eq!(config.endpoint_url(), Some("https://generic.example"));
+
+    let ignored = |name: &str| match name {
+        "AWS_ENDPOINT_URL" => Some("https://generic.example".to_owned()),
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" => Some("true".to_owned()),
+        _ => None,
+    };
+    assert_eq!(Config::from_env_source(ignored).build().endpoint_url(), None);
+}
+
+#[test]
+fn default_timeouts_are_set() {
+    let config = Config::builder().build();
+    assert_eq!(config.timeout_config().connect_timeout(), Some(Duration::from_millis(3100)));
+    assert_eq!(config.timeout_config().attempt_timeout(), Some(Duration::from_secs(60)));
+    assert_eq!(config.retry_config().max_attempts(), 3);
+}
+
+#[tokio::test]
+async fn missing_region_or_credentials_are_configuration_errors() {
+    let transport = TestTransport::new();
+    let config = Config::builder().static_credentials("A", "B").http_client(transport.clone()).build();
+    let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    assert!(err.to_string().contains("no region is configured") || err.to_string().contains("Missing Region"), "{err}");
+    let config = Config::builder().region("us-west-2").http_client(transport.clone()).build();
+    let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    assert!(err.to_string().contains("no credentials provider is configured"), "{err}");
+    assert!(transport.requests().is_empty());
+}
