@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use crate::config::Config;
 
-/// Where an acceptor sends the waiter.
+/// Where an acceptor sends the waiter. (A service's waiters need not use
+/// every state.)
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AcceptorState {
     Success,

@@ -93,7 +93,17 @@ impl Converter {
                 self.newline();
                 self.line.clear();
                 self.lists.pop();
-                self.paragraph();
+                if let Some((_, indent)) = self.lists.last() {
+                    // Back in the enclosing item: what follows is a new
+                    // paragraph of it, not a lazy continuation of the last
+                    // nested item.
+                    if self.lines.last().is_some_and(|l| !l.is_empty()) {
+                        self.lines.push(String::new());
+                    }
+                    self.line = indent.clone();
+                } else {
+                    self.paragraph();
+                }
             }
             ("li", false) => {
                 self.newline();
@@ -333,6 +343,8 @@ mod tests {
         assert_eq!(lines, vec!["Values:", "", "- a \\[b\\] \\<c\\>", "- d\\_e", "", "End."]);
         let ordered = html_to_markdown("<ol><li>one</li><li><p>two</p></li></ol>");
         assert_eq!(ordered, vec!["1. one", "2. two"]);
+        let nested = html_to_markdown("<ul><li>outer<ul><li>inner</li></ul><p>more outer</p></li><li>next</li></ul>");
+        assert_eq!(nested, vec!["- outer", "  - inner", "", "  more outer", "- next"]);
     }
 
     #[test]
