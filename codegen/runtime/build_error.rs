@@ -72,7 +72,7 @@ impl fmt::Display for BuildError {
             ),
             Problem::EmptyLabel => write!(
                 f,
-                "cannot send `{}`: the member `{}` is part of the request path and must not be empty",
+                "cannot send `{}`: the member `{}` is part of the request path and must not be empty, `.` or `..`",
                 self.shape, self.member
             ),
             Problem::InvalidValue => write!(
@@ -106,7 +106,7 @@ mod tests {
         let e = BuildError::empty_label("GetThingInput", "thing_id", "thingId");
         assert_eq!(
             e.to_string(),
-            "cannot send `GetThingInput`: the member `thingId` is part of the request path and must not be empty"
+            "cannot send `GetThingInput`: the member `thingId` is part of the request path and must not be empty, `.` or `..`"
         );
     }
 }

@@ -109,7 +109,12 @@ impl Waiter {
     where
         Fut: Future<Output = Result<O, E>>,
     {
+        // Elapsed time is the longest of three measures, so that the maximum
+        // wait holds with a test clock (which moves only when slept on), with
+        // a fixed time source, and with the real clock.
         let start = config.time_source.now();
+        let started = std::time::Instant::now();
+        let mut slept = Duration::ZERO;
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -126,12 +131,14 @@ impl Waiter {
                     }
                 }
             }
-            let elapsed = config.time_source.now().duration_since(start).unwrap_or_default();
+            let clock = config.time_source.now().duration_since(start).unwrap_or_default();
+            let elapsed = clock.max(started.elapsed()).max(slept);
             let delay = match self.delay(attempts, max_wait.saturating_sub(elapsed)) {
                 Some(delay) => delay,
                 None => return Err(WaiterError::ExceededMaxWait { waiter: self.name, max_wait, elapsed, attempts }),
             };
             config.sleep.sleep(delay).await;
+            slept += delay;
         }
     }
 

@@ -101,7 +101,8 @@ impl TimeoutConfig {
         TimeoutConfig { connect: None, attempt: None, operation: None }
     }
 
-    /// Establishing a connection (applies to the default transport).
+    /// Establishing the TCP connection (applies to the default transport;
+    /// the TLS handshake then counts against the attempt timeout).
     pub fn with_connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect = timeout;
         self
@@ -150,6 +151,8 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) http_client: Arc<dyn HttpClient>,
+    /// The client is the default one, built from `timeouts`.
+    default_http_client: bool,
     pub(crate) time_source: Arc<dyn TimeSource>,
     pub(crate) sleep: Arc<dyn AsyncSleep>,
 }
@@ -185,11 +188,16 @@ impl Config {
     /// `AWS_USE_DUALSTACK_ENDPOINT` and `AWS_MAX_ATTEMPTS`. Returns a builder,
     /// so that any of them can still be overridden.
     pub fn from_env() -> ConfigBuilder {
-        Self::from_env_source(|name| std::env::var(name).ok())
+        let mut builder = Self::from_env_source(|name| std::env::var(name).ok());
+        if builder.credentials.is_some() {
+            // Read again at each request, so that rotated keys are picked up.
+            builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
+        }
+        builder
     }
 
     /// [`Config::from_env`] reading variables from `lookup` instead of the
-    /// process environment (for tests).
+    /// process environment (for tests); credentials are read once.
     pub fn from_env_source(lookup: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let flag = |name: &str| var(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
@@ -203,7 +211,11 @@ impl Config {
         if let Some(attempts) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse().ok()) {
             builder.retry = builder.retry.with_max_attempts(attempts);
         }
-        if var("AWS_ACCESS_KEY_ID").is_some() {
+        if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            let credentials = Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment");
+            builder.credentials = Some(SharedCredentialsProvider::new(credentials));
+        } else if var("AWS_ACCESS_KEY_ID").is_some() {
+            // Incomplete: the provider reports what is missing at the first request.
             builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
         }
         builder
@@ -236,7 +248,8 @@ impl Config {
             inject_host_prefix: self.inject_host_prefix,
             retry: self.retry,
             timeouts: self.timeouts,
-            http_client: Some(self.http_client.clone()),
+            // A default transport is rebuilt, so that changed timeouts apply.
+            http_client: (!self.default_http_client).then(|| self.http_client.clone()),
             time_source: Some(self.time_source.clone()),
             sleep: Some(self.sleep.clone()),
         }
@@ -371,6 +384,7 @@ impl ConfigBuilder {
 
     pub fn build(self) -> Config {
         let timeouts = self.timeouts;
+        let default_client = self.http_client.is_none();
         let http_client = self.http_client.unwrap_or_else(|| default_http_client(&timeouts));
         Config {
             region: self.region,
@@ -382,6 +396,7 @@ impl ConfigBuilder {
             retry: self.retry,
             timeouts,
             http_client,
+            default_http_client: default_client,
             time_source: self.time_source.unwrap_or_else(|| Arc::new(SystemClock)),
             sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
         }

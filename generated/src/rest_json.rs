@@ -30,7 +30,12 @@ pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
 pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     let body: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(response.body()).ok();
     let body_string = |key: &str| body.as_ref().and_then(|b| b.get(key)).and_then(|v| v.as_str()).map(str::to_owned);
-    let header = response.headers().get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = response
+        .headers()
+        .get("x-amzn-errortype")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_owned);
     let code = header.or_else(|| body_string("code")).or_else(|| body_string("__type")).map(|raw| {
         let before_colon = raw.split(':').next().unwrap_or_default();
         before_colon.rsplit('#').next().unwrap_or_default().trim().to_owned()
@@ -154,6 +159,16 @@ pub(crate) fn float_text(value: f64) -> String {
     }
 }
 
+/// An f32 as text, with f32's own shortest digits (`0.1`, not the f64
+/// widening `0.10000000149011612`).
+pub(crate) fn float_text_f32(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float_text(f64::from(value))
+    }
+}
+
 /// Reads a float from text, accepting `NaN`, `Infinity` and `-Infinity`.
 pub(crate) fn parse_float(name: &str, text: &str) -> Result<f64, BoxError> {
     match text.trim() {
@@ -228,6 +243,8 @@ mod tests {
         assert_eq!((meta.code(), meta.message()), (Some("ResourceNotFoundException"), Some("gone")));
         let meta = error_metadata(&response(403, &[], r#"{"code": "AccessDeniedException", "errorMessage": "no"}"#));
         assert_eq!((meta.code(), meta.message()), (Some("AccessDeniedException"), Some("no")));
+        let meta = error_metadata(&response(400, &[("x-amzn-errortype", "")], r#"{"code": "FromBody"}"#));
+        assert_eq!(meta.code(), Some("FromBody"), "an empty header does not hide the body's code");
         let meta = error_metadata(&response(502, &[], "<html><body>Bad Gateway</body></html>"));
         assert_eq!((meta.code(), meta.message(), meta.status()), (None, None, Some(502)));
     }
@@ -244,6 +261,8 @@ mod tests {
         assert!(header("x-bad", "a\r\nb").is_none());
         assert!(is_host_label("abc-1.def") && !is_host_label("a/b") && !is_host_label("-a") && !is_host_label(""));
         assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(float_text_f32(0.1), "0.1");
+        assert_eq!(float_text_f32(f32::NAN), "NaN");
         assert!(parse_float("x", "NaN").unwrap().is_nan());
         assert_eq!(parse_header::<i32>("x", " 42 ").unwrap(), 42);
         assert!(parse_header::<i32>("x", "4x").is_err());

@@ -179,6 +179,20 @@ macro_rules! wire_type {
             }
         }
 
+        impl crate::json::Wire for $name {
+            type Value = OffsetDateTime;
+
+            fn into_value(self) -> Option<OffsetDateTime> {
+                self.0
+            }
+        }
+
+        impl crate::json::WireWrite for $name {
+            fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+                <$name as Format>::write(value, serializer)
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match &self.0 {

@@ -128,7 +128,7 @@ mod hyper_client {
     }
 
     impl HyperClientBuilder {
-        /// How long establishing a connection (TCP and TLS) may take.
+        /// How long establishing a TCP connection may take.
         pub fn connect_timeout(mut self, timeout: Duration) -> Self {
             self.connect_timeout = Some(timeout);
             self

@@ -59,7 +59,14 @@ impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
                         "statusMessage" => v_status_message = map.next_value()?,
                         "name" => v_name = map.next_value()?,
                         "description" => v_description = map.next_value()?,
-                        "tags" => v_tags = map.next_value()?,
+                        "tags" => {
+                            v_tags = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<crate::json::Plain<String>, false>,
+                                    >()?,
+                            );
+                        }
                         "referenceId" => v_reference_id = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -101,8 +101,13 @@ async fn invalid_input_fails_before_any_io() {
     let err = client.get_reference_import_job().reference_store_id("1234567890").send().await.unwrap_err();
     assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.kind() == omics::error::UnhandledKind::InvalidInput));
     assert!(err.to_string().contains("the required member `id` is not set"), "{err}");
-    let err = client.get_reference_import_job().reference_store_id("").id("0123456789").send().await.unwrap_err();
-    assert!(err.to_string().contains("the member `referenceStoreId` is part of the request path and must not be empty"), "{err}");
+    for bad in ["", ".", ".."] {
+        let err = client.get_reference_import_job().reference_store_id(bad).id("0123456789").send().await.unwrap_err();
+        assert!(
+            err.to_string().contains("the member `referenceStoreId` is part of the request path and must not be empty, `.` or `..`"),
+            "{bad:?}: {err}"
+        );
+    }
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 

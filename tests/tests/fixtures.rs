@@ -206,6 +206,26 @@ mod wire {
     }
 
     #[test]
+    fn blobs_documents_and_collections_of_special_values() {
+        let json = r#"{
+            "blobData": "aGVsbG8=",
+            "doc": {"any": ["json", 1, null, {"x": true}]},
+            "times": ["2014-04-29T18:30:38Z", null, "2014-04-29T18:30:38.5Z"],
+            "ratios": [1.5, "NaN", "-Infinity"],
+            "byDate": {"a": 1398796238, "b": null}
+        }"#;
+        let out: GetEventOutput = serde_json::from_str(json).unwrap();
+        assert_eq!(out.blob_data.as_ref().map(|b| b.as_ref()), Some(&b"hello"[..]));
+        assert_eq!(out.doc.unwrap()["any"][3]["x"], serde_json::json!(true));
+        assert_eq!(out.times.unwrap(), vec![at(1398796238, 0), at(1398796238, 500)], "a dense list drops nulls");
+        let ratios = out.ratios.unwrap();
+        assert!(ratios[0] == 1.5 && ratios[1].is_nan() && ratios[2] == f64::NEG_INFINITY);
+        let by_date = out.by_date.unwrap();
+        assert_eq!((by_date.len(), by_date["a"]), (1, at(1398796238, 0)));
+        assert!(serde_json::from_str::<GetEventOutput>(r#"{"blobData": "%%%"}"#).is_err());
+    }
+
+    #[test]
     fn special_floats_are_strings() {
         let out: GetEventOutput = serde_json::from_str(r#"{"ratio": "NaN", "real": "-Infinity"}"#).unwrap();
         assert!(out.ratio.unwrap().is_nan());
@@ -221,12 +241,15 @@ mod wire {
             .event_id("e-1")
             .since(at(0, 0))
             .filter(fixture_wire::types::Filter::builder().after(at(1398796238, 0)).before(at(1398796238, 5)).build())
+            .tags(vec!["a".to_owned(), "b c".to_owned()])
+            .trace_ids(vec!["t1".to_owned(), "t,2".to_owned()])
+            .payload_blob(fixture_wire::primitives::Blob::from("hi!"))
             .build()
             .unwrap();
         let body = serde_json::to_value(&input).unwrap();
         assert_eq!(
             body,
-            serde_json::json!({"filter": {"after": "2014-04-29T18:30:38Z", "before": 1398796238.005}})
+            serde_json::json!({"filter": {"after": "2014-04-29T18:30:38Z", "before": 1398796238.005}, "payloadBlob": "aGkh"})
         );
     }
 }
@@ -300,5 +323,45 @@ mod rules {
         assert_eq!(s.to_string(), "ServiceUnavailable");
         assert_eq!((ServiceUnavailable::IS_SERVER_FAULT, ServiceUnavailable::RETRYABLE), (true, true));
         assert_eq!(ServiceUnavailable::HTTP_STATUS, None);
+    }
+}
+
+/// The wire fixture through its client and the test transport: query and
+/// header lists, response headers and status code.
+mod wire_client {
+    use fixture_wire::testing::TestTransport;
+
+    #[tokio::test]
+    async fn query_header_lists_and_response_bindings() {
+        let transport = TestTransport::new();
+        transport.respond_with(
+            http::Response::builder()
+                .status(202)
+                .header("x-list", r#"a, "b,c", d"#)
+                .header("x-request-id", "rid")
+                .body(bytes::Bytes::from_static(br#"{"startedAt": "2014-04-29T18:30:38Z", "count": 1}"#))
+                .unwrap(),
+        );
+        let config = fixture_wire::Config::builder()
+            .endpoint_url("https://wire.example")
+            .http_client(transport.clone())
+            .build();
+        let out = fixture_wire::Client::new(config)
+            .get_event()
+            .event_id("e/1")
+            .tags(vec!["a".to_owned(), "b c".to_owned()])
+            .trace_ids(vec!["t1".to_owned(), "t,2".to_owned()])
+            .since(fixture_wire::time::OffsetDateTime::UNIX_EPOCH)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.header_list, Some(vec!["a".to_owned(), "b,c".to_owned(), "d".to_owned()]));
+        assert_eq!(out.request_id.as_deref(), Some("rid"));
+        assert_eq!(out.status, Some(202));
+        let request = &transport.requests()[0];
+        assert_eq!(request.uri().to_string(), "https://wire.example/events/e%2F1?since=1970-01-01T00%3A00%3A00Z&tag=a&tag=b%20c");
+        assert_eq!(request.headers()["x-trace"], r#"t1, "t,2""#);
+        assert_eq!(request.headers()["content-type"], "application/json");
+        assert!(request.headers().get("authorization").is_none(), "the fixture service has no SigV4 trait: unsigned");
     }
 }

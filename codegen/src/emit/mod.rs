@@ -195,7 +195,9 @@ pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::I64 => quote!(i64),
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
-        RustType::Timestamp => quote!(::time::OffsetDateTime),
+        RustType::Timestamp(_) => quote!(::time::OffsetDateTime),
+        RustType::Blob => quote!(crate::primitives::Blob),
+        RustType::Document => quote!(crate::primitives::Document),
         RustType::List { item, sparse } => {
             let item = type_tokens(item);
             if *sparse {

@@ -255,9 +255,11 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
         RustType::Named(_) if is_int_enum(ty) => quote!(#value.value().to_string()),
         RustType::Named(_) => quote!(#value.as_str().to_owned()),
         RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
-        RustType::F32 => quote!(crate::rest_json::float_text(f64::from(*#value))),
+        RustType::F32 => quote!(crate::rest_json::float_text_f32(*#value)),
         RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
-        RustType::Timestamp => match f.timestamp_format.unwrap_or(default) {
+        RustType::Blob => quote!(crate::primitives::base64_encode(#value.as_ref())),
+        RustType::Document => quote!(#value.to_string()),
+        RustType::Timestamp(own) => match f.timestamp_format.or(*own).unwrap_or(default) {
             TimestampFormat::DateTime => {
                 let (shape, field, member) = build_error_names(s, f);
                 quote!(crate::timestamp::DateTime::format(#value)
@@ -298,7 +300,8 @@ fn serialize(op: &Operation) -> TokenStream {
                         let value = input.#name.as_ref()
                             .ok_or_else(|| crate::error::BuildError::missing(#shape, #field_name, #member))?;
                         let text = #text;
-                        if text.is_empty() {
+                        // An empty, `.` or `..` segment would change the path.
+                        if text.is_empty() || text == "." || text == ".." {
                             return ::std::result::Result::Err(crate::error::BuildError::empty_label(#shape, #field_name, #member));
                         }
                         path.push('/');
@@ -511,7 +514,10 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
             RustType::I64 => quote!(crate::rest_json::parse_header::<i64>(#header, #text)?),
             RustType::F32 => quote!(crate::rest_json::parse_float(#header, #text)? as f32),
             RustType::F64 => quote!(crate::rest_json::parse_float(#header, #text)?),
-            RustType::Timestamp => match f.timestamp_format.unwrap_or(TimestampFormat::HttpDate) {
+            RustType::Blob => quote!(crate::primitives::Blob::new(crate::primitives::base64_decode(#text.trim())
+                .ok_or_else(|| ::std::format!("header `{}` is not base64", #header))?)),
+            RustType::Document => quote!(::serde_json::from_str::<crate::primitives::Document>(#text)?),
+            RustType::Timestamp(own) => match f.timestamp_format.or(*own).unwrap_or(TimestampFormat::HttpDate) {
                 TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::parse(#text.trim())
                     .ok_or_else(|| ::std::format!("header `{}` is not an HTTP date: `{}`", #header, #text))?),
                 TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::parse(#text.trim())

@@ -141,20 +141,41 @@ pub(crate) fn extra_init(s: &Struct) -> TokenStream {
     }
 }
 
-/// The wrapper type that reads and writes a member whose JSON form serde's
-/// own impls do not produce: timestamps in their format (restJson1 bodies
-/// default to epoch-seconds) and floats, whose NaN and infinities are strings.
-fn wire_type(f: &Field) -> Option<TokenStream> {
-    Some(match &f.ty {
-        RustType::Timestamp => match f.timestamp_format.unwrap_or(TimestampFormat::EpochSeconds) {
+/// The JSON form of a type when serde's own impls are not it: timestamps
+/// in their format (restJson1 bodies default to epoch-seconds; `format` is
+/// a member's own trait), floats (NaN and infinities are strings), blobs
+/// (base64), and collections (which drop `null` entries unless sparse).
+pub(crate) fn wire(ty: &RustType, format: Option<TimestampFormat>) -> Option<TokenStream> {
+    Some(match ty {
+        RustType::Timestamp(own) => match format.or(*own).unwrap_or(TimestampFormat::EpochSeconds) {
             TimestampFormat::DateTime => quote!(crate::timestamp::DateTime),
             TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds),
             TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate),
         },
         RustType::F32 => quote!(crate::json::Float<f32>),
         RustType::F64 => quote!(crate::json::Float<f64>),
+        RustType::Blob => quote!(crate::json::Base64),
+        RustType::List { item, sparse } => {
+            let item = wire_or_plain(item);
+            quote!(crate::json::List<#item, #sparse>)
+        }
+        RustType::Map { value, sparse } => {
+            let value = wire_or_plain(value);
+            quote!(crate::json::Map<#value, #sparse>)
+        }
         _ => return None,
     })
+}
+
+fn wire_or_plain(ty: &RustType) -> TokenStream {
+    wire(ty, None).unwrap_or_else(|| {
+        let ty = type_tokens(ty);
+        quote!(crate::json::Plain<#ty>)
+    })
+}
+
+fn wire_type(f: &Field) -> Option<TokenStream> {
+    wire(&f.ty, f.timestamp_format)
 }
 
 /// Writes the body members as a JSON object, leaving out absent ones.
@@ -168,7 +189,7 @@ fn serialize_impl(s: &Struct) -> TokenStream {
             let field = ident(&f.name);
             let wire = &f.wire_name;
             let value = match wire_type(f) {
-                Some(wire_type) => quote!(&<#wire_type>::new(*value)),
+                Some(wire_type) => quote!(&crate::json::Out::<#wire_type>(value)),
                 None => quote!(value),
             };
             if f.optional {
@@ -215,7 +236,7 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
         let slot = slot(f);
         let wire = &f.wire_name;
         match wire_type(f) {
-            Some(wire_type) => quote!(#wire => #slot = map.next_value::<#wire_type>()?.0,),
+            Some(wire_type) => quote!(#wire => #slot = crate::json::Wire::into_value(map.next_value::<#wire_type>()?),),
             None => quote!(#wire => #slot = map.next_value()?,),
         }
     });

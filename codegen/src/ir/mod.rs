@@ -56,7 +56,13 @@ pub enum RustType {
     I64,
     F32,
     F64,
-    Timestamp,
+    /// A timestamp, with the format its shape (or list/map member) asks
+    /// for; a structure member's own trait is in [`Field::timestamp_format`].
+    Timestamp(Option<TimestampFormat>),
+    /// A blob: bytes, base64 in JSON.
+    Blob,
+    /// A document: any JSON value.
+    Document,
     List { item: Box<RustType>, sparse: bool },
     Map { value: Box<RustType>, sparse: bool },
     Named(TypeRef),
@@ -249,7 +255,7 @@ impl Crate {
 impl RustType {
     pub fn contains_timestamp(&self) -> bool {
         match self {
-            RustType::Timestamp => true,
+            RustType::Timestamp(_) => true,
             RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => inner.contains_timestamp(),
             _ => false,
         }
@@ -405,6 +411,24 @@ fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
     Ok(())
 }
 
+/// The `smithy.api#timestampFormat` of a shape or member.
+fn timestamp_format(traits: &crate::model::Traits) -> Option<TimestampFormat> {
+    match traits.string(traits::TIMESTAMP_FORMAT)? {
+        "date-time" => Some(TimestampFormat::DateTime),
+        "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
+        "http-date" => Some(TimestampFormat::HttpDate),
+        _ => None,
+    }
+}
+
+/// A list or map member's own `timestampFormat` wins over its target's.
+fn with_member_format(ty: RustType, member: &crate::model::Traits) -> RustType {
+    match (ty, timestamp_format(member)) {
+        (RustType::Timestamp(_), Some(format)) => RustType::Timestamp(Some(format)),
+        (ty, _) => ty,
+    }
+}
+
 /// Every URI label names an `httpLabel` member and every `httpLabel` member
 /// is in the URI; likewise for host labels.
 fn check_labels(op: &Shape, http: Option<&http::Http>, host: Option<&[http::HostPart]>, input: &Struct) -> Result<()> {
@@ -429,7 +453,7 @@ fn check_labels(op: &Shape, http: Option<&http::Http>, host: Option<&[http::Host
         if !in_uri.contains(&field.member.as_str()) {
             return Err(invalid(format!("the httpLabel member `{}` does not appear in the http uri", field.member)));
         }
-        if !matches!(field.ty, RustType::String | RustType::Named(_) | RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::F32 | RustType::F64 | RustType::Timestamp) {
+        if !matches!(field.ty, RustType::String | RustType::Named(_) | RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::F32 | RustType::F64 | RustType::Timestamp(_)) {
             return Err(invalid(format!("the httpLabel member `{}` must be a simple type", field.member)));
         }
     }
@@ -759,16 +783,7 @@ impl IrBuilder<'_> {
         let optional = is_input || client_optional || !(required || default.is_some());
         let name = scope.claim_with(&names::field_name(&member.name), "_", |n| vec![format!("set_{n}")]);
         let wire_name = member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned();
-        let timestamp_format = member
-            .traits
-            .string(traits::TIMESTAMP_FORMAT)
-            .or_else(|| target.traits.string(traits::TIMESTAMP_FORMAT))
-            .and_then(|f| match f {
-                "date-time" => Some(TimestampFormat::DateTime),
-                "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
-                "http-date" => Some(TimestampFormat::HttpDate),
-                _ => None,
-            });
+        let timestamp_format = timestamp_format(&member.traits).or_else(|| timestamp_format(&target.traits));
         let mut docs = docs_of(&member.traits);
         if docs.is_empty() {
             docs = docs_of(&target.traits);
@@ -821,9 +836,9 @@ impl IrBuilder<'_> {
                 Simple::Long => RustType::I64,
                 Simple::Float => RustType::F32,
                 Simple::Double => RustType::F64,
-                Simple::Timestamp => RustType::Timestamp,
-                Simple::Blob => return Err(unsupported("blob members")),
-                Simple::Document => return Err(unsupported("document members")),
+                Simple::Timestamp => RustType::Timestamp(timestamp_format(&target.traits)),
+                Simple::Blob => RustType::Blob,
+                Simple::Document => RustType::Document,
                 Simple::BigInteger | Simple::BigDecimal => return Err(unsupported("bigInteger/bigDecimal members")),
             },
             ShapeKind::List(_) | ShapeKind::Map { .. } if collections.contains(&target.id) => {
@@ -838,9 +853,7 @@ impl IrBuilder<'_> {
                 collections.push(target.id.clone());
                 let item_ty = self.rust_type_within(&target.id.with_member("member"), target, item_shape, collections)?;
                 collections.pop();
-                if item_ty.contains_timestamp() {
-                    return Err(unsupported("lists of timestamps"));
-                }
+                let item_ty = with_member_format(item_ty, &item.traits);
                 RustType::List { item: Box::new(item_ty), sparse: target.traits.has(traits::SPARSE) }
             }
             ShapeKind::Map { value, .. } => {
@@ -848,9 +861,7 @@ impl IrBuilder<'_> {
                 collections.push(target.id.clone());
                 let value_ty = self.rust_type_within(&target.id.with_member("value"), target, value_shape, collections)?;
                 collections.pop();
-                if value_ty.contains_timestamp() {
-                    return Err(unsupported("maps of timestamps"));
-                }
+                let value_ty = with_member_format(value_ty, &value.traits);
                 RustType::Map { value: Box::new(value_ty), sparse: target.traits.has(traits::SPARSE) }
             }
             ShapeKind::Union(_) => return Err(unsupported("union members")),
@@ -905,11 +916,13 @@ impl IrBuilder<'_> {
                 let variant = self.enumeration(target, "")?.variants.into_iter().find(|v| v.value == EnumValue::Int(int));
                 DefaultValue::Variant(variant.ok_or_else(invalid)?.name)
             }
-            (RustType::Timestamp, _) => {
+            (RustType::Blob, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
+            (RustType::Document, Value::Null) => DefaultValue::Zero,
+            (RustType::Timestamp(_) | RustType::Blob | RustType::Document, _) => {
                 return Err(Error::Unsupported {
                     path: parent.source.as_ref().clone(),
                     shape: member_id.to_string(),
-                    feature: "timestamp default values".into(),
+                    feature: "timestamp default values, and blob and document default values other than empty".into(),
                 })
             }
             _ => return Err(invalid()),

@@ -120,16 +120,26 @@ impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
                         "status" => v_status = map.next_value()?,
                         "statusMessage" => v_status_message = map.next_value()?,
                         "creationTime" => {
-                            v_creation_time = map
-                                .next_value::<crate::timestamp::DateTime>()?
-                                .0;
+                            v_creation_time = crate::json::Wire::into_value(
+                                map.next_value::<crate::timestamp::DateTime>()?,
+                            );
                         }
                         "completionTime" => {
-                            v_completion_time = map
-                                .next_value::<crate::timestamp::DateTime>()?
-                                .0;
+                            v_completion_time = crate::json::Wire::into_value(
+                                map.next_value::<crate::timestamp::DateTime>()?,
+                            );
                         }
-                        "sources" => v_sources = map.next_value()?,
+                        "sources" => {
+                            v_sources = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<
+                                            crate::json::Plain<crate::types::ImportReferenceSourceItem>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -327,7 +337,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 "referenceStoreId",
             ))?;
         let text = value.clone();
-        if text.is_empty() {
+        if text.is_empty() || text == "." || text == ".." {
             return Err(
                 crate::error::BuildError::empty_label(
                     "GetReferenceImportJobInput",
@@ -348,7 +358,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 "id",
             ))?;
         let text = value.clone();
-        if text.is_empty() {
+        if text.is_empty() || text == "." || text == ".." {
             return Err(
                 crate::error::BuildError::empty_label(
                     "GetReferenceImportJobInput",

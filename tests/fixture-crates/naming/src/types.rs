@@ -232,7 +232,12 @@ impl ::serde::Serialize for Node {
             map.serialize_entry("next", value)?;
         }
         if let Some(value) = &self.children {
-            map.serialize_entry("children", value)?;
+            map.serialize_entry(
+                "children",
+                &crate::json::Out::<
+                    crate::json::List<crate::json::Plain<crate::types::Node>, false>,
+                >(value),
+            )?;
         }
         if let Some(value) = &self.parent {
             map.serialize_entry("parent", value)?;
@@ -589,7 +594,17 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                 let mut v_children = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
-                        "children" => v_children = map.next_value()?,
+                        "children" => {
+                            v_children = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<
+                                            crate::json::Plain<crate::types::TreeNode>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

@@ -143,21 +143,31 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
 
     let retry = &config.retry;
     let mut attempt = 1;
+    // What the last retry spent: a success gives it back (else 1 token).
+    let mut last_retry_cost = None;
     loop {
-        let mut http_request = build_request(&request, &uri, &host, &endpoint.headers)
-            .map_err(|e| O::unhandled(configuration_error(format!("cannot build the HTTP request: {e}"))))?;
-        if let Some((name, region, provider)) = &signer {
-            let credentials = aws_credential_types::provider::ProvideCredentials::provide_credentials(provider.as_ref())
-                .await
-                .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e.into()))))?;
-            sign(&mut http_request, credentials, region, name, config)
-                .map_err(|e| O::unhandled(configuration_error(format!("cannot sign the request: {e}"))))?;
-        }
-
-        let sent = config.http_client.send(http_request);
+        // One attempt: credentials, signing and sending, all under the
+        // attempt timeout (a credentials provider can hang too).
+        let attempt_work = async {
+            let mut http_request = build_request(&request, &uri, &host, &endpoint.headers)
+                .map_err(|e| O::unhandled(configuration_error(format!("cannot build the HTTP request: {e}"))))?;
+            if let Some((name, region, provider)) = &signer {
+                let credentials = aws_credential_types::provider::ProvideCredentials::provide_credentials(provider.as_ref())
+                    .await
+                    .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e.into()))))?;
+                sign(&mut http_request, credentials, region, name, config)
+                    .map_err(|e| O::unhandled(configuration_error(format!("cannot sign the request: {e}"))))?;
+            }
+            Ok(config.http_client.send(http_request).await)
+        };
         let outcome = match config.timeouts.attempt_timeout() {
-            None => Ok(sent.await),
-            Some(limit) => crate::clock::timeout(sent, config.sleep.sleep(limit)).await.map_err(|_| limit),
+            None => Ok(attempt_work.await),
+            Some(limit) => crate::clock::timeout(attempt_work, config.sleep.sleep(limit)).await.map_err(|_| limit),
+        };
+        let outcome = match outcome {
+            Ok(Err(error)) => return Err(error),
+            Ok(Ok(sent)) => Ok(sent),
+            Err(limit) => Err(limit),
         };
         let (verdict, result) = match outcome {
             Err(limit) => (
@@ -179,7 +189,7 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
                 (retryable.then_some(RetryKind::Transient), Err(error))
             }
             Ok(Ok(response)) if response.status().is_success() => {
-                handle.give_back_retry_tokens(if attempt == 1 { 1 } else { RETRY_COST });
+                handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
                 return O::deserialize(&response).map_err(|e| {
                     let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), crate::rest_json::request_id(&response));
                     O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
@@ -198,6 +208,7 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
         if verdict.is_none() || attempt >= retry.max_attempts() || !handle.take_retry_tokens(cost) {
             return result;
         }
+        last_retry_cost = Some(cost);
         config.sleep.sleep(backoff(retry, attempt)).await;
         attempt += 1;
     }
@@ -261,16 +272,19 @@ fn backoff(retry: &crate::config::RetryConfig, attempt: u32) -> Duration {
 /// A random number in `[0, 1)`, good enough for jitter (not for secrets).
 pub(crate) fn random_unit() -> f64 {
     static STATE: AtomicU64 = AtomicU64::new(0);
-    let mut x = STATE.load(Ordering::Relaxed);
-    if x == 0 {
-        let nanos = std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-        x = nanos ^ 0x9E37_79B9_7F4A_7C15 ^ (std::process::id() as u64) << 32;
-    }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    STATE.store(x, Ordering::Relaxed);
-    (x >> 11) as f64 / (1u64 << 53) as f64
+    let step = |mut x: u64| {
+        if x == 0 {
+            let nanos = std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+            x = nanos ^ 0x9E37_79B9_7F4A_7C15 ^ (u64::from(std::process::id()) << 32);
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    // One atomic step, so that concurrent retries draw different numbers.
+    let previous = STATE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| Some(step(x))).unwrap_or_default();
+    (step(previous) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The full URI of a request: the endpoint's scheme, host (with the

@@ -86,12 +86,15 @@ impl ::serde::Serialize for Filter {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.after {
-            map.serialize_entry("after", &<crate::timestamp::DateTime>::new(*value))?;
+            map.serialize_entry(
+                "after",
+                &crate::json::Out::<crate::timestamp::DateTime>(value),
+            )?;
         }
         if let Some(value) = &self.before {
             map.serialize_entry(
                 "before",
-                &<crate::timestamp::EpochSeconds>::new(*value),
+                &crate::json::Out::<crate::timestamp::EpochSeconds>(value),
             )?;
         }
         map.end()

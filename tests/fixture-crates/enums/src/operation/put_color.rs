@@ -43,7 +43,12 @@ impl ::serde::Serialize for PutColorInput {
             map.serialize_entry("legacy", value)?;
         }
         if let Some(value) = &self.colors {
-            map.serialize_entry("colors", value)?;
+            map.serialize_entry(
+                "colors",
+                &crate::json::Out::<
+                    crate::json::List<crate::json::Plain<crate::types::Color>, false>,
+                >(value),
+            )?;
         }
         map.end()
     }
@@ -103,7 +108,17 @@ impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
                         "color" => v_color = map.next_value()?,
                         "size" => v_size = map.next_value()?,
                         "legacy" => v_legacy = map.next_value()?,
-                        "byName" => v_by_name = map.next_value()?,
+                        "byName" => {
+                            v_by_name = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<
+                                            crate::json::Plain<crate::types::Color>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

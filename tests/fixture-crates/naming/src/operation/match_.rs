@@ -178,7 +178,7 @@ impl crate::orchestrator::Operation for Match {
                 "self",
             ))?;
         let text = value.clone();
-        if text.is_empty() {
+        if text.is_empty() || text == "." || text == ".." {
             return Err(
                 crate::error::BuildError::empty_label("MatchInput", "self_", "self"),
             );

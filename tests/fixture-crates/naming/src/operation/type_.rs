@@ -107,7 +107,15 @@ impl ::serde::Serialize for TypeInput {
             map.serialize_entry("string", value)?;
         }
         if let Some(value) = &self.r#async {
-            map.serialize_entry("async", value)?;
+            map.serialize_entry(
+                "async",
+                &crate::json::Out::<
+                    crate::json::List<
+                        crate::json::List<crate::json::Plain<String>, false>,
+                        false,
+                    >,
+                >(value),
+            )?;
         }
         if let Some(value) = &self.node {
             map.serialize_entry("node", value)?;
@@ -191,7 +199,17 @@ impl<'de> ::serde::Deserialize<'de> for TypeOutput {
                         "super" => v_super_ = map.next_value()?,
                         "Self" => v_self_ = map.next_value()?,
                         "loop" => v_loop = map.next_value()?,
-                        "tree" => v_tree = map.next_value()?,
+                        "tree" => {
+                            v_tree = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<
+                                            crate::json::Plain<crate::types::TreeNode>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
                         "values" => v_values = map.next_value()?,
                         "a" => v_a = map.next_value()?,
                         "d" => v_d = map.next_value()?,

@@ -158,13 +158,22 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                         "session" => v_session = map.next_value()?,
                         "retries" => v_retries = map.next_value()?,
                         "mode" => v_mode = map.next_value()?,
-                        "tags" => v_tags = map.next_value()?,
+                        "tags" => {
+                            v_tags = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<crate::json::Plain<String>, false>,
+                                    >()?,
+                            );
+                        }
                         "label" => v_label = map.next_value()?,
                         "optionalEvenIfRequired" => {
                             v_optional_even_if_required = map.next_value()?;
                         }
                         "scale" => {
-                            v_scale = map.next_value::<crate::json::Float<f64>>()?.0;
+                            v_scale = crate::json::Wire::into_value(
+                                map.next_value::<crate::json::Float<f64>>()?,
+                            );
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

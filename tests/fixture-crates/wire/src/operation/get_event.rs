@@ -17,6 +17,12 @@ pub struct GetEventInput {
     pub since: Option<::time::OffsetDateTime>,
     /// The `filter` member.
     pub filter: Option<crate::types::Filter>,
+    /// The `tags` member.
+    pub tags: Option<Vec<String>>,
+    /// The `traceIds` member.
+    pub trace_ids: Option<Vec<String>>,
+    /// The `payloadBlob` member.
+    pub payload_blob: Option<crate::primitives::Blob>,
 }
 impl GetEventInput {
     /// Creates a builder for [`GetEventInput`].
@@ -33,6 +39,12 @@ impl ::serde::Serialize for GetEventInput {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.filter {
             map.serialize_entry("filter", value)?;
+        }
+        if let Some(value) = &self.payload_blob {
+            map.serialize_entry(
+                "payloadBlob",
+                &crate::json::Out::<crate::json::Base64>(value),
+            )?;
         }
         map.end()
     }
@@ -77,6 +89,20 @@ pub struct GetEventOutput {
     pub nested: Option<Vec<Vec<Option<String>>>>,
     /// The `details` member.
     pub details: Option<::std::collections::HashMap<String, crate::types::Detail>>,
+    /// The `blobData` member.
+    pub blob_data: Option<crate::primitives::Blob>,
+    /// The `doc` member.
+    pub doc: Option<crate::primitives::Document>,
+    /// The `times` member.
+    pub times: Option<Vec<::time::OffsetDateTime>>,
+    /// The `ratios` member.
+    pub ratios: Option<Vec<f64>>,
+    /// The `byDate` member.
+    pub by_date: Option<::std::collections::HashMap<String, ::time::OffsetDateTime>>,
+    /// The `headerList` member.
+    pub header_list: Option<Vec<String>>,
+    /// The `status` member.
+    pub status: Option<i32>,
     pub(crate) _request_id: Option<String>,
 }
 impl GetEventOutput {
@@ -122,41 +148,116 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
                 let mut v_sparse_map = None;
                 let mut v_nested = None;
                 let mut v_details = None;
+                let mut v_blob_data = None;
+                let mut v_doc = None;
+                let mut v_times = None;
+                let mut v_ratios = None;
+                let mut v_by_date = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "startedAt" => {
-                            v_started_at = map
-                                .next_value::<crate::timestamp::DateTime>()?
-                                .0;
+                            v_started_at = crate::json::Wire::into_value(
+                                map.next_value::<crate::timestamp::DateTime>()?,
+                            );
                         }
                         "epoch" => {
-                            v_epoch = map
-                                .next_value::<crate::timestamp::EpochSeconds>()?
-                                .0;
+                            v_epoch = crate::json::Wire::into_value(
+                                map.next_value::<crate::timestamp::EpochSeconds>()?,
+                            );
                         }
                         "httpDate" => {
-                            v_http_date = map
-                                .next_value::<crate::timestamp::HttpDate>()?
-                                .0;
+                            v_http_date = crate::json::Wire::into_value(
+                                map.next_value::<crate::timestamp::HttpDate>()?,
+                            );
                         }
                         "targetFormat" => {
-                            v_target_format = map
-                                .next_value::<crate::timestamp::DateTime>()?
-                                .0;
+                            v_target_format = crate::json::Wire::into_value(
+                                map.next_value::<crate::timestamp::DateTime>()?,
+                            );
                         }
                         "Renamed-On-Wire" => v_renamed = map.next_value()?,
                         "count" => v_count = map.next_value()?,
                         "ratio" => {
-                            v_ratio = map.next_value::<crate::json::Float<f64>>()?.0;
+                            v_ratio = crate::json::Wire::into_value(
+                                map.next_value::<crate::json::Float<f64>>()?,
+                            );
                         }
                         "small" => v_small = map.next_value()?,
                         "short" => v_short = map.next_value()?,
-                        "real" => v_real = map.next_value::<crate::json::Float<f32>>()?.0,
+                        "real" => {
+                            v_real = crate::json::Wire::into_value(
+                                map.next_value::<crate::json::Float<f32>>()?,
+                            );
+                        }
                         "flag" => v_flag = map.next_value()?,
-                        "sparseList" => v_sparse_list = map.next_value()?,
-                        "sparseMap" => v_sparse_map = map.next_value()?,
-                        "nested" => v_nested = map.next_value()?,
-                        "details" => v_details = map.next_value()?,
+                        "sparseList" => {
+                            v_sparse_list = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<crate::json::Plain<String>, true>,
+                                    >()?,
+                            );
+                        }
+                        "sparseMap" => {
+                            v_sparse_map = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<crate::json::Plain<i32>, true>,
+                                    >()?,
+                            );
+                        }
+                        "nested" => {
+                            v_nested = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<
+                                            crate::json::List<crate::json::Plain<String>, true>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
+                        "details" => {
+                            v_details = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<
+                                            crate::json::Plain<crate::types::Detail>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
+                        "blobData" => {
+                            v_blob_data = crate::json::Wire::into_value(
+                                map.next_value::<crate::json::Base64>()?,
+                            );
+                        }
+                        "doc" => v_doc = map.next_value()?,
+                        "times" => {
+                            v_times = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<crate::timestamp::DateTime, false>,
+                                    >()?,
+                            );
+                        }
+                        "ratios" => {
+                            v_ratios = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<crate::json::Float<f64>, false>,
+                                    >()?,
+                            );
+                        }
+                        "byDate" => {
+                            v_by_date = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<crate::timestamp::EpochSeconds, false>,
+                                    >()?,
+                            );
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -180,6 +281,13 @@ impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
                     sparse_map: v_sparse_map,
                     nested: v_nested,
                     details: v_details,
+                    blob_data: v_blob_data,
+                    doc: v_doc,
+                    times: v_times,
+                    ratios: v_ratios,
+                    by_date: v_by_date,
+                    header_list: None,
+                    status: None,
                     _request_id: None,
                 })
             }
@@ -206,6 +314,13 @@ impl crate::json::Fallback for GetEventOutput {
             sparse_map: None,
             nested: None,
             details: None,
+            blob_data: None,
+            doc: None,
+            times: None,
+            ratios: None,
+            by_date: None,
+            header_list: None,
+            status: None,
             _request_id: None,
         }
     }
@@ -290,7 +405,7 @@ impl crate::orchestrator::Operation for GetEvent {
                 "eventId",
             ))?;
         let text = value.clone();
-        if text.is_empty() {
+        if text.is_empty() || text == "." || text == ".." {
             return Err(
                 crate::error::BuildError::empty_label(
                     "GetEventInput",
@@ -310,8 +425,30 @@ impl crate::orchestrator::Operation for GetEvent {
                 ))?;
             query.push("since", Some(&text));
         }
+        for value in input.tags.iter().flatten() {
+            let text = value.clone();
+            query.push("tag", Some(&text));
+        }
         path.push_str(&query.finish());
         let mut headers = Vec::new();
+        if let Some(value) = &input.trace_ids {
+            let text = {
+                let texts = value
+                    .iter()
+                    .map(|value| Ok(value.clone()))
+                    .collect::<Result<Vec<String>, crate::error::BuildError>>()?;
+                crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))
+            };
+            headers
+                .push(
+                    crate::rest_json::header("x-trace", &text)
+                        .ok_or_else(|| crate::error::BuildError::invalid_value(
+                            "GetEventInput",
+                            "trace_ids",
+                            "traceIds",
+                        ))?,
+                );
+        }
         let body = ::serde_json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "GetEventInput",
@@ -339,6 +476,16 @@ impl crate::orchestrator::Operation for GetEvent {
             let parsed = text.to_owned();
             output.request_id = Some(parsed);
         }
+        if let Some(text) = crate::rest_json::header_text(response, "x-list")? {
+            let parsed = crate::rest_json::split_header_list(text)
+                .iter()
+                .map(|item| -> Result<_, crate::orchestrator::BoxError> {
+                    Ok(item.as_str().to_owned())
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            output.header_list = Some(parsed);
+        }
+        output.status = Some(i32::from(response.status().as_u16()));
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }
@@ -372,6 +519,9 @@ pub mod builders {
         pub(crate) event_id: Option<String>,
         pub(crate) since: Option<::time::OffsetDateTime>,
         pub(crate) filter: Option<crate::types::Filter>,
+        pub(crate) tags: Option<Vec<String>>,
+        pub(crate) trace_ids: Option<Vec<String>>,
+        pub(crate) payload_blob: Option<crate::primitives::Blob>,
     }
     impl GetEventInputBuilder {
         /// The `eventId` member.
@@ -408,6 +558,42 @@ pub mod builders {
             self.filter = input;
             self
         }
+        /// The `tags` member.
+        pub fn tags(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(input.into());
+            self
+        }
+        /// The `tags` member.
+        pub fn set_tags(mut self, input: Option<Vec<String>>) -> Self {
+            self.tags = input;
+            self
+        }
+        /// The `traceIds` member.
+        pub fn trace_ids(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.trace_ids = Some(input.into());
+            self
+        }
+        /// The `traceIds` member.
+        pub fn set_trace_ids(mut self, input: Option<Vec<String>>) -> Self {
+            self.trace_ids = input;
+            self
+        }
+        /// The `payloadBlob` member.
+        pub fn payload_blob(
+            mut self,
+            input: impl Into<crate::primitives::Blob>,
+        ) -> Self {
+            self.payload_blob = Some(input.into());
+            self
+        }
+        /// The `payloadBlob` member.
+        pub fn set_payload_blob(
+            mut self,
+            input: Option<crate::primitives::Blob>,
+        ) -> Self {
+            self.payload_blob = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`event_id`).
         pub fn build(self) -> Result<super::GetEventInput, crate::error::BuildError> {
             Ok(super::GetEventInput {
@@ -422,6 +608,9 @@ pub mod builders {
                 ),
                 since: self.since,
                 filter: self.filter,
+                tags: self.tags,
+                trace_ids: self.trace_ids,
+                payload_blob: self.payload_blob,
             })
         }
     }
@@ -446,6 +635,15 @@ pub mod builders {
         pub(crate) details: Option<
             ::std::collections::HashMap<String, crate::types::Detail>,
         >,
+        pub(crate) blob_data: Option<crate::primitives::Blob>,
+        pub(crate) doc: Option<crate::primitives::Document>,
+        pub(crate) times: Option<Vec<::time::OffsetDateTime>>,
+        pub(crate) ratios: Option<Vec<f64>>,
+        pub(crate) by_date: Option<
+            ::std::collections::HashMap<String, ::time::OffsetDateTime>,
+        >,
+        pub(crate) header_list: Option<Vec<String>>,
+        pub(crate) status: Option<i32>,
     }
     impl GetEventOutputBuilder {
         /// The `requestId` member.
@@ -634,6 +832,82 @@ pub mod builders {
             self.details = input;
             self
         }
+        /// The `blobData` member.
+        pub fn blob_data(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
+            self.blob_data = Some(input.into());
+            self
+        }
+        /// The `blobData` member.
+        pub fn set_blob_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
+            self.blob_data = input;
+            self
+        }
+        /// The `doc` member.
+        pub fn doc(mut self, input: impl Into<crate::primitives::Document>) -> Self {
+            self.doc = Some(input.into());
+            self
+        }
+        /// The `doc` member.
+        pub fn set_doc(mut self, input: Option<crate::primitives::Document>) -> Self {
+            self.doc = input;
+            self
+        }
+        /// The `times` member.
+        pub fn times(mut self, input: impl Into<Vec<::time::OffsetDateTime>>) -> Self {
+            self.times = Some(input.into());
+            self
+        }
+        /// The `times` member.
+        pub fn set_times(mut self, input: Option<Vec<::time::OffsetDateTime>>) -> Self {
+            self.times = input;
+            self
+        }
+        /// The `ratios` member.
+        pub fn ratios(mut self, input: impl Into<Vec<f64>>) -> Self {
+            self.ratios = Some(input.into());
+            self
+        }
+        /// The `ratios` member.
+        pub fn set_ratios(mut self, input: Option<Vec<f64>>) -> Self {
+            self.ratios = input;
+            self
+        }
+        /// The `byDate` member.
+        pub fn by_date(
+            mut self,
+            input: impl Into<::std::collections::HashMap<String, ::time::OffsetDateTime>>,
+        ) -> Self {
+            self.by_date = Some(input.into());
+            self
+        }
+        /// The `byDate` member.
+        pub fn set_by_date(
+            mut self,
+            input: Option<::std::collections::HashMap<String, ::time::OffsetDateTime>>,
+        ) -> Self {
+            self.by_date = input;
+            self
+        }
+        /// The `headerList` member.
+        pub fn header_list(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.header_list = Some(input.into());
+            self
+        }
+        /// The `headerList` member.
+        pub fn set_header_list(mut self, input: Option<Vec<String>>) -> Self {
+            self.header_list = input;
+            self
+        }
+        /// The `status` member.
+        pub fn status(mut self, input: impl Into<i32>) -> Self {
+            self.status = Some(input.into());
+            self
+        }
+        /// The `status` member.
+        pub fn set_status(mut self, input: Option<i32>) -> Self {
+            self.status = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`started_at`, `count`).
         pub fn build(self) -> Result<super::GetEventOutput, crate::error::BuildError> {
             Ok(super::GetEventOutput {
@@ -665,6 +939,13 @@ pub mod builders {
                 sparse_map: self.sparse_map,
                 nested: self.nested,
                 details: self.details,
+                blob_data: self.blob_data,
+                doc: self.doc,
+                times: self.times,
+                ratios: self.ratios,
+                by_date: self.by_date,
+                header_list: self.header_list,
+                status: self.status,
                 _request_id: None,
             })
         }
@@ -720,6 +1001,42 @@ pub mod builders {
         /// The `filter` member.
         pub fn set_filter(mut self, input: Option<crate::types::Filter>) -> Self {
             self.inner = self.inner.set_filter(input);
+            self
+        }
+        /// The `tags` member.
+        pub fn tags(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.inner = self.inner.tags(input);
+            self
+        }
+        /// The `tags` member.
+        pub fn set_tags(mut self, input: Option<Vec<String>>) -> Self {
+            self.inner = self.inner.set_tags(input);
+            self
+        }
+        /// The `traceIds` member.
+        pub fn trace_ids(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.inner = self.inner.trace_ids(input);
+            self
+        }
+        /// The `traceIds` member.
+        pub fn set_trace_ids(mut self, input: Option<Vec<String>>) -> Self {
+            self.inner = self.inner.set_trace_ids(input);
+            self
+        }
+        /// The `payloadBlob` member.
+        pub fn payload_blob(
+            mut self,
+            input: impl Into<crate::primitives::Blob>,
+        ) -> Self {
+            self.inner = self.inner.payload_blob(input);
+            self
+        }
+        /// The `payloadBlob` member.
+        pub fn set_payload_blob(
+            mut self,
+            input: Option<crate::primitives::Blob>,
+        ) -> Self {
+            self.inner = self.inner.set_payload_blob(input);
             self
         }
         /// Sends the request: checks the input (a missing required member
