@@ -365,3 +365,61 @@ mod wire_client {
         assert!(request.headers().get("authorization").is_none(), "the fixture service has no SigV4 trait: unsigned");
     }
 }
+
+mod unions {
+    use fixture_unions::operation::put_shape::{PutShapeInput, PutShapeOutput};
+    use fixture_unions::types::{Circle, Secret, Shape};
+
+    fn shape(json: &str) -> Result<Shape, serde_json::Error> {
+        serde_json::from_str::<PutShapeOutput>(&format!(r#"{{"shape": {json}}}"#)).map(|o| o.shape)
+    }
+
+    #[test]
+    fn each_variant_reads() {
+        assert_eq!(shape(r#"{"square": 2.5}"#).unwrap(), Shape::Square(2.5));
+        assert_eq!(shape(r#"{"label": "hi"}"#).unwrap(), Shape::Label("hi".into()));
+        assert_eq!(shape(r#"{"unknown": "named like our catch-all"}"#).unwrap(), Shape::UnknownValue("named like our catch-all".into()));
+        let Shape::Circle(circle) = shape(r#"{"circle": {"radius": 1}}"#).unwrap() else { panic!() };
+        assert_eq!(circle.radius, 1.0);
+        let Shape::DrawnAt(at) = shape(r#"{"drawnAt": "2014-04-29T18:30:38Z"}"#).unwrap() else { panic!() };
+        assert_eq!(at.unix_timestamp(), 1398796238);
+        let Shape::Inner(inner) = shape(r#"{"inner": {"group": [{"square": 1}, {"label": "x"}]}}"#).unwrap() else { panic!() };
+        assert_eq!(*inner, Shape::Group(vec![Shape::Square(1.0), Shape::Label("x".into())]));
+        let Shape::Data(data) = shape(r#"{"data": "aGk="}"#).unwrap() else { panic!() };
+        assert_eq!(data.as_ref(), b"hi");
+    }
+
+    #[test]
+    fn unknown_members_are_kept_and_type_and_nulls_ignored() {
+        let Shape::Unknown(member) = shape(r#"{"hexagon": {"side": 3}}"#).unwrap() else { panic!() };
+        assert_eq!((member.name(), member.value()), ("hexagon", &serde_json::json!({"side": 3})));
+        assert_eq!(shape(r#"{"__type": "unions#Shape", "label": "t"}"#).unwrap(), Shape::Label("t".into()));
+        assert_eq!(shape(r#"{"square": null, "label": "n"}"#).unwrap(), Shape::Label("n".into()));
+    }
+
+    #[test]
+    fn zero_or_several_members_are_errors() {
+        assert!(shape("{}").unwrap_err().to_string().contains("the union Shape has no member set"));
+        assert!(shape(r#"{"square": 1, "label": "x"}"#).unwrap_err().to_string().contains("has 2 members set, not one"));
+        assert!(shape(r#"["square"]"#).is_err());
+        let missing: PutShapeOutput = serde_json::from_str("{}").unwrap();
+        assert!(matches!(missing.shape, Shape::Unknown(_)), "a required union left out reads as Unknown");
+    }
+
+    #[test]
+    fn variants_write_as_one_member_objects() {
+        let input = PutShapeInput::builder()
+            .shape(Shape::Circle(Circle::builder().radius(2.0).build().unwrap()))
+            .secret(Secret::Pin("1234".into()))
+            .build()
+            .unwrap();
+        assert_eq!(serde_json::to_value(&input).unwrap(), serde_json::json!({"shape": {"circle": {"radius": 2.0}}, "secret": {"pin": "1234"}}));
+        assert!(!format!("{input:?}").contains("1234"), "a sensitive union is redacted");
+        let time = fixture_unions::time::OffsetDateTime::from_unix_timestamp(1398796238).unwrap();
+        let input = PutShapeInput::builder().shape(Shape::DrawnAt(time)).build().unwrap();
+        assert_eq!(serde_json::to_value(&input).unwrap()["shape"], serde_json::json!({"drawnAt": "2014-04-29T18:30:38Z"}));
+        let unknown = shape(r#"{"hexagon": 1}"#).unwrap();
+        let input = PutShapeInput::builder().shape(unknown).build().unwrap();
+        assert!(serde_json::to_value(&input).unwrap_err().to_string().contains("cannot send the unknown union member `hexagon`"));
+    }
+}

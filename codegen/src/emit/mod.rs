@@ -10,6 +10,7 @@ mod operation;
 mod prelude_paths;
 mod rest_json;
 mod structure;
+mod union;
 
 use std::collections::BTreeSet;
 
@@ -121,6 +122,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             let mut builders = Vec::new();
             for def in krate.types.values() {
                 match def {
+                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(s)),
                     TypeDef::Struct(s) => {
                         let (item, builder) = structure::emit(s, quote!(crate::types::builders));
                         types.push(item);

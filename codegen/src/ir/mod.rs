@@ -130,6 +130,8 @@ pub struct Serde {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StructKind {
     Plain,
+    /// A union: each field is a variant (its `name` is the variant name).
+    Union,
     Input,
     Output,
     Error { fault: ErrorFault, http_status: Option<u16>, retryable: bool, throttling: bool },
@@ -323,6 +325,10 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
                 let built = builder.structure(shape, members, &reference.name, StructKind::Plain)?;
                 types.insert(reference.name.clone(), TypeDef::Struct(built));
             }
+            (Module::Types, ShapeKind::Union(members)) => {
+                let built = builder.structure(shape, members, &reference.name, StructKind::Union)?;
+                types.insert(reference.name.clone(), TypeDef::Struct(built));
+            }
             (Module::Types, _) => {
                 types.insert(reference.name.clone(), TypeDef::Enum(builder.enumeration(shape, &reference.name)?));
             }
@@ -380,6 +386,9 @@ fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
                 };
                 let mut current = &op.output;
                 for (i, member) in path.iter().enumerate() {
+                    if current.kind == StructKind::Union {
+                        return Err(unsupported("the path goes through a union".into()));
+                    }
                     let field = current
                         .fields
                         .iter()
@@ -592,14 +601,12 @@ impl IrBuilder<'_> {
                 || (shape.traits.has(traits::ENUM) && matches!(shape.kind, ShapeKind::Simple(Simple::String)));
             let is_error = matches!(shape.kind, ShapeKind::Structure(_)) && shape.traits.has(traits::ERROR);
             let is_struct = matches!(shape.kind, ShapeKind::Structure(_)) && member_targets.contains(id);
+            let is_union = matches!(shape.kind, ShapeKind::Union(_));
             let module = if is_error {
                 Module::Error
-            } else if is_enum || is_struct {
+            } else if is_enum || is_struct || is_union {
                 Module::Types
             } else {
-                if let ShapeKind::Union(_) = shape.kind {
-                    return Err(self.unsupported(shape, "union shapes"));
-                }
                 continue;
             };
             let scope = if module == Module::Error { &mut errors } else { &mut types };
@@ -741,13 +748,21 @@ impl IrBuilder<'_> {
 
     fn structure(&self, shape: &Shape, members: &[Member], name: &str, kind: StructKind) -> Result<Struct> {
         let mut scope = Scope::default();
+        let mut variants = Scope::with_reserved(&["Unknown"]);
         let is_input = kind == StructKind::Input || shape.traits.has(traits::INPUT);
         let mut fields = Vec::new();
         for member in members {
             let mut field = self.field(shape, member, is_input, &mut scope)?;
+            if kind == StructKind::Union {
+                // A union member is a variant: always present when chosen.
+                field.name = variants.claim(&names::variant_name(&member.name), "");
+                field.optional = false;
+                field.required = false;
+                field.default = None;
+            }
             // HTTP binding traits mean something only on an operation's input
             // or output and on errors; elsewhere the member is in the body.
-            if kind == StructKind::Plain && !shape.traits.has(traits::ERROR) {
+            if matches!(kind, StructKind::Plain | StructKind::Union) && !shape.traits.has(traits::ERROR) {
                 field.binding = Binding::Body;
             }
             fields.push(field);
@@ -755,6 +770,9 @@ impl IrBuilder<'_> {
         let mut docs = docs_of(&shape.traits);
         if docs.is_empty() && kind == StructKind::Plain {
             docs.push(format!("The `{}` structure.", shape.id.name));
+        }
+        if docs.is_empty() && kind == StructKind::Union {
+            docs.push(format!("The `{}` union: exactly one of its variants.", shape.id.name));
         }
         Ok(Struct {
             shape: shape.id.clone(),
@@ -864,7 +882,6 @@ impl IrBuilder<'_> {
                 let value_ty = with_member_format(value_ty, &value.traits);
                 RustType::Map { value: Box::new(value_ty), sparse: target.traits.has(traits::SPARSE) }
             }
-            ShapeKind::Union(_) => return Err(unsupported("union members")),
             other => return Err(unsupported(&format!("{} members", other.type_name()))),
         })
     }

@@ -102,6 +102,31 @@ impl fmt::Debug for Blob {
     }
 }
 
+/// A union member that this version of the crate does not know: its name
+/// and its value, as received. It cannot be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnknownMember {
+    name: String,
+    value: Document,
+}
+
+impl UnknownMember {
+    #[allow(dead_code)]
+    pub(crate) fn new(name: &str, value: Document) -> Self {
+        UnknownMember { name: name.to_owned(), value }
+    }
+
+    /// The member's name on the wire.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The member's value as received.
+    pub fn value(&self) -> &Document {
+        &self.value
+    }
+}
+
 /// A Smithy `document`: any JSON value.
 pub type Document = serde_json::Value;
 
