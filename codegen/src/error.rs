@@ -44,6 +44,11 @@ pub enum Error {
     NotGenerated { path: PathBuf },
     /// Emitted tokens did not parse as a Rust file (a generator bug).
     Format { file: String, message: String },
+    /// A Smithy IDL file (or a reference in one) is wrong at a known place:
+    /// `line` and `column` count from 1, `line_text` is the offending line.
+    Syntax { path: PathBuf, line: usize, column: usize, line_text: String, message: String },
+    /// Two files give the same metadata key values that cannot be merged.
+    ConflictingMetadata { key: String, first: PathBuf, second: PathBuf },
 }
 
 fn list(items: &[String]) -> String {
@@ -122,6 +127,23 @@ impl fmt::Display for Error {
             Error::Format { file, message } => {
                 write!(f, "internal error: generated code for {file} does not parse: {message}")
             }
+            Error::Syntax { path, line, column, line_text, message } => {
+                write!(f, "{}:{line}:{column}: {message}", path.display())?;
+                // The offending line, then a caret under the column (tabs kept
+                // so that the caret lines up in a terminal).
+                let pad: String = line_text
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n  {line_text}\n  {pad}^")
+            }
+            Error::ConflictingMetadata { key, first, second } => write!(
+                f,
+                "metadata `{key}` has conflicting values in {} and {} (only arrays are merged)",
+                first.display(),
+                second.display()
+            ),
         }
     }
 }

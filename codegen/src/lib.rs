@@ -13,6 +13,7 @@
 pub mod emit;
 pub mod error;
 pub mod format;
+pub mod idl;
 pub mod ir;
 pub mod load;
 pub mod model;

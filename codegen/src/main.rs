@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// The repository root, where `model/` and `generated/` live.
 fn workspace_root() -> PathBuf {
@@ -15,13 +15,14 @@ fn workspace_root() -> PathBuf {
 /// Generate a Rust client crate from a Smithy service model.
 ///
 /// With no arguments, regenerates this repository's `generated/` crate from
-/// `model/`. Point --model at other Smithy JSON AST files (or directories of
-/// them) and --out at a directory to generate a client for another service.
+/// `model/`. Point --model at other Smithy models (IDL or JSON AST files, or
+/// directories of them) and --out at a directory to generate a client for another service.
 #[derive(Parser, Debug)]
 #[command(name = "codegen", version, after_help = EXAMPLES)]
 struct Cli {
-    /// A Smithy JSON AST model file, or a directory searched for `.json` files.
-    /// Repeat to merge several. [default: the repository's model/]
+    /// A Smithy model file (`.smithy` IDL or `.json` AST), or a directory
+    /// searched recursively for both. Repeat to merge several.
+    /// [default: the repository's model/]
     #[arg(long = "model", value_name = "PATH")]
     models: Vec<PathBuf>,
 
@@ -48,6 +49,67 @@ struct Cli {
     /// if there are any (for CI).
     #[arg(long)]
     check: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write the JSON AST of the loaded model (like `smithy ast`): every shape
+    /// of the given files, with applied traits, the prelude left out. Use it to
+    /// convert IDL (`.smithy`) models to JSON or to compare the two forms.
+    Ast {
+        /// A `.smithy` or `.json` model file, or a directory searched
+        /// recursively for both. Repeat to merge several.
+        #[arg(long = "model", value_name = "PATH", required = true)]
+        models: Vec<PathBuf>,
+
+        /// The file to write. [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `codegen ast`: loads the models and writes their JSON AST.
+fn ast(models: &[PathBuf], output: Option<&std::path::Path>) -> ExitCode {
+    let started = Instant::now();
+    let result = codegen::load::load(models).and_then(|model| {
+        let mut text = serde_json::to_string_pretty(&codegen::load::json_ast(&model))
+            .map_err(|e| codegen::Error::Io { path: PathBuf::from("<json>"), message: e.to_string() })?;
+        text.push('\n');
+        Ok((model, text))
+    });
+    let (model, text) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: {}: cannot write: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!(
+                "wrote the JSON AST of {} files ({} shapes) to {} in {:.1} ms",
+                model.files.len(),
+                model.ast_shapes.len(),
+                path.display(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 const EXAMPLES: &str = "Examples:
@@ -56,10 +118,15 @@ const EXAMPLES: &str = "Examples:
   cargo run -p codegen -- --check
       Fail if generated/ is out of date.
   cargo run -p codegen -- --model omics-2022-11-28.json --operation GetReferenceImportJob --out my-omics
-      Generate one operation of a downloaded AWS model into my-omics/.";
+      Generate one operation of a downloaded AWS model into my-omics/.
+  cargo run -p codegen -- ast --model weather.smithy --output weather.json
+      Convert an IDL model to its JSON AST.";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Ast { models, output }) = &cli.command {
+        return ast(models, output.as_deref());
+    }
     let started = Instant::now();
     let models = if cli.models.is_empty() { vec![workspace_root().join("model")] } else { cli.models };
     let out = cli.out.unwrap_or_else(|| workspace_root().join("generated"));

@@ -44,6 +44,8 @@ pub mod traits {
     pub const WAITABLE: &str = "smithy.waiters#waitable";
     pub const HOST_LABEL: &str = "smithy.api#hostLabel";
     pub const READONLY: &str = "smithy.api#readonly";
+    pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
+    pub const STREAMING: &str = "smithy.api#streaming";
 }
 
 /// An absolute shape id: `namespace#Name` or `namespace#Name$member`.
@@ -243,6 +245,12 @@ pub struct Model {
     pub shapes: BTreeMap<ShapeId, Shape>,
     /// The files that were read, in the order they were read.
     pub files: Vec<std::path::PathBuf>,
+    /// The metadata of every file, merged (arrays concatenated).
+    pub metadata: serde_json::Map<String, Value>,
+    /// Every shape read from a file, by absolute id, as its JSON AST value:
+    /// applied traits merged in, mixins not flattened. This is what
+    /// `codegen ast` writes back out.
+    pub ast_shapes: BTreeMap<String, Value>,
 }
 
 impl Model {

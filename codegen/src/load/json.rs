@@ -4,25 +4,14 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, Source};
-use crate::model::{Container, Member, Model, Operation, Shape, ShapeId, ShapeKind, Simple, Traits};
-
-/// What one file contributes.
-pub struct Document {
-    pub shapes: Vec<Shape>,
-    /// `"type": "apply"` entries, applied after every file is merged.
-    pub applies: Vec<Apply>,
-}
-
-pub struct Apply {
-    pub target: ShapeId,
-    pub traits: Traits,
-    pub source: Source,
-}
+use crate::model::{Container, Member, Operation, Shape, ShapeId, ShapeKind, Simple, Traits};
 
 /// The `smithy` versions whose JSON AST this reader understands.
 const SUPPORTED_VERSIONS: &[&str] = &["2", "2.0"];
 
-pub fn parse_document(text: &str, source: &Source) -> Result<Document> {
+/// Parses a JSON AST document and checks its `smithy` version; returns the
+/// top-level object.
+pub fn parse_root(text: &str, source: &Source) -> Result<Map<String, Value>> {
     let path = || source.as_ref().clone();
     let root: Value = serde_json::from_str(text).map_err(|e| Error::Json {
         path: path(),
@@ -30,9 +19,9 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document> {
         column: e.column(),
         message: strip_position(&e.to_string()),
     })?;
-    let root = root
-        .as_object()
-        .ok_or_else(|| Error::Malformed { path: path(), shape: None, message: "the top level must be a JSON object".into() })?;
+    let Value::Object(root) = root else {
+        return Err(Error::Malformed { path: path(), shape: None, message: "the top level must be a JSON object".into() });
+    };
     let version = match root.get("smithy") {
         Some(Value::String(v)) => v.as_str(),
         Some(_) => return Err(Error::Malformed { path: path(), shape: None, message: "\"smithy\" must be a string".into() }),
@@ -47,58 +36,42 @@ pub fn parse_document(text: &str, source: &Source) -> Result<Document> {
     if !SUPPORTED_VERSIONS.contains(&version) {
         return Err(Error::UnsupportedVersion { path: path(), version: version.to_owned() });
     }
-    let mut document = Document { shapes: Vec::new(), applies: Vec::new() };
-    let shapes = match root.get("shapes") {
-        None => return Ok(document),
-        Some(Value::Object(shapes)) => shapes,
+    match root.get("shapes") {
+        None | Some(Value::Object(_)) => {}
         Some(_) => return Err(Error::Malformed { path: path(), shape: None, message: "\"shapes\" must be an object".into() }),
-    };
-    for (id_text, body) in shapes {
-        let reader = ShapeReader { source, shape: id_text };
-        let id = ShapeId::parse(id_text)
-            .filter(|id| id.member.is_none())
-            .ok_or_else(|| reader.malformed("the key is not an absolute shape id such as `example.ns#Name`"))?;
-        let body = body.as_object().ok_or_else(|| reader.malformed("a shape must be a JSON object"))?;
-        let kind_text = body.get("type").and_then(Value::as_str).ok_or_else(|| reader.malformed("missing \"type\""))?;
-        let traits = reader.traits(body.get("traits"))?;
-        if kind_text == "apply" {
-            document.applies.push(Apply { target: id, traits, source: source.clone() });
-            continue;
-        }
-        if body.contains_key("mixins") {
-            return Err(Error::Unsupported { path: path(), shape: id_text.clone(), feature: "mixins".into() });
-        }
-        let kind = reader.kind(&id, kind_text, body)?;
-        document.shapes.push(Shape { id, kind, traits, source: source.clone() });
     }
-    Ok(document)
+    match root.get("metadata") {
+        None | Some(Value::Object(_)) => {}
+        Some(_) => return Err(Error::Malformed { path: path(), shape: None, message: "\"metadata\" must be an object".into() }),
+    }
+    Ok(root)
 }
 
-/// Applies traits from an `apply` entry to a shape or member of the model.
-pub fn apply_traits(model: &mut Model, apply: Apply) -> Result<()> {
-    let unresolved = || Error::UnresolvedTarget {
-        path: apply.source.as_ref().clone(),
-        shape: format!("apply {}", apply.target),
-        target: apply.target.to_string(),
-    };
-    let root = ShapeId { member: None, ..apply.target.clone() };
-    let shape = model.shapes.get_mut(&root).ok_or_else(unresolved)?;
-    let traits = match &apply.target.member {
-        None => &mut shape.traits,
-        Some(name) => {
-            let member = match &mut shape.kind {
-                ShapeKind::Enum(m) | ShapeKind::IntEnum(m) | ShapeKind::Structure(m) | ShapeKind::Union(m) => {
-                    m.iter_mut().find(|m| &m.name == name)
-                }
-                ShapeKind::List(m) => Some(m).filter(|m| &m.name == name),
-                ShapeKind::Map { key, value } => [key, value].into_iter().find(|m| &m.name == name),
-                _ => None,
-            };
-            &mut member.ok_or_else(unresolved)?.traits
-        }
-    };
-    traits.0.extend(apply.traits.0);
-    Ok(())
+/// Checks the key and `type` of a JSON AST shape entry; returns whether it
+/// is an `apply` entry.
+pub fn check_entry(id_text: &str, body: &Value, source: &Source) -> Result<bool> {
+    let reader = ShapeReader { source, shape: id_text };
+    let body = body.as_object().ok_or_else(|| reader.malformed("a shape must be a JSON object"))?;
+    let kind = body.get("type").and_then(Value::as_str).ok_or_else(|| reader.malformed("missing \"type\""))?;
+    let member_allowed = kind == "apply";
+    ShapeId::parse(id_text)
+        .filter(|id| member_allowed || id.member.is_none())
+        .ok_or_else(|| reader.malformed("the key is not an absolute shape id such as `example.ns#Name`"))?;
+    reader.traits(body.get("traits"))?;
+    Ok(kind == "apply")
+}
+
+/// Reads one shape of a JSON AST document (mixins already flattened).
+pub fn read_shape(id_text: &str, body: &Value, source: &Source) -> Result<Shape> {
+    let reader = ShapeReader { source, shape: id_text };
+    let id = ShapeId::parse(id_text)
+        .filter(|id| id.member.is_none())
+        .ok_or_else(|| reader.malformed("the key is not an absolute shape id such as `example.ns#Name`"))?;
+    let body = body.as_object().ok_or_else(|| reader.malformed("a shape must be a JSON object"))?;
+    let kind_text = body.get("type").and_then(Value::as_str).ok_or_else(|| reader.malformed("missing \"type\""))?;
+    let traits = reader.traits(body.get("traits"))?;
+    let kind = reader.kind(&id, kind_text, body)?;
+    Ok(Shape { id, kind, traits, source: source.clone() })
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.

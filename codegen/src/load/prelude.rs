@@ -7,9 +7,41 @@ use serde_json::json;
 
 use crate::model::{Model, Shape, ShapeId, ShapeKind, Simple, Traits};
 
+/// The name of every shape of the prelude (`smithy.api`): simple types,
+/// `Unit`, the trait definitions and their helper shapes. A relative shape
+/// id that names none of the model's own shapes resolves here.
+const PRELUDE_SHAPES: &[&str] = &[
+    "String", "Blob", "BigInteger", "BigDecimal", "Timestamp", "Document", "Boolean", "Byte", "Short", "Integer",
+    "Long", "Float", "Double", "PrimitiveBoolean", "PrimitiveByte", "PrimitiveShort", "PrimitiveInteger",
+    "PrimitiveLong", "PrimitiveFloat", "PrimitiveDouble", "Unit", "trait", "TraitDiffRules", "TraitDiffRule",
+    "TraitChangeType", "Severity", "StructurallyExclusive", "deprecated", "box", "documentation",
+    "externalDocumentation", "auth", "AuthTraitReference", "protocolDefinition", "TraitShapeIdList", "TraitShapeId",
+    "authDefinition", "httpBasicAuth", "httpDigestAuth", "httpBearerAuth", "httpApiKeyAuth", "traitValidators",
+    "TraitValidator", "metadata", "ShapeClosures", "ShapeClosure", "ClosureId", "Namespaces", "Renames", "CommonMark",
+    "Identifier", "default", "addedDefault", "clientOptional", "HttpApiKeyLocations", "optionalAuth", "examples",
+    "Example", "ExampleError", "error", "retryable", "readonly", "idempotent", "IdempotentErrors",
+    "idempotencyToken", "internal", "jsonName", "xmlAttribute", "xmlFlattened", "xmlName", "xmlNamespace",
+    "NonEmptyString", "noReplace", "mediaType", "references", "Reference", "NonEmptyStringMap",
+    "resourceIdentifier", "private", "sensitive", "since", "streaming", "requiresLength", "longPoll", "tags", "title",
+    "enum", "EnumDefinition", "EnumConstantBodyName", "enumValue", "length", "range", "pattern", "required",
+    "property", "notProperty", "nestedProperties", "recommended", "sparse", "uniqueItems", "unstable", "paginated",
+    "http", "httpLabel", "httpQuery", "httpQueryParams", "httpHeader", "httpPrefixHeaders", "httpPayload",
+    "httpError", "httpResponseCode", "cors", "NonEmptyStringList", "eventPayload", "eventHeader", "idRef",
+    "timestampFormat", "endpoint", "hostLabel", "suppress", "httpChecksumRequired", "input", "output", "unitType",
+    "mixin", "LocalMixinTraitList", "LocalMixinTrait", "RequestCompressionEncodingsList", "requestCompression",
+];
+
+/// Whether `smithy.api#{name}` is a prelude shape.
+pub fn is_prelude_shape(name: &str) -> bool {
+    PRELUDE_SHAPES.contains(&name)
+}
+
+/// The file name that marks the built-in prelude shapes.
+pub const PRELUDE_SOURCE: &str = "<prelude>";
+
 /// Adds the prelude's simple shapes, their `Primitive*` forms and `Unit`.
 pub fn add_to(model: &mut Model) {
-    let source = Arc::new(PathBuf::from("<prelude>"));
+    let source = Arc::new(PathBuf::from(PRELUDE_SOURCE));
     let plain = [
         ("String", Simple::String),
         ("Blob", Simple::Blob),
