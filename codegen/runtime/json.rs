@@ -50,6 +50,18 @@ impl<T> Fallback for Option<T> {
     }
 }
 
+impl Fallback for serde_json::Value {
+    fn fallback() -> Self {
+        serde_json::Value::Null
+    }
+}
+
+impl Fallback for crate::primitives::Blob {
+    fn fallback() -> Self {
+        crate::primitives::Blob::default()
+    }
+}
+
 impl<T: Fallback> Fallback for Box<T> {
     fn fallback() -> Self {
         Box::new(T::fallback())

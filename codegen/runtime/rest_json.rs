@@ -77,6 +77,27 @@ pub(crate) fn header(name: &'static str, value: &str) -> Option<(HeaderName, Hea
     Some((HeaderName::from_static(name), HeaderValue::from_str(value).ok()?))
 }
 
+/// A request header whose name is built at run time (`httpPrefixHeaders`).
+pub(crate) fn dynamic_header(name: &str, value: &str) -> Option<(HeaderName, HeaderValue)> {
+    Some((HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?))
+}
+
+/// The response headers that start with `prefix` (lower case), keyed by
+/// the rest of their name.
+pub(crate) fn prefix_headers(
+    response: &HttpResponse,
+    prefix: &str,
+) -> Result<std::collections::HashMap<String, String>, BoxError> {
+    let mut map = std::collections::HashMap::new();
+    for (name, value) in response.headers() {
+        if let Some(rest) = name.as_str().strip_prefix(prefix) {
+            let value = value.to_str().map_err(|_| format!("header `{name}` is not valid text"))?;
+            map.insert(rest.to_owned(), value.to_owned());
+        }
+    }
+    Ok(map)
+}
+
 /// Joins list values for one header, quoting values that contain a comma
 /// or a double quote.
 pub(crate) fn header_list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {

@@ -42,10 +42,9 @@ fn every_shared_model_generates_or_names_what_is_missing() {
     }
     println!("corpus: {} of {} generate", generated.len(), models.len());
     // The README's status table says which; keep it honest.
-    assert_eq!(
-        generated,
-        ["cloudtrail-data-2021-08-11", "dsql-2018-05-10", "efs-2015-02-01", "kafka-2018-11-14", "mq-2017-11-27"]
-    );
+    // Only the two models with event streams stop (bedrock-runtime, lambda).
+    assert_eq!(generated.len(), 14, "{generated:?}");
+    assert!(!generated.iter().any(|g| g.starts_with("bedrock-runtime") || g.starts_with("lambda")), "{generated:?}");
 }
 
 #[test]

@@ -423,3 +423,91 @@ mod unions {
         assert!(serde_json::to_value(&input).unwrap_err().to_string().contains("cannot send the unknown union member `hexagon`"));
     }
 }
+
+/// Payload bindings, prefix headers and query-parameter maps through the
+/// client and the test transport.
+mod payloads {
+    use std::collections::HashMap;
+
+    use fixture_payloads::primitives::Blob;
+    use fixture_payloads::testing::TestTransport;
+    use fixture_payloads::types::{Kind, Page};
+    use fixture_payloads::{Client, Config};
+
+    fn client(transport: &TestTransport) -> Client {
+        Client::new(Config::builder().endpoint_url("https://p.example").http_client(transport.clone()).build())
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Response<bytes::Bytes> {
+        let mut builder = http::Response::builder().status(status);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(bytes::Bytes::copy_from_slice(body)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn blob_payloads_and_prefix_headers() {
+        let transport = TestTransport::new();
+        transport.respond_with(response(200, &[("x-meta-Color", "red"), ("x-meta-size", "2"), ("x-other", "no")], b"\x89PNG raw"));
+        let meta = HashMap::from([("color".to_owned(), "blue".to_owned()), ("a".to_owned(), "1".to_owned())]);
+        let out = client(&transport)
+            .put_blob()
+            .key("k")
+            .data(Blob::new(&b"\x00\x01bytes"[..]))
+            .meta_value(meta)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.data.unwrap().as_ref(), b"\x89PNG raw");
+        let meta = out.meta_value.unwrap();
+        assert_eq!((meta.len(), meta["color"].as_str(), meta["size"].as_str()), (2, "red", "2"));
+        let request = &transport.requests()[0];
+        assert_eq!(request.body().as_ref(), b"\x00\x01bytes", "the blob is the body, not base64 JSON");
+        assert_eq!(request.headers()["content-type"], "image/png", "the target's mediaType");
+        assert_eq!(request.headers()["x-meta-color"], "blue");
+        assert_eq!(request.headers()["x-meta-a"], "1");
+
+        transport.respond_with(response(200, &[], b""));
+        let out = client(&transport).put_blob().key("k").send().await.unwrap();
+        assert_eq!(out.data, None, "an empty payload is absent");
+        let request = &transport.requests()[1];
+        assert!(request.body().is_empty() && request.headers().get("content-type").is_none());
+    }
+
+    #[tokio::test]
+    async fn text_and_structure_payloads() {
+        let transport = TestTransport::new();
+        transport.respond_with(response(200, &[("x-kind", "B")], "plain text ✓".as_bytes()));
+        let out = client(&transport).get_text().send().await.unwrap();
+        assert_eq!((out.text.as_deref(), out.kind), (Some("plain text ✓"), Some(Kind::B)));
+
+        transport.respond_with(response(200, &[], br#"{"title": "T", "lines": ["a", null, "b"]}"#));
+        let page = Page::builder().title("mine").lines(vec!["x".to_owned()]).build();
+        let out = client(&transport).put_doc().doc(page).send().await.unwrap();
+        let doc = out.doc.unwrap();
+        assert_eq!((doc.title.as_deref(), doc.lines.unwrap()), (Some("T"), vec!["a".to_owned(), "b".to_owned()]));
+        let request = &transport.requests()[1];
+        let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(body, serde_json::json!({"title": "mine", "lines": ["x"]}), "the member itself is the body");
+        assert_eq!(request.headers()["content-type"], "application/json");
+
+        transport.respond_with(response(200, &[], b"not json"));
+        assert!(client(&transport).put_doc().send().await.is_err(), "a malformed payload is an error");
+    }
+
+    #[tokio::test]
+    async fn query_parameter_maps_yield_to_named_parameters() {
+        let transport = TestTransport::new();
+        transport.respond(200, "{}").respond(200, "{}");
+        let params = HashMap::from([
+            ("q".to_owned(), vec!["from-map".to_owned()]),
+            ("tag".to_owned(), vec!["a".to_owned(), "b".to_owned()]),
+        ]);
+        client(&transport).search().q("named").params(params.clone()).send().await.unwrap();
+        client(&transport).search().params(params).send().await.unwrap();
+        let requests = transport.requests();
+        assert_eq!(requests[0].uri().query(), Some("mode=all&q=named&tag=a&tag=b"));
+        assert_eq!(requests[1].uri().query(), Some("mode=all&q=from-map&tag=a&tag=b"), "an unset named parameter leaves the key to the map");
+    }
+}

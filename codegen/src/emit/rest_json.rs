@@ -272,6 +272,12 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
     }
 }
 
+/// Whether a named type is a string enum (generated types in `types` that
+/// are not structures; the IR records intEnums separately).
+fn is_enum_ref(r: &crate::ir::TypeRef) -> bool {
+    r.is_enum && !r.int_enum
+}
+
 /// Whether a named type is an `intEnum` (its wire form is a number).
 fn is_int_enum(ty: &RustType) -> bool {
     matches!(ty, RustType::Named(r) if r.int_enum)
@@ -367,9 +373,92 @@ fn serialize(op: &Operation) -> TokenStream {
             }
         });
     }
+    // Maps bound to the query string: entries whose key a named `httpQuery`
+    // member sets are left to that member.
+    for f in &input.fields {
+        if f.binding != Binding::QueryParams {
+            continue;
+        }
+        let name = ident(&f.name);
+        let named: Vec<TokenStream> = input
+            .fields
+            .iter()
+            .filter_map(|other| match &other.binding {
+                Binding::Query(key) => {
+                    let other_name = ident(&other.name);
+                    Some(quote!((#key, input.#other_name.is_some())))
+                }
+                _ => None,
+            })
+            .collect();
+        let push = match &f.ty {
+            RustType::Map { value, .. } if matches!(**value, RustType::List { .. }) => quote! {
+                for value in values {
+                    query.push(key, ::std::option::Option::Some(value));
+                }
+            },
+            _ => quote!(query.push(key, ::std::option::Option::Some(values));),
+        };
+        path.push(quote! {
+            if let ::std::option::Option::Some(params) = &input.#name {
+                let named: &[(&str, bool)] = &[#(#named),*];
+                let mut keys: ::std::vec::Vec<&::std::string::String> = params.keys().collect();
+                keys.sort();
+                for key in keys {
+                    if named.iter().any(|(n, set)| *set && n == key) {
+                        continue;
+                    }
+                    if let ::std::option::Option::Some(values) = params.get(key) {
+                        #push
+                    }
+                }
+            }
+        });
+    }
+    for f in &input.fields {
+        let Binding::PrefixHeaders(prefix) = &f.binding else { continue };
+        let name = ident(&f.name);
+        let (shape, field_name, member) = build_error_names(input, f);
+        headers.push(quote! {
+            if let ::std::option::Option::Some(map) = &input.#name {
+                let mut keys: ::std::vec::Vec<&::std::string::String> = map.keys().collect();
+                keys.sort();
+                for key in keys {
+                    if let ::std::option::Option::Some(value) = map.get(key) {
+                        headers.push(crate::rest_json::dynamic_header(&::std::format!("{}{}", #prefix, key), value)
+                            .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field_name, #member))?);
+                    }
+                }
+            }
+        });
+    }
+    let payload = input.fields.iter().find(|f| f.binding == Binding::Payload);
     let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
-    let body = if has_body {
-        let shape = &input.name;
+    let shape = &input.name;
+    let body = if let Some(f) = payload {
+        let name = ident(&f.name);
+        let (content_type, bytes) = match &f.ty {
+            RustType::Blob => (
+                f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
+                quote!(value.as_ref().to_vec()),
+            ),
+            RustType::String => (f.media_type.clone().unwrap_or_else(|| "text/plain".into()), quote!(value.as_bytes().to_vec())),
+            RustType::Named(r) if is_enum_ref(r) => ("text/plain".into(), quote!(value.as_str().as_bytes().to_vec())),
+            _ => (
+                f.media_type.clone().unwrap_or_else(|| "application/json".into()),
+                quote!(::serde_json::to_vec(value).map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?),
+            ),
+        };
+        quote! {
+            let body = match &input.#name {
+                ::std::option::Option::Some(value) => {
+                    headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#content_type)));
+                    #bytes
+                }
+                ::std::option::Option::None => ::std::vec::Vec::new(),
+            };
+        }
+    } else if has_body {
         quote! {
             let body = ::serde_json::to_vec(input)
                 .map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?;
@@ -415,8 +504,10 @@ fn serialize(op: &Operation) -> TokenStream {
             quote!(::http::Method::from_bytes(#text.as_bytes()).map_err(|_| crate::error::BuildError::invalid_value(#text, "", ""))?)
         }
     };
-    let headers_mut = if headers.is_empty() && !has_body { quote!() } else { quote!(mut) };
-    let query_mut = if op.http.as_ref().is_some_and(|h| !h.query.is_empty()) || input.fields.iter().any(|f| matches!(f.binding, Binding::Query(_))) {
+    let headers_mut = if headers.is_empty() && !has_body && payload.is_none() { quote!() } else { quote!(mut) };
+    let query_mut = if op.http.as_ref().is_some_and(|h| !h.query.is_empty())
+        || input.fields.iter().any(|f| matches!(f.binding, Binding::Query(_) | Binding::QueryParams))
+    {
         quote!(mut)
     } else {
         quote!()
@@ -461,6 +552,29 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                     if let ::std::option::Option::Some(text) = crate::rest_json::header_text(response, #header)? {
                         let parsed = #parsed;
                         #var.#name = #value;
+                    }
+                });
+            }
+            Binding::PrefixHeaders(prefix) => {
+                let prefix = prefix.to_ascii_lowercase();
+                let value = quote!(crate::rest_json::prefix_headers(response, #prefix)?);
+                let value = if f.optional { quote!(::std::option::Option::Some(#value)) } else { value };
+                assignments.push(quote!(#var.#name = #value;));
+            }
+            Binding::Payload => {
+                let value = match &f.ty {
+                    RustType::Blob => quote!(crate::primitives::Blob::new(response.body().to_vec())),
+                    RustType::String => quote!(::std::string::String::from_utf8(response.body().to_vec())?),
+                    RustType::Named(r) if is_enum_ref(r) => {
+                        let ty = type_tokens(&f.ty);
+                        quote!(#ty::from(::std::str::from_utf8(response.body())?))
+                    }
+                    _ => quote!(::serde_json::from_slice(response.body())?),
+                };
+                let assign = if f.optional { quote!(#var.#name = ::std::option::Option::Some(#value);) } else { quote!(#var.#name = #value;) };
+                assignments.push(quote! {
+                    if !response.body().is_empty() {
+                        #assign
                     }
                 });
             }

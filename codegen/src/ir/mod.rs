@@ -35,6 +35,8 @@ pub struct TypeRef {
     pub shape: ShapeId,
     /// An `intEnum` (its wire form is a number).
     pub int_enum: bool,
+    /// An enum (string or int).
+    pub is_enum: bool,
 }
 
 /// Timestamp wire formats (`smithy.api#timestampFormat`).
@@ -103,6 +105,8 @@ pub struct Field {
     pub sensitive: bool,
     /// Where the member travels in an HTTP message.
     pub binding: Binding,
+    /// The `smithy.api#mediaType` of the member's target (for payloads).
+    pub media_type: Option<String>,
     pub docs: Vec<String>,
 }
 
@@ -612,7 +616,7 @@ impl IrBuilder<'_> {
             let scope = if module == Module::Error { &mut errors } else { &mut types };
             let name = scope.claim(&names::type_name(&id.name), "");
             let int_enum = matches!(shape.kind, ShapeKind::IntEnum(_));
-            self.refs.insert(id.clone(), TypeRef { module, name, shape: id.clone(), int_enum });
+            self.refs.insert(id.clone(), TypeRef { module, name, shape: id.clone(), int_enum, is_enum });
         }
         Ok(())
     }
@@ -711,17 +715,22 @@ impl IrBuilder<'_> {
         }
         for s in [&input, &output] {
             for f in &s.fields {
-                let feature = match f.binding {
-                    Binding::Payload => "httpPayload members",
-                    Binding::QueryParams => "httpQueryParams members",
-                    Binding::PrefixHeaders(_) => "httpPrefixHeaders members",
-                    _ => continue,
+                let supported = match (&f.binding, &f.ty) {
+                    (Binding::Payload, _) => true,
+                    (Binding::QueryParams, RustType::Map { value, .. }) => {
+                        matches!(**value, RustType::String) || matches!(&**value, RustType::List { item, .. } if **item == RustType::String)
+                    }
+                    (Binding::PrefixHeaders(_), RustType::Map { value, .. }) => **value == RustType::String,
+                    (Binding::QueryParams | Binding::PrefixHeaders(_), _) => false,
+                    _ => true,
                 };
-                return Err(Error::Unsupported {
-                    path: shape.source.as_ref().clone(),
-                    shape: format!("{}${}", s.shape, f.member),
-                    feature: feature.into(),
-                });
+                if !supported {
+                    return Err(Error::Unsupported {
+                        path: shape.source.as_ref().clone(),
+                        shape: format!("{}${}", s.shape, f.member),
+                        feature: "httpQueryParams or httpPrefixHeaders on something other than a map of strings".into(),
+                    });
+                }
             }
         }
         Ok(Operation {
@@ -818,6 +827,7 @@ impl IrBuilder<'_> {
             timestamp_format,
             sensitive: member.traits.has(traits::SENSITIVE) || target.traits.has(traits::SENSITIVE),
             binding: binding(&member.traits),
+            media_type: target.traits.string(traits::MEDIA_TYPE).map(str::to_owned),
             docs,
         })
     }
@@ -836,14 +846,17 @@ impl IrBuilder<'_> {
         target: &Shape,
         collections: &mut Vec<ShapeId>,
     ) -> Result<RustType> {
-        if let Some(reference) = self.refs.get(&target.id) {
-            return Ok(RustType::Named(reference.clone()));
-        }
         let unsupported = |feature: &str| Error::Unsupported {
             path: parent.source.as_ref().clone(),
             shape: member_id.to_string(),
             feature: format!("{feature} (target `{}`)", target.id),
         };
+        if matches!(target.kind, ShapeKind::Union(_)) && target.traits.has(traits::STREAMING) {
+            return Err(unsupported("event streams"));
+        }
+        if let Some(reference) = self.refs.get(&target.id) {
+            return Ok(RustType::Named(reference.clone()));
+        }
         Ok(match &target.kind {
             ShapeKind::Simple(simple) => match simple {
                 Simple::String => RustType::String,
