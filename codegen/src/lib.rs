@@ -2,7 +2,7 @@
 //!
 //! The stages, one module each, run in this order:
 //!
-//! 1. [`load`]: read Smithy JSON AST files into a typed [`model::Model`];
+//! 1. [`load`]: read Smithy IDL ([`idl`]) and JSON AST files into a typed [`model::Model`];
 //! 2. [`validate`]: check references and the rules later stages rely on;
 //! 3. [`select`]: choose the service and operations, compute their closure;
 //! 4. [`ir`]: decide every Rust name, type, `Option` and `Box`;
