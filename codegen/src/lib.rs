@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod select;
+pub mod single_file;
 pub mod validate;
 pub mod write;
 

@@ -161,6 +161,14 @@ pub(crate) fn split_header_list(text: &str) -> Vec<String> {
     values
 }
 
+/// Splits a header holding a list of HTTP dates, which are never quoted
+/// and hold a comma each (`Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 ...`):
+/// every second comma separates two dates.
+pub(crate) fn split_http_date_list(text: &str) -> Vec<String> {
+    let pieces: Vec<&str> = text.split(',').collect();
+    pieces.chunks(2).map(|pair| pair.join(",").trim().to_owned()).filter(|d| !d.is_empty()).collect()
+}
+
 /// Reads a header value of a scalar type.
 pub(crate) fn parse_header<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, BoxError> {
     text.trim().parse().map_err(|_| format!("header `{name}` has an invalid value `{text}`").into())
@@ -235,6 +243,16 @@ pub(crate) fn encode_query(value: &str) -> String {
 mod tests {
     use super::*;
     use bytes::Bytes;
+
+    #[test]
+    fn http_date_lists_split_at_every_second_comma() {
+        assert_eq!(
+            split_http_date_list("Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT"),
+            ["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]
+        );
+        assert_eq!(split_http_date_list("Mon, 16 Dec 2019 23:48:18 GMT"), ["Mon, 16 Dec 2019 23:48:18 GMT"]);
+        assert!(split_http_date_list("").is_empty());
+    }
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         let mut builder = http::Response::builder().status(status);

@@ -180,6 +180,22 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let error = ident(&op.error);
     let marker = ident(&op.name);
     let setters = forwarding_setters(&op.input);
+    // `@idempotencyToken` members left unset get a token from the config.
+    let tokens: Vec<TokenStream> = op
+        .input
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token)
+        .map(|f| {
+            let field = ident(&f.name);
+            quote! {
+                if self.inner.#field.is_none() {
+                    self.inner.#field = ::std::option::Option::Some((self.handle.config.idempotency_token)());
+                }
+            }
+        })
+        .collect();
+    let send_mut = if tokens.is_empty() { quote!() } else { quote!(mut) };
     let doc = format!(" Sends [`{0}`](super): set the input's members, then call [`send`](Self::send).", op.name);
     let input = build_input(
         op,
@@ -212,7 +228,8 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             /// Sends the request: checks the input (a missing required member
             /// fails here, before any I/O), resolves the endpoint, signs,
             /// sends with retries and timeouts, and reads the response.
-            pub async fn send(self) -> ::std::result::Result<super::#output, super::#error> {
+            pub async fn send(#send_mut self) -> ::std::result::Result<super::#output, super::#error> {
+                #(#tokens)*
                 let input = #input;
                 crate::orchestrator::invoke::<super::#marker>(&self.handle, &input).await
             }

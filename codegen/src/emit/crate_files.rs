@@ -54,6 +54,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
             pub use ::time;
         }
     });
+    let checksum = deps.checksum.then(|| quote!(mod checksum;));
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
             mod waiter;
@@ -78,6 +79,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         mod rest_json;
         mod service;
         #time
+        #checksum
 
         pub use client::Client;
         pub use config::Config;

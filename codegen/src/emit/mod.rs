@@ -33,6 +33,8 @@ pub enum FileContent {
 #[derive(Default, Clone, Copy)]
 pub struct Deps {
     pub time: bool,
+    /// Some operation sends `Content-MD5` (`src/checksum.rs`).
+    pub checksum: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -92,6 +94,9 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if deps(krate).time {
         jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
     }
+    if deps(krate).checksum {
+        jobs.push(("src/checksum.rs".to_owned(), Job::Runtime("checksum.rs", include_str!("../../runtime/checksum.rs"))));
+    }
     if has_waiters(krate) {
         jobs.push(("src/waiters.rs".to_owned(), Job::Waiters));
         jobs.push(("src/waiter.rs".to_owned(), Job::Runtime("waiter.rs", include_str!("../../runtime/waiter.rs"))));
@@ -110,7 +115,7 @@ pub(crate) fn has_waiters(krate: &Crate) -> bool {
 }
 
 pub fn deps(krate: &Crate) -> Deps {
-    Deps { time: krate.uses_timestamps() }
+    Deps { time: krate.uses_timestamps(), checksum: krate.operations.values().any(|op| op.checksum_required) }
 }
 
 /// Emits one file.

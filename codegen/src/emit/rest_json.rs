@@ -17,7 +17,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let name = &op.name;
-    let serialize = serialize(op);
+    let serialize = serialize(krate, op);
     let read_output = deserialize(&op.output, quote!(output));
     let error_arms = op.errors.iter().map(|e| {
         let variant = ident(&e.name);
@@ -278,12 +278,25 @@ fn is_enum_ref(r: &crate::ir::TypeRef) -> bool {
     r.is_enum && !r.int_enum
 }
 
+/// Whether a list member's items are timestamps sent as HTTP dates.
+fn is_http_date(f: &Field, item: &RustType) -> bool {
+    match item {
+        RustType::Timestamp(own) => own.or(f.timestamp_format).unwrap_or(TimestampFormat::HttpDate) == TimestampFormat::HttpDate,
+        _ => false,
+    }
+}
+
+/// Whether a named type is a structure (not a union).
+fn is_structure(krate: &Crate, r: &crate::ir::TypeRef) -> bool {
+    matches!(krate.types.get(&r.name), Some(crate::ir::TypeDef::Struct(s)) if s.kind != StructKind::Union)
+}
+
 /// Whether a named type is an `intEnum` (its wire form is a number).
 fn is_int_enum(ty: &RustType) -> bool {
     matches!(ty, RustType::Named(r) if r.int_enum)
 }
 
-fn serialize(op: &Operation) -> TokenStream {
+fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
     let input = &op.input;
     let field = |member: &str| input.fields.iter().find(|f| f.member == member);
     let mut path = Vec::new();
@@ -357,12 +370,15 @@ fn serialize(op: &Operation) -> TokenStream {
         let text = match &f.ty {
             RustType::List { item, .. } => {
                 let item_text = scalar_text(input, f, item, quote!(value), TimestampFormat::HttpDate);
+                // HTTP dates hold a comma of their own, and are never quoted.
+                let join = if is_http_date(f, item) { quote!(texts.join(", ")) } else { quote!(crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))) };
                 quote! {
                     let texts = value.iter().map(|value| ::std::result::Result::Ok(#item_text))
                         .collect::<::std::result::Result<::std::vec::Vec<::std::string::String>, crate::error::BuildError>>()?;
-                    crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))
+                    #join
                 }
             }
+            RustType::String if f.media_type.is_some() => quote!(crate::primitives::base64_encode(value.as_bytes())),
             ty => scalar_text(input, f, ty, quote!(value), TimestampFormat::HttpDate),
         };
         headers.push(quote! {
@@ -419,11 +435,29 @@ fn serialize(op: &Operation) -> TokenStream {
         let Binding::PrefixHeaders(prefix) = &f.binding else { continue };
         let name = ident(&f.name);
         let (shape, field_name, member) = build_error_names(input, f);
+        // A header that a member of its own sets is left to that member.
+        let named: Vec<TokenStream> = input
+            .fields
+            .iter()
+            .filter_map(|other| match &other.binding {
+                Binding::Header(header) => {
+                    let header = header.to_ascii_lowercase();
+                    let other_name = ident(&other.name);
+                    Some(quote!((#header, input.#other_name.is_some())))
+                }
+                _ => None,
+            })
+            .collect();
         headers.push(quote! {
             if let ::std::option::Option::Some(map) = &input.#name {
+                let named: &[(&str, bool)] = &[#(#named),*];
                 let mut keys: ::std::vec::Vec<&::std::string::String> = map.keys().collect();
                 keys.sort();
                 for key in keys {
+                    let full = ::std::format!("{}{}", #prefix, key).to_ascii_lowercase();
+                    if named.iter().any(|(n, set)| *set && *n == full) {
+                        continue;
+                    }
                     if let ::std::option::Option::Some(value) = map.get(key) {
                         headers.push(crate::rest_json::dynamic_header(&::std::format!("{}{}", #prefix, key), value)
                             .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field_name, #member))?);
@@ -449,13 +483,23 @@ fn serialize(op: &Operation) -> TokenStream {
                 quote!(::serde_json::to_vec(value).map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?),
             ),
         };
+        // An unset structure payload is sent as an empty object.
+        let unset = match &f.ty {
+            RustType::Named(r) if !r.is_enum && is_structure(krate, r) => quote! {
+                headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#content_type)));
+                b"{}".to_vec()
+            },
+            _ => quote!(::std::vec::Vec::new()),
+        };
         quote! {
             let body = match &input.#name {
                 ::std::option::Option::Some(value) => {
-                    headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#content_type)));
+                    if !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE) {
+                        headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#content_type)));
+                    }
                     #bytes
                 }
-                ::std::option::Option::None => ::std::vec::Vec::new(),
+                ::std::option::Option::None => { #unset }
             };
         }
     } else if has_body {
@@ -471,7 +515,10 @@ fn serialize(op: &Operation) -> TokenStream {
         None => quote!(::std::option::Option::None),
         Some(parts) => {
             let pieces = parts.iter().map(|part| match part {
-                HostPart::Text(text) => quote!(prefix.push_str(#text);),
+                HostPart::Text(text) => match text.chars().collect::<Vec<_>>()[..] {
+                    [c] => quote!(prefix.push(#c);),
+                    _ => quote!(prefix.push_str(#text);),
+                },
                 HostPart::Label(member) => match field(member) {
                     Some(f) => {
                         let name = ident(&f.name);
@@ -495,6 +542,13 @@ fn serialize(op: &Operation) -> TokenStream {
             })
         }
     };
+    let checksum = op.checksum_required.then(|| {
+        quote! {
+            if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(&body)) {
+                headers.push(header);
+            }
+        }
+    });
     let method = op.http.as_ref().map(|h| h.method.as_str()).unwrap_or("POST");
     let method = syn::parse_str::<syn::Path>(&format!("::http::Method::{method}")).ok();
     let method = match method {
@@ -504,7 +558,7 @@ fn serialize(op: &Operation) -> TokenStream {
             quote!(::http::Method::from_bytes(#text.as_bytes()).map_err(|_| crate::error::BuildError::invalid_value(#text, "", ""))?)
         }
     };
-    let headers_mut = if headers.is_empty() && !has_body && payload.is_none() { quote!() } else { quote!(mut) };
+    let headers_mut = if headers.is_empty() && !has_body && payload.is_none() && !op.checksum_required { quote!() } else { quote!(mut) };
     let query_mut = if op.http.as_ref().is_some_and(|h| !h.query.is_empty())
         || input.fields.iter().any(|f| matches!(f.binding, Binding::Query(_) | Binding::QueryParams))
     {
@@ -522,6 +576,7 @@ fn serialize(op: &Operation) -> TokenStream {
         let #headers_mut headers = ::std::vec::Vec::new();
         #(#headers)*
         #body
+        #checksum
         ::std::result::Result::Ok(crate::orchestrator::Request {
             method: #method,
             path_and_query: path,
@@ -643,12 +698,31 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
         }
     };
     match &f.ty {
+        RustType::String if f.media_type.is_some() => quote! {
+            ::std::string::String::from_utf8(crate::primitives::base64_decode(text.trim())
+                .ok_or_else(|| ::std::format!("header `{}` is not base64", #header))?)?
+        },
+        RustType::List { item, .. } if is_http_date(f, item) => {
+            let item_value = scalar(item, quote!(item.as_str()));
+            quote! {
+                crate::rest_json::split_http_date_list(text)
+                    .iter()
+                    .map(|item| -> ::std::result::Result<_, crate::orchestrator::BoxError> {
+                        let value = #item_value;
+                        ::std::result::Result::Ok(value)
+                    })
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?
+            }
+        }
         RustType::List { item, .. } => {
             let item_value = scalar(item, quote!(item.as_str()));
             quote! {
                 crate::rest_json::split_header_list(text)
                     .iter()
-                    .map(|item| -> ::std::result::Result<_, crate::orchestrator::BoxError> { ::std::result::Result::Ok(#item_value) })
+                    .map(|item| -> ::std::result::Result<_, crate::orchestrator::BoxError> {
+                        let value = #item_value;
+                        ::std::result::Result::Ok(value)
+                    })
                     .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?
             }
         }

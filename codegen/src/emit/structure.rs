@@ -129,7 +129,22 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
             let variant = ident(variant);
             quote!(#ty::#variant)
         }
+        Some(DefaultValue::Timestamp(seconds)) => {
+            let lit = proc_macro2::Literal::f64_unsuffixed(*seconds);
+            quote!(crate::timestamp::EpochSeconds::from_f64(#lit).unwrap_or(::time::OffsetDateTime::UNIX_EPOCH))
+        }
+        Some(DefaultValue::Blob(base64)) => {
+            quote!(crate::primitives::Blob::new(crate::primitives::base64_decode(#base64).unwrap_or_default()))
+        }
+        Some(DefaultValue::Document(json)) => {
+            quote!(::serde_json::from_str::<crate::primitives::Document>(#json).unwrap_or_default())
+        }
     }
+}
+
+/// Whether a default value is a plain constant (else it is built lazily).
+fn is_copy_default(d: &DefaultValue) -> bool {
+    matches!(d, DefaultValue::Zero | DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_) | DefaultValue::Variant(_))
 }
 
 /// Initializers of the fields that are not model members.
@@ -318,7 +333,7 @@ fn finish(f: &Field, slot: Option<TokenStream>) -> TokenStream {
             quote!(#slot.unwrap_or_else(crate::json::Fallback::fallback))
         }
         (None, false, None | Some(DefaultValue::Zero)) => quote!(crate::json::Fallback::fallback()),
-        (Some(slot), false, Some(DefaultValue::String(_))) => {
+        (Some(slot), false, Some(d)) if !is_copy_default(d) => {
             let default = default_expr(f);
             quote!(#slot.unwrap_or_else(|| #default))
         }
@@ -416,7 +431,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
                 let default = default_expr(f);
                 boxed(match &f.default {
                     None | Some(DefaultValue::Zero) => quote!(self.#field.unwrap_or_default()),
-                    Some(DefaultValue::String(_)) => quote!(self.#field.unwrap_or_else(|| #default)),
+                    Some(d) if !is_copy_default(d) => quote!(self.#field.unwrap_or_else(|| #default)),
                     Some(_) => quote!(self.#field.unwrap_or(#default)),
                 })
             }

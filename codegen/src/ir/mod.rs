@@ -81,6 +81,12 @@ pub enum DefaultValue {
     String(String),
     /// An enum value, by variant name.
     Variant(String),
+    /// A timestamp, as epoch seconds.
+    Timestamp(f64),
+    /// A blob, as the model writes it (base64).
+    Blob(String),
+    /// A document other than `null`, as JSON text.
+    Document(String),
 }
 
 /// One member of a structure.
@@ -107,6 +113,8 @@ pub struct Field {
     pub binding: Binding,
     /// The `smithy.api#mediaType` of the member's target (for payloads).
     pub media_type: Option<String>,
+    /// Marked `smithy.api#idempotencyToken`: the client fills it when unset.
+    pub idempotency_token: bool,
     pub docs: Vec<String>,
 }
 
@@ -213,6 +221,8 @@ pub struct Operation {
     pub output: Struct,
     pub errors: Vec<TypeRef>,
     pub waiters: Vec<waiter::Waiter>,
+    /// Marked `smithy.api#httpChecksumRequired`: requests carry `Content-MD5`.
+    pub checksum_required: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -267,6 +277,11 @@ impl RustType {
         }
     }
 }
+
+/// Traits the IR reads that the model module does not name.
+const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
+const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
+
 
 /// Names that the hand-written parts of the `error` module already use.
 const ERROR_MODULE_RESERVED: &[&str] = &["BuildError", "ErrorMetadata", "Unhandled", "UnhandledKind"];
@@ -440,6 +455,14 @@ fn with_member_format(ty: RustType, member: &crate::model::Traits) -> RustType {
         (RustType::Timestamp(_), Some(format)) => RustType::Timestamp(Some(format)),
         (ty, _) => ty,
     }
+}
+
+/// Whether `text` is canonical base64 (the form of blob default values).
+fn is_base64(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    text.len() % 4 == 0
+        && text.len() - body.len() <= 2
+        && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 /// Every URI label names an `httpLabel` member and every `httpLabel` member
@@ -748,6 +771,7 @@ impl IrBuilder<'_> {
             output,
             errors,
             waiters,
+            checksum_required: shape.traits.has(HTTP_CHECKSUM_REQUIRED),
         })
     }
 
@@ -772,6 +796,13 @@ impl IrBuilder<'_> {
             // HTTP binding traits mean something only on an operation's input
             // or output and on errors; elsewhere the member is in the body.
             if matches!(kind, StructKind::Plain | StructKind::Union) && !shape.traits.has(traits::ERROR) {
+                field.binding = Binding::Body;
+            }
+            // Labels and query strings exist only in requests: in a response
+            // such a member is read from the body.
+            if (kind == StructKind::Output || shape.traits.has(traits::ERROR))
+                && matches!(field.binding, Binding::Label | Binding::Query(_) | Binding::QueryParams)
+            {
                 field.binding = Binding::Body;
             }
             fields.push(field);
@@ -809,6 +840,7 @@ impl IrBuilder<'_> {
         // member or a member with a default is never absent.
         let optional = is_input || client_optional || !(required || default.is_some());
         let name = scope.claim_with(&names::field_name(&member.name), "_", |n| vec![format!("set_{n}")]);
+        let idempotency_token = member.traits.has(IDEMPOTENCY_TOKEN) && ty == RustType::String;
         let wire_name = member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned();
         let timestamp_format = timestamp_format(&member.traits).or_else(|| timestamp_format(&target.traits));
         let mut docs = docs_of(&member.traits);
@@ -828,6 +860,7 @@ impl IrBuilder<'_> {
             sensitive: member.traits.has(traits::SENSITIVE) || target.traits.has(traits::SENSITIVE),
             binding: binding(&member.traits),
             media_type: target.traits.string(traits::MEDIA_TYPE).map(str::to_owned),
+            idempotency_token,
             docs,
         })
     }
@@ -947,12 +980,18 @@ impl IrBuilder<'_> {
                 DefaultValue::Variant(variant.ok_or_else(invalid)?.name)
             }
             (RustType::Blob, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
+            (RustType::Blob, Value::String(s)) if is_base64(s) => DefaultValue::Blob(s.clone()),
             (RustType::Document, Value::Null) => DefaultValue::Zero,
-            (RustType::Timestamp(_) | RustType::Blob | RustType::Document, _) => {
+            (RustType::Document, value) => DefaultValue::Document(value.to_string()),
+            (RustType::Timestamp(_), Value::Number(n)) => match n.as_f64() {
+                Some(seconds) if seconds.is_finite() && seconds.abs() < 253_402_300_800.0 => DefaultValue::Timestamp(seconds),
+                _ => return Err(invalid()),
+            },
+            (RustType::Timestamp(_), Value::String(_)) => {
                 return Err(Error::Unsupported {
                     path: parent.source.as_ref().clone(),
                     shape: member_id.to_string(),
-                    feature: "timestamp default values, and blob and document default values other than empty".into(),
+                    feature: "timestamp default values written as text".into(),
                 })
             }
             _ => return Err(invalid()),

@@ -155,6 +155,32 @@ pub struct Config {
     default_http_client: bool,
     pub(crate) time_source: Arc<dyn TimeSource>,
     pub(crate) sleep: Arc<dyn AsyncSleep>,
+    pub(crate) idempotency_token: IdempotencyTokenProvider,
+}
+
+/// Makes the value of an `@idempotencyToken` member that the caller left
+/// unset: a random UUID (version 4) unless configured otherwise.
+pub type IdempotencyTokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// A random UUID, version 4 (`xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`), from
+/// the standard library's randomly keyed hasher.
+pub fn random_uuid_v4() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let draw = || {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.finish()
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&draw().to_be_bytes());
+    bytes[8..].copy_from_slice(&draw().to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 impl fmt::Debug for Config {
@@ -252,6 +278,7 @@ impl Config {
             http_client: (!self.default_http_client).then(|| self.http_client.clone()),
             time_source: Some(self.time_source.clone()),
             sleep: Some(self.sleep.clone()),
+            idempotency_token: Some(self.idempotency_token.clone()),
         }
     }
 }
@@ -270,6 +297,7 @@ pub struct ConfigBuilder {
     http_client: Option<Arc<dyn HttpClient>>,
     time_source: Option<Arc<dyn TimeSource>>,
     sleep: Option<Arc<dyn AsyncSleep>>,
+    idempotency_token: Option<IdempotencyTokenProvider>,
 }
 
 impl Default for ConfigBuilder {
@@ -286,6 +314,7 @@ impl Default for ConfigBuilder {
             http_client: None,
             time_source: None,
             sleep: None,
+            idempotency_token: None,
         }
     }
 }
@@ -382,6 +411,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// Makes the values of `@idempotencyToken` members left unset (by
+    /// default random UUIDs); tests can make them predictable.
+    pub fn idempotency_token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.idempotency_token = Some(Arc::new(provider));
+        self
+    }
+
     pub fn build(self) -> Config {
         let timeouts = self.timeouts;
         let default_client = self.http_client.is_none();
@@ -399,6 +435,7 @@ impl ConfigBuilder {
             default_http_client: default_client,
             time_source: self.time_source.unwrap_or_else(|| Arc::new(SystemClock)),
             sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
+            idempotency_token: self.idempotency_token.unwrap_or_else(|| Arc::new(random_uuid_v4)),
         }
     }
 }
@@ -456,5 +493,32 @@ impl ProvideCredentials for EnvironmentCredentials {
             )),
         };
         future::ProvideCredentials::ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_uuids_are_version_4_and_differ() {
+        let a = random_uuid_v4();
+        let b = random_uuid_v4();
+        assert_ne!(a, b);
+        for uuid in [&a, &b] {
+            let parts: Vec<&str> = uuid.split('-').collect();
+            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{uuid}");
+            assert!(parts[2].starts_with('4'), "{uuid}");
+            assert!(parts[3].starts_with(['8', '9', 'a', 'b']), "{uuid}");
+            assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        }
+    }
+
+    #[test]
+    fn the_idempotency_token_provider_is_configurable() {
+        let config = Config::builder().idempotency_token_provider(|| "fixed".to_owned()).build();
+        assert_eq!((config.idempotency_token)(), "fixed");
+        assert_eq!((config.to_builder().build().idempotency_token)(), "fixed");
+        assert_eq!((Config::builder().build().idempotency_token)().len(), 36);
     }
 }

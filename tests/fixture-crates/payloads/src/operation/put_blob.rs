@@ -184,9 +184,14 @@ impl crate::orchestrator::Operation for PutBlob {
         path.push_str(&query.finish());
         let mut headers = Vec::new();
         if let Some(map) = &input.meta_value {
+            let named: &[(&str, bool)] = &[];
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
             for key in keys {
+                let full = ::std::format!("{}{}", "x-meta-", key).to_ascii_lowercase();
+                if named.iter().any(|(n, set)| *set && *n == full) {
+                    continue;
+                }
                 if let Some(value) = map.get(key) {
                     headers
                         .push(
@@ -205,11 +210,14 @@ impl crate::orchestrator::Operation for PutBlob {
         }
         let body = match &input.data {
             Some(value) => {
-                headers
-                    .push((
-                        ::http::header::CONTENT_TYPE,
-                        ::http::HeaderValue::from_static("image/png"),
-                    ));
+                if !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE)
+                {
+                    headers
+                        .push((
+                            ::http::header::CONTENT_TYPE,
+                            ::http::HeaderValue::from_static("image/png"),
+                        ));
+                }
                 value.as_ref().to_vec()
             }
             None => Vec::new(),

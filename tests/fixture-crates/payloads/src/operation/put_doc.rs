@@ -159,11 +159,14 @@ impl crate::orchestrator::Operation for PutDoc {
         let mut headers = Vec::new();
         let body = match &input.doc {
             Some(value) => {
-                headers
-                    .push((
-                        ::http::header::CONTENT_TYPE,
-                        ::http::HeaderValue::from_static("application/json"),
-                    ));
+                if !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE)
+                {
+                    headers
+                        .push((
+                            ::http::header::CONTENT_TYPE,
+                            ::http::HeaderValue::from_static("application/json"),
+                        ));
+                }
                 ::serde_json::to_vec(value)
                     .map_err(|_| crate::error::BuildError::invalid_value(
                         "PutDocInput",
@@ -171,7 +174,14 @@ impl crate::orchestrator::Operation for PutDoc {
                         "",
                     ))?
             }
-            None => Vec::new(),
+            None => {
+                headers
+                    .push((
+                        ::http::header::CONTENT_TYPE,
+                        ::http::HeaderValue::from_static("application/json"),
+                    ));
+                b"{}".to_vec()
+            }
         };
         Ok(crate::orchestrator::Request {
             method: ::http::Method::POST,

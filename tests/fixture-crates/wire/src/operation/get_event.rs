@@ -480,7 +480,8 @@ impl crate::orchestrator::Operation for GetEvent {
             let parsed = crate::rest_json::split_header_list(text)
                 .iter()
                 .map(|item| -> Result<_, crate::orchestrator::BoxError> {
-                    Ok(item.as_str().to_owned())
+                    let value = item.as_str().to_owned();
+                    Ok(value)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             output.header_list = Some(parsed);

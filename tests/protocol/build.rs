@@ -1,0 +1,452 @@
+//! Generates the client of `aws.protocoltests.restjson#RestJson` from the
+//! official Smithy protocol tests (`../shared/smithy/protocol-tests/`) as one
+//! source file, `OUT_DIR/client.rs`, and turns every `httpRequestTests` and
+//! `httpResponseTests` case that applies to clients into an async function
+//! in `OUT_DIR/cases.rs`, with a table `CASES` of them.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use codegen::ir::{Crate, Field, Module, Operation, RustType, Struct, StructKind, TypeDef, TypeRef};
+use codegen::model::{Model, ShapeId, ShapeKind};
+use serde_json::Value;
+
+const SERVICE: &str = "aws.protocoltests.restjson#RestJson";
+const CRATE_NAME: &str = "rest-json-protocol";
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    // tests/protocol -> the checkout -> its parent, where ../shared lives.
+    let shared = manifest.join("../../../shared/smithy");
+    let suites = shared.join("protocol-tests");
+    if !suites.join("restJson1").is_dir() {
+        panic!(
+            "the Smithy protocol tests are missing: expected {} (the reference material `../shared` beside the checkout)",
+            suites.join("restJson1").display()
+        );
+    }
+    println!("cargo:rerun-if-changed={}", suites.join("restJson1").display());
+    println!("cargo:rerun-if-changed={}", suites.join("shared-types.smithy").display());
+    let models = vec![
+        suites.join("restJson1"),
+        suites.join("shared-types.smithy"),
+        // The server-side validation cases of restJson1/validation refer to it.
+        shared.join("traits/smithy.framework.validation.smithy"),
+    ];
+    let model = codegen::load::load(&models).unwrap_or_else(|e| panic!("cannot load the protocol tests: {e}"));
+    let service = ShapeId::parse(SERVICE).expect("service id");
+    // Event streams are not generated yet (and their cases are eventStreamTests).
+    let operations: Vec<String> = codegen::select::service_operations(&model, &service)
+        .into_iter()
+        .filter(|op| !uses_event_stream(&model, op))
+        .map(|op| op.to_string())
+        .collect();
+    let options = codegen::Options {
+        models,
+        service: Some(SERVICE.to_owned()),
+        operations: operations.clone(),
+        crate_name: Some(CRATE_NAME.to_owned()),
+    };
+    let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the RestJson client: {e}"));
+    let mut client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
+    // The crate's own inner attributes (its docs) cannot be `include!`d.
+    client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    write(&out.join("client.rs"), &client);
+
+    let selection = codegen::select::select(&model, Some(SERVICE), &operations).expect("select");
+    let krate = codegen::ir::build(&model, &selection, CRATE_NAME).expect("ir");
+    let cases = Cases::new(&model, &krate).render();
+    write(&out.join("cases.rs"), &cases);
+}
+
+fn write(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+fn uses_event_stream(model: &Model, op: &ShapeId) -> bool {
+    let Some(ShapeKind::Operation(o)) = model.get(op).map(|s| &s.kind) else { return false };
+    o.input.iter().chain(&o.output).any(|io| {
+        model.get(io).is_some_and(|s| {
+            s.kind.members().iter().any(|m| {
+                model
+                    .get(&m.target)
+                    .is_some_and(|t| matches!(t.kind, ShapeKind::Union(_)) && t.traits.has(codegen::model::traits::STREAMING))
+            })
+        })
+    })
+}
+
+struct Cases<'a> {
+    model: &'a Model,
+    krate: &'a Crate,
+    /// Functions, and the table rows `(id, kind, function)`.
+    functions: Vec<String>,
+    rows: Vec<String>,
+    names: BTreeSet<String>,
+}
+
+/// A Rust string literal.
+fn lit(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn applies_to_client(case: &Value) -> bool {
+    match case.get("appliesTo").and_then(Value::as_str) {
+        None => true,
+        Some(target) => target == "client",
+    }
+}
+
+impl<'a> Cases<'a> {
+    fn new(model: &'a Model, krate: &'a Crate) -> Self {
+        Cases { model, krate, functions: Vec::new(), rows: Vec::new(), names: BTreeSet::new() }
+    }
+
+    fn render(mut self) -> String {
+        let krate = self.krate;
+        for op in krate.operations.values() {
+            let Some(shape) = self.model.get(&op.shape) else { continue };
+            if let Some(Value::Array(cases)) = shape.traits.get("smithy.test#httpRequestTests") {
+                for case in cases.iter().filter(|c| applies_to_client(c)) {
+                    self.request_case(op, case);
+                }
+            }
+            if let Some(Value::Array(cases)) = shape.traits.get("smithy.test#httpResponseTests") {
+                for case in cases.iter().filter(|c| applies_to_client(c)) {
+                    self.response_case(op, &op.output, None, case);
+                }
+            }
+        }
+        for error in krate.errors.values() {
+            let Some(shape) = self.model.get(&error.shape) else { continue };
+            let Some(Value::Array(cases)) = shape.traits.get("smithy.test#httpResponseTests") else { continue };
+            // Decoded by an operation that can return it.
+            let op = krate.operations.values().find(|op| op.errors.iter().any(|e| e.shape == error.shape));
+            for case in cases.iter().filter(|c| applies_to_client(c)) {
+                match op {
+                    Some(op) => {
+                        let variant = op.errors.iter().find(|e| e.shape == error.shape).map(|e| e.name.clone());
+                        self.response_case(op, error, variant, case);
+                    }
+                    None => {
+                        let id = case.get("id").and_then(Value::as_str).unwrap_or("?");
+                        self.failing(id, "Response", "no generated operation returns this error");
+                    }
+                }
+            }
+        }
+        let mut out = String::from("// Generated by build.rs from the smithy.test traits of the protocol tests.\n\n");
+        for f in &self.functions {
+            out.push_str(f);
+            out.push('\n');
+        }
+        out.push_str("/// Every client case: its id, whether it is a request or a response case, and its test.\n");
+        out.push_str("pub static CASES: &[(&str, CaseKind, CaseFn)] = &[\n");
+        for row in &self.rows {
+            let _ = writeln!(out, "    {row},");
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    fn fn_name(&mut self, id: &str, kind: &str) -> String {
+        let mut name = kind.to_ascii_lowercase();
+        name.push('_');
+        for c in id.chars() {
+            name.push(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' });
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while !self.names.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        name
+    }
+
+    fn push(&mut self, id: &str, kind: &str, body: String) {
+        let name = self.fn_name(id, kind);
+        self.functions.push(format!("async fn {name}() -> ::std::result::Result<(), ::std::string::String> {{\n{body}\n}}\n"));
+        self.rows.push(format!("({}, CaseKind::{kind}, || Box::pin({name}()))", lit(id)));
+    }
+
+    /// A case the harness cannot express: it fails with the reason.
+    fn failing(&mut self, id: &str, kind: &str, why: &str) {
+        self.push(id, kind, format!("    Err(::std::string::String::from({}))", lit(&format!("harness: {why}"))));
+    }
+
+    fn request_case(&mut self, op: &Operation, case: &Value) {
+        let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
+        let params = case.get("params").cloned().unwrap_or(Value::Object(Default::default()));
+        let mut setters = String::new();
+        let Value::Object(params) = params else {
+            return self.failing(&id, "Request", "params is not an object");
+        };
+        for (key, value) in params.iter().filter(|(_, v)| !v.is_null()) {
+            let Some(field) = op.input.fields.iter().find(|f| &f.member == key) else {
+                return self.failing(&id, "Request", &format!("the input has no member `{key}`"));
+            };
+            match self.expr(&field.ty, value) {
+                Ok(expr) => {
+                    let setter = format!("set_{}", field.name.trim_start_matches("r#"));
+                    let _ = write!(setters, "\n        .{setter}(::std::option::Option::Some({expr}))");
+                }
+                Err(why) => return self.failing(&id, "Request", &format!("member `{key}`: {why}")),
+            }
+        }
+        let strings = |key: &str| -> String {
+            let items: Vec<String> = case
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(lit).collect())
+                .unwrap_or_default();
+            format!("&[{}]", items.join(", "))
+        };
+        let headers: Vec<String> = case
+            .get("headers")
+            .and_then(Value::as_object)
+            .map(|h| h.iter().map(|(k, v)| format!("({}, {})", lit(k), lit(v.as_str().unwrap_or_default()))).collect())
+            .unwrap_or_default();
+        let opt = |key: &str| match case.get(key).and_then(Value::as_str) {
+            Some(text) => format!("::std::option::Option::Some({})", lit(text)),
+            None => "::std::option::Option::None".to_owned(),
+        };
+        let body = format!(
+            "    let (client, transport) = request_client({host});\n    \
+             let sent = client.{method}(){setters}\n        .send()\n        .await;\n    \
+             check_request(&transport, sent.err().map(|e| ::std::format!(\"{{e:?}}\")), &ExpectedRequest {{\n        \
+             method: {http_method},\n        uri: {uri},\n        query_params: {query},\n        \
+             forbid_query_params: {forbid_query},\n        require_query_params: {require_query},\n        \
+             headers: &[{headers}],\n        forbid_headers: {forbid_headers},\n        require_headers: {require_headers},\n        \
+             body: {body},\n        body_media_type: {media},\n        resolved_host: {resolved},\n    }})",
+            host = opt("host"),
+            method = op.method,
+            http_method = lit(case.get("method").and_then(Value::as_str).unwrap_or_default()),
+            uri = lit(case.get("uri").and_then(Value::as_str).unwrap_or_default()),
+            query = strings("queryParams"),
+            forbid_query = strings("forbidQueryParams"),
+            require_query = strings("requireQueryParams"),
+            headers = headers.join(", "),
+            forbid_headers = strings("forbidHeaders"),
+            require_headers = strings("requireHeaders"),
+            body = opt("body"),
+            media = opt("bodyMediaType"),
+            resolved = opt("resolvedHost"),
+        );
+        self.push(&id, "Request", body);
+    }
+
+    /// A response case: decodes the canned response as the operation does,
+    /// and compares the output (or the error `variant`) with `params`.
+    fn response_case(&mut self, op: &Operation, target: &Struct, variant: Option<String>, case: &Value) {
+        let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
+        let empty = serde_json::Map::new();
+        let params = match case.get("params") {
+            None => &empty,
+            Some(Value::Object(p)) => p,
+            Some(_) => return self.failing(&id, "Response", "params is not an object"),
+        };
+        let mut checks = String::new();
+        for key in params.keys() {
+            if !target.fields.iter().any(|f| &f.member == key) {
+                return self.failing(&id, "Response", &format!("`{}` has no member `{key}`", target.name));
+            }
+        }
+        for field in &target.fields {
+            let expected = match params.get(&field.member).filter(|v| !v.is_null()) {
+                Some(value) => match self.expr(&field.ty, value) {
+                    Ok(expr) => {
+                        let expr = if field.boxed { format!("::std::boxed::Box::new({expr})") } else { expr };
+                        if field.optional {
+                            format!("::std::option::Option::Some({expr})")
+                        } else {
+                            expr
+                        }
+                    }
+                    Err(why) => return self.failing(&id, "Response", &format!("member `{}`: {why}", field.member)),
+                },
+                None if field.optional => "::std::option::Option::None".to_owned(),
+                None => continue,
+            };
+            let name = &field.name;
+            let _ = write!(checks, "\n    same({}, &actual.{name}, &{expected})?;", lit(&field.member));
+        }
+        let headers: Vec<String> = case
+            .get("headers")
+            .and_then(Value::as_object)
+            .map(|h| h.iter().map(|(k, v)| format!("({}, {})", lit(k), lit(v.as_str().unwrap_or_default()))).collect())
+            .unwrap_or_default();
+        let code = case.get("code").and_then(Value::as_u64).unwrap_or(200);
+        let body = case.get("body").and_then(Value::as_str).unwrap_or_default();
+        let module = &op.module;
+        let marker = &op.name;
+        let decode = match &variant {
+            None => "decode_output".to_owned(),
+            Some(_) => "decode_error".to_owned(),
+        };
+        let actual = if checks.is_empty() { "_actual" } else { "actual" };
+        let unpack = match &variant {
+            None => format!("    let {actual} = result?;"),
+            Some(v) => format!(
+                "    let {actual} = match result? {{\n        crate::operation::{module}::{error}::{v}(e) => e,\n        \
+                 other => return Err(::std::format!(\"decoded as another error: {{other:?}}\")),\n    }};",
+                error = op.error
+            ),
+        };
+        let body = format!(
+            "    let response = canned_response({code}, &[{headers}], {body});\n    \
+             let result = {decode}::<crate::operation::{module}::{marker}>(&response);\n{unpack}{checks}\n    Ok(())",
+            headers = headers.join(", "),
+            body = lit(body),
+        );
+        self.push(&id, "Response", body);
+    }
+
+    fn named(&self, r: &TypeRef) -> String {
+        match &r.module {
+            Module::Types => format!("crate::types::{}", r.name),
+            Module::Error => format!("crate::error::{}", r.name),
+            Module::Operation(m) => format!("crate::operation::{m}::{}", r.name),
+        }
+    }
+
+    fn find_struct(&self, r: &TypeRef) -> Option<&'a Struct> {
+        match &r.module {
+            Module::Types => match self.krate.types.get(&r.name)? {
+                TypeDef::Struct(s) => Some(s),
+                TypeDef::Enum(_) => None,
+            },
+            Module::Error => self.krate.errors.get(&r.name),
+            Module::Operation(m) => {
+                let op = self.krate.operations.get(m)?;
+                [&op.input, &op.output].into_iter().find(|s| s.name == r.name)
+            }
+        }
+    }
+
+    /// A Rust expression of type `ty` for the node value `v`.
+    fn expr(&self, ty: &RustType, v: &Value) -> Result<String, String> {
+        let wrong = || Err(format!("{v} does not fit {ty:?}"));
+        Ok(match (ty, v) {
+            (RustType::String, Value::String(s)) => format!("::std::string::String::from({})", lit(s)),
+            (RustType::Bool, Value::Bool(b)) => b.to_string(),
+            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+                let suffix = match ty {
+                    RustType::I8 => "i8",
+                    RustType::I16 => "i16",
+                    RustType::I32 => "i32",
+                    _ => "i64",
+                };
+                match n.as_i64() {
+                    Some(i) => format!("{i}{suffix}"),
+                    None => return wrong(),
+                }
+            }
+            (RustType::F32 | RustType::F64, _) => {
+                let t = if *ty == RustType::F32 { "f32" } else { "f64" };
+                match v {
+                    Value::Number(n) => format!("{}_{t}", n.as_f64().ok_or("not a number")?),
+                    Value::String(s) if s == "NaN" => format!("{t}::NAN"),
+                    Value::String(s) if s == "Infinity" => format!("{t}::INFINITY"),
+                    Value::String(s) if s == "-Infinity" => format!("{t}::NEG_INFINITY"),
+                    _ => return wrong(),
+                }
+            }
+            (RustType::Timestamp(_), Value::Number(n)) => format!("ts_nanos({})", epoch_nanos(&n.to_string())?),
+            (RustType::Blob, Value::String(s)) => format!("crate::primitives::Blob::from({})", lit(s)),
+            (RustType::Document, v) => format!("doc_value({})", lit(&v.to_string())),
+            (RustType::List { item, sparse }, Value::Array(items)) => {
+                let items = items
+                    .iter()
+                    .map(|i| self.maybe(item, *sparse, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                format!("::std::vec![{}]", items.join(", "))
+            }
+            (RustType::Map { value, sparse }, Value::Object(entries)) => {
+                let entries = entries
+                    .iter()
+                    .map(|(k, e)| Ok(format!("(::std::string::String::from({}), {})", lit(k), self.maybe(value, *sparse, e)?)))
+                    .collect::<Result<Vec<_>, String>>()?;
+                format!(
+                    "[{}].into_iter().collect::<::std::collections::HashMap<::std::string::String, _>>()",
+                    entries.join(", ")
+                )
+            }
+            (RustType::Named(r), _) if r.is_enum => {
+                let path = self.named(r);
+                match v {
+                    Value::String(s) if !r.int_enum => format!("{path}::from({})", lit(s)),
+                    Value::Number(n) if r.int_enum => format!("{path}::from({}i32)", n.as_i64().ok_or("not an integer")?),
+                    _ => return wrong(),
+                }
+            }
+            (RustType::Named(r), Value::Object(members)) => {
+                let s = self.find_struct(r).ok_or_else(|| format!("no structure {}", r.name))?;
+                let path = self.named(r);
+                if s.kind == StructKind::Union {
+                    let (key, value) = match members.iter().next() {
+                        Some(entry) if members.len() == 1 => entry,
+                        _ => return Err(format!("union {} needs exactly one member", r.name)),
+                    };
+                    let f = field(s, key)?;
+                    let inner = self.expr(&f.ty, value)?;
+                    let inner = if f.boxed { format!("::std::boxed::Box::new({inner})") } else { inner };
+                    format!("{path}::{}({inner})", f.name)
+                } else {
+                    let mut text = format!("{path}::builder()");
+                    for (key, value) in members.iter().filter(|(_, v)| !v.is_null()) {
+                        let f = field(s, key)?;
+                        let setter = format!("set_{}", f.name.trim_start_matches("r#"));
+                        let _ = write!(text, ".{setter}(::std::option::Option::Some({}))", self.expr(&f.ty, value)?);
+                    }
+                    text.push_str(".build()");
+                    if s.fields.iter().any(|f| f.required && f.default.is_none()) {
+                        text.push_str(".map_err(|e| ::std::format!(\"building the expected value: {e}\"))?");
+                    }
+                    text
+                }
+            }
+            _ => return wrong(),
+        })
+    }
+
+    /// An item of a list or map: `Option` when sparse.
+    fn maybe(&self, ty: &RustType, sparse: bool, v: &Value) -> Result<String, String> {
+        match (sparse, v) {
+            (true, Value::Null) => Ok("::std::option::Option::None".to_owned()),
+            (true, v) => Ok(format!("::std::option::Option::Some({})", self.expr(ty, v)?)),
+            (false, v) => self.expr(ty, v),
+        }
+    }
+}
+
+fn field<'s>(s: &'s Struct, member: &str) -> Result<&'s Field, String> {
+    s.fields.iter().find(|f| f.member == member).ok_or_else(|| format!("`{}` has no member `{member}`", s.name))
+}
+
+/// Epoch seconds as written in the model (`1576540098`, `1.5`, `-0.25`,
+/// `1e3`) as nanoseconds, exactly when the text is decimal.
+fn epoch_nanos(text: &str) -> Result<String, String> {
+    if text.contains(['e', 'E']) {
+        let seconds: f64 = text.parse().map_err(|_| format!("bad timestamp {text}"))?;
+        return Ok(format!("{}i128", (seconds * 1e9).round() as i128));
+    }
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut fraction = fraction.to_owned();
+    fraction.truncate(9);
+    while fraction.len() < 9 {
+        fraction.push('0');
+    }
+    let whole: i128 = whole.parse().map_err(|_| format!("bad timestamp {text}"))?;
+    let fraction: i128 = fraction.parse().map_err(|_| format!("bad timestamp {text}"))?;
+    let nanos = whole * 1_000_000_000 + fraction;
+    Ok(format!("{}i128", if negative { -nanos } else { nanos }))
+}
