@@ -46,6 +46,7 @@ pub mod traits {
     pub const READONLY: &str = "smithy.api#readonly";
     pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
     pub const STREAMING: &str = "smithy.api#streaming";
+    pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
 }
 
 /// An absolute shape id: `namespace#Name` or `namespace#Name$member`.

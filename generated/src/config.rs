@@ -156,7 +156,12 @@ pub struct Config {
     pub(crate) time_source: Arc<dyn TimeSource>,
     pub(crate) sleep: Arc<dyn AsyncSleep>,
     pub(crate) idempotency_token: IdempotencyTokenProvider,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
 }
+
+/// Request bodies smaller than this are not compressed, by default.
+const MIN_COMPRESSION_SIZE: u32 = 10_240;
 
 /// Makes the value of an `@idempotencyToken` member that the caller left
 /// unset: a random UUID (version 4) unless configured otherwise.
@@ -211,7 +216,8 @@ impl Config {
     /// (read again at each request), the endpoint in the service's own
     /// `AWS_ENDPOINT_URL_<SERVICE>` or else `AWS_ENDPOINT_URL` (unless
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
-    /// `AWS_USE_DUALSTACK_ENDPOINT` and `AWS_MAX_ATTEMPTS`. Returns a builder,
+    /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
+    /// `AWS_DISABLE_REQUEST_COMPRESSION` and `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`. Returns a builder,
     /// so that any of them can still be overridden.
     pub fn from_env() -> ConfigBuilder {
         let mut builder = Self::from_env_source(|name| std::env::var(name).ok());
@@ -234,6 +240,10 @@ impl Config {
         }
         builder.use_fips = flag("AWS_USE_FIPS_ENDPOINT");
         builder.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT");
+        builder.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
+        if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
+            builder = builder.request_min_compression_size_bytes(bytes);
+        }
         if let Some(attempts) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse().ok()) {
             builder.retry = builder.retry.with_max_attempts(attempts);
         }
@@ -279,6 +289,8 @@ impl Config {
             time_source: Some(self.time_source.clone()),
             sleep: Some(self.sleep.clone()),
             idempotency_token: Some(self.idempotency_token.clone()),
+            disable_request_compression: self.disable_request_compression,
+            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
         }
     }
 }
@@ -298,6 +310,8 @@ pub struct ConfigBuilder {
     time_source: Option<Arc<dyn TimeSource>>,
     sleep: Option<Arc<dyn AsyncSleep>>,
     idempotency_token: Option<IdempotencyTokenProvider>,
+    disable_request_compression: bool,
+    request_min_compression_size_bytes: u32,
 }
 
 impl Default for ConfigBuilder {
@@ -315,6 +329,8 @@ impl Default for ConfigBuilder {
             time_source: None,
             sleep: None,
             idempotency_token: None,
+            disable_request_compression: false,
+            request_min_compression_size_bytes: MIN_COMPRESSION_SIZE,
         }
     }
 }
@@ -413,6 +429,20 @@ impl ConfigBuilder {
 
     /// Makes the values of `@idempotencyToken` members left unset (by
     /// default random UUIDs); tests can make them predictable.
+    /// Turns off request compression for operations that ask for it (on by
+    /// default, as `AWS_DISABLE_REQUEST_COMPRESSION` turns it off).
+    pub fn disable_request_compression(mut self, disabled: bool) -> Self {
+        self.disable_request_compression = disabled;
+        self
+    }
+
+    /// Bodies smaller than this many bytes are sent uncompressed (default
+    /// 10,240; at most 10,485,760, as `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = bytes.min(10_485_760);
+        self
+    }
+
     pub fn idempotency_token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
         self.idempotency_token = Some(Arc::new(provider));
         self
@@ -436,6 +466,8 @@ impl ConfigBuilder {
             time_source: self.time_source.unwrap_or_else(|| Arc::new(SystemClock)),
             sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
             idempotency_token: self.idempotency_token.unwrap_or_else(|| Arc::new(random_uuid_v4)),
+            disable_request_compression: self.disable_request_compression,
+            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
         }
     }
 }

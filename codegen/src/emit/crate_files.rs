@@ -13,6 +13,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("aws-credential-types", r#""1.2.0""#, false),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
     ("bytes", r#""1.5.0""#, false),
+    ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, false),
     ("http", r#""1.1.0""#, false),
     ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, true),
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, true),
@@ -55,6 +56,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         }
     });
     let checksum = deps.checksum.then(|| quote!(mod checksum;));
+    let compression = deps.gzip.then(|| quote!(mod compression;));
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
             mod waiter;
@@ -80,6 +82,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         mod service;
         #time
         #checksum
+        #compression
 
         pub use client::Client;
         pub use config::Config;
@@ -87,7 +90,11 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
 }
 
 pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
-    let used = |name: &str| name != "time" || deps.time;
+    let used = |name: &str| match name {
+        "time" => deps.time,
+        "flate2" => deps.gzip,
+        _ => true,
+    };
     let dependencies: Vec<String> =
         DEPENDENCIES.iter().filter(|(name, ..)| used(name)).map(|(name, spec, _)| format!("{name} = {spec}")).collect();
     let rustls: Vec<String> = DEPENDENCIES.iter().filter(|(_, _, optional)| *optional).map(|(name, ..)| format!("\"dep:{name}\"")).collect();

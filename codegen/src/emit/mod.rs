@@ -35,6 +35,8 @@ pub struct Deps {
     pub time: bool,
     /// Some operation sends `Content-MD5` (`src/checksum.rs`).
     pub checksum: bool,
+    /// Some operation gzips its request (`src/compression.rs`, flate2).
+    pub gzip: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -94,6 +96,9 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if deps(krate).time {
         jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
     }
+    if deps(krate).gzip {
+        jobs.push(("src/compression.rs".to_owned(), Job::Runtime("compression.rs", include_str!("../../runtime/compression.rs"))));
+    }
     if deps(krate).checksum {
         jobs.push(("src/checksum.rs".to_owned(), Job::Runtime("checksum.rs", include_str!("../../runtime/checksum.rs"))));
     }
@@ -115,7 +120,11 @@ pub(crate) fn has_waiters(krate: &Crate) -> bool {
 }
 
 pub fn deps(krate: &Crate) -> Deps {
-    Deps { time: krate.uses_timestamps(), checksum: krate.operations.values().any(|op| op.checksum_required) }
+    Deps {
+        time: krate.uses_timestamps(),
+        checksum: krate.operations.values().any(|op| op.checksum_required),
+        gzip: krate.operations.values().any(|op| op.gzip),
+    }
 }
 
 /// Emits one file.

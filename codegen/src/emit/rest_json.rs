@@ -92,6 +92,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             }
         }
     };
+    let config_param = if op.gzip { quote!(config) } else { quote!(_config) };
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
         #error_enum
@@ -106,7 +107,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
 
             const NAME: &'static str = #name;
 
-            fn serialize(input: &#input) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
+            fn serialize(input: &#input, #config_param: &crate::config::Config) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
                 #serialize
             }
 
@@ -542,6 +543,8 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             })
         }
     };
+    // Compression first: a checksum covers the bytes actually sent.
+    let compression = op.gzip.then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
     let checksum = op.checksum_required.then(|| {
         quote! {
             if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(&body)) {
@@ -558,7 +561,8 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             quote!(::http::Method::from_bytes(#text.as_bytes()).map_err(|_| crate::error::BuildError::invalid_value(#text, "", ""))?)
         }
     };
-    let headers_mut = if headers.is_empty() && !has_body && payload.is_none() && !op.checksum_required { quote!() } else { quote!(mut) };
+    let headers_mut =
+        if headers.is_empty() && !has_body && payload.is_none() && !op.checksum_required && !op.gzip { quote!() } else { quote!(mut) };
     let query_mut = if op.http.as_ref().is_some_and(|h| !h.query.is_empty())
         || input.fields.iter().any(|f| matches!(f.binding, Binding::Query(_) | Binding::QueryParams))
     {
@@ -576,6 +580,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         let #headers_mut headers = ::std::vec::Vec::new();
         #(#headers)*
         #body
+        #compression
         #checksum
         ::std::result::Result::Ok(crate::orchestrator::Request {
             method: #method,

@@ -223,6 +223,8 @@ pub struct Operation {
     pub waiters: Vec<waiter::Waiter>,
     /// Marked `smithy.api#httpChecksumRequired`: requests carry `Content-MD5`.
     pub checksum_required: bool,
+    /// `smithy.api#requestCompression` asks for gzip.
+    pub gzip: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -772,6 +774,12 @@ impl IrBuilder<'_> {
             errors,
             waiters,
             checksum_required: shape.traits.has(HTTP_CHECKSUM_REQUIRED),
+            gzip: shape
+                .traits
+                .get(traits::REQUEST_COMPRESSION)
+                .and_then(|t| t.get("encodings"))
+                .and_then(Value::as_array)
+                .is_some_and(|encodings| encodings.iter().any(|e| e.as_str() == Some("gzip"))),
         })
     }
 

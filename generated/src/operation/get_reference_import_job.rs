@@ -324,6 +324,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
     const NAME: &'static str = "GetReferenceImportJob";
     fn serialize(
         input: &GetReferenceImportJobInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

@@ -77,7 +77,8 @@ pub(crate) trait Operation {
     /// The operation's name, for messages.
     const NAME: &'static str;
 
-    fn serialize(input: &Self::Input) -> Result<Request, BuildError>;
+    /// The request for `input`; the configuration decides request compression.
+    fn serialize(input: &Self::Input, config: &Config) -> Result<Request, BuildError>;
 
     /// Reads a successful response.
     fn deserialize(response: &HttpResponse) -> Result<Self::Output, BoxError>;
@@ -113,7 +114,7 @@ fn configuration_error(message: String) -> Unhandled {
 
 async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
     let config = &handle.config;
-    let request = O::serialize(input)
+    let request = O::serialize(input, config)
         .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
     let region = config.region.clone();
     let endpoint = crate::endpoint::resolve(&crate::endpoint::Params::from_config(config))

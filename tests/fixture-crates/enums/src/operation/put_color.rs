@@ -214,6 +214,7 @@ impl crate::orchestrator::Operation for PutColor {
     const NAME: &'static str = "PutColor";
     fn serialize(
         input: &PutColorInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

@@ -165,6 +165,7 @@ impl crate::orchestrator::Operation for Match {
     const NAME: &'static str = "Match";
     fn serialize(
         input: &MatchInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

@@ -140,6 +140,7 @@ impl crate::orchestrator::Operation for Self_ {
     const NAME: &'static str = "Self_";
     fn serialize(
         input: &SelfInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let _ = input;
         let mut path = String::new();

@@ -319,6 +319,7 @@ impl crate::orchestrator::Operation for Type {
     const NAME: &'static str = "Type";
     fn serialize(
         input: &TypeInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

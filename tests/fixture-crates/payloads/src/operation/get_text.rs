@@ -152,6 +152,7 @@ impl crate::orchestrator::Operation for GetText {
     const NAME: &'static str = "GetText";
     fn serialize(
         input: &GetTextInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let _ = input;
         let mut path = String::new();

@@ -161,6 +161,7 @@ impl crate::orchestrator::Operation for PutBlob {
     const NAME: &'static str = "PutBlob";
     fn serialize(
         input: &PutBlobInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

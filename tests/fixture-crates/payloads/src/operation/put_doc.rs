@@ -151,6 +151,7 @@ impl crate::orchestrator::Operation for PutDoc {
     const NAME: &'static str = "PutDoc";
     fn serialize(
         input: &PutDocInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

@@ -145,6 +145,7 @@ impl crate::orchestrator::Operation for Search {
     const NAME: &'static str = "Search";
     fn serialize(
         input: &SearchInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();

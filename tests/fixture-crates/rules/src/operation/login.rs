@@ -305,6 +305,7 @@ impl crate::orchestrator::Operation for Login {
     const NAME: &'static str = "Login";
     fn serialize(
         input: &LoginInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

@@ -193,6 +193,7 @@ impl crate::orchestrator::Operation for PutShape {
     const NAME: &'static str = "PutShape";
     fn serialize(
         input: &PutShapeInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();

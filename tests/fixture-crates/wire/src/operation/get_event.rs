@@ -392,6 +392,7 @@ impl crate::orchestrator::Operation for GetEvent {
     const NAME: &'static str = "GetEvent";
     fn serialize(
         input: &GetEventInput,
+        _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();
