@@ -12,8 +12,13 @@ use codegen::ir::{Crate, Field, Module, Operation, RustType, Struct, StructKind,
 use codegen::model::{Model, ShapeId, ShapeKind};
 use serde_json::Value;
 
-const SERVICE: &str = "aws.protocoltests.restjson#RestJson";
-const CRATE_NAME: &str = "rest-json-protocol";
+/// The services of `restJson1/` with client cases: shape id, the module
+/// (and crate) name.
+const SERVICES: &[(&str, &str)] = &[
+    ("aws.protocoltests.restjson#RestJson", "rest_json_service"),
+    ("com.amazonaws.glacier#Glacier", "glacier_service"),
+    ("com.amazonaws.apigateway#BackplaneControlService", "apigateway_service"),
+];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -28,6 +33,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed={}", suites.join("restJson1").display());
     println!("cargo:rerun-if-changed={}", suites.join("shared-types.smithy").display());
+    println!("cargo:rerun-if-changed=src/harness.rs");
     let models = vec![
         suites.join("restJson1"),
         suites.join("shared-types.smithy"),
@@ -35,30 +41,40 @@ fn main() {
         shared.join("traits/smithy.framework.validation.smithy"),
     ];
     let model = codegen::load::load(&models).unwrap_or_else(|e| panic!("cannot load the protocol tests: {e}"));
-    let service = ShapeId::parse(SERVICE).expect("service id");
-    // Event streams are not generated yet (and their cases are eventStreamTests).
-    let operations: Vec<String> = codegen::select::service_operations(&model, &service)
-        .into_iter()
-        .filter(|op| !uses_event_stream(&model, op))
-        .map(|op| op.to_string())
-        .collect();
-    let options = codegen::Options {
-        models,
-        service: Some(SERVICE.to_owned()),
-        operations: operations.clone(),
-        crate_name: Some(CRATE_NAME.to_owned()),
-    };
-    let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the RestJson client: {e}"));
-    let mut client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
-    // The crate's own inner attributes (its docs) cannot be `include!`d.
-    client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+    let harness = std::fs::read_to_string(manifest.join("src/harness.rs")).expect("src/harness.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    write(&out.join("client.rs"), &client);
-
-    let selection = codegen::select::select(&model, Some(SERVICE), &operations).expect("select");
-    let krate = codegen::ir::build(&model, &selection, CRATE_NAME).expect("ir");
-    let cases = Cases::new(&model, &krate).render();
-    write(&out.join("cases.rs"), &cases);
+    for (service_id, module) in SERVICES {
+        let service = ShapeId::parse(service_id).expect("service id");
+        // Event streams are not generated yet (and their cases are eventStreamTests).
+        let operations: Vec<String> = codegen::select::service_operations(&model, &service)
+            .into_iter()
+            .filter(|op| !uses_event_stream(&model, op))
+            .map(|op| op.to_string())
+            .collect();
+        let crate_name = module.trim_end_matches("_service").replace('_', "-");
+        let options = codegen::Options {
+            models: models.clone(),
+            service: Some((*service_id).to_owned()),
+            operations: operations.clone(),
+            crate_name: Some(crate_name.clone()),
+        };
+        let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {service_id} client: {e}"));
+        let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
+        // The crate's own inner docs cannot be `include!`d.
+        let client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+        let selection = codegen::select::select(&model, Some(service_id), &operations).expect("select");
+        let krate = codegen::ir::build(&model, &selection, &crate_name).expect("ir");
+        let cases = Cases::new(&model, &krate).render();
+        // Everything of this service lives in `crate::<module>`.
+        let nested = |text: &str| text.replace("crate::", &format!("crate::{module}::"));
+        let text = format!(
+            "{}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
+            nested(&client),
+            nested(&harness),
+            nested(&cases)
+        );
+        write(&out.join(format!("{module}.rs")), &text);
+    }
 }
 
 fn write(path: &Path, text: &str) {

@@ -20,6 +20,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, true),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, true),
     ("serde", r#""1.0.200""#, false),
+    ("sha2", r#""0.11.0""#, false),
     ("serde_json", r#""1.0.120""#, false),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),
     ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["time"] }"#, false),
@@ -57,6 +58,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     });
     let checksum = deps.checksum.then(|| quote!(mod checksum;));
     let compression = deps.gzip.then(|| quote!(mod compression;));
+    let glacier = deps.glacier.then(|| quote!(mod glacier;));
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
             mod waiter;
@@ -83,6 +85,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #time
         #checksum
         #compression
+        #glacier
 
         pub use client::Client;
         pub use config::Config;
@@ -93,6 +96,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     let used = |name: &str| match name {
         "time" => deps.time,
         "flate2" => deps.gzip,
+        "sha2" => deps.glacier,
         _ => true,
     };
     let dependencies: Vec<String> =

@@ -37,6 +37,8 @@ pub struct Deps {
     pub checksum: bool,
     /// Some operation gzips its request (`src/compression.rs`, flate2).
     pub gzip: bool,
+    /// Glacier's checksums (`src/glacier.rs`, sha2).
+    pub glacier: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -96,6 +98,9 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if deps(krate).time {
         jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
     }
+    if deps(krate).glacier {
+        jobs.push(("src/glacier.rs".to_owned(), Job::Runtime("glacier.rs", include_str!("../../runtime/glacier.rs"))));
+    }
     if deps(krate).gzip {
         jobs.push(("src/compression.rs".to_owned(), Job::Runtime("compression.rs", include_str!("../../runtime/compression.rs"))));
     }
@@ -124,6 +129,7 @@ pub fn deps(krate: &Crate) -> Deps {
         time: krate.uses_timestamps(),
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
+        glacier: matches!(krate.service.customization, crate::ir::Customization::Glacier { .. }),
     }
 }
 

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{ident, type_tokens};
 use crate::ir::http::{HostPart, Segment};
-use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
+use crate::ir::{Binding, Crate, Customization, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
 
 /// The error enum, the marker type and its `Operation` impl.
 pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
@@ -298,6 +298,7 @@ fn is_int_enum(ty: &RustType) -> bool {
 }
 
 fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
+    let customization = &krate.service.customization;
     let input = &op.input;
     let field = |member: &str| input.fields.iter().find(|f| f.member == member);
     let mut path = Vec::new();
@@ -316,10 +317,14 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                     let name = ident(&f.name);
                     let (shape, field_name, member) = build_error_names(input, f);
                     let text = scalar_text(input, f, &f.ty, quote!(value), TimestampFormat::DateTime);
+                    // Glacier takes `-` for "the account of the credentials".
+                    let account_default = (matches!(customization, Customization::Glacier { .. }) && f.member == "accountId")
+                        .then(|| quote!(let text = if text.is_empty() { ::std::string::String::from("-") } else { text };));
                     path.push(quote! {
                         let value = input.#name.as_ref()
                             .ok_or_else(|| crate::error::BuildError::missing(#shape, #field_name, #member))?;
                         let text = #text;
+                        #account_default
                         // An empty, `.` or `..` segment would change the path.
                         if text.is_empty() || text == "." || text == ".." {
                             return ::std::result::Result::Err(crate::error::BuildError::empty_label(#shape, #field_name, #member));
@@ -543,6 +548,21 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             })
         }
     };
+    let service_headers = match customization {
+        Customization::None => quote!(),
+        Customization::ApiGateway => quote! {
+            if !headers.iter().any(|(name, _)| name == ::http::header::ACCEPT) {
+                headers.push((::http::header::ACCEPT, ::http::HeaderValue::from_static("application/json")));
+            }
+        },
+        Customization::Glacier { version } => {
+            let checksums = payload.filter(|f| f.ty == RustType::Blob).map(|_| quote!(crate::glacier::checksum_headers(&body, &mut headers);));
+            quote! {
+                headers.push((::http::HeaderName::from_static("x-amz-glacier-version"), ::http::HeaderValue::from_static(#version)));
+                #checksums
+            }
+        }
+    };
     // Compression first: a checksum covers the bytes actually sent.
     let compression = op.gzip.then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
     let checksum = op.checksum_required.then(|| {
@@ -561,8 +581,17 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             quote!(::http::Method::from_bytes(#text.as_bytes()).map_err(|_| crate::error::BuildError::invalid_value(#text, "", ""))?)
         }
     };
-    let headers_mut =
-        if headers.is_empty() && !has_body && payload.is_none() && !op.checksum_required && !op.gzip { quote!() } else { quote!(mut) };
+    let headers_mut = if headers.is_empty()
+        && !has_body
+        && payload.is_none()
+        && !op.checksum_required
+        && !op.gzip
+        && *customization == Customization::None
+    {
+        quote!()
+    } else {
+        quote!(mut)
+    };
     let query_mut = if op.http.as_ref().is_some_and(|h| !h.query.is_empty())
         || input.fields.iter().any(|f| matches!(f.binding, Binding::Query(_) | Binding::QueryParams))
     {
@@ -580,6 +609,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         let #headers_mut headers = ::std::vec::Vec::new();
         #(#headers)*
         #body
+        #service_headers
         #compression
         #checksum
         ::std::result::Result::Ok(crate::orchestrator::Request {

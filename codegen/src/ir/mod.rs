@@ -237,6 +237,21 @@ pub struct Service {
     pub sdk_id: String,
     /// `aws.auth#sigv4` `name`; `None` when requests are not signed.
     pub signing_name: Option<String>,
+    /// What the AWS SDKs do differently for this service.
+    pub customization: Customization,
+}
+
+/// Service-specific behaviour the AWS SDKs implement for some services,
+/// chosen by the service's `sdkId`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Customization {
+    None,
+    /// Amazon Glacier: an `X-Amz-Glacier-Version` header with the API
+    /// version, `-` for an empty `accountId`, and the SHA-256 and tree-hash
+    /// headers on uploads.
+    Glacier { version: String },
+    /// Amazon API Gateway: `Accept: application/json` on every request.
+    ApiGateway,
 }
 
 /// Everything the emitters need, in a deterministic order.
@@ -320,6 +335,15 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
             .and_then(|t| t.get("name"))
             .and_then(Value::as_str)
             .map(str::to_owned),
+        customization: Customization::None,
+    };
+    let service = Service {
+        customization: match service.sdk_id.as_str() {
+            "Glacier" => Customization::Glacier { version: service.version.clone().unwrap_or_default() },
+            "API Gateway" => Customization::ApiGateway,
+            _ => Customization::None,
+        },
+        ..service
     };
     if !service_shape.traits.has(traits::REST_JSON1) {
         return Err(Error::Unsupported {

@@ -1,215 +1,26 @@
-//! The official Smithy restJson1 protocol compliance tests, run against a
-//! client generated from `aws.protocoltests.restjson#RestJson`.
+//! The official Smithy restJson1 protocol compliance tests, run against
+//! clients generated from the services of `restJson1/`:
+//! `aws.protocoltests.restjson#RestJson`, and Glacier and API Gateway, whose
+//! tests check the AWS SDK customizations of those services.
 //!
-//! `build.rs` generates the client (included here, at the crate root, so
-//! that its `crate::` paths resolve) and one async function per client case
-//! of the model's `smithy.test#httpRequestTests` and
-//! `smithy.test#httpResponseTests` traits, listed in [`CASES`]. The
-//! functions below are what those cases call: a client whose transport
-//! records requests, the comparisons the Smithy specification asks for,
-//! and response decoding as the orchestrator does it.
+//! `build.rs` generates each client as one source file and one async
+//! function per client case of the model's `smithy.test#httpRequestTests`
+//! and `smithy.test#httpResponseTests` traits, with the harness of
+//! `src/harness.rs` (a client whose transport records requests, the
+//! comparisons the Smithy specification asks for, and response decoding as
+//! the orchestrator does it), in one module per service.
 
-include!(concat!(env!("OUT_DIR"), "/client.rs"));
-
-mod harness {
-    use std::fmt::Debug;
-
-    use crate::orchestrator::Operation;
-    use crate::transport::HttpResponse;
-
-    /// Whether a case checks a request the client sends or a response it reads.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum CaseKind {
-        Request,
-        Response,
-    }
-
-    /// A case: `Ok`, or what differs.
-    pub type CaseFn = fn() -> crate::transport::BoxFuture<'static, Result<(), String>>;
-
-    /// The token the tests expect from an idempotency token provider.
-    pub const TEST_IDEMPOTENCY_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
-
-    /// A client configured as the tests ask (region `us-east-1`, static
-    /// credentials, endpoint `https://example.com` or `https://{host}`), whose
-    /// transport answers `200 {}` and records the request.
-    pub(crate) fn request_client(host: Option<&str>) -> (crate::Client, crate::testing::TestTransport) {
-        let transport = crate::testing::TestTransport::new();
-        transport.respond(200, "{}");
-        let endpoint = match host {
-            Some(host) => format!("https://{host}"),
-            None => "https://example.com".to_owned(),
-        };
-        let config = crate::config::Config::builder()
-            .region("us-east-1")
-            .static_credentials("AKID", "SECRET")
-            .endpoint_url(endpoint)
-            .retry_config(crate::config::RetryConfig::disabled())
-            .timeout_config(crate::config::TimeoutConfig::disabled())
-            .idempotency_token_provider(|| TEST_IDEMPOTENCY_TOKEN.to_owned())
-            .http_client(transport.clone())
-            .build();
-        (crate::Client::new(config), transport)
-    }
-
-    /// What a request case expects (the fields of `smithy.test#httpRequestTests`).
-    pub(crate) struct ExpectedRequest {
-        pub(crate) method: &'static str,
-        pub(crate) uri: &'static str,
-        pub(crate) query_params: &'static [&'static str],
-        pub(crate) forbid_query_params: &'static [&'static str],
-        pub(crate) require_query_params: &'static [&'static str],
-        pub(crate) headers: &'static [(&'static str, &'static str)],
-        pub(crate) forbid_headers: &'static [&'static str],
-        pub(crate) require_headers: &'static [&'static str],
-        pub(crate) body: Option<&'static str>,
-        pub(crate) body_media_type: Option<&'static str>,
-        pub(crate) resolved_host: Option<&'static str>,
-    }
-
-    fn query_name(param: &str) -> &str {
-        param.split_once('=').map_or(param, |(name, _)| name)
-    }
-
-    /// Compares the one request the client sent with the expectation.
-    pub(crate) fn check_request(
-        transport: &crate::testing::TestTransport,
-        send_error: Option<String>,
-        expected: &ExpectedRequest,
-    ) -> Result<(), String> {
-        let requests = transport.requests();
-        let Some(request) = requests.first() else {
-            return Err(format!("no request was sent: {}", send_error.unwrap_or_default()));
-        };
-        let mut problems = Vec::new();
-        if request.method().as_str() != expected.method {
-            problems.push(format!("method {} (expected {})", request.method(), expected.method));
-        }
-        let path = request.uri().path();
-        let query = request.uri().query().unwrap_or_default();
-        let (expected_path, expected_query) = expected.uri.split_once('?').unwrap_or((expected.uri, ""));
-        if path != expected_path {
-            problems.push(format!("path `{path}` (expected `{expected_path}`)"));
-        }
-        let mut actual: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
-        let all = actual.clone();
-        let wanted = expected.query_params.iter().copied().chain(expected_query.split('&').filter(|p| !p.is_empty()));
-        for param in wanted {
-            match actual.iter().position(|p| *p == param) {
-                Some(i) => {
-                    actual.remove(i);
-                }
-                None => problems.push(format!("query parameter `{param}` missing (query `{query}`)")),
-            }
-        }
-        for name in expected.forbid_query_params {
-            if all.iter().any(|p| query_name(p) == *name) {
-                problems.push(format!("query parameter `{name}` is forbidden (query `{query}`)"));
-            }
-        }
-        for name in expected.require_query_params {
-            if !all.iter().any(|p| query_name(p) == *name) {
-                problems.push(format!("query parameter `{name}` is required (query `{query}`)"));
-            }
-        }
-        let header = |name: &str| -> Option<String> {
-            let values: Vec<&str> =
-                request.headers().get_all(name).iter().map(|v| v.to_str().unwrap_or("<not text>")).collect();
-            (!values.is_empty()).then(|| values.join(", "))
-        };
-        for (name, value) in expected.headers {
-            match header(name) {
-                Some(actual) if actual == *value => {}
-                Some(actual) => problems.push(format!("header `{name}: {actual}` (expected `{value}`)")),
-                None => problems.push(format!("header `{name}` missing (expected `{value}`)")),
-            }
-        }
-        for name in expected.forbid_headers {
-            if let Some(actual) = header(name) {
-                problems.push(format!("header `{name}: {actual}` is forbidden"));
-            }
-        }
-        for name in expected.require_headers {
-            if header(name).is_none() {
-                problems.push(format!("header `{name}` is required"));
-            }
-        }
-        if let Some(body) = expected.body {
-            let actual = request.body();
-            let json = expected.body_media_type.is_some_and(|t| t.contains("json"));
-            if body.is_empty() {
-                if !actual.is_empty() {
-                    problems.push(format!("body `{}` (expected none)", String::from_utf8_lossy(actual)));
-                }
-            } else if json {
-                let wanted: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("the case's body: {e}"))?;
-                match serde_json::from_slice::<serde_json::Value>(actual) {
-                    Ok(value) if value == wanted => {}
-                    Ok(value) => problems.push(format!("body {value} (expected {wanted})")),
-                    Err(_) => problems.push(format!("body `{}` is not JSON (expected {wanted})", String::from_utf8_lossy(actual))),
-                }
-            } else if actual.as_ref() != body.as_bytes() {
-                problems.push(format!("body `{}` (expected `{body}`)", String::from_utf8_lossy(actual)));
-            }
-        }
-        if let Some(host) = expected.resolved_host {
-            let actual = request.uri().host().unwrap_or_default();
-            if actual != host {
-                problems.push(format!("host `{actual}` (expected `{host}`)"));
-            }
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
-        }
-    }
-
-    /// A response as a case describes it.
-    pub(crate) fn canned_response(status: u16, headers: &[(&str, &str)], body: &'static str) -> HttpResponse {
-        let mut builder = http::Response::builder().status(status);
-        for (name, value) in headers {
-            builder = builder.header(*name, *value);
-        }
-        builder.body(bytes::Bytes::from_static(body.as_bytes())).expect("a valid canned response")
-    }
-
-    /// Reads a successful response as the orchestrator does.
-    pub(crate) fn decode_output<O: Operation>(response: &HttpResponse) -> Result<O::Output, String> {
-        if !response.status().is_success() {
-            return Err(format!("status {} is not a success", response.status()));
-        }
-        O::deserialize(response).map_err(|e| format!("cannot read the output: {e}"))
-    }
-
-    /// Reads an error response as the orchestrator does.
-    pub(crate) fn decode_error<O: Operation>(response: &HttpResponse) -> Result<O::Error, String> {
-        if response.status().is_success() {
-            return Err(format!("status {} is a success", response.status()));
-        }
-        Ok(O::error(crate::rest_json::error_metadata(response), response))
-    }
-
-    /// Equal values; `NaN` equals `NaN` (compared by their `Debug` text).
-    pub(crate) fn same<T: PartialEq + Debug>(member: &str, actual: &T, expected: &T) -> Result<(), String> {
-        if actual == expected || format!("{actual:?}") == format!("{expected:?}") {
-            Ok(())
-        } else {
-            Err(format!("`{member}`: got {actual:?}, expected {expected:?}"))
-        }
-    }
-
-    /// A timestamp from nanoseconds since the epoch.
-    pub(crate) fn ts_nanos(nanos: i128) -> ::time::OffsetDateTime {
-        ::time::OffsetDateTime::from_unix_timestamp_nanos(nanos).expect("a timestamp in range")
-    }
-
-    /// A document from JSON text.
-    pub(crate) fn doc_value(json: &str) -> crate::primitives::Document {
-        serde_json::from_str(json).expect("a JSON document")
-    }
-
-    include!(concat!(env!("OUT_DIR"), "/cases.rs"));
+/// `aws.protocoltests.restjson#RestJson`.
+pub mod rest_json_service {
+    include!(concat!(env!("OUT_DIR"), "/rest_json_service.rs"));
 }
 
-pub use harness::{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN};
+/// `com.amazonaws.glacier#Glacier` (Glacier's customizations).
+pub mod glacier_service {
+    include!(concat!(env!("OUT_DIR"), "/glacier_service.rs"));
+}
+
+/// `com.amazonaws.apigateway#BackplaneControlService` (API Gateway's customizations).
+pub mod apigateway_service {
+    include!(concat!(env!("OUT_DIR"), "/apigateway_service.rs"));
+}

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use protocol_tests::{CaseKind, CASES};
 
 /// `CaseId: reason` per line; `#` comments and blank lines are skipped.
 fn known_failures() -> BTreeMap<String, String> {
@@ -22,33 +21,46 @@ fn known_failures() -> BTreeMap<String, String> {
     known
 }
 
+/// Runs the cases of one service module: `(id, is_request, difference)`.
+macro_rules! run {
+    ($module:ident) => {{
+        use protocol_tests::$module::{CaseKind, CASES};
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        CASES
+            .iter()
+            .map(|(id, kind, case)| (*id, *kind == CaseKind::Request, runtime.block_on(case()).err()))
+            .collect::<Vec<(&'static str, bool, Option<String>)>>()
+    }};
+}
+
 #[test]
 fn restjson1_protocol_compliance() {
-    let requests = CASES.iter().filter(|(_, kind, _)| *kind == CaseKind::Request).count();
-    let responses = CASES.iter().filter(|(_, kind, _)| *kind == CaseKind::Response).count();
-    assert_eq!((requests, responses), (136, 108), "client request and response cases of the RestJson service");
+    let services = [("RestJson", run!(rest_json_service)), ("Glacier", run!(glacier_service)), ("API Gateway", run!(apigateway_service))];
+    let count = |cases: &[(&str, bool, Option<String>)], request: bool| cases.iter().filter(|c| c.1 == request).count();
+    let (rest_json, glacier, apigateway) = (&services[0].1, &services[1].1, &services[2].1);
+    assert_eq!((count(rest_json, true), count(rest_json, false)), (136, 108), "client cases of RestJson");
+    assert_eq!((count(glacier, true), count(glacier, false)), (4, 0), "client cases of Glacier");
+    assert_eq!((count(apigateway, true), count(apigateway, false)), (1, 0), "client cases of API Gateway");
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let mut failed = BTreeMap::new();
-    for (id, _, case) in CASES {
-        if let Err(difference) = runtime.block_on(case()) {
-            println!("FAIL {id}: {difference}");
-            failed.insert(*id, difference);
+    let mut all = Vec::new();
+    for (service, cases) in &services {
+        let failures = cases.iter().filter(|c| c.2.is_some()).count();
+        println!("{service}: {} of {} pass", cases.len() - failures, cases.len());
+        for (id, _, difference) in cases {
+            all.push(*id);
+            if let Some(difference) = difference {
+                println!("FAIL {id}: {difference}");
+                failed.insert(*id, difference.clone());
+            }
         }
     }
-    let passed = CASES.len() - failed.len();
-    let fails = |kind: CaseKind| CASES.iter().filter(|(id, k, _)| *k == kind && failed.contains_key(id)).count();
-    println!(
-        "requests: {} of {requests} pass; responses: {} of {responses} pass",
-        requests - fails(CaseKind::Request),
-        responses - fails(CaseKind::Response),
-    );
-    println!("protocol tests: {passed} passed, {} failed", failed.len());
+    println!("protocol tests: {} passed, {} failed", all.len() - failed.len(), failed.len());
 
     let known = known_failures();
-    let unknown_ids: Vec<&String> = known.keys().filter(|id| !CASES.iter().any(|(c, _, _)| c == id)).collect();
+    let unknown_ids: Vec<&String> = known.keys().filter(|id| !all.contains(&id.as_str())).collect();
     let new_failures: Vec<&&str> = failed.keys().filter(|id| !known.contains_key(**id)).collect();
-    let now_passing: Vec<&String> = known.keys().filter(|id| !failed.contains_key(id.as_str()) && CASES.iter().any(|(c, _, _)| c == id)).collect();
+    let now_passing: Vec<&String> = known.keys().filter(|id| !failed.contains_key(id.as_str()) && all.contains(&id.as_str())).collect();
     assert!(unknown_ids.is_empty(), "known-failures.txt lists cases that do not exist: {unknown_ids:?}");
     assert!(new_failures.is_empty(), "cases failing that known-failures.txt does not list: {new_failures:?}");
     assert!(now_passing.is_empty(), "cases listed in known-failures.txt now pass; remove them from the list: {now_passing:?}");
