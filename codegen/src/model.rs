@@ -47,6 +47,7 @@ pub mod traits {
     pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
     pub const STREAMING: &str = "smithy.api#streaming";
     pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
+    pub const PAGINATED: &str = "smithy.api#paginated";
 }
 
 /// An absolute shape id: `namespace#Name` or `namespace#Name$member`.

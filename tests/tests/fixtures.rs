@@ -511,3 +511,72 @@ mod payloads {
         assert_eq!(requests[1].uri().query(), Some("mode=all&q=from-map&tag=a&tag=b"), "an unset named parameter leaves the key to the map");
     }
 }
+
+/// Paginators: pages as a stream, items flattened, tokens followed until
+/// none, empty or repeated, the page size sent.
+mod paging {
+    use fixture_paging::testing::TestTransport;
+    use fixture_paging::{Client, Config};
+
+    fn client(transport: &TestTransport) -> Client {
+        Client::new(Config::builder().endpoint_url("https://pages.example").http_client(transport.clone()).build())
+    }
+
+    #[tokio::test]
+    async fn three_pages_then_done() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"things": ["a", "b"], "nextToken": "t1"}"#)
+            .respond(200, r#"{"things": ["c"], "nextToken": "t2"}"#)
+            .respond(200, r#"{"things": ["d"]}"#);
+        let pages = client(&transport).list_things().into_paginator().page_size(2).send().collect_pages().await.unwrap();
+        assert_eq!(pages.len(), 3);
+        let queries: Vec<String> = transport.requests().iter().map(|r| r.uri().query().unwrap_or_default().to_owned()).collect();
+        assert_eq!(queries, ["max=2", "token=t1&max=2", "token=t2&max=2"]);
+    }
+
+    #[tokio::test]
+    async fn items_stream_and_stop_conditions() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"things": ["a"], "nextToken": "same"}"#)
+            .respond(200, r#"{"things": ["b"], "nextToken": "same"}"#)
+            .respond(200, r#"{"things": ["never read"]}"#);
+        let mut items = client(&transport).list_things().into_paginator().items();
+        let mut seen = Vec::new();
+        while let Some(item) = items.next().await {
+            seen.push(item.unwrap());
+        }
+        assert_eq!(seen, ["a", "b"], "a repeated token ends the stream");
+        assert_eq!(transport.remaining(), 1);
+
+        let transport = TestTransport::new();
+        transport.respond(200, r#"{"things": ["x"], "nextToken": ""}"#).respond(200, r#"{"things": ["y"]}"#);
+        let items = client(&transport).list_things().next_token("start").into_paginator().items().collect_items().await.unwrap();
+        assert_eq!(items, ["x"], "an empty token ends the stream");
+        assert_eq!(transport.requests()[0].uri().query(), Some("token=start"), "a starting token is kept");
+    }
+
+    #[tokio::test]
+    async fn errors_end_the_stream() {
+        let transport = TestTransport::new();
+        transport.respond(200, r#"{"things": ["a"], "nextToken": "t1"}"#).respond(500, "{}");
+        let config = Config::builder()
+            .endpoint_url("https://pages.example")
+            .http_client(transport.clone())
+            .retry_config(fixture_paging::config::RetryConfig::disabled())
+            .build();
+        let mut pages = Client::new(config).list_things().into_paginator().send();
+        assert!(pages.next().await.unwrap().is_ok());
+        assert!(pages.next().await.unwrap().is_err());
+        assert!(pages.next().await.is_none());
+    }
+
+    #[test]
+    fn the_page_stream_is_a_futures_stream() {
+        fn assert_stream<S: futures_core::Stream>(_: &S) {}
+        let transport = TestTransport::new();
+        let stream = client(&transport).list_things().into_paginator().send();
+        assert_stream(&stream);
+    }
+}

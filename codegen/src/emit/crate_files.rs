@@ -14,6 +14,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
     ("bytes", r#""1.5.0""#, false),
     ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, false),
+    ("futures-core", r#""0.3.30""#, false),
     ("http", r#""1.1.0""#, false),
     ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, true),
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, true),
@@ -59,6 +60,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let checksum = deps.checksum.then(|| quote!(mod checksum;));
     let compression = deps.gzip.then(|| quote!(mod compression;));
     let glacier = deps.glacier.then(|| quote!(mod glacier;));
+    let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
             mod waiter;
@@ -86,6 +88,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #checksum
         #compression
         #glacier
+        #pagination
 
         pub use client::Client;
         pub use config::Config;
@@ -97,6 +100,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "time" => deps.time,
         "flate2" => deps.gzip,
         "sha2" => deps.glacier,
+        "futures-core" => deps.pagination,
         _ => true,
     };
     let dependencies: Vec<String> =

@@ -39,6 +39,8 @@ pub struct Deps {
     pub gzip: bool,
     /// Glacier's checksums (`src/glacier.rs`, sha2).
     pub glacier: bool,
+    /// Some operation pages (`src/pagination.rs`, futures-core).
+    pub pagination: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -98,6 +100,9 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if deps(krate).time {
         jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
     }
+    if deps(krate).pagination {
+        jobs.push(("src/pagination.rs".to_owned(), Job::Runtime("pagination.rs", include_str!("../../runtime/pagination.rs"))));
+    }
     if deps(krate).glacier {
         jobs.push(("src/glacier.rs".to_owned(), Job::Runtime("glacier.rs", include_str!("../../runtime/glacier.rs"))));
     }
@@ -130,6 +135,7 @@ pub fn deps(krate: &Crate) -> Deps {
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
         glacier: matches!(krate.service.customization, crate::ir::Customization::Glacier { .. }),
+        pagination: krate.operations.values().any(|op| op.pagination.is_some()),
     }
 }
 
@@ -169,6 +175,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
         Job::OperationIndex => (operation::emit_index(krate), BTreeSet::new()),
         Job::Operation(op) => {
             let defined = [op.input.name.clone(), op.output.name.clone(), op.error.clone(), op.name.clone(), op.fluent.clone()];
+            // (The paginator lives in `builders`, where prelude names are free.)
             (operation::emit(krate, op), defined.into_iter().collect())
         }
         Job::Service => (client::service(krate), BTreeSet::new()),

@@ -43,6 +43,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let (output, output_builder) = structure::emit(&op.output, quote!(self::builders));
     let protocol = super::rest_json::emit(krate, op);
     let fluent = super::client::fluent_builder(op);
+    let paginator = super::client::paginator(op);
     quote! {
         #(#module_docs)*
         #input
@@ -54,6 +55,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             #input_builder
             #output_builder
             #fluent
+            #paginator
         }
     }
 }

@@ -221,6 +221,8 @@ pub struct Operation {
     pub output: Struct,
     pub errors: Vec<TypeRef>,
     pub waiters: Vec<waiter::Waiter>,
+    /// `smithy.api#paginated`, merged with the service's defaults.
+    pub pagination: Option<Pagination>,
     /// Marked `smithy.api#httpChecksumRequired`: requests carry `Content-MD5`.
     pub checksum_required: bool,
     /// `smithy.api#requestCompression` asks for gzip.
@@ -239,6 +241,18 @@ pub struct Service {
     pub signing_name: Option<String>,
     /// What the AWS SDKs do differently for this service.
     pub customization: Customization,
+}
+
+/// How an operation pages: Rust field names of its input and output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    pub input_token: String,
+    pub output_token: String,
+    pub output_token_optional: bool,
+    /// The output's list of items, the item type, and whether the list is an `Option`.
+    pub items: Option<(String, RustType, bool)>,
+    /// The input's page size member and its type.
+    pub page_size: Option<(String, RustType)>,
 }
 
 /// Service-specific behaviour the AWS SDKs implement for some services,
@@ -393,6 +407,10 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
         operations.insert(op.module.clone(), op);
     }
 
+    let service_paging = service_shape.traits.get(traits::PAGINATED).cloned();
+    for op in operations.values_mut() {
+        op.pagination = pagination(model, op, service_paging.as_ref())?;
+    }
     let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations, endpoint };
     resolve_waiter_paths(&mut krate, model)?;
     boxing::box_recursive_fields(&mut krate);
@@ -463,6 +481,59 @@ fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The operation's `smithy.api#paginated` trait merged with the service's,
+/// resolved to fields; `None` when the operation does not page.
+fn pagination(model: &Model, op: &Operation, service: Option<&Value>) -> Result<Option<Pagination>> {
+    let shape = shape(model, &op.shape)?;
+    let Some(own) = shape.traits.get(traits::PAGINATED) else { return Ok(None) };
+    let key = |name: &str| -> Option<String> {
+        own.get(name).or_else(|| service.and_then(|s| s.get(name))).and_then(Value::as_str).map(str::to_owned)
+    };
+    let unsupported = |what: String| Error::Unsupported {
+        path: shape.source.as_ref().clone(),
+        shape: op.shape.to_string(),
+        feature: format!("smithy.api#paginated with {what}"),
+    };
+    let find = |s: &Struct, member: &str| -> Result<Field> {
+        if member.contains('.') {
+            return Err(unsupported(format!("the nested path `{member}`")));
+        }
+        s.fields.iter().find(|f| f.member == member).cloned().ok_or_else(|| unsupported(format!("no member `{member}`")))
+    };
+    let (Some(input_token), Some(output_token)) = (key("inputToken"), key("outputToken")) else {
+        return Err(unsupported("no inputToken or outputToken".into()));
+    };
+    let input_token = find(&op.input, &input_token)?;
+    let output_token = find(&op.output, &output_token)?;
+    if input_token.ty != RustType::String || output_token.ty != RustType::String {
+        return Err(unsupported("tokens that are not strings".into()));
+    }
+    let items = match key("items") {
+        None => None,
+        Some(member) => {
+            let field = find(&op.output, &member)?;
+            match &field.ty {
+                RustType::List { item, sparse: false } => Some((field.name.clone(), (**item).clone(), field.optional)),
+                _ => return Err(unsupported(format!("items `{member}` that are not a dense list"))),
+            }
+        }
+    };
+    let page_size = match key("pageSize") {
+        None => None,
+        Some(member) => {
+            let field = find(&op.input, &member)?;
+            Some((field.name.clone(), field.ty.clone()))
+        }
+    };
+    Ok(Some(Pagination {
+        input_token: input_token.name,
+        output_token_optional: output_token.optional,
+        output_token: output_token.name,
+        items,
+        page_size,
+    }))
 }
 
 /// The `smithy.api#timestampFormat` of a shape or member.
@@ -804,6 +875,7 @@ impl IrBuilder<'_> {
                 .and_then(|t| t.get("encodings"))
                 .and_then(Value::as_array)
                 .is_some_and(|encodings| encodings.iter().any(|e| e.as_str() == Some("gzip"))),
+            pagination: None,
         })
     }
 
