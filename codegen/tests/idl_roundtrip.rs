@@ -1,5 +1,6 @@
-//! `tests/idl/omics.smithy` is `model/omics.json` written by hand in the IDL.
-//! Both must load to the same model, and generate the same Rust.
+//! `tests/idl/omics.smithy` is the first `model/omics.json` (the
+//! GetReferenceImportJob closure), kept as `tests/idl/omics.json`, written
+//! in the IDL. Both must load to the same model, and generate the same Rust.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ fn idl() -> PathBuf {
 }
 
 fn json() -> PathBuf {
-    root().join("model/omics.json")
+    root().join("tests/idl/omics.json")
 }
 
 #[test]

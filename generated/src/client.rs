@@ -24,6 +24,26 @@ impl Client {
     pub fn config(&self) -> &crate::config::Config {
         &self.handle.config
     }
+    /// Deletes a reference genome from its reference store.
+    ///
+    /// Sends `DELETE /referencestore/{referenceStoreId}/reference/{id}`.
+    pub fn delete_reference(
+        &self,
+    ) -> crate::operation::delete_reference::builders::DeleteReferenceFluentBuilder {
+        crate::operation::delete_reference::builders::DeleteReferenceFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Downloads a part of a reference genome file (the source FASTA or its index). Ask for a byte range with `range`, or for one part with `partNumber`.
+    ///
+    /// Sends `GET /referencestore/{referenceStoreId}/reference/{id}`.
+    pub fn get_reference(
+        &self,
+    ) -> crate::operation::get_reference::builders::GetReferenceFluentBuilder {
+        crate::operation::get_reference::builders::GetReferenceFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Returns the details of a reference import job: its status, its role, when it was created and completed, and the state of each of its source files.
     ///
     /// Sends `GET /referencestore/{referenceStoreId}/importjob/{id}`.
@@ -41,5 +61,65 @@ impl Client {
         &self,
     ) -> crate::waiters::ReferenceImportJobCompleted {
         crate::waiters::ReferenceImportJobCompleted::new(self.handle.clone())
+    }
+    /// Returns the metadata of a reference genome: its status, checksum, files and the job that created it.
+    ///
+    /// Sends `GET /referencestore/{referenceStoreId}/reference/{id}/metadata`.
+    pub fn get_reference_metadata(
+        &self,
+    ) -> crate::operation::get_reference_metadata::builders::GetReferenceMetadataFluentBuilder {
+        crate::operation::get_reference_metadata::builders::GetReferenceMetadataFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Returns the details of a reference store: its name, description, encryption settings and creation time.
+    ///
+    /// Sends `GET /referencestore/{id}`.
+    pub fn get_reference_store(
+        &self,
+    ) -> crate::operation::get_reference_store::builders::GetReferenceStoreFluentBuilder {
+        crate::operation::get_reference_store::builders::GetReferenceStoreFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Lists the reference import jobs of a reference store, a page at a time, optionally filtered by status and creation time.
+    ///
+    /// Sends `POST /referencestore/{referenceStoreId}/importjobs`.
+    pub fn list_reference_import_jobs(
+        &self,
+    ) -> crate::operation::list_reference_import_jobs::builders::ListReferenceImportJobsFluentBuilder {
+        crate::operation::list_reference_import_jobs::builders::ListReferenceImportJobsFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Lists the reference stores of the account, a page at a time, optionally filtered by name and creation time.
+    ///
+    /// Sends `POST /referencestores`.
+    pub fn list_reference_stores(
+        &self,
+    ) -> crate::operation::list_reference_stores::builders::ListReferenceStoresFluentBuilder {
+        crate::operation::list_reference_stores::builders::ListReferenceStoresFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Lists the references of a reference store, a page at a time, optionally filtered by name, checksum and creation time.
+    ///
+    /// Sends `POST /referencestore/{referenceStoreId}/references`.
+    pub fn list_references(
+        &self,
+    ) -> crate::operation::list_references::builders::ListReferencesFluentBuilder {
+        crate::operation::list_references::builders::ListReferencesFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Starts a job that imports reference genomes from Amazon S3 into a reference store. The job runs asynchronously: follow it with `GetReferenceImportJob`.
+    ///
+    /// Sends `POST /referencestore/{referenceStoreId}/importjob`.
+    pub fn start_reference_import_job(
+        &self,
+    ) -> crate::operation::start_reference_import_job::builders::StartReferenceImportJobFluentBuilder {
+        crate::operation::start_reference_import_job::builders::StartReferenceImportJobFluentBuilder::new(
+            self.handle.clone(),
+        )
     }
 }

@@ -91,6 +91,91 @@ impl ::std::fmt::Display for AccessDeniedException {
     }
 }
 impl ::std::error::Error for AccessDeniedException {}
+/// The request conflicts with the current state of the resource.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct ConflictException {
+    /// The `message` member.
+    ///
+    /// Required.
+    pub message: String,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl ConflictException {
+    /// Creates a builder for [`ConflictException`].
+    pub fn builder() -> crate::error::builders::ConflictExceptionBuilder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConflictException {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConflictException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ConflictException")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConflictException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                    _meta: Default::default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+impl crate::json::Fallback for ConflictException {
+    fn fallback() -> Self {
+        Self {
+            message: crate::json::Fallback::fallback(),
+            _meta: Default::default(),
+        }
+    }
+}
+impl ConflictException {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "ConflictException";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = Some(409u16);
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = false;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for ConflictException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for ConflictException {}
 /// The service failed unexpectedly; the request can be retried.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -176,6 +261,91 @@ impl ::std::fmt::Display for InternalServerException {
     }
 }
 impl ::std::error::Error for InternalServerException {}
+/// The requested byte range is outside the file; the request can be retried with another range.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct RangeNotSatisfiableException {
+    /// The `message` member.
+    ///
+    /// Required.
+    pub message: String,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl RangeNotSatisfiableException {
+    /// Creates a builder for [`RangeNotSatisfiableException`].
+    pub fn builder() -> crate::error::builders::RangeNotSatisfiableExceptionBuilder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RangeNotSatisfiableException {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RangeNotSatisfiableException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "RangeNotSatisfiableException")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RangeNotSatisfiableException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                    _meta: Default::default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+impl crate::json::Fallback for RangeNotSatisfiableException {
+    fn fallback() -> Self {
+        Self {
+            message: crate::json::Fallback::fallback(),
+            _meta: Default::default(),
+        }
+    }
+}
+impl RangeNotSatisfiableException {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "RangeNotSatisfiableException";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = Some(416u16);
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = false;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = true;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for RangeNotSatisfiableException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for RangeNotSatisfiableException {}
 /// The request took too long to complete.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -346,6 +516,91 @@ impl ::std::fmt::Display for ResourceNotFoundException {
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}
+/// The request would exceed a service quota of the account.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct ServiceQuotaExceededException {
+    /// The `message` member.
+    ///
+    /// Required.
+    pub message: String,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl ServiceQuotaExceededException {
+    /// Creates a builder for [`ServiceQuotaExceededException`].
+    pub fn builder() -> crate::error::builders::ServiceQuotaExceededExceptionBuilder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServiceQuotaExceededException {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ServiceQuotaExceededException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "ServiceQuotaExceededException")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ServiceQuotaExceededException {
+                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                    _meta: Default::default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+impl crate::json::Fallback for ServiceQuotaExceededException {
+    fn fallback() -> Self {
+        Self {
+            message: crate::json::Fallback::fallback(),
+            _meta: Default::default(),
+        }
+    }
+}
+impl ServiceQuotaExceededException {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "ServiceQuotaExceededException";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = Some(402u16);
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = false;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for ServiceQuotaExceededException {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for ServiceQuotaExceededException {}
 /// The request was throttled; retry it after a delay.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -554,6 +809,42 @@ pub mod builders {
             })
         }
     }
+    /// A builder for [`ConflictException`](super::ConflictException).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct ConflictExceptionBuilder {
+        pub(crate) message: Option<String>,
+    }
+    impl ConflictExceptionBuilder {
+        /// The `message` member.
+        ///
+        /// Required.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        ///
+        /// Required.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        pub fn build(
+            self,
+        ) -> Result<super::ConflictException, crate::error::BuildError> {
+            Ok(super::ConflictException {
+                message: self
+                    .message
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "ConflictException",
+                        "message",
+                        "message",
+                    ))?,
+                _meta: Default::default(),
+            })
+        }
+    }
     /// A builder for [`InternalServerException`](super::InternalServerException).
     #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
     pub struct InternalServerExceptionBuilder {
@@ -583,6 +874,42 @@ pub mod builders {
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
                         "InternalServerException",
+                        "message",
+                        "message",
+                    ))?,
+                _meta: Default::default(),
+            })
+        }
+    }
+    /// A builder for [`RangeNotSatisfiableException`](super::RangeNotSatisfiableException).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct RangeNotSatisfiableExceptionBuilder {
+        pub(crate) message: Option<String>,
+    }
+    impl RangeNotSatisfiableExceptionBuilder {
+        /// The `message` member.
+        ///
+        /// Required.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        ///
+        /// Required.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        pub fn build(
+            self,
+        ) -> Result<super::RangeNotSatisfiableException, crate::error::BuildError> {
+            Ok(super::RangeNotSatisfiableException {
+                message: self
+                    .message
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "RangeNotSatisfiableException",
                         "message",
                         "message",
                     ))?,
@@ -655,6 +982,42 @@ pub mod builders {
                     .message
                     .ok_or_else(|| crate::error::BuildError::missing(
                         "ResourceNotFoundException",
+                        "message",
+                        "message",
+                    ))?,
+                _meta: Default::default(),
+            })
+        }
+    }
+    /// A builder for [`ServiceQuotaExceededException`](super::ServiceQuotaExceededException).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct ServiceQuotaExceededExceptionBuilder {
+        pub(crate) message: Option<String>,
+    }
+    impl ServiceQuotaExceededExceptionBuilder {
+        /// The `message` member.
+        ///
+        /// Required.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        ///
+        /// Required.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        pub fn build(
+            self,
+        ) -> Result<super::ServiceQuotaExceededException, crate::error::BuildError> {
+            Ok(super::ServiceQuotaExceededException {
+                message: self
+                    .message
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "ServiceQuotaExceededException",
                         "message",
                         "message",
                     ))?,

@@ -30,5 +30,6 @@ mod service;
 mod timestamp;
 /// The date-time crate used for timestamp members, re-exported.
 pub use ::time;
+pub mod pagination;
 pub use client::Client;
 pub use config::Config;

@@ -99,6 +99,8 @@ pub struct ItemStream<O, T, E> {
 }
 
 impl<O, T, E> ItemStream<O, T, E> {
+    // Unused in a crate whose paginators have no items.
+    #[allow(dead_code)]
     pub(crate) fn new(pages: PageStream<O, E>, items_of: fn(O) -> Vec<T>) -> Self {
         ItemStream { pages, items_of, buffer: VecDeque::new() }
     }
