@@ -82,3 +82,22 @@ fn the_operations_of_model_dir_match_the_official_omics_model() {
         }
     }
 }
+
+#[test]
+fn lambdas_sensitive_environment_map_is_redacted() {
+    // Lambda's `EnvironmentVariables` is a map whose keys and values are
+    // `@sensitive` strings; `GetFunctionConfiguration` reaches it without
+    // the event streams the generator refuses.
+    let model = tests::root().join("../shared/models/aws/lambda-2015-03-31.json");
+    assert!(model.exists(), "{} is missing", model.display());
+    let options = codegen::Options {
+        models: vec![model],
+        operations: vec!["GetFunctionConfiguration".to_owned()],
+        ..Default::default()
+    };
+    let files = codegen::generate(&options).expect("GetFunctionConfiguration generates");
+    let types = &files["src/types.rs"];
+    let start = types.find("impl ::std::fmt::Debug for EnvironmentResponse {").expect("a hand-written Debug");
+    let body = &types[start..start + types[start..].find("\n}\n").expect("the impl ends")];
+    assert!(body.contains(r#".field("variables", &"*** Sensitive Data Redacted ***")"#), "{body}");
+}

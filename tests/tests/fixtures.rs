@@ -309,6 +309,16 @@ mod rules {
         assert!(!shown.contains("secret-token") && !shown.contains("sess-42"), "{shown}");
         assert!(shown.contains("Redacted"));
         assert!(!format!("{:?}", out.session).contains("sess-42"), "a sensitive structure hides every member");
+        let out: LoginOutput = serde_json::from_str(
+            r#"{"token": "t", "session": {"id": "s"}, "previousTokens": ["old-secret"],
+                "tokensByDevice": {"laptop": ["device-secret"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(out.tokens_by_device.as_ref().unwrap()["laptop"], ["device-secret"]);
+        let shown = format!("{out:?}");
+        assert!(!shown.contains("old-secret") && !shown.contains("device-secret"), "lists and maps of sensitive strings: {shown}");
+        let builder = LoginOutput::builder().previous_tokens(vec!["old-secret".to_owned()]);
+        assert!(!format!("{builder:?}").contains("old-secret"));
     }
 
     #[test]

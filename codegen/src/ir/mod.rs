@@ -961,7 +961,9 @@ impl IrBuilder<'_> {
             required,
             default,
             timestamp_format,
-            sensitive: member.traits.has(traits::SENSITIVE) || target.traits.has(traits::SENSITIVE),
+            sensitive: member.traits.has(traits::SENSITIVE)
+                || target.traits.has(traits::SENSITIVE)
+                || holds_sensitive(self.model, target, 0),
             binding: binding(&member.traits),
             media_type: target.traits.string(traits::MEDIA_TYPE).map(str::to_owned),
             idempotency_token,
@@ -1169,4 +1171,25 @@ impl IrBuilder<'_> {
             serde: Serde::default(),
         })
     }
+}
+
+/// Whether a list or map holds `@sensitive` data at any depth (its members,
+/// keys or values, or their targets). A field of such a collection is
+/// redacted whole in `Debug`: a `Vec<String>` cannot redact its own items.
+/// Structures, unions and enums stop the walk; their own `Debug` redacts.
+fn holds_sensitive(model: &Model, shape: &Shape, depth: usize) -> bool {
+    let members: Vec<&Member> = match &shape.kind {
+        ShapeKind::List(member) => vec![member],
+        ShapeKind::Map { key, value } => vec![key, value],
+        _ => return false,
+    };
+    // Lists and maps cannot contain themselves without a structure between;
+    // the bound keeps an invalid model from recursing forever.
+    depth < 64
+        && members.iter().any(|member| {
+            member.traits.has(traits::SENSITIVE)
+                || model.get(&member.target).is_some_and(|target| {
+                    target.traits.has(traits::SENSITIVE) || holds_sensitive(model, target, depth + 1)
+                })
+        })
 }

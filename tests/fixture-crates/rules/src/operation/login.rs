@@ -100,6 +100,10 @@ pub struct LoginOutput {
     pub optional_even_if_required: Option<String>,
     /// The `scale` member.
     pub scale: f64,
+    /// The `previousTokens` member.
+    pub previous_tokens: Option<Vec<String>>,
+    /// The `tokensByDevice` member.
+    pub tokens_by_device: Option<::std::collections::HashMap<String, Vec<String>>>,
     pub(crate) _request_id: Option<String>,
 }
 impl LoginOutput {
@@ -124,6 +128,8 @@ impl ::std::fmt::Debug for LoginOutput {
             .field("label", &self.label)
             .field("optional_even_if_required", &self.optional_even_if_required)
             .field("scale", &self.scale)
+            .field("previous_tokens", &"*** Sensitive Data Redacted ***")
+            .field("tokens_by_device", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -152,6 +158,8 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                 let mut v_label = None;
                 let mut v_optional_even_if_required = None;
                 let mut v_scale = None;
+                let mut v_previous_tokens = None;
+                let mut v_tokens_by_device = None;
                 while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
                     match key.as_str() {
                         "token" => v_token = map.next_value()?,
@@ -175,6 +183,25 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                                 map.next_value::<crate::json::Float<f64>>()?,
                             );
                         }
+                        "previousTokens" => {
+                            v_previous_tokens = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::List<crate::json::Plain<String>, false>,
+                                    >()?,
+                            );
+                        }
+                        "tokensByDevice" => {
+                            v_tokens_by_device = crate::json::Wire::into_value(
+                                map
+                                    .next_value::<
+                                        crate::json::Map<
+                                            crate::json::List<crate::json::Plain<String>, false>,
+                                            false,
+                                        >,
+                                    >()?,
+                            );
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -189,6 +216,8 @@ impl<'de> ::serde::Deserialize<'de> for LoginOutput {
                     label: v_label.unwrap_or_else(|| String::from("none")),
                     optional_even_if_required: v_optional_even_if_required,
                     scale: v_scale.unwrap_or(1.5),
+                    previous_tokens: v_previous_tokens,
+                    tokens_by_device: v_tokens_by_device,
                     _request_id: None,
                 })
             }
@@ -207,6 +236,8 @@ impl crate::json::Fallback for LoginOutput {
             label: String::from("none"),
             optional_even_if_required: None,
             scale: 1.5,
+            previous_tokens: None,
+            tokens_by_device: None,
             _request_id: None,
         }
     }
@@ -562,6 +593,10 @@ pub mod builders {
         pub(crate) label: Option<String>,
         pub(crate) optional_even_if_required: Option<String>,
         pub(crate) scale: Option<f64>,
+        pub(crate) previous_tokens: Option<Vec<String>>,
+        pub(crate) tokens_by_device: Option<
+            ::std::collections::HashMap<String, Vec<String>>,
+        >,
     }
     impl LoginOutputBuilder {
         /// The `token` member.
@@ -656,6 +691,32 @@ pub mod builders {
             self.scale = input;
             self
         }
+        /// The `previousTokens` member.
+        pub fn previous_tokens(mut self, input: impl Into<Vec<String>>) -> Self {
+            self.previous_tokens = Some(input.into());
+            self
+        }
+        /// The `previousTokens` member.
+        pub fn set_previous_tokens(mut self, input: Option<Vec<String>>) -> Self {
+            self.previous_tokens = input;
+            self
+        }
+        /// The `tokensByDevice` member.
+        pub fn tokens_by_device(
+            mut self,
+            input: impl Into<::std::collections::HashMap<String, Vec<String>>>,
+        ) -> Self {
+            self.tokens_by_device = Some(input.into());
+            self
+        }
+        /// The `tokensByDevice` member.
+        pub fn set_tokens_by_device(
+            mut self,
+            input: Option<::std::collections::HashMap<String, Vec<String>>>,
+        ) -> Self {
+            self.tokens_by_device = input;
+            self
+        }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`token`, `session`, `optional_even_if_required`).
         pub fn build(self) -> Result<super::LoginOutput, crate::error::BuildError> {
             Ok(super::LoginOutput {
@@ -687,6 +748,8 @@ pub mod builders {
                         ))?,
                 ),
                 scale: self.scale.unwrap_or(1.5),
+                previous_tokens: self.previous_tokens,
+                tokens_by_device: self.tokens_by_device,
                 _request_id: None,
             })
         }
@@ -702,6 +765,8 @@ pub mod builders {
                 .field("label", &self.label)
                 .field("optional_even_if_required", &self.optional_even_if_required)
                 .field("scale", &self.scale)
+                .field("previous_tokens", &"*** Sensitive Data Redacted ***")
+                .field("tokens_by_device", &"*** Sensitive Data Redacted ***")
                 .finish()
         }
     }
