@@ -771,6 +771,87 @@ impl ::std::fmt::Display for ValidationException {
     }
 }
 impl ::std::error::Error for ValidationException {}
+/// Reads a `AccessDeniedException` error response.
+pub(crate) fn read_access_denied_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
+    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ConflictException` error response.
+pub(crate) fn read_conflict_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<ConflictException, crate::orchestrator::BoxError> {
+    let error: crate::error::ConflictException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `InternalServerException` error response.
+pub(crate) fn read_internal_server_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<InternalServerException, crate::orchestrator::BoxError> {
+    let error: crate::error::InternalServerException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `RangeNotSatisfiableException` error response.
+pub(crate) fn read_range_not_satisfiable_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<RangeNotSatisfiableException, crate::orchestrator::BoxError> {
+    let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `RequestTimeoutException` error response.
+pub(crate) fn read_request_timeout_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
+    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ResourceNotFoundException` error response.
+pub(crate) fn read_resource_not_found_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<ResourceNotFoundException, crate::orchestrator::BoxError> {
+    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ServiceQuotaExceededException` error response.
+pub(crate) fn read_service_quota_exceeded_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<ServiceQuotaExceededException, crate::orchestrator::BoxError> {
+    let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ThrottlingException` error response.
+pub(crate) fn read_throttling_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<ThrottlingException, crate::orchestrator::BoxError> {
+    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ValidationException` error response.
+pub(crate) fn read_validation_exception(
+    response: &crate::transport::HttpResponse,
+) -> Result<ValidationException, crate::orchestrator::BoxError> {
+    let error: crate::error::ValidationException = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
 /// Builders for the error types of this module.
 pub mod builders {
     /// A builder for [`AccessDeniedException`](super::AccessDeniedException).

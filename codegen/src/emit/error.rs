@@ -16,6 +16,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         builders.push(builder);
         items.push(error_impls(e));
     }
+    let readers = super::rest_json::error_readers(krate);
     let builders = (!builders.is_empty()).then(|| {
         quote! {
             /// Builders for the error types of this module.
@@ -32,6 +33,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         pub use build::BuildError;
         pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
         #(#items)*
+        #readers
         #builders
     }
 }

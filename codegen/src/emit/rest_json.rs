@@ -10,6 +10,26 @@ use crate::ir::http::{HostPart, Segment};
 use crate::ir::{Binding, Crate, Customization, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
 
 /// The error enum, the marker type and its `Operation` impl.
+/// One reader per modeled error that some operation can return, emitted
+/// once in the `error` module and shared by every operation's error mapping.
+pub fn error_readers(krate: &Crate) -> TokenStream {
+    let used: std::collections::BTreeSet<&str> =
+        krate.operations.values().flat_map(|op| op.errors.iter().map(|e| e.name.as_str())).collect();
+    let readers = krate.errors.iter().filter(|(name, _)| used.contains(name.as_str())).map(|(name, shape)| {
+        let ty = ident(&shape.name);
+        let reader = format_ident!("read_{}", heck::ToSnakeCase::to_snake_case(name.as_str()));
+        let body = deserialize(shape, quote!(error));
+        let doc = format!(" Reads a `{}` error response.", shape.shape.name);
+        quote! {
+            #[doc = #doc]
+            pub(crate) fn #reader(response: &crate::transport::HttpResponse) -> ::std::result::Result<#ty, crate::orchestrator::BoxError> {
+                #body
+            }
+        }
+    });
+    quote!(#(#readers)*)
+}
+
 pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let error_enum = error_enum(krate, op);
     let marker = ident(&op.name);
@@ -24,7 +44,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         let code = &e.shape.name;
         let reader = format_ident!("read_{}", heck::ToSnakeCase::to_snake_case(e.name.as_str()));
         quote! {
-            ::std::option::Option::Some(#code) => match #reader(response) {
+            ::std::option::Option::Some(#code) => match crate::error::#reader(response) {
                 ::std::result::Result::Ok(mut error) => {
                     error._meta = meta;
                     #error::#variant(error)
@@ -36,19 +56,6 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
                 )),
             },
         }
-    });
-    let error_readers = op.errors.iter().filter_map(|e| {
-        let shape = krate.errors.get(&e.name)?;
-        let ty = type_tokens(&RustType::Named(e.clone()));
-        let reader = format_ident!("read_{}", heck::ToSnakeCase::to_snake_case(e.name.as_str()));
-        let body = deserialize(shape, quote!(error));
-        let doc = format!(" Reads a `{}` error response.", e.shape.name);
-        Some(quote! {
-            #[doc = #doc]
-            fn #reader(response: &crate::transport::HttpResponse) -> ::std::result::Result<#ty, crate::orchestrator::BoxError> {
-                #body
-            }
-        })
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let shape = krate.errors.get(&e.name)?;
@@ -128,7 +135,6 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             }
         }
 
-        #(#error_readers)*
     }
 }
 

@@ -318,7 +318,7 @@ impl crate::orchestrator::Operation for DeleteReference {
     ) -> DeleteReferenceError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match read_access_denied_exception(response) {
+                match crate::error::read_access_denied_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::AccessDeniedException(error)
@@ -335,7 +335,7 @@ impl crate::orchestrator::Operation for DeleteReference {
                 }
             }
             Some("ConflictException") => {
-                match read_conflict_exception(response) {
+                match crate::error::read_conflict_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::ConflictException(error)
@@ -352,7 +352,7 @@ impl crate::orchestrator::Operation for DeleteReference {
                 }
             }
             Some("InternalServerException") => {
-                match read_internal_server_exception(response) {
+                match crate::error::read_internal_server_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::InternalServerException(error)
@@ -369,7 +369,7 @@ impl crate::orchestrator::Operation for DeleteReference {
                 }
             }
             Some("RequestTimeoutException") => {
-                match read_request_timeout_exception(response) {
+                match crate::error::read_request_timeout_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::RequestTimeoutException(error)
@@ -386,7 +386,7 @@ impl crate::orchestrator::Operation for DeleteReference {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match read_resource_not_found_exception(response) {
+                match crate::error::read_resource_not_found_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::ResourceNotFoundException(error)
@@ -403,7 +403,7 @@ impl crate::orchestrator::Operation for DeleteReference {
                 }
             }
             Some("ThrottlingException") => {
-                match read_throttling_exception(response) {
+                match crate::error::read_throttling_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::ThrottlingException(error)
@@ -420,7 +420,7 @@ impl crate::orchestrator::Operation for DeleteReference {
                 }
             }
             Some("ValidationException") => {
-                match read_validation_exception(response) {
+                match crate::error::read_validation_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         DeleteReferenceError::ValidationException(error)
@@ -457,69 +457,6 @@ impl crate::orchestrator::Operation for DeleteReference {
             _ => None,
         }
     }
-}
-/// Reads a `AccessDeniedException` error response.
-fn read_access_denied_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::AccessDeniedException, crate::orchestrator::BoxError> {
-    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ConflictException` error response.
-fn read_conflict_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ConflictException, crate::orchestrator::BoxError> {
-    let error: crate::error::ConflictException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `InternalServerException` error response.
-fn read_internal_server_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::InternalServerException, crate::orchestrator::BoxError> {
-    let error: crate::error::InternalServerException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `RequestTimeoutException` error response.
-fn read_request_timeout_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::RequestTimeoutException, crate::orchestrator::BoxError> {
-    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ResourceNotFoundException` error response.
-fn read_resource_not_found_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ResourceNotFoundException, crate::orchestrator::BoxError> {
-    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ThrottlingException` error response.
-fn read_throttling_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ThrottlingException, crate::orchestrator::BoxError> {
-    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ValidationException` error response.
-fn read_validation_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ValidationException, crate::orchestrator::BoxError> {
-    let error: crate::error::ValidationException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
 }
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.

@@ -362,7 +362,7 @@ impl crate::orchestrator::Operation for GetReference {
     ) -> GetReferenceError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match read_access_denied_exception(response) {
+                match crate::error::read_access_denied_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::AccessDeniedException(error)
@@ -379,7 +379,7 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("InternalServerException") => {
-                match read_internal_server_exception(response) {
+                match crate::error::read_internal_server_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::InternalServerException(error)
@@ -396,7 +396,7 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("RangeNotSatisfiableException") => {
-                match read_range_not_satisfiable_exception(response) {
+                match crate::error::read_range_not_satisfiable_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::RangeNotSatisfiableException(error)
@@ -413,7 +413,7 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("RequestTimeoutException") => {
-                match read_request_timeout_exception(response) {
+                match crate::error::read_request_timeout_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::RequestTimeoutException(error)
@@ -430,7 +430,7 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match read_resource_not_found_exception(response) {
+                match crate::error::read_resource_not_found_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::ResourceNotFoundException(error)
@@ -447,7 +447,7 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("ThrottlingException") => {
-                match read_throttling_exception(response) {
+                match crate::error::read_throttling_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::ThrottlingException(error)
@@ -464,7 +464,7 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("ValidationException") => {
-                match read_validation_exception(response) {
+                match crate::error::read_validation_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceError::ValidationException(error)
@@ -502,69 +502,6 @@ impl crate::orchestrator::Operation for GetReference {
             _ => None,
         }
     }
-}
-/// Reads a `AccessDeniedException` error response.
-fn read_access_denied_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::AccessDeniedException, crate::orchestrator::BoxError> {
-    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `InternalServerException` error response.
-fn read_internal_server_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::InternalServerException, crate::orchestrator::BoxError> {
-    let error: crate::error::InternalServerException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `RangeNotSatisfiableException` error response.
-fn read_range_not_satisfiable_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::RangeNotSatisfiableException, crate::orchestrator::BoxError> {
-    let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `RequestTimeoutException` error response.
-fn read_request_timeout_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::RequestTimeoutException, crate::orchestrator::BoxError> {
-    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ResourceNotFoundException` error response.
-fn read_resource_not_found_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ResourceNotFoundException, crate::orchestrator::BoxError> {
-    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ThrottlingException` error response.
-fn read_throttling_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ThrottlingException, crate::orchestrator::BoxError> {
-    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ValidationException` error response.
-fn read_validation_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ValidationException, crate::orchestrator::BoxError> {
-    let error: crate::error::ValidationException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
 }
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.

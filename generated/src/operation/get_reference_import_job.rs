@@ -400,7 +400,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
     ) -> GetReferenceImportJobError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match read_access_denied_exception(response) {
+                match crate::error::read_access_denied_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceImportJobError::AccessDeniedException(error)
@@ -417,7 +417,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("InternalServerException") => {
-                match read_internal_server_exception(response) {
+                match crate::error::read_internal_server_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceImportJobError::InternalServerException(error)
@@ -434,7 +434,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("RequestTimeoutException") => {
-                match read_request_timeout_exception(response) {
+                match crate::error::read_request_timeout_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceImportJobError::RequestTimeoutException(error)
@@ -451,7 +451,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match read_resource_not_found_exception(response) {
+                match crate::error::read_resource_not_found_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceImportJobError::ResourceNotFoundException(error)
@@ -468,7 +468,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("ThrottlingException") => {
-                match read_throttling_exception(response) {
+                match crate::error::read_throttling_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceImportJobError::ThrottlingException(error)
@@ -485,7 +485,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("ValidationException") => {
-                match read_validation_exception(response) {
+                match crate::error::read_validation_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         GetReferenceImportJobError::ValidationException(error)
@@ -522,60 +522,6 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
             _ => None,
         }
     }
-}
-/// Reads a `AccessDeniedException` error response.
-fn read_access_denied_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::AccessDeniedException, crate::orchestrator::BoxError> {
-    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `InternalServerException` error response.
-fn read_internal_server_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::InternalServerException, crate::orchestrator::BoxError> {
-    let error: crate::error::InternalServerException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `RequestTimeoutException` error response.
-fn read_request_timeout_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::RequestTimeoutException, crate::orchestrator::BoxError> {
-    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ResourceNotFoundException` error response.
-fn read_resource_not_found_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ResourceNotFoundException, crate::orchestrator::BoxError> {
-    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ThrottlingException` error response.
-fn read_throttling_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ThrottlingException, crate::orchestrator::BoxError> {
-    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ValidationException` error response.
-fn read_validation_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ValidationException, crate::orchestrator::BoxError> {
-    let error: crate::error::ValidationException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
 }
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.

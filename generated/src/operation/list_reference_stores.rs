@@ -306,7 +306,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
     ) -> ListReferenceStoresError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match read_access_denied_exception(response) {
+                match crate::error::read_access_denied_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         ListReferenceStoresError::AccessDeniedException(error)
@@ -323,7 +323,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
                 }
             }
             Some("InternalServerException") => {
-                match read_internal_server_exception(response) {
+                match crate::error::read_internal_server_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         ListReferenceStoresError::InternalServerException(error)
@@ -340,7 +340,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
                 }
             }
             Some("RequestTimeoutException") => {
-                match read_request_timeout_exception(response) {
+                match crate::error::read_request_timeout_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         ListReferenceStoresError::RequestTimeoutException(error)
@@ -357,7 +357,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
                 }
             }
             Some("ThrottlingException") => {
-                match read_throttling_exception(response) {
+                match crate::error::read_throttling_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         ListReferenceStoresError::ThrottlingException(error)
@@ -374,7 +374,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
                 }
             }
             Some("ValidationException") => {
-                match read_validation_exception(response) {
+                match crate::error::read_validation_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         ListReferenceStoresError::ValidationException(error)
@@ -411,51 +411,6 @@ impl crate::orchestrator::Operation for ListReferenceStores {
             _ => None,
         }
     }
-}
-/// Reads a `AccessDeniedException` error response.
-fn read_access_denied_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::AccessDeniedException, crate::orchestrator::BoxError> {
-    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `InternalServerException` error response.
-fn read_internal_server_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::InternalServerException, crate::orchestrator::BoxError> {
-    let error: crate::error::InternalServerException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `RequestTimeoutException` error response.
-fn read_request_timeout_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::RequestTimeoutException, crate::orchestrator::BoxError> {
-    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ThrottlingException` error response.
-fn read_throttling_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ThrottlingException, crate::orchestrator::BoxError> {
-    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ValidationException` error response.
-fn read_validation_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ValidationException, crate::orchestrator::BoxError> {
-    let error: crate::error::ValidationException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
 }
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.

@@ -398,7 +398,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
     ) -> StartReferenceImportJobError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match read_access_denied_exception(response) {
+                match crate::error::read_access_denied_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::AccessDeniedException(error)
@@ -415,7 +415,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("InternalServerException") => {
-                match read_internal_server_exception(response) {
+                match crate::error::read_internal_server_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::InternalServerException(error)
@@ -432,7 +432,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("RequestTimeoutException") => {
-                match read_request_timeout_exception(response) {
+                match crate::error::read_request_timeout_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::RequestTimeoutException(error)
@@ -449,7 +449,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match read_resource_not_found_exception(response) {
+                match crate::error::read_resource_not_found_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::ResourceNotFoundException(error)
@@ -466,7 +466,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ServiceQuotaExceededException") => {
-                match read_service_quota_exceeded_exception(response) {
+                match crate::error::read_service_quota_exceeded_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::ServiceQuotaExceededException(
@@ -485,7 +485,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ThrottlingException") => {
-                match read_throttling_exception(response) {
+                match crate::error::read_throttling_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::ThrottlingException(error)
@@ -502,7 +502,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ValidationException") => {
-                match read_validation_exception(response) {
+                match crate::error::read_validation_exception(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         StartReferenceImportJobError::ValidationException(error)
@@ -539,69 +539,6 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
             _ => None,
         }
     }
-}
-/// Reads a `AccessDeniedException` error response.
-fn read_access_denied_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::AccessDeniedException, crate::orchestrator::BoxError> {
-    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `InternalServerException` error response.
-fn read_internal_server_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::InternalServerException, crate::orchestrator::BoxError> {
-    let error: crate::error::InternalServerException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `RequestTimeoutException` error response.
-fn read_request_timeout_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::RequestTimeoutException, crate::orchestrator::BoxError> {
-    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ResourceNotFoundException` error response.
-fn read_resource_not_found_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ResourceNotFoundException, crate::orchestrator::BoxError> {
-    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ServiceQuotaExceededException` error response.
-fn read_service_quota_exceeded_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ServiceQuotaExceededException, crate::orchestrator::BoxError> {
-    let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ThrottlingException` error response.
-fn read_throttling_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ThrottlingException, crate::orchestrator::BoxError> {
-    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `ValidationException` error response.
-fn read_validation_exception(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ValidationException, crate::orchestrator::BoxError> {
-    let error: crate::error::ValidationException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
 }
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.

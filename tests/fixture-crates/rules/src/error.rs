@@ -272,6 +272,30 @@ impl ::std::fmt::Display for Throttled {
     }
 }
 impl ::std::error::Error for Throttled {}
+/// Reads a `BadCredentials` error response.
+pub(crate) fn read_bad_credentials(
+    response: &crate::transport::HttpResponse,
+) -> Result<BadCredentials, crate::orchestrator::BoxError> {
+    let error: crate::error::BadCredentials = crate::rest_json::json_body(
+        response.body(),
+    )?;
+    Ok(error)
+}
+/// Reads a `ServiceUnavailable` error response.
+pub(crate) fn read_service_unavailable(
+    response: &crate::transport::HttpResponse,
+) -> Result<ServiceUnavailable, crate::orchestrator::BoxError> {
+    let _ = response;
+    let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
+    Ok(error)
+}
+/// Reads a `Throttled` error response.
+pub(crate) fn read_throttled(
+    response: &crate::transport::HttpResponse,
+) -> Result<Throttled, crate::orchestrator::BoxError> {
+    let error: crate::error::Throttled = crate::rest_json::json_body(response.body())?;
+    Ok(error)
+}
 /// Builders for the error types of this module.
 pub mod builders {
     /// A builder for [`BadCredentials`](super::BadCredentials).

@@ -371,7 +371,7 @@ impl crate::orchestrator::Operation for Login {
     ) -> LoginError {
         match meta.code() {
             Some("BadCredentials") => {
-                match read_bad_credentials(response) {
+                match crate::error::read_bad_credentials(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         LoginError::BadCredentials(error)
@@ -388,7 +388,7 @@ impl crate::orchestrator::Operation for Login {
                 }
             }
             Some("Throttled") => {
-                match read_throttled(response) {
+                match crate::error::read_throttled(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         LoginError::Throttled(error)
@@ -405,7 +405,7 @@ impl crate::orchestrator::Operation for Login {
                 }
             }
             Some("ServiceUnavailable") => {
-                match read_service_unavailable(response) {
+                match crate::error::read_service_unavailable(response) {
                     Ok(mut error) => {
                         error._meta = meta;
                         LoginError::ServiceUnavailable(error)
@@ -442,30 +442,6 @@ impl crate::orchestrator::Operation for Login {
             _ => None,
         }
     }
-}
-/// Reads a `BadCredentials` error response.
-fn read_bad_credentials(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::BadCredentials, crate::orchestrator::BoxError> {
-    let error: crate::error::BadCredentials = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
-}
-/// Reads a `Throttled` error response.
-fn read_throttled(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::Throttled, crate::orchestrator::BoxError> {
-    let error: crate::error::Throttled = crate::rest_json::json_body(response.body())?;
-    Ok(error)
-}
-/// Reads a `ServiceUnavailable` error response.
-fn read_service_unavailable(
-    response: &crate::transport::HttpResponse,
-) -> Result<crate::error::ServiceUnavailable, crate::orchestrator::BoxError> {
-    let _ = response;
-    let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
-    Ok(error)
 }
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.
