@@ -6,21 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-/// A small deterministic PRNG (xorshift64*), to avoid a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+mod common;
+use common::Rng;
 
 fn replacement(rng: &mut Rng) -> Value {
     match rng.below(9) {

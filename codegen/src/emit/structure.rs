@@ -290,6 +290,29 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
             }
         }
     };
+    let deserialize = map_deserialize(
+        &name,
+        label,
+        quote! {
+            #read_loop
+            ::std::result::Result::Ok(#name { #(#values)* #extra })
+        },
+    );
+    quote! {
+        #deserialize
+
+        impl crate::json::Fallback for #name {
+            fn fallback() -> Self {
+                Self { #(#fallback_values)* #extra }
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a type read from a JSON object: `visit_map` runs
+/// `visit_map` (the tokens), with `map` in scope; `label` names the type in
+/// the "expected an object" message. Shared by structures and unions.
+pub(super) fn map_deserialize(name: &proc_macro2::Ident, label: &str, visit_map: TokenStream) -> TokenStream {
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
@@ -304,18 +327,11 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
                     }
 
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
-                        #read_loop
-                        ::std::result::Result::Ok(#name { #(#values)* #extra })
+                        #visit_map
                     }
                 }
 
                 deserializer.deserialize_map(__Visitor)
-            }
-        }
-
-        impl crate::json::Fallback for #name {
-            fn fallback() -> Self {
-                Self { #(#fallback_values)* #extra }
             }
         }
     }

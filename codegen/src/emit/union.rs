@@ -117,50 +117,39 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
             }
         }
     });
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __Visitor;
-
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        crate::json::expecting_object(f, #label)
+    let deserialize = super::structure::map_deserialize(
+        &name,
+        label,
+        quote! {
+            // Members set to null do not count; `__type` is ignored.
+            let mut chosen = ::std::vec::Vec::with_capacity(1);
+            while let ::std::option::Option::Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    "__type" => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
                     }
-
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
-                        // Members set to null do not count; `__type` is ignored.
-                        let mut chosen = ::std::vec::Vec::with_capacity(1);
-                        while let ::std::option::Option::Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                "__type" => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                                other => {
-                                    let value: crate::primitives::Document = map.next_value()?;
-                                    if !value.is_null() {
-                                        chosen.push(Self::Value::Unknown(crate::primitives::UnknownMember::new(other, value)));
-                                    }
-                                }
-                            }
-                        }
-                        if chosen.len() == 1 {
-                            if let ::std::option::Option::Some(value) = chosen.pop() {
-                                return ::std::result::Result::Ok(value);
-                            }
-                        }
-                        match chosen.len() {
-                            0 => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("the union {} has no member set", #label))),
-                            n => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("the union {} has {} members set, not one", #label, n))),
+                    other => {
+                        let value: crate::primitives::Document = map.next_value()?;
+                        if !value.is_null() {
+                            chosen.push(Self::Value::Unknown(crate::primitives::UnknownMember::new(other, value)));
                         }
                     }
                 }
-
-                deserializer.deserialize_map(__Visitor)
             }
-        }
+            if chosen.len() == 1 {
+                if let ::std::option::Option::Some(value) = chosen.pop() {
+                    return ::std::result::Result::Ok(value);
+                }
+            }
+            match chosen.len() {
+                0 => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("the union {} has no member set", #label))),
+                n => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("the union {} has {} members set, not one", #label, n))),
+            }
+        },
+    );
+    quote! {
+        #deserialize
 
         impl crate::json::Fallback for #name {
             fn fallback() -> Self {
