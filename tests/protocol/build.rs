@@ -273,6 +273,15 @@ impl<'a> Cases<'a> {
             }
         }
         for field in &target.fields {
+            // A stream has no value to compare: compare the bytes it holds.
+            if let RustType::ByteStream { .. } = field.ty {
+                let expected = match params.get(&field.member).and_then(Value::as_str) {
+                    Some(text) => format!("::std::option::Option::Some({}.as_bytes())", lit(text)),
+                    None => "::std::option::Option::Some(b\"\".as_slice())".to_owned(),
+                };
+                let _ = write!(checks, "\n    same({}, &actual.{}.as_bytes().map(|b| b.as_ref()), &{expected})?;", lit(&field.member), field.name);
+                continue;
+            }
             let expected = match params.get(&field.member).filter(|v| !v.is_null()) {
                 Some(value) => match self.expr(&field.ty, value) {
                     Ok(expr) => {
@@ -374,6 +383,9 @@ impl<'a> Cases<'a> {
             }
             (RustType::Timestamp(_), Value::Number(n)) => format!("ts_nanos({})", epoch_nanos(&n.to_string())?),
             (RustType::Blob, Value::String(s)) => format!("crate::primitives::Blob::from({})", lit(s)),
+            (RustType::ByteStream { .. }, Value::String(s)) => {
+                format!("crate::primitives::ByteStream::from(::std::string::String::from({}))", lit(s))
+            }
             (RustType::Document, v) => format!("doc_value({})", lit(&v.to_string())),
             (RustType::List { item, sparse }, Value::Array(items)) => {
                 let items = items

@@ -16,6 +16,16 @@ pub enum Reply {
     Respond { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
     /// Reads the request and never answers (for timeouts).
     Hang,
+    /// Answers with a body of `length` bytes (byte `i` is [`pattern`]`(i)`),
+    /// written in chunks of `chunk` bytes; after the first chunk it waits
+    /// for `gate`, so a client that waits for the whole body before
+    /// handing over the first bytes never gets them.
+    Stream { status: u16, headers: Vec<(String, String)>, length: usize, chunk: usize, gate: Arc<tokio::sync::Notify> },
+}
+
+/// The byte at `offset` of a [`Reply::Stream`] body.
+pub fn pattern(offset: usize) -> u8 {
+    (offset % 251) as u8
 }
 
 impl Reply {
@@ -147,6 +157,26 @@ async fn serve(
             Ok(())
         }
         Some(Reply::Respond { status, headers, body }) => write_response(&mut stream, status, &headers, &body).await,
+        Some(Reply::Stream { status, headers, length, chunk, gate }) => {
+            let mut head = format!("HTTP/1.1 {status} Status\r\ncontent-length: {length}\r\nconnection: close\r\n");
+            for (name, value) in &headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
+            stream.write_all(head.as_bytes()).await?;
+            let mut offset = 0;
+            while offset < length {
+                let end = (offset + chunk).min(length);
+                let bytes: Vec<u8> = (offset..end).map(pattern).collect();
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+                if offset == 0 {
+                    gate.notified().await;
+                }
+                offset = end;
+            }
+            stream.shutdown().await
+        }
         None => write_response(&mut stream, 500, &[], b"no reply scripted").await,
     }
 }

@@ -2,6 +2,7 @@
 //! the default hyper transport, SigV4, retries, timeouts and typed errors.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use omics::config::{RetryConfig, TimeoutConfig};
@@ -10,7 +11,9 @@ use omics::testing::TestClock;
 use omics::transport::HyperClient;
 use omics::types::ReferenceImportJobStatus;
 use omics::{Client, Config};
-use tests::server::{Reply, TestServer};
+use fixture_payloads::primitives::ByteStream;
+use tests::server::{pattern, Reply, TestServer};
+use tokio::sync::Notify;
 
 const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -39,6 +42,7 @@ fn client_with(server: &TestServer, configure: impl FnOnce(omics::config::Config
         .connect_timeout(Duration::from_secs(2))
         .resolve("localhost", LOCAL)
         .resolve("control-storage-localhost", LOCAL)
+        .resolve("storage-localhost", LOCAL)
         .build();
     let builder = Config::builder()
         .region("us-west-2")
@@ -292,15 +296,29 @@ mod sigv4 {
     }
 
     pub fn authorization(request: &Recorded, region: &str, service: &str) -> String {
+        authorization_with_payload(request, region, service, &hex(&Sha256::digest(&request.body)))
+    }
+
+    /// The signature over `payload` as the payload hash (`UNSIGNED-PAYLOAD`
+    /// for operations whose signature leaves the body out), covering the
+    /// headers the request says it signed (beyond `host` and `x-amz-date`).
+    pub fn authorization_with_payload(request: &Recorded, region: &str, service: &str, payload: &str) -> String {
         const KEY_ID: &str = "AKIDEXAMPLE";
         const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
         let amz_date = request.header("x-amz-date").expect("x-amz-date");
         let date = &amz_date[..8];
         let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
-        let signed = ["host", "x-amz-date"];
+        let claimed = request.header("authorization").and_then(|a| a.split("SignedHeaders=").nth(1)).unwrap_or("");
+        let claimed: Vec<&str> = claimed.split(',').next().unwrap_or("").split(';').collect();
+        let mut signed = vec!["host", "x-amz-date"];
+        for header in claimed {
+            if !header.is_empty() && !signed.contains(&header) {
+                signed.push(header);
+            }
+        }
+        signed.sort();
         let canonical_headers: String =
             signed.iter().map(|h| format!("{h}:{}\n", request.header(h).expect("signed header").trim())).collect();
-        let payload = hex(&Sha256::digest(&request.body));
         let canonical_request = format!(
             "{}\n{}\n{}\n{}\n{}\n{}",
             request.method,
@@ -395,4 +413,156 @@ async fn start_reference_import_job_sends_its_json_body() {
     assert_eq!(bodies[0]["roleArn"], "arn:aws:iam::1:role/r");
     assert_eq!(bodies[0]["sources"][0]["sourceFile"], "s3://bucket/ref.fa");
     assert_eq!(bodies[0]["sources"][0]["name"], "ref");
+}
+
+/// 9 MiB and a bit: more than any buffer along the way.
+const DOWNLOAD_LENGTH: usize = 9 * 1024 * 1024 + 123;
+
+#[tokio::test]
+async fn a_download_larger_than_8_mib_is_read_chunk_by_chunk() {
+    let gate = Arc::new(Notify::new());
+    let reply = Reply::Stream {
+        status: 200,
+        headers: vec![("content-type".into(), "application/octet-stream".into()), ("x-amzn-requestid".into(), "req-dl".into())],
+        length: DOWNLOAD_LENGTH,
+        chunk: 64 * 1024,
+        gate: gate.clone(),
+    };
+    let server = TestServer::start(vec![reply]).await;
+    let client = client(&server);
+    let request = client.get_reference().reference_store_id("1234567890").id("5987565360").part_number(1).range("bytes=0-");
+    // The server holds the body back after its first chunk, until the test
+    // has read that chunk: a client that buffered would wait forever.
+    let mut output = tokio::time::timeout(Duration::from_secs(20), request.send())
+        .await
+        .expect("send() returns once the head has arrived")
+        .expect("a successful download");
+    assert_eq!(output.request_id(), Some("req-dl"));
+    assert_eq!(output.payload.content_length(), Some(DOWNLOAD_LENGTH as u64));
+    let first = tokio::time::timeout(Duration::from_secs(20), output.payload.next())
+        .await
+        .expect("the first chunk arrives before the rest of the body is sent")
+        .expect("a first chunk")
+        .expect("readable");
+    assert!(!first.is_empty() && first.len() < DOWNLOAD_LENGTH);
+    gate.notify_one();
+    let (mut received, mut chunks, mut largest) = (0usize, 0usize, 0usize);
+    let mut next = Some(Ok(first));
+    while let Some(chunk) = next {
+        let chunk = chunk.expect("readable");
+        assert!(chunk.iter().enumerate().all(|(i, b)| *b == pattern(received + i)), "bytes in order at offset {received}");
+        received += chunk.len();
+        chunks += 1;
+        largest = largest.max(chunk.len());
+        next = output.payload.next().await;
+    }
+    assert_eq!(received, DOWNLOAD_LENGTH);
+    assert!(chunks >= 9, "read in many chunks, got {chunks}");
+    assert!(largest <= 1024 * 1024, "no chunk holds the body: the largest was {largest} bytes");
+    let requests = server.requests();
+    let request = &requests[0];
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("GET", "/referencestore/1234567890/reference/5987565360?partNumber=1"));
+    assert_eq!(request.header("host"), Some(format!("storage-localhost:{}", server.port()).as_str()));
+    assert_eq!(request.header("range"), Some("bytes=0-"));
+    assert_eq!(request.header("authorization").unwrap(), sigv4::authorization(request, "us-west-2", "omics"));
+}
+
+#[tokio::test]
+async fn a_failed_download_is_a_typed_error_and_a_small_one_collects() {
+    // The model marks the range error retryable: every attempt gets it.
+    let refused = Reply::error(416, "RangeNotSatisfiableException", "bad range");
+    let small = Reply::Respond { status: 200, headers: vec![], body: b"ACGT".to_vec() };
+    let server = TestServer::start(vec![small, refused.clone(), refused.clone(), refused]).await;
+    let client = client(&server);
+    let get = || client.get_reference().reference_store_id("1234567890").id("5987565360").part_number(1);
+    let output = get().send().await.unwrap();
+    assert_eq!(output.payload.collect().await.unwrap(), bytes::Bytes::from_static(b"ACGT"));
+    let error = get().range("bytes=99-").send().await.unwrap_err();
+    assert!(
+        matches!(error, omics::operation::get_reference::GetReferenceError::RangeNotSatisfiableException(ref e) if e.message == "bad range"),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 4);
+}
+
+/// A stream of chunks made on demand, as a file reader would make them.
+struct Chunks {
+    next: usize,
+    count: usize,
+    size: usize,
+}
+
+impl futures_core::Stream for Chunks {
+    type Item = Result<bytes::Bytes, std::io::Error>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        if self.next == self.count {
+            return std::task::Poll::Ready(None);
+        }
+        let start = self.next * self.size;
+        self.next += 1;
+        let chunk: Vec<u8> = (start..start + self.size).map(pattern).collect();
+        std::task::Poll::Ready(Some(Ok(chunk.into())))
+    }
+}
+
+fn payloads_client(server: &TestServer) -> fixture_payloads::Client {
+    let transport = fixture_payloads::transport::HyperClient::builder().resolve("localhost", LOCAL).build();
+    let config = fixture_payloads::Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .endpoint_url(server.url())
+        .time_source(fixture_payloads::testing::TestClock::new(signing_time()))
+        .retry_config(fixture_payloads::config::RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
+        .http_client(transport)
+        .build();
+    fixture_payloads::Client::new(config)
+}
+
+#[tokio::test]
+async fn an_upload_streams_its_body_with_its_length_and_an_unsigned_payload() {
+    let etag = Reply::Respond { status: 200, headers: vec![("etag".into(), "\"e1\"".into())], body: Vec::new() };
+    let server = TestServer::start(vec![etag]).await;
+    let (count, size) = (3, 1024 * 1024);
+    let body = ByteStream::from_stream_with_length(Chunks { next: 0, count, size }, (count * size) as u64);
+    let output = payloads_client(&server).upload_part().key("obj").part_number(2).body(body).send().await.unwrap();
+    assert_eq!(output.etag.as_deref(), Some("\"e1\""));
+    let requests = server.requests();
+    let request = &requests[0];
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("PUT", "/upload/obj?part=2"));
+    assert_eq!(request.header("content-length"), Some("3145728"));
+    assert_eq!(request.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(request.header("transfer-encoding"), None);
+    assert_eq!(request.body.len(), count * size);
+    assert!(request.body.iter().enumerate().all(|(i, b)| *b == pattern(i)), "the chunks in order");
+    // `@unsignedPayload`: the signature covers the head, not the body.
+    assert_eq!(
+        request.header("authorization").unwrap(),
+        sigv4::authorization_with_payload(request, "us-west-2", "payloads", "UNSIGNED-PAYLOAD")
+    );
+}
+
+#[tokio::test]
+async fn a_streamed_upload_is_sent_once_and_must_know_its_length() {
+    let server = TestServer::start(vec![
+        Reply::error(500, "InternalError", "try again"),
+        Reply::error(500, "InternalError", "try again"),
+        Reply::Respond { status: 200, headers: vec![], body: Vec::new() },
+    ])
+    .await;
+    let client = payloads_client(&server);
+    // A stream went with the first attempt: the 500 is not retried.
+    let stream = ByteStream::from_stream_with_length(Chunks { next: 0, count: 2, size: 10 }, 20);
+    let error = client.upload_part().key("obj").body(stream).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(server.requests().len(), 1);
+    // Bytes can be sent again: the next 500 is retried, and succeeds.
+    client.upload_part().key("obj").body(ByteStream::from(vec![7u8; 20])).send().await.unwrap();
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(server.requests()[2].body, vec![7u8; 20]);
+    // `@requiresLength`: a stream of unknown length fails before any I/O.
+    let unknown = ByteStream::from_stream(Chunks { next: 0, count: 1, size: 10 });
+    let error = client.upload_part().key("obj").body(unknown).send().await.unwrap_err();
+    assert!(error.to_string().contains("needs the length of `body`"), "{error}");
+    assert_eq!(server.requests().len(), 3);
 }

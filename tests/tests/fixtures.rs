@@ -445,7 +445,14 @@ mod payloads {
     use fixture_payloads::{Client, Config};
 
     fn client(transport: &TestTransport) -> Client {
-        Client::new(Config::builder().endpoint_url("https://p.example").http_client(transport.clone()).build())
+        Client::new(
+            Config::builder()
+                .region("us-east-1")
+                .static_credentials("AKID", "SECRET")
+                .endpoint_url("https://p.example")
+                .http_client(transport.clone())
+                .build(),
+        )
     }
 
     fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> http::Response<bytes::Bytes> {

@@ -196,6 +196,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         })
         .collect();
     let send_mut = if tokens.is_empty() { quote!() } else { quote!(mut) };
+    let clone = if super::structure::has_stream(&op.input) { quote!() } else { quote!(Clone) };
     let doc = format!(" Sends [`{0}`](super): set the input's members, then call [`send`](Self::send).", op.name);
     let input = build_input(
         op,
@@ -207,7 +208,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone)]
+        #[derive(Debug, #clone)]
         pub struct #fluent {
             handle: ::std::sync::Arc<crate::orchestrator::Handle>,
             inner: #input_builder,
@@ -421,6 +422,35 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
     required.sort_by_key(|f| labels.iter().position(|l| *l == f.member).unwrap_or(usize::MAX));
     let crate_ident = ident(&krate.name.replace('-', "_"));
     let method = ident(&op.method);
+    let stream = op.output.fields.iter().find(|f| matches!(f.ty, crate::ir::RustType::ByteStream { .. }));
+    let on_output = match stream {
+        None => quote! {
+            Ok(output) => {
+                println!("{output:#?}");
+                ExitCode::SUCCESS
+            }
+        },
+        Some(f) => {
+            let field = ident(&f.name);
+            quote! {
+                Ok(mut output) => {
+                    use std::io::Write;
+                    let mut stdout = std::io::stdout().lock();
+                    while let Some(chunk) = output.#field.next().await {
+                        let written = match chunk {
+                            Ok(bytes) => stdout.write_all(&bytes).map_err(|e| e.to_string()),
+                            Err(error) => Err(error.to_string()),
+                        };
+                        if let Err(error) = written {
+                            eprintln!("error: {error}");
+                            return ExitCode::FAILURE;
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+            }
+        }
+    };
     let args: Vec<String> = required.iter().map(|f| format!("<{}>", f.member)).collect();
     let usage = format!(
         "usage: cargo run -p {} --example {} -- {}",
@@ -442,8 +472,16 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
         usage.clone(),
         "```".to_owned(),
         String::new(),
-        "Prints the output; on failure prints the error's code, message, HTTP".to_owned(),
-        "status and request id, and exits with status 1.".to_owned(),
+        if stream.is_some() {
+            "Writes the body to standard output as it arrives; on failure prints the".to_owned()
+        } else {
+            "Prints the output; on failure prints the error's code, message, HTTP".to_owned()
+        },
+        if stream.is_some() {
+            "error's code, message, HTTP status and request id, and exits with status 1.".to_owned()
+        } else {
+            "status and request id, and exits with status 1.".to_owned()
+        },
     ];
     let doc = doc_lines.iter().map(|line| {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
@@ -463,10 +501,7 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
             };
             let client = #crate_ident::Client::new(#crate_ident::Config::from_env().build());
             match client.#method() #(#setters)* .send().await {
-                Ok(output) => {
-                    println!("{output:#?}");
-                    ExitCode::SUCCESS
-                }
+                #on_output
                 Err(error) => {
                     eprintln!("error: {error}");
                     eprintln!("  code:       {}", error.code().unwrap_or("-"));

@@ -16,6 +16,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, false),
     ("futures-core", r#""0.3.30""#, false),
     ("http", r#""1.1.0""#, false),
+    ("http-body", r#"{ version = "1.0.0", optional = true }"#, true),
     ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, true),
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, true),
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, true),
@@ -71,6 +72,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #(#crate_docs)*
         pub mod client;
         pub mod clock;
+        mod byte_stream;
         pub mod config;
         pub mod endpoint;
         pub mod error;
@@ -100,7 +102,6 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "time" => deps.time,
         "flate2" => deps.gzip,
         "sha2" => deps.glacier,
-        "futures-core" => deps.pagination,
         _ => true,
     };
     let dependencies: Vec<String> =

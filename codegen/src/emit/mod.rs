@@ -39,7 +39,7 @@ pub struct Deps {
     pub gzip: bool,
     /// Glacier's checksums (`src/glacier.rs`, sha2).
     pub glacier: bool,
-    /// Some operation pages (`src/pagination.rs`, futures-core).
+    /// Some operation pages (`src/pagination.rs`).
     pub pagination: bool,
 }
 
@@ -65,6 +65,7 @@ pub enum Job<'a> {
 /// Support files copied into every crate: path in the crate, name under
 /// `codegen/runtime/`, text.
 const RUNTIME: &[(&str, &str, &str)] = &[
+    ("src/byte_stream.rs", "byte_stream.rs", include_str!("../../runtime/byte_stream.rs")),
     ("src/config.rs", "config.rs", include_str!("../../runtime/config.rs")),
     ("src/endpoint/functions.rs", "endpoint_functions.rs", include_str!("../../runtime/endpoint_functions.rs")),
     ("src/endpoint/partitions.rs", "partitions.rs", include_str!("../../runtime/partitions.rs")),
@@ -226,6 +227,7 @@ pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::F64 => quote!(f64),
         RustType::Timestamp(_) => quote!(::time::OffsetDateTime),
         RustType::Blob => quote!(crate::primitives::Blob),
+        RustType::ByteStream { .. } => quote!(crate::primitives::ByteStream),
         RustType::Document => quote!(crate::primitives::Document),
         RustType::List { item, sparse } => {
             let item = type_tokens(item);

@@ -100,6 +100,16 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         }
     };
     let config_param = if op.gzip { quote!(config) } else { quote!(_config) };
+    // A streaming output payload: the orchestrator hands the body over as
+    // it arrives, after `deserialize` has read the head.
+    let streaming_output = op.output.fields.iter().find(|f| matches!(f.ty, RustType::ByteStream { .. })).map(|f| {
+        let field = ident(&f.name);
+        quote! {
+            const STREAMING_OUTPUT: ::std::option::Option<fn(&mut #output, crate::primitives::ByteStream)> =
+                ::std::option::Option::Some(|output, body| output.#field = body);
+        }
+    });
+    let unsigned_payload = op.unsigned_payload.then(|| quote!(const UNSIGNED_PAYLOAD: bool = true;));
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
         #error_enum
@@ -113,6 +123,8 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             type Error = #error;
 
             const NAME: &'static str = #name;
+            #streaming_output
+            #unsigned_payload
 
             fn serialize(input: &#input, #config_param: &crate::config::Config) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
                 #serialize
@@ -275,7 +287,7 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
             TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::format(#value)),
             TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::format(#value)),
         },
-        RustType::List { .. } | RustType::Map { .. } => quote!(::std::string::String::new()),
+        RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } => quote!(::std::string::String::new()),
     }
 }
 
@@ -481,7 +493,31 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
     let payload = input.fields.iter().find(|f| f.binding == Binding::Payload);
     let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
     let shape = &input.name;
-    let body = if let Some(f) = payload {
+    let stream = payload.and_then(|f| match f.ty {
+        RustType::ByteStream { requires_length } => Some((f, requires_length)),
+        _ => None,
+    });
+    let body = if let Some((f, requires_length)) = stream {
+        let name = ident(&f.name);
+        let content_type = f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into());
+        let (shape, field_name, member) = build_error_names(input, f);
+        let length_check = requires_length.then(|| {
+            quote! {
+                if body.content_length().is_none() {
+                    return ::std::result::Result::Err(crate::error::BuildError::unknown_length(#shape, #field_name, #member));
+                }
+            }
+        });
+        quote! {
+            let body = input.#name.take_for_send();
+            #length_check
+            if body.content_length() != ::std::option::Option::Some(0)
+                && !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE)
+            {
+                headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#content_type)));
+            }
+        }
+    } else if let Some(f) = payload {
         let name = ident(&f.name);
         let (content_type, bytes) = match &f.ty {
             RustType::Blob => (
@@ -562,7 +598,17 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             }
         },
         Customization::Glacier { version } => {
-            let checksums = payload.filter(|f| f.ty == RustType::Blob).map(|_| quote!(crate::glacier::checksum_headers(&body, &mut headers);));
+            let checksums = match payload.map(|f| &f.ty) {
+                Some(RustType::Blob) => Some(quote!(crate::glacier::checksum_headers(&body, &mut headers);)),
+                // A body in memory is hashed; for a stream the caller sets
+                // the checksum members.
+                Some(RustType::ByteStream { .. }) => Some(quote! {
+                    if let ::std::option::Option::Some(bytes) = body.as_bytes() {
+                        crate::glacier::checksum_headers(bytes, &mut headers);
+                    }
+                }),
+                _ => None,
+            };
             quote! {
                 headers.push((::http::HeaderName::from_static("x-amz-glacier-version"), ::http::HeaderValue::from_static(#version)));
                 #checksums
@@ -570,11 +616,22 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         }
     };
     // Compression first: a checksum covers the bytes actually sent.
-    let compression = op.gzip.then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
-    let checksum = op.checksum_required.then(|| {
-        quote! {
+    let compression = (op.gzip && stream.is_none()).then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
+    let checksum = op.checksum_required.then(|| match stream {
+        None => quote! {
             if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(&body)) {
                 headers.push(header);
+            }
+        },
+        // Content-MD5 precedes the body: only a body in memory can have it.
+        Some((f, _)) => {
+            let (shape, field_name, member) = build_error_names(input, f);
+            quote! {
+                let bytes = body.as_bytes()
+                    .ok_or_else(|| crate::error::BuildError::needs_bytes(#shape, #field_name, #member))?;
+                if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(bytes)) {
+                    headers.push(header);
+                }
             }
         }
     });
@@ -606,6 +663,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         quote!()
     };
     let unused = input.fields.is_empty().then(|| quote!(let _ = input;));
+    let body_value = if stream.is_some() { quote!(body,) } else { quote!(body: body.into(),) };
     quote! {
         #unused
         let mut path = ::std::string::String::new();
@@ -622,7 +680,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             method: #method,
             path_and_query: path,
             headers,
-            body: body.into(),
+            #body_value
             host_prefix: #host_prefix,
         })
     }
@@ -657,6 +715,8 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                 let value = if f.optional { quote!(::std::option::Option::Some(#value)) } else { value };
                 assignments.push(quote!(#var.#name = #value;));
             }
+            // The orchestrator puts the body there (`STREAMING_OUTPUT`).
+            Binding::Payload if matches!(f.ty, RustType::ByteStream { .. }) => {}
             Binding::Payload => {
                 let value = match &f.ty {
                     RustType::Blob => quote!(crate::primitives::Blob::new(response.body().to_vec())),
@@ -735,7 +795,9 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                 TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::from_f64(crate::rest_json::parse_float(#header, #text)?)
                     .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
             },
-            RustType::List { .. } | RustType::Map { .. } => quote!(::std::default::Default::default()),
+            RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } => {
+                quote!(::std::default::Default::default())
+            }
         }
     };
     match &f.ty {

@@ -15,6 +15,7 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     let builder_name = format_ident!("{}Builder", s.name);
     let doc = docs(&s.docs);
     let debug_derive = if needs_redaction(s) { quote!() } else { quote!(::std::fmt::Debug,) };
+    let value_derives = value_derives(s);
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let ty = field_type(f);
@@ -52,7 +53,7 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     };
     let item = quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
+        #[derive(#value_derives #debug_derive)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -73,6 +74,20 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
         #deserialize
     };
     (item, builder(s, &builder_name))
+}
+
+/// `Clone` and `PartialEq`, except for a structure holding a stream (a
+/// stream is read once and has no value to compare).
+fn value_derives(s: &Struct) -> TokenStream {
+    if has_stream(s) {
+        quote!()
+    } else {
+        quote!(::std::clone::Clone, ::std::cmp::PartialEq,)
+    }
+}
+
+pub(crate) fn has_stream(s: &Struct) -> bool {
+    s.fields.iter().any(|f| matches!(f.ty, RustType::ByteStream { .. }))
 }
 
 fn needs_redaction(s: &Struct) -> bool {
@@ -474,10 +489,11 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
         (quote!(super::#target), quote!(super::#target { #(#values)* #extra }))
     };
     let debug_derive = if needs_redaction(s) { quote!() } else { quote!(::std::fmt::Debug,) };
+    let value_derives = value_derives(s);
     let debug_impl = debug_impl(&format!("{}Builder", s.name), s);
     quote! {
         #[doc = #doc]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default, #debug_derive)]
+        #[derive(#value_derives ::std::default::Default, #debug_derive)]
         pub struct #builder_name {
             #(#slots)*
         }

@@ -63,6 +63,9 @@ pub enum RustType {
     Timestamp(Option<TimestampFormat>),
     /// A blob: bytes, base64 in JSON.
     Blob,
+    /// A `@streaming` blob: an HTTP payload read or sent in chunks.
+    /// `requires_length`: uploads must say their length (`@requiresLength`).
+    ByteStream { requires_length: bool },
     /// A document: any JSON value.
     Document,
     List { item: Box<RustType>, sparse: bool },
@@ -227,6 +230,8 @@ pub struct Operation {
     pub checksum_required: bool,
     /// `smithy.api#requestCompression` asks for gzip.
     pub gzip: bool,
+    /// Marked `aws.auth#unsignedPayload`: the signature does not cover the body.
+    pub unsigned_payload: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -312,10 +317,21 @@ impl RustType {
 /// Traits the IR reads that the model module does not name.
 const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
 const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
+const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
+const UNSIGNED_PAYLOAD: &str = "aws.auth#unsignedPayload";
 
 
 /// Names that the hand-written parts of the `error` module already use.
 const ERROR_MODULE_RESERVED: &[&str] = &["BuildError", "ErrorMetadata", "Unhandled", "UnhandledKind"];
+
+/// The error for a `@streaming` blob that is not an operation's HTTP payload.
+fn misplaced_stream(shape: &Shape, owner: &ShapeId, member: &str) -> Error {
+    Error::Unsupported {
+        path: shape.source.as_ref().clone(),
+        shape: format!("{owner}${member}"),
+        feature: "a @streaming blob other than the httpPayload of an operation's input or output".into(),
+    }
+}
 
 /// Builds the IR for the selected shapes.
 pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<Crate> {
@@ -835,6 +851,9 @@ impl IrBuilder<'_> {
         }
         for s in [&input, &output] {
             for f in &s.fields {
+                if matches!(f.ty, RustType::ByteStream { .. }) && f.binding != Binding::Payload {
+                    return Err(misplaced_stream(shape, &s.shape, &f.member));
+                }
                 let supported = match (&f.binding, &f.ty) {
                     (Binding::Payload, _) => true,
                     (Binding::QueryParams, RustType::Map { value, .. }) => {
@@ -869,6 +888,7 @@ impl IrBuilder<'_> {
             errors,
             waiters,
             checksum_required: shape.traits.has(HTTP_CHECKSUM_REQUIRED),
+            unsigned_payload: shape.traits.has(UNSIGNED_PAYLOAD),
             gzip: shape
                 .traits
                 .get(traits::REQUEST_COMPRESSION)
@@ -908,6 +928,14 @@ impl IrBuilder<'_> {
                 && matches!(field.binding, Binding::Label | Binding::Query(_) | Binding::QueryParams)
             {
                 field.binding = Binding::Body;
+            }
+            if matches!(field.ty, RustType::ByteStream { .. }) {
+                if !matches!(kind, StructKind::Input | StructKind::Output) {
+                    return Err(misplaced_stream(shape, &shape.id, &field.member));
+                }
+                // An absent stream is an empty one.
+                field.optional = false;
+                field.default = None;
             }
             fields.push(field);
         }
@@ -1007,6 +1035,9 @@ impl IrBuilder<'_> {
                 Simple::Float => RustType::F32,
                 Simple::Double => RustType::F64,
                 Simple::Timestamp => RustType::Timestamp(timestamp_format(&target.traits)),
+                Simple::Blob if target.traits.has(traits::STREAMING) => {
+                    RustType::ByteStream { requires_length: target.traits.has(REQUIRES_LENGTH) }
+                }
                 Simple::Blob => RustType::Blob,
                 Simple::Document => RustType::Document,
                 Simple::BigInteger | Simple::BigDecimal => return Err(unsupported("bigInteger/bigDecimal members")),
@@ -1074,6 +1105,7 @@ impl IrBuilder<'_> {
             },
             (RustType::String, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
             (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),
+            (RustType::ByteStream { .. }, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
             (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Zero,
             (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Zero,
             (RustType::Named(_), Value::String(s)) => {

@@ -24,6 +24,8 @@ enum Problem {
     EmptyLabel,
     InvalidHostLabel,
     InvalidValue,
+    UnknownLength,
+    NeedsBytes,
 }
 
 #[allow(dead_code)]
@@ -47,6 +49,17 @@ impl BuildError {
     /// A member bound to the host name is not a valid DNS label.
     pub(crate) fn invalid_host_label(shape: &'static str, field: &'static str, member: &'static str) -> Self {
         BuildError { shape, field, member, problem: Problem::InvalidHostLabel }
+    }
+
+    /// A streaming member of an operation that requires the body's length
+    /// was built from a stream of unknown length.
+    pub(crate) fn unknown_length(shape: &'static str, field: &'static str, member: &'static str) -> Self {
+        BuildError { shape, field, member, problem: Problem::UnknownLength }
+    }
+
+    /// A streaming member must be in memory (a checksum header covers it).
+    pub(crate) fn needs_bytes(shape: &'static str, field: &'static str, member: &'static str) -> Self {
+        BuildError { shape, field, member, problem: Problem::NeedsBytes }
     }
 
     /// The Rust name of the missing field, as its builder setter is called.
@@ -86,6 +99,17 @@ impl fmt::Display for BuildError {
             Problem::InvalidHostLabel => write!(
                 f,
                 "cannot send `{}`: the member `{}` is part of the host name and must be a valid DNS label",
+                self.shape, self.member
+            ),
+            Problem::UnknownLength => write!(
+                f,
+                "cannot send `{}`: the operation needs the length of `{}`; build it with \
+                 `ByteStream::from_stream_with_length` or from bytes",
+                self.shape, self.member
+            ),
+            Problem::NeedsBytes => write!(
+                f,
+                "cannot send `{}`: a checksum header covers `{}`, so it must be built from bytes, not from a stream",
                 self.shape, self.member
             ),
         }

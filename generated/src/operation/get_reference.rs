@@ -52,11 +52,11 @@ impl ::serde::Serialize for GetReferenceInput {
     }
 }
 /// The output of [`GetReference`](crate::operation::get_reference).
-#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[derive(::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct GetReferenceOutput {
     /// The bytes of the file part.
-    pub payload: crate::primitives::Blob,
+    pub payload: crate::primitives::ByteStream,
     pub(crate) _request_id: Option<String>,
 }
 impl GetReferenceOutput {
@@ -267,6 +267,9 @@ impl crate::orchestrator::Operation for GetReference {
     type Output = GetReferenceOutput;
     type Error = GetReferenceError;
     const NAME: &'static str = "GetReference";
+    const STREAMING_OUTPUT: Option<
+        fn(&mut GetReferenceOutput, crate::primitives::ByteStream),
+    > = Some(|output, body| output.payload = body);
     fn serialize(
         input: &GetReferenceInput,
         _config: &crate::config::Config,
@@ -350,9 +353,6 @@ impl crate::orchestrator::Operation for GetReference {
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceOutput, crate::orchestrator::BoxError> {
         let mut output: GetReferenceOutput = crate::json::Fallback::fallback();
-        if !response.body().is_empty() {
-            output.payload = crate::primitives::Blob::new(response.body().to_vec());
-        }
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }
@@ -616,18 +616,24 @@ pub mod builders {
         }
     }
     /// A builder for [`GetReferenceOutput`](super::GetReferenceOutput).
-    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    #[derive(Default, ::std::fmt::Debug)]
     pub struct GetReferenceOutputBuilder {
-        pub(crate) payload: Option<crate::primitives::Blob>,
+        pub(crate) payload: Option<crate::primitives::ByteStream>,
     }
     impl GetReferenceOutputBuilder {
         /// The bytes of the file part.
-        pub fn payload(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
+        pub fn payload(
+            mut self,
+            input: impl Into<crate::primitives::ByteStream>,
+        ) -> Self {
             self.payload = Some(input.into());
             self
         }
         /// The bytes of the file part.
-        pub fn set_payload(mut self, input: Option<crate::primitives::Blob>) -> Self {
+        pub fn set_payload(
+            mut self,
+            input: Option<crate::primitives::ByteStream>,
+        ) -> Self {
             self.payload = input;
             self
         }

@@ -169,7 +169,16 @@ pub(crate) fn decode_output<O: Operation>(response: &HttpResponse) -> Result<O::
     if !response.status().is_success() {
         return Err(format!("status {} is not a success", response.status()));
     }
-    O::deserialize(response).map_err(|e| format!("cannot read the output: {e}"))
+    let Some(put) = O::STREAMING_OUTPUT else {
+        return O::deserialize(response).map_err(|e| format!("cannot read the output: {e}"));
+    };
+    // A streaming output: the head first, then the body as its stream.
+    let mut head = http::Response::new(bytes::Bytes::new());
+    *head.status_mut() = response.status();
+    *head.headers_mut() = response.headers().clone();
+    let mut output = O::deserialize(&head).map_err(|e| format!("cannot read the output: {e}"))?;
+    put(&mut output, crate::primitives::ByteStream::new(response.body().clone()));
+    Ok(output)
 }
 
 /// Reads an error response as the orchestrator does.

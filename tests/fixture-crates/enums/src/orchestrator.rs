@@ -16,7 +16,8 @@ use http::header::{HeaderName, HeaderValue};
 
 use crate::config::Config;
 use crate::error::{BuildError, ErrorMetadata, Unhandled, UnhandledKind};
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::primitives::ByteStream;
+use crate::transport::{HttpResponse, StreamingRequest, StreamingResponse};
 
 /// Any error, boxed.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -57,13 +58,14 @@ impl Handle {
 }
 
 /// A request as an operation serializes it, before the endpoint is known.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Request {
     pub(crate) method: http::Method,
     /// The path and query, already percent-encoded (`/a/b?c=d`).
     pub(crate) path_and_query: String,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) body: Bytes,
+    /// Bytes, or a stream (sent once: not retried).
+    pub(crate) body: ByteStream,
     /// The host prefix (such as `control-storage-`), labels filled in.
     pub(crate) host_prefix: Option<String>,
 }
@@ -77,10 +79,17 @@ pub(crate) trait Operation {
     /// The operation's name, for messages.
     const NAME: &'static str;
 
+    /// For an operation whose output payload is a stream: how to put the
+    /// response body into the output that `deserialize` read from the head.
+    const STREAMING_OUTPUT: Option<fn(&mut Self::Output, ByteStream)> = None;
+
+    /// Marked `aws.auth#unsignedPayload`: the signature leaves the body out.
+    const UNSIGNED_PAYLOAD: bool = false;
+
     /// The request for `input`; the configuration decides request compression.
     fn serialize(input: &Self::Input, config: &Config) -> Result<Request, BuildError>;
 
-    /// Reads a successful response.
+    /// Reads a successful response (for a streaming output, its head).
     fn deserialize(response: &HttpResponse) -> Result<Self::Output, BoxError>;
 
     /// Turns an error response into the operation's error.
@@ -156,10 +165,10 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
                 let credentials = aws_credential_types::provider::ProvideCredentials::provide_credentials(provider.as_ref())
                     .await
                     .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e.into()))))?;
-                sign(&mut http_request, credentials, region, name, config)
+                sign(&mut http_request, credentials, region, name, config, O::UNSIGNED_PAYLOAD)
                     .map_err(|e| O::unhandled(configuration_error(format!("cannot sign the request: {e}"))))?;
             }
-            Ok(config.http_client.send(http_request).await)
+            Ok(receive::<O>(config.http_client.send_streaming(http_request).await).await)
         };
         let outcome = match config.timeouts.attempt_timeout() {
             None => Ok(attempt_work.await),
@@ -189,14 +198,27 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
                 let error = O::unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
                 (retryable.then_some(RetryKind::Transient), Err(error))
             }
-            Ok(Ok(response)) if response.status().is_success() => {
+            Ok(Ok(Received::Streaming(response))) => {
+                handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
+                let (parts, body) = response.into_parts();
+                let head = http::Response::from_parts(parts, Bytes::new());
+                let mut output = O::deserialize(&head).map_err(|e| {
+                    let meta = ErrorMetadata::new(None, None, Some(head.status().as_u16()), crate::rest_json::request_id(&head));
+                    O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
+                })?;
+                if let Some(put) = O::STREAMING_OUTPUT {
+                    put(&mut output, body);
+                }
+                return Ok(output);
+            }
+            Ok(Ok(Received::Buffered(response))) if response.status().is_success() => {
                 handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
                 return O::deserialize(&response).map_err(|e| {
                     let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), crate::rest_json::request_id(&response));
                     O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
                 });
             }
-            Ok(Ok(response)) => {
+            Ok(Ok(Received::Buffered(response))) => {
                 let meta = crate::rest_json::error_metadata(&response);
                 let modeled = meta.code().and_then(O::modeled_retry);
                 (classify(&meta, modeled), Err(O::error(meta, &response)))
@@ -206,13 +228,44 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
             Some(RetryKind::Timeout) => TIMEOUT_RETRY_COST,
             _ => RETRY_COST,
         };
-        if verdict.is_none() || attempt >= retry.max_attempts() || !handle.take_retry_tokens(cost) {
+        // A stream body went with the first attempt: it cannot be sent again.
+        if verdict.is_none()
+            || attempt >= retry.max_attempts()
+            || !request.body.is_replayable()
+            || !handle.take_retry_tokens(cost)
+        {
             return result;
         }
         last_retry_cost = Some(cost);
         config.sleep.sleep(backoff(retry, attempt)).await;
         attempt += 1;
     }
+}
+
+/// A response as an attempt hands it on.
+enum Received {
+    /// Read completely: an error, or an output without a stream.
+    Buffered(HttpResponse),
+    /// A success whose body is the output's stream, still to be read.
+    Streaming(StreamingResponse),
+}
+
+/// Reads the body of a response unless it is the stream of a successful
+/// streaming output. Reading is part of the attempt (its timeout covers
+/// it, and a broken connection is retried like any transport failure).
+async fn receive<O: Operation>(
+    sent: Result<StreamingResponse, crate::transport::TransportError>,
+) -> Result<Received, crate::transport::TransportError> {
+    let response = sent?;
+    if O::STREAMING_OUTPUT.is_some() && response.status().is_success() {
+        return Ok(Received::Streaming(response));
+    }
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| crate::transport::TransportError::new(crate::transport::TransportErrorKind::Io, e))?;
+    Ok(Received::Buffered(http::Response::from_parts(parts, body)))
 }
 
 /// Why an attempt may be retried.
@@ -310,7 +363,7 @@ fn build_request(
     uri: &http::Uri,
     host: &str,
     endpoint_headers: &[(String, String)],
-) -> Result<HttpRequest, http::Error> {
+) -> Result<StreamingRequest, http::Error> {
     let mut builder = http::Request::builder()
         .method(request.method.clone())
         .uri(uri.clone())
@@ -322,19 +375,23 @@ fn build_request(
     for (name, value) in endpoint_headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    if !request.body.is_empty() {
-        builder = builder.header(http::header::CONTENT_LENGTH, request.body.len());
+    // A stream of unknown length goes out with chunked transfer encoding.
+    if let Some(length) = request.body.content_length().filter(|length| *length > 0) {
+        builder = builder.header(http::header::CONTENT_LENGTH, length);
     }
-    builder.body(request.body.clone())
+    builder.body(request.body.take_for_send())
 }
 
-/// Signs the request in place with SigV4 (headers).
+/// Signs the request in place with SigV4 (headers). The signature covers
+/// the body when it is in memory; a stream, or the body of an operation
+/// marked `unsignedPayload`, is signed as `UNSIGNED-PAYLOAD`.
 fn sign(
-    request: &mut HttpRequest,
+    request: &mut StreamingRequest,
     credentials: aws_credential_types::Credentials,
     region: &str,
     name: &str,
     config: &Config,
+    unsigned_payload: bool,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     let identity = credentials.into();
@@ -352,7 +409,11 @@ fn sign(
         .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
         .collect::<Result<Vec<_>, http::header::ToStrError>>()?;
     let uri = request.uri().to_string();
-    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), SignableBody::Bytes(request.body()))?;
+    let body = match request.body().as_bytes() {
+        Some(bytes) if !unsigned_payload => SignableBody::Bytes(bytes),
+        _ => SignableBody::UnsignedPayload,
+    };
+    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)?;
     let (instructions, _signature) = sign(signable, &params)?.into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(())

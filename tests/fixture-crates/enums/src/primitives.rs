@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+pub use crate::byte_stream::{ByteStream, ByteStreamError};
+
 /// An enum value that this version of the crate does not know.
 ///
 /// Services add enum values over time; a response that carries a new value

@@ -24,6 +24,16 @@ impl Client {
     pub fn config(&self) -> &crate::config::Config {
         &self.handle.config
     }
+    /// Downloads an object as a stream.
+    ///
+    /// Sends `GET /download/{key}`.
+    pub fn download(
+        &self,
+    ) -> crate::operation::download::builders::DownloadFluentBuilder {
+        crate::operation::download::builders::DownloadFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// The `GetText` operation.
     ///
     /// Sends `GET /text`.
@@ -57,5 +67,15 @@ impl Client {
     /// Sends `GET /search?mode=all`.
     pub fn search(&self) -> crate::operation::search::builders::SearchFluentBuilder {
         crate::operation::search::builders::SearchFluentBuilder::new(self.handle.clone())
+    }
+    /// Uploads one part, streamed; the signature leaves the body out.
+    ///
+    /// Sends `PUT /upload/{key}`.
+    pub fn upload_part(
+        &self,
+    ) -> crate::operation::upload_part::builders::UploadPartFluentBuilder {
+        crate::operation::upload_part::builders::UploadPartFluentBuilder::new(
+            self.handle.clone(),
+        )
     }
 }

@@ -2,7 +2,7 @@
 
 //! Facts about the service that the client uses.
 /// The SigV4 signing name (`aws.auth#sigv4`); `None`: requests are not signed.
-pub(crate) const SIGNING_NAME: Option<&str> = None;
+pub(crate) const SIGNING_NAME: Option<&str> = Some("payloads");
 /// The service-specific endpoint variable `Config::from_env` reads.
 pub(crate) const ENDPOINT_URL_ENV: &str = "AWS_ENDPOINT_URL_FIXTUREPAYLOADS";
 /// Sent as `User-Agent`: this crate's name and version.

@@ -12,6 +12,8 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 
+use crate::primitives::ByteStream;
+
 /// A boxed future, as the transport and the sleep traits return them.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -21,11 +23,35 @@ pub type HttpRequest = http::Request<Bytes>;
 /// A response as the transport hands it back: the body read completely.
 pub type HttpResponse = http::Response<Bytes>;
 
+/// A request whose body may be a stream (an upload).
+pub type StreamingRequest = http::Request<ByteStream>;
+
+/// A response whose body is read as it arrives.
+pub type StreamingResponse = http::Response<ByteStream>;
+
 /// Sends HTTP requests. Implement it to use another HTTP stack, or use
 /// [`crate::testing::TestTransport`] in tests.
+///
+/// Only [`send`](Self::send) is required. The client calls
+/// [`send_streaming`](Self::send_streaming), whose default buffers: it
+/// reads the whole request body, calls `send`, and hands back the whole
+/// response. A transport that can stream overrides it, as [`HyperClient`]
+/// does, so that uploads and downloads never sit whole in memory.
 pub trait HttpClient: Send + Sync + fmt::Debug {
     /// Sends one request and reads the whole response.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+
+    /// Sends one request, streaming its body, and returns once the
+    /// response's head has arrived, its body still to be read.
+    fn send_streaming(&self, request: StreamingRequest) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            // A failing upload stream is not the network's fault: not retried.
+            let body = body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+            let response = self.send(http::Request::from_parts(parts, body)).await?;
+            Ok(response.map(ByteStream::new))
+        })
+    }
 }
 
 /// What went wrong below HTTP: connecting, I/O, or the transport itself.
@@ -97,13 +123,18 @@ mod hyper_client {
     use std::time::Duration;
 
     use bytes::Bytes;
-    use http_body_util::{BodyExt, Full};
+    use http_body::{Frame, SizeHint};
+    use http_body_util::BodyExt;
     use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
     use hyper_util::client::legacy::connect::HttpConnector;
     use hyper_util::client::legacy::Client;
     use hyper_util::rt::TokioExecutor;
 
-    use super::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+    use super::{
+        BoxFuture, HttpClient, HttpRequest, HttpResponse, StreamingRequest, StreamingResponse, TransportError,
+        TransportErrorKind,
+    };
+    use crate::primitives::ByteStream;
 
     type Connector = hyper_rustls::HttpsConnector<HttpConnector<Resolver>>;
 
@@ -111,7 +142,7 @@ mod hyper_client {
     /// (ring, the operating system's root certificates).
     #[derive(Clone)]
     pub struct HyperClient {
-        client: Result<Client<Connector, Full<Bytes>>, Arc<str>>,
+        client: Result<Client<Connector, SendBody>, Arc<str>>,
     }
 
     impl std::fmt::Debug for HyperClient {
@@ -180,18 +211,65 @@ mod hyper_client {
     impl HttpClient for HyperClient {
         fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
             Box::pin(async move {
+                let response = self.send_streaming(request.map(ByteStream::new)).await?;
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
+                Ok(http::Response::from_parts(parts, body))
+            })
+        }
+
+        fn send_streaming(&self, request: StreamingRequest) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
+            Box::pin(async move {
                 let client = self
                     .client
                     .as_ref()
                     .map_err(|message| TransportError::new(TransportErrorKind::Other, message.to_string()))?;
-                let response = client.request(request.map(Full::new)).await.map_err(|e| {
+                let request = request.map(SendBody);
+                let response = client.request(request).await.map_err(|e| {
                     let kind = if e.is_connect() { TransportErrorKind::Connect } else { TransportErrorKind::Io };
                     TransportError::new(kind, e)
                 })?;
-                let (parts, body) = response.into_parts();
-                let body = body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
-                Ok(http::Response::from_parts(parts, body.to_bytes()))
+                let length = response
+                    .headers()
+                    .get(http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok());
+                Ok(response.map(|body| {
+                    let chunks = body.into_data_stream();
+                    match length {
+                        Some(length) => ByteStream::from_stream_with_length(chunks, length),
+                        None => ByteStream::from_stream(chunks),
+                    }
+                }))
             })
+        }
+    }
+
+    /// A request body for hyper: the chunks of a [`ByteStream`] as data
+    /// frames, with its length when known.
+    struct SendBody(ByteStream);
+
+    impl http_body::Body for SendBody {
+        type Data = Bytes;
+        type Error = crate::primitives::ByteStreamError;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            let body = std::pin::Pin::new(&mut self.get_mut().0);
+            futures_core::Stream::poll_next(body, cx).map(|item| item.map(|chunk| chunk.map(Frame::data)))
+        }
+
+        fn is_end_stream(&self) -> bool {
+            self.0.as_bytes().is_some_and(|bytes| bytes.is_empty())
+        }
+
+        fn size_hint(&self) -> SizeHint {
+            match self.0.content_length() {
+                Some(length) => SizeHint::with_exact(length),
+                None => SizeHint::default(),
+            }
         }
     }
 

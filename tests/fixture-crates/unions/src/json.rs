@@ -59,6 +59,12 @@ impl Fallback for serde_json::Value {
     }
 }
 
+impl Fallback for crate::primitives::ByteStream {
+    fn fallback() -> Self {
+        Self::default()
+    }
+}
+
 impl Fallback for crate::primitives::Blob {
     fn fallback() -> Self {
         crate::primitives::Blob::default()

@@ -13,6 +13,7 @@
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
 pub mod clock;
+mod byte_stream;
 pub mod config;
 pub mod endpoint;
 pub mod error;

@@ -1,0 +1,317 @@
+//! [`ByteStream`]: a body that is sent or received in chunks, for members
+//! the model marks `@streaming` (copied verbatim into each generated crate
+//! by codegen; the source lives in `codegen/runtime/byte_stream.rs`).
+
+use std::fmt;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_core::Stream;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type BoxStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
+
+/// A body that is sent or received in chunks, never held whole in memory
+/// unless you ask for it: the payload of a download (read it with
+/// [`next`](Self::next) or as a [`Stream`]) or of an upload (build it
+/// from bytes, or from any `Stream` of chunks with
+/// [`from_stream`](Self::from_stream)).
+///
+/// A body built from bytes can be sent again, so its requests are retried
+/// like any other; a body built from a stream is sent once, and a request
+/// that fails after it started is not retried.
+pub struct ByteStream {
+    inner: Inner,
+}
+
+enum Inner {
+    Bytes(Bytes),
+    /// The stream sits behind a lock only so that `ByteStream` is `Sync`
+    /// (inputs are shared while a request is sent); reading it through
+    /// `&mut self` never locks.
+    Stream { stream: Mutex<Option<BoxStream>>, length: Option<u64> },
+}
+
+/// Reading a [`ByteStream`] failed: the connection broke, the uploaded
+/// stream failed, or the stream had already been sent.
+#[derive(Debug)]
+pub struct ByteStreamError {
+    source: BoxError,
+}
+
+impl fmt::Display for ByteStreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "reading the body failed: {}", self.source)
+    }
+}
+
+impl std::error::Error for ByteStreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+impl ByteStream {
+    /// A body held in memory.
+    pub fn new(bytes: impl Into<Bytes>) -> Self {
+        ByteStream { inner: Inner::Bytes(bytes.into()) }
+    }
+
+    /// A body read from `stream`, chunk by chunk, of unknown length (sent
+    /// with chunked transfer encoding).
+    pub fn from_stream<S, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Self::stream(stream, None)
+    }
+
+    /// A body read from `stream` that yields exactly `length` bytes (sent
+    /// with a `Content-Length`; some operations require one).
+    pub fn from_stream_with_length<S, E>(stream: S, length: u64) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Self::stream(stream, Some(length))
+    }
+
+    fn stream<S, E>(stream: S, length: Option<u64>) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        let stream: BoxStream = Box::pin(MapErr(Box::pin(stream)));
+        ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(stream)), length } }
+    }
+
+    /// The body's length, when it is known before reading it: always for
+    /// bytes; for a download, the response's `Content-Length`.
+    pub fn content_length(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Bytes(bytes) => Some(bytes.len() as u64),
+            Inner::Stream { length, .. } => *length,
+        }
+    }
+
+    /// The whole body, when it is held in memory (built from bytes).
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match &self.inner {
+            Inner::Bytes(bytes) => Some(bytes),
+            Inner::Stream { .. } => None,
+        }
+    }
+
+    /// The next chunk; `None` at the end of the body.
+    pub async fn next(&mut self) -> Option<Result<Bytes, ByteStreamError>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Reads the rest of the body into memory.
+    pub async fn collect(mut self) -> Result<Bytes, ByteStreamError> {
+        if let Inner::Bytes(bytes) = &mut self.inner {
+            return Ok(std::mem::take(bytes));
+        }
+        let mut buffer = Vec::with_capacity(self.content_length().unwrap_or(0).min(1 << 24) as usize);
+        while let Some(chunk) = self.next().await {
+            buffer.extend_from_slice(&chunk?);
+        }
+        Ok(buffer.into())
+    }
+
+    /// Whether sending this body again sends the same bytes (so a failed
+    /// request may be retried).
+    pub(crate) fn is_replayable(&self) -> bool {
+        matches!(self.inner, Inner::Bytes(_))
+    }
+
+    /// The body to send: the same bytes, or the stream itself, which moves
+    /// out (a second take yields an error when read).
+    pub(crate) fn take_for_send(&self) -> ByteStream {
+        match &self.inner {
+            Inner::Bytes(bytes) => ByteStream::new(bytes.clone()),
+            Inner::Stream { stream, length } => {
+                let taken = stream.lock().unwrap_or_else(PoisonError::into_inner).take();
+                let taken = taken.unwrap_or_else(|| Box::pin(AlreadySent(false)));
+                ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(taken)), length: *length } }
+            }
+        }
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, ByteStreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match &mut self.get_mut().inner {
+            Inner::Bytes(bytes) if bytes.is_empty() => Poll::Ready(None),
+            Inner::Bytes(bytes) => Poll::Ready(Some(Ok(std::mem::take(bytes)))),
+            Inner::Stream { stream, .. } => match stream.get_mut().unwrap_or_else(PoisonError::into_inner) {
+                None => Poll::Ready(None),
+                Some(stream) => match stream.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(Ok(chunk))) if chunk.is_empty() => {
+                        // Empty chunks say nothing: look for the next one.
+                        cx.waker().wake_by_ref();
+                        Poll::Pending
+                    }
+                    Poll::Ready(Some(result)) => Poll::Ready(Some(result.map_err(|source| ByteStreamError { source }))),
+                    Poll::Ready(None) => Poll::Ready(None),
+                    Poll::Pending => Poll::Pending,
+                },
+            },
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.inner {
+            Inner::Bytes(bytes) => (usize::from(!bytes.is_empty()), Some(usize::from(!bytes.is_empty()))),
+            Inner::Stream { .. } => (0, None),
+        }
+    }
+}
+
+impl Default for ByteStream {
+    /// An empty body.
+    fn default() -> Self {
+        ByteStream::new(Bytes::new())
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.inner, self.content_length()) {
+            (Inner::Bytes(bytes), _) => write!(f, "ByteStream({} bytes)", bytes.len()),
+            (Inner::Stream { .. }, Some(length)) => write!(f, "ByteStream(stream of {length} bytes)"),
+            (Inner::Stream { .. }, None) => f.write_str("ByteStream(stream)"),
+        }
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(bytes: Bytes) -> Self {
+        ByteStream::new(bytes)
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(bytes: Vec<u8>) -> Self {
+        ByteStream::new(bytes)
+    }
+}
+
+impl From<&'static [u8]> for ByteStream {
+    fn from(bytes: &'static [u8]) -> Self {
+        ByteStream::new(bytes)
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(text: String) -> Self {
+        ByteStream::new(text)
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(text: &'static str) -> Self {
+        ByteStream::new(text)
+    }
+}
+
+/// Boxes a stream's errors.
+struct MapErr<S>(Pin<Box<S>>);
+
+impl<S, E> Stream for MapErr<S>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+    E: Into<BoxError>,
+{
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().0.as_mut().poll_next(cx).map(|item| item.map(|result| result.map_err(Into::into)))
+    }
+}
+
+/// What a stream that was already sent yields: one error, then the end.
+struct AlreadySent(bool);
+
+impl Stream for AlreadySent {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.0 {
+            return Poll::Ready(None);
+        }
+        self.0 = true;
+        Poll::Ready(Some(Err("the body is a stream that was already sent; it cannot be sent again".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    struct Chunks(Vec<Result<Bytes, BoxError>>);
+
+    impl Stream for Chunks {
+        type Item = Result<Bytes, BoxError>;
+        fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Poll::Ready(if self.0.is_empty() { None } else { Some(self.0.remove(0)) })
+        }
+    }
+
+    #[test]
+    fn bytes_are_one_chunk_and_replayable() {
+        let body = ByteStream::from("hello");
+        assert_eq!(body.content_length(), Some(5));
+        assert!(body.is_replayable());
+        let again = body.take_for_send();
+        assert_eq!(block_on(again.collect()).unwrap(), Bytes::from("hello"));
+        let mut body = body;
+        assert_eq!(block_on(body.next()).unwrap().unwrap(), Bytes::from("hello"));
+        assert!(block_on(body.next()).is_none());
+        assert!(block_on(ByteStream::default().next()).is_none());
+        assert_eq!(format!("{:?}", ByteStream::from("abc")), "ByteStream(3 bytes)");
+    }
+
+    #[test]
+    fn streams_yield_chunks_skip_empty_ones_and_report_errors() {
+        let chunks = vec![Ok(Bytes::from("ab")), Ok(Bytes::new()), Ok(Bytes::from("cd"))];
+        let mut body = ByteStream::from_stream_with_length(Chunks(chunks), 4);
+        assert_eq!(body.content_length(), Some(4));
+        assert!(!body.is_replayable());
+        assert_eq!(format!("{body:?}"), "ByteStream(stream of 4 bytes)");
+        assert_eq!(block_on(body.next()).unwrap().unwrap(), Bytes::from("ab"));
+        assert_eq!(block_on(body.next()).unwrap().unwrap(), Bytes::from("cd"));
+        assert!(block_on(body.next()).is_none());
+
+        let failing = ByteStream::from_stream(Chunks(vec![Ok(Bytes::from("x")), Err("disk on fire".into())]));
+        let error = block_on(failing.collect()).unwrap_err();
+        assert_eq!(error.to_string(), "reading the body failed: disk on fire");
+    }
+
+    #[test]
+    fn a_stream_is_sent_once() {
+        let body = ByteStream::from_stream(Chunks(vec![Ok(Bytes::from("once"))]));
+        let first = body.take_for_send();
+        assert_eq!(block_on(first.collect()).unwrap(), Bytes::from("once"));
+        let second = body.take_for_send();
+        let error = block_on(second.collect()).unwrap_err();
+        assert!(error.to_string().contains("already sent"), "{error}");
+    }
+}
