@@ -251,3 +251,21 @@ fn uri_labels_must_match_members() {
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
     assert!(err.contains("shape `ex#Op`: the http uri label `missing` has no input member with smithy.api#httpLabel"), "{err}");
 }
+
+#[test]
+fn sending_events_and_misplaced_streams_are_named() {
+    let dir = scratch("events");
+    // An event stream in the input: sending events is not generated yet.
+    let text = model(r#""ex#Events": {"type": "union", "traits": {"smithy.api#streaming": {}}, "members": {"a": {"target": "ex#A"}}},
+"ex#A": {"type": "structure", "members": {}}"#)
+    .replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#Events", "traits": {"smithy.api#httpPayload": {}}}"#);
+    let path = write_model(&dir, "m.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#OpInput$name` uses event streams other than an operation's output payload (sending events)"), "{err}");
+    // A streaming blob that is not the payload.
+    let text = model(r#""ex#Stream": {"type": "blob", "traits": {"smithy.api#streaming": {}}}"#)
+        .replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#Stream"}"#);
+    let path = write_model(&dir, "s.json", &text);
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#OpInput$name` uses a @streaming blob other than the httpPayload"), "{err}");
+}

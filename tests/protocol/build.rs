@@ -45,10 +45,10 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     for (service_id, module) in SERVICES {
         let service = ShapeId::parse(service_id).expect("service id");
-        // Event streams are not generated yet (and their cases are eventStreamTests).
+        // Sending events is not generated yet.
         let operations: Vec<String> = codegen::select::service_operations(&model, &service)
             .into_iter()
-            .filter(|op| !uses_event_stream(&model, op))
+            .filter(|op| !sends_events(&model, op))
             .map(|op| op.to_string())
             .collect();
         let crate_name = module.trim_end_matches("_service").replace('_', "-");
@@ -83,9 +83,11 @@ fn write(path: &Path, text: &str) {
     }
 }
 
-fn uses_event_stream(model: &Model, op: &ShapeId) -> bool {
+/// Whether the operation sends events (the generator reads event streams
+/// but does not send them yet).
+fn sends_events(model: &Model, op: &ShapeId) -> bool {
     let Some(ShapeKind::Operation(o)) = model.get(op).map(|s| &s.kind) else { return false };
-    o.input.iter().chain(&o.output).any(|io| {
+    o.input.iter().any(|io| {
         model.get(io).is_some_and(|s| {
             s.kind.members().iter().any(|m| {
                 model
@@ -134,6 +136,11 @@ impl<'a> Cases<'a> {
             if let Some(Value::Array(cases)) = shape.traits.get("smithy.test#httpResponseTests") {
                 for case in cases.iter().filter(|c| applies_to_client(c)) {
                     self.response_case(op, &op.output, None, case);
+                }
+            }
+            if let Some(Value::Array(cases)) = shape.traits.get("smithy.test#eventStreamTests") {
+                for case in cases.iter().filter(|c| applies_to_client(c)) {
+                    self.event_stream_case(op, case);
                 }
             }
         }
@@ -331,6 +338,141 @@ impl<'a> Cases<'a> {
         self.push(&id, "Response", body);
     }
 
+    /// An event stream case: the initial response and the event messages
+    /// (their bytes as the case gives them) decoded as the client does,
+    /// compared with the case's parameters and expectation.
+    fn event_stream_case(&mut self, op: &Operation, case: &Value) {
+        let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
+        let Some(stream) = op.output.fields.iter().find(|f| matches!(f.ty, RustType::EventStream(_))) else {
+            return self.failing(&id, "EventStream", "the output has no event stream");
+        };
+        let RustType::EventStream(union) = &stream.ty else { return };
+        let union_struct = match self.krate.types.get(&union.name) {
+            Some(TypeDef::Struct(s)) => s,
+            _ => return self.failing(&id, "EventStream", "the event union is not generated"),
+        };
+        let union_error = union_struct.event_errors.clone().unwrap_or_default();
+        let events: Vec<&Value> = case.get("events").and_then(Value::as_array).map(|e| e.iter().collect()).unwrap_or_default();
+        if events.iter().any(|e| e.get("type").and_then(Value::as_str) != Some("response")) {
+            return self.failing(&id, "EventStream", "a client case that sends events");
+        }
+        let mut bytes = Vec::new();
+        for event in &events {
+            match event.get("bytes").and_then(Value::as_str) {
+                Some(b64) => bytes.push(format!("crate::primitives::base64_decode({}).ok_or(\"bytes are not base64\")?", lit(b64))),
+                None => return self.failing(&id, "EventStream", "an event without bytes"),
+            }
+        }
+        let initial = case.get("initialResponse");
+        let code = initial.and_then(|r| r.get("code")).and_then(Value::as_u64).unwrap_or(200);
+        let mut headers: Vec<String> = initial
+            .and_then(|r| r.get("headers"))
+            .and_then(Value::as_object)
+            .map(|h| h.iter().map(|(k, v)| format!("({}, {})", lit(k), lit(v.as_str().unwrap_or_default()))).collect())
+            .unwrap_or_default();
+        if initial.is_none() {
+            headers.push("(\"content-type\", \"application/vnd.amazon.eventstream\")".to_owned());
+        }
+        let initial_body = initial.and_then(|r| r.get("body")).and_then(Value::as_str).unwrap_or_default();
+        let body = if bytes.is_empty() {
+            format!("{}.as_bytes().to_vec()", lit(initial_body))
+        } else {
+            format!("[{}].concat()", bytes.join(", "))
+        };
+        let expectation = case.get("expectation");
+        let failure = expectation.and_then(|e| e.get("failure"));
+        let error_id = failure.and_then(|f| f.get("errorId")).and_then(Value::as_str).map(|id| id.rsplit('#').next().unwrap_or(id).to_owned());
+        let mut checks = String::new();
+        if let Some(Value::Object(params)) = case.get("initialResponseParams") {
+            for (key, value) in params {
+                let Some(field) = op.output.fields.iter().find(|f| &f.member == key) else {
+                    return self.failing(&id, "EventStream", &format!("the output has no member `{key}`"));
+                };
+                let expected = match self.expr(&field.ty, value) {
+                    Ok(expr) if field.optional => format!("::std::option::Option::Some({expr})"),
+                    Ok(expr) => expr,
+                    Err(why) => return self.failing(&id, "EventStream", &format!("member `{key}`: {why}")),
+                };
+                let _ = write!(checks, "\n        same({}, &actual.{}, &{expected})?;", lit(key), field.name);
+            }
+        }
+        let stream_field = &stream.name;
+        let union_ty = RustType::Named(union.clone());
+        let mut reads = String::new();
+        if failure.is_none() {
+            for (n, event) in events.iter().enumerate() {
+                let Some(params) = event.get("params") else { continue };
+                let expected = match self.expr(&union_ty, params) {
+                    Ok(expr) => expr,
+                    Err(why) => return self.failing(&id, "EventStream", &format!("event {n}: {why}")),
+                };
+                let _ = write!(
+                    reads,
+                    "\n        match actual.{stream_field}.recv().await {{\n            \
+                     Ok(Some(event)) => same(\"event {n}\", &event, &{expected})?,\n            \
+                     other => return Err(::std::format!(\"event {n}: got {{other:?}}\")),\n        }}"
+                );
+            }
+            let _ = write!(
+                reads,
+                "\n        match actual.{stream_field}.recv().await {{\n            Ok(None) => Ok(()),\n            \
+                 other => Err(::std::format!(\"after the events: got {{other:?}}\")),\n        }}"
+            );
+        } else {
+            // The error enum sits beside the union, in `types`.
+            let union_error_path = format!("crate::types::{union_error}");
+            let wanted = match &error_id {
+                Some(error) => {
+                    let variant = union_struct.fields.iter().find_map(|f| match &f.ty {
+                        RustType::Named(r) if r.shape.name == *error && r.module == Module::Error => Some(r.name.clone()),
+                        _ => None,
+                    });
+                    match variant {
+                        Some(v) => format!("Err({union_error_path}::{v}(_))"),
+                        // An error of the operation: the initial response fails.
+                        None => "Err(_) if false".to_owned(),
+                    }
+                }
+                None => "Err(_)".to_owned(),
+            };
+            let _ = write!(
+                reads,
+                "\n        for _ in 0..={count} {{\n            match actual.{stream_field}.recv().await {{\n                \
+                 {wanted} => return Ok(()),\n                Ok(Some(_)) => continue,\n                \
+                 other => return Err(::std::format!(\"expected a failure, got {{other:?}}\")),\n            }}\n        }}\n        \
+                 Err(::std::string::String::from(\"the stream did not fail\"))",
+                count = events.len(),
+            );
+        }
+        let on_error = match (&error_id, failure) {
+            (_, None) => "Err(::std::format!(\"expected a success, got {error:?}\"))".to_owned(),
+            (Some(error), Some(_)) => match op.errors.iter().find(|e| e.shape.name == *error) {
+                Some(e) => format!(
+                    "match error {{\n            crate::operation::{}::{}::{}(_) => Ok(()),\n            \
+                     other => Err(::std::format!(\"decoded as another error: {{other:?}}\")),\n        }}",
+                    op.module, op.error, e.name
+                ),
+                None => format!("Err(::std::format!(\"expected the event stream error `{error}`, got {{error:?}}\"))"),
+            },
+            (None, Some(_)) => format!(
+                "match error {{\n            crate::operation::{}::{}::Unhandled(_) => Ok(()),\n            \
+                 #[allow(unreachable_patterns)]\n            other => Err(::std::format!(\"expected an unmodeled error, got {{other:?}}\")),\n        }}",
+                op.module, op.error
+            ),
+        };
+        let body = format!(
+            "    let body: ::std::vec::Vec<u8> = {body};\n    \
+             let response = canned_response_bytes({code}, &[{headers}], body);\n    \
+             if response.status().is_success() {{\n        \
+             #[allow(unused_mut)]\n        let mut actual = decode_output::<crate::operation::{module}::{marker}>(&response)?;{checks}{reads}\n    \
+             }} else {{\n        let error = decode_error::<crate::operation::{module}::{marker}>(&response)?;\n        {on_error}\n    }}",
+            headers = headers.join(", "),
+            module = op.module,
+            marker = op.name,
+        );
+        self.push(&id, "EventStream", body);
+    }
+
     fn named(&self, r: &TypeRef) -> String {
         match &r.module {
             Module::Types => format!("crate::types::{}", r.name),
@@ -382,6 +524,7 @@ impl<'a> Cases<'a> {
                 }
             }
             (RustType::Timestamp(_), Value::Number(n)) => format!("ts_nanos({})", epoch_nanos(&n.to_string())?),
+            (RustType::Timestamp(_), Value::String(s)) => format!("ts_parse({})", lit(s)),
             (RustType::Blob, Value::String(s)) => format!("crate::primitives::Blob::from({})", lit(s)),
             (RustType::ByteStream { .. }, Value::String(s)) => {
                 format!("crate::primitives::ByteStream::from(::std::string::String::from({}))", lit(s))

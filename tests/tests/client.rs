@@ -11,7 +11,9 @@ use omics::testing::TestClock;
 use omics::transport::HyperClient;
 use omics::types::ReferenceImportJobStatus;
 use omics::{Client, Config};
+use fixture_payloads::event_stream::{HeaderValue, Message};
 use fixture_payloads::primitives::ByteStream;
+use fixture_payloads::types::{Feed, FeedError};
 use tests::server::{pattern, Reply, TestServer};
 use tokio::sync::Notify;
 
@@ -565,4 +567,68 @@ async fn a_streamed_upload_is_sent_once_and_must_know_its_length() {
     let error = client.upload_part().key("obj").body(unknown).send().await.unwrap_err();
     assert!(error.to_string().contains("needs the length of `body`"), "{error}");
     assert_eq!(server.requests().len(), 3);
+}
+
+/// Event stream messages as a service sends them.
+fn event(event_type: &str, headers: Vec<(&str, HeaderValue)>, payload: &[u8]) -> Vec<u8> {
+    let mut all = vec![(":message-type", HeaderValue::String("event".into())), (":event-type", HeaderValue::String(event_type.into()))];
+    all.extend(headers);
+    Message::encode(&all, payload)
+}
+
+#[tokio::test]
+async fn an_event_stream_is_read_event_by_event_until_its_exception() {
+    let mut body = Vec::new();
+    body.extend(event("chunk", vec![("seq", HeaderValue::Long(1))], b"first"));
+    body.extend(event("chunk", vec![("seq", HeaderValue::Long(2))], b"second"));
+    body.extend(event("newKind", vec![], b"{}"));
+    body.extend(event("done", vec![(":content-type", HeaderValue::String("application/json".into()))], br#"{"count": 2}"#));
+    body.extend(Message::encode(
+        &[
+            (":message-type", HeaderValue::String("exception".into())),
+            (":exception-type", HeaderValue::String("overloaded".into())),
+        ],
+        br#"{"message": "slow down"}"#,
+    ));
+    let reply = Reply::Respond {
+        status: 200,
+        headers: vec![("content-type".into(), "application/vnd.amazon.eventstream".into()), ("x-session".into(), "s-1".into())],
+        body,
+    };
+    let server = TestServer::start(vec![reply]).await;
+    let mut output = payloads_client(&server).subscribe().topic("news").send().await.unwrap();
+    assert_eq!(output.session.as_deref(), Some("s-1"));
+    let mut chunks = Vec::new();
+    let error = loop {
+        match output.events.recv().await {
+            Ok(Some(Feed::Chunk(chunk))) => chunks.push((chunk.seq, chunk.data.map(|d| d.into_inner()))),
+            Ok(Some(Feed::Done(done))) => assert_eq!(done.count, Some(2)),
+            Ok(Some(Feed::Unknown(unknown))) => assert_eq!(unknown.name(), "newKind"),
+            Ok(Some(other)) => panic!("unexpected event {other:?}"),
+            Ok(None) => panic!("the stream ended without its exception"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(chunks, [(Some(1), Some(b"first".to_vec())), (Some(2), Some(b"second".to_vec()))]);
+    assert!(matches!(&error, FeedError::OverloadedError(e) if e.message.as_deref() == Some("slow down")), "{error:?}");
+    assert_eq!(error.code(), Some("OverloadedError"));
+    assert!(output.events.recv().await.unwrap().is_none(), "nothing after the exception");
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("POST", "/subscribe/news"));
+}
+
+#[tokio::test]
+async fn a_corrupt_or_truncated_event_stream_is_an_error_not_a_panic() {
+    let good = event("done", vec![], br#"{"count": 1}"#);
+    let mut corrupt = good.clone();
+    let last = corrupt.len() - 1;
+    corrupt[last] ^= 1;
+    let truncated = good[..good.len() - 3].to_vec();
+    for (what, body) in [("corrupt", corrupt), ("truncated", truncated)] {
+        let reply = Reply::Respond { status: 200, headers: vec![("content-type".into(), "application/vnd.amazon.eventstream".into())], body };
+        let server = TestServer::start(vec![reply]).await;
+        let mut output = payloads_client(&server).subscribe().topic("t").send().await.unwrap();
+        let error = output.events.recv().await.expect_err(what);
+        assert!(matches!(&error, FeedError::Unhandled(u) if u.kind() == fixture_payloads::error::UnhandledKind::Response), "{what}: {error:?}");
+    }
 }

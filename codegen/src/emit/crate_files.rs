@@ -13,6 +13,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("aws-credential-types", r#""1.2.0""#, false),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
     ("bytes", r#""1.5.0""#, false),
+    ("crc32fast", r#""1.4.0""#, false),
     ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, false),
     ("futures-core", r#""0.3.30""#, false),
     ("http", r#""1.1.0""#, false),
@@ -62,6 +63,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let compression = deps.gzip.then(|| quote!(mod compression;));
     let glacier = deps.glacier.then(|| quote!(mod glacier;));
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
+    let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
             mod waiter;
@@ -91,6 +93,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #compression
         #glacier
         #pagination
+        #event_stream
 
         pub use client::Client;
         pub use config::Config;
@@ -102,6 +105,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "time" => deps.time,
         "flate2" => deps.gzip,
         "sha2" => deps.glacier,
+        "crc32fast" => deps.event_stream,
         _ => true,
     };
     let dependencies: Vec<String> =

@@ -41,6 +41,8 @@ pub struct Deps {
     pub glacier: bool,
     /// Some operation pages (`src/pagination.rs`).
     pub pagination: bool,
+    /// Some output is an event stream (`src/event_stream.rs`, crc32fast).
+    pub event_stream: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -104,6 +106,9 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if deps(krate).pagination {
         jobs.push(("src/pagination.rs".to_owned(), Job::Runtime("pagination.rs", include_str!("../../runtime/pagination.rs"))));
     }
+    if deps(krate).event_stream {
+        jobs.push(("src/event_stream.rs".to_owned(), Job::Runtime("event_stream.rs", include_str!("../../runtime/event_stream.rs"))));
+    }
     if deps(krate).glacier {
         jobs.push(("src/glacier.rs".to_owned(), Job::Runtime("glacier.rs", include_str!("../../runtime/glacier.rs"))));
     }
@@ -137,6 +142,7 @@ pub fn deps(krate: &Crate) -> Deps {
         gzip: krate.operations.values().any(|op| op.gzip),
         glacier: matches!(krate.service.customization, crate::ir::Customization::Glacier { .. }),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
+        event_stream: krate.operations.values().any(|op| op.output.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
     }
 }
 
@@ -149,7 +155,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             let mut builders = Vec::new();
             for def in krate.types.values() {
                 match def {
-                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(s)),
+                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(krate, s)),
                     TypeDef::Struct(s) => {
                         let (item, builder) = structure::emit(s, quote!(crate::types::builders));
                         types.push(item);
@@ -228,6 +234,10 @@ pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::Timestamp(_) => quote!(::time::OffsetDateTime),
         RustType::Blob => quote!(crate::primitives::Blob),
         RustType::ByteStream { .. } => quote!(crate::primitives::ByteStream),
+        RustType::EventStream(r) => {
+            let events = type_tokens(&RustType::Named(r.clone()));
+            quote!(crate::event_stream::EventReceiver<#events>)
+        }
         RustType::Document => quote!(crate::primitives::Document),
         RustType::List { item, sparse } => {
             let item = type_tokens(item);

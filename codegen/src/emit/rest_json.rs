@@ -102,12 +102,17 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let config_param = if op.gzip { quote!(config) } else { quote!(_config) };
     // A streaming output payload: the orchestrator hands the body over as
     // it arrives, after `deserialize` has read the head.
-    let streaming_output = op.output.fields.iter().find(|f| matches!(f.ty, RustType::ByteStream { .. })).map(|f| {
+    let streaming_output = op.output.fields.iter().find_map(|f| {
         let field = ident(&f.name);
-        quote! {
+        let value = match f.ty {
+            RustType::ByteStream { .. } => quote!(body),
+            RustType::EventStream(_) => quote!(crate::event_stream::EventReceiver::new(body)),
+            _ => return None,
+        };
+        Some(quote! {
             const STREAMING_OUTPUT: ::std::option::Option<fn(&mut #output, crate::primitives::ByteStream)> =
-                ::std::option::Option::Some(|output, body| output.#field = body);
-        }
+                ::std::option::Option::Some(|output, body| output.#field = #value);
+        })
     });
     let unsigned_payload = op.unsigned_payload.then(|| quote!(const UNSIGNED_PAYLOAD: bool = true;));
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
@@ -151,36 +156,42 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
 }
 
 fn error_enum(krate: &Crate, op: &Operation) -> TokenStream {
-    let error = ident(&op.error);
     let doc = format!(
         " An error of [`{0}`](self): one variant per error the model lists, and `Unhandled` for everything else.",
         op.name
     );
-    let variants = op.errors.iter().map(|e| {
+    error_enum_named(krate, &op.error, &doc, &op.errors)
+}
+
+/// An enum with one variant per modeled error and `Unhandled`, with the
+/// accessors of the error metadata, `Display` and `Error`.
+pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[crate::ir::TypeRef]) -> TokenStream {
+    let error = ident(name);
+    let variants = errors.iter().map(|e| {
         let variant = ident(&e.name);
         let ty = type_tokens(&RustType::Named(e.clone()));
         let first = krate.errors.get(&e.name).and_then(|s| s.docs.first().cloned()).unwrap_or_default();
         let doc = format!(" {first}");
         quote!(#[doc = #doc] #variant(#ty),)
     });
-    let meta_arms = op.errors.iter().map(|e| {
+    let meta_arms = errors.iter().map(|e| {
         let variant = ident(&e.name);
         quote!(Self::#variant(e) => e.meta(),)
     });
-    let code_arms = op.errors.iter().map(|e| {
+    let code_arms = errors.iter().map(|e| {
         let variant = ident(&e.name);
         let ty = type_tokens(&RustType::Named(e.clone()));
         quote!(Self::#variant(e) => ::std::option::Option::Some(e.meta().code().unwrap_or(#ty::CODE)),)
     });
-    let display_arms = op.errors.iter().map(|e| {
+    let display_arms = errors.iter().map(|e| {
         let variant = ident(&e.name);
         quote!(Self::#variant(e) => ::std::fmt::Display::fmt(e, f),)
     });
-    let source_arms = op.errors.iter().map(|e| {
+    let source_arms = errors.iter().map(|e| {
         let variant = ident(&e.name);
         quote!(Self::#variant(e) => ::std::option::Option::Some(e),)
     });
-    let retry_arms = op.errors.iter().map(|e| {
+    let retry_arms = errors.iter().map(|e| {
         let variant = ident(&e.name);
         let ty = type_tokens(&RustType::Named(e.clone()));
         quote!(Self::#variant(_) => #ty::RETRYABLE,)
@@ -287,7 +298,9 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
             TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::format(#value)),
             TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::format(#value)),
         },
-        RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } => quote!(::std::string::String::new()),
+        RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
+            quote!(::std::string::String::new())
+        }
     }
 }
 
@@ -716,7 +729,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                 assignments.push(quote!(#var.#name = #value;));
             }
             // The orchestrator puts the body there (`STREAMING_OUTPUT`).
-            Binding::Payload if matches!(f.ty, RustType::ByteStream { .. }) => {}
+            Binding::Payload if matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_)) => {}
             Binding::Payload => {
                 let value = match &f.ty {
                     RustType::Blob => quote!(crate::primitives::Blob::new(response.body().to_vec())),
@@ -795,7 +808,7 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                 TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::from_f64(crate::rest_json::parse_float(#header, #text)?)
                     .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
             },
-            RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } => {
+            RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
                 quote!(::std::default::Default::default())
             }
         }

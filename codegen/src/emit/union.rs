@@ -6,12 +6,14 @@ use quote::quote;
 
 use super::structure::wire;
 use super::{docs, ident, type_tokens};
-use crate::ir::{Field, Struct};
+use crate::ir::{Binding, Crate, Field, Module, RustType, Struct, TypeDef, TypeRef};
 
-pub fn emit(s: &Struct) -> TokenStream {
+pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let doc = docs(&s.docs);
-    let variants = s.fields.iter().map(|f| {
+    // An event stream's error members are its error enum's variants.
+    let events: Vec<&Field> = s.fields.iter().filter(|f| s.event_errors.is_none() || error_of(f).is_none()).collect();
+    let variants = events.iter().map(|f| {
         let variant = ident(&f.name);
         let ty = variant_type(f);
         let mut lines = f.docs.clone();
@@ -37,8 +39,9 @@ pub fn emit(s: &Struct) -> TokenStream {
         (quote!(::std::fmt::Debug,), quote!())
     };
     let (debug_derive, debug_impl) = debug;
-    let serialize = s.serde.serialize.then(|| serialize_impl(s));
-    let deserialize = s.serde.deserialize.then(|| deserialize_impl(s));
+    let event_stream = s.event_errors.as_ref().map(|errors| event_stream_impl(krate, s, errors, &events));
+    let serialize = (s.serde.serialize && event_stream.is_none()).then(|| serialize_impl(s));
+    let deserialize = (s.serde.deserialize && event_stream.is_none()).then(|| deserialize_impl(s));
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
@@ -52,7 +55,155 @@ pub fn emit(s: &Struct) -> TokenStream {
         #debug_impl
         #serialize
         #deserialize
+        #event_stream
     }
+}
+
+/// The error a member of an event stream union names, if it is one.
+fn error_of(f: &Field) -> Option<&TypeRef> {
+    match &f.ty {
+        RustType::Named(r) if r.module == Module::Error => Some(r),
+        _ => None,
+    }
+}
+
+/// The error enum of an event stream and how its messages are read.
+fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Field]) -> TokenStream {
+    let name = ident(&s.name);
+    let error = ident(error_name);
+    let errors: Vec<(&Field, &TypeRef)> = s.fields.iter().filter_map(|f| Some((f, error_of(f)?))).collect();
+    let refs: Vec<TypeRef> = errors.iter().map(|(_, r)| (*r).clone()).collect();
+    let doc = format!(
+        " An error that ends a [`{}`] event stream: one variant per exception the model lists, and `Unhandled` for everything else.",
+        s.name
+    );
+    let error_enum = super::rest_json::error_enum_named(krate, error_name, &doc, &refs);
+    let event_arms = events.iter().map(|f| {
+        let variant = ident(&f.name);
+        let event_type = &f.member;
+        let value = event_value(krate, f);
+        let value = if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+        quote!(#event_type => Self::#variant(#value),)
+    });
+    let exception_arms = errors.iter().map(|(f, r)| {
+        let exception_type = &f.member;
+        let variant = ident(&r.name);
+        let ty = type_tokens(&f.ty);
+        quote! {
+            #exception_type => ::std::option::Option::Some(
+                crate::rest_json::json_body::<#ty>(message.payload()).map_err(::std::convert::Into::into).map(|mut e| {
+                    e._meta = crate::error::ErrorMetadata::new(::std::option::Option::Some(#ty::CODE.to_owned()), None, None, None);
+                    #error::#variant(e)
+                }),
+            ),
+        }
+    });
+    let exception_body = if errors.is_empty() {
+        quote! {
+            let _ = (exception_type, message);
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            match exception_type {
+                #(#exception_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
+    quote! {
+        #error_enum
+
+        impl ::std::convert::From<crate::error::Unhandled> for #error {
+            fn from(error: crate::error::Unhandled) -> Self {
+                Self::Unhandled(error)
+            }
+        }
+
+        impl crate::event_stream::EventUnion for #name {
+            type Error = #error;
+
+            fn event(event_type: &str, message: &crate::event_stream::Message) -> ::std::result::Result<Self, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+                ::std::result::Result::Ok(match event_type {
+                    #(#event_arms)*
+                    other => Self::Unknown(crate::primitives::UnknownMember::new(other, crate::primitives::Document::Null)),
+                })
+            }
+
+            fn exception(exception_type: &str, message: &crate::event_stream::Message) -> ::std::option::Option<::std::result::Result<#error, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>>> {
+                #exception_body
+            }
+        }
+    }
+}
+
+/// An expression reading the event member `f` from `message`: its
+/// structure from the JSON payload, then the members bound to headers and
+/// to the whole payload.
+fn event_value(krate: &Crate, f: &Field) -> TokenStream {
+    let ty = type_tokens(&f.ty);
+    let target = match &f.ty {
+        RustType::Named(r) => match krate.types.get(&r.name) {
+            Some(TypeDef::Struct(t)) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(target) = target else {
+        // Not a structure (Smithy requires one): read it as JSON.
+        return quote!(crate::rest_json::json_body::<#ty>(message.payload())?);
+    };
+    let bound = |f: &&Field| matches!(f.binding, Binding::EventHeader(_) | Binding::EventPayload);
+    if !target.fields.iter().any(|f| bound(&f)) {
+        return quote!(crate::rest_json::json_body::<#ty>(message.payload())?);
+    }
+    let has_payload = target.fields.iter().any(|f| f.binding == Binding::EventPayload);
+    let start = if has_payload {
+        quote!(crate::json::Fallback::fallback())
+    } else {
+        quote!(crate::rest_json::json_body::<#ty>(message.payload())?)
+    };
+    let assignments = target.fields.iter().filter(bound).map(|m| {
+        let field = ident(&m.name);
+        let read = match &m.binding {
+            Binding::EventHeader(header) => match &m.ty {
+                RustType::Timestamp(_) => quote! {
+                    crate::event_stream::header_as::<crate::event_stream::Millis>(message, #header)?
+                        .map(|millis| ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis.0) * 1_000_000))
+                        .transpose()?
+                },
+                ty => {
+                    let ty = type_tokens(ty);
+                    quote!(crate::event_stream::header_as::<#ty>(message, #header)?)
+                }
+            },
+            _ => {
+                let value = match &m.ty {
+                    RustType::Blob => quote!(crate::primitives::Blob::new(message.payload().to_vec())),
+                    RustType::String => quote!(::std::string::String::from_utf8(message.payload().to_vec())?),
+                    other => {
+                        let ty = type_tokens(other);
+                        quote!(crate::rest_json::json_body::<#ty>(message.payload())?)
+                    }
+                };
+                quote!(::std::option::Option::Some(#value))
+            }
+        };
+        if m.optional {
+            quote!(value.#field = #read;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(read) = #read {
+                    value.#field = read;
+                }
+            }
+        }
+    });
+    quote!({
+        let mut value: #ty = #start;
+        #(#assignments)*
+        value
+    })
 }
 
 fn variant_type(f: &Field) -> TokenStream {

@@ -66,6 +66,9 @@ pub enum RustType {
     /// A `@streaming` blob: an HTTP payload read or sent in chunks.
     /// `requires_length`: uploads must say their length (`@requiresLength`).
     ByteStream { requires_length: bool },
+    /// An event stream (a `@streaming` union) in an output: the events as
+    /// they arrive.
+    EventStream(TypeRef),
     /// A document: any JSON value.
     Document,
     List { item: Box<RustType>, sparse: bool },
@@ -132,6 +135,10 @@ pub enum Binding {
     PrefixHeaders(String),
     ResponseCode,
     Payload,
+    /// `smithy.api#eventHeader`: a header of an event stream message.
+    EventHeader(String),
+    /// `smithy.api#eventPayload`: the whole payload of an event message.
+    EventPayload,
 }
 
 /// Which JSON directions a type needs: serializers only for what requests
@@ -167,6 +174,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     pub sensitive: bool,
     pub serde: Serde,
+    /// For the union of an event stream: the name of its error enum (the
+    /// members that are errors become its variants, not events).
+    pub event_errors: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -318,6 +328,8 @@ impl RustType {
 const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
 const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
 const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
+const EVENT_HEADER: &str = "smithy.api#eventHeader";
+const EVENT_PAYLOAD: &str = "smithy.api#eventPayload";
 const UNSIGNED_PAYLOAD: &str = "aws.auth#unsignedPayload";
 
 
@@ -339,7 +351,7 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
         Some(ShapeKind::Service(c)) => c.errors.clone(),
         _ => Vec::new(),
     };
-    let mut builder = IrBuilder { model, refs: BTreeMap::new(), service_errors };
+    let mut builder = IrBuilder { model, refs: BTreeMap::new(), service_errors, event_errors: BTreeMap::new() };
     builder.assign_names(selection)?;
 
     let service_shape = shape(model, &selection.service)?;
@@ -632,6 +644,10 @@ fn binding(member: &crate::model::Traits) -> Binding {
         Binding::ResponseCode
     } else if member.has(traits::HTTP_PAYLOAD) {
         Binding::Payload
+    } else if member.has(EVENT_HEADER) {
+        Binding::EventHeader(member.string(EVENT_HEADER).filter(|n| !n.is_empty()).unwrap_or_default().to_owned())
+    } else if member.has(EVENT_PAYLOAD) {
+        Binding::EventPayload
     } else {
         Binding::Body
     }
@@ -657,7 +673,7 @@ fn mark_serde_directions(krate: &mut Crate) {
         while let Some(ty) = stack.pop() {
             match ty {
                 RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => stack.push(inner),
-                RustType::Named(r) if into.insert(r.shape.clone()) => {
+                RustType::Named(r) | RustType::EventStream(r) if into.insert(r.shape.clone()) => {
                     if let Some(s) = structs.get(&r.shape) {
                         stack.extend(s.fields.iter().map(|f| &f.ty));
                     }
@@ -719,6 +735,8 @@ struct IrBuilder<'m> {
     refs: BTreeMap<ShapeId, TypeRef>,
     /// Errors every operation of the service can return.
     service_errors: Vec<ShapeId>,
+    /// The error enum names of event stream unions.
+    event_errors: BTreeMap<ShapeId, String>,
 }
 
 impl IrBuilder<'_> {
@@ -751,6 +769,9 @@ impl IrBuilder<'_> {
             };
             let scope = if module == Module::Error { &mut errors } else { &mut types };
             let name = scope.claim(&names::type_name(&id.name), "");
+            if is_union && shape.traits.has(traits::STREAMING) {
+                self.event_errors.insert(id.clone(), types.claim(&format!("{name}Error"), "_"));
+            }
             let int_enum = matches!(shape.kind, ShapeKind::IntEnum(_));
             self.refs.insert(id.clone(), TypeRef { module, name, shape: id.clone(), int_enum, is_enum });
         }
@@ -816,6 +837,7 @@ impl IrBuilder<'_> {
                     fields: Vec::new(),
                     sensitive: false,
                     serde: Serde::default(),
+                    event_errors: None,
                 }),
             }
         };
@@ -851,7 +873,7 @@ impl IrBuilder<'_> {
         }
         for s in [&input, &output] {
             for f in &s.fields {
-                if matches!(f.ty, RustType::ByteStream { .. }) && f.binding != Binding::Payload {
+                if matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_)) && f.binding != Binding::Payload {
                     return Err(misplaced_stream(shape, &s.shape, &f.member));
                 }
                 let supported = match (&f.binding, &f.ty) {
@@ -919,8 +941,16 @@ impl IrBuilder<'_> {
             }
             // HTTP binding traits mean something only on an operation's input
             // or output and on errors; elsewhere the member is in the body.
-            if matches!(kind, StructKind::Plain | StructKind::Union) && !shape.traits.has(traits::ERROR) {
+            if matches!(kind, StructKind::Plain | StructKind::Union)
+                && !shape.traits.has(traits::ERROR)
+                && !matches!(field.binding, Binding::EventHeader(_) | Binding::EventPayload)
+            {
                 field.binding = Binding::Body;
+            }
+            if let Binding::EventHeader(name) = &mut field.binding {
+                if name.is_empty() {
+                    name.clone_from(&member.name);
+                }
             }
             // Labels and query strings exist only in requests: in a response
             // such a member is read from the body.
@@ -928,6 +958,17 @@ impl IrBuilder<'_> {
                 && matches!(field.binding, Binding::Label | Binding::Query(_) | Binding::QueryParams)
             {
                 field.binding = Binding::Body;
+            }
+            if let RustType::EventStream(_) = field.ty {
+                if kind != StructKind::Output {
+                    return Err(Error::Unsupported {
+                        path: shape.source.as_ref().clone(),
+                        shape: format!("{}${}", shape.id, field.member),
+                        feature: "event streams other than an operation's output payload (sending events)".into(),
+                    });
+                }
+                field.optional = false;
+                field.default = None;
             }
             if matches!(field.ty, RustType::ByteStream { .. }) {
                 if !matches!(kind, StructKind::Input | StructKind::Output) {
@@ -946,6 +987,7 @@ impl IrBuilder<'_> {
         if docs.is_empty() && kind == StructKind::Union {
             docs.push(format!("The `{}` union: exactly one of its variants.", shape.id.name));
         }
+        let event_errors = if kind == StructKind::Union { self.event_errors.get(&shape.id).cloned() } else { None };
         Ok(Struct {
             shape: shape.id.clone(),
             name: name.to_owned(),
@@ -954,6 +996,7 @@ impl IrBuilder<'_> {
             fields,
             sensitive: shape.traits.has(traits::SENSITIVE),
             serde: Serde::default(),
+            event_errors,
         })
     }
 
@@ -1019,7 +1062,10 @@ impl IrBuilder<'_> {
             feature: format!("{feature} (target `{}`)", target.id),
         };
         if matches!(target.kind, ShapeKind::Union(_)) && target.traits.has(traits::STREAMING) {
-            return Err(unsupported("event streams"));
+            return match self.refs.get(&target.id) {
+                Some(reference) => Ok(RustType::EventStream(reference.clone())),
+                None => Err(unsupported("an event stream that was not selected")),
+            };
         }
         if let Some(reference) = self.refs.get(&target.id) {
             return Ok(RustType::Named(reference.clone()));

@@ -12,6 +12,7 @@ use crate::transport::HttpResponse;
 pub enum CaseKind {
     Request,
     Response,
+    EventStream,
 }
 
 /// A case: `Ok`, or what differs.
@@ -162,6 +163,20 @@ pub(crate) fn canned_response(status: u16, headers: &[(&str, &str)], body: &'sta
         builder = builder.header(*name, *value);
     }
     builder.body(bytes::Bytes::from_static(body.as_bytes())).expect("a valid canned response")
+}
+
+/// A response with a body of bytes (event stream messages).
+pub(crate) fn canned_response_bytes(status: u16, headers: &[(&str, &str)], body: Vec<u8>) -> HttpResponse {
+    let mut builder = http::Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(bytes::Bytes::from(body)).expect("a valid canned response")
+}
+
+/// A timestamp from RFC 3339 text.
+pub(crate) fn ts_parse(text: &str) -> ::time::OffsetDateTime {
+    ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339).expect("an RFC 3339 timestamp")
 }
 
 /// Reads a successful response as the orchestrator does.

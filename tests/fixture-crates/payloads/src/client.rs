@@ -68,6 +68,16 @@ impl Client {
     pub fn search(&self) -> crate::operation::search::builders::SearchFluentBuilder {
         crate::operation::search::builders::SearchFluentBuilder::new(self.handle.clone())
     }
+    /// Streams the events of a topic.
+    ///
+    /// Sends `POST /subscribe/{topic}`.
+    pub fn subscribe(
+        &self,
+    ) -> crate::operation::subscribe::builders::SubscribeFluentBuilder {
+        crate::operation::subscribe::builders::SubscribeFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Uploads one part, streamed; the signature leaves the body out.
     ///
     /// Sends `PUT /upload/{key}`.

@@ -6,3 +6,113 @@ mod build;
 mod meta;
 pub use build::BuildError;
 pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+/// The `OverloadedError` structure.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct OverloadedError {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl OverloadedError {
+    /// Creates a builder for [`OverloadedError`].
+    pub fn builder() -> crate::error::builders::OverloadedErrorBuilder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OverloadedError {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OverloadedError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::json::expecting_object(f, "OverloadedError")
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Self::Value, __A::Error> {
+                let mut v_message = None;
+                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+                    match key.as_str() {
+                        "message" => v_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OverloadedError {
+                    message: v_message,
+                    _meta: Default::default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+impl crate::json::Fallback for OverloadedError {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl OverloadedError {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "OverloadedError";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = true;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for OverloadedError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for OverloadedError {}
+/// Builders for the error types of this module.
+pub mod builders {
+    /// A builder for [`OverloadedError`](super::OverloadedError).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct OverloadedErrorBuilder {
+        pub(crate) message: Option<String>,
+    }
+    impl OverloadedErrorBuilder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::OverloadedError {
+            super::OverloadedError {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+}

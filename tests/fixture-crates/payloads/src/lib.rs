@@ -26,5 +26,6 @@ mod json;
 mod orchestrator;
 mod rest_json;
 mod service;
+pub mod event_stream;
 pub use client::Client;
 pub use config::Config;

@@ -11,5 +11,7 @@ pub mod put_blob;
 pub mod put_doc;
 /// The `Search` operation.
 pub mod search;
+/// Streams the events of a topic.
+pub mod subscribe;
 /// Uploads one part, streamed; the signature leaves the body out.
 pub mod upload_part;
