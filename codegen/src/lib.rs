@@ -24,6 +24,8 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 pub use error::{Error, Result};
 
@@ -41,14 +43,19 @@ pub struct Options {
 }
 
 /// Runs every stage but writing: returns the generated files, keyed by path
-/// relative to the output directory.
+/// relative to the output directory. With `CODEGEN_TIMINGS` set in the
+/// environment, prints how long each stage took (and the slowest files) to
+/// standard error.
 pub fn generate(options: &Options) -> Result<BTreeMap<String, String>> {
+    let started = Instant::now();
     let model = load::load(&options.models)?;
+    timing("load", started);
     generate_from_model(&model, options)
 }
 
 /// The stages after loading, for a model already in memory.
 pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BTreeMap<String, String>> {
+    let started = Instant::now();
     validate::validate(model)?;
     let selection = select::select(model, options.service.as_deref(), &options.operations)?;
     let crate_name = match &options.crate_name {
@@ -56,35 +63,73 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
         None => default_crate_name(model, &selection.service),
     };
     let krate = ir::build(model, &selection, &crate_name)?;
+    timing("validate, select, ir", started);
     render_files(&krate)
 }
 
+fn timings_wanted() -> bool {
+    std::env::var_os("CODEGEN_TIMINGS").is_some()
+}
+
+fn timing(stage: &str, started: Instant) {
+    if timings_wanted() {
+        eprintln!("codegen: {stage}: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 /// Emits and formats every file, spreading the files over the machine's
-/// cores. The result does not depend on the thread count: files are
-/// independent and collected by path.
+/// cores: each thread takes the next file from a shared queue, largest
+/// kinds first, so that one big file does not finish last alone. The
+/// result does not depend on the thread count: files are independent and
+/// collected by path.
 fn render_files(krate: &ir::Crate) -> Result<BTreeMap<String, String>> {
-    let jobs = emit::jobs(krate);
+    let started = Instant::now();
+    let mut jobs = emit::jobs(krate);
+    // Stable: the same order every run.
+    jobs.sort_by_key(|(_, job)| std::cmp::Reverse(job.weight()));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-    let mut results: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
+    let next = AtomicUsize::new(0);
+    type Rendered = (String, Result<String>, Duration, Duration);
+    let mut results: Vec<Rendered> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let jobs = &jobs;
+            .map(|_| {
+                let (jobs, next) = (&jobs, &next);
                 scope.spawn(move || {
-                    jobs.iter()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|(path, job)| (path.clone(), format::format_file(path, emit::render(krate, *job))))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    while let Some((path, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let t0 = Instant::now();
+                        let content = emit::render(krate, *job);
+                        let t1 = Instant::now();
+                        let text = format::format_file(path, content);
+                        done.push((path.clone(), text, t1 - t0, t1.elapsed()));
+                    }
+                    done
                 })
             })
             .collect();
         // A panic in a worker is a generator bug: let it surface as one.
         workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
+    if timings_wanted() {
+        let emit: Duration = results.iter().map(|r| r.2).sum();
+        let format: Duration = results.iter().map(|r| r.3).sum();
+        eprintln!(
+            "codegen: emit and format {} files on {threads} threads: {:.1} ms wall ({:.1} ms emitting, {:.1} ms formatting, summed over threads)",
+            results.len(),
+            started.elapsed().as_secs_f64() * 1000.0,
+            emit.as_secs_f64() * 1000.0,
+            format.as_secs_f64() * 1000.0
+        );
+        let mut slowest: Vec<&Rendered> = results.iter().collect();
+        slowest.sort_by_key(|r| std::cmp::Reverse(r.2 + r.3));
+        for (path, _, emit, format) in slowest.into_iter().take(5) {
+            eprintln!("codegen:   {path}: {:.1} ms emit, {:.1} ms format", emit.as_secs_f64() * 1000.0, format.as_secs_f64() * 1000.0);
+        }
+    }
     // The first error by path, whichever thread met it.
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut files = BTreeMap::new();
-    for (path, text) in results {
+    for (path, text, ..) in results {
         files.insert(path, text?);
     }
     Ok(files)

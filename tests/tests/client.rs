@@ -632,3 +632,51 @@ async fn a_corrupt_or_truncated_event_stream_is_an_error_not_a_panic() {
         assert!(matches!(&error, FeedError::Unhandled(u) if u.kind() == fixture_payloads::error::UnhandledKind::Response), "{what}: {error:?}");
     }
 }
+
+#[tokio::test]
+async fn an_idempotency_token_is_filled_once_and_kept_across_retries() {
+    let created = || Reply::json(200, r#"{"jobId": "j-1"}"#);
+    let server = TestServer::start(vec![Reply::error(503, "ServiceUnavailable", "busy"), created(), created()]).await;
+    let client = payloads_client(&server);
+    let output = client.create_job().name("first").send().await.unwrap();
+    assert_eq!(output.job_id, "j-1");
+    client.create_job().name("second").client_token("mine").send().await.unwrap();
+    let bodies: Vec<serde_json::Value> =
+        server.requests().iter().map(|r| serde_json::from_slice(&r.body).expect("a JSON body")).collect();
+    assert_eq!(bodies.len(), 3, "the 503 was retried once");
+    let token = bodies[0]["clientToken"].as_str().expect("a token was filled in");
+    // A UUID v4: 8-4-4-4-12 hex digits, version 4, RFC 4122 variant.
+    let groups: Vec<&str> = token.split('-').collect();
+    assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{token}");
+    assert!(token.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{token}");
+    assert!(groups[2].starts_with('4') && "89ab".contains(&groups[3][..1]), "{token}");
+    assert_eq!(bodies[1]["clientToken"], token, "the retry sends the same token");
+    assert_eq!(bodies[2]["clientToken"], "mine", "a token the caller sets is kept");
+}
+
+#[tokio::test]
+async fn a_file_part_is_streamed_from_disk_and_resent_on_retry() {
+    let dir = std::env::temp_dir().join(format!("codegen-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("reads.bin");
+    let content: Vec<u8> = (0..3 * 1024 * 1024 + 17).map(pattern).collect();
+    std::fs::write(&path, &content).unwrap();
+    let (offset, length) = (1024 * 1024 + 5, 2 * 1024 * 1024);
+    let part = ByteStream::from_path_range(&path, offset as u64, length as u64).await.unwrap();
+    assert_eq!(part.content_length(), Some(length as u64));
+    let ok = Reply::Respond { status: 200, headers: vec![("etag".into(), "\"p2\"".into())], body: Vec::new() };
+    let server = TestServer::start(vec![Reply::error(500, "InternalError", "try again"), ok]).await;
+    let output = payloads_client(&server).upload_part().key("reads").part_number(2).body(part).send().await.unwrap();
+    assert_eq!(output.etag.as_deref(), Some("\"p2\""));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "a file body is sent again after a 500");
+    for request in &requests {
+        assert_eq!(request.header("content-length"), Some(length.to_string().as_str()));
+        assert!(request.body == content[offset..offset + length], "the part's bytes, in order");
+    }
+    let whole = ByteStream::from_path(&path).await.unwrap();
+    assert_eq!(whole.collect().await.unwrap().len(), content.len());
+    let beyond = ByteStream::from_path_range(&path, content.len() as u64 - 1, 2).await.unwrap_err();
+    assert_eq!(beyond.kind(), std::io::ErrorKind::InvalidInput);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -26,7 +26,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("sha2", r#""0.11.0""#, false),
     ("serde_json", r#""1.0.120""#, false),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),
-    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["time"] }"#, false),
+    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "time"] }"#, false),
     ("tower-service", r#"{ version = "0.3.2", optional = true }"#, true),
 ];
 

@@ -83,6 +83,20 @@ const RUNTIME: &[(&str, &str, &str)] = &[
     ("src/transport.rs", "transport.rs", include_str!("../../runtime/transport.rs")),
 ];
 
+impl Job<'_> {
+    /// A rough size of the job's output, to start the largest first.
+    pub fn weight(&self) -> usize {
+        match self {
+            Job::Types => 1000,
+            Job::Errors | Job::Client => 500,
+            Job::Endpoint | Job::Waiters => 200,
+            Job::Operation(op) => 20 + op.input.fields.len() + op.output.fields.len() + op.errors.len(),
+            Job::Runtime(_, text) => text.len() / 2000,
+            _ => 1,
+        }
+    }
+}
+
 /// Every file of the crate, as jobs keyed by path relative to the crate root.
 pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     let mut jobs = vec![

@@ -24,6 +24,16 @@ impl Client {
     pub fn config(&self) -> &crate::config::Config {
         &self.handle.config
     }
+    /// Starts a job once, however often the request is retried.
+    ///
+    /// Sends `POST /jobs`.
+    pub fn create_job(
+        &self,
+    ) -> crate::operation::create_job::builders::CreateJobFluentBuilder {
+        crate::operation::create_job::builders::CreateJobFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Downloads an object as a stream.
     ///
     /// Sends `GET /download/{key}`.

@@ -6,7 +6,9 @@
 //! by codegen; the source lives in `codegen/runtime/byte_stream.rs`).
 
 use std::fmt;
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
+use std::io::SeekFrom;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -20,12 +22,15 @@ type BoxStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
 /// A body that is sent or received in chunks, never held whole in memory
 /// unless you ask for it: the payload of a download (read it with
 /// [`next`](Self::next) or as a [`Stream`]) or of an upload (build it
-/// from bytes, or from any `Stream` of chunks with
-/// [`from_stream`](Self::from_stream)).
+/// from bytes, from a file or part of one with
+/// [`from_path`](Self::from_path) and
+/// [`from_path_range`](Self::from_path_range), or from any `Stream` of
+/// chunks with [`from_stream`](Self::from_stream)).
 ///
-/// A body built from bytes can be sent again, so its requests are retried
-/// like any other; a body built from a stream is sent once, and a request
-/// that fails after it started is not retried.
+/// A body built from bytes or from a file can be sent again (a file is
+/// reopened), so its requests are retried like any other; a body built
+/// from a stream is sent once, and a request that fails after it started
+/// is not retried.
 pub struct ByteStream {
     inner: Inner,
 }
@@ -36,6 +41,8 @@ enum Inner {
     /// (inputs are shared while a request is sent); reading it through
     /// `&mut self` never locks.
     Stream { stream: Mutex<Option<BoxStream>>, length: Option<u64> },
+    /// `length` bytes of a file from `offset`, opened when the body is read.
+    File { path: PathBuf, offset: u64, length: u64 },
 }
 
 /// Reading a [`ByteStream`] failed: the connection broke, the uploaded
@@ -92,12 +99,35 @@ impl ByteStream {
         ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(stream)), length } }
     }
 
+    /// The whole file at `path`, read in chunks when the body is sent.
+    pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let length = tokio::fs::metadata(&path).await?.len();
+        Ok(ByteStream { inner: Inner::File { path, offset: 0, length } })
+    }
+
+    /// `length` bytes of the file at `path` from byte `offset` (one part
+    /// of a multipart upload), read in chunks when the body is sent. Fails
+    /// when the file is shorter than `offset + length`.
+    pub async fn from_path_range(path: impl AsRef<Path>, offset: u64, length: u64) -> std::io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let size = tokio::fs::metadata(&path).await?.len();
+        if offset.checked_add(length).is_none_or(|end| end > size) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{}: bytes {offset}..+{length} are beyond its end ({size} bytes)", path.display()),
+            ));
+        }
+        Ok(ByteStream { inner: Inner::File { path, offset, length } })
+    }
+
     /// The body's length, when it is known before reading it: always for
-    /// bytes; for a download, the response's `Content-Length`.
+    /// bytes and files; for a download, the response's `Content-Length`.
     pub fn content_length(&self) -> Option<u64> {
         match &self.inner {
             Inner::Bytes(bytes) => Some(bytes.len() as u64),
             Inner::Stream { length, .. } => *length,
+            Inner::File { length, .. } => Some(*length),
         }
     }
 
@@ -105,7 +135,7 @@ impl ByteStream {
     pub fn as_bytes(&self) -> Option<&Bytes> {
         match &self.inner {
             Inner::Bytes(bytes) => Some(bytes),
-            Inner::Stream { .. } => None,
+            Inner::Stream { .. } | Inner::File { .. } => None,
         }
     }
 
@@ -129,7 +159,7 @@ impl ByteStream {
     /// Whether sending this body again sends the same bytes (so a failed
     /// request may be retried).
     pub(crate) fn is_replayable(&self) -> bool {
-        matches!(self.inner, Inner::Bytes(_))
+        matches!(self.inner, Inner::Bytes(_) | Inner::File { .. })
     }
 
     /// The body to send: the same bytes, or the stream itself, which moves
@@ -142,6 +172,9 @@ impl ByteStream {
                 let taken = taken.unwrap_or_else(|| Box::pin(AlreadySent(false)));
                 ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(taken)), length: *length } }
             }
+            Inner::File { path, offset, length } => {
+                ByteStream { inner: Inner::File { path: path.clone(), offset: *offset, length: *length } }
+            }
         }
     }
 }
@@ -150,7 +183,15 @@ impl Stream for ByteStream {
     type Item = Result<Bytes, ByteStreamError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match &mut self.get_mut().inner {
+        let this = self.get_mut();
+        // A file is opened when it is first read.
+        if let Inner::File { path, offset, length } = &this.inner {
+            let file = FileStream::new(path.clone(), *offset, *length);
+            let stream: BoxStream = Box::pin(MapErr(Box::pin(file)));
+            this.inner = Inner::Stream { stream: Mutex::new(Some(stream)), length: Some(*length) };
+        }
+        match &mut this.inner {
+            Inner::File { .. } => Poll::Ready(None),
             Inner::Bytes(bytes) if bytes.is_empty() => Poll::Ready(None),
             Inner::Bytes(bytes) => Poll::Ready(Some(Ok(std::mem::take(bytes)))),
             Inner::Stream { stream, .. } => match stream.get_mut().unwrap_or_else(PoisonError::into_inner) {
@@ -172,7 +213,7 @@ impl Stream for ByteStream {
     fn size_hint(&self) -> (usize, Option<usize>) {
         match &self.inner {
             Inner::Bytes(bytes) => (usize::from(!bytes.is_empty()), Some(usize::from(!bytes.is_empty()))),
-            Inner::Stream { .. } => (0, None),
+            Inner::Stream { .. } | Inner::File { .. } => (0, None),
         }
     }
 }
@@ -190,6 +231,9 @@ impl fmt::Debug for ByteStream {
             (Inner::Bytes(bytes), _) => write!(f, "ByteStream({} bytes)", bytes.len()),
             (Inner::Stream { .. }, Some(length)) => write!(f, "ByteStream(stream of {length} bytes)"),
             (Inner::Stream { .. }, None) => f.write_str("ByteStream(stream)"),
+            (Inner::File { path, offset, length }, _) => {
+                write!(f, "ByteStream({}, {length} bytes from byte {offset})", path.display())
+            }
         }
     }
 }
@@ -236,6 +280,94 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().0.as_mut().poll_next(cx).map(|item| item.map(|result| result.map_err(Into::into)))
+    }
+}
+
+/// Reads part of a file in chunks: opens it, seeks to `offset`, then reads
+/// until `remaining` bytes have been read (a shorter file is an error).
+struct FileStream {
+    state: FileState,
+    offset: u64,
+    remaining: u64,
+}
+
+enum FileState {
+    Opening(Pin<Box<dyn Future<Output = std::io::Result<tokio::fs::File>> + Send>>),
+    Seeking(tokio::fs::File, bool),
+    Reading(tokio::fs::File),
+    Done,
+}
+
+/// The size of the chunks read from files.
+const FILE_CHUNK: u64 = 64 * 1024;
+
+impl FileStream {
+    fn new(path: PathBuf, offset: u64, length: u64) -> Self {
+        let open = async move { tokio::fs::File::open(&path).await };
+        FileStream { state: FileState::Opening(Box::pin(open)), offset, remaining: length }
+    }
+}
+
+impl Stream for FileStream {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
+        let this = self.get_mut();
+        loop {
+            let state = std::mem::replace(&mut this.state, FileState::Done);
+            match state {
+                FileState::Done => return Poll::Ready(None),
+                FileState::Opening(mut open) => match open.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = FileState::Opening(open);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
+                    Poll::Ready(Ok(file)) => this.state = FileState::Seeking(file, false),
+                },
+                FileState::Seeking(mut file, started) => {
+                    if !started {
+                        if let Err(error) = Pin::new(&mut file).start_seek(SeekFrom::Start(this.offset)) {
+                            return Poll::Ready(Some(Err(error)));
+                        }
+                    }
+                    match Pin::new(&mut file).poll_complete(cx) {
+                        Poll::Pending => {
+                            this.state = FileState::Seeking(file, true);
+                            return Poll::Pending;
+                        }
+                        Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
+                        Poll::Ready(Ok(_)) => this.state = FileState::Reading(file),
+                    }
+                }
+                FileState::Reading(mut file) => {
+                    if this.remaining == 0 {
+                        return Poll::Ready(None);
+                    }
+                    let mut buffer = vec![0u8; this.remaining.min(FILE_CHUNK) as usize];
+                    let mut read = ReadBuf::new(&mut buffer);
+                    match Pin::new(&mut file).poll_read(cx, &mut read) {
+                        Poll::Pending => {
+                            this.state = FileState::Reading(file);
+                            return Poll::Pending;
+                        }
+                        Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
+                        Poll::Ready(Ok(())) => {
+                            let n = read.filled().len();
+                            if n == 0 {
+                                let error = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file became shorter while it was sent");
+                                return Poll::Ready(Some(Err(error)));
+                            }
+                            this.remaining -= n as u64;
+                            buffer.truncate(n);
+                            this.state = FileState::Reading(file);
+                            return Poll::Ready(Some(Ok(buffer.into())));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
