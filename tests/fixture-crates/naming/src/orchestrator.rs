@@ -101,36 +101,81 @@ pub(crate) trait Operation {
     fn modeled_retry(code: &str) -> Option<bool>;
 }
 
-/// Sends `input` and returns the operation's output or error.
+/// Sends `input` and returns the operation's output or error. Only this
+/// thin layer is generic: the attempts, retries and timeouts run in
+/// [`send`], compiled once for every operation.
 pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
+    let request = O::serialize(input, &handle.config)
+        .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
+    let spec = Spec {
+        name: O::NAME,
+        streaming_output: O::STREAMING_OUTPUT.is_some(),
+        unsigned_payload: O::UNSIGNED_PAYLOAD,
+        modeled_retry: O::modeled_retry,
+    };
+    let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
+        let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), crate::rest_json::request_id(response));
+        O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
+    };
+    match send(handle, request, &spec).await {
+        Ok(Received::Buffered(response)) => O::deserialize(&response).map_err(|e| unreadable(&response, e)),
+        Ok(Received::Streaming(response)) => {
+            let (parts, body) = response.into_parts();
+            let head = http::Response::from_parts(parts, Bytes::new());
+            let mut output = O::deserialize(&head).map_err(|e| unreadable(&head, e))?;
+            if let Some(put) = O::STREAMING_OUTPUT {
+                put(&mut output, body);
+            }
+            Ok(output)
+        }
+        Err(Failure::Service(meta, response)) => Err(O::error(meta, &response)),
+        Err(Failure::Unhandled(error)) => Err(O::unhandled(error)),
+    }
+}
+
+/// What the sending core needs to know of an operation.
+struct Spec {
+    name: &'static str,
+    streaming_output: bool,
+    unsigned_payload: bool,
+    modeled_retry: fn(&str) -> Option<bool>,
+}
+
+/// Why sending failed: the service's error response (of the last
+/// attempt), or anything else.
+enum Failure {
+    Service(ErrorMetadata, HttpResponse),
+    Unhandled(Unhandled),
+}
+
+fn configuration_error(message: String) -> Failure {
+    Failure::Unhandled(Unhandled::new(UnhandledKind::Configuration, ErrorMetadata::default(), Some(message.into())))
+}
+
+/// Sends a request under the operation timeout, with retries.
+async fn send(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
     let config = &handle.config;
     match config.timeouts.operation_timeout() {
-        None => invoke_attempts::<O>(handle, input).await,
-        Some(limit) => match crate::clock::timeout(invoke_attempts::<O>(handle, input), config.sleep.sleep(limit)).await {
+        None => send_attempts(handle, request, spec).await,
+        Some(limit) => match crate::clock::timeout(send_attempts(handle, request, spec), config.sleep.sleep(limit)).await {
             Ok(result) => result,
-            Err(_) => Err(O::unhandled(Unhandled::new(
+            Err(_) => Err(Failure::Unhandled(Unhandled::new(
                 UnhandledKind::Timeout,
                 ErrorMetadata::default(),
-                Some(format!("{} did not complete within the operation timeout of {limit:?}", O::NAME).into()),
+                Some(format!("{} did not complete within the operation timeout of {limit:?}", spec.name).into()),
             ))),
         },
     }
 }
 
-fn configuration_error(message: String) -> Unhandled {
-    Unhandled::new(UnhandledKind::Configuration, ErrorMetadata::default(), Some(message.into()))
-}
-
-async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
+async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
     let config = &handle.config;
-    let request = O::serialize(input, config)
-        .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
     let region = config.region.clone();
     let endpoint = crate::endpoint::resolve(&crate::endpoint::Params::from_config(config))
-        .map_err(|e| O::unhandled(configuration_error(format!("cannot resolve the endpoint: {e}"))))?;
+        .map_err(|e| configuration_error(format!("cannot resolve the endpoint: {e}")))?;
     let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
     let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
-        .map_err(|e| O::unhandled(configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url))))?;
+        .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;
     // Signing: the service's SigV4 name (or the endpoint's override), the
     // configured region (or the endpoint's override), and credentials.
     let overrides = endpoint.sigv4_overrides();
@@ -138,14 +183,12 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
         None => None,
         Some(name) => {
             let region = overrides.region.or(region).ok_or_else(|| {
-                O::unhandled(configuration_error(
-                    "no region is configured (set it with Config::builder().region(..) or AWS_REGION)".into(),
-                ))
+                configuration_error("no region is configured (set it with Config::builder().region(..) or AWS_REGION)".into())
             })?;
             let provider = config.credentials.as_ref().ok_or_else(|| {
-                O::unhandled(configuration_error(
+                configuration_error(
                     "no credentials provider is configured (set one with Config::builder().credentials_provider(..))".into(),
-                ))
+                )
             })?;
             Some((name, region, provider))
         }
@@ -160,15 +203,17 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
         // attempt timeout (a credentials provider can hang too).
         let attempt_work = async {
             let mut http_request = build_request(&request, &uri, &host, &endpoint.headers)
-                .map_err(|e| O::unhandled(configuration_error(format!("cannot build the HTTP request: {e}"))))?;
+                .map_err(|e| configuration_error(format!("cannot build the HTTP request: {e}")))?;
             if let Some((name, region, provider)) = &signer {
                 let credentials = aws_credential_types::provider::ProvideCredentials::provide_credentials(provider.as_ref())
                     .await
-                    .map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e.into()))))?;
-                sign(&mut http_request, credentials, region, name, config, O::UNSIGNED_PAYLOAD)
-                    .map_err(|e| O::unhandled(configuration_error(format!("cannot sign the request: {e}"))))?;
+                    .map_err(|e| {
+                        Failure::Unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e.into())))
+                    })?;
+                sign(&mut http_request, credentials, region, name, config, spec.unsigned_payload)
+                    .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
             }
-            Ok(receive::<O>(config.http_client.send_streaming(http_request).await).await)
+            Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output).await)
         };
         let outcome = match config.timeouts.attempt_timeout() {
             None => Ok(attempt_work.await),
@@ -182,10 +227,10 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
         let (verdict, result) = match outcome {
             Err(limit) => (
                 Some(RetryKind::Timeout),
-                Err(O::unhandled(Unhandled::new(
+                Err(Failure::Unhandled(Unhandled::new(
                     UnhandledKind::Timeout,
                     ErrorMetadata::default(),
-                    Some(format!("attempt {attempt} of {} timed out after {limit:?}", O::NAME).into()),
+                    Some(format!("attempt {attempt} of {} timed out after {limit:?}", spec.name).into()),
                 ))),
             ),
             Ok(Err(transport)) => {
@@ -195,33 +240,21 @@ async fn invoke_attempts<O: Operation>(handle: &Handle, input: &O::Input) -> Res
                 } else {
                     UnhandledKind::Transport
                 };
-                let error = O::unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
+                let error = Failure::Unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
                 (retryable.then_some(RetryKind::Transient), Err(error))
             }
-            Ok(Ok(Received::Streaming(response))) => {
+            Ok(Ok(received @ Received::Streaming(_))) => {
                 handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
-                let (parts, body) = response.into_parts();
-                let head = http::Response::from_parts(parts, Bytes::new());
-                let mut output = O::deserialize(&head).map_err(|e| {
-                    let meta = ErrorMetadata::new(None, None, Some(head.status().as_u16()), crate::rest_json::request_id(&head));
-                    O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
-                })?;
-                if let Some(put) = O::STREAMING_OUTPUT {
-                    put(&mut output, body);
-                }
-                return Ok(output);
+                return Ok(received);
             }
             Ok(Ok(Received::Buffered(response))) if response.status().is_success() => {
                 handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
-                return O::deserialize(&response).map_err(|e| {
-                    let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), crate::rest_json::request_id(&response));
-                    O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
-                });
+                return Ok(Received::Buffered(response));
             }
             Ok(Ok(Received::Buffered(response))) => {
                 let meta = crate::rest_json::error_metadata(&response);
-                let modeled = meta.code().and_then(O::modeled_retry);
-                (classify(&meta, modeled), Err(O::error(meta, &response)))
+                let modeled = meta.code().and_then(spec.modeled_retry);
+                (classify(&meta, modeled), Err(Failure::Service(meta, response)))
             }
         };
         let cost = match verdict {
@@ -253,11 +286,12 @@ enum Received {
 /// Reads the body of a response unless it is the stream of a successful
 /// streaming output. Reading is part of the attempt (its timeout covers
 /// it, and a broken connection is retried like any transport failure).
-async fn receive<O: Operation>(
+async fn receive(
     sent: Result<StreamingResponse, crate::transport::TransportError>,
+    streaming_output: bool,
 ) -> Result<Received, crate::transport::TransportError> {
     let response = sent?;
-    if O::STREAMING_OUTPUT.is_some() && response.status().is_success() {
+    if streaming_output && response.status().is_success() {
         return Ok(Received::Streaming(response));
     }
     let (parts, body) = response.into_parts();
