@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Buf, Bytes};
+use bytes::{Buf, Bytes, BytesMut};
 use futures_core::Stream;
 
 use crate::error::{ErrorMetadata, Unhandled, UnhandledKind};
@@ -68,9 +68,9 @@ impl Message {
         &self.payload
     }
 
-    /// Reads one message from the front of `buffer`: `Ok(None)` when the
-    /// buffer does not hold a whole message yet.
-    pub fn decode(buffer: &mut Vec<u8>) -> Result<Option<Message>, BoxError> {
+    /// Reads one message from the front of `buffer` (removing it):
+    /// `Ok(None)` when the buffer does not hold a whole message yet.
+    pub fn decode(buffer: &mut BytesMut) -> Result<Option<Message>, BoxError> {
         if buffer.len() < PRELUDE {
             return Ok(None);
         }
@@ -90,22 +90,23 @@ impl Message {
         if crc32fast::hash(&buffer[..total - 4]) != message_crc {
             return Err("event stream message: the message checksum does not match".into());
         }
-        let rest = buffer.split_off(total);
-        let message = std::mem::replace(buffer, rest);
+        let message = buffer.split_to(total).freeze();
         let mut headers_bytes = &message[PRELUDE..PRELUDE + headers_len];
         let mut headers = Vec::new();
         while headers_bytes.has_remaining() {
             headers.push(read_header(&mut headers_bytes)?);
         }
-        let payload = Bytes::copy_from_slice(&message[PRELUDE + headers_len..total - 4]);
+        let payload = message.slice(PRELUDE + headers_len..total - 4);
         Ok(Some(Message { headers, payload }))
     }
 
-    /// The message in its binary form (for tests and custom transports).
-    pub fn encode(headers: &[(&str, HeaderValue)], payload: &[u8]) -> Vec<u8> {
+    /// The message in its binary form (for tests and custom transports);
+    /// `None` when a header name is longer than 255 bytes or a header value
+    /// longer than 65,535 bytes, which the format cannot carry.
+    pub fn encode(headers: &[(&str, HeaderValue)], payload: &[u8]) -> Option<Vec<u8>> {
         let mut encoded_headers = Vec::new();
         for (name, value) in headers {
-            encoded_headers.push(name.len() as u8);
+            encoded_headers.push(u8::try_from(name.len()).ok()?);
             encoded_headers.extend_from_slice(name.as_bytes());
             match value {
                 HeaderValue::Bool(true) => encoded_headers.push(0),
@@ -128,12 +129,12 @@ impl Message {
                 }
                 HeaderValue::Bytes(bytes) => {
                     encoded_headers.push(6);
-                    encoded_headers.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+                    encoded_headers.extend_from_slice(&u16::try_from(bytes.len()).ok()?.to_be_bytes());
                     encoded_headers.extend_from_slice(bytes);
                 }
                 HeaderValue::String(text) => {
                     encoded_headers.push(7);
-                    encoded_headers.extend_from_slice(&(text.len() as u16).to_be_bytes());
+                    encoded_headers.extend_from_slice(&u16::try_from(text.len()).ok()?.to_be_bytes());
                     encoded_headers.extend_from_slice(text.as_bytes());
                 }
                 HeaderValue::Timestamp(millis) => {
@@ -156,7 +157,7 @@ impl Message {
         out.extend_from_slice(payload);
         let crc = crc32fast::hash(&out);
         out.extend_from_slice(&crc.to_be_bytes());
-        out
+        Some(out)
     }
 }
 
@@ -286,14 +287,14 @@ pub trait EventUnion: Sized {
 /// with an error.
 pub struct EventReceiver<T> {
     body: ByteStream,
-    buffer: Vec<u8>,
+    buffer: BytesMut,
     finished: bool,
     _events: PhantomData<fn() -> T>,
 }
 
 impl<T> EventReceiver<T> {
     pub(crate) fn new(body: ByteStream) -> Self {
-        EventReceiver { body, buffer: Vec::new(), finished: false, _events: PhantomData }
+        EventReceiver { body, buffer: BytesMut::new(), finished: false, _events: PhantomData }
     }
 }
 
@@ -434,8 +435,8 @@ mod tests {
             ("ts", HeaderValue::Timestamp(1_700_000_000_123)),
             ("u", HeaderValue::Uuid([7; 16])),
         ];
-        let mut buffer = Message::encode(&headers, b"{\"a\":1}");
-        buffer.extend_from_slice(&Message::encode(&[], b"")[..5]);
+        let mut buffer = BytesMut::from(&Message::encode(&headers, b"{\"a\":1}").unwrap()[..]);
+        buffer.extend_from_slice(&Message::encode(&[], b"").unwrap()[..5]);
         let message = Message::decode(&mut buffer).unwrap().unwrap();
         assert_eq!(message.payload().as_ref(), b"{\"a\":1}");
         assert_eq!(message.headers().len(), headers.len());
@@ -448,16 +449,17 @@ mod tests {
 
     #[test]
     fn corrupt_messages_are_errors() {
-        let good = Message::encode(&[("a", HeaderValue::Int(1))], b"payload");
+        let good = Message::encode(&[("a", HeaderValue::Int(1))], b"payload").unwrap();
         for at in [2, 9, 14, good.len() - 6, good.len() - 1] {
-            let mut bad = good.clone();
+            let mut bad = BytesMut::from(&good[..]);
             bad[at] ^= 0x40;
             assert!(Message::decode(&mut bad).is_err(), "a flipped bit at {at} is caught");
         }
-        let mut huge = good.clone();
+        let mut huge = BytesMut::from(&good[..]);
         huge[0] = 0x7f;
         let crc = crc32fast::hash(&huge[..8]);
         huge[8..12].copy_from_slice(&crc.to_be_bytes());
         assert!(Message::decode(&mut huge).is_err(), "an oversized length is refused");
+        assert!(Message::encode(&[(&"n".repeat(256), HeaderValue::Bool(true))], b"").is_none(), "a name too long");
     }
 }

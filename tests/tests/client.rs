@@ -573,13 +573,13 @@ async fn a_streamed_upload_is_sent_once_and_must_know_its_length() {
 fn event(event_type: &str, headers: Vec<(&str, HeaderValue)>, payload: &[u8]) -> Vec<u8> {
     let mut all = vec![(":message-type", HeaderValue::String("event".into())), (":event-type", HeaderValue::String(event_type.into()))];
     all.extend(headers);
-    Message::encode(&all, payload)
+    Message::encode(&all, payload).expect("short headers")
 }
 
 #[tokio::test]
 async fn an_event_stream_is_read_event_by_event_until_its_exception() {
     let mut body = Vec::new();
-    body.extend(event("chunk", vec![("seq", HeaderValue::Long(1))], b"first"));
+    body.extend(event("chunk", vec![("seq", HeaderValue::Long(1)), ("kind", HeaderValue::String("text".into()))], b"first"));
     body.extend(event("chunk", vec![("seq", HeaderValue::Long(2))], b"second"));
     body.extend(event("newKind", vec![], b"{}"));
     body.extend(event("done", vec![(":content-type", HeaderValue::String("application/json".into()))], br#"{"count": 2}"#));
@@ -589,7 +589,8 @@ async fn an_event_stream_is_read_event_by_event_until_its_exception() {
             (":exception-type", HeaderValue::String("overloaded".into())),
         ],
         br#"{"message": "slow down"}"#,
-    ));
+    )
+    .expect("short headers"));
     let reply = Reply::Respond {
         status: 200,
         headers: vec![("content-type".into(), "application/vnd.amazon.eventstream".into()), ("x-session".into(), "s-1".into())],
@@ -601,7 +602,12 @@ async fn an_event_stream_is_read_event_by_event_until_its_exception() {
     let mut chunks = Vec::new();
     let error = loop {
         match output.events.recv().await {
-            Ok(Some(Feed::Chunk(chunk))) => chunks.push((chunk.seq, chunk.data.map(|d| d.into_inner()))),
+            Ok(Some(Feed::Chunk(chunk))) => {
+                if chunk.seq == Some(1) {
+                    assert_eq!(chunk.kind, Some(fixture_payloads::types::ChunkKind::Text), "an enum header");
+                }
+                chunks.push((chunk.seq, chunk.data.map(|d| d.into_inner())));
+            }
             Ok(Some(Feed::Done(done))) => assert_eq!(done.count, Some(2)),
             Ok(Some(Feed::Unknown(unknown))) => assert_eq!(unknown.name(), "newKind"),
             Ok(Some(other)) => panic!("unexpected event {other:?}"),
@@ -679,4 +685,27 @@ async fn a_file_part_is_streamed_from_disk_and_resent_on_retry() {
     let beyond = ByteStream::from_path_range(&path, content.len() as u64 - 1, 2).await.unwrap_err();
     assert_eq!(beyond.kind(), std::io::ErrorKind::InvalidInput);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_download_that_stalls_fails_after_the_attempt_timeout() {
+    // The server sends one chunk, then nothing (its gate never opens).
+    let gate = Arc::new(Notify::new());
+    let reply = Reply::Stream { status: 200, headers: vec![], length: 1024 * 1024, chunk: 1024, gate };
+    let server = TestServer::start(vec![reply]).await;
+    let client =
+        client_with(&server, |b| b.timeout_config(TimeoutConfig::standard().with_attempt_timeout(Some(Duration::from_millis(300)))));
+    let started = std::time::Instant::now();
+    let mut output = client.get_reference().reference_store_id("1234567890").id("5987565360").part_number(1).send().await.unwrap();
+    let mut received = 0;
+    let error = loop {
+        match output.payload.next().await {
+            Some(Ok(chunk)) => received += chunk.len(),
+            Some(Err(error)) => break error,
+            None => panic!("the stalled body ended instead of failing"),
+        }
+    };
+    assert_eq!(received, 1024, "the first chunk arrived");
+    assert!(error.to_string().contains("no data arrived for 300ms"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10));
 }

@@ -613,10 +613,13 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         Customization::Glacier { version } => {
             let checksums = match payload.map(|f| &f.ty) {
                 Some(RustType::Blob) => Some(quote!(crate::glacier::checksum_headers(&body, &mut headers);)),
-                // A body in memory is hashed; for a stream the caller sets
-                // the checksum members.
-                Some(RustType::ByteStream { .. }) => Some(quote! {
-                    if let ::std::option::Option::Some(bytes) = body.as_bytes() {
+                // The checksum headers cover the whole body, before it is
+                // sent: Glacier uploads are built from bytes.
+                Some(RustType::ByteStream { .. }) => payload.map(|f| {
+                    let (shape, field_name, member) = build_error_names(input, f);
+                    quote! {
+                        let bytes = body.as_bytes()
+                            .ok_or_else(|| crate::error::BuildError::needs_bytes(#shape, #field_name, #member))?;
                         crate::glacier::checksum_headers(bytes, &mut headers);
                     }
                 }),

@@ -172,6 +172,14 @@ fn event_value(krate: &Crate, f: &Field) -> TokenStream {
                         .map(|millis| ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis.0) * 1_000_000))
                         .transpose()?
                 },
+                RustType::Named(r) if r.is_enum && r.int_enum => {
+                    let ty = type_tokens(&m.ty);
+                    quote!(crate::event_stream::header_as::<i32>(message, #header)?.map(#ty::from))
+                }
+                RustType::Named(r) if r.is_enum => {
+                    let ty = type_tokens(&m.ty);
+                    quote!(crate::event_stream::header_as::<::std::string::String>(message, #header)?.map(|text| #ty::from(text.as_str())))
+                }
                 ty => {
                     let ty = type_tokens(ty);
                     quote!(crate::event_stream::header_as::<#ty>(message, #header)?)

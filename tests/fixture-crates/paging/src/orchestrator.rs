@@ -243,9 +243,23 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 let error = Failure::Unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
                 (retryable.then_some(RetryKind::Transient), Err(error))
             }
-            Ok(Ok(received @ Received::Streaming(_))) => {
+            Ok(Ok(Received::Streaming(response))) => {
                 handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
-                return Ok(received);
+                // The body outlives the attempt: a server that stops sending
+                // for as long as an attempt may take fails the read instead
+                // of hanging it.
+                let response = match config.timeouts.attempt_timeout() {
+                    None => response,
+                    Some(limit) => response.map(|body| {
+                        let length = body.content_length();
+                        let idle = IdleTimeout { body, sleep: config.sleep.clone(), limit, timer: None };
+                        match length {
+                            Some(length) => ByteStream::from_stream_with_length(idle, length),
+                            None => ByteStream::from_stream(idle),
+                        }
+                    }),
+                };
+                return Ok(Received::Streaming(response));
             }
             Ok(Ok(Received::Buffered(response))) if response.status().is_success() => {
                 handle.give_back_retry_tokens(last_retry_cost.unwrap_or(1));
@@ -272,6 +286,40 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         last_retry_cost = Some(cost);
         config.sleep.sleep(backoff(retry, attempt)).await;
         attempt += 1;
+    }
+}
+
+/// A streaming body that fails when no bytes arrive for `limit`.
+struct IdleTimeout {
+    body: ByteStream,
+    sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>,
+    limit: Duration,
+    timer: Option<crate::transport::BoxFuture<'static, ()>>,
+}
+
+impl futures_core::Stream for IdleTimeout {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        match std::pin::Pin::new(&mut this.body).poll_next(cx) {
+            Poll::Ready(item) => {
+                this.timer = None;
+                Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)))
+            }
+            Poll::Pending => {
+                let (sleep, limit) = (&this.sleep, this.limit);
+                let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        this.body = ByteStream::default();
+                        Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())))
+                    }
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
     }
 }
 

@@ -95,14 +95,20 @@ impl ByteStream {
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        let stream: BoxStream = Box::pin(MapErr(Box::pin(stream)));
+        let stream: BoxStream = match length {
+            // The declared length goes out as `Content-Length`: a stream that
+            // yields more or fewer bytes fails instead of being cut short.
+            Some(length) => Box::pin(Exactly { inner: MapErr(Box::pin(stream)), remaining: length }),
+            None => Box::pin(MapErr(Box::pin(stream))),
+        };
         ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(stream)), length } }
     }
 
     /// The whole file at `path`, read in chunks when the body is sent.
+    /// It must be a regular file (its length is known before sending).
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let length = tokio::fs::metadata(&path).await?.len();
+        let length = regular_file_length(&path).await?;
         Ok(ByteStream { inner: Inner::File { path, offset: 0, length } })
     }
 
@@ -111,7 +117,7 @@ impl ByteStream {
     /// when the file is shorter than `offset + length`.
     pub async fn from_path_range(path: impl AsRef<Path>, offset: u64, length: u64) -> std::io::Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let size = tokio::fs::metadata(&path).await?.len();
+        let size = regular_file_length(&path).await?;
         if offset.checked_add(length).is_none_or(|end| end > size) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -194,19 +200,24 @@ impl Stream for ByteStream {
             Inner::File { .. } => Poll::Ready(None),
             Inner::Bytes(bytes) if bytes.is_empty() => Poll::Ready(None),
             Inner::Bytes(bytes) => Poll::Ready(Some(Ok(std::mem::take(bytes)))),
-            Inner::Stream { stream, .. } => match stream.get_mut().unwrap_or_else(PoisonError::into_inner) {
-                None => Poll::Ready(None),
-                Some(stream) => match stream.as_mut().poll_next(cx) {
+            Inner::Stream { stream, .. } => {
+                let slot = stream.get_mut().unwrap_or_else(PoisonError::into_inner);
+                let Some(inner) = slot else { return Poll::Ready(None) };
+                match inner.as_mut().poll_next(cx) {
                     Poll::Ready(Some(Ok(chunk))) if chunk.is_empty() => {
                         // Empty chunks say nothing: look for the next one.
                         cx.waker().wake_by_ref();
                         Poll::Pending
                     }
                     Poll::Ready(Some(result)) => Poll::Ready(Some(result.map_err(|source| ByteStreamError { source }))),
-                    Poll::Ready(None) => Poll::Ready(None),
+                    Poll::Ready(None) => {
+                        // Never poll an ended stream again.
+                        *slot = None;
+                        Poll::Ready(None)
+                    }
                     Poll::Pending => Poll::Pending,
-                },
-            },
+                }
+            }
         }
     }
 
@@ -265,6 +276,46 @@ impl From<String> for ByteStream {
 impl From<&'static str> for ByteStream {
     fn from(text: &'static str) -> Self {
         ByteStream::new(text)
+    }
+}
+
+/// The length of the regular file at `path` (a pipe or device has none).
+async fn regular_file_length(path: &Path) -> std::io::Result<u64> {
+    let metadata = tokio::fs::metadata(path).await?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file: send it with ByteStream::from_stream", path.display()),
+        ));
+    }
+    Ok(metadata.len())
+}
+
+/// A stream that must yield exactly `remaining` more bytes.
+struct Exactly<S> {
+    inner: S,
+    remaining: u64,
+}
+
+impl<S: Stream<Item = Result<Bytes, BoxError>> + Unpin> Stream for Exactly<S> {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => match this.remaining.checked_sub(chunk.len() as u64) {
+                Some(left) => {
+                    this.remaining = left;
+                    Poll::Ready(Some(Ok(chunk)))
+                }
+                None => Poll::Ready(Some(Err("the stream yields more bytes than its declared length".into()))),
+            },
+            Poll::Ready(None) if this.remaining > 0 => {
+                let missing = std::mem::take(&mut this.remaining);
+                Poll::Ready(Some(Err(format!("the stream ended {missing} bytes short of its declared length").into())))
+            }
+            other => other,
+        }
     }
 }
 
@@ -438,6 +489,14 @@ mod tests {
         let failing = ByteStream::from_stream(Chunks(vec![Ok(Bytes::from("x")), Err("disk on fire".into())]));
         let error = block_on(failing.collect()).unwrap_err();
         assert_eq!(error.to_string(), "reading the body failed: disk on fire");
+    }
+
+    #[test]
+    fn a_declared_length_is_enforced() {
+        let longer = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("abcdef"))]), 4);
+        assert!(block_on(longer.collect()).unwrap_err().to_string().contains("more bytes than its declared length"));
+        let shorter = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("ab"))]), 4);
+        assert!(block_on(shorter.collect()).unwrap_err().to_string().contains("2 bytes short"));
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub struct Chunk {
     pub seq: Option<i64>,
     /// The `data` member.
     pub data: Option<crate::primitives::Blob>,
+    /// The `kind` member.
+    pub kind: Option<crate::types::ChunkKind>,
 }
 impl Chunk {
     /// Creates a builder for [`Chunk`].
@@ -36,7 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
                 while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(Chunk { seq: None, data: None })
+                Ok(Chunk {
+                    seq: None,
+                    data: None,
+                    kind: None,
+                })
             }
         }
         deserializer.deserialize_map(__Visitor)
@@ -44,7 +50,88 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
 }
 impl crate::json::Fallback for Chunk {
     fn fallback() -> Self {
-        Self { seq: None, data: None }
+        Self {
+            seq: None,
+            data: None,
+            kind: None,
+        }
+    }
+}
+/// The values of `ChunkKind`.
+///
+/// Build one from its wire value with `From<&str>` or `parse`: `ChunkKind::from("text")` is `ChunkKind::Text`;
+/// a value this crate does not know becomes `Unknown` and keeps its text.
+#[derive(Clone, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub enum ChunkKind {
+    /// The value `text`.
+    Text,
+    /// The value `binary`.
+    Binary,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(crate::primitives::UnknownValue),
+}
+impl ChunkKind {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Binary => "binary",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Every value this version of the crate knows.
+    pub const fn values() -> &'static [&'static str] {
+        &["text", "binary"]
+    }
+}
+impl From<&str> for ChunkKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "binary" => Self::Binary,
+            other => Self::Unknown(crate::primitives::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for ChunkKind {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "text" => Self::Text,
+            "binary" => Self::Binary,
+            _ => Self::Unknown(crate::primitives::UnknownValue::new(value)),
+        }
+    }
+}
+impl ::std::str::FromStr for ChunkKind {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::convert::AsRef<str> for ChunkKind {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ChunkKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChunkKind {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        let value = <crate::json::Str<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+impl crate::json::Fallback for ChunkKind {
+    fn fallback() -> Self {
+        Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 /// The `Done` structure.
@@ -197,6 +284,10 @@ impl crate::event_stream::EventUnion for Feed {
                         value.data = Some(
                             crate::primitives::Blob::new(message.payload().to_vec()),
                         );
+                        value.kind = crate::event_stream::header_as::<
+                            String,
+                        >(message, "kind")?
+                            .map(|text| crate::types::ChunkKind::from(text.as_str()));
                         value
                     })
                 }
@@ -413,6 +504,7 @@ pub mod builders {
     pub struct ChunkBuilder {
         pub(crate) seq: Option<i64>,
         pub(crate) data: Option<crate::primitives::Blob>,
+        pub(crate) kind: Option<crate::types::ChunkKind>,
     }
     impl ChunkBuilder {
         /// The `seq` member.
@@ -435,11 +527,22 @@ pub mod builders {
             self.data = input;
             self
         }
+        /// The `kind` member.
+        pub fn kind(mut self, input: impl Into<crate::types::ChunkKind>) -> Self {
+            self.kind = Some(input.into());
+            self
+        }
+        /// The `kind` member.
+        pub fn set_kind(mut self, input: Option<crate::types::ChunkKind>) -> Self {
+            self.kind = input;
+            self
+        }
         /// Builds the value.
         pub fn build(self) -> super::Chunk {
             super::Chunk {
                 seq: self.seq,
                 data: self.data,
+                kind: self.kind,
             }
         }
     }

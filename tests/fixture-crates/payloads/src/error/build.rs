@@ -109,7 +109,7 @@ impl fmt::Display for BuildError {
             ),
             Problem::NeedsBytes => write!(
                 f,
-                "cannot send `{}`: a checksum header covers `{}`, so it must be built from bytes, not from a stream",
+                "cannot send `{}`: a checksum header covers `{}`, so it must be built from bytes, not from a stream or a file",
                 self.shape, self.member
             ),
         }
