@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Every benchmark against aws-sdk-omics 1.x from crates.io, side by side in
+# one run, printed as a Markdown table with the ratios:
+#
+#   generation (model/, the whole Omics model, all official models), its peak
+#   memory; the debug build of each crate alone; a cold debug build of a
+#   hello-world that calls get_reference_import_job, with its peak memory;
+#   the stripped release hello-world binaries; response parsing (1,000
+#   sources) and per-call overhead (3 sources) through an in-memory
+#   transport.
+#
+#   bash bench/run.sh                  # prints the table
+#   bash bench/run.sh --write-readme   # also puts it into README.md
+#
+# Takes about 15 minutes on 2 cores (most of it building the SDK). Needs
+# network access or a warm cargo cache. Scratch space: $BENCH_DIR (default
+# ~/.cache/smithy-rust-codegen/bench). Never part of the test command.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bench="${BENCH_DIR:-$HOME/.cache/smithy-rust-codegen/bench}"
+export BENCH_DIR="$bench"
+mkdir -p "$bench"
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+mib() { awk "BEGIN { printf \"%.0f MiB\", $1 / 1024 }"; }
+
+# 1, 2: generation and crate build (their own script), as table rows.
+part=$(bash "$root/bench/crate-build.sh")
+sdk_version=$(sed -n 's/^| figure | this project | aws-sdk-omics \([0-9.]*\) .*/\1/p' <<<"$part")
+rows=$(grep '^| [a-z]' <<<"$part" | grep -v '^| figure')
+codegen="$bench/target/release/codegen"
+
+# Peak memory of generating the whole Omics model.
+gen_rss=$(/usr/bin/time -f "%M" "$codegen" --model "$root/../shared/models/aws/omics-2022-11-28.json" --out "$bench/omics" 2>&1 >/dev/null | tail -1)
+
+# 3, 4, 7: the hello-world binaries, cold builds from empty target directories.
+hello() { # name, dependency lines, main.rs
+    mkdir -p "$bench/hello-$1/src"
+    printf '[package]\nname = "hello-%s"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n[workspace]\n\n[dependencies]\n%s\ntokio = { version = "1", features = ["macros", "rt"] }\n\n[profile.release]\nstrip = true\n' "$1" "$2" > "$bench/hello-$1/Cargo.toml"
+    printf '%s\n' "$3" > "$bench/hello-$1/src/main.rs"
+}
+hello ours "omics = { path = \"$bench/omics\" }" '#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let client = omics::Client::new(omics::Config::from_env().build());
+    match client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await {
+        Ok(job) => println!("{} {}", job.id, job.status),
+        Err(error) => println!("error: {error}"),
+    }
+}'
+hello sdk 'aws-sdk-omics = "1"' '#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-west-2".to_owned());
+    let config = aws_sdk_omics::Config::builder()
+        .behavior_version(aws_sdk_omics::config::BehaviorVersion::latest())
+        .region(aws_sdk_omics::config::Region::new(region))
+        .build();
+    let client = aws_sdk_omics::Client::from_conf(config);
+    match client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await {
+        Ok(job) => println!("{} {:?}", job.id(), job.status()),
+        Err(error) => println!("error: {error}"),
+    }
+}'
+declare -A cold cold_rss size
+for name in ours sdk; do
+    cd "$bench/hello-$name"
+    echo "resolving and downloading the crates of hello-$name..." >&2
+    cargo fetch --quiet
+    for profile in dev release; do
+        echo "cold $profile build of hello-$name..." >&2
+        rm -rf "$bench/hello-$name/target"
+        measured=$(CARGO_TARGET_DIR="$bench/hello-$name/target" /usr/bin/time -f "%e %M" cargo build --quiet --offline --profile "$profile" 2>&1 | tail -1)
+        if [ "$profile" = dev ]; then
+            cold[$name]=${measured% *}
+            cold_rss[$name]=${measured#* }
+        else
+            size[$name]=$(stat -c %s "$bench/hello-$name/target/release/hello-$name")
+        fi
+    done
+done
+
+# 5, 6: calls per second through in-memory transports.
+echo "building and running the request benchmarks..." >&2
+cd "$root/bench/compare"
+CARGO_TARGET_DIR="$bench/compare-target" cargo build --quiet --release
+figures=$("$bench/compare-target/release/bench-compare")
+get() { printf '%s\n' "$figures" | sed -n "s/^$1=//p"; }
+
+table=$(
+    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s.\n\n' \
+        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version"
+    printf '| figure | this project | aws-sdk-omics | ratio |\n| --- | --- | --- | --- |\n'
+    printf '%s\n' "$rows"
+    printf '| peak memory generating the whole Omics model | %s | | |\n' "$(mib "$gen_rss")"
+    printf '| cold debug build of a hello-world (empty target dir) | %.1f s | %.1f s | %s |\n' "${cold[ours]}" "${cold[sdk]}" "$(calc "${cold[ours]} / ${cold[sdk]}")"
+    printf '| peak memory of that build | %s | %s | %s |\n' "$(mib "${cold_rss[ours]}")" "$(mib "${cold_rss[sdk]}")" "$(calc "${cold_rss[ours]} / ${cold_rss[sdk]}")"
+    printf '| stripped release hello-world binary | %s | %s | %s |\n' "$(mib "$(( size[ours] / 1024 ))")" "$(mib "$(( size[sdk] / 1024 ))")" "$(calc "${size[ours]} / ${size[sdk]}")"
+    for sources in 1000 3; do
+        ours_rate=$(get "sources_${sources}_ours_calls_per_s")
+        sdk_rate=$(get "sources_${sources}_sdk_calls_per_s")
+        bytes=$(get "sources_${sources}_bytes")
+        what=$([ "$sources" = 1000 ] && echo "response parsing, $sources sources ($(( bytes / 1024 )) KiB)" || echo "per-call overhead, $sources sources")
+        printf '| %s: calls/s through an in-memory transport | %s | %s | %sx |\n' "$what" "$ours_rate" "$sdk_rate" "$(calc "$ours_rate / $sdk_rate")"
+    done
+)
+printf '\n%s\n' "$table"
+
+if [ "${1:-}" = "--write-readme" ]; then
+    python3 - "$root/README.md" "$table" <<'PY'
+import sys
+path, table = sys.argv[1], sys.argv[2]
+text = open(path).read()
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+if start not in text or end not in text:
+    sys.exit(f"{path} has no {start} ... {end} section")
+head, rest = text.split(start, 1)
+_, tail = rest.split(end, 1)
+open(path, "w").write(f"{head}{start}\n{table}\n{end}{tail}")
+PY
+    echo "wrote the table into README.md" >&2
+fi
