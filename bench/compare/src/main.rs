@@ -102,13 +102,16 @@ fn main() {
             .expect("the SDK parses the response");
         assert_eq!(check_ours.sources.len(), sources);
         assert_eq!(check_sdk.sources().len(), sources);
-        let ours_rate = rate(&runtime, budget, || {
+        // BENCH_ONLY=ours or =sdk runs one side (for profiling).
+        let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+        let budget_of = |side: &str| if only.is_empty() || only == side { budget } else { Duration::ZERO };
+        let ours_rate = rate(&runtime, budget_of("ours"), || {
             let output = runtime
                 .block_on(ours.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send())
                 .expect("a call");
             output.sources.len()
         });
-        let sdk_rate = rate(&runtime, budget, || {
+        let sdk_rate = rate(&runtime, budget_of("sdk"), || {
             let output = runtime
                 .block_on(sdk.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send())
                 .expect("a call");
