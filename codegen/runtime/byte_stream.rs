@@ -87,6 +87,17 @@ impl ByteStream {
         Self::stream(stream, Some(length))
     }
 
+    /// A stream whose length is already checked (or unknown): the length
+    /// is reported, not enforced again.
+    pub(crate) fn from_checked_stream<S, E>(stream: S, length: Option<u64>) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        let stream: BoxStream = Box::pin(MapErr(Box::pin(stream)));
+        ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(stream)), length } }
+    }
+
     fn stream<S, E>(stream: S, length: Option<u64>) -> Self
     where
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,
@@ -95,7 +106,7 @@ impl ByteStream {
         let stream: BoxStream = match length {
             // The declared length goes out as `Content-Length`: a stream that
             // yields more or fewer bytes fails instead of being cut short.
-            Some(length) => Box::pin(Exactly { inner: MapErr(Box::pin(stream)), remaining: length }),
+            Some(length) => Box::pin(Exactly { inner: MapErr(Box::pin(stream)), remaining: length, done: false }),
             None => Box::pin(MapErr(Box::pin(stream))),
         };
         ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(stream)), length } }
@@ -292,6 +303,9 @@ async fn regular_file_length(path: &Path) -> std::io::Result<u64> {
 struct Exactly<S> {
     inner: S,
     remaining: u64,
+    /// After an error or the end: nothing more, and the inner stream is
+    /// never polled again.
+    done: bool,
 }
 
 impl<S: Stream<Item = Result<Bytes, BoxError>> + Unpin> Stream for Exactly<S> {
@@ -299,20 +313,26 @@ impl<S: Stream<Item = Result<Bytes, BoxError>> + Unpin> Stream for Exactly<S> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_next(cx) {
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let polled = Pin::new(&mut this.inner).poll_next(cx);
+        let item = match polled {
+            Poll::Pending => return Poll::Pending,
             Poll::Ready(Some(Ok(chunk))) => match this.remaining.checked_sub(chunk.len() as u64) {
                 Some(left) => {
                     this.remaining = left;
-                    Poll::Ready(Some(Ok(chunk)))
+                    return Poll::Ready(Some(Ok(chunk)));
                 }
-                None => Poll::Ready(Some(Err("the stream yields more bytes than its declared length".into()))),
+                None => Some(Err("the stream yields more bytes than its declared length".into())),
             },
             Poll::Ready(None) if this.remaining > 0 => {
-                let missing = std::mem::take(&mut this.remaining);
-                Poll::Ready(Some(Err(format!("the stream ended {missing} bytes short of its declared length").into())))
+                Some(Err(format!("the stream ended {} bytes short of its declared length", this.remaining).into()))
             }
-            other => other,
-        }
+            Poll::Ready(other) => other,
+        };
+        this.done = item.as_ref().is_none_or(|result| result.is_err());
+        Poll::Ready(item)
     }
 }
 
@@ -494,6 +514,9 @@ mod tests {
         assert!(block_on(longer.collect()).unwrap_err().to_string().contains("more bytes than its declared length"));
         let shorter = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("ab"))]), 4);
         assert!(block_on(shorter.collect()).unwrap_err().to_string().contains("2 bytes short"));
+        let mut longer = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("abcdef")), Ok(Bytes::from("x"))]), 4);
+        assert!(block_on(longer.next()).unwrap().is_err());
+        assert!(block_on(longer.next()).is_none(), "nothing after the error");
     }
 
     #[test]

@@ -115,6 +115,12 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         })
     });
     let unsigned_payload = op.unsigned_payload.then(|| quote!(const UNSIGNED_PAYLOAD: bool = true;));
+    let event_stream = op
+        .output
+        .fields
+        .iter()
+        .any(|f| matches!(f.ty, RustType::EventStream(_)))
+        .then(|| quote!(const EVENT_STREAM: bool = true;));
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
         #error_enum
@@ -130,6 +136,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             const NAME: &'static str = #name;
             #streaming_output
             #unsigned_payload
+            #event_stream
 
             fn serialize(input: &#input, #config_param: &crate::config::Config) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
                 #serialize

@@ -106,6 +106,10 @@ impl HttpClient for TestTransport {
 /// too, so pair it with a transport that answers at once, such as
 /// [`TestTransport`]. Use it as both the time source and the
 /// sleep implementation to run waiters and retry schedules without waiting.
+///
+/// As the sleep implementation it also fires the idle timer of a streaming
+/// download at once: pair it with bodies that are already in memory (as
+/// [`TestTransport`]'s are), not with a live server.
 #[derive(Debug, Clone)]
 pub struct TestClock {
     state: Arc<Mutex<(SystemTime, Vec<Duration>)>>,

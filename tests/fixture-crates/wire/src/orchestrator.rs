@@ -86,6 +86,9 @@ pub(crate) trait Operation {
     /// Marked `aws.auth#unsignedPayload`: the signature leaves the body out.
     const UNSIGNED_PAYLOAD: bool = false;
 
+    /// The streaming output is an event stream.
+    const EVENT_STREAM: bool = false;
+
     /// The request for `input`; the configuration decides request compression.
     fn serialize(input: &Self::Input, config: &Config) -> Result<Request, BuildError>;
 
@@ -110,6 +113,7 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
     let spec = Spec {
         name: O::NAME,
         streaming_output: O::STREAMING_OUTPUT.is_some(),
+        event_stream: O::EVENT_STREAM,
         unsigned_payload: O::UNSIGNED_PAYLOAD,
         modeled_retry: O::modeled_retry,
     };
@@ -137,6 +141,7 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
 struct Spec {
     name: &'static str,
     streaming_output: bool,
+    event_stream: bool,
     unsigned_payload: bool,
     modeled_retry: fn(&str) -> Option<bool>,
 }
@@ -248,15 +253,13 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 // The body outlives the attempt: a server that stops sending
                 // for as long as an attempt may take fails the read instead
                 // of hanging it.
-                let response = match config.timeouts.attempt_timeout() {
+                // (Not for event streams, which may rightly be quiet for long.)
+                let response = match config.timeouts.attempt_timeout().filter(|_| !spec.event_stream) {
                     None => response,
                     Some(limit) => response.map(|body| {
                         let length = body.content_length();
                         let idle = IdleTimeout { body, sleep: config.sleep.clone(), limit, timer: None };
-                        match length {
-                            Some(length) => ByteStream::from_stream_with_length(idle, length),
-                            None => ByteStream::from_stream(idle),
-                        }
+                        ByteStream::from_checked_stream(idle, length)
                     }),
                 };
                 return Ok(Received::Streaming(response));

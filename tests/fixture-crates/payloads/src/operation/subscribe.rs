@@ -160,6 +160,7 @@ impl crate::orchestrator::Operation for Subscribe {
     > = Some(|output, body| {
         output.events = crate::event_stream::EventReceiver::new(body);
     });
+    const EVENT_STREAM: bool = true;
     fn serialize(
         input: &SubscribeInput,
         _config: &crate::config::Config,
