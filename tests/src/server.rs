@@ -158,12 +158,7 @@ async fn serve(
         }
         Some(Reply::Respond { status, headers, body }) => write_response(&mut stream, status, &headers, &body).await,
         Some(Reply::Stream { status, headers, length, chunk, gate }) => {
-            let mut head = format!("HTTP/1.1 {status} Status\r\ncontent-length: {length}\r\nconnection: close\r\n");
-            for (name, value) in &headers {
-                head.push_str(&format!("{name}: {value}\r\n"));
-            }
-            head.push_str("\r\n");
-            stream.write_all(head.as_bytes()).await?;
+            write_head(&mut stream, status, &headers, length).await?;
             let mut offset = 0;
             while offset < length {
                 let end = (offset + chunk).min(length);
@@ -181,13 +176,18 @@ async fn serve(
     }
 }
 
-async fn write_response(stream: &mut TcpStream, status: u16, headers: &[(String, String)], body: &[u8]) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {status} Status\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+/// The status line and headers of a response whose body is `length` bytes.
+async fn write_head(stream: &mut TcpStream, status: u16, headers: &[(String, String)], length: usize) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} Status\r\ncontent-length: {length}\r\nconnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(head.as_bytes()).await
+}
+
+async fn write_response(stream: &mut TcpStream, status: u16, headers: &[(String, String)], body: &[u8]) -> std::io::Result<()> {
+    write_head(stream, status, headers, body.len()).await?;
     stream.write_all(body).await?;
     stream.shutdown().await
 }

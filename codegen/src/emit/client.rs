@@ -134,15 +134,7 @@ fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
             let field = ident(&f.name);
             let set = format_ident!("set_{}", f.name.trim_start_matches("r#"));
             let ty = type_tokens(&f.ty);
-            let mut lines = f.docs.clone();
-            if lines.is_empty() {
-                lines.push(format!("The `{}` member.", f.member));
-            }
-            if f.required {
-                lines.push(String::new());
-                lines.push("Required.".to_owned());
-            }
-            let doc = docs(&lines);
+            let doc = docs(&super::structure::field_docs(f));
             quote! {
                 #doc
                 pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {

@@ -113,7 +113,7 @@ fn inner_type(f: &Field) -> TokenStream {
     }
 }
 
-fn field_docs(f: &Field) -> Vec<String> {
+pub(crate) fn field_docs(f: &Field) -> Vec<String> {
     let mut lines = f.docs.clone();
     if lines.is_empty() {
         lines.push(format!("The `{}` member.", f.member));

@@ -158,11 +158,7 @@ pub(crate) fn check_request(
 
 /// A response as a case describes it.
 pub(crate) fn canned_response(status: u16, headers: &[(&str, &str)], body: &'static str) -> HttpResponse {
-    let mut builder = http::Response::builder().status(status);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    builder.body(bytes::Bytes::from_static(body.as_bytes())).expect("a valid canned response")
+    canned_response_bytes(status, headers, body.as_bytes().to_vec())
 }
 
 /// A response with a body of bytes (event stream messages).

@@ -106,13 +106,15 @@ impl ByteStream {
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        let stream: BoxStream = match length {
+        match length {
             // The declared length goes out as `Content-Length`: a stream that
             // yields more or fewer bytes fails instead of being cut short.
-            Some(length) => Box::pin(Exactly { inner: MapErr(Box::pin(stream)), remaining: length, done: false }),
-            None => Box::pin(MapErr(Box::pin(stream))),
-        };
-        ByteStream { inner: Inner::Stream { stream: Mutex::new(Some(stream)), length } }
+            Some(length) => {
+                let exact = Exactly { inner: MapErr(Box::pin(stream)), remaining: length, done: false };
+                Self::from_checked_stream(exact, Some(length))
+            }
+            None => Self::from_checked_stream(stream, None),
+        }
     }
 
     /// The whole file at `path`, read in chunks when the body is sent.
