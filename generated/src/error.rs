@@ -26,39 +26,26 @@ impl AccessDeniedException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AccessDeniedException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AccessDeniedException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "AccessDeniedException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AccessDeniedException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for AccessDeniedException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("AccessDeniedException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(AccessDeniedException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for AccessDeniedException {
@@ -111,39 +98,26 @@ impl ConflictException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ConflictException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConflictException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ConflictException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ConflictException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for ConflictException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ConflictException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ConflictException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ConflictException {
@@ -196,39 +170,26 @@ impl InternalServerException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InternalServerException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InternalServerException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "InternalServerException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InternalServerException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for InternalServerException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("InternalServerException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(InternalServerException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for InternalServerException {
@@ -281,39 +242,26 @@ impl RangeNotSatisfiableException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RangeNotSatisfiableException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RangeNotSatisfiableException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "RangeNotSatisfiableException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RangeNotSatisfiableException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for RangeNotSatisfiableException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("RangeNotSatisfiableException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(RangeNotSatisfiableException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for RangeNotSatisfiableException {
@@ -366,39 +314,26 @@ impl RequestTimeoutException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RequestTimeoutException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RequestTimeoutException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "RequestTimeoutException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RequestTimeoutException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for RequestTimeoutException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("RequestTimeoutException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(RequestTimeoutException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for RequestTimeoutException {
@@ -451,39 +386,26 @@ impl ResourceNotFoundException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ResourceNotFoundException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ResourceNotFoundException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ResourceNotFoundException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for ResourceNotFoundException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ResourceNotFoundException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ResourceNotFoundException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ResourceNotFoundException {
@@ -536,39 +458,26 @@ impl ServiceQuotaExceededException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ServiceQuotaExceededException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ServiceQuotaExceededException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ServiceQuotaExceededException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ServiceQuotaExceededException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for ServiceQuotaExceededException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ServiceQuotaExceededException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ServiceQuotaExceededException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ServiceQuotaExceededException {
@@ -621,39 +530,26 @@ impl ThrottlingException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ThrottlingException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ThrottlingException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ThrottlingException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ThrottlingException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for ThrottlingException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ThrottlingException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ThrottlingException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ThrottlingException {
@@ -706,39 +602,26 @@ impl ValidationException {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ValidationException {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ValidationException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ValidationException")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidationException {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for ValidationException {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ValidationException")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ValidationException {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ValidationException {
@@ -774,83 +657,248 @@ impl ::std::error::Error for ValidationException {}
 /// Reads a `AccessDeniedException` error response.
 pub(crate) fn read_access_denied_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
-    let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<AccessDeniedException, crate::error::Unhandled> {
+    let read = || -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
+        let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `ConflictException` error response.
 pub(crate) fn read_conflict_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<ConflictException, crate::orchestrator::BoxError> {
-    let error: crate::error::ConflictException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<ConflictException, crate::error::Unhandled> {
+    let read = || -> Result<ConflictException, crate::orchestrator::BoxError> {
+        let error: crate::error::ConflictException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `InternalServerException` error response.
 pub(crate) fn read_internal_server_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<InternalServerException, crate::orchestrator::BoxError> {
-    let error: crate::error::InternalServerException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<InternalServerException, crate::error::Unhandled> {
+    let read = || -> Result<InternalServerException, crate::orchestrator::BoxError> {
+        let error: crate::error::InternalServerException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `RangeNotSatisfiableException` error response.
 pub(crate) fn read_range_not_satisfiable_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<RangeNotSatisfiableException, crate::orchestrator::BoxError> {
-    let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<RangeNotSatisfiableException, crate::error::Unhandled> {
+    let read = || -> Result<RangeNotSatisfiableException, crate::orchestrator::BoxError> {
+        let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `RequestTimeoutException` error response.
 pub(crate) fn read_request_timeout_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
-    let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<RequestTimeoutException, crate::error::Unhandled> {
+    let read = || -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
+        let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `ResourceNotFoundException` error response.
 pub(crate) fn read_resource_not_found_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<ResourceNotFoundException, crate::orchestrator::BoxError> {
-    let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<ResourceNotFoundException, crate::error::Unhandled> {
+    let read = || -> Result<ResourceNotFoundException, crate::orchestrator::BoxError> {
+        let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `ServiceQuotaExceededException` error response.
 pub(crate) fn read_service_quota_exceeded_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<ServiceQuotaExceededException, crate::orchestrator::BoxError> {
-    let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<ServiceQuotaExceededException, crate::error::Unhandled> {
+    let read = || -> Result<
+        ServiceQuotaExceededException,
+        crate::orchestrator::BoxError,
+    > {
+        let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `ThrottlingException` error response.
 pub(crate) fn read_throttling_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<ThrottlingException, crate::orchestrator::BoxError> {
-    let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<ThrottlingException, crate::error::Unhandled> {
+    let read = || -> Result<ThrottlingException, crate::orchestrator::BoxError> {
+        let error: crate::error::ThrottlingException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `ValidationException` error response.
 pub(crate) fn read_validation_exception(
     response: &crate::transport::HttpResponse,
-) -> Result<ValidationException, crate::orchestrator::BoxError> {
-    let error: crate::error::ValidationException = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<ValidationException, crate::error::Unhandled> {
+    let read = || -> Result<ValidationException, crate::orchestrator::BoxError> {
+        let error: crate::error::ValidationException = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Builders for the error types of this module.
 pub mod builders {
@@ -879,13 +927,12 @@ pub mod builders {
             self,
         ) -> Result<super::AccessDeniedException, crate::error::BuildError> {
             Ok(super::AccessDeniedException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "AccessDeniedException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "AccessDeniedException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -915,13 +962,12 @@ pub mod builders {
             self,
         ) -> Result<super::ConflictException, crate::error::BuildError> {
             Ok(super::ConflictException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ConflictException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "ConflictException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -951,13 +997,12 @@ pub mod builders {
             self,
         ) -> Result<super::InternalServerException, crate::error::BuildError> {
             Ok(super::InternalServerException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "InternalServerException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "InternalServerException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -987,13 +1032,12 @@ pub mod builders {
             self,
         ) -> Result<super::RangeNotSatisfiableException, crate::error::BuildError> {
             Ok(super::RangeNotSatisfiableException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "RangeNotSatisfiableException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "RangeNotSatisfiableException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -1023,13 +1067,12 @@ pub mod builders {
             self,
         ) -> Result<super::RequestTimeoutException, crate::error::BuildError> {
             Ok(super::RequestTimeoutException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "RequestTimeoutException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "RequestTimeoutException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -1059,13 +1102,12 @@ pub mod builders {
             self,
         ) -> Result<super::ResourceNotFoundException, crate::error::BuildError> {
             Ok(super::ResourceNotFoundException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ResourceNotFoundException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "ResourceNotFoundException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -1095,13 +1137,12 @@ pub mod builders {
             self,
         ) -> Result<super::ServiceQuotaExceededException, crate::error::BuildError> {
             Ok(super::ServiceQuotaExceededException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ServiceQuotaExceededException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "ServiceQuotaExceededException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -1131,13 +1172,12 @@ pub mod builders {
             self,
         ) -> Result<super::ThrottlingException, crate::error::BuildError> {
             Ok(super::ThrottlingException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ThrottlingException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "ThrottlingException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }
@@ -1167,13 +1207,12 @@ pub mod builders {
             self,
         ) -> Result<super::ValidationException, crate::error::BuildError> {
             Ok(super::ValidationException {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ValidationException",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "ValidationException",
+                    "message",
+                    "message",
+                )?,
                 _meta: Default::default(),
             })
         }

@@ -58,14 +58,11 @@ impl ::std::fmt::Display for EncryptionType {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for EncryptionType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for EncryptionType {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for EncryptionType {
@@ -92,47 +89,34 @@ impl FileInformation {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FileInformation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FileInformation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "FileInformation")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_total_parts = None;
-                let mut v_part_size = None;
-                let mut v_content_length = None;
-                let mut v_s3_access = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "totalParts" => v_total_parts = map.next_value()?,
-                        "partSize" => v_part_size = map.next_value()?,
-                        "contentLength" => v_content_length = map.next_value()?,
-                        "s3Access" => v_s3_access = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FileInformation {
-                    total_parts: v_total_parts,
-                    part_size: v_part_size,
-                    content_length: v_content_length,
-                    s3_access: v_s3_access,
-                })
+impl crate::json::FromJson for FileInformation {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("FileInformation")? {
+            return Ok(None);
+        }
+        let mut v_total_parts = None;
+        let mut v_part_size = None;
+        let mut v_content_length = None;
+        let mut v_s3_access = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "totalParts" => v_total_parts = crate::json::read(reader)?,
+                "partSize" => v_part_size = crate::json::read(reader)?,
+                "contentLength" => v_content_length = crate::json::read(reader)?,
+                "s3Access" => v_s3_access = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(FileInformation {
+                total_parts: v_total_parts,
+                part_size: v_part_size,
+                content_length: v_content_length,
+                s3_access: v_s3_access,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for FileInformation {
@@ -220,63 +204,50 @@ impl ImportReferenceJobItem {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ImportReferenceJobItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportReferenceJobItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ImportReferenceJobItem")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_reference_store_id = None;
-                let mut v_role_arn = None;
-                let mut v_status = None;
-                let mut v_creation_time = None;
-                let mut v_completion_time = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "referenceStoreId" => v_reference_store_id = map.next_value()?,
-                        "roleArn" => v_role_arn = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "completionTime" => {
-                            v_completion_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ImportReferenceJobItem {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ImportReferenceJobItem")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_reference_store_id = None;
+        let mut v_role_arn = None;
+        let mut v_status = None;
+        let mut v_creation_time = None;
+        let mut v_completion_time = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
+                "roleArn" => v_role_arn = crate::json::read(reader)?,
+                "status" => v_status = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(ImportReferenceJobItem {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    reference_store_id: v_reference_store_id
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    completion_time: v_completion_time,
-                })
+                "completionTime" => {
+                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ImportReferenceJobItem {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                reference_store_id: v_reference_store_id
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                completion_time: v_completion_time,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ImportReferenceJobItem {
@@ -318,63 +289,47 @@ impl ImportReferenceSourceItem {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ImportReferenceSourceItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportReferenceSourceItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ImportReferenceSourceItem")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_source_file = None;
-                let mut v_status = None;
-                let mut v_status_message = None;
-                let mut v_name = None;
-                let mut v_description = None;
-                let mut v_tags = None;
-                let mut v_reference_id = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "sourceFile" => v_source_file = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "statusMessage" => v_status_message = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
-                        "tags" => {
-                            v_tags = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<crate::json::Plain<String>, false>,
-                                    >()?,
-                            );
-                        }
-                        "referenceId" => v_reference_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ImportReferenceSourceItem {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ImportReferenceSourceItem")? {
+            return Ok(None);
+        }
+        let mut v_source_file = None;
+        let mut v_status = None;
+        let mut v_status_message = None;
+        let mut v_name = None;
+        let mut v_description = None;
+        let mut v_tags = None;
+        let mut v_reference_id = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "sourceFile" => v_source_file = crate::json::read(reader)?,
+                "status" => v_status = crate::json::read(reader)?,
+                "statusMessage" => v_status_message = crate::json::read(reader)?,
+                "name" => v_name = crate::json::read(reader)?,
+                "description" => v_description = crate::json::read(reader)?,
+                "tags" => {
+                    v_tags = <crate::json::Map<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(ImportReferenceSourceItem {
-                    source_file: v_source_file,
-                    status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                    status_message: v_status_message,
-                    name: v_name,
-                    description: v_description,
-                    tags: v_tags,
-                    reference_id: v_reference_id,
-                })
+                "referenceId" => v_reference_id = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ImportReferenceSourceItem {
+                source_file: v_source_file,
+                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
+                status_message: v_status_message,
+                name: v_name,
+                description: v_description,
+                tags: v_tags,
+                reference_id: v_reference_id,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ImportReferenceSourceItem {
@@ -403,38 +358,25 @@ impl ReadSetS3Access {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReadSetS3Access {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReadSetS3Access;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ReadSetS3Access")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_s3_uri = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "s3Uri" => v_s3_uri = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReadSetS3Access {
-                    s3_uri: v_s3_uri,
-                })
+impl crate::json::FromJson for ReadSetS3Access {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ReadSetS3Access")? {
+            return Ok(None);
+        }
+        let mut v_s3_uri = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "s3Uri" => v_s3_uri = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ReadSetS3Access {
+                s3_uri: v_s3_uri,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ReadSetS3Access {
@@ -499,14 +441,11 @@ impl ::std::fmt::Display for ReferenceCreationType {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceCreationType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for ReferenceCreationType {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for ReferenceCreationType {
@@ -599,41 +538,28 @@ impl ReferenceFiles {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceFiles {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReferenceFiles;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ReferenceFiles")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_source = None;
-                let mut v_index = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "source" => v_source = map.next_value()?,
-                        "index" => v_index = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReferenceFiles {
-                    source: v_source,
-                    index: v_index,
-                })
+impl crate::json::FromJson for ReferenceFiles {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ReferenceFiles")? {
+            return Ok(None);
+        }
+        let mut v_source = None;
+        let mut v_index = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "source" => v_source = crate::json::read(reader)?,
+                "index" => v_index = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ReferenceFiles {
+                source: v_source,
+                index: v_index,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ReferenceFiles {
@@ -768,14 +694,11 @@ impl ::std::fmt::Display for ReferenceImportJobItemStatus {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobItemStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for ReferenceImportJobItemStatus {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for ReferenceImportJobItemStatus {
@@ -900,14 +823,11 @@ impl ::serde::Serialize for ReferenceImportJobStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceImportJobStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for ReferenceImportJobStatus {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for ReferenceImportJobStatus {
@@ -956,73 +876,60 @@ impl ReferenceListItem {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceListItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReferenceListItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ReferenceListItem")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_arn = None;
-                let mut v_reference_store_id = None;
-                let mut v_md5 = None;
-                let mut v_status = None;
-                let mut v_name = None;
-                let mut v_description = None;
-                let mut v_creation_time = None;
-                let mut v_update_time = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "arn" => v_arn = map.next_value()?,
-                        "referenceStoreId" => v_reference_store_id = map.next_value()?,
-                        "md5" => v_md5 = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "updateTime" => {
-                            v_update_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ReferenceListItem {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ReferenceListItem")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_arn = None;
+        let mut v_reference_store_id = None;
+        let mut v_md5 = None;
+        let mut v_status = None;
+        let mut v_name = None;
+        let mut v_description = None;
+        let mut v_creation_time = None;
+        let mut v_update_time = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "arn" => v_arn = crate::json::read(reader)?,
+                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
+                "md5" => v_md5 = crate::json::read(reader)?,
+                "status" => v_status = crate::json::read(reader)?,
+                "name" => v_name = crate::json::read(reader)?,
+                "description" => v_description = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(ReferenceListItem {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    reference_store_id: v_reference_store_id
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    md5: v_md5.unwrap_or_else(crate::json::Fallback::fallback),
-                    status: v_status,
-                    name: v_name,
-                    description: v_description,
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    update_time: v_update_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                })
+                "updateTime" => {
+                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ReferenceListItem {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                reference_store_id: v_reference_store_id
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                md5: v_md5.unwrap_or_else(crate::json::Fallback::fallback),
+                status: v_status,
+                name: v_name,
+                description: v_description,
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                update_time: v_update_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ReferenceListItem {
@@ -1107,14 +1014,11 @@ impl ::std::fmt::Display for ReferenceStatus {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for ReferenceStatus {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for ReferenceStatus {
@@ -1151,58 +1055,45 @@ impl ReferenceStoreDetail {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ReferenceStoreDetail {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReferenceStoreDetail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ReferenceStoreDetail")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_arn = None;
-                let mut v_id = None;
-                let mut v_name = None;
-                let mut v_description = None;
-                let mut v_sse_config = None;
-                let mut v_creation_time = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "arn" => v_arn = map.next_value()?,
-                        "id" => v_id = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
-                        "sseConfig" => v_sse_config = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ReferenceStoreDetail {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ReferenceStoreDetail")? {
+            return Ok(None);
+        }
+        let mut v_arn = None;
+        let mut v_id = None;
+        let mut v_name = None;
+        let mut v_description = None;
+        let mut v_sse_config = None;
+        let mut v_creation_time = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "arn" => v_arn = crate::json::read(reader)?,
+                "id" => v_id = crate::json::read(reader)?,
+                "name" => v_name = crate::json::read(reader)?,
+                "description" => v_description = crate::json::read(reader)?,
+                "sseConfig" => v_sse_config = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(ReferenceStoreDetail {
-                    arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    name: v_name,
-                    description: v_description,
-                    sse_config: v_sse_config,
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ReferenceStoreDetail {
+                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                name: v_name,
+                description: v_description,
+                sse_config: v_sse_config,
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ReferenceStoreDetail {
@@ -1276,41 +1167,28 @@ impl SseConfig {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SseConfig {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SseConfig;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "SseConfig")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_type = None;
-                let mut v_key_arn = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "type" => v_type = map.next_value()?,
-                        "keyArn" => v_key_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SseConfig {
-                    r#type: v_type.unwrap_or_else(crate::json::Fallback::fallback),
-                    key_arn: v_key_arn,
-                })
+impl crate::json::FromJson for SseConfig {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("SseConfig")? {
+            return Ok(None);
+        }
+        let mut v_type = None;
+        let mut v_key_arn = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "type" => v_type = crate::json::read(reader)?,
+                "keyArn" => v_key_arn = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(SseConfig {
+                r#type: v_type.unwrap_or_else(crate::json::Fallback::fallback),
+                key_arn: v_key_arn,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for SseConfig {
@@ -1361,9 +1239,7 @@ impl ::serde::Serialize for StartReferenceImportJobSourceItem {
         if let Some(value) = &self.tags {
             map.serialize_entry(
                 "tags",
-                &crate::json::Out::<
-                    crate::json::Map<crate::json::Plain<String>, false>,
-                >(value),
+                &crate::json::Out::<crate::json::Map<crate::json::Plain<String>>>(value),
             )?;
         }
         map.end()
@@ -1615,41 +1491,36 @@ pub mod builders {
             self,
         ) -> Result<super::ImportReferenceJobItem, crate::error::BuildError> {
             Ok(super::ImportReferenceJobItem {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ImportReferenceJobItem",
-                        "id",
-                        "id",
-                    ))?,
-                reference_store_id: self
-                    .reference_store_id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ImportReferenceJobItem",
-                        "reference_store_id",
-                        "referenceStoreId",
-                    ))?,
-                role_arn: self
-                    .role_arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ImportReferenceJobItem",
-                        "role_arn",
-                        "roleArn",
-                    ))?,
-                status: self
-                    .status
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ImportReferenceJobItem",
-                        "status",
-                        "status",
-                    ))?,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ImportReferenceJobItem",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "ImportReferenceJobItem",
+                    "id",
+                    "id",
+                )?,
+                reference_store_id: crate::error::BuildError::require(
+                    self.reference_store_id,
+                    "ImportReferenceJobItem",
+                    "reference_store_id",
+                    "referenceStoreId",
+                )?,
+                role_arn: crate::error::BuildError::require(
+                    self.role_arn,
+                    "ImportReferenceJobItem",
+                    "role_arn",
+                    "roleArn",
+                )?,
+                status: crate::error::BuildError::require(
+                    self.status,
+                    "ImportReferenceJobItem",
+                    "status",
+                    "status",
+                )?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "ImportReferenceJobItem",
+                    "creation_time",
+                    "creationTime",
+                )?,
                 completion_time: self.completion_time,
             })
         }
@@ -1758,13 +1629,12 @@ pub mod builders {
         ) -> Result<super::ImportReferenceSourceItem, crate::error::BuildError> {
             Ok(super::ImportReferenceSourceItem {
                 source_file: self.source_file,
-                status: self
-                    .status
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ImportReferenceSourceItem",
-                        "status",
-                        "status",
-                    ))?,
+                status: crate::error::BuildError::require(
+                    self.status,
+                    "ImportReferenceSourceItem",
+                    "status",
+                    "status",
+                )?,
                 status_message: self.status_message,
                 name: self.name,
                 description: self.description,
@@ -2056,51 +1926,45 @@ pub mod builders {
             self,
         ) -> Result<super::ReferenceListItem, crate::error::BuildError> {
             Ok(super::ReferenceListItem {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceListItem",
-                        "id",
-                        "id",
-                    ))?,
-                arn: self
-                    .arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceListItem",
-                        "arn",
-                        "arn",
-                    ))?,
-                reference_store_id: self
-                    .reference_store_id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceListItem",
-                        "reference_store_id",
-                        "referenceStoreId",
-                    ))?,
-                md5: self
-                    .md5
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceListItem",
-                        "md5",
-                        "md5",
-                    ))?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "ReferenceListItem",
+                    "id",
+                    "id",
+                )?,
+                arn: crate::error::BuildError::require(
+                    self.arn,
+                    "ReferenceListItem",
+                    "arn",
+                    "arn",
+                )?,
+                reference_store_id: crate::error::BuildError::require(
+                    self.reference_store_id,
+                    "ReferenceListItem",
+                    "reference_store_id",
+                    "referenceStoreId",
+                )?,
+                md5: crate::error::BuildError::require(
+                    self.md5,
+                    "ReferenceListItem",
+                    "md5",
+                    "md5",
+                )?,
                 status: self.status,
                 name: self.name,
                 description: self.description,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceListItem",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
-                update_time: self
-                    .update_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceListItem",
-                        "update_time",
-                        "updateTime",
-                    ))?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "ReferenceListItem",
+                    "creation_time",
+                    "creationTime",
+                )?,
+                update_time: crate::error::BuildError::require(
+                    self.update_time,
+                    "ReferenceListItem",
+                    "update_time",
+                    "updateTime",
+                )?,
             })
         }
     }
@@ -2198,30 +2062,27 @@ pub mod builders {
             self,
         ) -> Result<super::ReferenceStoreDetail, crate::error::BuildError> {
             Ok(super::ReferenceStoreDetail {
-                arn: self
-                    .arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceStoreDetail",
-                        "arn",
-                        "arn",
-                    ))?,
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceStoreDetail",
-                        "id",
-                        "id",
-                    ))?,
+                arn: crate::error::BuildError::require(
+                    self.arn,
+                    "ReferenceStoreDetail",
+                    "arn",
+                    "arn",
+                )?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "ReferenceStoreDetail",
+                    "id",
+                    "id",
+                )?,
                 name: self.name,
                 description: self.description,
                 sse_config: self.sse_config,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ReferenceStoreDetail",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "ReferenceStoreDetail",
+                    "creation_time",
+                    "creationTime",
+                )?,
             })
         }
     }
@@ -2318,13 +2179,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
         pub fn build(self) -> Result<super::SseConfig, crate::error::BuildError> {
             Ok(super::SseConfig {
-                r#type: self
-                    .r#type
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "SseConfig",
-                        "r#type",
-                        "type",
-                    ))?,
+                r#type: crate::error::BuildError::require(
+                    self.r#type,
+                    "SseConfig",
+                    "r#type",
+                    "type",
+                )?,
                 key_arn: self.key_arn,
             })
         }
@@ -2397,20 +2257,18 @@ pub mod builders {
             self,
         ) -> Result<super::StartReferenceImportJobSourceItem, crate::error::BuildError> {
             Ok(super::StartReferenceImportJobSourceItem {
-                source_file: self
-                    .source_file
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobSourceItem",
-                        "source_file",
-                        "sourceFile",
-                    ))?,
-                name: self
-                    .name
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobSourceItem",
-                        "name",
-                        "name",
-                    ))?,
+                source_file: crate::error::BuildError::require(
+                    self.source_file,
+                    "StartReferenceImportJobSourceItem",
+                    "source_file",
+                    "sourceFile",
+                )?,
+                name: crate::error::BuildError::require(
+                    self.name,
+                    "StartReferenceImportJobSourceItem",
+                    "name",
+                    "name",
+                )?,
                 description: self.description,
                 tags: self.tags,
             })

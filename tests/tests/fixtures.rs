@@ -48,8 +48,10 @@ mod naming {
 
     #[test]
     fn shapes_named_like_our_own_generic_parameters() {
-        let out: TypeOutput =
-            serde_json::from_str(r#"{"a": {"value": "x"}, "d": {"a": {"value": "y"}}, "s": {"d": {}}}"#).unwrap();
+        let out: TypeOutput = fixture_naming::primitives::from_json(
+            r#"{"a": {"value": "x"}, "d": {"a": {"value": "y"}}, "s": {"d": {}}}"#,
+        )
+        .unwrap();
         assert_eq!(out.a.unwrap().value.as_deref(), Some("x"));
         assert_eq!(out.d.unwrap().a.unwrap().value.as_deref(), Some("y"));
         assert!(out.s.unwrap().d.is_some());
@@ -87,7 +89,7 @@ mod naming {
         let json = r#"{"crate": "c", "loop": {"value": "2.0", "inner": {"value": "1.0", "inner": null}},
             "values": "unknown",
             "tree": {"a": {"children": {"b": {}}}}}"#;
-        let out: TypeOutput = serde_json::from_str(json).unwrap();
+        let out: TypeOutput = fixture_naming::primitives::from_json(json).unwrap();
         assert_eq!(out.crate_, "c");
         assert_eq!(out.r#loop.value, fixture_naming::types::String::V20);
         assert_eq!(out.r#loop.inner.as_ref().unwrap().value, fixture_naming::types::String::V10);
@@ -142,14 +144,16 @@ mod enums {
             body,
             serde_json::json!({"color": "green", "size": 1, "legacy": "x1.future", "colors": ["red", "ultraviolet"]})
         );
-        let out: PutColorOutput =
-            serde_json::from_str(r#"{"color": "infrared", "size": 99, "byName": {"a": "red", "b": "teal"}}"#).unwrap();
+        let out: PutColorOutput = fixture_enums::primitives::from_json(
+            r#"{"color": "infrared", "size": 99, "byName": {"a": "red", "b": "teal"}}"#,
+        )
+        .unwrap();
         assert_eq!(out.color.as_str(), "infrared");
         assert_eq!(out.size.value(), 99);
         let by_name = out.by_name.unwrap();
         assert_eq!(by_name["a"], Color::Red);
         assert_eq!(by_name["b"].as_str(), "teal");
-        assert!(serde_json::from_str::<PutColorOutput>(r#"{"size": "big"}"#).is_err());
+        assert!(fixture_enums::primitives::from_json::<PutColorOutput>(r#"{"size": "big"}"#).is_err());
     }
 }
 
@@ -171,14 +175,14 @@ mod wire {
             "targetFormat": "2014-04-29T20:30:38+02:00",
             "count": 3
         }"#;
-        let out: GetEventOutput = serde_json::from_str(json).unwrap();
+        let out: GetEventOutput = fixture_wire::primitives::from_json(json).unwrap();
         assert_eq!(out.started_at, at(1398796238, 500));
         assert_eq!(out.epoch, Some(at(1398796238, 250)), "restJson1 bodies default to epoch-seconds");
         assert_eq!(out.http_date, Some(at(1398796238, 0)));
         assert_eq!(out.target_format, Some(at(1398796238, 0)), "the target shape's timestampFormat applies");
         assert_eq!(out.count, 3);
-        assert!(serde_json::from_str::<GetEventOutput>(r#"{"epoch": "2014-04-29T18:30:38Z"}"#).is_err());
-        assert!(serde_json::from_str::<GetEventOutput>(r#"{"httpDate": 1398796238}"#).is_err());
+        assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"epoch": "2014-04-29T18:30:38Z"}"#).is_err());
+        assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"httpDate": 1398796238}"#).is_err());
     }
 
     #[test]
@@ -190,10 +194,13 @@ mod wire {
             "nested": [["a", null], []], "details": {"k": {"note": "n", "tagged": "t"}},
             "requestId": "from-the-body-is-ignored"
         }"#;
-        let out: GetEventOutput = serde_json::from_str(json).unwrap();
+        let out: GetEventOutput = fixture_wire::primitives::from_json(json).unwrap();
         assert_eq!(out.renamed.as_deref(), Some("yes"));
         assert_eq!(out.count, 9007199254740993);
-        assert_eq!((out.ratio, out.small, out.short, out.real, out.flag), (Some(0.5), Some(-8), Some(300), Some(1.5), Some(false)));
+        assert_eq!(
+            (out.ratio, out.small, out.short, out.real, out.flag),
+            (Some(0.5), Some(-8), Some(300), Some(1.5), Some(false))
+        );
         assert_eq!(out.sparse_list, Some(vec![Some("a".to_owned()), None, Some("c".to_owned())]));
         let map = out.sparse_map.unwrap();
         assert_eq!((map["x"], map["y"]), (Some(1), None));
@@ -202,7 +209,10 @@ mod wire {
         assert_eq!(details["k"].note, "n");
         assert_eq!(details["k"].tagged.as_deref(), Some("t"), "httpHeader means nothing on a nested structure");
         assert_eq!(out.request_id, None, "an httpHeader member is not read from the body");
-        assert!(serde_json::from_str::<GetEventOutput>(r#"{"small": 300}"#).is_err(), "out of range for a byte");
+        assert!(
+            fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"small": 300}"#).is_err(),
+            "out of range for a byte"
+        );
     }
 
     #[test]
@@ -214,7 +224,7 @@ mod wire {
             "ratios": [1.5, "NaN", "-Infinity"],
             "byDate": {"a": 1398796238, "b": null}
         }"#;
-        let out: GetEventOutput = serde_json::from_str(json).unwrap();
+        let out: GetEventOutput = fixture_wire::primitives::from_json(json).unwrap();
         assert_eq!(out.blob_data.as_ref().map(|b| b.as_ref()), Some(&b"hello"[..]));
         assert_eq!(out.doc.unwrap()["any"][3]["x"], serde_json::json!(true));
         assert_eq!(out.times.unwrap(), vec![at(1398796238, 0), at(1398796238, 500)], "a dense list drops nulls");
@@ -222,17 +232,18 @@ mod wire {
         assert!(ratios[0] == 1.5 && ratios[1].is_nan() && ratios[2] == f64::NEG_INFINITY);
         let by_date = out.by_date.unwrap();
         assert_eq!((by_date.len(), by_date["a"]), (1, at(1398796238, 0)));
-        assert!(serde_json::from_str::<GetEventOutput>(r#"{"blobData": "%%%"}"#).is_err());
+        assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"blobData": "%%%"}"#).is_err());
     }
 
     #[test]
     fn special_floats_are_strings() {
-        let out: GetEventOutput = serde_json::from_str(r#"{"ratio": "NaN", "real": "-Infinity"}"#).unwrap();
+        let out: GetEventOutput =
+            fixture_wire::primitives::from_json(r#"{"ratio": "NaN", "real": "-Infinity"}"#).unwrap();
         assert!(out.ratio.unwrap().is_nan());
         assert_eq!(out.real, Some(f32::NEG_INFINITY));
-        let out: GetEventOutput = serde_json::from_str(r#"{"ratio": "Infinity", "real": 2}"#).unwrap();
+        let out: GetEventOutput = fixture_wire::primitives::from_json(r#"{"ratio": "Infinity", "real": 2}"#).unwrap();
         assert_eq!((out.ratio, out.real), (Some(f64::INFINITY), Some(2.0)));
-        assert!(serde_json::from_str::<GetEventOutput>(r#"{"ratio": "inf"}"#).is_err());
+        assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"ratio": "inf"}"#).is_err());
     }
 
     #[test]
@@ -261,8 +272,10 @@ mod rules {
 
     #[test]
     fn defaults_fill_missing_and_null_members() {
-        let out: LoginOutput =
-            serde_json::from_str(r#"{"token": "t", "session": {"id": "s"}, "label": null, "retries": null}"#).unwrap();
+        let out: LoginOutput = fixture_rules::primitives::from_json(
+            r#"{"token": "t", "session": {"id": "s"}, "label": null, "retries": null}"#,
+        )
+        .unwrap();
         assert_eq!(out.retries, 5);
         assert_eq!(out.mode, Mode::Fast);
         assert!(out.tags.is_empty());
@@ -304,32 +317,37 @@ mod rules {
         assert!(shown.contains("alice") && !shown.contains("hunter2"), "{shown}");
         let builder = LoginInput::builder().password("hunter2");
         assert!(!format!("{builder:?}").contains("hunter2"));
-        let out: LoginOutput = serde_json::from_str(r#"{"token": "secret-token", "session": {"id": "sess-42"}}"#).unwrap();
+        let out: LoginOutput =
+            fixture_rules::primitives::from_json(r#"{"token": "secret-token", "session": {"id": "sess-42"}}"#).unwrap();
         let shown = format!("{out:?}");
         assert!(!shown.contains("secret-token") && !shown.contains("sess-42"), "{shown}");
         assert!(shown.contains("Redacted"));
         assert!(!format!("{:?}", out.session).contains("sess-42"), "a sensitive structure hides every member");
-        let out: LoginOutput = serde_json::from_str(
+        let out: LoginOutput = fixture_rules::primitives::from_json(
             r#"{"token": "t", "session": {"id": "s"}, "previousTokens": ["old-secret"],
                 "tokensByDevice": {"laptop": ["device-secret"]}}"#,
         )
         .unwrap();
         assert_eq!(out.tokens_by_device.as_ref().unwrap()["laptop"], ["device-secret"]);
         let shown = format!("{out:?}");
-        assert!(!shown.contains("old-secret") && !shown.contains("device-secret"), "lists and maps of sensitive strings: {shown}");
+        assert!(
+            !shown.contains("old-secret") && !shown.contains("device-secret"),
+            "lists and maps of sensitive strings: {shown}"
+        );
         let builder = LoginOutput::builder().previous_tokens(vec!["old-secret".to_owned()]);
         assert!(!format!("{builder:?}").contains("old-secret"));
     }
 
     #[test]
     fn errors() {
-        let e: BadCredentials = serde_json::from_str(r#"{"message": "wrong password", "user": "alice"}"#).unwrap();
+        let e: BadCredentials =
+            fixture_rules::primitives::from_json(r#"{"message": "wrong password", "user": "alice"}"#).unwrap();
         assert_eq!(e.to_string(), "BadCredentials: wrong password");
         assert_eq!(BadCredentials::HTTP_STATUS, Some(401));
-        let t: Throttled = serde_json::from_str(r#"{"Message": "slow down"}"#).unwrap();
+        let t: Throttled = fixture_rules::primitives::from_json(r#"{"Message": "slow down"}"#).unwrap();
         assert_eq!(t.to_string(), "Throttled: slow down");
         assert_eq!((Throttled::THROTTLING, Throttled::RETRYABLE), (true, true));
-        let s: ServiceUnavailable = serde_json::from_str("{}").unwrap();
+        let s: ServiceUnavailable = fixture_rules::primitives::from_json("{}").unwrap();
         assert_eq!(s.to_string(), "ServiceUnavailable");
         assert_eq!((ServiceUnavailable::IS_SERVER_FAULT, ServiceUnavailable::RETRYABLE), (true, true));
         assert_eq!(ServiceUnavailable::HTTP_STATUS, None);
@@ -352,10 +370,8 @@ mod wire_client {
                 .body(bytes::Bytes::from_static(br#"{"startedAt": "2014-04-29T18:30:38Z", "count": 1}"#))
                 .unwrap(),
         );
-        let config = fixture_wire::Config::builder()
-            .endpoint_url("https://wire.example")
-            .http_client(transport.clone())
-            .build();
+        let config =
+            fixture_wire::Config::builder().endpoint_url("https://wire.example").http_client(transport.clone()).build();
         let out = fixture_wire::Client::new(config)
             .get_event()
             .event_id("e/1")
@@ -369,7 +385,10 @@ mod wire_client {
         assert_eq!(out.request_id.as_deref(), Some("rid"));
         assert_eq!(out.status, Some(202));
         let request = &transport.requests()[0];
-        assert_eq!(request.uri().to_string(), "https://wire.example/events/e%2F1?since=1970-01-01T00%3A00%3A00Z&tag=a&tag=b%20c");
+        assert_eq!(
+            request.uri().to_string(),
+            "https://wire.example/events/e%2F1?since=1970-01-01T00%3A00%3A00Z&tag=a&tag=b%20c"
+        );
         assert_eq!(request.headers()["x-trace"], r#"t1, "t,2""#);
         assert_eq!(request.headers()["content-type"], "application/json");
         assert!(request.headers().get("authorization").is_none(), "the fixture service has no SigV4 trait: unsigned");
@@ -380,20 +399,25 @@ mod unions {
     use fixture_unions::operation::put_shape::{PutShapeInput, PutShapeOutput};
     use fixture_unions::types::{Circle, Secret, Shape};
 
-    fn shape(json: &str) -> Result<Shape, serde_json::Error> {
-        serde_json::from_str::<PutShapeOutput>(&format!(r#"{{"shape": {json}}}"#)).map(|o| o.shape)
+    fn shape(json: &str) -> Result<Shape, fixture_unions::primitives::JsonError> {
+        fixture_unions::primitives::from_json::<PutShapeOutput>(&format!(r#"{{"shape": {json}}}"#)).map(|o| o.shape)
     }
 
     #[test]
     fn each_variant_reads() {
         assert_eq!(shape(r#"{"square": 2.5}"#).unwrap(), Shape::Square(2.5));
         assert_eq!(shape(r#"{"label": "hi"}"#).unwrap(), Shape::Label("hi".into()));
-        assert_eq!(shape(r#"{"unknown": "named like our catch-all"}"#).unwrap(), Shape::UnknownValue("named like our catch-all".into()));
+        assert_eq!(
+            shape(r#"{"unknown": "named like our catch-all"}"#).unwrap(),
+            Shape::UnknownValue("named like our catch-all".into())
+        );
         let Shape::Circle(circle) = shape(r#"{"circle": {"radius": 1}}"#).unwrap() else { panic!() };
         assert_eq!(circle.radius, 1.0);
         let Shape::DrawnAt(at) = shape(r#"{"drawnAt": "2014-04-29T18:30:38Z"}"#).unwrap() else { panic!() };
         assert_eq!(at.unix_timestamp(), 1398796238);
-        let Shape::Inner(inner) = shape(r#"{"inner": {"group": [{"square": 1}, {"label": "x"}]}}"#).unwrap() else { panic!() };
+        let Shape::Inner(inner) = shape(r#"{"inner": {"group": [{"square": 1}, {"label": "x"}]}}"#).unwrap() else {
+            panic!()
+        };
         assert_eq!(*inner, Shape::Group(vec![Shape::Square(1.0), Shape::Label("x".into())]));
         let Shape::Data(data) = shape(r#"{"data": "aGk="}"#).unwrap() else { panic!() };
         assert_eq!(data.as_ref(), b"hi");
@@ -410,9 +434,12 @@ mod unions {
     #[test]
     fn zero_or_several_members_are_errors() {
         assert!(shape("{}").unwrap_err().to_string().contains("the union Shape has no member set"));
-        assert!(shape(r#"{"square": 1, "label": "x"}"#).unwrap_err().to_string().contains("has 2 members set, not one"));
+        assert!(shape(r#"{"square": 1, "label": "x"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("has 2 members set, not one"));
         assert!(shape(r#"["square"]"#).is_err());
-        let missing: PutShapeOutput = serde_json::from_str("{}").unwrap();
+        let missing: PutShapeOutput = fixture_unions::primitives::from_json("{}").unwrap();
         assert!(matches!(missing.shape, Shape::Unknown(_)), "a required union left out reads as Unknown");
     }
 
@@ -423,14 +450,23 @@ mod unions {
             .secret(Secret::Pin("1234".into()))
             .build()
             .unwrap();
-        assert_eq!(serde_json::to_value(&input).unwrap(), serde_json::json!({"shape": {"circle": {"radius": 2.0}}, "secret": {"pin": "1234"}}));
+        assert_eq!(
+            serde_json::to_value(&input).unwrap(),
+            serde_json::json!({"shape": {"circle": {"radius": 2.0}}, "secret": {"pin": "1234"}})
+        );
         assert!(!format!("{input:?}").contains("1234"), "a sensitive union is redacted");
         let time = fixture_unions::time::OffsetDateTime::from_unix_timestamp(1398796238).unwrap();
         let input = PutShapeInput::builder().shape(Shape::DrawnAt(time)).build().unwrap();
-        assert_eq!(serde_json::to_value(&input).unwrap()["shape"], serde_json::json!({"drawnAt": "2014-04-29T18:30:38Z"}));
+        assert_eq!(
+            serde_json::to_value(&input).unwrap()["shape"],
+            serde_json::json!({"drawnAt": "2014-04-29T18:30:38Z"})
+        );
         let unknown = shape(r#"{"hexagon": 1}"#).unwrap();
         let input = PutShapeInput::builder().shape(unknown).build().unwrap();
-        assert!(serde_json::to_value(&input).unwrap_err().to_string().contains("cannot send the unknown union member `hexagon`"));
+        assert!(serde_json::to_value(&input)
+            .unwrap_err()
+            .to_string()
+            .contains("cannot send the unknown union member `hexagon`"));
     }
 }
 
@@ -466,7 +502,11 @@ mod payloads {
     #[tokio::test]
     async fn blob_payloads_and_prefix_headers() {
         let transport = TestTransport::new();
-        transport.respond_with(response(200, &[("x-meta-Color", "red"), ("x-meta-size", "2"), ("x-other", "no")], b"\x89PNG raw"));
+        transport.respond_with(response(
+            200,
+            &[("x-meta-Color", "red"), ("x-meta-size", "2"), ("x-other", "no")],
+            b"\x89PNG raw",
+        ));
         let meta = HashMap::from([("color".to_owned(), "blue".to_owned()), ("a".to_owned(), "1".to_owned())]);
         let out = client(&transport)
             .put_blob()
@@ -525,7 +565,11 @@ mod payloads {
         client(&transport).search().params(params).send().await.unwrap();
         let requests = transport.requests();
         assert_eq!(requests[0].uri().query(), Some("mode=all&q=named&tag=a&tag=b"));
-        assert_eq!(requests[1].uri().query(), Some("mode=all&q=from-map&tag=a&tag=b"), "an unset named parameter leaves the key to the map");
+        assert_eq!(
+            requests[1].uri().query(),
+            Some("mode=all&q=from-map&tag=a&tag=b"),
+            "an unset named parameter leaves the key to the map"
+        );
     }
 }
 
@@ -546,9 +590,11 @@ mod paging {
             .respond(200, r#"{"things": ["a", "b"], "nextToken": "t1"}"#)
             .respond(200, r#"{"things": ["c"], "nextToken": "t2"}"#)
             .respond(200, r#"{"things": ["d"]}"#);
-        let pages = client(&transport).list_things().into_paginator().page_size(2).send().collect_pages().await.unwrap();
+        let pages =
+            client(&transport).list_things().into_paginator().page_size(2).send().collect_pages().await.unwrap();
         assert_eq!(pages.len(), 3);
-        let queries: Vec<String> = transport.requests().iter().map(|r| r.uri().query().unwrap_or_default().to_owned()).collect();
+        let queries: Vec<String> =
+            transport.requests().iter().map(|r| r.uri().query().unwrap_or_default().to_owned()).collect();
         assert_eq!(queries, ["max=2", "token=t1&max=2", "token=t2&max=2"]);
     }
 
@@ -569,7 +615,14 @@ mod paging {
 
         let transport = TestTransport::new();
         transport.respond(200, r#"{"things": ["x"], "nextToken": ""}"#).respond(200, r#"{"things": ["y"]}"#);
-        let items = client(&transport).list_things().next_token("start").into_paginator().items().collect_items().await.unwrap();
+        let items = client(&transport)
+            .list_things()
+            .next_token("start")
+            .into_paginator()
+            .items()
+            .collect_items()
+            .await
+            .unwrap();
         assert_eq!(items, ["x"], "an empty token ends the stream");
         assert_eq!(transport.requests()[0].uri().query(), Some("token=start"), "a starting token is kept");
     }

@@ -39,7 +39,7 @@ fn utc(text: &str) -> OffsetDateTime {
 
 #[test]
 fn parses_a_full_response() {
-    let out: GetReferenceImportJobOutput = serde_json::from_str(RESPONSE).unwrap();
+    let out: GetReferenceImportJobOutput = omics::primitives::from_json(RESPONSE).unwrap();
     assert_eq!(out.id, "0123456789");
     assert_eq!(out.reference_store_id, "1234567890");
     assert_eq!(out.role_arn, "arn:aws:iam::123456789012:role/OmicsImport");
@@ -67,7 +67,7 @@ fn parses_a_full_response() {
 #[test]
 fn unknown_enum_values_are_kept() {
     let json = RESPONSE.replace("COMPLETED_WITH_FAILURES", "PAUSED_FOR_LUNCH");
-    let out: GetReferenceImportJobOutput = serde_json::from_str(&json).unwrap();
+    let out: GetReferenceImportJobOutput = omics::primitives::from_json(&json).unwrap();
     assert!(matches!(out.status, ReferenceImportJobStatus::Unknown(_)));
     assert_eq!(out.status.as_str(), "PAUSED_FOR_LUNCH");
     assert_eq!(out.status.to_string(), "PAUSED_FOR_LUNCH");
@@ -79,7 +79,7 @@ fn missing_or_null_required_members_are_corrected_not_fatal() {
     // Smithy's client error correction: a server that omits a required member
     // must not make the whole response unreadable.
     let out: GetReferenceImportJobOutput =
-        serde_json::from_str(r#"{"id": "0123456789", "roleArn": null, "sources": null}"#).unwrap();
+        omics::primitives::from_json(r#"{"id": "0123456789", "roleArn": null, "sources": null}"#).unwrap();
     assert_eq!(out.id, "0123456789");
     assert_eq!(out.role_arn, "");
     assert!(out.sources.is_empty());
@@ -99,7 +99,7 @@ fn malformed_json_is_an_error_not_a_panic() {
         "[]",
         "",
     ] {
-        let result = serde_json::from_str::<GetReferenceImportJobOutput>(bad);
+        let result = omics::primitives::from_json::<GetReferenceImportJobOutput>(bad);
         assert!(result.is_err(), "{bad} parsed: {result:?}");
     }
 }
@@ -141,7 +141,8 @@ fn input_builder_reports_the_missing_member() {
         "cannot build `GetReferenceImportJobInput`: the required member `referenceStoreId` is not set \
          (call `.reference_store_id(...)` on the builder)"
     );
-    let input = GetReferenceImportJobInput::builder().id("0123456789").reference_store_id("1234567890").build().unwrap();
+    let input =
+        GetReferenceImportJobInput::builder().id("0123456789").reference_store_id("1234567890").build().unwrap();
     assert_eq!(input.id.as_deref(), Some("0123456789"));
     assert_eq!(input.reference_store_id.as_deref(), Some("1234567890"));
     // Both members travel in the URI, so the JSON body is empty.
@@ -172,20 +173,35 @@ fn output_builder_for_mocks() {
 #[test]
 fn errors_display_code_and_message() {
     let json = r#"{"message": "Rate exceeded", "Extra": 1}"#;
-    let e: omics::error::ThrottlingException = serde_json::from_str(json).unwrap();
+    let e: omics::error::ThrottlingException = omics::primitives::from_json(json).unwrap();
     assert_eq!(e.to_string(), "ThrottlingException: Rate exceeded");
     use omics::error::{AccessDeniedException, InternalServerException, ThrottlingException, ValidationException};
     let flags = |retryable, throttling, server, status| (retryable, throttling, server, status);
     assert_eq!(
-        flags(ThrottlingException::RETRYABLE, ThrottlingException::THROTTLING, ThrottlingException::IS_SERVER_FAULT, ThrottlingException::HTTP_STATUS),
+        flags(
+            ThrottlingException::RETRYABLE,
+            ThrottlingException::THROTTLING,
+            ThrottlingException::IS_SERVER_FAULT,
+            ThrottlingException::HTTP_STATUS
+        ),
         (true, true, false, Some(429))
     );
     assert_eq!(
-        flags(InternalServerException::RETRYABLE, InternalServerException::THROTTLING, InternalServerException::IS_SERVER_FAULT, InternalServerException::HTTP_STATUS),
+        flags(
+            InternalServerException::RETRYABLE,
+            InternalServerException::THROTTLING,
+            InternalServerException::IS_SERVER_FAULT,
+            InternalServerException::HTTP_STATUS
+        ),
         (true, false, true, Some(500))
     );
     assert_eq!(
-        flags(ValidationException::RETRYABLE, ValidationException::THROTTLING, ValidationException::IS_SERVER_FAULT, ValidationException::HTTP_STATUS),
+        flags(
+            ValidationException::RETRYABLE,
+            ValidationException::THROTTLING,
+            ValidationException::IS_SERVER_FAULT,
+            ValidationException::HTTP_STATUS
+        ),
         (false, false, false, Some(400))
     );
     assert_eq!(AccessDeniedException::HTTP_STATUS, Some(403));

@@ -80,10 +80,9 @@ fn emit_string(e: &Enum) -> TokenStream {
     });
     let deserialize = e.serde.deserialize.then(|| {
         quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                    let value = <crate::json::Str<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
-                    ::std::result::Result::Ok(Self::from(value.as_str()))
+            impl crate::json::FromJson for #name {
+                fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+                    ::std::result::Result::Ok(reader.str()?.map(|value| Self::from(value.as_str())))
                 }
             }
 
@@ -199,10 +198,9 @@ fn emit_int(e: &Enum) -> TokenStream {
     });
     let deserialize = e.serde.deserialize.then(|| {
         quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                    let value = <i32 as ::serde::Deserialize>::deserialize(deserializer)?;
-                    ::std::result::Result::Ok(Self::from(value))
+            impl crate::json::FromJson for #name {
+                fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+                    ::std::result::Result::Ok(<i32 as crate::json::FromJson>::read(reader)?.map(Self::from))
                 }
             }
 

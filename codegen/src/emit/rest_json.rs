@@ -22,8 +22,22 @@ pub fn error_readers(krate: &Crate) -> TokenStream {
         let doc = format!(" Reads a `{}` error response.", shape.shape.name);
         quote! {
             #[doc = #doc]
-            pub(crate) fn #reader(response: &crate::transport::HttpResponse) -> ::std::result::Result<#ty, crate::orchestrator::BoxError> {
-                #body
+            pub(crate) fn #reader(
+                response: &crate::transport::HttpResponse,
+                meta: crate::error::ErrorMetadata,
+            ) -> ::std::result::Result<#ty, crate::error::Unhandled> {
+                let read = || -> ::std::result::Result<#ty, crate::orchestrator::BoxError> { #body };
+                match read() {
+                    ::std::result::Result::Ok(mut error) => {
+                        error._meta = meta;
+                        ::std::result::Result::Ok(error)
+                    }
+                    ::std::result::Result::Err(source) => ::std::result::Result::Err(crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        ::std::option::Option::Some(source),
+                    )),
+                }
             }
         }
     });
@@ -44,16 +58,9 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         let code = &e.shape.name;
         let reader = format_ident!("read_{}", heck::ToSnakeCase::to_snake_case(e.name.as_str()));
         quote! {
-            ::std::option::Option::Some(#code) => match crate::error::#reader(response) {
-                ::std::result::Result::Ok(mut error) => {
-                    error._meta = meta;
-                    #error::#variant(error)
-                }
-                ::std::result::Result::Err(source) => #error::Unhandled(crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    ::std::option::Option::Some(source),
-                )),
+            ::std::option::Option::Some(#code) => match crate::error::#reader(response, meta) {
+                ::std::result::Result::Ok(error) => #error::#variant(error),
+                ::std::result::Result::Err(unhandled) => #error::Unhandled(unhandled),
             },
         }
     });
@@ -359,8 +366,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                     let account_default = (matches!(customization, Customization::Glacier { .. }) && f.member == "accountId")
                         .then(|| quote!(let text = if text.is_empty() { ::std::string::String::from("-") } else { text };));
                     path.push(quote! {
-                        let value = input.#name.as_ref()
-                            .ok_or_else(|| crate::error::BuildError::missing(#shape, #field_name, #member))?;
+                        let value = crate::error::BuildError::require(input.#name.as_ref(), #shape, #field_name, #member)?;
                         let text = #text;
                         #account_default
                         // An empty, `.` or `..` segment would change the path.
@@ -592,8 +598,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                         let name = ident(&f.name);
                         let (shape, field_name, member) = build_error_names(input, f);
                         quote! {
-                            let value = input.#name.as_deref()
-                                .ok_or_else(|| crate::error::BuildError::missing(#shape, #field_name, #member))?;
+                            let value = crate::error::BuildError::require(input.#name.as_deref(), #shape, #field_name, #member)?;
                             if !crate::rest_json::is_host_label(value) {
                                 return ::std::result::Result::Err(crate::error::BuildError::invalid_host_label(#shape, #field_name, #member));
                             }
@@ -748,7 +753,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                         let ty = type_tokens(&f.ty);
                         quote!(#ty::from(::std::str::from_utf8(response.body())?))
                     }
-                    _ => quote!(::serde_json::from_slice(response.body())?),
+                    _ => quote!(crate::json::from_slice(response.body())?),
                 };
                 let assign = if f.optional { quote!(#var.#name = ::std::option::Option::Some(#value);) } else { quote!(#var.#name = #value;) };
                 assignments.push(quote! {

@@ -187,11 +187,19 @@ pub(crate) fn wire(ty: &RustType, format: Option<TimestampFormat>) -> Option<Tok
         RustType::Blob => quote!(crate::json::Base64),
         RustType::List { item, sparse } => {
             let item = wire_or_plain(item);
-            quote!(crate::json::List<#item, #sparse>)
+            if *sparse {
+                quote!(crate::json::SparseList<#item>)
+            } else {
+                quote!(crate::json::List<#item>)
+            }
         }
         RustType::Map { value, sparse } => {
             let value = wire_or_plain(value);
-            quote!(crate::json::Map<#value, #sparse>)
+            if *sparse {
+                quote!(crate::json::SparseMap<#value>)
+            } else {
+                quote!(crate::json::Map<#value>)
+            }
         }
         _ => return None,
     })
@@ -266,8 +274,8 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
         let slot = slot(f);
         let wire = &f.wire_name;
         match wire_type(f) {
-            Some(wire_type) => quote!(#wire => #slot = crate::json::Wire::into_value(map.next_value::<#wire_type>()?),),
-            None => quote!(#wire => #slot = map.next_value()?,),
+            Some(wire_type) => quote!(#wire => #slot = <#wire_type as crate::json::Wire>::read(reader)?,),
+            None => quote!(#wire => #slot = crate::json::read(reader)?,),
         }
     });
     let values = s.fields.iter().map(|f| {
@@ -288,29 +296,27 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
     let extra = extra_init(s);
     let read_loop = if body.is_empty() {
         quote! {
-            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                map.next_value::<::serde::de::IgnoredAny>()?;
+            while reader.next_key()?.is_some() {
+                reader.skip()?;
             }
         }
     } else {
         quote! {
             #(#slots)*
-            while let ::std::option::Option::Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+            while let ::std::option::Option::Some(key) = reader.next_key()? {
                 match key.as_str() {
                     #(#arms)*
-                    _ => {
-                        map.next_value::<::serde::de::IgnoredAny>()?;
-                    }
+                    _ => reader.skip()?,
                 }
             }
         }
     };
-    let deserialize = map_deserialize(
+    let deserialize = object_reader(
         &name,
         label,
         quote! {
             #read_loop
-            ::std::result::Result::Ok(#name { #(#values)* #extra })
+            ::std::result::Result::Ok(::std::option::Option::Some(#name { #(#values)* #extra }))
         },
     );
     quote! {
@@ -324,29 +330,18 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
     }
 }
 
-/// `Deserialize` for a type read from a JSON object: `visit_map` runs
-/// `visit_map` (the tokens), with `map` in scope; `label` names the type in
-/// the "expected an object" message. Shared by structures and unions.
-pub(super) fn map_deserialize(name: &proc_macro2::Ident, label: &str, visit_map: TokenStream) -> TokenStream {
+/// `FromJson` for a type read from a JSON object: `body` reads its
+/// members with `reader` after the object has been opened (`null` reads as
+/// `None`); `label` names the type in the "expected an object" message.
+/// Shared by structures and unions.
+pub(super) fn object_reader(name: &proc_macro2::Ident, label: &str, body: TokenStream) -> TokenStream {
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                // Names of our own start with `__`, which no generated name does.
-                struct __Visitor;
-
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        crate::json::expecting_object(f, #label)
-                    }
-
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
-                        #visit_map
-                    }
+        impl crate::json::FromJson for #name {
+            fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+                if !reader.object(#label)? {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
                 }
-
-                deserializer.deserialize_map(__Visitor)
+                #body
             }
         }
     }
@@ -442,7 +437,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
             let shape = &s.name;
             let setter = &f.name;
             let member = &f.member;
-            quote!(self.#field.ok_or_else(|| crate::error::BuildError::missing(#shape, #setter, #member))?)
+            quote!(crate::error::BuildError::require(self.#field, #shape, #setter, #member)?)
         };
         let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         let value = match (f.optional, f.required && f.default.is_none()) {

@@ -261,13 +261,13 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
         let variant = ident(&f.name);
         let wire_name = &f.wire_name;
         let read = match wire(&f.ty, f.timestamp_format) {
-            Some(w) => quote!(crate::json::Wire::into_value(map.next_value::<#w>()?)),
+            Some(w) => quote!(<#w as crate::json::Wire>::read(reader)?),
             None => {
                 let ty = type_tokens(&f.ty);
-                quote!(map.next_value::<::std::option::Option<#ty>>()?)
+                quote!(<#ty as crate::json::FromJson>::read(reader)?)
             }
         };
-        let wrap = if f.boxed { quote!(Self::Value::#variant(::std::boxed::Box::new(value))) } else { quote!(Self::Value::#variant(value)) };
+        let wrap = if f.boxed { quote!(Self::#variant(::std::boxed::Box::new(value))) } else { quote!(Self::#variant(value)) };
         quote! {
             #wire_name => {
                 if let ::std::option::Option::Some(value) = #read {
@@ -276,35 +276,30 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
             }
         }
     });
-    let deserialize = super::structure::map_deserialize(
+    let deserialize = super::structure::object_reader(
         &name,
         label,
         quote! {
             // Members set to null do not count; `__type` is ignored.
             let mut chosen = ::std::vec::Vec::with_capacity(1);
-            while let ::std::option::Option::Some(key) = map.next_key::<crate::json::Str<'de>>()? {
+            while let ::std::option::Option::Some(key) = reader.next_key()? {
                 match key.as_str() {
                     #(#arms)*
-                    "__type" => {
-                        map.next_value::<::serde::de::IgnoredAny>()?;
-                    }
+                    "__type" => reader.skip()?,
                     other => {
-                        let value: crate::primitives::Document = map.next_value()?;
-                        if !value.is_null() {
-                            chosen.push(Self::Value::Unknown(crate::primitives::UnknownMember::new(other, value)));
+                        if let ::std::option::Option::Some(value) = reader.document()? {
+                            chosen.push(Self::Unknown(crate::primitives::UnknownMember::new(other, value)));
                         }
                     }
                 }
             }
             if chosen.len() == 1 {
-                if let ::std::option::Option::Some(value) = chosen.pop() {
-                    return ::std::result::Result::Ok(value);
-                }
+                return ::std::result::Result::Ok(chosen.pop());
             }
-            match chosen.len() {
-                0 => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("the union {} has no member set", #label))),
-                n => ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("the union {} has {} members set, not one", #label, n))),
-            }
+            ::std::result::Result::Err(match chosen.len() {
+                0 => reader.error(::std::format!("the union {} has no member set", #label)),
+                n => reader.error(::std::format!("the union {} has {} members set, not one", #label, n)),
+            })
         },
     );
     quote! {

@@ -60,32 +60,21 @@ impl DeleteReferenceOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DeleteReferenceOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteReferenceOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "DeleteReferenceOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(DeleteReferenceOutput {
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for DeleteReferenceOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("DeleteReferenceOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(DeleteReferenceOutput {
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for DeleteReferenceOutput {
@@ -253,14 +242,12 @@ impl crate::orchestrator::Operation for DeleteReference {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "DeleteReferenceInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "DeleteReferenceInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -274,14 +261,12 @@ impl crate::orchestrator::Operation for DeleteReference {
         path.push('/');
         path.push_str(&crate::rest_json::encode_label(&text, false));
         path.push_str("/reference");
-        let value = input
-            .id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "DeleteReferenceInput",
-                "id",
-                "id",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.id.as_ref(),
+            "DeleteReferenceInput",
+            "id",
+            "id",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -318,122 +303,45 @@ impl crate::orchestrator::Operation for DeleteReference {
     ) -> DeleteReferenceError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::AccessDeniedException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ConflictException") => {
-                match crate::error::read_conflict_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::ConflictException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_conflict_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::ConflictException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::InternalServerException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::InternalServerException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::RequestTimeoutException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::RequestTimeoutException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::ResourceNotFoundException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::ResourceNotFoundException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::ThrottlingException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        DeleteReferenceError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        DeleteReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => DeleteReferenceError::ValidationException(error),
+                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -502,22 +410,20 @@ pub mod builders {
         ) -> Result<super::DeleteReferenceInput, crate::error::BuildError> {
             Ok(super::DeleteReferenceInput {
                 id: Some(
-                    self
-                        .id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "DeleteReferenceInput",
-                            "id",
-                            "id",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.id,
+                        "DeleteReferenceInput",
+                        "id",
+                        "id",
+                    )?,
                 ),
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "DeleteReferenceInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "DeleteReferenceInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
             })
         }

@@ -70,33 +70,22 @@ impl GetReferenceOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetReferenceOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetReferenceOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "GetReferenceOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(GetReferenceOutput {
-                    payload: crate::json::Fallback::fallback(),
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for GetReferenceOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("GetReferenceOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(GetReferenceOutput {
+                payload: crate::json::Fallback::fallback(),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for GetReferenceOutput {
@@ -277,14 +266,12 @@ impl crate::orchestrator::Operation for GetReference {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "GetReferenceInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -298,14 +285,12 @@ impl crate::orchestrator::Operation for GetReference {
         path.push('/');
         path.push_str(&crate::rest_json::encode_label(&text, false));
         path.push_str("/reference");
-        let value = input
-            .id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceInput",
-                "id",
-                "id",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.id.as_ref(),
+            "GetReferenceInput",
+            "id",
+            "id",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -362,122 +347,48 @@ impl crate::orchestrator::Operation for GetReference {
     ) -> GetReferenceError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => GetReferenceError::AccessDeniedException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::InternalServerException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => GetReferenceError::InternalServerException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("RangeNotSatisfiableException") => {
-                match crate::error::read_range_not_satisfiable_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::RangeNotSatisfiableException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_range_not_satisfiable_exception(
+                    response,
+                    meta,
+                ) {
+                    Ok(error) => GetReferenceError::RangeNotSatisfiableException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::RequestTimeoutException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => GetReferenceError::RequestTimeoutException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::ResourceNotFoundException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => GetReferenceError::ResourceNotFoundException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => GetReferenceError::ThrottlingException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => GetReferenceError::ValidationException(error),
+                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -584,32 +495,29 @@ pub mod builders {
         ) -> Result<super::GetReferenceInput, crate::error::BuildError> {
             Ok(super::GetReferenceInput {
                 id: Some(
-                    self
-                        .id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceInput",
-                            "id",
-                            "id",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.id,
+                        "GetReferenceInput",
+                        "id",
+                        "id",
+                    )?,
                 ),
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "GetReferenceInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
                 range: self.range,
                 part_number: Some(
-                    self
-                        .part_number
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceInput",
-                            "part_number",
-                            "partNumber",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.part_number,
+                        "GetReferenceInput",
+                        "part_number",
+                        "partNumber",
+                    )?,
                 ),
                 file: self.file,
             })

@@ -87,80 +87,61 @@ impl GetReferenceImportJobOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetReferenceImportJobOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetReferenceImportJobOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "GetReferenceImportJobOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_reference_store_id = None;
-                let mut v_role_arn = None;
-                let mut v_status = None;
-                let mut v_status_message = None;
-                let mut v_creation_time = None;
-                let mut v_completion_time = None;
-                let mut v_sources = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "referenceStoreId" => v_reference_store_id = map.next_value()?,
-                        "roleArn" => v_role_arn = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "statusMessage" => v_status_message = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "completionTime" => {
-                            v_completion_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "sources" => {
-                            v_sources = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::Plain<crate::types::ImportReferenceSourceItem>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for GetReferenceImportJobOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("GetReferenceImportJobOutput")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_reference_store_id = None;
+        let mut v_role_arn = None;
+        let mut v_status = None;
+        let mut v_status_message = None;
+        let mut v_creation_time = None;
+        let mut v_completion_time = None;
+        let mut v_sources = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
+                "roleArn" => v_role_arn = crate::json::read(reader)?,
+                "status" => v_status = crate::json::read(reader)?,
+                "statusMessage" => v_status_message = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(GetReferenceImportJobOutput {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    reference_store_id: v_reference_store_id
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                    status_message: v_status_message,
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    completion_time: v_completion_time,
-                    sources: v_sources.unwrap_or_else(crate::json::Fallback::fallback),
-                    _request_id: None,
-                })
+                "completionTime" => {
+                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                "sources" => {
+                    v_sources = <crate::json::List<
+                        crate::json::Plain<crate::types::ImportReferenceSourceItem>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(GetReferenceImportJobOutput {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                reference_store_id: v_reference_store_id
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
+                status_message: v_status_message,
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                completion_time: v_completion_time,
+                sources: v_sources.unwrap_or_else(crate::json::Fallback::fallback),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for GetReferenceImportJobOutput {
@@ -329,14 +310,12 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceImportJobInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "GetReferenceImportJobInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -350,14 +329,12 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
         path.push('/');
         path.push_str(&crate::rest_json::encode_label(&text, false));
         path.push_str("/importjob");
-        let value = input
-            .id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceImportJobInput",
-                "id",
-                "id",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.id.as_ref(),
+            "GetReferenceImportJobInput",
+            "id",
+            "id",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -400,105 +377,45 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
     ) -> GetReferenceImportJobError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceImportJobError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => GetReferenceImportJobError::AccessDeniedException(error),
+                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => {
                         GetReferenceImportJobError::InternalServerException(error)
                     }
-                    Err(source) => {
-                        GetReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => {
                         GetReferenceImportJobError::RequestTimeoutException(error)
                     }
-                    Err(source) => {
-                        GetReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => {
                         GetReferenceImportJobError::ResourceNotFoundException(error)
                     }
-                    Err(source) => {
-                        GetReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceImportJobError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => GetReferenceImportJobError::ThrottlingException(error),
+                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceImportJobError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => GetReferenceImportJobError::ValidationException(error),
+                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -567,22 +484,20 @@ pub mod builders {
         ) -> Result<super::GetReferenceImportJobInput, crate::error::BuildError> {
             Ok(super::GetReferenceImportJobInput {
                 id: Some(
-                    self
-                        .id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceImportJobInput",
-                            "id",
-                            "id",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.id,
+                        "GetReferenceImportJobInput",
+                        "id",
+                        "id",
+                    )?,
                 ),
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceImportJobInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "GetReferenceImportJobInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
             })
         }
@@ -733,50 +648,44 @@ pub mod builders {
             self,
         ) -> Result<super::GetReferenceImportJobOutput, crate::error::BuildError> {
             Ok(super::GetReferenceImportJobOutput {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceImportJobOutput",
-                        "id",
-                        "id",
-                    ))?,
-                reference_store_id: self
-                    .reference_store_id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceImportJobOutput",
-                        "reference_store_id",
-                        "referenceStoreId",
-                    ))?,
-                role_arn: self
-                    .role_arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceImportJobOutput",
-                        "role_arn",
-                        "roleArn",
-                    ))?,
-                status: self
-                    .status
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceImportJobOutput",
-                        "status",
-                        "status",
-                    ))?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "GetReferenceImportJobOutput",
+                    "id",
+                    "id",
+                )?,
+                reference_store_id: crate::error::BuildError::require(
+                    self.reference_store_id,
+                    "GetReferenceImportJobOutput",
+                    "reference_store_id",
+                    "referenceStoreId",
+                )?,
+                role_arn: crate::error::BuildError::require(
+                    self.role_arn,
+                    "GetReferenceImportJobOutput",
+                    "role_arn",
+                    "roleArn",
+                )?,
+                status: crate::error::BuildError::require(
+                    self.status,
+                    "GetReferenceImportJobOutput",
+                    "status",
+                    "status",
+                )?,
                 status_message: self.status_message,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceImportJobOutput",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "GetReferenceImportJobOutput",
+                    "creation_time",
+                    "creationTime",
+                )?,
                 completion_time: self.completion_time,
-                sources: self
-                    .sources
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceImportJobOutput",
-                        "sources",
-                        "sources",
-                    ))?,
+                sources: crate::error::BuildError::require(
+                    self.sources,
+                    "GetReferenceImportJobOutput",
+                    "sources",
+                    "sources",
+                )?,
                 _request_id: None,
             })
         }

@@ -95,83 +95,70 @@ impl GetReferenceMetadataOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetReferenceMetadataOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetReferenceMetadataOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "GetReferenceMetadataOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_arn = None;
-                let mut v_reference_store_id = None;
-                let mut v_md5 = None;
-                let mut v_status = None;
-                let mut v_name = None;
-                let mut v_description = None;
-                let mut v_creation_time = None;
-                let mut v_update_time = None;
-                let mut v_files = None;
-                let mut v_creation_type = None;
-                let mut v_creation_job_id = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "arn" => v_arn = map.next_value()?,
-                        "referenceStoreId" => v_reference_store_id = map.next_value()?,
-                        "md5" => v_md5 = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "updateTime" => {
-                            v_update_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "files" => v_files = map.next_value()?,
-                        "creationType" => v_creation_type = map.next_value()?,
-                        "creationJobId" => v_creation_job_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for GetReferenceMetadataOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("GetReferenceMetadataOutput")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_arn = None;
+        let mut v_reference_store_id = None;
+        let mut v_md5 = None;
+        let mut v_status = None;
+        let mut v_name = None;
+        let mut v_description = None;
+        let mut v_creation_time = None;
+        let mut v_update_time = None;
+        let mut v_files = None;
+        let mut v_creation_type = None;
+        let mut v_creation_job_id = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "arn" => v_arn = crate::json::read(reader)?,
+                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
+                "md5" => v_md5 = crate::json::read(reader)?,
+                "status" => v_status = crate::json::read(reader)?,
+                "name" => v_name = crate::json::read(reader)?,
+                "description" => v_description = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(GetReferenceMetadataOutput {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    reference_store_id: v_reference_store_id
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    md5: v_md5.unwrap_or_else(crate::json::Fallback::fallback),
-                    status: v_status,
-                    name: v_name,
-                    description: v_description,
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    update_time: v_update_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    files: v_files,
-                    creation_type: v_creation_type,
-                    creation_job_id: v_creation_job_id,
-                    _request_id: None,
-                })
+                "updateTime" => {
+                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                "files" => v_files = crate::json::read(reader)?,
+                "creationType" => v_creation_type = crate::json::read(reader)?,
+                "creationJobId" => v_creation_job_id = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(GetReferenceMetadataOutput {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                reference_store_id: v_reference_store_id
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                md5: v_md5.unwrap_or_else(crate::json::Fallback::fallback),
+                status: v_status,
+                name: v_name,
+                description: v_description,
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                update_time: v_update_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                files: v_files,
+                creation_type: v_creation_type,
+                creation_job_id: v_creation_job_id,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for GetReferenceMetadataOutput {
@@ -344,14 +331,12 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceMetadataInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "GetReferenceMetadataInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -365,14 +350,12 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
         path.push('/');
         path.push_str(&crate::rest_json::encode_label(&text, false));
         path.push_str("/reference");
-        let value = input
-            .id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceMetadataInput",
-                "id",
-                "id",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.id.as_ref(),
+            "GetReferenceMetadataInput",
+            "id",
+            "id",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -416,105 +399,45 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
     ) -> GetReferenceMetadataError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceMetadataError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceMetadataError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => GetReferenceMetadataError::AccessDeniedException(error),
+                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => {
                         GetReferenceMetadataError::InternalServerException(error)
                     }
-                    Err(source) => {
-                        GetReferenceMetadataError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => {
                         GetReferenceMetadataError::RequestTimeoutException(error)
                     }
-                    Err(source) => {
-                        GetReferenceMetadataError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => {
                         GetReferenceMetadataError::ResourceNotFoundException(error)
                     }
-                    Err(source) => {
-                        GetReferenceMetadataError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceMetadataError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceMetadataError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => GetReferenceMetadataError::ThrottlingException(error),
+                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceMetadataError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceMetadataError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => GetReferenceMetadataError::ValidationException(error),
+                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -583,22 +506,20 @@ pub mod builders {
         ) -> Result<super::GetReferenceMetadataInput, crate::error::BuildError> {
             Ok(super::GetReferenceMetadataInput {
                 id: Some(
-                    self
-                        .id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceMetadataInput",
-                            "id",
-                            "id",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.id,
+                        "GetReferenceMetadataInput",
+                        "id",
+                        "id",
+                    )?,
                 ),
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceMetadataInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "GetReferenceMetadataInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
             })
         }
@@ -787,51 +708,45 @@ pub mod builders {
             self,
         ) -> Result<super::GetReferenceMetadataOutput, crate::error::BuildError> {
             Ok(super::GetReferenceMetadataOutput {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceMetadataOutput",
-                        "id",
-                        "id",
-                    ))?,
-                arn: self
-                    .arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceMetadataOutput",
-                        "arn",
-                        "arn",
-                    ))?,
-                reference_store_id: self
-                    .reference_store_id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceMetadataOutput",
-                        "reference_store_id",
-                        "referenceStoreId",
-                    ))?,
-                md5: self
-                    .md5
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceMetadataOutput",
-                        "md5",
-                        "md5",
-                    ))?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "GetReferenceMetadataOutput",
+                    "id",
+                    "id",
+                )?,
+                arn: crate::error::BuildError::require(
+                    self.arn,
+                    "GetReferenceMetadataOutput",
+                    "arn",
+                    "arn",
+                )?,
+                reference_store_id: crate::error::BuildError::require(
+                    self.reference_store_id,
+                    "GetReferenceMetadataOutput",
+                    "reference_store_id",
+                    "referenceStoreId",
+                )?,
+                md5: crate::error::BuildError::require(
+                    self.md5,
+                    "GetReferenceMetadataOutput",
+                    "md5",
+                    "md5",
+                )?,
                 status: self.status,
                 name: self.name,
                 description: self.description,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceMetadataOutput",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
-                update_time: self
-                    .update_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceMetadataOutput",
-                        "update_time",
-                        "updateTime",
-                    ))?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "GetReferenceMetadataOutput",
+                    "creation_time",
+                    "creationTime",
+                )?,
+                update_time: crate::error::BuildError::require(
+                    self.update_time,
+                    "GetReferenceMetadataOutput",
+                    "update_time",
+                    "updateTime",
+                )?,
                 files: self.files,
                 creation_type: self.creation_type,
                 creation_job_id: self.creation_job_id,

@@ -73,59 +73,46 @@ impl GetReferenceStoreOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetReferenceStoreOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetReferenceStoreOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "GetReferenceStoreOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_arn = None;
-                let mut v_name = None;
-                let mut v_description = None;
-                let mut v_sse_config = None;
-                let mut v_creation_time = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "arn" => v_arn = map.next_value()?,
-                        "name" => v_name = map.next_value()?,
-                        "description" => v_description = map.next_value()?,
-                        "sseConfig" => v_sse_config = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for GetReferenceStoreOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("GetReferenceStoreOutput")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_arn = None;
+        let mut v_name = None;
+        let mut v_description = None;
+        let mut v_sse_config = None;
+        let mut v_creation_time = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "arn" => v_arn = crate::json::read(reader)?,
+                "name" => v_name = crate::json::read(reader)?,
+                "description" => v_description = crate::json::read(reader)?,
+                "sseConfig" => v_sse_config = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(GetReferenceStoreOutput {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    name: v_name,
-                    description: v_description,
-                    sse_config: v_sse_config,
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(GetReferenceStoreOutput {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                name: v_name,
+                description: v_description,
+                sse_config: v_sse_config,
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for GetReferenceStoreOutput {
@@ -292,14 +279,12 @@ impl crate::orchestrator::Operation for GetReferenceStore {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetReferenceStoreInput",
-                "id",
-                "id",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.id.as_ref(),
+            "GetReferenceStoreInput",
+            "id",
+            "id",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -342,105 +327,39 @@ impl crate::orchestrator::Operation for GetReferenceStore {
     ) -> GetReferenceStoreError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceStoreError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceStoreError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => GetReferenceStoreError::AccessDeniedException(error),
+                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceStoreError::InternalServerException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceStoreError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => GetReferenceStoreError::InternalServerException(error),
+                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceStoreError::RequestTimeoutException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceStoreError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => GetReferenceStoreError::RequestTimeoutException(error),
+                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceStoreError::ResourceNotFoundException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceStoreError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => GetReferenceStoreError::ResourceNotFoundException(error),
+                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceStoreError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceStoreError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => GetReferenceStoreError::ThrottlingException(error),
+                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        GetReferenceStoreError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        GetReferenceStoreError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => GetReferenceStoreError::ValidationException(error),
+                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -494,13 +413,12 @@ pub mod builders {
         ) -> Result<super::GetReferenceStoreInput, crate::error::BuildError> {
             Ok(super::GetReferenceStoreInput {
                 id: Some(
-                    self
-                        .id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetReferenceStoreInput",
-                            "id",
-                            "id",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.id,
+                        "GetReferenceStoreInput",
+                        "id",
+                        "id",
+                    )?,
                 ),
             })
         }
@@ -599,30 +517,27 @@ pub mod builders {
             self,
         ) -> Result<super::GetReferenceStoreOutput, crate::error::BuildError> {
             Ok(super::GetReferenceStoreOutput {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceStoreOutput",
-                        "id",
-                        "id",
-                    ))?,
-                arn: self
-                    .arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceStoreOutput",
-                        "arn",
-                        "arn",
-                    ))?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "GetReferenceStoreOutput",
+                    "id",
+                    "id",
+                )?,
+                arn: crate::error::BuildError::require(
+                    self.arn,
+                    "GetReferenceStoreOutput",
+                    "arn",
+                    "arn",
+                )?,
                 name: self.name,
                 description: self.description,
                 sse_config: self.sse_config,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetReferenceStoreOutput",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "GetReferenceStoreOutput",
+                    "creation_time",
+                    "creationTime",
+                )?,
                 _request_id: None,
             })
         }

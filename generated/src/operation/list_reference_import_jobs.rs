@@ -68,52 +68,33 @@ impl ListReferenceImportJobsOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ListReferenceImportJobsOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListReferenceImportJobsOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ListReferenceImportJobsOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_next_token = None;
-                let mut v_import_jobs = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "nextToken" => v_next_token = map.next_value()?,
-                        "importJobs" => {
-                            v_import_jobs = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::Plain<crate::types::ImportReferenceJobItem>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ListReferenceImportJobsOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ListReferenceImportJobsOutput")? {
+            return Ok(None);
+        }
+        let mut v_next_token = None;
+        let mut v_import_jobs = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "nextToken" => v_next_token = crate::json::read(reader)?,
+                "importJobs" => {
+                    v_import_jobs = <crate::json::List<
+                        crate::json::Plain<crate::types::ImportReferenceJobItem>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(ListReferenceImportJobsOutput {
-                    next_token: v_next_token,
-                    import_jobs: v_import_jobs,
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ListReferenceImportJobsOutput {
+                next_token: v_next_token,
+                import_jobs: v_import_jobs,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ListReferenceImportJobsOutput {
@@ -276,14 +257,12 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "ListReferenceImportJobsInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "ListReferenceImportJobsInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -345,105 +324,47 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
     ) -> ListReferenceImportJobsError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => {
                         ListReferenceImportJobsError::AccessDeniedException(error)
                     }
-                    Err(source) => {
-                        ListReferenceImportJobsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => {
                         ListReferenceImportJobsError::InternalServerException(error)
                     }
-                    Err(source) => {
-                        ListReferenceImportJobsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => {
                         ListReferenceImportJobsError::RequestTimeoutException(error)
                     }
-                    Err(source) => {
-                        ListReferenceImportJobsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => {
                         ListReferenceImportJobsError::ResourceNotFoundException(error)
                     }
-                    Err(source) => {
-                        ListReferenceImportJobsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceImportJobsError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceImportJobsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => ListReferenceImportJobsError::ThrottlingException(error),
+                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceImportJobsError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceImportJobsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => ListReferenceImportJobsError::ValidationException(error),
+                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -538,13 +459,12 @@ pub mod builders {
                 max_results: self.max_results,
                 next_token: self.next_token,
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "ListReferenceImportJobsInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "ListReferenceImportJobsInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
                 filter: self.filter,
             })

@@ -65,53 +65,34 @@ impl ListReferenceStoresOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ListReferenceStoresOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListReferenceStoresOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ListReferenceStoresOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_next_token = None;
-                let mut v_reference_stores = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "nextToken" => v_next_token = map.next_value()?,
-                        "referenceStores" => {
-                            v_reference_stores = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::Plain<crate::types::ReferenceStoreDetail>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ListReferenceStoresOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ListReferenceStoresOutput")? {
+            return Ok(None);
+        }
+        let mut v_next_token = None;
+        let mut v_reference_stores = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "nextToken" => v_next_token = crate::json::read(reader)?,
+                "referenceStores" => {
+                    v_reference_stores = <crate::json::List<
+                        crate::json::Plain<crate::types::ReferenceStoreDetail>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(ListReferenceStoresOutput {
-                    next_token: v_next_token,
-                    reference_stores: v_reference_stores
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ListReferenceStoresOutput {
+                next_token: v_next_token,
+                reference_stores: v_reference_stores
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ListReferenceStoresOutput {
@@ -306,88 +287,33 @@ impl crate::orchestrator::Operation for ListReferenceStores {
     ) -> ListReferenceStoresError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceStoresError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceStoresError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => ListReferenceStoresError::AccessDeniedException(error),
+                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceStoresError::InternalServerException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceStoresError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => ListReferenceStoresError::InternalServerException(error),
+                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceStoresError::RequestTimeoutException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceStoresError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => ListReferenceStoresError::RequestTimeoutException(error),
+                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceStoresError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceStoresError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => ListReferenceStoresError::ThrottlingException(error),
+                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferenceStoresError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        ListReferenceStoresError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => ListReferenceStoresError::ValidationException(error),
+                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -511,13 +437,12 @@ pub mod builders {
         ) -> Result<super::ListReferenceStoresOutput, crate::error::BuildError> {
             Ok(super::ListReferenceStoresOutput {
                 next_token: self.next_token,
-                reference_stores: self
-                    .reference_stores
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ListReferenceStoresOutput",
-                        "reference_stores",
-                        "referenceStores",
-                    ))?,
+                reference_stores: crate::error::BuildError::require(
+                    self.reference_stores,
+                    "ListReferenceStoresOutput",
+                    "reference_stores",
+                    "referenceStores",
+                )?,
                 _request_id: None,
             })
         }

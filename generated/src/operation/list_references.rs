@@ -70,53 +70,33 @@ impl ListReferencesOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ListReferencesOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListReferencesOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ListReferencesOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_next_token = None;
-                let mut v_references = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "nextToken" => v_next_token = map.next_value()?,
-                        "references" => {
-                            v_references = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::Plain<crate::types::ReferenceListItem>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ListReferencesOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ListReferencesOutput")? {
+            return Ok(None);
+        }
+        let mut v_next_token = None;
+        let mut v_references = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "nextToken" => v_next_token = crate::json::read(reader)?,
+                "references" => {
+                    v_references = <crate::json::List<
+                        crate::json::Plain<crate::types::ReferenceListItem>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(ListReferencesOutput {
-                    next_token: v_next_token,
-                    references: v_references
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ListReferencesOutput {
+                next_token: v_next_token,
+                references: v_references.unwrap_or_else(crate::json::Fallback::fallback),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ListReferencesOutput {
@@ -279,14 +259,12 @@ impl crate::orchestrator::Operation for ListReferences {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "ListReferencesInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "ListReferencesInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -348,105 +326,39 @@ impl crate::orchestrator::Operation for ListReferences {
     ) -> ListReferencesError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferencesError::AccessDeniedException(error)
-                    }
-                    Err(source) => {
-                        ListReferencesError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => ListReferencesError::AccessDeniedException(error),
+                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferencesError::InternalServerException(error)
-                    }
-                    Err(source) => {
-                        ListReferencesError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => ListReferencesError::InternalServerException(error),
+                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferencesError::RequestTimeoutException(error)
-                    }
-                    Err(source) => {
-                        ListReferencesError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => ListReferencesError::RequestTimeoutException(error),
+                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferencesError::ResourceNotFoundException(error)
-                    }
-                    Err(source) => {
-                        ListReferencesError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => ListReferencesError::ResourceNotFoundException(error),
+                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferencesError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        ListReferencesError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => ListReferencesError::ThrottlingException(error),
+                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        ListReferencesError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        ListReferencesError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => ListReferencesError::ValidationException(error),
+                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -539,13 +451,12 @@ pub mod builders {
         ) -> Result<super::ListReferencesInput, crate::error::BuildError> {
             Ok(super::ListReferencesInput {
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "ListReferencesInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "ListReferencesInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
                 max_results: self.max_results,
                 next_token: self.next_token,
@@ -596,13 +507,12 @@ pub mod builders {
         ) -> Result<super::ListReferencesOutput, crate::error::BuildError> {
             Ok(super::ListReferencesOutput {
                 next_token: self.next_token,
-                references: self
-                    .references
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ListReferencesOutput",
-                        "references",
-                        "references",
-                    ))?,
+                references: crate::error::BuildError::require(
+                    self.references,
+                    "ListReferencesOutput",
+                    "references",
+                    "references",
+                )?,
                 _request_id: None,
             })
         }

@@ -60,7 +60,6 @@ impl ::serde::Serialize for StartReferenceImportJobInput {
                         crate::json::Plain<
                             crate::types::StartReferenceImportJobSourceItem,
                         >,
-                        false,
                     >,
                 >(value),
             )?;
@@ -105,57 +104,44 @@ impl StartReferenceImportJobOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for StartReferenceImportJobOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StartReferenceImportJobOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "StartReferenceImportJobOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_reference_store_id = None;
-                let mut v_role_arn = None;
-                let mut v_status = None;
-                let mut v_creation_time = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "referenceStoreId" => v_reference_store_id = map.next_value()?,
-                        "roleArn" => v_role_arn = map.next_value()?,
-                        "status" => v_status = map.next_value()?,
-                        "creationTime" => {
-                            v_creation_time = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for StartReferenceImportJobOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("StartReferenceImportJobOutput")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_reference_store_id = None;
+        let mut v_role_arn = None;
+        let mut v_status = None;
+        let mut v_creation_time = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
+                "roleArn" => v_role_arn = crate::json::read(reader)?,
+                "status" => v_status = crate::json::read(reader)?,
+                "creationTime" => {
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(StartReferenceImportJobOutput {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    reference_store_id: v_reference_store_id
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                    status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                    creation_time: v_creation_time
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(StartReferenceImportJobOutput {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                reference_store_id: v_reference_store_id
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
+                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
+                creation_time: v_creation_time
+                    .unwrap_or_else(crate::json::Fallback::fallback),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for StartReferenceImportJobOutput {
@@ -337,14 +323,12 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/referencestore");
-        let value = input
-            .reference_store_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "StartReferenceImportJobInput",
-                "reference_store_id",
-                "referenceStoreId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.reference_store_id.as_ref(),
+            "StartReferenceImportJobInput",
+            "reference_store_id",
+            "referenceStoreId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -398,124 +382,60 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
     ) -> StartReferenceImportJobError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_access_denied_exception(response, meta) {
+                    Ok(error) => {
                         StartReferenceImportJobError::AccessDeniedException(error)
                     }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_internal_server_exception(response, meta) {
+                    Ok(error) => {
                         StartReferenceImportJobError::InternalServerException(error)
                     }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_request_timeout_exception(response, meta) {
+                    Ok(error) => {
                         StartReferenceImportJobError::RequestTimeoutException(error)
                     }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_resource_not_found_exception(response, meta) {
+                    Ok(error) => {
                         StartReferenceImportJobError::ResourceNotFoundException(error)
                     }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ServiceQuotaExceededException") => {
-                match crate::error::read_service_quota_exceeded_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
+                match crate::error::read_service_quota_exceeded_exception(
+                    response,
+                    meta,
+                ) {
+                    Ok(error) => {
                         StartReferenceImportJobError::ServiceQuotaExceededException(
                             error,
                         )
                     }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        StartReferenceImportJobError::ThrottlingException(error)
-                    }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttling_exception(response, meta) {
+                    Ok(error) => StartReferenceImportJobError::ThrottlingException(error),
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        StartReferenceImportJobError::ValidationException(error)
-                    }
-                    Err(source) => {
-                        StartReferenceImportJobError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_validation_exception(response, meta) {
+                    Ok(error) => StartReferenceImportJobError::ValidationException(error),
+                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -616,32 +536,29 @@ pub mod builders {
         ) -> Result<super::StartReferenceImportJobInput, crate::error::BuildError> {
             Ok(super::StartReferenceImportJobInput {
                 reference_store_id: Some(
-                    self
-                        .reference_store_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "StartReferenceImportJobInput",
-                            "reference_store_id",
-                            "referenceStoreId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.reference_store_id,
+                        "StartReferenceImportJobInput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    )?,
                 ),
                 role_arn: Some(
-                    self
-                        .role_arn
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "StartReferenceImportJobInput",
-                            "role_arn",
-                            "roleArn",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.role_arn,
+                        "StartReferenceImportJobInput",
+                        "role_arn",
+                        "roleArn",
+                    )?,
                 ),
                 client_token: self.client_token,
                 sources: Some(
-                    self
-                        .sources
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "StartReferenceImportJobInput",
-                            "sources",
-                            "sources",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.sources,
+                        "StartReferenceImportJobInput",
+                        "sources",
+                        "sources",
+                    )?,
                 ),
             })
         }
@@ -743,41 +660,36 @@ pub mod builders {
             self,
         ) -> Result<super::StartReferenceImportJobOutput, crate::error::BuildError> {
             Ok(super::StartReferenceImportJobOutput {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobOutput",
-                        "id",
-                        "id",
-                    ))?,
-                reference_store_id: self
-                    .reference_store_id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobOutput",
-                        "reference_store_id",
-                        "referenceStoreId",
-                    ))?,
-                role_arn: self
-                    .role_arn
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobOutput",
-                        "role_arn",
-                        "roleArn",
-                    ))?,
-                status: self
-                    .status
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobOutput",
-                        "status",
-                        "status",
-                    ))?,
-                creation_time: self
-                    .creation_time
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "StartReferenceImportJobOutput",
-                        "creation_time",
-                        "creationTime",
-                    ))?,
+                id: crate::error::BuildError::require(
+                    self.id,
+                    "StartReferenceImportJobOutput",
+                    "id",
+                    "id",
+                )?,
+                reference_store_id: crate::error::BuildError::require(
+                    self.reference_store_id,
+                    "StartReferenceImportJobOutput",
+                    "reference_store_id",
+                    "referenceStoreId",
+                )?,
+                role_arn: crate::error::BuildError::require(
+                    self.role_arn,
+                    "StartReferenceImportJobOutput",
+                    "role_arn",
+                    "roleArn",
+                )?,
+                status: crate::error::BuildError::require(
+                    self.status,
+                    "StartReferenceImportJobOutput",
+                    "status",
+                    "status",
+                )?,
+                creation_time: crate::error::BuildError::require(
+                    self.creation_time,
+                    "StartReferenceImportJobOutput",
+                    "creation_time",
+                    "creationTime",
+                )?,
                 _request_id: None,
             })
         }

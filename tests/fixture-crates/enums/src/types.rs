@@ -78,14 +78,11 @@ impl ::serde::Serialize for Color {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Color {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for Color {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for Color {
@@ -170,14 +167,11 @@ impl ::serde::Serialize for Legacy {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Legacy {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for Legacy {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for Legacy {
@@ -236,12 +230,11 @@ impl ::serde::Serialize for Size {
         serializer.serialize_i32(self.value())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Size {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <i32 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+impl crate::json::FromJson for Size {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(<i32 as crate::json::FromJson>::read(reader)?.map(Self::from))
     }
 }
 impl crate::json::Fallback for Size {

@@ -27,36 +27,21 @@ impl ::serde::Serialize for A {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for A {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = A;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "A")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Self::Value, __A::Error> {
-                let mut v_value = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "value" => v_value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(A { value: v_value })
+impl crate::json::FromJson for A {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        if !reader.object("A")? {
+            return Ok(None);
+        }
+        let mut v_value = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "value" => v_value = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Some(A { value: v_value }))
     }
 }
 impl crate::json::Fallback for A {
@@ -96,41 +81,28 @@ impl ::serde::Serialize for Box {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Box {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Box;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Box")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Self::Value, __A::Error> {
-                let mut v_inner = None;
-                let mut v_value = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "inner" => v_inner = map.next_value()?,
-                        "value" => v_value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Box {
-                    inner: v_inner.map(::std::boxed::Box::new),
-                    value: v_value.unwrap_or_else(crate::json::Fallback::fallback),
-                })
+impl crate::json::FromJson for Box {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        if !reader.object("Box")? {
+            return Ok(None);
+        }
+        let mut v_inner = None;
+        let mut v_value = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "inner" => v_inner = crate::json::read(reader)?,
+                "value" => v_value = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Box {
+                inner: v_inner.map(::std::boxed::Box::new),
+                value: v_value.unwrap_or_else(crate::json::Fallback::fallback),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Box {
@@ -167,36 +139,21 @@ impl ::serde::Serialize for D {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for D {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = D;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "D")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Self::Value, __A::Error> {
-                let mut v_a = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "a" => v_a = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(D { a: v_a })
+impl crate::json::FromJson for D {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        if !reader.object("D")? {
+            return Ok(None);
+        }
+        let mut v_a = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "a" => v_a = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Some(D { a: v_a }))
     }
 }
 impl crate::json::Fallback for D {
@@ -235,7 +192,7 @@ impl ::serde::Serialize for Node {
             map.serialize_entry(
                 "children",
                 &crate::json::Out::<
-                    crate::json::List<crate::json::Plain<crate::types::Node>, false>,
+                    crate::json::List<crate::json::Plain<crate::types::Node>>,
                 >(value),
             )?;
         }
@@ -276,41 +233,28 @@ impl ::serde::Serialize for Option {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Option {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Option;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Option")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Self::Value, __A::Error> {
-                let mut v_some = None;
-                let mut v_none = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "some" => v_some = map.next_value()?,
-                        "none" => v_none = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Option {
-                    some: v_some,
-                    none: v_none,
-                })
+impl crate::json::FromJson for Option {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        if !reader.object("Option")? {
+            return Ok(None);
+        }
+        let mut v_some = None;
+        let mut v_none = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "some" => v_some = crate::json::read(reader)?,
+                "none" => v_none = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Option {
+                some: v_some,
+                none: v_none,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Option {
@@ -402,36 +346,21 @@ impl ::serde::Serialize for S {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for S {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = S;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "S")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Self::Value, __A::Error> {
-                let mut v_d = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "d" => v_d = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(S { d: v_d })
+impl crate::json::FromJson for S {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        if !reader.object("S")? {
+            return Ok(None);
+        }
+        let mut v_d = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "d" => v_d = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Some(S { d: v_d }))
     }
 }
 impl crate::json::Fallback for S {
@@ -544,14 +473,11 @@ impl ::serde::Serialize for String {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for String {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for String {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for String {
@@ -574,46 +500,25 @@ impl TreeNode {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for TreeNode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TreeNode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "TreeNode")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<Self::Value, __A::Error> {
-                let mut v_children = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "children" => {
-                            v_children = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<
-                                            crate::json::Plain<crate::types::TreeNode>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for TreeNode {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        if !reader.object("TreeNode")? {
+            return Ok(None);
+        }
+        let mut v_children = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "children" => {
+                    v_children = <crate::json::Map<
+                        crate::json::Plain<crate::types::TreeNode>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(TreeNode { children: v_children })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Some(TreeNode { children: v_children }))
     }
 }
 impl crate::json::Fallback for TreeNode {
@@ -693,14 +598,11 @@ impl ::std::fmt::Display for Values {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Values {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for Values {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for Values {
@@ -777,13 +679,12 @@ pub mod builders {
         ) -> ::std::result::Result<super::Box, crate::error::BuildError> {
             Ok(super::Box {
                 inner: self.inner.map(::std::boxed::Box::new),
-                value: self
-                    .value
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "Box",
-                        "value",
-                        "value",
-                    ))?,
+                value: crate::error::BuildError::require(
+                    self.value,
+                    "Box",
+                    "value",
+                    "value",
+                )?,
             })
         }
     }
@@ -931,13 +832,12 @@ pub mod builders {
         ) -> ::std::result::Result<super::Parent, crate::error::BuildError> {
             Ok(super::Parent {
                 child: ::std::boxed::Box::new(
-                    self
-                        .child
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "Parent",
-                            "child",
-                            "child",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.child,
+                        "Parent",
+                        "child",
+                        "child",
+                    )?,
                 ),
             })
         }

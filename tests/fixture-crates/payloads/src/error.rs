@@ -24,39 +24,26 @@ impl OverloadedError {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OverloadedError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OverloadedError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "OverloadedError")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OverloadedError {
-                    message: v_message,
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for OverloadedError {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("OverloadedError")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(OverloadedError {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for OverloadedError {

@@ -18,34 +18,23 @@ impl Chunk {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Chunk {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Chunk;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Chunk")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(Chunk {
-                    seq: None,
-                    data: None,
-                    kind: None,
-                })
-            }
+impl crate::json::FromJson for Chunk {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Chunk")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(Chunk {
+                seq: None,
+                data: None,
+                kind: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Chunk {
@@ -119,14 +108,11 @@ impl ::std::fmt::Display for ChunkKind {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ChunkKind {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for ChunkKind {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for ChunkKind {
@@ -147,36 +133,21 @@ impl Done {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Done {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Done;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Done")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_count = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "count" => v_count = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Done { count: v_count })
+impl crate::json::FromJson for Done {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Done")? {
+            return Ok(None);
+        }
+        let mut v_count = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "count" => v_count = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Some(Done { count: v_count }))
     }
 }
 impl crate::json::Fallback for Done {
@@ -397,14 +368,11 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Kind {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for Kind {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for Kind {
@@ -440,56 +408,38 @@ impl ::serde::Serialize for Page {
         if let Some(value) = &self.lines {
             map.serialize_entry(
                 "lines",
-                &crate::json::Out::<
-                    crate::json::List<crate::json::Plain<String>, false>,
-                >(value),
+                &crate::json::Out::<crate::json::List<crate::json::Plain<String>>>(value),
             )?;
         }
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Page {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Page;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Page")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_title = None;
-                let mut v_lines = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "title" => v_title = map.next_value()?,
-                        "lines" => {
-                            v_lines = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::json::Plain<String>, false>,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for Page {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Page")? {
+            return Ok(None);
+        }
+        let mut v_title = None;
+        let mut v_lines = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "title" => v_title = crate::json::read(reader)?,
+                "lines" => {
+                    v_lines = <crate::json::List<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(Page {
-                    title: v_title,
-                    lines: v_lines,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Page {
+                title: v_title,
+                lines: v_lines,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Page {

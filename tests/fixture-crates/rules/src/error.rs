@@ -48,45 +48,32 @@ impl ::serde::Serialize for BadCredentials {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BadCredentials {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BadCredentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "BadCredentials")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                let mut v_user = None;
-                let mut v_detail = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "message" => v_message = map.next_value()?,
-                        "user" => v_user = map.next_value()?,
-                        "detail" => v_detail = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BadCredentials {
-                    message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                    user: v_user,
-                    detail: v_detail,
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for BadCredentials {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("BadCredentials")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        let mut v_user = None;
+        let mut v_detail = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                "user" => v_user = crate::json::read(reader)?,
+                "detail" => v_detail = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(BadCredentials {
+                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
+                user: v_user,
+                detail: v_detail,
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for BadCredentials {
@@ -137,32 +124,21 @@ impl ServiceUnavailable {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ServiceUnavailable {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ServiceUnavailable;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ServiceUnavailable")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(ServiceUnavailable {
-                    _meta: Default::default(),
-                })
-            }
+impl crate::json::FromJson for ServiceUnavailable {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ServiceUnavailable")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(ServiceUnavailable {
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ServiceUnavailable {
@@ -207,39 +183,26 @@ impl Throttled {
         &self._meta
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Throttled {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Throttled;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Throttled")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_message = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "Message" => v_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Throttled {
-                    message: v_message,
-                    _meta: Default::default(),
-                })
+impl crate::json::FromJson for Throttled {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Throttled")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "Message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Throttled {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Throttled {
@@ -275,26 +238,82 @@ impl ::std::error::Error for Throttled {}
 /// Reads a `BadCredentials` error response.
 pub(crate) fn read_bad_credentials(
     response: &crate::transport::HttpResponse,
-) -> Result<BadCredentials, crate::orchestrator::BoxError> {
-    let error: crate::error::BadCredentials = crate::rest_json::json_body(
-        response.body(),
-    )?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<BadCredentials, crate::error::Unhandled> {
+    let read = || -> Result<BadCredentials, crate::orchestrator::BoxError> {
+        let error: crate::error::BadCredentials = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `ServiceUnavailable` error response.
 pub(crate) fn read_service_unavailable(
     response: &crate::transport::HttpResponse,
-) -> Result<ServiceUnavailable, crate::orchestrator::BoxError> {
-    let _ = response;
-    let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<ServiceUnavailable, crate::error::Unhandled> {
+    let read = || -> Result<ServiceUnavailable, crate::orchestrator::BoxError> {
+        let _ = response;
+        let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Reads a `Throttled` error response.
 pub(crate) fn read_throttled(
     response: &crate::transport::HttpResponse,
-) -> Result<Throttled, crate::orchestrator::BoxError> {
-    let error: crate::error::Throttled = crate::rest_json::json_body(response.body())?;
-    Ok(error)
+    meta: crate::error::ErrorMetadata,
+) -> Result<Throttled, crate::error::Unhandled> {
+    let read = || -> Result<Throttled, crate::orchestrator::BoxError> {
+        let error: crate::error::Throttled = crate::rest_json::json_body(
+            response.body(),
+        )?;
+        Ok(error)
+    };
+    match read() {
+        Ok(mut error) => {
+            error._meta = meta;
+            Ok(error)
+        }
+        Err(source) => {
+            Err(
+                crate::error::Unhandled::new(
+                    crate::error::UnhandledKind::Response,
+                    meta,
+                    Some(source),
+                ),
+            )
+        }
+    }
 }
 /// Builders for the error types of this module.
 pub mod builders {
@@ -349,13 +368,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(self) -> Result<super::BadCredentials, crate::error::BuildError> {
             Ok(super::BadCredentials {
-                message: self
-                    .message
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "BadCredentials",
-                        "message",
-                        "message",
-                    ))?,
+                message: crate::error::BuildError::require(
+                    self.message,
+                    "BadCredentials",
+                    "message",
+                    "message",
+                )?,
                 user: self.user,
                 detail: self.detail,
                 _meta: Default::default(),

@@ -27,38 +27,25 @@ impl ::serde::Serialize for CredentialDetail {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CredentialDetail {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialDetail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "CredentialDetail")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_reason = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "reason" => v_reason = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CredentialDetail {
-                    reason: v_reason,
-                })
+impl crate::json::FromJson for CredentialDetail {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("CredentialDetail")? {
+            return Ok(None);
+        }
+        let mut v_reason = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "reason" => v_reason = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(CredentialDetail {
+                reason: v_reason,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for CredentialDetail {
@@ -128,14 +115,11 @@ impl ::std::fmt::Display for Mode {
         f.write_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Mode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <crate::json::Str<
-            'de,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+impl crate::json::FromJson for Mode {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
     }
 }
 impl crate::json::Fallback for Mode {
@@ -168,41 +152,28 @@ impl ::std::fmt::Debug for Session {
             .finish()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Session {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Session;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Session")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_id = None;
-                let mut v_expires = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "id" => v_id = map.next_value()?,
-                        "expires" => v_expires = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Session {
-                    id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    expires: v_expires,
-                })
+impl crate::json::FromJson for Session {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Session")? {
+            return Ok(None);
+        }
+        let mut v_id = None;
+        let mut v_expires = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "id" => v_id = crate::json::read(reader)?,
+                "expires" => v_expires = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Session {
+                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
+                expires: v_expires,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Session {
@@ -272,13 +243,7 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
         pub fn build(self) -> Result<super::Session, crate::error::BuildError> {
             Ok(super::Session {
-                id: self
-                    .id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "Session",
-                        "id",
-                        "id",
-                    ))?,
+                id: crate::error::BuildError::require(self.id, "Session", "id", "id")?,
                 expires: self.expires,
             })
         }

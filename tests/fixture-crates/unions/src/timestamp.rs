@@ -5,14 +5,10 @@
 //! `timestampFormat` (copied verbatim into each generated crate that has
 //! timestamps; the source lives in `codegen/runtime/timestamp.rs`).
 //!
-//! Each type wraps `Option<OffsetDateTime>`: it deserializes `null` as
-//! `None`, and serializes its value in its format.
+//! Each type wraps `Option<OffsetDateTime>`: it reads `null` as `None`,
+//! and serializes its value in its format.
 #![allow(dead_code)]
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
@@ -153,7 +149,8 @@ impl HttpDate {
         if hms.next().is_some() || day.len() != 2 {
             return None;
         }
-        let date = Date::from_calendar_date(year.parse().ok()?, Month::try_from(month).ok()?, day.parse().ok()?).ok()?;
+        let date =
+            Date::from_calendar_date(year.parse().ok()?, Month::try_from(month).ok()?, day.parse().ok()?).ok()?;
         let value = PrimitiveDateTime::new(date, Time::from_hms_nano(hour, minute, second, nanos).ok()?).assume_utc();
         (WEEKDAYS[value.weekday().number_days_from_monday() as usize] == weekday).then_some(value)
     }
@@ -179,11 +176,13 @@ macro_rules! wire_type {
             }
         }
 
-        impl crate::json::Wire for $name {
+        impl crate::json::Form for $name {
             type Value = OffsetDateTime;
+        }
 
-            fn into_value(self) -> Option<OffsetDateTime> {
-                self.0
+        impl crate::json::Wire for $name {
+            fn read(reader: &mut crate::json::Reader<'_>) -> Result<Option<OffsetDateTime>, crate::json::JsonError> {
+                reader.timestamp(<$name as Format>::EXPECTING, <$name as Format>::from_text, <$name as Format>::from_seconds)
             }
         }
 
@@ -201,65 +200,10 @@ macro_rules! wire_type {
                 }
             }
         }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_option(OptionVisitor::<$name>(PhantomData)).map($name)
-            }
-        }
     )*};
 }
 
 wire_type!(DateTime, EpochSeconds, HttpDate);
-
-struct OptionVisitor<F>(PhantomData<F>);
-
-impl<'de, F: Format> Visitor<'de> for OptionVisitor<F> {
-    type Value = Option<OffsetDateTime>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(F::EXPECTING)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(ValueVisitor::<F>(PhantomData)).map(Some)
-    }
-}
-
-struct ValueVisitor<F>(PhantomData<F>);
-
-impl<'de, F: Format> Visitor<'de> for ValueVisitor<F> {
-    type Value = OffsetDateTime;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(F::EXPECTING)
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        F::from_text(text).ok_or_else(|| E::invalid_value(de::Unexpected::Str(text), &self))
-    }
-
-    fn visit_f64<E: de::Error>(self, seconds: f64) -> Result<Self::Value, E> {
-        F::from_seconds(seconds).ok_or_else(|| E::invalid_value(de::Unexpected::Float(seconds), &self))
-    }
-
-    fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<Self::Value, E> {
-        // Whole seconds are exact in f64 up to 2^53, far beyond any valid date.
-        F::from_seconds(seconds as f64).ok_or_else(|| E::invalid_value(de::Unexpected::Signed(seconds), &self))
-    }
-
-    fn visit_u64<E: de::Error>(self, seconds: u64) -> Result<Self::Value, E> {
-        F::from_seconds(seconds as f64).ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(seconds), &self))
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -270,16 +214,25 @@ mod tests {
             .unwrap()
     }
 
-    fn read<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_str(json)
+    /// Reads `json` in format `T`, as a `T` holding it.
+    fn read<T: crate::json::Wire + crate::json::Form<Value = OffsetDateTime>>(
+        json: &str,
+    ) -> Result<Read, crate::json::JsonError> {
+        let mut reader = crate::json::Reader::new(json);
+        let value = T::read(&mut reader)?;
+        assert_eq!(reader.peek(), None);
+        Ok(Read(value))
     }
+
+    /// What `read` read.
+    struct Read(Option<OffsetDateTime>);
 
     #[test]
     fn date_time_accepts_offsets_and_fractions_and_writes_utc() {
         assert_eq!(read::<DateTime>(r#""1996-12-19T16:39:57-08:00""#).unwrap().0, Some(at(851042397, 0)));
         let parsed = read::<DateTime>(r#""1985-04-12T23:20:50.52Z""#).unwrap();
         assert_eq!(parsed.0, Some(at(482196050, 520)));
-        assert_eq!(serde_json::to_string(&parsed).unwrap(), r#""1985-04-12T23:20:50.52Z""#);
+        assert_eq!(serde_json::to_string(&DateTime(parsed.0)).unwrap(), r#""1985-04-12T23:20:50.52Z""#);
         assert_eq!(serde_json::to_string(&DateTime(Some(at(851042397, 0)))).unwrap(), r#""1996-12-20T00:39:57Z""#);
         assert_eq!(read::<DateTime>("null").unwrap().0, None);
         assert!(read::<DateTime>(r#""yesterday""#).is_err());
@@ -290,7 +243,7 @@ mod tests {
     fn epoch_seconds_round_trip_with_millis() {
         let parsed = read::<EpochSeconds>("1398796238.123").unwrap();
         assert_eq!(parsed.0, Some(at(1398796238, 123)));
-        assert_eq!(serde_json::to_value(&parsed).unwrap(), serde_json::json!(1398796238.123));
+        assert_eq!(serde_json::to_value(EpochSeconds(parsed.0)).unwrap(), serde_json::json!(1398796238.123));
         assert_eq!(read::<EpochSeconds>("1398796238").unwrap().0, Some(at(1398796238, 0)));
         assert_eq!(serde_json::to_string(&EpochSeconds(Some(at(1398796238, 0)))).unwrap(), "1398796238");
         assert_eq!(read::<EpochSeconds>("-1.5").unwrap().0, Some(at(-2, 500)));

@@ -31,42 +31,29 @@ impl ::serde::Serialize for Circle {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Circle {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Circle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Circle")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_radius = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "radius" => {
-                            v_radius = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Float<f64>>()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for Circle {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Circle")? {
+            return Ok(None);
+        }
+        let mut v_radius = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "radius" => {
+                    v_radius = <crate::json::Float<
+                        f64,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(Circle {
-                    radius: v_radius.unwrap_or_else(crate::json::Fallback::fallback),
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Circle {
+                radius: v_radius.unwrap_or_else(crate::json::Fallback::fallback),
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Circle {
@@ -161,7 +148,7 @@ impl ::serde::Serialize for Shape {
                 map.serialize_entry(
                     "group",
                     &crate::json::Out::<
-                        crate::json::List<crate::json::Plain<crate::types::Shape>, false>,
+                        crate::json::List<crate::json::Plain<crate::types::Shape>>,
                     >(value),
                 )?
             }
@@ -186,126 +173,104 @@ impl ::serde::Serialize for Shape {
         map.end()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Shape {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Shape;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Shape")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut chosen = Vec::with_capacity(1);
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "circle" => {
-                            if let Some(value) = map
-                                .next_value::<Option<crate::types::Circle>>()?
-                            {
-                                chosen.push(Self::Value::Circle(value));
-                            }
-                        }
-                        "square" => {
-                            if let Some(value) = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Float<f64>>()?,
-                            ) {
-                                chosen.push(Self::Value::Square(value));
-                            }
-                        }
-                        "label" => {
-                            if let Some(value) = map.next_value::<Option<String>>()? {
-                                chosen.push(Self::Value::Label(value));
-                            }
-                        }
-                        "drawnAt" => {
-                            if let Some(value) = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            ) {
-                                chosen.push(Self::Value::DrawnAt(value));
-                            }
-                        }
-                        "group" => {
-                            if let Some(value) = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::Plain<crate::types::Shape>,
-                                            false,
-                                        >,
-                                    >()?,
-                            ) {
-                                chosen.push(Self::Value::Group(value));
-                            }
-                        }
-                        "inner" => {
-                            if let Some(value) = map
-                                .next_value::<Option<crate::types::Shape>>()?
-                            {
-                                chosen.push(Self::Value::Inner(Box::new(value)));
-                            }
-                        }
-                        "unknown" => {
-                            if let Some(value) = map.next_value::<Option<String>>()? {
-                                chosen.push(Self::Value::UnknownValue(value));
-                            }
-                        }
-                        "data" => {
-                            if let Some(value) = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Base64>()?,
-                            ) {
-                                chosen.push(Self::Value::Data(value));
-                            }
-                        }
-                        "__type" => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        other => {
-                            let value: crate::primitives::Document = map.next_value()?;
-                            if !value.is_null() {
-                                chosen
-                                    .push(
-                                        Self::Value::Unknown(
-                                            crate::primitives::UnknownMember::new(other, value),
-                                        ),
-                                    );
-                            }
-                        }
+impl crate::json::FromJson for Shape {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Shape")? {
+            return Ok(None);
+        }
+        let mut chosen = Vec::with_capacity(1);
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "circle" => {
+                    if let Some(value) = <crate::types::Circle as crate::json::FromJson>::read(
+                        reader,
+                    )? {
+                        chosen.push(Self::Circle(value));
                     }
                 }
-                if chosen.len() == 1 {
-                    if let Some(value) = chosen.pop() {
-                        return Ok(value);
+                "square" => {
+                    if let Some(value) = <crate::json::Float<
+                        f64,
+                    > as crate::json::Wire>::read(reader)? {
+                        chosen.push(Self::Square(value));
                     }
                 }
-                match chosen.len() {
-                    0 => {
-                        Err(
-                            ::serde::de::Error::custom(
-                                ::std::format!("the union {} has no member set", "Shape"),
-                            ),
-                        )
+                "label" => {
+                    if let Some(value) = <String as crate::json::FromJson>::read(
+                        reader,
+                    )? {
+                        chosen.push(Self::Label(value));
                     }
-                    n => {
-                        Err(
-                            ::serde::de::Error::custom(
-                                ::std::format!(
-                                    "the union {} has {} members set, not one", "Shape", n
+                }
+                "drawnAt" => {
+                    if let Some(value) = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )? {
+                        chosen.push(Self::DrawnAt(value));
+                    }
+                }
+                "group" => {
+                    if let Some(value) = <crate::json::List<
+                        crate::json::Plain<crate::types::Shape>,
+                    > as crate::json::Wire>::read(reader)? {
+                        chosen.push(Self::Group(value));
+                    }
+                }
+                "inner" => {
+                    if let Some(value) = <crate::types::Shape as crate::json::FromJson>::read(
+                        reader,
+                    )? {
+                        chosen.push(Self::Inner(Box::new(value)));
+                    }
+                }
+                "unknown" => {
+                    if let Some(value) = <String as crate::json::FromJson>::read(
+                        reader,
+                    )? {
+                        chosen.push(Self::UnknownValue(value));
+                    }
+                }
+                "data" => {
+                    if let Some(value) = <crate::json::Base64 as crate::json::Wire>::read(
+                        reader,
+                    )? {
+                        chosen.push(Self::Data(value));
+                    }
+                }
+                "__type" => reader.skip()?,
+                other => {
+                    if let Some(value) = reader.document()? {
+                        chosen
+                            .push(
+                                Self::Unknown(
+                                    crate::primitives::UnknownMember::new(other, value),
                                 ),
-                            ),
-                        )
+                            );
                     }
                 }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        if chosen.len() == 1 {
+            return Ok(chosen.pop());
+        }
+        Err(
+            match chosen.len() {
+                0 => {
+                    reader
+                        .error(::std::format!("the union {} has no member set", "Shape"))
+                }
+                n => {
+                    reader
+                        .error(
+                            ::std::format!(
+                                "the union {} has {} members set, not one", "Shape", n
+                            ),
+                        )
+                }
+            },
+        )
     }
 }
 impl crate::json::Fallback for Shape {
@@ -340,13 +305,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`radius`).
         pub fn build(self) -> Result<super::Circle, crate::error::BuildError> {
             Ok(super::Circle {
-                radius: self
-                    .radius
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "Circle",
-                        "radius",
-                        "radius",
-                    ))?,
+                radius: crate::error::BuildError::require(
+                    self.radius,
+                    "Circle",
+                    "radius",
+                    "radius",
+                )?,
             })
         }
     }

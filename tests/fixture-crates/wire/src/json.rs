@@ -4,17 +4,21 @@
 //! JSON helpers shared by every generated type (copied verbatim into each
 //! generated crate by codegen; the source lives in `codegen/runtime/json.rs`).
 //!
-//! Generated `Deserialize` impls read structures only from JSON objects,
+//! Responses are read by [`Reader`], a small JSON reader of our own, and
+//! one plain (non-generic) `FromJson::read` function per generated type,
+//! instead of serde visitors: the generated crate compiles faster and
+//! parses faster. Generated readers take structures only from JSON objects,
 //! skip members they do not know, treat `null` like an absent member, and
 //! fill a required member that a response leaves out with a zero value
 //! ("client error correction" in the Smithy specification) instead of
-//! failing the whole response.
+//! failing the whole response. Requests are still written with serde.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::marker::PhantomData;
+
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -77,6 +81,602 @@ impl<T: Fallback> Fallback for Box<T> {
     }
 }
 
+/// Reads a value of this crate from the JSON a service sends, as the
+/// client does with a response body: for tests, and for mocks built from
+/// saved responses.
+///
+/// For example `primitives::from_json::<primitives::Document>(r#"{"a": [1, 2]}"#)`
+/// reads a document, and any output, structure, union or enum of this crate
+/// reads the same way.
+pub fn from_json<T: FromJson>(json: impl AsRef<[u8]>) -> Result<T, JsonError> {
+    from_slice(json.as_ref())
+}
+
+/// Reads one JSON value that makes up all of `bytes`.
+pub(crate) fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, JsonError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| JsonError {
+        message: "the text is not valid UTF-8".to_owned(),
+        line: 0,
+        column: e.valid_up_to(),
+    })?;
+    let mut reader = Reader::new(text);
+    let value = T::read(&mut reader)?;
+    if reader.peek().is_some() {
+        return Err(reader.error("trailing characters after the JSON value"));
+    }
+    match value.or_else(T::null) {
+        Some(value) => Ok(value),
+        None => Err(reader.error("expected a value, found null")),
+    }
+}
+
+/// A type this crate reads from JSON. Implemented by every generated type
+/// that responses carry, and by the scalars they are made of.
+pub trait FromJson: Sized {
+    /// Reads one value; `None` for `null`.
+    #[doc(hidden)]
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError>;
+
+    /// What a whole body of `null` reads as: nothing, except for documents.
+    #[doc(hidden)]
+    fn null() -> Option<Self> {
+        None
+    }
+}
+
+/// JSON that could not be read: what was wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    message: String,
+    /// 1-based; 0 when the text is not UTF-8 (then `column` is a byte offset).
+    line: usize,
+    column: usize,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{} (at byte {})", self.message, self.column)
+        } else {
+            write!(f, "{} at line {} column {}", self.message, self.line, self.column)
+        }
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// How deep objects and arrays may nest, as in serde_json.
+const MAX_DEPTH: u32 = 128;
+
+/// A JSON reader over a whole body: generated `FromJson` impls pull
+/// objects, members and scalars from it. Strings without escapes are
+/// borrowed from the input, so member names cost no allocation.
+#[doc(hidden)]
+pub struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    depth: u32,
+    /// Just after `{` or `[`: the next member or item needs no comma.
+    fresh: bool,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Reader { text, pos: 0, depth: 0, fresh: false }
+    }
+
+    /// An error at the current position.
+    pub(crate) fn error(&self, message: impl Into<String>) -> JsonError {
+        let before = &self.text.as_bytes()[..self.pos.min(self.text.len())];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        JsonError { message: message.into(), line, column }
+    }
+
+    /// "expected `what`, found ..." at the current position.
+    fn expected(&self, what: &str) -> JsonError {
+        let found = match self.text.as_bytes().get(self.pos) {
+            None => "the end of the input",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b'"') => "a string",
+            Some(b'-' | b'0'..=b'9') => "a number",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            Some(b'}' | b']' | b',' | b':') => "punctuation",
+            Some(_) => "an unexpected character",
+        };
+        self.error(format!("expected {what}, found {found}"))
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), JsonError> {
+        if self.text.as_bytes()[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    /// Consumes a `null` if one comes next.
+    pub(crate) fn null(&mut self) -> Result<bool, JsonError> {
+        if self.peek() == Some(b'n') {
+            self.literal("null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    fn open(&mut self) -> Result<(), JsonError> {
+        self.pos += 1;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("JSON nested too deeply"));
+        }
+        self.fresh = true;
+        Ok(())
+    }
+
+    /// Starts reading an object: `false` for `null`, an error for anything
+    /// else (`what` names the type wanted).
+    pub(crate) fn object(&mut self, what: &str) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b'{') => self.open().map(|()| true),
+            Some(b'n') => self.literal("null").map(|()| false),
+            _ => Err(self.expected(&format!("a JSON object for {what}"))),
+        }
+    }
+
+    /// The next member name of the object being read, with its `:`
+    /// consumed; `None` at its end.
+    pub(crate) fn next_key(&mut self) -> Result<Option<Str<'a>>, JsonError> {
+        let fresh = std::mem::replace(&mut self.fresh, false);
+        match self.peek() {
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            Some(b',') if !fresh => {
+                self.pos += 1;
+                if self.peek() != Some(b'"') {
+                    return Err(self.expected("a member name"));
+                }
+            }
+            Some(b'"') if fresh => {}
+            _ => return Err(self.expected(if fresh { "a member name or `}`" } else { "`,` or `}`" })),
+        }
+        let key = self.string()?;
+        if self.peek() != Some(b':') {
+            return Err(self.expected("`:`"));
+        }
+        self.pos += 1;
+        Ok(Some(key))
+    }
+
+    /// Starts reading an array: `false` for `null`.
+    pub(crate) fn array(&mut self) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b'[') => self.open().map(|()| true),
+            Some(b'n') => self.literal("null").map(|()| false),
+            _ => Err(self.expected("a JSON array")),
+        }
+    }
+
+    /// Whether the array being read has another item.
+    pub(crate) fn next_item(&mut self) -> Result<bool, JsonError> {
+        let fresh = std::mem::replace(&mut self.fresh, false);
+        match self.peek() {
+            Some(b']') => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            Some(b',') if !fresh => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(_) if fresh => Ok(true),
+            _ => Err(self.expected("`,` or `]`")),
+        }
+    }
+
+    /// A string, or `None` for `null`.
+    pub(crate) fn str(&mut self) -> Result<Option<Str<'a>>, JsonError> {
+        match self.peek() {
+            Some(b'"') => self.string().map(Some),
+            Some(b'n') => self.literal("null").map(|()| None),
+            _ => Err(self.expected("a string")),
+        }
+    }
+
+    /// The string starting at the current `"`.
+    fn string(&mut self) -> Result<Str<'a>, JsonError> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos + 1;
+        let mut i = start;
+        // The common case: no escapes, borrowed from the input. Positions
+        // next to `"` and `\` are always character boundaries. Eight bytes
+        // at a time while none of them is `"`, `\` or a control character.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if has_special_byte(u64::from_le_bytes(word)) {
+                break;
+            }
+            i += 8;
+        }
+        loop {
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(Str::Borrowed(&self.text[start..i]));
+                }
+                Some(b'\\') => break,
+                Some(&b) if b >= 0x20 => i += 1,
+                Some(_) => {
+                    self.pos = i;
+                    return Err(self.error("a control character in a string"));
+                }
+                None => {
+                    self.pos = i;
+                    return Err(self.error("a string without its closing quote"));
+                }
+            }
+        }
+        let mut out = String::with_capacity(i - start + 16);
+        out.push_str(&self.text[start..i]);
+        loop {
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(Str::Owned(out));
+                }
+                Some(b'\\') => {
+                    let escaped = match bytes.get(i + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos = i;
+                            let (c, used) = self.unicode_escape(i)?;
+                            out.push(c);
+                            i += used;
+                            continue;
+                        }
+                        _ => {
+                            self.pos = i;
+                            return Err(self.error("an invalid escape in a string"));
+                        }
+                    };
+                    out.push(escaped);
+                    i += 2;
+                }
+                Some(&b) if b >= 0x20 => {
+                    let run = i;
+                    while matches!(bytes.get(i), Some(&b) if b >= 0x20 && b != b'"' && b != b'\\') {
+                        i += 1;
+                    }
+                    out.push_str(&self.text[run..i]);
+                }
+                Some(_) => {
+                    self.pos = i;
+                    return Err(self.error("a control character in a string"));
+                }
+                None => {
+                    self.pos = i;
+                    return Err(self.error("a string without its closing quote"));
+                }
+            }
+        }
+    }
+
+    /// `\uXXXX` at `i` (with its low surrogate if it is a high one): the
+    /// character and how many bytes it took.
+    fn unicode_escape(&self, i: usize) -> Result<(char, usize), JsonError> {
+        let hex = |at: usize| -> Option<u32> {
+            let digits = self.text.get(at..at + 4)?;
+            if digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                u32::from_str_radix(digits, 16).ok()
+            } else {
+                None
+            }
+        };
+        let bad = || self.error("an invalid \\u escape in a string");
+        let first = hex(i + 2).ok_or_else(bad)?;
+        match first {
+            0xD800..=0xDBFF => {
+                if self.text.as_bytes().get(i + 6..i + 8) != Some(b"\\u") {
+                    return Err(self.error("a lone surrogate in a string"));
+                }
+                let second = hex(i + 8).ok_or_else(bad)?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("a lone surrogate in a string"));
+                }
+                let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                char::from_u32(c).map(|c| (c, 12)).ok_or_else(bad)
+            }
+            0xDC00..=0xDFFF => Err(self.error("a lone surrogate in a string")),
+            _ => char::from_u32(first).map(|c| (c, 6)).ok_or_else(bad),
+        }
+    }
+
+    /// The text of the number at the current position, and whether it is
+    /// an integer (no fraction, no exponent).
+    fn number(&mut self) -> Result<(&'a str, bool), JsonError> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        let digits = |i: &mut usize| {
+            let from = *i;
+            while matches!(bytes.get(*i), Some(b'0'..=b'9')) {
+                *i += 1;
+            }
+            *i > from
+        };
+        if bytes.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                digits(&mut i);
+            }
+            _ => return Err(self.expected("a number")),
+        }
+        let mut integer = true;
+        if bytes.get(i) == Some(&b'.') {
+            integer = false;
+            i += 1;
+            if !digits(&mut i) {
+                self.pos = i;
+                return Err(self.error("a number without digits after its decimal point"));
+            }
+        }
+        if matches!(bytes.get(i), Some(b'e' | b'E')) {
+            integer = false;
+            i += 1;
+            if matches!(bytes.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !digits(&mut i) {
+                self.pos = i;
+                return Err(self.error("a number without digits in its exponent"));
+            }
+        }
+        self.pos = i;
+        Ok((&self.text[start..i], integer))
+    }
+
+    /// An integer, or `None` for `null`.
+    pub(crate) fn i64(&mut self) -> Result<Option<i64>, JsonError> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let at = self.pos;
+                let (text, integer) = self.number()?;
+                let value = if integer { text.parse::<i64>().ok() } else { None };
+                match value {
+                    Some(value) => Ok(Some(value)),
+                    None => {
+                        self.pos = at;
+                        Err(self.error(format!("expected an integer, found {text}")))
+                    }
+                }
+            }
+            Some(b'n') => self.literal("null").map(|()| None),
+            _ => Err(self.expected("an integer")),
+        }
+    }
+
+    /// A number as `f64` (also `"NaN"`, `"Infinity"` and `"-Infinity"`,
+    /// which JSON numbers cannot express), or `None` for `null`.
+    pub(crate) fn f64(&mut self) -> Result<Option<f64>, JsonError> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let (text, _) = self.number()?;
+                text.parse::<f64>().map(Some).map_err(|_| self.error("a number out of range"))
+            }
+            Some(b'"') => {
+                let at = self.pos;
+                match self.string()?.as_str() {
+                    "NaN" => Ok(Some(f64::NAN)),
+                    "Infinity" => Ok(Some(f64::INFINITY)),
+                    "-Infinity" => Ok(Some(f64::NEG_INFINITY)),
+                    other => {
+                        let message =
+                            format!("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\", found \"{other}\"");
+                        self.pos = at;
+                        Err(self.error(message))
+                    }
+                }
+            }
+            Some(b'n') => self.literal("null").map(|()| None),
+            _ => Err(self.expected("a number")),
+        }
+    }
+
+    /// A timestamp from a string (`text`) or a number of seconds
+    /// (`seconds`); `None` for `null`. `what` names the format.
+    pub(crate) fn timestamp<T>(
+        &mut self,
+        what: &str,
+        text: impl FnOnce(&str) -> Option<T>,
+        seconds: impl FnOnce(f64) -> Option<T>,
+    ) -> Result<Option<T>, JsonError> {
+        let at = self.peek();
+        let start = self.pos;
+        let value = match at {
+            Some(b'"') => {
+                let value = self.string()?;
+                text(value.as_str())
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let (number, _) = self.number()?;
+                number.parse::<f64>().ok().and_then(seconds)
+            }
+            Some(b'n') => return self.literal("null").map(|()| None),
+            _ => return Err(self.expected(what)),
+        };
+        match value {
+            Some(value) => Ok(Some(value)),
+            None => {
+                let found = self.text[start..self.pos].to_owned();
+                self.pos = start;
+                Err(self.error(format!("expected {what}, found {found}")))
+            }
+        }
+    }
+
+    /// `true` or `false`, or `None` for `null`.
+    pub(crate) fn bool(&mut self) -> Result<Option<bool>, JsonError> {
+        match self.peek() {
+            Some(b't') => self.literal("true").map(|()| Some(true)),
+            Some(b'f') => self.literal("false").map(|()| Some(false)),
+            Some(b'n') => self.literal("null").map(|()| None),
+            _ => Err(self.expected("a boolean")),
+        }
+    }
+
+    /// How many items to make room for in a list whose first item took the
+    /// input from `start` to here: as many more as the rest of the input
+    /// would hold, within 4 to 1,024. A list that grows one item at a time
+    /// copies itself over and over; too much room is given back at its end.
+    fn estimate_items(&self, start: usize) -> usize {
+        let first = (self.pos - start).max(1);
+        ((self.text.len() - self.pos) / first).clamp(4, 1024)
+    }
+
+    /// Skips one value of any kind, checking that it is well-formed.
+    pub(crate) fn skip(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'{') => {
+                self.open()?;
+                while self.next_key()?.is_some() {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            Some(b'[') => {
+                self.open()?;
+                while self.next_item()? {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            _ => Err(self.expected("a JSON value")),
+        }
+    }
+
+    /// Any value as a document; `None` for `null`.
+    pub(crate) fn document(&mut self) -> Result<Option<serde_json::Value>, JsonError> {
+        if self.null()? {
+            return Ok(None);
+        }
+        let start = self.pos;
+        self.skip()?;
+        serde_json::from_str(&self.text[start..self.pos]).map(Some).map_err(|e| self.error(e.to_string()))
+    }
+}
+
+/// Whether any byte of `word` is `"`, `\` or below 0x20 (the bytes that
+/// end the fast path of a string), by the usual bit tricks: a byte is zero
+/// exactly when subtracting one borrows into its top bit.
+#[inline]
+fn has_special_byte(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & TOPS;
+    let quote = zero_in(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & TOPS;
+    quote | backslash | control != 0
+}
+
+/// Reads a member's value: `None` for `null`. What generated readers call
+/// for members whose Rust type reads itself.
+#[inline]
+pub(crate) fn read<T: FromJson>(reader: &mut Reader<'_>) -> Result<Option<T>, JsonError> {
+    T::read(reader)
+}
+
+impl FromJson for String {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+        Ok(reader.str()?.map(Str::into_string))
+    }
+}
+
+impl FromJson for bool {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+        reader.bool()
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl FromJson for $t {
+            fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+                let at = reader.pos;
+                match reader.i64()? {
+                    None => Ok(None),
+                    Some(value) => <$t>::try_from(value).map(Some).map_err(|_| {
+                        reader.pos = at;
+                        reader.error(format!("{value} is out of range for {}", stringify!($t)))
+                    }),
+                }
+            }
+        }
+    )*};
+}
+
+integers!(i8, i16, i32, i64);
+
+impl FromJson for f64 {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+        reader.f64()
+    }
+}
+
+impl FromJson for f32 {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+        Ok(reader.f64()?.map(|value| value as f32))
+    }
+}
+
+impl FromJson for serde_json::Value {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+        reader.document()
+    }
+
+    fn null() -> Option<Self> {
+        Some(serde_json::Value::Null)
+    }
+}
+
 /// A JSON object key or string value, borrowed from the input when it has
 /// no escapes, so that matching member names allocates nothing.
 pub(crate) enum Str<'de> {
@@ -100,45 +700,22 @@ impl Str<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for Str<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StrVisitor;
-
-        impl<'de> Visitor<'de> for StrVisitor {
-            type Value = Str<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-                Ok(Str::Borrowed(value))
-            }
-
-            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-                Ok(Str::Owned(value.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-                Ok(Str::Owned(value))
-            }
-        }
-
-        deserializer.deserialize_str(StrVisitor)
-    }
-}
-
-/// A JSON form of a member: reads it (`null` reads as `None`) and writes it.
+/// A JSON form of a member: how it is read (`null` reads as `None`) and
+/// written.
 /// Generated code names the form of each member whose JSON is not what its
-/// Rust type's serde impls produce: timestamps, floats, blobs, and
+/// Rust type reads and writes by itself: timestamps, floats, blobs, and
 /// collections (whose `null` entries are dropped unless sparse).
-pub(crate) trait Wire: Sized {
+pub(crate) trait Form {
     type Value;
-    fn into_value(self) -> Option<Self::Value>;
 }
 
-/// A JSON form that can also be written (what requests carry).
-pub(crate) trait WireWrite: Wire {
+/// A JSON form that can be read (what responses carry).
+pub(crate) trait Wire: Form {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError>;
+}
+
+/// A JSON form that can be written (what requests carry).
+pub(crate) trait WireWrite: Form {
     fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
@@ -151,21 +728,17 @@ impl<W: WireWrite> Serialize for Out<'_, W> {
     }
 }
 
-/// A value whose own serde impls are its JSON form (strings, numbers,
-/// booleans, documents, generated structures, unions and enums).
-pub(crate) struct Plain<T>(pub(crate) Option<T>);
+/// A value that reads and writes itself (strings, numbers, booleans,
+/// documents, generated structures, unions and enums).
+pub(crate) struct Plain<T>(PhantomData<T>);
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Plain<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Plain)
-    }
+impl<T> Form for Plain<T> {
+    type Value = T;
 }
 
-impl<T> Wire for Plain<T> {
-    type Value = T;
-
-    fn into_value(self) -> Option<T> {
-        self.0
+impl<T: FromJson> Wire for Plain<T> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<T>, JsonError> {
+        T::read(reader)
     }
 }
 
@@ -175,59 +748,36 @@ impl<T: Serialize> WireWrite for Plain<T> {
     }
 }
 
-/// A list. `null` entries are dropped (dense lists) or kept as `None`
-/// (`SPARSE`).
-pub(crate) struct List<W: Wire, const SPARSE: bool>(pub(crate) Option<Vec<Option<W::Value>>>);
+/// A dense list: `null` entries are dropped.
+pub(crate) struct List<W>(PhantomData<W>);
 
-impl<'de, W: Wire + Deserialize<'de>, const SPARSE: bool> Deserialize<'de> for List<W, SPARSE> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ListVisitor<W, const SPARSE: bool>(std::marker::PhantomData<W>);
+impl<W: Form> Form for List<W> {
+    type Value = Vec<W::Value>;
+}
 
-        impl<'de, W: Wire + Deserialize<'de>, const SPARSE: bool> Visitor<'de> for ListVisitor<W, SPARSE> {
-            type Value = Option<Vec<Option<W::Value>>>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON array")
-            }
-
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-
-            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                deserializer.deserialize_seq(self)
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-                while let Some(item) = seq.next_element::<W>()? {
-                    match item.into_value() {
-                        Some(value) => items.push(Some(value)),
-                        None if SPARSE => items.push(None),
-                        None => {}
-                    }
+impl<W: Wire> Wire for List<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.array()? {
+            return Ok(None);
+        }
+        let mut items = Vec::new();
+        while reader.next_item()? {
+            let start = reader.pos;
+            if let Some(item) = W::read(reader)? {
+                if items.capacity() == 0 {
+                    items.reserve(reader.estimate_items(start));
                 }
-                Ok(Some(items))
+                items.push(item);
             }
         }
-
-        deserializer.deserialize_option(ListVisitor::<W, SPARSE>(std::marker::PhantomData)).map(List)
+        if items.capacity() > 2 * items.len() + 8 {
+            items.shrink_to_fit();
+        }
+        Ok(Some(items))
     }
 }
 
-impl<W: Wire> Wire for List<W, false> {
-    type Value = Vec<W::Value>;
-
-    fn into_value(self) -> Option<Self::Value> {
-        self.0.map(|items| items.into_iter().flatten().collect())
-    }
-}
-
-impl<W: WireWrite> WireWrite for List<W, false> {
+impl<W: WireWrite> WireWrite for List<W> {
     fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(value.len()))?;
         for item in value {
@@ -237,15 +787,27 @@ impl<W: WireWrite> WireWrite for List<W, false> {
     }
 }
 
-impl<W: Wire> Wire for List<W, true> {
-    type Value = Vec<Option<W::Value>>;
+/// A sparse list: `null` entries are kept as `None`.
+pub(crate) struct SparseList<W>(PhantomData<W>);
 
-    fn into_value(self) -> Option<Self::Value> {
-        self.0
+impl<W: Form> Form for SparseList<W> {
+    type Value = Vec<Option<W::Value>>;
+}
+
+impl<W: Wire> Wire for SparseList<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.array()? {
+            return Ok(None);
+        }
+        let mut items = Vec::new();
+        while reader.next_item()? {
+            items.push(W::read(reader)?);
+        }
+        Ok(Some(items))
     }
 }
 
-impl<W: WireWrite> WireWrite for List<W, true> {
+impl<W: WireWrite> WireWrite for SparseList<W> {
     fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(value.len()))?;
         for item in value {
@@ -258,63 +820,29 @@ impl<W: WireWrite> WireWrite for List<W, true> {
     }
 }
 
-/// A map with string keys. `null` values are dropped (dense maps) or kept
-/// as `None` (`SPARSE`).
-pub(crate) struct Map<W: Wire, const SPARSE: bool>(pub(crate) Option<HashMap<String, Option<W::Value>>>);
+/// A dense map with string keys: `null` values are dropped.
+pub(crate) struct Map<W>(PhantomData<W>);
 
-impl<'de, W: Wire + Deserialize<'de>, const SPARSE: bool> Deserialize<'de> for Map<W, SPARSE> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<W, const SPARSE: bool>(std::marker::PhantomData<W>);
+impl<W: Form> Form for Map<W> {
+    type Value = HashMap<String, W::Value>;
+}
 
-        impl<'de, W: Wire + Deserialize<'de>, const SPARSE: bool> Visitor<'de> for MapVisitor<W, SPARSE> {
-            type Value = Option<HashMap<String, Option<W::Value>>>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-
-            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                deserializer.deserialize_map(self)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = HashMap::with_capacity(map.size_hint().unwrap_or(0).min(4096));
-                while let Some(key) = map.next_key::<String>()? {
-                    match map.next_value::<W>()?.into_value() {
-                        Some(value) => {
-                            entries.insert(key, Some(value));
-                        }
-                        None if SPARSE => {
-                            entries.insert(key, None);
-                        }
-                        None => {}
-                    }
-                }
-                Ok(Some(entries))
+impl<W: Wire> Wire for Map<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.object("a map")? {
+            return Ok(None);
+        }
+        let mut entries = HashMap::new();
+        while let Some(key) = reader.next_key()? {
+            if let Some(value) = W::read(reader)? {
+                entries.insert(key.into_string(), value);
             }
         }
-
-        deserializer.deserialize_option(MapVisitor::<W, SPARSE>(std::marker::PhantomData)).map(Map)
+        Ok(Some(entries))
     }
 }
 
-impl<W: Wire> Wire for Map<W, false> {
-    type Value = HashMap<String, W::Value>;
-
-    fn into_value(self) -> Option<Self::Value> {
-        self.0.map(|entries| entries.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())
-    }
-}
-
-impl<W: WireWrite> WireWrite for Map<W, false> {
+impl<W: WireWrite> WireWrite for Map<W> {
     fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(value.len()))?;
         for (key, item) in value {
@@ -324,15 +852,27 @@ impl<W: WireWrite> WireWrite for Map<W, false> {
     }
 }
 
-impl<W: Wire> Wire for Map<W, true> {
-    type Value = HashMap<String, Option<W::Value>>;
+/// A sparse map: `null` values are kept as `None`.
+pub(crate) struct SparseMap<W>(PhantomData<W>);
 
-    fn into_value(self) -> Option<Self::Value> {
-        self.0
+impl<W: Form> Form for SparseMap<W> {
+    type Value = HashMap<String, Option<W::Value>>;
+}
+
+impl<W: Wire> Wire for SparseMap<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.object("a map")? {
+            return Ok(None);
+        }
+        let mut entries = HashMap::new();
+        while let Some(key) = reader.next_key()? {
+            entries.insert(key.into_string(), W::read(reader)?);
+        }
+        Ok(Some(entries))
     }
 }
 
-impl<W: WireWrite> WireWrite for Map<W, true> {
+impl<W: WireWrite> WireWrite for SparseMap<W> {
     fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(value.len()))?;
         for (key, item) in value {
@@ -346,24 +886,25 @@ impl<W: WireWrite> WireWrite for Map<W, true> {
 }
 
 /// A blob: a base64 string in JSON.
-pub(crate) struct Base64(pub(crate) Option<crate::primitives::Blob>);
+pub(crate) struct Base64;
 
-impl<'de> Deserialize<'de> for Base64 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Option::<Str<'de>>::deserialize(deserializer)? {
-            None => Ok(Base64(None)),
-            Some(text) => crate::primitives::base64_decode(text.as_str())
-                .map(|bytes| Base64(Some(crate::primitives::Blob::new(bytes))))
-                .ok_or_else(|| de::Error::custom("a blob is not valid base64")),
-        }
-    }
+impl Form for Base64 {
+    type Value = crate::primitives::Blob;
 }
 
 impl Wire for Base64 {
-    type Value = crate::primitives::Blob;
-
-    fn into_value(self) -> Option<Self::Value> {
-        self.0
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        let at = reader.pos;
+        match reader.str()? {
+            None => Ok(None),
+            Some(text) => match crate::primitives::base64_decode(text.as_str()) {
+                Some(bytes) => Ok(Some(crate::primitives::Blob::new(bytes))),
+                None => {
+                    reader.pos = at;
+                    Err(reader.error("a blob is not valid base64"))
+                }
+            },
+        }
     }
 }
 
@@ -375,7 +916,6 @@ impl WireWrite for Base64 {
 
 /// A float member on the wire: a JSON number, or one of the strings `"NaN"`,
 /// `"Infinity"` and `"-Infinity"`, which JSON numbers cannot express.
-/// `null` reads as `None`.
 pub(crate) struct Float<T>(pub(crate) Option<T>);
 
 impl<T> Float<T> {
@@ -398,52 +938,19 @@ macro_rules! float_wire {
             }
         }
 
-        impl<'de> Deserialize<'de> for Float<$t> {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct FloatVisitor;
+        impl Form for Float<$t> {
+            type Value = $t;
+        }
 
-                impl<'de> Visitor<'de> for FloatVisitor {
-                    type Value = Option<$t>;
+        impl Wire for Float<$t> {
+            fn read(reader: &mut Reader<'_>) -> Result<Option<$t>, JsonError> {
+                <$t as FromJson>::read(reader)
+            }
+        }
 
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a number, \"NaN\", \"Infinity\" or \"-Infinity\"")
-                    }
-
-                    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                        Ok(None)
-                    }
-
-                    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                        Ok(None)
-                    }
-
-                    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                        deserializer.deserialize_any(self)
-                    }
-
-                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                        Ok(Some(v as $t))
-                    }
-
-                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                        Ok(Some(v as $t))
-                    }
-
-                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                        Ok(Some(v as $t))
-                    }
-
-                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                        match v {
-                            "NaN" => Ok(Some(<$t>::NAN)),
-                            "Infinity" => Ok(Some(<$t>::INFINITY)),
-                            "-Infinity" => Ok(Some(<$t>::NEG_INFINITY)),
-                            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-                        }
-                    }
-                }
-
-                deserializer.deserialize_option(FloatVisitor).map(Float)
+        impl WireWrite for Float<$t> {
+            fn write<S: Serializer>(value: &$t, serializer: S) -> Result<S::Ok, S::Error> {
+                Float(Some(*value)).serialize(serializer)
             }
         }
     )*};
@@ -451,42 +958,16 @@ macro_rules! float_wire {
 
 float_wire!(f32, f64);
 
-impl Wire for Float<f32> {
-    type Value = f32;
-
-    fn into_value(self) -> Option<f32> {
-        self.0
-    }
-}
-
-impl WireWrite for Float<f32> {
-    fn write<S: Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
-        Float(Some(*value)).serialize(serializer)
-    }
-}
-
-impl Wire for Float<f64> {
-    type Value = f64;
-
-    fn into_value(self) -> Option<f64> {
-        self.0
-    }
-}
-
-impl WireWrite for Float<f64> {
-    fn write<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-        Float(Some(*value)).serialize(serializer)
-    }
-}
-
-/// The `expecting` text of a structure's visitor.
-pub(crate) fn expecting_object(f: &mut fmt::Formatter<'_>, shape: &str) -> fmt::Result {
-    write!(f, "a JSON object for {shape}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wire<W: Wire>(json: &str) -> Result<Option<W::Value>, JsonError> {
+        let mut reader = Reader::new(json);
+        let value = W::read(&mut reader)?;
+        assert_eq!(reader.peek(), None, "all of {json} read");
+        Ok(value)
+    }
 
     #[test]
     fn fallbacks_are_zero_values() {
@@ -501,54 +982,154 @@ mod tests {
 
     #[test]
     fn floats_carry_nan_and_infinities_as_strings() {
-        for (value, json) in [(f64::NAN, r#""NaN""#), (f64::INFINITY, r#""Infinity""#), (f64::NEG_INFINITY, r#""-Infinity""#), (1.5, "1.5")] {
+        for (value, json) in [
+            (f64::NAN, r#""NaN""#),
+            (f64::INFINITY, r#""Infinity""#),
+            (f64::NEG_INFINITY, r#""-Infinity""#),
+            (1.5, "1.5"),
+        ] {
             assert_eq!(serde_json::to_string(&Float(Some(value))).unwrap(), json);
-            let back: Float<f64> = serde_json::from_str(json).unwrap();
-            let back = back.0.unwrap();
+            let back = wire::<Float<f64>>(json).unwrap().unwrap();
             assert!(back == value || (back.is_nan() && value.is_nan()), "{json}");
         }
-        assert_eq!(serde_json::from_str::<Float<f32>>("2").unwrap().0, Some(2.0));
-        assert_eq!(serde_json::from_str::<Float<f32>>("null").unwrap().0, None);
-        assert!(serde_json::from_str::<Float<f64>>(r#""nan""#).is_err());
-        assert!(serde_json::from_str::<Float<f64>>("true").is_err());
+        assert_eq!(wire::<Float<f32>>("2").unwrap(), Some(2.0));
+        assert_eq!(wire::<Float<f32>>("-1.25e2").unwrap(), Some(-125.0));
+        assert_eq!(wire::<Float<f32>>("null").unwrap(), None);
+        assert!(wire::<Float<f64>>(r#""nan""#).is_err());
+        assert!(wire::<Float<f64>>("true").is_err());
+        assert!(wire::<Float<f64>>("1.").is_err());
+        assert!(from_json::<f64>("01").is_err(), "a leading zero");
+    }
+
+    #[test]
+    fn integers_are_whole_and_in_range() {
+        assert_eq!(from_json::<i64>("-9223372036854775808").unwrap(), i64::MIN);
+        assert_eq!(from_json::<i32>(" 42 ").unwrap(), 42);
+        assert_eq!(from_json::<i8>("-128").unwrap(), -128);
+        for bad in ["128", "1.5", "1e3", "9223372036854775808", "\"1\"", "-", "--1", "+1"] {
+            assert!(from_json::<i8>(bad).is_err(), "{bad}");
+        }
+        assert!(from_json::<i64>("1 2").is_err(), "trailing characters");
+        assert!(from_json::<i64>("null").is_err(), "a whole body of null");
+        assert!(from_json::<bool>("true").unwrap());
+        assert!(from_json::<bool>("tru").is_err());
     }
 
     #[test]
     fn collections_drop_nulls_unless_sparse() {
-        let dense: List<Plain<String>, false> = serde_json::from_str(r#"["a", null, "b"]"#).unwrap();
-        assert_eq!(dense.into_value(), Some(vec!["a".to_owned(), "b".to_owned()]));
-        let sparse: List<Plain<String>, true> = serde_json::from_str(r#"["a", null]"#).unwrap();
-        assert_eq!(sparse.into_value(), Some(vec![Some("a".to_owned()), None]));
-        let map: Map<Float<f64>, false> = serde_json::from_str(r#"{"x": "NaN", "y": null, "z": 2}"#).unwrap();
-        let map = map.into_value().unwrap();
+        assert_eq!(
+            wire::<List<Plain<String>>>(r#"["a", null, "b"]"#).unwrap(),
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
+        assert_eq!(
+            wire::<SparseList<Plain<String>>>(r#"["a", null]"#).unwrap(),
+            Some(vec![Some("a".to_owned()), None])
+        );
+        let map = wire::<Map<Float<f64>>>(r#"{"x": "NaN", "y": null, "z": 2}"#).unwrap().unwrap();
         assert!(map["x"].is_nan() && map["z"] == 2.0 && !map.contains_key("y"));
-        let nested: List<List<Float<f32>, false>, false> = serde_json::from_str(r#"[[1, "Infinity"], null, []]"#).unwrap();
-        assert_eq!(nested.into_value(), Some(vec![vec![1.0, f32::INFINITY], vec![]]));
-        let absent: List<Plain<i32>, false> = serde_json::from_str("null").unwrap();
-        assert_eq!(absent.into_value(), None);
-        assert!(serde_json::from_str::<List<Plain<i32>, false>>(r#"{"a": 1}"#).is_err());
-        let written = serde_json::to_string(&Out::<List<Float<f64>, true>>(&vec![Some(f64::NEG_INFINITY), None])).unwrap();
+        let sparse = wire::<SparseMap<Plain<i32>>>(r#"{"x": null, "y": 1}"#).unwrap().unwrap();
+        assert_eq!((sparse["x"], sparse["y"]), (None, Some(1)));
+        let nested = wire::<List<List<Float<f32>>>>(r#"[[1, "Infinity"], null, []]"#).unwrap();
+        assert_eq!(nested, Some(vec![vec![1.0, f32::INFINITY], vec![]]));
+        assert_eq!(wire::<List<Plain<i32>>>("null").unwrap(), None);
+        for bad in [r#"{"a": 1}"#, "[1,]", "[1 2]", "[,1]", "[1", "["] {
+            assert!(wire::<List<Plain<i32>>>(bad).is_err(), "{bad}");
+        }
+        for bad in [r#"{"a": 1,}"#, r#"{"a" 1}"#, r#"{"a": 1 "b": 2}"#, r#"{,"a": 1}"#, r#"{1: 1}"#, r#"{"a": 1"#] {
+            assert!(wire::<Map<Plain<i32>>>(bad).is_err(), "{bad}");
+        }
+        let written =
+            serde_json::to_string(&Out::<SparseList<Float<f64>>>(&vec![Some(f64::NEG_INFINITY), None])).unwrap();
         assert_eq!(written, r#"["-Infinity",null]"#);
     }
 
     #[test]
     fn blobs_are_base64() {
-        let blob: Base64 = serde_json::from_str(r#""aGVsbG8=""#).unwrap();
-        assert_eq!(blob.0.as_ref().map(|b| b.as_ref()), Some(&b"hello"[..]));
-        assert_eq!(serde_json::to_string(&Out::<Base64>(&crate::primitives::Blob::new(&b"hi!"[..]))).unwrap(), r#""aGkh""#);
-        assert!(serde_json::from_str::<Base64>(r#""not base64!""#).is_err());
+        let blob = wire::<Base64>(r#""aGVsbG8=""#).unwrap().unwrap();
+        assert_eq!(blob.as_ref(), &b"hello"[..]);
+        assert_eq!(
+            serde_json::to_string(&Out::<Base64>(&crate::primitives::Blob::new(&b"hi!"[..]))).unwrap(),
+            r#""aGkh""#
+        );
+        assert!(wire::<Base64>(r#""not base64!""#).is_err());
     }
 
     #[test]
-    fn strings_borrow_when_they_can() {
-        let plain: Str = serde_json::from_str(r#""plain""#).unwrap();
-        assert!(matches!(plain, Str::Borrowed("plain")));
-        let escaped: Str = serde_json::from_str(r#""a\nb""#).unwrap();
-        assert!(matches!(&escaped, Str::Owned(s) if s == "a\nb"));
-        assert_eq!(escaped.into_string(), "a\nb");
-        let mut reader = serde_json::Deserializer::from_reader(&br#""read""#[..]);
-        assert_eq!(Str::deserialize(&mut reader).unwrap().as_str(), "read");
-        assert!(serde_json::from_str::<Str>("12").is_err());
-        assert!(serde_json::from_str::<Str>("null").is_err());
+    fn strings_borrow_when_they_can_and_unescape_otherwise() {
+        let mut reader = Reader::new(r#""plain" "a\nb\u00e9\ud83d\ude00\"\\\/" "#);
+        assert!(matches!(reader.str().unwrap(), Some(Str::Borrowed("plain"))));
+        let escaped = reader.str().unwrap().unwrap();
+        assert!(matches!(&escaped, Str::Owned(s) if s == "a\nbé😀\"\\/"));
+        assert_eq!(escaped.into_string(), "a\nbé😀\"\\/");
+        assert_eq!(from_json::<String>(r#""ünïcode ☃""#).unwrap(), "ünïcode ☃");
+        for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\x""#, r#""\u12g4""#, "\"a\nb\"", r#""open"#, "12", "null"] {
+            assert!(from_json::<String>(bad).is_err(), "{bad}");
+        }
+        assert!(from_json::<String>(&b"\"\xff\""[..]).is_err(), "not UTF-8");
+    }
+
+    #[test]
+    fn the_fast_string_scan_stops_at_every_special_byte() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for at in 0..8 {
+                let mut word = *b"abcdefgh";
+                word[at] = special;
+                assert!(has_special_byte(u64::from_le_bytes(word)), "{special:#x} at {at}");
+            }
+        }
+        for plain in
+            [*b"abcdefgh", *b"        ", [0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff], *b"\xc3\xa9\xe2\x98\x83!!!"]
+        {
+            assert!(!has_special_byte(u64::from_le_bytes(plain)), "{plain:?}");
+        }
+        // Long strings cross the eight-byte steps at every offset.
+        for len in 0..40 {
+            let text = "x".repeat(len);
+            assert_eq!(from_json::<String>(format!("\"{text}\"")).unwrap(), text);
+            assert_eq!(from_json::<String>(format!("\"{text}\\n{text}\"")).unwrap(), format!("{text}\n{text}"));
+            assert!(from_json::<String>(format!("\"{text}\u{1}\"")).is_err());
+            assert!(from_json::<String>(format!("\"{text}")).is_err());
+        }
+    }
+
+    #[test]
+    fn lists_make_room_from_their_first_item_and_give_back_the_rest() {
+        let many = format!("[{}]", vec!["\"item\""; 300].join(","));
+        let items = wire::<List<Plain<String>>>(&many).unwrap().unwrap();
+        assert_eq!(items.len(), 300);
+        let one = format!("{{\"a\": [\"x\"], \"b\": \"{}\"}}", "y".repeat(100_000));
+        let mut reader = Reader::new(&one);
+        assert!(reader.object("test").unwrap());
+        assert_eq!(reader.next_key().unwrap().unwrap().as_str(), "a");
+        let items = List::<Plain<String>>::read(&mut reader).unwrap().unwrap();
+        assert_eq!(items, ["x"]);
+        assert!(items.capacity() <= 10, "a capacity of {} for one item", items.capacity());
+    }
+
+    #[test]
+    fn skipping_checks_what_it_skips() {
+        let mut reader = Reader::new(r#"{"a": [1, -2.5e3, {"b": null}], "c": "\u0041", "d": true} 7"#);
+        reader.skip().unwrap();
+        assert_eq!(reader.i64().unwrap(), Some(7));
+        for bad in ["[1,]", r#"{"a"}"#, "nul", "tru", "-", r#""\q""#] {
+            assert!(Reader::new(bad).skip().is_err(), "{bad}");
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(Reader::new(&deep).skip().unwrap_err().to_string().contains("nested too deeply"));
+    }
+
+    #[test]
+    fn documents_are_any_json() {
+        let document: serde_json::Value = from_json(r#"{"a": [1, "x", null, {"b": 2.5}]}"#).unwrap();
+        assert_eq!(document, serde_json::json!({"a": [1, "x", null, {"b": 2.5}]}));
+        assert_eq!(from_json::<serde_json::Value>("null").unwrap(), serde_json::Value::Null);
+        let mut reader = Reader::new("null");
+        assert_eq!(reader.document().unwrap(), None, "a null member is absent");
+    }
+
+    #[test]
+    fn errors_say_where() {
+        let error = wire::<Map<Plain<i32>>>("{\n  \"a\": 1,\n  \"b\": x\n}").unwrap_err();
+        assert_eq!(error.to_string(), "expected an integer, found an unexpected character at line 3 column 8");
     }
 }

@@ -45,11 +45,11 @@ pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
 }
 
 /// Reads a JSON body into `T`; an empty body reads as `{}`.
-pub(crate) fn json_body<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T, serde_json::Error> {
+pub(crate) fn json_body<T: crate::json::FromJson>(body: &[u8]) -> Result<T, crate::json::JsonError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::from_slice(b"{}")
+        crate::json::from_slice(b"{}")
     } else {
-        serde_json::from_slice(body)
+        crate::json::from_slice(body)
     }
 }
 

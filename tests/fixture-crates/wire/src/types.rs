@@ -18,41 +18,28 @@ impl Detail {
         Default::default()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Detail {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Detail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "Detail")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_note = None;
-                let mut v_tagged = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "note" => v_note = map.next_value()?,
-                        "tagged" => v_tagged = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Detail {
-                    note: v_note.unwrap_or_else(crate::json::Fallback::fallback),
-                    tagged: v_tagged,
-                })
+impl crate::json::FromJson for Detail {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Detail")? {
+            return Ok(None);
+        }
+        let mut v_note = None;
+        let mut v_tagged = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "note" => v_note = crate::json::read(reader)?,
+                "tagged" => v_tagged = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(Detail {
+                note: v_note.unwrap_or_else(crate::json::Fallback::fallback),
+                tagged: v_tagged,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for Detail {
@@ -136,13 +123,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`note`).
         pub fn build(self) -> Result<super::Detail, crate::error::BuildError> {
             Ok(super::Detail {
-                note: self
-                    .note
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "Detail",
-                        "note",
-                        "note",
-                    ))?,
+                note: crate::error::BuildError::require(
+                    self.note,
+                    "Detail",
+                    "note",
+                    "note",
+                )?,
                 tagged: self.tagged,
             })
         }

@@ -46,7 +46,7 @@ impl ::serde::Serialize for PutColorInput {
             map.serialize_entry(
                 "colors",
                 &crate::json::Out::<
-                    crate::json::List<crate::json::Plain<crate::types::Color>, false>,
+                    crate::json::List<crate::json::Plain<crate::types::Color>>,
                 >(value),
             )?;
         }
@@ -82,58 +82,39 @@ impl PutColorOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PutColorOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PutColorOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "PutColorOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_color = None;
-                let mut v_size = None;
-                let mut v_legacy = None;
-                let mut v_by_name = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "color" => v_color = map.next_value()?,
-                        "size" => v_size = map.next_value()?,
-                        "legacy" => v_legacy = map.next_value()?,
-                        "byName" => {
-                            v_by_name = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<
-                                            crate::json::Plain<crate::types::Color>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for PutColorOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("PutColorOutput")? {
+            return Ok(None);
+        }
+        let mut v_color = None;
+        let mut v_size = None;
+        let mut v_legacy = None;
+        let mut v_by_name = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "color" => v_color = crate::json::read(reader)?,
+                "size" => v_size = crate::json::read(reader)?,
+                "legacy" => v_legacy = crate::json::read(reader)?,
+                "byName" => {
+                    v_by_name = <crate::json::Map<
+                        crate::json::Plain<crate::types::Color>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(PutColorOutput {
-                    color: v_color.unwrap_or_else(crate::json::Fallback::fallback),
-                    size: v_size.unwrap_or_else(crate::json::Fallback::fallback),
-                    legacy: v_legacy,
-                    by_name: v_by_name,
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(PutColorOutput {
+                color: v_color.unwrap_or_else(crate::json::Fallback::fallback),
+                size: v_size.unwrap_or_else(crate::json::Fallback::fallback),
+                legacy: v_legacy,
+                by_name: v_by_name,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for PutColorOutput {
@@ -328,13 +309,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::PutColorInput, crate::error::BuildError> {
             Ok(super::PutColorInput {
                 color: Some(
-                    self
-                        .color
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "PutColorInput",
-                            "color",
-                            "color",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.color,
+                        "PutColorInput",
+                        "color",
+                        "color",
+                    )?,
                 ),
                 size: self.size,
                 legacy: self.legacy,
@@ -410,20 +390,18 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`, `size`).
         pub fn build(self) -> Result<super::PutColorOutput, crate::error::BuildError> {
             Ok(super::PutColorOutput {
-                color: self
-                    .color
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "PutColorOutput",
-                        "color",
-                        "color",
-                    ))?,
-                size: self
-                    .size
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "PutColorOutput",
-                        "size",
-                        "size",
-                    ))?,
+                color: crate::error::BuildError::require(
+                    self.color,
+                    "PutColorOutput",
+                    "color",
+                    "color",
+                )?,
+                size: crate::error::BuildError::require(
+                    self.size,
+                    "PutColorOutput",
+                    "size",
+                    "size",
+                )?,
                 legacy: self.legacy,
                 by_name: self.by_name,
                 _request_id: None,

@@ -51,42 +51,29 @@ impl MatchOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MatchOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MatchOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "MatchOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_ok = None;
-                let mut v_err = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "ok" => v_ok = map.next_value()?,
-                        "err" => v_err = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MatchOutput {
-                    ok: v_ok,
-                    err: v_err,
-                    _request_id: None,
-                })
+impl crate::json::FromJson for MatchOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("MatchOutput")? {
+            return Ok(None);
+        }
+        let mut v_ok = None;
+        let mut v_err = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "ok" => v_ok = crate::json::read(reader)?,
+                "err" => v_err = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(MatchOutput {
+                ok: v_ok,
+                err: v_err,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for MatchOutput {
@@ -170,14 +157,12 @@ impl crate::orchestrator::Operation for Match {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/match");
-        let value = input
-            .self_
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "MatchInput",
-                "self_",
-                "self",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.self_.as_ref(),
+            "MatchInput",
+            "self_",
+            "self",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -252,13 +237,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::MatchInput, crate::error::BuildError> {
             Ok(super::MatchInput {
                 self_: Some(
-                    self
-                        .self_
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "MatchInput",
-                            "self_",
-                            "self",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.self_,
+                        "MatchInput",
+                        "self_",
+                        "self",
+                    )?,
                 ),
             })
         }

@@ -110,10 +110,7 @@ impl ::serde::Serialize for TypeInput {
             map.serialize_entry(
                 "async",
                 &crate::json::Out::<
-                    crate::json::List<
-                        crate::json::List<crate::json::Plain<String>, false>,
-                        false,
-                    >,
+                    crate::json::List<crate::json::List<crate::json::Plain<String>>>,
                 >(value),
             )?;
         }
@@ -167,73 +164,54 @@ impl TypeOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for TypeOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TypeOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "TypeOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_crate_ = None;
-                let mut v_super_ = None;
-                let mut v_self_ = None;
-                let mut v_loop = None;
-                let mut v_tree = None;
-                let mut v_values = None;
-                let mut v_a = None;
-                let mut v_d = None;
-                let mut v_s = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "crate" => v_crate_ = map.next_value()?,
-                        "super" => v_super_ = map.next_value()?,
-                        "Self" => v_self_ = map.next_value()?,
-                        "loop" => v_loop = map.next_value()?,
-                        "tree" => {
-                            v_tree = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<
-                                            crate::json::Plain<crate::types::TreeNode>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        "values" => v_values = map.next_value()?,
-                        "a" => v_a = map.next_value()?,
-                        "d" => v_d = map.next_value()?,
-                        "s" => v_s = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for TypeOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("TypeOutput")? {
+            return Ok(None);
+        }
+        let mut v_crate_ = None;
+        let mut v_super_ = None;
+        let mut v_self_ = None;
+        let mut v_loop = None;
+        let mut v_tree = None;
+        let mut v_values = None;
+        let mut v_a = None;
+        let mut v_d = None;
+        let mut v_s = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "crate" => v_crate_ = crate::json::read(reader)?,
+                "super" => v_super_ = crate::json::read(reader)?,
+                "Self" => v_self_ = crate::json::read(reader)?,
+                "loop" => v_loop = crate::json::read(reader)?,
+                "tree" => {
+                    v_tree = <crate::json::Map<
+                        crate::json::Plain<crate::types::TreeNode>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(TypeOutput {
-                    crate_: v_crate_.unwrap_or_else(crate::json::Fallback::fallback),
-                    super_: v_super_,
-                    self_: v_self_,
-                    r#loop: v_loop.unwrap_or_else(crate::json::Fallback::fallback),
-                    tree: v_tree,
-                    values: v_values.unwrap_or_else(crate::json::Fallback::fallback),
-                    a: v_a,
-                    d: v_d,
-                    s: v_s,
-                    _request_id: None,
-                })
+                "values" => v_values = crate::json::read(reader)?,
+                "a" => v_a = crate::json::read(reader)?,
+                "d" => v_d = crate::json::read(reader)?,
+                "s" => v_s = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(TypeOutput {
+                crate_: v_crate_.unwrap_or_else(crate::json::Fallback::fallback),
+                super_: v_super_,
+                self_: v_self_,
+                r#loop: v_loop.unwrap_or_else(crate::json::Fallback::fallback),
+                tree: v_tree,
+                values: v_values.unwrap_or_else(crate::json::Fallback::fallback),
+                a: v_a,
+                d: v_d,
+                s: v_s,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for TypeOutput {
@@ -583,13 +561,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::TypeInput, crate::error::BuildError> {
             Ok(super::TypeInput {
                 r#type: Some(
-                    self
-                        .r#type
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "TypeInput",
-                            "r#type",
-                            "type",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.r#type,
+                        "TypeInput",
+                        "r#type",
+                        "type",
+                    )?,
                 ),
                 self_: self.self_,
                 r#match: self.r#match,
@@ -738,30 +715,27 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`crate_`, `loop`, `values`).
         pub fn build(self) -> Result<super::TypeOutput, crate::error::BuildError> {
             Ok(super::TypeOutput {
-                crate_: self
-                    .crate_
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "TypeOutput",
-                        "crate_",
-                        "crate",
-                    ))?,
+                crate_: crate::error::BuildError::require(
+                    self.crate_,
+                    "TypeOutput",
+                    "crate_",
+                    "crate",
+                )?,
                 super_: self.super_,
                 self_: self.self_,
-                r#loop: self
-                    .r#loop
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "TypeOutput",
-                        "r#loop",
-                        "loop",
-                    ))?,
+                r#loop: crate::error::BuildError::require(
+                    self.r#loop,
+                    "TypeOutput",
+                    "r#loop",
+                    "loop",
+                )?,
                 tree: self.tree,
-                values: self
-                    .values
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "TypeOutput",
-                        "values",
-                        "values",
-                    ))?,
+                values: crate::error::BuildError::require(
+                    self.values,
+                    "TypeOutput",
+                    "values",
+                    "values",
+                )?,
                 a: self.a,
                 d: self.d,
                 s: self.s,

@@ -53,49 +53,33 @@ impl ListThingsOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ListThingsOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListThingsOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "ListThingsOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_things = None;
-                let mut v_next_token = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "things" => {
-                            v_things = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::json::Plain<String>, false>,
-                                    >()?,
-                            );
-                        }
-                        "nextToken" => v_next_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for ListThingsOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ListThingsOutput")? {
+            return Ok(None);
+        }
+        let mut v_things = None;
+        let mut v_next_token = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "things" => {
+                    v_things = <crate::json::List<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(ListThingsOutput {
-                    things: v_things.unwrap_or_else(crate::json::Fallback::fallback),
-                    next_token: v_next_token,
-                    _request_id: None,
-                })
+                "nextToken" => v_next_token = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(ListThingsOutput {
+                things: v_things.unwrap_or_else(crate::json::Fallback::fallback),
+                next_token: v_next_token,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for ListThingsOutput {
@@ -298,13 +282,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`things`).
         pub fn build(self) -> Result<super::ListThingsOutput, crate::error::BuildError> {
             Ok(super::ListThingsOutput {
-                things: self
-                    .things
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "ListThingsOutput",
-                        "things",
-                        "things",
-                    ))?,
+                things: crate::error::BuildError::require(
+                    self.things,
+                    "ListThingsOutput",
+                    "things",
+                    "things",
+                )?,
                 next_token: self.next_token,
                 _request_id: None,
             })

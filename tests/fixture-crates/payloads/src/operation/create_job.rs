@@ -59,39 +59,26 @@ impl CreateJobOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CreateJobOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateJobOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "CreateJobOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_job_id = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "jobId" => v_job_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateJobOutput {
-                    job_id: v_job_id.unwrap_or_else(crate::json::Fallback::fallback),
-                    _request_id: None,
-                })
+impl crate::json::FromJson for CreateJobOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("CreateJobOutput")? {
+            return Ok(None);
+        }
+        let mut v_job_id = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "jobId" => v_job_id = crate::json::read(reader)?,
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(CreateJobOutput {
+                job_id: v_job_id.unwrap_or_else(crate::json::Fallback::fallback),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for CreateJobOutput {
@@ -261,13 +248,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::CreateJobInput, crate::error::BuildError> {
             Ok(super::CreateJobInput {
                 name: Some(
-                    self
-                        .name
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "CreateJobInput",
-                            "name",
-                            "name",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.name,
+                        "CreateJobInput",
+                        "name",
+                        "name",
+                    )?,
                 ),
                 client_token: self.client_token,
             })
@@ -296,13 +282,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`job_id`).
         pub fn build(self) -> Result<super::CreateJobOutput, crate::error::BuildError> {
             Ok(super::CreateJobOutput {
-                job_id: self
-                    .job_id
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "CreateJobOutput",
-                        "job_id",
-                        "jobId",
-                    ))?,
+                job_id: crate::error::BuildError::require(
+                    self.job_id,
+                    "CreateJobOutput",
+                    "job_id",
+                    "jobId",
+                )?,
                 _request_id: None,
             })
         }

@@ -53,34 +53,23 @@ impl DownloadOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DownloadOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DownloadOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "DownloadOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(DownloadOutput {
-                    content_range: None,
-                    body: crate::json::Fallback::fallback(),
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for DownloadOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("DownloadOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(DownloadOutput {
+                content_range: None,
+                body: crate::json::Fallback::fallback(),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for DownloadOutput {
@@ -167,14 +156,12 @@ impl crate::orchestrator::Operation for Download {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/download");
-        let value = input
-            .key
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "DownloadInput",
-                "key",
-                "key",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.key.as_ref(),
+            "DownloadInput",
+            "key",
+            "key",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -276,13 +263,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::DownloadInput, crate::error::BuildError> {
             Ok(super::DownloadInput {
                 key: Some(
-                    self
-                        .key
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "DownloadInput",
-                            "key",
-                            "key",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.key,
+                        "DownloadInput",
+                        "key",
+                        "key",
+                    )?,
                 ),
                 range: self.range,
             })

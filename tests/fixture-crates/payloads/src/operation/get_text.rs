@@ -46,34 +46,23 @@ impl GetTextOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetTextOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetTextOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "GetTextOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(GetTextOutput {
-                    text: None,
-                    kind: None,
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for GetTextOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("GetTextOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(GetTextOutput {
+                text: None,
+                kind: None,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for GetTextOutput {

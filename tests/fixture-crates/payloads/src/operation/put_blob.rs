@@ -55,34 +55,23 @@ impl PutBlobOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PutBlobOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PutBlobOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "PutBlobOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(PutBlobOutput {
-                    data: None,
-                    meta_value: None,
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for PutBlobOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("PutBlobOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(PutBlobOutput {
+                data: None,
+                meta_value: None,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for PutBlobOutput {
@@ -166,14 +155,12 @@ impl crate::orchestrator::Operation for PutBlob {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/blob");
-        let value = input
-            .key
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "PutBlobInput",
-                "key",
-                "key",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.key.as_ref(),
+            "PutBlobInput",
+            "key",
+            "key",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -318,13 +305,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::PutBlobInput, crate::error::BuildError> {
             Ok(super::PutBlobInput {
                 key: Some(
-                    self
-                        .key
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "PutBlobInput",
-                            "key",
-                            "key",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.key,
+                        "PutBlobInput",
+                        "key",
+                        "key",
+                    )?,
                 ),
                 data: self.data,
                 meta_value: self.meta_value,

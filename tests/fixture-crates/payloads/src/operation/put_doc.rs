@@ -47,33 +47,22 @@ impl PutDocOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PutDocOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PutDocOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "PutDocOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(PutDocOutput {
-                    doc: None,
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for PutDocOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("PutDocOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(PutDocOutput {
+                doc: None,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for PutDocOutput {
@@ -197,7 +186,7 @@ impl crate::orchestrator::Operation for PutDoc {
     ) -> Result<PutDocOutput, crate::orchestrator::BoxError> {
         let mut output: PutDocOutput = crate::json::Fallback::fallback();
         if !response.body().is_empty() {
-            output.doc = Some(::serde_json::from_slice(response.body())?);
+            output.doc = Some(crate::json::from_slice(response.body())?);
         }
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)

@@ -51,34 +51,23 @@ impl SubscribeOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SubscribeOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscribeOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "SubscribeOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(SubscribeOutput {
-                    session: None,
-                    events: crate::json::Fallback::fallback(),
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for SubscribeOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("SubscribeOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(SubscribeOutput {
+                session: None,
+                events: crate::json::Fallback::fallback(),
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for SubscribeOutput {
@@ -168,14 +157,12 @@ impl crate::orchestrator::Operation for Subscribe {
         let mut path = String::new();
         let query = crate::rest_json::QueryWriter::default();
         path.push_str("/subscribe");
-        let value = input
-            .topic
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "SubscribeInput",
-                "topic",
-                "topic",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.topic.as_ref(),
+            "SubscribeInput",
+            "topic",
+            "topic",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -254,13 +241,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::SubscribeInput, crate::error::BuildError> {
             Ok(super::SubscribeInput {
                 topic: Some(
-                    self
-                        .topic
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "SubscribeInput",
-                            "topic",
-                            "topic",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.topic,
+                        "SubscribeInput",
+                        "topic",
+                        "topic",
+                    )?,
                 ),
             })
         }

@@ -55,33 +55,22 @@ impl UploadPartOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for UploadPartOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadPartOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "UploadPartOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(UploadPartOutput {
-                    etag: None,
-                    _request_id: None,
-                })
-            }
+impl crate::json::FromJson for UploadPartOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("UploadPartOutput")? {
+            return Ok(None);
         }
-        deserializer.deserialize_map(__Visitor)
+        while reader.next_key()?.is_some() {
+            reader.skip()?;
+        }
+        Ok(
+            Some(UploadPartOutput {
+                etag: None,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for UploadPartOutput {
@@ -165,14 +154,12 @@ impl crate::orchestrator::Operation for UploadPart {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();
         path.push_str("/upload");
-        let value = input
-            .key
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "UploadPartInput",
-                "key",
-                "key",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.key.as_ref(),
+            "UploadPartInput",
+            "key",
+            "key",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -299,22 +286,20 @@ pub mod builders {
         pub fn build(self) -> Result<super::UploadPartInput, crate::error::BuildError> {
             Ok(super::UploadPartInput {
                 key: Some(
-                    self
-                        .key
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "UploadPartInput",
-                            "key",
-                            "key",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.key,
+                        "UploadPartInput",
+                        "key",
+                        "key",
+                    )?,
                 ),
                 part_number: self.part_number,
-                body: self
-                    .body
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "UploadPartInput",
-                        "body",
-                        "body",
-                    ))?,
+                body: crate::error::BuildError::require(
+                    self.body,
+                    "UploadPartInput",
+                    "body",
+                    "body",
+                )?,
             })
         }
     }

@@ -133,96 +133,71 @@ impl ::std::fmt::Debug for LoginOutput {
             .finish()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LoginOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LoginOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "LoginOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_token = None;
-                let mut v_session = None;
-                let mut v_retries = None;
-                let mut v_mode = None;
-                let mut v_tags = None;
-                let mut v_label = None;
-                let mut v_optional_even_if_required = None;
-                let mut v_scale = None;
-                let mut v_previous_tokens = None;
-                let mut v_tokens_by_device = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "token" => v_token = map.next_value()?,
-                        "session" => v_session = map.next_value()?,
-                        "retries" => v_retries = map.next_value()?,
-                        "mode" => v_mode = map.next_value()?,
-                        "tags" => {
-                            v_tags = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::json::Plain<String>, false>,
-                                    >()?,
-                            );
-                        }
-                        "label" => v_label = map.next_value()?,
-                        "optionalEvenIfRequired" => {
-                            v_optional_even_if_required = map.next_value()?;
-                        }
-                        "scale" => {
-                            v_scale = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Float<f64>>()?,
-                            );
-                        }
-                        "previousTokens" => {
-                            v_previous_tokens = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::json::Plain<String>, false>,
-                                    >()?,
-                            );
-                        }
-                        "tokensByDevice" => {
-                            v_tokens_by_device = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<
-                                            crate::json::List<crate::json::Plain<String>, false>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for LoginOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("LoginOutput")? {
+            return Ok(None);
+        }
+        let mut v_token = None;
+        let mut v_session = None;
+        let mut v_retries = None;
+        let mut v_mode = None;
+        let mut v_tags = None;
+        let mut v_label = None;
+        let mut v_optional_even_if_required = None;
+        let mut v_scale = None;
+        let mut v_previous_tokens = None;
+        let mut v_tokens_by_device = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "token" => v_token = crate::json::read(reader)?,
+                "session" => v_session = crate::json::read(reader)?,
+                "retries" => v_retries = crate::json::read(reader)?,
+                "mode" => v_mode = crate::json::read(reader)?,
+                "tags" => {
+                    v_tags = <crate::json::List<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(LoginOutput {
-                    token: v_token.unwrap_or_else(crate::json::Fallback::fallback),
-                    session: v_session.unwrap_or_else(crate::json::Fallback::fallback),
-                    retries: v_retries.unwrap_or(5),
-                    mode: v_mode.unwrap_or(crate::types::Mode::Fast),
-                    tags: v_tags.unwrap_or_else(crate::json::Fallback::fallback),
-                    label: v_label.unwrap_or_else(|| String::from("none")),
-                    optional_even_if_required: v_optional_even_if_required,
-                    scale: v_scale.unwrap_or(1.5),
-                    previous_tokens: v_previous_tokens,
-                    tokens_by_device: v_tokens_by_device,
-                    _request_id: None,
-                })
+                "label" => v_label = crate::json::read(reader)?,
+                "optionalEvenIfRequired" => {
+                    v_optional_even_if_required = crate::json::read(reader)?;
+                }
+                "scale" => {
+                    v_scale = <crate::json::Float<
+                        f64,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "previousTokens" => {
+                    v_previous_tokens = <crate::json::List<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "tokensByDevice" => {
+                    v_tokens_by_device = <crate::json::Map<
+                        crate::json::List<crate::json::Plain<String>>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(LoginOutput {
+                token: v_token.unwrap_or_else(crate::json::Fallback::fallback),
+                session: v_session.unwrap_or_else(crate::json::Fallback::fallback),
+                retries: v_retries.unwrap_or(5),
+                mode: v_mode.unwrap_or(crate::types::Mode::Fast),
+                tags: v_tags.unwrap_or_else(crate::json::Fallback::fallback),
+                label: v_label.unwrap_or_else(|| String::from("none")),
+                optional_even_if_required: v_optional_even_if_required,
+                scale: v_scale.unwrap_or(1.5),
+                previous_tokens: v_previous_tokens,
+                tokens_by_device: v_tokens_by_device,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for LoginOutput {
@@ -371,54 +346,21 @@ impl crate::orchestrator::Operation for Login {
     ) -> LoginError {
         match meta.code() {
             Some("BadCredentials") => {
-                match crate::error::read_bad_credentials(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        LoginError::BadCredentials(error)
-                    }
-                    Err(source) => {
-                        LoginError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_bad_credentials(response, meta) {
+                    Ok(error) => LoginError::BadCredentials(error),
+                    Err(unhandled) => LoginError::Unhandled(unhandled),
                 }
             }
             Some("Throttled") => {
-                match crate::error::read_throttled(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        LoginError::Throttled(error)
-                    }
-                    Err(source) => {
-                        LoginError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_throttled(response, meta) {
+                    Ok(error) => LoginError::Throttled(error),
+                    Err(unhandled) => LoginError::Unhandled(unhandled),
                 }
             }
             Some("ServiceUnavailable") => {
-                match crate::error::read_service_unavailable(response) {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        LoginError::ServiceUnavailable(error)
-                    }
-                    Err(source) => {
-                        LoginError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
+                match crate::error::read_service_unavailable(response, meta) {
+                    Ok(error) => LoginError::ServiceUnavailable(error),
+                    Err(unhandled) => LoginError::Unhandled(unhandled),
                 }
             }
             _ => {
@@ -524,22 +466,20 @@ pub mod builders {
         pub fn build(self) -> Result<super::LoginInput, crate::error::BuildError> {
             Ok(super::LoginInput {
                 user: Some(
-                    self
-                        .user
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "LoginInput",
-                            "user",
-                            "user",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.user,
+                        "LoginInput",
+                        "user",
+                        "user",
+                    )?,
                 ),
                 password: Some(
-                    self
-                        .password
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "LoginInput",
-                            "password",
-                            "password",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.password,
+                        "LoginInput",
+                        "password",
+                        "password",
+                    )?,
                 ),
                 attempts: self.attempts,
                 remember: self.remember,
@@ -696,32 +636,29 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`token`, `session`, `optional_even_if_required`).
         pub fn build(self) -> Result<super::LoginOutput, crate::error::BuildError> {
             Ok(super::LoginOutput {
-                token: self
-                    .token
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "LoginOutput",
-                        "token",
-                        "token",
-                    ))?,
-                session: self
-                    .session
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "LoginOutput",
-                        "session",
-                        "session",
-                    ))?,
+                token: crate::error::BuildError::require(
+                    self.token,
+                    "LoginOutput",
+                    "token",
+                    "token",
+                )?,
+                session: crate::error::BuildError::require(
+                    self.session,
+                    "LoginOutput",
+                    "session",
+                    "session",
+                )?,
                 retries: self.retries.unwrap_or(5),
                 mode: self.mode.unwrap_or(crate::types::Mode::Fast),
                 tags: self.tags.unwrap_or_default(),
                 label: self.label.unwrap_or_else(|| String::from("none")),
                 optional_even_if_required: Some(
-                    self
-                        .optional_even_if_required
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "LoginOutput",
-                            "optional_even_if_required",
-                            "optionalEvenIfRequired",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.optional_even_if_required,
+                        "LoginOutput",
+                        "optional_even_if_required",
+                        "optionalEvenIfRequired",
+                    )?,
                 ),
                 scale: self.scale.unwrap_or(1.5),
                 previous_tokens: self.previous_tokens,

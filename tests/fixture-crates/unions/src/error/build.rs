@@ -34,6 +34,21 @@ impl BuildError {
         BuildError { shape, field, member, problem: Problem::Missing }
     }
 
+    /// The value of a required member, or the error naming it. One generic
+    /// function shared by every builder instead of a closure per member:
+    /// less code for the compiler to instantiate.
+    pub(crate) fn require<T>(
+        value: Option<T>,
+        shape: &'static str,
+        field: &'static str,
+        member: &'static str,
+    ) -> Result<T, Self> {
+        match value {
+            Some(value) => Ok(value),
+            None => Err(Self::missing(shape, field, member)),
+        }
+    }
+
     /// A member bound to the request URI is empty: sending it would change
     /// the path.
     pub(crate) fn empty_label(shape: &'static str, field: &'static str, member: &'static str) -> Self {

@@ -69,52 +69,33 @@ impl PutShapeOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PutShapeOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PutShapeOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "PutShapeOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_shape = None;
-                let mut v_all = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "shape" => v_shape = map.next_value()?,
-                        "all" => {
-                            v_all = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::Plain<crate::types::Shape>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for PutShapeOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("PutShapeOutput")? {
+            return Ok(None);
+        }
+        let mut v_shape = None;
+        let mut v_all = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "shape" => v_shape = crate::json::read(reader)?,
+                "all" => {
+                    v_all = <crate::json::List<
+                        crate::json::Plain<crate::types::Shape>,
+                    > as crate::json::Wire>::read(reader)?;
                 }
-                Ok(PutShapeOutput {
-                    shape: v_shape.unwrap_or_else(crate::json::Fallback::fallback),
-                    all: v_all,
-                    _request_id: None,
-                })
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(PutShapeOutput {
+                shape: v_shape.unwrap_or_else(crate::json::Fallback::fallback),
+                all: v_all,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for PutShapeOutput {
@@ -285,13 +266,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::PutShapeInput, crate::error::BuildError> {
             Ok(super::PutShapeInput {
                 shape: Some(
-                    self
-                        .shape
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "PutShapeInput",
-                            "shape",
-                            "shape",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.shape,
+                        "PutShapeInput",
+                        "shape",
+                        "shape",
+                    )?,
                 ),
                 secret: self.secret,
             })
@@ -339,13 +319,12 @@ pub mod builders {
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
         pub fn build(self) -> Result<super::PutShapeOutput, crate::error::BuildError> {
             Ok(super::PutShapeOutput {
-                shape: self
-                    .shape
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "PutShapeOutput",
-                        "shape",
-                        "shape",
-                    ))?,
+                shape: crate::error::BuildError::require(
+                    self.shape,
+                    "PutShapeOutput",
+                    "shape",
+                    "shape",
+                )?,
                 all: self.all,
                 _request_id: None,
             })

@@ -116,183 +116,142 @@ impl GetEventOutput {
         self._request_id.as_deref()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GetEventOutput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetEventOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                crate::json::expecting_object(f, "GetEventOutput")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Self::Value, __A::Error> {
-                let mut v_started_at = None;
-                let mut v_epoch = None;
-                let mut v_http_date = None;
-                let mut v_target_format = None;
-                let mut v_renamed = None;
-                let mut v_count = None;
-                let mut v_ratio = None;
-                let mut v_small = None;
-                let mut v_short = None;
-                let mut v_real = None;
-                let mut v_flag = None;
-                let mut v_sparse_list = None;
-                let mut v_sparse_map = None;
-                let mut v_nested = None;
-                let mut v_details = None;
-                let mut v_blob_data = None;
-                let mut v_doc = None;
-                let mut v_times = None;
-                let mut v_ratios = None;
-                let mut v_by_date = None;
-                while let Some(key) = map.next_key::<crate::json::Str<'de>>()? {
-                    match key.as_str() {
-                        "startedAt" => {
-                            v_started_at = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "epoch" => {
-                            v_epoch = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::EpochSeconds>()?,
-                            );
-                        }
-                        "httpDate" => {
-                            v_http_date = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::HttpDate>()?,
-                            );
-                        }
-                        "targetFormat" => {
-                            v_target_format = crate::json::Wire::into_value(
-                                map.next_value::<crate::timestamp::DateTime>()?,
-                            );
-                        }
-                        "Renamed-On-Wire" => v_renamed = map.next_value()?,
-                        "count" => v_count = map.next_value()?,
-                        "ratio" => {
-                            v_ratio = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Float<f64>>()?,
-                            );
-                        }
-                        "small" => v_small = map.next_value()?,
-                        "short" => v_short = map.next_value()?,
-                        "real" => {
-                            v_real = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Float<f32>>()?,
-                            );
-                        }
-                        "flag" => v_flag = map.next_value()?,
-                        "sparseList" => {
-                            v_sparse_list = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::json::Plain<String>, true>,
-                                    >()?,
-                            );
-                        }
-                        "sparseMap" => {
-                            v_sparse_map = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<crate::json::Plain<i32>, true>,
-                                    >()?,
-                            );
-                        }
-                        "nested" => {
-                            v_nested = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<
-                                            crate::json::List<crate::json::Plain<String>, true>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        "details" => {
-                            v_details = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<
-                                            crate::json::Plain<crate::types::Detail>,
-                                            false,
-                                        >,
-                                    >()?,
-                            );
-                        }
-                        "blobData" => {
-                            v_blob_data = crate::json::Wire::into_value(
-                                map.next_value::<crate::json::Base64>()?,
-                            );
-                        }
-                        "doc" => v_doc = map.next_value()?,
-                        "times" => {
-                            v_times = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::timestamp::DateTime, false>,
-                                    >()?,
-                            );
-                        }
-                        "ratios" => {
-                            v_ratios = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::List<crate::json::Float<f64>, false>,
-                                    >()?,
-                            );
-                        }
-                        "byDate" => {
-                            v_by_date = crate::json::Wire::into_value(
-                                map
-                                    .next_value::<
-                                        crate::json::Map<crate::timestamp::EpochSeconds, false>,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl crate::json::FromJson for GetEventOutput {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("GetEventOutput")? {
+            return Ok(None);
+        }
+        let mut v_started_at = None;
+        let mut v_epoch = None;
+        let mut v_http_date = None;
+        let mut v_target_format = None;
+        let mut v_renamed = None;
+        let mut v_count = None;
+        let mut v_ratio = None;
+        let mut v_small = None;
+        let mut v_short = None;
+        let mut v_real = None;
+        let mut v_flag = None;
+        let mut v_sparse_list = None;
+        let mut v_sparse_map = None;
+        let mut v_nested = None;
+        let mut v_details = None;
+        let mut v_blob_data = None;
+        let mut v_doc = None;
+        let mut v_times = None;
+        let mut v_ratios = None;
+        let mut v_by_date = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "startedAt" => {
+                    v_started_at = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
                 }
-                Ok(GetEventOutput {
-                    request_id: None,
-                    started_at: v_started_at
-                        .unwrap_or_else(crate::json::Fallback::fallback),
-                    epoch: v_epoch,
-                    http_date: v_http_date,
-                    target_format: v_target_format,
-                    renamed: v_renamed,
-                    count: v_count.unwrap_or_else(crate::json::Fallback::fallback),
-                    ratio: v_ratio,
-                    small: v_small,
-                    short: v_short,
-                    real: v_real,
-                    flag: v_flag,
-                    sparse_list: v_sparse_list,
-                    sparse_map: v_sparse_map,
-                    nested: v_nested,
-                    details: v_details,
-                    blob_data: v_blob_data,
-                    doc: v_doc,
-                    times: v_times,
-                    ratios: v_ratios,
-                    by_date: v_by_date,
-                    header_list: None,
-                    status: None,
-                    _request_id: None,
-                })
+                "epoch" => {
+                    v_epoch = <crate::timestamp::EpochSeconds as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                "httpDate" => {
+                    v_http_date = <crate::timestamp::HttpDate as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                "targetFormat" => {
+                    v_target_format = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                "Renamed-On-Wire" => v_renamed = crate::json::read(reader)?,
+                "count" => v_count = crate::json::read(reader)?,
+                "ratio" => {
+                    v_ratio = <crate::json::Float<
+                        f64,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "small" => v_small = crate::json::read(reader)?,
+                "short" => v_short = crate::json::read(reader)?,
+                "real" => {
+                    v_real = <crate::json::Float<
+                        f32,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "flag" => v_flag = crate::json::read(reader)?,
+                "sparseList" => {
+                    v_sparse_list = <crate::json::SparseList<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "sparseMap" => {
+                    v_sparse_map = <crate::json::SparseMap<
+                        crate::json::Plain<i32>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "nested" => {
+                    v_nested = <crate::json::List<
+                        crate::json::SparseList<crate::json::Plain<String>>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "details" => {
+                    v_details = <crate::json::Map<
+                        crate::json::Plain<crate::types::Detail>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "blobData" => {
+                    v_blob_data = <crate::json::Base64 as crate::json::Wire>::read(
+                        reader,
+                    )?;
+                }
+                "doc" => v_doc = crate::json::read(reader)?,
+                "times" => {
+                    v_times = <crate::json::List<
+                        crate::timestamp::DateTime,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "ratios" => {
+                    v_ratios = <crate::json::List<
+                        crate::json::Float<f64>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "byDate" => {
+                    v_by_date = <crate::json::Map<
+                        crate::timestamp::EpochSeconds,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                _ => reader.skip()?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(
+            Some(GetEventOutput {
+                request_id: None,
+                started_at: v_started_at.unwrap_or_else(crate::json::Fallback::fallback),
+                epoch: v_epoch,
+                http_date: v_http_date,
+                target_format: v_target_format,
+                renamed: v_renamed,
+                count: v_count.unwrap_or_else(crate::json::Fallback::fallback),
+                ratio: v_ratio,
+                small: v_small,
+                short: v_short,
+                real: v_real,
+                flag: v_flag,
+                sparse_list: v_sparse_list,
+                sparse_map: v_sparse_map,
+                nested: v_nested,
+                details: v_details,
+                blob_data: v_blob_data,
+                doc: v_doc,
+                times: v_times,
+                ratios: v_ratios,
+                by_date: v_by_date,
+                header_list: None,
+                status: None,
+                _request_id: None,
+            }),
+        )
     }
 }
 impl crate::json::Fallback for GetEventOutput {
@@ -397,14 +356,12 @@ impl crate::orchestrator::Operation for GetEvent {
         let mut path = String::new();
         let mut query = crate::rest_json::QueryWriter::default();
         path.push_str("/events");
-        let value = input
-            .event_id
-            .as_ref()
-            .ok_or_else(|| crate::error::BuildError::missing(
-                "GetEventInput",
-                "event_id",
-                "eventId",
-            ))?;
+        let value = crate::error::BuildError::require(
+            input.event_id.as_ref(),
+            "GetEventInput",
+            "event_id",
+            "eventId",
+        )?;
         let text = value.clone();
         if text.is_empty() || text == "." || text == ".." {
             return Err(
@@ -600,13 +557,12 @@ pub mod builders {
         pub fn build(self) -> Result<super::GetEventInput, crate::error::BuildError> {
             Ok(super::GetEventInput {
                 event_id: Some(
-                    self
-                        .event_id
-                        .ok_or_else(|| crate::error::BuildError::missing(
-                            "GetEventInput",
-                            "event_id",
-                            "eventId",
-                        ))?,
+                    crate::error::BuildError::require(
+                        self.event_id,
+                        "GetEventInput",
+                        "event_id",
+                        "eventId",
+                    )?,
                 ),
                 since: self.since,
                 filter: self.filter,
@@ -914,24 +870,22 @@ pub mod builders {
         pub fn build(self) -> Result<super::GetEventOutput, crate::error::BuildError> {
             Ok(super::GetEventOutput {
                 request_id: self.request_id,
-                started_at: self
-                    .started_at
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetEventOutput",
-                        "started_at",
-                        "startedAt",
-                    ))?,
+                started_at: crate::error::BuildError::require(
+                    self.started_at,
+                    "GetEventOutput",
+                    "started_at",
+                    "startedAt",
+                )?,
                 epoch: self.epoch,
                 http_date: self.http_date,
                 target_format: self.target_format,
                 renamed: self.renamed,
-                count: self
-                    .count
-                    .ok_or_else(|| crate::error::BuildError::missing(
-                        "GetEventOutput",
-                        "count",
-                        "count",
-                    ))?,
+                count: crate::error::BuildError::require(
+                    self.count,
+                    "GetEventOutput",
+                    "count",
+                    "count",
+                )?,
                 ratio: self.ratio,
                 small: self.small,
                 short: self.short,
