@@ -18,9 +18,10 @@ pub fn toml_header() -> String {
 /// Formats one file; Rust files are parsed and pretty-printed.
 pub fn format_file(path: &str, content: FileContent) -> Result<String> {
     Ok(match content {
-        FileContent::Rust(tokens) => {
-            let file = syn::parse2::<syn::File>(tokens)
+        FileContent::Rust(tokens, defined) => {
+            let mut file = syn::parse2::<syn::File>(tokens)
                 .map_err(|e| Error::Format { file: path.to_owned(), message: e.to_string() })?;
+            crate::emit::prelude_paths::shorten_file(&mut file, &defined);
             format!("{}\n{}", header("//"), prettyplease::unparse(&file))
         }
         FileContent::Runtime(name, text) => format!("{}// Copied from codegen/runtime/{name}.\n\n{text}", header("//")),

@@ -7,7 +7,7 @@ mod endpoint;
 mod enumeration;
 mod error;
 mod operation;
-mod prelude_paths;
+pub(crate) mod prelude_paths;
 mod rest_json;
 mod structure;
 mod union;
@@ -21,7 +21,9 @@ use crate::ir::{Crate, Operation, RustType, TypeDef};
 
 /// A file of the generated crate: Rust tokens still to be formatted, or text.
 pub enum FileContent {
-    Rust(TokenStream),
+    /// Tokens with absolute std paths, and the names the file defines at
+    /// its top level (which keep their absolute paths; see `prelude_paths`).
+    Rust(TokenStream, BTreeSet<String>),
     /// Hand-written support code copied verbatim (`codegen/runtime/*.rs`).
     Runtime(&'static str, &'static str),
     Text(String),
@@ -214,7 +216,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
         Job::Manifest => return FileContent::Text(crate_files::cargo_toml(krate, deps)),
         Job::Runtime(name, text) => return FileContent::Runtime(name, text),
     };
-    FileContent::Rust(prelude_paths::shorten(tokens, &defined))
+    FileContent::Rust(tokens, defined)
 }
 
 /// An identifier from a name the IR already sanitised (`r#type` is raw).
