@@ -926,13 +926,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::AccessDeniedException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "AccessDeniedException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::AccessDeniedException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "AccessDeniedException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -961,13 +965,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ConflictException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ConflictException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::ConflictException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "ConflictException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -996,13 +1004,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::InternalServerException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "InternalServerException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::InternalServerException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "InternalServerException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -1031,13 +1043,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::RangeNotSatisfiableException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "RangeNotSatisfiableException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::RangeNotSatisfiableException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "RangeNotSatisfiableException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -1066,13 +1082,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::RequestTimeoutException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "RequestTimeoutException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::RequestTimeoutException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "RequestTimeoutException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -1101,13 +1121,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ResourceNotFoundException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ResourceNotFoundException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::ResourceNotFoundException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "ResourceNotFoundException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -1136,13 +1160,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ServiceQuotaExceededException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ServiceQuotaExceededException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::ServiceQuotaExceededException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "ServiceQuotaExceededException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -1171,13 +1199,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ThrottlingException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ThrottlingException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::ThrottlingException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "ThrottlingException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }
@@ -1206,13 +1238,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ValidationException, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ValidationException",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::ValidationException {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "ValidationException",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 _meta: Default::default(),
             })
         }

@@ -1490,37 +1490,57 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ImportReferenceJobItem, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ImportReferenceJobItem",
+                        "id",
+                        "id",
+                    ),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ImportReferenceJobItem",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    ),
+                );
+            };
+            let Some(v_role_arn) = self.role_arn else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ImportReferenceJobItem",
+                        "role_arn",
+                        "roleArn",
+                    ),
+                );
+            };
+            let Some(v_status) = self.status else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ImportReferenceJobItem",
+                        "status",
+                        "status",
+                    ),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ImportReferenceJobItem",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
             Ok(super::ImportReferenceJobItem {
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "ImportReferenceJobItem",
-                    "id",
-                    "id",
-                )?,
-                reference_store_id: crate::error::BuildError::require(
-                    self.reference_store_id,
-                    "ImportReferenceJobItem",
-                    "reference_store_id",
-                    "referenceStoreId",
-                )?,
-                role_arn: crate::error::BuildError::require(
-                    self.role_arn,
-                    "ImportReferenceJobItem",
-                    "role_arn",
-                    "roleArn",
-                )?,
-                status: crate::error::BuildError::require(
-                    self.status,
-                    "ImportReferenceJobItem",
-                    "status",
-                    "status",
-                )?,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "ImportReferenceJobItem",
-                    "creation_time",
-                    "creationTime",
-                )?,
+                id: v_id,
+                reference_store_id: v_reference_store_id,
+                role_arn: v_role_arn,
+                status: v_status,
+                creation_time: v_creation_time,
                 completion_time: self.completion_time,
             })
         }
@@ -1627,14 +1647,18 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ImportReferenceSourceItem, crate::error::BuildError> {
+            let Some(v_status) = self.status else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ImportReferenceSourceItem",
+                        "status",
+                        "status",
+                    ),
+                );
+            };
             Ok(super::ImportReferenceSourceItem {
                 source_file: self.source_file,
-                status: crate::error::BuildError::require(
-                    self.status,
-                    "ImportReferenceSourceItem",
-                    "status",
-                    "status",
-                )?,
+                status: v_status,
                 status_message: self.status_message,
                 name: self.name,
                 description: self.description,
@@ -1925,46 +1949,58 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ReferenceListItem, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing("ReferenceListItem", "id", "id"),
+                );
+            };
+            let Some(v_arn) = self.arn else {
+                return Err(
+                    crate::error::BuildError::missing("ReferenceListItem", "arn", "arn"),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ReferenceListItem",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    ),
+                );
+            };
+            let Some(v_md5) = self.md5 else {
+                return Err(
+                    crate::error::BuildError::missing("ReferenceListItem", "md5", "md5"),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ReferenceListItem",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
+            let Some(v_update_time) = self.update_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ReferenceListItem",
+                        "update_time",
+                        "updateTime",
+                    ),
+                );
+            };
             Ok(super::ReferenceListItem {
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "ReferenceListItem",
-                    "id",
-                    "id",
-                )?,
-                arn: crate::error::BuildError::require(
-                    self.arn,
-                    "ReferenceListItem",
-                    "arn",
-                    "arn",
-                )?,
-                reference_store_id: crate::error::BuildError::require(
-                    self.reference_store_id,
-                    "ReferenceListItem",
-                    "reference_store_id",
-                    "referenceStoreId",
-                )?,
-                md5: crate::error::BuildError::require(
-                    self.md5,
-                    "ReferenceListItem",
-                    "md5",
-                    "md5",
-                )?,
+                id: v_id,
+                arn: v_arn,
+                reference_store_id: v_reference_store_id,
+                md5: v_md5,
                 status: self.status,
                 name: self.name,
                 description: self.description,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "ReferenceListItem",
-                    "creation_time",
-                    "creationTime",
-                )?,
-                update_time: crate::error::BuildError::require(
-                    self.update_time,
-                    "ReferenceListItem",
-                    "update_time",
-                    "updateTime",
-                )?,
+                creation_time: v_creation_time,
+                update_time: v_update_time,
             })
         }
     }
@@ -2061,28 +2097,36 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ReferenceStoreDetail, crate::error::BuildError> {
+            let Some(v_arn) = self.arn else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ReferenceStoreDetail",
+                        "arn",
+                        "arn",
+                    ),
+                );
+            };
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing("ReferenceStoreDetail", "id", "id"),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ReferenceStoreDetail",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
             Ok(super::ReferenceStoreDetail {
-                arn: crate::error::BuildError::require(
-                    self.arn,
-                    "ReferenceStoreDetail",
-                    "arn",
-                    "arn",
-                )?,
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "ReferenceStoreDetail",
-                    "id",
-                    "id",
-                )?,
+                arn: v_arn,
+                id: v_id,
                 name: self.name,
                 description: self.description,
                 sse_config: self.sse_config,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "ReferenceStoreDetail",
-                    "creation_time",
-                    "creationTime",
-                )?,
+                creation_time: v_creation_time,
             })
         }
     }
@@ -2178,13 +2222,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
         pub fn build(self) -> Result<super::SseConfig, crate::error::BuildError> {
+            let Some(v_type) = self.r#type else {
+                return Err(
+                    crate::error::BuildError::missing("SseConfig", "r#type", "type"),
+                );
+            };
             Ok(super::SseConfig {
-                r#type: crate::error::BuildError::require(
-                    self.r#type,
-                    "SseConfig",
-                    "r#type",
-                    "type",
-                )?,
+                r#type: v_type,
                 key_arn: self.key_arn,
             })
         }
@@ -2256,19 +2300,27 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobSourceItem, crate::error::BuildError> {
+            let Some(v_source_file) = self.source_file else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobSourceItem",
+                        "source_file",
+                        "sourceFile",
+                    ),
+                );
+            };
+            let Some(v_name) = self.name else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobSourceItem",
+                        "name",
+                        "name",
+                    ),
+                );
+            };
             Ok(super::StartReferenceImportJobSourceItem {
-                source_file: crate::error::BuildError::require(
-                    self.source_file,
-                    "StartReferenceImportJobSourceItem",
-                    "source_file",
-                    "sourceFile",
-                )?,
-                name: crate::error::BuildError::require(
-                    self.name,
-                    "StartReferenceImportJobSourceItem",
-                    "name",
-                    "name",
-                )?,
+                source_file: v_source_file,
+                name: v_name,
                 description: self.description,
                 tags: self.tags,
             })

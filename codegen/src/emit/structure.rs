@@ -159,7 +159,14 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
 
 /// Whether a default value is a plain constant (else it is built lazily).
 fn is_copy_default(d: &DefaultValue) -> bool {
-    matches!(d, DefaultValue::Zero | DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_) | DefaultValue::Variant(_))
+    matches!(
+        d,
+        DefaultValue::Zero
+            | DefaultValue::Bool(_)
+            | DefaultValue::Int(_)
+            | DefaultValue::Float(_)
+            | DefaultValue::Variant(_)
+    )
 }
 
 /// Initializers of the fields that are not model members.
@@ -431,14 +438,27 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     });
     let fallible = s.fields.iter().any(|f| f.required && f.default.is_none());
     let extra = extra_init(s);
+    // Required members are taken first, each with a `let ... else` that
+    // names it (plain code: nothing generic to instantiate per member).
+    // (Locals are `v_<field>`: a member named `foo` would trip clippy's
+    // `disallowed_names` as a local, and `v_` never clashes with a keyword.)
+    let local = |f: &Field| format_ident!("v_{}", f.name.trim_start_matches("r#"));
+    let checks = s.fields.iter().filter(|f| f.required && f.default.is_none()).map(|f| {
+        let field = ident(&f.name);
+        let value = local(f);
+        let shape = &s.name;
+        let setter = &f.name;
+        let member = &f.member;
+        quote! {
+            let ::std::option::Option::Some(#value) = self.#field else {
+                return ::std::result::Result::Err(crate::error::BuildError::missing(#shape, #setter, #member));
+            };
+        }
+    });
     let values = s.fields.iter().map(|f| {
         let field = ident(&f.name);
-        let missing = {
-            let shape = &s.name;
-            let setter = &f.name;
-            let member = &f.member;
-            quote!(crate::error::BuildError::require(self.#field, #shape, #setter, #member)?)
-        };
+        let missing = local(f);
+        let missing = quote!(#missing);
         let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         let value = match (f.optional, f.required && f.default.is_none()) {
             (true, true) => {
@@ -478,7 +498,10 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     let (ret, body) = if fallible {
         (
             quote!(::std::result::Result<super::#target, crate::error::BuildError>),
-            quote!(::std::result::Result::Ok(super::#target { #(#values)* #extra })),
+            quote! {
+                #(#checks)*
+                ::std::result::Result::Ok(super::#target { #(#values)* #extra })
+            },
         )
     } else {
         (quote!(super::#target), quote!(super::#target { #(#values)* #extra }))

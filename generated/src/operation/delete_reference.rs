@@ -408,23 +408,23 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::DeleteReferenceInput, crate::error::BuildError> {
-            Ok(super::DeleteReferenceInput {
-                id: Some(
-                    crate::error::BuildError::require(
-                        self.id,
-                        "DeleteReferenceInput",
-                        "id",
-                        "id",
-                    )?,
-                ),
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing("DeleteReferenceInput", "id", "id"),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "DeleteReferenceInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::DeleteReferenceInput {
+                id: Some(v_id),
+                reference_store_id: Some(v_reference_store_id),
             })
         }
     }

@@ -493,32 +493,34 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceInput, crate::error::BuildError> {
-            Ok(super::GetReferenceInput {
-                id: Some(
-                    crate::error::BuildError::require(
-                        self.id,
-                        "GetReferenceInput",
-                        "id",
-                        "id",
-                    )?,
-                ),
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing("GetReferenceInput", "id", "id"),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
-                range: self.range,
-                part_number: Some(
-                    crate::error::BuildError::require(
-                        self.part_number,
+                    ),
+                );
+            };
+            let Some(v_part_number) = self.part_number else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceInput",
                         "part_number",
                         "partNumber",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::GetReferenceInput {
+                id: Some(v_id),
+                reference_store_id: Some(v_reference_store_id),
+                range: self.range,
+                part_number: Some(v_part_number),
                 file: self.file,
             })
         }

@@ -482,23 +482,27 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceImportJobInput, crate::error::BuildError> {
-            Ok(super::GetReferenceImportJobInput {
-                id: Some(
-                    crate::error::BuildError::require(
-                        self.id,
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceImportJobInput",
                         "id",
                         "id",
-                    )?,
-                ),
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+                    ),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceImportJobInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::GetReferenceImportJobInput {
+                id: Some(v_id),
+                reference_store_id: Some(v_reference_store_id),
             })
         }
     }
@@ -647,45 +651,69 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceImportJobOutput, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceImportJobOutput",
+                        "id",
+                        "id",
+                    ),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceImportJobOutput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    ),
+                );
+            };
+            let Some(v_role_arn) = self.role_arn else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceImportJobOutput",
+                        "role_arn",
+                        "roleArn",
+                    ),
+                );
+            };
+            let Some(v_status) = self.status else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceImportJobOutput",
+                        "status",
+                        "status",
+                    ),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceImportJobOutput",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
+            let Some(v_sources) = self.sources else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceImportJobOutput",
+                        "sources",
+                        "sources",
+                    ),
+                );
+            };
             Ok(super::GetReferenceImportJobOutput {
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "GetReferenceImportJobOutput",
-                    "id",
-                    "id",
-                )?,
-                reference_store_id: crate::error::BuildError::require(
-                    self.reference_store_id,
-                    "GetReferenceImportJobOutput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                )?,
-                role_arn: crate::error::BuildError::require(
-                    self.role_arn,
-                    "GetReferenceImportJobOutput",
-                    "role_arn",
-                    "roleArn",
-                )?,
-                status: crate::error::BuildError::require(
-                    self.status,
-                    "GetReferenceImportJobOutput",
-                    "status",
-                    "status",
-                )?,
+                id: v_id,
+                reference_store_id: v_reference_store_id,
+                role_arn: v_role_arn,
+                status: v_status,
                 status_message: self.status_message,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "GetReferenceImportJobOutput",
-                    "creation_time",
-                    "creationTime",
-                )?,
+                creation_time: v_creation_time,
                 completion_time: self.completion_time,
-                sources: crate::error::BuildError::require(
-                    self.sources,
-                    "GetReferenceImportJobOutput",
-                    "sources",
-                    "sources",
-                )?,
+                sources: v_sources,
                 _request_id: None,
             })
         }

@@ -504,23 +504,27 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceMetadataInput, crate::error::BuildError> {
-            Ok(super::GetReferenceMetadataInput {
-                id: Some(
-                    crate::error::BuildError::require(
-                        self.id,
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceMetadataInput",
                         "id",
                         "id",
-                    )?,
-                ),
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+                    ),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceMetadataInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::GetReferenceMetadataInput {
+                id: Some(v_id),
+                reference_store_id: Some(v_reference_store_id),
             })
         }
     }
@@ -707,46 +711,70 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceMetadataOutput, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceMetadataOutput",
+                        "id",
+                        "id",
+                    ),
+                );
+            };
+            let Some(v_arn) = self.arn else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceMetadataOutput",
+                        "arn",
+                        "arn",
+                    ),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceMetadataOutput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    ),
+                );
+            };
+            let Some(v_md5) = self.md5 else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceMetadataOutput",
+                        "md5",
+                        "md5",
+                    ),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceMetadataOutput",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
+            let Some(v_update_time) = self.update_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceMetadataOutput",
+                        "update_time",
+                        "updateTime",
+                    ),
+                );
+            };
             Ok(super::GetReferenceMetadataOutput {
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "GetReferenceMetadataOutput",
-                    "id",
-                    "id",
-                )?,
-                arn: crate::error::BuildError::require(
-                    self.arn,
-                    "GetReferenceMetadataOutput",
-                    "arn",
-                    "arn",
-                )?,
-                reference_store_id: crate::error::BuildError::require(
-                    self.reference_store_id,
-                    "GetReferenceMetadataOutput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                )?,
-                md5: crate::error::BuildError::require(
-                    self.md5,
-                    "GetReferenceMetadataOutput",
-                    "md5",
-                    "md5",
-                )?,
+                id: v_id,
+                arn: v_arn,
+                reference_store_id: v_reference_store_id,
+                md5: v_md5,
                 status: self.status,
                 name: self.name,
                 description: self.description,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "GetReferenceMetadataOutput",
-                    "creation_time",
-                    "creationTime",
-                )?,
-                update_time: crate::error::BuildError::require(
-                    self.update_time,
-                    "GetReferenceMetadataOutput",
-                    "update_time",
-                    "updateTime",
-                )?,
+                creation_time: v_creation_time,
+                update_time: v_update_time,
                 files: self.files,
                 creation_type: self.creation_type,
                 creation_job_id: self.creation_job_id,

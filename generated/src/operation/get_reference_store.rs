@@ -411,15 +411,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceStoreInput, crate::error::BuildError> {
-            Ok(super::GetReferenceStoreInput {
-                id: Some(
-                    crate::error::BuildError::require(
-                        self.id,
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetReferenceStoreInput",
                         "id",
                         "id",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::GetReferenceStoreInput {
+                id: Some(v_id),
             })
         }
     }
@@ -516,28 +518,40 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::GetReferenceStoreOutput, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceStoreOutput",
+                        "id",
+                        "id",
+                    ),
+                );
+            };
+            let Some(v_arn) = self.arn else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceStoreOutput",
+                        "arn",
+                        "arn",
+                    ),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetReferenceStoreOutput",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
             Ok(super::GetReferenceStoreOutput {
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "GetReferenceStoreOutput",
-                    "id",
-                    "id",
-                )?,
-                arn: crate::error::BuildError::require(
-                    self.arn,
-                    "GetReferenceStoreOutput",
-                    "arn",
-                    "arn",
-                )?,
+                id: v_id,
+                arn: v_arn,
                 name: self.name,
                 description: self.description,
                 sse_config: self.sse_config,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "GetReferenceStoreOutput",
-                    "creation_time",
-                    "creationTime",
-                )?,
+                creation_time: v_creation_time,
                 _request_id: None,
             })
         }

@@ -455,17 +455,19 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ListReferenceImportJobsInput, crate::error::BuildError> {
-            Ok(super::ListReferenceImportJobsInput {
-                max_results: self.max_results,
-                next_token: self.next_token,
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "ListReferenceImportJobsInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::ListReferenceImportJobsInput {
+                max_results: self.max_results,
+                next_token: self.next_token,
+                reference_store_id: Some(v_reference_store_id),
                 filter: self.filter,
             })
         }

@@ -435,14 +435,18 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ListReferenceStoresOutput, crate::error::BuildError> {
+            let Some(v_reference_stores) = self.reference_stores else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ListReferenceStoresOutput",
+                        "reference_stores",
+                        "referenceStores",
+                    ),
+                );
+            };
             Ok(super::ListReferenceStoresOutput {
                 next_token: self.next_token,
-                reference_stores: crate::error::BuildError::require(
-                    self.reference_stores,
-                    "ListReferenceStoresOutput",
-                    "reference_stores",
-                    "referenceStores",
-                )?,
+                reference_stores: v_reference_stores,
                 _request_id: None,
             })
         }

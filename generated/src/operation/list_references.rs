@@ -449,15 +449,17 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ListReferencesInput, crate::error::BuildError> {
-            Ok(super::ListReferencesInput {
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "ListReferencesInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::ListReferencesInput {
+                reference_store_id: Some(v_reference_store_id),
                 max_results: self.max_results,
                 next_token: self.next_token,
                 filter: self.filter,
@@ -505,14 +507,18 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::ListReferencesOutput, crate::error::BuildError> {
+            let Some(v_references) = self.references else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ListReferencesOutput",
+                        "references",
+                        "references",
+                    ),
+                );
+            };
             Ok(super::ListReferencesOutput {
                 next_token: self.next_token,
-                references: crate::error::BuildError::require(
-                    self.references,
-                    "ListReferencesOutput",
-                    "references",
-                    "references",
-                )?,
+                references: v_references,
                 _request_id: None,
             })
         }

@@ -534,32 +534,38 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobInput, crate::error::BuildError> {
-            Ok(super::StartReferenceImportJobInput {
-                reference_store_id: Some(
-                    crate::error::BuildError::require(
-                        self.reference_store_id,
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "StartReferenceImportJobInput",
                         "reference_store_id",
                         "referenceStoreId",
-                    )?,
-                ),
-                role_arn: Some(
-                    crate::error::BuildError::require(
-                        self.role_arn,
+                    ),
+                );
+            };
+            let Some(v_role_arn) = self.role_arn else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "StartReferenceImportJobInput",
                         "role_arn",
                         "roleArn",
-                    )?,
-                ),
-                client_token: self.client_token,
-                sources: Some(
-                    crate::error::BuildError::require(
-                        self.sources,
+                    ),
+                );
+            };
+            let Some(v_sources) = self.sources else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "StartReferenceImportJobInput",
                         "sources",
                         "sources",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::StartReferenceImportJobInput {
+                reference_store_id: Some(v_reference_store_id),
+                role_arn: Some(v_role_arn),
+                client_token: self.client_token,
+                sources: Some(v_sources),
             })
         }
     }
@@ -659,37 +665,57 @@ pub mod builders {
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobOutput, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobOutput",
+                        "id",
+                        "id",
+                    ),
+                );
+            };
+            let Some(v_reference_store_id) = self.reference_store_id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobOutput",
+                        "reference_store_id",
+                        "referenceStoreId",
+                    ),
+                );
+            };
+            let Some(v_role_arn) = self.role_arn else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobOutput",
+                        "role_arn",
+                        "roleArn",
+                    ),
+                );
+            };
+            let Some(v_status) = self.status else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobOutput",
+                        "status",
+                        "status",
+                    ),
+                );
+            };
+            let Some(v_creation_time) = self.creation_time else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "StartReferenceImportJobOutput",
+                        "creation_time",
+                        "creationTime",
+                    ),
+                );
+            };
             Ok(super::StartReferenceImportJobOutput {
-                id: crate::error::BuildError::require(
-                    self.id,
-                    "StartReferenceImportJobOutput",
-                    "id",
-                    "id",
-                )?,
-                reference_store_id: crate::error::BuildError::require(
-                    self.reference_store_id,
-                    "StartReferenceImportJobOutput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                )?,
-                role_arn: crate::error::BuildError::require(
-                    self.role_arn,
-                    "StartReferenceImportJobOutput",
-                    "role_arn",
-                    "roleArn",
-                )?,
-                status: crate::error::BuildError::require(
-                    self.status,
-                    "StartReferenceImportJobOutput",
-                    "status",
-                    "status",
-                )?,
-                creation_time: crate::error::BuildError::require(
-                    self.creation_time,
-                    "StartReferenceImportJobOutput",
-                    "creation_time",
-                    "creationTime",
-                )?,
+                id: v_id,
+                reference_store_id: v_reference_store_id,
+                role_arn: v_role_arn,
+                status: v_status,
+                creation_time: v_creation_time,
                 _request_id: None,
             })
         }

@@ -94,19 +94,13 @@ pub fn from_json<T: FromJson>(json: impl AsRef<[u8]>) -> Result<T, JsonError> {
 
 /// Reads one JSON value that makes up all of `bytes`.
 pub(crate) fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, JsonError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| JsonError {
-        message: "the text is not valid UTF-8".to_owned(),
-        line: 0,
-        column: e.valid_up_to(),
-    })?;
-    let mut reader = Reader::new(text);
+    // Only the call to `read` depends on `T`; the rest is compiled once.
+    let mut reader = Reader::from_bytes(bytes)?;
     let value = T::read(&mut reader)?;
-    if reader.peek().is_some() {
-        return Err(reader.error("trailing characters after the JSON value"));
-    }
-    match value.or_else(T::null) {
+    reader.finish()?;
+    match value {
         Some(value) => Ok(value),
-        None => Err(reader.error("expected a value, found null")),
+        None => T::null().ok_or_else(|| reader.error("expected a value, found null")),
     }
 }
 
@@ -163,6 +157,24 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         Reader { text, pos: 0, depth: 0, fresh: false }
+    }
+
+    /// A reader over a body, which must be UTF-8.
+    fn from_bytes(bytes: &'a [u8]) -> Result<Self, JsonError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Reader::new(text)),
+            Err(e) => {
+                Err(JsonError { message: "the text is not valid UTF-8".to_owned(), line: 0, column: e.valid_up_to() })
+            }
+        }
+    }
+
+    /// Checks that nothing but whitespace follows the value just read.
+    fn finish(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.error("trailing characters after the JSON value")),
+        }
     }
 
     /// An error at the current position.

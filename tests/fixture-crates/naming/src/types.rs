@@ -677,14 +677,12 @@ pub mod builders {
         pub fn build(
             self,
         ) -> ::std::result::Result<super::Box, crate::error::BuildError> {
+            let Some(v_value) = self.value else {
+                return Err(crate::error::BuildError::missing("Box", "value", "value"));
+            };
             Ok(super::Box {
                 inner: self.inner.map(::std::boxed::Box::new),
-                value: crate::error::BuildError::require(
-                    self.value,
-                    "Box",
-                    "value",
-                    "value",
-                )?,
+                value: v_value,
             })
         }
     }
@@ -830,15 +828,13 @@ pub mod builders {
         pub fn build(
             self,
         ) -> ::std::result::Result<super::Parent, crate::error::BuildError> {
+            let Some(v_child) = self.child else {
+                return Err(
+                    crate::error::BuildError::missing("Parent", "child", "child"),
+                );
+            };
             Ok(super::Parent {
-                child: ::std::boxed::Box::new(
-                    crate::error::BuildError::require(
-                        self.child,
-                        "Parent",
-                        "child",
-                        "child",
-                    )?,
-                ),
+                child: ::std::boxed::Box::new(v_child),
             })
         }
     }

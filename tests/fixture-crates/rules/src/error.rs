@@ -367,13 +367,17 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
         pub fn build(self) -> Result<super::BadCredentials, crate::error::BuildError> {
+            let Some(v_message) = self.message else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "BadCredentials",
+                        "message",
+                        "message",
+                    ),
+                );
+            };
             Ok(super::BadCredentials {
-                message: crate::error::BuildError::require(
-                    self.message,
-                    "BadCredentials",
-                    "message",
-                    "message",
-                )?,
+                message: v_message,
                 user: self.user,
                 detail: self.detail,
                 _meta: Default::default(),

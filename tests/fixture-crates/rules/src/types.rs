@@ -242,8 +242,11 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
         pub fn build(self) -> Result<super::Session, crate::error::BuildError> {
+            let Some(v_id) = self.id else {
+                return Err(crate::error::BuildError::missing("Session", "id", "id"));
+            };
             Ok(super::Session {
-                id: crate::error::BuildError::require(self.id, "Session", "id", "id")?,
+                id: v_id,
                 expires: self.expires,
             })
         }

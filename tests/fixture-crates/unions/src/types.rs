@@ -304,14 +304,12 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`radius`).
         pub fn build(self) -> Result<super::Circle, crate::error::BuildError> {
-            Ok(super::Circle {
-                radius: crate::error::BuildError::require(
-                    self.radius,
-                    "Circle",
-                    "radius",
-                    "radius",
-                )?,
-            })
+            let Some(v_radius) = self.radius else {
+                return Err(
+                    crate::error::BuildError::missing("Circle", "radius", "radius"),
+                );
+            };
+            Ok(super::Circle { radius: v_radius })
         }
     }
 }

@@ -122,13 +122,11 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`note`).
         pub fn build(self) -> Result<super::Detail, crate::error::BuildError> {
+            let Some(v_note) = self.note else {
+                return Err(crate::error::BuildError::missing("Detail", "note", "note"));
+            };
             Ok(super::Detail {
-                note: crate::error::BuildError::require(
-                    self.note,
-                    "Detail",
-                    "note",
-                    "note",
-                )?,
+                note: v_note,
                 tagged: self.tagged,
             })
         }

@@ -307,15 +307,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`).
         pub fn build(self) -> Result<super::PutColorInput, crate::error::BuildError> {
+            let Some(v_color) = self.color else {
+                return Err(
+                    crate::error::BuildError::missing("PutColorInput", "color", "color"),
+                );
+            };
             Ok(super::PutColorInput {
-                color: Some(
-                    crate::error::BuildError::require(
-                        self.color,
-                        "PutColorInput",
-                        "color",
-                        "color",
-                    )?,
-                ),
+                color: Some(v_color),
                 size: self.size,
                 legacy: self.legacy,
                 colors: self.colors,
@@ -389,19 +387,19 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`, `size`).
         pub fn build(self) -> Result<super::PutColorOutput, crate::error::BuildError> {
+            let Some(v_color) = self.color else {
+                return Err(
+                    crate::error::BuildError::missing("PutColorOutput", "color", "color"),
+                );
+            };
+            let Some(v_size) = self.size else {
+                return Err(
+                    crate::error::BuildError::missing("PutColorOutput", "size", "size"),
+                );
+            };
             Ok(super::PutColorOutput {
-                color: crate::error::BuildError::require(
-                    self.color,
-                    "PutColorOutput",
-                    "color",
-                    "color",
-                )?,
-                size: crate::error::BuildError::require(
-                    self.size,
-                    "PutColorOutput",
-                    "size",
-                    "size",
-                )?,
+                color: v_color,
+                size: v_size,
                 legacy: self.legacy,
                 by_name: self.by_name,
                 _request_id: None,

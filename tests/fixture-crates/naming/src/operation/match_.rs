@@ -235,15 +235,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`self_`).
         pub fn build(self) -> Result<super::MatchInput, crate::error::BuildError> {
+            let Some(v_self_) = self.self_ else {
+                return Err(
+                    crate::error::BuildError::missing("MatchInput", "self_", "self"),
+                );
+            };
             Ok(super::MatchInput {
-                self_: Some(
-                    crate::error::BuildError::require(
-                        self.self_,
-                        "MatchInput",
-                        "self_",
-                        "self",
-                    )?,
-                ),
+                self_: Some(v_self_),
             })
         }
     }

@@ -559,15 +559,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
         pub fn build(self) -> Result<super::TypeInput, crate::error::BuildError> {
+            let Some(v_type) = self.r#type else {
+                return Err(
+                    crate::error::BuildError::missing("TypeInput", "r#type", "type"),
+                );
+            };
             Ok(super::TypeInput {
-                r#type: Some(
-                    crate::error::BuildError::require(
-                        self.r#type,
-                        "TypeInput",
-                        "r#type",
-                        "type",
-                    )?,
-                ),
+                r#type: Some(v_type),
                 self_: self.self_,
                 r#match: self.r#match,
                 r#gen: self.r#gen,
@@ -714,28 +712,28 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`crate_`, `loop`, `values`).
         pub fn build(self) -> Result<super::TypeOutput, crate::error::BuildError> {
+            let Some(v_crate_) = self.crate_ else {
+                return Err(
+                    crate::error::BuildError::missing("TypeOutput", "crate_", "crate"),
+                );
+            };
+            let Some(v_loop) = self.r#loop else {
+                return Err(
+                    crate::error::BuildError::missing("TypeOutput", "r#loop", "loop"),
+                );
+            };
+            let Some(v_values) = self.values else {
+                return Err(
+                    crate::error::BuildError::missing("TypeOutput", "values", "values"),
+                );
+            };
             Ok(super::TypeOutput {
-                crate_: crate::error::BuildError::require(
-                    self.crate_,
-                    "TypeOutput",
-                    "crate_",
-                    "crate",
-                )?,
+                crate_: v_crate_,
                 super_: self.super_,
                 self_: self.self_,
-                r#loop: crate::error::BuildError::require(
-                    self.r#loop,
-                    "TypeOutput",
-                    "r#loop",
-                    "loop",
-                )?,
+                r#loop: v_loop,
                 tree: self.tree,
-                values: crate::error::BuildError::require(
-                    self.values,
-                    "TypeOutput",
-                    "values",
-                    "values",
-                )?,
+                values: v_values,
                 a: self.a,
                 d: self.d,
                 s: self.s,

@@ -281,13 +281,17 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`things`).
         pub fn build(self) -> Result<super::ListThingsOutput, crate::error::BuildError> {
+            let Some(v_things) = self.things else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "ListThingsOutput",
+                        "things",
+                        "things",
+                    ),
+                );
+            };
             Ok(super::ListThingsOutput {
-                things: crate::error::BuildError::require(
-                    self.things,
-                    "ListThingsOutput",
-                    "things",
-                    "things",
-                )?,
+                things: v_things,
                 next_token: self.next_token,
                 _request_id: None,
             })

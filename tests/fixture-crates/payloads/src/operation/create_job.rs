@@ -246,15 +246,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`name`).
         pub fn build(self) -> Result<super::CreateJobInput, crate::error::BuildError> {
+            let Some(v_name) = self.name else {
+                return Err(
+                    crate::error::BuildError::missing("CreateJobInput", "name", "name"),
+                );
+            };
             Ok(super::CreateJobInput {
-                name: Some(
-                    crate::error::BuildError::require(
-                        self.name,
-                        "CreateJobInput",
-                        "name",
-                        "name",
-                    )?,
-                ),
+                name: Some(v_name),
                 client_token: self.client_token,
             })
         }
@@ -281,13 +279,17 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`job_id`).
         pub fn build(self) -> Result<super::CreateJobOutput, crate::error::BuildError> {
+            let Some(v_job_id) = self.job_id else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "CreateJobOutput",
+                        "job_id",
+                        "jobId",
+                    ),
+                );
+            };
             Ok(super::CreateJobOutput {
-                job_id: crate::error::BuildError::require(
-                    self.job_id,
-                    "CreateJobOutput",
-                    "job_id",
-                    "jobId",
-                )?,
+                job_id: v_job_id,
                 _request_id: None,
             })
         }

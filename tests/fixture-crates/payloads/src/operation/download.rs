@@ -261,15 +261,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`).
         pub fn build(self) -> Result<super::DownloadInput, crate::error::BuildError> {
+            let Some(v_key) = self.key else {
+                return Err(
+                    crate::error::BuildError::missing("DownloadInput", "key", "key"),
+                );
+            };
             Ok(super::DownloadInput {
-                key: Some(
-                    crate::error::BuildError::require(
-                        self.key,
-                        "DownloadInput",
-                        "key",
-                        "key",
-                    )?,
-                ),
+                key: Some(v_key),
                 range: self.range,
             })
         }

@@ -303,15 +303,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`).
         pub fn build(self) -> Result<super::PutBlobInput, crate::error::BuildError> {
+            let Some(v_key) = self.key else {
+                return Err(
+                    crate::error::BuildError::missing("PutBlobInput", "key", "key"),
+                );
+            };
             Ok(super::PutBlobInput {
-                key: Some(
-                    crate::error::BuildError::require(
-                        self.key,
-                        "PutBlobInput",
-                        "key",
-                        "key",
-                    )?,
-                ),
+                key: Some(v_key),
                 data: self.data,
                 meta_value: self.meta_value,
             })

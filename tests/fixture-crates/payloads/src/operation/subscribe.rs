@@ -239,15 +239,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`topic`).
         pub fn build(self) -> Result<super::SubscribeInput, crate::error::BuildError> {
+            let Some(v_topic) = self.topic else {
+                return Err(
+                    crate::error::BuildError::missing("SubscribeInput", "topic", "topic"),
+                );
+            };
             Ok(super::SubscribeInput {
-                topic: Some(
-                    crate::error::BuildError::require(
-                        self.topic,
-                        "SubscribeInput",
-                        "topic",
-                        "topic",
-                    )?,
-                ),
+                topic: Some(v_topic),
             })
         }
     }

@@ -284,22 +284,20 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`, `body`).
         pub fn build(self) -> Result<super::UploadPartInput, crate::error::BuildError> {
+            let Some(v_key) = self.key else {
+                return Err(
+                    crate::error::BuildError::missing("UploadPartInput", "key", "key"),
+                );
+            };
+            let Some(v_body) = self.body else {
+                return Err(
+                    crate::error::BuildError::missing("UploadPartInput", "body", "body"),
+                );
+            };
             Ok(super::UploadPartInput {
-                key: Some(
-                    crate::error::BuildError::require(
-                        self.key,
-                        "UploadPartInput",
-                        "key",
-                        "key",
-                    )?,
-                ),
+                key: Some(v_key),
                 part_number: self.part_number,
-                body: crate::error::BuildError::require(
-                    self.body,
-                    "UploadPartInput",
-                    "body",
-                    "body",
-                )?,
+                body: v_body,
             })
         }
     }

@@ -464,23 +464,23 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`user`, `password`).
         pub fn build(self) -> Result<super::LoginInput, crate::error::BuildError> {
+            let Some(v_user) = self.user else {
+                return Err(
+                    crate::error::BuildError::missing("LoginInput", "user", "user"),
+                );
+            };
+            let Some(v_password) = self.password else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "LoginInput",
+                        "password",
+                        "password",
+                    ),
+                );
+            };
             Ok(super::LoginInput {
-                user: Some(
-                    crate::error::BuildError::require(
-                        self.user,
-                        "LoginInput",
-                        "user",
-                        "user",
-                    )?,
-                ),
-                password: Some(
-                    crate::error::BuildError::require(
-                        self.password,
-                        "LoginInput",
-                        "password",
-                        "password",
-                    )?,
-                ),
+                user: Some(v_user),
+                password: Some(v_password),
                 attempts: self.attempts,
                 remember: self.remember,
                 last_error: self.last_error,
@@ -635,31 +635,37 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`token`, `session`, `optional_even_if_required`).
         pub fn build(self) -> Result<super::LoginOutput, crate::error::BuildError> {
+            let Some(v_token) = self.token else {
+                return Err(
+                    crate::error::BuildError::missing("LoginOutput", "token", "token"),
+                );
+            };
+            let Some(v_session) = self.session else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "LoginOutput",
+                        "session",
+                        "session",
+                    ),
+                );
+            };
+            let Some(v_optional_even_if_required) = self.optional_even_if_required else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "LoginOutput",
+                        "optional_even_if_required",
+                        "optionalEvenIfRequired",
+                    ),
+                );
+            };
             Ok(super::LoginOutput {
-                token: crate::error::BuildError::require(
-                    self.token,
-                    "LoginOutput",
-                    "token",
-                    "token",
-                )?,
-                session: crate::error::BuildError::require(
-                    self.session,
-                    "LoginOutput",
-                    "session",
-                    "session",
-                )?,
+                token: v_token,
+                session: v_session,
                 retries: self.retries.unwrap_or(5),
                 mode: self.mode.unwrap_or(crate::types::Mode::Fast),
                 tags: self.tags.unwrap_or_default(),
                 label: self.label.unwrap_or_else(|| String::from("none")),
-                optional_even_if_required: Some(
-                    crate::error::BuildError::require(
-                        self.optional_even_if_required,
-                        "LoginOutput",
-                        "optional_even_if_required",
-                        "optionalEvenIfRequired",
-                    )?,
-                ),
+                optional_even_if_required: Some(v_optional_even_if_required),
                 scale: self.scale.unwrap_or(1.5),
                 previous_tokens: self.previous_tokens,
                 tokens_by_device: self.tokens_by_device,

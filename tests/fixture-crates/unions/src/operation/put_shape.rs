@@ -264,15 +264,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
         pub fn build(self) -> Result<super::PutShapeInput, crate::error::BuildError> {
+            let Some(v_shape) = self.shape else {
+                return Err(
+                    crate::error::BuildError::missing("PutShapeInput", "shape", "shape"),
+                );
+            };
             Ok(super::PutShapeInput {
-                shape: Some(
-                    crate::error::BuildError::require(
-                        self.shape,
-                        "PutShapeInput",
-                        "shape",
-                        "shape",
-                    )?,
-                ),
+                shape: Some(v_shape),
                 secret: self.secret,
             })
         }
@@ -318,13 +316,13 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
         pub fn build(self) -> Result<super::PutShapeOutput, crate::error::BuildError> {
+            let Some(v_shape) = self.shape else {
+                return Err(
+                    crate::error::BuildError::missing("PutShapeOutput", "shape", "shape"),
+                );
+            };
             Ok(super::PutShapeOutput {
-                shape: crate::error::BuildError::require(
-                    self.shape,
-                    "PutShapeOutput",
-                    "shape",
-                    "shape",
-                )?,
+                shape: v_shape,
                 all: self.all,
                 _request_id: None,
             })

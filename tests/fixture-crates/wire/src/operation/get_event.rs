@@ -555,15 +555,17 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`event_id`).
         pub fn build(self) -> Result<super::GetEventInput, crate::error::BuildError> {
-            Ok(super::GetEventInput {
-                event_id: Some(
-                    crate::error::BuildError::require(
-                        self.event_id,
+            let Some(v_event_id) = self.event_id else {
+                return Err(
+                    crate::error::BuildError::missing(
                         "GetEventInput",
                         "event_id",
                         "eventId",
-                    )?,
-                ),
+                    ),
+                );
+            };
+            Ok(super::GetEventInput {
+                event_id: Some(v_event_id),
                 since: self.since,
                 filter: self.filter,
                 tags: self.tags,
@@ -868,24 +870,28 @@ pub mod builders {
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`started_at`, `count`).
         pub fn build(self) -> Result<super::GetEventOutput, crate::error::BuildError> {
+            let Some(v_started_at) = self.started_at else {
+                return Err(
+                    crate::error::BuildError::missing(
+                        "GetEventOutput",
+                        "started_at",
+                        "startedAt",
+                    ),
+                );
+            };
+            let Some(v_count) = self.count else {
+                return Err(
+                    crate::error::BuildError::missing("GetEventOutput", "count", "count"),
+                );
+            };
             Ok(super::GetEventOutput {
                 request_id: self.request_id,
-                started_at: crate::error::BuildError::require(
-                    self.started_at,
-                    "GetEventOutput",
-                    "started_at",
-                    "startedAt",
-                )?,
+                started_at: v_started_at,
                 epoch: self.epoch,
                 http_date: self.http_date,
                 target_format: self.target_format,
                 renamed: self.renamed,
-                count: crate::error::BuildError::require(
-                    self.count,
-                    "GetEventOutput",
-                    "count",
-                    "count",
-                )?,
+                count: v_count,
                 ratio: self.ratio,
                 small: self.small,
                 short: self.short,
