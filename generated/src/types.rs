@@ -146,29 +146,22 @@ impl ImportReferenceFilter {
         Default::default()
     }
 }
-impl ::serde::Serialize for ImportReferenceFilter {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for ImportReferenceFilter {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
+            writer.key("status");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.created_after {
-            map.serialize_entry(
-                "createdAfter",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("createdAfter");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
         if let Some(value) = &self.created_before {
-            map.serialize_entry(
-                "createdBefore",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("createdBefore");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// A reference import job, as listed.
@@ -515,12 +508,9 @@ impl ::std::fmt::Display for ReferenceFile {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ReferenceFile {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
+impl crate::json::ToJson for ReferenceFile {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.string(self.as_str());
     }
 }
 /// The files of a reference: the source sequence and its index.
@@ -586,32 +576,26 @@ impl ReferenceFilter {
         Default::default()
     }
 }
-impl ::serde::Serialize for ReferenceFilter {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for ReferenceFilter {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
+            writer.key("name");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.md5 {
-            map.serialize_entry("md5", value)?;
+            writer.key("md5");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.created_after {
-            map.serialize_entry(
-                "createdAfter",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("createdAfter");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
         if let Some(value) = &self.created_before {
-            map.serialize_entry(
-                "createdBefore",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("createdBefore");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The status of one source file within a reference import job.
@@ -815,12 +799,9 @@ impl ::std::fmt::Display for ReferenceImportJobStatus {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for ReferenceImportJobStatus {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
+impl crate::json::ToJson for ReferenceImportJobStatus {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for ReferenceImportJobStatus {
@@ -1125,29 +1106,22 @@ impl ReferenceStoreFilter {
         Default::default()
     }
 }
-impl ::serde::Serialize for ReferenceStoreFilter {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for ReferenceStoreFilter {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
+            writer.key("name");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.created_after {
-            map.serialize_entry(
-                "createdAfter",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("createdAfter");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
         if let Some(value) = &self.created_before {
-            map.serialize_entry(
-                "createdBefore",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("createdBefore");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// How data is encrypted at rest: the encryption type and, for customer-managed keys, the key ARN.
@@ -1222,27 +1196,26 @@ impl StartReferenceImportJobSourceItem {
         Default::default()
     }
 }
-impl ::serde::Serialize for StartReferenceImportJobSourceItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for StartReferenceImportJobSourceItem {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         let value = &self.source_file;
-        map.serialize_entry("sourceFile", value)?;
+        writer.key("sourceFile");
+        crate::json::ToJson::write(value, writer);
         let value = &self.name;
-        map.serialize_entry("name", value)?;
+        writer.key("name");
+        crate::json::ToJson::write(value, writer);
         if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
+            writer.key("description");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.tags {
-            map.serialize_entry(
-                "tags",
-                &crate::json::Out::<crate::json::Map<crate::json::Plain<String>>>(value),
-            )?;
+            writer.key("tags");
+            <crate::json::Map<
+                crate::json::Plain<String>,
+            > as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// Builders for the structures of this module.

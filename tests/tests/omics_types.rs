@@ -146,7 +146,7 @@ fn input_builder_reports_the_missing_member() {
     assert_eq!(input.id.as_deref(), Some("0123456789"));
     assert_eq!(input.reference_store_id.as_deref(), Some("1234567890"));
     // Both members travel in the URI, so the JSON body is empty.
-    assert_eq!(serde_json::to_string(&input).unwrap(), "{}");
+    assert_eq!(omics::primitives::to_json(&input).unwrap(), "{}");
 }
 
 #[test]

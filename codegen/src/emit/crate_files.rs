@@ -22,7 +22,6 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, true),
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, true),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, true),
-    ("serde", r#""1.0.200""#, false),
     ("sha2", r#""0.11.0""#, false),
     ("serde_json", r#""1.0.120""#, false),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),

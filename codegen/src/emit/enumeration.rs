@@ -71,9 +71,9 @@ fn emit_string(e: &Enum) -> TokenStream {
     let (debug_derive, debug_impl) = debug(e);
     let serialize = e.serde.serialize.then(|| {
         quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                    serializer.serialize_str(self.as_str())
+            impl crate::json::ToJson for #name {
+                fn write(&self, writer: &mut crate::json::Writer) {
+                    writer.string(self.as_str());
                 }
             }
         }
@@ -189,9 +189,9 @@ fn emit_int(e: &Enum) -> TokenStream {
     let (debug_derive, debug_impl) = debug(e);
     let serialize = e.serde.serialize.then(|| {
         quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                    serializer.serialize_i32(self.value())
+            impl crate::json::ToJson for #name {
+                fn write(&self, writer: &mut crate::json::Writer) {
+                    writer.i64(i64::from(self.value()));
                 }
             }
         }

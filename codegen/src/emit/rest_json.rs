@@ -554,7 +554,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             RustType::Named(r) if is_enum_ref(r) => ("text/plain".into(), quote!(value.as_str().as_bytes().to_vec())),
             _ => (
                 f.media_type.clone().unwrap_or_else(|| "application/json".into()),
-                quote!(::serde_json::to_vec(value).map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?),
+                quote!(crate::json::to_vec(value).map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?),
             ),
         };
         // An unset structure payload is sent as an empty object.
@@ -578,7 +578,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         }
     } else if has_body {
         quote! {
-            let body = ::serde_json::to_vec(input)
+            let body = crate::json::to_vec(input)
                 .map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?;
             headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/json")));
         }

@@ -226,41 +226,41 @@ fn wire_type(f: &Field) -> Option<TokenStream> {
 /// Writes the body members as a JSON object, leaving out absent ones.
 fn serialize_impl(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
-    let entries: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .filter(|f| f.binding == Binding::Body)
-        .map(|f| {
-            let field = ident(&f.name);
-            let wire = &f.wire_name;
-            let value = match wire_type(f) {
-                Some(wire_type) => quote!(&crate::json::Out::<#wire_type>(value)),
-                None => quote!(value),
-            };
-            if f.optional {
-                quote! {
-                    if let ::std::option::Option::Some(value) = &self.#field {
-                        map.serialize_entry(#wire, #value)?;
-                    }
-                }
-            } else {
-                quote! {
-                    let value = &self.#field;
-                    map.serialize_entry(#wire, #value)?;
+    let entries = s.fields.iter().filter(|f| f.binding == Binding::Body).map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        let write = write_value(f);
+        if f.optional {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#field {
+                    writer.key(#wire);
+                    #write
                 }
             }
-        })
-        .collect();
-    let binding = if entries.is_empty() { quote!(map) } else { quote!(mut map) };
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let #binding = serializer.serialize_map(::std::option::Option::None)?;
-                #(#entries)*
-                map.end()
+        } else {
+            quote! {
+                let value = &self.#field;
+                writer.key(#wire);
+                #write
             }
         }
+    });
+    quote! {
+        impl crate::json::ToJson for #name {
+            fn write(&self, writer: &mut crate::json::Writer) {
+                writer.begin_object();
+                #(#entries)*
+                writer.end_object();
+            }
+        }
+    }
+}
+
+/// Writes `value` (a reference to the member's value) in its JSON form.
+pub(super) fn write_value(f: &Field) -> TokenStream {
+    match wire_type(f) {
+        Some(wire_type) => quote!(<#wire_type as crate::json::WireWrite>::write(value, writer);),
+        None => quote!(crate::json::ToJson::write(value, writer);),
     }
 }
 

@@ -228,27 +228,25 @@ fn serialize_impl(s: &Struct) -> TokenStream {
     let arms = s.fields.iter().map(|f| {
         let variant = ident(&f.name);
         let wire_name = &f.wire_name;
-        let value = match wire(&f.ty, f.timestamp_format) {
-            Some(w) => quote!(&crate::json::Out::<#w>(value)),
-            None => quote!(value),
-        };
-        quote!(Self::#variant(value) => map.serialize_entry(#wire_name, #value)?,)
+        let write = super::structure::write_value(f);
+        quote! {
+            Self::#variant(value) => {
+                writer.key(#wire_name);
+                #write
+            }
+        }
     });
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::Some(1))?;
+        impl crate::json::ToJson for #name {
+            fn write(&self, writer: &mut crate::json::Writer) {
+                writer.begin_object();
                 match self {
                     #(#arms)*
                     Self::Unknown(member) => {
-                        return ::std::result::Result::Err(::serde::ser::Error::custom(::std::format!(
-                            "cannot send the unknown union member `{}`",
-                            member.name()
-                        )))
+                        writer.fail(::std::format!("cannot send the unknown union member `{}`", member.name()));
                     }
                 }
-                map.end()
+                writer.end_object();
             }
         }
     }
@@ -267,7 +265,8 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
                 quote!(<#ty as crate::json::FromJson>::read(reader)?)
             }
         };
-        let wrap = if f.boxed { quote!(Self::#variant(::std::boxed::Box::new(value))) } else { quote!(Self::#variant(value)) };
+        let wrap =
+            if f.boxed { quote!(Self::#variant(::std::boxed::Box::new(value))) } else { quote!(Self::#variant(value)) };
         quote! {
             #wire_name => {
                 if let ::std::option::Option::Some(value) = #read {

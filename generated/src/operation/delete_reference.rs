@@ -33,14 +33,10 @@ impl DeleteReferenceInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for DeleteReferenceInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for DeleteReferenceInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`DeleteReference`](crate::operation::delete_reference).

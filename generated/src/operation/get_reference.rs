@@ -41,14 +41,10 @@ impl GetReferenceInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for GetReferenceInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for GetReferenceInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`GetReference`](crate::operation::get_reference).

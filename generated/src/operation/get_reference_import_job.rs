@@ -32,14 +32,10 @@ impl GetReferenceImportJobInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for GetReferenceImportJobInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for GetReferenceImportJobInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`GetReferenceImportJob`](crate::operation::get_reference_import_job).

@@ -28,14 +28,10 @@ impl GetReferenceStoreInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for GetReferenceStoreInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for GetReferenceStoreInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`GetReferenceStore`](crate::operation::get_reference_store).

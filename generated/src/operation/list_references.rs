@@ -34,17 +34,14 @@ impl ListReferencesInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for ListReferencesInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for ListReferencesInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.filter {
-            map.serialize_entry("filter", value)?;
+            writer.key("filter");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`ListReferences`](crate::operation::list_references).
@@ -288,7 +285,7 @@ impl crate::orchestrator::Operation for ListReferences {
         }
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "ListReferencesInput",
                 "",

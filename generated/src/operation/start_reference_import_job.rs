@@ -39,32 +39,24 @@ impl StartReferenceImportJobInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for StartReferenceImportJobInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for StartReferenceImportJobInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.role_arn {
-            map.serialize_entry("roleArn", value)?;
+            writer.key("roleArn");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.client_token {
-            map.serialize_entry("clientToken", value)?;
+            writer.key("clientToken");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.sources {
-            map.serialize_entry(
-                "sources",
-                &crate::json::Out::<
-                    crate::json::List<
-                        crate::json::Plain<
-                            crate::types::StartReferenceImportJobSourceItem,
-                        >,
-                    >,
-                >(value),
-            )?;
+            writer.key("sources");
+            <crate::json::List<
+                crate::json::Plain<crate::types::StartReferenceImportJobSourceItem>,
+            > as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`StartReferenceImportJob`](crate::operation::start_reference_import_job).
@@ -344,7 +336,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
         path.push_str("/importjob");
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "StartReferenceImportJobInput",
                 "",

@@ -70,12 +70,9 @@ impl ::std::fmt::Display for Color {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Color {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
+impl crate::json::ToJson for Color {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for Color {
@@ -159,12 +156,9 @@ impl ::std::fmt::Display for Legacy {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Legacy {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
+impl crate::json::ToJson for Legacy {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for Legacy {
@@ -222,12 +216,9 @@ impl ::std::fmt::Display for Size {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
 }
-impl ::serde::Serialize for Size {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_i32(self.value())
+impl crate::json::ToJson for Size {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.i64(i64::from(self.value()));
     }
 }
 impl crate::json::FromJson for Size {

@@ -11,7 +11,8 @@
 //! skip members they do not know, treat `null` like an absent member, and
 //! fill a required member that a response leaves out with a zero value
 //! ("client error correction" in the Smithy specification) instead of
-//! failing the whole response. Requests are still written with serde.
+//! failing the whole response. Requests are written the same way, by
+//! [`Writer`] and one `ToJson::write` function per type.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -19,8 +20,7 @@ use std::fmt;
 
 use std::marker::PhantomData;
 
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
+use std::fmt::Write as _;
 
 /// The value a required member takes when a response leaves it out.
 pub(crate) trait Fallback {
@@ -122,17 +122,25 @@ pub trait FromJson: Sized {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JsonError {
     message: String,
-    /// 1-based; 0 when the text is not UTF-8 (then `column` is a byte offset).
-    line: usize,
-    column: usize,
+    at: Position,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Position {
+    /// 1-based, in text that was being read.
+    LineColumn(usize, usize),
+    /// In bytes that are not UTF-8.
+    Byte(usize),
+    /// A value being written.
+    Writing,
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{} (at byte {})", self.message, self.column)
-        } else {
-            write!(f, "{} at line {} column {}", self.message, self.line, self.column)
+        match self.at {
+            Position::LineColumn(line, column) => write!(f, "{} at line {line} column {column}", self.message),
+            Position::Byte(offset) => write!(f, "{} (at byte {offset})", self.message),
+            Position::Writing => f.write_str(&self.message),
         }
     }
 }
@@ -163,9 +171,10 @@ impl<'a> Reader<'a> {
     fn from_bytes(bytes: &'a [u8]) -> Result<Self, JsonError> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Reader::new(text)),
-            Err(e) => {
-                Err(JsonError { message: "the text is not valid UTF-8".to_owned(), line: 0, column: e.valid_up_to() })
-            }
+            Err(e) => Err(JsonError {
+                message: "the text is not valid UTF-8".to_owned(),
+                at: Position::Byte(e.valid_up_to()),
+            }),
         }
     }
 
@@ -182,7 +191,7 @@ impl<'a> Reader<'a> {
         let before = &self.text.as_bytes()[..self.pos.min(self.text.len())];
         let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
         let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
-        JsonError { message: message.into(), line, column }
+        JsonError { message: message.into(), at: Position::LineColumn(line, column) }
     }
 
     /// "expected `what`, found ..." at the current position.
@@ -403,6 +412,46 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Skips the string starting at the current `"`, checking its escapes'
+    /// syntax only: JSON's grammar allows a lone surrogate (`"\ud800"`),
+    /// which only a string that is kept has to refuse.
+    fn skip_string(&mut self) -> Result<(), JsonError> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.pos + 1;
+        loop {
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    let length = match bytes.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+                        Some(b'u')
+                            if bytes.get(i + 2..i + 6).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) =>
+                        {
+                            6
+                        }
+                        _ => {
+                            self.pos = i;
+                            return Err(self.error("an invalid escape in a string"));
+                        }
+                    };
+                    i += length;
+                }
+                Some(&b) if b >= 0x20 => i += 1,
+                Some(_) => {
+                    self.pos = i;
+                    return Err(self.error("a control character in a string"));
+                }
+                None => {
+                    self.pos = i;
+                    return Err(self.error("a string without its closing quote"));
+                }
+            }
+        }
+    }
+
     /// `\uXXXX` at `i` (with its low surrogate if it is a high one): the
     /// character and how many bytes it took.
     fn unicode_escape(&self, i: usize) -> Result<(char, usize), JsonError> {
@@ -454,7 +503,10 @@ impl<'a> Reader<'a> {
             Some(b'1'..=b'9') => {
                 digits(&mut i);
             }
-            _ => return Err(self.expected("a number")),
+            _ => {
+                self.pos = i;
+                return Err(self.error("a number without digits"));
+            }
         }
         let mut integer = true;
         if bytes.get(i) == Some(&b'.') {
@@ -505,8 +557,15 @@ impl<'a> Reader<'a> {
     pub(crate) fn f64(&mut self) -> Result<Option<f64>, JsonError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {
+                let at = self.pos;
                 let (text, _) = self.number()?;
-                text.parse::<f64>().map(Some).map_err(|_| self.error("a number out of range"))
+                match text.parse::<f64>() {
+                    Ok(value) if value.is_finite() => Ok(Some(value)),
+                    _ => {
+                        self.pos = at;
+                        Err(self.error(format!("the number {text} is out of range")))
+                    }
+                }
             }
             Some(b'"') => {
                 let at = self.pos;
@@ -569,19 +628,24 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// How many items to make room for in a list whose first item took the
-    /// input from `start` to here: as many more as the rest of the input
-    /// would hold, within 4 to 1,024. A list that grows one item at a time
-    /// copies itself over and over; too much room is given back at its end.
-    fn estimate_items(&self, start: usize) -> usize {
-        let first = (self.pos - start).max(1);
-        ((self.text.len() - self.pos) / first).clamp(4, 1024)
+    /// How many more items to make room for in a full list of `len` items
+    /// that began at `start`: 4 at first; then as many as the rest of the
+    /// input would hold at the items' average size, at least `len` (the
+    /// usual doubling) and at most 4,096. A long list is then copied once
+    /// or twice as it grows instead of a dozen times; too much room is
+    /// given back at its end.
+    fn more_items(&self, start: usize, len: usize) -> usize {
+        if len == 0 {
+            return 4;
+        }
+        let average = ((self.pos - start) / len).max(1);
+        ((self.text.len() - self.pos) / average).clamp(len, 4096.max(len))
     }
 
     /// Skips one value of any kind, checking that it is well-formed.
     pub(crate) fn skip(&mut self) -> Result<(), JsonError> {
         match self.peek() {
-            Some(b'"') => self.string().map(drop),
+            Some(b'"') => self.skip_string(),
             Some(b'{') => {
                 self.open()?;
                 while self.next_key()?.is_some() {
@@ -611,7 +675,13 @@ impl<'a> Reader<'a> {
         }
         let start = self.pos;
         self.skip()?;
-        serde_json::from_str(&self.text[start..self.pos]).map(Some).map_err(|e| self.error(e.to_string()))
+        serde_json::from_str(&self.text[start..self.pos]).map(Some).map_err(|e| {
+            // serde_json's own position is within the document, not the body.
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+            self.pos = start;
+            self.error(format!("an invalid document: {message}"))
+        })
     }
 }
 
@@ -652,6 +722,7 @@ macro_rules! integers {
     ($($t:ty),*) => {$(
         impl FromJson for $t {
             fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+                reader.peek();
                 let at = reader.pos;
                 match reader.i64()? {
                     None => Ok(None),
@@ -728,16 +799,7 @@ pub(crate) trait Wire: Form {
 
 /// A JSON form that can be written (what requests carry).
 pub(crate) trait WireWrite: Form {
-    fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error>;
-}
-
-/// Writes a value in the JSON form `W`.
-pub(crate) struct Out<'a, W: WireWrite>(pub(crate) &'a W::Value);
-
-impl<W: WireWrite> Serialize for Out<'_, W> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        W::write(self.0, serializer)
-    }
+    fn write(value: &Self::Value, writer: &mut Writer);
 }
 
 /// A value that reads and writes itself (strings, numbers, booleans,
@@ -754,9 +816,9 @@ impl<T: FromJson> Wire for Plain<T> {
     }
 }
 
-impl<T: Serialize> WireWrite for Plain<T> {
-    fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-        value.serialize(serializer)
+impl<T: ToJson> WireWrite for Plain<T> {
+    fn write(value: &T, writer: &mut Writer) {
+        value.write(writer);
     }
 }
 
@@ -772,12 +834,12 @@ impl<W: Wire> Wire for List<W> {
         if !reader.array()? {
             return Ok(None);
         }
+        let start = reader.pos;
         let mut items = Vec::new();
         while reader.next_item()? {
-            let start = reader.pos;
             if let Some(item) = W::read(reader)? {
-                if items.capacity() == 0 {
-                    items.reserve(reader.estimate_items(start));
+                if items.len() == items.capacity() {
+                    items.reserve_exact(reader.more_items(start, items.len()));
                 }
                 items.push(item);
             }
@@ -790,12 +852,12 @@ impl<W: Wire> Wire for List<W> {
 }
 
 impl<W: WireWrite> WireWrite for List<W> {
-    fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(value.len()))?;
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_array();
         for item in value {
-            seq.serialize_element(&Out::<W>(item))?;
+            W::write(item, writer);
         }
-        seq.end()
+        writer.end_array();
     }
 }
 
@@ -820,15 +882,15 @@ impl<W: Wire> Wire for SparseList<W> {
 }
 
 impl<W: WireWrite> WireWrite for SparseList<W> {
-    fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(value.len()))?;
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_array();
         for item in value {
             match item {
-                Some(item) => seq.serialize_element(&Out::<W>(item))?,
-                None => seq.serialize_element(&())?,
+                Some(item) => W::write(item, writer),
+                None => writer.null(),
             }
         }
-        seq.end()
+        writer.end_array();
     }
 }
 
@@ -846,8 +908,15 @@ impl<W: Wire> Wire for Map<W> {
         }
         let mut entries = HashMap::new();
         while let Some(key) = reader.next_key()? {
-            if let Some(value) = W::read(reader)? {
-                entries.insert(key.into_string(), value);
+            match W::read(reader)? {
+                Some(value) => {
+                    entries.insert(key.into_string(), value);
+                }
+                // A later `null` for the same key leaves it out, as if
+                // the entries were read into a sparse map and then filtered.
+                None => {
+                    entries.remove(key.as_str());
+                }
             }
         }
         Ok(Some(entries))
@@ -855,12 +924,13 @@ impl<W: Wire> Wire for Map<W> {
 }
 
 impl<W: WireWrite> WireWrite for Map<W> {
-    fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(value.len()))?;
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_object();
         for (key, item) in value {
-            map.serialize_entry(key, &Out::<W>(item))?;
+            writer.key(key);
+            W::write(item, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 
@@ -885,15 +955,16 @@ impl<W: Wire> Wire for SparseMap<W> {
 }
 
 impl<W: WireWrite> WireWrite for SparseMap<W> {
-    fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(value.len()))?;
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_object();
         for (key, item) in value {
+            writer.key(key);
             match item {
-                Some(item) => map.serialize_entry(key, &Out::<W>(item))?,
-                None => map.serialize_entry(key, &())?,
+                Some(item) => W::write(item, writer),
+                None => writer.null(),
             }
         }
-        map.end()
+        writer.end_object();
     }
 }
 
@@ -906,6 +977,7 @@ impl Form for Base64 {
 
 impl Wire for Base64 {
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        reader.peek();
         let at = reader.pos;
         match reader.str()? {
             None => Ok(None),
@@ -921,8 +993,8 @@ impl Wire for Base64 {
 }
 
 impl WireWrite for Base64 {
-    fn write<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&crate::primitives::base64_encode(value.as_ref()))
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.string(&crate::primitives::base64_encode(value.as_ref()));
     }
 }
 
@@ -938,18 +1010,6 @@ impl<T> Float<T> {
 
 macro_rules! float_wire {
     ($($t:ty),*) => {$(
-        impl serde::Serialize for Float<$t> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self.0 {
-                    None => serializer.serialize_none(),
-                    Some(v) if v.is_nan() => serializer.serialize_str("NaN"),
-                    Some(v) if v == <$t>::INFINITY => serializer.serialize_str("Infinity"),
-                    Some(v) if v == <$t>::NEG_INFINITY => serializer.serialize_str("-Infinity"),
-                    Some(v) => serde::Serialize::serialize(&v, serializer),
-                }
-            }
-        }
-
         impl Form for Float<$t> {
             type Value = $t;
         }
@@ -961,14 +1021,227 @@ macro_rules! float_wire {
         }
 
         impl WireWrite for Float<$t> {
-            fn write<S: Serializer>(value: &$t, serializer: S) -> Result<S::Ok, S::Error> {
-                Float(Some(*value)).serialize(serializer)
+            fn write(value: &$t, writer: &mut Writer) {
+                value.write(writer);
             }
         }
     )*};
 }
 
 float_wire!(f32, f64);
+
+/// Writes a value of this crate as the JSON its service expects, as the
+/// client does for a request body: for tests that check what is sent.
+pub fn to_json<T: ToJson + ?Sized>(value: &T) -> Result<String, JsonError> {
+    let mut writer = Writer { out: String::new(), comma: false, error: None };
+    value.write(&mut writer);
+    match writer.error {
+        None => Ok(writer.out),
+        Some(message) => Err(JsonError { message, at: Position::Writing }),
+    }
+}
+
+/// Writes `value` as a JSON body.
+pub(crate) fn to_vec<T: ToJson + ?Sized>(value: &T) -> Result<Vec<u8>, JsonError> {
+    to_json(value).map(String::into_bytes)
+}
+
+/// A type this crate writes as JSON: every generated type that requests
+/// carry, and the scalars they are made of.
+pub trait ToJson {
+    #[doc(hidden)]
+    fn write(&self, writer: &mut Writer);
+}
+
+/// Builds JSON text: generated `ToJson` impls push objects, members and
+/// scalars into it, and it puts the commas in.
+#[doc(hidden)]
+pub struct Writer {
+    out: String,
+    /// A value was just written: the next one needs a comma first.
+    comma: bool,
+    /// The first value that could not be written (`to_json` reports it).
+    error: Option<String>,
+}
+
+impl Writer {
+    fn separate(&mut self) {
+        if self.comma {
+            self.out.push(',');
+        }
+    }
+
+    pub(crate) fn begin_object(&mut self) {
+        self.separate();
+        self.out.push('{');
+        self.comma = false;
+    }
+
+    pub(crate) fn key(&mut self, key: &str) {
+        self.separate();
+        self.quoted(key);
+        self.out.push(':');
+        self.comma = false;
+    }
+
+    pub(crate) fn end_object(&mut self) {
+        self.out.push('}');
+        self.comma = true;
+    }
+
+    pub(crate) fn begin_array(&mut self) {
+        self.separate();
+        self.out.push('[');
+        self.comma = false;
+    }
+
+    pub(crate) fn end_array(&mut self) {
+        self.out.push(']');
+        self.comma = true;
+    }
+
+    pub(crate) fn string(&mut self, value: &str) {
+        self.separate();
+        self.quoted(value);
+        self.comma = true;
+    }
+
+    pub(crate) fn i64(&mut self, value: i64) {
+        self.separate();
+        let _ = write!(self.out, "{value}");
+        self.comma = true;
+    }
+
+    pub(crate) fn bool(&mut self, value: bool) {
+        self.separate();
+        self.out.push_str(if value { "true" } else { "false" });
+        self.comma = true;
+    }
+
+    pub(crate) fn null(&mut self) {
+        self.separate();
+        self.out.push_str("null");
+        self.comma = true;
+    }
+
+    /// Text that is already JSON (a number or a document as serde_json
+    /// writes it).
+    fn raw(&mut self, json: Result<String, serde_json::Error>) {
+        match json {
+            Ok(json) => {
+                self.separate();
+                self.out.push_str(&json);
+                self.comma = true;
+            }
+            Err(error) => self.fail(error.to_string()),
+        }
+    }
+
+    /// Records that a value cannot be written (the first such problem is
+    /// what `to_json` reports), and writes `null` in its place.
+    pub(crate) fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+        self.null();
+    }
+
+    /// `value` in quotes, escaped as serde_json escapes it.
+    fn quoted(&mut self, value: &str) {
+        self.out.push('"');
+        let mut run = 0;
+        for (i, b) in value.bytes().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0x00..=0x1f => "",
+                _ => continue,
+            };
+            // Every byte escaped is ASCII: `run..i` is whole characters.
+            self.out.push_str(&value[run..i]);
+            if escape.is_empty() {
+                let _ = write!(self.out, "\\u{b:04x}");
+            } else {
+                self.out.push_str(escape);
+            }
+            run = i + 1;
+        }
+        self.out.push_str(&value[run..]);
+        self.out.push('"');
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn write(&self, writer: &mut Writer) {
+        (**self).write(writer);
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for Box<T> {
+    fn write(&self, writer: &mut Writer) {
+        (**self).write(writer);
+    }
+}
+
+impl ToJson for str {
+    fn write(&self, writer: &mut Writer) {
+        writer.string(self);
+    }
+}
+
+impl ToJson for String {
+    fn write(&self, writer: &mut Writer) {
+        writer.string(self);
+    }
+}
+
+impl ToJson for bool {
+    fn write(&self, writer: &mut Writer) {
+        writer.bool(*self);
+    }
+}
+
+macro_rules! integers_to_json {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn write(&self, writer: &mut Writer) {
+                writer.i64(i64::from(*self));
+            }
+        }
+    )*};
+}
+
+integers_to_json!(i8, i16, i32, i64);
+
+macro_rules! floats_to_json {
+    ($($t:ty),*) => {$(
+        /// A JSON number, or `"NaN"`, `"Infinity"` or `"-Infinity"`.
+        impl ToJson for $t {
+            fn write(&self, writer: &mut Writer) {
+                if self.is_nan() {
+                    writer.string("NaN");
+                } else if *self == <$t>::INFINITY {
+                    writer.string("Infinity");
+                } else if *self == <$t>::NEG_INFINITY {
+                    writer.string("-Infinity");
+                } else {
+                    writer.raw(serde_json::to_string(self));
+                }
+            }
+        }
+    )*};
+}
+
+floats_to_json!(f32, f64);
+
+impl ToJson for serde_json::Value {
+    fn write(&self, writer: &mut Writer) {
+        writer.raw(serde_json::to_string(self));
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -979,6 +1252,57 @@ mod tests {
         let value = W::read(&mut reader)?;
         assert_eq!(reader.peek(), None, "all of {json} read");
         Ok(value)
+    }
+
+    fn written<W: WireWrite>(value: &W::Value) -> String {
+        let mut writer = Writer { out: String::new(), comma: false, error: None };
+        W::write(value, &mut writer);
+        assert_eq!(writer.error, None);
+        writer.out
+    }
+
+    #[test]
+    fn the_writer_escapes_like_serde_json_and_places_commas() {
+        for text in
+            ["plain", "quote \" and \\ slash /", "tab\t nl\n cr\r \u{8}\u{c}", "\u{0}\u{1f}\u{7f}", "é ☃ 😀", ""]
+        {
+            assert_eq!(to_json(text).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+        let mut writer = Writer { out: String::new(), comma: false, error: None };
+        writer.begin_object();
+        writer.key("a");
+        writer.begin_array();
+        writer.begin_object();
+        writer.end_object();
+        writer.i64(-3);
+        writer.begin_array();
+        writer.end_array();
+        writer.end_array();
+        writer.key("b");
+        writer.bool(true);
+        writer.key("c");
+        serde_json::json!({"x": [null]}).write(&mut writer);
+        writer.end_object();
+        assert_eq!(writer.out, r#"{"a":[{},-3,[]],"b":true,"c":{"x":[null]}}"#);
+        assert_eq!(to_json(&1e300_f64).unwrap(), "1e+300");
+        assert_eq!(to_json(&1.1_f32).unwrap(), "1.1");
+        assert_eq!(to_json(&i64::MIN).unwrap(), "-9223372036854775808");
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_written_is_an_error() {
+        struct Broken;
+        impl ToJson for Broken {
+            fn write(&self, writer: &mut Writer) {
+                writer.begin_object();
+                writer.key("a");
+                writer.fail("no good".to_owned());
+                writer.key("b");
+                writer.fail("also bad".to_owned());
+                writer.end_object();
+            }
+        }
+        assert_eq!(to_json(&Broken).unwrap_err().to_string(), "no good");
     }
 
     #[test]
@@ -1000,7 +1324,7 @@ mod tests {
             (f64::NEG_INFINITY, r#""-Infinity""#),
             (1.5, "1.5"),
         ] {
-            assert_eq!(serde_json::to_string(&Float(Some(value))).unwrap(), json);
+            assert_eq!(to_json(&value).unwrap(), json);
             let back = wire::<Float<f64>>(json).unwrap().unwrap();
             assert!(back == value || (back.is_nan() && value.is_nan()), "{json}");
         }
@@ -1050,19 +1374,18 @@ mod tests {
         for bad in [r#"{"a": 1,}"#, r#"{"a" 1}"#, r#"{"a": 1 "b": 2}"#, r#"{,"a": 1}"#, r#"{1: 1}"#, r#"{"a": 1"#] {
             assert!(wire::<Map<Plain<i32>>>(bad).is_err(), "{bad}");
         }
-        let written =
-            serde_json::to_string(&Out::<SparseList<Float<f64>>>(&vec![Some(f64::NEG_INFINITY), None])).unwrap();
-        assert_eq!(written, r#"["-Infinity",null]"#);
+        assert_eq!(written::<SparseList<Float<f64>>>(&vec![Some(f64::NEG_INFINITY), None]), r#"["-Infinity",null]"#);
+        let nested = vec![vec![], vec![1.5, f32::NAN]];
+        assert_eq!(written::<List<List<Float<f32>>>>(&nested), r#"[[],[1.5,"NaN"]]"#);
+        let map: HashMap<String, Option<i32>> = [("k".to_owned(), None)].into_iter().collect();
+        assert_eq!(written::<SparseMap<Plain<i32>>>(&map), r#"{"k":null}"#);
     }
 
     #[test]
     fn blobs_are_base64() {
         let blob = wire::<Base64>(r#""aGVsbG8=""#).unwrap().unwrap();
         assert_eq!(blob.as_ref(), &b"hello"[..]);
-        assert_eq!(
-            serde_json::to_string(&Out::<Base64>(&crate::primitives::Blob::new(&b"hi!"[..]))).unwrap(),
-            r#""aGkh""#
-        );
+        assert_eq!(written::<Base64>(&crate::primitives::Blob::new(&b"hi!"[..])), r#""aGkh""#);
         assert!(wire::<Base64>(r#""not base64!""#).is_err());
     }
 
@@ -1115,7 +1438,11 @@ mod tests {
         assert_eq!(reader.next_key().unwrap().unwrap().as_str(), "a");
         let items = List::<Plain<String>>::read(&mut reader).unwrap().unwrap();
         assert_eq!(items, ["x"]);
-        assert!(items.capacity() <= 10, "a capacity of {} for one item", items.capacity());
+        assert!(items.capacity() <= 4, "a capacity of {} for one item", items.capacity());
+        let many = format!("[{}]", vec!["1"; 5000].join(","));
+        let items = wire::<List<Plain<i32>>>(&many).unwrap().unwrap();
+        assert_eq!(items.len(), 5000);
+        assert!(items.capacity() <= 2 * 5000 + 8);
     }
 
     #[test]
@@ -1128,6 +1455,29 @@ mod tests {
         }
         let deep = "[".repeat(200) + &"]".repeat(200);
         assert!(Reader::new(&deep).skip().unwrap_err().to_string().contains("nested too deeply"));
+    }
+
+    #[test]
+    fn what_the_review_found() {
+        // A lone surrogate is valid JSON: skipping it is fine, keeping it is not.
+        let mut reader = Reader::new(r#"{"note": "\ud83d", "n": 1}"#);
+        assert!(reader.object("test").unwrap());
+        assert_eq!(reader.next_key().unwrap().unwrap().as_str(), "note");
+        reader.skip().unwrap();
+        assert_eq!(reader.next_key().unwrap().unwrap().as_str(), "n");
+        assert!(Reader::new(r#""\u12"  "#).skip().is_err());
+        assert!(Reader::new(r#""\u"#).skip().is_err());
+        // Floats that overflow are errors, as they were with serde_json.
+        assert!(from_json::<f64>("1e400").unwrap_err().to_string().contains("out of range"));
+        assert_eq!(from_json::<f64>("1e-400").unwrap(), 0.0);
+        // A later null removes an entry from a dense map.
+        assert_eq!(wire::<Map<Plain<i32>>>(r#"{"a": 1, "a": null}"#).unwrap(), Some(HashMap::new()));
+        // Positions point at the value, not the whitespace before it.
+        let error = wire::<List<Plain<i8>>>("[\n   300]").unwrap_err();
+        assert_eq!(error.to_string(), "300 is out of range for i8 at line 2 column 4");
+        let error = from_json::<serde_json::Value>("[1e400]").unwrap_err().to_string();
+        assert_eq!(error.matches(" at line ").count(), 1, "{error}");
+        assert!(from_json::<i32>("-").unwrap_err().to_string().starts_with("a number without digits"));
     }
 
     #[test]

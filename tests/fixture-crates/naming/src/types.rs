@@ -14,17 +14,14 @@ impl A {
         Default::default()
     }
 }
-impl ::serde::Serialize for A {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for A {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
+            writer.key("value");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for A {
@@ -66,19 +63,17 @@ impl Box {
         Default::default()
     }
 }
-impl ::serde::Serialize for Box {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Box {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.inner {
-            map.serialize_entry("inner", value)?;
+            writer.key("inner");
+            crate::json::ToJson::write(value, writer);
         }
         let value = &self.value;
-        map.serialize_entry("value", value)?;
-        map.end()
+        writer.key("value");
+        crate::json::ToJson::write(value, writer);
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for Box {
@@ -126,17 +121,14 @@ impl D {
         Default::default()
     }
 }
-impl ::serde::Serialize for D {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for D {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.a {
-            map.serialize_entry("a", value)?;
+            writer.key("a");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for D {
@@ -178,28 +170,24 @@ impl Node {
         Default::default()
     }
 }
-impl ::serde::Serialize for Node {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Node {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
+            writer.key("next");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.children {
-            map.serialize_entry(
-                "children",
-                &crate::json::Out::<
-                    crate::json::List<crate::json::Plain<crate::types::Node>>,
-                >(value),
-            )?;
+            writer.key("children");
+            <crate::json::List<
+                crate::json::Plain<crate::types::Node>,
+            > as crate::json::WireWrite>::write(value, writer);
         }
         if let Some(value) = &self.parent {
-            map.serialize_entry("parent", value)?;
+            writer.key("parent");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The `Option` structure.
@@ -217,20 +205,18 @@ impl Option {
         Default::default()
     }
 }
-impl ::serde::Serialize for Option {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Option {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.some {
-            map.serialize_entry("some", value)?;
+            writer.key("some");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.none {
-            map.serialize_entry("none", value)?;
+            writer.key("none");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for Option {
@@ -277,16 +263,13 @@ impl Parent {
         Default::default()
     }
 }
-impl ::serde::Serialize for Parent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Parent {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         let value = &self.child;
-        map.serialize_entry("child", value)?;
-        map.end()
+        writer.key("child");
+        crate::json::ToJson::write(value, writer);
+        writer.end_object();
     }
 }
 /// A structure named like `std::result::Result`.
@@ -304,20 +287,18 @@ impl Result {
         Default::default()
     }
 }
-impl ::serde::Serialize for Result {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Result {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.ok {
-            map.serialize_entry("ok", value)?;
+            writer.key("ok");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.err {
-            map.serialize_entry("err", value)?;
+            writer.key("err");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The `S` structure.
@@ -333,17 +314,14 @@ impl S {
         Default::default()
     }
 }
-impl ::serde::Serialize for S {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for S {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.d {
-            map.serialize_entry("d", value)?;
+            writer.key("d");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for S {
@@ -465,12 +443,9 @@ impl ::std::fmt::Display for String {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for String {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
+impl crate::json::ToJson for String {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for String {

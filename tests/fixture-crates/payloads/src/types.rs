@@ -395,23 +395,20 @@ impl Page {
         Default::default()
     }
 }
-impl ::serde::Serialize for Page {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Page {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
+            writer.key("title");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.lines {
-            map.serialize_entry(
-                "lines",
-                &crate::json::Out::<crate::json::List<crate::json::Plain<String>>>(value),
-            )?;
+            writer.key("lines");
+            <crate::json::List<
+                crate::json::Plain<String>,
+            > as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for Page {

@@ -30,22 +30,21 @@ impl BadCredentials {
         &self._meta
     }
 }
-impl ::serde::Serialize for BadCredentials {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for BadCredentials {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         let value = &self.message;
-        map.serialize_entry("message", value)?;
+        writer.key("message");
+        crate::json::ToJson::write(value, writer);
         if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
+            writer.key("user");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
+            writer.key("detail");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for BadCredentials {

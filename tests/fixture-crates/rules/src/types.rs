@@ -14,17 +14,14 @@ impl CredentialDetail {
         Default::default()
     }
 }
-impl ::serde::Serialize for CredentialDetail {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for CredentialDetail {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.reason {
-            map.serialize_entry("reason", value)?;
+            writer.key("reason");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for CredentialDetail {

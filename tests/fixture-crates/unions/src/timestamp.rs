@@ -9,7 +9,7 @@
 //! and serializes its value in its format.
 #![allow(dead_code)]
 
-use serde::{Serialize, Serializer};
+use crate::json::Writer;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
@@ -23,7 +23,7 @@ impl crate::json::Fallback for OffsetDateTime {
 trait Format: Sized {
     const EXPECTING: &'static str;
 
-    fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error>;
+    fn write(value: &OffsetDateTime, writer: &mut Writer);
 
     /// Reads a JSON string; `None` when this format does not accept it.
     fn from_text(_text: &str) -> Option<OffsetDateTime> {
@@ -59,8 +59,11 @@ impl DateTime {
 impl Format for DateTime {
     const EXPECTING: &'static str = "an RFC 3339 date-time string";
 
-    fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&DateTime::format(value).map_err(serde::ser::Error::custom)?)
+    fn write(value: &OffsetDateTime, writer: &mut Writer) {
+        match DateTime::format(value) {
+            Ok(text) => writer.string(&text),
+            Err(error) => writer.fail(format!("cannot write {value} as an RFC 3339 date-time: {error}")),
+        }
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
@@ -97,12 +100,12 @@ impl EpochSeconds {
 impl Format for EpochSeconds {
     const EXPECTING: &'static str = "seconds since the Unix epoch as a number";
 
-    fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+    fn write(value: &OffsetDateTime, writer: &mut Writer) {
         let millis = value.millisecond();
         if millis == 0 {
-            serializer.serialize_i64(value.unix_timestamp())
+            writer.i64(value.unix_timestamp());
         } else {
-            serializer.serialize_f64(value.unix_timestamp() as f64 + f64::from(millis) / 1000.0)
+            crate::json::ToJson::write(&(value.unix_timestamp() as f64 + f64::from(millis) / 1000.0), writer);
         }
     }
 
@@ -159,8 +162,8 @@ impl HttpDate {
 impl Format for HttpDate {
     const EXPECTING: &'static str = "an HTTP date string";
 
-    fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&HttpDate::format(value))
+    fn write(value: &OffsetDateTime, writer: &mut Writer) {
+        writer.string(&HttpDate::format(value));
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
@@ -187,17 +190,8 @@ macro_rules! wire_type {
         }
 
         impl crate::json::WireWrite for $name {
-            fn write<S: Serializer>(value: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
-                <$name as Format>::write(value, serializer)
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match &self.0 {
-                    Some(value) => <$name as Format>::write(value, serializer),
-                    None => serializer.serialize_none(),
-                }
+            fn write(value: &OffsetDateTime, writer: &mut Writer) {
+                <$name as Format>::write(value, writer)
             }
         }
     )*};
@@ -227,13 +221,26 @@ mod tests {
     /// What `read` read.
     struct Read(Option<OffsetDateTime>);
 
+    /// `value` written in format `T`.
+    fn written<T: crate::json::WireWrite + crate::json::Form<Value = OffsetDateTime>>(
+        value: Option<OffsetDateTime>,
+    ) -> String {
+        struct Value<T>(OffsetDateTime, std::marker::PhantomData<T>);
+        impl<T: crate::json::WireWrite + crate::json::Form<Value = OffsetDateTime>> crate::json::ToJson for Value<T> {
+            fn write(&self, writer: &mut Writer) {
+                T::write(&self.0, writer);
+            }
+        }
+        crate::json::to_json(&Value::<T>(value.expect("a timestamp"), std::marker::PhantomData)).unwrap()
+    }
+
     #[test]
     fn date_time_accepts_offsets_and_fractions_and_writes_utc() {
         assert_eq!(read::<DateTime>(r#""1996-12-19T16:39:57-08:00""#).unwrap().0, Some(at(851042397, 0)));
         let parsed = read::<DateTime>(r#""1985-04-12T23:20:50.52Z""#).unwrap();
         assert_eq!(parsed.0, Some(at(482196050, 520)));
-        assert_eq!(serde_json::to_string(&DateTime(parsed.0)).unwrap(), r#""1985-04-12T23:20:50.52Z""#);
-        assert_eq!(serde_json::to_string(&DateTime(Some(at(851042397, 0)))).unwrap(), r#""1996-12-20T00:39:57Z""#);
+        assert_eq!(written::<DateTime>(parsed.0), r#""1985-04-12T23:20:50.52Z""#);
+        assert_eq!(written::<DateTime>(Some(at(851042397, 0))), r#""1996-12-20T00:39:57Z""#);
         assert_eq!(read::<DateTime>("null").unwrap().0, None);
         assert!(read::<DateTime>(r#""yesterday""#).is_err());
         assert!(read::<DateTime>("12").is_err());
@@ -243,9 +250,9 @@ mod tests {
     fn epoch_seconds_round_trip_with_millis() {
         let parsed = read::<EpochSeconds>("1398796238.123").unwrap();
         assert_eq!(parsed.0, Some(at(1398796238, 123)));
-        assert_eq!(serde_json::to_value(EpochSeconds(parsed.0)).unwrap(), serde_json::json!(1398796238.123));
+        assert_eq!(written::<EpochSeconds>(parsed.0), "1398796238.123");
         assert_eq!(read::<EpochSeconds>("1398796238").unwrap().0, Some(at(1398796238, 0)));
-        assert_eq!(serde_json::to_string(&EpochSeconds(Some(at(1398796238, 0)))).unwrap(), "1398796238");
+        assert_eq!(written::<EpochSeconds>(Some(at(1398796238, 0))), "1398796238");
         assert_eq!(read::<EpochSeconds>("-1.5").unwrap().0, Some(at(-2, 500)));
         assert_eq!(EpochSeconds::format(&at(1398796238, 0)), "1398796238");
         assert_eq!(EpochSeconds::format(&at(1398796238, 120)), "1398796238.12");

@@ -16,19 +16,13 @@ impl Circle {
         Default::default()
     }
 }
-impl ::serde::Serialize for Circle {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Circle {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         let value = &self.radius;
-        map.serialize_entry(
-            "radius",
-            &crate::json::Out::<crate::json::Float<f64>>(value),
-        )?;
-        map.end()
+        writer.key("radius");
+        <crate::json::Float<f64> as crate::json::WireWrite>::write(value, writer);
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for Circle {
@@ -77,26 +71,24 @@ impl ::std::fmt::Debug for Secret {
         f.write_str("Secret(*** Sensitive Data Redacted ***)")
     }
 }
-impl ::serde::Serialize for Secret {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(Some(1))?;
+impl crate::json::ToJson for Secret {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         match self {
-            Self::Pin(value) => map.serialize_entry("pin", value)?,
+            Self::Pin(value) => {
+                writer.key("pin");
+                crate::json::ToJson::write(value, writer);
+            }
             Self::Unknown(member) => {
-                return Err(
-                    ::serde::ser::Error::custom(
+                writer
+                    .fail(
                         ::std::format!(
                             "cannot send the unknown union member `{}`", member.name()
                         ),
-                    ),
-                );
+                    );
             }
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// A shape: one of several kinds.
@@ -122,55 +114,59 @@ pub enum Shape {
     /// A member this version of the crate does not know, kept as received.
     Unknown(crate::primitives::UnknownMember),
 }
-impl ::serde::Serialize for Shape {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(Some(1))?;
+impl crate::json::ToJson for Shape {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         match self {
-            Self::Circle(value) => map.serialize_entry("circle", value)?,
-            Self::Square(value) => {
-                map.serialize_entry(
-                    "square",
-                    &crate::json::Out::<crate::json::Float<f64>>(value),
-                )?
+            Self::Circle(value) => {
+                writer.key("circle");
+                crate::json::ToJson::write(value, writer);
             }
-            Self::Label(value) => map.serialize_entry("label", value)?,
+            Self::Square(value) => {
+                writer.key("square");
+                <crate::json::Float<
+                    f64,
+                > as crate::json::WireWrite>::write(value, writer);
+            }
+            Self::Label(value) => {
+                writer.key("label");
+                crate::json::ToJson::write(value, writer);
+            }
             Self::DrawnAt(value) => {
-                map.serialize_entry(
-                    "drawnAt",
-                    &crate::json::Out::<crate::timestamp::DateTime>(value),
-                )?
+                writer.key("drawnAt");
+                <crate::timestamp::DateTime as crate::json::WireWrite>::write(
+                    value,
+                    writer,
+                );
             }
             Self::Group(value) => {
-                map.serialize_entry(
-                    "group",
-                    &crate::json::Out::<
-                        crate::json::List<crate::json::Plain<crate::types::Shape>>,
-                    >(value),
-                )?
+                writer.key("group");
+                <crate::json::List<
+                    crate::json::Plain<crate::types::Shape>,
+                > as crate::json::WireWrite>::write(value, writer);
             }
-            Self::Inner(value) => map.serialize_entry("inner", value)?,
-            Self::UnknownValue(value) => map.serialize_entry("unknown", value)?,
+            Self::Inner(value) => {
+                writer.key("inner");
+                crate::json::ToJson::write(value, writer);
+            }
+            Self::UnknownValue(value) => {
+                writer.key("unknown");
+                crate::json::ToJson::write(value, writer);
+            }
             Self::Data(value) => {
-                map.serialize_entry(
-                    "data",
-                    &crate::json::Out::<crate::json::Base64>(value),
-                )?
+                writer.key("data");
+                <crate::json::Base64 as crate::json::WireWrite>::write(value, writer);
             }
             Self::Unknown(member) => {
-                return Err(
-                    ::serde::ser::Error::custom(
+                writer
+                    .fail(
                         ::std::format!(
                             "cannot send the unknown union member `{}`", member.name()
                         ),
-                    ),
-                );
+                    );
             }
         }
-        map.end()
+        writer.end_object();
     }
 }
 impl crate::json::FromJson for Shape {

@@ -7,7 +7,7 @@
 use std::fmt;
 
 pub use crate::byte_stream::{ByteStream, ByteStreamError};
-pub use crate::json::{from_json, FromJson, JsonError};
+pub use crate::json::{from_json, to_json, FromJson, JsonError, ToJson};
 
 /// An enum value that this version of the crate does not know.
 ///

@@ -65,26 +65,21 @@ impl Filter {
         Default::default()
     }
 }
-impl ::serde::Serialize for Filter {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for Filter {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.after {
-            map.serialize_entry(
-                "after",
-                &crate::json::Out::<crate::timestamp::DateTime>(value),
-            )?;
+            writer.key("after");
+            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
         }
         if let Some(value) = &self.before {
-            map.serialize_entry(
-                "before",
-                &crate::json::Out::<crate::timestamp::EpochSeconds>(value),
-            )?;
+            writer.key("before");
+            <crate::timestamp::EpochSeconds as crate::json::WireWrite>::write(
+                value,
+                writer,
+            );
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// Builders for the structures of this module.

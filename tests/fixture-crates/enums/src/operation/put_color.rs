@@ -26,31 +26,28 @@ impl PutColorInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for PutColorInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for PutColorInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
+            writer.key("color");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
+            writer.key("size");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.legacy {
-            map.serialize_entry("legacy", value)?;
+            writer.key("legacy");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.colors {
-            map.serialize_entry(
-                "colors",
-                &crate::json::Out::<
-                    crate::json::List<crate::json::Plain<crate::types::Color>>,
-                >(value),
-            )?;
+            writer.key("colors");
+            <crate::json::List<
+                crate::json::Plain<crate::types::Color>,
+            > as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`PutColor`](crate::operation::put_color).
@@ -202,7 +199,7 @@ impl crate::orchestrator::Operation for PutColor {
         path.push_str("/color");
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "PutColorInput",
                 "",

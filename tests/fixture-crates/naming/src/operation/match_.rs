@@ -20,14 +20,10 @@ impl MatchInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for MatchInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for MatchInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// A structure named like `std::result::Result`.

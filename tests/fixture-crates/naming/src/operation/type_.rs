@@ -54,73 +54,84 @@ impl TypeInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for TypeInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for TypeInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
+            writer.key("type");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
+            writer.key("self");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.r#match {
-            map.serialize_entry("match", value)?;
+            writer.key("match");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.r#gen {
-            map.serialize_entry("gen", value)?;
+            writer.key("gen");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.build_value {
-            map.serialize_entry("build", value)?;
+            writer.key("build");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.builder_value {
-            map.serialize_entry("builder", value)?;
+            writer.key("builder");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.send_value {
-            map.serialize_entry("send", value)?;
+            writer.key("send");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.set_value {
-            map.serialize_entry("set_value", value)?;
+            writer.key("set_value");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.value_2 {
-            map.serialize_entry("value", value)?;
+            writer.key("value");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.foo_bar {
-            map.serialize_entry("fooBar", value)?;
+            writer.key("fooBar");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.foo_bar_2 {
-            map.serialize_entry("foo_bar", value)?;
+            writer.key("foo_bar");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.option {
-            map.serialize_entry("Option", value)?;
+            writer.key("Option");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.result {
-            map.serialize_entry("result", value)?;
+            writer.key("result");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.r#box {
-            map.serialize_entry("box", value)?;
+            writer.key("box");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.string {
-            map.serialize_entry("string", value)?;
+            writer.key("string");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.r#async {
-            map.serialize_entry(
-                "async",
-                &crate::json::Out::<
-                    crate::json::List<crate::json::List<crate::json::Plain<String>>>,
-                >(value),
-            )?;
+            writer.key("async");
+            <crate::json::List<
+                crate::json::List<crate::json::Plain<String>>,
+            > as crate::json::WireWrite>::write(value, writer);
         }
         if let Some(value) = &self.node {
-            map.serialize_entry("node", value)?;
+            writer.key("node");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.s {
-            map.serialize_entry("s", value)?;
+            writer.key("s");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`Type`](crate::operation::type_).
@@ -304,7 +315,7 @@ impl crate::orchestrator::Operation for Type {
         path.push_str("/type");
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value("TypeInput", "", ""))?;
         headers
             .push((

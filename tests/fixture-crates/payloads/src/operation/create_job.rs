@@ -22,20 +22,18 @@ impl CreateJobInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for CreateJobInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for CreateJobInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
+            writer.key("name");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.client_token {
-            map.serialize_entry("clientToken", value)?;
+            writer.key("clientToken");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`CreateJob`](crate::operation::create_job).
@@ -163,7 +161,7 @@ impl crate::orchestrator::Operation for CreateJob {
         path.push_str("/jobs");
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "CreateJobInput",
                 "",

@@ -22,14 +22,10 @@ impl DownloadInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for DownloadInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for DownloadInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`Download`](crate::operation::download).

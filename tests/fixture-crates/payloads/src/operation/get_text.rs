@@ -15,14 +15,10 @@ impl GetTextInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for GetTextInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for GetTextInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`GetText`](crate::operation::get_text).

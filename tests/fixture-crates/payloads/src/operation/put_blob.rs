@@ -24,14 +24,10 @@ impl PutBlobInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for PutBlobInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for PutBlobInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`PutBlob`](crate::operation::put_blob).

@@ -18,14 +18,10 @@ impl PutDocInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for PutDocInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for PutDocInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`PutDoc`](crate::operation::put_doc).
@@ -157,7 +153,7 @@ impl crate::orchestrator::Operation for PutDoc {
                             ::http::HeaderValue::from_static("application/json"),
                         ));
                 }
-                ::serde_json::to_vec(value)
+                crate::json::to_vec(value)
                     .map_err(|_| crate::error::BuildError::invalid_value(
                         "PutDocInput",
                         "",

@@ -26,14 +26,10 @@ impl UploadPartInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for UploadPartInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let map = serializer.serialize_map(None)?;
-        map.end()
+impl crate::json::ToJson for UploadPartInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
+        writer.end_object();
     }
 }
 /// The output of [`UploadPart`](crate::operation::upload_part).

@@ -49,29 +49,30 @@ impl ::std::fmt::Debug for LoginInput {
             .finish()
     }
 }
-impl ::serde::Serialize for LoginInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for LoginInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
+            writer.key("user");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
+            writer.key("password");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.attempts {
-            map.serialize_entry("attempts", value)?;
+            writer.key("attempts");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.remember {
-            map.serialize_entry("remember", value)?;
+            writer.key("remember");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.last_error {
-            map.serialize_entry("lastError", value)?;
+            writer.key("lastError");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`Login`](crate::operation::login).
@@ -318,7 +319,7 @@ impl crate::orchestrator::Operation for Login {
         path.push_str("/login");
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value("LoginInput", "", ""))?;
         headers
             .push((

@@ -30,20 +30,18 @@ impl ::std::fmt::Debug for PutShapeInput {
             .finish()
     }
 }
-impl ::serde::Serialize for PutShapeInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for PutShapeInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.shape {
-            map.serialize_entry("shape", value)?;
+            writer.key("shape");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.secret {
-            map.serialize_entry("secret", value)?;
+            writer.key("secret");
+            crate::json::ToJson::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`PutShape`](crate::operation::put_shape).
@@ -181,7 +179,7 @@ impl crate::orchestrator::Operation for PutShape {
         path.push_str("/shape");
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "PutShapeInput",
                 "",

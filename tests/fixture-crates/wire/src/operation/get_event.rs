@@ -30,23 +30,18 @@ impl GetEventInput {
         Default::default()
     }
 }
-impl ::serde::Serialize for GetEventInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl crate::json::ToJson for GetEventInput {
+    fn write(&self, writer: &mut crate::json::Writer) {
+        writer.begin_object();
         if let Some(value) = &self.filter {
-            map.serialize_entry("filter", value)?;
+            writer.key("filter");
+            crate::json::ToJson::write(value, writer);
         }
         if let Some(value) = &self.payload_blob {
-            map.serialize_entry(
-                "payloadBlob",
-                &crate::json::Out::<crate::json::Base64>(value),
-            )?;
+            writer.key("payloadBlob");
+            <crate::json::Base64 as crate::json::WireWrite>::write(value, writer);
         }
-        map.end()
+        writer.end_object();
     }
 }
 /// The output of [`GetEvent`](crate::operation::get_event).
@@ -407,7 +402,7 @@ impl crate::orchestrator::Operation for GetEvent {
                         ))?,
                 );
         }
-        let body = ::serde_json::to_vec(input)
+        let body = crate::json::to_vec(input)
             .map_err(|_| crate::error::BuildError::invalid_value(
                 "GetEventInput",
                 "",
