@@ -6,6 +6,7 @@ mod build;
 mod meta;
 pub use build::BuildError;
 pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+pub(crate) use meta::ErrorVariant;
 /// The caller is not allowed to perform this action.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -78,6 +79,20 @@ impl ::std::fmt::Display for AccessDeniedException {
     }
 }
 impl ::std::error::Error for AccessDeniedException {}
+impl crate::error::ErrorVariant for AccessDeniedException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The request conflicts with the current state of the resource.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -150,6 +165,20 @@ impl ::std::fmt::Display for ConflictException {
     }
 }
 impl ::std::error::Error for ConflictException {}
+impl crate::error::ErrorVariant for ConflictException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The service failed unexpectedly; the request can be retried.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -222,6 +251,20 @@ impl ::std::fmt::Display for InternalServerException {
     }
 }
 impl ::std::error::Error for InternalServerException {}
+impl crate::error::ErrorVariant for InternalServerException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The requested byte range is outside the file; the request can be retried with another range.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -294,6 +337,20 @@ impl ::std::fmt::Display for RangeNotSatisfiableException {
     }
 }
 impl ::std::error::Error for RangeNotSatisfiableException {}
+impl crate::error::ErrorVariant for RangeNotSatisfiableException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The request took too long to complete.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -366,6 +423,20 @@ impl ::std::fmt::Display for RequestTimeoutException {
     }
 }
 impl ::std::error::Error for RequestTimeoutException {}
+impl crate::error::ErrorVariant for RequestTimeoutException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The requested resource does not exist in this Region.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -438,6 +509,20 @@ impl ::std::fmt::Display for ResourceNotFoundException {
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}
+impl crate::error::ErrorVariant for ResourceNotFoundException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The request would exceed a service quota of the account.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -510,6 +595,20 @@ impl ::std::fmt::Display for ServiceQuotaExceededException {
     }
 }
 impl ::std::error::Error for ServiceQuotaExceededException {}
+impl crate::error::ErrorVariant for ServiceQuotaExceededException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The request was throttled; retry it after a delay.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -582,6 +681,20 @@ impl ::std::fmt::Display for ThrottlingException {
     }
 }
 impl ::std::error::Error for ThrottlingException {}
+impl crate::error::ErrorVariant for ThrottlingException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The input did not satisfy the constraints of the service.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -654,6 +767,20 @@ impl ::std::fmt::Display for ValidationException {
     }
 }
 impl ::std::error::Error for ValidationException {}
+impl crate::error::ErrorVariant for ValidationException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// Reads a `AccessDeniedException` error response.
 pub(crate) fn read_access_denied_exception(
     response: &crate::transport::HttpResponse,

@@ -32,6 +32,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         mod meta;
         pub use build::BuildError;
         pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+        pub(crate) use meta::ErrorVariant;
         #(#items)*
         #readers
         #builders
@@ -41,12 +42,17 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
 fn error_impls(e: &crate::ir::Struct) -> TokenStream {
     let name = ident(&e.name);
     let code = &e.shape.name;
-    let message = e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
+    let message =
+        e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
     // The service's message wins over the member (they are usually the same).
     let display = match message {
         Some(f) if !f.sensitive => {
             let field = ident(&f.name);
-            let member = if f.optional { quote!(self.#field.as_deref()) } else { quote!(::std::option::Option::Some(self.#field.as_str())) };
+            let member = if f.optional {
+                quote!(self.#field.as_deref())
+            } else {
+                quote!(::std::option::Option::Some(self.#field.as_str()))
+            };
             quote! {
                 f.write_str(Self::CODE)?;
                 if let ::std::option::Option::Some(message) = self._meta.message().or(#member) {
@@ -61,7 +67,9 @@ fn error_impls(e: &crate::ir::Struct) -> TokenStream {
         },
     };
     let (fault, status, retryable, throttling) = match &e.kind {
-        StructKind::Error { fault, http_status, retryable, throttling } => (*fault, *http_status, *retryable, *throttling),
+        StructKind::Error { fault, http_status, retryable, throttling } => {
+            (*fault, *http_status, *retryable, *throttling)
+        }
         _ => (ErrorFault::Client, None, false, false),
     };
     let is_server = fault == ErrorFault::Server;
@@ -94,5 +102,23 @@ fn error_impls(e: &crate::ir::Struct) -> TokenStream {
         }
 
         impl ::std::error::Error for #name {}
+
+        impl crate::error::ErrorVariant for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                &self._meta
+            }
+
+            fn modeled_code(&self) -> ::std::option::Option<&'static str> {
+                ::std::option::Option::Some(Self::CODE)
+            }
+
+            fn retryable(&self) -> bool {
+                Self::RETRYABLE
+            }
+
+            fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+                self
+            }
+        }
     }
 }

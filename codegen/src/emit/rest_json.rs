@@ -121,13 +121,16 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
                 ::std::option::Option::Some(|output, body| output.#field = #value);
         })
     });
-    let unsigned_payload = op.unsigned_payload.then(|| quote!(const UNSIGNED_PAYLOAD: bool = true;));
-    let event_stream = op
-        .output
-        .fields
-        .iter()
-        .any(|f| matches!(f.ty, RustType::EventStream(_)))
-        .then(|| quote!(const EVENT_STREAM: bool = true;));
+    let unsigned_payload = op.unsigned_payload.then(|| {
+        quote!(
+            const UNSIGNED_PAYLOAD: bool = true;
+        )
+    });
+    let event_stream = op.output.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_))).then(|| {
+        quote!(
+            const EVENT_STREAM: bool = true;
+        )
+    });
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
         #error_enum
@@ -188,27 +191,9 @@ pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[c
         let doc = format!(" {first}");
         quote!(#[doc = #doc] #variant(#ty),)
     });
-    let meta_arms = errors.iter().map(|e| {
+    let variant_arms = errors.iter().map(|e| {
         let variant = ident(&e.name);
-        quote!(Self::#variant(e) => e.meta(),)
-    });
-    let code_arms = errors.iter().map(|e| {
-        let variant = ident(&e.name);
-        let ty = type_tokens(&RustType::Named(e.clone()));
-        quote!(Self::#variant(e) => ::std::option::Option::Some(e.meta().code().unwrap_or(#ty::CODE)),)
-    });
-    let display_arms = errors.iter().map(|e| {
-        let variant = ident(&e.name);
-        quote!(Self::#variant(e) => ::std::fmt::Display::fmt(e, f),)
-    });
-    let source_arms = errors.iter().map(|e| {
-        let variant = ident(&e.name);
-        quote!(Self::#variant(e) => ::std::option::Option::Some(e),)
-    });
-    let retry_arms = errors.iter().map(|e| {
-        let variant = ident(&e.name);
-        let ty = type_tokens(&RustType::Named(e.clone()));
-        quote!(Self::#variant(_) => #ty::RETRYABLE,)
+        quote!(Self::#variant(e) => e,)
     });
     quote! {
         #[doc = #doc]
@@ -226,20 +211,23 @@ pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[c
         }
 
         impl #error {
+            /// The variant's error, for the methods below (one match).
+            fn variant(&self) -> &dyn crate::error::ErrorVariant {
+                match self {
+                    #(#variant_arms)*
+                    Self::Unhandled(e) => e,
+                }
+            }
+
             /// The code, message, HTTP status and request id of the response.
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
-                match self {
-                    #(#meta_arms)*
-                    Self::Unhandled(e) => e.meta(),
-                }
+                self.variant().meta()
             }
 
             /// The error code, such as `ThrottlingException`.
             pub fn code(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#code_arms)*
-                    Self::Unhandled(e) => e.meta().code(),
-                }
+                let variant = self.variant();
+                variant.meta().code().or(variant.modeled_code())
             }
 
             /// The service's message.
@@ -259,28 +247,19 @@ pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[c
 
             /// Whether the model marks this error retryable.
             pub fn is_retryable(&self) -> bool {
-                match self {
-                    #(#retry_arms)*
-                    Self::Unhandled(_) => false,
-                }
+                self.variant().retryable()
             }
         }
 
         impl ::std::fmt::Display for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#display_arms)*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::std::fmt::Display::fmt(self.variant().as_error(), f)
             }
         }
 
         impl ::std::error::Error for #error {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#source_arms)*
-                    Self::Unhandled(e) => ::std::option::Option::Some(e),
-                }
+                ::std::option::Option::Some(self.variant().as_error())
             }
         }
     }
@@ -327,7 +306,9 @@ fn is_enum_ref(r: &crate::ir::TypeRef) -> bool {
 /// Whether a list member's items are timestamps sent as HTTP dates.
 fn is_http_date(f: &Field, item: &RustType) -> bool {
     match item {
-        RustType::Timestamp(own) => own.or(f.timestamp_format).unwrap_or(TimestampFormat::HttpDate) == TimestampFormat::HttpDate,
+        RustType::Timestamp(own) => {
+            own.or(f.timestamp_format).unwrap_or(TimestampFormat::HttpDate) == TimestampFormat::HttpDate
+        }
         _ => false,
     }
 }
@@ -421,7 +402,11 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             RustType::List { item, .. } => {
                 let item_text = scalar_text(input, f, item, quote!(value), TimestampFormat::HttpDate);
                 // HTTP dates hold a comma of their own, and are never quoted.
-                let join = if is_http_date(f, item) { quote!(texts.join(", ")) } else { quote!(crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))) };
+                let join = if is_http_date(f, item) {
+                    quote!(texts.join(", "))
+                } else {
+                    quote!(crate::rest_json::header_list(texts.iter().map(|t| t.as_str())))
+                };
                 quote! {
                     let texts = value.iter().map(|value| ::std::result::Result::Ok(#item_text))
                         .collect::<::std::result::Result<::std::vec::Vec<::std::string::String>, crate::error::BuildError>>()?;
@@ -550,7 +535,9 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                 f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
                 quote!(value.as_ref().to_vec()),
             ),
-            RustType::String => (f.media_type.clone().unwrap_or_else(|| "text/plain".into()), quote!(value.as_bytes().to_vec())),
+            RustType::String => {
+                (f.media_type.clone().unwrap_or_else(|| "text/plain".into()), quote!(value.as_bytes().to_vec()))
+            }
             RustType::Named(r) if is_enum_ref(r) => ("text/plain".into(), quote!(value.as_str().as_bytes().to_vec())),
             _ => (
                 f.media_type.clone().unwrap_or_else(|| "application/json".into()),
@@ -644,7 +631,8 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         }
     };
     // Compression first: a checksum covers the bytes actually sent.
-    let compression = (op.gzip && stream.is_none()).then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
+    let compression = (op.gzip && stream.is_none())
+        .then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
     let checksum = op.checksum_required.then(|| match stream {
         None => quote! {
             if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(&body)) {
@@ -666,7 +654,9 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
     let method = op.http.as_ref().map(|h| h.method.as_str()).unwrap_or("POST");
     let method = syn::parse_str::<syn::Path>(&format!("::http::Method::{method}")).ok();
     let method = match method {
-        Some(path) if op.http.as_ref().is_some_and(|h| h.method.chars().all(|c| c.is_ascii_uppercase())) => quote!(#path),
+        Some(path) if op.http.as_ref().is_some_and(|h| h.method.chars().all(|c| c.is_ascii_uppercase())) => {
+            quote!(#path)
+        }
         _ => {
             let text = op.http.as_ref().map(|h| h.method.clone()).unwrap_or_default();
             quote!(::http::Method::from_bytes(#text.as_bytes()).map_err(|_| crate::error::BuildError::invalid_value(#text, "", ""))?)
@@ -755,7 +745,11 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                     }
                     _ => quote!(crate::json::from_slice(response.body())?),
                 };
-                let assign = if f.optional { quote!(#var.#name = ::std::option::Option::Some(#value);) } else { quote!(#var.#name = #value;) };
+                let assign = if f.optional {
+                    quote!(#var.#name = ::std::option::Option::Some(#value);)
+                } else {
+                    quote!(#var.#name = #value;)
+                };
                 assignments.push(quote! {
                     if !response.body().is_empty() {
                         #assign
@@ -820,8 +814,10 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                     .ok_or_else(|| ::std::format!("header `{}` is not an HTTP date: `{}`", #header, #text))?),
                 TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::parse(#text.trim())
                     .ok_or_else(|| ::std::format!("header `{}` is not a date-time: `{}`", #header, #text))?),
-                TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::from_f64(crate::rest_json::parse_float(#header, #text)?)
-                    .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
+                TimestampFormat::EpochSeconds => {
+                    quote!(crate::timestamp::EpochSeconds::from_f64(crate::rest_json::parse_float(#header, #text)?)
+                    .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?)
+                }
             },
             RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
                 quote!(::std::default::Default::default())

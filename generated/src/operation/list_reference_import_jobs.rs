@@ -128,58 +128,26 @@ pub enum ListReferenceImportJobsError {
     Unhandled(crate::error::Unhandled),
 }
 impl ListReferenceImportJobsError {
+    /// The variant's error, for the methods below (one match).
+    fn variant(&self) -> &dyn crate::error::ErrorVariant {
+        match self {
+            Self::AccessDeniedException(e) => e,
+            Self::InternalServerException(e) => e,
+            Self::RequestTimeoutException(e) => e,
+            Self::ResourceNotFoundException(e) => e,
+            Self::ThrottlingException(e) => e,
+            Self::ValidationException(e) => e,
+            Self::Unhandled(e) => e,
+        }
+    }
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            Self::AccessDeniedException(e) => e.meta(),
-            Self::InternalServerException(e) => e.meta(),
-            Self::RequestTimeoutException(e) => e.meta(),
-            Self::ResourceNotFoundException(e) => e.meta(),
-            Self::ThrottlingException(e) => e.meta(),
-            Self::ValidationException(e) => e.meta(),
-            Self::Unhandled(e) => e.meta(),
-        }
+        self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
     pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::AccessDeniedException(e) => {
-                Some(
-                    e.meta().code().unwrap_or(crate::error::AccessDeniedException::CODE),
-                )
-            }
-            Self::InternalServerException(e) => {
-                Some(
-                    e
-                        .meta()
-                        .code()
-                        .unwrap_or(crate::error::InternalServerException::CODE),
-                )
-            }
-            Self::RequestTimeoutException(e) => {
-                Some(
-                    e
-                        .meta()
-                        .code()
-                        .unwrap_or(crate::error::RequestTimeoutException::CODE),
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                Some(
-                    e
-                        .meta()
-                        .code()
-                        .unwrap_or(crate::error::ResourceNotFoundException::CODE),
-                )
-            }
-            Self::ThrottlingException(e) => {
-                Some(e.meta().code().unwrap_or(crate::error::ThrottlingException::CODE))
-            }
-            Self::ValidationException(e) => {
-                Some(e.meta().code().unwrap_or(crate::error::ValidationException::CODE))
-            }
-            Self::Unhandled(e) => e.meta().code(),
-        }
+        let variant = self.variant();
+        variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
     pub fn message(&self) -> Option<&str> {
@@ -195,49 +163,17 @@ impl ListReferenceImportJobsError {
     }
     /// Whether the model marks this error retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::AccessDeniedException(_) => {
-                crate::error::AccessDeniedException::RETRYABLE
-            }
-            Self::InternalServerException(_) => {
-                crate::error::InternalServerException::RETRYABLE
-            }
-            Self::RequestTimeoutException(_) => {
-                crate::error::RequestTimeoutException::RETRYABLE
-            }
-            Self::ResourceNotFoundException(_) => {
-                crate::error::ResourceNotFoundException::RETRYABLE
-            }
-            Self::ThrottlingException(_) => crate::error::ThrottlingException::RETRYABLE,
-            Self::ValidationException(_) => crate::error::ValidationException::RETRYABLE,
-            Self::Unhandled(_) => false,
-        }
+        self.variant().retryable()
     }
 }
 impl ::std::fmt::Display for ListReferenceImportJobsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalServerException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::RequestTimeoutException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(self.variant().as_error(), f)
     }
 }
 impl ::std::error::Error for ListReferenceImportJobsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AccessDeniedException(e) => Some(e),
-            Self::InternalServerException(e) => Some(e),
-            Self::RequestTimeoutException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::ThrottlingException(e) => Some(e),
-            Self::ValidationException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(self.variant().as_error())
     }
 }
 /// The `ListReferenceImportJobs` operation, as the orchestrator sends it.

@@ -6,6 +6,7 @@ mod build;
 mod meta;
 pub use build::BuildError;
 pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+pub(crate) use meta::ErrorVariant;
 /// The `OverloadedError` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -76,6 +77,20 @@ impl ::std::fmt::Display for OverloadedError {
     }
 }
 impl ::std::error::Error for OverloadedError {}
+impl crate::error::ErrorVariant for OverloadedError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// Builders for the error types of this module.
 pub mod builders {
     /// A builder for [`OverloadedError`](super::OverloadedError).

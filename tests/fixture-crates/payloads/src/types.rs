@@ -181,21 +181,21 @@ pub enum FeedError {
     Unhandled(crate::error::Unhandled),
 }
 impl FeedError {
+    /// The variant's error, for the methods below (one match).
+    fn variant(&self) -> &dyn crate::error::ErrorVariant {
+        match self {
+            Self::OverloadedError(e) => e,
+            Self::Unhandled(e) => e,
+        }
+    }
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            Self::OverloadedError(e) => e.meta(),
-            Self::Unhandled(e) => e.meta(),
-        }
+        self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
     pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::OverloadedError(e) => {
-                Some(e.meta().code().unwrap_or(crate::error::OverloadedError::CODE))
-            }
-            Self::Unhandled(e) => e.meta().code(),
-        }
+        let variant = self.variant();
+        variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
     pub fn message(&self) -> Option<&str> {
@@ -211,26 +211,17 @@ impl FeedError {
     }
     /// Whether the model marks this error retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::OverloadedError(_) => crate::error::OverloadedError::RETRYABLE,
-            Self::Unhandled(_) => false,
-        }
+        self.variant().retryable()
     }
 }
 impl ::std::fmt::Display for FeedError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::OverloadedError(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(self.variant().as_error(), f)
     }
 }
 impl ::std::error::Error for FeedError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::OverloadedError(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(self.variant().as_error())
     }
 }
 impl From<crate::error::Unhandled> for FeedError {

@@ -6,6 +6,7 @@ mod build;
 mod meta;
 pub use build::BuildError;
 pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+pub(crate) use meta::ErrorVariant;
 /// The `BadCredentials` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -107,6 +108,20 @@ impl ::std::fmt::Display for BadCredentials {
     }
 }
 impl ::std::error::Error for BadCredentials {}
+impl crate::error::ErrorVariant for BadCredentials {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The `ServiceUnavailable` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -164,6 +179,20 @@ impl ::std::fmt::Display for ServiceUnavailable {
     }
 }
 impl ::std::error::Error for ServiceUnavailable {}
+impl crate::error::ErrorVariant for ServiceUnavailable {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// The `Throttled` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -234,6 +263,20 @@ impl ::std::fmt::Display for Throttled {
     }
 }
 impl ::std::error::Error for Throttled {}
+impl crate::error::ErrorVariant for Throttled {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 /// Reads a `BadCredentials` error response.
 pub(crate) fn read_bad_credentials(
     response: &crate::transport::HttpResponse,

@@ -6,3 +6,4 @@ mod build;
 mod meta;
 pub use build::BuildError;
 pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+pub(crate) use meta::ErrorVariant;

@@ -350,14 +350,7 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'\\') => break,
                 Some(&b) if b >= 0x20 => i += 1,
-                Some(_) => {
-                    self.pos = i;
-                    return Err(self.error("a control character in a string"));
-                }
-                None => {
-                    self.pos = i;
-                    return Err(self.error("a string without its closing quote"));
-                }
+                _ => return Err(self.bad_string_byte(i)),
             }
         }
         let mut out = String::with_capacity(i - start + 16);
@@ -400,15 +393,18 @@ impl<'a> Reader<'a> {
                     }
                     out.push_str(&self.text[run..i]);
                 }
-                Some(_) => {
-                    self.pos = i;
-                    return Err(self.error("a control character in a string"));
-                }
-                None => {
-                    self.pos = i;
-                    return Err(self.error("a string without its closing quote"));
-                }
+                _ => return Err(self.bad_string_byte(i)),
             }
+        }
+    }
+
+    /// The error for byte `i` of a string, a control character or the end
+    /// of the input, which no string may contain.
+    fn bad_string_byte(&mut self, i: usize) -> JsonError {
+        self.pos = i;
+        match self.text.as_bytes().get(i) {
+            Some(_) => self.error("a control character in a string"),
+            None => self.error("a string without its closing quote"),
         }
     }
 
@@ -440,14 +436,7 @@ impl<'a> Reader<'a> {
                     i += length;
                 }
                 Some(&b) if b >= 0x20 => i += 1,
-                Some(_) => {
-                    self.pos = i;
-                    return Err(self.error("a control character in a string"));
-                }
-                None => {
-                    self.pos = i;
-                    return Err(self.error("a string without its closing quote"));
-                }
+                _ => return Err(self.bad_string_byte(i)),
             }
         }
     }

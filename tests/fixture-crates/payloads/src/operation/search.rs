@@ -74,17 +74,20 @@ pub enum SearchError {
     Unhandled(crate::error::Unhandled),
 }
 impl SearchError {
+    /// The variant's error, for the methods below (one match).
+    fn variant(&self) -> &dyn crate::error::ErrorVariant {
+        match self {
+            Self::Unhandled(e) => e,
+        }
+    }
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            Self::Unhandled(e) => e.meta(),
-        }
+        self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
     pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Unhandled(e) => e.meta().code(),
-        }
+        let variant = self.variant();
+        variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
     pub fn message(&self) -> Option<&str> {
@@ -100,23 +103,17 @@ impl SearchError {
     }
     /// Whether the model marks this error retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Unhandled(_) => false,
-        }
+        self.variant().retryable()
     }
 }
 impl ::std::fmt::Display for SearchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(self.variant().as_error(), f)
     }
 }
 impl ::std::error::Error for SearchError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(self.variant().as_error())
     }
 }
 /// The `Search` operation, as the orchestrator sends it.

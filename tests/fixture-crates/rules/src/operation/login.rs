@@ -237,29 +237,23 @@ pub enum LoginError {
     Unhandled(crate::error::Unhandled),
 }
 impl LoginError {
+    /// The variant's error, for the methods below (one match).
+    fn variant(&self) -> &dyn crate::error::ErrorVariant {
+        match self {
+            Self::BadCredentials(e) => e,
+            Self::Throttled(e) => e,
+            Self::ServiceUnavailable(e) => e,
+            Self::Unhandled(e) => e,
+        }
+    }
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            Self::BadCredentials(e) => e.meta(),
-            Self::Throttled(e) => e.meta(),
-            Self::ServiceUnavailable(e) => e.meta(),
-            Self::Unhandled(e) => e.meta(),
-        }
+        self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
     pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::BadCredentials(e) => {
-                Some(e.meta().code().unwrap_or(crate::error::BadCredentials::CODE))
-            }
-            Self::Throttled(e) => {
-                Some(e.meta().code().unwrap_or(crate::error::Throttled::CODE))
-            }
-            Self::ServiceUnavailable(e) => {
-                Some(e.meta().code().unwrap_or(crate::error::ServiceUnavailable::CODE))
-            }
-            Self::Unhandled(e) => e.meta().code(),
-        }
+        let variant = self.variant();
+        variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
     pub fn message(&self) -> Option<&str> {
@@ -275,32 +269,17 @@ impl LoginError {
     }
     /// Whether the model marks this error retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::BadCredentials(_) => crate::error::BadCredentials::RETRYABLE,
-            Self::Throttled(_) => crate::error::Throttled::RETRYABLE,
-            Self::ServiceUnavailable(_) => crate::error::ServiceUnavailable::RETRYABLE,
-            Self::Unhandled(_) => false,
-        }
+        self.variant().retryable()
     }
 }
 impl ::std::fmt::Display for LoginError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadCredentials(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Throttled(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ServiceUnavailable(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(self.variant().as_error(), f)
     }
 }
 impl ::std::error::Error for LoginError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::BadCredentials(e) => Some(e),
-            Self::Throttled(e) => Some(e),
-            Self::ServiceUnavailable(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(self.variant().as_error())
     }
 }
 /// The `Login` operation, as the orchestrator sends it.

@@ -19,7 +19,12 @@ pub struct ErrorMetadata {
 }
 
 impl ErrorMetadata {
-    pub(crate) fn new(code: Option<String>, message: Option<String>, status: Option<u16>, request_id: Option<String>) -> Self {
+    pub(crate) fn new(
+        code: Option<String>,
+        message: Option<String>,
+        status: Option<u16>,
+        request_id: Option<String>,
+    ) -> Self {
         ErrorMetadata { code, message, status, request_id }
     }
 
@@ -135,6 +140,35 @@ impl fmt::Display for Unhandled {
 impl std::error::Error for Unhandled {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What every variant of an operation's error enum offers: the enum
+/// matches once, in its `variant()`, and its `meta`, `code`,
+/// `is_retryable`, `Display` and `source` all go through that, instead of
+/// matching once each.
+pub(crate) trait ErrorVariant: std::error::Error + Send + Sync + 'static {
+    fn meta(&self) -> &ErrorMetadata;
+
+    /// The code the model gives this error, for when the response has none.
+    fn modeled_code(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn retryable(&self) -> bool {
+        false
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl ErrorVariant for Unhandled {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
     }
 }
 
