@@ -286,10 +286,14 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
             TimestampFormat::DateTime => {
                 let (shape, field, member) = build_error_names(s, f);
                 quote!(crate::timestamp::DateTime::format(#value)
-                    .map_err(|_| crate::error::BuildError::invalid_value(#shape, #field, #member))?)
+                    .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field, #member))?)
             }
             TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::format(#value)),
-            TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::format(#value)),
+            TimestampFormat::HttpDate => {
+                let (shape, field, member) = build_error_names(s, f);
+                quote!(crate::timestamp::HttpDate::format(#value)
+                    .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field, #member))?)
+            }
         },
         RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
             quote!(::std::string::String::new())
@@ -408,7 +412,10 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                     quote!(crate::rest_json::header_list(texts.iter().map(|t| t.as_str())))
                 };
                 quote! {
-                    let texts = value.iter().map(|value| ::std::result::Result::Ok(#item_text))
+                    let texts = value.iter().map(|value| {
+                            let text: ::std::string::String = #item_text;
+                            ::std::result::Result::Ok(text)
+                        })
                         .collect::<::std::result::Result<::std::vec::Vec<::std::string::String>, crate::error::BuildError>>()?;
                     #join
                 }

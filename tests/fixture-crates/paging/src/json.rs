@@ -620,7 +620,8 @@ impl<'a> Reader<'a> {
     /// How many more items to make room for in a full list of `len` items
     /// that began at `start`: 4 at first; then as many as the rest of the
     /// input would hold at the items' average size, at least `len` (the
-    /// usual doubling) and at most 4,096. A long list is then copied once
+    /// usual doubling) and at most 16 times `len` or 4,096, whichever is
+    /// less (a short list inside a long body stays short). A long list is then copied once
     /// or twice as it grows instead of a dozen times; too much room is
     /// given back at its end.
     fn more_items(&self, start: usize, len: usize) -> usize {
@@ -628,7 +629,7 @@ impl<'a> Reader<'a> {
             return 4;
         }
         let average = ((self.pos - start) / len).max(1);
-        ((self.text.len() - self.pos) / average).clamp(len, 4096.max(len))
+        ((self.text.len() - self.pos) / average).clamp(len, (16 * len).min(4096).max(len))
     }
 
     /// Skips one value of any kind, checking that it is well-formed.
@@ -989,13 +990,7 @@ impl WireWrite for Base64 {
 
 /// A float member on the wire: a JSON number, or one of the strings `"NaN"`,
 /// `"Infinity"` and `"-Infinity"`, which JSON numbers cannot express.
-pub(crate) struct Float<T>(pub(crate) Option<T>);
-
-impl<T> Float<T> {
-    pub(crate) fn new(value: T) -> Self {
-        Float(Some(value))
-    }
-}
+pub(crate) struct Float<T>(PhantomData<T>);
 
 macro_rules! float_wire {
     ($($t:ty),*) => {$(

@@ -5,13 +5,15 @@
 //! `timestampFormat` (copied verbatim into each generated crate that has
 //! timestamps; the source lives in `codegen/runtime/timestamp.rs`).
 //!
-//! Each type wraps `Option<OffsetDateTime>`: it reads `null` as `None`,
-//! and serializes its value in its format.
+//! Each type is a JSON form (`json::Wire`, `json::WireWrite`) of
+//! `OffsetDateTime`, and formats and parses the text of headers and query
+//! strings. Dates a format cannot write (out of its years, or beyond what
+//! `time` supports once in UTC) are errors, never panics.
 #![allow(dead_code)]
 
 use crate::json::Writer;
 use time::format_description::well_known::Rfc3339;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 impl crate::json::Fallback for OffsetDateTime {
     fn fallback() -> Self {
@@ -38,17 +40,24 @@ trait Format: Sized {
 
 /// RFC 3339 `date-time` strings: written in UTC with fractional seconds only
 /// when present; read with any offset and any fractional precision.
-pub(crate) struct DateTime(pub(crate) Option<OffsetDateTime>);
+pub(crate) struct DateTime;
 
 /// Seconds since the Unix epoch as a JSON number, with millisecond precision.
-pub(crate) struct EpochSeconds(pub(crate) Option<OffsetDateTime>);
+pub(crate) struct EpochSeconds;
 
 /// IMF-fixdate strings as HTTP uses them: `Tue, 29 Apr 2014 18:30:38 GMT`.
-pub(crate) struct HttpDate(pub(crate) Option<OffsetDateTime>);
+pub(crate) struct HttpDate;
+
+/// `value` in UTC, or `None` when that falls outside the years `time`
+/// supports (`to_offset` would panic).
+fn utc(value: &OffsetDateTime) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(value.unix_timestamp_nanos()).ok()
+}
 
 impl DateTime {
-    pub(crate) fn format(value: &OffsetDateTime) -> Result<String, time::error::Format> {
-        value.to_offset(UtcOffset::UTC).format(&Rfc3339)
+    /// `None` for a date RFC 3339 cannot write (years outside 0 to 9999).
+    pub(crate) fn format(value: &OffsetDateTime) -> Option<String> {
+        utc(value)?.format(&Rfc3339).ok()
     }
 
     pub(crate) fn parse(text: &str) -> Option<OffsetDateTime> {
@@ -61,8 +70,8 @@ impl Format for DateTime {
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         match DateTime::format(value) {
-            Ok(text) => writer.string(&text),
-            Err(error) => writer.fail(format!("cannot write {value} as an RFC 3339 date-time: {error}")),
+            Some(text) => writer.string(&text),
+            None => writer.fail(format!("cannot write {value} as an RFC 3339 date-time")),
         }
     }
 
@@ -101,11 +110,12 @@ impl Format for EpochSeconds {
     const EXPECTING: &'static str = "seconds since the Unix epoch as a number";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
-        let millis = value.millisecond();
-        if millis == 0 {
+        // From whole milliseconds, so that -0.1 s is written as -0.1.
+        let millis = value.unix_timestamp_nanos().div_euclid(1_000_000);
+        if millis % 1000 == 0 {
             writer.i64(value.unix_timestamp());
         } else {
-            crate::json::ToJson::write(&(value.unix_timestamp() as f64 + f64::from(millis) / 1000.0), writer);
+            crate::json::ToJson::write(&(millis as f64 / 1000.0), writer);
         }
     }
 
@@ -118,20 +128,22 @@ const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 impl HttpDate {
-    pub(crate) fn format(value: &OffsetDateTime) -> String {
-        let utc = value.to_offset(UtcOffset::UTC);
+    /// `None` for a date outside the years 0 to 9999, which the format
+    /// cannot write.
+    pub(crate) fn format(value: &OffsetDateTime) -> Option<String> {
+        let utc = utc(value).filter(|utc| (0..=9999).contains(&utc.year()))?;
         let weekday = WEEKDAYS[utc.weekday().number_days_from_monday() as usize];
         let month = MONTHS[utc.month() as usize - 1];
         let millis = utc.millisecond();
         let fraction = if millis == 0 { String::new() } else { format!(".{millis:03}") };
-        format!(
+        Some(format!(
             "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02}{fraction} GMT",
             utc.day(),
             utc.year(),
             utc.hour(),
             utc.minute(),
             utc.second()
-        )
+        ))
     }
 
     pub(crate) fn parse(text: &str) -> Option<OffsetDateTime> {
@@ -163,7 +175,10 @@ impl Format for HttpDate {
     const EXPECTING: &'static str = "an HTTP date string";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
-        writer.string(&HttpDate::format(value));
+        match HttpDate::format(value) {
+            Some(text) => writer.string(&text),
+            None => writer.fail(format!("cannot write {value} as an HTTP date")),
+        }
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
@@ -173,12 +188,6 @@ impl Format for HttpDate {
 
 macro_rules! wire_type {
     ($($name:ident),*) => {$(
-        impl $name {
-            pub(crate) fn new(value: OffsetDateTime) -> Self {
-                $name(Some(value))
-            }
-        }
-
         impl crate::json::Form for $name {
             type Value = OffsetDateTime;
         }
@@ -221,17 +230,20 @@ mod tests {
     /// What `read` read.
     struct Read(Option<OffsetDateTime>);
 
+    /// A timestamp to write in format `T`.
+    struct Written<T>(OffsetDateTime, std::marker::PhantomData<T>);
+
+    impl<T: crate::json::WireWrite + crate::json::Form<Value = OffsetDateTime>> crate::json::ToJson for Written<T> {
+        fn write(&self, writer: &mut Writer) {
+            T::write(&self.0, writer);
+        }
+    }
+
     /// `value` written in format `T`.
     fn written<T: crate::json::WireWrite + crate::json::Form<Value = OffsetDateTime>>(
         value: Option<OffsetDateTime>,
     ) -> String {
-        struct Value<T>(OffsetDateTime, std::marker::PhantomData<T>);
-        impl<T: crate::json::WireWrite + crate::json::Form<Value = OffsetDateTime>> crate::json::ToJson for Value<T> {
-            fn write(&self, writer: &mut Writer) {
-                T::write(&self.0, writer);
-            }
-        }
-        crate::json::to_json(&Value::<T>(value.expect("a timestamp"), std::marker::PhantomData)).unwrap()
+        crate::json::to_json(&Written::<T>(value.expect("a timestamp"), std::marker::PhantomData)).unwrap()
     }
 
     #[test]
@@ -262,10 +274,30 @@ mod tests {
     }
 
     #[test]
+    fn extreme_and_negative_times_are_written_or_refused_without_panicking() {
+        use time::UtcOffset;
+        let last = PrimitiveDateTime::new(
+            time::Date::from_calendar_date(9999, time::Month::December, 31).unwrap(),
+            time::Time::from_hms(23, 30, 0).unwrap(),
+        );
+        // 9999-12-31 23:30 at -01:00 is in the year 10000 in UTC.
+        let beyond = last.assume_offset(UtcOffset::from_hms(-1, 0, 0).unwrap());
+        assert_eq!(DateTime::format(&beyond), None);
+        assert_eq!(HttpDate::format(&beyond), None);
+        assert_eq!(EpochSeconds::format(&beyond), "253402302600");
+        assert!(crate::json::to_json(&Written::<DateTime>(beyond, std::marker::PhantomData)).is_err());
+        let error = crate::json::to_json(&Written::<HttpDate>(beyond, std::marker::PhantomData)).unwrap_err();
+        assert!(error.to_string().contains("HTTP date"), "{error}");
+        assert_eq!(written::<EpochSeconds>(Some(at(-1, 900))), "-0.1");
+        assert_eq!(written::<EpochSeconds>(Some(at(-1, 999))), "-0.001");
+        assert_eq!(written::<EpochSeconds>(Some(at(-2, 0))), "-2");
+    }
+
+    #[test]
     fn http_date_round_trip() {
         assert_eq!(read::<HttpDate>(r#""Tue, 29 Apr 2014 18:30:38 GMT""#).unwrap().0, Some(at(1398796238, 0)));
-        assert_eq!(HttpDate::format(&at(1398796238, 0)), "Tue, 29 Apr 2014 18:30:38 GMT");
-        assert_eq!(HttpDate::format(&at(1398796238, 5)), "Tue, 29 Apr 2014 18:30:38.005 GMT");
+        assert_eq!(HttpDate::format(&at(1398796238, 0)).unwrap(), "Tue, 29 Apr 2014 18:30:38 GMT");
+        assert_eq!(HttpDate::format(&at(1398796238, 5)).unwrap(), "Tue, 29 Apr 2014 18:30:38.005 GMT");
         assert_eq!(HttpDate::parse("Tue, 29 Apr 2014 18:30:38.005 GMT"), Some(at(1398796238, 5)));
         assert_eq!(HttpDate::parse("Mon, 29 Apr 2014 18:30:38 GMT"), None, "wrong weekday");
         assert_eq!(HttpDate::parse("Tue, 29 Apr 2014 18:30 GMT"), None);

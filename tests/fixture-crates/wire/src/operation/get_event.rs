@@ -368,7 +368,7 @@ impl crate::orchestrator::Operation for GetEvent {
         path.push_str(&crate::rest_json::encode_label(&text, false));
         if let Some(value) = &input.since {
             let text = crate::timestamp::DateTime::format(value)
-                .map_err(|_| crate::error::BuildError::invalid_value(
+                .ok_or_else(|| crate::error::BuildError::invalid_value(
                     "GetEventInput",
                     "since",
                     "since",
@@ -385,7 +385,10 @@ impl crate::orchestrator::Operation for GetEvent {
             let text = {
                 let texts = value
                     .iter()
-                    .map(|value| Ok(value.clone()))
+                    .map(|value| {
+                        let text: String = value.clone();
+                        Ok(text)
+                    })
                     .collect::<Result<Vec<String>, crate::error::BuildError>>()?;
                 crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))
             };
