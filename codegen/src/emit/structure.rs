@@ -264,6 +264,13 @@ pub(super) fn write_value(f: &Field) -> TokenStream {
     }
 }
 
+/// The local variable that holds a member's value in generated readers and
+/// `build()`: `v_<field>`, since a member named `foo` would trip clippy's
+/// `disallowed_names` as a local, and `v_` never clashes with a keyword.
+fn local_name(f: &Field) -> proc_macro2::Ident {
+    format_ident!("v_{}", f.name.trim_start_matches("r#"))
+}
+
 /// Reads a JSON object (and only an object): known members by wire name,
 /// `null` as absent, unknown members skipped, missing required members
 /// filled with their default or a zero value.
@@ -271,7 +278,7 @@ fn deserialize_impl(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let label = &s.name;
     let body: Vec<&Field> = s.fields.iter().filter(|f| f.binding == Binding::Body).collect();
-    let slot = |f: &Field| format_ident!("v_{}", f.name.trim_start_matches("r#"));
+    let slot = local_name;
     // The slots' types are inferred from the fields they fill.
     let slots = body.iter().map(|f| {
         let slot = slot(f);
@@ -440,9 +447,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     let extra = extra_init(s);
     // Required members are taken first, each with a `let ... else` that
     // names it (plain code: nothing generic to instantiate per member).
-    // (Locals are `v_<field>`: a member named `foo` would trip clippy's
-    // `disallowed_names` as a local, and `v_` never clashes with a keyword.)
-    let local = |f: &Field| format_ident!("v_{}", f.name.trim_start_matches("r#"));
+    let local = local_name;
     let checks = s.fields.iter().filter(|f| f.required && f.default.is_none()).map(|f| {
         let field = ident(&f.name);
         let value = local(f);

@@ -34,9 +34,8 @@ impl BuildError {
         BuildError { shape, field, member, problem: Problem::Missing }
     }
 
-    /// The value of a required member, or the error naming it. One generic
-    /// function shared by every builder instead of a closure per member:
-    /// less code for the compiler to instantiate.
+    /// The value of a required member, or the error naming it: for request
+    /// building, where a label or host-prefix member must be set.
     pub(crate) fn require<T>(
         value: Option<T>,
         shape: &'static str,
