@@ -24,7 +24,7 @@ pub fn format_file(path: &str, content: FileContent) -> Result<String> {
             crate::emit::prelude_paths::shorten_file(&mut file, &defined);
             format!("{}\n{}", header("//"), prettyplease::unparse(&file))
         }
-        FileContent::Runtime(name, text) => format!("{}// Copied from codegen/runtime/{name}.\n\n{text}", header("//")),
+        FileContent::Runtime(path, text) => format!("{}// Copied from codegen/runtime/{path}.\n\n{text}", header("//")),
         FileContent::Text(text) => text,
         FileContent::Failed(error) => return Err(error),
     })

@@ -18,21 +18,58 @@ pub fn service(krate: &Crate) -> TokenStream {
         .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
         .collect();
     let endpoint_env = format!("AWS_ENDPOINT_URL_{env_suffix}");
-    let signing = match &krate.service.signing_name {
-        Some(name) => quote!(::std::option::Option::Some(#name)),
-        None => quote!(::std::option::Option::None),
-    };
+    let endpoint_doc = format!(" `{endpoint_env}` or else `AWS_ENDPOINT_URL` (unless");
+    let auth = super::auth_schemes(&krate.service.auth);
+    let decorators = super::customize::decorators(krate);
+    let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
     quote! {
-        //! Facts about the service that the client uses.
+        //! Facts about the service that the client hands to the runtime.
 
-        /// The SigV4 signing name (`aws.auth#sigv4`); `None`: requests are not signed.
-        pub(crate) const SIGNING_NAME: ::std::option::Option<&str> = #signing;
+        /// What the runtime needs to know of this service.
+        pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
+            user_agent: USER_AGENT,
+            resolve_endpoint,
+            protocol: &crate::rest_json::RestJson1,
+            auth: #auth,
+            interceptors: &[#(#interceptors),*],
+            retry_classifiers: &[],
+        };
 
         /// The service-specific endpoint variable `Config::from_env` reads.
-        pub(crate) const ENDPOINT_URL_ENV: &str = #endpoint_env;
+        const ENDPOINT_URL_ENV: &str = #endpoint_env;
 
         /// Sent as `User-Agent`: this crate's name and version.
-        pub(crate) const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
+        const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
+
+        /// The endpoint of a request: the service's rules for the configuration.
+        fn resolve_endpoint(config: &crate::config::Config) -> ::std::result::Result<crate::facts::ResolvedEndpoint, crate::orchestrator::BoxError> {
+            let endpoint = crate::endpoint::resolve(&crate::endpoint::Params::from_config(config))?;
+            ::std::result::Result::Ok(endpoint.into_resolved())
+        }
+
+        impl crate::config::Config {
+            /// Reads the settings the AWS SDKs read from the environment:
+            /// `AWS_REGION` (or `AWS_DEFAULT_REGION`), the credentials in
+            /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
+            /// (read again when the client's cached credentials are refreshed,
+            /// every 15 minutes), the endpoint in the service's own
+            #[doc = #endpoint_doc]
+            /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
+            /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
+            /// `AWS_DISABLE_REQUEST_COMPRESSION` and
+            /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`. Returns a builder, so
+            /// that any of them can still be overridden.
+            pub fn from_env() -> crate::config::ConfigBuilder {
+                Self::from_env_for(ENDPOINT_URL_ENV)
+            }
+
+            /// [`Config::from_env`](Self::from_env) reading variables from
+            /// `lookup` instead of the process environment (for tests);
+            /// credentials are read once.
+            pub fn from_env_source(lookup: impl Fn(&str) -> ::std::option::Option<::std::string::String>) -> crate::config::ConfigBuilder {
+                Self::from_env_source_for(ENDPOINT_URL_ENV, lookup)
+            }
+        }
     }
 }
 
@@ -83,7 +120,7 @@ pub fn client(krate: &Crate) -> TokenStream {
         impl Client {
             /// A client with this configuration.
             pub fn new(config: crate::config::Config) -> Self {
-                Client { handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config)) }
+                Client { handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config, &crate::service::SERVICE)) }
             }
 
             /// The same as [`Client::new`].

@@ -25,7 +25,7 @@ const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("sha2", r#""0.11.0""#, false),
     ("serde_json", r#""1.0.120""#, false),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),
-    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "time"] }"#, false),
+    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, false),
     ("tower-service", r#"{ version = "0.3.2", optional = true }"#, true),
 ];
 
@@ -60,7 +60,12 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     });
     let checksum = deps.checksum.then(|| quote!(mod checksum;));
     let compression = deps.gzip.then(|| quote!(mod compression;));
-    let glacier = deps.glacier.then(|| quote!(mod glacier;));
+    // Runtime files of customizations, by their module names.
+    let customized = super::customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter()).filter_map(|(path, _)| {
+        let module = path.strip_prefix("src/")?.strip_suffix(".rs")?;
+        let module = super::ident(module);
+        Some(quote!(mod #module;))
+    });
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
     let waiters = super::has_waiters(krate).then(|| {
@@ -73,12 +78,18 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #(#crate_docs)*
         pub mod client;
         pub mod clock;
+        mod auth;
         mod byte_stream;
         pub mod config;
         pub mod endpoint;
         pub mod error;
+        mod facts;
+        mod http_binding;
+        mod interceptor;
         pub mod operation;
         pub mod primitives;
+        mod protocol;
+        mod retry;
         pub mod testing;
         pub mod transport;
         #types
@@ -90,7 +101,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #time
         #checksum
         #compression
-        #glacier
+        #(#customized)*
         #pagination
         #event_stream
 
@@ -103,7 +114,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     let used = |name: &str| match name {
         "time" => deps.time,
         "flate2" => deps.gzip,
-        "sha2" => deps.glacier,
+        "sha2" => deps.sha2,
         "crc32fast" => deps.event_stream,
         _ => true,
     };

@@ -3,6 +3,7 @@
 
 mod client;
 mod crate_files;
+mod customize;
 mod endpoint;
 mod enumeration;
 mod error;
@@ -39,8 +40,8 @@ pub struct Deps {
     pub checksum: bool,
     /// Some operation gzips its request (`src/compression.rs`, flate2).
     pub gzip: bool,
-    /// Glacier's checksums (`src/glacier.rs`, sha2).
-    pub glacier: bool,
+    /// A customization hashes with SHA-256 (Glacier's checksums).
+    pub sha2: bool,
     /// Some operation pages (`src/pagination.rs`).
     pub pagination: bool,
     /// Some output is an event stream (`src/event_stream.rs`, crc32fast).
@@ -62,28 +63,62 @@ pub enum Job<'a> {
     Waiters,
     Endpoint,
     Example(&'a Operation),
-    /// A support file copied verbatim: its name under `codegen/runtime/` and text.
-    Runtime(&'static str, &'static str),
+    /// A runtime file copied verbatim: its path and text.
+    Runtime(RuntimeFile),
 }
 
-/// Support files copied into every crate: path in the crate, name under
-/// `codegen/runtime/`, text.
-const RUNTIME: &[(&str, &str, &str)] = &[
-    ("src/byte_stream.rs", "byte_stream.rs", include_str!("../../runtime/byte_stream.rs")),
-    ("src/config.rs", "config.rs", include_str!("../../runtime/config.rs")),
-    ("src/endpoint/functions.rs", "endpoint_functions.rs", include_str!("../../runtime/endpoint_functions.rs")),
-    ("src/endpoint/partitions.rs", "partitions.rs", include_str!("../../runtime/partitions.rs")),
-    ("src/endpoint/types.rs", "endpoint_types.rs", include_str!("../../runtime/endpoint_types.rs")),
-    ("src/error/build.rs", "build_error.rs", include_str!("../../runtime/build_error.rs")),
-    ("src/error/meta.rs", "error_meta.rs", include_str!("../../runtime/error_meta.rs")),
-    ("src/json.rs", "json.rs", include_str!("../../runtime/json.rs")),
-    ("src/orchestrator.rs", "orchestrator.rs", include_str!("../../runtime/orchestrator.rs")),
-    ("src/primitives.rs", "primitives.rs", include_str!("../../runtime/primitives.rs")),
-    ("src/rest_json.rs", "rest_json.rs", include_str!("../../runtime/rest_json.rs")),
-    ("src/testing.rs", "testing.rs", include_str!("../../runtime/testing.rs")),
-    ("src/clock.rs", "clock.rs", include_str!("../../runtime/clock.rs")),
-    ("src/transport.rs", "transport.rs", include_str!("../../runtime/transport.rs")),
+/// A runtime file: its path, the same in `codegen/runtime/` and in the
+/// generated crate, and its text.
+type RuntimeFile = (&'static str, &'static str);
+
+macro_rules! runtime_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../runtime/", $path)))
+    };
+}
+
+/// Runtime files copied into every crate.
+const RUNTIME: &[RuntimeFile] = &[
+    runtime_file!("src/auth.rs"),
+    runtime_file!("src/byte_stream.rs"),
+    runtime_file!("src/clock.rs"),
+    runtime_file!("src/config.rs"),
+    runtime_file!("src/endpoint/functions.rs"),
+    runtime_file!("src/endpoint/partitions.rs"),
+    runtime_file!("src/endpoint/types.rs"),
+    runtime_file!("src/error/build.rs"),
+    runtime_file!("src/error/meta.rs"),
+    runtime_file!("src/facts.rs"),
+    runtime_file!("src/interceptor.rs"),
+    runtime_file!("src/orchestrator.rs"),
+    runtime_file!("src/primitives.rs"),
+    runtime_file!("src/protocol.rs"),
+    runtime_file!("src/retry.rs"),
+    runtime_file!("src/testing.rs"),
+    runtime_file!("src/transport.rs"),
 ];
+
+/// Runtime files copied into crates that use them.
+const TIMESTAMP: RuntimeFile = runtime_file!("src/timestamp.rs");
+const PAGINATION: RuntimeFile = runtime_file!("src/pagination.rs");
+const EVENT_STREAM: RuntimeFile = runtime_file!("src/event_stream.rs");
+pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
+const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
+const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
+const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");
+pub(crate) const JSON: RuntimeFile = runtime_file!("src/json.rs");
+pub(crate) const HTTP_BINDING: RuntimeFile = runtime_file!("src/http_binding.rs");
+pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
+
+/// A runtime file as a generated crate holds it: without its unit tests,
+/// which run once, in the runtime crate. They are the file's last item,
+/// `#[cfg(test)]` then `mod tests {` at the start of a line.
+pub(crate) fn without_tests(text: &'static str) -> &'static str {
+    match text.find("\n#[cfg(test)]\nmod tests {") {
+        Some(at) => &text[..at + 1],
+        None => text,
+    }
+}
 
 impl Job<'_> {
     /// A rough size of the job's output, to start the largest first.
@@ -93,7 +128,7 @@ impl Job<'_> {
             Job::Errors | Job::Client => 500,
             Job::Endpoint | Job::Waiters => 200,
             Job::Operation(op) => 20 + op.input.fields.len() + op.output.fields.len() + op.errors.len(),
-            Job::Runtime(_, text) => text.len() / 2000,
+            Job::Runtime((_, text)) => text.len() / 2000,
             _ => 1,
         }
     }
@@ -110,33 +145,31 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         ("src/client.rs".to_owned(), Job::Client),
         ("src/endpoint.rs".to_owned(), Job::Endpoint),
     ];
-    for (path, name, text) in RUNTIME {
-        jobs.push(((*path).to_owned(), Job::Runtime(name, text)));
+    let deps = deps(krate);
+    let optional = [
+        (deps.time, TIMESTAMP),
+        (deps.pagination, PAGINATION),
+        (deps.event_stream, EVENT_STREAM),
+        (deps.gzip, COMPRESSION),
+        (deps.checksum, CHECKSUM),
+        (has_waiters(krate), WAITER),
+    ];
+    let protocol = [JSON, HTTP_BINDING, REST_JSON];
+    let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());
+    let runtime = RUNTIME
+        .iter()
+        .copied()
+        .chain(protocol)
+        .chain(optional.into_iter().filter_map(|(used, file)| used.then_some(file)))
+        .chain(customized);
+    for file in runtime {
+        jobs.push((file.0.to_owned(), Job::Runtime(file)));
     }
     if !krate.types.is_empty() {
         jobs.push(("src/types.rs".to_owned(), Job::Types));
     }
-    if deps(krate).time {
-        jobs.push(("src/timestamp.rs".to_owned(), Job::Runtime("timestamp.rs", include_str!("../../runtime/timestamp.rs"))));
-    }
-    if deps(krate).pagination {
-        jobs.push(("src/pagination.rs".to_owned(), Job::Runtime("pagination.rs", include_str!("../../runtime/pagination.rs"))));
-    }
-    if deps(krate).event_stream {
-        jobs.push(("src/event_stream.rs".to_owned(), Job::Runtime("event_stream.rs", include_str!("../../runtime/event_stream.rs"))));
-    }
-    if deps(krate).glacier {
-        jobs.push(("src/glacier.rs".to_owned(), Job::Runtime("glacier.rs", include_str!("../../runtime/glacier.rs"))));
-    }
-    if deps(krate).gzip {
-        jobs.push(("src/compression.rs".to_owned(), Job::Runtime("compression.rs", include_str!("../../runtime/compression.rs"))));
-    }
-    if deps(krate).checksum {
-        jobs.push(("src/checksum.rs".to_owned(), Job::Runtime("checksum.rs", include_str!("../../runtime/checksum.rs"))));
-    }
     if has_waiters(krate) {
         jobs.push(("src/waiters.rs".to_owned(), Job::Waiters));
-        jobs.push(("src/waiter.rs".to_owned(), Job::Runtime("waiter.rs", include_str!("../../runtime/waiter.rs"))));
     }
     for op in krate.operations.values() {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
@@ -156,7 +189,7 @@ pub fn deps(krate: &Crate) -> Deps {
         time: krate.uses_timestamps(),
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
-        glacier: matches!(krate.service.customization, crate::ir::Customization::Glacier { .. }),
+        sha2: customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&"sha2")),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
         event_stream: krate.operations.values().any(|op| op.output.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
     }
@@ -214,9 +247,20 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
         },
         Job::Lib => (crate_files::lib_rs(krate, deps), BTreeSet::new()),
         Job::Manifest => return FileContent::Text(crate_files::cargo_toml(krate, deps)),
-        Job::Runtime(name, text) => return FileContent::Runtime(name, text),
+        Job::Runtime((path, text)) => return FileContent::Runtime(path, without_tests(text)),
     };
     FileContent::Rust(tokens, defined)
+}
+
+/// A `&[crate::auth::AuthScheme]` expression.
+pub(crate) fn auth_schemes(schemes: &[crate::ir::auth::AuthScheme]) -> TokenStream {
+    use crate::ir::auth::AuthScheme;
+    let schemes = schemes.iter().map(|scheme| match scheme {
+        AuthScheme::SigV4 { signing_name } => quote!(crate::auth::AuthScheme::SigV4 { signing_name: #signing_name }),
+        AuthScheme::Bearer => quote!(crate::auth::AuthScheme::Bearer),
+        AuthScheme::NoAuth => quote!(crate::auth::AuthScheme::NoAuth),
+    });
+    quote!(&[#(#schemes),*])
 }
 
 /// An identifier from a name the IR already sanitised (`r#type` is raw).

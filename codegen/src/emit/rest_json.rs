@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{ident, type_tokens};
 use crate::ir::http::{HostPart, Segment};
-use crate::ir::{Binding, Crate, Customization, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
+use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
 
 /// The error enum, the marker type and its `Operation` impl.
 /// One reader per modeled error that some operation can return, emitted
@@ -131,6 +131,19 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             const EVENT_STREAM: bool = true;
         )
     });
+    let interceptors: Vec<TokenStream> =
+        super::customize::decorators(krate).iter().flat_map(|d| d.operation_interceptors(op)).collect();
+    let interceptors = (!interceptors.is_empty()).then(|| {
+        quote!(
+            const INTERCEPTORS: &'static [&'static dyn crate::interceptor::Interceptor] = &[#(#interceptors),*];
+        )
+    });
+    let auth = op.auth.as_ref().map(|schemes| {
+        let schemes = super::auth_schemes(schemes);
+        quote!(
+            const AUTH: ::std::option::Option<&'static [crate::auth::AuthScheme]> = ::std::option::Option::Some(#schemes);
+        )
+    });
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
         #error_enum
@@ -147,6 +160,8 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             #streaming_output
             #unsigned_payload
             #event_stream
+            #interceptors
+            #auth
 
             fn serialize(input: &#input, #config_param: &crate::config::Config) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
                 #serialize
@@ -278,8 +293,8 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
         RustType::Named(_) if is_int_enum(ty) => quote!(#value.value().to_string()),
         RustType::Named(_) => quote!(#value.as_str().to_owned()),
         RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
-        RustType::F32 => quote!(crate::rest_json::float_text_f32(*#value)),
-        RustType::F64 => quote!(crate::rest_json::float_text(*#value)),
+        RustType::F32 => quote!(crate::http_binding::float_text_f32(*#value)),
+        RustType::F64 => quote!(crate::http_binding::float_text(*#value)),
         RustType::Blob => quote!(crate::primitives::base64_encode(#value.as_ref())),
         RustType::Document => quote!(#value.to_string()),
         RustType::Timestamp(own) => match f.timestamp_format.or(*own).unwrap_or(default) {
@@ -328,7 +343,7 @@ fn is_int_enum(ty: &RustType) -> bool {
 }
 
 fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
-    let customization = &krate.service.customization;
+    let decorators = super::customize::decorators(krate);
     let input = &op.input;
     let field = |member: &str| input.fields.iter().find(|f| f.member == member);
     let mut path = Vec::new();
@@ -347,9 +362,10 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                     let name = ident(&f.name);
                     let (shape, field_name, member) = build_error_names(input, f);
                     let text = scalar_text(input, f, &f.ty, quote!(value), TimestampFormat::DateTime);
-                    // Glacier takes `-` for "the account of the credentials".
-                    let account_default = (matches!(customization, Customization::Glacier { .. }) && f.member == "accountId")
-                        .then(|| quote!(let text = if text.is_empty() { ::std::string::String::from("-") } else { text };));
+                    // A customization may stand in for an empty label.
+                    let account_default = decorators.iter().find_map(|d| d.empty_label(&f.member)).map(
+                        |default| quote!(let text = if text.is_empty() { ::std::string::String::from(#default) } else { text };),
+                    );
                     path.push(quote! {
                         let value = crate::error::BuildError::require(input.#name.as_ref(), #shape, #field_name, #member)?;
                         let text = #text;
@@ -359,7 +375,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                             return ::std::result::Result::Err(crate::error::BuildError::empty_label(#shape, #field_name, #member));
                         }
                         path.push('/');
-                        path.push_str(&crate::rest_json::encode_label(&text, #greedy));
+                        path.push_str(&crate::http_binding::encode_label(&text, #greedy));
                     });
                 }
             }
@@ -409,7 +425,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                 let join = if is_http_date(f, item) {
                     quote!(texts.join(", "))
                 } else {
-                    quote!(crate::rest_json::header_list(texts.iter().map(|t| t.as_str())))
+                    quote!(crate::http_binding::header_list(texts.iter().map(|t| t.as_str())))
                 };
                 quote! {
                     let texts = value.iter().map(|value| {
@@ -426,7 +442,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         headers.push(quote! {
             if let ::std::option::Option::Some(value) = &input.#name {
                 let text = { #text };
-                headers.push(crate::rest_json::header(#header, &text)
+                headers.push(crate::http_binding::header(#header, &text)
                     .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field_name, #member))?);
             }
         });
@@ -501,7 +517,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                         continue;
                     }
                     if let ::std::option::Option::Some(value) = map.get(key) {
-                        headers.push(crate::rest_json::dynamic_header(&::std::format!("{}{}", #prefix, key), value)
+                        headers.push(crate::http_binding::dynamic_header(&::std::format!("{}{}", #prefix, key), value)
                             .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field_name, #member))?);
                     }
                 }
@@ -593,7 +609,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                         let (shape, field_name, member) = build_error_names(input, f);
                         quote! {
                             let value = crate::error::BuildError::require(input.#name.as_deref(), #shape, #field_name, #member)?;
-                            if !crate::rest_json::is_host_label(value) {
+                            if !crate::http_binding::is_host_label(value) {
                                 return ::std::result::Result::Err(crate::error::BuildError::invalid_host_label(#shape, #field_name, #member));
                             }
                             prefix.push_str(value);
@@ -609,40 +625,12 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             })
         }
     };
-    let service_headers = match customization {
-        Customization::None => quote!(),
-        Customization::ApiGateway => quote! {
-            if !headers.iter().any(|(name, _)| name == ::http::header::ACCEPT) {
-                headers.push((::http::header::ACCEPT, ::http::HeaderValue::from_static("application/json")));
-            }
-        },
-        Customization::Glacier { version } => {
-            let checksums = match payload.map(|f| &f.ty) {
-                Some(RustType::Blob) => Some(quote!(crate::glacier::checksum_headers(&body, &mut headers);)),
-                // The checksum headers cover the whole body, before it is
-                // sent: Glacier uploads are built from bytes.
-                Some(RustType::ByteStream { .. }) => payload.map(|f| {
-                    let (shape, field_name, member) = build_error_names(input, f);
-                    quote! {
-                        let bytes = body.as_bytes()
-                            .ok_or_else(|| crate::error::BuildError::needs_bytes(#shape, #field_name, #member))?;
-                        crate::glacier::checksum_headers(bytes, &mut headers);
-                    }
-                }),
-                _ => None,
-            };
-            quote! {
-                headers.push((::http::HeaderName::from_static("x-amz-glacier-version"), ::http::HeaderValue::from_static(#version)));
-                #checksums
-            }
-        }
-    };
     // Compression first: a checksum covers the bytes actually sent.
     let compression = (op.gzip && stream.is_none())
         .then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
     let checksum = op.checksum_required.then(|| match stream {
         None => quote! {
-            if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(&body)) {
+            if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(&body)) {
                 headers.push(header);
             }
         },
@@ -652,7 +640,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             quote! {
                 let bytes = body.as_bytes()
                     .ok_or_else(|| crate::error::BuildError::needs_bytes(#shape, #field_name, #member))?;
-                if let ::std::option::Option::Some(header) = crate::rest_json::header("content-md5", &crate::checksum::content_md5(bytes)) {
+                if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(bytes)) {
                     headers.push(header);
                 }
             }
@@ -674,7 +662,6 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         && payload.is_none()
         && !op.checksum_required
         && !op.gzip
-        && *customization == Customization::None
     {
         quote!()
     } else {
@@ -692,13 +679,12 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
     quote! {
         #unused
         let mut path = ::std::string::String::new();
-        let #query_mut query = crate::rest_json::QueryWriter::default();
+        let #query_mut query = crate::http_binding::QueryWriter::default();
         #(#path)*
         path.push_str(&query.finish());
         let #headers_mut headers = ::std::vec::Vec::new();
         #(#headers)*
         #body
-        #service_headers
         #compression
         #checksum
         ::std::result::Result::Ok(crate::orchestrator::Request {
@@ -728,7 +714,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                 let parsed = parse_header_value(f, &header);
                 let value = if f.optional { quote!(::std::option::Option::Some(parsed)) } else { quote!(parsed) };
                 assignments.push(quote! {
-                    if let ::std::option::Option::Some(text) = crate::rest_json::header_text(response, #header)? {
+                    if let ::std::option::Option::Some(text) = crate::http_binding::header_text(response, #header)? {
                         let parsed = #parsed;
                         #var.#name = #value;
                     }
@@ -736,7 +722,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
             }
             Binding::PrefixHeaders(prefix) => {
                 let prefix = prefix.to_ascii_lowercase();
-                let value = quote!(crate::rest_json::prefix_headers(response, #prefix)?);
+                let value = quote!(crate::http_binding::prefix_headers(response, #prefix)?);
                 let value = if f.optional { quote!(::std::option::Option::Some(#value)) } else { value };
                 assignments.push(quote!(#var.#name = #value;));
             }
@@ -800,19 +786,19 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
             RustType::String => quote!(#text.to_owned()),
             RustType::Named(r) if r.int_enum => {
                 let ty = type_tokens(ty);
-                quote!(#ty::from(crate::rest_json::parse_header::<i32>(#header, #text)?))
+                quote!(#ty::from(crate::http_binding::parse_header::<i32>(#header, #text)?))
             }
             RustType::Named(_) => {
                 let ty = type_tokens(ty);
                 quote!(#ty::from(#text))
             }
-            RustType::Bool => quote!(crate::rest_json::parse_header::<bool>(#header, #text)?),
-            RustType::I8 => quote!(crate::rest_json::parse_header::<i8>(#header, #text)?),
-            RustType::I16 => quote!(crate::rest_json::parse_header::<i16>(#header, #text)?),
-            RustType::I32 => quote!(crate::rest_json::parse_header::<i32>(#header, #text)?),
-            RustType::I64 => quote!(crate::rest_json::parse_header::<i64>(#header, #text)?),
-            RustType::F32 => quote!(crate::rest_json::parse_float(#header, #text)? as f32),
-            RustType::F64 => quote!(crate::rest_json::parse_float(#header, #text)?),
+            RustType::Bool => quote!(crate::http_binding::parse_header::<bool>(#header, #text)?),
+            RustType::I8 => quote!(crate::http_binding::parse_header::<i8>(#header, #text)?),
+            RustType::I16 => quote!(crate::http_binding::parse_header::<i16>(#header, #text)?),
+            RustType::I32 => quote!(crate::http_binding::parse_header::<i32>(#header, #text)?),
+            RustType::I64 => quote!(crate::http_binding::parse_header::<i64>(#header, #text)?),
+            RustType::F32 => quote!(crate::http_binding::parse_float(#header, #text)? as f32),
+            RustType::F64 => quote!(crate::http_binding::parse_float(#header, #text)?),
             RustType::Blob => quote!(crate::primitives::Blob::new(crate::primitives::base64_decode(#text.trim())
                 .ok_or_else(|| ::std::format!("header `{}` is not base64", #header))?)),
             RustType::Document => quote!(::serde_json::from_str::<crate::primitives::Document>(#text)?),
@@ -822,7 +808,7 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                 TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::parse(#text.trim())
                     .ok_or_else(|| ::std::format!("header `{}` is not a date-time: `{}`", #header, #text))?),
                 TimestampFormat::EpochSeconds => {
-                    quote!(crate::timestamp::EpochSeconds::from_f64(crate::rest_json::parse_float(#header, #text)?)
+                    quote!(crate::timestamp::EpochSeconds::from_f64(crate::http_binding::parse_float(#header, #text)?)
                     .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?)
                 }
             },
@@ -839,7 +825,7 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
         RustType::List { item, .. } if is_http_date(f, item) => {
             let item_value = scalar(item, quote!(item.as_str()));
             quote! {
-                crate::rest_json::split_http_date_list(text)
+                crate::http_binding::split_http_date_list(text)
                     .iter()
                     .map(|item| -> ::std::result::Result<_, crate::orchestrator::BoxError> {
                         let value = #item_value;
@@ -851,7 +837,7 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
         RustType::List { item, .. } => {
             let item_value = scalar(item, quote!(item.as_str()));
             quote! {
-                crate::rest_json::split_header_list(text)
+                crate::http_binding::split_header_list(text)
                     .iter()
                     .map(|item| -> ::std::result::Result<_, crate::orchestrator::BoxError> {
                         let value = #item_value;

@@ -2,6 +2,7 @@
 //! Option-ness and Box is decided here, once, with the wire name kept beside
 //! it; the emitters only render what this module decided.
 
+pub mod auth;
 pub mod docs;
 pub mod endpoint;
 pub mod http;
@@ -242,6 +243,9 @@ pub struct Operation {
     pub gzip: bool,
     /// Marked `aws.auth#unsignedPayload`: the signature does not cover the body.
     pub unsigned_payload: bool,
+    /// The operation's own auth schemes (`smithy.api#auth`,
+    /// `smithy.api#optionalAuth`); `None`: the service's.
+    pub auth: Option<Vec<auth::AuthScheme>>,
 }
 
 #[derive(Clone, Debug)]
@@ -252,10 +256,8 @@ pub struct Service {
     pub docs: Vec<String>,
     /// `aws.api#service` `sdkId`, else the service's name (`Omics`).
     pub sdk_id: String,
-    /// `aws.auth#sigv4` `name`; `None` when requests are not signed.
-    pub signing_name: Option<String>,
-    /// What the AWS SDKs do differently for this service.
-    pub customization: Customization,
+    /// The auth schemes requests may be sent with, in order of preference.
+    pub auth: Vec<auth::AuthScheme>,
 }
 
 /// How an operation pages: Rust field names of its input and output.
@@ -268,19 +270,6 @@ pub struct Pagination {
     pub items: Option<(String, RustType, bool)>,
     /// The input's page size member and its type.
     pub page_size: Option<(String, RustType)>,
-}
-
-/// Service-specific behaviour the AWS SDKs implement for some services,
-/// chosen by the service's `sdkId`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Customization {
-    None,
-    /// Amazon Glacier: an `X-Amz-Glacier-Version` header with the API
-    /// version, `-` for an empty `accountId`, and the SHA-256 and tree-hash
-    /// headers on uploads.
-    Glacier { version: String },
-    /// Amazon API Gateway: `Accept: application/json` on every request.
-    ApiGateway,
 }
 
 /// Everything the emitters need, in a deterministic order.
@@ -351,10 +340,11 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
         Some(ShapeKind::Service(c)) => c.errors.clone(),
         _ => Vec::new(),
     };
-    let mut builder = IrBuilder { model, refs: BTreeMap::new(), service_errors, event_errors: BTreeMap::new() };
+    let service_shape = shape(model, &selection.service)?;
+    let mut builder =
+        IrBuilder { model, service: service_shape, refs: BTreeMap::new(), service_errors, event_errors: BTreeMap::new() };
     builder.assign_names(selection)?;
 
-    let service_shape = shape(model, &selection.service)?;
     let title = service_shape.traits.string(traits::TITLE).unwrap_or(&selection.service.name).to_owned();
     let service = Service {
         shape: selection.service.clone(),
@@ -371,21 +361,7 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
             .and_then(Value::as_str)
             .unwrap_or(&selection.service.name)
             .to_owned(),
-        signing_name: service_shape
-            .traits
-            .get(traits::SIGV4)
-            .and_then(|t| t.get("name"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        customization: Customization::None,
-    };
-    let service = Service {
-        customization: match service.sdk_id.as_str() {
-            "Glacier" => Customization::Glacier { version: service.version.clone().unwrap_or_default() },
-            "API Gateway" => Customization::ApiGateway,
-            _ => Customization::None,
-        },
-        ..service
+        auth: auth::service_schemes(service_shape)?,
     };
     if !service_shape.traits.has(traits::REST_JSON1) {
         return Err(Error::Unsupported {
@@ -731,6 +707,8 @@ fn error_kind(shape: &Shape) -> StructKind {
 
 struct IrBuilder<'m> {
     model: &'m Model,
+    /// The service shape.
+    service: &'m Shape,
     /// Every shape that becomes a named type, with its Rust name and module.
     refs: BTreeMap<ShapeId, TypeRef>,
     /// Errors every operation of the service can return.
@@ -911,6 +889,7 @@ impl IrBuilder<'_> {
             waiters,
             checksum_required: shape.traits.has(HTTP_CHECKSUM_REQUIRED),
             unsigned_payload: shape.traits.has(UNSIGNED_PAYLOAD),
+            auth: auth::operation_schemes(shape, self.service)?,
             gzip: shape
                 .traits
                 .get(traits::REQUEST_COMPRESSION)

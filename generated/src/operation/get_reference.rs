@@ -183,7 +183,7 @@ impl crate::orchestrator::Operation for GetReference {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/referencestore");
         let value = crate::error::BuildError::require(
             input.reference_store_id.as_ref(),
@@ -202,7 +202,7 @@ impl crate::orchestrator::Operation for GetReference {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str("/reference");
         let value = crate::error::BuildError::require(
             input.id.as_ref(),
@@ -217,7 +217,7 @@ impl crate::orchestrator::Operation for GetReference {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         if let Some(value) = &input.part_number {
             let text = value.to_string();
             query.push("partNumber", Some(&text));
@@ -232,7 +232,7 @@ impl crate::orchestrator::Operation for GetReference {
             let text = { value.clone() };
             headers
                 .push(
-                    crate::rest_json::header("range", &text)
+                    crate::http_binding::header("range", &text)
                         .ok_or_else(|| crate::error::BuildError::invalid_value(
                             "GetReferenceInput",
                             "range",

@@ -188,7 +188,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/referencestore");
         let value = crate::error::BuildError::require(
             input.reference_store_id.as_ref(),
@@ -207,7 +207,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str("/importjobs");
         if let Some(value) = &input.max_results {
             let text = value.to_string();

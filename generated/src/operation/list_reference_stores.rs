@@ -183,7 +183,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/referencestores");
         if let Some(value) = &input.max_results {
             let text = value.to_string();

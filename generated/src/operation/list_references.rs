@@ -190,7 +190,7 @@ impl crate::orchestrator::Operation for ListReferences {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/referencestore");
         let value = crate::error::BuildError::require(
             input.reference_store_id.as_ref(),
@@ -209,7 +209,7 @@ impl crate::orchestrator::Operation for ListReferences {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str("/references");
         if let Some(value) = &input.max_results {
             let text = value.to_string();

@@ -236,7 +236,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/referencestore");
         let value = crate::error::BuildError::require(
             input.reference_store_id.as_ref(),
@@ -255,7 +255,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str("/importjob");
         path.push_str(&query.finish());
         let mut headers = Vec::new();

@@ -13,12 +13,18 @@
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
 pub mod clock;
+mod auth;
 mod byte_stream;
 pub mod config;
 pub mod endpoint;
 pub mod error;
+mod facts;
+mod http_binding;
+mod interceptor;
 pub mod operation;
 pub mod primitives;
+mod protocol;
+mod retry;
 pub mod testing;
 pub mod transport;
 pub mod types;

@@ -13,7 +13,9 @@ impl Client {
     /// A client with this configuration.
     pub fn new(config: crate::config::Config) -> Self {
         Client {
-            handle: ::std::sync::Arc::new(crate::orchestrator::Handle::new(config)),
+            handle: ::std::sync::Arc::new(
+                crate::orchestrator::Handle::new(config, &crate::service::SERVICE),
+            ),
         }
     }
     /// The same as [`Client::new`].

@@ -148,7 +148,7 @@ impl crate::orchestrator::Operation for Match {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/match");
         let value = crate::error::BuildError::require(
             input.self_.as_ref(),
@@ -163,7 +163,7 @@ impl crate::orchestrator::Operation for Match {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str(&query.finish());
         let headers = Vec::new();
         let body = Vec::new();

@@ -124,7 +124,7 @@ impl crate::orchestrator::Operation for Self_ {
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let _ = input;
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/self");
         path.push_str(&query.finish());
         let headers = Vec::new();

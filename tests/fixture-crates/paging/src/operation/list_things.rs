@@ -154,7 +154,7 @@ impl crate::orchestrator::Operation for ListThings {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/things");
         if let Some(value) = &input.next_token {
             let text = value.clone();

@@ -154,7 +154,7 @@ impl crate::orchestrator::Operation for CreateJob {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/jobs");
         path.push_str(&query.finish());
         let mut headers = Vec::new();

@@ -147,7 +147,7 @@ impl crate::orchestrator::Operation for Download {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/download");
         let value = crate::error::BuildError::require(
             input.key.as_ref(),
@@ -162,14 +162,14 @@ impl crate::orchestrator::Operation for Download {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str(&query.finish());
         let mut headers = Vec::new();
         if let Some(value) = &input.range {
             let text = { value.clone() };
             headers
                 .push(
-                    crate::rest_json::header("range", &text)
+                    crate::http_binding::header("range", &text)
                         .ok_or_else(|| crate::error::BuildError::invalid_value(
                             "DownloadInput",
                             "range",
@@ -190,7 +190,10 @@ impl crate::orchestrator::Operation for Download {
         response: &crate::transport::HttpResponse,
     ) -> Result<DownloadOutput, crate::orchestrator::BoxError> {
         let mut output: DownloadOutput = crate::json::Fallback::fallback();
-        if let Some(text) = crate::rest_json::header_text(response, "content-range")? {
+        if let Some(text) = crate::http_binding::header_text(
+            response,
+            "content-range",
+        )? {
             let parsed = text.to_owned();
             output.content_range = Some(parsed);
         }

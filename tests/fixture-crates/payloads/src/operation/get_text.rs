@@ -138,7 +138,7 @@ impl crate::orchestrator::Operation for GetText {
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let _ = input;
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/text");
         path.push_str(&query.finish());
         let headers = Vec::new();
@@ -158,7 +158,7 @@ impl crate::orchestrator::Operation for GetText {
         if !response.body().is_empty() {
             output.text = Some(String::from_utf8(response.body().to_vec())?);
         }
-        if let Some(text) = crate::rest_json::header_text(response, "x-kind")? {
+        if let Some(text) = crate::http_binding::header_text(response, "x-kind")? {
             let parsed = crate::types::Kind::from(text);
             output.kind = Some(parsed);
         }

@@ -146,7 +146,7 @@ impl crate::orchestrator::Operation for PutBlob {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/blob");
         let value = crate::error::BuildError::require(
             input.key.as_ref(),
@@ -161,7 +161,7 @@ impl crate::orchestrator::Operation for PutBlob {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str(&query.finish());
         let mut headers = Vec::new();
         if let Some(map) = &input.meta_value {
@@ -176,7 +176,7 @@ impl crate::orchestrator::Operation for PutBlob {
                 if let Some(value) = map.get(key) {
                     headers
                         .push(
-                            crate::rest_json::dynamic_header(
+                            crate::http_binding::dynamic_header(
                                     &::std::format!("{}{}", "x-meta-", key),
                                     value,
                                 )
@@ -218,7 +218,9 @@ impl crate::orchestrator::Operation for PutBlob {
         if !response.body().is_empty() {
             output.data = Some(crate::primitives::Blob::new(response.body().to_vec()));
         }
-        output.meta_value = Some(crate::rest_json::prefix_headers(response, "x-meta-")?);
+        output.meta_value = Some(
+            crate::http_binding::prefix_headers(response, "x-meta-")?,
+        );
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

@@ -128,7 +128,7 @@ impl crate::orchestrator::Operation for Search {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/search");
         query.push("mode", Some("all"));
         if let Some(value) = &input.q {

@@ -148,7 +148,7 @@ impl crate::orchestrator::Operation for Subscribe {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let query = crate::rest_json::QueryWriter::default();
+        let query = crate::http_binding::QueryWriter::default();
         path.push_str("/subscribe");
         let value = crate::error::BuildError::require(
             input.topic.as_ref(),
@@ -163,7 +163,7 @@ impl crate::orchestrator::Operation for Subscribe {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str(&query.finish());
         let headers = Vec::new();
         let body = Vec::new();
@@ -179,7 +179,7 @@ impl crate::orchestrator::Operation for Subscribe {
         response: &crate::transport::HttpResponse,
     ) -> Result<SubscribeOutput, crate::orchestrator::BoxError> {
         let mut output: SubscribeOutput = crate::json::Fallback::fallback();
-        if let Some(text) = crate::rest_json::header_text(response, "x-session")? {
+        if let Some(text) = crate::http_binding::header_text(response, "x-session")? {
             let parsed = text.to_owned();
             output.session = Some(parsed);
         }

@@ -145,7 +145,7 @@ impl crate::orchestrator::Operation for UploadPart {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/upload");
         let value = crate::error::BuildError::require(
             input.key.as_ref(),
@@ -160,7 +160,7 @@ impl crate::orchestrator::Operation for UploadPart {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         if let Some(value) = &input.part_number {
             let text = value.to_string();
             query.push("part", Some(&text));
@@ -198,7 +198,7 @@ impl crate::orchestrator::Operation for UploadPart {
         response: &crate::transport::HttpResponse,
     ) -> Result<UploadPartOutput, crate::orchestrator::BoxError> {
         let mut output: UploadPartOutput = crate::json::Fallback::fallback();
-        if let Some(text) = crate::rest_json::header_text(response, "etag")? {
+        if let Some(text) = crate::http_binding::header_text(response, "etag")? {
             let parsed = text.to_owned();
             output.etag = Some(parsed);
         }

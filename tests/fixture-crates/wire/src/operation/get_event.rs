@@ -346,7 +346,7 @@ impl crate::orchestrator::Operation for GetEvent {
         _config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
-        let mut query = crate::rest_json::QueryWriter::default();
+        let mut query = crate::http_binding::QueryWriter::default();
         path.push_str("/events");
         let value = crate::error::BuildError::require(
             input.event_id.as_ref(),
@@ -365,7 +365,7 @@ impl crate::orchestrator::Operation for GetEvent {
             );
         }
         path.push('/');
-        path.push_str(&crate::rest_json::encode_label(&text, false));
+        path.push_str(&crate::http_binding::encode_label(&text, false));
         if let Some(value) = &input.since {
             let text = crate::timestamp::DateTime::format(value)
                 .ok_or_else(|| crate::error::BuildError::invalid_value(
@@ -390,11 +390,11 @@ impl crate::orchestrator::Operation for GetEvent {
                         Ok(text)
                     })
                     .collect::<Result<Vec<String>, crate::error::BuildError>>()?;
-                crate::rest_json::header_list(texts.iter().map(|t| t.as_str()))
+                crate::http_binding::header_list(texts.iter().map(|t| t.as_str()))
             };
             headers
                 .push(
-                    crate::rest_json::header("x-trace", &text)
+                    crate::http_binding::header("x-trace", &text)
                         .ok_or_else(|| crate::error::BuildError::invalid_value(
                             "GetEventInput",
                             "trace_ids",
@@ -425,12 +425,12 @@ impl crate::orchestrator::Operation for GetEvent {
         response: &crate::transport::HttpResponse,
     ) -> Result<GetEventOutput, crate::orchestrator::BoxError> {
         let mut output: GetEventOutput = crate::rest_json::json_body(response.body())?;
-        if let Some(text) = crate::rest_json::header_text(response, "x-request-id")? {
+        if let Some(text) = crate::http_binding::header_text(response, "x-request-id")? {
             let parsed = text.to_owned();
             output.request_id = Some(parsed);
         }
-        if let Some(text) = crate::rest_json::header_text(response, "x-list")? {
-            let parsed = crate::rest_json::split_header_list(text)
+        if let Some(text) = crate::http_binding::header_text(response, "x-list")? {
+            let parsed = crate::http_binding::split_header_list(text)
                 .iter()
                 .map(|item| -> Result<_, crate::orchestrator::BoxError> {
                     let value = item.as_str().to_owned();

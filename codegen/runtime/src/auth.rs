@@ -1,0 +1,302 @@
+//! The auth seam: the schemes a service accepts, the identities they need,
+//! a cache that resolves each identity once and reuses it until it nears
+//! expiry, and signing (copied verbatim into each generated crate by
+//! codegen; the source lives in `codegen/runtime/src/auth.rs`).
+
+// A crate uses the schemes and interceptors its service needs.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::provider::token::ProvideToken;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::{Credentials, Token};
+
+use crate::config::Config;
+use crate::orchestrator::BoxError;
+use crate::transport::StreamingRequest;
+
+/// An auth scheme, as the model names it on the service (and operations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthScheme {
+    /// `aws.auth#sigv4`: AWS credentials, SigV4 signatures.
+    SigV4 { signing_name: &'static str },
+    /// `smithy.api#httpBearerAuth`: `Authorization: Bearer <token>`.
+    Bearer,
+    /// No auth (`smithy.api#noAuth`, or `@optionalAuth` without an identity).
+    NoAuth,
+}
+
+/// What a scheme signs with.
+#[derive(Debug, Clone)]
+pub(crate) enum Identity {
+    Credentials(Credentials),
+    Token(Token),
+    Anonymous,
+}
+
+/// The first of `schemes` whose identity the configuration can provide;
+/// when none can, says what is missing for the first.
+pub(crate) fn choose(schemes: &[AuthScheme], config: &Config) -> Result<AuthScheme, String> {
+    let usable = |scheme: &AuthScheme| match scheme {
+        AuthScheme::SigV4 { .. } => config.credentials.is_some(),
+        AuthScheme::Bearer => config.token.is_some(),
+        AuthScheme::NoAuth => true,
+    };
+    if let Some(scheme) = schemes.iter().find(|s| usable(s)) {
+        return Ok(*scheme);
+    }
+    Err(match schemes.first() {
+        Some(AuthScheme::Bearer) => {
+            "no token provider is configured (set one with Config::builder().token_provider(..))".to_owned()
+        }
+        _ => "no credentials provider is configured (set one with Config::builder().credentials_provider(..))".to_owned(),
+    })
+}
+
+/// Identities are refreshed this long before they expire.
+const BUFFER: Duration = Duration::from_secs(10);
+/// An identity without an expiry is resolved again after this long.
+const DEFAULT_EXPIRATION: Duration = Duration::from_secs(15 * 60);
+
+/// One cached identity. Callers that find it stale wait for one of them to
+/// load it again, so a burst of calls asks the provider once.
+#[derive(Debug)]
+struct Cached<T> {
+    slot: tokio::sync::Mutex<Option<(T, SystemTime)>>,
+}
+
+impl<T> Default for Cached<T> {
+    fn default() -> Self {
+        Cached { slot: tokio::sync::Mutex::new(None) }
+    }
+}
+
+impl<T: Clone> Cached<T> {
+    /// The cached value while `now` is before its refresh time; else what
+    /// `load` gives (the value and its expiry), cached.
+    async fn get_or_load<F, Fut>(&self, now: SystemTime, load: F) -> Result<T, BoxError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(T, Option<SystemTime>), BoxError>>,
+    {
+        let mut slot = self.slot.lock().await;
+        if let Some((value, refresh_at)) = &*slot {
+            if now < *refresh_at {
+                return Ok(value.clone());
+            }
+        }
+        let (value, expiry) = load().await?;
+        let refresh_at = match expiry {
+            Some(expiry) => expiry.checked_sub(BUFFER).unwrap_or(expiry),
+            None => now + DEFAULT_EXPIRATION,
+        };
+        *slot = Some((value.clone(), refresh_at));
+        Ok(value)
+    }
+}
+
+/// The identities of a client, each resolved once and reused until it
+/// nears its expiry (or for 15 minutes when it has none).
+#[derive(Debug, Default)]
+pub(crate) struct IdentityCache {
+    credentials: Cached<Credentials>,
+    token: Cached<Token>,
+}
+
+impl IdentityCache {
+    pub(crate) async fn resolve(&self, scheme: AuthScheme, config: &Config) -> Result<Identity, BoxError> {
+        let now = config.time_source.now();
+        match scheme {
+            AuthScheme::SigV4 { .. } => {
+                let provider = config.credentials.as_ref().ok_or("no credentials provider is configured")?;
+                let credentials = self
+                    .credentials
+                    .get_or_load(now, || async {
+                        let credentials = provider.provide_credentials().await?;
+                        let expiry = credentials.expiry();
+                        Ok((credentials, expiry))
+                    })
+                    .await?;
+                Ok(Identity::Credentials(credentials))
+            }
+            AuthScheme::Bearer => {
+                let provider = config.token.as_ref().ok_or("no token provider is configured")?;
+                let token = self
+                    .token
+                    .get_or_load(now, || async {
+                        let token = provider.provide_token().await?;
+                        let expiry = token.expiration();
+                        Ok((token, expiry))
+                    })
+                    .await?;
+                Ok(Identity::Token(token))
+            }
+            AuthScheme::NoAuth => Ok(Identity::Anonymous),
+        }
+    }
+}
+
+/// How a request is signed with SigV4.
+pub(crate) struct SigV4Settings<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) region: &'a str,
+    /// The signature leaves the body out (`aws.auth#unsignedPayload`).
+    pub(crate) unsigned_payload: bool,
+}
+
+/// Signs the request in place for its identity: SigV4 headers for
+/// credentials (the signature covers the body when it is in memory; a
+/// stream, or the body of an operation marked `unsignedPayload`, is signed
+/// as `UNSIGNED-PAYLOAD`), a bearer header for a token, nothing for none.
+pub(crate) fn sign(
+    request: &mut StreamingRequest,
+    identity: Identity,
+    sigv4: Option<SigV4Settings<'_>>,
+    time: SystemTime,
+) -> Result<(), BoxError> {
+    match identity {
+        Identity::Anonymous => Ok(()),
+        Identity::Token(token) => {
+            let mut value = http::HeaderValue::from_str(&format!("Bearer {}", token.token()))
+                .map_err(|_| "the bearer token cannot be sent in a header")?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(http::header::AUTHORIZATION, value);
+            Ok(())
+        }
+        Identity::Credentials(credentials) => {
+            let settings = sigv4.ok_or("SigV4 credentials without a signing name and region")?;
+            sign_sigv4(request, credentials, &settings, time)
+        }
+    }
+}
+
+fn sign_sigv4(
+    request: &mut StreamingRequest,
+    credentials: Credentials,
+    settings: &SigV4Settings<'_>,
+    time: SystemTime,
+) -> Result<(), BoxError> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    let identity = credentials.into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(settings.region)
+        .name(settings.name)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()?
+        .into();
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
+        .collect::<Result<Vec<_>, http::header::ToStrError>>()?;
+    let uri = request.uri().to_string();
+    let body = match request.body().as_bytes() {
+        Some(bytes) if !settings.unsigned_payload => SignableBody::Bytes(bytes),
+        _ => SignableBody::UnsignedPayload,
+    };
+    let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)?;
+    let (instructions, _signature) = sign(signable, &params)?.into_parts();
+    instructions.apply_to_request_http1x(request);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+    }
+
+    /// Counts its calls; its credentials expire `lifetime` after `now`.
+    #[derive(Debug)]
+    struct Counting {
+        calls: Arc<AtomicUsize>,
+        expiry: Option<SystemTime>,
+    }
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            let credentials = Credentials::new(format!("AKID{n}"), "secret", None, self.expiry, "test");
+            aws_credential_types::provider::future::ProvideCredentials::ready(Ok(credentials))
+        }
+    }
+
+    fn config(expiry: Option<SystemTime>, now: SystemTime) -> (Config, Arc<AtomicUsize>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let clock = crate::testing::TestClock::new(now);
+        let config = Config::builder()
+            .credentials_provider(Counting { calls: calls.clone(), expiry })
+            .time_source(clock)
+            .build();
+        (config, calls)
+    }
+
+    fn access_key(identity: Identity) -> String {
+        match identity {
+            Identity::Credentials(c) => c.access_key_id().to_owned(),
+            other => panic!("not credentials: {other:?}"),
+        }
+    }
+
+    const SIGV4: AuthScheme = AuthScheme::SigV4 { signing_name: "svc" };
+
+    #[test]
+    fn credentials_are_resolved_once_until_they_near_expiry() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let (config, calls) = config(Some(start + Duration::from_secs(60)), start);
+        let cache = IdentityCache::default();
+        for _ in 0..5 {
+            assert_eq!(access_key(block_on(cache.resolve(SIGV4, &config)).unwrap()), "AKID0");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Within the buffer before expiry: resolved again.
+        let later = config.to_builder().time_source(crate::testing::TestClock::new(start + Duration::from_secs(55))).build();
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &later)).unwrap()), "AKID1");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn credentials_without_expiry_are_kept_for_fifteen_minutes() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let (config, calls) = config(None, start);
+        let cache = IdentityCache::default();
+        block_on(cache.resolve(SIGV4, &config)).unwrap();
+        let at = |secs| config.to_builder().time_source(crate::testing::TestClock::new(start + Duration::from_secs(secs))).build();
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &at(899))).unwrap()), "AKID0");
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &at(900))).unwrap()), "AKID1");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn schemes_are_chosen_by_the_identities_configured() {
+        let with_credentials = Config::builder().static_credentials("a", "b").build();
+        let with_token = Config::builder().token_provider(Token::new("t", None)).build();
+        let bare = Config::builder().build();
+        let both = [AuthScheme::Bearer, SIGV4];
+        assert_eq!(choose(&both, &with_credentials), Ok(SIGV4));
+        assert_eq!(choose(&both, &with_token), Ok(AuthScheme::Bearer));
+        assert!(choose(&both, &bare).unwrap_err().contains("token provider"));
+        assert!(choose(&[SIGV4], &bare).unwrap_err().contains("credentials provider"));
+        assert_eq!(choose(&[SIGV4, AuthScheme::NoAuth], &bare), Ok(AuthScheme::NoAuth));
+    }
+
+    #[test]
+    fn bearer_tokens_go_in_the_authorization_header() {
+        let mut request = http::Request::builder().uri("https://example.com/").body(crate::primitives::ByteStream::default()).unwrap();
+        sign(&mut request, Identity::Token(Token::new("secret-token", None)), None, SystemTime::UNIX_EPOCH).unwrap();
+        let value = request.headers().get(http::header::AUTHORIZATION).unwrap();
+        assert_eq!(value.to_str().unwrap(), "Bearer secret-token");
+        assert!(value.is_sensitive());
+    }
+}

@@ -1,0 +1,563 @@
+//! Client configuration (copied verbatim into each generated crate by
+//! codegen; the source lives in `codegen/runtime/src/config.rs`). The
+//! generated crate adds `Config::from_env` with its service's endpoint
+//! variable.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_credential_types::provider::token::{ProvideToken, SharedTokenProvider};
+use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
+pub use aws_credential_types::{Credentials, Token};
+
+use crate::clock::{AsyncSleep, SystemClock, TimeSource, TokioSleep};
+use crate::transport::HttpClient;
+
+/// How requests are retried: the AWS "standard" mode.
+///
+/// An attempt that fails with a throttling error, a 5xx status, an error the
+/// model marks retryable, a timeout or a connection failure is retried after
+/// an exponential backoff with full jitter: a random delay between zero and
+/// `min(max_backoff, initial_backoff * 2^(attempt - 1))`. Other 4xx errors
+/// are never retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl RetryConfig {
+    /// 3 attempts, backoff from 1 s up to 20 s.
+    pub fn standard() -> Self {
+        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
+    }
+
+    /// A single attempt.
+    pub fn disabled() -> Self {
+        RetryConfig { max_attempts: 1, ..Self::standard() }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+/// Timeouts. Unlike the official SDK, a connect timeout and a per-attempt
+/// timeout are set by default, so that a dead endpoint fails instead of
+/// hanging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Option<Duration>,
+    attempt: Option<Duration>,
+    operation: Option<Duration>,
+}
+
+impl TimeoutConfig {
+    /// Connect: 3.1 s; each attempt: 60 s; the whole operation, retries
+    /// included: no limit.
+    pub fn standard() -> Self {
+        TimeoutConfig {
+            connect: Some(Duration::from_millis(3100)),
+            attempt: Some(Duration::from_secs(60)),
+            operation: None,
+        }
+    }
+
+    /// No timeouts at all.
+    pub fn disabled() -> Self {
+        TimeoutConfig { connect: None, attempt: None, operation: None }
+    }
+
+    /// Establishing the TCP connection (applies to the default transport;
+    /// the TLS handshake then counts against the attempt timeout).
+    pub fn with_connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// One attempt: sending the request and reading the whole response.
+    pub fn with_attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt = timeout;
+        self
+    }
+
+    /// The whole call, every retry and backoff included.
+    pub fn with_operation_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.operation = timeout;
+        self
+    }
+
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect
+    }
+
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt
+    }
+
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation
+    }
+}
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+/// The configuration of a [`Client`](crate::Client).
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) token: Option<SharedTokenProvider>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) inject_host_prefix: bool,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
+    pub(crate) http_client: Arc<dyn HttpClient>,
+    /// The client is the default one, built from `timeouts`.
+    default_http_client: bool,
+    pub(crate) time_source: Arc<dyn TimeSource>,
+    pub(crate) sleep: Arc<dyn AsyncSleep>,
+    pub(crate) idempotency_token: IdempotencyTokenProvider,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
+}
+
+/// Request bodies smaller than this are not compressed, by default.
+const MIN_COMPRESSION_SIZE: u32 = 10_240;
+
+/// Makes the value of an `@idempotencyToken` member that the caller left
+/// unset: a random UUID (version 4) unless configured otherwise.
+pub type IdempotencyTokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// A random UUID, version 4 (`xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`), from
+/// the standard library's randomly keyed hasher.
+pub fn random_uuid_v4() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let draw = || {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.finish()
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&draw().to_be_bytes());
+    bytes[8..].copy_from_slice(&draw().to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials are never printed.
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
+            .field("token", &self.token.as_ref().map(|_| "** set **"))
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("inject_host_prefix", &self.inject_host_prefix)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("http_client", &self.http_client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// What `Config::from_env` reads (the generated crate names the
+    /// service's own endpoint variable, `endpoint_url_env`): see there.
+    pub(crate) fn from_env_for(endpoint_url_env: &str) -> ConfigBuilder {
+        let mut builder = Self::from_env_source_for(endpoint_url_env, |name| std::env::var(name).ok());
+        if builder.credentials.is_some() {
+            // Read again when the cached ones are refreshed, so that rotated keys are picked up.
+            builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
+        }
+        builder
+    }
+
+    /// [`Config::from_env_for`] reading variables from `lookup` instead
+    /// of the process environment (for tests); credentials are read once.
+    pub(crate) fn from_env_source_for(endpoint_url_env: &str, lookup: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let flag = |name: &str| var(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let mut builder = Config::builder();
+        builder.region = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION"));
+        if !flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
+            builder.endpoint_url = var(endpoint_url_env).or_else(|| var("AWS_ENDPOINT_URL"));
+        }
+        builder.use_fips = flag("AWS_USE_FIPS_ENDPOINT");
+        builder.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT");
+        builder.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
+        if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
+            builder = builder.request_min_compression_size_bytes(bytes);
+        }
+        if let Some(attempts) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse().ok()) {
+            builder.retry = builder.retry.with_max_attempts(attempts);
+        }
+        if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            let credentials = Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment");
+            builder.credentials = Some(SharedCredentialsProvider::new(credentials));
+        } else if var("AWS_ACCESS_KEY_ID").is_some() {
+            // Incomplete: the provider reports what is missing at the first request.
+            builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
+        }
+        builder
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.timeouts
+    }
+
+    /// A builder holding this configuration, to derive a changed one.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder {
+            region: self.region.clone(),
+            credentials: self.credentials.clone(),
+            token: self.token.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            inject_host_prefix: self.inject_host_prefix,
+            retry: self.retry,
+            timeouts: self.timeouts,
+            // A default transport is rebuilt, so that changed timeouts apply.
+            http_client: (!self.default_http_client).then(|| self.http_client.clone()),
+            time_source: Some(self.time_source.clone()),
+            sleep: Some(self.sleep.clone()),
+            idempotency_token: Some(self.idempotency_token.clone()),
+            disable_request_compression: self.disable_request_compression,
+            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+        }
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Clone)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    token: Option<SharedTokenProvider>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    inject_host_prefix: bool,
+    retry: RetryConfig,
+    timeouts: TimeoutConfig,
+    http_client: Option<Arc<dyn HttpClient>>,
+    time_source: Option<Arc<dyn TimeSource>>,
+    sleep: Option<Arc<dyn AsyncSleep>>,
+    idempotency_token: Option<IdempotencyTokenProvider>,
+    disable_request_compression: bool,
+    request_min_compression_size_bytes: u32,
+}
+
+impl Default for ConfigBuilder {
+    fn default() -> Self {
+        ConfigBuilder {
+            region: None,
+            credentials: None,
+            token: None,
+            endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
+            inject_host_prefix: true,
+            retry: RetryConfig::standard(),
+            timeouts: TimeoutConfig::standard(),
+            http_client: None,
+            time_source: None,
+            sleep: None,
+            idempotency_token: None,
+            disable_request_compression: false,
+            request_min_compression_size_bytes: MIN_COMPRESSION_SIZE,
+        }
+    }
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
+            .field("endpoint_url", &self.endpoint_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    /// The AWS Region, such as `us-west-2`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Where credentials come from: anything that implements
+    /// `aws_credential_types::provider::ProvideCredentials` (the providers of
+    /// `aws-config` included).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Where bearer tokens come from, for services that accept
+    /// `smithy.api#httpBearerAuth`: anything that implements
+    /// `aws_credential_types::provider::token::ProvideToken` (a fixed
+    /// [`Token`] included).
+    pub fn token_provider(mut self, provider: impl ProvideToken + 'static) -> Self {
+        self.token = Some(SharedTokenProvider::new(provider));
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Fixed credentials from an access key id and a secret access key.
+    pub fn static_credentials(self, access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        self.credentials(Credentials::new(access_key_id, secret_access_key, None, None, "static"))
+    }
+
+    /// Sends requests to this URL (`https://host[:port][/path]`) instead of
+    /// the endpoint the service's rules choose.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses FIPS endpoints.
+    pub fn use_fips(mut self, enabled: bool) -> Self {
+        self.use_fips = enabled;
+        self
+    }
+
+    /// Uses dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(mut self, enabled: bool) -> Self {
+        self.use_dual_stack = enabled;
+        self
+    }
+
+    /// Whether to prepend the operations' host prefixes (such as
+    /// `control-storage-`) to the endpoint's host; on by default. Turn it off
+    /// for an endpoint that does not serve the prefixed names (as boto3's
+    /// `inject_host_prefix=False`).
+    pub fn inject_host_prefix(mut self, enabled: bool) -> Self {
+        self.inject_host_prefix = enabled;
+        self
+    }
+
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The HTTP transport. By default: [`HyperClient`](crate::transport::HyperClient)
+    /// with the connect timeout of [`TimeoutConfig`] (feature `rustls`).
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// The clock used to sign requests and to time waiters.
+    pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
+        self.time_source = Some(Arc::new(time_source));
+        self
+    }
+
+    /// How to sleep between attempts and for timeouts (tokio's timer by default).
+    pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Makes the values of `@idempotencyToken` members left unset (by
+    /// default random UUIDs); tests can make them predictable.
+    /// Turns off request compression for operations that ask for it (on by
+    /// default, as `AWS_DISABLE_REQUEST_COMPRESSION` turns it off).
+    pub fn disable_request_compression(mut self, disabled: bool) -> Self {
+        self.disable_request_compression = disabled;
+        self
+    }
+
+    /// Bodies smaller than this many bytes are sent uncompressed (default
+    /// 10,240; at most 10,485,760, as `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = bytes.min(10_485_760);
+        self
+    }
+
+    pub fn idempotency_token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.idempotency_token = Some(Arc::new(provider));
+        self
+    }
+
+    pub fn build(self) -> Config {
+        let timeouts = self.timeouts;
+        let default_client = self.http_client.is_none();
+        let http_client = self.http_client.unwrap_or_else(|| default_http_client(&timeouts));
+        Config {
+            region: self.region,
+            credentials: self.credentials,
+            token: self.token,
+            endpoint_url: self.endpoint_url,
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            inject_host_prefix: self.inject_host_prefix,
+            retry: self.retry,
+            timeouts,
+            http_client,
+            default_http_client: default_client,
+            time_source: self.time_source.unwrap_or_else(|| Arc::new(SystemClock)),
+            sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
+            idempotency_token: self.idempotency_token.unwrap_or_else(|| Arc::new(random_uuid_v4)),
+            disable_request_compression: self.disable_request_compression,
+            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+        }
+    }
+}
+
+#[cfg(feature = "rustls")]
+fn default_http_client(timeouts: &TimeoutConfig) -> Arc<dyn HttpClient> {
+    let mut builder = crate::transport::HyperClient::builder();
+    if let Some(timeout) = timeouts.connect_timeout() {
+        builder = builder.connect_timeout(timeout);
+    }
+    Arc::new(builder.build())
+}
+
+#[cfg(not(feature = "rustls"))]
+fn default_http_client(_timeouts: &TimeoutConfig) -> Arc<dyn HttpClient> {
+    Arc::new(no_client::NoHttpClient)
+}
+
+#[cfg(not(feature = "rustls"))]
+mod no_client {
+    use crate::transport::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+
+    /// Stands in when the crate is built without its default transport.
+    #[derive(Debug)]
+    pub(super) struct NoHttpClient;
+
+    impl HttpClient for NoHttpClient {
+        fn send(&self, _request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+            Box::pin(std::future::ready(Err(TransportError::new(
+                TransportErrorKind::Other,
+                "no HTTP client: enable the `rustls` feature or set one with Config::builder().http_client(...)",
+            ))))
+        }
+    }
+}
+
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+/// `AWS_SESSION_TOKEN`, read at each request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvironmentCredentials;
+
+impl ProvideCredentials for EnvironmentCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let result = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment")),
+            (None, _) => Err(aws_credential_types::provider::error::CredentialsError::not_loaded(
+                "AWS_ACCESS_KEY_ID is not set",
+            )),
+            (_, None) => Err(aws_credential_types::provider::error::CredentialsError::not_loaded(
+                "AWS_SECRET_ACCESS_KEY is not set",
+            )),
+        };
+        future::ProvideCredentials::ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_uuids_are_version_4_and_differ() {
+        let a = random_uuid_v4();
+        let b = random_uuid_v4();
+        assert_ne!(a, b);
+        for uuid in [&a, &b] {
+            let parts: Vec<&str> = uuid.split('-').collect();
+            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{uuid}");
+            assert!(parts[2].starts_with('4'), "{uuid}");
+            assert!(parts[3].starts_with(['8', '9', 'a', 'b']), "{uuid}");
+            assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        }
+    }
+
+    #[test]
+    fn the_idempotency_token_provider_is_configurable() {
+        let config = Config::builder().idempotency_token_provider(|| "fixed".to_owned()).build();
+        assert_eq!((config.idempotency_token)(), "fixed");
+        assert_eq!((config.to_builder().build().idempotency_token)(), "fixed");
+        assert_eq!((Config::builder().build().idempotency_token)().len(), 36);
+    }
+}

@@ -1,0 +1,7 @@
+//! The runtime's part of the `error` module (a shell: generated crates
+//! write their own `error.rs`, adding the service's modeled errors).
+
+mod build;
+mod meta;
+pub use build::BuildError;
+pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};

@@ -1,0 +1,185 @@
+//! What every error carries (code, message, HTTP status, request id) and the
+//! catch-all error for what the model does not describe (copied verbatim
+//! into each generated crate by codegen; the source lives in
+//! `codegen/runtime/src/error/meta.rs`).
+
+use std::fmt;
+
+/// The facts of an error response: its code, message, HTTP status and
+/// request id, whichever the service sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    code: Option<String>,
+    message: Option<String>,
+    status: Option<u16>,
+    request_id: Option<String>,
+}
+
+impl ErrorMetadata {
+    pub(crate) fn new(
+        code: Option<String>,
+        message: Option<String>,
+        status: Option<u16>,
+        request_id: Option<String>,
+    ) -> Self {
+        ErrorMetadata { code, message, status, request_id }
+    }
+
+    /// The error code, such as `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The request id (`x-amzn-requestid`), to quote to AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Writes ` (HTTP 429, request id abc)` for whatever is known.
+    pub(crate) fn fmt_suffix(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.status, &self.request_id) {
+            (Some(status), Some(id)) => write!(f, " (HTTP {status}, request id {id})"),
+            (Some(status), None) => write!(f, " (HTTP {status})"),
+            (None, Some(id)) => write!(f, " (request id {id})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// What kind of failure an [`Unhandled`] error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnhandledKind {
+    /// The service answered with an error this crate does not model.
+    Service,
+    /// The input was invalid (a required member missing, a label empty);
+    /// nothing was sent.
+    InvalidInput,
+    /// The configuration is incomplete (no region, no credentials) or the
+    /// endpoint could not be resolved; nothing was sent.
+    Configuration,
+    /// Credentials could not be loaded; nothing was sent.
+    Credentials,
+    /// The connection failed.
+    Transport,
+    /// An attempt or the whole operation took longer than its timeout.
+    Timeout,
+    /// The response could not be read (malformed or truncated body).
+    Response,
+}
+
+/// An error the model does not describe: an unmodeled error code, a failed
+/// connection, a timeout, an invalid input or an unreadable response.
+#[derive(Debug)]
+pub struct Unhandled {
+    kind: UnhandledKind,
+    meta: ErrorMetadata,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Unhandled {
+    pub(crate) fn new(
+        kind: UnhandledKind,
+        meta: ErrorMetadata,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Unhandled { kind, meta, source }
+    }
+
+    pub fn kind(&self) -> UnhandledKind {
+        self.kind
+    }
+
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        self.kind == UnhandledKind::Timeout
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            UnhandledKind::Service => "service error",
+            UnhandledKind::InvalidInput => "invalid input",
+            UnhandledKind::Configuration => "configuration error",
+            UnhandledKind::Credentials => "could not load credentials",
+            UnhandledKind::Transport => "request failed",
+            UnhandledKind::Timeout => "timed out",
+            UnhandledKind::Response => "unreadable response",
+        };
+        f.write_str(what)?;
+        if let Some(code) = self.meta.code() {
+            write!(f, ": {code}")?;
+        }
+        if let Some(message) = self.meta.message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        self.meta.fmt_suffix(f)
+    }
+}
+
+impl std::error::Error for Unhandled {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What every variant of an operation's error enum offers: the enum
+/// matches once, in its `variant()`, and its `meta`, `code`,
+/// `is_retryable`, `Display` and `source` all go through that, instead of
+/// matching once each.
+pub(crate) trait ErrorVariant: std::error::Error + Send + Sync + 'static {
+    fn meta(&self) -> &ErrorMetadata;
+
+    /// The code the model gives this error, for when the response has none.
+    fn modeled_code(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn retryable(&self) -> bool {
+        false
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl ErrorVariant for Unhandled {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_says_what_happened() {
+        let meta = ErrorMetadata::new(Some("Weird".into()), Some("odd".into()), Some(418), Some("req-1".into()));
+        let e = Unhandled::new(UnhandledKind::Service, meta, None);
+        assert_eq!(e.to_string(), "service error: Weird: odd (HTTP 418, request id req-1)");
+        let e = Unhandled::new(UnhandledKind::Timeout, ErrorMetadata::default(), Some("attempt timeout of 1s".into()));
+        assert_eq!(e.to_string(), "timed out: attempt timeout of 1s");
+        assert!(e.is_timeout());
+    }
+}

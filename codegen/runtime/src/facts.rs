@@ -1,0 +1,55 @@
+//! The facts of a service, which the generated code hands to the runtime as
+//! one value (copied verbatim into each generated crate by codegen; the
+//! source lives in `codegen/runtime/src/facts.rs`). The runtime never
+//! reaches into the generated modules: everything it needs to know of the
+//! service comes through [`ServiceFacts`].
+
+use std::fmt;
+
+use crate::auth::AuthScheme;
+use crate::config::Config;
+use crate::interceptor::Interceptor;
+use crate::orchestrator::BoxError;
+use crate::protocol::Protocol;
+use crate::retry::ClassifyRetry;
+
+/// What the runtime needs to know of a service.
+pub(crate) struct ServiceFacts {
+    /// Sent as `User-Agent`.
+    pub(crate) user_agent: &'static str,
+    /// Resolves the endpoint of a request from the configuration.
+    pub(crate) resolve_endpoint: fn(&Config) -> Result<ResolvedEndpoint, BoxError>,
+    /// The wire protocol: where errors and request ids are found.
+    pub(crate) protocol: &'static dyn Protocol,
+    /// The auth schemes the service accepts, in order of preference
+    /// (operations may have their own list).
+    pub(crate) auth: &'static [AuthScheme],
+    /// The service's customizations that act on requests.
+    pub(crate) interceptors: &'static [&'static dyn Interceptor],
+    /// Retry classifiers of the service, asked before the standard ones.
+    pub(crate) retry_classifiers: &'static [&'static dyn ClassifyRetry],
+}
+
+impl fmt::Debug for ServiceFacts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceFacts")
+            .field("user_agent", &self.user_agent)
+            .field("protocol", &self.protocol.name())
+            .field("auth", &self.auth)
+            .field("interceptors", &self.interceptors)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An endpoint, as the attempt loop uses it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ResolvedEndpoint {
+    /// `https://host[:port][/path]`.
+    pub(crate) url: String,
+    /// Headers to add to every request.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The SigV4 signing name the endpoint asks for, overriding the service's.
+    pub(crate) signing_name: Option<String>,
+    /// The SigV4 signing region the endpoint asks for, overriding the configured one.
+    pub(crate) signing_region: Option<String>,
+}

@@ -1,0 +1,78 @@
+//! Interceptors: service customizations that act on requests, registered
+//! once per service (in its [`ServiceFacts`](crate::facts::ServiceFacts))
+//! or per operation by the generator's decorators, instead of being
+//! matched inside serializers (copied verbatim into each generated crate
+//! by codegen; the source lives in `codegen/runtime/src/interceptor.rs`).
+
+// A crate uses the schemes and interceptors its service needs.
+#![allow(dead_code)]
+
+use http::header::{HeaderName, HeaderValue};
+
+use crate::error::BuildError;
+use crate::orchestrator::Request;
+
+/// Changes a serialized request before its endpoint is resolved and it is
+/// signed. Runs once per call, not once per attempt.
+pub(crate) trait Interceptor: Send + Sync + std::fmt::Debug {
+    fn modify_request(&self, request: &mut Request) -> Result<(), BuildError>;
+}
+
+/// Sets a header unless the request already has it (API Gateway's
+/// `Accept: application/json`, Glacier's `X-Amz-Glacier-Version`).
+#[derive(Debug)]
+pub(crate) struct DefaultHeader {
+    /// Lower case.
+    pub(crate) name: &'static str,
+    pub(crate) value: &'static str,
+}
+
+impl Interceptor for DefaultHeader {
+    fn modify_request(&self, request: &mut Request) -> Result<(), BuildError> {
+        if !request.headers.iter().any(|(name, _)| name.as_str() == self.name) {
+            request.headers.push((HeaderName::from_static(self.name), HeaderValue::from_static(self.value)));
+        }
+        Ok(())
+    }
+}
+
+/// Runs the interceptors of the service, then those of the operation.
+pub(crate) fn run(
+    service: &[&'static dyn Interceptor],
+    operation: &[&'static dyn Interceptor],
+    request: &mut Request,
+) -> Result<(), BuildError> {
+    for interceptor in service.iter().chain(operation) {
+        interceptor.modify_request(request)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&'static str, &'static str)]) -> Request {
+        Request {
+            method: http::Method::GET,
+            path_and_query: "/".into(),
+            headers: headers.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect(),
+            body: crate::primitives::ByteStream::default(),
+            host_prefix: None,
+        }
+    }
+
+    #[test]
+    fn default_headers_do_not_replace_the_callers() {
+        let accept = DefaultHeader { name: "accept", value: "application/json" };
+        let mut plain = request(&[]);
+        run(&[&ACCEPT], &[], &mut plain).unwrap();
+        assert_eq!(plain.headers[0].1, "application/json");
+        let mut own = request(&[("accept", "text/plain")]);
+        accept.modify_request(&mut own).unwrap();
+        assert_eq!(own.headers.len(), 1);
+        assert_eq!(own.headers[0].1, "text/plain");
+    }
+
+    static ACCEPT: DefaultHeader = DefaultHeader { name: "accept", value: "application/json" };
+}

@@ -1,0 +1,58 @@
+//! The runtime of generated clients, as a crate of its own so that it is
+//! built, linted and unit-tested once, here.
+//!
+//! Generated crates stay self-contained: codegen copies every file of this
+//! crate's `src/` into each of them, verbatim and at the same path, without
+//! its `#[cfg(test)] mod tests`, except the three shells that only exist to
+//! make this a crate: this `lib.rs`, `error.rs` and `endpoint.rs` (the
+//! generated crate writes its own, which add the service's types).
+//!
+//! The runtime never names a generated module: what it must know of a
+//! service (signing name, endpoint resolver, user agent, endpoint variable,
+//! protocol, auth schemes, customizations) reaches it as one
+//! [`facts::ServiceFacts`] value that the generated code builds.
+//!
+//! | module | what |
+//! | --- | --- |
+//! | `orchestrator` | the attempt loop: serialize, resolve the endpoint, sign, send, retry, read |
+//! | `facts` | what the generated code says of its service |
+//! | `protocol` | the protocol seam; `rest_json` implements it for restJson1 |
+//! | `http_binding` | labels, query strings and headers, for the HTTP-binding protocols |
+//! | `json` | the JSON codec, shared by the JSON protocols |
+//! | `auth` | auth schemes, the identity cache, signing |
+//! | `interceptor`, `retry` | customizations that act on requests; retry classifiers and budget |
+//! | `config`, `transport`, `clock`, `testing` | what a user configures and mocks |
+//! | `byte_stream`, `event_stream`, `primitives`, `timestamp` | wire types |
+//! | `endpoint/` | the endpoint rules' functions, partitions and result |
+//! | `error/` | `ErrorMetadata`, `Unhandled`, `BuildError` |
+//! | `pagination`, `waiter` | paginators and the waiter loop |
+//! | `checksum`, `compression`, `glacier` | features some services use |
+
+// Generated crates use different parts of the runtime: what one leaves
+// unused is not dead here.
+#![allow(dead_code)]
+
+pub mod auth;
+pub mod byte_stream;
+pub mod checksum;
+pub mod clock;
+pub mod compression;
+pub mod config;
+pub mod endpoint;
+pub mod error;
+pub mod event_stream;
+pub mod facts;
+pub mod glacier;
+pub mod http_binding;
+pub mod interceptor;
+pub mod json;
+pub mod orchestrator;
+pub mod pagination;
+pub mod primitives;
+pub mod protocol;
+pub mod rest_json;
+pub mod retry;
+pub mod testing;
+pub mod timestamp;
+pub mod transport;
+pub mod waiter;

@@ -1,0 +1,399 @@
+//! Sending an operation: serialize, resolve the endpoint, sign, send with
+//! timeouts and retries, and parse the response or the error (copied
+//! verbatim into each generated crate by codegen; the source lives in
+//! `codegen/runtime/src/orchestrator.rs`). The generated code supplies the
+//! per-operation parts through [`Operation`].
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+
+use crate::auth::{AuthScheme, IdentityCache};
+use crate::config::Config;
+use crate::error::{BuildError, ErrorMetadata, Unhandled, UnhandledKind};
+use crate::facts::{ResolvedEndpoint, ServiceFacts};
+use crate::interceptor::Interceptor;
+use crate::primitives::ByteStream;
+use crate::retry::{RetryBudget, RetryKind, RETRY_COST, TIMEOUT_RETRY_COST};
+use crate::transport::{HttpResponse, StreamingRequest, StreamingResponse};
+
+/// Any error, boxed.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The state a client shares between its calls.
+#[derive(Debug)]
+pub(crate) struct Handle {
+    pub(crate) config: Config,
+    /// What the generated code says of its service.
+    pub(crate) service: &'static ServiceFacts,
+    retry_budget: RetryBudget,
+    identities: IdentityCache,
+}
+
+impl Handle {
+    pub(crate) fn new(config: Config, service: &'static ServiceFacts) -> Self {
+        Handle { config, service, retry_budget: RetryBudget::default(), identities: IdentityCache::default() }
+    }
+}
+
+/// A request as an operation serializes it, before the endpoint is known.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) method: http::Method,
+    /// The path and query, already percent-encoded (`/a/b?c=d`).
+    pub(crate) path_and_query: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Bytes, or a stream (sent once: not retried).
+    pub(crate) body: ByteStream,
+    /// The host prefix (such as `control-storage-`), labels filled in.
+    pub(crate) host_prefix: Option<String>,
+}
+
+/// What the generated code says about each operation.
+pub(crate) trait Operation {
+    type Input;
+    type Output;
+    type Error;
+
+    /// The operation's name, for messages.
+    const NAME: &'static str;
+
+    /// For an operation whose output payload is a stream: how to put the
+    /// response body into the output that `deserialize` read from the head.
+    const STREAMING_OUTPUT: Option<fn(&mut Self::Output, ByteStream)> = None;
+
+    /// Marked `aws.auth#unsignedPayload`: the signature leaves the body out.
+    const UNSIGNED_PAYLOAD: bool = false;
+
+    /// The streaming output is an event stream.
+    const EVENT_STREAM: bool = false;
+
+    /// The operation's own auth schemes, when they differ from the
+    /// service's (`smithy.api#auth`, `@optionalAuth`).
+    const AUTH: Option<&'static [AuthScheme]> = None;
+
+    /// Interceptors of this operation (customizations), after the service's.
+    const INTERCEPTORS: &'static [&'static dyn Interceptor] = &[];
+
+    /// The request for `input`; the configuration decides request compression.
+    fn serialize(input: &Self::Input, config: &Config) -> Result<Request, BuildError>;
+
+    /// Reads a successful response (for a streaming output, its head).
+    fn deserialize(response: &HttpResponse) -> Result<Self::Output, BoxError>;
+
+    /// Turns an error response into the operation's error.
+    fn error(meta: ErrorMetadata, response: &HttpResponse) -> Self::Error;
+
+    fn unhandled(error: Unhandled) -> Self::Error;
+
+    /// For an error code the model marks retryable: `Some(throttling)`.
+    fn modeled_retry(code: &str) -> Option<bool>;
+}
+
+/// Sends `input` and returns the operation's output or error. Only this
+/// thin layer is generic: the attempts, retries and timeouts run in
+/// [`send`], compiled once for every operation.
+pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
+    let invalid = |e: BuildError| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into())));
+    let mut request = O::serialize(input, &handle.config).map_err(invalid)?;
+    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request).map_err(invalid)?;
+    let spec = Spec {
+        name: O::NAME,
+        streaming_output: O::STREAMING_OUTPUT.is_some(),
+        event_stream: O::EVENT_STREAM,
+        unsigned_payload: O::UNSIGNED_PAYLOAD,
+        auth: O::AUTH.unwrap_or(handle.service.auth),
+        modeled_retry: O::modeled_retry,
+    };
+    let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
+        let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response));
+        O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
+    };
+    match send(handle, request, &spec).await {
+        Ok(Received::Buffered(response)) => O::deserialize(&response).map_err(|e| unreadable(&response, e)),
+        Ok(Received::Streaming(response)) => {
+            let (parts, body) = response.into_parts();
+            let head = http::Response::from_parts(parts, Bytes::new());
+            let mut output = O::deserialize(&head).map_err(|e| unreadable(&head, e))?;
+            if let Some(put) = O::STREAMING_OUTPUT {
+                put(&mut output, body);
+            }
+            Ok(output)
+        }
+        Err(Failure::Service(meta, response)) => Err(O::error(meta, &response)),
+        Err(Failure::Unhandled(error)) => Err(O::unhandled(error)),
+    }
+}
+
+/// What the sending core needs to know of an operation.
+struct Spec {
+    name: &'static str,
+    streaming_output: bool,
+    event_stream: bool,
+    unsigned_payload: bool,
+    auth: &'static [AuthScheme],
+    modeled_retry: fn(&str) -> Option<bool>,
+}
+
+/// Why sending failed: the service's error response (of the last
+/// attempt), or anything else.
+enum Failure {
+    Service(ErrorMetadata, HttpResponse),
+    Unhandled(Unhandled),
+}
+
+fn configuration_error(message: String) -> Failure {
+    Failure::Unhandled(Unhandled::new(UnhandledKind::Configuration, ErrorMetadata::default(), Some(message.into())))
+}
+
+/// Sends a request under the operation timeout, with retries.
+async fn send(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
+    let config = &handle.config;
+    match config.timeouts.operation_timeout() {
+        None => send_attempts(handle, request, spec).await,
+        Some(limit) => match crate::clock::timeout(send_attempts(handle, request, spec), config.sleep.sleep(limit)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Unhandled(Unhandled::new(
+                UnhandledKind::Timeout,
+                ErrorMetadata::default(),
+                Some(format!("{} did not complete within the operation timeout of {limit:?}", spec.name).into()),
+            ))),
+        },
+    }
+}
+
+async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
+    let config = &handle.config;
+    let service = handle.service;
+    let endpoint = (service.resolve_endpoint)(config)
+        .map_err(|e| configuration_error(format!("cannot resolve the endpoint: {e}")))?;
+    let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
+    let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
+        .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;
+    let scheme = crate::auth::choose(spec.auth, config).map_err(configuration_error)?;
+    // SigV4: the scheme's signing name (or the endpoint's override) and the
+    // configured region (or the endpoint's override).
+    let sigv4 = match scheme {
+        AuthScheme::SigV4 { signing_name } => {
+            let region = endpoint.signing_region.clone().or_else(|| config.region.clone()).ok_or_else(|| {
+                configuration_error("no region is configured (set it with Config::builder().region(..) or AWS_REGION)".into())
+            })?;
+            Some((endpoint.signing_name.clone().unwrap_or_else(|| signing_name.to_owned()), region))
+        }
+        _ => None,
+    };
+
+    let retry = &config.retry;
+    let mut attempt = 1;
+    // What the last retry spent: a success gives it back (else 1 token).
+    let mut last_retry_cost = None;
+    loop {
+        // One attempt: credentials, signing and sending, all under the
+        // attempt timeout (a credentials provider can hang too).
+        let attempt_work = async {
+            let mut http_request = build_request(&request, &uri, &host, &endpoint, service.user_agent)
+                .map_err(|e| configuration_error(format!("cannot build the HTTP request: {e}")))?;
+            // Resolved once and cached until it nears expiry.
+            let identity = handle.identities.resolve(scheme, config).await.map_err(|e| {
+                Failure::Unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e)))
+            })?;
+            let settings = sigv4.as_ref().map(|(name, region)| crate::auth::SigV4Settings {
+                name,
+                region,
+                unsigned_payload: spec.unsigned_payload,
+            });
+            crate::auth::sign(&mut http_request, identity, settings, config.time_source.now())
+                .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
+            Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output).await)
+        };
+        let outcome = match config.timeouts.attempt_timeout() {
+            None => Ok(attempt_work.await),
+            Some(limit) => crate::clock::timeout(attempt_work, config.sleep.sleep(limit)).await.map_err(|_| limit),
+        };
+        let outcome = match outcome {
+            Ok(Err(error)) => return Err(error),
+            Ok(Ok(sent)) => Ok(sent),
+            Err(limit) => Err(limit),
+        };
+        let (verdict, result) = match outcome {
+            Err(limit) => (
+                Some(RetryKind::Timeout),
+                Err(Failure::Unhandled(Unhandled::new(
+                    UnhandledKind::Timeout,
+                    ErrorMetadata::default(),
+                    Some(format!("attempt {attempt} of {} timed out after {limit:?}", spec.name).into()),
+                ))),
+            ),
+            Ok(Err(transport)) => {
+                let retryable = !matches!(transport.kind(), crate::transport::TransportErrorKind::Other);
+                let kind = if transport.kind() == crate::transport::TransportErrorKind::Timeout {
+                    UnhandledKind::Timeout
+                } else {
+                    UnhandledKind::Transport
+                };
+                let error = Failure::Unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
+                (retryable.then_some(RetryKind::Transient), Err(error))
+            }
+            Ok(Ok(Received::Streaming(response))) => {
+                handle.retry_budget.give_back(last_retry_cost.unwrap_or(1));
+                // The body outlives the attempt: a server that stops sending
+                // for as long as an attempt may take fails the read instead
+                // of hanging it.
+                // (Not for event streams, which may rightly be quiet for long.)
+                let response = match config.timeouts.attempt_timeout().filter(|_| !spec.event_stream) {
+                    None => response,
+                    Some(limit) => response.map(|body| {
+                        let length = body.content_length();
+                        let idle = IdleTimeout { body, sleep: config.sleep.clone(), limit, timer: None };
+                        ByteStream::from_checked_stream(idle, length)
+                    }),
+                };
+                return Ok(Received::Streaming(response));
+            }
+            Ok(Ok(Received::Buffered(response))) if response.status().is_success() => {
+                handle.retry_budget.give_back(last_retry_cost.unwrap_or(1));
+                return Ok(Received::Buffered(response));
+            }
+            Ok(Ok(Received::Buffered(response))) => {
+                let meta = service.protocol.error_metadata(&response);
+                let modeled = meta.code().and_then(spec.modeled_retry);
+                (crate::retry::classify(&meta, modeled, service.retry_classifiers), Err(Failure::Service(meta, response)))
+            }
+        };
+        let cost = match verdict {
+            Some(RetryKind::Timeout) => TIMEOUT_RETRY_COST,
+            _ => RETRY_COST,
+        };
+        // A stream body went with the first attempt: it cannot be sent again.
+        if verdict.is_none()
+            || attempt >= retry.max_attempts()
+            || !request.body.is_replayable()
+            || !handle.retry_budget.take(cost)
+        {
+            return result;
+        }
+        last_retry_cost = Some(cost);
+        config.sleep.sleep(crate::retry::backoff(retry, attempt)).await;
+        attempt += 1;
+    }
+}
+
+/// A streaming body that fails when no bytes arrive for `limit`.
+struct IdleTimeout {
+    body: ByteStream,
+    sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>,
+    limit: Duration,
+    timer: Option<crate::transport::BoxFuture<'static, ()>>,
+}
+
+impl futures_core::Stream for IdleTimeout {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        match std::pin::Pin::new(&mut this.body).poll_next(cx) {
+            Poll::Ready(item) => {
+                this.timer = None;
+                Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)))
+            }
+            Poll::Pending => {
+                let (sleep, limit) = (&this.sleep, this.limit);
+                let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => {
+                        this.body = ByteStream::default();
+                        Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())))
+                    }
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+}
+
+/// A response as an attempt hands it on.
+enum Received {
+    /// Read completely: an error, or an output without a stream.
+    Buffered(HttpResponse),
+    /// A success whose body is the output's stream, still to be read.
+    Streaming(StreamingResponse),
+}
+
+/// Reads the body of a response unless it is the stream of a successful
+/// streaming output. Reading is part of the attempt (its timeout covers
+/// it, and a broken connection is retried like any transport failure).
+async fn receive(
+    sent: Result<StreamingResponse, crate::transport::TransportError>,
+    streaming_output: bool,
+) -> Result<Received, crate::transport::TransportError> {
+    let response = sent?;
+    if streaming_output && response.status().is_success() {
+        return Ok(Received::Streaming(response));
+    }
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| crate::transport::TransportError::new(crate::transport::TransportErrorKind::Io, e))?;
+    Ok(Received::Buffered(http::Response::from_parts(parts, body)))
+}
+
+/// The full URI of a request: the endpoint's scheme, host (with the
+/// operation's host prefix) and base path, then the operation's path and
+/// query. Returns it with the `Host` header value.
+fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, String), String> {
+    let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
+    let scheme = base.scheme_str().ok_or("the URL has no scheme")?;
+    let authority = base.authority().ok_or("the URL has no host")?;
+    let host = match host_prefix {
+        Some(prefix) => format!("{prefix}{authority}"),
+        None => authority.to_string(),
+    };
+    let base_path = base.path().trim_end_matches('/');
+    let uri = format!("{scheme}://{host}{base_path}{path_and_query}");
+    let uri = uri.parse().map_err(|e: http::uri::InvalidUri| format!("{uri}: {e}"))?;
+    Ok((uri, host))
+}
+
+fn build_request(
+    request: &Request,
+    uri: &http::Uri,
+    host: &str,
+    endpoint: &ResolvedEndpoint,
+    user_agent: &'static str,
+) -> Result<StreamingRequest, http::Error> {
+    let mut builder = http::Request::builder()
+        .method(request.method.clone())
+        .uri(uri.clone())
+        .header(http::header::HOST, host)
+        .header(http::header::USER_AGENT, user_agent);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    for (name, value) in &endpoint.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    // A stream of unknown length goes out with chunked transfer encoding.
+    if let Some(length) = request.body.content_length().filter(|length| *length > 0) {
+        builder = builder.header(http::header::CONTENT_LENGTH, length);
+    }
+    builder.body(request.body.take_for_send())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_join_endpoint_prefix_and_path() {
+        let (uri, host) = target_uri("https://omics.us-west-2.amazonaws.com", Some("control-storage-"), "/a/b?x=1").unwrap();
+        assert_eq!(uri.to_string(), "https://control-storage-omics.us-west-2.amazonaws.com/a/b?x=1");
+        assert_eq!(host, "control-storage-omics.us-west-2.amazonaws.com");
+        let (uri, host) = target_uri("http://localhost:8080/base/", None, "/a").unwrap();
+        assert_eq!((uri.to_string().as_str(), host.as_str()), ("http://localhost:8080/base/a", "localhost:8080"));
+        assert!(target_uri("not a url", None, "/").is_err());
+        assert!(target_uri("/relative", None, "/").is_err());
+    }
+}

@@ -1,0 +1,87 @@
+//! Service customizations the AWS SDKs make, as decorators: each adds to
+//! what is emitted for its service (interceptors in the service's facts or
+//! on an operation, runtime files, defaults of URI labels) instead of
+//! being matched inside a serializer. This is the one place that names
+//! services; the runtime side of each customization is an interceptor or
+//! a retry classifier in `codegen/runtime/`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::RuntimeFile;
+use crate::ir::{Binding, Crate, Operation, RustType};
+
+/// What a customization adds to a generated crate.
+pub(crate) trait Decorator: Sync {
+    /// Interceptors registered in the service's facts: expressions of
+    /// type `&'static dyn crate::interceptor::Interceptor`.
+    fn service_interceptors(&self, _krate: &Crate) -> Vec<TokenStream> {
+        Vec::new()
+    }
+
+    /// Interceptors of one operation, run after the service's.
+    fn operation_interceptors(&self, _op: &Operation) -> Vec<TokenStream> {
+        Vec::new()
+    }
+
+    /// The text sent for an empty URI label bound to `member`.
+    fn empty_label(&self, _member: &str) -> Option<&'static str> {
+        None
+    }
+
+    /// Runtime files the customization needs, and the crates they use.
+    fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
+        (&[], &[])
+    }
+}
+
+/// The decorators of the crate's service, chosen by its `sdkId`.
+pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
+    match krate.service.sdk_id.as_str() {
+        "Glacier" => vec![&Glacier],
+        "API Gateway" => vec![&ApiGateway],
+        _ => Vec::new(),
+    }
+}
+
+/// Amazon Glacier: an `X-Amz-Glacier-Version` header with the API version
+/// on every request, `-` for an empty `accountId` ("the account of the
+/// credentials"), and the SHA-256 and tree-hash headers on uploads.
+struct Glacier;
+
+impl Decorator for Glacier {
+    fn service_interceptors(&self, krate: &Crate) -> Vec<TokenStream> {
+        let version = krate.service.version.clone().unwrap_or_default();
+        vec![quote!(&crate::interceptor::DefaultHeader { name: "x-amz-glacier-version", value: #version })]
+    }
+
+    fn operation_interceptors(&self, op: &Operation) -> Vec<TokenStream> {
+        let payload = op.input.fields.iter().find(|f| {
+            f.binding == Binding::Payload && matches!(f.ty, RustType::Blob | RustType::ByteStream { .. })
+        });
+        payload
+            .map(|f| {
+                let (shape, field, member) = (&op.input.name, &f.name, &f.member);
+                quote!(&crate::glacier::TreeHash { shape: #shape, field: #field, member: #member })
+            })
+            .into_iter()
+            .collect()
+    }
+
+    fn empty_label(&self, member: &str) -> Option<&'static str> {
+        (member == "accountId").then_some("-")
+    }
+
+    fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
+        (&[super::GLACIER], &["sha2"])
+    }
+}
+
+/// Amazon API Gateway: `Accept: application/json` on every request.
+struct ApiGateway;
+
+impl Decorator for ApiGateway {
+    fn service_interceptors(&self, _krate: &Crate) -> Vec<TokenStream> {
+        vec![quote!(&crate::interceptor::DefaultHeader { name: "accept", value: "application/json" })]
+    }
+}
