@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use omics::config::{RetryConfig, TimeoutConfig};
+use omics::error::DisplayErrorContext;
 use omics::operation::get_reference_import_job::GetReferenceImportJobError;
 use omics::testing::TestClock;
 use omics::transport::HyperClient;
@@ -106,12 +107,15 @@ async fn invalid_input_fails_before_any_io() {
     let client = client(&server);
     let err = client.get_reference_import_job().reference_store_id("1234567890").send().await.unwrap_err();
     assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.kind() == omics::error::UnhandledKind::InvalidInput));
-    assert!(err.to_string().contains("the required member `id` is not set"), "{err}");
+    assert_eq!(err.to_string(), "invalid input");
+    let chain = DisplayErrorContext(&err).to_string();
+    assert!(chain.starts_with("invalid input: cannot build `GetReferenceImportJobInput`: the required member `id` is not set"), "{chain}");
     for bad in ["", ".", ".."] {
         let err = client.get_reference_import_job().reference_store_id(bad).id("0123456789").send().await.unwrap_err();
+        let chain = DisplayErrorContext(&err).to_string();
         assert!(
-            err.to_string().contains("the member `referenceStoreId` is part of the request path and must not be empty, `.` or `..`"),
-            "{bad:?}: {err}"
+            chain.contains("the member `referenceStoreId` is part of the request path and must not be empty, `.` or `..`"),
+            "{bad:?}: {chain}"
         );
     }
     assert!(server.requests().is_empty(), "nothing was sent");
@@ -219,7 +223,9 @@ async fn a_server_that_never_answers_times_out() {
     .await
     .unwrap_err();
     assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.is_timeout()), "{err:?}");
-    assert!(err.to_string().contains("timed out after 300ms"), "{err}");
+    assert_eq!(err.to_string(), "timed out");
+    let chain = DisplayErrorContext(&err).to_string();
+    assert_eq!(chain, "timed out: attempt 2 of GetReferenceImportJob did not complete within the attempt timeout of 300ms");
     assert_eq!(server.requests().len(), 2, "a timeout is retried");
     assert!(started.elapsed() < Duration::from_secs(10));
 }
@@ -237,7 +243,9 @@ async fn truncated_and_malformed_bodies_are_typed_errors() {
         let err = client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
         assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.kind() == omics::error::UnhandledKind::Response), "{err:?}");
         assert_eq!(err.status(), Some(200));
-        assert!(err.to_string().starts_with("unreadable response: "), "{err}");
+        assert_eq!(err.to_string(), "unreadable response (HTTP 200, request id req-200)");
+        let chain = DisplayErrorContext(&err).to_string();
+        assert!(chain.starts_with("unreadable response (HTTP 200, request id req-200): "), "the JSON error is the cause: {chain}");
     }
     let err = client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
     assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.kind() == omics::error::UnhandledKind::Service), "{err:?}");
@@ -260,7 +268,78 @@ async fn connection_refused_is_a_transport_error() {
         .build();
     let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
     assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.kind() == omics::error::UnhandledKind::Transport), "{err:?}");
-    assert!(err.to_string().starts_with("request failed: could not connect"), "{err}");
+    assert_eq!(err.to_string(), "request failed");
+    assert!(DisplayErrorContext(&err).to_string().starts_with("request failed: could not connect: "), "{}", DisplayErrorContext(&err));
+}
+
+/// How many times `needle` occurs in `text`.
+fn count(text: &str, needle: &str) -> usize {
+    text.matches(needle).count()
+}
+
+#[tokio::test]
+async fn a_refused_connection_prints_each_layer_once() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let config = Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKID", "SECRET")
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .inject_host_prefix(false)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    // The operation error, `Unhandled`, `TransportError` and hyper's
+    // errors down to the operating system's: each says its part once.
+    let context = DisplayErrorContext(&err).to_string();
+    let debug = format!("{:?}", DisplayErrorContext(&err));
+    let anyhow = format!("{:#}", anyhow::Error::from(err));
+    assert_eq!(anyhow, context, "anyhow and DisplayErrorContext walk the same chain");
+    for text in [&anyhow, &context] {
+        assert!(text.starts_with("request failed: could not connect: "), "{text}");
+        for layer in ["request failed", "could not connect", "client error (Connect)", "Connection refused"] {
+            assert_eq!(count(text, layer), 1, "{layer:?} in {text}");
+        }
+    }
+    assert!(debug.starts_with(&format!("{context} (Unhandled(")), "the chain, then the error's Debug: {debug}");
+}
+
+#[tokio::test]
+async fn a_download_cut_short_keeps_its_root_cause() {
+    // A server that promises 100 bytes, sends 10 and closes the connection.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "the request ended early");
+            head.extend_from_slice(&buffer[..n]);
+        }
+        stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n0123456789").await.unwrap();
+        stream.shutdown().await.unwrap();
+    });
+    let config = Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKID", "SECRET")
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .inject_host_prefix(false)
+        .build();
+    let client = Client::new(config);
+    let output = client.get_reference().reference_store_id("1234567890").id("5987565360").part_number(1).send().await.unwrap();
+    let error = output.payload.collect().await.unwrap_err();
+    server.await.unwrap();
+    assert_eq!(error.to_string(), "reading the body failed");
+    let anyhow = format!("{:#}", anyhow::Error::from(error));
+    assert!(anyhow.starts_with("reading the body failed: "), "{anyhow}");
+    for layer in ["reading the body failed", "end of file before message length reached"] {
+        assert_eq!(count(&anyhow, layer), 1, "{layer:?} in {anyhow}");
+    }
 }
 
 /// An independent SigV4 implementation (from the AWS specification, with
@@ -565,7 +644,8 @@ async fn a_streamed_upload_is_sent_once_and_must_know_its_length() {
     // `@requiresLength`: a stream of unknown length fails before any I/O.
     let unknown = ByteStream::from_stream(Chunks { next: 0, count: 1, size: 10 });
     let error = client.upload_part().key("obj").body(unknown).send().await.unwrap_err();
-    assert!(error.to_string().contains("needs the length of `body`"), "{error}");
+    let chain = fixture_payloads::error::DisplayErrorContext(&error).to_string();
+    assert!(chain.starts_with("invalid input: ") && chain.contains("needs the length of `body`"), "{chain}");
     assert_eq!(server.requests().len(), 3);
 }
 
@@ -706,6 +786,6 @@ async fn a_download_that_stalls_fails_after_the_attempt_timeout() {
         }
     };
     assert_eq!(received, 1024, "the first chunk arrived");
-    assert!(error.to_string().contains("no data arrived for 300ms"), "{error}");
+    assert_eq!(DisplayErrorContext(&error).to_string(), "reading the body failed: no data arrived for 300ms (the attempt timeout)");
     assert!(started.elapsed() < Duration::from_secs(10));
 }

@@ -5,6 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use omics::config::RetryConfig;
+use omics::error::DisplayErrorContext;
 use omics::operation::get_reference_import_job::GetReferenceImportJobError;
 use omics::testing::{TestClock, TestTransport};
 use omics::waiters::WaiterError;
@@ -159,6 +160,33 @@ async fn waiter_stops_on_an_unexpected_error() {
         .unwrap_err();
     let WaiterError::OperationFailed { error, attempts: 1, .. } = &err else { panic!("{err:?}") };
     assert!(matches!(error, GetReferenceImportJobError::ResourceNotFoundException(_)));
+    assert_eq!(err.to_string(), "waiter ReferenceImportJobCompleted stopped on an unexpected error after 1 attempt(s)");
+    assert_eq!(
+        DisplayErrorContext(&err).to_string(),
+        "waiter ReferenceImportJobCompleted stopped on an unexpected error after 1 attempt(s): \
+         ResourceNotFoundException: no job (HTTP 404)"
+    );
+}
+
+#[tokio::test]
+async fn a_waiter_stopped_by_a_transport_error_prints_each_layer_once() {
+    let transport = TestTransport::new();
+    transport.fail(omics::transport::TransportErrorKind::Other);
+    let clock = TestClock::new(start());
+    let err = client(&transport, &clock)
+        .wait_until_reference_import_job_completed()
+        .reference_store_id("1")
+        .id("2")
+        .wait(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, WaiterError::OperationFailed { error: GetReferenceImportJobError::Unhandled(_), .. }), "{err:?}");
+    // The waiter, the operation error (transparent), `Unhandled`,
+    // `TransportError` and its cause: four texts, each once.
+    let expected = "waiter ReferenceImportJobCompleted stopped on an unexpected error after 1 attempt(s): \
+                    request failed: transport error: simulated by TestTransport";
+    assert_eq!(DisplayErrorContext(&err).to_string(), expected);
+    assert_eq!(format!("{:#}", anyhow::Error::from(err)), expected);
 }
 
 #[tokio::test]
@@ -180,7 +208,9 @@ async fn connection_failures_are_retried_but_other_transport_errors_are_not() {
 
     transport.fail(omics::transport::TransportErrorKind::Other).respond(200, job("COMPLETED"));
     let err = client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
-    assert!(err.to_string().starts_with("request failed: transport error"), "{err}");
+    assert_eq!(err.to_string(), "request failed");
+    let chain = DisplayErrorContext(&err).to_string();
+    assert!(chain.starts_with("request failed: transport error: "), "{chain}");
     assert_eq!(transport.requests().len(), 3, "not retried");
 }
 
@@ -270,9 +300,14 @@ async fn missing_region_or_credentials_are_configuration_errors() {
     let config = Config::builder().static_credentials("A", "B").http_client(transport.clone()).build();
     let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
     // The model's rules need a region before signing would.
-    assert_eq!(err.to_string(), "configuration error: cannot resolve the endpoint: Invalid Configuration: Missing Region");
+    assert_eq!(err.to_string(), "configuration error");
+    assert_eq!(
+        DisplayErrorContext(&err).to_string(),
+        "configuration error: cannot resolve the endpoint: Invalid Configuration: Missing Region"
+    );
     let config = Config::builder().region("us-west-2").http_client(transport.clone()).build();
     let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
-    assert!(err.to_string().contains("no credentials provider is configured"), "{err}");
+    let chain = DisplayErrorContext(&err).to_string();
+    assert!(chain.starts_with("configuration error: no credentials provider is configured"), "{chain}");
     assert!(transport.requests().is_empty());
 }

@@ -51,7 +51,21 @@ pub struct ByteStreamError {
 
 impl fmt::Display for ByteStreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "reading the body failed: {}", self.source)
+        // The cause is the `source()` (print the chain with
+        // `crate::error::DisplayErrorContext`).
+        f.write_str("reading the body failed")
+    }
+}
+
+impl ByteStreamError {
+    /// Wraps a stream's error, unless it already is one (a body read
+    /// through another `ByteStream`): one layer says "reading the body
+    /// failed", not two.
+    fn wrap(source: BoxError) -> Self {
+        match source.downcast::<ByteStreamError>() {
+            Ok(inner) => *inner,
+            Err(source) => ByteStreamError { source },
+        }
     }
 }
 
@@ -219,7 +233,7 @@ impl Stream for ByteStream {
                         cx.waker().wake_by_ref();
                         Poll::Pending
                     }
-                    Poll::Ready(Some(result)) => Poll::Ready(Some(result.map_err(|source| ByteStreamError { source }))),
+                    Poll::Ready(Some(result)) => Poll::Ready(Some(result.map_err(ByteStreamError::wrap))),
                     Poll::Ready(None) => {
                         // Never poll an ended stream again.
                         *slot = None;
@@ -507,15 +521,34 @@ mod tests {
 
         let failing = ByteStream::from_stream(Chunks(vec![Ok(Bytes::from("x")), Err("disk on fire".into())]));
         let error = block_on(failing.collect()).unwrap_err();
-        assert_eq!(error.to_string(), "reading the body failed: disk on fire");
+        assert_eq!(error.to_string(), "reading the body failed");
+        let source = std::error::Error::source(&error).expect("the stream's error is the source");
+        assert_eq!(source.to_string(), "disk on fire");
+    }
+
+    #[test]
+    fn a_body_read_through_another_body_fails_with_one_layer() {
+        // As a download read through the attempt's idle timeout: the inner
+        // body's error is not wrapped a second time.
+        let inner = ByteStream::from_stream(Chunks(vec![Err("end of file before message length reached".into())]));
+        let outer = ByteStream::from_stream(inner);
+        let error = block_on(outer.collect()).unwrap_err();
+        assert_eq!(
+            crate::error::DisplayErrorContext(&error).to_string(),
+            "reading the body failed: end of file before message length reached"
+        );
     }
 
     #[test]
     fn a_declared_length_is_enforced() {
         let longer = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("abcdef"))]), 4);
-        assert!(block_on(longer.collect()).unwrap_err().to_string().contains("more bytes than its declared length"));
+        let chain = |error: ByteStreamError| crate::error::DisplayErrorContext(error).to_string();
+        assert!(chain(block_on(longer.collect()).unwrap_err()).contains("more bytes than its declared length"));
         let shorter = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("ab"))]), 4);
-        assert!(block_on(shorter.collect()).unwrap_err().to_string().contains("2 bytes short"));
+        assert_eq!(
+            chain(block_on(shorter.collect()).unwrap_err()),
+            "reading the body failed: the stream ended 2 bytes short of its declared length"
+        );
         let mut longer = ByteStream::from_stream_with_length(Chunks(vec![Ok(Bytes::from("abcdef")), Ok(Bytes::from("x"))]), 4);
         assert!(block_on(longer.next()).unwrap().is_err());
         assert!(block_on(longer.next()).is_none(), "nothing after the error");
@@ -527,7 +560,7 @@ mod tests {
         let first = body.take_for_send();
         assert_eq!(block_on(first.collect()).unwrap(), Bytes::from("once"));
         let second = body.take_for_send();
-        let error = block_on(second.collect()).unwrap_err();
-        assert!(error.to_string().contains("already sent"), "{error}");
+        let error = crate::error::DisplayErrorContext(block_on(second.collect()).unwrap_err()).to_string();
+        assert!(error.contains("already sent"), "{error}");
     }
 }

@@ -401,8 +401,10 @@ impl<T: EventUnion> EventReceiver<T> {
                 self.finished = true;
                 let code = message.string_header(":error-code").map(str::to_owned);
                 let text = message.string_header(":error-message").map(str::to_owned);
-                let meta = ErrorMetadata::new(code.clone(), text.clone(), None, None);
-                let what = format!("the event stream failed ({other}): {}", text.or(code).unwrap_or_default());
+                // The code and message are in `meta`, which `Display` shows:
+                // the source says only what kind of message it was.
+                let what = format!("the event stream failed (an `{other}` message)");
+                let meta = ErrorMetadata::new(code, text, None, None);
                 Err(unhandled(UnhandledKind::Service, meta, what).into())
             }
         }
@@ -461,5 +463,62 @@ mod tests {
         huge[8..12].copy_from_slice(&crc.to_be_bytes());
         assert!(Message::decode(&mut huge).is_err(), "an oversized length is refused");
         assert!(Message::encode(&[(&"n".repeat(256), HeaderValue::Bool(true))], b"").is_none(), "a name too long");
+    }
+
+    /// A stream whose every event is unreadable and that models no exception.
+    struct Nothing;
+
+    impl EventUnion for Nothing {
+        type Error = Unhandled;
+
+        fn event(_event_type: &str, _message: &Message) -> Result<Self, BoxError> {
+            Err("expected a JSON object".into())
+        }
+
+        fn exception(_exception_type: &str, _message: &Message) -> Option<Result<Unhandled, BoxError>> {
+            None
+        }
+    }
+
+    fn first_error(headers: &[(&str, HeaderValue)], payload: &[u8]) -> Unhandled {
+        let body = ByteStream::new(Message::encode(headers, payload).unwrap());
+        let mut receiver = EventReceiver::<Nothing>::new(body);
+        let waker = std::task::Waker::noop();
+        match receiver.poll_recv(&mut Context::from_waker(waker)) {
+            Poll::Ready(Some(Err(error))) => error,
+            _ => panic!("expected an error"),
+        }
+    }
+
+    #[test]
+    fn stream_errors_say_each_fact_once() {
+        use crate::error::DisplayErrorContext;
+        let error = first_error(
+            &[
+                (":message-type", HeaderValue::String("error".into())),
+                (":error-code", HeaderValue::String("InternalFailure".into())),
+                (":error-message", HeaderValue::String("it broke".into())),
+            ],
+            b"",
+        );
+        assert_eq!(error.to_string(), "service error: InternalFailure: it broke");
+        assert_eq!(
+            DisplayErrorContext(&error).to_string(),
+            "service error: InternalFailure: it broke: the event stream failed (an `error` message)"
+        );
+        let error = first_error(&[(":message-type", HeaderValue::String("error".into()))], b"");
+        assert_eq!(
+            DisplayErrorContext(&error).to_string(),
+            "service error: the event stream failed (an `error` message)"
+        );
+        let error = first_error(
+            &[(":message-type", HeaderValue::String("event".into())), (":event-type", HeaderValue::String("tick".into()))],
+            b"[]",
+        );
+        assert_eq!(error.to_string(), "unreadable response");
+        assert_eq!(
+            DisplayErrorContext(&error).to_string(),
+            "unreadable response: cannot read the `tick` event: expected a JSON object"
+        );
     }
 }

@@ -90,15 +90,10 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "transport timed out",
             TransportErrorKind::Other => "transport error",
         };
-        write!(f, "{what}: {}", self.source)?;
-        // hyper's own messages are terse ("client error (Connect)"): the
-        // causes below say what happened ("Connection refused").
-        let mut cause = self.source.source();
-        while let Some(error) = cause {
-            write!(f, ": {error}")?;
-            cause = error.source();
-        }
-        Ok(())
+        // The cause (hyper's "client error (Connect)", and below it
+        // "Connection refused") is the `source()`: print the whole chain
+        // with `crate::error::DisplayErrorContext`.
+        f.write_str(what)
     }
 }
 
@@ -296,5 +291,26 @@ mod hyper_client {
             let lookup = self.gai.call(name);
             Box::pin(async move { Ok(Box::new(lookup.await?) as Addrs) })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_kind_and_source_is_the_cause() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let e = TransportError::new(TransportErrorKind::Connect, refused);
+        assert_eq!(e.to_string(), "could not connect");
+        let source = std::error::Error::source(&e).expect("the cause is the source");
+        assert_eq!(source.to_string(), "Connection refused");
+        assert_eq!(
+            crate::error::DisplayErrorContext(&e).to_string(),
+            "could not connect: Connection refused"
+        );
+        let e = TransportError::new(TransportErrorKind::Other, "no transport");
+        assert_eq!(e.to_string(), "transport error");
+        assert_eq!(std::error::Error::source(&e).map(|s| s.to_string()).as_deref(), Some("no transport"));
     }
 }

@@ -62,14 +62,16 @@ pub enum WaiterError<O, E> {
     ExceededMaxWait { waiter: &'static str, max_wait: Duration, elapsed: Duration, attempts: u32 },
 }
 
-impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
+/// The operation's error, when there is one, is the `source()`, not part
+/// of this text (print the chain with `crate::error::DisplayErrorContext`).
+impl<O, E> fmt::Display for WaiterError<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaiterError::FailureState { waiter, acceptor, attempts, .. } => {
                 write!(f, "waiter {waiter} reached a failure state ({acceptor}) after {attempts} attempt(s)")
             }
-            WaiterError::OperationFailed { waiter, error, attempts } => {
-                write!(f, "waiter {waiter} stopped on an unexpected error after {attempts} attempt(s): {error}")
+            WaiterError::OperationFailed { waiter, attempts, .. } => {
+                write!(f, "waiter {waiter} stopped on an unexpected error after {attempts} attempt(s)")
             }
             WaiterError::ExceededMaxWait { waiter, max_wait, elapsed, attempts } => write!(
                 f,
@@ -172,5 +174,26 @@ mod tests {
         }
         assert_eq!(waiter.delay(1, Duration::from_secs(30)), None);
         assert_eq!(waiter.delay(5, Duration::from_secs(45)).map(|d| d <= Duration::from_secs(15)), Some(true));
+    }
+
+    #[test]
+    fn the_operation_error_is_the_source_not_the_text() {
+        use std::error::Error;
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let e: WaiterError<(), std::io::Error> = WaiterError::OperationFailed { waiter: "Done", error: refused, attempts: 1 };
+        assert_eq!(e.to_string(), "waiter Done stopped on an unexpected error after 1 attempt(s)");
+        assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("Connection refused"));
+        assert_eq!(
+            crate::error::DisplayErrorContext(&e).to_string(),
+            "waiter Done stopped on an unexpected error after 1 attempt(s): Connection refused"
+        );
+        let failed = std::io::Error::other("FAILED");
+        let e: WaiterError<(), std::io::Error> =
+            WaiterError::FailureState { waiter: "Done", acceptor: "error", result: Err(failed), attempts: 2 };
+        assert_eq!(e.to_string(), "waiter Done reached a failure state (error) after 2 attempt(s)");
+        assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("FAILED"));
+        let e: WaiterError<(), std::io::Error> =
+            WaiterError::FailureState { waiter: "Done", acceptor: "status", result: Ok(()), attempts: 2 };
+        assert!(e.source().is_none());
     }
 }

@@ -468,7 +468,7 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
                     while let Some(chunk) = output.#field.next().await {
                         let written = match chunk {
                             Ok(bytes) => stdout.write_all(&bytes).map_err(|e| e.to_string()),
-                            Err(error) => Err(error.to_string()),
+                            Err(error) => Err(#crate_ident::error::DisplayErrorContext(&error).to_string()),
                         };
                         if let Err(error) = written {
                             eprintln!("error: {error}");
@@ -532,7 +532,7 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
             match client.#method() #(#setters)* .send().await {
                 #on_output
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    eprintln!("error: {}", #crate_ident::error::DisplayErrorContext(&error));
                     eprintln!("  code:       {}", error.code().unwrap_or("-"));
                     eprintln!("  message:    {}", error.message().unwrap_or("-"));
                     eprintln!("  status:     {}", error.status().map_or("-".to_owned(), |s| s.to_string()));

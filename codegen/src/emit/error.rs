@@ -31,7 +31,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         mod build;
         mod meta;
         pub use build::BuildError;
-        pub use meta::{ErrorMetadata, Unhandled, UnhandledKind};
+        pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
         pub(crate) use meta::ErrorVariant;
         #(#items)*
         #readers

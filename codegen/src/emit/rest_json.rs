@@ -272,9 +272,12 @@ pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[c
             }
         }
 
+        // Transparent: the enum only wraps its variant, so it shows the
+        // variant's text and hands on the variant's cause (returning the
+        // variant itself would print its text twice in a chain).
         impl ::std::error::Error for #error {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                ::std::option::Option::Some(self.variant().as_error())
+                self.variant().as_error().source()
             }
         }
     }

@@ -127,9 +127,9 @@ impl fmt::Display for Unhandled {
         if let Some(message) = self.meta.message() {
             write!(f, ": {message}")?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
+        // The cause is the `source()`, not part of this text: printed
+        // through a chain (anyhow's `{:#}`, `DisplayErrorContext`) it
+        // would appear twice.
         self.meta.fmt_suffix(f)
     }
 }
@@ -137,6 +137,41 @@ impl fmt::Display for Unhandled {
 impl std::error::Error for Unhandled {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Shows an error and each of its causes on one line, `layer: cause:
+/// cause`, as anyhow's `{:#}` does: every error of this crate describes
+/// only its own layer in `Display` and returns the next one from
+/// `source()`, so `{error}` alone may leave out why it happened.
+///
+/// `eprintln!("{}", DisplayErrorContext(&error))` prints, for example:
+///
+/// ```text
+/// request failed: could not connect: client error (Connect): tcp connect error: Connection refused (os error 111)
+/// ```
+///
+/// `Debug` writes the same line followed by the error's own `Debug` in
+/// parentheses.
+pub struct DisplayErrorContext<E>(pub E);
+
+impl<E: std::error::Error> fmt::Display for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Each layer with `{}`, never the caller's flags: some errors print
+        // their causes themselves under `{:#}`.
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
+impl<E: std::error::Error> fmt::Debug for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} ({:?})", self.0)
     }
 }
 
@@ -179,7 +214,47 @@ mod tests {
         let e = Unhandled::new(UnhandledKind::Service, meta, None);
         assert_eq!(e.to_string(), "service error: Weird: odd (HTTP 418, request id req-1)");
         let e = Unhandled::new(UnhandledKind::Timeout, ErrorMetadata::default(), Some("attempt timeout of 1s".into()));
-        assert_eq!(e.to_string(), "timed out: attempt timeout of 1s");
+        assert_eq!(e.to_string(), "timed out");
         assert!(e.is_timeout());
+    }
+
+    /// An error with a cause, for the chains below.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<dyn std::error::Error + Send + Sync>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    #[test]
+    fn the_source_is_returned_not_displayed() {
+        let cause = Layer("tcp connect error", Some(Box::new(Layer("Connection refused", None))));
+        let meta = ErrorMetadata::new(None, None, Some(503), Some("req-2".into()));
+        let e = Unhandled::new(UnhandledKind::Transport, meta, Some(Box::new(cause)));
+        assert_eq!(e.to_string(), "request failed (HTTP 503, request id req-2)");
+        let source = std::error::Error::source(&e).expect("the cause is the source");
+        assert_eq!(source.to_string(), "tcp connect error");
+        assert_eq!(source.source().map(|s| s.to_string()).as_deref(), Some("Connection refused"));
+        let e = Unhandled::new(UnhandledKind::Service, ErrorMetadata::default(), None);
+        assert!(std::error::Error::source(&e).is_none());
+    }
+
+    #[test]
+    fn display_error_context_writes_each_layer_once() {
+        let chain = Layer("outer", Some(Box::new(Layer("middle", Some(Box::new(Layer("root", None)))))));
+        assert_eq!(DisplayErrorContext(&chain).to_string(), "outer: middle: root");
+        assert_eq!(format!("{:#}", DisplayErrorContext(&chain)), "outer: middle: root");
+        let debug = format!("{:?}", DisplayErrorContext(&chain));
+        assert!(debug.starts_with("outer: middle: root (Layer(\"outer\""), "{debug}");
+        let e = Unhandled::new(UnhandledKind::Timeout, ErrorMetadata::default(), Some("attempt 1 took longer than 1s".into()));
+        assert_eq!(DisplayErrorContext(e).to_string(), "timed out: attempt 1 took longer than 1s");
     }
 }
