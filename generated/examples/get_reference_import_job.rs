@@ -33,7 +33,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", omics::error::DisplayErrorContext(& error));
             eprintln!("  code:       {}", error.code().unwrap_or("-"));
             eprintln!("  message:    {}", error.message().unwrap_or("-"));
             eprintln!(

@@ -65,14 +65,16 @@ pub enum WaiterError<O, E> {
     ExceededMaxWait { waiter: &'static str, max_wait: Duration, elapsed: Duration, attempts: u32 },
 }
 
-impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
+/// The operation's error, when there is one, is the `source()`, not part
+/// of this text (print the chain with `crate::error::DisplayErrorContext`).
+impl<O, E> fmt::Display for WaiterError<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaiterError::FailureState { waiter, acceptor, attempts, .. } => {
                 write!(f, "waiter {waiter} reached a failure state ({acceptor}) after {attempts} attempt(s)")
             }
-            WaiterError::OperationFailed { waiter, error, attempts } => {
-                write!(f, "waiter {waiter} stopped on an unexpected error after {attempts} attempt(s): {error}")
+            WaiterError::OperationFailed { waiter, attempts, .. } => {
+                write!(f, "waiter {waiter} stopped on an unexpected error after {attempts} attempt(s)")
             }
             WaiterError::ExceededMaxWait { waiter, max_wait, elapsed, attempts } => write!(
                 f,

@@ -151,7 +151,7 @@ impl ::std::fmt::Display for DeleteReferenceError {
 }
 impl ::std::error::Error for DeleteReferenceError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `DeleteReference` operation, as the orchestrator sends it.

@@ -165,7 +165,7 @@ impl ::std::fmt::Display for GetReferenceError {
 }
 impl ::std::error::Error for GetReferenceError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `GetReference` operation, as the orchestrator sends it.

@@ -225,7 +225,7 @@ impl ::std::fmt::Display for GetReferenceImportJobError {
 }
 impl ::std::error::Error for GetReferenceImportJobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `GetReferenceImportJob` operation, as the orchestrator sends it.

@@ -246,7 +246,7 @@ impl ::std::fmt::Display for GetReferenceMetadataError {
 }
 impl ::std::error::Error for GetReferenceMetadataError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `GetReferenceMetadata` operation, as the orchestrator sends it.

@@ -194,7 +194,7 @@ impl ::std::fmt::Display for GetReferenceStoreError {
 }
 impl ::std::error::Error for GetReferenceStoreError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `GetReferenceStore` operation, as the orchestrator sends it.

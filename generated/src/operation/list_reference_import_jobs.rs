@@ -173,7 +173,7 @@ impl ::std::fmt::Display for ListReferenceImportJobsError {
 }
 impl ::std::error::Error for ListReferenceImportJobsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `ListReferenceImportJobs` operation, as the orchestrator sends it.

@@ -168,7 +168,7 @@ impl ::std::fmt::Display for ListReferenceStoresError {
 }
 impl ::std::error::Error for ListReferenceStoresError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `ListReferenceStores` operation, as the orchestrator sends it.

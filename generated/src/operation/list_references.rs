@@ -175,7 +175,7 @@ impl ::std::fmt::Display for ListReferencesError {
 }
 impl ::std::error::Error for ListReferencesError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `ListReferences` operation, as the orchestrator sends it.

@@ -221,7 +221,7 @@ impl ::std::fmt::Display for StartReferenceImportJobError {
 }
 impl ::std::error::Error for StartReferenceImportJobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `StartReferenceImportJob` operation, as the orchestrator sends it.

@@ -225,7 +225,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 Err(Failure::Unhandled(Unhandled::new(
                     UnhandledKind::Timeout,
                     ErrorMetadata::default(),
-                    Some(format!("attempt {attempt} of {} timed out after {limit:?}", spec.name).into()),
+                    Some(format!("attempt {attempt} of {} did not complete within the attempt timeout of {limit:?}", spec.name).into()),
                 ))),
             ),
             Ok(Err(transport)) => {

@@ -54,7 +54,21 @@ pub struct ByteStreamError {
 
 impl fmt::Display for ByteStreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "reading the body failed: {}", self.source)
+        // The cause is the `source()` (print the chain with
+        // `crate::error::DisplayErrorContext`).
+        f.write_str("reading the body failed")
+    }
+}
+
+impl ByteStreamError {
+    /// Wraps a stream's error, unless it already is one (a body read
+    /// through another `ByteStream`): one layer says "reading the body
+    /// failed", not two.
+    fn wrap(source: BoxError) -> Self {
+        match source.downcast::<ByteStreamError>() {
+            Ok(inner) => *inner,
+            Err(source) => ByteStreamError { source },
+        }
     }
 }
 
@@ -222,7 +236,7 @@ impl Stream for ByteStream {
                         cx.waker().wake_by_ref();
                         Poll::Pending
                     }
-                    Poll::Ready(Some(result)) => Poll::Ready(Some(result.map_err(|source| ByteStreamError { source }))),
+                    Poll::Ready(Some(result)) => Poll::Ready(Some(result.map_err(ByteStreamError::wrap))),
                     Poll::Ready(None) => {
                         // Never poll an ended stream again.
                         *slot = None;

@@ -28,7 +28,12 @@ async fn main() -> ExitCode {
             while let Some(chunk) = output.body.next().await {
                 let written = match chunk {
                     Ok(bytes) => stdout.write_all(&bytes).map_err(|e| e.to_string()),
-                    Err(error) => Err(error.to_string()),
+                    Err(error) => {
+                        Err(
+                            fixture_payloads::error::DisplayErrorContext(&error)
+                                .to_string(),
+                        )
+                    }
                 };
                 if let Err(error) = written {
                     eprintln!("error: {error}");
@@ -38,7 +43,9 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!(
+                "error: {}", fixture_payloads::error::DisplayErrorContext(& error)
+            );
             eprintln!("  code:       {}", error.code().unwrap_or("-"));
             eprintln!("  message:    {}", error.message().unwrap_or("-"));
             eprintln!(

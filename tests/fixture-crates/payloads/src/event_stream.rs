@@ -404,8 +404,10 @@ impl<T: EventUnion> EventReceiver<T> {
                 self.finished = true;
                 let code = message.string_header(":error-code").map(str::to_owned);
                 let text = message.string_header(":error-message").map(str::to_owned);
-                let meta = ErrorMetadata::new(code.clone(), text.clone(), None, None);
-                let what = format!("the event stream failed ({other}): {}", text.or(code).unwrap_or_default());
+                // The code and message are in `meta`, which `Display` shows:
+                // the source says only what kind of message it was.
+                let what = format!("the event stream failed (an `{other}` message)");
+                let meta = ErrorMetadata::new(code, text, None, None);
                 Err(unhandled(UnhandledKind::Service, meta, what).into())
             }
         }

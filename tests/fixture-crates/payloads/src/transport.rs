@@ -93,15 +93,10 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "transport timed out",
             TransportErrorKind::Other => "transport error",
         };
-        write!(f, "{what}: {}", self.source)?;
-        // hyper's own messages are terse ("client error (Connect)"): the
-        // causes below say what happened ("Connection refused").
-        let mut cause = self.source.source();
-        while let Some(error) = cause {
-            write!(f, ": {error}")?;
-            cause = error.source();
-        }
-        Ok(())
+        // The cause (hyper's "client error (Connect)", and below it
+        // "Connection refused") is the `source()`: print the whole chain
+        // with `crate::error::DisplayErrorContext`.
+        f.write_str(what)
     }
 }
 
@@ -301,3 +296,4 @@ mod hyper_client {
         }
     }
 }
+

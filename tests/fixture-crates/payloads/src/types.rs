@@ -221,7 +221,7 @@ impl ::std::fmt::Display for FeedError {
 }
 impl ::std::error::Error for FeedError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 impl From<crate::error::Unhandled> for FeedError {

@@ -130,9 +130,9 @@ impl fmt::Display for Unhandled {
         if let Some(message) = self.meta.message() {
             write!(f, ": {message}")?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
+        // The cause is the `source()`, not part of this text: printed
+        // through a chain (anyhow's `{:#}`, `DisplayErrorContext`) it
+        // would appear twice.
         self.meta.fmt_suffix(f)
     }
 }
@@ -140,6 +140,41 @@ impl fmt::Display for Unhandled {
 impl std::error::Error for Unhandled {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Shows an error and each of its causes on one line, `layer: cause:
+/// cause`, as anyhow's `{:#}` does: every error of this crate describes
+/// only its own layer in `Display` and returns the next one from
+/// `source()`, so `{error}` alone may leave out why it happened.
+///
+/// `eprintln!("{}", DisplayErrorContext(&error))` prints, for example:
+///
+/// ```text
+/// request failed: could not connect: client error (Connect): tcp connect error: Connection refused (os error 111)
+/// ```
+///
+/// `Debug` writes the same line followed by the error's own `Debug` in
+/// parentheses.
+pub struct DisplayErrorContext<E>(pub E);
+
+impl<E: std::error::Error> fmt::Display for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Each layer with `{}`, never the caller's flags: some errors print
+        // their causes themselves under `{:#}`.
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
+impl<E: std::error::Error> fmt::Debug for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} ({:?})", self.0)
     }
 }
 

@@ -177,7 +177,7 @@ impl ::std::fmt::Display for PutColorError {
 }
 impl ::std::error::Error for PutColorError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `PutColor` operation, as the orchestrator sends it.

@@ -133,7 +133,7 @@ impl ::std::fmt::Display for MatchError {
 }
 impl ::std::error::Error for MatchError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Match` operation, as the orchestrator sends it.

@@ -108,7 +108,7 @@ impl ::std::fmt::Display for SelfError {
 }
 impl ::std::error::Error for SelfError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Self_` operation, as the orchestrator sends it.

@@ -293,7 +293,7 @@ impl ::std::fmt::Display for TypeError {
 }
 impl ::std::error::Error for TypeError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Type` operation, as the orchestrator sends it.

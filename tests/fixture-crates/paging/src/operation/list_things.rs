@@ -139,7 +139,7 @@ impl ::std::fmt::Display for ListThingsError {
 }
 impl ::std::error::Error for ListThingsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `ListThings` operation, as the orchestrator sends it.

@@ -139,7 +139,7 @@ impl ::std::fmt::Display for CreateJobError {
 }
 impl ::std::error::Error for CreateJobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `CreateJob` operation, as the orchestrator sends it.

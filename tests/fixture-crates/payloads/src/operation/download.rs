@@ -129,7 +129,7 @@ impl ::std::fmt::Display for DownloadError {
 }
 impl ::std::error::Error for DownloadError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Download` operation, as the orchestrator sends it.

@@ -122,7 +122,7 @@ impl ::std::fmt::Display for GetTextError {
 }
 impl ::std::error::Error for GetTextError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `GetText` operation, as the orchestrator sends it.

@@ -131,7 +131,7 @@ impl ::std::fmt::Display for PutBlobError {
 }
 impl ::std::error::Error for PutBlobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `PutBlob` operation, as the orchestrator sends it.

@@ -121,7 +121,7 @@ impl ::std::fmt::Display for PutDocError {
 }
 impl ::std::error::Error for PutDocError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `PutDoc` operation, as the orchestrator sends it.

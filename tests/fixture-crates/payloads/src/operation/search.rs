@@ -113,7 +113,7 @@ impl ::std::fmt::Display for SearchError {
 }
 impl ::std::error::Error for SearchError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Search` operation, as the orchestrator sends it.

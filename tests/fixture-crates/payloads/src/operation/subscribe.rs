@@ -127,7 +127,7 @@ impl ::std::fmt::Display for SubscribeError {
 }
 impl ::std::error::Error for SubscribeError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Subscribe` operation, as the orchestrator sends it.

@@ -129,7 +129,7 @@ impl ::std::fmt::Display for UploadPartError {
 }
 impl ::std::error::Error for UploadPartError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `UploadPart` operation, as the orchestrator sends it.

@@ -279,7 +279,7 @@ impl ::std::fmt::Display for LoginError {
 }
 impl ::std::error::Error for LoginError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `Login` operation, as the orchestrator sends it.

@@ -157,7 +157,7 @@ impl ::std::fmt::Display for PutShapeError {
 }
 impl ::std::error::Error for PutShapeError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `PutShape` operation, as the orchestrator sends it.

@@ -331,7 +331,7 @@ impl ::std::fmt::Display for GetEventError {
 }
 impl ::std::error::Error for GetEventError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.variant().as_error())
+        self.variant().as_error().source()
     }
 }
 /// The `GetEvent` operation, as the orchestrator sends it.
