@@ -240,7 +240,25 @@ fn other_protocols_are_named() {
     let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_1": {}"#);
     let path = write_model(&dir, "m.json", &text);
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
-    assert!(err.contains("shape `ex#Svc` uses a protocol other than aws.protocols#restJson1"), "{err}");
+    assert!(
+        err.contains("shape `ex#Svc` uses the protocol aws.protocols#awsJson1_1 (this generator writes aws.protocols#restJson1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_service_with_several_protocols_gets_the_preferred_one() {
+    let dir = scratch("protocols");
+    let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_1": {}, "aws.protocols#restJson1": {}"#);
+    let path = write_model(&dir, "m.json", &text);
+    let out = dir.join("o");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let service = std::fs::read_to_string(out.join("src/service.rs")).unwrap();
+    assert!(service.contains("protocol: &crate::rest_json::RestJson1"), "{service}");
 }
 
 #[test]

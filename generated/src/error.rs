@@ -781,249 +781,273 @@ impl crate::error::ErrorVariant for ValidationException {
         self
     }
 }
-/// Reads a `AccessDeniedException` error response.
-pub(crate) fn read_access_denied_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<AccessDeniedException, crate::error::Unhandled> {
-    let read = || -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
-        let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl AccessDeniedException {
+    /// Reads a `AccessDeniedException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
+            let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `ConflictException` error response.
-pub(crate) fn read_conflict_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<ConflictException, crate::error::Unhandled> {
-    let read = || -> Result<ConflictException, crate::orchestrator::BoxError> {
-        let error: crate::error::ConflictException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl ConflictException {
+    /// Reads a `ConflictException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<ConflictException, crate::orchestrator::BoxError> {
+            let error: crate::error::ConflictException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `InternalServerException` error response.
-pub(crate) fn read_internal_server_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<InternalServerException, crate::error::Unhandled> {
-    let read = || -> Result<InternalServerException, crate::orchestrator::BoxError> {
-        let error: crate::error::InternalServerException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl InternalServerException {
+    /// Reads a `InternalServerException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<InternalServerException, crate::orchestrator::BoxError> {
+            let error: crate::error::InternalServerException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `RangeNotSatisfiableException` error response.
-pub(crate) fn read_range_not_satisfiable_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<RangeNotSatisfiableException, crate::error::Unhandled> {
-    let read = || -> Result<RangeNotSatisfiableException, crate::orchestrator::BoxError> {
-        let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl RangeNotSatisfiableException {
+    /// Reads a `RangeNotSatisfiableException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<
+            RangeNotSatisfiableException,
+            crate::orchestrator::BoxError,
+        > {
+            let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `RequestTimeoutException` error response.
-pub(crate) fn read_request_timeout_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<RequestTimeoutException, crate::error::Unhandled> {
-    let read = || -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
-        let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl RequestTimeoutException {
+    /// Reads a `RequestTimeoutException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
+            let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `ResourceNotFoundException` error response.
-pub(crate) fn read_resource_not_found_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<ResourceNotFoundException, crate::error::Unhandled> {
-    let read = || -> Result<ResourceNotFoundException, crate::orchestrator::BoxError> {
-        let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl ResourceNotFoundException {
+    /// Reads a `ResourceNotFoundException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<
+            ResourceNotFoundException,
+            crate::orchestrator::BoxError,
+        > {
+            let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `ServiceQuotaExceededException` error response.
-pub(crate) fn read_service_quota_exceeded_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<ServiceQuotaExceededException, crate::error::Unhandled> {
-    let read = || -> Result<
-        ServiceQuotaExceededException,
-        crate::orchestrator::BoxError,
-    > {
-        let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl ServiceQuotaExceededException {
+    /// Reads a `ServiceQuotaExceededException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<
+            ServiceQuotaExceededException,
+            crate::orchestrator::BoxError,
+        > {
+            let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `ThrottlingException` error response.
-pub(crate) fn read_throttling_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<ThrottlingException, crate::error::Unhandled> {
-    let read = || -> Result<ThrottlingException, crate::orchestrator::BoxError> {
-        let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl ThrottlingException {
+    /// Reads a `ThrottlingException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<ThrottlingException, crate::orchestrator::BoxError> {
+            let error: crate::error::ThrottlingException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `ValidationException` error response.
-pub(crate) fn read_validation_exception(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<ValidationException, crate::error::Unhandled> {
-    let read = || -> Result<ValidationException, crate::orchestrator::BoxError> {
-        let error: crate::error::ValidationException = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl ValidationException {
+    /// Reads a `ValidationException` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<ValidationException, crate::orchestrator::BoxError> {
+            let error: crate::error::ValidationException = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }

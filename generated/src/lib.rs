@@ -19,7 +19,6 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 mod facts;
-mod http_binding;
 mod interceptor;
 pub mod operation;
 pub mod primitives;
@@ -31,8 +30,9 @@ pub mod types;
 mod waiter;
 pub mod waiters;
 mod json;
-mod orchestrator;
+mod http_binding;
 mod rest_json;
+mod orchestrator;
 mod service;
 mod timestamp;
 /// The date-time crate used for timestamp members, re-exported.

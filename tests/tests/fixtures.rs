@@ -361,6 +361,44 @@ mod rules {
     }
 }
 
+/// Errors named like the types the generated `error` module defines itself
+/// (`ErrorVariant`, `Unhandled`, ...) get a suffix and still map from their
+/// codes.
+mod naming_errors {
+    use fixture_naming::operation::match_::MatchError;
+    use fixture_naming::testing::TestTransport;
+
+    async fn call_failing_with(code: &str) -> MatchError {
+        let transport = TestTransport::new();
+        transport.respond_with(
+            http::Response::builder()
+                .status(400)
+                .header("x-amzn-errortype", code)
+                .body(bytes::Bytes::from_static(br#"{"message": "named like ours"}"#))
+                .unwrap(),
+        );
+        let config = fixture_naming::Config::builder()
+            .endpoint_url("https://naming.example")
+            .http_client(transport)
+            .retry_config(fixture_naming::config::RetryConfig::disabled())
+            .build();
+        fixture_naming::Client::new(config).match_().self_("x").send().await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn errors_named_like_generated_types_map_from_their_codes() {
+        let error = call_failing_with("ErrorVariant").await;
+        assert!(matches!(error, MatchError::ErrorVariant2(_)), "{error:?}");
+        assert_eq!(error.code(), Some("ErrorVariant"));
+        assert_eq!(error.to_string(), "ErrorVariant: named like ours (HTTP 400)");
+        let error = call_failing_with("Unhandled").await;
+        assert!(matches!(error, MatchError::Unhandled2(_)), "{error:?}");
+        assert_eq!(fixture_naming::error::Unhandled2::CODE, "Unhandled");
+        let error = call_failing_with("SomethingElse").await;
+        assert!(matches!(error, MatchError::Unhandled(_)), "{error:?}");
+    }
+}
+
 /// The wire fixture through its client and the test transport: query and
 /// header lists, response headers and status code.
 mod wire_client {

@@ -20,6 +20,7 @@ pub fn service(krate: &Crate) -> TokenStream {
     let endpoint_env = format!("AWS_ENDPOINT_URL_{env_suffix}");
     let endpoint_doc = format!(" `{endpoint_env}` or else `AWS_ENDPOINT_URL` (unless");
     let auth = super::auth_schemes(&krate.service.auth);
+    let protocol = super::protocol::for_crate(krate).runtime_value();
     let decorators = super::customize::decorators(krate);
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
     quote! {
@@ -29,7 +30,7 @@ pub fn service(krate: &Crate) -> TokenStream {
         pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
             user_agent: USER_AGENT,
             resolve_endpoint,
-            protocol: &crate::rest_json::RestJson1,
+            protocol: &#protocol,
             auth: #auth,
             interceptors: &[#(#interceptors),*],
             retry_classifiers: &[],

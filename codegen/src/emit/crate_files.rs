@@ -60,12 +60,13 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     });
     let checksum = deps.checksum.then(|| quote!(mod checksum;));
     let compression = deps.gzip.then(|| quote!(mod compression;));
-    // Runtime files of customizations, by their module names.
-    let customized = super::customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter()).filter_map(|(path, _)| {
-        let module = path.strip_prefix("src/")?.strip_suffix(".rs")?;
-        let module = super::ident(module);
+    // The runtime modules of the protocol and of customizations.
+    let module = |(path, _): &super::RuntimeFile| {
+        let module = super::ident(path.strip_prefix("src/")?.strip_suffix(".rs")?);
         Some(quote!(mod #module;))
-    });
+    };
+    let protocol = super::protocol::for_crate(krate).runtime().iter().filter_map(module);
+    let customized = super::customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter()).filter_map(module);
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
     let waiters = super::has_waiters(krate).then(|| {
@@ -84,7 +85,6 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         pub mod endpoint;
         pub mod error;
         mod facts;
-        mod http_binding;
         mod interceptor;
         pub mod operation;
         pub mod primitives;
@@ -94,9 +94,8 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         pub mod transport;
         #types
         #waiters
-        mod json;
+        #(#protocol)*
         mod orchestrator;
-        mod rest_json;
         mod service;
         #time
         #checksum

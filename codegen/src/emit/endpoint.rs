@@ -163,7 +163,7 @@ fn param_type(p: &Param) -> TokenStream {
 /// The Rust variable of a parameter or an assigned name.
 fn var_name(name: &str) -> proc_macro2::Ident {
     let snake = names::field_name(name);
-    format_ident!("p_{}", snake.trim_start_matches("r#").trim_end_matches('_'))
+    super::ident(&names::derived::endpoint_param(&snake))
 }
 
 struct RuleEmitter<'a> {

@@ -5,14 +5,15 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::protocol::Codec;
 use super::{docs, ident};
 use crate::ir::{Enum, EnumValue};
 
-pub fn emit(e: &Enum) -> TokenStream {
+pub fn emit(e: &Enum, codec: &dyn Codec) -> TokenStream {
     if e.int {
-        emit_int(e)
+        emit_int(e, codec)
     } else {
-        emit_string(e)
+        emit_string(e, codec)
     }
 }
 
@@ -55,7 +56,7 @@ fn debug(e: &Enum) -> (TokenStream, TokenStream) {
     (quote!(), imp)
 }
 
-fn emit_string(e: &Enum) -> TokenStream {
+fn emit_string(e: &Enum, codec: &dyn Codec) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(&e.docs);
     let variants = variant_docs(e);
@@ -69,30 +70,7 @@ fn emit_string(e: &Enum) -> TokenStream {
         .collect();
     let idents: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (debug_derive, debug_impl) = debug(e);
-    let serialize = e.serde.serialize.then(|| {
-        quote! {
-            impl crate::json::ToJson for #name {
-                fn write(&self, writer: &mut crate::json::Writer) {
-                    writer.string(self.as_str());
-                }
-            }
-        }
-    });
-    let deserialize = e.serde.deserialize.then(|| {
-        quote! {
-            impl crate::json::FromJson for #name {
-                fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-                    ::std::result::Result::Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-                }
-            }
-
-            impl crate::json::Fallback for #name {
-                fn fallback() -> Self {
-                    Self::Unknown(crate::primitives::UnknownValue::new(""))
-                }
-            }
-        }
-    });
+    let codec = codec.enumeration(e);
     let usage = e.variants.first().map(|first| {
         let value = match &first.value {
             EnumValue::String(s) => s.clone(),
@@ -168,12 +146,11 @@ fn emit_string(e: &Enum) -> TokenStream {
         }
 
         #debug_impl
-        #serialize
-        #deserialize
+        #codec
     }
 }
 
-fn emit_int(e: &Enum) -> TokenStream {
+fn emit_int(e: &Enum, codec: &dyn Codec) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(&e.docs);
     let variants = variant_docs(e);
@@ -187,30 +164,7 @@ fn emit_int(e: &Enum) -> TokenStream {
         .collect();
     let idents: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (debug_derive, debug_impl) = debug(e);
-    let serialize = e.serde.serialize.then(|| {
-        quote! {
-            impl crate::json::ToJson for #name {
-                fn write(&self, writer: &mut crate::json::Writer) {
-                    writer.i64(i64::from(self.value()));
-                }
-            }
-        }
-    });
-    let deserialize = e.serde.deserialize.then(|| {
-        quote! {
-            impl crate::json::FromJson for #name {
-                fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-                    ::std::result::Result::Ok(<i32 as crate::json::FromJson>::read(reader)?.map(Self::from))
-                }
-            }
-
-            impl crate::json::Fallback for #name {
-                fn fallback() -> Self {
-                    Self::from(0)
-                }
-            }
-        }
-    });
+    let codec = codec.enumeration(e);
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, #debug_derive)]
@@ -252,7 +206,6 @@ fn emit_int(e: &Enum) -> TokenStream {
         }
 
         #debug_impl
-        #serialize
-        #deserialize
+        #codec
     }
 }

@@ -10,13 +10,14 @@ use crate::ir::{Crate, ErrorFault, StructKind};
 pub fn emit_module(krate: &Crate) -> TokenStream {
     let mut items = Vec::new();
     let mut builders = Vec::new();
+    let codec = super::protocol::for_crate(krate).codec();
     for e in krate.errors.values() {
-        let (item, builder) = structure::emit(e, quote!(crate::error::builders));
+        let (item, builder) = structure::emit(e, quote!(crate::error::builders), codec);
         items.push(item);
         builders.push(builder);
         items.push(error_impls(e));
     }
-    let readers = super::rest_json::error_readers(krate);
+    let readers = error_readers(krate);
     let builders = (!builders.is_empty()).then(|| {
         quote! {
             /// Builders for the error types of this module.
@@ -121,4 +122,40 @@ fn error_impls(e: &crate::ir::Struct) -> TokenStream {
             }
         }
     }
+}
+
+/// One reader per modeled error that some operation can return, emitted
+/// once in the `error` module and shared by every operation's error mapping.
+fn error_readers(krate: &Crate) -> TokenStream {
+    let protocol = super::protocol::for_crate(krate);
+    let used: std::collections::BTreeSet<&str> =
+        krate.operations.values().flat_map(|op| op.errors.iter().map(|e| e.name.as_str())).collect();
+    let readers = krate.errors.iter().filter(|(name, _)| used.contains(name.as_str())).map(|(_, shape)| {
+        let ty = ident(&shape.name);
+        let body = protocol.read_response(shape, quote!(error));
+        let doc = format!(" Reads a `{}` error response.", shape.shape.name);
+        quote! {
+            impl #ty {
+            #[doc = #doc]
+            pub(crate) fn read_response(
+                response: &crate::transport::HttpResponse,
+                meta: crate::error::ErrorMetadata,
+            ) -> ::std::result::Result<Self, crate::error::Unhandled> {
+                let read = || -> ::std::result::Result<#ty, crate::orchestrator::BoxError> { #body };
+                match read() {
+                    ::std::result::Result::Ok(mut error) => {
+                        error._meta = meta;
+                        ::std::result::Result::Ok(error)
+                    }
+                    ::std::result::Result::Err(source) => ::std::result::Result::Err(crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        ::std::option::Option::Some(source),
+                    )),
+                }
+            }
+            }
+        }
+    });
+    quote!(#(#readers)*)
 }

@@ -9,7 +9,8 @@ mod enumeration;
 mod error;
 mod operation;
 pub(crate) mod prelude_paths;
-mod rest_json;
+mod protocol;
+mod json;
 mod structure;
 mod union;
 
@@ -154,7 +155,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         (deps.checksum, CHECKSUM),
         (has_waiters(krate), WAITER),
     ];
-    let protocol = [JSON, HTTP_BINDING, REST_JSON];
+    let protocol = protocol::for_crate(krate).runtime().iter().copied();
     let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());
     let runtime = RUNTIME
         .iter()
@@ -200,17 +201,18 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
     let deps = deps(krate);
     let (tokens, defined): (TokenStream, BTreeSet<String>) = match job {
         Job::Types => {
+            let codec = protocol::for_crate(krate).codec();
             let mut types = Vec::new();
             let mut builders = Vec::new();
             for def in krate.types.values() {
                 match def {
-                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(krate, s)),
+                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(krate, s, codec)),
                     TypeDef::Struct(s) => {
-                        let (item, builder) = structure::emit(s, quote!(crate::types::builders));
+                        let (item, builder) = structure::emit(s, quote!(crate::types::builders), codec);
                         types.push(item);
                         builders.push(builder);
                     }
-                    TypeDef::Enum(e) => types.push(enumeration::emit(e)),
+                    TypeDef::Enum(e) => types.push(enumeration::emit(e, codec)),
                 }
             }
             let tokens = quote! {

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, structure, type_tokens};
-use crate::ir::{Crate, Operation, RustType};
+use crate::ir::{Crate, Operation, RustType, StructKind};
 
 /// `src/operation.rs`: the operation modules.
 pub fn emit_index(krate: &Crate) -> TokenStream {
@@ -39,9 +39,10 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #text])
     });
-    let (input, input_builder) = structure::emit(&op.input, quote!(self::builders));
-    let (output, output_builder) = structure::emit(&op.output, quote!(self::builders));
-    let protocol = super::rest_json::emit(krate, op);
+    let codec = super::protocol::for_crate(krate).codec();
+    let (input, input_builder) = structure::emit(&op.input, quote!(self::builders), codec);
+    let (output, output_builder) = structure::emit(&op.output, quote!(self::builders), codec);
+    let protocol = operation_impl(krate, op);
     let fluent = super::client::fluent_builder(op);
     let paginator = super::client::paginator(op);
     quote! {
@@ -56,6 +57,248 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
             #output_builder
             #fluent
             #paginator
+        }
+    }
+}
+
+/// The operation's error enum, its marker type and the marker's
+/// `Operation` impl around the protocol's request writer and response
+/// reader.
+fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
+    let protocol = super::protocol::for_crate(krate);
+    let error_enum = error_enum(krate, op);
+    let marker = ident(&op.name);
+    let input = ident(&op.input.name);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let name = &op.name;
+    let serialize = protocol.write_request(krate, op);
+    let read_output = protocol.read_response(&op.output, quote!(output));
+    let error_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        let code = &e.shape.name;
+        quote! {
+            ::std::option::Option::Some(#code) => match crate::error::#variant::read_response(response, meta) {
+                ::std::result::Result::Ok(error) => #error::#variant(error),
+                ::std::result::Result::Err(unhandled) => #error::Unhandled(unhandled),
+            },
+        }
+    });
+    let retry_arms = op.errors.iter().filter_map(|e| {
+        let shape = krate.errors.get(&e.name)?;
+        match shape.kind {
+            StructKind::Error { retryable: true, throttling, .. } => {
+                let code = &e.shape.name;
+                Some(quote!(#code => ::std::option::Option::Some(#throttling),))
+            }
+            _ => None,
+        }
+    });
+    let unhandled = quote!(#error::Unhandled(crate::error::Unhandled::new(
+        crate::error::UnhandledKind::Service,
+        meta,
+        ::std::option::Option::None,
+    )));
+    let error_body = if op.errors.is_empty() {
+        quote! {
+            let _ = response;
+            #unhandled
+        }
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #unhandled,
+            }
+        }
+    };
+    let retry_arms: Vec<TokenStream> = retry_arms.collect();
+    let retry_body = if retry_arms.is_empty() {
+        quote! {
+            let _ = code;
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            match code {
+                #(#retry_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
+    let config_param = if op.gzip { quote!(config) } else { quote!(_config) };
+    // A streaming output payload: the orchestrator hands the body over as
+    // it arrives, after `deserialize` has read the head.
+    let streaming_output = op.output.fields.iter().find_map(|f| {
+        let field = ident(&f.name);
+        let value = match f.ty {
+            RustType::ByteStream { .. } => quote!(body),
+            RustType::EventStream(_) => quote!(crate::event_stream::EventReceiver::new(body)),
+            _ => return None,
+        };
+        Some(quote! {
+            const STREAMING_OUTPUT: ::std::option::Option<fn(&mut #output, crate::primitives::ByteStream)> =
+                ::std::option::Option::Some(|output, body| output.#field = #value);
+        })
+    });
+    let unsigned_payload = op.unsigned_payload.then(|| {
+        quote!(
+            const UNSIGNED_PAYLOAD: bool = true;
+        )
+    });
+    let event_stream = op.output.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_))).then(|| {
+        quote!(
+            const EVENT_STREAM: bool = true;
+        )
+    });
+    let interceptors: Vec<TokenStream> =
+        super::customize::decorators(krate).iter().flat_map(|d| d.operation_interceptors(op)).collect();
+    let interceptors = (!interceptors.is_empty()).then(|| {
+        quote!(
+            const INTERCEPTORS: &'static [&'static dyn crate::interceptor::Interceptor] = &[#(#interceptors),*];
+        )
+    });
+    let auth = op.auth.as_ref().map(|schemes| {
+        let schemes = super::auth_schemes(schemes);
+        quote!(
+            const AUTH: ::std::option::Option<&'static [crate::auth::AuthScheme]> = ::std::option::Option::Some(#schemes);
+        )
+    });
+    let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
+    quote! {
+        #error_enum
+
+        #[doc = #marker_doc]
+        pub(crate) struct #marker;
+
+        impl crate::orchestrator::Operation for #marker {
+            type Input = #input;
+            type Output = #output;
+            type Error = #error;
+
+            const NAME: &'static str = #name;
+            #streaming_output
+            #unsigned_payload
+            #event_stream
+            #interceptors
+            #auth
+
+            fn serialize(input: &#input, #config_param: &crate::config::Config) -> ::std::result::Result<crate::orchestrator::Request, crate::error::BuildError> {
+                #serialize
+            }
+
+            fn deserialize(response: &crate::transport::HttpResponse) -> ::std::result::Result<#output, crate::orchestrator::BoxError> {
+                #read_output
+            }
+
+            fn error(meta: crate::error::ErrorMetadata, response: &crate::transport::HttpResponse) -> #error {
+                #error_body
+            }
+
+            fn unhandled(error: crate::error::Unhandled) -> #error {
+                #error::Unhandled(error)
+            }
+
+            fn modeled_retry(code: &str) -> ::std::option::Option<bool> {
+                #retry_body
+            }
+        }
+
+    }
+}
+
+fn error_enum(krate: &Crate, op: &Operation) -> TokenStream {
+    let doc = format!(
+        " An error of [`{0}`](self): one variant per error the model lists, and `Unhandled` for everything else.",
+        op.name
+    );
+    error_enum_named(krate, &op.error, &doc, &op.errors)
+}
+
+/// An enum with one variant per modeled error and `Unhandled`, with the
+/// accessors of the error metadata, `Display` and `Error`.
+pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[crate::ir::TypeRef]) -> TokenStream {
+    let error = ident(name);
+    let variants = errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        let ty = type_tokens(&RustType::Named(e.clone()));
+        let first = krate.errors.get(&e.name).and_then(|s| s.docs.first().cloned()).unwrap_or_default();
+        let doc = format!(" {first}");
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let variant_arms = errors.iter().map(|e| {
+        let variant = ident(&e.name);
+        quote!(Self::#variant(e) => e,)
+    });
+    quote! {
+        #[doc = #doc]
+        ///
+        /// Every variant carries the code, message, HTTP status and request
+        /// id of the response ([`meta`](Self::meta)); `Display` shows them.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#variants)*
+            /// An error the model does not describe: an unmodeled error code,
+            /// a failed connection, a timeout, an invalid input or an
+            /// unreadable response.
+            Unhandled(crate::error::Unhandled),
+        }
+
+        impl #error {
+            /// The variant's error, for the methods below (one match).
+            fn variant(&self) -> &dyn crate::error::ErrorVariant {
+                match self {
+                    #(#variant_arms)*
+                    Self::Unhandled(e) => e,
+                }
+            }
+
+            /// The code, message, HTTP status and request id of the response.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                self.variant().meta()
+            }
+
+            /// The error code, such as `ThrottlingException`.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                let variant = self.variant();
+                variant.meta().code().or(variant.modeled_code())
+            }
+
+            /// The service's message.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta().message()
+            }
+
+            /// The HTTP status of the response, when there was one.
+            pub fn status(&self) -> ::std::option::Option<u16> {
+                self.meta().status()
+            }
+
+            /// The request id of the response (`x-amzn-requestid`).
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self.meta().request_id()
+            }
+
+            /// Whether the model marks this error retryable.
+            pub fn is_retryable(&self) -> bool {
+                self.variant().retryable()
+            }
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self.variant().as_error(), f)
+            }
+        }
+
+        // Transparent: the enum only wraps its variant, so it shows the
+        // variant's text and hands on the variant's cause (returning the
+        // variant itself would print its text twice in a chain).
+        impl ::std::error::Error for #error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                self.variant().as_error().source()
+            }
         }
     }
 }

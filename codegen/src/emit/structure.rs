@@ -1,18 +1,19 @@
-//! Structures: the type, its serde mapping to restJson1 bodies, and its builder.
+//! Structures: the type, its builder, and the impls of the protocol's codec.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
+use super::protocol::Codec;
 use super::{docs, ident, type_tokens};
-use crate::ir::{Binding, DefaultValue, Field, RustType, Struct, StructKind, TimestampFormat};
+use crate::ir::{names, DefaultValue, Field, RustType, Struct, StructKind};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// The structure (with its impls) and, separately, its builder, which lives
 /// in the module that `builders` names.
-pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
+pub fn emit(s: &Struct, builders: TokenStream, codec: &dyn Codec) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
-    let builder_name = format_ident!("{}Builder", s.name);
+    let builder_name = ident(&names::derived::builder(&s.name));
     let doc = docs(&s.docs);
     let debug_derive = if needs_redaction(s) { quote!() } else { quote!(::std::fmt::Debug,) };
     let value_derives = value_derives(s);
@@ -27,8 +28,7 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     });
     let builder_doc = format!(" Creates a builder for [`{}`].", s.name);
     let debug_impl = debug_impl(&s.name, s);
-    let serialize = if s.serde.serialize { serialize_impl(s) } else { quote!() };
-    let deserialize = if s.serde.deserialize { deserialize_impl(s) } else { quote!() };
+    let codec = codec.structure(s);
     let (extra_field, extra_method) = match &s.kind {
         StructKind::Output => (
             quote!(pub(crate) _request_id: ::std::option::Option<::std::string::String>,),
@@ -70,8 +70,7 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
         }
 
         #debug_impl
-        #serialize
-        #deserialize
+        #codec
     };
     (item, builder(s, &builder_name))
 }
@@ -158,7 +157,7 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
 }
 
 /// Whether a default value is a plain constant (else it is built lazily).
-fn is_copy_default(d: &DefaultValue) -> bool {
+pub(crate) fn is_copy_default(d: &DefaultValue) -> bool {
     matches!(
         d,
         DefaultValue::Zero
@@ -178,216 +177,11 @@ pub(crate) fn extra_init(s: &Struct) -> TokenStream {
     }
 }
 
-/// The JSON form of a type when serde's own impls are not it: timestamps
-/// in their format (restJson1 bodies default to epoch-seconds; `format` is
-/// a member's own trait), floats (NaN and infinities are strings), blobs
-/// (base64), and collections (which drop `null` entries unless sparse).
-pub(crate) fn wire(ty: &RustType, format: Option<TimestampFormat>) -> Option<TokenStream> {
-    Some(match ty {
-        RustType::Timestamp(own) => match format.or(*own).unwrap_or(TimestampFormat::EpochSeconds) {
-            TimestampFormat::DateTime => quote!(crate::timestamp::DateTime),
-            TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds),
-            TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate),
-        },
-        RustType::F32 => quote!(crate::json::Float<f32>),
-        RustType::F64 => quote!(crate::json::Float<f64>),
-        RustType::Blob => quote!(crate::json::Base64),
-        RustType::List { item, sparse } => {
-            let item = wire_or_plain(item);
-            if *sparse {
-                quote!(crate::json::SparseList<#item>)
-            } else {
-                quote!(crate::json::List<#item>)
-            }
-        }
-        RustType::Map { value, sparse } => {
-            let value = wire_or_plain(value);
-            if *sparse {
-                quote!(crate::json::SparseMap<#value>)
-            } else {
-                quote!(crate::json::Map<#value>)
-            }
-        }
-        _ => return None,
-    })
-}
-
-fn wire_or_plain(ty: &RustType) -> TokenStream {
-    wire(ty, None).unwrap_or_else(|| {
-        let ty = type_tokens(ty);
-        quote!(crate::json::Plain<#ty>)
-    })
-}
-
-fn wire_type(f: &Field) -> Option<TokenStream> {
-    wire(&f.ty, f.timestamp_format)
-}
-
-/// Writes the body members as a JSON object, leaving out absent ones.
-fn serialize_impl(s: &Struct) -> TokenStream {
-    let name = ident(&s.name);
-    let entries = s.fields.iter().filter(|f| f.binding == Binding::Body).map(|f| {
-        let field = ident(&f.name);
-        let wire = &f.wire_name;
-        let write = write_value(f);
-        if f.optional {
-            quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
-                    writer.key(#wire);
-                    #write
-                }
-            }
-        } else {
-            quote! {
-                let value = &self.#field;
-                writer.key(#wire);
-                #write
-            }
-        }
-    });
-    quote! {
-        impl crate::json::ToJson for #name {
-            fn write(&self, writer: &mut crate::json::Writer) {
-                writer.begin_object();
-                #(#entries)*
-                writer.end_object();
-            }
-        }
-    }
-}
-
-/// Writes `value` (a reference to the member's value) in its JSON form.
-pub(super) fn write_value(f: &Field) -> TokenStream {
-    match wire_type(f) {
-        Some(wire_type) => quote!(<#wire_type as crate::json::WireWrite>::write(value, writer);),
-        None => quote!(crate::json::ToJson::write(value, writer);),
-    }
-}
-
 /// The local variable that holds a member's value in generated readers and
 /// `build()`: `v_<field>`, since a member named `foo` would trip clippy's
 /// `disallowed_names` as a local, and `v_` never clashes with a keyword.
-fn local_name(f: &Field) -> proc_macro2::Ident {
-    format_ident!("v_{}", f.name.trim_start_matches("r#"))
-}
-
-/// Reads a JSON object (and only an object): known members by wire name,
-/// `null` as absent, unknown members skipped, missing required members
-/// filled with their default or a zero value.
-fn deserialize_impl(s: &Struct) -> TokenStream {
-    let name = ident(&s.name);
-    let label = &s.name;
-    let body: Vec<&Field> = s.fields.iter().filter(|f| f.binding == Binding::Body).collect();
-    let slot = local_name;
-    // The slots' types are inferred from the fields they fill.
-    let slots = body.iter().map(|f| {
-        let slot = slot(f);
-        quote!(let mut #slot = ::std::option::Option::None;)
-    });
-    let arms = body.iter().map(|f| {
-        let slot = slot(f);
-        let wire = &f.wire_name;
-        match wire_type(f) {
-            Some(wire_type) => quote!(#wire => #slot = <#wire_type as crate::json::Wire>::read(reader)?,),
-            None => quote!(#wire => #slot = crate::json::read(reader)?,),
-        }
-    });
-    let values = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let value = if f.binding == Binding::Body {
-            let slot = slot(f);
-            finish(f, Some(quote!(#slot)))
-        } else {
-            finish(f, None)
-        };
-        quote!(#field: #value,)
-    });
-    let fallback_values = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let value = finish(f, None);
-        quote!(#field: #value,)
-    });
-    let extra = extra_init(s);
-    let read_loop = if body.is_empty() {
-        quote! {
-            while reader.next_key()?.is_some() {
-                reader.skip()?;
-            }
-        }
-    } else {
-        quote! {
-            #(#slots)*
-            while let ::std::option::Option::Some(key) = reader.next_key()? {
-                match key.as_str() {
-                    #(#arms)*
-                    _ => reader.skip()?,
-                }
-            }
-        }
-    };
-    let deserialize = object_reader(
-        &name,
-        label,
-        quote! {
-            #read_loop
-            ::std::result::Result::Ok(::std::option::Option::Some(#name { #(#values)* #extra }))
-        },
-    );
-    quote! {
-        #deserialize
-
-        impl crate::json::Fallback for #name {
-            fn fallback() -> Self {
-                Self { #(#fallback_values)* #extra }
-            }
-        }
-    }
-}
-
-/// `FromJson` for a type read from a JSON object: `body` reads its
-/// members with `reader` after the object has been opened (`null` reads as
-/// `None`); `label` names the type in the "expected an object" message.
-/// Shared by structures and unions.
-pub(super) fn object_reader(name: &proc_macro2::Ident, label: &str, body: TokenStream) -> TokenStream {
-    quote! {
-        impl crate::json::FromJson for #name {
-            fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-                if !reader.object(#label)? {
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                }
-                #body
-            }
-        }
-    }
-}
-
-/// The field's value from what was read (`slot`, an `Option` of the
-/// unboxed type, or `None` for a member the JSON never carries): absent
-/// stays `None` for optional members; otherwise the member's default, or a
-/// zero value (client error correction).
-fn finish(f: &Field, slot: Option<TokenStream>) -> TokenStream {
-    let value = match (slot, f.optional, &f.default) {
-        (Some(slot), true, _) => return if f.boxed { quote!(#slot.map(::std::boxed::Box::new)) } else { slot },
-        (None, true, _) => return quote!(::std::option::Option::None),
-        (Some(slot), false, None | Some(DefaultValue::Zero)) => {
-            quote!(#slot.unwrap_or_else(crate::json::Fallback::fallback))
-        }
-        (None, false, None | Some(DefaultValue::Zero)) => quote!(crate::json::Fallback::fallback()),
-        (Some(slot), false, Some(d)) if !is_copy_default(d) => {
-            let default = default_expr(f);
-            quote!(#slot.unwrap_or_else(|| #default))
-        }
-        (Some(slot), false, Some(_)) => {
-            let default = default_expr(f);
-            quote!(#slot.unwrap_or(#default))
-        }
-        (None, false, Some(_)) => default_expr(f),
-    };
-    if f.boxed {
-        quote!(::std::boxed::Box::new(#value))
-    } else {
-        value
-    }
+pub(crate) fn local_name(f: &Field) -> proc_macro2::Ident {
+    ident(&names::derived::local(&f.name))
 }
 
 /// A `Debug` that prints `*** Sensitive Data Redacted ***` for sensitive
@@ -426,7 +220,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     });
     let setters = s.fields.iter().map(|f| {
         let field = ident(&f.name);
-        let set = format_ident!("set_{}", f.name.trim_start_matches("r#"));
+        let set = ident(&names::derived::setter(&f.name));
         let ty = type_tokens(&f.ty);
         let doc = docs(&field_docs(f));
         quote! {

@@ -1,14 +1,15 @@
 //! Unions: a Rust enum with one variant per member, plus `Unknown`, which
-//! keeps a member this crate does not know (its name and JSON value).
+//! keeps a member this crate does not know (its name and value), and the
+//! event stream impls of a `@streaming` union.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::structure::wire;
+use super::protocol::Codec;
 use super::{docs, ident, type_tokens};
 use crate::ir::{Binding, Crate, Field, Module, RustType, Struct, TypeDef, TypeRef};
 
-pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
+pub fn emit(krate: &Crate, s: &Struct, codec: &dyn Codec) -> TokenStream {
     let name = ident(&s.name);
     let doc = docs(&s.docs);
     // An event stream's error members are its error enum's variants.
@@ -39,9 +40,8 @@ pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
         (quote!(::std::fmt::Debug,), quote!())
     };
     let (debug_derive, debug_impl) = debug;
-    let event_stream = s.event_errors.as_ref().map(|errors| event_stream_impl(krate, s, errors, &events));
-    let serialize = (s.serde.serialize && event_stream.is_none()).then(|| serialize_impl(s));
-    let deserialize = (s.serde.deserialize && event_stream.is_none()).then(|| deserialize_impl(s));
+    let event_stream = s.event_errors.as_ref().map(|errors| event_stream_impl(krate, s, errors, &events, codec));
+    let codec = event_stream.is_none().then(|| codec.union(s));
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
@@ -53,8 +53,7 @@ pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
         }
 
         #debug_impl
-        #serialize
-        #deserialize
+        #codec
         #event_stream
     }
 }
@@ -68,7 +67,7 @@ fn error_of(f: &Field) -> Option<&TypeRef> {
 }
 
 /// The error enum of an event stream and how its messages are read.
-fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Field]) -> TokenStream {
+fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Field], codec: &dyn Codec) -> TokenStream {
     let name = ident(&s.name);
     let error = ident(error_name);
     let errors: Vec<(&Field, &TypeRef)> = s.fields.iter().filter_map(|f| Some((f, error_of(f)?))).collect();
@@ -77,11 +76,11 @@ fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fie
         " An error that ends a [`{}`] event stream: one variant per exception the model lists, and `Unhandled` for everything else.",
         s.name
     );
-    let error_enum = super::rest_json::error_enum_named(krate, error_name, &doc, &refs);
+    let error_enum = super::operation::error_enum_named(krate, error_name, &doc, &refs);
     let event_arms = events.iter().map(|f| {
         let variant = ident(&f.name);
         let event_type = &f.member;
-        let value = event_value(krate, f);
+        let value = event_value(krate, f, codec);
         let value = if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         quote!(#event_type => Self::#variant(#value),)
     });
@@ -89,9 +88,10 @@ fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fie
         let exception_type = &f.member;
         let variant = ident(&r.name);
         let ty = type_tokens(&f.ty);
+        let read = codec.read_payload(ty.clone(), quote!(message.payload()));
         quote! {
             #exception_type => ::std::option::Option::Some(
-                crate::rest_json::json_body::<#ty>(message.payload()).map_err(::std::convert::Into::into).map(|mut e| {
+                #read.map_err(::std::convert::Into::into).map(|mut e| {
                     e._meta = crate::error::ErrorMetadata::new(::std::option::Option::Some(#ty::CODE.to_owned()), None, None, None);
                     #error::#variant(e)
                 }),
@@ -140,8 +140,9 @@ fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fie
 /// An expression reading the event member `f` from `message`: its
 /// structure from the JSON payload, then the members bound to headers and
 /// to the whole payload.
-fn event_value(krate: &Crate, f: &Field) -> TokenStream {
+fn event_value(krate: &Crate, f: &Field, codec: &dyn Codec) -> TokenStream {
     let ty = type_tokens(&f.ty);
+    let payload = codec.read_payload(ty.clone(), quote!(message.payload()));
     let target = match &f.ty {
         RustType::Named(r) => match krate.types.get(&r.name) {
             Some(TypeDef::Struct(t)) => Some(t),
@@ -151,17 +152,17 @@ fn event_value(krate: &Crate, f: &Field) -> TokenStream {
     };
     let Some(target) = target else {
         // Not a structure (Smithy requires one): read it as JSON.
-        return quote!(crate::rest_json::json_body::<#ty>(message.payload())?);
+        return quote!(#payload?);
     };
     let bound = |f: &&Field| matches!(f.binding, Binding::EventHeader(_) | Binding::EventPayload);
     if !target.fields.iter().any(|f| bound(&f)) {
-        return quote!(crate::rest_json::json_body::<#ty>(message.payload())?);
+        return quote!(#payload?);
     }
     let has_payload = target.fields.iter().any(|f| f.binding == Binding::EventPayload);
     let start = if has_payload {
         quote!(crate::json::Fallback::fallback())
     } else {
-        quote!(crate::rest_json::json_body::<#ty>(message.payload())?)
+        quote!(#payload?)
     };
     let assignments = target.fields.iter().filter(bound).map(|m| {
         let field = ident(&m.name);
@@ -190,8 +191,8 @@ fn event_value(krate: &Crate, f: &Field) -> TokenStream {
                     RustType::Blob => quote!(crate::primitives::Blob::new(message.payload().to_vec())),
                     RustType::String => quote!(::std::string::String::from_utf8(message.payload().to_vec())?),
                     other => {
-                        let ty = type_tokens(other);
-                        quote!(crate::rest_json::json_body::<#ty>(message.payload())?)
+                        let read = codec.read_payload(type_tokens(other), quote!(message.payload()));
+                        quote!(#read?)
                     }
                 };
                 quote!(::std::option::Option::Some(#value))
@@ -223,91 +224,3 @@ fn variant_type(f: &Field) -> TokenStream {
     }
 }
 
-fn serialize_impl(s: &Struct) -> TokenStream {
-    let name = ident(&s.name);
-    let arms = s.fields.iter().map(|f| {
-        let variant = ident(&f.name);
-        let wire_name = &f.wire_name;
-        let write = super::structure::write_value(f);
-        quote! {
-            Self::#variant(value) => {
-                writer.key(#wire_name);
-                #write
-            }
-        }
-    });
-    quote! {
-        impl crate::json::ToJson for #name {
-            fn write(&self, writer: &mut crate::json::Writer) {
-                writer.begin_object();
-                match self {
-                    #(#arms)*
-                    Self::Unknown(member) => {
-                        writer.fail(::std::format!("cannot send the unknown union member `{}`", member.name()));
-                    }
-                }
-                writer.end_object();
-            }
-        }
-    }
-}
-
-fn deserialize_impl(s: &Struct) -> TokenStream {
-    let name = ident(&s.name);
-    let label = &s.name;
-    let arms = s.fields.iter().map(|f| {
-        let variant = ident(&f.name);
-        let wire_name = &f.wire_name;
-        let read = match wire(&f.ty, f.timestamp_format) {
-            Some(w) => quote!(<#w as crate::json::Wire>::read(reader)?),
-            None => {
-                let ty = type_tokens(&f.ty);
-                quote!(<#ty as crate::json::FromJson>::read(reader)?)
-            }
-        };
-        let wrap =
-            if f.boxed { quote!(Self::#variant(::std::boxed::Box::new(value))) } else { quote!(Self::#variant(value)) };
-        quote! {
-            #wire_name => {
-                if let ::std::option::Option::Some(value) = #read {
-                    chosen.push(#wrap);
-                }
-            }
-        }
-    });
-    let deserialize = super::structure::object_reader(
-        &name,
-        label,
-        quote! {
-            // Members set to null do not count; `__type` is ignored.
-            let mut chosen = ::std::vec::Vec::with_capacity(1);
-            while let ::std::option::Option::Some(key) = reader.next_key()? {
-                match key.as_str() {
-                    #(#arms)*
-                    "__type" => reader.skip()?,
-                    other => {
-                        if let ::std::option::Option::Some(value) = reader.document()? {
-                            chosen.push(Self::Unknown(crate::primitives::UnknownMember::new(other, value)));
-                        }
-                    }
-                }
-            }
-            if chosen.len() == 1 {
-                return ::std::result::Result::Ok(chosen.pop());
-            }
-            ::std::result::Result::Err(match chosen.len() {
-                0 => reader.error(::std::format!("the union {} has no member set", #label)),
-                n => reader.error(::std::format!("the union {} has {} members set, not one", #label, n)),
-            })
-        },
-    );
-    quote! {
-        #deserialize
-
-        impl crate::json::Fallback for #name {
-            fn fallback() -> Self {
-                Self::Unknown(crate::primitives::UnknownMember::new("", crate::primitives::Document::Null))
-            }
-        }
-    }
-}

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod endpoint;
 pub mod http;
 pub mod names;
+pub mod protocol;
 pub mod waiter;
 
 mod boxing;
@@ -285,6 +286,8 @@ pub struct Crate {
     pub operations: BTreeMap<String, Operation>,
     /// The endpoint rule set (for a service without one: use `endpoint_url`).
     pub endpoint: endpoint::RuleSet,
+    /// The wire protocol the crate is written for.
+    pub protocol: protocol::Protocol,
 }
 
 impl Crate {
@@ -323,7 +326,8 @@ const UNSIGNED_PAYLOAD: &str = "aws.auth#unsignedPayload";
 
 
 /// Names that the hand-written parts of the `error` module already use.
-const ERROR_MODULE_RESERVED: &[&str] = &["BuildError", "ErrorMetadata", "Unhandled", "UnhandledKind"];
+const ERROR_MODULE_RESERVED: &[&str] =
+    &["BuildError", "DisplayErrorContext", "ErrorMetadata", "ErrorVariant", "Unhandled", "UnhandledKind", "builders"];
 
 /// The error for a `@streaming` blob that is not an operation's HTTP payload.
 fn misplaced_stream(shape: &Shape, owner: &ShapeId, member: &str) -> Error {
@@ -341,8 +345,15 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
         _ => Vec::new(),
     };
     let service_shape = shape(model, &selection.service)?;
-    let mut builder =
-        IrBuilder { model, service: service_shape, refs: BTreeMap::new(), service_errors, event_errors: BTreeMap::new() };
+    let protocol = protocol::Protocol::of_service(service_shape)?;
+    let mut builder = IrBuilder {
+        model,
+        service: service_shape,
+        protocol,
+        refs: BTreeMap::new(),
+        service_errors,
+        event_errors: BTreeMap::new(),
+    };
     builder.assign_names(selection)?;
 
     let title = service_shape.traits.string(traits::TITLE).unwrap_or(&selection.service.name).to_owned();
@@ -363,13 +374,6 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
             .to_owned(),
         auth: auth::service_schemes(service_shape)?,
     };
-    if !service_shape.traits.has(traits::REST_JSON1) {
-        return Err(Error::Unsupported {
-            path: service_shape.source.as_ref().clone(),
-            shape: selection.service.to_string(),
-            feature: "a protocol other than aws.protocols#restJson1".into(),
-        });
-    }
     let endpoint = match service_shape.traits.get(traits::ENDPOINT_RULE_SET) {
         Some(rules) => endpoint::parse(service_shape, rules)?,
         None => endpoint::endpoint_url_only(),
@@ -415,7 +419,7 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
     for op in operations.values_mut() {
         op.pagination = pagination(model, op, service_paging.as_ref())?;
     }
-    let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations, endpoint };
+    let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations, endpoint, protocol };
     resolve_waiter_paths(&mut krate, model)?;
     boxing::box_recursive_fields(&mut krate);
     mark_serde_directions(&mut krate);
@@ -604,8 +608,19 @@ fn check_labels(op: &Shape, http: Option<&http::Http>, host: Option<&[http::Host
     Ok(())
 }
 
-fn binding(member: &crate::model::Traits) -> Binding {
+/// Where a member travels: the HTTP binding traits, for a protocol that
+/// honours them; event stream headers and payloads for any protocol.
+fn binding(member: &crate::model::Traits, protocol: protocol::Protocol) -> Binding {
     let name = |id: &str| member.string(id).unwrap_or_default().to_owned();
+    if !protocol.http_bindings() {
+        return if member.has(EVENT_HEADER) {
+            Binding::EventHeader(member.string(EVENT_HEADER).filter(|n| !n.is_empty()).unwrap_or_default().to_owned())
+        } else if member.has(EVENT_PAYLOAD) {
+            Binding::EventPayload
+        } else {
+            Binding::Body
+        };
+    }
     if member.has(traits::HTTP_LABEL) {
         Binding::Label
     } else if member.has(traits::HTTP_QUERY) {
@@ -709,6 +724,7 @@ struct IrBuilder<'m> {
     model: &'m Model,
     /// The service shape.
     service: &'m Shape,
+    protocol: protocol::Protocol,
     /// Every shape that becomes a named type, with its Rust name and module.
     refs: BTreeMap<ShapeId, TypeRef>,
     /// Errors every operation of the service can return.
@@ -772,19 +788,20 @@ impl IrBuilder<'_> {
         let name = names::type_name(&id.name);
         let module = modules.claim(&names::module_name(&id.name), "_");
         let http = match shape.traits.get(traits::HTTP) {
-            Some(h) => {
+            Some(h) if self.protocol.http_bindings() => {
                 let method = h.get("method").and_then(Value::as_str).unwrap_or("POST");
                 let uri = h.get("uri").and_then(Value::as_str).unwrap_or("/");
                 let code = h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200);
                 Some(http::parse_uri(shape, method, uri, code)?)
             }
-            None => {
+            None if self.protocol.http_bindings() => {
                 return Err(Error::Unsupported {
                     path: shape.source.as_ref().clone(),
                     shape: id.to_string(),
-                    feature: "an operation without the smithy.api#http trait (restJson1 needs it)".into(),
+                    feature: format!("an operation without the smithy.api#http trait ({} needs it)", self.protocol.trait_id()),
                 })
             }
+            _ => None,
         };
         let host_prefix = shape
             .traits
@@ -993,9 +1010,9 @@ impl IrBuilder<'_> {
         // @clientOptional members are always optional; otherwise a required
         // member or a member with a default is never absent.
         let optional = is_input || client_optional || !(required || default.is_some());
-        let name = scope.claim_with(&names::field_name(&member.name), "_", |n| vec![format!("set_{n}")]);
+        let name = scope.claim_with(&names::field_name(&member.name), "_", |n| vec![names::derived::setter(n)]);
         let idempotency_token = member.traits.has(IDEMPOTENCY_TOKEN) && ty == RustType::String;
-        let wire_name = member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned();
+        let wire_name = self.protocol.wire_name(member);
         let timestamp_format = timestamp_format(&member.traits).or_else(|| timestamp_format(&target.traits));
         let mut docs = docs_of(&member.traits);
         if docs.is_empty() {
@@ -1014,7 +1031,7 @@ impl IrBuilder<'_> {
             sensitive: member.traits.has(traits::SENSITIVE)
                 || target.traits.has(traits::SENSITIVE)
                 || holds_sensitive(self.model, target, 0),
-            binding: binding(&member.traits),
+            binding: binding(&member.traits, self.protocol),
             media_type: target.traits.string(traits::MEDIA_TYPE).map(str::to_owned),
             idempotency_token,
             docs,

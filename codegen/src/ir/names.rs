@@ -81,6 +81,52 @@ pub fn variant_name(name: &str) -> String {
     sanitize(camel, "V", "Empty")
 }
 
+/// Names derived from a name the IR already decided. Each is unique where
+/// its base is: the scopes above claim the derived names with their bases
+/// (`set_x` beside `x`), and type-derived names live in modules of their own.
+pub mod derived {
+    fn bare(name: &str) -> &str {
+        name.strip_prefix("r#").unwrap_or(name)
+    }
+
+    /// The builder of a structure (`FooBuilder`, in a `builders` module).
+    pub fn builder(type_name: &str) -> String {
+        format!("{}Builder", bare(type_name))
+    }
+
+    /// The `Option` setter beside a builder's setter `field` (`set_field`).
+    pub fn setter(field: &str) -> String {
+        format!("set_{}", bare(field))
+    }
+
+    /// The local that holds a member's value in readers and `build()`:
+    /// `v_<field>` (a local named like the member could trip clippy's
+    /// `disallowed_names`, and `v_` never makes a keyword).
+    pub fn local(field: &str) -> String {
+        format!("v_{}", bare(field))
+    }
+
+    /// A parameter of a generated function standing for member `field`.
+    pub fn argument(field: &str) -> String {
+        format!("arg_{}", bare(field))
+    }
+
+    /// The paginator of an operation (`ListThingsPaginator`).
+    pub fn paginator(operation: &str) -> String {
+        format!("{}Paginator", bare(operation).trim_end_matches('_'))
+    }
+
+    /// The function that classifies a waiter's responses.
+    pub fn waiter_classifier(waiter_snake: &str) -> String {
+        format!("classify_{}", bare(waiter_snake))
+    }
+
+    /// The local holding an endpoint rule-set parameter.
+    pub fn endpoint_param(snake: &str) -> String {
+        format!("p_{}", bare(snake).trim_end_matches('_'))
+    }
+}
+
 /// Hands out names that are unique within one scope, with deterministic
 /// numeric suffixes (`Name2`, `name_2`) in the order names are requested.
 #[derive(Default)]
@@ -162,7 +208,7 @@ mod tests {
         assert_eq!(scope.claim("FooBar", ""), "FooBar2");
         assert_eq!(scope.claim("BuildError", ""), "BuildError2");
         let mut fields = Scope::default();
-        let setter = |n: &str| vec![format!("set_{n}")];
+        let setter = |n: &str| vec![derived::setter(n)];
         assert_eq!(fields.claim_with("set_x", "_", setter), "set_x");
         assert_eq!(fields.claim_with("x", "_", setter), "x_2");
         assert_eq!(fields.claim_with("r#type", "_", setter), "r#type");

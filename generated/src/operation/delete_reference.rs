@@ -229,43 +229,55 @@ impl crate::orchestrator::Operation for DeleteReference {
     ) -> DeleteReferenceError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => DeleteReferenceError::AccessDeniedException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ConflictException") => {
-                match crate::error::read_conflict_exception(response, meta) {
+                match crate::error::ConflictException::read_response(response, meta) {
                     Ok(error) => DeleteReferenceError::ConflictException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => DeleteReferenceError::InternalServerException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => DeleteReferenceError::RequestTimeoutException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => DeleteReferenceError::ResourceNotFoundException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => DeleteReferenceError::ThrottlingException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => DeleteReferenceError::ValidationException(error),
                     Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
                 }

@@ -266,19 +266,25 @@ impl crate::orchestrator::Operation for GetReference {
     ) -> GetReferenceError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceError::AccessDeniedException(error),
                     Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceError::InternalServerException(error),
                     Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("RangeNotSatisfiableException") => {
-                match crate::error::read_range_not_satisfiable_exception(
+                match crate::error::RangeNotSatisfiableException::read_response(
                     response,
                     meta,
                 ) {
@@ -287,25 +293,31 @@ impl crate::orchestrator::Operation for GetReference {
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceError::RequestTimeoutException(error),
                     Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceError::ResourceNotFoundException(error),
                     Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => GetReferenceError::ThrottlingException(error),
                     Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => GetReferenceError::ValidationException(error),
                     Err(unhandled) => GetReferenceError::Unhandled(unhandled),
                 }

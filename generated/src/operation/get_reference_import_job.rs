@@ -309,13 +309,19 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
     ) -> GetReferenceImportJobError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceImportJobError::AccessDeniedException(error),
                     Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         GetReferenceImportJobError::InternalServerException(error)
                     }
@@ -323,7 +329,10 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         GetReferenceImportJobError::RequestTimeoutException(error)
                     }
@@ -331,7 +340,10 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         GetReferenceImportJobError::ResourceNotFoundException(error)
                     }
@@ -339,13 +351,13 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => GetReferenceImportJobError::ThrottlingException(error),
                     Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => GetReferenceImportJobError::ValidationException(error),
                     Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
                 }

@@ -331,13 +331,19 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
     ) -> GetReferenceMetadataError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceMetadataError::AccessDeniedException(error),
                     Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         GetReferenceMetadataError::InternalServerException(error)
                     }
@@ -345,7 +351,10 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         GetReferenceMetadataError::RequestTimeoutException(error)
                     }
@@ -353,7 +362,10 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         GetReferenceMetadataError::ResourceNotFoundException(error)
                     }
@@ -361,13 +373,13 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => GetReferenceMetadataError::ThrottlingException(error),
                     Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => GetReferenceMetadataError::ValidationException(error),
                     Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
                 }

@@ -259,37 +259,49 @@ impl crate::orchestrator::Operation for GetReferenceStore {
     ) -> GetReferenceStoreError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceStoreError::AccessDeniedException(error),
                     Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceStoreError::InternalServerException(error),
                     Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceStoreError::RequestTimeoutException(error),
                     Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => GetReferenceStoreError::ResourceNotFoundException(error),
                     Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => GetReferenceStoreError::ThrottlingException(error),
                     Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => GetReferenceStoreError::ValidationException(error),
                     Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
                 }

@@ -257,7 +257,10 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
     ) -> ListReferenceImportJobsError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         ListReferenceImportJobsError::AccessDeniedException(error)
                     }
@@ -265,7 +268,10 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         ListReferenceImportJobsError::InternalServerException(error)
                     }
@@ -273,7 +279,10 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         ListReferenceImportJobsError::RequestTimeoutException(error)
                     }
@@ -281,7 +290,10 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         ListReferenceImportJobsError::ResourceNotFoundException(error)
                     }
@@ -289,13 +301,13 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => ListReferenceImportJobsError::ThrottlingException(error),
                     Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => ListReferenceImportJobsError::ValidationException(error),
                     Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
                 }

@@ -233,31 +233,40 @@ impl crate::orchestrator::Operation for ListReferenceStores {
     ) -> ListReferenceStoresError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferenceStoresError::AccessDeniedException(error),
                     Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferenceStoresError::InternalServerException(error),
                     Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferenceStoresError::RequestTimeoutException(error),
                     Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => ListReferenceStoresError::ThrottlingException(error),
                     Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => ListReferenceStoresError::ValidationException(error),
                     Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
                 }

@@ -259,37 +259,49 @@ impl crate::orchestrator::Operation for ListReferences {
     ) -> ListReferencesError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferencesError::AccessDeniedException(error),
                     Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferencesError::InternalServerException(error),
                     Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferencesError::RequestTimeoutException(error),
                     Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => ListReferencesError::ResourceNotFoundException(error),
                     Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => ListReferencesError::ThrottlingException(error),
                     Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => ListReferencesError::ValidationException(error),
                     Err(unhandled) => ListReferencesError::Unhandled(unhandled),
                 }

@@ -297,7 +297,10 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
     ) -> StartReferenceImportJobError {
         match meta.code() {
             Some("AccessDeniedException") => {
-                match crate::error::read_access_denied_exception(response, meta) {
+                match crate::error::AccessDeniedException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         StartReferenceImportJobError::AccessDeniedException(error)
                     }
@@ -305,7 +308,10 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("InternalServerException") => {
-                match crate::error::read_internal_server_exception(response, meta) {
+                match crate::error::InternalServerException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         StartReferenceImportJobError::InternalServerException(error)
                     }
@@ -313,7 +319,10 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("RequestTimeoutException") => {
-                match crate::error::read_request_timeout_exception(response, meta) {
+                match crate::error::RequestTimeoutException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         StartReferenceImportJobError::RequestTimeoutException(error)
                     }
@@ -321,7 +330,10 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::read_resource_not_found_exception(response, meta) {
+                match crate::error::ResourceNotFoundException::read_response(
+                    response,
+                    meta,
+                ) {
                     Ok(error) => {
                         StartReferenceImportJobError::ResourceNotFoundException(error)
                     }
@@ -329,7 +341,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ServiceQuotaExceededException") => {
-                match crate::error::read_service_quota_exceeded_exception(
+                match crate::error::ServiceQuotaExceededException::read_response(
                     response,
                     meta,
                 ) {
@@ -342,13 +354,13 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 }
             }
             Some("ThrottlingException") => {
-                match crate::error::read_throttling_exception(response, meta) {
+                match crate::error::ThrottlingException::read_response(response, meta) {
                     Ok(error) => StartReferenceImportJobError::ThrottlingException(error),
                     Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }
             }
             Some("ValidationException") => {
-                match crate::error::read_validation_exception(response, meta) {
+                match crate::error::ValidationException::read_response(response, meta) {
                     Ok(error) => StartReferenceImportJobError::ValidationException(error),
                     Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
                 }

@@ -7,3 +7,828 @@ mod meta;
 pub use build::BuildError;
 pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
 pub(crate) use meta::ErrorVariant;
+/// An error named like a type the generated \`error\` module defines itself.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct BuildError2 {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl BuildError2 {
+    /// Creates a builder for [`BuildError2`].
+    pub fn builder() -> crate::error::builders::BuildError2Builder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl crate::json::FromJson for BuildError2 {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("BuildError2")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(BuildError2 {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for BuildError2 {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl BuildError2 {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "BuildError";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = false;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for BuildError2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for BuildError2 {}
+impl crate::error::ErrorVariant for BuildError2 {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+/// An error named like a type the generated \`error\` module defines itself.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct DisplayErrorContext2 {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl DisplayErrorContext2 {
+    /// Creates a builder for [`DisplayErrorContext2`].
+    pub fn builder() -> crate::error::builders::DisplayErrorContext2Builder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl crate::json::FromJson for DisplayErrorContext2 {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("DisplayErrorContext2")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(DisplayErrorContext2 {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for DisplayErrorContext2 {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl DisplayErrorContext2 {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "DisplayErrorContext";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = true;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for DisplayErrorContext2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for DisplayErrorContext2 {}
+impl crate::error::ErrorVariant for DisplayErrorContext2 {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+/// An error named like a type the generated \`error\` module defines itself.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct ErrorMetadata2 {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl ErrorMetadata2 {
+    /// Creates a builder for [`ErrorMetadata2`].
+    pub fn builder() -> crate::error::builders::ErrorMetadata2Builder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl crate::json::FromJson for ErrorMetadata2 {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ErrorMetadata2")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(ErrorMetadata2 {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for ErrorMetadata2 {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl ErrorMetadata2 {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "ErrorMetadata";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = false;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for ErrorMetadata2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for ErrorMetadata2 {}
+impl crate::error::ErrorVariant for ErrorMetadata2 {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+/// An error named like a type the generated \`error\` module defines itself.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct ErrorVariant2 {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl ErrorVariant2 {
+    /// Creates a builder for [`ErrorVariant2`].
+    pub fn builder() -> crate::error::builders::ErrorVariant2Builder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl crate::json::FromJson for ErrorVariant2 {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("ErrorVariant2")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(ErrorVariant2 {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for ErrorVariant2 {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl ErrorVariant2 {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "ErrorVariant";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = true;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for ErrorVariant2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for ErrorVariant2 {}
+impl crate::error::ErrorVariant for ErrorVariant2 {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+/// An error named like a type the generated \`error\` module defines itself.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct Unhandled2 {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl Unhandled2 {
+    /// Creates a builder for [`Unhandled2`].
+    pub fn builder() -> crate::error::builders::Unhandled2Builder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl crate::json::FromJson for Unhandled2 {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Unhandled2")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(Unhandled2 {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for Unhandled2 {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl Unhandled2 {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "Unhandled";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = false;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for Unhandled2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for Unhandled2 {}
+impl crate::error::ErrorVariant for Unhandled2 {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+/// An error named like a type the generated \`error\` module defines itself.
+#[derive(Clone, PartialEq, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct UnhandledKind2 {
+    /// The `message` member.
+    pub message: Option<String>,
+    pub(crate) _meta: crate::error::ErrorMetadata,
+}
+impl UnhandledKind2 {
+    /// Creates a builder for [`UnhandledKind2`].
+    pub fn builder() -> crate::error::builders::UnhandledKind2Builder {
+        Default::default()
+    }
+    /// The code, message, HTTP status and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+}
+impl crate::json::FromJson for UnhandledKind2 {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("UnhandledKind2")? {
+            return Ok(None);
+        }
+        let mut v_message = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "message" => v_message = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(UnhandledKind2 {
+                message: v_message,
+                _meta: Default::default(),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for UnhandledKind2 {
+    fn fallback() -> Self {
+        Self {
+            message: None,
+            _meta: Default::default(),
+        }
+    }
+}
+impl UnhandledKind2 {
+    /// The error code the service sends for this error.
+    pub const CODE: &'static str = "UnhandledKind";
+    /// The HTTP status the model gives this error, if any.
+    pub const HTTP_STATUS: Option<u16> = None;
+    /// Whether the fault lies with the service (`true`) or the caller.
+    pub const IS_SERVER_FAULT: bool = true;
+    /// Whether the model marks this error as retryable.
+    pub const RETRYABLE: bool = false;
+    /// Whether the model marks this error as a throttling error.
+    pub const THROTTLING: bool = false;
+}
+impl ::std::fmt::Display for UnhandledKind2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let Some(message) = self._meta.message().or(self.message.as_deref()) {
+            ::std::write!(f, ": {message}")?;
+        }
+        self._meta.fmt_suffix(f)
+    }
+}
+impl ::std::error::Error for UnhandledKind2 {}
+impl crate::error::ErrorVariant for UnhandledKind2 {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self._meta
+    }
+    fn modeled_code(&self) -> Option<&'static str> {
+        Some(Self::CODE)
+    }
+    fn retryable(&self) -> bool {
+        Self::RETRYABLE
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+impl BuildError2 {
+    /// Reads a `BuildError` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<BuildError2, crate::orchestrator::BoxError> {
+            let error: crate::error::BuildError2 = crate::rest_json::json_body(
+                response.body(),
+            )?;
+            Ok(error)
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl DisplayErrorContext2 {
+    /// Reads a `DisplayErrorContext` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<DisplayErrorContext2, crate::orchestrator::BoxError> {
+            let error: crate::error::DisplayErrorContext2 = crate::rest_json::json_body(
+                response.body(),
+            )?;
+            Ok(error)
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ErrorMetadata2 {
+    /// Reads a `ErrorMetadata` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<ErrorMetadata2, crate::orchestrator::BoxError> {
+            let error: crate::error::ErrorMetadata2 = crate::rest_json::json_body(
+                response.body(),
+            )?;
+            Ok(error)
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl ErrorVariant2 {
+    /// Reads a `ErrorVariant` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<ErrorVariant2, crate::orchestrator::BoxError> {
+            let error: crate::error::ErrorVariant2 = crate::rest_json::json_body(
+                response.body(),
+            )?;
+            Ok(error)
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl Unhandled2 {
+    /// Reads a `Unhandled` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<Unhandled2, crate::orchestrator::BoxError> {
+            let error: crate::error::Unhandled2 = crate::rest_json::json_body(
+                response.body(),
+            )?;
+            Ok(error)
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl UnhandledKind2 {
+    /// Reads a `UnhandledKind` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<UnhandledKind2, crate::orchestrator::BoxError> {
+            let error: crate::error::UnhandledKind2 = crate::rest_json::json_body(
+                response.body(),
+            )?;
+            Ok(error)
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
+        }
+    }
+}
+/// Builders for the error types of this module.
+pub mod builders {
+    /// A builder for [`BuildError2`](super::BuildError2).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct BuildError2Builder {
+        pub(crate) message: Option<String>,
+    }
+    impl BuildError2Builder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::BuildError2 {
+            super::BuildError2 {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+    /// A builder for [`DisplayErrorContext2`](super::DisplayErrorContext2).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct DisplayErrorContext2Builder {
+        pub(crate) message: Option<String>,
+    }
+    impl DisplayErrorContext2Builder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::DisplayErrorContext2 {
+            super::DisplayErrorContext2 {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+    /// A builder for [`ErrorMetadata2`](super::ErrorMetadata2).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct ErrorMetadata2Builder {
+        pub(crate) message: Option<String>,
+    }
+    impl ErrorMetadata2Builder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::ErrorMetadata2 {
+            super::ErrorMetadata2 {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+    /// A builder for [`ErrorVariant2`](super::ErrorVariant2).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct ErrorVariant2Builder {
+        pub(crate) message: Option<String>,
+    }
+    impl ErrorVariant2Builder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::ErrorVariant2 {
+            super::ErrorVariant2 {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+    /// A builder for [`Unhandled2`](super::Unhandled2).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct Unhandled2Builder {
+        pub(crate) message: Option<String>,
+    }
+    impl Unhandled2Builder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::Unhandled2 {
+            super::Unhandled2 {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+    /// A builder for [`UnhandledKind2`](super::UnhandledKind2).
+    #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
+    pub struct UnhandledKind2Builder {
+        pub(crate) message: Option<String>,
+    }
+    impl UnhandledKind2Builder {
+        /// The `message` member.
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
+            self
+        }
+        /// The `message` member.
+        pub fn set_message(mut self, input: Option<String>) -> Self {
+            self.message = input;
+            self
+        }
+        /// Builds the value.
+        pub fn build(self) -> super::UnhandledKind2 {
+            super::UnhandledKind2 {
+                message: self.message,
+                _meta: Default::default(),
+            }
+        }
+    }
+}

@@ -277,83 +277,89 @@ impl crate::error::ErrorVariant for Throttled {
         self
     }
 }
-/// Reads a `BadCredentials` error response.
-pub(crate) fn read_bad_credentials(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<BadCredentials, crate::error::Unhandled> {
-    let read = || -> Result<BadCredentials, crate::orchestrator::BoxError> {
-        let error: crate::error::BadCredentials = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl BadCredentials {
+    /// Reads a `BadCredentials` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<BadCredentials, crate::orchestrator::BoxError> {
+            let error: crate::error::BadCredentials = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `ServiceUnavailable` error response.
-pub(crate) fn read_service_unavailable(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<ServiceUnavailable, crate::error::Unhandled> {
-    let read = || -> Result<ServiceUnavailable, crate::orchestrator::BoxError> {
-        let _ = response;
-        let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl ServiceUnavailable {
+    /// Reads a `ServiceUnavailable` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<ServiceUnavailable, crate::orchestrator::BoxError> {
+            let _ = response;
+            let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }
-/// Reads a `Throttled` error response.
-pub(crate) fn read_throttled(
-    response: &crate::transport::HttpResponse,
-    meta: crate::error::ErrorMetadata,
-) -> Result<Throttled, crate::error::Unhandled> {
-    let read = || -> Result<Throttled, crate::orchestrator::BoxError> {
-        let error: crate::error::Throttled = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        Ok(error)
-    };
-    match read() {
-        Ok(mut error) => {
-            error._meta = meta;
+impl Throttled {
+    /// Reads a `Throttled` error response.
+    pub(crate) fn read_response(
+        response: &crate::transport::HttpResponse,
+        meta: crate::error::ErrorMetadata,
+    ) -> Result<Self, crate::error::Unhandled> {
+        let read = || -> Result<Throttled, crate::orchestrator::BoxError> {
+            let error: crate::error::Throttled = crate::rest_json::json_body(
+                response.body(),
+            )?;
             Ok(error)
-        }
-        Err(source) => {
-            Err(
-                crate::error::Unhandled::new(
-                    crate::error::UnhandledKind::Response,
-                    meta,
-                    Some(source),
-                ),
-            )
+        };
+        match read() {
+            Ok(mut error) => {
+                error._meta = meta;
+                Ok(error)
+            }
+            Err(source) => {
+                Err(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Response,
+                        meta,
+                        Some(source),
+                    ),
+                )
+            }
         }
     }
 }

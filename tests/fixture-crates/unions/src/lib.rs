@@ -19,7 +19,6 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 mod facts;
-mod http_binding;
 mod interceptor;
 pub mod operation;
 pub mod primitives;
@@ -29,8 +28,9 @@ pub mod testing;
 pub mod transport;
 pub mod types;
 mod json;
-mod orchestrator;
+mod http_binding;
 mod rest_json;
+mod orchestrator;
 mod service;
 mod timestamp;
 /// The date-time crate used for timestamp members, re-exported.

@@ -3,6 +3,14 @@
 //! The `Match` operation.
 //!
 //! Sends `GET /match/{self}`.
+//!
+//! Errors the service may return:
+//! - [`BuildError2`](crate::error::BuildError2)
+//! - [`DisplayErrorContext2`](crate::error::DisplayErrorContext2)
+//! - [`ErrorMetadata2`](crate::error::ErrorMetadata2)
+//! - [`ErrorVariant2`](crate::error::ErrorVariant2)
+//! - [`Unhandled2`](crate::error::Unhandled2)
+//! - [`UnhandledKind2`](crate::error::UnhandledKind2)
 /// The input of [`Match`](crate::operation::match_).
 ///
 /// Sent as `GET /match/{self}`.
@@ -88,6 +96,18 @@ impl crate::json::Fallback for MatchOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum MatchError {
+    /// An error named like a type the generated \`error\` module defines itself.
+    BuildError2(crate::error::BuildError2),
+    /// An error named like a type the generated \`error\` module defines itself.
+    DisplayErrorContext2(crate::error::DisplayErrorContext2),
+    /// An error named like a type the generated \`error\` module defines itself.
+    ErrorMetadata2(crate::error::ErrorMetadata2),
+    /// An error named like a type the generated \`error\` module defines itself.
+    ErrorVariant2(crate::error::ErrorVariant2),
+    /// An error named like a type the generated \`error\` module defines itself.
+    Unhandled2(crate::error::Unhandled2),
+    /// An error named like a type the generated \`error\` module defines itself.
+    UnhandledKind2(crate::error::UnhandledKind2),
     /// An error the model does not describe: an unmodeled error code,
     /// a failed connection, a timeout, an invalid input or an
     /// unreadable response.
@@ -97,6 +117,12 @@ impl MatchError {
     /// The variant's error, for the methods below (one match).
     fn variant(&self) -> &dyn crate::error::ErrorVariant {
         match self {
+            Self::BuildError2(e) => e,
+            Self::DisplayErrorContext2(e) => e,
+            Self::ErrorMetadata2(e) => e,
+            Self::ErrorVariant2(e) => e,
+            Self::Unhandled2(e) => e,
+            Self::UnhandledKind2(e) => e,
             Self::Unhandled(e) => e,
         }
     }
@@ -186,14 +212,53 @@ impl crate::orchestrator::Operation for Match {
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
     ) -> MatchError {
-        let _ = response;
-        MatchError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
+        match meta.code() {
+            Some("BuildError") => {
+                match crate::error::BuildError2::read_response(response, meta) {
+                    Ok(error) => MatchError::BuildError2(error),
+                    Err(unhandled) => MatchError::Unhandled(unhandled),
+                }
+            }
+            Some("DisplayErrorContext") => {
+                match crate::error::DisplayErrorContext2::read_response(response, meta) {
+                    Ok(error) => MatchError::DisplayErrorContext2(error),
+                    Err(unhandled) => MatchError::Unhandled(unhandled),
+                }
+            }
+            Some("ErrorMetadata") => {
+                match crate::error::ErrorMetadata2::read_response(response, meta) {
+                    Ok(error) => MatchError::ErrorMetadata2(error),
+                    Err(unhandled) => MatchError::Unhandled(unhandled),
+                }
+            }
+            Some("ErrorVariant") => {
+                match crate::error::ErrorVariant2::read_response(response, meta) {
+                    Ok(error) => MatchError::ErrorVariant2(error),
+                    Err(unhandled) => MatchError::Unhandled(unhandled),
+                }
+            }
+            Some("Unhandled") => {
+                match crate::error::Unhandled2::read_response(response, meta) {
+                    Ok(error) => MatchError::Unhandled2(error),
+                    Err(unhandled) => MatchError::Unhandled(unhandled),
+                }
+            }
+            Some("UnhandledKind") => {
+                match crate::error::UnhandledKind2::read_response(response, meta) {
+                    Ok(error) => MatchError::UnhandledKind2(error),
+                    Err(unhandled) => MatchError::Unhandled(unhandled),
+                }
+            }
+            _ => {
+                MatchError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::Service,
+                        meta,
+                        None,
+                    ),
+                )
+            }
+        }
     }
     fn unhandled(error: crate::error::Unhandled) -> MatchError {
         MatchError::Unhandled(error)

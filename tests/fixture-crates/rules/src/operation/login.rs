@@ -326,19 +326,19 @@ impl crate::orchestrator::Operation for Login {
     ) -> LoginError {
         match meta.code() {
             Some("BadCredentials") => {
-                match crate::error::read_bad_credentials(response, meta) {
+                match crate::error::BadCredentials::read_response(response, meta) {
                     Ok(error) => LoginError::BadCredentials(error),
                     Err(unhandled) => LoginError::Unhandled(unhandled),
                 }
             }
             Some("Throttled") => {
-                match crate::error::read_throttled(response, meta) {
+                match crate::error::Throttled::read_response(response, meta) {
                     Ok(error) => LoginError::Throttled(error),
                     Err(unhandled) => LoginError::Unhandled(unhandled),
                 }
             }
             Some("ServiceUnavailable") => {
-                match crate::error::read_service_unavailable(response, meta) {
+                match crate::error::ServiceUnavailable::read_response(response, meta) {
                     Ok(error) => LoginError::ServiceUnavailable(error),
                     Err(unhandled) => LoginError::Unhandled(unhandled),
                 }

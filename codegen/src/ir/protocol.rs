@@ -1,0 +1,88 @@
+//! The protocol layer of the IR: which wire protocol a service is written
+//! for, and the few facts of it that the IR records (the wire name of a
+//! member, whether members bind to the parts of an HTTP message, the
+//! timestamp format of bodies). Everything else about a protocol (how a
+//! request is written and a response read) lives in its emitter,
+//! `emit/protocol/<name>.rs`, and in its runtime module.
+
+use crate::error::{Error, Result};
+use crate::model::{traits, Member, Shape};
+
+use super::TimestampFormat;
+
+/// A protocol the generator can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#restJson1`: HTTP bindings and JSON bodies.
+    RestJson1,
+}
+
+/// Every protocol trait of AWS and Smithy, in the order a service that
+/// lists several is written for (the one the generator can write first,
+/// then as the AWS SDKs prefer); `None`: not supported yet.
+const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
+    (traits::REST_JSON1, Some(Protocol::RestJson1)),
+    ("smithy.protocols#rpcv2Cbor", None),
+    ("aws.protocols#awsJson1_0", None),
+    ("aws.protocols#awsJson1_1", None),
+    ("aws.protocols#restXml", None),
+    ("aws.protocols#awsQuery", None),
+    ("aws.protocols#ec2Query", None),
+];
+
+impl Protocol {
+    /// The protocol of a service: the first of its protocol traits, in the
+    /// order of [`PROTOCOLS`], that the generator can write. A service with
+    /// only protocols it cannot write yet is an error naming them; one with
+    /// none at all is written as restJson1 (as Smithy's own examples are).
+    pub fn of_service(service: &Shape) -> Result<Protocol> {
+        let listed: Vec<&str> = PROTOCOLS.iter().map(|(id, _)| *id).filter(|id| service.traits.has(id)).collect();
+        if let Some(protocol) =
+            PROTOCOLS.iter().find_map(|(id, protocol)| protocol.filter(|_| service.traits.has(id)))
+        {
+            return Ok(protocol);
+        }
+        match listed.as_slice() {
+            [] => Ok(Protocol::RestJson1),
+            names => Err(Error::Unsupported {
+                path: service.source.as_ref().clone(),
+                shape: service.id.to_string(),
+                feature: format!(
+                    "the protocol {} (this generator writes {})",
+                    names.join(", "),
+                    PROTOCOLS.iter().filter(|(_, p)| p.is_some()).map(|(id, _)| *id).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// The protocol's Smithy trait.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => traits::REST_JSON1,
+        }
+    }
+
+    /// Whether members are bound to the parts of an HTTP message by the
+    /// HTTP binding traits (labels, query, headers, payload). When not,
+    /// every request is `POST /` with all members in the body.
+    pub fn http_bindings(self) -> bool {
+        match self {
+            Protocol::RestJson1 => true,
+        }
+    }
+
+    /// The name of a member in a body.
+    pub fn wire_name(self, member: &Member) -> String {
+        match self {
+            Protocol::RestJson1 => member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned(),
+        }
+    }
+
+    /// The timestamp format of body members without a `timestampFormat`.
+    pub fn body_timestamp_format(self) -> TimestampFormat {
+        match self {
+            Protocol::RestJson1 => TimestampFormat::EpochSeconds,
+        }
+    }
+}
