@@ -1,0 +1,183 @@
+//! Passes over the built crate: waiter paths resolved to fields,
+//! pagination resolved to members, and which codec directions each type
+//! needs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::model::{traits, Model, ShapeId};
+use super::build::shape;
+
+/// Resolves each waiter's output path to Rust fields, checking that every
+/// step but the last is a structure and the last is what the comparator needs.
+pub(super) fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
+    let structs: BTreeMap<ShapeId, Struct> = krate
+        .types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((s.shape.clone(), s.clone())),
+            TypeDef::Enum(_) => None,
+        })
+        .collect();
+    let enums: BTreeSet<ShapeId> = krate
+        .types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Enum(e) if !e.int => Some(e.shape.clone()),
+            _ => None,
+        })
+        .collect();
+    for op in krate.operations.values_mut() {
+        let op_shape = shape(model, &op.shape)?;
+        for waiter in &mut op.waiters {
+            for acceptor in &mut waiter.acceptors {
+                let waiter::Matcher::Output { path, comparator, steps, .. } = &mut acceptor.matcher else { continue };
+                let unsupported = |why: String| Error::Unsupported {
+                    path: op_shape.source.as_ref().clone(),
+                    shape: op.shape.to_string(),
+                    feature: format!("waiter `{}`'s path `{}` ({why})", waiter.name, path.join(".")),
+                };
+                let mut current = &op.output;
+                for (i, member) in path.iter().enumerate() {
+                    if current.kind == StructKind::Union {
+                        return Err(unsupported("the path goes through a union".into()));
+                    }
+                    let field = current
+                        .fields
+                        .iter()
+                        .find(|f| &f.member == member)
+                        .ok_or_else(|| unsupported(format!("no member `{member}`")))?;
+                    let last = i + 1 == path.len();
+                    let leaf = match (&field.ty, last) {
+                        (RustType::Named(r), false) => {
+                            current = structs.get(&r.shape).ok_or_else(|| unsupported(format!("`{member}` is not a structure")))?;
+                            waiter::Leaf::Struct
+                        }
+                        (RustType::String, true) => waiter::Leaf::Str,
+                        (RustType::Named(r), true) if enums.contains(&r.shape) => waiter::Leaf::Str,
+                        (RustType::Bool, true) => waiter::Leaf::Bool,
+                        _ => return Err(unsupported(format!("`{member}` has a type the comparator cannot compare"))),
+                    };
+                    let wanted = match comparator {
+                        waiter::Comparator::StringEquals => waiter::Leaf::Str,
+                        waiter::Comparator::BooleanEquals => waiter::Leaf::Bool,
+                    };
+                    if last && leaf != wanted {
+                        return Err(unsupported("the comparator does not fit the member's type".into()));
+                    }
+                    steps.push(waiter::Step { field: field.name.clone(), optional: field.optional, boxed: field.boxed, leaf });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The operation's `smithy.api#paginated` trait merged with the service's,
+/// resolved to fields; `None` when the operation does not page.
+pub(super) fn pagination(model: &Model, op: &Operation, service: Option<&Value>) -> Result<Option<Pagination>> {
+    let shape = shape(model, &op.shape)?;
+    let Some(own) = shape.traits.get(traits::PAGINATED) else { return Ok(None) };
+    let key = |name: &str| -> Option<String> {
+        own.get(name).or_else(|| service.and_then(|s| s.get(name))).and_then(Value::as_str).map(str::to_owned)
+    };
+    let unsupported = |what: String| Error::Unsupported {
+        path: shape.source.as_ref().clone(),
+        shape: op.shape.to_string(),
+        feature: format!("smithy.api#paginated with {what}"),
+    };
+    let find = |s: &Struct, member: &str| -> Result<Field> {
+        if member.contains('.') {
+            return Err(unsupported(format!("the nested path `{member}`")));
+        }
+        s.fields.iter().find(|f| f.member == member).cloned().ok_or_else(|| unsupported(format!("no member `{member}`")))
+    };
+    let (Some(input_token), Some(output_token)) = (key("inputToken"), key("outputToken")) else {
+        return Err(unsupported("no inputToken or outputToken".into()));
+    };
+    let input_token = find(&op.input, &input_token)?;
+    let output_token = find(&op.output, &output_token)?;
+    if input_token.ty != RustType::String || output_token.ty != RustType::String {
+        return Err(unsupported("tokens that are not strings".into()));
+    }
+    let items = match key("items") {
+        None => None,
+        Some(member) => {
+            let field = find(&op.output, &member)?;
+            match &field.ty {
+                RustType::List { item, sparse: false } => Some((field.name.clone(), (**item).clone(), field.optional)),
+                _ => return Err(unsupported(format!("items `{member}` that are not a dense list"))),
+            }
+        }
+    };
+    let page_size = match key("pageSize") {
+        None => None,
+        Some(member) => {
+            let field = find(&op.input, &member)?;
+            Some((field.name.clone(), field.ty.clone()))
+        }
+    };
+    Ok(Some(Pagination {
+        input_token: input_token.name,
+        output_token_optional: output_token.optional,
+        output_token: output_token.name,
+        items,
+        page_size,
+    }))
+}
+
+/// Marks which types need a serializer (reachable from an input) and which a
+/// deserializer (reachable from an output or an error).
+pub(super) fn mark_serde_directions(krate: &mut Crate) {
+    let mut ser = BTreeSet::new();
+    let mut de = BTreeSet::new();
+    // Every structure a member can name: shared types and errors.
+    let structs: BTreeMap<&ShapeId, &Struct> = krate
+        .types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((&s.shape, s)),
+            TypeDef::Enum(_) => None,
+        })
+        .chain(krate.errors.values().map(|e| (&e.shape, e)))
+        .collect();
+    let walk = |start: &Struct, into: &mut BTreeSet<ShapeId>| {
+        let mut stack: Vec<&RustType> = start.fields.iter().map(|f| &f.ty).collect();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => stack.push(inner),
+                RustType::Named(r) | RustType::EventStream(r) if into.insert(r.shape.clone()) => {
+                    if let Some(s) = structs.get(&r.shape) {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                    }
+                }
+                _ => {}
+            }
+        }
+    };
+    for op in krate.operations.values() {
+        walk(&op.input, &mut ser);
+        walk(&op.output, &mut de);
+    }
+    for error in krate.errors.values() {
+        de.insert(error.shape.clone());
+        walk(error, &mut de);
+    }
+    for t in krate.types.values_mut() {
+        let (shape, serde) = match t {
+            TypeDef::Struct(s) => (&s.shape, &mut s.serde),
+            TypeDef::Enum(e) => (&e.shape, &mut e.serde),
+        };
+        *serde = Serde { serialize: ser.contains(shape), deserialize: de.contains(shape) };
+    }
+    for e in krate.errors.values_mut() {
+        e.serde = Serde { serialize: ser.contains(&e.shape), deserialize: true };
+    }
+    for op in krate.operations.values_mut() {
+        op.input.serde = Serde { serialize: true, deserialize: false };
+        op.output.serde = Serde { serialize: false, deserialize: true };
+    }
+}
