@@ -1,8 +1,10 @@
-//! Generates the client of `aws.protocoltests.restjson#RestJson` from the
-//! official Smithy protocol tests (`../shared/smithy/protocol-tests/`) as one
-//! source file, `OUT_DIR/client.rs`, and turns every `httpRequestTests` and
-//! `httpResponseTests` case that applies to clients into an async function
-//! in `OUT_DIR/cases.rs`, with a table `CASES` of them.
+//! Generates, for each service of each suite of the official Smithy
+//! protocol tests (`../shared/smithy/protocol-tests/<suite>/`), its client
+//! as one source file, `OUT_DIR/<module>.rs`, with every `httpRequestTests`
+//! and `httpResponseTests` case that applies to clients as an async
+//! function, and a table `CASES` of them. A protocol adds its suite to
+//! [`SUITES`], a module to `src/lib.rs` per service, and
+//! `known-failures/<suite>.txt`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -12,69 +14,80 @@ use codegen::ir::{Crate, Field, Module, Operation, RustType, Struct, StructKind,
 use codegen::model::{Model, ShapeId, ShapeKind};
 use serde_json::Value;
 
-/// The services of `restJson1/` with client cases: shape id, the module
-/// (and crate) name.
-const SERVICES: &[(&str, &str)] = &[
-    ("aws.protocoltests.restjson#RestJson", "rest_json_service"),
-    ("com.amazonaws.glacier#Glacier", "glacier_service"),
-    ("com.amazonaws.apigateway#BackplaneControlService", "apigateway_service"),
-];
+/// The suites run, each a directory of `protocol-tests/`, with the services
+/// that have client cases: shape id, the module (and crate) name.
+const SUITES: &[(&str, &[(&str, &str)])] = &[(
+    "restJson1",
+    &[
+        ("aws.protocoltests.restjson#RestJson", "rest_json_service"),
+        ("com.amazonaws.glacier#Glacier", "glacier_service"),
+        ("com.amazonaws.apigateway#BackplaneControlService", "apigateway_service"),
+    ],
+)];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     // tests/protocol -> the checkout -> its parent, where ../shared lives.
     let shared = manifest.join("../../../shared/smithy");
     let suites = shared.join("protocol-tests");
-    if !suites.join("restJson1").is_dir() {
-        panic!(
-            "the Smithy protocol tests are missing: expected {} (the reference material `../shared` beside the checkout)",
-            suites.join("restJson1").display()
-        );
-    }
-    println!("cargo:rerun-if-changed={}", suites.join("restJson1").display());
     println!("cargo:rerun-if-changed={}", suites.join("shared-types.smithy").display());
     println!("cargo:rerun-if-changed=src/harness.rs");
-    let models = vec![
-        suites.join("restJson1"),
-        suites.join("shared-types.smithy"),
-        // The server-side validation cases of restJson1/validation refer to it.
-        shared.join("traits/smithy.framework.validation.smithy"),
-    ];
-    let model = codegen::load::load(&models).unwrap_or_else(|e| panic!("cannot load the protocol tests: {e}"));
     let harness = std::fs::read_to_string(manifest.join("src/harness.rs")).expect("src/harness.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    for (service_id, module) in SERVICES {
-        let service = ShapeId::parse(service_id).expect("service id");
-        // Sending events is not generated yet.
-        let operations: Vec<String> = codegen::select::service_operations(&model, &service)
-            .into_iter()
-            .filter(|op| !sends_events(&model, op))
-            .map(|op| op.to_string())
-            .collect();
-        let crate_name = module.trim_end_matches("_service").replace('_', "-");
-        let options = codegen::Options {
-            models: models.clone(),
-            service: Some((*service_id).to_owned()),
-            operations: operations.clone(),
-            crate_name: Some(crate_name.clone()),
-        };
-        let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {service_id} client: {e}"));
-        let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
-        // The crate's own inner docs cannot be `include!`d.
-        let client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
-        let selection = codegen::select::select(&model, Some(service_id), &operations).expect("select");
-        let krate = codegen::ir::build(&model, &selection, &crate_name).expect("ir");
-        let cases = Cases::new(&model, &krate).render();
-        // Everything of this service lives in `crate::<module>`.
-        let nested = |text: &str| text.replace("crate::", &format!("crate::{module}::"));
-        let text = format!(
-            "{}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
-            nested(&client),
-            nested(&harness),
-            nested(&cases)
-        );
-        write(&out.join(format!("{module}.rs")), &text);
+    for (suite, services) in SUITES {
+        let dir = suites.join(suite);
+        if !dir.is_dir() {
+            panic!(
+                "the Smithy protocol tests are missing: expected {} (the reference material `../shared` beside the checkout)",
+                dir.display()
+            );
+        }
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let models = vec![
+            dir,
+            suites.join("shared-types.smithy"),
+            // The server-side validation cases refer to it.
+            shared.join("traits/smithy.framework.validation.smithy"),
+        ];
+        let model = codegen::load::load(&models).unwrap_or_else(|e| panic!("cannot load the {suite} protocol tests: {e}"));
+        for (service_id, module) in *services {
+            generate_service(&model, &models, service_id, module, &harness, &out);
+        }
     }
+}
+
+/// Writes `OUT_DIR/<module>.rs`: the service's client, the harness and the cases.
+fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module: &str, harness: &str, out: &Path) {
+    let service = ShapeId::parse(service_id).expect("service id");
+    // Sending events is not generated yet.
+    let operations: Vec<String> = codegen::select::service_operations(model, &service)
+        .into_iter()
+        .filter(|op| !sends_events(model, op))
+        .map(|op| op.to_string())
+        .collect();
+    let crate_name = module.trim_end_matches("_service").replace('_', "-");
+    let options = codegen::Options {
+        models: models.to_vec(),
+        service: Some(service_id.to_owned()),
+        operations: operations.clone(),
+        crate_name: Some(crate_name.clone()),
+    };
+    let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {service_id} client: {e}"));
+    let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
+    // The crate's own inner docs cannot be `include!`d.
+    let client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+    let selection = codegen::select::select(model, Some(service_id), &operations).expect("select");
+    let krate = codegen::ir::build(model, &selection, &crate_name).expect("ir");
+    let cases = Cases::new(model, &krate).render();
+    // Everything of this service lives in `crate::<module>`.
+    let nested = |text: &str| text.replace("crate::", &format!("crate::{module}::"));
+    let text = format!(
+        "{}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
+        nested(&client),
+        nested(harness),
+        nested(&cases)
+    );
+    write(&out.join(format!("{module}.rs")), &text);
 }
 
 fn write(path: &Path, text: &str) {

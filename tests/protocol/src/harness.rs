@@ -197,7 +197,7 @@ pub(crate) fn decode_error<O: Operation>(response: &HttpResponse) -> Result<O::E
     if response.status().is_success() {
         return Err(format!("status {} is a success", response.status()));
     }
-    Ok(O::error(crate::rest_json::error_metadata(response), response))
+    Ok(O::error(crate::service::SERVICE.protocol.error_metadata(response), response))
 }
 
 /// Equal values; `NaN` equals `NaN` (compared by their `Debug` text).
