@@ -106,7 +106,13 @@ pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
 const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
 const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
 const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");
-pub(crate) const JSON: RuntimeFile = runtime_file!("src/json.rs");
+pub(crate) const JSON: &[RuntimeFile] = &[
+    runtime_file!("src/json.rs"),
+    runtime_file!("src/json/fallback.rs"),
+    runtime_file!("src/json/reader.rs"),
+    runtime_file!("src/json/wire.rs"),
+    runtime_file!("src/json/writer.rs"),
+];
 pub(crate) const HTTP_BINDING: RuntimeFile = runtime_file!("src/http_binding.rs");
 pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
 
@@ -154,7 +160,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         (deps.checksum, CHECKSUM),
         (has_waiters(krate), WAITER),
     ];
-    let protocol = [JSON, HTTP_BINDING, REST_JSON];
+    let protocol = JSON.iter().copied().chain([HTTP_BINDING, REST_JSON]);
     let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());
     let runtime = RUNTIME
         .iter()
