@@ -131,7 +131,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         description = toml_string(&description),
         rustls = rustls.join(", "),
         deps = dependencies.join("\n"),
-        dev = if super::client::example_operations(krate).is_empty() {
+        dev = if super::examples::example_operations(krate).is_empty() {
             String::new()
         } else {
             "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()

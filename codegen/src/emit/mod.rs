@@ -7,11 +7,15 @@ mod customize;
 mod endpoint;
 mod enumeration;
 mod error;
+mod examples;
+mod fluent;
 mod operation;
+mod paginator;
 pub(crate) mod prelude_paths;
 mod rest_json;
 mod structure;
 mod union;
+mod waiters;
 
 use std::collections::BTreeSet;
 
@@ -180,7 +184,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     for op in krate.operations.values() {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
     }
-    for op in client::example_operations(krate) {
+    for op in examples::example_operations(krate) {
         jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
     }
     jobs
@@ -241,11 +245,11 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             (operation::emit(krate, op), defined.into_iter().collect())
         }
         Job::Service => (client::service(krate), BTreeSet::new()),
-        Job::Example(op) => (client::example(krate, op), BTreeSet::new()),
+        Job::Example(op) => (examples::example(krate, op), BTreeSet::new()),
         Job::Client => (client::client(krate), ["Client".to_owned()].into_iter().collect()),
         Job::Waiters => {
             let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();
-            (client::waiters(krate), defined)
+            (waiters::waiters(krate), defined)
         }
         Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service) {
             Ok(tokens) => (tokens, ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect()),
