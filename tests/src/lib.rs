@@ -42,7 +42,3 @@ pub fn generate(model: &Path) -> BTreeMap<String, String> {
     codegen::generate(&options).unwrap_or_else(|e| panic!("generating from {}: {e}", model.display()))
 }
 
-/// Whether a generated file is a verbatim copy of `codegen/runtime/`.
-pub fn is_runtime_copy(text: &str) -> bool {
-    text.lines().nth(1).is_some_and(|l| l.starts_with("// Copied from codegen/runtime/"))
-}

@@ -60,12 +60,14 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     });
     let checksum = deps.checksum.then(|| quote!(mod checksum;));
     let compression = deps.gzip.then(|| quote!(mod compression;));
-    // The runtime modules of the protocol and of customizations.
+    // The runtime modules of the protocol and of customizations (files in
+    // folders are submodules, which their parent declares).
     let module = |(path, _): &super::RuntimeFile| {
-        let module = super::ident(path.strip_prefix("src/")?.strip_suffix(".rs")?);
+        let module = path.strip_prefix("src/")?.strip_suffix(".rs").filter(|m| !m.contains('/'))?;
+        let module = super::ident(module);
         Some(quote!(mod #module;))
     };
-    let protocol = super::protocol::for_crate(krate).runtime().iter().filter_map(module);
+    let protocol: Vec<TokenStream> = super::protocol::for_crate(krate).runtime().iter().filter_map(module).collect();
     let customized = super::customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter()).filter_map(module);
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
@@ -130,7 +132,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         description = toml_string(&description),
         rustls = rustls.join(", "),
         deps = dependencies.join("\n"),
-        dev = if super::client::example_operations(krate).is_empty() {
+        dev = if super::examples::example_operations(krate).is_empty() {
             String::new()
         } else {
             "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()

@@ -7,12 +7,16 @@ mod customize;
 mod endpoint;
 mod enumeration;
 mod error;
+mod examples;
+mod fluent;
 mod operation;
+mod paginator;
 pub(crate) mod prelude_paths;
 mod protocol;
 mod json;
 mod structure;
 mod union;
+mod waiters;
 
 use std::collections::BTreeSet;
 
@@ -107,7 +111,13 @@ pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
 const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
 const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
 const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");
-pub(crate) const JSON: RuntimeFile = runtime_file!("src/json.rs");
+pub(crate) const JSON: &[RuntimeFile] = &[
+    runtime_file!("src/json.rs"),
+    runtime_file!("src/json/fallback.rs"),
+    runtime_file!("src/json/reader.rs"),
+    runtime_file!("src/json/wire.rs"),
+    runtime_file!("src/json/writer.rs"),
+];
 pub(crate) const HTTP_BINDING: RuntimeFile = runtime_file!("src/http_binding.rs");
 pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
 
@@ -155,7 +165,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         (deps.checksum, CHECKSUM),
         (has_waiters(krate), WAITER),
     ];
-    let protocol = protocol::for_crate(krate).runtime().iter().copied();
+    let protocol = protocol::for_crate(krate).runtime();
     let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());
     let runtime = RUNTIME
         .iter()
@@ -175,7 +185,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     for op in krate.operations.values() {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
     }
-    for op in client::example_operations(krate) {
+    for op in examples::example_operations(krate) {
         jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
     }
     jobs
@@ -237,11 +247,11 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             (operation::emit(krate, op), defined.into_iter().collect())
         }
         Job::Service => (client::service(krate), BTreeSet::new()),
-        Job::Example(op) => (client::example(krate, op), BTreeSet::new()),
+        Job::Example(op) => (examples::example(krate, op), BTreeSet::new()),
         Job::Client => (client::client(krate), ["Client".to_owned()].into_iter().collect()),
         Job::Waiters => {
             let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();
-            (client::waiters(krate), defined)
+            (waiters::waiters(krate), defined)
         }
         Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service) {
             Ok(tokens) => (tokens, ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect()),

@@ -43,8 +43,8 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let (input, input_builder) = structure::emit(&op.input, quote!(self::builders), codec);
     let (output, output_builder) = structure::emit(&op.output, quote!(self::builders), codec);
     let protocol = operation_impl(krate, op);
-    let fluent = super::client::fluent_builder(op);
-    let paginator = super::client::paginator(op);
+    let fluent = super::fluent::fluent_builder(op);
+    let paginator = super::paginator::paginator(op);
     quote! {
         #(#module_docs)*
         #input

@@ -21,7 +21,7 @@ use crate::ir::{Crate, Enum, Operation, Struct};
 /// What a protocol emits.
 pub(crate) trait ProtocolGen: Sync {
     /// The runtime files the protocol's generated code calls.
-    fn runtime(&self) -> &'static [RuntimeFile];
+    fn runtime(&self) -> Vec<RuntimeFile>;
 
     /// The runtime value implementing `crate::protocol::Protocol`, for the
     /// service's facts.

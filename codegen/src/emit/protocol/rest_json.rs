@@ -15,8 +15,9 @@ use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct, StructKind, 
 pub(crate) struct RestJson1;
 
 impl ProtocolGen for RestJson1 {
-    fn runtime(&self) -> &'static [crate::emit::RuntimeFile] {
-        &[crate::emit::JSON, crate::emit::HTTP_BINDING, crate::emit::REST_JSON]
+    fn runtime(&self) -> Vec<crate::emit::RuntimeFile> {
+        use crate::emit::{HTTP_BINDING, JSON, REST_JSON};
+        JSON.iter().copied().chain([HTTP_BINDING, REST_JSON]).collect()
     }
 
     fn runtime_value(&self) -> TokenStream {

@@ -1,0 +1,344 @@
+//! The JSON forms of members (copied verbatim into each generated crate by
+//! codegen; the source lives in `codegen/runtime/src/json/wire.rs`).
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use super::{FromJson, JsonError, Reader, ToJson, Writer};
+
+/// A JSON form of a member: how it is read (`null` reads as `None`) and
+/// written.
+/// Generated code names the form of each member whose JSON is not what its
+/// Rust type reads and writes by itself: timestamps, floats, blobs, and
+/// collections (whose `null` entries are dropped unless sparse).
+pub(crate) trait Form {
+    type Value;
+}
+
+/// A JSON form that can be read (what responses carry).
+pub(crate) trait Wire: Form {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError>;
+}
+
+/// A JSON form that can be written (what requests carry).
+pub(crate) trait WireWrite: Form {
+    fn write(value: &Self::Value, writer: &mut Writer);
+}
+
+/// A value that reads and writes itself (strings, numbers, booleans,
+/// documents, generated structures, unions and enums).
+pub(crate) struct Plain<T>(PhantomData<T>);
+
+impl<T> Form for Plain<T> {
+    type Value = T;
+}
+
+impl<T: FromJson> Wire for Plain<T> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<T>, JsonError> {
+        T::read(reader)
+    }
+}
+
+impl<T: ToJson> WireWrite for Plain<T> {
+    fn write(value: &T, writer: &mut Writer) {
+        value.write(writer);
+    }
+}
+
+/// A dense list: `null` entries are dropped.
+pub(crate) struct List<W>(PhantomData<W>);
+
+impl<W: Form> Form for List<W> {
+    type Value = Vec<W::Value>;
+}
+
+impl<W: Wire> Wire for List<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.array()? {
+            return Ok(None);
+        }
+        let start = reader.pos;
+        let mut items = Vec::new();
+        while reader.next_item()? {
+            if let Some(item) = W::read(reader)? {
+                if items.len() == items.capacity() {
+                    items.reserve_exact(reader.more_items(start, items.len()));
+                }
+                items.push(item);
+            }
+        }
+        if items.capacity() > 2 * items.len() + 8 {
+            items.shrink_to_fit();
+        }
+        Ok(Some(items))
+    }
+}
+
+impl<W: WireWrite> WireWrite for List<W> {
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_array();
+        for item in value {
+            W::write(item, writer);
+        }
+        writer.end_array();
+    }
+}
+
+/// A sparse list: `null` entries are kept as `None`.
+pub(crate) struct SparseList<W>(PhantomData<W>);
+
+impl<W: Form> Form for SparseList<W> {
+    type Value = Vec<Option<W::Value>>;
+}
+
+impl<W: Wire> Wire for SparseList<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.array()? {
+            return Ok(None);
+        }
+        let mut items = Vec::new();
+        while reader.next_item()? {
+            items.push(W::read(reader)?);
+        }
+        Ok(Some(items))
+    }
+}
+
+impl<W: WireWrite> WireWrite for SparseList<W> {
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_array();
+        for item in value {
+            match item {
+                Some(item) => W::write(item, writer),
+                None => writer.null(),
+            }
+        }
+        writer.end_array();
+    }
+}
+
+/// A dense map with string keys: `null` values are dropped.
+pub(crate) struct Map<W>(PhantomData<W>);
+
+impl<W: Form> Form for Map<W> {
+    type Value = HashMap<String, W::Value>;
+}
+
+impl<W: Wire> Wire for Map<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.object("a map")? {
+            return Ok(None);
+        }
+        let mut entries = HashMap::new();
+        while let Some(key) = reader.next_key()? {
+            match W::read(reader)? {
+                Some(value) => {
+                    entries.insert(key.into_string(), value);
+                }
+                // A later `null` for the same key leaves it out, as if
+                // the entries were read into a sparse map and then filtered.
+                None => {
+                    entries.remove(key.as_str());
+                }
+            }
+        }
+        Ok(Some(entries))
+    }
+}
+
+impl<W: WireWrite> WireWrite for Map<W> {
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_object();
+        for (key, item) in value {
+            writer.key(key);
+            W::write(item, writer);
+        }
+        writer.end_object();
+    }
+}
+
+/// A sparse map: `null` values are kept as `None`.
+pub(crate) struct SparseMap<W>(PhantomData<W>);
+
+impl<W: Form> Form for SparseMap<W> {
+    type Value = HashMap<String, Option<W::Value>>;
+}
+
+impl<W: Wire> Wire for SparseMap<W> {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        if !reader.object("a map")? {
+            return Ok(None);
+        }
+        let mut entries = HashMap::new();
+        while let Some(key) = reader.next_key()? {
+            entries.insert(key.into_string(), W::read(reader)?);
+        }
+        Ok(Some(entries))
+    }
+}
+
+impl<W: WireWrite> WireWrite for SparseMap<W> {
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.begin_object();
+        for (key, item) in value {
+            writer.key(key);
+            match item {
+                Some(item) => W::write(item, writer),
+                None => writer.null(),
+            }
+        }
+        writer.end_object();
+    }
+}
+
+/// A blob: a base64 string in JSON.
+pub(crate) struct Base64;
+
+impl Form for Base64 {
+    type Value = crate::primitives::Blob;
+}
+
+impl Wire for Base64 {
+    fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError> {
+        reader.peek();
+        let at = reader.pos;
+        match reader.str()? {
+            None => Ok(None),
+            Some(text) => match crate::primitives::base64_decode(text.as_str()) {
+                Some(bytes) => Ok(Some(crate::primitives::Blob::new(bytes))),
+                None => {
+                    reader.pos = at;
+                    Err(reader.error("a blob is not valid base64"))
+                }
+            },
+        }
+    }
+}
+
+impl WireWrite for Base64 {
+    fn write(value: &Self::Value, writer: &mut Writer) {
+        writer.string(&crate::primitives::base64_encode(value.as_ref()));
+    }
+}
+
+/// A float member on the wire: a JSON number, or one of the strings `"NaN"`,
+/// `"Infinity"` and `"-Infinity"`, which JSON numbers cannot express.
+pub(crate) struct Float<T>(PhantomData<T>);
+
+macro_rules! float_wire {
+    ($($t:ty),*) => {$(
+        impl Form for Float<$t> {
+            type Value = $t;
+        }
+
+        impl Wire for Float<$t> {
+            fn read(reader: &mut Reader<'_>) -> Result<Option<$t>, JsonError> {
+                <$t as FromJson>::read(reader)
+            }
+        }
+
+        impl WireWrite for Float<$t> {
+            fn write(value: &$t, writer: &mut Writer) {
+                value.write(writer);
+            }
+        }
+    )*};
+}
+
+float_wire!(f32, f64);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{from_json, to_json, Reader, Writer};
+
+    fn wire<W: Wire>(json: &str) -> Result<Option<W::Value>, JsonError> {
+        let mut reader = Reader::new(json);
+        let value = W::read(&mut reader)?;
+        assert_eq!(reader.peek(), None, "all of {json} read");
+        Ok(value)
+    }
+
+    fn written<W: WireWrite>(value: &W::Value) -> String {
+        let mut writer = Writer::new();
+        W::write(value, &mut writer);
+        writer.finish().unwrap()
+    }
+
+    #[test]
+    fn floats_carry_nan_and_infinities_as_strings() {
+        for (value, json) in [
+            (f64::NAN, r#""NaN""#),
+            (f64::INFINITY, r#""Infinity""#),
+            (f64::NEG_INFINITY, r#""-Infinity""#),
+            (1.5, "1.5"),
+        ] {
+            assert_eq!(to_json(&value).unwrap(), json);
+            let back = wire::<Float<f64>>(json).unwrap().unwrap();
+            assert!(back == value || (back.is_nan() && value.is_nan()), "{json}");
+        }
+        assert_eq!(wire::<Float<f32>>("2").unwrap(), Some(2.0));
+        assert_eq!(wire::<Float<f32>>("-1.25e2").unwrap(), Some(-125.0));
+        assert_eq!(wire::<Float<f32>>("null").unwrap(), None);
+        assert!(wire::<Float<f64>>(r#""nan""#).is_err());
+        assert!(wire::<Float<f64>>("true").is_err());
+        assert!(wire::<Float<f64>>("1.").is_err());
+        assert!(from_json::<f64>("01").is_err(), "a leading zero");
+    }
+
+    #[test]
+    fn collections_drop_nulls_unless_sparse() {
+        assert_eq!(
+            wire::<List<Plain<String>>>(r#"["a", null, "b"]"#).unwrap(),
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
+        assert_eq!(
+            wire::<SparseList<Plain<String>>>(r#"["a", null]"#).unwrap(),
+            Some(vec![Some("a".to_owned()), None])
+        );
+        let map = wire::<Map<Float<f64>>>(r#"{"x": "NaN", "y": null, "z": 2}"#).unwrap().unwrap();
+        assert!(map["x"].is_nan() && map["z"] == 2.0 && !map.contains_key("y"));
+        let sparse = wire::<SparseMap<Plain<i32>>>(r#"{"x": null, "y": 1}"#).unwrap().unwrap();
+        assert_eq!((sparse["x"], sparse["y"]), (None, Some(1)));
+        let nested = wire::<List<List<Float<f32>>>>(r#"[[1, "Infinity"], null, []]"#).unwrap();
+        assert_eq!(nested, Some(vec![vec![1.0, f32::INFINITY], vec![]]));
+        assert_eq!(wire::<List<Plain<i32>>>("null").unwrap(), None);
+        for bad in [r#"{"a": 1}"#, "[1,]", "[1 2]", "[,1]", "[1", "["] {
+            assert!(wire::<List<Plain<i32>>>(bad).is_err(), "{bad}");
+        }
+        for bad in [r#"{"a": 1,}"#, r#"{"a" 1}"#, r#"{"a": 1 "b": 2}"#, r#"{,"a": 1}"#, r#"{1: 1}"#, r#"{"a": 1"#] {
+            assert!(wire::<Map<Plain<i32>>>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(written::<SparseList<Float<f64>>>(&vec![Some(f64::NEG_INFINITY), None]), r#"["-Infinity",null]"#);
+        let nested = vec![vec![], vec![1.5, f32::NAN]];
+        assert_eq!(written::<List<List<Float<f32>>>>(&nested), r#"[[],[1.5,"NaN"]]"#);
+        let map: HashMap<String, Option<i32>> = [("k".to_owned(), None)].into_iter().collect();
+        assert_eq!(written::<SparseMap<Plain<i32>>>(&map), r#"{"k":null}"#);
+    }
+
+    #[test]
+    fn blobs_are_base64() {
+        let blob = wire::<Base64>(r#""aGVsbG8=""#).unwrap().unwrap();
+        assert_eq!(blob.as_ref(), &b"hello"[..]);
+        assert_eq!(written::<Base64>(&crate::primitives::Blob::new(&b"hi!"[..])), r#""aGkh""#);
+        assert!(wire::<Base64>(r#""not base64!""#).is_err());
+    }
+
+    #[test]
+    fn lists_make_room_from_their_first_item_and_give_back_the_rest() {
+        let many = format!("[{}]", vec!["\"item\""; 300].join(","));
+        let items = wire::<List<Plain<String>>>(&many).unwrap().unwrap();
+        assert_eq!(items.len(), 300);
+        let one = format!("{{\"a\": [\"x\"], \"b\": \"{}\"}}", "y".repeat(100_000));
+        let mut reader = Reader::new(&one);
+        assert!(reader.object("test").unwrap());
+        assert_eq!(reader.next_key().unwrap().unwrap().as_str(), "a");
+        let items = List::<Plain<String>>::read(&mut reader).unwrap().unwrap();
+        assert_eq!(items, ["x"]);
+        assert!(items.capacity() <= 4, "a capacity of {} for one item", items.capacity());
+        let many = format!("[{}]", vec!["1"; 5000].join(","));
+        let items = wire::<List<Plain<i32>>>(&many).unwrap().unwrap();
+        assert_eq!(items.len(), 5000);
+        assert!(items.capacity() <= 2 * 5000 + 8);
+    }
+}

@@ -1,0 +1,112 @@
+//! The fluent builder of each operation (in its module's `builders`): the
+//! input's setters, then `send`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{docs, ident, type_tokens};
+use crate::ir::{Field, Operation, Struct};
+
+/// Setters that forward to the builder in `self.inner`.
+pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
+    input
+        .fields
+        .iter()
+        .map(|f: &Field| {
+            let field = ident(&f.name);
+            let set = format_ident!("set_{}", f.name.trim_start_matches("r#"));
+            let ty = type_tokens(&f.ty);
+            let doc = docs(&super::structure::field_docs(f));
+            quote! {
+                #doc
+                pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
+                    self.inner = self.inner.#field(input);
+                    self
+                }
+
+                #doc
+                pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+                    self.inner = self.inner.#set(input);
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+/// `self.inner.build()` as the operation's input, or the operation's error.
+pub(super) fn build_input(op: &Operation, error: TokenStream) -> TokenStream {
+    let fallible = op.input.fields.iter().any(|f| f.required && f.default.is_none());
+    if fallible {
+        quote! {
+            self.inner.build().map_err(|e| #error)?
+        }
+    } else {
+        quote!(self.inner.build())
+    }
+}
+/// The fluent builder of an operation (in its module's `builders`).
+pub fn fluent_builder(op: &Operation) -> TokenStream {
+    let fluent = ident(&op.fluent);
+    let input_builder = format_ident!("{}Builder", op.input.name);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let marker = ident(&op.name);
+    let setters = forwarding_setters(&op.input);
+    // `@idempotencyToken` members left unset get a token from the config.
+    let tokens: Vec<TokenStream> = op
+        .input
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token)
+        .map(|f| {
+            let field = ident(&f.name);
+            quote! {
+                if self.inner.#field.is_none() {
+                    self.inner.#field = ::std::option::Option::Some((self.handle.config.idempotency_token)());
+                }
+            }
+        })
+        .collect();
+    let send_mut = if tokens.is_empty() { quote!() } else { quote!(mut) };
+    let clone = if super::structure::has_stream(&op.input) { quote!() } else { quote!(Clone) };
+    let doc = format!(" Sends [`{0}`](super): set the input's members, then call [`send`](Self::send).", op.name);
+    let input = build_input(
+        op,
+        quote!(super::#error::Unhandled(crate::error::Unhandled::new(
+            crate::error::UnhandledKind::InvalidInput,
+            ::std::default::Default::default(),
+            ::std::option::Option::Some(::std::boxed::Box::new(e)),
+        ))),
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, #clone)]
+        pub struct #fluent {
+            handle: ::std::sync::Arc<crate::orchestrator::Handle>,
+            inner: #input_builder,
+        }
+
+        impl #fluent {
+            pub(crate) fn new(handle: ::std::sync::Arc<crate::orchestrator::Handle>) -> Self {
+                Self { handle, inner: ::std::default::Default::default() }
+            }
+
+            /// The input as set so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+
+            #(#setters)*
+
+            /// Sends the request: checks the input (a missing required member
+            /// fails here, before any I/O), resolves the endpoint, signs,
+            /// sends with retries and timeouts, and reads the response.
+            pub async fn send(#send_mut self) -> ::std::result::Result<super::#output, super::#error> {
+                #(#tokens)*
+                let input = #input;
+                crate::orchestrator::invoke::<super::#marker>(&self.handle, &input).await
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The emitters on a small inline model: one item of a generated file each,
+//! pinned by an inline snapshot, so that a change to an emitter is reviewed
+//! here, where it happens, as well as in the committed crates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MODEL: &str = r#"$version: "2"
+namespace test
+
+use aws.protocols#restJson1
+
+@restJson1
+service Svc { version: "1", operations: [PutThing] }
+
+@http(method: "POST", uri: "/things")
+operation PutThing {
+    input := {
+        @required @jsonName("Renamed") nick: String
+        node: Node
+    }
+    output := {
+        @required name: String
+        color: Color
+    }
+}
+
+structure Node {
+    next: Node
+    value: String
+}
+
+@enum([{ value: "in-progress" }, { value: "UNKNOWN" }, { value: "self" }])
+string Color
+"#;
+
+fn generate() -> BTreeMap<String, String> {
+    let model = codegen::load::load_str(MODEL, Path::new("test.smithy")).expect("the model loads");
+    codegen::generate_from_model(&model, &codegen::Options::default()).expect("the model generates")
+}
+
+/// The item of `text` that starts on the line beginning with `start`
+/// (after indentation), up to its closing brace at the same indentation,
+/// without that indentation.
+fn item(text: &str, start: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(start))
+        .unwrap_or_else(|| panic!("no line starts with {start:?} in:\n{text}"));
+    let indent = &lines[first][..lines[first].len() - lines[first].trim_start().len()];
+    let close = format!("{indent}}}");
+    let last = (first + 1..lines.len()).find(|&i| lines[i].starts_with(&close)).expect("the item closes");
+    lines[first..=last].iter().map(|l| l.strip_prefix(indent).unwrap_or(l)).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn enum_variants_and_their_wire_values() {
+    let types = &generate()["src/types.rs"];
+    insta::assert_snapshot!(item(types, "pub enum Color {"), @r"
+    pub enum Color {
+        /// The value `in-progress`.
+        InProgress,
+        /// The value `UNKNOWN`.
+        UnknownValue,
+        /// The value `self`.
+        Self_,
+        /// A value this version of the crate does not know, kept as received.
+        Unknown(crate::primitives::UnknownValue),
+    }
+    ");
+    insta::assert_snapshot!(item(types, "impl From<&str> for Color {"), @r#"
+    impl From<&str> for Color {
+        fn from(value: &str) -> Self {
+            match value {
+                "in-progress" => Self::InProgress,
+                "UNKNOWN" => Self::UnknownValue,
+                "self" => Self::Self_,
+                other => Self::Unknown(crate::primitives::UnknownValue::new(other)),
+            }
+        }
+    }
+    "#);
+}
+
+#[test]
+fn a_recursive_structure_boxes_its_member_and_its_builder_boxes_on_build() {
+    let types = &generate()["src/types.rs"];
+    insta::assert_snapshot!(item(types, "pub struct Node {"), @r"
+    pub struct Node {
+        /// The `next` member.
+        pub next: Option<Box<crate::types::Node>>,
+        /// The `value` member.
+        pub value: Option<String>,
+    }
+    ");
+    insta::assert_snapshot!(item(types, "pub fn build(self) -> super::Node {"), @r"
+    pub fn build(self) -> super::Node {
+        super::Node {
+            next: self.next.map(Box::new),
+            value: self.value,
+        }
+    }
+    ");
+}
+
+#[test]
+fn the_input_is_written_with_its_wire_names() {
+    let operation = &generate()["src/operation/put_thing.rs"];
+    insta::assert_snapshot!(item(operation, "impl crate::json::ToJson for PutThingInput {"), @r#"
+    impl crate::json::ToJson for PutThingInput {
+        fn write(&self, writer: &mut crate::json::Writer) {
+            writer.begin_object();
+            if let Some(value) = &self.nick {
+                writer.key("Renamed");
+                crate::json::ToJson::write(value, writer);
+            }
+            if let Some(value) = &self.node {
+                writer.key("node");
+                crate::json::ToJson::write(value, writer);
+            }
+            writer.end_object();
+        }
+    }
+    "#);
+}
+
+#[test]
+fn a_required_output_member_is_read_with_a_fallback() {
+    let operation = &generate()["src/operation/put_thing.rs"];
+    insta::assert_snapshot!(item(operation, "pub struct PutThingOutput {"), @r"
+    pub struct PutThingOutput {
+        /// The `name` member.
+        ///
+        /// Required.
+        pub name: String,
+        /// The `color` member.
+        pub color: Option<crate::types::Color>,
+        pub(crate) _request_id: Option<String>,
+    }
+    ");
+    insta::assert_snapshot!(item(operation, "Some(PutThingOutput {"), @r"
+    Some(PutThingOutput {
+        name: v_name.unwrap_or_else(crate::json::Fallback::fallback),
+        color: v_color,
+        _request_id: None,
+    }),
+    ");
+}
