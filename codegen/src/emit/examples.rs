@@ -2,10 +2,11 @@
 //! whose required members are strings.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::ident;
 use crate::ir::{Crate, Field, Operation};
+use crate::ir::names;
 
 /// Operations that get a runnable example: read-only operations whose
 /// required input members are all strings, passed on the command line.
@@ -71,7 +72,7 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
         op.module,
         args.join(" ")
     );
-    let names: Vec<proc_macro2::Ident> = required.iter().map(|f| format_ident!("arg_{}", f.name.trim_start_matches("r#"))).collect();
+    let names: Vec<proc_macro2::Ident> = required.iter().map(|f| super::ident(&names::derived::argument(&f.name))).collect();
     let setters = required.iter().zip(&names).map(|(f, name)| {
         let field = ident(&f.name);
         quote!(.#field(#name.as_str()))

@@ -2,10 +2,11 @@
 //! input's setters, then `send`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{docs, ident, type_tokens};
 use crate::ir::{Field, Operation, Struct};
+use crate::ir::names;
 
 /// Setters that forward to the builder in `self.inner`.
 pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
@@ -14,7 +15,7 @@ pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
         .iter()
         .map(|f: &Field| {
             let field = ident(&f.name);
-            let set = format_ident!("set_{}", f.name.trim_start_matches("r#"));
+            let set = super::ident(&names::derived::setter(&f.name));
             let ty = type_tokens(&f.ty);
             let doc = docs(&super::structure::field_docs(f));
             quote! {
@@ -48,7 +49,7 @@ pub(super) fn build_input(op: &Operation, error: TokenStream) -> TokenStream {
 /// The fluent builder of an operation (in its module's `builders`).
 pub fn fluent_builder(op: &Operation) -> TokenStream {
     let fluent = ident(&op.fluent);
-    let input_builder = format_ident!("{}Builder", op.input.name);
+    let input_builder = super::ident(&names::derived::builder(&op.input.name));
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let marker = ident(&op.name);

@@ -1,19 +1,20 @@
 //! The paginator of a paginated operation (in its module's `builders`).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{ident, type_tokens};
 use crate::ir::Operation;
+use crate::ir::names;
 
 /// The paginator of a paginated operation (in its module's `builders`).
 pub fn paginator(op: &Operation) -> TokenStream {
     let Some(pagination) = &op.pagination else { return quote!() };
     let fluent = ident(&op.fluent);
-    let paginator = format_ident!("{}Paginator", op.name.trim_end_matches('_'));
+    let paginator = super::ident(&names::derived::paginator(&op.name));
     let output = ident(&op.output.name);
     let error = ident(&op.error);
-    let set_token = format_ident!("set_{}", pagination.input_token.trim_start_matches("r#"));
+    let set_token = super::ident(&names::derived::setter(&pagination.input_token));
     let output_token = ident(&pagination.output_token);
     let token_of = if pagination.output_token_optional {
         quote!(|page| page.#output_token.clone())

@@ -2,12 +2,13 @@
 //! acceptor decides.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::fluent::{build_input, forwarding_setters};
 use super::{docs, ident};
 use crate::ir::waiter::{Comparator, Leaf, Matcher, State, Waiter};
 use crate::ir::{Crate, Operation};
+use crate::ir::names;
 
 /// `src/waiters.rs`.
 pub fn waiters(krate: &Crate) -> TokenStream {
@@ -28,13 +29,13 @@ pub fn waiters(krate: &Crate) -> TokenStream {
 fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
     let ty = ident(&waiter.name);
     let module = ident(&op.module);
-    let input_builder = format_ident!("{}Builder", op.input.name);
+    let input_builder = super::ident(&names::derived::builder(&op.input.name));
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let marker = ident(&op.name);
     let setters = forwarding_setters(&op.input);
     let name = &waiter.name;
-    let classify = format_ident!("classify_{}", waiter.snake);
+    let classify = super::ident(&names::derived::waiter_classifier(&waiter.snake));
     let (min, max) = (waiter.min_delay, waiter.max_delay);
     let mut lines = vec![format!(
         "Polls [`{}`](crate::operation::{}) until {}; set the input's members, then call [`wait`](Self::wait).",
