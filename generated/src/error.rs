@@ -27,36 +27,6 @@ impl AccessDeniedException {
         &self._meta
     }
 }
-impl crate::json::FromJson for AccessDeniedException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("AccessDeniedException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(AccessDeniedException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for AccessDeniedException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
-    }
-}
 impl AccessDeniedException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "AccessDeniedException";
@@ -111,36 +81,6 @@ impl ConflictException {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for ConflictException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ConflictException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ConflictException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ConflictException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
     }
 }
 impl ConflictException {
@@ -199,36 +139,6 @@ impl InternalServerException {
         &self._meta
     }
 }
-impl crate::json::FromJson for InternalServerException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("InternalServerException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(InternalServerException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for InternalServerException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
-    }
-}
 impl InternalServerException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "InternalServerException";
@@ -283,36 +193,6 @@ impl RangeNotSatisfiableException {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for RangeNotSatisfiableException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("RangeNotSatisfiableException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(RangeNotSatisfiableException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for RangeNotSatisfiableException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
     }
 }
 impl RangeNotSatisfiableException {
@@ -371,36 +251,6 @@ impl RequestTimeoutException {
         &self._meta
     }
 }
-impl crate::json::FromJson for RequestTimeoutException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("RequestTimeoutException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(RequestTimeoutException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for RequestTimeoutException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
-    }
-}
 impl RequestTimeoutException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "RequestTimeoutException";
@@ -455,36 +305,6 @@ impl ResourceNotFoundException {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for ResourceNotFoundException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ResourceNotFoundException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ResourceNotFoundException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ResourceNotFoundException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
     }
 }
 impl ResourceNotFoundException {
@@ -543,36 +363,6 @@ impl ServiceQuotaExceededException {
         &self._meta
     }
 }
-impl crate::json::FromJson for ServiceQuotaExceededException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ServiceQuotaExceededException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ServiceQuotaExceededException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ServiceQuotaExceededException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
-    }
-}
 impl ServiceQuotaExceededException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ServiceQuotaExceededException";
@@ -627,36 +417,6 @@ impl ThrottlingException {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for ThrottlingException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ThrottlingException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ThrottlingException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ThrottlingException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
     }
 }
 impl ThrottlingException {
@@ -715,36 +475,6 @@ impl ValidationException {
         &self._meta
     }
 }
-impl crate::json::FromJson for ValidationException {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ValidationException")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ValidationException {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ValidationException {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            _meta: Default::default(),
-        }
-    }
-}
 impl ValidationException {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ValidationException";
@@ -779,276 +509,6 @@ impl crate::error::ErrorVariant for ValidationException {
     }
     fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
         self
-    }
-}
-impl AccessDeniedException {
-    /// Reads a `AccessDeniedException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
-            let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ConflictException {
-    /// Reads a `ConflictException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<ConflictException, crate::orchestrator::BoxError> {
-            let error: crate::error::ConflictException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl InternalServerException {
-    /// Reads a `InternalServerException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<InternalServerException, crate::orchestrator::BoxError> {
-            let error: crate::error::InternalServerException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl RangeNotSatisfiableException {
-    /// Reads a `RangeNotSatisfiableException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<
-            RangeNotSatisfiableException,
-            crate::orchestrator::BoxError,
-        > {
-            let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl RequestTimeoutException {
-    /// Reads a `RequestTimeoutException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
-            let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ResourceNotFoundException {
-    /// Reads a `ResourceNotFoundException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<
-            ResourceNotFoundException,
-            crate::orchestrator::BoxError,
-        > {
-            let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ServiceQuotaExceededException {
-    /// Reads a `ServiceQuotaExceededException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<
-            ServiceQuotaExceededException,
-            crate::orchestrator::BoxError,
-        > {
-            let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ThrottlingException {
-    /// Reads a `ThrottlingException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<ThrottlingException, crate::orchestrator::BoxError> {
-            let error: crate::error::ThrottlingException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ValidationException {
-    /// Reads a `ValidationException` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<ValidationException, crate::orchestrator::BoxError> {
-            let error: crate::error::ValidationException = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
     }
 }
 /// Builders for the error types of this module.

@@ -34,6 +34,7 @@ mod http_binding;
 mod rest_json;
 mod orchestrator;
 mod service;
+mod wire;
 mod timestamp;
 /// The date-time crate used for timestamp members, re-exported.
 pub use ::time;

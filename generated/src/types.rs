@@ -58,18 +58,6 @@ impl ::std::fmt::Display for EncryptionType {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::FromJson for EncryptionType {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for EncryptionType {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The size of a file and how it is split into parts for download.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -89,46 +77,6 @@ impl FileInformation {
         Default::default()
     }
 }
-impl crate::json::FromJson for FileInformation {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("FileInformation")? {
-            return Ok(None);
-        }
-        let mut v_total_parts = None;
-        let mut v_part_size = None;
-        let mut v_content_length = None;
-        let mut v_s3_access = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "totalParts" => v_total_parts = crate::json::read(reader)?,
-                "partSize" => v_part_size = crate::json::read(reader)?,
-                "contentLength" => v_content_length = crate::json::read(reader)?,
-                "s3Access" => v_s3_access = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(FileInformation {
-                total_parts: v_total_parts,
-                part_size: v_part_size,
-                content_length: v_content_length,
-                s3_access: v_s3_access,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for FileInformation {
-    fn fallback() -> Self {
-        Self {
-            total_parts: None,
-            part_size: None,
-            content_length: None,
-            s3_access: None,
-        }
-    }
-}
 /// Criteria that listed import jobs must meet.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -144,24 +92,6 @@ impl ImportReferenceFilter {
     /// Creates a builder for [`ImportReferenceFilter`].
     pub fn builder() -> crate::types::builders::ImportReferenceFilterBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for ImportReferenceFilter {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.status {
-            writer.key("status");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.created_after {
-            writer.key("createdAfter");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        if let Some(value) = &self.created_before {
-            writer.key("createdBefore");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
     }
 }
 /// A reference import job, as listed.
@@ -197,64 +127,6 @@ impl ImportReferenceJobItem {
         Default::default()
     }
 }
-impl crate::json::FromJson for ImportReferenceJobItem {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ImportReferenceJobItem")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_reference_store_id = None;
-        let mut v_role_arn = None;
-        let mut v_status = None;
-        let mut v_creation_time = None;
-        let mut v_completion_time = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
-                "roleArn" => v_role_arn = crate::json::read(reader)?,
-                "status" => v_status = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                "completionTime" => {
-                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ImportReferenceJobItem {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                reference_store_id: v_reference_store_id
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                completion_time: v_completion_time,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ImportReferenceJobItem {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            reference_store_id: crate::json::Fallback::fallback(),
-            role_arn: crate::json::Fallback::fallback(),
-            status: crate::json::Fallback::fallback(),
-            creation_time: crate::json::Fallback::fallback(),
-            completion_time: None,
-        }
-    }
-}
 /// One source file of a reference import job, and what became of it.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -282,62 +154,6 @@ impl ImportReferenceSourceItem {
         Default::default()
     }
 }
-impl crate::json::FromJson for ImportReferenceSourceItem {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ImportReferenceSourceItem")? {
-            return Ok(None);
-        }
-        let mut v_source_file = None;
-        let mut v_status = None;
-        let mut v_status_message = None;
-        let mut v_name = None;
-        let mut v_description = None;
-        let mut v_tags = None;
-        let mut v_reference_id = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "sourceFile" => v_source_file = crate::json::read(reader)?,
-                "status" => v_status = crate::json::read(reader)?,
-                "statusMessage" => v_status_message = crate::json::read(reader)?,
-                "name" => v_name = crate::json::read(reader)?,
-                "description" => v_description = crate::json::read(reader)?,
-                "tags" => {
-                    v_tags = <crate::json::Map<
-                        crate::json::Plain<String>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                "referenceId" => v_reference_id = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ImportReferenceSourceItem {
-                source_file: v_source_file,
-                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                status_message: v_status_message,
-                name: v_name,
-                description: v_description,
-                tags: v_tags,
-                reference_id: v_reference_id,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ImportReferenceSourceItem {
-    fn fallback() -> Self {
-        Self {
-            source_file: None,
-            status: crate::json::Fallback::fallback(),
-            status_message: None,
-            name: None,
-            description: None,
-            tags: None,
-            reference_id: None,
-        }
-    }
-}
 /// Where a file can be read directly in Amazon S3.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -349,32 +165,6 @@ impl ReadSetS3Access {
     /// Creates a builder for [`ReadSetS3Access`].
     pub fn builder() -> crate::types::builders::ReadSetS3AccessBuilder {
         Default::default()
-    }
-}
-impl crate::json::FromJson for ReadSetS3Access {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ReadSetS3Access")? {
-            return Ok(None);
-        }
-        let mut v_s3_uri = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "s3Uri" => v_s3_uri = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ReadSetS3Access {
-                s3_uri: v_s3_uri,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ReadSetS3Access {
-    fn fallback() -> Self {
-        Self { s3_uri: None }
     }
 }
 /// How a reference was created.
@@ -432,18 +222,6 @@ impl ::std::convert::AsRef<str> for ReferenceCreationType {
 impl ::std::fmt::Display for ReferenceCreationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::json::FromJson for ReferenceCreationType {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for ReferenceCreationType {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 /// Which file of a reference to download.
@@ -508,11 +286,6 @@ impl ::std::fmt::Display for ReferenceFile {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::ToJson for ReferenceFile {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.string(self.as_str());
-    }
-}
 /// The files of a reference: the source sequence and its index.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -526,35 +299,6 @@ impl ReferenceFiles {
     /// Creates a builder for [`ReferenceFiles`].
     pub fn builder() -> crate::types::builders::ReferenceFilesBuilder {
         Default::default()
-    }
-}
-impl crate::json::FromJson for ReferenceFiles {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ReferenceFiles")? {
-            return Ok(None);
-        }
-        let mut v_source = None;
-        let mut v_index = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "source" => v_source = crate::json::read(reader)?,
-                "index" => v_index = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ReferenceFiles {
-                source: v_source,
-                index: v_index,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ReferenceFiles {
-    fn fallback() -> Self {
-        Self { source: None, index: None }
     }
 }
 /// Criteria that listed references must meet.
@@ -574,28 +318,6 @@ impl ReferenceFilter {
     /// Creates a builder for [`ReferenceFilter`].
     pub fn builder() -> crate::types::builders::ReferenceFilterBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for ReferenceFilter {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.name {
-            writer.key("name");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.md5 {
-            writer.key("md5");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.created_after {
-            writer.key("createdAfter");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        if let Some(value) = &self.created_before {
-            writer.key("createdBefore");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
     }
 }
 /// The status of one source file within a reference import job.
@@ -676,18 +398,6 @@ impl ::std::convert::AsRef<str> for ReferenceImportJobItemStatus {
 impl ::std::fmt::Display for ReferenceImportJobItemStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::json::FromJson for ReferenceImportJobItemStatus {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for ReferenceImportJobItemStatus {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 /// The status of a reference import job.
@@ -799,23 +509,6 @@ impl ::std::fmt::Display for ReferenceImportJobStatus {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::ToJson for ReferenceImportJobStatus {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.string(self.as_str());
-    }
-}
-impl crate::json::FromJson for ReferenceImportJobStatus {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for ReferenceImportJobStatus {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// A reference, as listed.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -855,77 +548,6 @@ impl ReferenceListItem {
     /// Creates a builder for [`ReferenceListItem`].
     pub fn builder() -> crate::types::builders::ReferenceListItemBuilder {
         Default::default()
-    }
-}
-impl crate::json::FromJson for ReferenceListItem {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ReferenceListItem")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_arn = None;
-        let mut v_reference_store_id = None;
-        let mut v_md5 = None;
-        let mut v_status = None;
-        let mut v_name = None;
-        let mut v_description = None;
-        let mut v_creation_time = None;
-        let mut v_update_time = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "arn" => v_arn = crate::json::read(reader)?,
-                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
-                "md5" => v_md5 = crate::json::read(reader)?,
-                "status" => v_status = crate::json::read(reader)?,
-                "name" => v_name = crate::json::read(reader)?,
-                "description" => v_description = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                "updateTime" => {
-                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ReferenceListItem {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                reference_store_id: v_reference_store_id
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                md5: v_md5.unwrap_or_else(crate::json::Fallback::fallback),
-                status: v_status,
-                name: v_name,
-                description: v_description,
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                update_time: v_update_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ReferenceListItem {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            arn: crate::json::Fallback::fallback(),
-            reference_store_id: crate::json::Fallback::fallback(),
-            md5: crate::json::Fallback::fallback(),
-            status: None,
-            name: None,
-            description: None,
-            creation_time: crate::json::Fallback::fallback(),
-            update_time: crate::json::Fallback::fallback(),
-        }
     }
 }
 /// The status of a reference.
@@ -995,18 +617,6 @@ impl ::std::fmt::Display for ReferenceStatus {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::FromJson for ReferenceStatus {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for ReferenceStatus {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// A reference store, as listed.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1036,59 +646,6 @@ impl ReferenceStoreDetail {
         Default::default()
     }
 }
-impl crate::json::FromJson for ReferenceStoreDetail {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ReferenceStoreDetail")? {
-            return Ok(None);
-        }
-        let mut v_arn = None;
-        let mut v_id = None;
-        let mut v_name = None;
-        let mut v_description = None;
-        let mut v_sse_config = None;
-        let mut v_creation_time = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "arn" => v_arn = crate::json::read(reader)?,
-                "id" => v_id = crate::json::read(reader)?,
-                "name" => v_name = crate::json::read(reader)?,
-                "description" => v_description = crate::json::read(reader)?,
-                "sseConfig" => v_sse_config = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ReferenceStoreDetail {
-                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                name: v_name,
-                description: v_description,
-                sse_config: v_sse_config,
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ReferenceStoreDetail {
-    fn fallback() -> Self {
-        Self {
-            arn: crate::json::Fallback::fallback(),
-            id: crate::json::Fallback::fallback(),
-            name: None,
-            description: None,
-            sse_config: None,
-            creation_time: crate::json::Fallback::fallback(),
-        }
-    }
-}
 /// Criteria that listed reference stores must meet.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1106,24 +663,6 @@ impl ReferenceStoreFilter {
         Default::default()
     }
 }
-impl crate::json::ToJson for ReferenceStoreFilter {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.name {
-            writer.key("name");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.created_after {
-            writer.key("createdAfter");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        if let Some(value) = &self.created_before {
-            writer.key("createdBefore");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// How data is encrypted at rest: the encryption type and, for customer-managed keys, the key ARN.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1139,38 +678,6 @@ impl SseConfig {
     /// Creates a builder for [`SseConfig`].
     pub fn builder() -> crate::types::builders::SseConfigBuilder {
         Default::default()
-    }
-}
-impl crate::json::FromJson for SseConfig {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("SseConfig")? {
-            return Ok(None);
-        }
-        let mut v_type = None;
-        let mut v_key_arn = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "type" => v_type = crate::json::read(reader)?,
-                "keyArn" => v_key_arn = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(SseConfig {
-                r#type: v_type.unwrap_or_else(crate::json::Fallback::fallback),
-                key_arn: v_key_arn,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for SseConfig {
-    fn fallback() -> Self {
-        Self {
-            r#type: crate::json::Fallback::fallback(),
-            key_arn: None,
-        }
     }
 }
 /// A file to import as a reference, with the name, description and tags to give it.
@@ -1194,28 +701,6 @@ impl StartReferenceImportJobSourceItem {
     /// Creates a builder for [`StartReferenceImportJobSourceItem`].
     pub fn builder() -> crate::types::builders::StartReferenceImportJobSourceItemBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for StartReferenceImportJobSourceItem {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        let value = &self.source_file;
-        writer.key("sourceFile");
-        crate::json::ToJson::write(value, writer);
-        let value = &self.name;
-        writer.key("name");
-        crate::json::ToJson::write(value, writer);
-        if let Some(value) = &self.description {
-            writer.key("description");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.tags {
-            writer.key("tags");
-            <crate::json::Map<
-                crate::json::Plain<String>,
-            > as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
     }
 }
 /// Builders for the structures of this module.

@@ -87,7 +87,7 @@ impl ReferenceImportJobCompleted {
                 &handle.config,
                 max_wait,
                 || crate::orchestrator::invoke::<
-                    crate::operation::get_reference_import_job::GetReferenceImportJob,
+                    crate::wire::get_reference_import_job::GetReferenceImportJob,
                 >(handle, &input),
                 classify_reference_import_job_completed,
             )

@@ -344,7 +344,7 @@ impl<'a> Cases<'a> {
         };
         let body = format!(
             "    let response = canned_response({code}, &[{headers}], {body});\n    \
-             let result = {decode}::<crate::operation::{module}::{marker}>(&response);\n{unpack}{checks}\n    Ok(())",
+             let result = {decode}::<crate::wire::{module}::{marker}>(&response);\n{unpack}{checks}\n    Ok(())",
             headers = headers.join(", "),
             body = lit(body),
         );
@@ -477,8 +477,8 @@ impl<'a> Cases<'a> {
             "    let body: ::std::vec::Vec<u8> = {body};\n    \
              let response = canned_response_bytes({code}, &[{headers}], body);\n    \
              if response.status().is_success() {{\n        \
-             #[allow(unused_mut)]\n        let mut actual = decode_output::<crate::operation::{module}::{marker}>(&response)?;{checks}{reads}\n    \
-             }} else {{\n        let error = decode_error::<crate::operation::{module}::{marker}>(&response)?;\n        {on_error}\n    }}",
+             #[allow(unused_mut)]\n        let mut actual = decode_output::<crate::wire::{module}::{marker}>(&response)?;{checks}{reads}\n    \
+             }} else {{\n        let error = decode_error::<crate::wire::{module}::{marker}>(&response)?;\n        {on_error}\n    }}",
             headers = headers.join(", "),
             module = op.module,
             marker = op.name,

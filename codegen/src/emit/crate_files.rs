@@ -99,6 +99,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #(#protocol)*
         mod orchestrator;
         mod service;
+        mod wire;
         #time
         #checksum
         #compression

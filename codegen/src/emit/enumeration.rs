@@ -5,15 +5,14 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::protocol::Codec;
 use super::{docs, ident};
 use crate::ir::{Enum, EnumValue};
 
-pub fn emit(e: &Enum, codec: &dyn Codec) -> TokenStream {
+pub fn emit(e: &Enum) -> TokenStream {
     if e.int {
-        emit_int(e, codec)
+        emit_int(e)
     } else {
-        emit_string(e, codec)
+        emit_string(e)
     }
 }
 
@@ -56,7 +55,7 @@ fn debug(e: &Enum) -> (TokenStream, TokenStream) {
     (quote!(), imp)
 }
 
-fn emit_string(e: &Enum, codec: &dyn Codec) -> TokenStream {
+fn emit_string(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(&e.docs);
     let variants = variant_docs(e);
@@ -70,7 +69,6 @@ fn emit_string(e: &Enum, codec: &dyn Codec) -> TokenStream {
         .collect();
     let idents: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (debug_derive, debug_impl) = debug(e);
-    let codec = codec.enumeration(e);
     let usage = e.variants.first().map(|first| {
         let value = match &first.value {
             EnumValue::String(s) => s.clone(),
@@ -146,11 +144,10 @@ fn emit_string(e: &Enum, codec: &dyn Codec) -> TokenStream {
         }
 
         #debug_impl
-        #codec
     }
 }
 
-fn emit_int(e: &Enum, codec: &dyn Codec) -> TokenStream {
+fn emit_int(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     let doc = docs(&e.docs);
     let variants = variant_docs(e);
@@ -164,7 +161,6 @@ fn emit_int(e: &Enum, codec: &dyn Codec) -> TokenStream {
         .collect();
     let idents: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (debug_derive, debug_impl) = debug(e);
-    let codec = codec.enumeration(e);
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, #debug_derive)]
@@ -206,6 +202,5 @@ fn emit_int(e: &Enum, codec: &dyn Codec) -> TokenStream {
         }
 
         #debug_impl
-        #codec
     }
 }

@@ -10,14 +10,12 @@ use crate::ir::{Crate, ErrorFault, StructKind};
 pub fn emit_module(krate: &Crate) -> TokenStream {
     let mut items = Vec::new();
     let mut builders = Vec::new();
-    let codec = super::protocol::for_crate(krate).codec();
     for e in krate.errors.values() {
-        let (item, builder) = structure::emit(e, quote!(crate::error::builders), codec);
+        let (item, builder) = structure::emit(e, quote!(crate::error::builders));
         items.push(item);
         builders.push(builder);
         items.push(error_impls(e));
     }
-    let readers = error_readers(krate);
     let builders = (!builders.is_empty()).then(|| {
         quote! {
             /// Builders for the error types of this module.
@@ -35,7 +33,6 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
         pub(crate) use meta::ErrorVariant;
         #(#items)*
-        #readers
         #builders
     }
 }
@@ -124,10 +121,12 @@ fn error_impls(e: &crate::ir::Struct) -> TokenStream {
     }
 }
 
-/// One reader per modeled error that some operation can return, emitted
-/// once in the `error` module and shared by every operation's error mapping.
-fn error_readers(krate: &Crate) -> TokenStream {
+/// `src/wire/errors.rs`: the codec's impls for the error structures, and
+/// one reader per modeled error that some operation can return, shared by
+/// every operation's error mapping.
+pub fn emit_wire(krate: &Crate) -> TokenStream {
     let protocol = super::protocol::for_crate(krate);
+    let codecs = krate.errors.values().map(|e| protocol.codec().structure(e));
     let used: std::collections::BTreeSet<&str> =
         krate.operations.values().flat_map(|op| op.errors.iter().map(|e| e.name.as_str())).collect();
     let readers = krate.errors.iter().filter(|(name, _)| used.contains(name.as_str())).map(|(_, shape)| {
@@ -157,5 +156,11 @@ fn error_readers(krate: &Crate) -> TokenStream {
             }
         }
     });
-    quote!(#(#readers)*)
+    quote! {
+        //! How the service's errors travel: their codec and their readers.
+        #[allow(unused_imports)]
+        use crate::error::*;
+        #(#codecs)*
+        #(#readers)*
+    }
 }

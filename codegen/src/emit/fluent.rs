@@ -53,6 +53,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let marker = ident(&op.name);
+    let module = ident(&op.module);
     let setters = forwarding_setters(&op.input);
     // `@idempotencyToken` members left unset get a token from the config.
     let tokens: Vec<TokenStream> = op
@@ -106,7 +107,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             pub async fn send(#send_mut self) -> ::std::result::Result<super::#output, super::#error> {
                 #(#tokens)*
                 let input = #input;
-                crate::orchestrator::invoke::<super::#marker>(&self.handle, &input).await
+                crate::orchestrator::invoke::<crate::wire::#module::#marker>(&self.handle, &input).await
             }
         }
     }

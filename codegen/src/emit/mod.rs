@@ -61,6 +61,14 @@ pub enum Job<'a> {
     Errors,
     OperationIndex,
     Operation(&'a Operation),
+    /// `src/wire.rs`, the private module of how things travel.
+    WireIndex,
+    /// `src/wire/types.rs`: the codec of the shared types.
+    WireTypes,
+    /// `src/wire/errors.rs`: the codec and readers of the errors.
+    WireErrors,
+    /// `src/wire/<operation>.rs`.
+    Wire(&'a Operation),
     Lib,
     Manifest,
     Service,
@@ -138,7 +146,8 @@ impl Job<'_> {
             Job::Types => 1000,
             Job::Errors | Job::Client => 500,
             Job::Endpoint | Job::Waiters => 200,
-            Job::Operation(op) => 20 + op.input.fields.len() + op.output.fields.len() + op.errors.len(),
+            Job::Operation(op) | Job::Wire(op) => 20 + op.input.fields.len() + op.output.fields.len() + op.errors.len(),
+            Job::WireTypes => 500,
             Job::Runtime((_, text)) => text.len() / 2000,
             _ => 1,
         }
@@ -182,13 +191,40 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if has_waiters(krate) {
         jobs.push(("src/waiters.rs".to_owned(), Job::Waiters));
     }
+    jobs.push(("src/wire.rs".to_owned(), Job::WireIndex));
+    if !krate.errors.is_empty() {
+        jobs.push(("src/wire/errors.rs".to_owned(), Job::WireErrors));
+    }
+    if !krate.types.is_empty() {
+        jobs.push(("src/wire/types.rs".to_owned(), Job::WireTypes));
+    }
     for op in krate.operations.values() {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
+        jobs.push((format!("src/wire/{}.rs", op.module), Job::Wire(op)));
     }
     for op in examples::example_operations(krate) {
         jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
     }
     jobs
+}
+
+/// `src/wire.rs`: how operations, types and errors travel, apart from the
+/// public modules (as the SDK's `protocol_serde`).
+fn wire_index(krate: &Crate) -> TokenStream {
+    let operations = krate.operations.values().map(|op| {
+        let module = ident(&op.module);
+        quote!(pub(crate) mod #module;)
+    });
+    let types = (!krate.types.is_empty()).then(|| quote!(mod types;));
+    let errors = (!krate.errors.is_empty()).then(|| quote!(mod errors;));
+    quote! {
+        //! How each operation, type and error travels on the wire: the
+        //! protocol's codec and each operation's request writer and response
+        //! reader. Private: the public modules hold what a user reads.
+        #errors
+        #types
+        #(#operations)*
+    }
 }
 
 pub(crate) fn has_waiters(krate: &Crate) -> bool {
@@ -211,18 +247,17 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
     let deps = deps(krate);
     let (tokens, defined): (TokenStream, BTreeSet<String>) = match job {
         Job::Types => {
-            let codec = protocol::for_crate(krate).codec();
             let mut types = Vec::new();
             let mut builders = Vec::new();
             for def in krate.types.values() {
                 match def {
-                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(krate, s, codec)),
+                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(krate, s)),
                     TypeDef::Struct(s) => {
-                        let (item, builder) = structure::emit(s, quote!(crate::types::builders), codec);
+                        let (item, builder) = structure::emit(s, quote!(crate::types::builders));
                         types.push(item);
                         builders.push(builder);
                     }
-                    TypeDef::Enum(e) => types.push(enumeration::emit(e, codec)),
+                    TypeDef::Enum(e) => types.push(enumeration::emit(e)),
                 }
             }
             let tokens = quote! {
@@ -242,9 +277,35 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
         }
         Job::OperationIndex => (operation::emit_index(krate), BTreeSet::new()),
         Job::Operation(op) => {
-            let defined = [op.input.name.clone(), op.output.name.clone(), op.error.clone(), op.name.clone(), op.fluent.clone()];
+            let defined = [op.input.name.clone(), op.output.name.clone(), op.error.clone(), op.fluent.clone()];
             // (The paginator lives in `builders`, where prelude names are free.)
             (operation::emit(krate, op), defined.into_iter().collect())
+        }
+        Job::WireIndex => (wire_index(krate), BTreeSet::new()),
+        Job::WireTypes => {
+            let codec = protocol::for_crate(krate).codec();
+            let items = krate.types.values().map(|def| match def {
+                TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => union::wire(krate, s, codec),
+                TypeDef::Struct(s) => codec.structure(s),
+                TypeDef::Enum(e) => codec.enumeration(e),
+            });
+            let tokens = quote! {
+                //! How the shared types travel: the protocol's codec for each.
+                #[allow(unused_imports)]
+                use crate::types::*;
+                #(#items)*
+            };
+            // The glob import names every type: none may be shortened to.
+            (tokens, krate.types.keys().cloned().collect())
+        }
+        Job::WireErrors => {
+            let mut defined: BTreeSet<String> = krate.errors.keys().cloned().collect();
+            defined.extend(crate::ir::ERROR_MODULE_RESERVED.iter().map(|s| s.to_string()));
+            (error::emit_wire(krate), defined)
+        }
+        Job::Wire(op) => {
+            let defined = [op.input.name.clone(), op.output.name.clone(), op.error.clone(), op.name.clone()];
+            (operation::emit_wire(krate, op), defined.into_iter().collect())
         }
         Job::Service => (client::service(krate), BTreeSet::new()),
         Job::Example(op) => (examples::example(krate, op), BTreeSet::new()),

@@ -1,5 +1,6 @@
-//! Operations: one module per operation holding its input and output types
-//! and their builders, and an index module that lists them.
+//! Operations: one public module per operation holding its input, output
+//! and error types and their builders, an index module that lists them,
+//! and one private `wire` module per operation with how it travels.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -39,17 +40,16 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #text])
     });
-    let codec = super::protocol::for_crate(krate).codec();
-    let (input, input_builder) = structure::emit(&op.input, quote!(self::builders), codec);
-    let (output, output_builder) = structure::emit(&op.output, quote!(self::builders), codec);
-    let protocol = operation_impl(krate, op);
+    let (input, input_builder) = structure::emit(&op.input, quote!(self::builders));
+    let (output, output_builder) = structure::emit(&op.output, quote!(self::builders));
+    let error_enum = error_enum(krate, op);
     let fluent = super::fluent::fluent_builder(op);
     let paginator = super::paginator::paginator(op);
     quote! {
         #(#module_docs)*
         #input
         #output
-        #protocol
+        #error_enum
         /// Builders for this operation's input and output, and the fluent
         /// builder that sends it.
         pub mod builders {
@@ -61,12 +61,30 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     }
 }
 
-/// The operation's error enum, its marker type and the marker's
-/// `Operation` impl around the protocol's request writer and response
-/// reader.
+/// `src/wire/<name>.rs`: how the operation travels. The codec's impls for
+/// its input and output, its marker type and the marker's `Operation` impl
+/// around the protocol's request writer and response reader; private, so
+/// that the public module holds only what a user reads.
+pub fn emit_wire(krate: &Crate, op: &Operation) -> TokenStream {
+    let module = ident(&op.module);
+    let (input, output, error) = (ident(&op.input.name), ident(&op.output.name), ident(&op.error));
+    let codec = super::protocol::for_crate(krate).codec();
+    let input_codec = codec.structure(&op.input);
+    let output_codec = codec.structure(&op.output);
+    let operation = operation_impl(krate, op);
+    let doc = format!(" How [`{0}`](crate::operation::{1}) travels: its codec and its `Operation` impl.", op.name, op.module);
+    quote! {
+        #![doc = #doc]
+        use crate::operation::#module::{#input, #output, #error};
+        #input_codec
+        #output_codec
+        #operation
+    }
+}
+
+/// The operation's marker type and the marker's `Operation` impl.
 fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
     let protocol = super::protocol::for_crate(krate);
-    let error_enum = error_enum(krate, op);
     let marker = ident(&op.name);
     let input = ident(&op.input.name);
     let output = ident(&op.output.name);
@@ -166,8 +184,6 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
     });
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
-        #error_enum
-
         #[doc = #marker_doc]
         pub(crate) struct #marker;
 

@@ -1,9 +1,9 @@
-//! Structures: the type, its builder, and the impls of the protocol's codec.
+//! Structures: the type and its builder (the protocol's codec writes and
+//! reads it, in the `wire` module).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::protocol::Codec;
 use super::{docs, ident, type_tokens};
 use crate::ir::{names, DefaultValue, Field, RustType, Struct, StructKind};
 
@@ -11,7 +11,7 @@ const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// The structure (with its impls) and, separately, its builder, which lives
 /// in the module that `builders` names.
-pub fn emit(s: &Struct, builders: TokenStream, codec: &dyn Codec) -> (TokenStream, TokenStream) {
+pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder_name = ident(&names::derived::builder(&s.name));
     let doc = docs(&s.docs);
@@ -28,7 +28,6 @@ pub fn emit(s: &Struct, builders: TokenStream, codec: &dyn Codec) -> (TokenStrea
     });
     let builder_doc = format!(" Creates a builder for [`{}`].", s.name);
     let debug_impl = debug_impl(&s.name, s);
-    let codec = codec.structure(s);
     let (extra_field, extra_method) = match &s.kind {
         StructKind::Output => (
             quote!(pub(crate) _request_id: ::std::option::Option<::std::string::String>,),
@@ -70,7 +69,6 @@ pub fn emit(s: &Struct, builders: TokenStream, codec: &dyn Codec) -> (TokenStrea
         }
 
         #debug_impl
-        #codec
     };
     (item, builder(s, &builder_name))
 }

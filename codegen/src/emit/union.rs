@@ -9,7 +9,8 @@ use super::protocol::Codec;
 use super::{docs, ident, type_tokens};
 use crate::ir::{Binding, Crate, Field, Module, RustType, Struct, TypeDef, TypeRef};
 
-pub fn emit(krate: &Crate, s: &Struct, codec: &dyn Codec) -> TokenStream {
+/// The union's enum (and an event stream's error enum).
+pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let doc = docs(&s.docs);
     // An event stream's error members are its error enum's variants.
@@ -40,8 +41,7 @@ pub fn emit(krate: &Crate, s: &Struct, codec: &dyn Codec) -> TokenStream {
         (quote!(::std::fmt::Debug,), quote!())
     };
     let (debug_derive, debug_impl) = debug;
-    let event_stream = s.event_errors.as_ref().map(|errors| event_stream_impl(krate, s, errors, &events, codec));
-    let codec = event_stream.is_none().then(|| codec.union(s));
+    let event_errors = s.event_errors.as_ref().map(|errors| event_error_enum(krate, s, errors));
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
@@ -53,8 +53,7 @@ pub fn emit(krate: &Crate, s: &Struct, codec: &dyn Codec) -> TokenStream {
         }
 
         #debug_impl
-        #codec
-        #event_stream
+        #event_errors
     }
 }
 
@@ -66,17 +65,43 @@ fn error_of(f: &Field) -> Option<&TypeRef> {
     }
 }
 
-/// The error enum of an event stream and how its messages are read.
-fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Field], codec: &dyn Codec) -> TokenStream {
-    let name = ident(&s.name);
+/// The error enum of an event stream.
+fn event_error_enum(krate: &Crate, s: &Struct, error_name: &str) -> TokenStream {
     let error = ident(error_name);
-    let errors: Vec<(&Field, &TypeRef)> = s.fields.iter().filter_map(|f| Some((f, error_of(f)?))).collect();
-    let refs: Vec<TypeRef> = errors.iter().map(|(_, r)| (*r).clone()).collect();
+    let refs: Vec<TypeRef> = s.fields.iter().filter_map(error_of).cloned().collect();
     let doc = format!(
         " An error that ends a [`{}`] event stream: one variant per exception the model lists, and `Unhandled` for everything else.",
         s.name
     );
     let error_enum = super::operation::error_enum_named(krate, error_name, &doc, &refs);
+    quote! {
+        #error_enum
+
+        impl ::std::convert::From<crate::error::Unhandled> for #error {
+            fn from(error: crate::error::Unhandled) -> Self {
+                Self::Unhandled(error)
+            }
+        }
+    }
+}
+
+/// How a union travels in the `wire` module: the codec's impls, or for an
+/// event stream, how its messages are read.
+pub fn wire(krate: &Crate, s: &Struct, codec: &dyn Codec) -> TokenStream {
+    match &s.event_errors {
+        None => codec.union(s),
+        Some(error_name) => {
+            let events: Vec<&Field> = s.fields.iter().filter(|f| error_of(f).is_none()).collect();
+            event_stream_impl(krate, s, error_name, &events, codec)
+        }
+    }
+}
+
+/// How the messages of an event stream are read.
+fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Field], codec: &dyn Codec) -> TokenStream {
+    let name = ident(&s.name);
+    let error = ident(error_name);
+    let errors: Vec<(&Field, &TypeRef)> = s.fields.iter().filter_map(|f| Some((f, error_of(f)?))).collect();
     let event_arms = events.iter().map(|f| {
         let variant = ident(&f.name);
         let event_type = &f.member;
@@ -112,14 +137,6 @@ fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fie
         }
     };
     quote! {
-        #error_enum
-
-        impl ::std::convert::From<crate::error::Unhandled> for #error {
-            fn from(error: crate::error::Unhandled) -> Self {
-                Self::Unhandled(error)
-            }
-        }
-
         impl crate::event_stream::EventUnion for #name {
             type Error = #error;
 

@@ -111,7 +111,7 @@ fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
                     .wait(
                         &handle.config,
                         max_wait,
-                        || crate::orchestrator::invoke::<crate::operation::#module::#marker>(handle, &input),
+                        || crate::orchestrator::invoke::<crate::wire::#module::#marker>(handle, &input),
                         #classify,
                     )
                     .await

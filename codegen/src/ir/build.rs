@@ -24,7 +24,7 @@ const UNSIGNED_PAYLOAD: &str = "aws.auth#unsignedPayload";
 
 
 /// Names that the hand-written parts of the `error` module already use.
-const ERROR_MODULE_RESERVED: &[&str] =
+pub const ERROR_MODULE_RESERVED: &[&str] =
     &["BuildError", "DisplayErrorContext", "ErrorMetadata", "ErrorVariant", "Unhandled", "UnhandledKind", "builders"];
 
 /// The error for a `@streaming` blob that is not an operation's HTTP payload.

@@ -21,7 +21,7 @@ mod boxing;
 mod build;
 mod passes;
 
-pub use build::build;
+pub use build::{build, ERROR_MODULE_RESERVED};
 
 use std::collections::BTreeMap;
 

@@ -33,12 +33,6 @@ impl DeleteReferenceInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for DeleteReferenceInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`DeleteReference`](crate::operation::delete_reference).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -54,28 +48,6 @@ impl DeleteReferenceOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for DeleteReferenceOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("DeleteReferenceOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(DeleteReferenceOutput {
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for DeleteReferenceOutput {
-    fn fallback() -> Self {
-        Self { _request_id: None }
     }
 }
 /// An error of [`DeleteReference`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -152,156 +124,6 @@ impl ::std::fmt::Display for DeleteReferenceError {
 impl ::std::error::Error for DeleteReferenceError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `DeleteReference` operation, as the orchestrator sends it.
-pub(crate) struct DeleteReference;
-impl crate::orchestrator::Operation for DeleteReference {
-    type Input = DeleteReferenceInput;
-    type Output = DeleteReferenceOutput;
-    type Error = DeleteReferenceError;
-    const NAME: &'static str = "DeleteReference";
-    fn serialize(
-        input: &DeleteReferenceInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "DeleteReferenceInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "DeleteReferenceInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/reference");
-        let value = crate::error::BuildError::require(
-            input.id.as_ref(),
-            "DeleteReferenceInput",
-            "id",
-            "id",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("DeleteReferenceInput", "id", "id"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::DELETE,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<DeleteReferenceOutput, crate::orchestrator::BoxError> {
-        let mut output: DeleteReferenceOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> DeleteReferenceError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => DeleteReferenceError::AccessDeniedException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ConflictException") => {
-                match crate::error::ConflictException::read_response(response, meta) {
-                    Ok(error) => DeleteReferenceError::ConflictException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => DeleteReferenceError::InternalServerException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => DeleteReferenceError::RequestTimeoutException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => DeleteReferenceError::ResourceNotFoundException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => DeleteReferenceError::ThrottlingException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => DeleteReferenceError::ValidationException(error),
-                    Err(unhandled) => DeleteReferenceError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                DeleteReferenceError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> DeleteReferenceError {
-        DeleteReferenceError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -440,7 +262,9 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::DeleteReference>(&self.handle, &input)
+            crate::orchestrator::invoke::<
+                crate::wire::delete_reference::DeleteReference,
+            >(&self.handle, &input)
                 .await
         }
     }

@@ -41,12 +41,6 @@ impl GetReferenceInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for GetReferenceInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`GetReference`](crate::operation::get_reference).
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -64,32 +58,6 @@ impl GetReferenceOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for GetReferenceOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("GetReferenceOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(GetReferenceOutput {
-                payload: crate::json::Fallback::fallback(),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for GetReferenceOutput {
-    fn fallback() -> Self {
-        Self {
-            payload: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`GetReference`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -166,183 +134,6 @@ impl ::std::fmt::Display for GetReferenceError {
 impl ::std::error::Error for GetReferenceError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `GetReference` operation, as the orchestrator sends it.
-pub(crate) struct GetReference;
-impl crate::orchestrator::Operation for GetReference {
-    type Input = GetReferenceInput;
-    type Output = GetReferenceOutput;
-    type Error = GetReferenceError;
-    const NAME: &'static str = "GetReference";
-    const STREAMING_OUTPUT: Option<
-        fn(&mut GetReferenceOutput, crate::primitives::ByteStream),
-    > = Some(|output, body| output.payload = body);
-    fn serialize(
-        input: &GetReferenceInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "GetReferenceInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "GetReferenceInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/reference");
-        let value = crate::error::BuildError::require(
-            input.id.as_ref(),
-            "GetReferenceInput",
-            "id",
-            "id",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("GetReferenceInput", "id", "id"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        if let Some(value) = &input.part_number {
-            let text = value.to_string();
-            query.push("partNumber", Some(&text));
-        }
-        if let Some(value) = &input.file {
-            let text = value.as_str().to_owned();
-            query.push("file", Some(&text));
-        }
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        if let Some(value) = &input.range {
-            let text = { value.clone() };
-            headers
-                .push(
-                    crate::http_binding::header("range", &text)
-                        .ok_or_else(|| crate::error::BuildError::invalid_value(
-                            "GetReferenceInput",
-                            "range",
-                            "range",
-                        ))?,
-                );
-        }
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<GetReferenceOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> GetReferenceError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceError::AccessDeniedException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceError::InternalServerException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("RangeNotSatisfiableException") => {
-                match crate::error::RangeNotSatisfiableException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceError::RangeNotSatisfiableException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceError::RequestTimeoutException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceError::ResourceNotFoundException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => GetReferenceError::ThrottlingException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => GetReferenceError::ValidationException(error),
-                    Err(unhandled) => GetReferenceError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                GetReferenceError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> GetReferenceError {
-        GetReferenceError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "RangeNotSatisfiableException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -583,7 +374,9 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::GetReference>(&self.handle, &input)
+            crate::orchestrator::invoke::<
+                crate::wire::get_reference::GetReference,
+            >(&self.handle, &input)
                 .await
         }
     }

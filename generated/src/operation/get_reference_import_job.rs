@@ -32,12 +32,6 @@ impl GetReferenceImportJobInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for GetReferenceImportJobInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`GetReferenceImportJob`](crate::operation::get_reference_import_job).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -81,78 +75,6 @@ impl GetReferenceImportJobOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for GetReferenceImportJobOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("GetReferenceImportJobOutput")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_reference_store_id = None;
-        let mut v_role_arn = None;
-        let mut v_status = None;
-        let mut v_status_message = None;
-        let mut v_creation_time = None;
-        let mut v_completion_time = None;
-        let mut v_sources = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
-                "roleArn" => v_role_arn = crate::json::read(reader)?,
-                "status" => v_status = crate::json::read(reader)?,
-                "statusMessage" => v_status_message = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                "completionTime" => {
-                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                "sources" => {
-                    v_sources = <crate::json::List<
-                        crate::json::Plain<crate::types::ImportReferenceSourceItem>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(GetReferenceImportJobOutput {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                reference_store_id: v_reference_store_id
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                status_message: v_status_message,
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                completion_time: v_completion_time,
-                sources: v_sources.unwrap_or_else(crate::json::Fallback::fallback),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for GetReferenceImportJobOutput {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            reference_store_id: crate::json::Fallback::fallback(),
-            role_arn: crate::json::Fallback::fallback(),
-            status: crate::json::Fallback::fallback(),
-            status_message: None,
-            creation_time: crate::json::Fallback::fallback(),
-            completion_time: None,
-            sources: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`GetReferenceImportJob`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -226,162 +148,6 @@ impl ::std::fmt::Display for GetReferenceImportJobError {
 impl ::std::error::Error for GetReferenceImportJobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `GetReferenceImportJob` operation, as the orchestrator sends it.
-pub(crate) struct GetReferenceImportJob;
-impl crate::orchestrator::Operation for GetReferenceImportJob {
-    type Input = GetReferenceImportJobInput;
-    type Output = GetReferenceImportJobOutput;
-    type Error = GetReferenceImportJobError;
-    const NAME: &'static str = "GetReferenceImportJob";
-    fn serialize(
-        input: &GetReferenceImportJobInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "GetReferenceImportJobInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "GetReferenceImportJobInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/importjob");
-        let value = crate::error::BuildError::require(
-            input.id.as_ref(),
-            "GetReferenceImportJobInput",
-            "id",
-            "id",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "GetReferenceImportJobInput",
-                    "id",
-                    "id",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<GetReferenceImportJobOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceImportJobOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> GetReferenceImportJobError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceImportJobError::AccessDeniedException(error),
-                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        GetReferenceImportJobError::InternalServerException(error)
-                    }
-                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        GetReferenceImportJobError::RequestTimeoutException(error)
-                    }
-                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        GetReferenceImportJobError::ResourceNotFoundException(error)
-                    }
-                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => GetReferenceImportJobError::ThrottlingException(error),
-                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => GetReferenceImportJobError::ValidationException(error),
-                    Err(unhandled) => GetReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                GetReferenceImportJobError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> GetReferenceImportJobError {
-        GetReferenceImportJobError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -729,7 +495,7 @@ pub mod builders {
                     ),
                 ))?;
             crate::orchestrator::invoke::<
-                super::GetReferenceImportJob,
+                crate::wire::get_reference_import_job::GetReferenceImportJob,
             >(&self.handle, &input)
                 .await
         }

@@ -32,12 +32,6 @@ impl GetReferenceMetadataInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for GetReferenceMetadataInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`GetReferenceMetadata`](crate::operation::get_reference_metadata).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -89,91 +83,6 @@ impl GetReferenceMetadataOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for GetReferenceMetadataOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("GetReferenceMetadataOutput")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_arn = None;
-        let mut v_reference_store_id = None;
-        let mut v_md5 = None;
-        let mut v_status = None;
-        let mut v_name = None;
-        let mut v_description = None;
-        let mut v_creation_time = None;
-        let mut v_update_time = None;
-        let mut v_files = None;
-        let mut v_creation_type = None;
-        let mut v_creation_job_id = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "arn" => v_arn = crate::json::read(reader)?,
-                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
-                "md5" => v_md5 = crate::json::read(reader)?,
-                "status" => v_status = crate::json::read(reader)?,
-                "name" => v_name = crate::json::read(reader)?,
-                "description" => v_description = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                "updateTime" => {
-                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                "files" => v_files = crate::json::read(reader)?,
-                "creationType" => v_creation_type = crate::json::read(reader)?,
-                "creationJobId" => v_creation_job_id = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(GetReferenceMetadataOutput {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                reference_store_id: v_reference_store_id
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                md5: v_md5.unwrap_or_else(crate::json::Fallback::fallback),
-                status: v_status,
-                name: v_name,
-                description: v_description,
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                update_time: v_update_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                files: v_files,
-                creation_type: v_creation_type,
-                creation_job_id: v_creation_job_id,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for GetReferenceMetadataOutput {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            arn: crate::json::Fallback::fallback(),
-            reference_store_id: crate::json::Fallback::fallback(),
-            md5: crate::json::Fallback::fallback(),
-            status: None,
-            name: None,
-            description: None,
-            creation_time: crate::json::Fallback::fallback(),
-            update_time: crate::json::Fallback::fallback(),
-            files: None,
-            creation_type: None,
-            creation_job_id: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`GetReferenceMetadata`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -247,163 +156,6 @@ impl ::std::fmt::Display for GetReferenceMetadataError {
 impl ::std::error::Error for GetReferenceMetadataError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `GetReferenceMetadata` operation, as the orchestrator sends it.
-pub(crate) struct GetReferenceMetadata;
-impl crate::orchestrator::Operation for GetReferenceMetadata {
-    type Input = GetReferenceMetadataInput;
-    type Output = GetReferenceMetadataOutput;
-    type Error = GetReferenceMetadataError;
-    const NAME: &'static str = "GetReferenceMetadata";
-    fn serialize(
-        input: &GetReferenceMetadataInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "GetReferenceMetadataInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "GetReferenceMetadataInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/reference");
-        let value = crate::error::BuildError::require(
-            input.id.as_ref(),
-            "GetReferenceMetadataInput",
-            "id",
-            "id",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "GetReferenceMetadataInput",
-                    "id",
-                    "id",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/metadata");
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<GetReferenceMetadataOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceMetadataOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> GetReferenceMetadataError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceMetadataError::AccessDeniedException(error),
-                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        GetReferenceMetadataError::InternalServerException(error)
-                    }
-                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        GetReferenceMetadataError::RequestTimeoutException(error)
-                    }
-                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        GetReferenceMetadataError::ResourceNotFoundException(error)
-                    }
-                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => GetReferenceMetadataError::ThrottlingException(error),
-                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => GetReferenceMetadataError::ValidationException(error),
-                    Err(unhandled) => GetReferenceMetadataError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                GetReferenceMetadataError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> GetReferenceMetadataError {
-        GetReferenceMetadataError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -793,7 +545,7 @@ pub mod builders {
                     ),
                 ))?;
             crate::orchestrator::invoke::<
-                super::GetReferenceMetadata,
+                crate::wire::get_reference_metadata::GetReferenceMetadata,
             >(&self.handle, &input)
                 .await
         }

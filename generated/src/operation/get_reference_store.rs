@@ -28,12 +28,6 @@ impl GetReferenceStoreInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for GetReferenceStoreInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`GetReferenceStore`](crate::operation::get_reference_store).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -67,61 +61,6 @@ impl GetReferenceStoreOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for GetReferenceStoreOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("GetReferenceStoreOutput")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_arn = None;
-        let mut v_name = None;
-        let mut v_description = None;
-        let mut v_sse_config = None;
-        let mut v_creation_time = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "arn" => v_arn = crate::json::read(reader)?,
-                "name" => v_name = crate::json::read(reader)?,
-                "description" => v_description = crate::json::read(reader)?,
-                "sseConfig" => v_sse_config = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(GetReferenceStoreOutput {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                arn: v_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                name: v_name,
-                description: v_description,
-                sse_config: v_sse_config,
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for GetReferenceStoreOutput {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            arn: crate::json::Fallback::fallback(),
-            name: None,
-            description: None,
-            sse_config: None,
-            creation_time: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`GetReferenceStore`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -195,137 +134,6 @@ impl ::std::fmt::Display for GetReferenceStoreError {
 impl ::std::error::Error for GetReferenceStoreError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `GetReferenceStore` operation, as the orchestrator sends it.
-pub(crate) struct GetReferenceStore;
-impl crate::orchestrator::Operation for GetReferenceStore {
-    type Input = GetReferenceStoreInput;
-    type Output = GetReferenceStoreOutput;
-    type Error = GetReferenceStoreError;
-    const NAME: &'static str = "GetReferenceStore";
-    fn serialize(
-        input: &GetReferenceStoreInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.id.as_ref(),
-            "GetReferenceStoreInput",
-            "id",
-            "id",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "GetReferenceStoreInput",
-                    "id",
-                    "id",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<GetReferenceStoreOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceStoreOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> GetReferenceStoreError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceStoreError::AccessDeniedException(error),
-                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceStoreError::InternalServerException(error),
-                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceStoreError::RequestTimeoutException(error),
-                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => GetReferenceStoreError::ResourceNotFoundException(error),
-                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => GetReferenceStoreError::ThrottlingException(error),
-                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => GetReferenceStoreError::ValidationException(error),
-                    Err(unhandled) => GetReferenceStoreError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                GetReferenceStoreError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> GetReferenceStoreError {
-        GetReferenceStoreError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -549,7 +357,9 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::GetReferenceStore>(&self.handle, &input)
+            crate::orchestrator::invoke::<
+                crate::wire::get_reference_store::GetReferenceStore,
+            >(&self.handle, &input)
                 .await
         }
     }

@@ -34,16 +34,6 @@ impl ListReferenceImportJobsInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for ListReferenceImportJobsInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.filter {
-            writer.key("filter");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`ListReferenceImportJobs`](crate::operation::list_reference_import_jobs).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -63,44 +53,6 @@ impl ListReferenceImportJobsOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for ListReferenceImportJobsOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ListReferenceImportJobsOutput")? {
-            return Ok(None);
-        }
-        let mut v_next_token = None;
-        let mut v_import_jobs = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "nextToken" => v_next_token = crate::json::read(reader)?,
-                "importJobs" => {
-                    v_import_jobs = <crate::json::List<
-                        crate::json::Plain<crate::types::ImportReferenceJobItem>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ListReferenceImportJobsOutput {
-                next_token: v_next_token,
-                import_jobs: v_import_jobs,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ListReferenceImportJobsOutput {
-    fn fallback() -> Self {
-        Self {
-            next_token: None,
-            import_jobs: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`ListReferenceImportJobs`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -174,164 +126,6 @@ impl ::std::fmt::Display for ListReferenceImportJobsError {
 impl ::std::error::Error for ListReferenceImportJobsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `ListReferenceImportJobs` operation, as the orchestrator sends it.
-pub(crate) struct ListReferenceImportJobs;
-impl crate::orchestrator::Operation for ListReferenceImportJobs {
-    type Input = ListReferenceImportJobsInput;
-    type Output = ListReferenceImportJobsOutput;
-    type Error = ListReferenceImportJobsError;
-    const NAME: &'static str = "ListReferenceImportJobs";
-    fn serialize(
-        input: &ListReferenceImportJobsInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "ListReferenceImportJobsInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "ListReferenceImportJobsInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/importjobs");
-        if let Some(value) = &input.max_results {
-            let text = value.to_string();
-            query.push("maxResults", Some(&text));
-        }
-        if let Some(value) = &input.next_token {
-            let text = value.clone();
-            query.push("nextToken", Some(&text));
-        }
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "ListReferenceImportJobsInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<ListReferenceImportJobsOutput, crate::orchestrator::BoxError> {
-        let mut output: ListReferenceImportJobsOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> ListReferenceImportJobsError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        ListReferenceImportJobsError::AccessDeniedException(error)
-                    }
-                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        ListReferenceImportJobsError::InternalServerException(error)
-                    }
-                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        ListReferenceImportJobsError::RequestTimeoutException(error)
-                    }
-                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        ListReferenceImportJobsError::ResourceNotFoundException(error)
-                    }
-                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => ListReferenceImportJobsError::ThrottlingException(error),
-                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => ListReferenceImportJobsError::ValidationException(error),
-                    Err(unhandled) => ListReferenceImportJobsError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                ListReferenceImportJobsError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> ListReferenceImportJobsError {
-        ListReferenceImportJobsError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -548,7 +342,7 @@ pub mod builders {
                     ),
                 ))?;
             crate::orchestrator::invoke::<
-                super::ListReferenceImportJobs,
+                crate::wire::list_reference_import_jobs::ListReferenceImportJobs,
             >(&self.handle, &input)
                 .await
         }

@@ -29,16 +29,6 @@ impl ListReferenceStoresInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for ListReferenceStoresInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.filter {
-            writer.key("filter");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`ListReferenceStores`](crate::operation::list_reference_stores).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -60,45 +50,6 @@ impl ListReferenceStoresOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for ListReferenceStoresOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ListReferenceStoresOutput")? {
-            return Ok(None);
-        }
-        let mut v_next_token = None;
-        let mut v_reference_stores = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "nextToken" => v_next_token = crate::json::read(reader)?,
-                "referenceStores" => {
-                    v_reference_stores = <crate::json::List<
-                        crate::json::Plain<crate::types::ReferenceStoreDetail>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ListReferenceStoresOutput {
-                next_token: v_next_token,
-                reference_stores: v_reference_stores
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ListReferenceStoresOutput {
-    fn fallback() -> Self {
-        Self {
-            next_token: None,
-            reference_stores: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`ListReferenceStores`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -169,128 +120,6 @@ impl ::std::fmt::Display for ListReferenceStoresError {
 impl ::std::error::Error for ListReferenceStoresError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `ListReferenceStores` operation, as the orchestrator sends it.
-pub(crate) struct ListReferenceStores;
-impl crate::orchestrator::Operation for ListReferenceStores {
-    type Input = ListReferenceStoresInput;
-    type Output = ListReferenceStoresOutput;
-    type Error = ListReferenceStoresError;
-    const NAME: &'static str = "ListReferenceStores";
-    fn serialize(
-        input: &ListReferenceStoresInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestores");
-        if let Some(value) = &input.max_results {
-            let text = value.to_string();
-            query.push("maxResults", Some(&text));
-        }
-        if let Some(value) = &input.next_token {
-            let text = value.clone();
-            query.push("nextToken", Some(&text));
-        }
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "ListReferenceStoresInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<ListReferenceStoresOutput, crate::orchestrator::BoxError> {
-        let mut output: ListReferenceStoresOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> ListReferenceStoresError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferenceStoresError::AccessDeniedException(error),
-                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferenceStoresError::InternalServerException(error),
-                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferenceStoresError::RequestTimeoutException(error),
-                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => ListReferenceStoresError::ThrottlingException(error),
-                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => ListReferenceStoresError::ValidationException(error),
-                    Err(unhandled) => ListReferenceStoresError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                ListReferenceStoresError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> ListReferenceStoresError {
-        ListReferenceStoresError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -469,7 +298,7 @@ pub mod builders {
         ) -> Result<super::ListReferenceStoresOutput, super::ListReferenceStoresError> {
             let input = self.inner.build();
             crate::orchestrator::invoke::<
-                super::ListReferenceStores,
+                crate::wire::list_reference_stores::ListReferenceStores,
             >(&self.handle, &input)
                 .await
         }

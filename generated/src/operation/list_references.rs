@@ -34,16 +34,6 @@ impl ListReferencesInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for ListReferencesInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.filter {
-            writer.key("filter");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`ListReferences`](crate::operation::list_references).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -65,44 +55,6 @@ impl ListReferencesOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for ListReferencesOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ListReferencesOutput")? {
-            return Ok(None);
-        }
-        let mut v_next_token = None;
-        let mut v_references = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "nextToken" => v_next_token = crate::json::read(reader)?,
-                "references" => {
-                    v_references = <crate::json::List<
-                        crate::json::Plain<crate::types::ReferenceListItem>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ListReferencesOutput {
-                next_token: v_next_token,
-                references: v_references.unwrap_or_else(crate::json::Fallback::fallback),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ListReferencesOutput {
-    fn fallback() -> Self {
-        Self {
-            next_token: None,
-            references: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`ListReferences`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -176,156 +128,6 @@ impl ::std::fmt::Display for ListReferencesError {
 impl ::std::error::Error for ListReferencesError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `ListReferences` operation, as the orchestrator sends it.
-pub(crate) struct ListReferences;
-impl crate::orchestrator::Operation for ListReferences {
-    type Input = ListReferencesInput;
-    type Output = ListReferencesOutput;
-    type Error = ListReferencesError;
-    const NAME: &'static str = "ListReferences";
-    fn serialize(
-        input: &ListReferencesInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "ListReferencesInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "ListReferencesInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/references");
-        if let Some(value) = &input.max_results {
-            let text = value.to_string();
-            query.push("maxResults", Some(&text));
-        }
-        if let Some(value) = &input.next_token {
-            let text = value.clone();
-            query.push("nextToken", Some(&text));
-        }
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "ListReferencesInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<ListReferencesOutput, crate::orchestrator::BoxError> {
-        let mut output: ListReferencesOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> ListReferencesError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferencesError::AccessDeniedException(error),
-                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferencesError::InternalServerException(error),
-                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferencesError::RequestTimeoutException(error),
-                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => ListReferencesError::ResourceNotFoundException(error),
-                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => ListReferencesError::ThrottlingException(error),
-                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => ListReferencesError::ValidationException(error),
-                    Err(unhandled) => ListReferencesError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                ListReferencesError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> ListReferencesError {
-        ListReferencesError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -553,7 +355,9 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::ListReferences>(&self.handle, &input)
+            crate::orchestrator::invoke::<
+                crate::wire::list_references::ListReferences,
+            >(&self.handle, &input)
                 .await
         }
     }

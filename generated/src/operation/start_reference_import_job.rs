@@ -39,26 +39,6 @@ impl StartReferenceImportJobInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for StartReferenceImportJobInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.role_arn {
-            writer.key("roleArn");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.client_token {
-            writer.key("clientToken");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.sources {
-            writer.key("sources");
-            <crate::json::List<
-                crate::json::Plain<crate::types::StartReferenceImportJobSourceItem>,
-            > as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`StartReferenceImportJob`](crate::operation::start_reference_import_job).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -94,58 +74,6 @@ impl StartReferenceImportJobOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for StartReferenceImportJobOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("StartReferenceImportJobOutput")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_reference_store_id = None;
-        let mut v_role_arn = None;
-        let mut v_status = None;
-        let mut v_creation_time = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "referenceStoreId" => v_reference_store_id = crate::json::read(reader)?,
-                "roleArn" => v_role_arn = crate::json::read(reader)?,
-                "status" => v_status = crate::json::read(reader)?,
-                "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
-                        reader,
-                    )?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(StartReferenceImportJobOutput {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                reference_store_id: v_reference_store_id
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                role_arn: v_role_arn.unwrap_or_else(crate::json::Fallback::fallback),
-                status: v_status.unwrap_or_else(crate::json::Fallback::fallback),
-                creation_time: v_creation_time
-                    .unwrap_or_else(crate::json::Fallback::fallback),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for StartReferenceImportJobOutput {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            reference_store_id: crate::json::Fallback::fallback(),
-            role_arn: crate::json::Fallback::fallback(),
-            status: crate::json::Fallback::fallback(),
-            creation_time: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`StartReferenceImportJob`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -222,169 +150,6 @@ impl ::std::fmt::Display for StartReferenceImportJobError {
 impl ::std::error::Error for StartReferenceImportJobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `StartReferenceImportJob` operation, as the orchestrator sends it.
-pub(crate) struct StartReferenceImportJob;
-impl crate::orchestrator::Operation for StartReferenceImportJob {
-    type Input = StartReferenceImportJobInput;
-    type Output = StartReferenceImportJobOutput;
-    type Error = StartReferenceImportJobError;
-    const NAME: &'static str = "StartReferenceImportJob";
-    fn serialize(
-        input: &StartReferenceImportJobInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/referencestore");
-        let value = crate::error::BuildError::require(
-            input.reference_store_id.as_ref(),
-            "StartReferenceImportJobInput",
-            "reference_store_id",
-            "referenceStoreId",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label(
-                    "StartReferenceImportJobInput",
-                    "reference_store_id",
-                    "referenceStoreId",
-                ),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str("/importjob");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "StartReferenceImportJobInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: {
-                let mut prefix = String::new();
-                prefix.push_str("control-storage-");
-                Some(prefix)
-            },
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<StartReferenceImportJobOutput, crate::orchestrator::BoxError> {
-        let mut output: StartReferenceImportJobOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> StartReferenceImportJobError {
-        match meta.code() {
-            Some("AccessDeniedException") => {
-                match crate::error::AccessDeniedException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        StartReferenceImportJobError::AccessDeniedException(error)
-                    }
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("InternalServerException") => {
-                match crate::error::InternalServerException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        StartReferenceImportJobError::InternalServerException(error)
-                    }
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("RequestTimeoutException") => {
-                match crate::error::RequestTimeoutException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        StartReferenceImportJobError::RequestTimeoutException(error)
-                    }
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        StartReferenceImportJobError::ResourceNotFoundException(error)
-                    }
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ServiceQuotaExceededException") => {
-                match crate::error::ServiceQuotaExceededException::read_response(
-                    response,
-                    meta,
-                ) {
-                    Ok(error) => {
-                        StartReferenceImportJobError::ServiceQuotaExceededException(
-                            error,
-                        )
-                    }
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ThrottlingException") => {
-                match crate::error::ThrottlingException::read_response(response, meta) {
-                    Ok(error) => StartReferenceImportJobError::ThrottlingException(error),
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            Some("ValidationException") => {
-                match crate::error::ValidationException::read_response(response, meta) {
-                    Ok(error) => StartReferenceImportJobError::ValidationException(error),
-                    Err(unhandled) => StartReferenceImportJobError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                StartReferenceImportJobError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> StartReferenceImportJobError {
-        StartReferenceImportJobError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "InternalServerException" => Some(false),
-            "ThrottlingException" => Some(true),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -744,7 +509,7 @@ pub mod builders {
                     ),
                 ))?;
             crate::orchestrator::invoke::<
-                super::StartReferenceImportJob,
+                crate::wire::start_reference_import_job::StartReferenceImportJob,
             >(&self.handle, &input)
                 .await
         }

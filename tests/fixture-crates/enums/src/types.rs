@@ -70,23 +70,6 @@ impl ::std::fmt::Display for Color {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::ToJson for Color {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.string(self.as_str());
-    }
-}
-impl crate::json::FromJson for Color {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for Color {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The values of `Legacy`.
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Legacy::from("t2.micro")` is `Legacy::T2Micro`;
@@ -156,23 +139,6 @@ impl ::std::fmt::Display for Legacy {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::ToJson for Legacy {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.string(self.as_str());
-    }
-}
-impl crate::json::FromJson for Legacy {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for Legacy {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The values of `Size`.
 #[derive(Clone, Copy, PartialEq, Eq, ::std::hash::Hash, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -214,23 +180,6 @@ impl From<i32> for Size {
 impl ::std::fmt::Display for Size {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-impl crate::json::ToJson for Size {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.i64(i64::from(self.value()));
-    }
-}
-impl crate::json::FromJson for Size {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(<i32 as crate::json::FromJson>::read(reader)?.map(Self::from))
-    }
-}
-impl crate::json::Fallback for Size {
-    fn fallback() -> Self {
-        Self::from(0)
     }
 }
 /// Builders for the structures of this module.

@@ -25,36 +25,6 @@ impl BuildError2 {
         &self._meta
     }
 }
-impl crate::json::FromJson for BuildError2 {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("BuildError2")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(BuildError2 {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for BuildError2 {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl BuildError2 {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "BuildError";
@@ -107,36 +77,6 @@ impl DisplayErrorContext2 {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for DisplayErrorContext2 {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("DisplayErrorContext2")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(DisplayErrorContext2 {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for DisplayErrorContext2 {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
     }
 }
 impl DisplayErrorContext2 {
@@ -193,36 +133,6 @@ impl ErrorMetadata2 {
         &self._meta
     }
 }
-impl crate::json::FromJson for ErrorMetadata2 {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ErrorMetadata2")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ErrorMetadata2 {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ErrorMetadata2 {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl ErrorMetadata2 {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "ErrorMetadata";
@@ -275,36 +185,6 @@ impl ErrorVariant2 {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for ErrorVariant2 {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ErrorVariant2")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ErrorVariant2 {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ErrorVariant2 {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
     }
 }
 impl ErrorVariant2 {
@@ -361,36 +241,6 @@ impl Unhandled2 {
         &self._meta
     }
 }
-impl crate::json::FromJson for Unhandled2 {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Unhandled2")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Unhandled2 {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Unhandled2 {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl Unhandled2 {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "Unhandled";
@@ -445,36 +295,6 @@ impl UnhandledKind2 {
         &self._meta
     }
 }
-impl crate::json::FromJson for UnhandledKind2 {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("UnhandledKind2")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(UnhandledKind2 {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for UnhandledKind2 {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl UnhandledKind2 {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "UnhandledKind";
@@ -509,180 +329,6 @@ impl crate::error::ErrorVariant for UnhandledKind2 {
     }
     fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
         self
-    }
-}
-impl BuildError2 {
-    /// Reads a `BuildError` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<BuildError2, crate::orchestrator::BoxError> {
-            let error: crate::error::BuildError2 = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl DisplayErrorContext2 {
-    /// Reads a `DisplayErrorContext` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<DisplayErrorContext2, crate::orchestrator::BoxError> {
-            let error: crate::error::DisplayErrorContext2 = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ErrorMetadata2 {
-    /// Reads a `ErrorMetadata` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<ErrorMetadata2, crate::orchestrator::BoxError> {
-            let error: crate::error::ErrorMetadata2 = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ErrorVariant2 {
-    /// Reads a `ErrorVariant` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<ErrorVariant2, crate::orchestrator::BoxError> {
-            let error: crate::error::ErrorVariant2 = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl Unhandled2 {
-    /// Reads a `Unhandled` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<Unhandled2, crate::orchestrator::BoxError> {
-            let error: crate::error::Unhandled2 = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl UnhandledKind2 {
-    /// Reads a `UnhandledKind` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<UnhandledKind2, crate::orchestrator::BoxError> {
-            let error: crate::error::UnhandledKind2 = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
     }
 }
 /// Builders for the error types of this module.

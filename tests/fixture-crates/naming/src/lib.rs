@@ -32,5 +32,6 @@ mod http_binding;
 mod rest_json;
 mod orchestrator;
 mod service;
+mod wire;
 pub use client::Client;
 pub use config::Config;

@@ -14,38 +14,6 @@ impl A {
         Default::default()
     }
 }
-impl crate::json::ToJson for A {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.value {
-            writer.key("value");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for A {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        if !reader.object("A")? {
-            return Ok(None);
-        }
-        let mut v_value = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "value" => v_value = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(Some(A { value: v_value }))
-    }
-}
-impl crate::json::Fallback for A {
-    fn fallback() -> Self {
-        Self { value: None }
-    }
-}
 /// The `Box` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -63,51 +31,6 @@ impl Box {
         Default::default()
     }
 }
-impl crate::json::ToJson for Box {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.inner {
-            writer.key("inner");
-            crate::json::ToJson::write(value, writer);
-        }
-        let value = &self.value;
-        writer.key("value");
-        crate::json::ToJson::write(value, writer);
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for Box {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        if !reader.object("Box")? {
-            return Ok(None);
-        }
-        let mut v_inner = None;
-        let mut v_value = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "inner" => v_inner = crate::json::read(reader)?,
-                "value" => v_value = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Box {
-                inner: v_inner.map(::std::boxed::Box::new),
-                value: v_value.unwrap_or_else(crate::json::Fallback::fallback),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Box {
-    fn fallback() -> Self {
-        Self {
-            inner: None,
-            value: crate::json::Fallback::fallback(),
-        }
-    }
-}
 /// The `D` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -119,38 +42,6 @@ impl D {
     /// Creates a builder for [`D`].
     pub fn builder() -> crate::types::builders::DBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for D {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.a {
-            writer.key("a");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for D {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        if !reader.object("D")? {
-            return Ok(None);
-        }
-        let mut v_a = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "a" => v_a = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(Some(D { a: v_a }))
-    }
-}
-impl crate::json::Fallback for D {
-    fn fallback() -> Self {
-        Self { a: None }
     }
 }
 /// The `Node` structure.
@@ -170,26 +61,6 @@ impl Node {
         Default::default()
     }
 }
-impl crate::json::ToJson for Node {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.next {
-            writer.key("next");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.children {
-            writer.key("children");
-            <crate::json::List<
-                crate::json::Plain<crate::types::Node>,
-            > as crate::json::WireWrite>::write(value, writer);
-        }
-        if let Some(value) = &self.parent {
-            writer.key("parent");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The `Option` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -203,49 +74,6 @@ impl Option {
     /// Creates a builder for [`Option`].
     pub fn builder() -> crate::types::builders::OptionBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for Option {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.some {
-            writer.key("some");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.none {
-            writer.key("none");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for Option {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        if !reader.object("Option")? {
-            return Ok(None);
-        }
-        let mut v_some = None;
-        let mut v_none = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "some" => v_some = crate::json::read(reader)?,
-                "none" => v_none = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Option {
-                some: v_some,
-                none: v_none,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Option {
-    fn fallback() -> Self {
-        Self { some: None, none: None }
     }
 }
 /// The `Parent` structure.
@@ -263,15 +91,6 @@ impl Parent {
         Default::default()
     }
 }
-impl crate::json::ToJson for Parent {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        let value = &self.child;
-        writer.key("child");
-        crate::json::ToJson::write(value, writer);
-        writer.end_object();
-    }
-}
 /// A structure named like `std::result::Result`.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -287,20 +106,6 @@ impl Result {
         Default::default()
     }
 }
-impl crate::json::ToJson for Result {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.ok {
-            writer.key("ok");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.err {
-            writer.key("err");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The `S` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -312,38 +117,6 @@ impl S {
     /// Creates a builder for [`S`].
     pub fn builder() -> crate::types::builders::SBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for S {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.d {
-            writer.key("d");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for S {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        if !reader.object("S")? {
-            return Ok(None);
-        }
-        let mut v_d = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "d" => v_d = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(Some(S { d: v_d }))
-    }
-}
-impl crate::json::Fallback for S {
-    fn fallback() -> Self {
-        Self { d: None }
     }
 }
 /// The values of `String`.
@@ -443,23 +216,6 @@ impl ::std::fmt::Display for String {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::ToJson for String {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.string(self.as_str());
-    }
-}
-impl crate::json::FromJson for String {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for String {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The `TreeNode` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -473,32 +229,6 @@ impl TreeNode {
     /// Creates a builder for [`TreeNode`].
     pub fn builder() -> crate::types::builders::TreeNodeBuilder {
         Default::default()
-    }
-}
-impl crate::json::FromJson for TreeNode {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        if !reader.object("TreeNode")? {
-            return Ok(None);
-        }
-        let mut v_children = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "children" => {
-                    v_children = <crate::json::Map<
-                        crate::json::Plain<crate::types::TreeNode>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(Some(TreeNode { children: v_children }))
-    }
-}
-impl crate::json::Fallback for TreeNode {
-    fn fallback() -> Self {
-        Self { children: None }
     }
 }
 /// The values of `Values`.
@@ -571,18 +301,6 @@ impl ::std::convert::AsRef<str> for Values {
 impl ::std::fmt::Display for Values {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl crate::json::FromJson for Values {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for Values {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 /// Builders for the structures of this module.

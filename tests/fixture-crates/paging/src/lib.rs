@@ -30,6 +30,7 @@ mod http_binding;
 mod rest_json;
 mod orchestrator;
 mod service;
+mod wire;
 pub mod pagination;
 pub use client::Client;
 pub use config::Config;

@@ -25,36 +25,6 @@ impl OverloadedError {
         &self._meta
     }
 }
-impl crate::json::FromJson for OverloadedError {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("OverloadedError")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(OverloadedError {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for OverloadedError {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl OverloadedError {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "OverloadedError";

@@ -32,6 +32,7 @@ mod http_binding;
 mod rest_json;
 mod orchestrator;
 mod service;
+mod wire;
 pub mod event_stream;
 pub use client::Client;
 pub use config::Config;

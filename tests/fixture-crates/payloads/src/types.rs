@@ -18,34 +18,6 @@ impl Chunk {
         Default::default()
     }
 }
-impl crate::json::FromJson for Chunk {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Chunk")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(Chunk {
-                seq: None,
-                data: None,
-                kind: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Chunk {
-    fn fallback() -> Self {
-        Self {
-            seq: None,
-            data: None,
-            kind: None,
-        }
-    }
-}
 /// The values of `ChunkKind`.
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `ChunkKind::from("text")` is `ChunkKind::Text`;
@@ -108,18 +80,6 @@ impl ::std::fmt::Display for ChunkKind {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::FromJson for ChunkKind {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for ChunkKind {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The `Done` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -131,28 +91,6 @@ impl Done {
     /// Creates a builder for [`Done`].
     pub fn builder() -> crate::types::builders::DoneBuilder {
         Default::default()
-    }
-}
-impl crate::json::FromJson for Done {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Done")? {
-            return Ok(None);
-        }
-        let mut v_count = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "count" => v_count = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(Some(Done { count: v_count }))
-    }
-}
-impl crate::json::Fallback for Done {
-    fn fallback() -> Self {
-        Self { count: None }
     }
 }
 /// The `Feed` union: exactly one of its variants.
@@ -229,74 +167,6 @@ impl From<crate::error::Unhandled> for FeedError {
         Self::Unhandled(error)
     }
 }
-impl crate::event_stream::EventUnion for Feed {
-    type Error = FeedError;
-    fn event(
-        event_type: &str,
-        message: &crate::event_stream::Message,
-    ) -> Result<Self, Box<dyn ::std::error::Error + Send + Sync>> {
-        Ok(
-            match event_type {
-                "chunk" => {
-                    Self::Chunk({
-                        let mut value: crate::types::Chunk = crate::json::Fallback::fallback();
-                        value.seq = crate::event_stream::header_as::<
-                            i64,
-                        >(message, "seq")?;
-                        value.data = Some(
-                            crate::primitives::Blob::new(message.payload().to_vec()),
-                        );
-                        value.kind = crate::event_stream::header_as::<
-                            String,
-                        >(message, "kind")?
-                            .map(|text| crate::types::ChunkKind::from(text.as_str()));
-                        value
-                    })
-                }
-                "done" => {
-                    Self::Done(
-                        crate::rest_json::json_body::<
-                            crate::types::Done,
-                        >(message.payload())?,
-                    )
-                }
-                other => {
-                    Self::Unknown(
-                        crate::primitives::UnknownMember::new(
-                            other,
-                            crate::primitives::Document::Null,
-                        ),
-                    )
-                }
-            },
-        )
-    }
-    fn exception(
-        exception_type: &str,
-        message: &crate::event_stream::Message,
-    ) -> Option<Result<FeedError, Box<dyn ::std::error::Error + Send + Sync>>> {
-        match exception_type {
-            "overloaded" => {
-                Some(
-                    crate::rest_json::json_body::<
-                        crate::error::OverloadedError,
-                    >(message.payload())
-                        .map_err(Into::into)
-                        .map(|mut e| {
-                            e._meta = crate::error::ErrorMetadata::new(
-                                Some(crate::error::OverloadedError::CODE.to_owned()),
-                                None,
-                                None,
-                                None,
-                            );
-                            FeedError::OverloadedError(e)
-                        }),
-                )
-            }
-            _ => None,
-        }
-    }
-}
 /// The values of `Kind`.
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Kind::from("A")` is `Kind::A`;
@@ -359,18 +229,6 @@ impl ::std::fmt::Display for Kind {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::FromJson for Kind {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for Kind {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The `Page` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -384,55 +242,6 @@ impl Page {
     /// Creates a builder for [`Page`].
     pub fn builder() -> crate::types::builders::PageBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for Page {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.title {
-            writer.key("title");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.lines {
-            writer.key("lines");
-            <crate::json::List<
-                crate::json::Plain<String>,
-            > as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for Page {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Page")? {
-            return Ok(None);
-        }
-        let mut v_title = None;
-        let mut v_lines = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "title" => v_title = crate::json::read(reader)?,
-                "lines" => {
-                    v_lines = <crate::json::List<
-                        crate::json::Plain<String>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Page {
-                title: v_title,
-                lines: v_lines,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Page {
-    fn fallback() -> Self {
-        Self { title: None, lines: None }
     }
 }
 /// Builders for the structures of this module.

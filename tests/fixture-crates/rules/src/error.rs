@@ -31,61 +31,6 @@ impl BadCredentials {
         &self._meta
     }
 }
-impl crate::json::ToJson for BadCredentials {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        let value = &self.message;
-        writer.key("message");
-        crate::json::ToJson::write(value, writer);
-        if let Some(value) = &self.user {
-            writer.key("user");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.detail {
-            writer.key("detail");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for BadCredentials {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("BadCredentials")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        let mut v_user = None;
-        let mut v_detail = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "message" => v_message = crate::json::read(reader)?,
-                "user" => v_user = crate::json::read(reader)?,
-                "detail" => v_detail = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(BadCredentials {
-                message: v_message.unwrap_or_else(crate::json::Fallback::fallback),
-                user: v_user,
-                detail: v_detail,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for BadCredentials {
-    fn fallback() -> Self {
-        Self {
-            message: crate::json::Fallback::fallback(),
-            user: None,
-            detail: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl BadCredentials {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "BadCredentials";
@@ -136,28 +81,6 @@ impl ServiceUnavailable {
     /// The code, message, HTTP status and request id of the response.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         &self._meta
-    }
-}
-impl crate::json::FromJson for ServiceUnavailable {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ServiceUnavailable")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(ServiceUnavailable {
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ServiceUnavailable {
-    fn fallback() -> Self {
-        Self { _meta: Default::default() }
     }
 }
 impl ServiceUnavailable {
@@ -211,36 +134,6 @@ impl Throttled {
         &self._meta
     }
 }
-impl crate::json::FromJson for Throttled {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Throttled")? {
-            return Ok(None);
-        }
-        let mut v_message = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "Message" => v_message = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Throttled {
-                message: v_message,
-                _meta: Default::default(),
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Throttled {
-    fn fallback() -> Self {
-        Self {
-            message: None,
-            _meta: Default::default(),
-        }
-    }
-}
 impl Throttled {
     /// The error code the service sends for this error.
     pub const CODE: &'static str = "Throttled";
@@ -275,92 +168,6 @@ impl crate::error::ErrorVariant for Throttled {
     }
     fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
         self
-    }
-}
-impl BadCredentials {
-    /// Reads a `BadCredentials` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<BadCredentials, crate::orchestrator::BoxError> {
-            let error: crate::error::BadCredentials = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ServiceUnavailable {
-    /// Reads a `ServiceUnavailable` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<ServiceUnavailable, crate::orchestrator::BoxError> {
-            let _ = response;
-            let error: crate::error::ServiceUnavailable = crate::json::Fallback::fallback();
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl Throttled {
-    /// Reads a `Throttled` error response.
-    pub(crate) fn read_response(
-        response: &crate::transport::HttpResponse,
-        meta: crate::error::ErrorMetadata,
-    ) -> Result<Self, crate::error::Unhandled> {
-        let read = || -> Result<Throttled, crate::orchestrator::BoxError> {
-            let error: crate::error::Throttled = crate::rest_json::json_body(
-                response.body(),
-            )?;
-            Ok(error)
-        };
-        match read() {
-            Ok(mut error) => {
-                error._meta = meta;
-                Ok(error)
-            }
-            Err(source) => {
-                Err(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Response,
-                        meta,
-                        Some(source),
-                    ),
-                )
-            }
-        }
     }
 }
 /// Builders for the error types of this module.

@@ -14,42 +14,6 @@ impl CredentialDetail {
         Default::default()
     }
 }
-impl crate::json::ToJson for CredentialDetail {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.reason {
-            writer.key("reason");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
-impl crate::json::FromJson for CredentialDetail {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("CredentialDetail")? {
-            return Ok(None);
-        }
-        let mut v_reason = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "reason" => v_reason = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(CredentialDetail {
-                reason: v_reason,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for CredentialDetail {
-    fn fallback() -> Self {
-        Self { reason: None }
-    }
-}
 /// The values of `Mode`.
 ///
 /// Build one from its wire value with `From<&str>` or `parse`: `Mode::from("fast")` is `Mode::Fast`;
@@ -112,18 +76,6 @@ impl ::std::fmt::Display for Mode {
         f.write_str(self.as_str())
     }
 }
-impl crate::json::FromJson for Mode {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        Ok(reader.str()?.map(|value| Self::from(value.as_str())))
-    }
-}
-impl crate::json::Fallback for Mode {
-    fn fallback() -> Self {
-        Self::Unknown(crate::primitives::UnknownValue::new(""))
-    }
-}
 /// The `Session` structure.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -147,38 +99,6 @@ impl ::std::fmt::Debug for Session {
             .field("id", &"*** Sensitive Data Redacted ***")
             .field("expires", &"*** Sensitive Data Redacted ***")
             .finish()
-    }
-}
-impl crate::json::FromJson for Session {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Session")? {
-            return Ok(None);
-        }
-        let mut v_id = None;
-        let mut v_expires = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "id" => v_id = crate::json::read(reader)?,
-                "expires" => v_expires = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Session {
-                id: v_id.unwrap_or_else(crate::json::Fallback::fallback),
-                expires: v_expires,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Session {
-    fn fallback() -> Self {
-        Self {
-            id: crate::json::Fallback::fallback(),
-            expires: None,
-        }
     }
 }
 /// Builders for the structures of this module.

@@ -18,38 +18,6 @@ impl Detail {
         Default::default()
     }
 }
-impl crate::json::FromJson for Detail {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("Detail")? {
-            return Ok(None);
-        }
-        let mut v_note = None;
-        let mut v_tagged = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "note" => v_note = crate::json::read(reader)?,
-                "tagged" => v_tagged = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(Detail {
-                note: v_note.unwrap_or_else(crate::json::Fallback::fallback),
-                tagged: v_tagged,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for Detail {
-    fn fallback() -> Self {
-        Self {
-            note: crate::json::Fallback::fallback(),
-            tagged: None,
-        }
-    }
-}
 /// The `Filter` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -63,23 +31,6 @@ impl Filter {
     /// Creates a builder for [`Filter`].
     pub fn builder() -> crate::types::builders::FilterBuilder {
         Default::default()
-    }
-}
-impl crate::json::ToJson for Filter {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.after {
-            writer.key("after");
-            <crate::timestamp::DateTime as crate::json::WireWrite>::write(value, writer);
-        }
-        if let Some(value) = &self.before {
-            writer.key("before");
-            <crate::timestamp::EpochSeconds as crate::json::WireWrite>::write(
-                value,
-                writer,
-            );
-        }
-        writer.end_object();
     }
 }
 /// Builders for the structures of this module.

@@ -26,30 +26,6 @@ impl PutColorInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for PutColorInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.color {
-            writer.key("color");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.size {
-            writer.key("size");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.legacy {
-            writer.key("legacy");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.colors {
-            writer.key("colors");
-            <crate::json::List<
-                crate::json::Plain<crate::types::Color>,
-            > as crate::json::WireWrite>::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`PutColor`](crate::operation::put_color).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -77,52 +53,6 @@ impl PutColorOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for PutColorOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("PutColorOutput")? {
-            return Ok(None);
-        }
-        let mut v_color = None;
-        let mut v_size = None;
-        let mut v_legacy = None;
-        let mut v_by_name = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "color" => v_color = crate::json::read(reader)?,
-                "size" => v_size = crate::json::read(reader)?,
-                "legacy" => v_legacy = crate::json::read(reader)?,
-                "byName" => {
-                    v_by_name = <crate::json::Map<
-                        crate::json::Plain<crate::types::Color>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(PutColorOutput {
-                color: v_color.unwrap_or_else(crate::json::Fallback::fallback),
-                size: v_size.unwrap_or_else(crate::json::Fallback::fallback),
-                legacy: v_legacy,
-                by_name: v_by_name,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for PutColorOutput {
-    fn fallback() -> Self {
-        Self {
-            color: crate::json::Fallback::fallback(),
-            size: crate::json::Fallback::fallback(),
-            legacy: None,
-            by_name: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`PutColor`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -178,69 +108,6 @@ impl ::std::fmt::Display for PutColorError {
 impl ::std::error::Error for PutColorError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `PutColor` operation, as the orchestrator sends it.
-pub(crate) struct PutColor;
-impl crate::orchestrator::Operation for PutColor {
-    type Input = PutColorInput;
-    type Output = PutColorOutput;
-    type Error = PutColorError;
-    const NAME: &'static str = "PutColor";
-    fn serialize(
-        input: &PutColorInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/color");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "PutColorInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<PutColorOutput, crate::orchestrator::BoxError> {
-        let mut output: PutColorOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> PutColorError {
-        let _ = response;
-        PutColorError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> PutColorError {
-        PutColorError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -477,7 +344,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::PutColor>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::put_color::PutColor,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

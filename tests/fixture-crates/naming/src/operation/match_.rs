@@ -28,12 +28,6 @@ impl MatchInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for MatchInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// A structure named like `std::result::Result`.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -53,40 +47,6 @@ impl MatchOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for MatchOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("MatchOutput")? {
-            return Ok(None);
-        }
-        let mut v_ok = None;
-        let mut v_err = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "ok" => v_ok = crate::json::read(reader)?,
-                "err" => v_err = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(MatchOutput {
-                ok: v_ok,
-                err: v_err,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for MatchOutput {
-    fn fallback() -> Self {
-        Self {
-            ok: None,
-            err: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`Match`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -160,112 +120,6 @@ impl ::std::fmt::Display for MatchError {
 impl ::std::error::Error for MatchError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `Match` operation, as the orchestrator sends it.
-pub(crate) struct Match;
-impl crate::orchestrator::Operation for Match {
-    type Input = MatchInput;
-    type Output = MatchOutput;
-    type Error = MatchError;
-    const NAME: &'static str = "Match";
-    fn serialize(
-        input: &MatchInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/match");
-        let value = crate::error::BuildError::require(
-            input.self_.as_ref(),
-            "MatchInput",
-            "self_",
-            "self",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("MatchInput", "self_", "self"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<MatchOutput, crate::orchestrator::BoxError> {
-        let mut output: MatchOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> MatchError {
-        match meta.code() {
-            Some("BuildError") => {
-                match crate::error::BuildError2::read_response(response, meta) {
-                    Ok(error) => MatchError::BuildError2(error),
-                    Err(unhandled) => MatchError::Unhandled(unhandled),
-                }
-            }
-            Some("DisplayErrorContext") => {
-                match crate::error::DisplayErrorContext2::read_response(response, meta) {
-                    Ok(error) => MatchError::DisplayErrorContext2(error),
-                    Err(unhandled) => MatchError::Unhandled(unhandled),
-                }
-            }
-            Some("ErrorMetadata") => {
-                match crate::error::ErrorMetadata2::read_response(response, meta) {
-                    Ok(error) => MatchError::ErrorMetadata2(error),
-                    Err(unhandled) => MatchError::Unhandled(unhandled),
-                }
-            }
-            Some("ErrorVariant") => {
-                match crate::error::ErrorVariant2::read_response(response, meta) {
-                    Ok(error) => MatchError::ErrorVariant2(error),
-                    Err(unhandled) => MatchError::Unhandled(unhandled),
-                }
-            }
-            Some("Unhandled") => {
-                match crate::error::Unhandled2::read_response(response, meta) {
-                    Ok(error) => MatchError::Unhandled2(error),
-                    Err(unhandled) => MatchError::Unhandled(unhandled),
-                }
-            }
-            Some("UnhandledKind") => {
-                match crate::error::UnhandledKind2::read_response(response, meta) {
-                    Ok(error) => MatchError::UnhandledKind2(error),
-                    Err(unhandled) => MatchError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                MatchError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> MatchError {
-        MatchError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -386,7 +240,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::Match>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::match_::Match,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

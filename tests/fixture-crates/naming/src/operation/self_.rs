@@ -15,12 +15,6 @@ impl SelfInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for SelfInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`Self_`](crate::operation::self_).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -36,24 +30,6 @@ impl SelfOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for SelfOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("SelfOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(Some(SelfOutput { _request_id: None }))
-    }
-}
-impl crate::json::Fallback for SelfOutput {
-    fn fallback() -> Self {
-        Self { _request_id: None }
     }
 }
 /// An error of [`Self_`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -111,60 +87,6 @@ impl ::std::error::Error for SelfError {
         self.variant().as_error().source()
     }
 }
-/// The `Self_` operation, as the orchestrator sends it.
-pub(crate) struct Self_;
-impl crate::orchestrator::Operation for Self_ {
-    type Input = SelfInput;
-    type Output = SelfOutput;
-    type Error = SelfError;
-    const NAME: &'static str = "Self_";
-    fn serialize(
-        input: &SelfInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let _ = input;
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/self");
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::PUT,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<SelfOutput, crate::orchestrator::BoxError> {
-        let mut output: SelfOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> SelfError {
-        let _ = response;
-        SelfError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> SelfError {
-        SelfError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
-    }
-}
 /// Builders for this operation's input and output, and the fluent
 /// builder that sends it.
 pub mod builders {
@@ -212,7 +134,10 @@ pub mod builders {
         /// sends with retries and timeouts, and reads the response.
         pub async fn send(self) -> Result<super::SelfOutput, super::SelfError> {
             let input = self.inner.build();
-            crate::orchestrator::invoke::<super::Self_>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::self_::Self_,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

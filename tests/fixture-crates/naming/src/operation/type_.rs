@@ -54,86 +54,6 @@ impl TypeInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for TypeInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.r#type {
-            writer.key("type");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.self_ {
-            writer.key("self");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.r#match {
-            writer.key("match");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.r#gen {
-            writer.key("gen");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.build_value {
-            writer.key("build");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.builder_value {
-            writer.key("builder");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.send_value {
-            writer.key("send");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.set_value {
-            writer.key("set_value");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.value_2 {
-            writer.key("value");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.foo_bar {
-            writer.key("fooBar");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.foo_bar_2 {
-            writer.key("foo_bar");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.option {
-            writer.key("Option");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.result {
-            writer.key("result");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.r#box {
-            writer.key("box");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.string {
-            writer.key("string");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.r#async {
-            writer.key("async");
-            <crate::json::List<
-                crate::json::List<crate::json::Plain<String>>,
-            > as crate::json::WireWrite>::write(value, writer);
-        }
-        if let Some(value) = &self.node {
-            writer.key("node");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.s {
-            writer.key("s");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`Type`](crate::operation::type_).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -173,72 +93,6 @@ impl TypeOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for TypeOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("TypeOutput")? {
-            return Ok(None);
-        }
-        let mut v_crate_ = None;
-        let mut v_super_ = None;
-        let mut v_self_ = None;
-        let mut v_loop = None;
-        let mut v_tree = None;
-        let mut v_values = None;
-        let mut v_a = None;
-        let mut v_d = None;
-        let mut v_s = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "crate" => v_crate_ = crate::json::read(reader)?,
-                "super" => v_super_ = crate::json::read(reader)?,
-                "Self" => v_self_ = crate::json::read(reader)?,
-                "loop" => v_loop = crate::json::read(reader)?,
-                "tree" => {
-                    v_tree = <crate::json::Map<
-                        crate::json::Plain<crate::types::TreeNode>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                "values" => v_values = crate::json::read(reader)?,
-                "a" => v_a = crate::json::read(reader)?,
-                "d" => v_d = crate::json::read(reader)?,
-                "s" => v_s = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(TypeOutput {
-                crate_: v_crate_.unwrap_or_else(crate::json::Fallback::fallback),
-                super_: v_super_,
-                self_: v_self_,
-                r#loop: v_loop.unwrap_or_else(crate::json::Fallback::fallback),
-                tree: v_tree,
-                values: v_values.unwrap_or_else(crate::json::Fallback::fallback),
-                a: v_a,
-                d: v_d,
-                s: v_s,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for TypeOutput {
-    fn fallback() -> Self {
-        Self {
-            crate_: crate::json::Fallback::fallback(),
-            super_: None,
-            self_: None,
-            r#loop: crate::json::Fallback::fallback(),
-            tree: None,
-            values: crate::json::Fallback::fallback(),
-            a: None,
-            d: None,
-            s: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`Type`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -294,65 +148,6 @@ impl ::std::fmt::Display for TypeError {
 impl ::std::error::Error for TypeError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `Type` operation, as the orchestrator sends it.
-pub(crate) struct Type;
-impl crate::orchestrator::Operation for Type {
-    type Input = TypeInput;
-    type Output = TypeOutput;
-    type Error = TypeError;
-    const NAME: &'static str = "Type";
-    fn serialize(
-        input: &TypeInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/type");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value("TypeInput", "", ""))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<TypeOutput, crate::orchestrator::BoxError> {
-        let mut output: TypeOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> TypeError {
-        let _ = response;
-        TypeError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> TypeError {
-        TypeError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -966,7 +761,8 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::Type>(&self.handle, &input).await
+            crate::orchestrator::invoke::<crate::wire::type_::Type>(&self.handle, &input)
+                .await
         }
     }
 }

@@ -20,12 +20,6 @@ impl ListThingsInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for ListThingsInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`ListThings`](crate::operation::list_things).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -47,44 +41,6 @@ impl ListThingsOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for ListThingsOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("ListThingsOutput")? {
-            return Ok(None);
-        }
-        let mut v_things = None;
-        let mut v_next_token = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "things" => {
-                    v_things = <crate::json::List<
-                        crate::json::Plain<String>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                "nextToken" => v_next_token = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(ListThingsOutput {
-                things: v_things.unwrap_or_else(crate::json::Fallback::fallback),
-                next_token: v_next_token,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for ListThingsOutput {
-    fn fallback() -> Self {
-        Self {
-            things: crate::json::Fallback::fallback(),
-            next_token: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`ListThings`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -140,67 +96,6 @@ impl ::std::fmt::Display for ListThingsError {
 impl ::std::error::Error for ListThingsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `ListThings` operation, as the orchestrator sends it.
-pub(crate) struct ListThings;
-impl crate::orchestrator::Operation for ListThings {
-    type Input = ListThingsInput;
-    type Output = ListThingsOutput;
-    type Error = ListThingsError;
-    const NAME: &'static str = "ListThings";
-    fn serialize(
-        input: &ListThingsInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/things");
-        if let Some(value) = &input.next_token {
-            let text = value.clone();
-            query.push("token", Some(&text));
-        }
-        if let Some(value) = &input.max_results {
-            let text = value.to_string();
-            query.push("max", Some(&text));
-        }
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<ListThingsOutput, crate::orchestrator::BoxError> {
-        let mut output: ListThingsOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> ListThingsError {
-        let _ = response;
-        ListThingsError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> ListThingsError {
-        ListThingsError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -336,7 +231,10 @@ pub mod builders {
             self,
         ) -> Result<super::ListThingsOutput, super::ListThingsError> {
             let input = self.inner.build();
-            crate::orchestrator::invoke::<super::ListThings>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::list_things::ListThings,
+            >(&self.handle, &input)
+                .await
         }
     }
     impl ListThingsFluentBuilder {

@@ -22,20 +22,6 @@ impl CreateJobInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for CreateJobInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.name {
-            writer.key("name");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.client_token {
-            writer.key("clientToken");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`CreateJob`](crate::operation::create_job).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -55,36 +41,6 @@ impl CreateJobOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for CreateJobOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("CreateJobOutput")? {
-            return Ok(None);
-        }
-        let mut v_job_id = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "jobId" => v_job_id = crate::json::read(reader)?,
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(CreateJobOutput {
-                job_id: v_job_id.unwrap_or_else(crate::json::Fallback::fallback),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for CreateJobOutput {
-    fn fallback() -> Self {
-        Self {
-            job_id: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`CreateJob`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -140,69 +96,6 @@ impl ::std::fmt::Display for CreateJobError {
 impl ::std::error::Error for CreateJobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `CreateJob` operation, as the orchestrator sends it.
-pub(crate) struct CreateJob;
-impl crate::orchestrator::Operation for CreateJob {
-    type Input = CreateJobInput;
-    type Output = CreateJobOutput;
-    type Error = CreateJobError;
-    const NAME: &'static str = "CreateJob";
-    fn serialize(
-        input: &CreateJobInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/jobs");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "CreateJobInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<CreateJobOutput, crate::orchestrator::BoxError> {
-        let mut output: CreateJobOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> CreateJobError {
-        let _ = response;
-        CreateJobError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> CreateJobError {
-        CreateJobError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -351,7 +244,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::CreateJob>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::create_job::CreateJob,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

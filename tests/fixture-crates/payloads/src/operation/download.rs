@@ -22,12 +22,6 @@ impl DownloadInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for DownloadInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`Download`](crate::operation::download).
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -47,34 +41,6 @@ impl DownloadOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for DownloadOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("DownloadOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(DownloadOutput {
-                content_range: None,
-                body: crate::json::Fallback::fallback(),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for DownloadOutput {
-    fn fallback() -> Self {
-        Self {
-            content_range: None,
-            body: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`Download`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -130,95 +96,6 @@ impl ::std::fmt::Display for DownloadError {
 impl ::std::error::Error for DownloadError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `Download` operation, as the orchestrator sends it.
-pub(crate) struct Download;
-impl crate::orchestrator::Operation for Download {
-    type Input = DownloadInput;
-    type Output = DownloadOutput;
-    type Error = DownloadError;
-    const NAME: &'static str = "Download";
-    const STREAMING_OUTPUT: Option<
-        fn(&mut DownloadOutput, crate::primitives::ByteStream),
-    > = Some(|output, body| output.body = body);
-    fn serialize(
-        input: &DownloadInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/download");
-        let value = crate::error::BuildError::require(
-            input.key.as_ref(),
-            "DownloadInput",
-            "key",
-            "key",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("DownloadInput", "key", "key"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        if let Some(value) = &input.range {
-            let text = { value.clone() };
-            headers
-                .push(
-                    crate::http_binding::header("range", &text)
-                        .ok_or_else(|| crate::error::BuildError::invalid_value(
-                            "DownloadInput",
-                            "range",
-                            "range",
-                        ))?,
-                );
-        }
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<DownloadOutput, crate::orchestrator::BoxError> {
-        let mut output: DownloadOutput = crate::json::Fallback::fallback();
-        if let Some(text) = crate::http_binding::header_text(
-            response,
-            "content-range",
-        )? {
-            let parsed = text.to_owned();
-            output.content_range = Some(parsed);
-        }
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> DownloadError {
-        let _ = response;
-        DownloadError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> DownloadError {
-        DownloadError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -361,7 +238,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::Download>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::download::Download,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

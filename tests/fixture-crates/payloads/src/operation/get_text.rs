@@ -15,12 +15,6 @@ impl GetTextInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for GetTextInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`GetText`](crate::operation::get_text).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -40,34 +34,6 @@ impl GetTextOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for GetTextOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("GetTextOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(GetTextOutput {
-                text: None,
-                kind: None,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for GetTextOutput {
-    fn fallback() -> Self {
-        Self {
-            text: None,
-            kind: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`GetText`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -123,67 +89,6 @@ impl ::std::fmt::Display for GetTextError {
 impl ::std::error::Error for GetTextError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `GetText` operation, as the orchestrator sends it.
-pub(crate) struct GetText;
-impl crate::orchestrator::Operation for GetText {
-    type Input = GetTextInput;
-    type Output = GetTextOutput;
-    type Error = GetTextError;
-    const NAME: &'static str = "GetText";
-    fn serialize(
-        input: &GetTextInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let _ = input;
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/text");
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<GetTextOutput, crate::orchestrator::BoxError> {
-        let mut output: GetTextOutput = crate::json::Fallback::fallback();
-        if !response.body().is_empty() {
-            output.text = Some(String::from_utf8(response.body().to_vec())?);
-        }
-        if let Some(text) = crate::http_binding::header_text(response, "x-kind")? {
-            let parsed = crate::types::Kind::from(text);
-            output.kind = Some(parsed);
-        }
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> GetTextError {
-        let _ = response;
-        GetTextError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> GetTextError {
-        GetTextError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -258,7 +163,10 @@ pub mod builders {
         /// sends with retries and timeouts, and reads the response.
         pub async fn send(self) -> Result<super::GetTextOutput, super::GetTextError> {
             let input = self.inner.build();
-            crate::orchestrator::invoke::<super::GetText>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::get_text::GetText,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

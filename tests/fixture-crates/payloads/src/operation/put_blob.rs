@@ -24,12 +24,6 @@ impl PutBlobInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for PutBlobInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`PutBlob`](crate::operation::put_blob).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -49,34 +43,6 @@ impl PutBlobOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for PutBlobOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("PutBlobOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(PutBlobOutput {
-                data: None,
-                meta_value: None,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for PutBlobOutput {
-    fn fallback() -> Self {
-        Self {
-            data: None,
-            meta_value: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`PutBlob`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -132,117 +98,6 @@ impl ::std::fmt::Display for PutBlobError {
 impl ::std::error::Error for PutBlobError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `PutBlob` operation, as the orchestrator sends it.
-pub(crate) struct PutBlob;
-impl crate::orchestrator::Operation for PutBlob {
-    type Input = PutBlobInput;
-    type Output = PutBlobOutput;
-    type Error = PutBlobError;
-    const NAME: &'static str = "PutBlob";
-    fn serialize(
-        input: &PutBlobInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/blob");
-        let value = crate::error::BuildError::require(
-            input.key.as_ref(),
-            "PutBlobInput",
-            "key",
-            "key",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("PutBlobInput", "key", "key"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        if let Some(map) = &input.meta_value {
-            let named: &[(&str, bool)] = &[];
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            for key in keys {
-                let full = ::std::format!("{}{}", "x-meta-", key).to_ascii_lowercase();
-                if named.iter().any(|(n, set)| *set && *n == full) {
-                    continue;
-                }
-                if let Some(value) = map.get(key) {
-                    headers
-                        .push(
-                            crate::http_binding::dynamic_header(
-                                    &::std::format!("{}{}", "x-meta-", key),
-                                    value,
-                                )
-                                .ok_or_else(|| crate::error::BuildError::invalid_value(
-                                    "PutBlobInput",
-                                    "meta_value",
-                                    "meta",
-                                ))?,
-                        );
-                }
-            }
-        }
-        let body = match &input.data {
-            Some(value) => {
-                if !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE)
-                {
-                    headers
-                        .push((
-                            ::http::header::CONTENT_TYPE,
-                            ::http::HeaderValue::from_static("image/png"),
-                        ));
-                }
-                value.as_ref().to_vec()
-            }
-            None => Vec::new(),
-        };
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::PUT,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<PutBlobOutput, crate::orchestrator::BoxError> {
-        let mut output: PutBlobOutput = crate::json::Fallback::fallback();
-        if !response.body().is_empty() {
-            output.data = Some(crate::primitives::Blob::new(response.body().to_vec()));
-        }
-        output.meta_value = Some(
-            crate::http_binding::prefix_headers(response, "x-meta-")?,
-        );
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> PutBlobError {
-        let _ = response;
-        PutBlobError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> PutBlobError {
-        PutBlobError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -425,7 +280,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::PutBlob>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::put_blob::PutBlob,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

@@ -18,12 +18,6 @@ impl PutDocInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for PutDocInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`PutDoc`](crate::operation::put_doc).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -41,32 +35,6 @@ impl PutDocOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for PutDocOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("PutDocOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(PutDocOutput {
-                doc: None,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for PutDocOutput {
-    fn fallback() -> Self {
-        Self {
-            doc: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`PutDoc`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -122,87 +90,6 @@ impl ::std::fmt::Display for PutDocError {
 impl ::std::error::Error for PutDocError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `PutDoc` operation, as the orchestrator sends it.
-pub(crate) struct PutDoc;
-impl crate::orchestrator::Operation for PutDoc {
-    type Input = PutDocInput;
-    type Output = PutDocOutput;
-    type Error = PutDocError;
-    const NAME: &'static str = "PutDoc";
-    fn serialize(
-        input: &PutDocInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/doc");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = match &input.doc {
-            Some(value) => {
-                if !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE)
-                {
-                    headers
-                        .push((
-                            ::http::header::CONTENT_TYPE,
-                            ::http::HeaderValue::from_static("application/json"),
-                        ));
-                }
-                crate::json::to_vec(value)
-                    .map_err(|_| crate::error::BuildError::invalid_value(
-                        "PutDocInput",
-                        "",
-                        "",
-                    ))?
-            }
-            None => {
-                headers
-                    .push((
-                        ::http::header::CONTENT_TYPE,
-                        ::http::HeaderValue::from_static("application/json"),
-                    ));
-                b"{}".to_vec()
-            }
-        };
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<PutDocOutput, crate::orchestrator::BoxError> {
-        let mut output: PutDocOutput = crate::json::Fallback::fallback();
-        if !response.body().is_empty() {
-            output.doc = Some(crate::json::from_slice(response.body())?);
-        }
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> PutDocError {
-        let _ = response;
-        PutDocError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> PutDocError {
-        PutDocError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -289,7 +176,10 @@ pub mod builders {
         /// sends with retries and timeouts, and reads the response.
         pub async fn send(self) -> Result<super::PutDocOutput, super::PutDocError> {
             let input = self.inner.build();
-            crate::orchestrator::invoke::<super::PutDoc>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::put_doc::PutDoc,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

@@ -20,12 +20,6 @@ impl SearchInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for SearchInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`Search`](crate::operation::search).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -41,24 +35,6 @@ impl SearchOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for SearchOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("SearchOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(Some(SearchOutput { _request_id: None }))
-    }
-}
-impl crate::json::Fallback for SearchOutput {
-    fn fallback() -> Self {
-        Self { _request_id: None }
     }
 }
 /// An error of [`Search`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -114,79 +90,6 @@ impl ::std::fmt::Display for SearchError {
 impl ::std::error::Error for SearchError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `Search` operation, as the orchestrator sends it.
-pub(crate) struct Search;
-impl crate::orchestrator::Operation for Search {
-    type Input = SearchInput;
-    type Output = SearchOutput;
-    type Error = SearchError;
-    const NAME: &'static str = "Search";
-    fn serialize(
-        input: &SearchInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/search");
-        query.push("mode", Some("all"));
-        if let Some(value) = &input.q {
-            let text = value.clone();
-            query.push("q", Some(&text));
-        }
-        if let Some(params) = &input.params {
-            let named: &[(&str, bool)] = &[("q", input.q.is_some())];
-            let mut keys: Vec<&String> = params.keys().collect();
-            keys.sort();
-            for key in keys {
-                if named.iter().any(|(n, set)| *set && n == key) {
-                    continue;
-                }
-                if let Some(values) = params.get(key) {
-                    for value in values {
-                        query.push(key, Some(value));
-                    }
-                }
-            }
-        }
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::GET,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<SearchOutput, crate::orchestrator::BoxError> {
-        let mut output: SearchOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> SearchError {
-        let _ = response;
-        SearchError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> SearchError {
-        SearchError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -294,7 +197,10 @@ pub mod builders {
         /// sends with retries and timeouts, and reads the response.
         pub async fn send(self) -> Result<super::SearchOutput, super::SearchError> {
             let input = self.inner.build();
-            crate::orchestrator::invoke::<super::Search>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::search::Search,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

@@ -20,12 +20,6 @@ impl SubscribeInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for SubscribeInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`Subscribe`](crate::operation::subscribe).
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -45,34 +39,6 @@ impl SubscribeOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for SubscribeOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("SubscribeOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(SubscribeOutput {
-                session: None,
-                events: crate::json::Fallback::fallback(),
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for SubscribeOutput {
-    fn fallback() -> Self {
-        Self {
-            session: None,
-            events: crate::json::Fallback::fallback(),
-            _request_id: None,
-        }
     }
 }
 /// An error of [`Subscribe`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -128,83 +94,6 @@ impl ::std::fmt::Display for SubscribeError {
 impl ::std::error::Error for SubscribeError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `Subscribe` operation, as the orchestrator sends it.
-pub(crate) struct Subscribe;
-impl crate::orchestrator::Operation for Subscribe {
-    type Input = SubscribeInput;
-    type Output = SubscribeOutput;
-    type Error = SubscribeError;
-    const NAME: &'static str = "Subscribe";
-    const STREAMING_OUTPUT: Option<
-        fn(&mut SubscribeOutput, crate::primitives::ByteStream),
-    > = Some(|output, body| {
-        output.events = crate::event_stream::EventReceiver::new(body);
-    });
-    const EVENT_STREAM: bool = true;
-    fn serialize(
-        input: &SubscribeInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/subscribe");
-        let value = crate::error::BuildError::require(
-            input.topic.as_ref(),
-            "SubscribeInput",
-            "topic",
-            "topic",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("SubscribeInput", "topic", "topic"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        path.push_str(&query.finish());
-        let headers = Vec::new();
-        let body = Vec::new();
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<SubscribeOutput, crate::orchestrator::BoxError> {
-        let mut output: SubscribeOutput = crate::json::Fallback::fallback();
-        if let Some(text) = crate::http_binding::header_text(response, "x-session")? {
-            let parsed = text.to_owned();
-            output.session = Some(parsed);
-        }
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> SubscribeError {
-        let _ = response;
-        SubscribeError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> SubscribeError {
-        SubscribeError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -335,7 +224,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::Subscribe>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::subscribe::Subscribe,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

@@ -26,12 +26,6 @@ impl UploadPartInput {
         Default::default()
     }
 }
-impl crate::json::ToJson for UploadPartInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        writer.end_object();
-    }
-}
 /// The output of [`UploadPart`](crate::operation::upload_part).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -49,32 +43,6 @@ impl UploadPartOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for UploadPartOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("UploadPartOutput")? {
-            return Ok(None);
-        }
-        while reader.next_key()?.is_some() {
-            reader.skip()?;
-        }
-        Ok(
-            Some(UploadPartOutput {
-                etag: None,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for UploadPartOutput {
-    fn fallback() -> Self {
-        Self {
-            etag: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`UploadPart`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -130,100 +98,6 @@ impl ::std::fmt::Display for UploadPartError {
 impl ::std::error::Error for UploadPartError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `UploadPart` operation, as the orchestrator sends it.
-pub(crate) struct UploadPart;
-impl crate::orchestrator::Operation for UploadPart {
-    type Input = UploadPartInput;
-    type Output = UploadPartOutput;
-    type Error = UploadPartError;
-    const NAME: &'static str = "UploadPart";
-    const UNSIGNED_PAYLOAD: bool = true;
-    fn serialize(
-        input: &UploadPartInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let mut query = crate::http_binding::QueryWriter::default();
-        path.push_str("/upload");
-        let value = crate::error::BuildError::require(
-            input.key.as_ref(),
-            "UploadPartInput",
-            "key",
-            "key",
-        )?;
-        let text = value.clone();
-        if text.is_empty() || text == "." || text == ".." {
-            return Err(
-                crate::error::BuildError::empty_label("UploadPartInput", "key", "key"),
-            );
-        }
-        path.push('/');
-        path.push_str(&crate::http_binding::encode_label(&text, false));
-        if let Some(value) = &input.part_number {
-            let text = value.to_string();
-            query.push("part", Some(&text));
-        }
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = input.body.take_for_send();
-        if body.content_length().is_none() {
-            return Err(
-                crate::error::BuildError::unknown_length(
-                    "UploadPartInput",
-                    "body",
-                    "body",
-                ),
-            );
-        }
-        if body.content_length() != Some(0)
-            && !headers.iter().any(|(name, _)| name == ::http::header::CONTENT_TYPE)
-        {
-            headers
-                .push((
-                    ::http::header::CONTENT_TYPE,
-                    ::http::HeaderValue::from_static("application/octet-stream"),
-                ));
-        }
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::PUT,
-            path_and_query: path,
-            headers,
-            body,
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<UploadPartOutput, crate::orchestrator::BoxError> {
-        let mut output: UploadPartOutput = crate::json::Fallback::fallback();
-        if let Some(text) = crate::http_binding::header_text(response, "etag")? {
-            let parsed = text.to_owned();
-            output.etag = Some(parsed);
-        }
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> UploadPartError {
-        let _ = response;
-        UploadPartError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> UploadPartError {
-        UploadPartError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -391,7 +265,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::UploadPart>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::upload_part::UploadPart,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

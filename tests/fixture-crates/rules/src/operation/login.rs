@@ -49,32 +49,6 @@ impl ::std::fmt::Debug for LoginInput {
             .finish()
     }
 }
-impl crate::json::ToJson for LoginInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.user {
-            writer.key("user");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.password {
-            writer.key("password");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.attempts {
-            writer.key("attempts");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.remember {
-            writer.key("remember");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.last_error {
-            writer.key("lastError");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`Login`](crate::operation::login).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -132,90 +106,6 @@ impl ::std::fmt::Debug for LoginOutput {
             .field("previous_tokens", &"*** Sensitive Data Redacted ***")
             .field("tokens_by_device", &"*** Sensitive Data Redacted ***")
             .finish()
-    }
-}
-impl crate::json::FromJson for LoginOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("LoginOutput")? {
-            return Ok(None);
-        }
-        let mut v_token = None;
-        let mut v_session = None;
-        let mut v_retries = None;
-        let mut v_mode = None;
-        let mut v_tags = None;
-        let mut v_label = None;
-        let mut v_optional_even_if_required = None;
-        let mut v_scale = None;
-        let mut v_previous_tokens = None;
-        let mut v_tokens_by_device = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "token" => v_token = crate::json::read(reader)?,
-                "session" => v_session = crate::json::read(reader)?,
-                "retries" => v_retries = crate::json::read(reader)?,
-                "mode" => v_mode = crate::json::read(reader)?,
-                "tags" => {
-                    v_tags = <crate::json::List<
-                        crate::json::Plain<String>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                "label" => v_label = crate::json::read(reader)?,
-                "optionalEvenIfRequired" => {
-                    v_optional_even_if_required = crate::json::read(reader)?;
-                }
-                "scale" => {
-                    v_scale = <crate::json::Float<
-                        f64,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                "previousTokens" => {
-                    v_previous_tokens = <crate::json::List<
-                        crate::json::Plain<String>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                "tokensByDevice" => {
-                    v_tokens_by_device = <crate::json::Map<
-                        crate::json::List<crate::json::Plain<String>>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(LoginOutput {
-                token: v_token.unwrap_or_else(crate::json::Fallback::fallback),
-                session: v_session.unwrap_or_else(crate::json::Fallback::fallback),
-                retries: v_retries.unwrap_or(5),
-                mode: v_mode.unwrap_or(crate::types::Mode::Fast),
-                tags: v_tags.unwrap_or_else(crate::json::Fallback::fallback),
-                label: v_label.unwrap_or_else(|| String::from("none")),
-                optional_even_if_required: v_optional_even_if_required,
-                scale: v_scale.unwrap_or(1.5),
-                previous_tokens: v_previous_tokens,
-                tokens_by_device: v_tokens_by_device,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for LoginOutput {
-    fn fallback() -> Self {
-        Self {
-            token: crate::json::Fallback::fallback(),
-            session: crate::json::Fallback::fallback(),
-            retries: 5,
-            mode: crate::types::Mode::Fast,
-            tags: crate::json::Fallback::fallback(),
-            label: String::from("none"),
-            optional_even_if_required: None,
-            scale: 1.5,
-            previous_tokens: None,
-            tokens_by_device: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`Login`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -280,89 +170,6 @@ impl ::std::fmt::Display for LoginError {
 impl ::std::error::Error for LoginError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `Login` operation, as the orchestrator sends it.
-pub(crate) struct Login;
-impl crate::orchestrator::Operation for Login {
-    type Input = LoginInput;
-    type Output = LoginOutput;
-    type Error = LoginError;
-    const NAME: &'static str = "Login";
-    fn serialize(
-        input: &LoginInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/login");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value("LoginInput", "", ""))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::POST,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<LoginOutput, crate::orchestrator::BoxError> {
-        let mut output: LoginOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> LoginError {
-        match meta.code() {
-            Some("BadCredentials") => {
-                match crate::error::BadCredentials::read_response(response, meta) {
-                    Ok(error) => LoginError::BadCredentials(error),
-                    Err(unhandled) => LoginError::Unhandled(unhandled),
-                }
-            }
-            Some("Throttled") => {
-                match crate::error::Throttled::read_response(response, meta) {
-                    Ok(error) => LoginError::Throttled(error),
-                    Err(unhandled) => LoginError::Unhandled(unhandled),
-                }
-            }
-            Some("ServiceUnavailable") => {
-                match crate::error::ServiceUnavailable::read_response(response, meta) {
-                    Ok(error) => LoginError::ServiceUnavailable(error),
-                    Err(unhandled) => LoginError::Unhandled(unhandled),
-                }
-            }
-            _ => {
-                LoginError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::Service,
-                        meta,
-                        None,
-                    ),
-                )
-            }
-        }
-    }
-    fn unhandled(error: crate::error::Unhandled) -> LoginError {
-        LoginError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        match code {
-            "Throttled" => Some(true),
-            "ServiceUnavailable" => Some(false),
-            _ => None,
-        }
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -766,7 +573,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::Login>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::login::Login,
+            >(&self.handle, &input)
+                .await
         }
     }
 }

@@ -30,20 +30,6 @@ impl ::std::fmt::Debug for PutShapeInput {
             .finish()
     }
 }
-impl crate::json::ToJson for PutShapeInput {
-    fn write(&self, writer: &mut crate::json::Writer) {
-        writer.begin_object();
-        if let Some(value) = &self.shape {
-            writer.key("shape");
-            crate::json::ToJson::write(value, writer);
-        }
-        if let Some(value) = &self.secret {
-            writer.key("secret");
-            crate::json::ToJson::write(value, writer);
-        }
-        writer.end_object();
-    }
-}
 /// The output of [`PutShape`](crate::operation::put_shape).
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
@@ -65,44 +51,6 @@ impl PutShapeOutput {
     /// (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self._request_id.as_deref()
-    }
-}
-impl crate::json::FromJson for PutShapeOutput {
-    fn read(
-        reader: &mut crate::json::Reader<'_>,
-    ) -> Result<Option<Self>, crate::json::JsonError> {
-        if !reader.object("PutShapeOutput")? {
-            return Ok(None);
-        }
-        let mut v_shape = None;
-        let mut v_all = None;
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "shape" => v_shape = crate::json::read(reader)?,
-                "all" => {
-                    v_all = <crate::json::List<
-                        crate::json::Plain<crate::types::Shape>,
-                    > as crate::json::Wire>::read(reader)?;
-                }
-                _ => reader.skip()?,
-            }
-        }
-        Ok(
-            Some(PutShapeOutput {
-                shape: v_shape.unwrap_or_else(crate::json::Fallback::fallback),
-                all: v_all,
-                _request_id: None,
-            }),
-        )
-    }
-}
-impl crate::json::Fallback for PutShapeOutput {
-    fn fallback() -> Self {
-        Self {
-            shape: crate::json::Fallback::fallback(),
-            all: None,
-            _request_id: None,
-        }
     }
 }
 /// An error of [`PutShape`](self): one variant per error the model lists, and `Unhandled` for everything else.
@@ -158,69 +106,6 @@ impl ::std::fmt::Display for PutShapeError {
 impl ::std::error::Error for PutShapeError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         self.variant().as_error().source()
-    }
-}
-/// The `PutShape` operation, as the orchestrator sends it.
-pub(crate) struct PutShape;
-impl crate::orchestrator::Operation for PutShape {
-    type Input = PutShapeInput;
-    type Output = PutShapeOutput;
-    type Error = PutShapeError;
-    const NAME: &'static str = "PutShape";
-    fn serialize(
-        input: &PutShapeInput,
-        _config: &crate::config::Config,
-    ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
-        let mut path = String::new();
-        let query = crate::http_binding::QueryWriter::default();
-        path.push_str("/shape");
-        path.push_str(&query.finish());
-        let mut headers = Vec::new();
-        let body = crate::json::to_vec(input)
-            .map_err(|_| crate::error::BuildError::invalid_value(
-                "PutShapeInput",
-                "",
-                "",
-            ))?;
-        headers
-            .push((
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            ));
-        Ok(crate::orchestrator::Request {
-            method: ::http::Method::PUT,
-            path_and_query: path,
-            headers,
-            body: body.into(),
-            host_prefix: None,
-        })
-    }
-    fn deserialize(
-        response: &crate::transport::HttpResponse,
-    ) -> Result<PutShapeOutput, crate::orchestrator::BoxError> {
-        let mut output: PutShapeOutput = crate::rest_json::json_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
-        Ok(output)
-    }
-    fn error(
-        meta: crate::error::ErrorMetadata,
-        response: &crate::transport::HttpResponse,
-    ) -> PutShapeError {
-        let _ = response;
-        PutShapeError::Unhandled(
-            crate::error::Unhandled::new(
-                crate::error::UnhandledKind::Service,
-                meta,
-                None,
-            ),
-        )
-    }
-    fn unhandled(error: crate::error::Unhandled) -> PutShapeError {
-        PutShapeError::Unhandled(error)
-    }
-    fn modeled_retry(code: &str) -> Option<bool> {
-        let _ = code;
-        None
     }
 }
 /// Builders for this operation's input and output, and the fluent
@@ -380,7 +265,10 @@ pub mod builders {
                         Some(Box::new(e)),
                     ),
                 ))?;
-            crate::orchestrator::invoke::<super::PutShape>(&self.handle, &input).await
+            crate::orchestrator::invoke::<
+                crate::wire::put_shape::PutShape,
+            >(&self.handle, &input)
+                .await
         }
     }
 }
