@@ -56,7 +56,7 @@ fn item(text: &str, start: &str) -> String {
 
 #[test]
 fn enum_variants_and_their_wire_values() {
-    let types = &generate()["src/types.rs"];
+    let types = &generate()["src/types/color.rs"];
     insta::assert_snapshot!(item(types, "pub enum Color {"), @r"
     pub enum Color {
         /// The value `in-progress`.
@@ -85,7 +85,7 @@ fn enum_variants_and_their_wire_values() {
 
 #[test]
 fn a_recursive_structure_boxes_its_member_and_its_builder_boxes_on_build() {
-    let types = &generate()["src/types.rs"];
+    let types = &generate()["src/types/node.rs"];
     insta::assert_snapshot!(item(types, "pub struct Node {"), @r"
     pub struct Node {
         /// The `next` member.

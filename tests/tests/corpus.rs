@@ -93,7 +93,7 @@ fn lambdas_sensitive_environment_map_is_redacted() {
         ..Default::default()
     };
     let files = codegen::generate(&options).expect("GetFunctionConfiguration generates");
-    let types = &files["src/types.rs"];
+    let types = &files["src/types/environment_response.rs"];
     let start = types.find("impl ::std::fmt::Debug for EnvironmentResponse {").expect("a hand-written Debug");
     let body = &types[start..start + types[start..].find("\n}\n").expect("the impl ends")];
     assert!(body.contains(r#".field("variables", &"*** Sensitive Data Redacted ***")"#), "{body}");

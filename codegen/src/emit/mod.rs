@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Crate, Operation, RustType, TypeDef};
+use crate::ir::{names, Crate, Operation, RustType, TypeDef};
 
 /// A file of the generated crate: Rust tokens still to be formatted, or text.
 pub enum FileContent {
@@ -57,7 +57,10 @@ pub struct Deps {
 /// formatted) on several threads; tokens themselves cannot cross threads.
 #[derive(Clone, Copy)]
 pub enum Job<'a> {
+    /// `src/types.rs`: the index of the shared types.
     Types,
+    /// `src/types/<module>.rs`: one shared type (and its builder).
+    Type(&'a str, &'a TypeDef),
     Errors,
     OperationIndex,
     Operation(&'a Operation),
@@ -143,7 +146,9 @@ impl Job<'_> {
     /// A rough size of the job's output, to start the largest first.
     pub fn weight(&self) -> usize {
         match self {
-            Job::Types => 1000,
+            Job::Types => 50,
+            Job::Type(_, TypeDef::Struct(s)) => 10 + s.fields.len(),
+            Job::Type(..) => 5,
             Job::Errors | Job::Client => 500,
             Job::Endpoint | Job::Waiters => 200,
             Job::Operation(op) | Job::Wire(op) => 20 + op.input.fields.len() + op.output.fields.len() + op.errors.len(),
@@ -188,6 +193,11 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     if !krate.types.is_empty() {
         jobs.push(("src/types.rs".to_owned(), Job::Types));
     }
+    for (name, def) in &krate.types {
+        if let Some(module) = krate.type_modules.get(name) {
+            jobs.push((format!("src/types/{module}.rs"), Job::Type(name, def)));
+        }
+    }
     if has_waiters(krate) {
         jobs.push(("src/waiters.rs".to_owned(), Job::Waiters));
     }
@@ -206,6 +216,38 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
     }
     jobs
+}
+
+/// `src/types.rs`: one module per shared type, re-exported, and the
+/// builders of the structures.
+fn types_index(krate: &Crate) -> TokenStream {
+    let mut modules = Vec::new();
+    let mut builders = Vec::new();
+    for (name, def) in &krate.types {
+        let Some(module) = krate.type_modules.get(name) else { continue };
+        let module = ident(module);
+        let mut exported = vec![ident(name)];
+        match def {
+            TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => exported.extend(s.event_errors.iter().map(|e| ident(e))),
+            TypeDef::Struct(s) => {
+                let builder = ident(&names::derived::builder(&s.name));
+                builders.push(quote!(pub use super::#module::#builder;));
+            }
+            TypeDef::Enum(_) => {}
+        }
+        modules.push(quote! {
+            mod #module;
+            pub use #module::{#(#exported),*};
+        });
+    }
+    quote! {
+        //! Structures and enums that operations share.
+        #(#modules)*
+        /// Builders for the structures of this module.
+        pub mod builders {
+            #(#builders)*
+        }
+    }
 }
 
 /// `src/wire.rs`: how operations, types and errors travel, apart from the
@@ -246,29 +288,22 @@ pub fn deps(krate: &Crate) -> Deps {
 pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
     let deps = deps(krate);
     let (tokens, defined): (TokenStream, BTreeSet<String>) = match job {
-        Job::Types => {
-            let mut types = Vec::new();
-            let mut builders = Vec::new();
-            for def in krate.types.values() {
-                match def {
-                    TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => types.push(union::emit(krate, s)),
-                    TypeDef::Struct(s) => {
-                        let (item, builder) = structure::emit(s, quote!(crate::types::builders));
-                        types.push(item);
-                        builders.push(builder);
-                    }
-                    TypeDef::Enum(e) => types.push(enumeration::emit(e)),
+        Job::Types => (types_index(krate), BTreeSet::new()),
+        Job::Type(name, def) => {
+            let mut defined: BTreeSet<String> = [name.to_owned()].into_iter().collect();
+            let tokens = match def {
+                TypeDef::Struct(s) if s.kind == crate::ir::StructKind::Union => {
+                    defined.extend(s.event_errors.iter().cloned());
+                    union::emit(krate, s)
                 }
-            }
-            let tokens = quote! {
-                //! Structures and enums that operations share.
-                #(#types)*
-                /// Builders for the structures of this module.
-                pub mod builders {
-                    #(#builders)*
+                TypeDef::Struct(s) => {
+                    let (item, builder) = structure::emit(s, quote!(crate::types::builders));
+                    defined.insert(names::derived::builder(&s.name));
+                    quote!(#item #builder)
                 }
+                TypeDef::Enum(e) => enumeration::emit(e),
             };
-            (tokens, krate.types.keys().cloned().collect())
+            (tokens, defined)
         }
         Job::Errors => {
             let mut defined: BTreeSet<String> = krate.errors.keys().cloned().collect();

@@ -117,7 +117,11 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
     for op in operations.values_mut() {
         op.pagination = pagination(model, op, service_paging.as_ref())?;
     }
-    let mut krate = Crate { name: crate_name.to_owned(), service, types, errors, operations, endpoint, protocol };
+    // One file per type, named after it; `builders` is the module of builders.
+    let mut files = Scope::with_reserved(&["builders"]);
+    let type_modules = types.keys().map(|name| (name.clone(), files.claim(&names::module_name(name), "_"))).collect();
+    let mut krate =
+        Crate { name: crate_name.to_owned(), service, types, type_modules, errors, operations, endpoint, protocol };
     resolve_waiter_paths(&mut krate, model)?;
     boxing::box_recursive_fields(&mut krate);
     mark_serde_directions(&mut krate);

@@ -286,6 +286,8 @@ pub struct Crate {
     pub service: Service,
     /// Shapes of the `types` module (structures and enums), by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// The file of each type of `types` (`src/types/<module>.rs`), by Rust name.
+    pub type_modules: BTreeMap<String, String>,
     /// Error structures, by Rust name.
     pub errors: BTreeMap<String, Struct>,
     /// Operations, by module name.
