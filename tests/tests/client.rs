@@ -253,8 +253,8 @@ async fn truncated_and_malformed_bodies_are_typed_errors() {
     assert_eq!(err.to_string(), "service error (HTTP 502)");
 }
 
-#[tokio::test]
-async fn connection_refused_is_a_transport_error() {
+/// A call to a port nobody listens on (one that was free a moment ago).
+async fn refused_call() -> GetReferenceImportJobError {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
@@ -266,7 +266,12 @@ async fn connection_refused_is_a_transport_error() {
         .inject_host_prefix(false)
         .retry_config(RetryConfig::disabled())
         .build();
-    let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let err = refused_call().await;
     assert!(matches!(&err, GetReferenceImportJobError::Unhandled(u) if u.kind() == omics::error::UnhandledKind::Transport), "{err:?}");
     assert_eq!(err.to_string(), "request failed");
     assert!(DisplayErrorContext(&err).to_string().starts_with("request failed: could not connect: "), "{}", DisplayErrorContext(&err));
@@ -279,18 +284,7 @@ fn count(text: &str, needle: &str) -> usize {
 
 #[tokio::test]
 async fn a_refused_connection_prints_each_layer_once() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let config = Config::builder()
-        .region("us-west-2")
-        .static_credentials("AKID", "SECRET")
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
-        .inject_host_prefix(false)
-        .retry_config(RetryConfig::disabled())
-        .build();
-    let err = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let err = refused_call().await;
     // The operation error, `Unhandled`, `TransportError` and hyper's
     // errors down to the operating system's: each says its part once.
     let context = DisplayErrorContext(&err).to_string();
