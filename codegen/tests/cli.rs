@@ -246,6 +246,8 @@ fn other_protocols_are_named() {
     );
 }
 
+/// (While restJson1 is the only protocol written, "preferred" and "the one
+/// supported" coincide; the order itself is `PROTOCOLS` in ir/protocol.rs.)
 #[test]
 fn a_service_with_several_protocols_gets_the_preferred_one() {
     let dir = scratch("protocols");

@@ -179,6 +179,29 @@ structure BuildError { message: String }
 }
 
 #[test]
+fn operations_named_like_the_shared_wire_modules_get_their_own_modules() {
+    // `src/wire/` holds `errors.rs` and `types.rs` beside one file per
+    // operation: operations named `Errors` and `Types` must not take them.
+    let shapes = r#"
+@http(method: "POST", uri: "/errors")
+operation Errors { input := {}, output := {} }
+
+@http(method: "POST", uri: "/types")
+operation Types { input := {}, output := {} }
+"#;
+    let krate = ir(&model("Errors, Types", shapes)).unwrap();
+    let modules: Vec<&str> = krate.operations.values().map(|op| op.module.as_str()).collect();
+    assert_eq!(modules, ["errors_2", "types_2"]);
+}
+
+#[test]
+fn a_service_without_a_protocol_trait_is_refused() {
+    let text = model("", "").replace("@restJson1\n", "");
+    let error = ir(&text).unwrap_err().to_string();
+    assert!(error.contains("has no protocol trait"), "{error}");
+}
+
+#[test]
 fn an_http_label_missing_from_the_uri_is_an_error_naming_the_shape() {
     let shapes = r#"
 @readonly

@@ -51,6 +51,16 @@ pub fn from_json<T: FromJson>(json: impl AsRef<[u8]>) -> Result<T, JsonError> {
     from_slice(json.as_ref())
 }
 
+/// Reads a message body into `T`: an empty body (or only whitespace) reads
+/// as `{}`, as every JSON protocol asks.
+pub(crate) fn from_body<T: FromJson>(body: &[u8]) -> Result<T, JsonError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        from_slice(b"{}")
+    } else {
+        from_slice(body)
+    }
+}
+
 /// Reads one JSON value that makes up all of `bytes`.
 pub(crate) fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, JsonError> {
     // Only the call to `read` depends on `T`; the rest is compiled once.

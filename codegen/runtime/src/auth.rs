@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::provider::token::ProvideToken;
@@ -60,40 +61,85 @@ const BUFFER: Duration = Duration::from_secs(10);
 /// An identity without an expiry is resolved again after this long.
 const DEFAULT_EXPIRATION: Duration = Duration::from_secs(15 * 60);
 
-/// One cached identity. Callers that find it stale wait for one of them to
-/// load it again, so a burst of calls asks the provider once.
-#[derive(Debug)]
+/// One cached identity. Callers that find it stale queue for the lock and
+/// the first loads it, so a burst of calls asks the provider once; when
+/// that load fails, the callers that waited for it get its error instead
+/// of each asking the provider again.
 struct Cached<T> {
-    slot: tokio::sync::Mutex<Option<(T, SystemTime)>>,
+    slot: tokio::sync::Mutex<Slot<T>>,
+    /// Loads finished, successful or not.
+    loads: AtomicU64,
+}
+
+struct Slot<T> {
+    /// The value, when to load it again, and when it expires.
+    value: Option<(T, SystemTime, Option<SystemTime>)>,
+    /// Why the last load failed, if it did.
+    failure: Option<String>,
 }
 
 impl<T> Default for Cached<T> {
     fn default() -> Self {
-        Cached { slot: tokio::sync::Mutex::new(None) }
+        Cached { slot: tokio::sync::Mutex::new(Slot { value: None, failure: None }), loads: AtomicU64::new(0) }
+    }
+}
+
+/// Never shows the identity, only whether one is cached.
+impl<T> std::fmt::Debug for Cached<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.slot.try_lock() {
+            Ok(slot) if slot.value.is_some() => "cached",
+            Ok(_) => "empty",
+            Err(_) => "loading",
+        };
+        f.write_str(state)
     }
 }
 
 impl<T: Clone> Cached<T> {
     /// The cached value while `now` is before its refresh time; else what
-    /// `load` gives (the value and its expiry), cached.
+    /// `load` gives (the value and its expiry), cached. When the load fails
+    /// and the cached value has not expired yet, the cached value.
     async fn get_or_load<F, Fut>(&self, now: SystemTime, load: F) -> Result<T, BoxError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(T, Option<SystemTime>), BoxError>>,
     {
+        let loads_before = self.loads.load(Ordering::SeqCst);
         let mut slot = self.slot.lock().await;
-        if let Some((value, refresh_at)) = &*slot {
+        if let Some((value, refresh_at, _)) = &slot.value {
             if now < *refresh_at {
                 return Ok(value.clone());
             }
         }
-        let (value, expiry) = load().await?;
-        let refresh_at = match expiry {
-            Some(expiry) => expiry.checked_sub(BUFFER).unwrap_or(expiry),
-            None => now + DEFAULT_EXPIRATION,
-        };
-        *slot = Some((value.clone(), refresh_at));
-        Ok(value)
+        // A load finished while this call waited: it failed, or the value
+        // would have been returned above. Its error is this call's too.
+        if self.loads.load(Ordering::SeqCst) != loads_before {
+            if let Some(failure) = &slot.failure {
+                return Err(failure.clone().into());
+            }
+        }
+        let loaded = load().await;
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        match loaded {
+            Ok((value, expiry)) => {
+                let refresh_at = match expiry {
+                    Some(expiry) => expiry.checked_sub(BUFFER).unwrap_or(expiry),
+                    None => now.checked_add(DEFAULT_EXPIRATION).unwrap_or(now),
+                };
+                *slot = Slot { value: Some((value.clone(), refresh_at, expiry)), failure: None };
+                Ok(value)
+            }
+            Err(error) => {
+                // Shared as text: the whole chain, so that no cause is lost.
+                slot.failure = Some(crate::error::DisplayErrorContext(&*error).to_string());
+                match &slot.value {
+                    // Near its expiry but not past it: still good.
+                    Some((value, _, Some(expiry))) if now < *expiry => Ok(value.clone()),
+                    _ => Err(error),
+                }
+            }
+        }
     }
 }
 
@@ -214,11 +260,14 @@ mod tests {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
     }
 
-    /// Counts its calls; its credentials expire `lifetime` after `now`.
+    /// Counts its calls; its credentials expire at `expiry`. From call
+    /// `fail_from` on it fails; each call takes `delay` (on tokio's clock).
     #[derive(Debug)]
     struct Counting {
         calls: Arc<AtomicUsize>,
         expiry: Option<SystemTime>,
+        fail_from: usize,
+        delay: Duration,
     }
 
     impl ProvideCredentials for Counting {
@@ -226,20 +275,33 @@ mod tests {
         where
             Self: 'a,
         {
-            let n = self.calls.fetch_add(1, Ordering::SeqCst);
-            let credentials = Credentials::new(format!("AKID{n}"), "secret", None, self.expiry, "test");
-            aws_credential_types::provider::future::ProvideCredentials::ready(Ok(credentials))
+            aws_credential_types::provider::future::ProvideCredentials::new(async move {
+                let n = self.calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(self.delay).await;
+                if n >= self.fail_from {
+                    return Err(aws_credential_types::provider::error::CredentialsError::provider_error("the provider is down"));
+                }
+                Ok(Credentials::new(format!("AKID{n}"), "secret", None, self.expiry, "test"))
+            })
         }
     }
 
     fn config(expiry: Option<SystemTime>, now: SystemTime) -> (Config, Arc<AtomicUsize>) {
+        provider_config(expiry, now, usize::MAX, Duration::ZERO)
+    }
+
+    fn provider_config(expiry: Option<SystemTime>, now: SystemTime, fail_from: usize, delay: Duration) -> (Config, Arc<AtomicUsize>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let clock = crate::testing::TestClock::new(now);
         let config = Config::builder()
-            .credentials_provider(Counting { calls: calls.clone(), expiry })
+            .credentials_provider(Counting { calls: calls.clone(), expiry, fail_from, delay })
             .time_source(clock)
             .build();
         (config, calls)
+    }
+
+    fn at(config: &Config, time: SystemTime) -> Config {
+        config.to_builder().time_source(crate::testing::TestClock::new(time)).build()
     }
 
     fn access_key(identity: Identity) -> String {
@@ -261,7 +323,7 @@ mod tests {
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         // Within the buffer before expiry: resolved again.
-        let later = config.to_builder().time_source(crate::testing::TestClock::new(start + Duration::from_secs(55))).build();
+        let later = at(&config, start + Duration::from_secs(55));
         assert_eq!(access_key(block_on(cache.resolve(SIGV4, &later)).unwrap()), "AKID1");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
@@ -272,10 +334,68 @@ mod tests {
         let (config, calls) = config(None, start);
         let cache = IdentityCache::default();
         block_on(cache.resolve(SIGV4, &config)).unwrap();
-        let at = |secs| config.to_builder().time_source(crate::testing::TestClock::new(start + Duration::from_secs(secs))).build();
-        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &at(899))).unwrap()), "AKID0");
-        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &at(900))).unwrap()), "AKID1");
+        let after = |secs| at(&config, start + Duration::from_secs(secs));
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &after(899))).unwrap()), "AKID0");
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &after(900))).unwrap()), "AKID1");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_failed_refresh_keeps_credentials_that_have_not_expired() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let expiry = start + Duration::from_secs(60);
+        let (config, calls) = provider_config(Some(expiry), start, 1, Duration::ZERO);
+        let cache = IdentityCache::default();
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &config)).unwrap()), "AKID0");
+        // In the buffer before expiry the refresh fails: the old ones still serve.
+        let near = at(&config, expiry - Duration::from_secs(5));
+        assert_eq!(access_key(block_on(cache.resolve(SIGV4, &near)).unwrap()), "AKID0");
+        // Past expiry they do not.
+        let error = block_on(cache.resolve(SIGV4, &at(&config, expiry))).unwrap_err();
+        let chain = crate::error::DisplayErrorContext(&*error).to_string();
+        assert!(chain.contains("the provider is down"), "{chain}");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn concurrent_calls_share_one_load_and_one_failure() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap();
+        for (fail_from, ok) in [(usize::MAX, true), (0, false)] {
+            let (config, calls) = provider_config(None, start, fail_from, Duration::from_millis(100));
+            let cache = Arc::new(IdentityCache::default());
+            let results = runtime.block_on(async {
+                let tasks: Vec<_> = (0..8)
+                    .map(|_| {
+                        let (cache, config) = (cache.clone(), config.clone());
+                        tokio::spawn(async move {
+                            let resolved = cache.resolve(SIGV4, &config).await;
+                            resolved.map(access_key).map_err(|e| crate::error::DisplayErrorContext(&*e).to_string())
+                        })
+                    })
+                    .collect();
+                let mut results = Vec::new();
+                for task in tasks {
+                    results.push(task.await.unwrap());
+                }
+                results
+            });
+            assert_eq!(calls.load(Ordering::SeqCst), 1, "one provider call for 8 concurrent resolutions");
+            assert!(results.iter().all(|r| r.is_ok() == ok), "{results:?}");
+            if !ok {
+                assert!(results.iter().all(|r| r.as_ref().unwrap_err().contains("the provider is down")), "{results:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_identity() {
+        let (config, _) = config(None, SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let cache = IdentityCache::default();
+        block_on(cache.resolve(SIGV4, &config)).unwrap();
+        let debug = format!("{cache:?}");
+        assert!(!debug.contains("AKID") && !debug.contains("secret"), "{debug}");
+        assert!(debug.contains("cached"), "{debug}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn service(krate: &Crate) -> TokenStream {
     let protocol = super::protocol::for_crate(krate).runtime_value();
     let decorators = super::customize::decorators(krate);
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
+    let classifiers = decorators.iter().flat_map(|d| d.retry_classifiers(krate));
     quote! {
         //! Facts about the service that the client hands to the runtime.
 
@@ -33,7 +34,7 @@ pub fn service(krate: &Crate) -> TokenStream {
             protocol: &#protocol,
             auth: #auth,
             interceptors: &[#(#interceptors),*],
-            retry_classifiers: &[],
+            retry_classifiers: &[#(#classifiers),*],
         };
 
         /// The service-specific endpoint variable `Config::from_env` reads.

@@ -9,7 +9,7 @@ use crate::ir::Crate;
 /// The dependencies generated crates use, kept in one place: `(name,
 /// specification, optional)`. Optional ones belong to the `rustls` feature,
 /// the default HTTP transport.
-const DEPENDENCIES: &[(&str, &str, bool)] = &[
+pub(super) const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("aws-credential-types", r#""1.2.0""#, false),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
     ("bytes", r#""1.5.0""#, false),

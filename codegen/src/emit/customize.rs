@@ -24,12 +24,20 @@ pub(crate) trait Decorator: Sync {
         Vec::new()
     }
 
+    /// Retry classifiers registered in the service's facts, asked before
+    /// the standard ones: expressions of type
+    /// `&'static dyn crate::retry::ClassifyRetry`.
+    fn retry_classifiers(&self, _krate: &Crate) -> Vec<TokenStream> {
+        Vec::new()
+    }
+
     /// The text sent for an empty URI label bound to `member`.
     fn empty_label(&self, _member: &str) -> Option<&'static str> {
         None
     }
 
-    /// Runtime files the customization needs, and the crates they use.
+    /// Runtime files the customization needs, and the crates they use
+    /// (which must be in `crate_files::DEPENDENCIES`).
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
         (&[], &[])
     }
@@ -83,5 +91,25 @@ struct ApiGateway;
 impl Decorator for ApiGateway {
     fn service_interceptors(&self, _krate: &Crate) -> Vec<TokenStream> {
         vec![quote!(&crate::interceptor::DefaultHeader { name: "accept", value: "application/json" })]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ApiGateway, Decorator, Glacier};
+
+    /// A crate a customization names but the manifest does not know would
+    /// silently go missing from the generated Cargo.toml.
+    #[test]
+    fn customizations_use_only_known_crates() {
+        let all: [&dyn Decorator; 2] = [&Glacier, &ApiGateway];
+        for decorator in all {
+            for name in decorator.runtime().1 {
+                assert!(
+                    super::super::crate_files::DEPENDENCIES.iter().any(|(known, ..)| known == name),
+                    "`{name}` is not in crate_files::DEPENDENCIES"
+                );
+            }
+        }
     }
 }

@@ -85,8 +85,12 @@ impl Codec for Json {
         }
     }
 
+    fn zero_value(&self) -> TokenStream {
+        quote!(crate::json::Fallback::fallback())
+    }
+
     fn read_payload(&self, ty: TokenStream, bytes: TokenStream) -> TokenStream {
-        quote!(crate::rest_json::json_body::<#ty>(#bytes))
+        quote!(crate::json::from_body::<#ty>(#bytes))
     }
 }
 

@@ -30,7 +30,8 @@ pub enum FileContent {
     /// Tokens with absolute std paths, and the names the file defines at
     /// its top level (which keep their absolute paths; see `prelude_paths`).
     Rust(TokenStream, BTreeSet<String>),
-    /// Hand-written support code copied verbatim (`codegen/runtime/*.rs`).
+    /// A runtime file (`codegen/runtime/src/<path>`, its path and text),
+    /// copied verbatim but for its unit tests.
     Runtime(&'static str, &'static str),
     Text(String),
     /// The emitter found a problem in the model.
@@ -135,7 +136,7 @@ pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
 /// A runtime file as a generated crate holds it: without its unit tests,
 /// which run once, in the runtime crate. They are the file's last item,
 /// `#[cfg(test)]` then `mod tests {` at the start of a line.
-pub(crate) fn without_tests(text: &'static str) -> &'static str {
+pub(crate) fn without_tests(text: &str) -> &str {
     match text.find("\n#[cfg(test)]\nmod tests {") {
         Some(at) => &text[..at + 1],
         None => text,
@@ -429,6 +430,51 @@ pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
                     let m = ident(m);
                     quote!(crate::operation::#m::#name)
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every runtime file (the crate's shells aside) loses exactly its test
+    /// module when copied, and nothing else: the module must be the file's
+    /// last item, so a line after it at the left margin is an error.
+    #[test]
+    fn runtime_files_lose_their_tests_and_only_them() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
+        let mut files = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 20, "the runtime files are missing from {}", src.display());
+        for path in files {
+            let relative = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+            if ["lib.rs", "error.rs", "endpoint.rs"].contains(&relative.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains('\r'), "{relative}: carriage returns (see .gitattributes)");
+            let kept = super::without_tests(&text);
+            assert!(!kept.contains("#[cfg(test)]"), "{relative}: a test item is left in the copy");
+            let tail = &text[kept.len()..];
+            if tail.is_empty() {
+                continue;
+            }
+            let lines: Vec<&str> = tail.lines().collect();
+            assert_eq!(lines[..2], ["#[cfg(test)]", "mod tests {"], "{relative}");
+            assert_eq!(lines.last(), Some(&"}"), "{relative}: the test module must end the file");
+            let inner = &lines[2..lines.len() - 1];
+            if let Some(line) = inner.iter().find(|l| !l.is_empty() && !l.starts_with(' ')) {
+                panic!("{relative}: `{line}` at the left margin: an item after the test module would be cut off");
             }
         }
     }

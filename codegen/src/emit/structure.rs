@@ -305,7 +305,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     };
     let debug_derive = if needs_redaction(s) { quote!() } else { quote!(::std::fmt::Debug,) };
     let value_derives = value_derives(s);
-    let debug_impl = debug_impl(&format!("{}Builder", s.name), s);
+    let debug_impl = debug_impl(&names::derived::builder(&s.name), s);
     quote! {
         #[doc = #doc]
         #[derive(#value_derives ::std::default::Default, #debug_derive)]

@@ -177,7 +177,7 @@ fn event_value(krate: &Crate, f: &Field, codec: &dyn Codec) -> TokenStream {
     }
     let has_payload = target.fields.iter().any(|f| f.binding == Binding::EventPayload);
     let start = if has_payload {
-        quote!(crate::json::Fallback::fallback())
+        codec.zero_value()
     } else {
         quote!(#payload?)
     };

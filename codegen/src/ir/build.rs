@@ -102,7 +102,9 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
     }
 
     let mut operations = BTreeMap::new();
-    let mut modules = Scope::with_reserved(&["builders"]);
+    // `builders` is a module of each operation; `errors` and `types` are
+    // files of `src/wire/` beside the operations'.
+    let mut modules = Scope::with_reserved(&["builders", "errors", "types"]);
     let mut methods = Scope::with_reserved(&["new", "from_conf", "config", "clone", "fmt", "handle"]);
     for id in &selection.operations {
         let mut op = builder.operation(id, &mut modules)?;

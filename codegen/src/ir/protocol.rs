@@ -33,8 +33,7 @@ const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
 impl Protocol {
     /// The protocol of a service: the first of its protocol traits, in the
     /// order of [`PROTOCOLS`], that the generator can write. A service with
-    /// only protocols it cannot write yet is an error naming them; one with
-    /// none at all is written as restJson1 (as Smithy's own examples are).
+    /// only protocols it cannot write yet, or with none, is an error.
     pub fn of_service(service: &Shape) -> Result<Protocol> {
         let listed: Vec<&str> = PROTOCOLS.iter().map(|(id, _)| *id).filter(|id| service.traits.has(id)).collect();
         if let Some(protocol) =
@@ -42,18 +41,19 @@ impl Protocol {
         {
             return Ok(protocol);
         }
-        match listed.as_slice() {
-            [] => Ok(Protocol::RestJson1),
-            names => Err(Error::Unsupported {
+        let writable = PROTOCOLS.iter().filter(|(_, p)| p.is_some()).map(|(id, _)| *id).collect::<Vec<_>>().join(", ");
+        Err(match listed.as_slice() {
+            [] => Error::Invalid {
                 path: service.source.as_ref().clone(),
                 shape: service.id.to_string(),
-                feature: format!(
-                    "the protocol {} (this generator writes {})",
-                    names.join(", "),
-                    PROTOCOLS.iter().filter(|(_, p)| p.is_some()).map(|(id, _)| *id).collect::<Vec<_>>().join(", ")
-                ),
-            }),
-        }
+                message: format!("the service has no protocol trait (this generator writes {writable})"),
+            },
+            names => Error::Unsupported {
+                path: service.source.as_ref().clone(),
+                shape: service.id.to_string(),
+                feature: format!("the protocol {} (this generator writes {writable})", names.join(", ")),
+            },
+        })
     }
 
     /// The protocol's Smithy trait.

@@ -280,7 +280,7 @@ impl AccessDeniedException {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<AccessDeniedException, crate::orchestrator::BoxError> {
-            let error: crate::error::AccessDeniedException = crate::rest_json::json_body(
+            let error: crate::error::AccessDeniedException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -309,7 +309,7 @@ impl ConflictException {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<ConflictException, crate::orchestrator::BoxError> {
-            let error: crate::error::ConflictException = crate::rest_json::json_body(
+            let error: crate::error::ConflictException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -338,7 +338,7 @@ impl InternalServerException {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<InternalServerException, crate::orchestrator::BoxError> {
-            let error: crate::error::InternalServerException = crate::rest_json::json_body(
+            let error: crate::error::InternalServerException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -370,7 +370,7 @@ impl RangeNotSatisfiableException {
             RangeNotSatisfiableException,
             crate::orchestrator::BoxError,
         > {
-            let error: crate::error::RangeNotSatisfiableException = crate::rest_json::json_body(
+            let error: crate::error::RangeNotSatisfiableException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -399,7 +399,7 @@ impl RequestTimeoutException {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<RequestTimeoutException, crate::orchestrator::BoxError> {
-            let error: crate::error::RequestTimeoutException = crate::rest_json::json_body(
+            let error: crate::error::RequestTimeoutException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -431,7 +431,7 @@ impl ResourceNotFoundException {
             ResourceNotFoundException,
             crate::orchestrator::BoxError,
         > {
-            let error: crate::error::ResourceNotFoundException = crate::rest_json::json_body(
+            let error: crate::error::ResourceNotFoundException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -463,7 +463,7 @@ impl ServiceQuotaExceededException {
             ServiceQuotaExceededException,
             crate::orchestrator::BoxError,
         > {
-            let error: crate::error::ServiceQuotaExceededException = crate::rest_json::json_body(
+            let error: crate::error::ServiceQuotaExceededException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -492,7 +492,7 @@ impl ThrottlingException {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<ThrottlingException, crate::orchestrator::BoxError> {
-            let error: crate::error::ThrottlingException = crate::rest_json::json_body(
+            let error: crate::error::ThrottlingException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -521,7 +521,7 @@ impl ValidationException {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<ValidationException, crate::orchestrator::BoxError> {
-            let error: crate::error::ValidationException = crate::rest_json::json_body(
+            let error: crate::error::ValidationException = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)

@@ -151,7 +151,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceImportJobOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceImportJobOutput = crate::rest_json::json_body(
+        let mut output: GetReferenceImportJobOutput = crate::json::from_body(
             response.body(),
         )?;
         output._request_id = crate::rest_json::request_id(response);

@@ -165,7 +165,7 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceMetadataOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceMetadataOutput = crate::rest_json::json_body(
+        let mut output: GetReferenceMetadataOutput = crate::json::from_body(
             response.body(),
         )?;
         output._request_id = crate::rest_json::request_id(response);

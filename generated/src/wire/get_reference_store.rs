@@ -115,7 +115,7 @@ impl crate::orchestrator::Operation for GetReferenceStore {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceStoreOutput, crate::orchestrator::BoxError> {
-        let mut output: GetReferenceStoreOutput = crate::rest_json::json_body(
+        let mut output: GetReferenceStoreOutput = crate::json::from_body(
             response.body(),
         )?;
         output._request_id = crate::rest_json::request_id(response);

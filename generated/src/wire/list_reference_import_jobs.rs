@@ -122,7 +122,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferenceImportJobsOutput, crate::orchestrator::BoxError> {
-        let mut output: ListReferenceImportJobsOutput = crate::rest_json::json_body(
+        let mut output: ListReferenceImportJobsOutput = crate::json::from_body(
             response.body(),
         )?;
         output._request_id = crate::rest_json::request_id(response);

@@ -103,7 +103,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferenceStoresOutput, crate::orchestrator::BoxError> {
-        let mut output: ListReferenceStoresOutput = crate::rest_json::json_body(
+        let mut output: ListReferenceStoresOutput = crate::json::from_body(
             response.body(),
         )?;
         output._request_id = crate::rest_json::request_id(response);

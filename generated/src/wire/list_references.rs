@@ -121,9 +121,7 @@ impl crate::orchestrator::Operation for ListReferences {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferencesOutput, crate::orchestrator::BoxError> {
-        let mut output: ListReferencesOutput = crate::rest_json::json_body(
-            response.body(),
-        )?;
+        let mut output: ListReferencesOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

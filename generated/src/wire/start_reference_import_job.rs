@@ -138,7 +138,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<StartReferenceImportJobOutput, crate::orchestrator::BoxError> {
-        let mut output: StartReferenceImportJobOutput = crate::rest_json::json_body(
+        let mut output: StartReferenceImportJobOutput = crate::json::from_body(
             response.body(),
         )?;
         output._request_id = crate::rest_json::request_id(response);

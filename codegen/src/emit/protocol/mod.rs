@@ -49,6 +49,10 @@ pub(crate) trait Codec: Sync {
     /// An expression reading the bytes `bytes` (an event's payload) as
     /// type `ty`, with `?`-able errors.
     fn read_payload(&self, ty: TokenStream, bytes: TokenStream) -> TokenStream;
+
+    /// An expression of a type's zero value (Smithy's client error
+    /// correction), for a structure filled from elsewhere than a body.
+    fn zero_value(&self) -> TokenStream;
 }
 
 /// The emitter of the crate's protocol.

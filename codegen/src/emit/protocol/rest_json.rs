@@ -521,7 +521,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
     let has_body = s.fields.iter().any(|f| f.binding == Binding::Body);
     let mutable = if !assignments.is_empty() || s.kind == StructKind::Output { quote!(mut) } else { quote!() };
     let read = if has_body {
-        quote!(let #mutable #var: #path = crate::rest_json::json_body(response.body())?;)
+        quote!(let #mutable #var: #path = crate::json::from_body(response.body())?;)
     } else if assignments.is_empty() && s.kind != StructKind::Output {
         // Nothing of this structure travels in the response but its code.
         quote!(let _ = response; let #var: #path = crate::json::Fallback::fallback();)

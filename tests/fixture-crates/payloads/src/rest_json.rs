@@ -2,8 +2,7 @@
 // Copied from codegen/runtime/src/rest_json.rs.
 
 //! The restJson1 protocol: where an error response keeps its code and
-//! message, where a response keeps its request id, and how a JSON body is
-//! read (copied verbatim into each generated crate by codegen; the source
+//! message, and where a response keeps its request id (copied verbatim into each generated crate by codegen; the source
 //! lives in `codegen/runtime/src/rest_json.rs`). The JSON codec itself is
 //! `json.rs`, shared by the JSON protocols.
 #![allow(dead_code)]
@@ -58,14 +57,5 @@ pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     });
     let message = body_string("message").or_else(|| body_string("Message")).or_else(|| body_string("errorMessage"));
     ErrorMetadata::new(code.filter(|c| !c.is_empty()), message, Some(response.status().as_u16()), request_id(response))
-}
-
-/// Reads a JSON body into `T`; an empty body reads as `{}`.
-pub(crate) fn json_body<T: crate::json::FromJson>(body: &[u8]) -> Result<T, crate::json::JsonError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        crate::json::from_slice(b"{}")
-    } else {
-        crate::json::from_slice(body)
-    }
 }
 

@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::provider::token::ProvideToken;
@@ -63,40 +64,85 @@ const BUFFER: Duration = Duration::from_secs(10);
 /// An identity without an expiry is resolved again after this long.
 const DEFAULT_EXPIRATION: Duration = Duration::from_secs(15 * 60);
 
-/// One cached identity. Callers that find it stale wait for one of them to
-/// load it again, so a burst of calls asks the provider once.
-#[derive(Debug)]
+/// One cached identity. Callers that find it stale queue for the lock and
+/// the first loads it, so a burst of calls asks the provider once; when
+/// that load fails, the callers that waited for it get its error instead
+/// of each asking the provider again.
 struct Cached<T> {
-    slot: tokio::sync::Mutex<Option<(T, SystemTime)>>,
+    slot: tokio::sync::Mutex<Slot<T>>,
+    /// Loads finished, successful or not.
+    loads: AtomicU64,
+}
+
+struct Slot<T> {
+    /// The value, when to load it again, and when it expires.
+    value: Option<(T, SystemTime, Option<SystemTime>)>,
+    /// Why the last load failed, if it did.
+    failure: Option<String>,
 }
 
 impl<T> Default for Cached<T> {
     fn default() -> Self {
-        Cached { slot: tokio::sync::Mutex::new(None) }
+        Cached { slot: tokio::sync::Mutex::new(Slot { value: None, failure: None }), loads: AtomicU64::new(0) }
+    }
+}
+
+/// Never shows the identity, only whether one is cached.
+impl<T> std::fmt::Debug for Cached<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.slot.try_lock() {
+            Ok(slot) if slot.value.is_some() => "cached",
+            Ok(_) => "empty",
+            Err(_) => "loading",
+        };
+        f.write_str(state)
     }
 }
 
 impl<T: Clone> Cached<T> {
     /// The cached value while `now` is before its refresh time; else what
-    /// `load` gives (the value and its expiry), cached.
+    /// `load` gives (the value and its expiry), cached. When the load fails
+    /// and the cached value has not expired yet, the cached value.
     async fn get_or_load<F, Fut>(&self, now: SystemTime, load: F) -> Result<T, BoxError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(T, Option<SystemTime>), BoxError>>,
     {
+        let loads_before = self.loads.load(Ordering::SeqCst);
         let mut slot = self.slot.lock().await;
-        if let Some((value, refresh_at)) = &*slot {
+        if let Some((value, refresh_at, _)) = &slot.value {
             if now < *refresh_at {
                 return Ok(value.clone());
             }
         }
-        let (value, expiry) = load().await?;
-        let refresh_at = match expiry {
-            Some(expiry) => expiry.checked_sub(BUFFER).unwrap_or(expiry),
-            None => now + DEFAULT_EXPIRATION,
-        };
-        *slot = Some((value.clone(), refresh_at));
-        Ok(value)
+        // A load finished while this call waited: it failed, or the value
+        // would have been returned above. Its error is this call's too.
+        if self.loads.load(Ordering::SeqCst) != loads_before {
+            if let Some(failure) = &slot.failure {
+                return Err(failure.clone().into());
+            }
+        }
+        let loaded = load().await;
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        match loaded {
+            Ok((value, expiry)) => {
+                let refresh_at = match expiry {
+                    Some(expiry) => expiry.checked_sub(BUFFER).unwrap_or(expiry),
+                    None => now.checked_add(DEFAULT_EXPIRATION).unwrap_or(now),
+                };
+                *slot = Slot { value: Some((value.clone(), refresh_at, expiry)), failure: None };
+                Ok(value)
+            }
+            Err(error) => {
+                // Shared as text: the whole chain, so that no cause is lost.
+                slot.failure = Some(crate::error::DisplayErrorContext(&*error).to_string());
+                match &slot.value {
+                    // Near its expiry but not past it: still good.
+                    Some((value, _, Some(expiry))) if now < *expiry => Ok(value.clone()),
+                    _ => Err(error),
+                }
+            }
+        }
     }
 }
 

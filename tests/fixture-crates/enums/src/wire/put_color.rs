@@ -110,7 +110,7 @@ impl crate::orchestrator::Operation for PutColor {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutColorOutput, crate::orchestrator::BoxError> {
-        let mut output: PutColorOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: PutColorOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

@@ -190,7 +190,7 @@ impl BuildError2 {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<BuildError2, crate::orchestrator::BoxError> {
-            let error: crate::error::BuildError2 = crate::rest_json::json_body(
+            let error: crate::error::BuildError2 = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -219,7 +219,7 @@ impl DisplayErrorContext2 {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<DisplayErrorContext2, crate::orchestrator::BoxError> {
-            let error: crate::error::DisplayErrorContext2 = crate::rest_json::json_body(
+            let error: crate::error::DisplayErrorContext2 = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -248,7 +248,7 @@ impl ErrorMetadata2 {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<ErrorMetadata2, crate::orchestrator::BoxError> {
-            let error: crate::error::ErrorMetadata2 = crate::rest_json::json_body(
+            let error: crate::error::ErrorMetadata2 = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -277,7 +277,7 @@ impl ErrorVariant2 {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<ErrorVariant2, crate::orchestrator::BoxError> {
-            let error: crate::error::ErrorVariant2 = crate::rest_json::json_body(
+            let error: crate::error::ErrorVariant2 = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -306,7 +306,7 @@ impl Unhandled2 {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<Unhandled2, crate::orchestrator::BoxError> {
-            let error: crate::error::Unhandled2 = crate::rest_json::json_body(
+            let error: crate::error::Unhandled2 = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -335,7 +335,7 @@ impl UnhandledKind2 {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<UnhandledKind2, crate::orchestrator::BoxError> {
-            let error: crate::error::UnhandledKind2 = crate::rest_json::json_body(
+            let error: crate::error::UnhandledKind2 = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)

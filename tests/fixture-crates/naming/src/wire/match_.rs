@@ -84,7 +84,7 @@ impl crate::orchestrator::Operation for Match {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<MatchOutput, crate::orchestrator::BoxError> {
-        let mut output: MatchOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: MatchOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

@@ -182,7 +182,7 @@ impl crate::orchestrator::Operation for Type {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<TypeOutput, crate::orchestrator::BoxError> {
-        let mut output: TypeOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: TypeOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

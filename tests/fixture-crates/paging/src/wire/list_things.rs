@@ -82,7 +82,7 @@ impl crate::orchestrator::Operation for ListThings {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListThingsOutput, crate::orchestrator::BoxError> {
-        let mut output: ListThingsOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: ListThingsOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

@@ -84,7 +84,7 @@ impl crate::orchestrator::Operation for CreateJob {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<CreateJobOutput, crate::orchestrator::BoxError> {
-        let mut output: CreateJobOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: CreateJobOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

@@ -91,9 +91,7 @@ impl crate::event_stream::EventUnion for Feed {
                 }
                 "done" => {
                     Self::Done(
-                        crate::rest_json::json_body::<
-                            crate::types::Done,
-                        >(message.payload())?,
+                        crate::json::from_body::<crate::types::Done>(message.payload())?,
                     )
                 }
                 other => {
@@ -114,7 +112,7 @@ impl crate::event_stream::EventUnion for Feed {
         match exception_type {
             "overloaded" => {
                 Some(
-                    crate::rest_json::json_body::<
+                    crate::json::from_body::<
                         crate::error::OverloadedError,
                     >(message.payload())
                         .map_err(Into::into)

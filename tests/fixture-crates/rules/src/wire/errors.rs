@@ -117,7 +117,7 @@ impl BadCredentials {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<BadCredentials, crate::orchestrator::BoxError> {
-            let error: crate::error::BadCredentials = crate::rest_json::json_body(
+            let error: crate::error::BadCredentials = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)
@@ -174,7 +174,7 @@ impl Throttled {
         meta: crate::error::ErrorMetadata,
     ) -> Result<Self, crate::error::Unhandled> {
         let read = || -> Result<Throttled, crate::orchestrator::BoxError> {
-            let error: crate::error::Throttled = crate::rest_json::json_body(
+            let error: crate::error::Throttled = crate::json::from_body(
                 response.body(),
             )?;
             Ok(error)

@@ -146,7 +146,7 @@ impl crate::orchestrator::Operation for Login {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<LoginOutput, crate::orchestrator::BoxError> {
-        let mut output: LoginOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: LoginOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

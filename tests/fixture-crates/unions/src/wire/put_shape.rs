@@ -92,7 +92,7 @@ impl crate::orchestrator::Operation for PutShape {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutShapeOutput, crate::orchestrator::BoxError> {
-        let mut output: PutShapeOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: PutShapeOutput = crate::json::from_body(response.body())?;
         output._request_id = crate::rest_json::request_id(response);
         Ok(output)
     }

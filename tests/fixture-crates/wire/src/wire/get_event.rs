@@ -274,7 +274,7 @@ impl crate::orchestrator::Operation for GetEvent {
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetEventOutput, crate::orchestrator::BoxError> {
-        let mut output: GetEventOutput = crate::rest_json::json_body(response.body())?;
+        let mut output: GetEventOutput = crate::json::from_body(response.body())?;
         if let Some(text) = crate::http_binding::header_text(response, "x-request-id")? {
             let parsed = text.to_owned();
             output.request_id = Some(parsed);
