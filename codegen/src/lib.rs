@@ -40,6 +40,10 @@ pub struct Options {
     pub operations: Vec<String>,
     /// The generated package's name; by default derived from the service.
     pub crate_name: Option<String>,
+    /// The protocol to write, for a service that lists several (a trait id
+    /// such as `aws.protocols#awsJson1_0`, or its name); by default the
+    /// first the generator writes, in the order of `ir::protocol`.
+    pub protocol: Option<String>,
 }
 
 /// Runs every stage but writing: returns the generated files, keyed by path
@@ -62,7 +66,7 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
         Some(name) => validate_crate_name(name)?,
         None => default_crate_name(model, &selection.service),
     };
-    let krate = ir::build(model, &selection, &crate_name)?;
+    let krate = ir::build_with_protocol(model, &selection, &crate_name, options.protocol.as_deref())?;
     timing("validate, select, ir", started);
     render_files(&krate)
 }

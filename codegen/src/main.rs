@@ -45,6 +45,12 @@ struct Cli {
     #[arg(long, value_name = "NAME")]
     crate_name: Option<String>,
 
+    /// The protocol to write (`awsJson1_0`, or a trait id such as
+    /// `aws.protocols#awsJson1_0`) for a service that lists several.
+    /// [default: the first listed in the README's order that is written]
+    #[arg(long, value_name = "NAME")]
+    protocol: Option<String>,
+
     /// Write nothing: list the files that would change and exit with status 1
     /// if there are any (for CI).
     #[arg(long)]
@@ -135,6 +141,7 @@ fn main() -> ExitCode {
         service: cli.service,
         operations: cli.operations,
         crate_name: cli.crate_name,
+        protocol: cli.protocol,
     };
     let result = codegen::generate(&options).and_then(|files| {
         let changes =

@@ -39,6 +39,10 @@ pub mod traits {
     pub const AWS_SERVICE: &str = "aws.api#service";
     pub const SIGV4: &str = "aws.auth#sigv4";
     pub const REST_JSON1: &str = "aws.protocols#restJson1";
+    pub const AWS_JSON1_0: &str = "aws.protocols#awsJson1_0";
+    pub const AWS_JSON1_1: &str = "aws.protocols#awsJson1_1";
+    pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
+    pub const AWS_QUERY_ERROR: &str = "aws.protocols#awsQueryError";
     pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
     pub const ENDPOINT: &str = "smithy.api#endpoint";
     pub const WAITABLE: &str = "smithy.waiters#waitable";

@@ -237,30 +237,77 @@ fn invalid_crate_name() {
 #[test]
 fn other_protocols_are_named() {
     let dir = scratch("protocol");
-    let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_1": {}"#);
+    let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsQuery": {}"#);
     let path = write_model(&dir, "m.json", &text);
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
     assert!(
-        err.contains("shape `ex#Svc` uses the protocol aws.protocols#awsJson1_1 (this generator writes aws.protocols#restJson1)"),
+        err.contains("shape `ex#Svc` uses the protocol aws.protocols#awsQuery (this generator writes aws.protocols#restJson1, aws.protocols#awsJson1_0, aws.protocols#awsJson1_1)"),
         "{err}"
     );
 }
 
-/// (While restJson1 is the only protocol written, "preferred" and "the one
-/// supported" coincide; the order itself is `PROTOCOLS` in ir/protocol.rs.)
+/// Generates `text` with extra arguments and returns the files asked for.
+fn generated(dir: &Path, text: &str, args: &[&str], files: &[&str]) -> Vec<String> {
+    let path = write_model(dir, "m.json", text);
+    let out = dir.join("o");
+    let mut all = vec!["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let output = codegen(&all);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    files.iter().map(|f| std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))).collect()
+}
+
+/// The order is `PROTOCOLS` in ir/protocol.rs; `--protocol` overrides it.
 #[test]
-fn a_service_with_several_protocols_gets_the_preferred_one() {
+fn a_service_with_several_protocols_gets_the_preferred_one_or_the_one_asked_for() {
     let dir = scratch("protocols");
     let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_1": {}, "aws.protocols#restJson1": {}"#);
-    let path = write_model(&dir, "m.json", &text);
-    let out = dir.join("o");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_codegen"))
-        .args(["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let service = std::fs::read_to_string(out.join("src/service.rs")).unwrap();
+    let service = &generated(&dir, &text, &[], &["src/service.rs"])[0];
     assert!(service.contains("protocol: &crate::rest_json::RestJson1"), "{service}");
+    for name in ["awsJson1_1", "aws.protocols#awsJson1_1"] {
+        let service = &generated(&dir, &text, &["--protocol", name], &["src/service.rs"])[0];
+        assert!(service.contains(r#"name: "aws.protocols#awsJson1_1""#), "{service}");
+    }
+    let path = dir.join("m.json");
+    let out = dir.join("o");
+    let run = |protocol: &str| fails(&["--model", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--protocol", protocol]);
+    let err = run("awsJson1_0");
+    assert!(err.contains("uses the protocol aws.protocols#awsJson1_0 asked for with --protocol: the service does not list it"), "{err}");
+    let err = run("restXml");
+    assert!(err.contains("uses the protocol aws.protocols#restXml asked for with --protocol: the service does not list it"), "{err}");
+    let err = run("soap");
+    assert!(err.contains("uses the protocol `soap` asked for with --protocol (known protocols: "), "{err}");
+    let with_xml = text.replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#restXml": {}"#);
+    write_model(&dir, "m.json", &with_xml);
+    let err = run("restXml");
+    assert!(err.contains("uses the protocol aws.protocols#restXml (asked for with --protocol; not written yet)"), "{err}");
+}
+
+/// awsJson ignores the HTTP binding traits (and `jsonName`): every member
+/// is in the body of a `POST /` naming the operation in `X-Amz-Target`.
+#[test]
+fn aws_json_ignores_http_bindings() {
+    let dir = scratch("awsjson-bindings");
+    let text = model(r#""ex#OpOutput": {"type": "structure", "members": {"id": {"target": "smithy.api#String", "traits": {"smithy.api#httpHeader": "x-id"}}}}"#)
+        .replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_0": {}"#)
+        .replace(r#""uri": "/op"}"#, r#""uri": "/op/{name}"}"#)
+        .replace(r#""input": {"target": "ex#OpInput"},"#, r#""input": {"target": "ex#OpInput"}, "output": {"target": "ex#OpOutput"},"#)
+        .replace(
+            r#""name": {"target": "smithy.api#String"}"#,
+            r#""name": {"target": "smithy.api#String", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}, "smithy.api#jsonName": "NAME"}},
+               "q": {"target": "smithy.api#String", "traits": {"smithy.api#httpQuery": "q"}}"#,
+        );
+    let files = generated(&dir, &text, &[], &["src/wire/op.rs"]);
+    // Compared without whitespace: the formatter breaks lines.
+    let (wire, both) = (files[0].split_whitespace().collect::<String>(), files.join("\n"));
+    assert!(wire.contains(r#"path_and_query:String::from("/")"#), "{wire}");
+    assert!(wire.contains(r#"from_static("Svc.Op")"#) && wire.contains("application/x-amz-json-1.0"), "{wire}");
+    assert!(!both.contains("http_binding::header") && !both.contains("query.push") && !both.contains("header_text"), "{both}");
+    // Every member is written and read under its own name.
+    for member in [r#"writer.key("name")"#, r#"writer.key("q")"#, r#""id" =>"#] {
+        assert!(both.contains(member), "{member}: {both}");
+    }
+    assert!(!both.contains(r#""NAME""#), "jsonName is ignored: {both}");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 mod build;
 mod meta;
 pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
+pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
 pub(crate) use meta::ErrorVariant;
 /// The caller is not allowed to perform this action.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]

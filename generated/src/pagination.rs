@@ -9,7 +9,7 @@
 //! Both streams also have an inherent `next()`, so that no stream
 //! combinator crate is needed to read them.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -19,24 +19,42 @@ use futures_core::Stream;
 use crate::transport::BoxFuture;
 
 /// Calls the operation with a token (`None` for the first page).
-pub(crate) type Fetch<O, E> = Box<dyn FnMut(Option<String>) -> BoxFuture<'static, Result<O, E>> + Send>;
+pub(crate) type Fetch<O, E, K = String> = Box<dyn FnMut(Option<K>) -> BoxFuture<'static, Result<O, E>> + Send>;
+
+/// A pagination token: a string, or (DynamoDB's `LastEvaluatedKey`) a map.
+pub trait PageToken: Clone + PartialEq + Send + 'static {
+    /// Whether the token is empty, which ends the pages like no token.
+    fn is_empty(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_empty(&self) -> bool {
+        String::is_empty(self)
+    }
+}
+
+impl<V: Clone + PartialEq + Send + 'static> PageToken for HashMap<String, V> {
+    fn is_empty(&self) -> bool {
+        HashMap::is_empty(self)
+    }
+}
 
 /// The pages of a paginated operation. It ends after a page without a next
 /// token, with an empty token, or with a token it has already seen (a
 /// service that repeats a token would otherwise loop forever), and after
 /// the first error.
-pub struct PageStream<O, E> {
-    fetch: Fetch<O, E>,
-    token_of: fn(&O) -> Option<String>,
+pub struct PageStream<O, E, K = String> {
+    fetch: Fetch<O, E, K>,
+    token_of: fn(&O) -> Option<K>,
     pending: Option<BoxFuture<'static, Result<O, E>>>,
-    seen: HashSet<String>,
+    seen: Vec<K>,
     started: bool,
     done: bool,
 }
 
-impl<O, E> PageStream<O, E> {
-    pub(crate) fn new(fetch: Fetch<O, E>, token_of: fn(&O) -> Option<String>) -> Self {
-        PageStream { fetch, token_of, pending: None, seen: HashSet::new(), started: false, done: false }
+impl<O, E, K: PageToken> PageStream<O, E, K> {
+    pub(crate) fn new(fetch: Fetch<O, E, K>, token_of: fn(&O) -> Option<K>) -> Self {
+        PageStream { fetch, token_of, pending: None, seen: Vec::new(), started: false, done: false }
     }
 
     /// The next page, or `None` at the end.
@@ -54,9 +72,9 @@ impl<O, E> PageStream<O, E> {
     }
 }
 
-impl<O, E> Unpin for PageStream<O, E> {}
+impl<O, E, K> Unpin for PageStream<O, E, K> {}
 
-impl<O, E> Stream for PageStream<O, E> {
+impl<O, E, K: PageToken> Stream for PageStream<O, E, K> {
     type Item = Result<O, E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -80,7 +98,8 @@ impl<O, E> Stream for PageStream<O, E> {
         match &result {
             Err(_) => self.done = true,
             Ok(page) => match (self.token_of)(page) {
-                Some(token) if !token.is_empty() && self.seen.insert(token.clone()) => {
+                Some(token) if !token.is_empty() && !self.seen.contains(&token) => {
+                    self.seen.push(token.clone());
                     let next = (self.fetch)(Some(token));
                     self.pending = Some(next);
                 }
@@ -92,16 +111,16 @@ impl<O, E> Stream for PageStream<O, E> {
 }
 
 /// The items of every page, in order.
-pub struct ItemStream<O, T, E> {
-    pages: PageStream<O, E>,
+pub struct ItemStream<O, T, E, K = String> {
+    pages: PageStream<O, E, K>,
     items_of: fn(O) -> Vec<T>,
     buffer: VecDeque<T>,
 }
 
-impl<O, T, E> ItemStream<O, T, E> {
+impl<O, T, E, K: PageToken> ItemStream<O, T, E, K> {
     // Unused in a crate whose paginators have no items.
     #[allow(dead_code)]
-    pub(crate) fn new(pages: PageStream<O, E>, items_of: fn(O) -> Vec<T>) -> Self {
+    pub(crate) fn new(pages: PageStream<O, E, K>, items_of: fn(O) -> Vec<T>) -> Self {
         ItemStream { pages, items_of, buffer: VecDeque::new() }
     }
 
@@ -120,9 +139,9 @@ impl<O, T, E> ItemStream<O, T, E> {
     }
 }
 
-impl<O, T, E> Unpin for ItemStream<O, T, E> {}
+impl<O, T, E, K> Unpin for ItemStream<O, T, E, K> {}
 
-impl<O, T, E> Stream for ItemStream<O, T, E> {
+impl<O, T, E, K: PageToken> Stream for ItemStream<O, T, E, K> {
     type Item = Result<T, E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

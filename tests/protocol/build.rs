@@ -16,14 +16,30 @@ use serde_json::Value;
 
 /// The suites run, each a directory of `protocol-tests/`, with the services
 /// that have client cases: shape id, the module (and crate) name.
-const SUITES: &[(&str, &[(&str, &str)])] = &[(
-    "restJson1",
-    &[
-        ("aws.protocoltests.restjson#RestJson", "rest_json_service"),
-        ("com.amazonaws.glacier#Glacier", "glacier_service"),
-        ("com.amazonaws.apigateway#BackplaneControlService", "apigateway_service"),
-    ],
-)];
+const SUITES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "restJson1",
+        &[
+            ("aws.protocoltests.restjson#RestJson", "rest_json_service"),
+            ("com.amazonaws.glacier#Glacier", "glacier_service"),
+            ("com.amazonaws.apigateway#BackplaneControlService", "apigateway_service"),
+        ],
+    ),
+    (
+        "awsJson1_0",
+        &[
+            ("aws.protocoltests.json10#JsonRpc10", "json_rpc10_service"),
+            ("aws.protocoltests.json10#QueryCompatibleJsonRpc10", "query_compatible_json_rpc10_service"),
+        ],
+    ),
+    (
+        "awsJson1_1",
+        &[
+            ("aws.protocoltests.json#JsonProtocol", "json_protocol_service"),
+            ("com.amazonaws.machinelearning#AmazonML_20141212", "machine_learning_service"),
+        ],
+    ),
+];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -71,6 +87,7 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
         service: Some(service_id.to_owned()),
         operations: operations.clone(),
         crate_name: Some(crate_name.clone()),
+        protocol: None,
     };
     let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {service_id} client: {e}"));
     let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
@@ -333,6 +350,25 @@ impl<'a> Cases<'a> {
             None => "decode_output".to_owned(),
             Some(_) => "decode_error".to_owned(),
         };
+        // The error code and type a case's vendor parameters give
+        // (`aws.protocoltests.config#ErrorCodeParams`: awsQuery codes).
+        if variant.is_some() {
+            let vendor = case.get("vendorParams");
+            if let Some(code) = vendor.and_then(|v| v.get("code")).and_then(Value::as_str) {
+                let _ = write!(
+                    checks,
+                    "\n    same(\"code\", &crate::error::ErrorVariant::meta(&actual).code(), &::std::option::Option::Some({}))?;",
+                    lit(code)
+                );
+            }
+            if let Some(error_type) = vendor.and_then(|v| v.get("type")).and_then(Value::as_str) {
+                let _ = write!(
+                    checks,
+                    "\n    same(\"type\", &crate::error::ErrorVariant::meta(&actual).error_type().map(|t| ::std::format!(\"{{t:?}}\")), &::std::option::Option::Some({}.to_owned()))?;",
+                    lit(error_type)
+                );
+            }
+        }
         let actual = if checks.is_empty() { "_actual" } else { "actual" };
         let unpack = match &variant {
             None => format!("    let {actual} = result?;"),

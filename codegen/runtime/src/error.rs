@@ -4,4 +4,4 @@
 mod build;
 mod meta;
 pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
+pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};

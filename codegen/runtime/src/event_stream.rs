@@ -333,6 +333,15 @@ impl<T: EventUnion> EventReceiver<T> {
                 return Poll::Ready(None);
             }
             match Message::decode(&mut self.buffer) {
+                // The RPC protocols (awsJson) send the output's head as an
+                // `initial-response` event first; an output whose only
+                // member is its stream has nothing in it.
+                Ok(Some(message))
+                    if message.string_header(":message-type") == Some("event")
+                        && message.string_header(":event-type") == Some("initial-response") =>
+                {
+                    continue
+                }
                 Ok(Some(message)) => return Poll::Ready(Some(self.read(message))),
                 Ok(None) => {}
                 Err(error) => {
@@ -520,5 +529,26 @@ mod tests {
             DisplayErrorContext(&error).to_string(),
             "unreadable response: cannot read the `tick` event: expected a JSON object"
         );
+    }
+
+    #[test]
+    fn an_initial_response_event_is_not_an_event_of_the_stream() {
+        let event = |event_type: &str, payload: &[u8]| {
+            Message::encode(
+                &[(":message-type", HeaderValue::String("event".into())), (":event-type", HeaderValue::String(event_type.into()))],
+                payload,
+            )
+            .unwrap()
+        };
+        let body = [event("initial-response", b"{}"), event("tick", b"[]")].concat();
+        let mut receiver = EventReceiver::<Nothing>::new(ByteStream::new(body));
+        let waker = std::task::Waker::noop();
+        match receiver.poll_recv(&mut Context::from_waker(waker)) {
+            Poll::Ready(Some(Err(error))) => {
+                let text = crate::error::DisplayErrorContext(&error).to_string();
+                assert!(text.contains("the `tick` event"), "the first event read is `tick`: {text}");
+            }
+            _ => panic!("expected the `tick` event"),
+        }
     }
 }

@@ -59,6 +59,7 @@ mod tests {
             headers: headers.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect(),
             body: crate::primitives::ByteStream::default(),
             host_prefix: None,
+            endpoint: None,
         }
     }
 

@@ -33,6 +33,7 @@
 #![allow(dead_code)]
 
 pub mod auth;
+pub mod aws_json;
 pub mod byte_stream;
 pub mod checksum;
 pub mod clock;

@@ -48,6 +48,9 @@ pub(crate) struct Request {
     pub(crate) body: ByteStream,
     /// The host prefix (such as `control-storage-`), labels filled in.
     pub(crate) host_prefix: Option<String>,
+    /// An endpoint URL the input names, which replaces the resolved one
+    /// (Machine Learning's `Predict` sends to its `PredictEndpoint`).
+    pub(crate) endpoint: Option<String>,
 }
 
 /// What the generated code says about each operation.
@@ -166,8 +169,11 @@ async fn send(handle: &Handle, request: Request, spec: &Spec) -> Result<Received
 async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
     let config = &handle.config;
     let service = handle.service;
-    let endpoint = (service.resolve_endpoint)(config)
+    let mut endpoint = (service.resolve_endpoint)(config)
         .map_err(|e| configuration_error(format!("cannot resolve the endpoint: {e}")))?;
+    if let Some(url) = &request.endpoint {
+        endpoint.url.clone_from(url);
+    }
     let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
     let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
         .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;

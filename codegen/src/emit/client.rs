@@ -20,7 +20,7 @@ pub fn service(krate: &Crate) -> TokenStream {
     let endpoint_env = format!("AWS_ENDPOINT_URL_{env_suffix}");
     let endpoint_doc = format!(" `{endpoint_env}` or else `AWS_ENDPOINT_URL` (unless");
     let auth = super::auth_schemes(&krate.service.auth);
-    let protocol = super::protocol::for_crate(krate).runtime_value();
+    let protocol = super::protocol::for_crate(krate).runtime_value(krate);
     let decorators = super::customize::decorators(krate);
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
     let classifiers = decorators.iter().flat_map(|d| d.retry_classifiers(krate));

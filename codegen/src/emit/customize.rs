@@ -36,6 +36,12 @@ pub(crate) trait Decorator: Sync {
         None
     }
 
+    /// An expression (`Option<String>`, `input` in scope) of an endpoint URL
+    /// the operation's input names, which replaces the resolved one.
+    fn endpoint_override(&self, _op: &Operation) -> Option<TokenStream> {
+        None
+    }
+
     /// Runtime files the customization needs, and the crates they use
     /// (which must be in `crate_files::DEPENDENCIES`).
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
@@ -48,6 +54,7 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
     match krate.service.sdk_id.as_str() {
         "Glacier" => vec![&Glacier],
         "API Gateway" => vec![&ApiGateway],
+        "Machine Learning" => vec![&MachineLearning],
         _ => Vec::new(),
     }
 }
@@ -91,6 +98,22 @@ struct ApiGateway;
 impl Decorator for ApiGateway {
     fn service_interceptors(&self, _krate: &Crate) -> Vec<TokenStream> {
         vec![quote!(&crate::interceptor::DefaultHeader { name: "accept", value: "application/json" })]
+    }
+}
+
+/// Amazon Machine Learning: `Predict` is sent to the endpoint its
+/// `PredictEndpoint` member names (the endpoint of the model's real-time
+/// predictions), not to the service's.
+struct MachineLearning;
+
+impl Decorator for MachineLearning {
+    fn endpoint_override(&self, op: &Operation) -> Option<TokenStream> {
+        if op.shape.name != "Predict" {
+            return None;
+        }
+        let field = op.input.fields.iter().find(|f| f.member == "PredictEndpoint" && f.ty == RustType::String)?;
+        let name = super::ident(&field.name);
+        Some(quote!(input.#name.clone().filter(|url| !url.is_empty())))
     }
 }
 

@@ -30,7 +30,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         mod build;
         mod meta;
         pub use build::BuildError;
-        pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
+        pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
         pub(crate) use meta::ErrorVariant;
         #(#items)*
         #builders
@@ -65,7 +65,7 @@ fn error_impls(e: &crate::ir::Struct) -> TokenStream {
         },
     };
     let (fault, status, retryable, throttling) = match &e.kind {
-        StructKind::Error { fault, http_status, retryable, throttling } => {
+        StructKind::Error { fault, http_status, retryable, throttling, .. } => {
             (*fault, *http_status, *retryable, *throttling)
         }
         _ => (ErrorFault::Client, None, false, false),

@@ -127,11 +127,13 @@ pub(crate) const JSON: &[RuntimeFile] = &[
     runtime_file!("src/json.rs"),
     runtime_file!("src/json/fallback.rs"),
     runtime_file!("src/json/reader.rs"),
+    runtime_file!("src/json/response.rs"),
     runtime_file!("src/json/wire.rs"),
     runtime_file!("src/json/writer.rs"),
 ];
 pub(crate) const HTTP_BINDING: RuntimeFile = runtime_file!("src/http_binding.rs");
 pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
+pub(crate) const AWS_JSON: RuntimeFile = runtime_file!("src/aws_json.rs");
 
 /// A runtime file as a generated crate holds it: without its unit tests,
 /// which run once, in the runtime crate. They are the file's last item,

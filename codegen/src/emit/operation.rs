@@ -92,11 +92,15 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
     let name = &op.name;
     let serialize = protocol.write_request(krate, op);
     let read_output = protocol.read_response(&op.output, quote!(output));
+    let codes = |e: &crate::ir::TypeRef| match krate.errors.get(&e.name) {
+        Some(shape) => protocol.error_codes(krate, shape),
+        None => vec![e.shape.name.clone()],
+    };
     let error_arms = op.errors.iter().map(|e| {
         let variant = ident(&e.name);
-        let code = &e.shape.name;
+        let codes = codes(e);
         quote! {
-            ::std::option::Option::Some(#code) => match crate::error::#variant::read_response(response, meta) {
+            #(::std::option::Option::Some(#codes))|* => match crate::error::#variant::read_response(response, meta) {
                 ::std::result::Result::Ok(error) => #error::#variant(error),
                 ::std::result::Result::Err(unhandled) => #error::Unhandled(unhandled),
             },
@@ -106,8 +110,8 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
         let shape = krate.errors.get(&e.name)?;
         match shape.kind {
             StructKind::Error { retryable: true, throttling, .. } => {
-                let code = &e.shape.name;
-                Some(quote!(#code => ::std::option::Option::Some(#throttling),))
+                let codes = codes(e);
+                Some(quote!(#(#codes)|* => ::std::option::Option::Some(#throttling),))
             }
             _ => None,
         }

@@ -15,6 +15,14 @@ pub fn paginator(op: &Operation) -> TokenStream {
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let set_token = super::ident(&names::derived::setter(&pagination.input_token));
+    // `String`, the streams' default token, or a map.
+    let token = match pagination.token_type {
+        crate::ir::RustType::String => quote!(),
+        ref ty => {
+            let ty = type_tokens(ty);
+            quote!(, #ty)
+        }
+    };
     let output_token = ident(&pagination.output_token);
     let token_of = if pagination.output_token_optional {
         quote!(|page| page.#output_token.clone())
@@ -38,7 +46,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
         let take = if *optional { quote!(page.#field.unwrap_or_default()) } else { quote!(page.#field) };
         quote! {
             /// The items of every page, in order, as a `Stream` (or with `next().await`).
-            pub fn items(self) -> crate::pagination::ItemStream<super::#output, #item, super::#error> {
+            pub fn items(self) -> crate::pagination::ItemStream<super::#output, #item, super::#error #token> {
                 crate::pagination::ItemStream::new(self.send(), |page| #take)
             }
         }
@@ -67,7 +75,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
             /// The pages, as a `Stream` (or with `next().await`). It ends after
             /// a page without a next token, with an empty or repeated token,
             /// and after the first error.
-            pub fn send(self) -> crate::pagination::PageStream<super::#output, super::#error> {
+            pub fn send(self) -> crate::pagination::PageStream<super::#output, super::#error #token> {
                 let builder = self.builder;
                 crate::pagination::PageStream::new(
                     ::std::boxed::Box::new(move |token| {

@@ -46,6 +46,9 @@ pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
         #doc
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
         #[non_exhaustive]
+        // Variants are the modeled members as they are: boxing the large
+        // ones would make building and matching them clumsier.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know, kept as received.

@@ -25,7 +25,7 @@ const UNSIGNED_PAYLOAD: &str = "aws.auth#unsignedPayload";
 
 /// Names that the hand-written parts of the `error` module already use.
 pub const ERROR_MODULE_RESERVED: &[&str] =
-    &["BuildError", "DisplayErrorContext", "ErrorMetadata", "ErrorVariant", "Unhandled", "UnhandledKind", "builders"];
+    &["BuildError", "DisplayErrorContext", "ErrorMetadata", "ErrorType", "ErrorVariant", "Unhandled", "UnhandledKind", "builders"];
 
 /// The error for a `@streaming` blob that is not an operation's HTTP payload.
 fn misplaced_stream(shape: &Shape, owner: &ShapeId, member: &str) -> Error {
@@ -38,12 +38,23 @@ fn misplaced_stream(shape: &Shape, owner: &ShapeId, member: &str) -> Error {
 
 /// Builds the IR for the selected shapes.
 pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<Crate> {
+    build_with_protocol(model, selection, crate_name, None)
+}
+
+/// Builds the IR for the selected shapes, written for the protocol
+/// `protocol` names (`--protocol`) instead of the service's preferred one.
+pub fn build_with_protocol(
+    model: &Model,
+    selection: &Selection,
+    crate_name: &str,
+    protocol: Option<&str>,
+) -> Result<Crate> {
     let service_errors = match model.get(&selection.service).map(|s| &s.kind) {
         Some(ShapeKind::Service(c)) => c.errors.clone(),
         _ => Vec::new(),
     };
     let service_shape = shape(model, &selection.service)?;
-    let protocol = protocol::Protocol::of_service(service_shape)?;
+    let protocol = protocol::Protocol::choose(service_shape, protocol)?;
     let mut builder = IrBuilder {
         model,
         service: service_shape,
@@ -71,6 +82,7 @@ pub fn build(model: &Model, selection: &Selection, crate_name: &str) -> Result<C
             .unwrap_or(&selection.service.name)
             .to_owned(),
         auth: auth::service_schemes(service_shape)?,
+        query_compatible: service_shape.traits.has(traits::AWS_QUERY_COMPATIBLE),
     };
     let endpoint = match service_shape.traits.get(traits::ENDPOINT_RULE_SET) {
         Some(rules) => endpoint::parse(service_shape, rules)?,
@@ -176,7 +188,9 @@ fn error_kind(shape: &Shape) -> StructKind {
     let http_status = shape.traits.get(traits::HTTP_ERROR).and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok());
     let retryable = shape.traits.get(traits::RETRYABLE);
     let throttling = retryable.and_then(|r| r.get("throttling")).and_then(Value::as_bool).unwrap_or(false);
-    StructKind::Error { fault, http_status, retryable: retryable.is_some(), throttling }
+    let query_code =
+        shape.traits.get(traits::AWS_QUERY_ERROR).and_then(|q| q.get("code")).and_then(Value::as_str).map(str::to_owned);
+    StructKind::Error { fault, http_status, retryable: retryable.is_some(), throttling, query_code }
 }
 
 struct IrBuilder<'m> {
@@ -415,6 +429,11 @@ impl IrBuilder<'_> {
                 field.binding = Binding::Body;
             }
             if let RustType::EventStream(_) = field.ty {
+                // Without HTTP bindings (awsJson), an output's event stream
+                // is its payload: the whole body after the head.
+                if kind == StructKind::Output && !self.protocol.http_bindings() {
+                    field.binding = Binding::Payload;
+                }
                 if kind != StructKind::Output {
                     return Err(Error::Unsupported {
                         path: shape.source.as_ref().clone(),
@@ -434,6 +453,23 @@ impl IrBuilder<'_> {
                 field.default = None;
             }
             fields.push(field);
+        }
+        // awsJson sends an output's other members in an `initial-response`
+        // event before the stream's events; not read yet.
+        if kind == StructKind::Output
+            && !self.protocol.http_bindings()
+            && fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)))
+        {
+            if let Some(other) = fields.iter().find(|f| !matches!(f.ty, RustType::EventStream(_))) {
+                return Err(Error::Unsupported {
+                    path: shape.source.as_ref().clone(),
+                    shape: format!("{}${}", shape.id, other.member),
+                    feature: format!(
+                        "an output member beside an event stream in {} (it travels in an `initial-response` event)",
+                        self.protocol.trait_id()
+                    ),
+                });
+            }
         }
         let mut docs = docs_of(&shape.traits);
         if docs.is_empty() && kind == StructKind::Plain {

@@ -21,7 +21,7 @@ mod boxing;
 mod build;
 mod passes;
 
-pub use build::{build, ERROR_MODULE_RESERVED};
+pub use build::{build, build_with_protocol, ERROR_MODULE_RESERVED};
 
 use std::collections::BTreeMap;
 
@@ -164,7 +164,9 @@ pub enum StructKind {
     Union,
     Input,
     Output,
-    Error { fault: ErrorFault, http_status: Option<u16>, retryable: bool, throttling: bool },
+    /// `query_code`: the `@awsQueryError` code, which an
+    /// `@awsQueryCompatible` service sends instead of the shape's name.
+    Error { fault: ErrorFault, http_status: Option<u16>, retryable: bool, throttling: bool, query_code: Option<String> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,11 +267,16 @@ pub struct Service {
     pub sdk_id: String,
     /// The auth schemes requests may be sent with, in order of preference.
     pub auth: Vec<auth::AuthScheme>,
+    /// `@awsQueryCompatible`: errors also carry the codes of the service's
+    /// former awsQuery protocol (SQS).
+    pub query_compatible: bool,
 }
 
 /// How an operation pages: Rust field names of its input and output.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
+    /// The token's type: `String`, or a map with string keys.
+    pub token_type: RustType,
     pub input_token: String,
     pub output_token: String,
     pub output_token_optional: bool,

@@ -100,8 +100,11 @@ pub(super) fn pagination(model: &Model, op: &Operation, service: Option<&Value>)
     };
     let input_token = find(&op.input, &input_token)?;
     let output_token = find(&op.output, &output_token)?;
-    if input_token.ty != RustType::String || output_token.ty != RustType::String {
-        return Err(unsupported("tokens that are not strings".into()));
+    // A string, or (DynamoDB's keys) a map with string keys; the input's
+    // token takes what the output's gives.
+    let token_type = matches!(&input_token.ty, RustType::String | RustType::Map { sparse: false, .. });
+    if !token_type || input_token.ty != output_token.ty {
+        return Err(unsupported("tokens that are not strings or string-keyed maps of the same type".into()));
     }
     let items = match key("items") {
         None => None,
@@ -121,6 +124,7 @@ pub(super) fn pagination(model: &Model, op: &Operation, service: Option<&Value>)
         }
     };
     Ok(Some(Pagination {
+        token_type: input_token.ty.clone(),
         input_token: input_token.name,
         output_token_optional: output_token.optional,
         output_token: output_token.name,

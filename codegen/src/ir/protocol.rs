@@ -15,6 +15,11 @@ use super::TimestampFormat;
 pub enum Protocol {
     /// `aws.protocols#restJson1`: HTTP bindings and JSON bodies.
     RestJson1,
+    /// `aws.protocols#awsJson1_0`: every request `POST /` with an
+    /// `X-Amz-Target` header and the whole input as a JSON body.
+    AwsJson1_0,
+    /// `aws.protocols#awsJson1_1`: awsJson1_0 with another content type.
+    AwsJson1_1,
 }
 
 /// Every protocol trait of AWS and Smithy, in the order a service that
@@ -23,8 +28,8 @@ pub enum Protocol {
 const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
     (traits::REST_JSON1, Some(Protocol::RestJson1)),
     ("smithy.protocols#rpcv2Cbor", None),
-    ("aws.protocols#awsJson1_0", None),
-    ("aws.protocols#awsJson1_1", None),
+    (traits::AWS_JSON1_0, Some(Protocol::AwsJson1_0)),
+    (traits::AWS_JSON1_1, Some(Protocol::AwsJson1_1)),
     ("aws.protocols#restXml", None),
     ("aws.protocols#awsQuery", None),
     ("aws.protocols#ec2Query", None),
@@ -35,6 +40,16 @@ impl Protocol {
     /// order of [`PROTOCOLS`], that the generator can write. A service with
     /// only protocols it cannot write yet, or with none, is an error.
     pub fn of_service(service: &Shape) -> Result<Protocol> {
+        Self::choose(service, None)
+    }
+
+    /// The protocol of a service, or the one `wanted` names (a trait id such
+    /// as `aws.protocols#awsJson1_0`, or its name, `awsJson1_0`), which the
+    /// service must list and the generator must write.
+    pub fn choose(service: &Shape, wanted: Option<&str>) -> Result<Protocol> {
+        if let Some(wanted) = wanted {
+            return Self::named(service, wanted);
+        }
         let listed: Vec<&str> = PROTOCOLS.iter().map(|(id, _)| *id).filter(|id| service.traits.has(id)).collect();
         if let Some(protocol) =
             PROTOCOLS.iter().find_map(|(id, protocol)| protocol.filter(|_| service.traits.has(id)))
@@ -56,11 +71,37 @@ impl Protocol {
         })
     }
 
+    /// The protocol `wanted` names (`--protocol`), if the service lists it
+    /// and the generator writes it.
+    fn named(service: &Shape, wanted: &str) -> Result<Protocol> {
+        let matches = |id: &str| id == wanted || id.rsplit('#').next() == Some(wanted);
+        let error = |feature: String| Error::Unsupported {
+            path: service.source.as_ref().clone(),
+            shape: service.id.to_string(),
+            feature,
+        };
+        let Some((id, protocol)) = PROTOCOLS.iter().find(|(id, _)| matches(id)) else {
+            let known = PROTOCOLS.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ");
+            return Err(error(format!("the protocol `{wanted}` asked for with --protocol (known protocols: {known})")));
+        };
+        if !service.traits.has(id) {
+            return Err(error(format!("the protocol {id} asked for with --protocol: the service does not list it")));
+        }
+        protocol.ok_or_else(|| error(format!("the protocol {id} (asked for with --protocol; not written yet)")))
+    }
+
     /// The protocol's Smithy trait.
     pub fn trait_id(self) -> &'static str {
         match self {
             Protocol::RestJson1 => traits::REST_JSON1,
+            Protocol::AwsJson1_0 => traits::AWS_JSON1_0,
+            Protocol::AwsJson1_1 => traits::AWS_JSON1_1,
         }
+    }
+
+    /// Whether the protocol is one of the awsJson RPC protocols.
+    pub fn is_aws_json(self) -> bool {
+        matches!(self, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
     }
 
     /// Whether members are bound to the parts of an HTTP message by the
@@ -69,20 +110,22 @@ impl Protocol {
     pub fn http_bindings(self) -> bool {
         match self {
             Protocol::RestJson1 => true,
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => false,
         }
     }
 
-    /// The name of a member in a body.
+    /// The name of a member in a body (awsJson ignores `jsonName`).
     pub fn wire_name(self, member: &Member) -> String {
         match self {
             Protocol::RestJson1 => member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned(),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => member.name.clone(),
         }
     }
 
     /// The timestamp format of body members without a `timestampFormat`.
     pub fn body_timestamp_format(self) -> TimestampFormat {
         match self {
-            Protocol::RestJson1 => TimestampFormat::EpochSeconds,
+            Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => TimestampFormat::EpochSeconds,
         }
     }
 }

@@ -92,13 +92,14 @@ impl crate::orchestrator::Operation for DeleteReference {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<DeleteReferenceOutput, crate::orchestrator::BoxError> {
         let mut output: DeleteReferenceOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -119,13 +119,14 @@ impl crate::orchestrator::Operation for GetReference {
                 prefix.push_str("storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceOutput, crate::orchestrator::BoxError> {
         let mut output: GetReferenceOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

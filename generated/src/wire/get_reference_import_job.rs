@@ -146,6 +146,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -154,7 +155,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
         let mut output: GetReferenceImportJobOutput = crate::json::from_body(
             response.body(),
         )?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

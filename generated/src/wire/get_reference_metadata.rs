@@ -160,6 +160,7 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -168,7 +169,7 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
         let mut output: GetReferenceMetadataOutput = crate::json::from_body(
             response.body(),
         )?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -110,6 +110,7 @@ impl crate::orchestrator::Operation for GetReferenceStore {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -118,7 +119,7 @@ impl crate::orchestrator::Operation for GetReferenceStore {
         let mut output: GetReferenceStoreOutput = crate::json::from_body(
             response.body(),
         )?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -117,6 +117,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -125,7 +126,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
         let mut output: ListReferenceImportJobsOutput = crate::json::from_body(
             response.body(),
         )?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

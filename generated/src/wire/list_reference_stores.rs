@@ -98,6 +98,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -106,7 +107,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
         let mut output: ListReferenceStoresOutput = crate::json::from_body(
             response.body(),
         )?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

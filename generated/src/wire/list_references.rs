@@ -116,13 +116,14 @@ impl crate::orchestrator::Operation for ListReferences {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferencesOutput, crate::orchestrator::BoxError> {
         let mut output: ListReferencesOutput = crate::json::from_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -133,6 +133,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
                 prefix.push_str("control-storage-");
                 Some(prefix)
             },
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -141,7 +142,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
         let mut output: StartReferenceImportJobOutput = crate::json::from_body(
             response.body(),
         )?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

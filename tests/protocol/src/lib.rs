@@ -1,7 +1,10 @@
-//! The official Smithy restJson1 protocol compliance tests, run against
-//! clients generated from the services of `restJson1/`:
-//! `aws.protocoltests.restjson#RestJson`, and Glacier and API Gateway, whose
-//! tests check the AWS SDK customizations of those services.
+//! The official Smithy protocol compliance tests, run against clients
+//! generated from the services of each suite: `restJson1/`
+//! (`aws.protocoltests.restjson#RestJson`, and Glacier and API Gateway,
+//! whose tests check the AWS SDK customizations of those services),
+//! `awsJson1_0/` (`JsonRpc10`, and the awsQuery-compatible
+//! `QueryCompatibleJsonRpc10`) and `awsJson1_1/` (`JsonProtocol`, and
+//! Machine Learning's endpoint customization).
 //!
 //! `build.rs` generates each client as one source file and one async
 //! function per client case of the model's `smithy.test#httpRequestTests`
@@ -23,4 +26,24 @@ pub mod glacier_service {
 /// `com.amazonaws.apigateway#BackplaneControlService` (API Gateway's customizations).
 pub mod apigateway_service {
     include!(concat!(env!("OUT_DIR"), "/apigateway_service.rs"));
+}
+
+/// `aws.protocoltests.json10#JsonRpc10` (awsJson1_0).
+pub mod json_rpc10_service {
+    include!(concat!(env!("OUT_DIR"), "/json_rpc10_service.rs"));
+}
+
+/// `aws.protocoltests.json10#QueryCompatibleJsonRpc10` (awsJson1_0, `@awsQueryCompatible`).
+pub mod query_compatible_json_rpc10_service {
+    include!(concat!(env!("OUT_DIR"), "/query_compatible_json_rpc10_service.rs"));
+}
+
+/// `aws.protocoltests.json#JsonProtocol` (awsJson1_1).
+pub mod json_protocol_service {
+    include!(concat!(env!("OUT_DIR"), "/json_protocol_service.rs"));
+}
+
+/// `com.amazonaws.machinelearning#AmazonML_20141212` (awsJson1_1, Machine Learning's customization).
+pub mod machine_learning_service {
+    include!(concat!(env!("OUT_DIR"), "/machine_learning_service.rs"));
 }

@@ -44,39 +44,58 @@ macro_rules! run {
 const EVENT_STREAM_CASES: usize = 25;
 
 #[test]
-fn restjson1_protocol_compliance() {
-    let services = [("RestJson", run!(rest_json_service)), ("Glacier", run!(glacier_service)), ("API Gateway", run!(apigateway_service))];
-    let count = |cases: &[(&str, &str, Option<String>)]| {
-        let of = |kind: &str| cases.iter().filter(|c| c.1 == kind).count();
-        (of("request"), of("response"), of("event stream"))
-    };
-    let (rest_json, glacier, apigateway) = (&services[0].1, &services[1].1, &services[2].1);
-    assert_eq!(count(rest_json), (136, 108, EVENT_STREAM_CASES), "client cases of RestJson");
-    assert_eq!(count(glacier), (4, 0, 0), "client cases of Glacier");
-    assert_eq!(count(apigateway), (1, 0, 0), "client cases of API Gateway");
+fn protocol_compliance() {
+    let rest_json1 = [("RestJson", run!(rest_json_service)), ("Glacier", run!(glacier_service)), ("API Gateway", run!(apigateway_service))];
+    assert_eq!(count(&rest_json1[0].1), (136, 108, EVENT_STREAM_CASES), "client cases of RestJson");
+    assert_eq!(count(&rest_json1[1].1), (4, 0, 0), "client cases of Glacier");
+    assert_eq!(count(&rest_json1[2].1), (1, 0, 0), "client cases of API Gateway");
+    let aws_json1_0 = [("JsonRpc10", run!(json_rpc10_service)), ("QueryCompatibleJsonRpc10", run!(query_compatible_json_rpc10_service))];
+    assert_eq!(sum(&aws_json1_0), (29, 41, 0), "client cases of awsJson1_0");
+    let aws_json1_1 = [("JsonProtocol", run!(json_protocol_service)), ("Machine Learning", run!(machine_learning_service))];
+    assert_eq!(sum(&aws_json1_1), (57, 62, 0), "client cases of awsJson1_1");
 
-    check_suite(
-        &services,
-        known_failures("known-failures/restJson1.txt", include_str!("../known-failures/restJson1.txt")),
-    );
+    let suites = [
+        ("restJson1", &rest_json1[..], include_str!("../known-failures/restJson1.txt")),
+        ("awsJson1_0", &aws_json1_0[..], include_str!("../known-failures/awsJson1_0.txt")),
+        ("awsJson1_1", &aws_json1_1[..], include_str!("../known-failures/awsJson1_1.txt")),
+    ];
+    let (mut passed, mut failed) = (0, 0);
+    let mut problems = Vec::new();
+    for (suite, services, known) in suites {
+        let (p, f, problem) = check_suite(suite, services, known_failures(&format!("known-failures/{suite}.txt"), known));
+        passed += p;
+        failed += f;
+        problems.extend(problem);
+    }
+    // One line over every protocol (CI prints it).
+    println!("protocol tests: {passed} passed, {failed} failed");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Request, response and event stream cases.
+fn count(cases: &[Outcome]) -> (usize, usize, usize) {
+    let of = |kind: &str| cases.iter().filter(|c| c.1 == kind).count();
+    (of("request"), of("response"), of("event stream"))
+}
+
+/// The same, over the services of a suite.
+fn sum(services: &[(&str, Vec<Outcome>)]) -> (usize, usize, usize) {
+    services.iter().map(|(_, cases)| count(cases)).fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
 }
 
 type Outcome = (&'static str, &'static str, Option<String>);
 
 /// Prints each service's counts and failures and the suite's summary
-/// line, then checks the failures against the suite's known failures.
-fn check_suite(services: &[(&str, Vec<Outcome>)], known: BTreeMap<String, String>) {
-    let count = |cases: &[Outcome]| {
-        let of = |kind: &str| cases.iter().filter(|c| c.1 == kind).count();
-        (of("request"), of("response"), of("event stream"))
-    };
+/// line, then compares the failures with the suite's known failures:
+/// `(passed, failed, the differences)`.
+fn check_suite(suite: &str, services: &[(&str, Vec<Outcome>)], known: BTreeMap<String, String>) -> (usize, usize, Vec<String>) {
     let mut failed = BTreeMap::new();
     let mut all = Vec::new();
     for (service, cases) in services {
         let (requests, responses, streams) = count(cases);
-        println!("{service}: {requests} request, {responses} response and {streams} event stream cases");
+        println!("{suite} {service}: {requests} request, {responses} response and {streams} event stream cases");
         let failures = cases.iter().filter(|c| c.2.is_some()).count();
-        println!("{service}: {} of {} pass", cases.len() - failures, cases.len());
+        println!("{suite} {service}: {} of {} pass", cases.len() - failures, cases.len());
         for (id, _, difference) in cases {
             all.push(*id);
             if let Some(difference) = difference {
@@ -85,12 +104,20 @@ fn check_suite(services: &[(&str, Vec<Outcome>)], known: BTreeMap<String, String
             }
         }
     }
-    println!("protocol tests: {} passed, {} failed", all.len() - failed.len(), failed.len());
+    println!("{suite}: {} passed, {} failed", all.len() - failed.len(), failed.len());
 
     let unknown_ids: Vec<&String> = known.keys().filter(|id| !all.contains(&id.as_str())).collect();
     let new_failures: Vec<&&str> = failed.keys().filter(|id| !known.contains_key(**id)).collect();
     let now_passing: Vec<&String> = known.keys().filter(|id| !failed.contains_key(id.as_str()) && all.contains(&id.as_str())).collect();
-    assert!(unknown_ids.is_empty(), "the known failures list cases that do not exist: {unknown_ids:?}");
-    assert!(new_failures.is_empty(), "cases failing that the known failures do not list: {new_failures:?}");
-    assert!(now_passing.is_empty(), "cases listed as known failures now pass; remove them from the list: {now_passing:?}");
+    let mut problems = Vec::new();
+    if !unknown_ids.is_empty() {
+        problems.push(format!("{suite}: the known failures list cases that do not exist: {unknown_ids:?}"));
+    }
+    if !new_failures.is_empty() {
+        problems.push(format!("{suite}: cases failing that the known failures do not list: {new_failures:?}"));
+    }
+    if !now_passing.is_empty() {
+        problems.push(format!("{suite}: cases listed as known failures now pass; remove them from the list: {now_passing:?}"));
+    }
+    (all.len() - failed.len(), failed.len(), problems)
 }

@@ -10,12 +10,17 @@
 //! (implementing the runtime's `protocol::Protocol`), and, for a new body
 //! format, a [`Codec`] beside `emit/json.rs`.
 
+mod aws_json;
 mod rest_json;
 
 use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
 
 use super::RuntimeFile;
 use crate::ir::protocol::Protocol;
+use crate::ir::http::HostPart;
 use crate::ir::{Crate, Enum, Operation, Struct};
 
 /// What a protocol emits.
@@ -25,7 +30,7 @@ pub(crate) trait ProtocolGen: Sync {
 
     /// The runtime value implementing `crate::protocol::Protocol`, for the
     /// service's facts.
-    fn runtime_value(&self) -> TokenStream;
+    fn runtime_value(&self, krate: &Crate) -> TokenStream;
 
     /// How types are written to and read from bodies.
     fn codec(&self) -> &'static dyn Codec;
@@ -37,6 +42,19 @@ pub(crate) trait ProtocolGen: Sync {
     /// Statements reading `response` into `var` of the structure's type
     /// (an output, or an error structure), ending in `Ok(var)`.
     fn read_response(&self, s: &Struct, var: TokenStream) -> TokenStream;
+
+    /// The error codes a response may name a modeled error by: its shape's
+    /// name, and for an `@awsQueryCompatible` service its `@awsQueryError`
+    /// code.
+    fn error_codes(&self, krate: &Crate, error: &Struct) -> Vec<String> {
+        let mut codes = vec![error.shape.name.clone()];
+        if let crate::ir::StructKind::Error { query_code: Some(code), .. } = &error.kind {
+            if krate.service.query_compatible && !codes.contains(code) {
+                codes.push(code.clone());
+            }
+        }
+        codes
+    }
 }
 
 /// How a body format writes and reads the types of a crate: the trait
@@ -59,5 +77,54 @@ pub(crate) trait Codec: Sync {
 pub(crate) fn for_crate(krate: &Crate) -> &'static dyn ProtocolGen {
     match krate.protocol {
         Protocol::RestJson1 => &rest_json::RestJson1,
+        Protocol::AwsJson1_0 => &aws_json::AwsJson { version: "1.0" },
+        Protocol::AwsJson1_1 => &aws_json::AwsJson { version: "1.1" },
     }
+}
+
+/// An expression of the operation's host prefix (`Option<String>`), with
+/// its `@hostLabel` members substituted and checked (the same for every
+/// protocol: the `endpoint` trait is protocol-neutral).
+fn host_prefix(op: &Operation) -> TokenStream {
+    let input = &op.input;
+    let field = |member: &str| input.fields.iter().find(|f| f.member == member);
+    match &op.host_prefix {
+        None => quote!(::std::option::Option::None),
+        Some(parts) => {
+            let pieces = parts.iter().map(|part| match part {
+                HostPart::Text(text) => match text.chars().collect::<Vec<_>>()[..] {
+                    [c] => quote!(prefix.push(#c);),
+                    _ => quote!(prefix.push_str(#text);),
+                },
+                HostPart::Label(member) => match field(member) {
+                    Some(f) => {
+                        let name = ident(&f.name);
+                        let (shape, field_name, member) = (input.name.clone(), f.name.clone(), f.member.clone());
+                        quote! {
+                            let value = crate::error::BuildError::require(input.#name.as_deref(), #shape, #field_name, #member)?;
+                            if !crate::http_binding::is_host_label(value) {
+                                return ::std::result::Result::Err(crate::error::BuildError::invalid_host_label(#shape, #field_name, #member));
+                            }
+                            prefix.push_str(value);
+                        }
+                    }
+                    None => quote!(),
+                },
+            });
+            quote!({
+                let mut prefix = ::std::string::String::new();
+                #(#pieces)*
+                ::std::option::Option::Some(prefix)
+            })
+        }
+}
+}
+
+/// An expression of the endpoint URL the operation's input names
+/// (`Option<String>`), which replaces the resolved one: a customization's.
+fn endpoint_override(krate: &Crate, op: &Operation) -> TokenStream {
+    super::customize::decorators(krate)
+        .iter()
+        .find_map(|d| d.endpoint_override(op))
+        .unwrap_or_else(|| quote!(::std::option::Option::None))
 }

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::super::{ident, type_tokens};
 use super::{Codec, ProtocolGen};
-use crate::ir::http::{HostPart, Segment};
+use crate::ir::http::Segment;
 use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct, StructKind, TimestampFormat};
 
 /// The restJson1 emitter.
@@ -20,7 +20,7 @@ impl ProtocolGen for RestJson1 {
         JSON.iter().copied().chain([HTTP_BINDING, REST_JSON]).collect()
     }
 
-    fn runtime_value(&self) -> TokenStream {
+    fn runtime_value(&self, _krate: &Crate) -> TokenStream {
         quote!(crate::rest_json::RestJson1)
     }
 
@@ -352,36 +352,8 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
     } else {
         quote!(let body = ::std::vec::Vec::new();)
     };
-    let host_prefix = match &op.host_prefix {
-        None => quote!(::std::option::Option::None),
-        Some(parts) => {
-            let pieces = parts.iter().map(|part| match part {
-                HostPart::Text(text) => match text.chars().collect::<Vec<_>>()[..] {
-                    [c] => quote!(prefix.push(#c);),
-                    _ => quote!(prefix.push_str(#text);),
-                },
-                HostPart::Label(member) => match field(member) {
-                    Some(f) => {
-                        let name = ident(&f.name);
-                        let (shape, field_name, member) = build_error_names(input, f);
-                        quote! {
-                            let value = crate::error::BuildError::require(input.#name.as_deref(), #shape, #field_name, #member)?;
-                            if !crate::http_binding::is_host_label(value) {
-                                return ::std::result::Result::Err(crate::error::BuildError::invalid_host_label(#shape, #field_name, #member));
-                            }
-                            prefix.push_str(value);
-                        }
-                    }
-                    None => quote!(),
-                },
-            });
-            quote!({
-                let mut prefix = ::std::string::String::new();
-                #(#pieces)*
-                ::std::option::Option::Some(prefix)
-            })
-        }
-    };
+    let host_prefix = super::host_prefix(op);
+    let endpoint = super::endpoint_override(krate, op);
     // Compression first: a checksum covers the bytes actually sent.
     let compression = (op.gzip && stream.is_none())
         .then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
@@ -450,6 +422,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
             headers,
             #body_value
             host_prefix: #host_prefix,
+            endpoint: #endpoint,
         })
     }
 }
@@ -515,7 +488,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
         }
     }
     let request_id = match &s.kind {
-        StructKind::Output => quote!(#var._request_id = crate::rest_json::request_id(response);),
+        StructKind::Output => quote!(#var._request_id = crate::json::request_id(response);),
         _ => quote!(),
     };
     let has_body = s.fields.iter().any(|f| f.binding == Binding::Body);

@@ -21,10 +21,12 @@
 //! | `writer` | [`Writer`], and `ToJson` for the scalars |
 //! | `wire` | the JSON forms of members whose JSON is not what their Rust type reads and writes by itself: floats, blobs, lists and maps, dense or sparse (timestamps' are in `timestamp.rs`) |
 //! | `fallback` | the zero values of client error correction |
+//! | `response` | where a response keeps its request id, and an error its code and message |
 #![allow(dead_code)]
 
 mod fallback;
 mod reader;
+mod response;
 mod wire;
 mod writer;
 
@@ -34,6 +36,7 @@ pub(crate) use fallback::Fallback;
 pub use reader::Reader;
 #[allow(unused_imports)]
 pub(crate) use reader::read;
+pub(crate) use response::{error_metadata, request_id};
 #[allow(unused_imports)]
 pub(crate) use wire::{Base64, Float, Form, List, Map, Plain, SparseList, SparseMap, Wire, WireWrite};
 pub use writer::Writer;

@@ -5,7 +5,7 @@
 mod build;
 mod meta;
 pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
+pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
 pub(crate) use meta::ErrorVariant;
 /// An error named like a type the generated \`error\` module defines itself.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]

@@ -336,6 +336,15 @@ impl<T: EventUnion> EventReceiver<T> {
                 return Poll::Ready(None);
             }
             match Message::decode(&mut self.buffer) {
+                // The RPC protocols (awsJson) send the output's head as an
+                // `initial-response` event first; an output whose only
+                // member is its stream has nothing in it.
+                Ok(Some(message))
+                    if message.string_header(":message-type") == Some("event")
+                        && message.string_header(":event-type") == Some("initial-response") =>
+                {
+                    continue
+                }
                 Ok(Some(message)) => return Poll::Ready(Some(self.read(message))),
                 Ok(None) => {}
                 Err(error) => {

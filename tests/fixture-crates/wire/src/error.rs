@@ -5,5 +5,5 @@
 mod build;
 mod meta;
 pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, Unhandled, UnhandledKind};
+pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
 pub(crate) use meta::ErrorVariant;

@@ -16,6 +16,17 @@ pub struct ErrorMetadata {
     message: Option<String>,
     status: Option<u16>,
     request_id: Option<String>,
+    error_type: Option<ErrorType>,
+}
+
+/// Who an error is blamed on, as a service that keeps the error codes of
+/// its former awsQuery protocol (SQS) says in `x-amzn-query-error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorType {
+    /// The caller's request is at fault.
+    Sender,
+    /// The service is at fault.
+    Receiver,
 }
 
 impl ErrorMetadata {
@@ -25,7 +36,16 @@ impl ErrorMetadata {
         status: Option<u16>,
         request_id: Option<String>,
     ) -> Self {
-        ErrorMetadata { code, message, status, request_id }
+        ErrorMetadata { code, message, status, request_id, error_type: None }
+    }
+
+    /// The same, with the code and type an awsQuery-compatible service
+    /// sends in `x-amzn-query-error`.
+    #[allow(dead_code)] // Used by the awsJson protocols.
+    pub(crate) fn with_query_error(mut self, code: String, error_type: Option<ErrorType>) -> Self {
+        self.code = Some(code);
+        self.error_type = error_type;
+        self
     }
 
     /// The error code, such as `ThrottlingException`.
@@ -46,6 +66,12 @@ impl ErrorMetadata {
     /// The request id (`x-amzn-requestid`), to quote to AWS support.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// Who the error is blamed on, when a service that keeps
+    /// the error codes of its former awsQuery protocol sends it (SQS).
+    pub fn error_type(&self) -> Option<ErrorType> {
+        self.error_type
     }
 
     /// Writes ` (HTTP 429, request id abc)` for whatever is known.

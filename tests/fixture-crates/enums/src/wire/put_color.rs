@@ -105,13 +105,14 @@ impl crate::orchestrator::Operation for PutColor {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutColorOutput, crate::orchestrator::BoxError> {
         let mut output: PutColorOutput = crate::json::from_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -50,13 +50,14 @@ impl crate::orchestrator::Operation for Self_ {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<SelfOutput, crate::orchestrator::BoxError> {
         let mut output: SelfOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -177,13 +177,14 @@ impl crate::orchestrator::Operation for Type {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<TypeOutput, crate::orchestrator::BoxError> {
         let mut output: TypeOutput = crate::json::from_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

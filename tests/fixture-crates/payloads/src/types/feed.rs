@@ -3,6 +3,7 @@
 /// The `Feed` union: exactly one of its variants.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Feed {
     /// The `chunk` member.
     Chunk(crate::types::Chunk),

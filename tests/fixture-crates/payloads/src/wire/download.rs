@@ -88,6 +88,7 @@ impl crate::orchestrator::Operation for Download {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -101,7 +102,7 @@ impl crate::orchestrator::Operation for Download {
             let parsed = text.to_owned();
             output.content_range = Some(parsed);
         }
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -60,6 +60,7 @@ impl crate::orchestrator::Operation for GetText {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -73,7 +74,7 @@ impl crate::orchestrator::Operation for GetText {
             let parsed = crate::types::Kind::from(text);
             output.kind = Some(parsed);
         }
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -111,6 +111,7 @@ impl crate::orchestrator::Operation for PutBlob {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -123,7 +124,7 @@ impl crate::orchestrator::Operation for PutBlob {
         output.meta_value = Some(
             crate::http_binding::prefix_headers(response, "x-meta-")?,
         );
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -82,6 +82,7 @@ impl crate::orchestrator::Operation for PutDoc {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -91,7 +92,7 @@ impl crate::orchestrator::Operation for PutDoc {
         if !response.body().is_empty() {
             output.doc = Some(crate::json::from_slice(response.body())?);
         }
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -69,13 +69,14 @@ impl crate::orchestrator::Operation for Search {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<SearchOutput, crate::orchestrator::BoxError> {
         let mut output: SearchOutput = crate::json::Fallback::fallback();
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -79,6 +79,7 @@ impl crate::orchestrator::Operation for Subscribe {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -89,7 +90,7 @@ impl crate::orchestrator::Operation for Subscribe {
             let parsed = text.to_owned();
             output.session = Some(parsed);
         }
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -94,6 +94,7 @@ impl crate::orchestrator::Operation for UploadPart {
             headers,
             body,
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -104,7 +105,7 @@ impl crate::orchestrator::Operation for UploadPart {
             let parsed = text.to_owned();
             output.etag = Some(parsed);
         }
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -3,6 +3,7 @@
 /// The `Secret` union: exactly one of its variants.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Secret {
     /// The `pin` member.
     Pin(String),

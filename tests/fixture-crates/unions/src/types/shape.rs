@@ -3,6 +3,7 @@
 /// A shape: one of several kinds.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Shape {
     /// The `circle` member.
     Circle(crate::types::Circle),

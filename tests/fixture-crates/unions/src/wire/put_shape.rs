@@ -87,13 +87,14 @@ impl crate::orchestrator::Operation for PutShape {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutShapeOutput, crate::orchestrator::BoxError> {
         let mut output: PutShapeOutput = crate::json::from_body(response.body())?;
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(

@@ -269,6 +269,7 @@ impl crate::orchestrator::Operation for GetEvent {
             headers,
             body: body.into(),
             host_prefix: None,
+            endpoint: None,
         })
     }
     fn deserialize(
@@ -290,7 +291,7 @@ impl crate::orchestrator::Operation for GetEvent {
             output.header_list = Some(parsed);
         }
         output.status = Some(i32::from(response.status().as_u16()));
-        output._request_id = crate::rest_json::request_id(response);
+        output._request_id = crate::json::request_id(response);
         Ok(output)
     }
     fn error(
