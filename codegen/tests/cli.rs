@@ -319,6 +319,23 @@ fn uri_labels_must_match_members() {
     assert!(err.contains("shape `ex#Op`: the http uri label `missing` has no input member with smithy.api#httpLabel"), "{err}");
 }
 
+/// Endpoint discovery that an operation requires (Timestream) is refused
+/// by name; optional discovery (DynamoDB) sends to the resolved endpoint.
+#[test]
+fn required_endpoint_discovery_is_refused() {
+    let dir = scratch("discovery");
+    let discovered = |required: bool| {
+        model("").replace(
+            r#""smithy.api#http": {"method": "POST", "uri": "/op"}"#,
+            &format!(r#""smithy.api#http": {{"method": "POST", "uri": "/op"}}, "aws.api#clientDiscoveredEndpoint": {{"required": {required}}}"#),
+        )
+    };
+    let path = write_model(&dir, "m.json", &discovered(true));
+    let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
+    assert!(err.contains("shape `ex#Op` uses endpoint discovery (aws.api#clientDiscoveredEndpoint with required: true)"), "{err}");
+    generated(&dir, &discovered(false), &[], &["src/lib.rs"]);
+}
+
 #[test]
 fn sending_events_and_misplaced_streams_are_named() {
     let dir = scratch("events");

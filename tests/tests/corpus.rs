@@ -1,12 +1,15 @@
-//! The official AWS models in `../shared/models/aws/`: each one either
-//! generates, or stops with an error that names the shape and the feature
-//! the generator does not support yet; and every one that generates
-//! compiles clippy-clean (`corpus_compiles_without_warnings`).
+//! The official AWS models in `../shared/models/aws/` (16 restJson1
+//! services) and `../shared/models/aws-more/` (20 services of the other
+//! protocols): each one either generates, or stops with an error that names
+//! the shape and what the generator does not support yet (for now only
+//! the protocols not written yet); and every one that generates compiles
+//! clippy-clean (`corpus_compiles_without_warnings`).
 
 use std::path::PathBuf;
 
-fn shared_models() -> Vec<PathBuf> {
-    let dir = tests::root().join("../shared/models/aws");
+/// The models of `../shared/models/<dir>`.
+fn models_in(dir: &str) -> Vec<PathBuf> {
+    let dir = tests::root().join("../shared/models").join(dir);
     let entries = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{} is missing ({e}); the tests need ../shared beside the checkout", dir.display()));
     let mut models: Vec<PathBuf> = entries
@@ -17,11 +20,43 @@ fn shared_models() -> Vec<PathBuf> {
     models
 }
 
+/// Every official model: `aws/`, then `aws-more/`.
+fn shared_models() -> Vec<PathBuf> {
+    let mut models = models_in("aws");
+    assert_eq!(models.len(), 16, "expected the 16 official models of ../shared/models/aws");
+    let more = models_in("aws-more");
+    assert_eq!(more.len(), 20, "expected the 20 official models of ../shared/models/aws-more");
+    models.extend(more);
+    models
+}
+
+/// The models whose protocol is not written yet, and that protocol.
+const NOT_YET: &[(&str, &str)] = &[
+    ("cloudformation-2010-05-15", "aws.protocols#awsQuery"),
+    ("cloudwatch-2010-08-01", "aws.protocols#awsQuery"),
+    ("iam-2010-05-08", "aws.protocols#awsQuery"),
+    ("route-53-2013-04-01", "aws.protocols#restXml"),
+    ("s3-2006-03-01", "aws.protocols#restXml"),
+    ("sns-2010-03-31", "aws.protocols#awsQuery"),
+    ("sts-2011-06-15", "aws.protocols#awsQuery"),
+];
+
+/// Whether the error says the model's protocol is not written yet.
+fn protocol_not_yet(error: &codegen::Error) -> Option<String> {
+    match error {
+        codegen::Error::Unsupported { feature, .. } => {
+            let protocol = feature.strip_prefix("the protocol ")?.split_whitespace().next()?;
+            Some(protocol.trim_end_matches(',').to_owned())
+        }
+        _ => None,
+    }
+}
+
 #[test]
 fn every_shared_model_generates_or_names_what_is_missing() {
     let models = shared_models();
-    assert_eq!(models.len(), 16, "expected the 16 official models");
     let mut generated = Vec::new();
+    let mut not_yet = Vec::new();
     for model in &models {
         let name = model.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
         let options = codegen::Options { models: vec![model.clone()], ..Default::default() };
@@ -30,18 +65,23 @@ fn every_shared_model_generates_or_names_what_is_missing() {
                 assert!(files.contains_key("src/lib.rs") && files.contains_key("Cargo.toml"), "{name}");
                 generated.push(name);
             }
-            Err(codegen::Error::Unsupported { path, shape, feature }) => {
-                assert_eq!(&path, model);
+            Err(error @ codegen::Error::Unsupported { .. }) => {
+                let codegen::Error::Unsupported { path, shape, feature } = &error else { unreachable!() };
+                assert_eq!(path, model);
                 assert!(shape.contains('#'), "{name}: the error names a shape id: {shape}");
                 assert!(!feature.is_empty());
                 println!("{name}: not yet: {shape} uses {feature}");
+                not_yet.push((name, protocol_not_yet(&error).unwrap_or_else(|| feature.clone())));
             }
             Err(other) => panic!("{name}: unexpected error: {other}"),
         }
     }
     println!("corpus: {} of {} generate", generated.len(), models.len());
-    // The README's status table says so; keep it honest.
-    assert_eq!(generated.len(), 16, "every official model generates: {generated:?}");
+    // The README's status table says so; keep it honest: every model
+    // generates but those of the protocols not written yet.
+    let expected: Vec<(String, String)> = NOT_YET.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+    assert_eq!(not_yet, expected, "only the models of protocols not written yet are refused, naming the protocol");
+    assert_eq!(generated.len(), models.len() - NOT_YET.len(), "{generated:?}");
 }
 
 #[test]
@@ -111,7 +151,7 @@ fn corpus_compiles_without_warnings() {
     let workspace = target.join("corpus");
     let mut members = Vec::new();
     let mut lines = Vec::new();
-    let mut refused = 0;
+    let (mut refused, mut not_yet) = (0, 0);
     for model in shared_models() {
         let name = model.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
         let options = codegen::Options { models: vec![model.clone()], ..Default::default() };
@@ -127,10 +167,16 @@ fn corpus_compiles_without_warnings() {
                 members.push(format!("\"crates/{name}\""));
                 lines.push((name, package, operations));
             }
-            Err(error) => {
-                refused += 1;
-                println!("{name}: not generated: {error}");
-            }
+            Err(error) => match protocol_not_yet(&error) {
+                Some(protocol) => {
+                    not_yet += 1;
+                    println!("{name}: not yet: the protocol {protocol}");
+                }
+                None => {
+                    refused += 1;
+                    println!("{name}: not generated: {error}");
+                }
+            },
         }
     }
     std::fs::write(
@@ -155,13 +201,13 @@ fn corpus_compiles_without_warnings() {
         println!("{name}: {operations} operations, {}", if broken { "FAILED to compile" } else { "compiled" });
     }
     println!(
-        "corpus: {} generated, {} compiled, {} failed, {refused} refused",
+        "corpus: {} generated, {} compiled, {} failed, {refused} refused, {not_yet} not yet (their protocol)",
         lines.len(),
         lines.len() - failed,
         failed
     );
     assert!(output.status.success() && failed == 0, "the corpus does not compile cleanly:\n{stderr}");
-    assert_eq!((lines.len(), refused), (16, 0), "every official model generates and compiles");
+    assert_eq!((lines.len(), refused, not_yet), (36 - NOT_YET.len(), 0, NOT_YET.len()), "every official model of a written protocol generates and compiles");
 }
 
 /// Writes a generated crate into `dir`, leaving files whose text is already

@@ -276,6 +276,17 @@ impl IrBuilder<'_> {
             }
             _ => None,
         };
+        // Endpoint discovery: an operation that may use a discovered
+        // endpoint (DynamoDB's) is sent to the resolved one, as the AWS SDK
+        // for Rust does; one that must (Timestream's) cannot be sent.
+        let discovery = shape.traits.get("aws.api#clientDiscoveredEndpoint");
+        if discovery.and_then(|d| d.get("required")).and_then(Value::as_bool) == Some(true) {
+            return Err(Error::Unsupported {
+                path: shape.source.as_ref().clone(),
+                shape: id.to_string(),
+                feature: "endpoint discovery (aws.api#clientDiscoveredEndpoint with required: true)".into(),
+            });
+        }
         let host_prefix = shape
             .traits
             .get(traits::ENDPOINT)
