@@ -39,6 +39,7 @@ pub mod checksum;
 pub mod clock;
 pub mod compression;
 pub mod config;
+pub mod dynamodb;
 pub mod endpoint;
 pub mod error;
 pub mod event_stream;

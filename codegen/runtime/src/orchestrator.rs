@@ -108,6 +108,7 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
         unsigned_payload: O::UNSIGNED_PAYLOAD,
         auth: O::AUTH.unwrap_or(handle.service.auth),
         modeled_retry: O::modeled_retry,
+        interceptors: O::INTERCEPTORS,
     };
     let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
         let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response));
@@ -137,6 +138,7 @@ struct Spec {
     unsigned_payload: bool,
     auth: &'static [AuthScheme],
     modeled_retry: fn(&str) -> Option<bool>,
+    interceptors: &'static [&'static dyn Interceptor],
 }
 
 /// Why sending failed: the service's error response (of the last
@@ -222,7 +224,20 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             Ok(Ok(sent)) => Ok(sent),
             Err(limit) => Err(limit),
         };
-        let (verdict, result) = match outcome {
+        // A response the service's checks refuse (DynamoDB's CRC32) is a
+        // transient fault: it may have been damaged on the way.
+        let refused = match &outcome {
+            Ok(Ok(Received::Buffered(response))) => {
+                crate::interceptor::check_response(service.interceptors, spec.interceptors, response).err().map(|problem| {
+                    let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), service.protocol.request_id(response));
+                    Failure::Unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(problem.into())))
+                })
+            }
+            _ => None,
+        };
+        let (verdict, result) = match (refused, outcome) {
+            (Some(failure), _) => (Some(RetryKind::Transient), Err(failure)),
+            (None, outcome) => match outcome {
             Err(limit) => (
                 Some(RetryKind::Timeout),
                 Err(Failure::Unhandled(Unhandled::new(
@@ -266,6 +281,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 let modeled = meta.code().and_then(spec.modeled_retry);
                 (crate::retry::classify(&meta, modeled, service.retry_classifiers), Err(Failure::Service(meta, response)))
             }
+        },
         };
         let cost = match verdict {
             Some(RetryKind::Timeout) => TIMEOUT_RETRY_COST,

@@ -220,7 +220,7 @@ mod tests {
     fn map_tokens_page_until_empty_or_repeated() {
         type Key = HashMap<String, u32>;
         let key = |n: u32| -> Key { HashMap::from([("id".to_owned(), n)]) };
-        let script = vec![Some(key(1)), Some(key(2)), Some(key(1)), Some(key(3))];
+        let script = [Some(key(1)), Some(key(2)), Some(key(1)), Some(key(3))];
         let asked = Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
         let mut calls = 0usize;

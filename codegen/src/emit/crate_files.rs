@@ -117,7 +117,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "time" => deps.time,
         "flate2" => deps.gzip,
         "sha2" => deps.sha2,
-        "crc32fast" => deps.event_stream,
+        "crc32fast" => deps.event_stream || deps.crc32fast,
         _ => true,
     };
     let dependencies: Vec<String> =

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::RuntimeFile;
-use crate::ir::{Binding, Crate, Operation, RustType};
+use crate::ir::{Binding, Crate, Operation, RustType, Struct};
 
 /// What a customization adds to a generated crate.
 pub(crate) trait Decorator: Sync {
@@ -42,6 +42,12 @@ pub(crate) trait Decorator: Sync {
         None
     }
 
+    /// Items added beside a union's enum (DynamoDB's `AttributeValue`
+    /// constructors and readers).
+    fn union_items(&self, _krate: &Crate, _union: &Struct) -> Option<TokenStream> {
+        None
+    }
+
     /// Runtime files the customization needs, and the crates they use
     /// (which must be in `crate_files::DEPENDENCIES`).
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
@@ -55,6 +61,7 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
         "Glacier" => vec![&Glacier],
         "API Gateway" => vec![&ApiGateway],
         "Machine Learning" => vec![&MachineLearning],
+        "DynamoDB" => vec![&DynamoDb],
         _ => Vec::new(),
     }
 }
@@ -101,6 +108,35 @@ impl Decorator for ApiGateway {
     }
 }
 
+/// Amazon DynamoDB: the CRC32 of every response body (`x-amz-crc32`) is
+/// checked.
+struct DynamoDb;
+
+impl Decorator for DynamoDb {
+    fn service_interceptors(&self, _krate: &Crate) -> Vec<TokenStream> {
+        vec![quote!(&crate::dynamodb::Crc32Check)]
+    }
+
+    /// `AttributeValue` built from Rust values (`"x".into()`, `42.into()`,
+    /// `AttributeValue::map([("k", v)])`) and read back as them
+    /// (`as_number::<i64>()`), when the model's union is the usual one.
+    fn union_items(&self, _krate: &Crate, union: &Struct) -> Option<TokenStream> {
+        let has = |variant: &str, ty: &RustType| union.fields.iter().any(|f| f.name == variant && !f.boxed && &f.ty == ty);
+        let expected = union.shape.name == "AttributeValue"
+            && has("S", &RustType::String)
+            && has("N", &RustType::String)
+            && has("B", &RustType::Blob)
+            && has("Bool", &RustType::Bool)
+            && union.fields.iter().any(|f| f.name == "M" && matches!(f.ty, RustType::Map { .. }))
+            && union.fields.iter().any(|f| f.name == "L" && matches!(f.ty, RustType::List { .. }));
+        expected.then(|| quote!(crate::dynamodb::attribute_value_impls!();))
+    }
+
+    fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
+        (&[super::DYNAMODB], &["crc32fast"])
+    }
+}
+
 /// Amazon Machine Learning: `Predict` is sent to the endpoint its
 /// `PredictEndpoint` member names (the endpoint of the model's real-time
 /// predictions), not to the service's.
@@ -119,13 +155,13 @@ impl Decorator for MachineLearning {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiGateway, Decorator, Glacier};
+    use super::{ApiGateway, Decorator, DynamoDb, Glacier, MachineLearning};
 
     /// A crate a customization names but the manifest does not know would
     /// silently go missing from the generated Cargo.toml.
     #[test]
     fn customizations_use_only_known_crates() {
-        let all: [&dyn Decorator; 2] = [&Glacier, &ApiGateway];
+        let all: [&dyn Decorator; 4] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning];
         for decorator in all {
             for name in decorator.runtime().1 {
                 assert!(

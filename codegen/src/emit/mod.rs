@@ -48,6 +48,8 @@ pub struct Deps {
     pub gzip: bool,
     /// A customization hashes with SHA-256 (Glacier's checksums).
     pub sha2: bool,
+    /// A customization checks CRC32s (DynamoDB's responses).
+    pub crc32fast: bool,
     /// Some operation pages (`src/pagination.rs`).
     pub pagination: bool,
     /// Some output is an event stream (`src/event_stream.rs`, crc32fast).
@@ -120,6 +122,7 @@ const TIMESTAMP: RuntimeFile = runtime_file!("src/timestamp.rs");
 const PAGINATION: RuntimeFile = runtime_file!("src/pagination.rs");
 const EVENT_STREAM: RuntimeFile = runtime_file!("src/event_stream.rs");
 pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
+pub(crate) const DYNAMODB: RuntimeFile = runtime_file!("src/dynamodb.rs");
 const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
 const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
 const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");
@@ -282,6 +285,7 @@ pub fn deps(krate: &Crate) -> Deps {
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
         sha2: customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&"sha2")),
+        crc32fast: customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&"crc32fast")),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
         event_stream: krate.operations.values().any(|op| op.output.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
     }

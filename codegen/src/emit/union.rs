@@ -42,6 +42,9 @@ pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
     };
     let (debug_derive, debug_impl) = debug;
     let event_errors = s.event_errors.as_ref().map(|errors| event_error_enum(krate, s, errors));
+    let accessors = accessors(s, &events);
+    let customized: Vec<TokenStream> =
+        super::customize::decorators(krate).iter().filter_map(|d| d.union_items(krate, s)).collect();
     quote! {
         #doc
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
@@ -55,8 +58,50 @@ pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
             Unknown(crate::primitives::UnknownMember),
         }
 
+        #accessors
+        #(#customized)*
         #debug_impl
         #event_errors
+    }
+}
+
+/// `as_<variant>()` (the value, if the union is that variant) and
+/// `is_<variant>()`, for every variant, and `is_unknown()`.
+fn accessors(s: &Struct, variants: &[&Field]) -> TokenStream {
+    use heck::ToSnakeCase;
+    let name = ident(&s.name);
+    let methods = variants.iter().map(|f| {
+        let variant = ident(&f.name);
+        let snake = f.name.trim_start_matches("r#").to_snake_case();
+        let (as_name, is_name) = (super::ident(&format!("as_{snake}")), super::ident(&format!("is_{snake}")));
+        let ty = type_tokens(&f.ty);
+        let as_doc = format!(" The `{}` value, if this is that variant.", f.member);
+        let is_doc = format!(" Whether this is the `{}` variant.", f.member);
+        let value = if f.boxed { quote!(&**value) } else { quote!(value) };
+        quote! {
+            #[doc = #as_doc]
+            pub fn #as_name(&self) -> ::std::option::Option<&#ty> {
+                match self {
+                    Self::#variant(value) => ::std::option::Option::Some(#value),
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            #[doc = #is_doc]
+            pub fn #is_name(&self) -> bool {
+                ::std::matches!(self, Self::#variant(_))
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+
+            /// Whether this is a member this version of the crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                ::std::matches!(self, Self::Unknown(_))
+            }
+        }
     }
 }
 

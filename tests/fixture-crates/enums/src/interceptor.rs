@@ -14,11 +14,21 @@ use http::header::{HeaderName, HeaderValue};
 
 use crate::error::BuildError;
 use crate::orchestrator::Request;
+use crate::transport::HttpResponse;
 
 /// Changes a serialized request before its endpoint is resolved and it is
 /// signed. Runs once per call, not once per attempt.
 pub(crate) trait Interceptor: Send + Sync + std::fmt::Debug {
-    fn modify_request(&self, request: &mut Request) -> Result<(), BuildError>;
+    fn modify_request(&self, _request: &mut Request) -> Result<(), BuildError> {
+        Ok(())
+    }
+
+    /// Checks a response read whole (an output or an error) before it is
+    /// decoded; a refusal fails the attempt, which is retried as a
+    /// transient fault. Runs once per attempt.
+    fn check_response(&self, _response: &HttpResponse) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Sets a header unless the request already has it (API Gateway's
@@ -49,5 +59,14 @@ pub(crate) fn run(
         interceptor.modify_request(request)?;
     }
     Ok(())
+}
+
+/// Runs the response checks of the service, then those of the operation.
+pub(crate) fn check_response(
+    service: &[&'static dyn Interceptor],
+    operation: &[&'static dyn Interceptor],
+    response: &HttpResponse,
+) -> Result<(), String> {
+    service.iter().chain(operation).try_for_each(|interceptor| interceptor.check_response(response))
 }
 

@@ -12,6 +12,34 @@ pub enum Feed {
     /// A member this version of the crate does not know, kept as received.
     Unknown(crate::primitives::UnknownMember),
 }
+impl Feed {
+    /// The `chunk` value, if this is that variant.
+    pub fn as_chunk(&self) -> Option<&crate::types::Chunk> {
+        match self {
+            Self::Chunk(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `chunk` variant.
+    pub fn is_chunk(&self) -> bool {
+        ::std::matches!(self, Self::Chunk(_))
+    }
+    /// The `done` value, if this is that variant.
+    pub fn as_done(&self) -> Option<&crate::types::Done> {
+        match self {
+            Self::Done(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `done` variant.
+    pub fn is_done(&self) -> bool {
+        ::std::matches!(self, Self::Done(_))
+    }
+    /// Whether this is a member this version of the crate does not know.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
 /// An error that ends a [`Feed`] event stream: one variant per exception the model lists, and `Unhandled` for everything else.
 ///
 /// Every variant carries the code, message, HTTP status and request

@@ -10,6 +10,23 @@ pub enum Secret {
     /// A member this version of the crate does not know, kept as received.
     Unknown(crate::primitives::UnknownMember),
 }
+impl Secret {
+    /// The `pin` value, if this is that variant.
+    pub fn as_pin(&self) -> Option<&String> {
+        match self {
+            Self::Pin(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `pin` variant.
+    pub fn is_pin(&self) -> bool {
+        ::std::matches!(self, Self::Pin(_))
+    }
+    /// Whether this is a member this version of the crate does not know.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
 impl ::std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("Secret(*** Sensitive Data Redacted ***)")

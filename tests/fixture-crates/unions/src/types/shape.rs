@@ -24,3 +24,97 @@ pub enum Shape {
     /// A member this version of the crate does not know, kept as received.
     Unknown(crate::primitives::UnknownMember),
 }
+impl Shape {
+    /// The `circle` value, if this is that variant.
+    pub fn as_circle(&self) -> Option<&crate::types::Circle> {
+        match self {
+            Self::Circle(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `circle` variant.
+    pub fn is_circle(&self) -> bool {
+        ::std::matches!(self, Self::Circle(_))
+    }
+    /// The `square` value, if this is that variant.
+    pub fn as_square(&self) -> Option<&f64> {
+        match self {
+            Self::Square(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `square` variant.
+    pub fn is_square(&self) -> bool {
+        ::std::matches!(self, Self::Square(_))
+    }
+    /// The `label` value, if this is that variant.
+    pub fn as_label(&self) -> Option<&String> {
+        match self {
+            Self::Label(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `label` variant.
+    pub fn is_label(&self) -> bool {
+        ::std::matches!(self, Self::Label(_))
+    }
+    /// The `drawnAt` value, if this is that variant.
+    pub fn as_drawn_at(&self) -> Option<&::time::OffsetDateTime> {
+        match self {
+            Self::DrawnAt(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `drawnAt` variant.
+    pub fn is_drawn_at(&self) -> bool {
+        ::std::matches!(self, Self::DrawnAt(_))
+    }
+    /// The `group` value, if this is that variant.
+    pub fn as_group(&self) -> Option<&Vec<crate::types::Shape>> {
+        match self {
+            Self::Group(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `group` variant.
+    pub fn is_group(&self) -> bool {
+        ::std::matches!(self, Self::Group(_))
+    }
+    /// The `inner` value, if this is that variant.
+    pub fn as_inner(&self) -> Option<&crate::types::Shape> {
+        match self {
+            Self::Inner(value) => Some(&**value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `inner` variant.
+    pub fn is_inner(&self) -> bool {
+        ::std::matches!(self, Self::Inner(_))
+    }
+    /// The `unknown` value, if this is that variant.
+    pub fn as_unknown_value(&self) -> Option<&String> {
+        match self {
+            Self::UnknownValue(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `unknown` variant.
+    pub fn is_unknown_value(&self) -> bool {
+        ::std::matches!(self, Self::UnknownValue(_))
+    }
+    /// The `data` value, if this is that variant.
+    pub fn as_data(&self) -> Option<&crate::primitives::Blob> {
+        match self {
+            Self::Data(value) => Some(value),
+            _ => None,
+        }
+    }
+    /// Whether this is the `data` variant.
+    pub fn is_data(&self) -> bool {
+        ::std::matches!(self, Self::Data(_))
+    }
+    /// Whether this is a member this version of the crate does not know.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
