@@ -1,0 +1,61 @@
+//! Generates the clients the tests run against moto, from the official
+//! models in `../shared/models/aws-more/`, each as one source file
+//! `OUT_DIR/<module>.rs` that `src/lib.rs` includes as `crate::<module>`.
+//! Nothing generated is committed: the clients carry the models'
+//! documentation.
+
+use std::path::{Path, PathBuf};
+
+/// Each client: its module, the model file, and the operations generated
+/// (none: the whole service). DynamoDB is generated whole (about 9 s of a
+/// debug build); the others are cut to the operations the tests call,
+/// which keeps the build of all five at about that of DynamoDB alone.
+const CLIENTS: &[(&str, &str, &[&str])] = &[
+    ("dynamodb", "dynamodb-2012-08-10.json", &[]),
+    ("sqs", "sqs-2012-11-05.json", &["CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteQueue"]),
+    ("secretsmanager", "secrets-manager-2017-10-17.json", &["CreateSecret", "GetSecretValue", "DeleteSecret"]),
+    ("kms", "kms-2014-11-01.json", &["CreateKey", "DescribeKey", "Encrypt", "Decrypt"]),
+    ("ssm", "ssm-2014-11-06.json", &["PutParameter", "GetParameter", "GetParametersByPath", "DeleteParameters"]),
+];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    // tests/moto -> the checkout -> its parent, where ../shared lives.
+    let models = manifest.join("../../../shared/models/aws-more");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    for (module, file, operations) in CLIENTS {
+        let model = models.join(file);
+        if !model.is_file() {
+            panic!(
+                "the official AWS model is missing: expected {} (the reference material `../shared` beside the checkout)",
+                model.display()
+            );
+        }
+        println!("cargo:rerun-if-changed={}", model.display());
+        let options = codegen::Options {
+            models: vec![model],
+            service: None,
+            operations: operations.iter().map(|op| op.to_string()).collect(),
+            crate_name: Some((*module).to_owned()),
+            protocol: None,
+        };
+        let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {module} client from {file}: {e}"));
+        let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
+        // The crate's own inner docs cannot be `include!`d, and everything
+        // of this client lives in `crate::<module>`.
+        let client = client
+            .lines()
+            .filter(|l| !l.starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("crate::", &format!("crate::{module}::"));
+        write(&out.join(format!("{module}.rs")), &client);
+    }
+}
+
+/// Writes only when the text changed, so an unchanged client is not rebuilt.
+fn write(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}

@@ -1,0 +1,40 @@
+//! Clients generated from the official models of DynamoDB, SQS, KMS,
+//! Secrets Manager and SSM (`build.rs`), and [`Moto`], a moto server for
+//! each test to call through the clients' default transport (hyper).
+//!
+//! The tests in `tests/moto.rs` need moto's server: `bash .ci/install-moto`
+//! installs it into a virtual environment and prints the path to export as
+//! `MOTO_SERVER`; without that variable, `moto_server` is looked up on
+//! `PATH`.
+
+/// Amazon DynamoDB (awsJson1_0), every operation.
+// The client has a module `dynamodb` of its own (the service's
+// customizations), which lints as inception only when nested like this.
+#[allow(clippy::module_inception)]
+pub mod dynamodb {
+    include!(concat!(env!("OUT_DIR"), "/dynamodb.rs"));
+}
+
+/// Amazon SQS (awsJson1_0, `@awsQueryCompatible`): the operations the tests call.
+pub mod sqs {
+    include!(concat!(env!("OUT_DIR"), "/sqs.rs"));
+}
+
+/// AWS Secrets Manager (awsJson1_1): the operations the tests call.
+pub mod secretsmanager {
+    include!(concat!(env!("OUT_DIR"), "/secretsmanager.rs"));
+}
+
+/// AWS KMS (awsJson1_1): the operations the tests call.
+pub mod kms {
+    include!(concat!(env!("OUT_DIR"), "/kms.rs"));
+}
+
+/// AWS Systems Manager (awsJson1_1): the Parameter Store operations the tests call.
+pub mod ssm {
+    include!(concat!(env!("OUT_DIR"), "/ssm.rs"));
+}
+
+mod moto;
+
+pub use moto::Moto;
