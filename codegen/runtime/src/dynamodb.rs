@@ -84,6 +84,22 @@ macro_rules! attribute_value_impls {
                 Self::Ns(values.into_iter().map(|n| n.to_string()).collect())
             }
 
+            /// A binary set (`BS`).
+            pub fn binary_set<B: ::std::convert::Into<::std::vec::Vec<u8>>>(values: impl ::std::iter::IntoIterator<Item = B>) -> Self {
+                Self::Bs(values.into_iter().map(crate::primitives::Blob::new).collect())
+            }
+
+            /// The null value (`NULL`).
+            pub fn null() -> Self {
+                Self::Null(true)
+            }
+
+            /// A number (`N`) given as its decimal text, for numbers no Rust
+            /// type holds exactly (DynamoDB keeps 38 digits).
+            pub fn number_text(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::N(text.into())
+            }
+
             /// The string, if this is `S`.
             pub fn as_str(&self) -> ::std::option::Option<&str> {
                 self.as_s().map(::std::string::String::as_str)
@@ -174,8 +190,10 @@ mod tests {
         B(crate::primitives::Blob),
         Ss(Vec<String>),
         Ns(Vec<String>),
+        Bs(Vec<crate::primitives::Blob>),
         M(std::collections::HashMap<String, AttributeValue>),
         L(Vec<AttributeValue>),
+        Null(bool),
         Bool(bool),
     }
 
@@ -229,6 +247,9 @@ mod tests {
             Some(&AttributeValue::L(vec![AttributeValue::N("1152921504606846976".into()), AttributeValue::S("x".into())]))
         );
         assert_eq!(item.get("missing"), None);
+        assert_eq!(AttributeValue::binary_set([vec![1u8], vec![2]]), AttributeValue::Bs(vec![crate::primitives::Blob::new(vec![1]), crate::primitives::Blob::new(vec![2])]));
+        assert_eq!(AttributeValue::null(), AttributeValue::Null(true));
+        assert_eq!(AttributeValue::number_text("1e400").as_number::<f64>(), Some(f64::INFINITY), "the text is kept; reading it is the caller's choice");
         assert_eq!(AttributeValue::from("x").get("name"), None, "only maps have members");
     }
 }
