@@ -141,6 +141,55 @@ impl Default for TimeoutConfig {
     }
 }
 
+/// Whether requests go to endpoints that name the account of the
+/// credentials (DynamoDB's `https://{AccountId}.ddb.{Region}.amazonaws.com`),
+/// for services whose endpoint rules use the account id
+/// (`AWS::Auth::AccountIdEndpointMode`); other services ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AccountIdEndpointMode {
+    /// The account's endpoint when the credentials carry an account id,
+    /// else the regional one (the default).
+    #[default]
+    Preferred,
+    /// Never an account's endpoint; credentials are then resolved after the
+    /// endpoint, as for any other service.
+    Disabled,
+    /// Always an account's endpoint: a request whose credentials carry no
+    /// account id fails before it is sent.
+    Required,
+}
+
+impl AccountIdEndpointMode {
+    /// `preferred`, `disabled` or `required`: the value the endpoint rules
+    /// (and `AWS_ACCOUNT_ID_ENDPOINT_MODE`) use.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AccountIdEndpointMode::Preferred => "preferred",
+            AccountIdEndpointMode::Disabled => "disabled",
+            AccountIdEndpointMode::Required => "required",
+        }
+    }
+}
+
+impl std::str::FromStr for AccountIdEndpointMode {
+    type Err = String;
+
+    /// `preferred`, `disabled` or `required`, in any case.
+    fn from_str(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        [AccountIdEndpointMode::Preferred, AccountIdEndpointMode::Disabled, AccountIdEndpointMode::Required]
+            .into_iter()
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(value))
+            .ok_or_else(|| format!("`{value}` is not an account id endpoint mode (preferred, disabled or required)"))
+    }
+}
+
+impl fmt::Display for AccountIdEndpointMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The configuration of a [`Client`](crate::Client).
 #[derive(Clone)]
 pub struct Config {
@@ -150,6 +199,7 @@ pub struct Config {
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
+    pub(crate) account_id_endpoint_mode: AccountIdEndpointMode,
     pub(crate) inject_host_prefix: bool,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
@@ -201,6 +251,7 @@ impl fmt::Debug for Config {
             .field("endpoint_url", &self.endpoint_url)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
             .field("inject_host_prefix", &self.inject_host_prefix)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
@@ -237,6 +288,10 @@ impl Config {
         }
         builder.use_fips = flag("AWS_USE_FIPS_ENDPOINT");
         builder.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT");
+        // A value that is not a mode is ignored, as aws-config does (it logs a warning).
+        if let Some(mode) = var("AWS_ACCOUNT_ID_ENDPOINT_MODE").and_then(|v| v.parse().ok()) {
+            builder.account_id_endpoint_mode = mode;
+        }
         builder.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
         if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
             builder = builder.request_min_compression_size_bytes(bytes);
@@ -245,7 +300,7 @@ impl Config {
             builder.retry = builder.retry.with_max_attempts(attempts);
         }
         if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            let credentials = Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment");
+            let credentials = environment_credentials(id, secret, var("AWS_SESSION_TOKEN"), var("AWS_ACCOUNT_ID"));
             builder.credentials = Some(SharedCredentialsProvider::new(credentials));
         } else if var("AWS_ACCESS_KEY_ID").is_some() {
             // Incomplete: the provider reports what is missing at the first request.
@@ -260,6 +315,10 @@ impl Config {
 
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
+        self.account_id_endpoint_mode
     }
 
     pub fn retry_config(&self) -> &RetryConfig {
@@ -279,6 +338,7 @@ impl Config {
             endpoint_url: self.endpoint_url.clone(),
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
+            account_id_endpoint_mode: self.account_id_endpoint_mode,
             inject_host_prefix: self.inject_host_prefix,
             retry: self.retry,
             timeouts: self.timeouts,
@@ -302,6 +362,7 @@ pub struct ConfigBuilder {
     endpoint_url: Option<String>,
     use_fips: bool,
     use_dual_stack: bool,
+    account_id_endpoint_mode: AccountIdEndpointMode,
     inject_host_prefix: bool,
     retry: RetryConfig,
     timeouts: TimeoutConfig,
@@ -322,6 +383,7 @@ impl Default for ConfigBuilder {
             endpoint_url: None,
             use_fips: false,
             use_dual_stack: false,
+            account_id_endpoint_mode: AccountIdEndpointMode::Preferred,
             inject_host_prefix: true,
             retry: RetryConfig::standard(),
             timeouts: TimeoutConfig::standard(),
@@ -369,7 +431,7 @@ impl ConfigBuilder {
         self
     }
 
-    /// Fixed credentials.
+    /// Fixed credentials (`Credentials::builder()` sets an account id too).
     pub fn credentials(self, credentials: Credentials) -> Self {
         self.credentials_provider(credentials)
     }
@@ -377,6 +439,24 @@ impl ConfigBuilder {
     /// Fixed credentials from an access key id and a secret access key.
     pub fn static_credentials(self, access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
         self.credentials(Credentials::new(access_key_id, secret_access_key, None, None, "static"))
+    }
+
+    /// Fixed credentials of the account `account_id` (twelve digits), which
+    /// services with account-based endpoints (DynamoDB) put in the endpoint
+    /// (see [`account_id_endpoint_mode`](Self::account_id_endpoint_mode)).
+    pub fn static_credentials_with_account_id(
+        self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        account_id: impl Into<String>,
+    ) -> Self {
+        let credentials = Credentials::builder()
+            .access_key_id(access_key_id)
+            .secret_access_key(secret_access_key)
+            .account_id(account_id.into())
+            .provider_name("static")
+            .build();
+        self.credentials(credentials)
     }
 
     /// Sends requests to this URL (`https://host[:port][/path]`) instead of
@@ -395,6 +475,17 @@ impl ConfigBuilder {
     /// Uses dual-stack (IPv4 and IPv6) endpoints.
     pub fn use_dual_stack(mut self, enabled: bool) -> Self {
         self.use_dual_stack = enabled;
+        self
+    }
+
+    /// Whether to send requests to endpoints that name the credentials'
+    /// account (for services whose endpoint rules offer them, such as
+    /// DynamoDB): `Preferred` by default, as `AWS_ACCOUNT_ID_ENDPOINT_MODE`
+    /// sets it. The account id comes from the credentials (an
+    /// `aws-config` provider, `AWS_ACCOUNT_ID` beside the environment's
+    /// keys, or [`static_credentials_with_account_id`](Self::static_credentials_with_account_id)).
+    pub fn account_id_endpoint_mode(mut self, mode: AccountIdEndpointMode) -> Self {
+        self.account_id_endpoint_mode = mode;
         self
     }
 
@@ -468,6 +559,7 @@ impl ConfigBuilder {
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
+            account_id_endpoint_mode: self.account_id_endpoint_mode,
             inject_host_prefix: self.inject_host_prefix,
             retry: self.retry,
             timeouts,
@@ -514,8 +606,17 @@ mod no_client {
     }
 }
 
-/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-/// `AWS_SESSION_TOKEN`, read at each request.
+/// Credentials from the environment's variables, with the account id of
+/// `AWS_ACCOUNT_ID` when it is set.
+fn environment_credentials(id: String, secret: String, session_token: Option<String>, account_id: Option<String>) -> Credentials {
+    let mut builder = Credentials::builder().access_key_id(id).secret_access_key(secret).provider_name("environment");
+    builder.set_session_token(session_token);
+    builder.set_account_id(account_id.map(Into::into));
+    builder.build()
+}
+
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+/// `AWS_SESSION_TOKEN` and `AWS_ACCOUNT_ID`, read at each request.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EnvironmentCredentials;
 
@@ -526,7 +627,7 @@ impl ProvideCredentials for EnvironmentCredentials {
     {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let result = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment")),
+            (Some(id), Some(secret)) => Ok(environment_credentials(id, secret, var("AWS_SESSION_TOKEN"), var("AWS_ACCOUNT_ID"))),
             (None, _) => Err(aws_credential_types::provider::error::CredentialsError::not_loaded(
                 "AWS_ACCESS_KEY_ID is not set",
             )),

@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::auth::AuthScheme;
 use crate::config::Config;
+use crate::endpoint::{Endpoint, Value};
 use crate::interceptor::Interceptor;
 use crate::orchestrator::BoxError;
 use crate::protocol::Protocol;
@@ -20,8 +21,12 @@ use crate::retry::ClassifyRetry;
 pub(crate) struct ServiceFacts {
     /// Sent as `User-Agent`.
     pub(crate) user_agent: &'static str,
-    /// Resolves the endpoint of a request from the configuration.
-    pub(crate) resolve_endpoint: fn(&Config) -> Result<ResolvedEndpoint, BoxError>,
+    /// Resolves the endpoint of a request from the configuration and what
+    /// the request adds.
+    pub(crate) resolve_endpoint: fn(&Config, &EndpointInputs<'_>) -> Result<ResolvedEndpoint, BoxError>,
+    /// The endpoint rules use the credentials' account id
+    /// (`AWS::Auth::AccountId`): the identity is resolved before the endpoint.
+    pub(crate) endpoint_uses_account_id: bool,
     /// The wire protocol: where errors and request ids are found.
     pub(crate) protocol: &'static dyn Protocol,
     /// The auth schemes the service accepts, in order of preference
@@ -37,11 +42,25 @@ impl fmt::Debug for ServiceFacts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServiceFacts")
             .field("user_agent", &self.user_agent)
+            .field("endpoint_uses_account_id", &self.endpoint_uses_account_id)
             .field("protocol", &self.protocol.name())
             .field("auth", &self.auth)
             .field("interceptors", &self.interceptors)
             .finish_non_exhaustive()
     }
+}
+
+/// What a request adds to the endpoint parameters of the configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EndpointInputs<'a> {
+    /// The parameters the operation sets from its input or to constants
+    /// (`smithy.rules#contextParam`, `staticContextParams`,
+    /// `operationContextParams`), by their names in the rule set.
+    pub(crate) operation: &'a [(&'static str, Value)],
+    /// The account id of the resolved credentials (`AWS::Auth::AccountId`;
+    /// read only by the resolvers of rule sets that take it).
+    #[allow(dead_code)]
+    pub(crate) account_id: Option<&'a str>,
 }
 
 /// An endpoint, as the attempt loop uses it.
@@ -55,4 +74,18 @@ pub(crate) struct ResolvedEndpoint {
     pub(crate) signing_name: Option<String>,
     /// The SigV4 signing region the endpoint asks for, overriding the configured one.
     pub(crate) signing_region: Option<String>,
+}
+
+impl From<Endpoint> for ResolvedEndpoint {
+    /// The URL and headers of the endpoint, and the signing name and region
+    /// of the first `sigv4` entry of its `authSchemes` property.
+    fn from(endpoint: Endpoint) -> Self {
+        let overrides = endpoint.sigv4_overrides();
+        ResolvedEndpoint {
+            url: endpoint.url,
+            headers: endpoint.headers,
+            signing_name: overrides.name,
+            signing_region: overrides.region,
+        }
+    }
 }

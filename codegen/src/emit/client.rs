@@ -20,6 +20,7 @@ pub fn service(krate: &Crate) -> TokenStream {
     let endpoint_env = format!("AWS_ENDPOINT_URL_{env_suffix}");
     let endpoint_doc = format!(" `{endpoint_env}` or else `AWS_ENDPOINT_URL` (unless");
     let auth = super::auth_schemes(&krate.service.auth);
+    let uses_account_id = super::endpoint::uses_account_id(&krate.endpoint);
     let protocol = super::protocol::for_crate(krate).runtime_value(krate);
     let decorators = super::customize::decorators(krate);
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
@@ -31,6 +32,7 @@ pub fn service(krate: &Crate) -> TokenStream {
         pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
             user_agent: USER_AGENT,
             resolve_endpoint,
+            endpoint_uses_account_id: #uses_account_id,
             protocol: &#protocol,
             auth: #auth,
             interceptors: &[#(#interceptors),*],
@@ -43,10 +45,14 @@ pub fn service(krate: &Crate) -> TokenStream {
         /// Sent as `User-Agent`: this crate's name and version.
         const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
 
-        /// The endpoint of a request: the service's rules for the configuration.
-        fn resolve_endpoint(config: &crate::config::Config) -> ::std::result::Result<crate::facts::ResolvedEndpoint, crate::orchestrator::BoxError> {
-            let endpoint = crate::endpoint::resolve(&crate::endpoint::Params::from_config(config))?;
-            ::std::result::Result::Ok(endpoint.into_resolved())
+        /// The endpoint of a request: the service's rules for the
+        /// configuration and what the request adds.
+        fn resolve_endpoint(
+            config: &crate::config::Config,
+            inputs: &crate::facts::EndpointInputs<'_>,
+        ) -> ::std::result::Result<crate::facts::ResolvedEndpoint, crate::orchestrator::BoxError> {
+            let params = crate::endpoint::Params::for_request(config, inputs)?;
+            ::std::result::Result::Ok(crate::endpoint::resolve(&params)?.into())
         }
 
         impl crate::config::Config {
@@ -58,9 +64,10 @@ pub fn service(krate: &Crate) -> TokenStream {
             #[doc = #endpoint_doc]
             /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
             /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
-            /// `AWS_DISABLE_REQUEST_COMPRESSION` and
-            /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`. Returns a builder, so
-            /// that any of them can still be overridden.
+            /// `AWS_DISABLE_REQUEST_COMPRESSION`,
+            /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
+            /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`.
+            /// Returns a builder, so that any of them can still be overridden.
             pub fn from_env() -> crate::config::ConfigBuilder {
                 Self::from_env_for(ENDPOINT_URL_ENV)
             }

@@ -10,7 +10,7 @@ use crate::ir::Crate;
 /// specification, optional)`. Optional ones belong to the `rustls` feature,
 /// the default HTTP transport.
 pub(super) const DEPENDENCIES: &[(&str, &str, bool)] = &[
-    ("aws-credential-types", r#""1.2.0""#, false),
+    ("aws-credential-types", r#""1.3.1""#, false),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
     ("bytes", r#""1.5.0""#, false),
     ("crc32fast", r#""1.4.0""#, false),

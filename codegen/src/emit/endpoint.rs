@@ -10,8 +10,11 @@ use crate::error::{Error, Result};
 use crate::ir::endpoint::{Action, Expr, Literal, Param, ParamKind, Rule, RuleSet, TemplatePart};
 use crate::ir::names;
 
-/// The `endpoint` module for a rule set.
-pub fn emit(rules: &RuleSet, service: &crate::ir::Service) -> Result<TokenStream> {
+/// The `endpoint` module for a rule set. A client's (`client`) also maps
+/// the configuration and a request's inputs to the parameters
+/// (`Params::for_request`); without it the module stands alone (it names
+/// nothing outside itself), as the endpoint test crate compiles it.
+pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool) -> Result<TokenStream> {
     let fields = rules.params.iter().map(|p| {
         let field = super::ident(&p.field);
         let ty = param_type(p);
@@ -57,6 +60,13 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service) -> Result<TokenStream
             ("AWS::UseDualStack", ParamKind::Boolean, true) => quote!(config.use_dual_stack),
             ("AWS::UseDualStack", ParamKind::Boolean, false) => quote!(Some(config.use_dual_stack)),
             ("SDK::Endpoint", ParamKind::String, false) => quote!(config.endpoint_url.clone()),
+            ("AWS::Auth::AccountId", ParamKind::String, false) => quote!(inputs.account_id.map(str::to_owned)),
+            ("AWS::Auth::AccountIdEndpointMode", ParamKind::String, true) => {
+                quote!(config.account_id_endpoint_mode.as_str().to_owned())
+            }
+            ("AWS::Auth::AccountIdEndpointMode", ParamKind::String, false) => {
+                quote!(Some(config.account_id_endpoint_mode.as_str().to_owned()))
+            }
             _ => return None,
         };
         Some(quote!(#field: #value,))
@@ -93,6 +103,26 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service) -> Result<TokenStream
             },
         )
     };
+    let from_config: Vec<TokenStream> = from_config.collect();
+    let unused_config = from_config.is_empty().then(|| quote!(let _ = config;));
+    let for_request = client.then(|| {
+        quote! {
+            /// The parameters of one request: the built-ins of the client's
+            /// configuration (and the account id of its credentials), then
+            /// those the operation sets from its input.
+            pub(crate) fn for_request(
+                config: &crate::config::Config,
+                inputs: &crate::facts::EndpointInputs<'_>,
+            ) -> Result<Self, EndpointError> {
+                #unused_config
+                let mut params = Params { #(#from_config)* ..Self::default() };
+                for (name, value) in inputs.operation {
+                    params = params.with(name, value.clone())?;
+                }
+                Ok(params)
+            }
+        }
+    });
     let known: Vec<String> = rules.params.iter().map(|p| p.name.clone()).collect();
     let mut emitter = RuleEmitter { service, known };
     let body = emitter.rules(&rules.rules, "r", true)?;
@@ -132,11 +162,7 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service) -> Result<TokenStream
                 Ok(self)
             }
 
-            /// The parameters a client's configuration implies.
-            pub(crate) fn from_config(config: &crate::config::Config) -> Self {
-                let _ = config;
-                Params { #(#from_config)* ..Self::default() }
-            }
+            #for_request
         }
 
         #[doc = #doc_resolve]
@@ -408,6 +434,170 @@ impl RuleEmitter<'_> {
             other => return Err(self.invalid(format!("unsupported function `{other}`"))),
         })
     }
+}
+
+/// Whether the rules take the credentials' account id (`AWS::Auth::AccountId`).
+pub(crate) fn uses_account_id(rules: &RuleSet) -> bool {
+    rules.params.iter().any(|p| p.built_in.as_deref() == Some("AWS::Auth::AccountId"))
+}
+
+/// `Operation::endpoint_params` for an operation that sets endpoint
+/// parameters (`None`: it sets none, and the trait's default serves).
+pub(crate) fn operation_params(op: &crate::ir::Operation) -> Option<TokenStream> {
+    use crate::ir::endpoint::ContextValue;
+    if op.endpoint_params.is_empty() {
+        return None;
+    }
+    let input = super::type_tokens(&crate::ir::RustType::Named(crate::ir::TypeRef {
+        module: crate::ir::Module::Operation(op.module.clone()),
+        name: op.input.name.clone(),
+        shape: op.input.shape.clone(),
+        int_enum: false,
+        is_enum: false,
+    }));
+    let mut constants = Vec::new();
+    let mut paths = Vec::new();
+    for param in &op.endpoint_params {
+        let name = &param.name;
+        match &param.value {
+            ContextValue::Literal(literal) => {
+                let value = literal_value(literal);
+                constants.push(quote!((#name, #value)));
+            }
+            ContextValue::Path { steps, leaf } => paths.push(path_param(name, steps, *leaf, param.value.collects())),
+        }
+    }
+    // (Not `vec![..]`: tokens inside a macro are printed as they come.)
+    let constants = if constants.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec::Vec::from([#(#constants),*]))
+    };
+    let body = if paths.is_empty() {
+        constants
+    } else {
+        quote! {
+            let mut params: ::std::vec::Vec<(&'static str, crate::endpoint::Value)> = #constants;
+            #(#paths)*
+            params
+        }
+    };
+    let input_var = if paths.is_empty() { quote!(_input) } else { quote!(input) };
+    Some(quote! {
+        fn endpoint_params(#input_var: &#input) -> ::std::vec::Vec<(&'static str, crate::endpoint::Value)> {
+            #body
+        }
+    })
+}
+
+fn literal_value(literal: &Literal) -> TokenStream {
+    match literal {
+        Literal::Bool(b) => quote!(crate::endpoint::Value::Bool(#b)),
+        Literal::String(s) => quote!(crate::endpoint::Value::from(#s)),
+        Literal::StringArray(items) => {
+            quote!(crate::endpoint::Value::Array(::std::vec::Vec::from([#(crate::endpoint::Value::from(#items)),*])))
+        }
+    }
+}
+
+/// Statements that push the parameter `name` onto `params` when the path
+/// reaches a value: one value, or (`collects`) every value the path's
+/// projections and `keys()` reach, gathered once the first collection is
+/// reached (an absent collection leaves the parameter unset).
+fn path_param(name: &str, steps: &[crate::ir::endpoint::PathStep], leaf: crate::ir::endpoint::Leaf, collects: bool) -> TokenStream {
+    use crate::ir::endpoint::{Leaf, PathStep};
+    let value = |v: TokenStream| match leaf {
+        Leaf::String | Leaf::Enum => quote!(crate::endpoint::Value::from(#v.as_str())),
+        Leaf::Bool => quote!(crate::endpoint::Value::Bool(*#v)),
+        Leaf::StringList { .. } => quote!(crate::endpoint::Value::from(#v.as_str())),
+    };
+    // Innermost first: what happens with `v`, the value the path reached.
+    let mut body = if collects {
+        match leaf {
+            Leaf::StringList { sparse } => {
+                let iter = if sparse { quote!(v.iter().flatten()) } else { quote!(v.iter()) };
+                let item = value(quote!(v));
+                let gather = if steps.iter().any(|s| !matches!(s, PathStep::Field { .. })) {
+                    quote!()
+                } else {
+                    quote!(let items = items.get_or_insert_with(::std::vec::Vec::new);)
+                };
+                quote! {
+                    #gather
+                    for v in #iter {
+                        items.push(#item);
+                    }
+                }
+            }
+            _ => {
+                let item = value(quote!(v));
+                quote!(items.push(#item);)
+            }
+        }
+    } else {
+        let item = value(quote!(v));
+        quote!(params.push((#name, #item));)
+    };
+    let first_collection = steps.iter().position(|s| !matches!(s, PathStep::Field { .. }));
+    for (i, step) in steps.iter().enumerate().rev() {
+        let from = if i == 0 { quote!(input) } else { quote!(v) };
+        let gather = (first_collection == Some(i)).then(|| quote!(let items = items.get_or_insert_with(::std::vec::Vec::new);));
+        body = match step {
+            PathStep::Field { name, optional: true } => {
+                let field = super::ident(name);
+                quote!(if let ::std::option::Option::Some(v) = &#from.#field { #body })
+            }
+            PathStep::Field { name, optional: false } => {
+                let field = super::ident(name);
+                quote!({ let v = &#from.#field; #body })
+            }
+            PathStep::Each { sparse } => {
+                let iter = if *sparse { quote!(#from.iter().flatten()) } else { quote!(#from.iter()) };
+                quote!({ #gather for v in #iter { #body } })
+            }
+            PathStep::Keys => quote!({ #gather for v in #from.keys() { #body } }),
+        };
+    }
+    if collects {
+        quote! {
+            {
+                let mut items: ::std::option::Option<::std::vec::Vec<crate::endpoint::Value>> = ::std::option::Option::None;
+                #body
+                if let ::std::option::Option::Some(items) = items {
+                    params.push((#name, crate::endpoint::Value::Array(items)));
+                }
+            }
+        }
+    } else {
+        body
+    }
+}
+
+/// `src/endpoint.rs` alone, formatted, for the service `service` of
+/// `model`: its rule set parsed and emitted without the rest of the IR, so
+/// that services whose protocol the generator does not write yet have
+/// their resolver too (the endpoint test crate compiles every model's).
+/// The module names nothing outside itself and its `functions`,
+/// `partitions` and `types` files.
+pub fn standalone(model: &crate::model::Model, service: &crate::model::ShapeId) -> Result<String> {
+    use crate::model::traits;
+    let shape = model.get(service).ok_or_else(|| Error::ServiceNotFound { requested: service.to_string(), services: Vec::new() })?;
+    let rules = match shape.traits.get(traits::ENDPOINT_RULE_SET) {
+        Some(rules) => crate::ir::endpoint::parse(shape, rules)?,
+        None => crate::ir::endpoint::endpoint_url_only(),
+    };
+    let ir_service = crate::ir::Service {
+        shape: service.clone(),
+        title: shape.traits.string(traits::TITLE).unwrap_or(&service.name).to_owned(),
+        version: None,
+        docs: Vec::new(),
+        sdk_id: service.name.clone(),
+        auth: Vec::new(),
+        query_compatible: false,
+    };
+    let tokens = emit(&rules, &ir_service, false)?;
+    let defined = ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect();
+    crate::format::format_file("src/endpoint.rs", super::FileContent::Rust(tokens, defined))
 }
 
 /// Every name a rule references, to bind only the parameters in use.

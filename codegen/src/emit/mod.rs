@@ -20,6 +20,8 @@ mod waiters;
 
 use std::collections::BTreeSet;
 
+pub use endpoint::standalone as standalone_endpoint;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -356,7 +358,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();
             (waiters::waiters(krate), defined)
         }
-        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service) {
+        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service, true) {
             Ok(tokens) => (tokens, ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect()),
             Err(e) => return FileContent::Failed(e),
         },

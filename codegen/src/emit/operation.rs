@@ -186,6 +186,7 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             const AUTH: ::std::option::Option<&'static [crate::auth::AuthScheme]> = ::std::option::Option::Some(#schemes);
         )
     });
+    let endpoint_params = super::endpoint::operation_params(op);
     let marker_doc = format!(" The `{name}` operation, as the orchestrator sends it.");
     quote! {
         #[doc = #marker_doc]
@@ -222,6 +223,8 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             fn modeled_retry(code: &str) -> ::std::option::Option<bool> {
                 #retry_body
             }
+
+            #endpoint_params
         }
 
     }

@@ -137,6 +137,7 @@ pub fn build_with_protocol(
     let mut krate =
         Crate { name: crate_name.to_owned(), service, types, type_modules, errors, operations, endpoint, protocol };
     resolve_waiter_paths(&mut krate, model)?;
+    endpoint::resolve_context_params(&mut krate, model)?;
     boxing::box_recursive_fields(&mut krate);
     mark_serde_directions(&mut krate);
     Ok(krate)
@@ -398,6 +399,7 @@ impl IrBuilder<'_> {
                 .and_then(Value::as_array)
                 .is_some_and(|encodings| encodings.iter().any(|e| e.as_str() == Some("gzip"))),
             pagination: None,
+            endpoint_params: Vec::new(),
         })
     }
 

@@ -324,3 +324,247 @@ impl Parser<'_> {
         Ok(parts)
     }
 }
+
+/// An endpoint parameter an operation sets for its requests, after the
+/// configuration's built-ins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextParam {
+    /// The parameter's name in the rule set (`ResourceArn`).
+    pub name: String,
+    pub value: ContextValue,
+}
+
+/// Where an operation's endpoint parameter comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContextValue {
+    /// `smithy.rules#staticContextParams`: a constant.
+    Literal(Literal),
+    /// `smithy.rules#contextParam` (a member of the input) or a path of
+    /// `smithy.rules#operationContextParams`, resolved to the input's Rust
+    /// fields: the steps from the input, and what the last one reaches.
+    Path { steps: Vec<PathStep>, leaf: Leaf },
+}
+
+/// One step of a path through the input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathStep {
+    /// A field of a structure: its Rust name, and whether it is an `Option`.
+    Field { name: String, optional: bool },
+    /// Each item of a list (`[*]`): the rest of the path applies to every
+    /// item and the results are collected (a sparse list's `None`s skipped).
+    Each { sparse: bool },
+    /// The keys of a map (`keys(..)`), collected.
+    Keys,
+}
+
+/// The value at the end of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaf {
+    String,
+    /// An enum: its string value.
+    Enum,
+    Bool,
+    /// A list of strings, as a whole (a `StringArray` parameter).
+    StringList { sparse: bool },
+}
+
+impl ContextValue {
+    /// The path collects many values (a `StringArray` parameter).
+    pub fn collects(&self) -> bool {
+        match self {
+            ContextValue::Literal(literal) => matches!(literal, Literal::StringArray(_)),
+            ContextValue::Path { steps, leaf } => {
+                matches!(leaf, Leaf::StringList { .. }) || steps.iter().any(|s| !matches!(s, PathStep::Field { .. }))
+            }
+        }
+    }
+}
+
+const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
+const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
+const OPERATION_CONTEXT_PARAMS: &str = "smithy.rules#operationContextParams";
+
+/// A path of `operationContextParams`, as written: `keys(` path `)` or a
+/// path of members and `[*]` projections (`TransactItems[*].Get.TableName`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawStep {
+    Member(String),
+    Each,
+    Keys,
+}
+
+/// Parses the forms of `operationContextParams` paths the generator
+/// supports: `A.B.C`, `A[*].B` (projections, also nested) and `keys(A.B)`.
+/// Anything else (filters, indexes, other functions, multi-selects) is
+/// `None`.
+pub fn parse_context_path(path: &str) -> Option<Vec<RawStep>> {
+    let (inner, keys) = match path.trim().strip_prefix("keys(") {
+        Some(rest) => (rest.strip_suffix(')')?.trim(), true),
+        None => (path.trim(), false),
+    };
+    let mut steps = Vec::new();
+    for segment in inner.split('.') {
+        let (name, mut rest) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return None;
+        }
+        steps.push(RawStep::Member(name.to_owned()));
+        while let Some(after) = rest.strip_prefix("[*]") {
+            steps.push(RawStep::Each);
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    if keys {
+        steps.push(RawStep::Keys);
+    }
+    Some(steps)
+}
+
+/// Fills each operation's [`ContextParam`]s from its traits and its input
+/// members' `contextParam`, resolved against the crate's types. A path
+/// form the generator cannot follow is `Error::Unsupported`, naming the
+/// operation; a parameter the rule set lacks, a missing member or a value
+/// of the wrong type is `Error::Invalid`.
+pub fn resolve_context_params(krate: &mut super::Crate, model: &crate::model::Model) -> Result<()> {
+    let modules: Vec<String> = krate.operations.keys().cloned().collect();
+    for module in modules {
+        let Some(op) = krate.operations.get(&module) else { continue };
+        let params = context_params(krate, model, op)?;
+        if let Some(op) = krate.operations.get_mut(&module) {
+            op.endpoint_params = params;
+        }
+    }
+    Ok(())
+}
+
+fn context_params(krate: &super::Crate, model: &crate::model::Model, op: &super::Operation) -> Result<Vec<ContextParam>> {
+    let shape = super::build::shape(model, &op.shape)?;
+    let invalid = |message: String| Error::Invalid { path: shape.source.as_ref().clone(), shape: op.shape.to_string(), message };
+    let param = |name: &str, source: &str| -> Result<&Param> {
+        krate
+            .endpoint
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| invalid(format!("{source} sets `{name}`, which is not a parameter of the service's endpoint rules")))
+    };
+    let mut out = Vec::new();
+    if let Some(Value::Object(statics)) = shape.traits.get(STATIC_CONTEXT_PARAMS) {
+        for (name, spec) in statics {
+            let p = param(name, STATIC_CONTEXT_PARAMS)?;
+            let literal = match (p.kind, spec.get("value")) {
+                (ParamKind::Boolean, Some(Value::Bool(b))) => Literal::Bool(*b),
+                (ParamKind::String, Some(Value::String(s))) => Literal::String(s.clone()),
+                (ParamKind::StringArray, Some(Value::Array(items))) => Literal::StringArray(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| invalid(format!("{STATIC_CONTEXT_PARAMS}: `{name}` has a non-string item")))?,
+                ),
+                (kind, value) => {
+                    return Err(invalid(format!("{STATIC_CONTEXT_PARAMS}: `{name}` is a {kind:?} parameter, given {value:?}")))
+                }
+            };
+            out.push(ContextParam { name: name.clone(), value: ContextValue::Literal(literal) });
+        }
+    }
+    let input_members = match &shape.kind {
+        crate::model::ShapeKind::Operation(o) => {
+            o.input.as_ref().and_then(|input| model.get(input)).map(|s| s.kind.members()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    for member in input_members {
+        let Some(name) = member.traits.get(CONTEXT_PARAM).and_then(|t| t.get("name")).and_then(Value::as_str) else { continue };
+        let p = param(name, &format!("{CONTEXT_PARAM} on `{}`", member.name))?;
+        let value = resolve_path(krate, op, &[RawStep::Member(member.name.clone())], p.kind)
+            .map_err(|why| invalid(format!("{CONTEXT_PARAM} `{name}` on `{}`: {why}", member.name)))?;
+        out.push(ContextParam { name: name.to_owned(), value });
+    }
+    if let Some(Value::Object(paths)) = shape.traits.get(OPERATION_CONTEXT_PARAMS) {
+        for (name, spec) in paths {
+            let p = param(name, OPERATION_CONTEXT_PARAMS)?;
+            let text = spec.get("path").and_then(Value::as_str).unwrap_or_default();
+            let raw = parse_context_path(text).ok_or_else(|| Error::Unsupported {
+                path: shape.source.as_ref().clone(),
+                shape: op.shape.to_string(),
+                feature: format!(
+                    "the {OPERATION_CONTEXT_PARAMS} path `{text}` of `{name}` (supported: `A.B`, `A[*].B`, `keys(A)`)"
+                ),
+            })?;
+            let value = resolve_path(krate, op, &raw, p.kind)
+                .map_err(|why| invalid(format!("{OPERATION_CONTEXT_PARAMS} `{name}`: path `{text}`: {why}")))?;
+            out.push(ContextParam { name: name.clone(), value });
+        }
+    }
+    Ok(out)
+}
+
+/// Follows `raw` from the operation's input through the crate's types, and
+/// checks that what it reaches fits a parameter of type `kind`.
+fn resolve_path(krate: &super::Crate, op: &super::Operation, raw: &[RawStep], kind: ParamKind) -> std::result::Result<ContextValue, String> {
+    use super::{RustType, TypeDef};
+    let mut current = &op.input;
+    let mut ty: Option<RustType> = None;
+    let mut steps = Vec::new();
+    for step in raw {
+        match step {
+            RawStep::Member(member) => {
+                if let Some(t) = &ty {
+                    let RustType::Named(r) = t else {
+                        return Err(format!("`{member}` is looked up in a value that is not a structure"));
+                    };
+                    current = match krate.types.get(&r.name) {
+                        Some(TypeDef::Struct(s)) if s.kind != super::StructKind::Union => s,
+                        _ => return Err(format!("`{member}` is looked up in `{}`, which is not a structure", r.name)),
+                    };
+                }
+                let field = current
+                    .fields
+                    .iter()
+                    .find(|f| &f.member == member)
+                    .ok_or_else(|| format!("`{}` has no member `{member}`", current.shape))?;
+                steps.push(PathStep::Field { name: field.name.clone(), optional: field.optional });
+                ty = Some(field.ty.clone());
+            }
+            RawStep::Each => match ty.take() {
+                Some(RustType::List { item, sparse }) => {
+                    steps.push(PathStep::Each { sparse });
+                    ty = Some(*item);
+                }
+                _ => return Err("`[*]` follows something that is not a list".into()),
+            },
+            RawStep::Keys => match ty.take() {
+                Some(RustType::Map { .. }) => {
+                    steps.push(PathStep::Keys);
+                    ty = Some(RustType::String);
+                }
+                _ => return Err("`keys()` of something that is not a map".into()),
+            },
+        }
+    }
+    let projected = steps.iter().any(|s| !matches!(s, PathStep::Field { .. }));
+    let leaf = match ty {
+        Some(RustType::String) => Leaf::String,
+        Some(RustType::Named(r)) if r.is_enum && !r.int_enum => Leaf::Enum,
+        Some(RustType::Bool) => Leaf::Bool,
+        Some(RustType::List { item, sparse }) if *item == RustType::String && !projected => Leaf::StringList { sparse },
+        other => return Err(format!("it reaches {other:?}, not a string, an enum, a boolean or a list of strings")),
+    };
+    let collects = projected || matches!(leaf, Leaf::StringList { .. });
+    let fits = match kind {
+        ParamKind::String => !collects && matches!(leaf, Leaf::String | Leaf::Enum),
+        ParamKind::Boolean => !collects && leaf == Leaf::Bool,
+        ParamKind::StringArray => collects && leaf != Leaf::Bool,
+    };
+    if !fits {
+        return Err(format!("a {kind:?} parameter cannot take {}", if collects { "a list" } else { "a single value" }));
+    }
+    Ok(ContextValue::Path { steps, leaf })
+}

@@ -255,6 +255,9 @@ pub struct Operation {
     /// The operation's own auth schemes (`smithy.api#auth`,
     /// `smithy.api#optionalAuth`); `None`: the service's.
     pub auth: Option<Vec<auth::AuthScheme>>,
+    /// The endpoint parameters the operation sets (`smithy.rules#contextParam`,
+    /// `staticContextParams`, `operationContextParams`).
+    pub endpoint_params: Vec<endpoint::ContextParam>,
 }
 
 #[derive(Clone, Debug)]

@@ -57,14 +57,6 @@ impl Endpoint {
     }
 }
 
-impl Endpoint {
-    /// The endpoint as the attempt loop uses it.
-    pub(crate) fn into_resolved(self) -> crate::facts::ResolvedEndpoint {
-        let SigningOverrides { name, region } = self.sigv4_overrides();
-        crate::facts::ResolvedEndpoint { url: self.url, headers: self.headers, signing_name: name, signing_region: region }
-    }
-}
-
 /// Endpoint resolution failed: a rule returned an error, or no rule matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointError {

@@ -32,13 +32,21 @@ impl Params {
         }
         Ok(self)
     }
-    /// The parameters a client's configuration implies.
-    pub(crate) fn from_config(config: &crate::config::Config) -> Self {
-        let _ = config;
-        Params {
+    /// The parameters of one request: the built-ins of the client's
+    /// configuration (and the account id of its credentials), then
+    /// those the operation sets from its input.
+    pub(crate) fn for_request(
+        config: &crate::config::Config,
+        inputs: &crate::facts::EndpointInputs<'_>,
+    ) -> Result<Self, EndpointError> {
+        let mut params = Params {
             endpoint: config.endpoint_url.clone(),
             ..Self::default()
+        };
+        for (name, value) in inputs.operation {
+            params = params.with(name, value.clone())?;
         }
+        Ok(params)
     }
 }
 /// Resolves the endpoint of FixtureEnums for `params` by evaluating the service's rule set.

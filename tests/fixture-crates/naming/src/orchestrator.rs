@@ -12,10 +12,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 
-use crate::auth::{AuthScheme, IdentityCache};
-use crate::config::Config;
+use crate::auth::{AuthScheme, Identity, IdentityCache};
+use crate::config::{AccountIdEndpointMode, Config};
+use crate::endpoint::Value;
 use crate::error::{BuildError, ErrorMetadata, Unhandled, UnhandledKind};
-use crate::facts::{ResolvedEndpoint, ServiceFacts};
+use crate::facts::{EndpointInputs, ResolvedEndpoint, ServiceFacts};
 use crate::interceptor::Interceptor;
 use crate::primitives::ByteStream;
 use crate::retry::{RetryBudget, RetryKind, RETRY_COST, TIMEOUT_RETRY_COST};
@@ -82,6 +83,13 @@ pub(crate) trait Operation {
     /// Interceptors of this operation (customizations), after the service's.
     const INTERCEPTORS: &'static [&'static dyn Interceptor] = &[];
 
+    /// The endpoint parameters the operation sets from `input` or to
+    /// constants, by their names in the rule set.
+    fn endpoint_params(input: &Self::Input) -> Vec<(&'static str, Value)> {
+        let _ = input;
+        Vec::new()
+    }
+
     /// The request for `input`; the configuration decides request compression.
     fn serialize(input: &Self::Input, config: &Config) -> Result<Request, BuildError>;
 
@@ -112,6 +120,7 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
         auth: O::AUTH.unwrap_or(handle.service.auth),
         modeled_retry: O::modeled_retry,
         interceptors: O::INTERCEPTORS,
+        endpoint_params: O::endpoint_params(input),
     };
     let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
         let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response));
@@ -142,6 +151,8 @@ struct Spec {
     auth: &'static [AuthScheme],
     modeled_retry: fn(&str) -> Option<bool>,
     interceptors: &'static [&'static dyn Interceptor],
+    /// What the operation sets of the endpoint parameters.
+    endpoint_params: Vec<(&'static str, Value)>,
 }
 
 /// Why sending failed: the service's error response (of the last
@@ -174,15 +185,32 @@ async fn send(handle: &Handle, request: Request, spec: &Spec) -> Result<Received
 async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
     let config = &handle.config;
     let service = handle.service;
-    let mut endpoint = (service.resolve_endpoint)(config)
-        .map_err(|e| configuration_error(format!("cannot resolve the endpoint: {e}")))?;
+    let chosen = crate::auth::choose(spec.auth, config);
+    let account_id = match chosen {
+        Ok(scheme @ AuthScheme::SigV4 { .. }) => account_id(handle, scheme, spec.name).await?,
+        _ => None,
+    };
+    let inputs = EndpointInputs { operation: &spec.endpoint_params, account_id: account_id.as_deref() };
+    let mut endpoint = (service.resolve_endpoint)(config, &inputs).map_err(|e| {
+        // The rules' message names their parameter; say which setting it is.
+        let required = service.endpoint_uses_account_id
+            && account_id.is_none()
+            && config.account_id_endpoint_mode == AccountIdEndpointMode::Required;
+        let hint = if required {
+            " (account_id_endpoint_mode is `required`, as set by Config::builder().account_id_endpoint_mode(..) or \
+             AWS_ACCOUNT_ID_ENDPOINT_MODE, and the credentials carry no account id)"
+        } else {
+            ""
+        };
+        configuration_error(format!("cannot resolve the endpoint: {e}{hint}"))
+    })?;
     if let Some(url) = &request.endpoint {
         endpoint.url.clone_from(url);
     }
     let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
     let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
         .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;
-    let scheme = crate::auth::choose(spec.auth, config).map_err(configuration_error)?;
+    let scheme = chosen.map_err(configuration_error)?;
     // SigV4: the scheme's signing name (or the endpoint's override) and the
     // configured region (or the endpoint's override).
     let sigv4 = match scheme {
@@ -301,6 +329,34 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         last_retry_cost = Some(cost);
         config.sleep.sleep(crate::retry::backoff(retry, attempt)).await;
         attempt += 1;
+    }
+}
+
+/// The account id of the credentials, for a service whose endpoint rules
+/// use it (unless the configuration turns account endpoints off): the
+/// identity is then resolved before the endpoint, as the AWS SDKs do, under
+/// the attempt timeout. It goes into the client's identity cache, so the
+/// first attempt finds it there rather than asking the provider again.
+async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<Option<String>, Failure> {
+    let config = &handle.config;
+    if !handle.service.endpoint_uses_account_id || config.account_id_endpoint_mode == AccountIdEndpointMode::Disabled {
+        return Ok(None);
+    }
+    let resolving = handle.identities.resolve(scheme, config);
+    let resolved = match config.timeouts.attempt_timeout() {
+        None => resolving.await,
+        Some(limit) => crate::clock::timeout(resolving, config.sleep.sleep(limit)).await.map_err(|_| {
+            Failure::Unhandled(Unhandled::new(
+                UnhandledKind::Timeout,
+                ErrorMetadata::default(),
+                Some(format!("the credentials of {name} were not resolved within the attempt timeout of {limit:?}").into()),
+            ))
+        })?,
+    };
+    match resolved {
+        Ok(Identity::Credentials(credentials)) => Ok(credentials.account_id().map(|id| id.as_str().to_owned())),
+        Ok(_) => Ok(None),
+        Err(e) => Err(Failure::Unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e)))),
     }
 }
 

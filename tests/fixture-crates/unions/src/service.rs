@@ -5,6 +5,7 @@
 pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
     user_agent: USER_AGENT,
     resolve_endpoint,
+    endpoint_uses_account_id: false,
     protocol: &crate::rest_json::RestJson1,
     auth: &[crate::auth::AuthScheme::NoAuth],
     interceptors: &[],
@@ -16,14 +17,14 @@ const ENDPOINT_URL_ENV: &str = "AWS_ENDPOINT_URL_FIXTUREUNIONS";
 const USER_AGENT: &str = ::std::concat!(
     ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
 );
-/// The endpoint of a request: the service's rules for the configuration.
+/// The endpoint of a request: the service's rules for the
+/// configuration and what the request adds.
 fn resolve_endpoint(
     config: &crate::config::Config,
+    inputs: &crate::facts::EndpointInputs<'_>,
 ) -> Result<crate::facts::ResolvedEndpoint, crate::orchestrator::BoxError> {
-    let endpoint = crate::endpoint::resolve(
-        &crate::endpoint::Params::from_config(config),
-    )?;
-    Ok(endpoint.into_resolved())
+    let params = crate::endpoint::Params::for_request(config, inputs)?;
+    Ok(crate::endpoint::resolve(&params)?.into())
 }
 impl crate::config::Config {
     /// Reads the settings the AWS SDKs read from the environment:
@@ -34,9 +35,10 @@ impl crate::config::Config {
     /// `AWS_ENDPOINT_URL_FIXTUREUNIONS` or else `AWS_ENDPOINT_URL` (unless
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
     /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
-    /// `AWS_DISABLE_REQUEST_COMPRESSION` and
-    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`. Returns a builder, so
-    /// that any of them can still be overridden.
+    /// `AWS_DISABLE_REQUEST_COMPRESSION`,
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
+    /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`.
+    /// Returns a builder, so that any of them can still be overridden.
     pub fn from_env() -> crate::config::ConfigBuilder {
         Self::from_env_for(ENDPOINT_URL_ENV)
     }
