@@ -260,6 +260,9 @@ pub(super) fn error_enum_named(krate: &Crate, name: &str, doc: &str, errors: &[c
         /// id of the response ([`meta`](Self::meta)); `Display` shows them.
         #[derive(Debug)]
         #[non_exhaustive]
+        // Each variant is the modeled error as it is, to match on directly;
+        // an error with large members makes the enum large.
+        #[allow(clippy::large_enum_variant)]
         pub enum #error {
             #(#variants)*
             /// An error the model does not describe: an unmodeled error code,

@@ -61,6 +61,7 @@ impl ListReferenceImportJobsOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListReferenceImportJobsError {
     /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),

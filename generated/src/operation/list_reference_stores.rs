@@ -58,6 +58,7 @@ impl ListReferenceStoresOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListReferenceStoresError {
     /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),

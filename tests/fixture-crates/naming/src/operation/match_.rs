@@ -55,6 +55,7 @@ impl MatchOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum MatchError {
     /// An error named like a type the generated \`error\` module defines itself.
     BuildError2(crate::error::BuildError2),

@@ -49,6 +49,7 @@ impl DownloadOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DownloadError {
     /// An error the model does not describe: an unmodeled error code,
     /// a failed connection, a timeout, an invalid input or an

@@ -43,6 +43,7 @@ impl SearchOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SearchError {
     /// An error the model does not describe: an unmodeled error code,
     /// a failed connection, a timeout, an invalid input or an

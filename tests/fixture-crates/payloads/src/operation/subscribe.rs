@@ -47,6 +47,7 @@ impl SubscribeOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SubscribeError {
     /// An error the model does not describe: an unmodeled error code,
     /// a failed connection, a timeout, an invalid input or an

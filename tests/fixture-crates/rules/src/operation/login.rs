@@ -114,6 +114,7 @@ impl ::std::fmt::Debug for LoginOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum LoginError {
     /// The `BadCredentials` structure.
     BadCredentials(crate::error::BadCredentials),

@@ -59,6 +59,7 @@ impl PutShapeOutput {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PutShapeError {
     /// An error the model does not describe: an unmodeled error code,
     /// a failed connection, a timeout, an invalid input or an
