@@ -46,6 +46,7 @@ impl Feed {
 /// id of the response ([`meta`](Self::meta)); `Display` shows them.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum FeedError {
     /// The `OverloadedError` structure.
     OverloadedError(crate::error::OverloadedError),
