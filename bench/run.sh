@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Every benchmark against aws-sdk-omics 1.x from crates.io, side by side in
-# one run, printed as a Markdown table with the ratios:
+# Every benchmark against aws-sdk-omics and aws-sdk-dynamodb 1.x from
+# crates.io, side by side in one run, printed as a Markdown table with the
+# ratios (each row names its service; its SDK column is that service's SDK):
 #
-#   generation (model/, the whole Omics model, all official models), its peak
-#   memory; the debug build of each crate alone; a cold debug build of a
-#   hello-world that calls get_reference_import_job, with its peak memory;
-#   the stripped release hello-world binaries; response parsing (1,000
-#   sources) and per-call overhead (3 sources) through an in-memory
-#   transport.
+#   generation (model/, the whole Omics and DynamoDB models, all official
+#   models), its peak memory; the debug build of each whole-service crate
+#   alone (Omics, DynamoDB); a cold debug build of a hello-world that calls
+#   get_reference_import_job, with its peak memory; the stripped release
+#   hello-world binaries; through in-memory transports, Omics response
+#   parsing (1,000 sources) and per-call overhead (3 sources), DynamoDB
+#   Query response parsing (1,000 items with nested maps) and the per-call
+#   overhead of a small GetItem.
 #
 #   bash bench/run.sh                  # prints the table
 #   bash bench/run.sh --write-readme   # also puts it into README.md
 #
-# Takes about 15 minutes on 2 cores (most of it building the SDK). Needs
+# RUNS (default 5) sets the crate-build and generation runs, BENCH_MILLIS
+# (default 3000) the time each side of each request benchmark runs.
+# Takes about 20 minutes on 2 cores (most of it building the SDKs). Needs
 # network access or a warm cargo cache. Scratch space: $BENCH_DIR (default
 # ~/.cache/smithy-rust-codegen/bench). Never part of the test command.
 set -euo pipefail
@@ -25,7 +30,8 @@ mib() { awk "BEGIN { printf \"%.0f MiB\", $1 / 1024 }"; }
 
 # 1, 2: generation and crate build (their own script), as table rows.
 part=$(bash "$root/bench/crate-build.sh")
-sdk_version=$(sed -n 's/^| figure | this project | aws-sdk-omics \([0-9.]*\) .*/\1/p' <<<"$part")
+sdk_version=$(sed -n 's/^| figure | this project | aws-sdk-omics \([0-9.]*\),.*/\1/p' <<<"$part")
+ddb_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-dynamodb \([0-9.]*\) .*/\1/p' <<<"$part")
 rows=$(grep '^| [a-z]' <<<"$part" | grep -v '^| figure')
 codegen="$bench/target/release/codegen"
 
@@ -77,17 +83,21 @@ for name in ours sdk; do
     done
 done
 
-# 5, 6: calls per second through in-memory transports.
+# 5, 6: calls per second through in-memory transports. The whole-DynamoDB
+# crate is generated beside bench/compare (gitignored: the official model's
+# documentation text is never committed) before it is built.
 echo "building and running the request benchmarks..." >&2
+log=$("$codegen" --model "$root/../shared/models/aws-more/dynamodb-2012-08-10.json" --out "$root/bench/compare/dynamodb-generated" 2>&1) \
+    || { echo "$log" >&2; echo "failed to generate bench/compare/dynamodb-generated" >&2; exit 1; }
 cd "$root/bench/compare"
 CARGO_TARGET_DIR="$bench/compare-target" cargo build --quiet --release
 figures=$("$bench/compare-target/release/bench-compare")
 get() { printf '%s\n' "$figures" | sed -n "s/^$1=//p"; }
 
 table=$(
-    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s.\n\n' \
-        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version"
-    printf '| figure | this project | aws-sdk-omics | ratio |\n| --- | --- | --- | --- |\n'
+    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s (Omics rows) and aws-sdk-dynamodb %s (DynamoDB rows).\n\n' \
+        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version" "$ddb_sdk_version"
+    printf '| figure | this project | AWS SDK for Rust | ratio |\n| --- | --- | --- | --- |\n'
     printf '%s\n' "$rows"
     printf '| peak memory generating the whole Omics model | %s | | |\n' "$(mib "$gen_rss")"
     printf '| cold debug build of a hello-world (empty target dir) | %.1f s | %.1f s | %s |\n' "${cold[ours]}" "${cold[sdk]}" "$(calc "${cold[ours]} / ${cold[sdk]}")"
@@ -100,6 +110,13 @@ table=$(
     # Overhead: time per call, lower is better, like the rows above.
     ours_rate=$(get sources_3_ours_calls_per_s); sdk_rate=$(get sources_3_sdk_calls_per_s)
     printf '| per-call overhead, 3 sources, µs per call (`generated/`) | %s | %s | %s |\n' \
+        "$(calc "1000000 / $ours_rate")" "$(calc "1000000 / $sdk_rate")" "$(calc "$sdk_rate / $ours_rate")"
+    # The same two for DynamoDB, through the whole-DynamoDB crate.
+    ours_rate=$(get dynamodb_query_1000_ours_calls_per_s); sdk_rate=$(get dynamodb_query_1000_sdk_calls_per_s); bytes=$(get dynamodb_query_1000_bytes)
+    printf '| DynamoDB Query response parsing, 1,000 items with nested maps (%s KiB), calls/s (higher is better) | %s | %s | %sx |\n' \
+        "$(( bytes / 1024 ))" "$ours_rate" "$sdk_rate" "$(calc "$ours_rate / $sdk_rate")"
+    ours_rate=$(get dynamodb_get_item_ours_calls_per_s); sdk_rate=$(get dynamodb_get_item_sdk_calls_per_s)
+    printf '| DynamoDB per-call overhead, small GetItem, µs per call | %s | %s | %s |\n' \
         "$(calc "1000000 / $ours_rate")" "$(calc "1000000 / $sdk_rate")" "$(calc "$sdk_rate / $ours_rate")"
 )
 printf '\n%s\n' "$table"

@@ -1,9 +1,15 @@
-//! Calls `GetReferenceImportJob` in a loop through an in-memory transport
-//! that answers with a canned response, through this project's generated
-//! crate and through `aws-sdk-omics`, and prints calls per second as
-//! `key=value` lines: a large response (1,000 sources: parsing dominates)
-//! and a small one (3 sources: serializing, endpoint resolution, signing and
-//! the orchestrator dominate).
+//! Calls operations in a loop through in-memory transports that answer with
+//! canned responses, through this project's generated crates and through
+//! the AWS SDK for Rust, and prints calls per second as `key=value` lines:
+//!
+//! - Omics `GetReferenceImportJob` (through `generated/` against
+//!   `aws-sdk-omics`): a large response (1,000 sources: parsing dominates)
+//!   and a small one (3 sources: serializing, endpoint resolution, signing
+//!   and the orchestrator dominate);
+//! - DynamoDB (through the whole-DynamoDB crate that `bench/run.sh`
+//!   generates into `dynamodb-generated/`, against `aws-sdk-dynamodb`): a
+//!   `Query` whose response holds 1,000 items with nested attribute maps,
+//!   and a small `GetItem` (the per-call overhead).
 
 use std::time::{Duration, Instant};
 
@@ -98,6 +104,26 @@ fn median(mut rates: Vec<f64>) -> f64 {
     rates.get(rates.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// Times both sides, each for about `budget` (`BENCH_ONLY=ours` or `=sdk`
+/// runs one side, for profiling); returns their calls per second.
+fn race(budget: Duration, mut call_ours: impl FnMut() -> usize, mut call_sdk: impl FnMut() -> usize) -> (f64, f64) {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let budget_of = |side: &str| if only.is_empty() || only == side { budget } else { Duration::ZERO };
+    for _ in 0..50 {
+        call_ours();
+        call_sdk();
+    }
+    // Short rounds, alternating between the two, and the median round of
+    // each: a machine whose speed drifts during the run (a busy neighbour,
+    // frequency scaling) then moves both figures alike.
+    let (mut ours_rates, mut sdk_rates) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        ours_rates.push(rate(budget_of("ours") / ROUNDS, &mut call_ours));
+        sdk_rates.push(rate(budget_of("sdk") / ROUNDS, &mut call_sdk));
+    }
+    (median(ours_rates), median(sdk_rates))
+}
+
 fn main() {
     let budget = Duration::from_millis(std::env::var("BENCH_MILLIS").ok().and_then(|m| m.parse().ok()).unwrap_or(3000));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
@@ -114,36 +140,214 @@ fn main() {
             .expect("the SDK parses the response");
         assert_eq!(check_ours.sources.len(), sources);
         assert_eq!(check_sdk.sources().len(), sources);
-        // BENCH_ONLY=ours or =sdk runs one side (for profiling).
-        let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-        let budget_of = |side: &str| if only.is_empty() || only == side { budget } else { Duration::ZERO };
-        let mut call_ours = || {
+        let call_ours = || {
             let output = runtime
                 .block_on(ours.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send())
                 .expect("a call");
             output.sources.len()
         };
-        let mut call_sdk = || {
+        let call_sdk = || {
             let output = runtime
                 .block_on(sdk.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send())
                 .expect("a call");
             output.sources().len()
         };
-        for _ in 0..50 {
-            call_ours();
-            call_sdk();
-        }
-        // Short rounds, alternating between the two, and the median round
-        // of each: a machine whose speed drifts during the run (a busy
-        // neighbour, frequency scaling) then moves both figures alike.
-        let (mut ours_rates, mut sdk_rates) = (Vec::new(), Vec::new());
-        for _ in 0..ROUNDS {
-            ours_rates.push(rate(budget_of("ours") / ROUNDS, &mut call_ours));
-            sdk_rates.push(rate(budget_of("sdk") / ROUNDS, &mut call_sdk));
-        }
-        let (ours_rate, sdk_rate) = (median(ours_rates), median(sdk_rates));
+        let (ours_rate, sdk_rate) = race(budget, call_ours, call_sdk);
         println!("sources_{sources}_bytes={}", body.len());
         println!("sources_{sources}_ours_calls_per_s={ours_rate:.0}");
         println!("sources_{sources}_sdk_calls_per_s={sdk_rate:.0}");
     }
+    dynamodb_query(&runtime, budget);
+    dynamodb_get_item(&runtime, budget);
+}
+
+// DynamoDB.
+
+/// One item of the `Query` response: keys, then a map of strings, numbers,
+/// booleans, a null, a list and maps nested three deep. `attrs.dims.w` is
+/// `i` and `attrs.owner.flags.admin` is whether `i` is odd, for the checks.
+fn item_json(i: usize) -> String {
+    format!(
+        r#"{{"pk": {{"S": "user#{owner:04}"}}, "sk": {{"N": "{i}"}}, "attrs": {{"M": {{"name": {{"S": "item {i:05}"}}, "price": {{"N": "{price}.99"}}, "active": {{"BOOL": {active}}}, "note": {{"NULL": true}}, "tags": {{"L": [{{"S": "red"}}, {{"S": "large"}}, {{"N": "{i}"}}, {{"BOOL": false}}]}}, "dims": {{"M": {{"w": {{"N": "{i}"}}, "h": {{"N": "20.5"}}, "unit": {{"S": "cm"}}}}}}, "owner": {{"M": {{"id": {{"N": "{owner}"}}, "name": {{"S": "lab {owner}"}}, "flags": {{"M": {{"admin": {{"BOOL": {admin}}}, "quota": {{"N": "1000"}}, "groups": {{"L": [{{"S": "readers"}}, {{"S": "writers"}}]}}}}}}}}}}}}}}}}"#,
+        owner = i % 100,
+        price = i % 50,
+        active = i % 3 == 1,
+        admin = i % 2 == 1,
+    )
+}
+
+/// A `Query` response with `items` items.
+fn query_json(items: usize) -> Bytes {
+    let list: Vec<String> = (0..items).map(item_json).collect();
+    format!(r#"{{"Count": {items}, "ScannedCount": {items}, "Items": [{}]}}"#, list.join(", ")).into()
+}
+
+/// A `GetItem` response with one small item.
+fn get_item_json() -> Bytes {
+    Bytes::from_static(
+        br#"{"Item": {"pk": {"S": "user#0001"}, "sk": {"N": "1"}, "name": {"S": "Alice"}, "age": {"N": "42"}, "active": {"BOOL": true}}}"#,
+    )
+}
+
+/// The response every DynamoDB call gets, with its `x-amz-crc32` as
+/// DynamoDB sends it: this project's client checks it on every response;
+/// aws-sdk-dynamodb 1.136 does not (the check costs about a hundredth of
+/// the Query figure).
+fn dynamodb_response(body: &Bytes) -> http::Response<Bytes> {
+    http::Response::builder()
+        .status(200)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amzn-requestid", "bench")
+        .header("x-amz-crc32", crc32fast::hash(body).to_string())
+        .body(body.clone())
+        .expect("a response")
+}
+
+/// An in-memory transport for the generated DynamoDB crate.
+#[derive(Debug)]
+struct CannedDynamodb(Bytes);
+
+impl dynamodb::transport::HttpClient for CannedDynamodb {
+    fn send(
+        &self,
+        _request: dynamodb::transport::HttpRequest,
+    ) -> dynamodb::transport::BoxFuture<
+        '_,
+        Result<dynamodb::transport::HttpResponse, dynamodb::transport::TransportError>,
+    > {
+        let response = dynamodb_response(&self.0);
+        Box::pin(async move { Ok(response) })
+    }
+}
+
+fn ours_dynamodb(body: Bytes) -> dynamodb::Client {
+    let config = dynamodb::Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .http_client(CannedDynamodb(body))
+        .build();
+    dynamodb::Client::new(config)
+}
+
+fn sdk_dynamodb(body: Bytes) -> aws_sdk_dynamodb::Client {
+    let http_client = aws_smithy_http_client::test_util::infallible_client_fn(move |_request| dynamodb_response(&body));
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(aws_sdk_dynamodb::config::Region::new("us-west-2"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "bench",
+        ))
+        .http_client(http_client)
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// `Query` of one partition (`pk = :pk`), answered with 1,000 items.
+fn dynamodb_query(runtime: &tokio::runtime::Runtime, budget: Duration) {
+    use aws_sdk_dynamodb::types::AttributeValue as SdkValue;
+    use dynamodb::types::AttributeValue as OurValue;
+    const ITEMS: usize = 1000;
+    let body = query_json(ITEMS);
+    let ours = ours_dynamodb(body.clone());
+    let sdk = sdk_dynamodb(body.clone());
+    let query_ours = || {
+        ours.query()
+            .table_name("bench")
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values([(":pk".to_owned(), OurValue::S("user#0001".to_owned()))])
+            .send()
+    };
+    let query_sdk = || {
+        sdk.query()
+            .table_name("bench")
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", SdkValue::S("user#0001".to_owned()))
+            .send()
+    };
+    // Both parse the same response to the same items before they are timed.
+    let check_ours = runtime.block_on(query_ours()).expect("ours parses the response");
+    let check_sdk = runtime.block_on(query_sdk()).expect("the SDK parses the response");
+    let items_ours = check_ours.items.as_deref().unwrap_or_default();
+    let items_sdk = check_sdk.items();
+    assert_eq!(items_ours.len(), ITEMS);
+    assert_eq!(items_sdk.len(), ITEMS);
+    assert_eq!(check_ours.count, ITEMS as i32);
+    assert_eq!(check_sdk.count(), ITEMS as i32);
+    for i in [0, 1, ITEMS / 2 + 1, ITEMS - 1] {
+        let attrs = &items_ours[i]["attrs"];
+        assert_eq!(items_ours[i]["sk"].as_number::<usize>(), Some(i));
+        assert_eq!(attrs.get("dims").and_then(|dims| dims.get("w")).and_then(OurValue::as_number::<usize>), Some(i));
+        let admin = attrs.get("owner").and_then(|owner| owner.get("flags")).and_then(|flags| flags.get("admin"));
+        assert_eq!(admin.and_then(OurValue::as_bool), Some(&(i % 2 == 1)));
+        assert_eq!(attrs.get("tags").and_then(OurValue::as_l).map(Vec::len), Some(4));
+
+        let attrs = items_sdk[i]["attrs"].as_m().expect("attrs is a map");
+        assert_eq!(items_sdk[i]["sk"].as_n().ok().and_then(|n| n.parse::<usize>().ok()), Some(i));
+        let dims = attrs["dims"].as_m().expect("dims is a map");
+        assert_eq!(dims["w"].as_n().ok().and_then(|n| n.parse::<usize>().ok()), Some(i));
+        let flags = attrs["owner"].as_m().expect("owner is a map")["flags"].as_m().expect("flags is a map");
+        assert_eq!(flags["admin"].as_bool().ok(), Some(&(i % 2 == 1)));
+        assert_eq!(attrs["tags"].as_l().map(Vec::len).ok(), Some(4));
+    }
+    let call_ours = || {
+        let output = runtime.block_on(query_ours()).expect("a call");
+        output.items.map_or(0, |items| items.len())
+    };
+    let call_sdk = || {
+        let output = runtime.block_on(query_sdk()).expect("a call");
+        output.items().len()
+    };
+    let (ours_rate, sdk_rate) = race(budget, call_ours, call_sdk);
+    println!("dynamodb_query_{ITEMS}_bytes={}", body.len());
+    println!("dynamodb_query_{ITEMS}_ours_calls_per_s={ours_rate:.0}");
+    println!("dynamodb_query_{ITEMS}_sdk_calls_per_s={sdk_rate:.0}");
+}
+
+/// `GetItem` of one item by its two keys, answered with a small item.
+fn dynamodb_get_item(runtime: &tokio::runtime::Runtime, budget: Duration) {
+    use aws_sdk_dynamodb::types::AttributeValue as SdkValue;
+    use dynamodb::types::AttributeValue as OurValue;
+    let body = get_item_json();
+    let ours = ours_dynamodb(body.clone());
+    let sdk = sdk_dynamodb(body.clone());
+    let get_ours = || {
+        ours.get_item()
+            .table_name("bench")
+            .key([
+                ("pk".to_owned(), OurValue::S("user#0001".to_owned())),
+                ("sk".to_owned(), OurValue::N("1".to_owned())),
+            ])
+            .send()
+    };
+    let get_sdk = || {
+        sdk.get_item()
+            .table_name("bench")
+            .key("pk", SdkValue::S("user#0001".to_owned()))
+            .key("sk", SdkValue::N("1".to_owned()))
+            .send()
+    };
+    let check_ours = runtime.block_on(get_ours()).expect("ours parses the response");
+    let check_sdk = runtime.block_on(get_sdk()).expect("the SDK parses the response");
+    let item_ours = check_ours.item.expect("ours has the item");
+    let item_sdk = check_sdk.item().expect("the SDK has the item");
+    assert_eq!(item_ours.len(), 5);
+    assert_eq!(item_sdk.len(), 5);
+    assert_eq!(item_ours["age"].as_number::<u32>(), Some(42));
+    assert_eq!(item_sdk["age"].as_n().ok().map(String::as_str), Some("42"));
+    let call_ours = || {
+        let output = runtime.block_on(get_ours()).expect("a call");
+        output.item.map_or(0, |item| item.len())
+    };
+    let call_sdk = || {
+        let output = runtime.block_on(get_sdk()).expect("a call");
+        output.item().map_or(0, |item| item.len())
+    };
+    let (ours_rate, sdk_rate) = race(budget, call_ours, call_sdk);
+    println!("dynamodb_get_item_bytes={}", body.len());
+    println!("dynamodb_get_item_ours_calls_per_s={ours_rate:.0}");
+    println!("dynamodb_get_item_sdk_calls_per_s={sdk_rate:.0}");
 }
