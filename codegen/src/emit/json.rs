@@ -346,7 +346,8 @@ fn union_reader(s: &Struct) -> TokenStream {
         quote! {
             #wire_name => {
                 if let ::std::option::Option::Some(value) = #read {
-                    chosen.push(#wrap);
+                    chosen = ::std::option::Option::Some(#wrap);
+                    count += 1;
                 }
             }
         }
@@ -356,25 +357,24 @@ fn union_reader(s: &Struct) -> TokenStream {
         label,
         quote! {
             // Members set to null do not count; `__type` is ignored.
-            let mut chosen = ::std::vec::Vec::with_capacity(1);
+            let (mut chosen, mut count) = (::std::option::Option::None, 0usize);
             while let ::std::option::Option::Some(key) = reader.next_key()? {
                 match key.as_str() {
                     #(#arms)*
                     "__type" => reader.skip()?,
                     other => {
                         if let ::std::option::Option::Some(value) = reader.document()? {
-                            chosen.push(Self::Unknown(crate::primitives::UnknownMember::new(other, value)));
+                            chosen = ::std::option::Option::Some(Self::Unknown(crate::primitives::UnknownMember::new(other, value)));
+                            count += 1;
                         }
                     }
                 }
             }
-            if chosen.len() == 1 {
-                return ::std::result::Result::Ok(chosen.pop());
+            match count {
+                1 => ::std::result::Result::Ok(chosen),
+                0 => ::std::result::Result::Err(reader.error(::std::format!("the union {} has no member set", #label))),
+                n => ::std::result::Result::Err(reader.error(::std::format!("the union {} has {} members set, not one", #label, n))),
             }
-            ::std::result::Result::Err(match chosen.len() {
-                0 => reader.error(::std::format!("the union {} has no member set", #label)),
-                n => reader.error(::std::format!("the union {} has {} members set, not one", #label, n)),
-            })
         },
     );
     quote! {

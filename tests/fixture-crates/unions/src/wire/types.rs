@@ -126,97 +126,105 @@ impl crate::json::FromJson for Shape {
         if !reader.object("Shape")? {
             return Ok(None);
         }
-        let mut chosen = Vec::with_capacity(1);
+        let (mut chosen, mut count) = (None, 0usize);
         while let Some(key) = reader.next_key()? {
             match key.as_str() {
                 "circle" => {
                     if let Some(value) = <crate::types::Circle as crate::json::FromJson>::read(
                         reader,
                     )? {
-                        chosen.push(Self::Circle(value));
+                        chosen = Some(Self::Circle(value));
+                        count += 1;
                     }
                 }
                 "square" => {
                     if let Some(value) = <crate::json::Float<
                         f64,
                     > as crate::json::Wire>::read(reader)? {
-                        chosen.push(Self::Square(value));
+                        chosen = Some(Self::Square(value));
+                        count += 1;
                     }
                 }
                 "label" => {
                     if let Some(value) = <String as crate::json::FromJson>::read(
                         reader,
                     )? {
-                        chosen.push(Self::Label(value));
+                        chosen = Some(Self::Label(value));
+                        count += 1;
                     }
                 }
                 "drawnAt" => {
                     if let Some(value) = <crate::timestamp::DateTime as crate::json::Wire>::read(
                         reader,
                     )? {
-                        chosen.push(Self::DrawnAt(value));
+                        chosen = Some(Self::DrawnAt(value));
+                        count += 1;
                     }
                 }
                 "group" => {
                     if let Some(value) = <crate::json::List<
                         crate::json::Plain<crate::types::Shape>,
                     > as crate::json::Wire>::read(reader)? {
-                        chosen.push(Self::Group(value));
+                        chosen = Some(Self::Group(value));
+                        count += 1;
                     }
                 }
                 "inner" => {
                     if let Some(value) = <crate::types::Shape as crate::json::FromJson>::read(
                         reader,
                     )? {
-                        chosen.push(Self::Inner(Box::new(value)));
+                        chosen = Some(Self::Inner(Box::new(value)));
+                        count += 1;
                     }
                 }
                 "unknown" => {
                     if let Some(value) = <String as crate::json::FromJson>::read(
                         reader,
                     )? {
-                        chosen.push(Self::UnknownValue(value));
+                        chosen = Some(Self::UnknownValue(value));
+                        count += 1;
                     }
                 }
                 "data" => {
                     if let Some(value) = <crate::json::Base64 as crate::json::Wire>::read(
                         reader,
                     )? {
-                        chosen.push(Self::Data(value));
+                        chosen = Some(Self::Data(value));
+                        count += 1;
                     }
                 }
                 "__type" => reader.skip()?,
                 other => {
                     if let Some(value) = reader.document()? {
-                        chosen
-                            .push(
-                                Self::Unknown(
-                                    crate::primitives::UnknownMember::new(other, value),
-                                ),
-                            );
+                        chosen = Some(
+                            Self::Unknown(
+                                crate::primitives::UnknownMember::new(other, value),
+                            ),
+                        );
+                        count += 1;
                     }
                 }
             }
         }
-        if chosen.len() == 1 {
-            return Ok(chosen.pop());
-        }
-        Err(
-            match chosen.len() {
-                0 => {
+        match count {
+            1 => Ok(chosen),
+            0 => {
+                Err(
                     reader
-                        .error(::std::format!("the union {} has no member set", "Shape"))
-                }
-                n => {
+                        .error(::std::format!("the union {} has no member set", "Shape")),
+                )
+            }
+            n => {
+                Err(
                     reader
                         .error(
                             ::std::format!(
                                 "the union {} has {} members set, not one", "Shape", n
                             ),
-                        )
-                }
-            },
-        )
+                        ),
+                )
+            }
+        }
     }
 }
 impl crate::json::Fallback for Shape {
