@@ -18,8 +18,10 @@ pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
             let set = super::ident(&names::derived::setter(&f.name));
             let ty = type_tokens(&f.ty);
             let doc = docs(&super::structure::field_docs(f));
+            let allow = super::structure::operator_named(&f.name);
             quote! {
                 #doc
+                #allow
                 pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
                     self.inner = self.inner.#field(input);
                     self

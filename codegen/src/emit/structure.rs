@@ -208,6 +208,15 @@ fn debug_impl(type_name: &str, s: &Struct) -> TokenStream {
     }
 }
 
+/// Clippy's `should_implement_trait` takes a setter named like a binary
+/// operator's method (ECS's `KernelCapabilities.add`) for a stray
+/// `std::ops` impl: the setter keeps the member's name, with the lint
+/// allowed on it alone.
+pub(super) fn operator_named(field: &str) -> Option<TokenStream> {
+    const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
+    OPERATORS.contains(&field).then(|| quote!(#[allow(clippy::should_implement_trait)]))
+}
+
 fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
     let target = ident(&s.name);
     let doc = format!(" A builder for [`{0}`](super::{0}).", s.name);
@@ -221,8 +230,10 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
         let set = ident(&names::derived::setter(&f.name));
         let ty = type_tokens(&f.ty);
         let doc = docs(&field_docs(f));
+        let allow = operator_named(&f.name);
         quote! {
             #doc
+            #allow
             pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
                 self.#field = ::std::option::Option::Some(input.into());
                 self
