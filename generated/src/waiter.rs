@@ -94,6 +94,15 @@ impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for Waiter
     }
 }
 
+/// The `allStringEquals` comparator of a waiter's acceptor: there is at
+/// least one value, and every value is `expected` (an empty list matches
+/// no acceptor).
+#[allow(dead_code)]
+pub(crate) fn all_string_equals<'a>(values: impl IntoIterator<Item = &'a str>, expected: &str) -> bool {
+    let mut values = values.into_iter().peekable();
+    values.peek().is_some() && values.all(|value| value == expected)
+}
+
 /// The settings of one waiter.
 pub(crate) struct Waiter {
     pub(crate) name: &'static str,

@@ -101,38 +101,37 @@ fn classify_reference_import_job_completed(
         crate::operation::get_reference_import_job::GetReferenceImportJobError,
     >,
 ) -> Option<(crate::waiter::AcceptorState, &'static str)> {
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str()) == Some("COMPLETED") {
+    let Ok(output) = result else {
+        return None;
+    };
+    if output.status.as_str() == "COMPLETED" {
         return Some((
             crate::waiter::AcceptorState::Success,
             "`status == \"COMPLETED\"`",
         ));
     }
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str()) == Some("SUBMITTED") {
+    if output.status.as_str() == "SUBMITTED" {
         return Some((crate::waiter::AcceptorState::Retry, "`status == \"SUBMITTED\"`"));
     }
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str()) == Some("IN_PROGRESS")
-    {
+    if output.status.as_str() == "IN_PROGRESS" {
         return Some((
             crate::waiter::AcceptorState::Retry,
             "`status == \"IN_PROGRESS\"`",
         ));
     }
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str()) == Some("CANCELLING")
-    {
+    if output.status.as_str() == "CANCELLING" {
         return Some((crate::waiter::AcceptorState::Retry, "`status == \"CANCELLING\"`"));
     }
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str()) == Some("CANCELLED") {
+    if output.status.as_str() == "CANCELLED" {
         return Some((
             crate::waiter::AcceptorState::Failure,
             "`status == \"CANCELLED\"`",
         ));
     }
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str()) == Some("FAILED") {
+    if output.status.as_str() == "FAILED" {
         return Some((crate::waiter::AcceptorState::Failure, "`status == \"FAILED\"`"));
     }
-    if result.as_ref().ok().map(|v| &v.status).map(|v| v.as_str())
-        == Some("COMPLETED_WITH_FAILURES")
-    {
+    if output.status.as_str() == "COMPLETED_WITH_FAILURES" {
         return Some((
             crate::waiter::AcceptorState::Failure,
             "`status == \"COMPLETED_WITH_FAILURES\"`",

@@ -91,6 +91,15 @@ impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for Waiter
     }
 }
 
+/// The `allStringEquals` comparator of a waiter's acceptor: there is at
+/// least one value, and every value is `expected` (an empty list matches
+/// no acceptor).
+#[allow(dead_code)]
+pub(crate) fn all_string_equals<'a>(values: impl IntoIterator<Item = &'a str>, expected: &str) -> bool {
+    let mut values = values.into_iter().peekable();
+    values.peek().is_some() && values.all(|value| value == expected)
+}
+
 /// The settings of one waiter.
 pub(crate) struct Waiter {
     pub(crate) name: &'static str,
@@ -174,6 +183,13 @@ mod tests {
         }
         assert_eq!(waiter.delay(1, Duration::from_secs(30)), None);
         assert_eq!(waiter.delay(5, Duration::from_secs(45)).map(|d| d <= Duration::from_secs(15)), Some(true));
+    }
+
+    #[test]
+    fn all_string_equals_needs_a_value_and_every_value_equal() {
+        assert!(all_string_equals(["A", "A"], "A"));
+        assert!(!all_string_equals(["A", "B"], "A"));
+        assert!(!all_string_equals([], "A"), "an empty list never matches");
     }
 
     #[test]

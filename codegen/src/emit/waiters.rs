@@ -1,12 +1,14 @@
 //! `src/waiters.rs`: a type per waiter, which polls its operation until an
 //! acceptor decides.
 
+mod path;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::fluent::{build_input, forwarding_setters};
 use super::{docs, ident};
-use crate::ir::waiter::{Comparator, Leaf, Matcher, State, Waiter};
+use crate::ir::waiter::{Comparator, Matcher, State, Waiter};
 use crate::ir::{Crate, Operation};
 use crate::ir::names;
 
@@ -50,20 +52,7 @@ fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
     lines.push(String::new());
     lines.push(format!("Delays between attempts: from {min} s up to {max} s, exponential with jitter."));
     let doc = docs(&lines);
-    let acceptors = waiter.acceptors.iter().map(|acceptor| {
-        let state = match acceptor.state {
-            State::Success => quote!(crate::waiter::AcceptorState::Success),
-            State::Failure => quote!(crate::waiter::AcceptorState::Failure),
-            State::Retry => quote!(crate::waiter::AcceptorState::Retry),
-        };
-        let description = describe(&acceptor.matcher);
-        let test = matcher_test(&acceptor.matcher, &error);
-        quote! {
-            if #test {
-                return ::std::option::Option::Some((#state, #description));
-            }
-        }
-    });
+    let classifier = classifier(op, waiter);
     let input = build_input(
         op,
         quote!(crate::waiter::WaiterError::OperationFailed {
@@ -76,7 +65,11 @@ fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
             attempts: 0,
         }),
     );
-    let classify_doc = format!(" The acceptors of `{name}`, in order: the first that matches decides.");
+    let classify_call = if classifier_reads_input(waiter) {
+        quote!(|result| #classify(&input, result))
+    } else {
+        quote!(#classify)
+    };
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -112,21 +105,16 @@ fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
                         &handle.config,
                         max_wait,
                         || crate::orchestrator::invoke::<crate::wire::#module::#marker>(handle, &input),
-                        #classify,
+                        #classify_call,
                     )
                     .await
             }
         }
 
-        #[doc = #classify_doc]
-        fn #classify(
-            result: &::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>,
-        ) -> ::std::option::Option<(crate::waiter::AcceptorState, &'static str)> {
-            #(#acceptors)*
-            ::std::option::Option::None
-        }
+        #classifier
     }
 }
+
 /// What the waiter waits for, in words: its success acceptors.
 pub(super) fn waiter_goal(waiter: &Waiter) -> String {
     let success: Vec<String> = waiter
@@ -145,46 +133,183 @@ pub(super) fn waiter_goal(waiter: &Waiter) -> String {
 /// A matcher in words, for docs and for the waiter's messages.
 fn describe(matcher: &Matcher) -> String {
     match matcher {
-        Matcher::Output { path, expected, .. } => format!("`{} == \"{expected}\"`", path.join(".")),
+        Matcher::Path(m) => {
+            let (path, expected) = (&m.path, &m.expected);
+            match m.comparator {
+                Comparator::StringEquals => code(&format!("{path} == \"{expected}\"")),
+                Comparator::BooleanEquals => format!("{} is {expected}", code(path)),
+                Comparator::AnyStringEquals => format!("any of {} is \"{expected}\"", code(path)),
+                Comparator::AllStringEquals => format!("all of {} are \"{expected}\"", code(path)),
+            }
+        }
         Matcher::Success(true) => "the operation succeeds".to_owned(),
         Matcher::Success(false) => "the operation fails".to_owned(),
         Matcher::ErrorType(code) => format!("it fails with `{code}`"),
     }
 }
-/// A boolean expression over `result` that is true when the matcher matches.
-fn matcher_test(matcher: &Matcher, error: &proc_macro2::Ident) -> TokenStream {
-    let _ = error;
-    match matcher {
-        Matcher::Success(true) => quote!(result.is_ok()),
-        Matcher::Success(false) => quote!(result.is_err()),
-        Matcher::ErrorType(code) => quote!(result.as_ref().err().and_then(|e| e.code()) == ::std::option::Option::Some(#code)),
-        Matcher::Output { expected, comparator, steps, .. } => {
-            // Walk the path with `?` inside a closure-free chain of `and_then`.
-            let mut chain = quote!(result.as_ref().ok());
-            for step in steps {
-                let field = ident(&step.field);
-                let last = step.leaf != Leaf::Struct;
-                let access = match (step.optional, step.boxed) {
-                    (true, true) => quote!(.and_then(|v| v.#field.as_deref())),
-                    (true, false) => quote!(.and_then(|v| v.#field.as_ref())),
-                    (false, true) => quote!(.map(|v| &*v.#field)),
-                    (false, false) => quote!(.map(|v| &v.#field)),
-                };
-                chain = quote!(#chain #access);
-                if last {
-                    chain = match step.leaf {
-                        Leaf::Str => quote!(#chain.map(|v| v.as_str())),
-                        _ => quote!(#chain.copied()),
-                    };
+
+/// `text` as Markdown code, with a delimiter its own backticks cannot end.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// The acceptors of one arm of a classifier (an output, or an error).
+#[derive(Default)]
+struct Arm {
+    tests: Vec<TokenStream>,
+    /// An acceptor that matches whatever the arm binds.
+    otherwise: Option<TokenStream>,
+}
+
+impl Arm {
+    fn test(&mut self, test: TokenStream, decision: TokenStream) {
+        if self.otherwise.is_none() {
+            self.tests.push(quote! {
+                if #test {
+                    return #decision;
                 }
-            }
-            match comparator {
-                Comparator::StringEquals => quote!(#chain == ::std::option::Option::Some(#expected)),
-                Comparator::BooleanEquals => {
-                    let expected = expected == "true";
-                    quote!(#chain == ::std::option::Option::Some(#expected))
-                }
+            });
+        }
+    }
+
+    fn always(&mut self, decision: TokenStream) {
+        self.otherwise.get_or_insert(decision);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.tests.is_empty() && self.otherwise.is_none()
+    }
+
+    /// `Ok(output) => { if .. { return ..; } None }`.
+    fn render(self, variant: TokenStream, binding: TokenStream) -> TokenStream {
+        let otherwise = self.otherwise.unwrap_or_else(|| quote!(::std::option::Option::None));
+        if self.tests.is_empty() {
+            return quote!(#variant(_) => #otherwise,);
+        }
+        let tests = self.tests;
+        quote! {
+            #variant(#binding) => {
+                #(#tests)*
+                #otherwise
             }
         }
+    }
+}
+
+/// Whether an acceptor of the waiter reads the operation's input.
+fn classifier_reads_input(waiter: &Waiter) -> bool {
+    waiter.acceptors.iter().any(|a| match &a.matcher {
+        Matcher::Path(m) => m.test.as_ref().is_some_and(|t| path::render_test(t).is_some() && path::reads_input(t)),
+        _ => false,
+    })
+}
+
+/// The function that classifies a response, one `match` arm per acceptor
+/// in the model's order (the first that matches decides), and a function
+/// per acceptor whose test can fail (`?`).
+fn classifier(op: &Operation, waiter: &Waiter) -> TokenStream {
+    let module = ident(&op.module);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let input_ty = ident(&op.input.name);
+    let classify = ident(&names::derived::waiter_classifier(&waiter.snake));
+    let reads_input = classifier_reads_input(waiter);
+    // The tests on an output and on an error, in the model's order, and
+    // what the arm gives when none matches (an unconditional acceptor
+    // ends the arm).
+    let (mut ok, mut err) = (Arm::default(), Arm::default());
+    let mut helpers = Vec::new();
+    for (i, acceptor) in waiter.acceptors.iter().enumerate() {
+        let state = match acceptor.state {
+            State::Success => quote!(crate::waiter::AcceptorState::Success),
+            State::Failure => quote!(crate::waiter::AcceptorState::Failure),
+            State::Retry => quote!(crate::waiter::AcceptorState::Retry),
+        };
+        let description = describe(&acceptor.matcher);
+        let decision = quote!(::std::option::Option::Some((#state, #description)));
+        match &acceptor.matcher {
+            Matcher::Success(true) => ok.always(decision),
+            Matcher::Success(false) => err.always(decision),
+            Matcher::ErrorType(code) => {
+                err.test(quote!(error.code() == ::std::option::Option::Some(#code)), decision);
+            }
+            Matcher::Path(m) => match m.test.as_ref().and_then(path::render_test) {
+                // The types say it never matches.
+                None => {}
+                Some(test) if test.always => ok.always(decision),
+                Some(test) if test.fallible => {
+                    let helper = ident(&names::derived::waiter_acceptor(&waiter.snake, i + 1));
+                    let reads_input = m.test.as_ref().is_some_and(path::reads_input);
+                    let (params, args) = if reads_input {
+                        (
+                            quote!(input: &crate::operation::#module::#input_ty, output: &crate::operation::#module::#output),
+                            quote!(input, output),
+                        )
+                    } else {
+                        (quote!(output: &crate::operation::#module::#output), quote!(output))
+                    };
+                    let doc = format!(
+                        " Acceptor {} of `{}`, {description}; `None` when evaluating the path fails (as `length` of a missing member does).",
+                        i + 1,
+                        waiter.name,
+                    );
+                    let tokens = &test.tokens;
+                    helpers.push(quote! {
+                        #[doc = #doc]
+                        fn #helper(#params) -> ::std::option::Option<bool> {
+                            ::std::option::Option::Some(#tokens)
+                        }
+                    });
+                    ok.test(quote!(#helper(#args) == ::std::option::Option::Some(true)), decision);
+                }
+                Some(test) => ok.test(test.tokens, decision),
+            },
+        }
+    }
+    let input_param = reads_input.then(|| quote!(input: &crate::operation::#module::#input_ty,));
+    let result_type = quote!(::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>);
+    let none = quote!(::std::option::Option::None);
+    let body = match (ok.is_empty(), err.is_empty()) {
+        // (No acceptor can ever match.)
+        (true, true) => quote!({
+            let _ = result;
+            #none
+        }),
+        // Only outputs (or only errors) are tested: the other kind returns early.
+        (false, true) if !ok.tests.is_empty() => {
+            let (tests, otherwise) = (&ok.tests, ok.otherwise.as_ref().unwrap_or(&none));
+            quote!({
+                let ::std::result::Result::Ok(output) = result else { return #none; };
+                #(#tests)*
+                #otherwise
+            })
+        }
+        (true, false) if !err.tests.is_empty() => {
+            let (tests, otherwise) = (&err.tests, err.otherwise.as_ref().unwrap_or(&none));
+            quote!({
+                let ::std::result::Result::Err(error) = result else { return #none; };
+                #(#tests)*
+                #otherwise
+            })
+        }
+        _ => {
+            let ok = ok.render(quote!(::std::result::Result::Ok), quote!(output));
+            let err = err.render(quote!(::std::result::Result::Err), quote!(error));
+            quote!({ match result { #ok #err } })
+        }
+    };
+    let doc = format!(" The acceptors of `{}`, in order: the first that matches decides.", waiter.name);
+    quote! {
+        #[doc = #doc]
+        fn #classify(
+            #input_param
+            result: &#result_type,
+        ) -> ::std::option::Option<(crate::waiter::AcceptorState, &'static str)> #body
+
+        #(#helpers)*
     }
 }

@@ -121,6 +121,12 @@ pub mod derived {
         format!("classify_{}", bare(waiter_snake))
     }
 
+    /// The function that evaluates acceptor `index` (from 1) of a waiter,
+    /// when its path can fail.
+    pub fn waiter_acceptor(waiter_snake: &str, index: usize) -> String {
+        format!("{}_acceptor_{index}", bare(waiter_snake))
+    }
+
     /// The local holding an endpoint rule-set parameter.
     pub fn endpoint_param(snake: &str) -> String {
         format!("p_{}", bare(snake).trim_end_matches('_'))

@@ -1,4 +1,4 @@
-//! Passes over the built crate: waiter paths resolved to fields,
+//! Passes over the built crate: waiter paths compiled against the types,
 //! pagination resolved to members, and which codec directions each type
 //! needs.
 
@@ -11,69 +11,9 @@ use crate::error::{Error, Result};
 use crate::model::{traits, Model, ShapeId};
 use super::build::shape;
 
-/// Resolves each waiter's output path to Rust fields, checking that every
-/// step but the last is a structure and the last is what the comparator needs.
+/// Compiles each waiter's path matchers against the crate's types.
 pub(super) fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
-    let structs: BTreeMap<ShapeId, Struct> = krate
-        .types
-        .values()
-        .filter_map(|t| match t {
-            TypeDef::Struct(s) => Some((s.shape.clone(), s.clone())),
-            TypeDef::Enum(_) => None,
-        })
-        .collect();
-    let enums: BTreeSet<ShapeId> = krate
-        .types
-        .values()
-        .filter_map(|t| match t {
-            TypeDef::Enum(e) if !e.int => Some(e.shape.clone()),
-            _ => None,
-        })
-        .collect();
-    for op in krate.operations.values_mut() {
-        let op_shape = shape(model, &op.shape)?;
-        for waiter in &mut op.waiters {
-            for acceptor in &mut waiter.acceptors {
-                let waiter::Matcher::Output { path, comparator, steps, .. } = &mut acceptor.matcher else { continue };
-                let unsupported = |why: String| Error::Unsupported {
-                    path: op_shape.source.as_ref().clone(),
-                    shape: op.shape.to_string(),
-                    feature: format!("waiter `{}`'s path `{}` ({why})", waiter.name, path.join(".")),
-                };
-                let mut current = &op.output;
-                for (i, member) in path.iter().enumerate() {
-                    if current.kind == StructKind::Union {
-                        return Err(unsupported("the path goes through a union".into()));
-                    }
-                    let field = current
-                        .fields
-                        .iter()
-                        .find(|f| &f.member == member)
-                        .ok_or_else(|| unsupported(format!("no member `{member}`")))?;
-                    let last = i + 1 == path.len();
-                    let leaf = match (&field.ty, last) {
-                        (RustType::Named(r), false) => {
-                            current = structs.get(&r.shape).ok_or_else(|| unsupported(format!("`{member}` is not a structure")))?;
-                            waiter::Leaf::Struct
-                        }
-                        (RustType::String, true) => waiter::Leaf::Str,
-                        (RustType::Named(r), true) if enums.contains(&r.shape) => waiter::Leaf::Str,
-                        (RustType::Bool, true) => waiter::Leaf::Bool,
-                        _ => return Err(unsupported(format!("`{member}` has a type the comparator cannot compare"))),
-                    };
-                    let wanted = match comparator {
-                        waiter::Comparator::StringEquals => waiter::Leaf::Str,
-                        waiter::Comparator::BooleanEquals => waiter::Leaf::Bool,
-                    };
-                    if last && leaf != wanted {
-                        return Err(unsupported("the comparator does not fit the member's type".into()));
-                    }
-                    steps.push(waiter::Step { field: field.name.clone(), optional: field.optional, boxed: field.boxed, leaf });
-                }
-            }
-        }
-    }
-    Ok(())
+    waiter::resolve(krate, model)
 }
 
 /// The operation's `smithy.api#paginated` trait merged with the service's,
