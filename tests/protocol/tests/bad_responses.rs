@@ -25,14 +25,18 @@ fn client(status: u16, headers: &[(&str, &str)], body: &str) -> Client {
     Client::new(config)
 }
 
-fn call(status: u16, headers: &[(&str, &str)], body: &str) -> Result<(), GreetingWithErrorsError> {
+/// The error the call fails with (a success fails the test).
+fn call(status: u16, headers: &[(&str, &str)], body: &str) -> GreetingWithErrorsError {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(client(status, headers, body).greeting_with_errors().greeting("hi").send()).map(|_| ())
+    match runtime.block_on(client(status, headers, body).greeting_with_errors().greeting("hi").send()) {
+        Ok(output) => panic!("expected an error, got {output:?}"),
+        Err(error) => error,
+    }
 }
 
 #[test]
 fn a_success_that_is_not_json_is_an_unreadable_response() {
-    let error = call(200, &[], "<html>gateway</html>").unwrap_err();
+    let error = call(200, &[], "<html>gateway</html>");
     let GreetingWithErrorsError::Unhandled(unhandled) = &error else { panic!("{error:?}") };
     assert_eq!((unhandled.meta().status(), unhandled.meta().request_id()), (Some(200), Some("req-1")));
     let text = DisplayErrorContext(&error).to_string();
@@ -41,7 +45,7 @@ fn a_success_that_is_not_json_is_an_unreadable_response() {
 
 #[test]
 fn an_error_that_is_not_json_keeps_its_status_and_request_id() {
-    let error = call(502, &[], "<html>Bad Gateway</html>").unwrap_err();
+    let error = call(502, &[], "<html>Bad Gateway</html>");
     let GreetingWithErrorsError::Unhandled(unhandled) = &error else { panic!("{error:?}") };
     let meta = unhandled.meta();
     assert_eq!((meta.code(), meta.status(), meta.request_id()), (None, Some(502), Some("req-1")));
@@ -50,7 +54,7 @@ fn an_error_that_is_not_json_keeps_its_status_and_request_id() {
 #[test]
 fn an_unknown_error_type_is_unhandled_with_its_code() {
     let body = r#"{"__type": "aws.protocoltests.json10#NoSuchThing", "message": "what"}"#;
-    let error = call(400, &[], body).unwrap_err();
+    let error = call(400, &[], body);
     let GreetingWithErrorsError::Unhandled(unhandled) = &error else { panic!("{error:?}") };
     let meta = unhandled.meta();
     assert_eq!((meta.code(), meta.message(), meta.status(), meta.request_id()), (Some("NoSuchThing"), Some("what"), Some(400), Some("req-1")));
@@ -61,7 +65,7 @@ fn an_unknown_error_type_is_unhandled_with_its_code() {
 #[test]
 fn an_error_without_a_code_is_unhandled_with_its_status() {
     for body in ["{}", "", r#"{"message": "no code"}"#] {
-        let error = call(500, &[], body).unwrap_err();
+        let error = call(500, &[], body);
         let GreetingWithErrorsError::Unhandled(unhandled) = &error else { panic!("{body}: {error:?}") };
         let meta = unhandled.meta();
         assert_eq!((meta.code(), meta.status(), meta.request_id()), (None, Some(500), Some("req-1")), "{body}");
@@ -70,9 +74,9 @@ fn an_error_without_a_code_is_unhandled_with_its_status() {
 
 #[test]
 fn a_modeled_error_is_its_variant_from_the_header_or_the_body() {
-    let error = call(400, &[("x-amzn-errortype", "InvalidGreeting:http://internal.amazon.com/")], r#"{"Message": "bad"}"#).unwrap_err();
+    let error = call(400, &[("x-amzn-errortype", "InvalidGreeting:http://internal.amazon.com/")], r#"{"Message": "bad"}"#);
     let GreetingWithErrorsError::InvalidGreeting(e) = &error else { panic!("{error:?}") };
     assert_eq!((e.meta().message(), e.meta().status(), e.meta().request_id()), (Some("bad"), Some(400), Some("req-1")));
-    let error = call(400, &[], r#"{"__type": "aws.protocoltests.json10#InvalidGreeting", "message": "worse"}"#).unwrap_err();
+    let error = call(400, &[], r#"{"__type": "aws.protocoltests.json10#InvalidGreeting", "message": "worse"}"#);
     assert!(matches!(&error, GreetingWithErrorsError::InvalidGreeting(e) if e.meta().message() == Some("worse")), "{error:?}");
 }

@@ -173,6 +173,10 @@ mod hyper_client {
             let mut http = HttpConnector::new_with_resolver(resolver);
             http.enforce_http(false);
             http.set_connect_timeout(self.connect_timeout);
+            // rustls 0.23.48 deprecates ring's provider (no post-quantum key
+            // exchange); ring keeps the crate's build small and C-free, and
+            // the classical key exchanges it offers are what AWS endpoints use.
+            #[allow(deprecated)]
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let client = hyper_rustls::HttpsConnectorBuilder::new()
                 .with_provider_and_native_roots(provider)
