@@ -353,3 +353,33 @@ fn sending_events_and_misplaced_streams_are_named() {
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
     assert!(err.contains("shape `ex#OpInput$name` uses a @streaming blob other than the httpPayload"), "{err}");
 }
+
+/// Union accessors are named from the variants: two that snake-case alike
+/// (`AB`, `Ab`) get distinct names rather than a crate that does not compile.
+#[test]
+fn union_accessors_never_collide() {
+    let dir = scratch("union-accessors");
+    let text = model(r#""ex#Choice": {"type": "union", "members": {"a_b": {"target": "smithy.api#String"}, "ab": {"target": "smithy.api#Integer"}}}"#)
+        .replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#Choice"}"#);
+    let files = generated(&dir, &text, &[], &["src/types/choice.rs"]);
+    let choice = files[0].split_whitespace().collect::<String>();
+    for method in ["pubfnas_ab(&self)->Option<&String>", "pubfnas_ab_2(&self)->Option<&i32>", "pubfnis_ab(", "pubfnis_ab_2(", "pubfnis_unknown("] {
+        assert!(choice.contains(method), "{method}: {}", files[0]);
+    }
+}
+
+/// In an `@awsQueryCompatible` service, an error's `@awsQueryError` code
+/// that is another error's name stays that error's: one arm per code.
+#[test]
+fn query_codes_never_shadow_another_errors_name() {
+    let dir = scratch("query-codes");
+    let text = model(
+        r#""ex#First": {"type": "structure", "members": {}, "traits": {"smithy.api#error": "client", "aws.protocols#awsQueryError": {"code": "Second", "httpResponseCode": 400}}},
+"ex#Second": {"type": "structure", "members": {}, "traits": {"smithy.api#error": "client"}}"#,
+    )
+    .replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_0": {}, "aws.protocols#awsQueryCompatible": {}"#)
+    .replace(r#""input": {"target": "ex#OpInput"},"#, r#""input": {"target": "ex#OpInput"}, "errors": [{"target": "ex#First"}, {"target": "ex#Second"}],"#);
+    let wire = generated(&dir, &text, &[], &["src/wire/op.rs"]).remove(0);
+    assert_eq!(wire.matches(r#"Some("Second")"#).count(), 1, "{wire}");
+    assert_eq!(wire.matches(r#"Some("First")"#).count(), 1, "{wire}");
+}

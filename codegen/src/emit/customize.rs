@@ -122,13 +122,23 @@ impl Decorator for DynamoDb {
     /// (`as_number::<i64>()`), when the model's union is the usual one.
     fn union_items(&self, _krate: &Crate, union: &Struct) -> Option<TokenStream> {
         let has = |variant: &str, ty: &RustType| union.fields.iter().any(|f| f.name == variant && !f.boxed && &f.ty == ty);
+        let list_of = |variant: &str, item: &RustType| {
+            union.fields.iter().any(|f| f.name == variant && matches!(&f.ty, RustType::List { item: i, .. } if **i == *item))
+        };
+        // Every variant the macro names, and no variant whose accessor
+        // would take one of the macro's method names (`as_str`, ...).
         let expected = union.shape.name == "AttributeValue"
             && has("S", &RustType::String)
             && has("N", &RustType::String)
             && has("B", &RustType::Blob)
             && has("Bool", &RustType::Bool)
-            && union.fields.iter().any(|f| f.name == "M" && matches!(f.ty, RustType::Map { .. }))
-            && union.fields.iter().any(|f| f.name == "L" && matches!(f.ty, RustType::List { .. }));
+            && has("Null", &RustType::Bool)
+            && list_of("Ss", &RustType::String)
+            && list_of("Ns", &RustType::String)
+            && list_of("Bs", &RustType::Blob)
+            && union.fields.iter().any(|f| f.name == "M" && !f.boxed && matches!(f.ty, RustType::Map { sparse: false, .. }))
+            && union.fields.iter().any(|f| f.name == "L" && !f.boxed && matches!(f.ty, RustType::List { sparse: false, .. }))
+            && !union.fields.iter().any(|f| matches!(f.name.as_str(), "Str" | "Number"));
         expected.then(|| quote!(crate::dynamodb::attribute_value_impls!();))
     }
 

@@ -92,10 +92,21 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
     let name = &op.name;
     let serialize = protocol.write_request(krate, op);
     let read_output = protocol.read_response(&op.output, quote!(output));
-    let codes = |e: &crate::ir::TypeRef| match krate.errors.get(&e.name) {
-        Some(shape) => protocol.error_codes(krate, shape),
-        None => vec![e.shape.name.clone()],
-    };
+    // The codes each error may be named by; a code an earlier error of the
+    // operation already has stays with that one (its shape name first).
+    let mut claimed: std::collections::BTreeSet<String> = op.errors.iter().map(|e| e.shape.name.clone()).collect();
+    let all_codes: std::collections::BTreeMap<String, Vec<String>> = op
+        .errors
+        .iter()
+        .map(|e| {
+            let mut codes = vec![e.shape.name.clone()];
+            if let Some(shape) = krate.errors.get(&e.name) {
+                codes.extend(protocol.error_codes(krate, shape).into_iter().filter(|c| claimed.insert(c.clone())));
+            }
+            (e.name.clone(), codes)
+        })
+        .collect();
+    let codes = |e: &crate::ir::TypeRef| all_codes.get(&e.name).cloned().unwrap_or_else(|| vec![e.shape.name.clone()]);
     let error_arms = op.errors.iter().map(|e| {
         let variant = ident(&e.name);
         let codes = codes(e);

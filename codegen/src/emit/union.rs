@@ -70,9 +70,18 @@ pub fn emit(krate: &Crate, s: &Struct) -> TokenStream {
 fn accessors(s: &Struct, variants: &[&Field]) -> TokenStream {
     use heck::ToSnakeCase;
     let name = ident(&s.name);
+    // Two variants may snake-case alike (`AB` and `Ab`): the later one gets
+    // a numbered name; `is_unknown` is taken.
+    let mut taken = std::collections::BTreeSet::from(["unknown".to_owned()]);
     let methods = variants.iter().map(|f| {
         let variant = ident(&f.name);
-        let snake = f.name.trim_start_matches("r#").to_snake_case();
+        let base = f.name.trim_start_matches("r#").to_snake_case();
+        let mut snake = base.clone();
+        let mut n = 2;
+        while !taken.insert(snake.clone()) {
+            snake = format!("{base}_{n}");
+            n += 1;
+        }
         let (as_name, is_name) = (super::ident(&format!("as_{snake}")), super::ident(&format!("is_{snake}")));
         let ty = type_tokens(&f.ty);
         let as_doc = format!(" The `{}` value, if this is that variant.", f.member);

@@ -79,6 +79,13 @@ fn required_without_an_account_id_fails_naming_the_setting() {
     assert!(error.contains("account_id_endpoint_mode") && error.contains("AWS_ACCOUNT_ID_ENDPOINT_MODE"), "{error}");
     assert!(transport.requests().is_empty());
 
+    // Without credentials at all, that is what the error says.
+    let transport = TestTransport::new();
+    let config = builder(&transport).account_id_endpoint_mode(AccountIdEndpointMode::Required).build();
+    let error = list_tables(config, &transport).unwrap_err();
+    assert!(error.contains("credentials") && !error.contains("cannot resolve the endpoint"), "{error}");
+    assert!(transport.requests().is_empty());
+
     // With an account id, `required` is satisfied.
     let transport = TestTransport::new();
     let config = builder(&transport)

@@ -9,7 +9,7 @@
 //! Both streams also have an inherent `next()`, so that no stream
 //! combinator crate is needed to read them.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -25,11 +25,21 @@ pub(crate) type Fetch<O, E, K = String> = Box<dyn FnMut(Option<K>) -> BoxFuture<
 pub trait PageToken: Clone + PartialEq + Send + 'static {
     /// Whether the token is empty, which ends the pages like no token.
     fn is_empty(&self) -> bool;
+
+    /// The token as text, when it is text: the tokens seen are then kept
+    /// in a hash set (others are compared one by one).
+    fn as_text(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl PageToken for String {
     fn is_empty(&self) -> bool {
         String::is_empty(self)
+    }
+
+    fn as_text(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -47,6 +57,7 @@ pub struct PageStream<O, E, K = String> {
     fetch: Fetch<O, E, K>,
     token_of: fn(&O) -> Option<K>,
     pending: Option<BoxFuture<'static, Result<O, E>>>,
+    seen_text: HashSet<String>,
     seen: Vec<K>,
     started: bool,
     done: bool,
@@ -54,7 +65,19 @@ pub struct PageStream<O, E, K = String> {
 
 impl<O, E, K: PageToken> PageStream<O, E, K> {
     pub(crate) fn new(fetch: Fetch<O, E, K>, token_of: fn(&O) -> Option<K>) -> Self {
-        PageStream { fetch, token_of, pending: None, seen: Vec::new(), started: false, done: false }
+        PageStream { fetch, token_of, pending: None, seen_text: HashSet::new(), seen: Vec::new(), started: false, done: false }
+    }
+
+    /// Remembers `token`; false if it was seen before.
+    fn first_time(&mut self, token: &K) -> bool {
+        match token.as_text() {
+            Some(text) => self.seen_text.insert(text.to_owned()),
+            None if self.seen.contains(token) => false,
+            None => {
+                self.seen.push(token.clone());
+                true
+            }
+        }
     }
 
     /// The next page, or `None` at the end.
@@ -98,8 +121,7 @@ impl<O, E, K: PageToken> Stream for PageStream<O, E, K> {
         match &result {
             Err(_) => self.done = true,
             Ok(page) => match (self.token_of)(page) {
-                Some(token) if !token.is_empty() && !self.seen.contains(&token) => {
-                    self.seen.push(token.clone());
+                Some(token) if !token.is_empty() && self.first_time(&token) => {
                     let next = (self.fetch)(Some(token));
                     self.pending = Some(next);
                 }

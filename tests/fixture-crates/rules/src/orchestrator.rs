@@ -192,6 +192,11 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
     };
     let inputs = EndpointInputs { operation: &spec.endpoint_params, account_id: account_id.as_deref() };
     let mut endpoint = (service.resolve_endpoint)(config, &inputs).map_err(|e| {
+        // Rules that need the credentials' account id fail without
+        // credentials: say that, as every other service does.
+        if let (true, Err(no_credentials)) = (service.endpoint_uses_account_id, &chosen) {
+            return configuration_error(no_credentials.clone());
+        }
         // The rules' message names their parameter; say which setting it is.
         let required = service.endpoint_uses_account_id
             && account_id.is_none()
