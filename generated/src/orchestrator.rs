@@ -7,6 +7,7 @@
 //! `codegen/runtime/src/orchestrator.rs`). The generated code supplies the
 //! per-operation parts through [`Operation`].
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -33,11 +34,55 @@ pub(crate) struct Handle {
     pub(crate) service: &'static ServiceFacts,
     retry_budget: RetryBudget,
     identities: IdentityCache,
+    endpoints: EndpointCache,
 }
 
 impl Handle {
     pub(crate) fn new(config: Config, service: &'static ServiceFacts) -> Self {
-        Handle { config, service, retry_budget: RetryBudget::default(), identities: IdentityCache::default() }
+        Handle {
+            config,
+            service,
+            retry_budget: RetryBudget::default(),
+            identities: IdentityCache::default(),
+            endpoints: EndpointCache::default(),
+        }
+    }
+}
+
+/// The last endpoint a client resolved, with the inputs it was resolved
+/// from: calls that repeat them (the same table, the same account) skip
+/// evaluating the rule set. The configuration, the rest of the input to the
+/// rules, never changes for a client.
+#[derive(Debug, Default)]
+struct EndpointCache(Mutex<Option<CachedEndpoint>>);
+
+#[derive(Debug)]
+struct CachedEndpoint {
+    operation: Vec<(&'static str, Value)>,
+    account_id: Option<String>,
+    endpoint: ResolvedEndpoint,
+}
+
+impl EndpointCache {
+    fn resolve<E>(
+        &self,
+        inputs: &EndpointInputs<'_>,
+        resolve: impl FnOnce() -> Result<ResolvedEndpoint, E>,
+    ) -> Result<ResolvedEndpoint, E> {
+        let same = |cached: &CachedEndpoint| cached.operation == inputs.operation && cached.account_id.as_deref() == inputs.account_id;
+        if let Some(cached) = self.0.lock().ok().as_ref().and_then(|guard| guard.as_ref().filter(|c| same(c)).map(|c| c.endpoint.clone())) {
+            return Ok(cached);
+        }
+        // Errors are not kept: the next call evaluates the rules again.
+        let endpoint = resolve()?;
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = Some(CachedEndpoint {
+                operation: inputs.operation.to_vec(),
+                account_id: inputs.account_id.map(str::to_owned),
+                endpoint: endpoint.clone(),
+            });
+        }
+        Ok(endpoint)
     }
 }
 
@@ -191,7 +236,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         _ => None,
     };
     let inputs = EndpointInputs { operation: &spec.endpoint_params, account_id: account_id.as_deref() };
-    let mut endpoint = (service.resolve_endpoint)(config, &inputs).map_err(|e| {
+    let mut endpoint = handle.endpoints.resolve(&inputs, || (service.resolve_endpoint)(config, &inputs)).map_err(|e| {
         // Rules that need the credentials' account id fail without
         // credentials: say that, as every other service does.
         if let (true, Err(no_credentials)) = (service.endpoint_uses_account_id, &chosen) {
