@@ -23,6 +23,22 @@ pub fn single_file(files: &BTreeMap<String, String>) -> Result<String> {
     Ok(out)
 }
 
+/// The crate as the module `crate::<module>` of another crate (a build
+/// script's `include!`): stitched by [`single_file`], without the crate's
+/// own `//!` docs (an `include!`d file cannot have inner docs), and with
+/// its `crate::` paths under the module ([`nest`]).
+pub fn as_module(files: &BTreeMap<String, String>, module: &str) -> Result<String> {
+    let text = single_file(files)?;
+    let without_docs = text.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+    Ok(nest(&without_docs, module))
+}
+
+/// Code written for a crate root (`crate::...` paths), moved under the
+/// module `crate::<module>`.
+pub fn nest(text: &str, module: &str) -> String {
+    text.replace("crate::", &format!("crate::{module}::"))
+}
+
 fn stitch_error(message: String) -> Error {
     Error::InvalidOption { option: "single_file", message }
 }
@@ -109,6 +125,24 @@ mod tests {
         );
         // The result parses as one file.
         syn::parse_file(&text).unwrap();
+    }
+
+    #[test]
+    fn as_a_module_the_crate_loses_its_docs_and_its_paths_move_under_it() {
+        let crate_files = files(&[
+            ("src/lib.rs", "//! Root docs.
+pub mod a;
+pub use crate::a::X;
+"),
+            ("src/a.rs", "//! A docs.
+pub struct X(crate::a::Y);
+pub struct Y;
+"),
+        ]);
+        assert_eq!(
+            as_module(&crate_files, "client").unwrap(),
+            "pub mod a {\npub struct X(crate::client::a::Y);\npub struct Y;\n}\npub use crate::client::a::X;"
+        );
     }
 
     #[test]

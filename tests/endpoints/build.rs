@@ -167,8 +167,8 @@ fn generate_client(
         protocol: None,
     };
     let files = codegen::generate_from_model(model, &options).map_err(|e| format!("the generator cannot write its client yet: {}", e.to_string().replace(&path.display().to_string(), relative)))?;
-    let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{relative}: {e}"));
-    let client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+    let client_module = format!("{module}_client");
+    let client = codegen::single_file::as_module(&files, &client_module).unwrap_or_else(|e| panic!("{relative}: {e}"));
     let selection = codegen::select::select(model, Some(&service.to_string()), &operations).expect("select");
     let krate = codegen::ir::build(model, &selection, &crate_name).expect("ir");
     let mut checks = String::new();
@@ -194,10 +194,10 @@ fn generate_client(
             lit(&params.to_string())
         ));
     }
-    let nested = |text: &str| text.replace("crate::", &format!("crate::{module}_client::"));
+    let nested = |text: &str| codegen::single_file::nest(text, &client_module);
     let mut text = format!(
         "/// The client of the operations the endpoint tests of `{service}` name, with a check per operation input.\npub mod {module}_client {{\n{}\n\nmod harness {{\n{}\n}}\n\n{}",
-        nested(&client),
+        client,
         nested(harness),
         nested(&checks)
     );

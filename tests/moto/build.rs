@@ -40,15 +40,8 @@ fn main() {
             protocol: None,
         };
         let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {module} client from {file}: {e}"));
-        let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
-        // The crate's own inner docs cannot be `include!`d, and everything
-        // of this client lives in `crate::<module>`.
-        let client = client
-            .lines()
-            .filter(|l| !l.starts_with("//!"))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .replace("crate::", &format!("crate::{module}::"));
+        // Everything of this client lives in `crate::<module>`.
+        let client = codegen::single_file::as_module(&files, module).unwrap_or_else(|e| panic!("{e}"));
         write(&out.join(format!("{module}.rs")), &client);
     }
 }

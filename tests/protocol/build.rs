@@ -90,17 +90,15 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
         protocol: None,
     };
     let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {service_id} client: {e}"));
-    let client = codegen::single_file::single_file(&files).unwrap_or_else(|e| panic!("{e}"));
-    // The crate's own inner docs cannot be `include!`d.
-    let client = client.lines().filter(|l| !l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+    // Everything of this service lives in `crate::<module>`.
+    let client = codegen::single_file::as_module(&files, module).unwrap_or_else(|e| panic!("{e}"));
     let selection = codegen::select::select(model, Some(service_id), &operations).expect("select");
     let krate = codegen::ir::build(model, &selection, &crate_name).expect("ir");
     let cases = Cases::new(model, &krate).render();
-    // Everything of this service lives in `crate::<module>`.
-    let nested = |text: &str| text.replace("crate::", &format!("crate::{module}::"));
+    let nested = |text: &str| codegen::single_file::nest(text, module);
     let text = format!(
         "{}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
-        nested(&client),
+        client,
         nested(harness),
         nested(&cases)
     );
