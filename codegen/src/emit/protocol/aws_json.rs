@@ -54,14 +54,7 @@ impl ProtocolGen for AwsJson {
         });
         let host_prefix = super::host_prefix(op);
         let endpoint = super::endpoint_override(krate, op);
-        let compression = op.gzip.then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
-        let checksum = op.checksum_required.then(|| {
-            quote! {
-                if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(&body)) {
-                    headers.push(header);
-                }
-            }
-        });
+        let body_checks = super::body_checks(op);
         let headers_mut = (query_mode.is_some() || op.gzip || op.checksum_required).then(|| quote!(mut));
         quote! {
             #body
@@ -70,8 +63,7 @@ impl ProtocolGen for AwsJson {
                 (::http::HeaderName::from_static("x-amz-target"), ::http::HeaderValue::from_static(#target)),
             ];
             #query_mode
-            #compression
-            #checksum
+            #body_checks
             ::std::result::Result::Ok(crate::orchestrator::Request {
                 method: ::http::Method::POST,
                 path_and_query: ::std::string::String::from("/"),

@@ -128,3 +128,18 @@ fn endpoint_override(krate: &Crate, op: &Operation) -> TokenStream {
         .find_map(|d| d.endpoint_override(op))
         .unwrap_or_else(|| quote!(::std::option::Option::None))
 }
+
+/// Statements on a body in memory (`body: Vec<u8>`, `headers` and `config`
+/// in scope): request compression (`@requestCompression`), then Content-MD5
+/// (`@httpChecksumRequired`), which covers the bytes actually sent.
+fn body_checks(op: &Operation) -> TokenStream {
+    let compression = op.gzip.then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
+    let checksum = op.checksum_required.then(|| {
+        quote! {
+            if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(&body)) {
+                headers.push(header);
+            }
+        }
+    });
+    quote!(#compression #checksum)
+}

@@ -354,27 +354,23 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
     };
     let host_prefix = super::host_prefix(op);
     let endpoint = super::endpoint_override(krate, op);
-    // Compression first: a checksum covers the bytes actually sent.
-    let compression = (op.gzip && stream.is_none())
-        .then(|| quote!(let body = crate::compression::gzip_body(body, &mut headers, config);));
-    let checksum = op.checksum_required.then(|| match stream {
-        None => quote! {
-            if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(&body)) {
-                headers.push(header);
-            }
-        },
+    let body_checks = match stream {
+        None => super::body_checks(op),
         // Content-MD5 precedes the body: only a body in memory can have it.
         Some((f, _)) => {
             let (shape, field_name, member) = build_error_names(input, f);
-            quote! {
-                let bytes = body.as_bytes()
-                    .ok_or_else(|| crate::error::BuildError::needs_bytes(#shape, #field_name, #member))?;
-                if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(bytes)) {
-                    headers.push(header);
+            let checksum = op.checksum_required.then(|| {
+                quote! {
+                    let bytes = body.as_bytes()
+                        .ok_or_else(|| crate::error::BuildError::needs_bytes(#shape, #field_name, #member))?;
+                    if let ::std::option::Option::Some(header) = crate::http_binding::header("content-md5", &crate::checksum::content_md5(bytes)) {
+                        headers.push(header);
+                    }
                 }
-            }
+            });
+            quote!(#checksum)
         }
-    });
+    };
     let method = op.http.as_ref().map(|h| h.method.as_str()).unwrap_or("POST");
     let method = syn::parse_str::<syn::Path>(&format!("::http::Method::{method}")).ok();
     let method = match method {
@@ -414,8 +410,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
         let #headers_mut headers = ::std::vec::Vec::new();
         #(#headers)*
         #body
-        #compression
-        #checksum
+        #body_checks
         ::std::result::Result::Ok(crate::orchestrator::Request {
             method: #method,
             path_and_query: path,
