@@ -37,15 +37,11 @@ const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
 
 impl Protocol {
     /// The protocol of a service: the first of its protocol traits, in the
-    /// order of [`PROTOCOLS`], that the generator can write. A service with
-    /// only protocols it cannot write yet, or with none, is an error.
-    pub fn of_service(service: &Shape) -> Result<Protocol> {
-        Self::choose(service, None)
-    }
-
-    /// The protocol of a service, or the one `wanted` names (a trait id such
-    /// as `aws.protocols#awsJson1_0`, or its name, `awsJson1_0`), which the
-    /// service must list and the generator must write.
+    /// order of [`PROTOCOLS`], that the generator can write (a service with
+    /// only protocols it cannot write yet, or with none, is an error); or
+    /// the one `wanted` names (a trait id such as `aws.protocols#awsJson1_0`,
+    /// or its name, `awsJson1_0`), which the service must list and the
+    /// generator must write.
     pub fn choose(service: &Shape, wanted: Option<&str>) -> Result<Protocol> {
         if let Some(wanted) = wanted {
             return Self::named(service, wanted);
@@ -97,11 +93,6 @@ impl Protocol {
             Protocol::AwsJson1_0 => traits::AWS_JSON1_0,
             Protocol::AwsJson1_1 => traits::AWS_JSON1_1,
         }
-    }
-
-    /// Whether the protocol is one of the awsJson RPC protocols.
-    pub fn is_aws_json(self) -> bool {
-        matches!(self, Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
     }
 
     /// Whether members are bound to the parts of an HTTP message by the
