@@ -9,6 +9,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
@@ -44,6 +45,71 @@ impl AsyncSleep for TokioSleep {
     }
 }
 
+/// How far the service's clock is ahead of the client's (behind when
+/// negative), in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Skew(i64);
+
+impl Skew {
+    /// `time` moved by the skew (left alone if that cannot be represented).
+    pub(crate) fn apply(self, time: SystemTime) -> SystemTime {
+        let by = Duration::from_millis(self.0.unsigned_abs());
+        let moved = if self.0 >= 0 { time.checked_add(by) } else { time.checked_sub(by) };
+        moved.unwrap_or(time)
+    }
+
+    /// How far apart two skews are.
+    pub(crate) fn distance(self, other: Skew) -> Duration {
+        Duration::from_millis(self.0.abs_diff(other.0))
+    }
+}
+
+/// A response's `Date` is not trusted when the round trip took longer than
+/// this: the server may have written it anywhere in between.
+const MAX_TRUSTED_ROUND_TRIP: Duration = Duration::from_secs(15 * 60);
+
+/// What a client has learnt of the service's clock, from the `Date` header
+/// of every response: requests are signed at the configured time source's
+/// time plus this skew, so that a client whose clock is off (a laptop
+/// waking from sleep, a VM without NTP) is not refused for a stale
+/// signature. Shared by the calls of a client.
+#[derive(Debug, Default)]
+pub(crate) struct ClockSkew {
+    millis: AtomicI64,
+}
+
+impl ClockSkew {
+    pub(crate) fn get(&self) -> Skew {
+        Skew(self.millis.load(Ordering::Relaxed))
+    }
+
+    /// Learns the skew from a response to a request sent at `sent` and
+    /// received at `received` (both by the time source, uncorrected):
+    /// the server's `Date` against the middle of the round trip. Returns
+    /// the new skew, or `None` when the response says nothing reliable (no
+    /// or a malformed `Date`, an `Age` header of a cached response, a round
+    /// trip too long to trust).
+    pub(crate) fn observe(&self, sent: SystemTime, received: SystemTime, headers: &http::HeaderMap) -> Option<Skew> {
+        if headers.contains_key(http::header::AGE) {
+            return None;
+        }
+        let date = headers.get(http::header::DATE)?.to_str().ok()?;
+        let server = aws_smithy_types::DateTime::from_str(date.trim(), aws_smithy_types::date_time::Format::HttpDate).ok()?;
+        let server = SystemTime::try_from(server).ok()?;
+        let round_trip = received.duration_since(sent).unwrap_or_default();
+        if round_trip > MAX_TRUSTED_ROUND_TRIP {
+            return None;
+        }
+        let midpoint = sent.checked_add(round_trip / 2)?;
+        let millis = match server.duration_since(midpoint) {
+            Ok(ahead) => i64::try_from(ahead.as_millis()).ok()?,
+            Err(behind) => -i64::try_from(behind.duration().as_millis()).ok()?,
+        };
+        self.millis.store(millis, Ordering::Relaxed);
+        Some(Skew(millis))
+    }
+}
+
 /// Runs `future`, or gives up when `timer` completes first.
 pub(crate) async fn timeout<F: Future>(future: F, timer: BoxFuture<'static, ()>) -> Result<F::Output, Elapsed> {
     Timeout { future: Box::pin(future), timer }.await
@@ -71,3 +137,4 @@ impl<F: Future> Future for Timeout<F> {
         }
     }
 }
+

@@ -208,6 +208,109 @@ async fn server_errors_are_retried_up_to_the_limit() {
     assert_eq!(server.requests().len(), 3, "3 attempts by default");
 }
 
+/// The server's clock in the clock skew tests: an hour ahead of the client's
+/// (`signing_time`).
+const SERVER_DATE: &str = "Fri, 01 Mar 2024 13:00:00 GMT";
+
+/// `reply` with a `Date` header.
+fn dated(reply: Reply, date: &str) -> Reply {
+    match reply {
+        Reply::Respond { status, mut headers, body } => {
+            headers.push(("date".into(), date.into()));
+            Reply::Respond { status, headers, body }
+        }
+        other => other,
+    }
+}
+
+#[tokio::test]
+async fn a_signature_refused_for_clock_skew_is_retried_once_at_the_corrected_time() {
+    let refused = dated(Reply::error(403, "InvalidSignatureException", "Signature expired"), SERVER_DATE);
+    let ok = dated(Reply::json(200, JOB), SERVER_DATE);
+    let server = TestServer::start(vec![refused.clone(), ok.clone(), ok, refused.clone(), refused]).await;
+    let client = client(&server);
+    let call = || client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send();
+    call().await.expect("the second attempt, at the corrected time, succeeds");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].header("x-amz-date"), Some("20240301T120000Z"), "the client's clock");
+    assert_eq!(requests[1].header("x-amz-date"), Some("20240301T130000Z"), "the server's clock");
+    assert_eq!(
+        requests[1].header("authorization").unwrap(),
+        sigv4::authorization(&requests[1], "us-west-2", "omics"),
+        "signed at the corrected time"
+    );
+    assert!(requests[1].header("authorization").unwrap().contains("/20240301/us-west-2/omics/aws4_request"));
+    // The client keeps the correction: the next call's first attempt uses it.
+    call().await.unwrap();
+    assert_eq!(server.requests()[2].header("x-amz-date"), Some("20240301T130000Z"));
+    // A refusal of a signature made at the corrected time is not skew: final.
+    let err = call().await.unwrap_err();
+    assert_eq!((err.code(), err.status()), (Some("InvalidSignatureException"), Some(403)));
+    assert_eq!(server.requests().len(), 4, "not retried");
+}
+
+#[tokio::test]
+async fn a_signature_refusal_without_skew_is_not_retried() {
+    // The server's clock agrees with the client's (within a minute), or says nothing.
+    let near = dated(Reply::error(403, "InvalidSignatureException", "bad signature"), "Fri, 01 Mar 2024 12:01:00 GMT");
+    let undated = Reply::error(403, "SignatureDoesNotMatch", "bad signature");
+    let server = TestServer::start(vec![near, undated, Reply::json(200, JOB)]).await;
+    let client = client(&server);
+    for code in ["InvalidSignatureException", "SignatureDoesNotMatch"] {
+        let err = client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+        assert_eq!(err.code(), Some(code));
+    }
+    assert_eq!(server.requests().len(), 2, "each refusal is final");
+    // A small skew is still applied: the next request is signed a minute later.
+    client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap();
+    assert_eq!(server.requests()[2].header("x-amz-date"), Some("20240301T120100Z"));
+}
+
+#[tokio::test]
+async fn empty_bodies_say_their_length_only_for_methods_with_a_body() {
+    let empty = || Reply::Respond { status: 200, headers: vec![], body: Vec::new() };
+    let server = TestServer::start(vec![empty(), empty(), empty(), Reply::json(200, "{}")]).await;
+    let payloads = payloads_client(&server);
+    // PUT and POST without a payload; GET and DELETE without one.
+    payloads.put_blob().key("k").send().await.unwrap();
+    let _ = payloads.subscribe().topic("t").send().await;
+    payloads.get_text().send().await.unwrap();
+    client(&server).delete_reference().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let requests = server.requests();
+    let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["PUT", "POST", "GET", "DELETE"]);
+    assert!(requests.iter().all(|r| r.body.is_empty() && r.header("transfer-encoding").is_none()));
+    let lengths: Vec<Option<&str>> = requests.iter().map(|r| r.header("content-length")).collect();
+    assert_eq!(lengths, [Some("0"), Some("0"), None, None]);
+    for (request, service) in requests.iter().zip(["payloads", "payloads", "payloads", "omics"]) {
+        // A body in memory is signed by its hash: no x-amz-content-sha256.
+        assert_eq!(request.header("x-amz-content-sha256"), None);
+        assert_eq!(request.header("authorization").unwrap(), sigv4::authorization(request, "us-west-2", service));
+    }
+    assert!(requests[0].header("authorization").unwrap().contains("SignedHeaders=content-length;host;x-amz-date,"));
+}
+
+#[tokio::test]
+async fn an_unsigned_payload_says_so_in_x_amz_content_sha256_and_signs_it() {
+    let ok = || Reply::Respond { status: 200, headers: vec![], body: Vec::new() };
+    let server = TestServer::start(vec![ok(), ok()]).await;
+    let client = payloads_client(&server);
+    // `@unsignedPayload`, with the body in memory.
+    client.upload_part().key("obj").body(ByteStream::from(b"ACGT".to_vec())).send().await.unwrap();
+    // A signed payload, for comparison.
+    client.put_blob().key("k").data(b"ACGT".to_vec()).send().await.unwrap();
+    let requests = server.requests();
+    let (unsigned, signed) = (&requests[0], &requests[1]);
+    assert_eq!((unsigned.body.as_slice(), signed.body.as_slice()), (&b"ACGT"[..], &b"ACGT"[..]));
+    assert_eq!(unsigned.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+    let authorization = unsigned.header("authorization").unwrap();
+    assert!(authorization.contains(";host;x-amz-content-sha256;x-amz-date,"), "{authorization}");
+    assert_eq!(authorization, sigv4::authorization_with_payload(unsigned, "us-west-2", "payloads", "UNSIGNED-PAYLOAD"));
+    assert_eq!(signed.header("x-amz-content-sha256"), None);
+    assert_eq!(signed.header("authorization").unwrap(), sigv4::authorization(signed, "us-west-2", "payloads"));
+}
+
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let server = TestServer::start(vec![Reply::Hang, Reply::Hang]).await;
@@ -610,7 +713,10 @@ async fn an_upload_streams_its_body_with_its_length_and_an_unsigned_payload() {
     assert_eq!(request.header("transfer-encoding"), None);
     assert_eq!(request.body.len(), count * size);
     assert!(request.body.iter().enumerate().all(|(i, b)| *b == pattern(i)), "the chunks in order");
-    // `@unsignedPayload`: the signature covers the head, not the body.
+    // `@unsignedPayload`: the signature covers the head, not the body, and
+    // says so in a signed `x-amz-content-sha256`.
+    assert_eq!(request.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+    assert!(request.header("authorization").unwrap().contains(";x-amz-content-sha256;"));
     assert_eq!(
         request.header("authorization").unwrap(),
         sigv4::authorization_with_payload(request, "us-west-2", "payloads", "UNSIGNED-PAYLOAD")

@@ -311,3 +311,85 @@ async fn missing_region_or_credentials_are_configuration_errors() {
     assert!(chain.starts_with("configuration error: no credentials provider is configured"), "{chain}");
     assert!(transport.requests().is_empty());
 }
+
+/// A client with retries (up to 3 attempts) on the test transport and clock.
+fn retrying_client(transport: &TestTransport, clock: &TestClock) -> Client {
+    let config = Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .http_client(transport.clone())
+        .time_source(clock.clone())
+        .sleep_impl(clock.clone())
+        .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(10)))
+        .build();
+    Client::new(config)
+}
+
+/// A response with this status, error code (or none) and `Date` (or none).
+fn response(status: u16, code: Option<&str>, date: Option<&str>) -> http::Response<bytes::Bytes> {
+    let mut builder = http::Response::builder().status(status).header("content-type", "application/json");
+    if let Some(code) = code {
+        builder = builder.header("x-amzn-errortype", code);
+    }
+    if let Some(date) = date {
+        builder = builder.header("date", date);
+    }
+    let body = if status == 200 { job("COMPLETED") } else { r#"{"message": "Signature expired"}"#.to_owned() };
+    builder.body(body.into()).unwrap()
+}
+
+fn amz_dates(transport: &TestTransport) -> Vec<String> {
+    transport.requests().iter().map(|r| r.headers()["x-amz-date"].to_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_client_clock_ahead_of_the_service_is_corrected_back() {
+    let transport = TestTransport::new();
+    let behind = Some("Fri, 01 Mar 2024 11:00:00 GMT");
+    transport.respond_with(response(403, Some("RequestTimeTooSkewed"), behind)).respond_with(response(200, None, behind));
+    let clock = TestClock::new(start());
+    let client = retrying_client(&transport, &clock);
+    client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap();
+    assert_eq!(amz_dates(&transport), ["20240301T120000Z", "20240301T110000Z"]);
+    assert_eq!(clock.sleeps().len(), 1, "one backoff before the retry");
+}
+
+#[tokio::test]
+async fn skew_refusals_are_retried_once_not_until_attempts_run_out() {
+    let transport = TestTransport::new();
+    // Each refusal's date is an hour later than the last (servers whose
+    // clocks disagree): every one would correct the clock again.
+    for date in ["Fri, 01 Mar 2024 13:00:00 GMT", "Fri, 01 Mar 2024 14:00:00 GMT", "Fri, 01 Mar 2024 15:00:00 GMT"] {
+        transport.respond_with(response(403, Some("InvalidSignatureException"), Some(date)));
+    }
+    let clock = TestClock::new(start());
+    let err = retrying_client(&transport, &clock).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    assert_eq!((err.code(), err.status()), (Some("InvalidSignatureException"), Some(403)));
+    assert_eq!(amz_dates(&transport), ["20240301T120000Z", "20240301T130000Z"], "2 of 3 attempts");
+    assert_eq!(transport.remaining(), 1);
+}
+
+#[tokio::test]
+async fn skew_codes_without_a_skewed_date_and_other_codes_with_one_are_final() {
+    let ahead = Some("Fri, 01 Mar 2024 13:00:00 GMT");
+    let cases = [
+        // Within the SDKs' threshold (4 minutes): not the clock's fault.
+        response(403, Some("InvalidSignatureException"), Some("Fri, 01 Mar 2024 12:03:00 GMT")),
+        // No date, or one a cache may have kept.
+        response(403, Some("SignatureDoesNotMatch"), None),
+        {
+            let mut cached = response(403, Some("RequestExpired"), ahead);
+            cached.headers_mut().insert("age", http::HeaderValue::from_static("20"));
+            cached
+        },
+        // Skewed, but refused for another reason.
+        response(400, Some("ValidationException"), ahead),
+    ];
+    for reply in cases {
+        let transport = TestTransport::new();
+        transport.respond_with(reply).respond_with(response(200, None, None));
+        let clock = TestClock::new(start());
+        retrying_client(&transport, &clock).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+        assert_eq!(transport.requests().len(), 1);
+    }
+}

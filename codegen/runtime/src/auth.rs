@@ -195,7 +195,8 @@ pub(crate) struct SigV4Settings<'a> {
 /// Signs the request in place for its identity: SigV4 headers for
 /// credentials (the signature covers the body when it is in memory; a
 /// stream, or the body of an operation marked `unsignedPayload`, is signed
-/// as `UNSIGNED-PAYLOAD`), a bearer header for a token, nothing for none.
+/// as `UNSIGNED-PAYLOAD`, said in `x-amz-content-sha256`), a bearer header
+/// for a token, nothing for none.
 pub(crate) fn sign(
     request: &mut StreamingRequest,
     identity: Identity,
@@ -224,16 +225,7 @@ fn sign_sigv4(
     settings: &SigV4Settings<'_>,
     time: SystemTime,
 ) -> Result<(), BoxError> {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    let identity = credentials.into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(settings.region)
-        .name(settings.name)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()?
-        .into();
+    use aws_sigv4::http_request::{sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings};
     let headers = request
         .headers()
         .iter()
@@ -244,6 +236,22 @@ fn sign_sigv4(
         Some(bytes) if !settings.unsigned_payload => SignableBody::Bytes(bytes),
         _ => SignableBody::UnsignedPayload,
     };
+    // A payload hash other than the body's SHA-256 (`UNSIGNED-PAYLOAD`) is
+    // sent as `x-amz-content-sha256` and signed, as the AWS SDKs do: the
+    // service cannot compute it from the body.
+    let mut signing = SigningSettings::default();
+    if matches!(body, SignableBody::UnsignedPayload) {
+        signing.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    let identity = credentials.into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(settings.region)
+        .name(settings.name)
+        .time(time)
+        .settings(signing)
+        .build()?
+        .into();
     let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)?;
     let (instructions, _signature) = sign(signable, &params)?.into_parts();
     instructions.apply_to_request_http1x(request);
@@ -409,6 +417,47 @@ mod tests {
         assert!(choose(&both, &bare).unwrap_err().contains("token provider"));
         assert!(choose(&[SIGV4], &bare).unwrap_err().contains("credentials provider"));
         assert_eq!(choose(&[SIGV4, AuthScheme::NoAuth], &bare), Ok(AuthScheme::NoAuth));
+    }
+
+    fn signed(body: crate::primitives::ByteStream, unsigned_payload: bool) -> StreamingRequest {
+        let mut request = http::Request::builder().method("PUT").uri("https://example.com/a").body(body).unwrap();
+        let identity = Identity::Credentials(Credentials::new("AKID", "SECRET", None, None, "test"));
+        let settings = SigV4Settings { name: "svc", region: "us-east-1", unsigned_payload };
+        sign(&mut request, identity, Some(settings), SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_294_400)).unwrap();
+        request
+    }
+
+    fn signed_headers(request: &StreamingRequest) -> String {
+        let authorization = request.headers().get(http::header::AUTHORIZATION).unwrap().to_str().unwrap();
+        authorization.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap().to_owned()
+    }
+
+    #[test]
+    fn an_unsigned_payload_is_said_and_signed_in_x_amz_content_sha256() {
+        let bytes = || crate::primitives::ByteStream::from(b"part".to_vec());
+        // Marked `unsignedPayload`, or a stream: the hash is not the body's.
+        let stream = crate::primitives::ByteStream::from_stream(futures_stream(b"part"));
+        for request in [signed(bytes(), true), signed(stream, false)] {
+            assert_eq!(request.headers().get("x-amz-content-sha256").unwrap(), "UNSIGNED-PAYLOAD");
+            assert_eq!(signed_headers(&request), "host;x-amz-content-sha256;x-amz-date");
+        }
+        // A body in memory is signed by its hash, which the service computes.
+        let request = signed(bytes(), false);
+        assert_eq!(request.headers().get("x-amz-content-sha256"), None);
+        assert_eq!(signed_headers(&request), "host;x-amz-date");
+        assert_eq!(request.headers().get("x-amz-date").unwrap(), "20240301T120000Z");
+    }
+
+    /// A one-chunk stream.
+    fn futures_stream(chunk: &'static [u8]) -> impl futures_core::Stream<Item = Result<bytes::Bytes, BoxError>> + Send + 'static {
+        struct Once(Option<bytes::Bytes>);
+        impl futures_core::Stream for Once {
+            type Item = Result<bytes::Bytes, BoxError>;
+            fn poll_next(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+                std::task::Poll::Ready(self.0.take().map(Ok))
+            }
+        }
+        Once(Some(bytes::Bytes::from_static(chunk)))
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub(crate) enum RetryKind {
     Throttling,
     Transient,
     Timeout,
+    /// The service refused the signature's time, and the response's `Date`
+    /// corrected the client's clock: one more attempt, signed at the
+    /// corrected time.
+    ClockSkew,
 }
 
 /// Decides whether an error response is worth another attempt. Services
@@ -83,6 +87,32 @@ const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", 
 
 /// Statuses that mean "try again".
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
+
+/// Error codes with which services refuse a request signed at the wrong
+/// time (the AWS SDKs' list: some services say it as a bad signature).
+const CLOCK_SKEW_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "AccessDeniedException",
+];
+
+/// A correction of the client's clock smaller than this does not explain a
+/// refused signature (SigV4 accepts 5 minutes either way).
+const CLOCK_SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+
+/// A refusal of the signature's time (by its error code) that the
+/// response's `Date` explains: `correction`, how far that `Date` moved the
+/// client's clock, is beyond the threshold. Once corrected, the signature
+/// is made at the right time, so a second refusal is not retried as skew.
+pub(crate) fn clock_skew(meta: &ErrorMetadata, correction: Option<Duration>) -> Option<RetryKind> {
+    let code = meta.code()?;
+    let corrected = correction.is_some_and(|by| by > CLOCK_SKEW_THRESHOLD);
+    (corrected && CLOCK_SKEW_CODES.contains(&code)).then_some(RetryKind::ClockSkew)
+}
 
 /// Classifies an error response: the model's retryable trait first
 /// (`modeled`: `Some(throttling)`), then the service's classifiers, then
@@ -160,6 +190,21 @@ mod tests {
         assert_eq!(classify(&meta(Some("Custom"), 400), Some(false), &[]), Some(RetryKind::Transient));
         assert_eq!(classify(&meta(None, 418), None, &[]), None);
         assert_eq!(classify(&meta(None, 418), None, &[&Teapot]), Some(RetryKind::Transient));
+    }
+
+    #[test]
+    fn skew_errors_are_retried_only_when_the_date_corrected_the_clock() {
+        let meta = |code: &str| ErrorMetadata::new(Some(code.to_owned()), None, Some(403), None);
+        let hour = Some(Duration::from_secs(3600));
+        for code in ["InvalidSignatureException", "RequestTimeTooSkewed", "SignatureDoesNotMatch", "RequestExpired", "AuthFailure"] {
+            assert_eq!(clock_skew(&meta(code), hour), Some(RetryKind::ClockSkew), "{code}");
+            assert_eq!(clock_skew(&meta(code), Some(Duration::from_secs(60))), None, "{code}: a minute explains nothing");
+            assert_eq!(clock_skew(&meta(code), None), None, "{code}: no date");
+        }
+        assert_eq!(clock_skew(&meta("ValidationException"), hour), None);
+        assert_eq!(clock_skew(&ErrorMetadata::new(None, None, Some(403), None), hour), None);
+        // Not a standard retry either: only the correction makes it one.
+        assert_eq!(classify(&meta("InvalidSignatureException"), None, &[]), None);
     }
 
     #[test]

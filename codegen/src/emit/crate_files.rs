@@ -12,6 +12,8 @@ use crate::ir::Crate;
 pub(super) const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("aws-credential-types", r#""1.3.1""#, false),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
+    // Already built for aws-sigv4: parses the `Date` of responses (clock skew).
+    ("aws-smithy-types", r#""1.2.0""#, false),
     ("bytes", r#""1.5.0""#, false),
     ("crc32fast", r#""1.4.0""#, false),
     ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, false),

@@ -35,6 +35,9 @@ pub(crate) struct Handle {
     retry_budget: RetryBudget,
     identities: IdentityCache,
     endpoints: EndpointCache,
+    /// How far the service's clock is from the time source, by the `Date`
+    /// of the responses so far: requests are signed at the corrected time.
+    clock_skew: crate::clock::ClockSkew,
 }
 
 impl Handle {
@@ -45,6 +48,7 @@ impl Handle {
             retry_budget: RetryBudget::default(),
             identities: IdentityCache::default(),
             endpoints: EndpointCache::default(),
+            clock_skew: crate::clock::ClockSkew::default(),
         }
     }
 }
@@ -277,7 +281,13 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
     let mut attempt = 1;
     // What the last retry spent: a success gives it back (else 1 token).
     let mut last_retry_cost = None;
+    // A refused signature time is retried once, at the corrected time.
+    let mut skew_retried = false;
     loop {
+        // Signed at the time source's time corrected by what the responses
+        // so far said of the service's clock; `sent_at` is uncorrected.
+        let skew = handle.clock_skew.get();
+        let mut sent_at = config.time_source.now();
         // One attempt: credentials, signing and sending, all under the
         // attempt timeout (a credentials provider can hang too).
         let attempt_work = async {
@@ -292,7 +302,8 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 region,
                 unsigned_payload: spec.unsigned_payload,
             });
-            crate::auth::sign(&mut http_request, identity, settings, config.time_source.now())
+            sent_at = config.time_source.now();
+            crate::auth::sign(&mut http_request, identity, settings, skew.apply(sent_at))
                 .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
             Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output).await)
         };
@@ -304,6 +315,15 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             Ok(Err(error)) => return Err(error),
             Ok(Ok(sent)) => Ok(sent),
             Err(limit) => Err(limit),
+        };
+        // Every response's `Date` says how far off the client's clock is;
+        // how far it moved the skew explains (or not) a refused signature.
+        let correction = match &outcome {
+            Ok(Ok(received)) => {
+                let learnt = handle.clock_skew.observe(sent_at, config.time_source.now(), received.headers());
+                learnt.map(|learnt| learnt.distance(skew)).filter(|_| !skew_retried)
+            }
+            _ => None,
         };
         // A response the service's checks refuse (DynamoDB's CRC32) is a
         // transient fault: it may have been damaged on the way.
@@ -360,7 +380,9 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             Ok(Ok(Received::Buffered(response))) => {
                 let meta = service.protocol.error_metadata(&response);
                 let modeled = meta.code().and_then(spec.modeled_retry);
-                (crate::retry::classify(&meta, modeled, service.retry_classifiers), Err(Failure::Service(meta, response)))
+                let verdict = crate::retry::classify(&meta, modeled, service.retry_classifiers)
+                    .or_else(|| crate::retry::clock_skew(&meta, correction));
+                (verdict, Err(Failure::Service(meta, response)))
             }
         },
         };
@@ -377,6 +399,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             return result;
         }
         last_retry_cost = Some(cost);
+        skew_retried |= verdict == Some(RetryKind::ClockSkew);
         config.sleep.sleep(crate::retry::backoff(retry, attempt)).await;
         attempt += 1;
     }
@@ -452,6 +475,15 @@ enum Received {
     Streaming(StreamingResponse),
 }
 
+impl Received {
+    fn headers(&self) -> &http::HeaderMap {
+        match self {
+            Received::Buffered(response) => response.headers(),
+            Received::Streaming(response) => response.headers(),
+        }
+    }
+}
+
 /// Reads the body of a response unless it is the stream of a successful
 /// streaming output. Reading is part of the attempt (its timeout covers
 /// it, and a broken connection is retried like any transport failure).
@@ -507,7 +539,10 @@ fn build_request(
         builder = builder.header(name.as_str(), value.as_str());
     }
     // A stream of unknown length goes out with chunked transfer encoding.
-    if let Some(length) = request.body.content_length().filter(|length| *length > 0) {
+    // An empty body is said (`Content-Length: 0`) for the methods that
+    // carry one, and left unsaid for the others (GET, DELETE, HEAD).
+    let has_body = matches!(request.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
+    if let Some(length) = request.body.content_length().filter(|length| *length > 0 || has_body) {
         builder = builder.header(http::header::CONTENT_LENGTH, length);
     }
     builder.body(request.body.take_for_send())

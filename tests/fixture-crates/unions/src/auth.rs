@@ -198,7 +198,8 @@ pub(crate) struct SigV4Settings<'a> {
 /// Signs the request in place for its identity: SigV4 headers for
 /// credentials (the signature covers the body when it is in memory; a
 /// stream, or the body of an operation marked `unsignedPayload`, is signed
-/// as `UNSIGNED-PAYLOAD`), a bearer header for a token, nothing for none.
+/// as `UNSIGNED-PAYLOAD`, said in `x-amz-content-sha256`), a bearer header
+/// for a token, nothing for none.
 pub(crate) fn sign(
     request: &mut StreamingRequest,
     identity: Identity,
@@ -227,16 +228,7 @@ fn sign_sigv4(
     settings: &SigV4Settings<'_>,
     time: SystemTime,
 ) -> Result<(), BoxError> {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    let identity = credentials.into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(settings.region)
-        .name(settings.name)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()?
-        .into();
+    use aws_sigv4::http_request::{sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings};
     let headers = request
         .headers()
         .iter()
@@ -247,6 +239,22 @@ fn sign_sigv4(
         Some(bytes) if !settings.unsigned_payload => SignableBody::Bytes(bytes),
         _ => SignableBody::UnsignedPayload,
     };
+    // A payload hash other than the body's SHA-256 (`UNSIGNED-PAYLOAD`) is
+    // sent as `x-amz-content-sha256` and signed, as the AWS SDKs do: the
+    // service cannot compute it from the body.
+    let mut signing = SigningSettings::default();
+    if matches!(body, SignableBody::UnsignedPayload) {
+        signing.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    let identity = credentials.into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(settings.region)
+        .name(settings.name)
+        .time(time)
+        .settings(signing)
+        .build()?
+        .into();
     let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)?;
     let (instructions, _signature) = sign(signable, &params)?.into_parts();
     instructions.apply_to_request_http1x(request);

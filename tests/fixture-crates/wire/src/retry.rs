@@ -18,6 +18,10 @@ pub(crate) enum RetryKind {
     Throttling,
     Transient,
     Timeout,
+    /// The service refused the signature's time, and the response's `Date`
+    /// corrected the client's clock: one more attempt, signed at the
+    /// corrected time.
+    ClockSkew,
 }
 
 /// Decides whether an error response is worth another attempt. Services
@@ -86,6 +90,32 @@ const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", 
 
 /// Statuses that mean "try again".
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
+
+/// Error codes with which services refuse a request signed at the wrong
+/// time (the AWS SDKs' list: some services say it as a bad signature).
+const CLOCK_SKEW_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "AccessDeniedException",
+];
+
+/// A correction of the client's clock smaller than this does not explain a
+/// refused signature (SigV4 accepts 5 minutes either way).
+const CLOCK_SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+
+/// A refusal of the signature's time (by its error code) that the
+/// response's `Date` explains: `correction`, how far that `Date` moved the
+/// client's clock, is beyond the threshold. Once corrected, the signature
+/// is made at the right time, so a second refusal is not retried as skew.
+pub(crate) fn clock_skew(meta: &ErrorMetadata, correction: Option<Duration>) -> Option<RetryKind> {
+    let code = meta.code()?;
+    let corrected = correction.is_some_and(|by| by > CLOCK_SKEW_THRESHOLD);
+    (corrected && CLOCK_SKEW_CODES.contains(&code)).then_some(RetryKind::ClockSkew)
+}
 
 /// Classifies an error response: the model's retryable trait first
 /// (`modeled`: `Some(throttling)`), then the service's classifiers, then
