@@ -22,6 +22,7 @@
 //! | `auth` | auth schemes, the identity cache, signing |
 //! | `interceptor`, `retry` | customizations that act on requests; retry classifiers and budget |
 //! | `config`, `transport`, `clock`, `testing` | what a user configures and mocks |
+//! | `telemetry` | `tracing` spans of calls and attempts (feature `tracing`) |
 //! | `byte_stream`, `event_stream`, `primitives`, `timestamp` | wire types |
 //! | `endpoint/` | the endpoint rules' functions, partitions and result |
 //! | `error/` | `ErrorMetadata`, `Unhandled`, `BuildError` |
@@ -54,6 +55,7 @@ pub mod primitives;
 pub mod protocol;
 pub mod rest_json;
 pub mod retry;
+pub mod telemetry;
 pub mod testing;
 pub mod timestamp;
 pub mod transport;

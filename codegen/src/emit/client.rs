@@ -25,11 +25,13 @@ pub fn service(krate: &Crate) -> TokenStream {
     let decorators = super::customize::decorators(krate);
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
     let classifiers = decorators.iter().flat_map(|d| d.retry_classifiers(krate));
+    let name = &krate.service.sdk_id;
     quote! {
         //! Facts about the service that the client hands to the runtime.
 
         /// What the runtime needs to know of this service.
         pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
+            name: #name,
             user_agent: USER_AGENT,
             resolve_endpoint,
             endpoint_uses_account_id: #uses_account_id,

@@ -7,28 +7,29 @@ use super::Deps;
 use crate::ir::Crate;
 
 /// The dependencies generated crates use, kept in one place: `(name,
-/// specification, optional)`. Optional ones belong to the `rustls` feature,
-/// the default HTTP transport.
-pub(super) const DEPENDENCIES: &[(&str, &str, bool)] = &[
-    ("aws-credential-types", r#""1.3.1""#, false),
-    ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, false),
+/// specification, feature)`. Optional ones belong to a feature: `rustls`,
+/// the default HTTP transport, or `tracing`, the spans of calls.
+pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
+    ("aws-credential-types", r#""1.3.1""#, None),
+    ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, None),
     // Already built for aws-sigv4: parses the `Date` of responses (clock skew).
-    ("aws-smithy-types", r#""1.2.0""#, false),
-    ("bytes", r#""1.5.0""#, false),
-    ("crc32fast", r#""1.4.0""#, false),
-    ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, false),
-    ("futures-core", r#""0.3.30""#, false),
-    ("http", r#""1.1.0""#, false),
-    ("http-body", r#"{ version = "1.0.0", optional = true }"#, true),
-    ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, true),
-    ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, true),
-    ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, true),
-    ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, true),
-    ("sha2", r#""0.11.0""#, false),
-    ("serde_json", r#""1.0.120""#, false),
-    ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),
-    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, false),
-    ("tower-service", r#"{ version = "0.3.2", optional = true }"#, true),
+    ("aws-smithy-types", r#""1.2.0""#, None),
+    ("bytes", r#""1.5.0""#, None),
+    ("crc32fast", r#""1.4.0""#, None),
+    ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, None),
+    ("futures-core", r#""0.3.30""#, None),
+    ("http", r#""1.1.0""#, None),
+    ("http-body", r#"{ version = "1.0.0", optional = true }"#, Some("rustls")),
+    ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, Some("rustls")),
+    ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, Some("rustls")),
+    ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, Some("rustls")),
+    ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, Some("rustls")),
+    ("sha2", r#""0.11.0""#, None),
+    ("serde_json", r#""1.0.120""#, None),
+    ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, None),
+    ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, None),
+    ("tower-service", r#"{ version = "0.3.2", optional = true }"#, Some("rustls")),
+    ("tracing", r#"{ version = "0.1.40", default-features = false, features = ["std"], optional = true }"#, Some("tracing")),
 ];
 
 pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
@@ -94,6 +95,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         pub mod primitives;
         mod protocol;
         mod retry;
+        mod telemetry;
         pub mod testing;
         pub mod transport;
         #types
@@ -124,16 +126,24 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     };
     let dependencies: Vec<String> =
         DEPENDENCIES.iter().filter(|(name, ..)| used(name)).map(|(name, spec, _)| format!("{name} = {spec}")).collect();
-    let rustls: Vec<String> = DEPENDENCIES.iter().filter(|(_, _, optional)| *optional).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
+    let feature = |feature: &str| -> String {
+        let deps: Vec<String> =
+            DEPENDENCIES.iter().filter(|(.., of)| *of == Some(feature)).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
+        deps.join(", ")
+    };
     let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
-         [features]\n# The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
-         default = [\"rustls\"]\nrustls = [{rustls}]\n\n[dependencies]\n{deps}\n{dev}",
+         [features]\ndefault = [\"rustls\", \"tracing\"]\n\
+         # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
+         rustls = [{rustls}]\n\
+         # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
+         tracing = [{tracing}]\n\n[dependencies]\n{deps}\n{dev}",
         header = crate::format::toml_header(),
         name = krate.name,
         description = toml_string(&description),
-        rustls = rustls.join(", "),
+        rustls = feature("rustls"),
+        tracing = feature("tracing"),
         deps = dependencies.join("\n"),
         dev = if super::examples::example_operations(krate).is_empty() {
             String::new()

@@ -115,6 +115,7 @@ const RUNTIME: &[RuntimeFile] = &[
     runtime_file!("src/primitives.rs"),
     runtime_file!("src/protocol.rs"),
     runtime_file!("src/retry.rs"),
+    runtime_file!("src/telemetry.rs"),
     runtime_file!("src/testing.rs"),
     runtime_file!("src/transport.rs"),
 ];

@@ -24,6 +24,7 @@ pub mod operation;
 pub mod primitives;
 mod protocol;
 mod retry;
+mod telemetry;
 pub mod testing;
 pub mod transport;
 pub mod types;

@@ -217,6 +217,11 @@ fn configuration_error(message: String) -> Failure {
 
 /// Sends a request under the operation timeout, with retries.
 async fn send(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
+    let span = crate::telemetry::Span::operation(handle.service.name, spec.name);
+    span.run(send_in_time(handle, request, spec)).await
+}
+
+async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
     let config = &handle.config;
     match config.timeouts.operation_timeout() {
         None => send_attempts(handle, request, spec).await,
@@ -288,6 +293,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         // so far said of the service's clock; `sent_at` is uncorrected.
         let skew = handle.clock_skew.get();
         let mut sent_at = config.time_source.now();
+        let span = crate::telemetry::Span::attempt(attempt);
         // One attempt: credentials, signing and sending, all under the
         // attempt timeout (a credentials provider can hang too).
         let attempt_work = async {
@@ -307,6 +313,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
             Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output).await)
         };
+        let attempt_work = span.run(attempt_work);
         let outcome = match config.timeouts.attempt_timeout() {
             None => Ok(attempt_work.await),
             Some(limit) => crate::clock::timeout(attempt_work, config.sleep.sleep(limit)).await.map_err(|_| limit),
@@ -318,12 +325,21 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         };
         // Every response's `Date` says how far off the client's clock is;
         // how far it moved the skew explains (or not) a refused signature.
+        // The attempt's span records what came back, or that nothing did.
         let correction = match &outcome {
             Ok(Ok(received)) => {
+                span.response(received.status().as_u16(), || received.request_id(service.protocol));
                 let learnt = handle.clock_skew.observe(sent_at, config.time_source.now(), received.headers());
                 learnt.map(|learnt| learnt.distance(skew)).filter(|_| !skew_retried)
             }
-            _ => None,
+            Ok(Err(_)) => {
+                span.failed("transport");
+                None
+            }
+            Err(_) => {
+                span.failed("timeout");
+                None
+            }
         };
         // A response the service's checks refuse (DynamoDB's CRC32) is a
         // transient fault: it may have been damaged on the way.
@@ -379,6 +395,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             }
             Ok(Ok(Received::Buffered(response))) => {
                 let meta = service.protocol.error_metadata(&response);
+                span.error_code(meta.code());
                 let modeled = meta.code().and_then(spec.modeled_retry);
                 let verdict = crate::retry::classify(&meta, modeled, service.retry_classifiers)
                     .or_else(|| crate::retry::clock_skew(&meta, correction));
@@ -400,6 +417,10 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         }
         last_retry_cost = Some(cost);
         skew_retried |= verdict == Some(RetryKind::ClockSkew);
+        if let Some(kind) = verdict {
+            span.retry(kind);
+        }
+        span.end();
         config.sleep.sleep(crate::retry::backoff(retry, attempt)).await;
         attempt += 1;
     }
@@ -476,10 +497,28 @@ enum Received {
 }
 
 impl Received {
+    fn status(&self) -> http::StatusCode {
+        match self {
+            Received::Buffered(response) => response.status(),
+            Received::Streaming(response) => response.status(),
+        }
+    }
+
     fn headers(&self) -> &http::HeaderMap {
         match self {
             Received::Buffered(response) => response.headers(),
             Received::Streaming(response) => response.headers(),
+        }
+    }
+
+    fn request_id(&self, protocol: &dyn crate::protocol::Protocol) -> Option<String> {
+        match self {
+            Received::Buffered(response) => protocol.request_id(response),
+            Received::Streaming(response) => {
+                let mut head = http::Response::new(Bytes::new());
+                *head.headers_mut() = response.headers().clone();
+                protocol.request_id(&head)
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ use crate::retry::ClassifyRetry;
 
 /// What the runtime needs to know of a service.
 pub(crate) struct ServiceFacts {
+    /// The service's SDK id (`Omics`), for tracing.
+    pub(crate) name: &'static str,
     /// Sent as `User-Agent`.
     pub(crate) user_agent: &'static str,
     /// Resolves the endpoint of a request from the configuration and what
@@ -41,6 +43,7 @@ pub(crate) struct ServiceFacts {
 impl fmt::Debug for ServiceFacts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServiceFacts")
+            .field("name", &self.name)
             .field("user_agent", &self.user_agent)
             .field("endpoint_uses_account_id", &self.endpoint_uses_account_id)
             .field("protocol", &self.protocol.name())

@@ -3,6 +3,7 @@
 //! Facts about the service that the client hands to the runtime.
 /// What the runtime needs to know of this service.
 pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
+    name: "FixtureWaiters",
     user_agent: USER_AGENT,
     resolve_endpoint,
     endpoint_uses_account_id: false,
