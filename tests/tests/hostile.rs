@@ -120,6 +120,7 @@ async fn stale_keep_alive_connections_are_replaced_at_once_without_a_retry() {
     // succeed in its one attempt, by a resend on a new connection.
     let server = TestServer::start_keep_alive(vec![Reply::json(200, JOB); 20], 1).await;
     let client = client_with(&server, |b| b.retry_config(RetryConfig::disabled()));
+    let started = std::time::Instant::now();
     for call in 0..20 {
         let output = get_job(&client).await.unwrap_or_else(|e| panic!("call {call}: {}", DisplayErrorContext(&e)));
         assert_eq!(output.id, "0123456789");
@@ -133,7 +134,7 @@ async fn stale_keep_alive_connections_are_replaced_at_once_without_a_retry() {
         assert!((1..=2).contains(&on_it), "connection {connection} carried {on_it} requests");
     }
     assert!((1..=19).contains(&closed), "requests sent on a closed connection and sent again: {closed}");
-    eprintln!("20 calls: {} requests on {} connections, {closed} resent", requests.len(), server.connections());
+    eprintln!("20 calls in {:?}: {} requests on {} connections, {closed} resent", started.elapsed(), requests.len(), server.connections());
 }
 
 #[tokio::test]

@@ -287,7 +287,10 @@ mod hyper_client {
     /// again at once on a new connection, when its body can be sent again:
     /// once, within the same attempt, without backoff and without spending
     /// the client's retry budget. A failure on a new connection is the
-    /// caller's to retry.
+    /// caller's to retry. (hyper itself sends again a request it had not
+    /// begun to write when it finds its pooled connection closed,
+    /// `retry_canceled_requests`; this covers the request written as the
+    /// server closed.)
     #[derive(Clone)]
     pub struct HyperClient {
         inner: Result<Clients, Arc<str>>,

@@ -23,7 +23,9 @@ use crate::transport::HttpClient;
 /// model marks retryable, a timeout or a connection failure is retried after
 /// an exponential backoff with full jitter: a random delay between zero and
 /// `min(max_backoff, initial_backoff * 2^(attempt - 1))`. Other 4xx errors
-/// are never retried.
+/// are never retried, nor a response that is not valid HTTP or whose body
+/// is over [`ConfigBuilder::buffered_body_limit`]: the server would answer
+/// the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
     max_attempts: u32,

@@ -17,6 +17,14 @@ pub struct ErrorMetadata {
     status: Option<u16>,
     request_id: Option<String>,
     error_type: Option<ErrorType>,
+    /// Boxed: rare, and errors are returned by value (clippy's
+    /// `result_large_err` counts every byte of them).
+    redirect: Option<Box<Redirect>>,
+}
+
+/// Where a response says to send the request instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Redirect {
     location: Option<String>,
     bucket_region: Option<String>,
 }
@@ -38,7 +46,7 @@ impl ErrorMetadata {
         status: Option<u16>,
         request_id: Option<String>,
     ) -> Self {
-        ErrorMetadata { code, message, status, request_id, error_type: None, location: None, bucket_region: None }
+        ErrorMetadata { code, message, status, request_id, error_type: None, redirect: None }
     }
 
     /// The same, with what a response says of where to send the request
@@ -50,10 +58,11 @@ impl ErrorMetadata {
             let value = headers.get(name)?.to_str().ok()?.trim();
             (!value.is_empty()).then(|| value.to_owned())
         };
-        if status.is_redirection() {
-            self.location = header("location");
+        let location = header("location").filter(|_| status.is_redirection());
+        let bucket_region = header("x-amz-bucket-region");
+        if location.is_some() || bucket_region.is_some() {
+            self.redirect = Some(Box::new(Redirect { location, bucket_region }));
         }
-        self.bucket_region = header("x-amz-bucket-region");
         self
     }
 
@@ -95,13 +104,13 @@ impl ErrorMetadata {
     /// Where a redirection (a 3xx response, which the client does not
     /// follow) points: its `Location` header.
     pub fn location(&self) -> Option<&str> {
-        self.location.as_deref()
+        self.redirect.as_ref()?.location.as_deref()
     }
 
     /// The region of the bucket, as S3 says in `x-amz-bucket-region` (with
     /// a 301 when the request went to another region's endpoint).
     pub fn bucket_region(&self) -> Option<&str> {
-        self.bucket_region.as_deref()
+        self.redirect.as_ref()?.bucket_region.as_deref()
     }
 
     /// Writes ` (HTTP 429, request id abc)` for whatever is known, with the
@@ -109,8 +118,8 @@ impl ErrorMetadata {
     pub(crate) fn fmt_suffix(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let status = self.status.map(|status| format!("HTTP {status}"));
         let request_id = self.request_id.as_ref().map(|id| format!("request id {id}"));
-        let location = self.location.as_ref().map(|location| format!("redirected to {location}"));
-        let region = self.bucket_region.as_ref().map(|region| format!("bucket region {region}"));
+        let location = self.location().map(|location| format!("redirected to {location}"));
+        let region = self.bucket_region().map(|region| format!("bucket region {region}"));
         let mut parts = [status, request_id, location, region].into_iter().flatten();
         if let Some(first) = parts.next() {
             write!(f, " ({first}")?;
