@@ -153,6 +153,31 @@ async fn a_stale_connection_is_resent_once_per_attempt() {
     chain_says_each_once(error, &["request failed", "connection failed", "connection closed before message completed"]);
 }
 
+#[tokio::test]
+async fn idle_connections_expire_after_the_pool_idle_timeout() {
+    assert_eq!(omics::transport::DEFAULT_POOL_IDLE_TIMEOUT, Duration::from_secs(5));
+    let connections_for_two_calls = |idle: Option<Duration>| async move {
+        let server = TestServer::start_keep_alive(vec![Reply::json(200, JOB); 2], usize::MAX).await;
+        let local = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let transport = HyperClient::builder().resolve("control-storage-localhost", local).pool_idle_timeout(idle).build();
+        let client = Client::new(
+            Config::builder()
+                .region("us-west-2")
+                .static_credentials("AKID", "SECRET")
+                .endpoint_url(server.url())
+                .retry_config(RetryConfig::disabled())
+                .http_client(transport)
+                .build(),
+        );
+        get_job(&client).await.expect("the first call");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        get_job(&client).await.expect("the second call");
+        server.connections()
+    };
+    assert_eq!(connections_for_two_calls(Some(Duration::from_millis(100))).await, 2, "expired after 100 ms");
+    assert_eq!(connections_for_two_calls(None).await, 1, "kept without a limit");
+}
+
 /// What the limit error says: the `BodyTooLarge` under the transport error.
 fn too_large(error: &GetReferenceImportJobError) -> BodyTooLarge {
     let transport = transport_error(error);
