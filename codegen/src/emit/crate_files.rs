@@ -21,6 +21,7 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("http", r#""1.1.0""#, None),
     ("http-body", r#"{ version = "1.0.0", optional = true }"#, Some("rustls")),
     ("http-body-util", r#"{ version = "0.1.2", optional = true }"#, Some("rustls")),
+    ("hyper", r#"{ version = "1.4.0", default-features = false, features = ["client", "http1"], optional = true }"#, Some("rustls")),
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, Some("rustls")),
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, Some("rustls")),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, Some("rustls")),

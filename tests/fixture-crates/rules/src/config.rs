@@ -23,7 +23,9 @@ use crate::transport::HttpClient;
 /// model marks retryable, a timeout or a connection failure is retried after
 /// an exponential backoff with full jitter: a random delay between zero and
 /// `min(max_backoff, initial_backoff * 2^(attempt - 1))`. Other 4xx errors
-/// are never retried.
+/// are never retried, nor a response that is not valid HTTP or whose body
+/// is over [`ConfigBuilder::buffered_body_limit`]: the server would answer
+/// the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
     max_attempts: u32,
@@ -211,7 +213,16 @@ pub struct Config {
     pub(crate) idempotency_token: IdempotencyTokenProvider,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
+    pub(crate) buffered_body_limit: u64,
 }
+
+/// The largest response body read whole into memory, by default: 64 MiB.
+/// Bodies that are not streams are small: the largest AWS documents are
+/// DynamoDB's BatchGetItem (16 MB of items), Kinesis's GetRecords (10 MiB
+/// of records, base64 in JSON: about 13.4 MiB) and Lambda's Invoke (6 MB).
+/// The limit is four times the largest, against a server that sends
+/// without end; streaming outputs (downloads) have no limit.
+pub const DEFAULT_BUFFERED_BODY_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Request bodies smaller than this are not compressed, by default.
 const MIN_COMPRESSION_SIZE: u32 = 10_240;
@@ -255,6 +266,7 @@ impl fmt::Debug for Config {
             .field("inject_host_prefix", &self.inject_host_prefix)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
+            .field("buffered_body_limit", &self.buffered_body_limit)
             .field("http_client", &self.http_client)
             .finish_non_exhaustive()
     }
@@ -329,6 +341,11 @@ impl Config {
         &self.timeouts
     }
 
+    /// The largest response body read whole into memory, in bytes.
+    pub fn buffered_body_limit(&self) -> u64 {
+        self.buffered_body_limit
+    }
+
     /// A builder holding this configuration, to derive a changed one.
     pub fn to_builder(&self) -> ConfigBuilder {
         ConfigBuilder {
@@ -349,6 +366,7 @@ impl Config {
             idempotency_token: Some(self.idempotency_token.clone()),
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+            buffered_body_limit: self.buffered_body_limit,
         }
     }
 }
@@ -372,6 +390,7 @@ pub struct ConfigBuilder {
     idempotency_token: Option<IdempotencyTokenProvider>,
     disable_request_compression: bool,
     request_min_compression_size_bytes: u32,
+    buffered_body_limit: u64,
 }
 
 impl Default for ConfigBuilder {
@@ -393,6 +412,7 @@ impl Default for ConfigBuilder {
             idempotency_token: None,
             disable_request_compression: false,
             request_min_compression_size_bytes: MIN_COMPRESSION_SIZE,
+            buffered_body_limit: DEFAULT_BUFFERED_BODY_LIMIT,
         }
     }
 }
@@ -543,6 +563,18 @@ impl ConfigBuilder {
         self
     }
 
+    /// The largest response body, in bytes, that is read whole into memory
+    /// (every response but the stream of a streaming output, errors
+    /// included): [`DEFAULT_BUFFERED_BODY_LIMIT`] by default. A larger body
+    /// fails the call with an `Unhandled` error of kind `Response` whose
+    /// cause is a [`TransportError`](crate::transport::TransportError) of
+    /// kind `BodyTooLarge`, after reading at most the limit and one chunk;
+    /// it is not retried.
+    pub fn buffered_body_limit(mut self, bytes: u64) -> Self {
+        self.buffered_body_limit = bytes;
+        self
+    }
+
     pub fn idempotency_token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
         self.idempotency_token = Some(Arc::new(provider));
         self
@@ -570,6 +602,7 @@ impl ConfigBuilder {
             idempotency_token: self.idempotency_token.unwrap_or_else(|| Arc::new(random_uuid_v4)),
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+            buffered_body_limit: self.buffered_body_limit,
         }
     }
 }

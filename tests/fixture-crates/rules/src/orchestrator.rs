@@ -311,7 +311,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             sent_at = config.time_source.now();
             crate::auth::sign(&mut http_request, identity, settings, skew.apply(sent_at))
                 .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
-            Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output).await)
+            Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output, config.buffered_body_limit).await)
         };
         let attempt_work = span.run(attempt_work);
         let outcome = match config.timeouts.attempt_timeout() {
@@ -364,12 +364,9 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 ))),
             ),
             Ok(Err(transport)) => {
-                let retryable = !matches!(transport.kind(), crate::transport::TransportErrorKind::Other);
-                let kind = if transport.kind() == crate::transport::TransportErrorKind::Timeout {
-                    UnhandledKind::Timeout
-                } else {
-                    UnhandledKind::Transport
-                };
+                // A malformed or oversized response would come back the same.
+                let retryable = transport.kind().is_retryable();
+                let kind = transport.unhandled_kind();
                 let error = Failure::Unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
                 (retryable.then_some(RetryKind::Transient), Err(error))
             }
@@ -394,7 +391,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 return Ok(Received::Buffered(response));
             }
             Ok(Ok(Received::Buffered(response))) => {
-                let meta = service.protocol.error_metadata(&response);
+                let meta = service.protocol.error_metadata(&response).with_redirect(response.status(), response.headers());
                 span.error_code(meta.code());
                 let modeled = meta.code().and_then(spec.modeled_retry);
                 let verdict = crate::retry::classify(&meta, modeled, service.retry_classifiers)
@@ -524,21 +521,20 @@ impl Received {
 }
 
 /// Reads the body of a response unless it is the stream of a successful
-/// streaming output. Reading is part of the attempt (its timeout covers
-/// it, and a broken connection is retried like any transport failure).
+/// streaming output, up to `limit` bytes. Reading is part of the attempt
+/// (its timeout covers it, and a broken connection is retried like any
+/// transport failure).
 async fn receive(
     sent: Result<StreamingResponse, crate::transport::TransportError>,
     streaming_output: bool,
+    limit: u64,
 ) -> Result<Received, crate::transport::TransportError> {
     let response = sent?;
     if streaming_output && response.status().is_success() {
         return Ok(Received::Streaming(response));
     }
     let (parts, body) = response.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(|e| crate::transport::TransportError::new(crate::transport::TransportErrorKind::Io, e))?;
+    let body = crate::transport::read_limited(body, limit).await?;
     Ok(Received::Buffered(http::Response::from_parts(parts, body)))
 }
 

@@ -54,25 +54,46 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     }
 }
 
-/// What went wrong below HTTP: connecting, I/O, or the transport itself.
+/// What went wrong below HTTP: connecting, I/O, a response that is not
+/// HTTP, or the transport itself.
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 
-/// The kinds of [`TransportError`].
+/// The kinds of [`TransportError`]. [`is_retryable`](Self::is_retryable)
+/// says which ones the client retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
     /// The connection could not be established (DNS, TCP, TLS).
     Connect,
-    /// The connection failed while the request or response was in flight.
+    /// The connection failed while the request or response was in flight
+    /// (reset, closed early, a body cut short).
     Io,
     /// The transport timed out by itself.
     Timeout,
-    /// Anything else, such as a transport that could not be built.
+    /// The response is not valid HTTP: a malformed status line or header,
+    /// an invalid length or chunk, a head too large. The server would
+    /// answer the same again.
+    InvalidResponse,
+    /// A response body that is read whole (not a streaming output) is
+    /// larger than the configured limit
+    /// (`Config::builder().buffered_body_limit(..)`).
+    BodyTooLarge,
+    /// Anything else, such as a transport that could not be built or an
+    /// upload stream that failed.
     Other,
+}
+
+impl TransportErrorKind {
+    /// Whether another attempt may succeed: a failed connection, a broken
+    /// one or a timeout may; a malformed or oversized response, or a
+    /// failure on this side of the connection, would happen again.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, TransportErrorKind::Connect | TransportErrorKind::Io | TransportErrorKind::Timeout)
+    }
 }
 
 impl TransportError {
@@ -80,8 +101,26 @@ impl TransportError {
         TransportError { kind, source: source.into() }
     }
 
+    /// An error of reading a response body, its kind told by its causes (a
+    /// connection cut short is `Io`, a malformed chunk `InvalidResponse`).
+    pub(crate) fn reading_body(error: crate::primitives::ByteStreamError) -> Self {
+        let kind = classify(&error);
+        TransportError::new(kind, error)
+    }
+
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
+    }
+
+    /// What the operation's `Unhandled` error says of it: a response that
+    /// could not be read, a timeout, or a failed request.
+    pub(crate) fn unhandled_kind(&self) -> crate::error::UnhandledKind {
+        use crate::error::UnhandledKind;
+        match self.kind {
+            TransportErrorKind::Timeout => UnhandledKind::Timeout,
+            TransportErrorKind::InvalidResponse | TransportErrorKind::BodyTooLarge => UnhandledKind::Response,
+            _ => UnhandledKind::Transport,
+        }
     }
 }
 
@@ -91,6 +130,8 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Connect => "could not connect",
             TransportErrorKind::Io => "connection failed",
             TransportErrorKind::Timeout => "transport timed out",
+            TransportErrorKind::InvalidResponse => "the response is not valid HTTP",
+            TransportErrorKind::BodyTooLarge => "the response body is too large",
             TransportErrorKind::Other => "transport error",
         };
         // The cause (hyper's "client error (Connect)", and below it
@@ -106,13 +147,108 @@ impl std::error::Error for TransportError {
     }
 }
 
+/// The cause of a [`TransportErrorKind::BodyTooLarge`] error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    limit: u64,
+    content_length: Option<u64>,
+}
+
+impl BodyTooLarge {
+    /// The limit in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The length the response declared, when its `Content-Length` was
+    /// over the limit (nothing of the body was read); `None` when the body
+    /// grew past the limit as it was read.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+}
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.content_length {
+            Some(length) => write!(f, "its Content-Length of {length} bytes is over the limit of {} bytes", self.limit),
+            None => write!(f, "more than the limit of {} bytes arrived", self.limit),
+        }
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// Reads a response body that is not a stream into memory, up to `limit`
+/// bytes: a body that declares more is refused before it is read, one that
+/// sends more is dropped (closing its connection) at the chunk that
+/// crosses the limit.
+pub(crate) async fn read_limited(mut body: ByteStream, limit: u64) -> Result<Bytes, TransportError> {
+    let too_large = |content_length| TransportError::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit, content_length });
+    let declared = body.content_length();
+    if let Some(length) = declared.filter(|length| *length > limit) {
+        return Err(too_large(Some(length)));
+    }
+    if let Some(bytes) = body.as_bytes() {
+        return Ok(bytes.clone());
+    }
+    let mut buffer = Vec::with_capacity(declared.unwrap_or(0).min(1 << 24) as usize);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(TransportError::reading_body)?;
+        if (buffer.len() + chunk.len()) as u64 > limit {
+            return Err(too_large(None));
+        }
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok(buffer.into())
+}
+
+/// The kind of a transport failure, from its chain of causes: a connection
+/// that could not be made, a response that is not HTTP (hyper's parse
+/// errors, a malformed chunk), a failure of our own request body, a
+/// timeout, or else a broken connection.
+fn classify(error: &(dyn std::error::Error + 'static)) -> TransportErrorKind {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        #[cfg(feature = "rustls")]
+        if let Some(kind) = hyper_client::classify_layer(error) {
+            return kind;
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::TimedOut => return TransportErrorKind::Timeout,
+                // hyper's body decoder says a bad chunk or length this way;
+                // rustls says a TLS failure the same way, which is not the
+                // response's fault.
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput if !is_tls(io) => {
+                    return TransportErrorKind::InvalidResponse
+                }
+                _ => {}
+            }
+        }
+        cause = error.source();
+    }
+    TransportErrorKind::Io
+}
+
 #[cfg(feature = "rustls")]
-pub use self::hyper_client::{HyperClient, HyperClientBuilder};
+fn is_tls(io: &std::io::Error) -> bool {
+    io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
+#[cfg(not(feature = "rustls"))]
+fn is_tls(_io: &std::io::Error) -> bool {
+    false
+}
+
+#[cfg(feature = "rustls")]
+pub use self::hyper_client::{HyperClient, HyperClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
 
 #[cfg(feature = "rustls")]
 mod hyper_client {
     use std::collections::BTreeMap;
     use std::net::{IpAddr, SocketAddr};
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::Arc;
     use std::task::{Context, Poll};
     use std::time::Duration;
@@ -121,9 +257,11 @@ mod hyper_client {
     use http_body::{Frame, SizeHint};
     use http_body_util::BodyExt;
     use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
-    use hyper_util::client::legacy::connect::HttpConnector;
+    use std::pin::Pin;
+
+    use hyper_util::client::legacy::connect::{capture_connection, Connected, Connection, HttpConnector};
     use hyper_util::client::legacy::Client;
-    use hyper_util::rt::TokioExecutor;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 
     use super::{
         BoxFuture, HttpClient, HttpRequest, HttpResponse, StreamingRequest, StreamingResponse, TransportError,
@@ -131,13 +269,43 @@ mod hyper_client {
     };
     use crate::primitives::ByteStream;
 
-    type Connector = hyper_rustls::HttpsConnector<HttpConnector<Resolver>>;
+    type Connector = hyper_rustls::HttpsConnector<Tracking>;
+
+    /// How long a pooled connection may sit idle before it is closed, by
+    /// default. Servers close idle keep-alive connections without telling
+    /// the client, and a request sent on such a connection fails: S3 closes
+    /// them after about 20 s, some of its front ends sooner, and load
+    /// balancers after 60 s (ELB's default). The AWS SDK for Java v2 keeps
+    /// S3's idle connections for 5 s; so does this client, for every
+    /// service (hyper's own default, 90 s, outlives them all). A connection
+    /// the server closed anyway costs one immediate resend (see
+    /// [`HyperClient`]), not a retry.
+    pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
     /// The default transport: hyper's pooled HTTP/1.1 client over rustls
     /// (ring, the operating system's root certificates).
+    ///
+    /// A request that fails on a reused connection before any byte of the
+    /// response arrives (the server had closed the idle connection) is sent
+    /// again at once on a new connection, when its body can be sent again:
+    /// once, within the same attempt, without backoff and without spending
+    /// the client's retry budget. A failure on a new connection is the
+    /// caller's to retry. (hyper itself sends again a request it had not
+    /// begun to write when it finds its pooled connection closed,
+    /// `retry_canceled_requests`; this covers the request written as the
+    /// server closed.)
     #[derive(Clone)]
     pub struct HyperClient {
-        client: Result<Client<Connector, SendBody>, Arc<str>>,
+        inner: Result<Clients, Arc<str>>,
+    }
+
+    #[derive(Clone)]
+    struct Clients {
+        /// Reuses idle connections.
+        pooled: Client<Connector, SendBody>,
+        /// Always opens a new connection, and keeps none: for the resend of
+        /// a request whose reused connection had been closed.
+        fresh: Client<Connector, SendBody>,
     }
 
     impl std::fmt::Debug for HyperClient {
@@ -147,16 +315,35 @@ mod hyper_client {
     }
 
     /// Settings for [`HyperClient`].
-    #[derive(Debug, Clone, Default)]
+    #[derive(Debug, Clone)]
     pub struct HyperClientBuilder {
         connect_timeout: Option<Duration>,
+        pool_idle_timeout: Option<Duration>,
         overrides: BTreeMap<String, IpAddr>,
+    }
+
+    impl Default for HyperClientBuilder {
+        fn default() -> Self {
+            HyperClientBuilder {
+                connect_timeout: None,
+                pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
+                overrides: BTreeMap::new(),
+            }
+        }
     }
 
     impl HyperClientBuilder {
         /// How long establishing a TCP connection may take.
         pub fn connect_timeout(mut self, timeout: Duration) -> Self {
             self.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// How long an idle connection is kept for reuse
+        /// ([`DEFAULT_POOL_IDLE_TIMEOUT`] by default; `None`: no limit).
+        /// Keep it below the server's own idle timeout.
+        pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+            self.pool_idle_timeout = timeout;
             self
         }
 
@@ -178,14 +365,22 @@ mod hyper_client {
             // the classical key exchanges it offers are what AWS endpoints use.
             #[allow(deprecated)]
             let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let client = hyper_rustls::HttpsConnectorBuilder::new()
+            let pool_idle_timeout = self.pool_idle_timeout;
+            let inner = hyper_rustls::HttpsConnectorBuilder::new()
                 .with_provider_and_native_roots(provider)
                 .map(|builder| {
-                    let https = builder.https_or_http().enable_http1().wrap_connector(http);
-                    Client::builder(TokioExecutor::new()).build(https)
+                    let connector = builder.https_or_http().enable_http1().wrap_connector(Tracking(http));
+                    // The timer closes expired idle connections; without it
+                    // they would only be dropped when next checked out.
+                    let pooled = Client::builder(TokioExecutor::new())
+                        .pool_idle_timeout(pool_idle_timeout)
+                        .pool_timer(TokioTimer::new())
+                        .build(connector.clone());
+                    let fresh = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build(connector);
+                    Clients { pooled, fresh }
                 })
                 .map_err(|e| Arc::from(format!("cannot load the system's root certificates: {e}")));
-            HyperClient { client }
+            HyperClient { inner }
         }
     }
 
@@ -212,35 +407,187 @@ mod hyper_client {
             Box::pin(async move {
                 let response = self.send_streaming(request.map(ByteStream::new)).await?;
                 let (parts, body) = response.into_parts();
-                let body = body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
+                let body = body.collect().await.map_err(TransportError::reading_body)?;
                 Ok(http::Response::from_parts(parts, body))
             })
         }
 
         fn send_streaming(&self, request: StreamingRequest) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
             Box::pin(async move {
-                let client = self
-                    .client
+                let clients = self
+                    .inner
                     .as_ref()
                     .map_err(|message| TransportError::new(TransportErrorKind::Other, message.to_string()))?;
-                let request = request.map(SendBody);
-                let response = client.request(request).await.map_err(|e| {
-                    let kind = if e.is_connect() { TransportErrorKind::Connect } else { TransportErrorKind::Io };
-                    TransportError::new(kind, e)
-                })?;
-                let length = response
-                    .headers()
-                    .get(http::header::CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<u64>().ok());
-                Ok(response.map(|body| {
-                    let chunks = body.into_data_stream();
-                    match length {
-                        Some(length) => ByteStream::from_stream_with_length(chunks, length),
-                        None => ByteStream::from_stream(chunks),
-                    }
-                }))
+                // A body in memory or in a file can be sent again; a stream cannot.
+                let again = request.body().is_replayable().then(|| copy(&request));
+                let mut request = request.map(SendBody);
+                let connection = capture_connection(&mut request);
+                let sent = clients.pooled.request(request).await;
+                // Whether the connection had carried a request before this one.
+                let reused = connection.connection_metadata().as_ref().is_some_and(|connected| {
+                    let mut extras = http::Extensions::new();
+                    connected.get_extras(&mut extras);
+                    extras.get::<Requests>().is_some_and(|requests| requests.0.fetch_add(1, Ordering::SeqCst) > 0)
+                });
+                let error = match sent {
+                    Ok(response) => return Ok(streaming(response)),
+                    Err(error) => error,
+                };
+                match again {
+                    Some(request) if reused && closed_before_response(&error) => match clients.fresh.request(request.map(SendBody)).await {
+                        Ok(response) => Ok(streaming(response)),
+                        Err(error) => Err(transport_error(error)),
+                    },
+                    _ => Err(transport_error(error)),
+                }
             })
+        }
+    }
+
+    /// The same request, to send again (its body must be replayable).
+    fn copy(request: &StreamingRequest) -> StreamingRequest {
+        let mut copy = http::Request::new(request.body().take_for_send());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.version_mut() = request.version();
+        *copy.headers_mut() = request.headers().clone();
+        copy
+    }
+
+    /// A response whose body is read as it arrives, with its declared length.
+    fn streaming(response: http::Response<hyper::body::Incoming>) -> StreamingResponse {
+        let length = response
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        response.map(|body| {
+            let chunks = body.into_data_stream();
+            match length {
+                Some(length) => ByteStream::from_stream_with_length(chunks, length),
+                None => ByteStream::from_stream(chunks),
+            }
+        })
+    }
+
+    fn transport_error(error: hyper_util::client::legacy::Error) -> TransportError {
+        TransportError::new(super::classify(&error), error)
+    }
+
+    /// The connection closed, or was reset, before the response's head
+    /// arrived: what a server that had closed an idle connection causes.
+    fn closed_before_response(error: &hyper_util::client::legacy::Error) -> bool {
+        if error.is_connect() {
+            return false;
+        }
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(error) = cause {
+            if let Some(hyper) = error.downcast_ref::<hyper::Error>() {
+                if hyper.is_incomplete_message() || hyper.is_closed() || hyper.is_canceled() {
+                    return true;
+                }
+            }
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+                if matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof) {
+                    return true;
+                }
+            }
+            cause = error.source();
+        }
+        false
+    }
+
+    /// What one layer of a failure's causes says of its kind, if anything.
+    pub(super) fn classify_layer(error: &(dyn std::error::Error + 'static)) -> Option<TransportErrorKind> {
+        if let Some(client) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
+            if client.is_connect() {
+                return Some(TransportErrorKind::Connect);
+            }
+        }
+        let hyper = error.downcast_ref::<hyper::Error>()?;
+        // `is_parse` covers them all: the status line, headers, lengths, a head too large.
+        if hyper.is_parse() {
+            Some(TransportErrorKind::InvalidResponse)
+        } else if hyper.is_user() {
+            // Our side: the request body failed, or hyper was misused.
+            Some(TransportErrorKind::Other)
+        } else if hyper.is_timeout() {
+            Some(TransportErrorKind::Timeout)
+        } else {
+            None
+        }
+    }
+
+    /// How many requests a connection has carried (shared by the copies
+    /// of its `Connected`, which hyper keeps with the pooled connection).
+    #[derive(Clone, Default)]
+    struct Requests(Arc<AtomicU64>);
+
+    /// The TCP connector, whose connections count their requests.
+    #[derive(Clone)]
+    struct Tracking(HttpConnector<Resolver>);
+
+    impl tower_service::Service<http::Uri> for Tracking {
+        type Response = Tracked;
+        type Error = <HttpConnector<Resolver> as tower_service::Service<http::Uri>>::Error;
+        type Future = BoxFuture<'static, Result<Tracked, Self::Error>>;
+
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            self.0.poll_ready(cx)
+        }
+
+        fn call(&mut self, uri: http::Uri) -> Self::Future {
+            let connecting = self.0.call(uri);
+            Box::pin(async move { Ok(Tracked { io: connecting.await?, requests: Requests::default() }) })
+        }
+    }
+
+    /// A TCP connection and the count of its requests.
+    struct Tracked {
+        io: TokioIo<tokio::net::TcpStream>,
+        requests: Requests,
+    }
+
+    impl Connection for Tracked {
+        fn connected(&self) -> Connected {
+            self.io.connected().extra(self.requests.clone())
+        }
+    }
+
+    impl hyper::rt::Read for Tracked {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: hyper::rt::ReadBufCursor<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+        }
+    }
+
+    impl hyper::rt::Write for Tracked {
+        fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+            Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.get_mut().io).poll_flush(cx)
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            self.io.is_write_vectored()
+        }
+
+        fn poll_write_vectored(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            bufs: &[std::io::IoSlice<'_>],
+        ) -> Poll<std::io::Result<usize>> {
+            Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
         }
     }
 

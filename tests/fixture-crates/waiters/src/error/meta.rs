@@ -17,6 +17,16 @@ pub struct ErrorMetadata {
     status: Option<u16>,
     request_id: Option<String>,
     error_type: Option<ErrorType>,
+    /// Boxed: rare, and errors are returned by value (clippy's
+    /// `result_large_err` counts every byte of them).
+    redirect: Option<Box<Redirect>>,
+}
+
+/// Where a response says to send the request instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Redirect {
+    location: Option<String>,
+    bucket_region: Option<String>,
 }
 
 /// Who an error is blamed on, as a service that keeps the error codes of
@@ -36,7 +46,24 @@ impl ErrorMetadata {
         status: Option<u16>,
         request_id: Option<String>,
     ) -> Self {
-        ErrorMetadata { code, message, status, request_id, error_type: None }
+        ErrorMetadata { code, message, status, request_id, error_type: None, redirect: None }
+    }
+
+    /// The same, with what a response says of where to send the request
+    /// instead: the `Location` of a redirection (3xx), which the client
+    /// does not follow, and the `x-amz-bucket-region` that S3 sends when a
+    /// bucket lives in another region.
+    pub(crate) fn with_redirect(mut self, status: http::StatusCode, headers: &http::HeaderMap) -> Self {
+        let header = |name: &str| {
+            let value = headers.get(name)?.to_str().ok()?.trim();
+            (!value.is_empty()).then(|| value.to_owned())
+        };
+        let location = header("location").filter(|_| status.is_redirection());
+        let bucket_region = header("x-amz-bucket-region");
+        if location.is_some() || bucket_region.is_some() {
+            self.redirect = Some(Box::new(Redirect { location, bucket_region }));
+        }
+        self
     }
 
     /// The same, with the code and type an awsQuery-compatible service
@@ -74,14 +101,34 @@ impl ErrorMetadata {
         self.error_type
     }
 
-    /// Writes ` (HTTP 429, request id abc)` for whatever is known.
+    /// Where a redirection (a 3xx response, which the client does not
+    /// follow) points: its `Location` header.
+    pub fn location(&self) -> Option<&str> {
+        self.redirect.as_ref()?.location.as_deref()
+    }
+
+    /// The region of the bucket, as S3 says in `x-amz-bucket-region` (with
+    /// a 301 when the request went to another region's endpoint).
+    pub fn bucket_region(&self) -> Option<&str> {
+        self.redirect.as_ref()?.bucket_region.as_deref()
+    }
+
+    /// Writes ` (HTTP 429, request id abc)` for whatever is known, with the
+    /// redirection's location and the bucket's region when there are any.
     pub(crate) fn fmt_suffix(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.status, &self.request_id) {
-            (Some(status), Some(id)) => write!(f, " (HTTP {status}, request id {id})"),
-            (Some(status), None) => write!(f, " (HTTP {status})"),
-            (None, Some(id)) => write!(f, " (request id {id})"),
-            (None, None) => Ok(()),
+        let status = self.status.map(|status| format!("HTTP {status}"));
+        let request_id = self.request_id.as_ref().map(|id| format!("request id {id}"));
+        let location = self.location().map(|location| format!("redirected to {location}"));
+        let region = self.bucket_region().map(|region| format!("bucket region {region}"));
+        let mut parts = [status, request_id, location, region].into_iter().flatten();
+        if let Some(first) = parts.next() {
+            write!(f, " ({first}")?;
+            for part in parts {
+                write!(f, ", {part}")?;
+            }
+            f.write_str(")")?;
         }
+        Ok(())
     }
 }
 
@@ -103,7 +150,8 @@ pub enum UnhandledKind {
     Transport,
     /// An attempt or the whole operation took longer than its timeout.
     Timeout,
-    /// The response could not be read (malformed or truncated body).
+    /// The response could not be read: not valid HTTP, a body larger than
+    /// the configured limit, or a body the operation cannot parse.
     Response,
 }
 

@@ -1,0 +1,257 @@
+//! The generated Omics client against a hostile server on 127.0.0.1
+//! (`tests/src/server.rs`): responses that are not HTTP, keep-alive
+//! connections the server closes without a word, bodies without end,
+//! redirections. Each failure is typed, retried only when another attempt
+//! may succeed, and prints each of its causes once.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use omics::config::{ConfigBuilder, RetryConfig};
+use omics::error::{DisplayErrorContext, UnhandledKind};
+use omics::operation::get_reference_import_job::GetReferenceImportJobError;
+use omics::transport::{BodyTooLarge, HyperClient, TransportError, TransportErrorKind};
+use omics::{Client, Config};
+use tests::server::{Reply, TestServer};
+
+const JOB: &str = r#"{
+    "id": "0123456789",
+    "referenceStoreId": "1234567890",
+    "roleArn": "arn:aws:iam::123456789012:role/OmicsImport",
+    "status": "IN_PROGRESS",
+    "creationTime": "2024-03-01T11:59:00.250Z",
+    "sources": []
+}"#;
+
+/// A client for `server` through the default transport, with the standard
+/// retries (3 attempts) and a short backoff.
+fn client_with(server: &TestServer, configure: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Client {
+    let local = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let transport = HyperClient::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .resolve("localhost", local)
+        .resolve("control-storage-localhost", local)
+        .resolve("storage-localhost", local)
+        .build();
+    let builder = Config::builder()
+        .region("us-west-2")
+        .static_credentials("AKID", "SECRET")
+        .endpoint_url(server.url())
+        .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
+        .http_client(transport);
+    Client::new(configure(builder).build())
+}
+
+async fn get_job(client: &Client) -> Result<omics::operation::get_reference_import_job::GetReferenceImportJobOutput, GetReferenceImportJobError> {
+    client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await
+}
+
+/// The transport error under an operation's `Unhandled` error.
+fn transport_error(error: &GetReferenceImportJobError) -> &TransportError {
+    let GetReferenceImportJobError::Unhandled(unhandled) = error else { panic!("not Unhandled: {error:?}") };
+    std::error::Error::source(unhandled)
+        .and_then(|source| source.downcast_ref::<TransportError>())
+        .unwrap_or_else(|| panic!("no transport error under {error:?}"))
+}
+
+/// The error's chain as anyhow's `{:#}` prints it, checked to be the same
+/// as `DisplayErrorContext`'s and to say each of `layers` exactly once.
+fn chain_says_each_once(error: GetReferenceImportJobError, layers: &[&str]) -> String {
+    let context = DisplayErrorContext(&error).to_string();
+    let anyhow = format!("{:#}", anyhow::Error::from(error));
+    assert_eq!(anyhow, context, "anyhow and DisplayErrorContext walk the same chain");
+    for layer in layers {
+        assert_eq!(anyhow.matches(layer).count(), 1, "{layer:?} once in {anyhow}");
+    }
+    anyhow
+}
+
+/// Many headers: more than hyper reads in a head.
+fn too_many_headers() -> Vec<u8> {
+    let mut head = String::from("HTTP/1.1 200 OK\r\n");
+    for i in 0..200 {
+        head.push_str(&format!("x-header-{i}: value\r\n"));
+    }
+    head.push_str("content-length: 0\r\n\r\n");
+    head.into_bytes()
+}
+
+#[tokio::test]
+async fn responses_that_are_not_http_are_final_after_one_attempt() {
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("invalid HTTP status-code parsed", b"HTTP/1.1 2000 OK\r\ncontent-length: 0\r\n\r\n".to_vec()),
+        ("invalid content-length parsed", b"HTTP/1.1 200 OK\r\ncontent-length: ten\r\n\r\n".to_vec()),
+        ("message head is too large", too_many_headers()),
+        ("Invalid chunk size line", b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n\r\n".to_vec()),
+    ];
+    for (cause, raw) in cases {
+        let server = TestServer::start(vec![Reply::Raw(raw); 3]).await;
+        let error = get_job(&client_with(&server, |b| b)).await.unwrap_err();
+        assert_eq!(server.requests().len(), 1, "{cause}: three attempts allowed, one made");
+        assert!(matches!(&error, GetReferenceImportJobError::Unhandled(u) if u.kind() == UnhandledKind::Response), "{error:?}");
+        let transport = transport_error(&error);
+        assert_eq!(transport.kind(), TransportErrorKind::InvalidResponse, "{cause}");
+        assert!(!transport.kind().is_retryable());
+        let chain = chain_says_each_once(error, &["unreadable response", "the response is not valid HTTP", cause]);
+        assert!(chain.starts_with("unreadable response: the response is not valid HTTP: "), "{chain}");
+    }
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_the_answer_is_retried() {
+    // Each on a new connection: a broken connection, not a bad response.
+    let server = TestServer::start(vec![Reply::Close, Reply::Close, Reply::json(200, JOB)]).await;
+    let output = get_job(&client_with(&server, |b| b)).await.expect("the third attempt succeeds");
+    assert_eq!(output.id, "0123456789");
+    assert_eq!((server.requests().len(), server.connections()), (3, 3));
+
+    let server = TestServer::start(vec![Reply::Close]).await;
+    let error = get_job(&client_with(&server, |b| b.retry_config(RetryConfig::disabled()))).await.unwrap_err();
+    assert_eq!(transport_error(&error).kind(), TransportErrorKind::Io);
+    assert!(matches!(&error, GetReferenceImportJobError::Unhandled(u) if u.kind() == UnhandledKind::Transport));
+    let chain = chain_says_each_once(error, &["request failed", "connection failed", "connection closed before message completed"]);
+    assert!(chain.starts_with("request failed: connection failed: "), "{chain}");
+}
+
+#[tokio::test]
+async fn stale_keep_alive_connections_are_replaced_at_once_without_a_retry() {
+    // Each connection answers one request, then closes on the next, as a
+    // server whose idle timeout passed. Retries are off: every call must
+    // succeed in its one attempt, by a resend on a new connection.
+    let server = TestServer::start_keep_alive(vec![Reply::json(200, JOB); 20], 1).await;
+    let client = client_with(&server, |b| b.retry_config(RetryConfig::disabled()));
+    let started = std::time::Instant::now();
+    for call in 0..20 {
+        let output = get_job(&client).await.unwrap_or_else(|e| panic!("call {call}: {}", DisplayErrorContext(&e)));
+        assert_eq!(output.id, "0123456789");
+    }
+    let requests = server.requests();
+    // One answered request per connection; the others were closed unanswered.
+    assert_eq!(server.connections(), 20, "a new connection per answer");
+    let closed = requests.len() - 20;
+    for connection in 0..20 {
+        let on_it = requests.iter().filter(|r| r.connection == connection).count();
+        assert!((1..=2).contains(&on_it), "connection {connection} carried {on_it} requests");
+    }
+    assert!((1..=19).contains(&closed), "requests sent on a closed connection and sent again: {closed}");
+    eprintln!("20 calls in {:?}: {} requests on {} connections, {closed} resent", started.elapsed(), requests.len(), server.connections());
+}
+
+#[tokio::test]
+async fn a_stale_connection_is_resent_once_per_attempt() {
+    let server = TestServer::start_keep_alive(vec![Reply::json(200, JOB), Reply::Close, Reply::Close], usize::MAX).await;
+    let client = client_with(&server, |b| b.retry_config(RetryConfig::disabled()));
+    get_job(&client).await.expect("the first call succeeds");
+    // The connection goes back to the pool once its response is read.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let error = get_job(&client).await.unwrap_err();
+    // The reused connection closed, the resend's new connection closed
+    // too: one attempt, two sends, no third.
+    let requests = server.requests();
+    assert_eq!(requests.iter().map(|r| r.connection).collect::<Vec<_>>(), [0, 0, 1]);
+    assert_eq!(transport_error(&error).kind(), TransportErrorKind::Io);
+    chain_says_each_once(error, &["request failed", "connection failed", "connection closed before message completed"]);
+}
+
+#[tokio::test]
+async fn idle_connections_expire_after_the_pool_idle_timeout() {
+    assert_eq!(omics::transport::DEFAULT_POOL_IDLE_TIMEOUT, Duration::from_secs(5));
+    let connections_for_two_calls = |idle: Option<Duration>| async move {
+        let server = TestServer::start_keep_alive(vec![Reply::json(200, JOB); 2], usize::MAX).await;
+        let local = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let transport = HyperClient::builder().resolve("control-storage-localhost", local).pool_idle_timeout(idle).build();
+        let client = Client::new(
+            Config::builder()
+                .region("us-west-2")
+                .static_credentials("AKID", "SECRET")
+                .endpoint_url(server.url())
+                .retry_config(RetryConfig::disabled())
+                .http_client(transport)
+                .build(),
+        );
+        get_job(&client).await.expect("the first call");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        get_job(&client).await.expect("the second call");
+        server.connections()
+    };
+    assert_eq!(connections_for_two_calls(Some(Duration::from_millis(100))).await, 2, "expired after 100 ms");
+    assert_eq!(connections_for_two_calls(None).await, 1, "kept without a limit");
+}
+
+/// What the limit error says: the `BodyTooLarge` under the transport error.
+fn too_large(error: &GetReferenceImportJobError) -> BodyTooLarge {
+    let transport = transport_error(error);
+    assert_eq!(transport.kind(), TransportErrorKind::BodyTooLarge);
+    std::error::Error::source(transport)
+        .and_then(|source| source.downcast_ref::<BodyTooLarge>())
+        .cloned()
+        .expect("the limit is the cause")
+}
+
+const MIB: usize = 1024 * 1024;
+
+#[tokio::test]
+async fn buffered_bodies_stop_at_the_limit_and_are_not_retried() {
+    assert_eq!(Config::builder().build().buffered_body_limit(), omics::config::DEFAULT_BUFFERED_BODY_LIMIT);
+    let limit = MIB as u64;
+    // 200 MiB with a Content-Length: refused before reading any of it.
+    let server = TestServer::start(vec![Reply::Large { status: 200, length: 200 * MIB, declared: true }; 3]).await;
+    let error = get_job(&client_with(&server, |b| b.buffered_body_limit(limit))).await.unwrap_err();
+    assert_eq!((too_large(&error).limit(), too_large(&error).content_length()), (limit, Some(200 * MIB as u64)));
+    assert_eq!(server.requests().len(), 1, "not retried");
+    assert!(matches!(&error, GetReferenceImportJobError::Unhandled(u) if u.kind() == UnhandledKind::Response));
+    chain_says_each_once(
+        error,
+        &["unreadable response", "the response body is too large", "its Content-Length of 209715200 bytes is over the limit of 1048576 bytes"],
+    );
+
+    // 200 MiB without a length, with a 500 status (retryable, were its body
+    // readable): read up to the limit, then the connection is dropped.
+    let server = TestServer::start(vec![Reply::Large { status: 500, length: 200 * MIB, declared: false }; 3]).await;
+    let error = get_job(&client_with(&server, |b| b.buffered_body_limit(limit))).await.unwrap_err();
+    assert_eq!(too_large(&error).content_length(), None);
+    assert_eq!(server.requests().len(), 1, "not retried");
+    // The server writes until the client hangs up: the limit, one chunk,
+    // and what the two sockets' buffers hold.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let written = server.body_bytes_written();
+    eprintln!("200 MiB offered, limit 1 MiB: the server wrote {written} bytes");
+    assert!(written > MIB && written < 24 * MIB, "the server wrote {written} bytes");
+    chain_says_each_once(error, &["the response body is too large", "more than the limit of 1048576 bytes arrived"]);
+}
+
+#[tokio::test]
+async fn streaming_outputs_are_not_limited() {
+    let server = TestServer::start(vec![Reply::Large { status: 200, length: 100_000, declared: true }]).await;
+    let client = client_with(&server, |b| b.buffered_body_limit(1000));
+    let output = client.get_reference().reference_store_id("1234567890").id("5987565360").part_number(1).send().await.unwrap();
+    let body = output.payload.collect().await.unwrap();
+    assert_eq!(body.len(), 100_000);
+    assert!(body.iter().enumerate().all(|(i, b)| *b == tests::server::pattern(i)));
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_says_where_to() {
+    let location = "https://bucket.s3.eu-west-1.amazonaws.com/key";
+    let redirect = |status| Reply::Respond {
+        status,
+        headers: vec![
+            ("location".into(), location.into()),
+            ("x-amz-bucket-region".into(), "eu-west-1".into()),
+            ("x-amzn-requestid".into(), "req-redirect".into()),
+        ],
+        body: Vec::new(),
+    };
+    for status in [301, 307] {
+        let server = TestServer::start(vec![redirect(status), Reply::json(200, JOB)]).await;
+        let error = get_job(&client_with(&server, |b| b)).await.unwrap_err();
+        assert_eq!(server.requests().len(), 1, "neither followed nor retried");
+        assert!(matches!(&error, GetReferenceImportJobError::Unhandled(u) if u.kind() == UnhandledKind::Service), "{error:?}");
+        assert_eq!((error.meta().location(), error.meta().bucket_region()), (Some(location), Some("eu-west-1")));
+        assert_eq!(
+            error.to_string(),
+            format!("service error (HTTP {status}, request id req-redirect, redirected to {location}, bucket region eu-west-1)")
+        );
+        chain_says_each_once(error, &[location, "bucket region eu-west-1"]);
+    }
+}
