@@ -1,5 +1,5 @@
-//! The generated clients of DynamoDB, SQS, KMS, Secrets Manager and SSM
-//! against moto's server, through their default transport (hyper): each
+//! The generated clients of DynamoDB, SQS, KMS, Secrets Manager, SSM and
+//! Glacier against moto's server, through their default transport (hyper): each
 //! test starts its own server on a free port of 127.0.0.1 and calls it as a
 //! user would (region us-east-1, static credentials `testing`/`testing`,
 //! `endpoint_url`). moto must be installed: `.ci/run` installs it and
@@ -451,6 +451,57 @@ mod ssm {
         let mut expected: Vec<String> = (0..7).map(|i| format!("/moto-tests/app/p{i}")).collect();
         expected.push("/moto-tests/app/secret".into());
         assert_eq!(names, expected);
+    }
+}
+
+mod glacier {
+    use super::*;
+    use moto_tests::glacier::operation::describe_vault::DescribeVaultError;
+
+    /// No call sets `account_id`: the client fills in `-` (the account of
+    /// the credentials), as boto3 and the AWS SDKs do, for plain calls, the
+    /// waiter and the paginator alike.
+    #[tokio::test]
+    async fn vaults_without_an_account_id() {
+        let moto = Moto::start();
+        let client = client!(glacier, moto);
+        for name in ["moto-tests-a", "moto-tests-b"] {
+            ok(client.create_vault().vault_name(name).send().await, "CreateVault");
+        }
+        let found = ok(
+            client.wait_until_vault_exists().vault_name("moto-tests-a").wait(std::time::Duration::from_secs(60)).await,
+            "VaultExists",
+        );
+        let vault = found.into_result().expect("the vault exists");
+        assert_eq!(vault.vault_name.as_deref(), Some("moto-tests-a"));
+        assert!(vault.vault_arn.as_deref().is_some_and(|arn| arn.ends_with(":vaults/moto-tests-a")), "{:?}", vault.vault_arn);
+        assert_eq!(vault.number_of_archives, 0);
+
+        let described = ok(client.describe_vault().vault_name("moto-tests-b").send().await, "DescribeVault");
+        assert_eq!(described.vault_name.as_deref(), Some("moto-tests-b"));
+        // An explicit `-` is the same account.
+        ok(client.describe_vault().account_id("-").vault_name("moto-tests-b").send().await, "DescribeVault");
+
+        let mut names = Vec::new();
+        let mut vaults = client.list_vaults().into_paginator().items();
+        while let Some(vault) = vaults.next().await {
+            names.push(ok(vault, "ListVaults (an item)").vault_name.unwrap_or_default());
+        }
+        names.sort();
+        assert_eq!(names, ["moto-tests-a", "moto-tests-b"]);
+
+        ok(client.delete_vault().vault_name("moto-tests-a").send().await, "DeleteVault");
+        match client.describe_vault().vault_name("moto-tests-a").send().await {
+            Ok(vault) => panic!("the vault was deleted, yet described: {vault:?}"),
+            // moto's code for a missing vault, which the model does not
+            // list (AWS's is ResourceNotFoundException).
+            Err(e) => {
+                assert_eq!(e.code(), Some("VaultNotFound"), "{e:?}");
+                assert!(matches!(e, DescribeVaultError::Unhandled(_)), "{e:?}");
+            }
+        }
+        let left = ok(client.list_vaults().send().await, "ListVaults").vault_list.unwrap_or_default();
+        assert_eq!(left.len(), 1);
     }
 }
 
