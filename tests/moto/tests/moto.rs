@@ -53,8 +53,7 @@ mod dynamodb {
 
     type Item = HashMap<String, AttributeValue>;
 
-    /// An item, for the fluent builders' `item`, `key` and
-    /// `expression_attribute_values`, which take the whole map.
+    /// An item as a map, to compare with what the service returns.
     fn item<const N: usize>(entries: [(&str, AttributeValue); N]) -> Item {
         entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
@@ -164,7 +163,7 @@ mod dynamodb {
             client
                 .get_item()
                 .table_name("round-trip")
-                .key(item([("pk", "user#1".into()), ("sk", 1.into())]))
+                .key([("pk", AttributeValue::from("user#1")), ("sk", 1.into())])
                 .consistent_read(true)
                 .send()
                 .await,
@@ -238,7 +237,7 @@ mod dynamodb {
                 .query()
                 .table_name("pages")
                 .key_condition_expression("pk = :pk")
-                .expression_attribute_values(item([(":pk", "all".into())]))
+                .expression_attribute_values([(":pk", AttributeValue::from("all"))])
                 .consistent_read(true)
         };
 
