@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 /// Each client: its module, the model file (under `../shared/models/`),
 /// and the operations generated (none: the whole service). DynamoDB is
 /// generated whole (about 9 s of a debug build); the others are cut to the
-/// operations the tests call, which keeps the build of all six at about
-/// that of DynamoDB alone.
+/// operations the tests call, which keeps the build of all of them at
+/// about that of DynamoDB alone.
 const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("dynamodb", "aws-more/dynamodb-2012-08-10.json", &[]),
     ("sqs", "aws-more/sqs-2012-11-05.json", &["CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteQueue"]),
@@ -18,6 +18,7 @@ const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("kms", "aws-more/kms-2014-11-01.json", &["CreateKey", "DescribeKey", "Encrypt", "Decrypt"]),
     ("ssm", "aws-more/ssm-2014-11-06.json", &["PutParameter", "GetParameter", "GetParametersByPath", "DeleteParameters"]),
     ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
+    ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
 ];
 
 fn main() {

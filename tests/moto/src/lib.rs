@@ -1,5 +1,5 @@
 //! Clients generated from the official models of DynamoDB, SQS, KMS,
-//! Secrets Manager, SSM and Glacier (`build.rs`), and [`Moto`], a moto server for
+//! Secrets Manager, SSM, Glacier and Kafka (`build.rs`), and [`Moto`], a moto server for
 //! each test to call through the clients' default transport (hyper).
 //!
 //! The tests in `tests/moto.rs` need moto's server: `bash .ci/install-moto`
@@ -39,6 +39,11 @@ pub mod ssm {
 /// operations the tests call.
 pub mod glacier {
     include!(concat!(env!("OUT_DIR"), "/glacier.rs"));
+}
+
+/// Amazon MSK (restJson1): the cluster and tag operations the tests call.
+pub mod kafka {
+    include!(concat!(env!("OUT_DIR"), "/kafka.rs"));
 }
 
 mod moto;

@@ -1,5 +1,5 @@
-//! The generated clients of DynamoDB, SQS, KMS, Secrets Manager, SSM and
-//! Glacier against moto's server, through their default transport (hyper): each
+//! The generated clients of DynamoDB, SQS, KMS, Secrets Manager, SSM,
+//! Glacier and Kafka against moto's server, through their default transport (hyper): each
 //! test starts its own server on a free port of 127.0.0.1 and calls it as a
 //! user would (region us-east-1, static credentials `testing`/`testing`,
 //! `endpoint_url`). moto must be installed: `.ci/run` installs it and
@@ -501,6 +501,46 @@ mod glacier {
         }
         let left = ok(client.list_vaults().send().await, "ListVaults").vault_list.unwrap_or_default();
         assert_eq!(left.len(), 1);
+    }
+}
+
+mod kafka {
+    use super::*;
+    use moto_tests::kafka::types::{ClusterType, ServerlessRequest, VpcConfig};
+
+    /// moto sends a cluster's `creationTime` without an offset
+    /// (`2026-12-01T21:38:32.014423`), which botocore reads as UTC: so does
+    /// the client, instead of failing the whole response. The tags go
+    /// through the collection setters as arrays of `&str`.
+    #[tokio::test]
+    async fn clusters_with_offsetless_creation_times_and_tags() {
+        let moto = Moto::start();
+        let client = client!(kafka, moto);
+        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(300);
+        let vpc = VpcConfig::builder().subnet_ids(["subnet-1", "subnet-2"]).security_group_ids(["sg-1"]).build().unwrap();
+        let serverless = ServerlessRequest::builder().vpc_configs([vpc]).build().unwrap();
+        let created = ok(
+            client.create_cluster_v2().cluster_name("moto-tests").serverless(serverless).tags([("team", "genomics")]).send().await,
+            "CreateClusterV2",
+        );
+        let arn = created.cluster_arn.expect("the cluster's ARN");
+        assert_eq!(created.cluster_type, Some(ClusterType::Serverless));
+
+        let cluster = ok(client.describe_cluster_v2().cluster_arn(&arn).send().await, "DescribeClusterV2")
+            .cluster_info
+            .expect("the cluster's description");
+        assert_eq!(cluster.cluster_name.as_deref(), Some("moto-tests"));
+        let created_at = cluster.creation_time.expect("moto sends a creation time");
+        // moto writes its local time without an offset; the test machine's
+        // local time is within a day of UTC.
+        let since = created_at - moto_tests::kafka::time::OffsetDateTime::from(before);
+        assert!(since.whole_hours().abs() <= 14, "creation time {created_at} is not close to now");
+        assert_eq!(created_at.offset(), moto_tests::kafka::time::UtcOffset::UTC);
+
+        ok(client.tag_resource().resource_arn(&arn).tags([("stage", "test"), ("owner", "ci")]).send().await, "TagResource");
+        ok(client.untag_resource().resource_arn(&arn).tag_keys(["team", "owner"]).send().await, "UntagResource");
+        let tags = ok(client.list_tags_for_resource().resource_arn(&arn).send().await, "ListTagsForResource").tags.unwrap_or_default();
+        assert_eq!(tags, HashMap::from([("stage".to_owned(), "test".to_owned())]));
     }
 }
 
