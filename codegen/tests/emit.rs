@@ -267,4 +267,6 @@ fn glacier_fills_a_missing_account_id_before_validation() {
         &operation[setter.saturating_sub(300)..setter]
     );
     assert!(!operation.contains("naming the first required member left unset (`account_id`"), "accountId is never missing");
+    let example = &files["examples/describe_vault.rs"];
+    assert!(example.contains("--example describe_vault -- <vaultName>\n"), "the example does not ask for the account id:\n{example}");
 }
