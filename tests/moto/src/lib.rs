@@ -37,6 +37,8 @@ pub mod ssm {
 
 /// Amazon Glacier (restJson1, with the SDKs' customizations): the vault
 /// operations the tests call.
+// Its customizations' module is `glacier` too (see `dynamodb`).
+#[allow(clippy::module_inception)]
 pub mod glacier {
     include!(concat!(env!("OUT_DIR"), "/glacier.rs"));
 }
