@@ -150,3 +150,123 @@ fn a_required_output_member_is_read_with_a_fallback() {
     }),
     ");
 }
+
+const COLLECTIONS: &str = r#"$version: "2"
+namespace test
+
+use aws.protocols#restJson1
+
+@restJson1
+service Svc { version: "1", operations: [Tag] }
+
+@http(method: "POST", uri: "/tags")
+operation Tag {
+    input := {
+        keys: Keys
+        tags: Tags
+    }
+}
+
+list Keys { member: String }
+map Tags { key: String, value: String }
+"#;
+
+/// A list setter takes any iterator of values convertible into its items,
+/// a map setter any iterator of convertible pairs; the fluent builder
+/// forwards the same parameter.
+#[test]
+fn collection_setters_take_iterators_of_convertible_items() {
+    let model = codegen::load::load_str(COLLECTIONS, Path::new("test.smithy")).expect("the model loads");
+    let files = codegen::generate_from_model(&model, &codegen::Options::default()).expect("the model generates");
+    let operation = &files["src/operation/tag.rs"];
+    insta::assert_snapshot!(item(operation, "pub fn keys("), @r"
+    pub fn keys(
+        mut self,
+        input: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.keys = Some(input.into_iter().map(Into::into).collect());
+        self
+    }
+    ");
+    insta::assert_snapshot!(item(operation, "pub fn tags("), @r"
+    pub fn tags(
+        mut self,
+        input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.tags = Some(
+            input
+                .into_iter()
+                .map(|(key, value)| (key.into(), value.into()))
+                .collect(),
+        );
+        self
+    }
+    ");
+    let fluent = &operation[operation.find("pub struct TagFluentBuilder").expect("the fluent builder")..];
+    insta::assert_snapshot!(item(fluent, "pub fn tags("), @r"
+    pub fn tags(
+        mut self,
+        input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.inner = self.inner.tags(input);
+        self
+    }
+    ");
+}
+
+const GLACIER: &str = r#"$version: "2"
+namespace test
+
+use aws.api#service
+use aws.protocols#restJson1
+
+@restJson1
+@service(sdkId: "Glacier")
+service Glacier { version: "2012-06-01", operations: [DescribeVault] }
+
+@readonly
+@http(method: "GET", uri: "/{accountId}/vaults/{vaultName}")
+operation DescribeVault {
+    input := {
+        @required @httpLabel accountId: String
+        @required @httpLabel vaultName: String
+    }
+}
+"#;
+
+/// Glacier's builders fill a missing `accountId` with `-` before they
+/// check the required members, as the AWS SDKs do; the docs say so.
+#[test]
+fn glacier_fills_a_missing_account_id_before_validation() {
+    let model = codegen::load::load_str(GLACIER, Path::new("test.smithy")).expect("the model loads");
+    let files = codegen::generate_from_model(&model, &codegen::Options::default()).expect("the model generates");
+    let operation = &files["src/operation/describe_vault.rs"];
+    insta::assert_snapshot!(item(operation, "pub fn build("), @r#"
+    pub fn build(
+        self,
+    ) -> Result<super::DescribeVaultInput, crate::error::BuildError> {
+        let Some(v_vault_name) = self.vault_name else {
+            return Err(
+                crate::error::BuildError::missing(
+                    "DescribeVaultInput",
+                    "vault_name",
+                    "vaultName",
+                ),
+            );
+        };
+        Ok(super::DescribeVaultInput {
+            account_id: Some(self.account_id.unwrap_or_else(|| String::from("-"))),
+            vault_name: Some(v_vault_name),
+        })
+    }
+    "#);
+    let setter = operation.find("pub fn account_id(").expect("the setter");
+    assert!(
+        operation[..setter].ends_with("/// Left unset, it is `-`: the account of the credentials that sign the request.\n        "),
+        "the setter's docs say what is sent when it is not called:\n{}",
+        &operation[setter.saturating_sub(300)..setter]
+    );
+    assert!(!operation.contains("naming the first required member left unset (`account_id`"), "accountId is never missing");
+    let example = &files["examples/describe_vault.rs"];
+    assert!(example.contains("--example describe_vault -- <vaultName>\n"), "the example does not ask for the account id:\n{example}");
+}

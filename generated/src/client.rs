@@ -36,7 +36,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Downloads a part of a reference genome file (the source FASTA or its index). Ask for a byte range with `range`, or for one part with `partNumber`.
+    /// Downloads one part of a reference genome file (the source FASTA or its index): the part `partNumber`, which is required, optionally narrowed to a byte range with `range`.
     ///
     /// Sends `GET /referencestore/{referenceStoreId}/reference/{id}`.
     pub fn get_reference(

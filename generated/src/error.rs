@@ -119,7 +119,7 @@ impl crate::error::ErrorVariant for ConflictException {
         self
     }
 }
-/// The service failed unexpectedly; the request can be retried.
+/// The service failed unexpectedly. The error is retryable: the client retries the request, with backoff, before returning it.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct InternalServerException {
@@ -175,7 +175,7 @@ impl crate::error::ErrorVariant for InternalServerException {
         self
     }
 }
-/// The requested byte range is outside the file; the request can be retried with another range.
+/// The requested byte range is outside the file. The model marks the error retryable, so the client retries the same request before returning it; ask for another range.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct RangeNotSatisfiableException {
@@ -399,7 +399,7 @@ impl crate::error::ErrorVariant for ServiceQuotaExceededException {
         self
     }
 }
-/// The request was throttled; retry it after a delay.
+/// The request was throttled. The client retries it, with backoff, before returning this error.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]
 pub struct ThrottlingException {

@@ -3,7 +3,7 @@
 //! One module per operation, each with its input and output types.
 /// Deletes a reference genome from its reference store.
 pub mod delete_reference;
-/// Downloads a part of a reference genome file (the source FASTA or its index). Ask for a byte range with `range`, or for one part with `partNumber`.
+/// Downloads one part of a reference genome file (the source FASTA or its index): the part `partNumber`, which is required, optionally narrowed to a byte range with `range`.
 pub mod get_reference;
 /// Returns the details of a reference import job: its status, its role, when it was created and completed, and the state of each of its source files.
 pub mod get_reference_import_job;

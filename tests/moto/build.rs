@@ -1,27 +1,30 @@
 //! Generates the clients the tests run against moto, from the official
-//! models in `../shared/models/aws-more/`, each as one source file
+//! models in `../shared/models/`, each as one source file
 //! `OUT_DIR/<module>.rs` that `src/lib.rs` includes as `crate::<module>`.
 //! Nothing generated is committed: the clients carry the models'
 //! documentation.
 
 use std::path::{Path, PathBuf};
 
-/// Each client: its module, the model file, and the operations generated
-/// (none: the whole service). DynamoDB is generated whole (about 9 s of a
-/// debug build); the others are cut to the operations the tests call,
-/// which keeps the build of all five at about that of DynamoDB alone.
+/// Each client: its module, the model file (under `../shared/models/`),
+/// and the operations generated (none: the whole service). DynamoDB is
+/// generated whole (about 9 s of a debug build); the others are cut to the
+/// operations the tests call, which keeps the build of all of them at
+/// about that of DynamoDB alone.
 const CLIENTS: &[(&str, &str, &[&str])] = &[
-    ("dynamodb", "dynamodb-2012-08-10.json", &[]),
-    ("sqs", "sqs-2012-11-05.json", &["CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteQueue"]),
-    ("secretsmanager", "secrets-manager-2017-10-17.json", &["CreateSecret", "GetSecretValue", "DeleteSecret"]),
-    ("kms", "kms-2014-11-01.json", &["CreateKey", "DescribeKey", "Encrypt", "Decrypt"]),
-    ("ssm", "ssm-2014-11-06.json", &["PutParameter", "GetParameter", "GetParametersByPath", "DeleteParameters"]),
+    ("dynamodb", "aws-more/dynamodb-2012-08-10.json", &[]),
+    ("sqs", "aws-more/sqs-2012-11-05.json", &["CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteQueue"]),
+    ("secretsmanager", "aws-more/secrets-manager-2017-10-17.json", &["CreateSecret", "GetSecretValue", "DeleteSecret"]),
+    ("kms", "aws-more/kms-2014-11-01.json", &["CreateKey", "DescribeKey", "Encrypt", "Decrypt"]),
+    ("ssm", "aws-more/ssm-2014-11-06.json", &["PutParameter", "GetParameter", "GetParametersByPath", "DeleteParameters"]),
+    ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
+    ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
 ];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     // tests/moto -> the checkout -> its parent, where ../shared lives.
-    let models = manifest.join("../../../shared/models/aws-more");
+    let models = manifest.join("../../../shared/models");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     for (module, file, operations) in CLIENTS {
         let model = models.join(file);

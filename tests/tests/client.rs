@@ -572,13 +572,14 @@ async fn start_reference_import_job_sends_its_json_body() {
     let source = omics::types::StartReferenceImportJobSourceItem::builder()
         .source_file("s3://bucket/ref.fa")
         .name("ref")
+        .tags([("team", "genomics")])
         .build()
         .unwrap();
     let request = client
         .start_reference_import_job()
         .reference_store_id("1234567890")
         .role_arn("arn:aws:iam::1:role/r")
-        .sources(vec![source]);
+        .sources([source]);
     let output = request.clone().send().await.unwrap();
     assert_eq!(output.id, "0123456789");
     request.client_token("chosen-by-me").send().await.unwrap();
@@ -591,6 +592,7 @@ async fn start_reference_import_job_sends_its_json_body() {
     assert_eq!(bodies[0]["roleArn"], "arn:aws:iam::1:role/r");
     assert_eq!(bodies[0]["sources"][0]["sourceFile"], "s3://bucket/ref.fa");
     assert_eq!(bodies[0]["sources"][0]["name"], "ref");
+    assert_eq!(bodies[0]["sources"][0]["tags"], serde_json::json!({"team": "genomics"}));
 }
 
 /// 9 MiB and a bit: more than any buffer along the way.

@@ -76,6 +76,39 @@ async fn session_tokens_are_sent() {
     assert!(authorization.contains("SignedHeaders=host;x-amz-date;x-amz-security-token"), "{authorization}");
 }
 
+/// Timestamps in the forms services send instead of the model's (moto's
+/// Kafka sends date-times without an offset, its API Gateway epoch
+/// seconds), read through the client as botocore reads them; a timestamp
+/// that is none of them is an unreadable response naming the member.
+#[tokio::test]
+async fn responses_with_timestamps_in_other_forms_are_read() {
+    let transport = TestTransport::new();
+    let body = |creation: &str, completion: &str| {
+        format!(
+            r#"{{"id": "0123456789", "referenceStoreId": "1234567890", "roleArn": "arn:aws:iam::1:role/r",
+                "status": "COMPLETED", "creationTime": {creation}, "completionTime": {completion}, "sources": []}}"#
+        )
+    };
+    transport.respond(200, body(r#""2024-03-01T11:00:00.014423""#, "1709294400"));
+    transport.respond(200, body(r#""1709290800.5""#, "null"));
+    transport.respond(200, body(r#""yesterday""#, "null"));
+    let clock = TestClock::new(start());
+    let client = client(&transport, &clock);
+    let call = || client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send();
+    let job = call().await.unwrap();
+    let at = |seconds: i64, nanos: i128| {
+        omics::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(seconds) * 1_000_000_000 + nanos).unwrap()
+    };
+    assert_eq!(job.creation_time, at(1_709_290_800, 14_423_000), "no offset: UTC");
+    assert_eq!(job.completion_time, Some(at(1_709_294_400, 0)), "epoch seconds where a date-time is expected");
+    assert_eq!(call().await.unwrap().creation_time, at(1_709_290_800, 500_000_000));
+    let error = call().await.unwrap_err();
+    assert!(matches!(error, GetReferenceImportJobError::Unhandled(_)), "{error:?}");
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("GetReferenceImportJobOutput.creationTime: expected an RFC 3339 date-time"), "{text}");
+    assert_eq!(transport.remaining(), 0);
+}
+
 #[tokio::test]
 async fn waiter_reaches_success() {
     let transport = TestTransport::new();

@@ -137,7 +137,7 @@ mod enums {
             .color("green")
             .size(Size::Small)
             .legacy(Legacy::from("x1.future"))
-            .colors(vec![Color::Red, Color::from("ultraviolet")])
+            .colors(["red", "ultraviolet"])
             .build()
             .unwrap();
         let body =
@@ -184,7 +184,66 @@ mod wire {
         assert_eq!(out.target_format, Some(at(1398796238, 0)), "the target shape's timestampFormat applies");
         assert_eq!(out.count, 3);
         assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"epoch": "2014-04-29T18:30:38Z"}"#).is_err());
-        assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"httpDate": 1398796238}"#).is_err());
+        assert!(fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"httpDate": "2014-04-29"}"#).is_err());
+    }
+
+    /// Services stray from their models' formats; responses are read as
+    /// botocore reads them, and what still fails names the member.
+    #[test]
+    fn timestamps_in_the_forms_services_send_instead() {
+        let json = r#"{
+            "startedAt": "2014-04-29T18:30:38.5",
+            "epoch": "1398796238.25",
+            "httpDate": 1398796238,
+            "targetFormat": 1398796238,
+            "times": [1398796238, "2014-04-29T18:30:38"]
+        }"#;
+        let out: GetEventOutput = fixture_wire::primitives::from_json(json).unwrap();
+        assert_eq!(out.started_at, at(1398796238, 500), "no offset: UTC");
+        assert_eq!(out.epoch, Some(at(1398796238, 250)), "a numeric string where seconds are expected");
+        assert_eq!(out.http_date, Some(at(1398796238, 0)), "seconds where an HTTP date is expected");
+        assert_eq!(out.target_format, Some(at(1398796238, 0)), "seconds where a date-time is expected");
+        assert_eq!(out.times, Some(vec![at(1398796238, 0), at(1398796238, 0)]));
+        let error = fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"startedAt": "soon"}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"GetEventOutput.startedAt: expected an RFC 3339 date-time or seconds since the Unix epoch, found "soon" at line 1 column 15"#
+        );
+        let error = fixture_wire::primitives::from_json::<GetEventOutput>(r#"{"times": [1, true]}"#).unwrap_err();
+        assert!(error.to_string().starts_with("GetEventOutput.times: "), "{error}");
+    }
+
+    /// Collection setters take any iterator of values convertible into the
+    /// items (arrays of `&str`, pairs of `&str`), and still whole `Vec`s
+    /// and `HashMap`s.
+    #[test]
+    fn collection_setters_take_iterators_and_whole_collections() {
+        use std::collections::HashMap;
+        let input = GetEventInput::builder().event_id("e").tags(["a", "b"]).trace_ids(vec!["t".to_owned()]).build().unwrap();
+        assert_eq!(input.tags, Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(input.trace_ids, Some(vec!["t".to_owned()]));
+        let input = GetEventInput::builder().event_id("e").tags((1..=3).map(|i| format!("tag{i}"))).build().unwrap();
+        assert_eq!(input.tags.unwrap(), ["tag1", "tag2", "tag3"]);
+        let detail = |note: &str| fixture_wire::types::Detail::builder().note(note).build().unwrap();
+        let out = GetEventOutput::builder()
+            .started_at(at(0, 0))
+            .count(1)
+            .sparse_list([Some("a".to_owned()), None])
+            .sparse_map([("x", Some(1)), ("y", None)])
+            .nested([vec![Some("a".to_owned())], vec![]])
+            .details([("k", detail("n"))])
+            .times([at(1, 0)])
+            .ratios([1.5f32, 2.0])
+            .build()
+            .unwrap();
+        assert_eq!(out.sparse_list, Some(vec![Some("a".to_owned()), None]));
+        assert_eq!(out.sparse_map, Some(HashMap::from([("x".to_owned(), Some(1)), ("y".to_owned(), None)])));
+        assert_eq!(out.nested, Some(vec![vec![Some("a".to_owned())], vec![]]));
+        assert_eq!(out.details.unwrap()["k"].note, "n");
+        assert_eq!((out.times, out.ratios), (Some(vec![at(1, 0)]), Some(vec![1.5, 2.0])));
+        let whole = HashMap::from([("k".to_owned(), detail("m"))]);
+        let out = GetEventOutput::builder().started_at(at(0, 0)).count(1).details(whole.clone()).build().unwrap();
+        assert_eq!(out.details, Some(whole));
     }
 
     #[test]
@@ -254,8 +313,8 @@ mod wire {
             .event_id("e-1")
             .since(at(0, 0))
             .filter(fixture_wire::types::Filter::builder().after(at(1398796238, 0)).before(at(1398796238, 5)).build())
-            .tags(vec!["a".to_owned(), "b c".to_owned()])
-            .trace_ids(vec!["t1".to_owned(), "t,2".to_owned()])
+            .tags(["a", "b c"])
+            .trace_ids(["t1", "t,2"])
             .payload_blob(fixture_wire::primitives::Blob::from("hi!"))
             .build()
             .unwrap();

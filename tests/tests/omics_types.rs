@@ -92,7 +92,10 @@ fn malformed_json_is_an_error_not_a_panic() {
     for bad in [
         r#"{"id": 5}"#,
         r#"{"creationTime": "not a date"}"#,
-        r#"{"creationTime": 1700000000}"#,
+        // (Epoch seconds where the model says date-time are read, as
+        // botocore reads them: not malformed.)
+        r#"{"creationTime": true}"#,
+        r#"{"creationTime": "2023-11-14"}"#,
         r#"{"sources": {"a": 1}}"#,
         r#"{"status": 3}"#,
         r#"{"id": "x""#,

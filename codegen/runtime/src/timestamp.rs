@@ -6,6 +6,12 @@
 //! `OffsetDateTime`, and formats and parses the text of headers and query
 //! strings. Dates a format cannot write (out of its years, or beyond what
 //! `time` supports once in UTC) are errors, never panics.
+//!
+//! Writing follows the format exactly; reading a response is as lenient as
+//! the AWS SDKs (botocore) are with services that stray from the model:
+//! whatever the format, seconds since the epoch are accepted as a JSON
+//! number or as a numeric string, and a date-time without an offset is
+//! read as UTC. Anything else is an error.
 #![allow(dead_code)]
 
 use crate::json::Writer;
@@ -25,14 +31,24 @@ trait Format: Sized {
     fn write(value: &OffsetDateTime, writer: &mut Writer);
 
     /// Reads a JSON string; `None` when this format does not accept it.
-    fn from_text(_text: &str) -> Option<OffsetDateTime> {
-        None
-    }
+    fn from_text(text: &str) -> Option<OffsetDateTime>;
 
-    /// Reads a JSON number of seconds; `None` when this format does not accept it.
-    fn from_seconds(_seconds: f64) -> Option<OffsetDateTime> {
-        None
+    /// Reads a JSON number of seconds: every format accepts one.
+    fn from_seconds(seconds: f64) -> Option<OffsetDateTime> {
+        EpochSeconds::from_f64(seconds)
     }
+}
+
+/// Seconds since the epoch written as text (`"1398796238.5"`), which
+/// services send where the model says otherwise; `None` for anything else.
+fn numeric_text(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    // A number as JSON writes it: not "inf" or "NaN", which `f64` reads.
+    let numeric = text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !numeric {
+        return None;
+    }
+    EpochSeconds::from_f64(text.parse().ok()?)
 }
 
 /// RFC 3339 `date-time` strings: written in UTC with fractional seconds only
@@ -57,13 +73,31 @@ impl DateTime {
         utc(value)?.format(&Rfc3339).ok()
     }
 
+    /// Strict RFC 3339, with its offset.
     pub(crate) fn parse(text: &str) -> Option<OffsetDateTime> {
         OffsetDateTime::parse(text, &Rfc3339).ok()
+    }
+
+    /// A date-time as responses carry it: RFC 3339, a date-time without
+    /// an offset (UTC), or seconds since the epoch as text.
+    pub(crate) fn read(text: &str) -> Option<OffsetDateTime> {
+        let text = text.trim();
+        DateTime::parse(text)
+            .or_else(|| {
+                // No offset after the time: UTC. (With an offset, the added
+                // `Z` makes it invalid.)
+                let time = text.split_once(['T', 't'])?.1;
+                if time.contains(['Z', 'z', '+', '-']) {
+                    return None;
+                }
+                DateTime::parse(&format!("{text}Z"))
+            })
+            .or_else(|| numeric_text(text))
     }
 }
 
 impl Format for DateTime {
-    const EXPECTING: &'static str = "an RFC 3339 date-time string";
+    const EXPECTING: &'static str = "an RFC 3339 date-time or seconds since the Unix epoch";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         match DateTime::format(value) {
@@ -73,7 +107,7 @@ impl Format for DateTime {
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
-        DateTime::parse(text)
+        DateTime::read(text)
     }
 }
 
@@ -91,6 +125,11 @@ impl EpochSeconds {
 }
 
 impl EpochSeconds {
+    /// Seconds as text (`1398796238.5`), as headers carry them.
+    pub(crate) fn read(text: &str) -> Option<OffsetDateTime> {
+        numeric_text(text)
+    }
+
     /// Seconds as text (headers, query strings): whole seconds, or with
     /// milliseconds when there are any.
     pub(crate) fn format(value: &OffsetDateTime) -> String {
@@ -104,7 +143,7 @@ impl EpochSeconds {
 }
 
 impl Format for EpochSeconds {
-    const EXPECTING: &'static str = "seconds since the Unix epoch as a number";
+    const EXPECTING: &'static str = "seconds since the Unix epoch";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         // From whole milliseconds, so that -0.1 s is written as -0.1.
@@ -116,8 +155,8 @@ impl Format for EpochSeconds {
         }
     }
 
-    fn from_seconds(seconds: f64) -> Option<OffsetDateTime> {
-        EpochSeconds::from_f64(seconds)
+    fn from_text(text: &str) -> Option<OffsetDateTime> {
+        EpochSeconds::read(text)
     }
 }
 
@@ -166,10 +205,16 @@ impl HttpDate {
         let value = PrimitiveDateTime::new(date, Time::from_hms_nano(hour, minute, second, nanos).ok()?).assume_utc();
         (WEEKDAYS[value.weekday().number_days_from_monday() as usize] == weekday).then_some(value)
     }
+
+    /// An HTTP date, or seconds since the epoch as text.
+    pub(crate) fn read(text: &str) -> Option<OffsetDateTime> {
+        let text = text.trim();
+        HttpDate::parse(text).or_else(|| numeric_text(text))
+    }
 }
 
 impl Format for HttpDate {
-    const EXPECTING: &'static str = "an HTTP date string";
+    const EXPECTING: &'static str = "an HTTP date or seconds since the Unix epoch";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         match HttpDate::format(value) {
@@ -179,7 +224,7 @@ impl Format for HttpDate {
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
-        HttpDate::parse(text)
+        HttpDate::read(text)
     }
 }
 
@@ -252,7 +297,43 @@ mod tests {
         assert_eq!(written::<DateTime>(Some(at(851042397, 0))), r#""1996-12-20T00:39:57Z""#);
         assert_eq!(read::<DateTime>("null").unwrap().0, None);
         assert!(read::<DateTime>(r#""yesterday""#).is_err());
-        assert!(read::<DateTime>("12").is_err());
+        assert!(read::<DateTime>("true").is_err());
+    }
+
+    /// What services send where the model says otherwise, read as
+    /// botocore reads it; anything else stays an error.
+    #[test]
+    fn responses_are_read_leniently() {
+        // No offset: UTC (moto's Kafka `creationTime`).
+        let naive = read::<DateTime>(r#""2026-12-01T21:38:32.014423""#).unwrap().0.unwrap();
+        assert_eq!(naive, read::<DateTime>(r#""2026-12-01T21:38:32.014423Z""#).unwrap().0.unwrap());
+        assert_eq!(naive.offset(), time::UtcOffset::UTC);
+        assert_eq!(read::<DateTime>(r#""2014-04-29T18:30:38""#).unwrap().0, Some(at(1398796238, 0)));
+        // Seconds where a date-time is expected (API Gateway's `connectedAt`).
+        assert_eq!(read::<DateTime>("1398796238").unwrap().0, Some(at(1398796238, 0)));
+        assert_eq!(read::<DateTime>("1398796238.5").unwrap().0, Some(at(1398796238, 500)));
+        assert_eq!(read::<DateTime>(r#""1398796238""#).unwrap().0, Some(at(1398796238, 0)));
+        // Numeric strings where seconds are expected.
+        assert_eq!(read::<EpochSeconds>(r#""1398796238.123""#).unwrap().0, Some(at(1398796238, 123)));
+        assert_eq!(read::<EpochSeconds>(r#"" -1.5 ""#).unwrap().0, Some(at(-2, 500)));
+        assert_eq!(read::<HttpDate>("1398796238").unwrap().0, Some(at(1398796238, 0)));
+        assert_eq!(HttpDate::read(" 1398796238 "), Some(at(1398796238, 0)));
+        assert_eq!(EpochSeconds::read("1398796238.5"), Some(at(1398796238, 500)));
+        assert_eq!(DateTime::read("2014-04-29t18:30:38"), Some(at(1398796238, 0)));
+        // Still errors: other text, a date-time with a broken offset, a
+        // date-time or HTTP date where seconds are expected, seconds
+        // beyond any date, non-numbers.
+        for bad in [r#""yesterday""#, r#""2014-04-29T18:30:38+25:00""#, r#""2014-04-29""#, r#""NaN""#, r#""inf""#, r#""""#, "1e300", "[]"] {
+            assert!(read::<DateTime>(bad).is_err(), "{bad}");
+        }
+        for bad in [r#""2014-04-29T18:30:38Z""#, r#""Tue, 29 Apr 2014 18:30:38 GMT""#, r#""12abc""#, r#""""#, "{}"] {
+            assert!(read::<EpochSeconds>(bad).is_err(), "{bad}");
+        }
+        for bad in [r#""Tue, 29 Apr 2014""#, r#""2014-04-29T18:30:38Z""#, "false"] {
+            assert!(read::<HttpDate>(bad).is_err(), "{bad}");
+        }
+        let error = read::<DateTime>(r#""yesterday""#).err().unwrap().to_string();
+        assert!(error.contains("expected an RFC 3339 date-time or seconds since the Unix epoch"), "{error}");
     }
 
     #[test]
@@ -267,7 +348,7 @@ mod tests {
         assert_eq!(EpochSeconds::format(&at(1398796238, 120)), "1398796238.12");
         assert_eq!(EpochSeconds::format(&at(-2, 500)), "-1.5");
         assert!(read::<EpochSeconds>("1e300").is_err());
-        assert!(read::<EpochSeconds>(r#""1""#).is_err());
+        assert!(read::<EpochSeconds>(r#""one""#).is_err());
     }
 
     #[test]
@@ -299,6 +380,6 @@ mod tests {
         assert_eq!(HttpDate::parse("Mon, 29 Apr 2014 18:30:38 GMT"), None, "wrong weekday");
         assert_eq!(HttpDate::parse("Tue, 29 Apr 2014 18:30 GMT"), None);
         assert_eq!(HttpDate::parse("Tue, 31 Feb 2014 18:30:38 GMT"), None);
-        assert!(read::<HttpDate>("1398796238").is_err());
+        assert!(read::<HttpDate>(r#""29 Apr 2014 18:30:38 GMT""#).is_err());
     }
 }

@@ -42,6 +42,12 @@ pub(crate) trait Decorator: Sync {
         None
     }
 
+    /// Values the client gives members of the operation's input left
+    /// unset, before the input's builder checks its required members.
+    fn input_fills(&self, _op: &Operation) -> Vec<Fill> {
+        Vec::new()
+    }
+
     /// Items added beside a union's enum (DynamoDB's `AttributeValue`
     /// constructors and readers).
     fn union_items(&self, _krate: &Crate, _union: &Struct) -> Option<TokenStream> {
@@ -53,6 +59,22 @@ pub(crate) trait Decorator: Sync {
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
         (&[], &[])
     }
+}
+
+/// A value an input's builder gives a member left unset (Glacier's `-`
+/// account id), before it checks the required members.
+pub(crate) struct Fill {
+    /// The Rust field name.
+    pub(crate) field: String,
+    /// The string it is set to.
+    pub(crate) value: &'static str,
+    /// What the member's documentation says of it.
+    pub(crate) doc: &'static str,
+}
+
+/// The fills of an operation's input, from every decorator of the crate.
+pub(crate) fn input_fills(krate: &Crate, op: &Operation) -> Vec<Fill> {
+    decorators(krate).iter().flat_map(|d| d.input_fills(op)).collect()
 }
 
 /// The decorators of the crate's service, chosen by its `sdkId`.
@@ -67,8 +89,10 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
 }
 
 /// Amazon Glacier: an `X-Amz-Glacier-Version` header with the API version
-/// on every request, `-` for an empty `accountId` ("the account of the
-/// credentials"), and the SHA-256 and tree-hash headers on uploads.
+/// on every request, `-` ("the account of the credentials") for a missing
+/// `accountId` (filled in by the input's builder, so waiters and
+/// paginators get it too) or an empty one (sent as `-`), as the AWS SDKs
+/// do, and the SHA-256 and tree-hash headers on uploads.
 struct Glacier;
 
 impl Decorator for Glacier {
@@ -92,6 +116,19 @@ impl Decorator for Glacier {
 
     fn empty_label(&self, member: &str) -> Option<&'static str> {
         (member == "accountId").then_some("-")
+    }
+
+    fn input_fills(&self, op: &Operation) -> Vec<Fill> {
+        op.input
+            .fields
+            .iter()
+            .filter(|f| f.member == "accountId" && f.ty == RustType::String && f.optional && !f.boxed)
+            .map(|f| Fill {
+                field: f.name.clone(),
+                value: "-",
+                doc: "Left unset, it is `-`: the account of the credentials that sign the request.",
+            })
+            .collect()
     }
 
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {

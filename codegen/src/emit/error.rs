@@ -11,7 +11,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
     let mut items = Vec::new();
     let mut builders = Vec::new();
     for e in krate.errors.values() {
-        let (item, builder) = structure::emit(e, quote!(crate::error::builders));
+        let (item, builder) = structure::emit(e, quote!(crate::error::builders), &[]);
         items.push(item);
         builders.push(builder);
         items.push(error_impls(e));

@@ -32,7 +32,10 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
             crate::ir::http::Segment::Literal(_) => None,
         })
         .collect();
-    let mut required: Vec<&Field> = op.input.fields.iter().filter(|f| f.required).collect();
+    // A member the builder fills (Glacier's `accountId`) is not asked for.
+    let fills = super::customize::input_fills(krate, op);
+    let mut required: Vec<&Field> =
+        op.input.fields.iter().filter(|f| f.required && super::structure::fill_of(f, &fills).is_none()).collect();
     required.sort_by_key(|f| labels.iter().position(|l| *l == f.member).unwrap_or(usize::MAX));
     let crate_ident = ident(&krate.name.replace('-', "_"));
     let method = ident(&op.method);

@@ -4,12 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::customize::Fill;
 use super::{docs, ident, type_tokens};
 use crate::ir::{Field, Operation, Struct};
 use crate::ir::names;
 
 /// Setters that forward to the builder in `self.inner`.
-pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
+pub(super) fn forwarding_setters(input: &Struct, fills: &[Fill]) -> Vec<TokenStream> {
     input
         .fields
         .iter()
@@ -17,12 +18,13 @@ pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
             let field = ident(&f.name);
             let set = super::ident(&names::derived::setter(&f.name));
             let ty = type_tokens(&f.ty);
-            let doc = docs(&super::structure::field_docs(f));
+            let doc = docs(&super::structure::field_docs(f, fills));
             let allow = super::structure::operator_named(&f.name);
+            let (param, _) = super::structure::setter_input(&f.ty);
             quote! {
                 #doc
                 #allow
-                pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
+                pub fn #field(mut self, input: #param) -> Self {
                     self.inner = self.inner.#field(input);
                     self
                 }
@@ -38,8 +40,12 @@ pub(super) fn forwarding_setters(input: &Struct) -> Vec<TokenStream> {
 }
 
 /// `self.inner.build()` as the operation's input, or the operation's error.
-pub(super) fn build_input(op: &Operation, error: TokenStream) -> TokenStream {
-    let fallible = op.input.fields.iter().any(|f| f.required && f.default.is_none());
+pub(super) fn build_input(op: &Operation, fills: &[Fill], error: TokenStream) -> TokenStream {
+    let fallible = op
+        .input
+        .fields
+        .iter()
+        .any(|f| f.required && f.default.is_none() && super::structure::fill_of(f, fills).is_none());
     if fallible {
         quote! {
             self.inner.build().map_err(|e| #error)?
@@ -49,14 +55,14 @@ pub(super) fn build_input(op: &Operation, error: TokenStream) -> TokenStream {
     }
 }
 /// The fluent builder of an operation (in its module's `builders`).
-pub fn fluent_builder(op: &Operation) -> TokenStream {
+pub fn fluent_builder(op: &Operation, fills: &[Fill]) -> TokenStream {
     let fluent = ident(&op.fluent);
     let input_builder = super::ident(&names::derived::builder(&op.input.name));
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let marker = ident(&op.name);
     let module = ident(&op.module);
-    let setters = forwarding_setters(&op.input);
+    let setters = forwarding_setters(&op.input, fills);
     // `@idempotencyToken` members left unset get a token from the config.
     let tokens: Vec<TokenStream> = op
         .input
@@ -77,6 +83,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let doc = format!(" Sends [`{0}`](super): set the input's members, then call [`send`](Self::send).", op.name);
     let input = build_input(
         op,
+        fills,
         quote!(super::#error::Unhandled(crate::error::Unhandled::new(
             crate::error::UnhandledKind::InvalidInput,
             ::std::default::Default::default(),

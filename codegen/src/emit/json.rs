@@ -197,6 +197,11 @@ fn structure_reader(s: &Struct) -> TokenStream {
         let slot = slot(f);
         let wire = &f.wire_name;
         match wire_type(f) {
+            // A timestamp that does not read names its member: services
+            // send timestamps in forms their model does not say.
+            Some(wire_type) if f.ty.contains_timestamp() => quote! {
+                #wire => #slot = <#wire_type as crate::json::Wire>::read_member(reader, #label, #wire)?,
+            },
             Some(wire_type) => quote!(#wire => #slot = <#wire_type as crate::json::Wire>::read(reader)?,),
             None => quote!(#wire => #slot = crate::json::read(reader)?,),
         }

@@ -307,7 +307,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
                     union::emit(krate, s)
                 }
                 TypeDef::Struct(s) => {
-                    let (item, builder) = structure::emit(s, quote!(crate::types::builders));
+                    let (item, builder) = structure::emit(s, quote!(crate::types::builders), &[]);
                     defined.insert(names::derived::builder(&s.name));
                     quote!(#item #builder)
                 }

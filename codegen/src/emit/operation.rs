@@ -40,10 +40,11 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #text])
     });
-    let (input, input_builder) = structure::emit(&op.input, quote!(self::builders));
-    let (output, output_builder) = structure::emit(&op.output, quote!(self::builders));
+    let fills = super::customize::input_fills(krate, op);
+    let (input, input_builder) = structure::emit(&op.input, quote!(self::builders), &fills);
+    let (output, output_builder) = structure::emit(&op.output, quote!(self::builders), &[]);
     let error_enum = error_enum(krate, op);
-    let fluent = super::fluent::fluent_builder(op);
+    let fluent = super::fluent::fluent_builder(op, &fills);
     let paginator = super::paginator::paginator(op);
     quote! {
         #(#module_docs)*

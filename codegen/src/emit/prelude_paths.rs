@@ -113,6 +113,7 @@ const PRELUDE: &[(&str, &str, &[&str])] = &[
     ("default", "Default", &[]),
     ("convert", "Into", &[]),
     ("convert", "From", &[]),
+    ("iter", "IntoIterator", &[]),
     ("clone", "Clone", &[]),
     ("cmp", "PartialEq", &[]),
     ("cmp", "Eq", &[]),

@@ -4,14 +4,16 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::customize::Fill;
 use super::{docs, ident, type_tokens};
 use crate::ir::{names, DefaultValue, Field, RustType, Struct, StructKind};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// The structure (with its impls) and, separately, its builder, which lives
-/// in the module that `builders` names.
-pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
+/// in the module that `builders` names; `fills` are the values its builder
+/// gives members left unset (service customizations of inputs).
+pub fn emit(s: &Struct, builders: TokenStream, fills: &[Fill]) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder_name = ident(&names::derived::builder(&s.name));
     let doc = docs(&s.docs);
@@ -20,7 +22,7 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let ty = field_type(f);
-        let doc = docs(&field_docs(f));
+        let doc = docs(&field_docs(f, fills));
         quote! {
             #doc
             pub #field_name: #ty,
@@ -70,7 +72,7 @@ pub fn emit(s: &Struct, builders: TokenStream) -> (TokenStream, TokenStream) {
 
         #debug_impl
     };
-    (item, builder(s, &builder_name))
+    (item, builder(s, &builder_name, fills))
 }
 
 /// `Clone` and `PartialEq`, except for a structure holding a stream (a
@@ -110,12 +112,20 @@ fn inner_type(f: &Field) -> TokenStream {
     }
 }
 
-pub(crate) fn field_docs(f: &Field) -> Vec<String> {
+/// The fill of a member, if it has one.
+pub(crate) fn fill_of<'a>(f: &Field, fills: &'a [Fill]) -> Option<&'a Fill> {
+    fills.iter().find(|fill| fill.field == f.name)
+}
+
+pub(crate) fn field_docs(f: &Field, fills: &[Fill]) -> Vec<String> {
     let mut lines = f.docs.clone();
     if lines.is_empty() {
         lines.push(format!("The `{}` member.", f.member));
     }
-    if f.required {
+    if let Some(fill) = fill_of(f, fills) {
+        lines.push(String::new());
+        lines.push(fill.doc.to_owned());
+    } else if f.required {
         lines.push(String::new());
         lines.push("Required.".to_owned());
     }
@@ -217,7 +227,37 @@ pub(super) fn operator_named(field: &str) -> Option<TokenStream> {
     OPERATORS.contains(&field).then(|| quote!(#[allow(clippy::should_implement_trait)]))
 }
 
-fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
+/// The parameter type of a member's setter and the expression (of
+/// `input`) that converts it to the member's type. A list takes any
+/// iterator of values convertible into its items (`["a", "b"]`, a `Vec`),
+/// a map any iterator of key-value pairs (`[("k", "v")]`, a `HashMap`);
+/// everything else anything convertible into it. The setters are generic,
+/// so each is instantiated in the caller's crate, not in the client's.
+pub(super) fn setter_input(ty: &RustType) -> (TokenStream, TokenStream) {
+    let optional = |ty: TokenStream, sparse: bool| if sparse { quote!(::std::option::Option<#ty>) } else { ty };
+    match ty {
+        RustType::List { item, sparse } => {
+            let item = optional(type_tokens(item), *sparse);
+            (
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
+                quote!(input.into_iter().map(::std::convert::Into::into).collect()),
+            )
+        }
+        RustType::Map { value, sparse } => {
+            let value = optional(type_tokens(value), *sparse);
+            (
+                quote!(impl ::std::iter::IntoIterator<Item = (impl ::std::convert::Into<::std::string::String>, impl ::std::convert::Into<#value>)>),
+                quote!(input.into_iter().map(|(key, value)| (key.into(), value.into())).collect()),
+            )
+        }
+        _ => {
+            let ty = type_tokens(ty);
+            (quote!(impl ::std::convert::Into<#ty>), quote!(input.into()))
+        }
+    }
+}
+
+fn builder(s: &Struct, builder_name: &proc_macro2::Ident, fills: &[Fill]) -> TokenStream {
     let target = ident(&s.name);
     let doc = format!(" A builder for [`{0}`](super::{0}).", s.name);
     let slots = s.fields.iter().map(|f| {
@@ -229,13 +269,14 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
         let field = ident(&f.name);
         let set = ident(&names::derived::setter(&f.name));
         let ty = type_tokens(&f.ty);
-        let doc = docs(&field_docs(f));
+        let doc = docs(&field_docs(f, fills));
         let allow = operator_named(&f.name);
+        let (param, convert) = setter_input(&f.ty);
         quote! {
             #doc
             #allow
-            pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
-                self.#field = ::std::option::Option::Some(input.into());
+            pub fn #field(mut self, input: #param) -> Self {
+                self.#field = ::std::option::Option::Some(#convert);
                 self
             }
 
@@ -246,12 +287,14 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
             }
         }
     });
-    let fallible = s.fields.iter().any(|f| f.required && f.default.is_none());
+    // A member the builder fills is never missing.
+    let checked = |f: &Field| f.required && f.default.is_none() && fill_of(f, fills).is_none();
+    let fallible = s.fields.iter().any(checked);
     let extra = extra_init(s);
     // Required members are taken first, each with a `let ... else` that
     // names it (plain code: nothing generic to instantiate per member).
     let local = local_name;
-    let checks = s.fields.iter().filter(|f| f.required && f.default.is_none()).map(|f| {
+    let checks = s.fields.iter().filter(|f| checked(f)).map(|f| {
         let field = ident(&f.name);
         let value = local(f);
         let shape = &s.name;
@@ -268,7 +311,11 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
         let missing = local(f);
         let missing = quote!(#missing);
         let boxed = |value: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
-        let value = match (f.optional, f.required && f.default.is_none()) {
+        if let Some(fill) = fill_of(f, fills) {
+            let text = fill.value;
+            return quote!(#field: ::std::option::Option::Some(self.#field.unwrap_or_else(|| ::std::string::String::from(#text))),);
+        }
+        let value = match (f.optional, checked(f)) {
             (true, true) => {
                 let v = boxed(missing);
                 quote!(::std::option::Option::Some(#v))
@@ -296,7 +343,7 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident) -> TokenStream {
         let required: Vec<String> = s
             .fields
             .iter()
-            .filter(|f| f.required && f.default.is_none())
+            .filter(|f| checked(f))
             .map(|f| format!("`{}`", f.name.trim_start_matches("r#")))
             .collect();
         format!(" Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset ({}).", required.join(", "))

@@ -17,7 +17,7 @@ pub fn waiters(krate: &Crate) -> TokenStream {
     let mut items = Vec::new();
     for op in krate.operations.values() {
         for waiter in &op.waiters {
-            items.push(waiter_item(op, waiter));
+            items.push(waiter_item(op, waiter, &super::customize::input_fills(krate, op)));
         }
     }
     quote! {
@@ -28,14 +28,14 @@ pub fn waiters(krate: &Crate) -> TokenStream {
     }
 }
 
-fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
+fn waiter_item(op: &Operation, waiter: &Waiter, fills: &[super::customize::Fill]) -> TokenStream {
     let ty = ident(&waiter.name);
     let module = ident(&op.module);
     let input_builder = super::ident(&names::derived::builder(&op.input.name));
     let output = ident(&op.output.name);
     let error = ident(&op.error);
     let marker = ident(&op.name);
-    let setters = forwarding_setters(&op.input);
+    let setters = forwarding_setters(&op.input, fills);
     let name = &waiter.name;
     let classify = super::ident(&names::derived::waiter_classifier(&waiter.snake));
     let (min, max) = (waiter.min_delay, waiter.max_delay);
@@ -55,6 +55,7 @@ fn waiter_item(op: &Operation, waiter: &Waiter) -> TokenStream {
     let classifier = classifier(op, waiter);
     let input = build_input(
         op,
+        fills,
         quote!(crate::waiter::WaiterError::OperationFailed {
             waiter: #name,
             error: crate::operation::#module::#error::Unhandled(crate::error::Unhandled::new(

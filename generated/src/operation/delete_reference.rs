@@ -62,13 +62,13 @@ pub enum DeleteReferenceError {
     AccessDeniedException(crate::error::AccessDeniedException),
     /// The request conflicts with the current state of the resource.
     ConflictException(crate::error::ConflictException),
-    /// The service failed unexpectedly; the request can be retried.
+    /// The service failed unexpectedly. The error is retryable: the client retries the request, with backoff, before returning it.
     InternalServerException(crate::error::InternalServerException),
     /// The request took too long to complete.
     RequestTimeoutException(crate::error::RequestTimeoutException),
     /// The requested resource does not exist in this Region.
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
-    /// The request was throttled; retry it after a delay.
+    /// The request was throttled. The client retries it, with backoff, before returning this error.
     ThrottlingException(crate::error::ThrottlingException),
     /// The input did not satisfy the constraints of the service.
     ValidationException(crate::error::ValidationException),

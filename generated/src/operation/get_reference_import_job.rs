@@ -87,13 +87,13 @@ impl GetReferenceImportJobOutput {
 pub enum GetReferenceImportJobError {
     /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),
-    /// The service failed unexpectedly; the request can be retried.
+    /// The service failed unexpectedly. The error is retryable: the client retries the request, with backoff, before returning it.
     InternalServerException(crate::error::InternalServerException),
     /// The request took too long to complete.
     RequestTimeoutException(crate::error::RequestTimeoutException),
     /// The requested resource does not exist in this Region.
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
-    /// The request was throttled; retry it after a delay.
+    /// The request was throttled. The client retries it, with backoff, before returning this error.
     ThrottlingException(crate::error::ThrottlingException),
     /// The input did not satisfy the constraints of the service.
     ValidationException(crate::error::ValidationException),
@@ -343,9 +343,11 @@ pub mod builders {
         /// Required.
         pub fn sources(
             mut self,
-            input: impl Into<Vec<crate::types::ImportReferenceSourceItem>>,
+            input: impl IntoIterator<
+                Item = impl Into<crate::types::ImportReferenceSourceItem>,
+            >,
         ) -> Self {
-            self.sources = Some(input.into());
+            self.sources = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// One entry per source file of the job, each with its own status.

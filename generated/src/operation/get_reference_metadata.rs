@@ -95,13 +95,13 @@ impl GetReferenceMetadataOutput {
 pub enum GetReferenceMetadataError {
     /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),
-    /// The service failed unexpectedly; the request can be retried.
+    /// The service failed unexpectedly. The error is retryable: the client retries the request, with backoff, before returning it.
     InternalServerException(crate::error::InternalServerException),
     /// The request took too long to complete.
     RequestTimeoutException(crate::error::RequestTimeoutException),
     /// The requested resource does not exist in this Region.
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
-    /// The request was throttled; retry it after a delay.
+    /// The request was throttled. The client retries it, with backoff, before returning this error.
     ThrottlingException(crate::error::ThrottlingException),
     /// The input did not satisfy the constraints of the service.
     ValidationException(crate::error::ValidationException),

@@ -62,11 +62,11 @@ impl ListReferenceStoresOutput {
 pub enum ListReferenceStoresError {
     /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),
-    /// The service failed unexpectedly; the request can be retried.
+    /// The service failed unexpectedly. The error is retryable: the client retries the request, with backoff, before returning it.
     InternalServerException(crate::error::InternalServerException),
     /// The request took too long to complete.
     RequestTimeoutException(crate::error::RequestTimeoutException),
-    /// The request was throttled; retry it after a delay.
+    /// The request was throttled. The client retries it, with backoff, before returning this error.
     ThrottlingException(crate::error::ThrottlingException),
     /// The input did not satisfy the constraints of the service.
     ValidationException(crate::error::ValidationException),
@@ -201,9 +201,11 @@ pub mod builders {
         /// Required.
         pub fn reference_stores(
             mut self,
-            input: impl Into<Vec<crate::types::ReferenceStoreDetail>>,
+            input: impl IntoIterator<
+                Item = impl Into<crate::types::ReferenceStoreDetail>,
+            >,
         ) -> Self {
-            self.reference_stores = Some(input.into());
+            self.reference_stores = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `referenceStores` member.

@@ -26,7 +26,7 @@ pub struct StartReferenceImportJobInput {
     ///
     /// Required.
     pub role_arn: Option<String>,
-    /// A token that makes the request idempotent; filled with a random UUID when left unset.
+    /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
     pub client_token: Option<String>,
     /// The `sources` member.
     ///
@@ -86,7 +86,7 @@ impl StartReferenceImportJobOutput {
 pub enum StartReferenceImportJobError {
     /// The caller is not allowed to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),
-    /// The service failed unexpectedly; the request can be retried.
+    /// The service failed unexpectedly. The error is retryable: the client retries the request, with backoff, before returning it.
     InternalServerException(crate::error::InternalServerException),
     /// The request took too long to complete.
     RequestTimeoutException(crate::error::RequestTimeoutException),
@@ -94,7 +94,7 @@ pub enum StartReferenceImportJobError {
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
     /// The request would exceed a service quota of the account.
     ServiceQuotaExceededException(crate::error::ServiceQuotaExceededException),
-    /// The request was throttled; retry it after a delay.
+    /// The request was throttled. The client retries it, with backoff, before returning this error.
     ThrottlingException(crate::error::ThrottlingException),
     /// The input did not satisfy the constraints of the service.
     ValidationException(crate::error::ValidationException),
@@ -193,12 +193,12 @@ pub mod builders {
             self.role_arn = input;
             self
         }
-        /// A token that makes the request idempotent; filled with a random UUID when left unset.
+        /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
         pub fn client_token(mut self, input: impl Into<String>) -> Self {
             self.client_token = Some(input.into());
             self
         }
-        /// A token that makes the request idempotent; filled with a random UUID when left unset.
+        /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
         pub fn set_client_token(mut self, input: Option<String>) -> Self {
             self.client_token = input;
             self
@@ -208,9 +208,11 @@ pub mod builders {
         /// Required.
         pub fn sources(
             mut self,
-            input: impl Into<Vec<crate::types::StartReferenceImportJobSourceItem>>,
+            input: impl IntoIterator<
+                Item = impl Into<crate::types::StartReferenceImportJobSourceItem>,
+            >,
         ) -> Self {
-            self.sources = Some(input.into());
+            self.sources = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `sources` member.
@@ -460,12 +462,12 @@ pub mod builders {
             self.inner = self.inner.set_role_arn(input);
             self
         }
-        /// A token that makes the request idempotent; filled with a random UUID when left unset.
+        /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
         pub fn client_token(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.client_token(input);
             self
         }
-        /// A token that makes the request idempotent; filled with a random UUID when left unset.
+        /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
         pub fn set_client_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_client_token(input);
             self
@@ -475,7 +477,9 @@ pub mod builders {
         /// Required.
         pub fn sources(
             mut self,
-            input: impl Into<Vec<crate::types::StartReferenceImportJobSourceItem>>,
+            input: impl IntoIterator<
+                Item = impl Into<crate::types::StartReferenceImportJobSourceItem>,
+            >,
         ) -> Self {
             self.inner = self.inner.sources(input);
             self

@@ -102,9 +102,11 @@ impl ImportReferenceSourceItemBuilder {
     /// The tags attached to the reference created from this source.
     pub fn tags(
         mut self,
-        input: impl Into<::std::collections::HashMap<String, String>>,
+        input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.tags = Some(input.into());
+        self.tags = Some(
+            input.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// The tags attached to the reference created from this source.

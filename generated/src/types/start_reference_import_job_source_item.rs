@@ -73,9 +73,11 @@ impl StartReferenceImportJobSourceItemBuilder {
     /// Tags as key-value pairs.
     pub fn tags(
         mut self,
-        input: impl Into<::std::collections::HashMap<String, String>>,
+        input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.tags = Some(input.into());
+        self.tags = Some(
+            input.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Tags as key-value pairs.

@@ -33,13 +33,17 @@ impl crate::json::FromJson for GetReferenceImportJobOutput {
                 "status" => v_status = crate::json::read(reader)?,
                 "statusMessage" => v_status_message = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetReferenceImportJobOutput",
+                        "creationTime",
                     )?;
                 }
                 "completionTime" => {
-                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetReferenceImportJobOutput",
+                        "completionTime",
                     )?;
                 }
                 "sources" => {

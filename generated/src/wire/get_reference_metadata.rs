@@ -39,13 +39,17 @@ impl crate::json::FromJson for GetReferenceMetadataOutput {
                 "name" => v_name = crate::json::read(reader)?,
                 "description" => v_description = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetReferenceMetadataOutput",
+                        "creationTime",
                     )?;
                 }
                 "updateTime" => {
-                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetReferenceMetadataOutput",
+                        "updateTime",
                     )?;
                 }
                 "files" => v_files = crate::json::read(reader)?,

@@ -31,8 +31,10 @@ impl crate::json::FromJson for GetReferenceStoreOutput {
                 "description" => v_description = crate::json::read(reader)?,
                 "sseConfig" => v_sse_config = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetReferenceStoreOutput",
+                        "creationTime",
                     )?;
                 }
                 _ => reader.skip()?,

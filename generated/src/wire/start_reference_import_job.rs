@@ -44,8 +44,10 @@ impl crate::json::FromJson for StartReferenceImportJobOutput {
                 "roleArn" => v_role_arn = crate::json::read(reader)?,
                 "status" => v_status = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "StartReferenceImportJobOutput",
+                        "creationTime",
                     )?;
                 }
                 _ => reader.skip()?,

@@ -93,13 +93,17 @@ impl crate::json::FromJson for ImportReferenceJobItem {
                 "roleArn" => v_role_arn = crate::json::read(reader)?,
                 "status" => v_status = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "ImportReferenceJobItem",
+                        "creationTime",
                     )?;
                 }
                 "completionTime" => {
-                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_completion_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "ImportReferenceJobItem",
+                        "completionTime",
                     )?;
                 }
                 _ => reader.skip()?,
@@ -336,13 +340,17 @@ impl crate::json::FromJson for ReferenceListItem {
                 "name" => v_name = crate::json::read(reader)?,
                 "description" => v_description = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "ReferenceListItem",
+                        "creationTime",
                     )?;
                 }
                 "updateTime" => {
-                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_update_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "ReferenceListItem",
+                        "updateTime",
                     )?;
                 }
                 _ => reader.skip()?,
@@ -414,8 +422,10 @@ impl crate::json::FromJson for ReferenceStoreDetail {
                 "description" => v_description = crate::json::read(reader)?,
                 "sseConfig" => v_sse_config = crate::json::read(reader)?,
                 "creationTime" => {
-                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_creation_time = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "ReferenceStoreDetail",
+                        "creationTime",
                     )?;
                 }
                 _ => reader.skip()?,

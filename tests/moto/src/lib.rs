@@ -1,5 +1,5 @@
 //! Clients generated from the official models of DynamoDB, SQS, KMS,
-//! Secrets Manager and SSM (`build.rs`), and [`Moto`], a moto server for
+//! Secrets Manager, SSM, Glacier and Kafka (`build.rs`), and [`Moto`], a moto server for
 //! each test to call through the clients' default transport (hyper).
 //!
 //! The tests in `tests/moto.rs` need moto's server: `bash .ci/install-moto`
@@ -33,6 +33,19 @@ pub mod kms {
 /// AWS Systems Manager (awsJson1_1): the Parameter Store operations the tests call.
 pub mod ssm {
     include!(concat!(env!("OUT_DIR"), "/ssm.rs"));
+}
+
+/// Amazon Glacier (restJson1, with the SDKs' customizations): the vault
+/// operations the tests call.
+// Its customizations' module is `glacier` too (see `dynamodb`).
+#[allow(clippy::module_inception)]
+pub mod glacier {
+    include!(concat!(env!("OUT_DIR"), "/glacier.rs"));
+}
+
+/// Amazon MSK (restJson1): the cluster and tag operations the tests call.
+pub mod kafka {
+    include!(concat!(env!("OUT_DIR"), "/kafka.rs"));
 }
 
 mod moto;

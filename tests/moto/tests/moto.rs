@@ -1,5 +1,5 @@
-//! The generated clients of DynamoDB, SQS, KMS, Secrets Manager and SSM
-//! against moto's server, through their default transport (hyper): each
+//! The generated clients of DynamoDB, SQS, KMS, Secrets Manager, SSM,
+//! Glacier and Kafka against moto's server, through their default transport (hyper): each
 //! test starts its own server on a free port of 127.0.0.1 and calls it as a
 //! user would (region us-east-1, static credentials `testing`/`testing`,
 //! `endpoint_url`). moto must be installed: `.ci/run` installs it and
@@ -53,8 +53,7 @@ mod dynamodb {
 
     type Item = HashMap<String, AttributeValue>;
 
-    /// An item, for the fluent builders' `item`, `key` and
-    /// `expression_attribute_values`, which take the whole map.
+    /// An item as a map, to compare with what the service returns.
     fn item<const N: usize>(entries: [(&str, AttributeValue); N]) -> Item {
         entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
@@ -164,7 +163,7 @@ mod dynamodb {
             client
                 .get_item()
                 .table_name("round-trip")
-                .key(item([("pk", "user#1".into()), ("sk", 1.into())]))
+                .key([("pk", AttributeValue::from("user#1")), ("sk", 1.into())])
                 .consistent_read(true)
                 .send()
                 .await,
@@ -238,7 +237,7 @@ mod dynamodb {
                 .query()
                 .table_name("pages")
                 .key_condition_expression("pk = :pk")
-                .expression_attribute_values(item([(":pk", "all".into())]))
+                .expression_attribute_values([(":pk", AttributeValue::from("all"))])
                 .consistent_read(true)
         };
 
@@ -451,6 +450,97 @@ mod ssm {
         let mut expected: Vec<String> = (0..7).map(|i| format!("/moto-tests/app/p{i}")).collect();
         expected.push("/moto-tests/app/secret".into());
         assert_eq!(names, expected);
+    }
+}
+
+mod glacier {
+    use super::*;
+    use moto_tests::glacier::operation::describe_vault::DescribeVaultError;
+
+    /// No call sets `account_id`: the client fills in `-` (the account of
+    /// the credentials), as boto3 and the AWS SDKs do, for plain calls, the
+    /// waiter and the paginator alike.
+    #[tokio::test]
+    async fn vaults_without_an_account_id() {
+        let moto = Moto::start();
+        let client = client!(glacier, moto);
+        for name in ["moto-tests-a", "moto-tests-b"] {
+            ok(client.create_vault().vault_name(name).send().await, "CreateVault");
+        }
+        let found = ok(
+            client.wait_until_vault_exists().vault_name("moto-tests-a").wait(std::time::Duration::from_secs(60)).await,
+            "VaultExists",
+        );
+        let vault = found.into_result().expect("the vault exists");
+        assert_eq!(vault.vault_name.as_deref(), Some("moto-tests-a"));
+        assert!(vault.vault_arn.as_deref().is_some_and(|arn| arn.ends_with(":vaults/moto-tests-a")), "{:?}", vault.vault_arn);
+        assert_eq!(vault.number_of_archives, 0);
+
+        let described = ok(client.describe_vault().vault_name("moto-tests-b").send().await, "DescribeVault");
+        assert_eq!(described.vault_name.as_deref(), Some("moto-tests-b"));
+        // An explicit `-` is the same account.
+        ok(client.describe_vault().account_id("-").vault_name("moto-tests-b").send().await, "DescribeVault");
+
+        let mut names = Vec::new();
+        let mut vaults = client.list_vaults().into_paginator().items();
+        while let Some(vault) = vaults.next().await {
+            names.push(ok(vault, "ListVaults (an item)").vault_name.unwrap_or_default());
+        }
+        names.sort();
+        assert_eq!(names, ["moto-tests-a", "moto-tests-b"]);
+
+        ok(client.delete_vault().vault_name("moto-tests-a").send().await, "DeleteVault");
+        match client.describe_vault().vault_name("moto-tests-a").send().await {
+            Ok(vault) => panic!("the vault was deleted, yet described: {vault:?}"),
+            // moto's code for a missing vault, which the model does not
+            // list (AWS's is ResourceNotFoundException).
+            Err(e) => {
+                assert_eq!(e.code(), Some("VaultNotFound"), "{e:?}");
+                assert!(matches!(e, DescribeVaultError::Unhandled(_)), "{e:?}");
+            }
+        }
+        let left = ok(client.list_vaults().send().await, "ListVaults").vault_list.unwrap_or_default();
+        assert_eq!(left.len(), 1);
+    }
+}
+
+mod kafka {
+    use super::*;
+    use moto_tests::kafka::types::{ClusterType, ServerlessRequest, VpcConfig};
+
+    /// moto sends a cluster's `creationTime` without an offset
+    /// (`2026-12-01T21:38:32.014423`), which botocore reads as UTC: so does
+    /// the client, instead of failing the whole response. The tags go
+    /// through the collection setters as arrays of `&str`.
+    #[tokio::test]
+    async fn clusters_with_offsetless_creation_times_and_tags() {
+        let moto = Moto::start();
+        let client = client!(kafka, moto);
+        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(300);
+        let vpc = VpcConfig::builder().subnet_ids(["subnet-1", "subnet-2"]).security_group_ids(["sg-1"]).build().unwrap();
+        let serverless = ServerlessRequest::builder().vpc_configs([vpc]).build().unwrap();
+        let created = ok(
+            client.create_cluster_v2().cluster_name("moto-tests").serverless(serverless).tags([("team", "genomics")]).send().await,
+            "CreateClusterV2",
+        );
+        let arn = created.cluster_arn.expect("the cluster's ARN");
+        assert_eq!(created.cluster_type, Some(ClusterType::Serverless));
+
+        let cluster = ok(client.describe_cluster_v2().cluster_arn(&arn).send().await, "DescribeClusterV2")
+            .cluster_info
+            .expect("the cluster's description");
+        assert_eq!(cluster.cluster_name.as_deref(), Some("moto-tests"));
+        let created_at = cluster.creation_time.expect("moto sends a creation time");
+        // moto writes its local time without an offset; the test machine's
+        // local time is within a day of UTC.
+        let since = created_at - moto_tests::kafka::time::OffsetDateTime::from(before);
+        assert!(since.whole_hours().abs() <= 14, "creation time {created_at} is not close to now");
+        assert_eq!(created_at.offset(), moto_tests::kafka::time::UtcOffset::UTC);
+
+        ok(client.tag_resource().resource_arn(&arn).tags([("stage", "test"), ("owner", "ci")]).send().await, "TagResource");
+        ok(client.untag_resource().resource_arn(&arn).tag_keys(["team", "owner"]).send().await, "UntagResource");
+        let tags = ok(client.list_tags_for_resource().resource_arn(&arn).send().await, "ListTagsForResource").tags.unwrap_or_default();
+        assert_eq!(tags, HashMap::from([("stage".to_owned(), "test".to_owned())]));
     }
 }
 

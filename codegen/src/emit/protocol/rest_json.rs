@@ -528,14 +528,13 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                 .ok_or_else(|| ::std::format!("header `{}` is not base64", #header))?)),
             RustType::Document => quote!(::serde_json::from_str::<crate::primitives::Document>(#text)?),
             RustType::Timestamp(own) => match f.timestamp_format.or(*own).unwrap_or(TimestampFormat::HttpDate) {
-                TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::parse(#text.trim())
+                // Read as leniently as a body's (`timestamp.rs`).
+                TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::read(#text)
                     .ok_or_else(|| ::std::format!("header `{}` is not an HTTP date: `{}`", #header, #text))?),
-                TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::parse(#text.trim())
+                TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::read(#text)
                     .ok_or_else(|| ::std::format!("header `{}` is not a date-time: `{}`", #header, #text))?),
-                TimestampFormat::EpochSeconds => {
-                    quote!(crate::timestamp::EpochSeconds::from_f64(crate::http_binding::parse_float(#header, #text)?)
-                    .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?)
-                }
+                TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::read(#text)
+                    .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
             },
             RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
                 quote!(::std::default::Default::default())

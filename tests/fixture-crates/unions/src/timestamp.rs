@@ -9,6 +9,12 @@
 //! `OffsetDateTime`, and formats and parses the text of headers and query
 //! strings. Dates a format cannot write (out of its years, or beyond what
 //! `time` supports once in UTC) are errors, never panics.
+//!
+//! Writing follows the format exactly; reading a response is as lenient as
+//! the AWS SDKs (botocore) are with services that stray from the model:
+//! whatever the format, seconds since the epoch are accepted as a JSON
+//! number or as a numeric string, and a date-time without an offset is
+//! read as UTC. Anything else is an error.
 #![allow(dead_code)]
 
 use crate::json::Writer;
@@ -28,14 +34,24 @@ trait Format: Sized {
     fn write(value: &OffsetDateTime, writer: &mut Writer);
 
     /// Reads a JSON string; `None` when this format does not accept it.
-    fn from_text(_text: &str) -> Option<OffsetDateTime> {
-        None
-    }
+    fn from_text(text: &str) -> Option<OffsetDateTime>;
 
-    /// Reads a JSON number of seconds; `None` when this format does not accept it.
-    fn from_seconds(_seconds: f64) -> Option<OffsetDateTime> {
-        None
+    /// Reads a JSON number of seconds: every format accepts one.
+    fn from_seconds(seconds: f64) -> Option<OffsetDateTime> {
+        EpochSeconds::from_f64(seconds)
     }
+}
+
+/// Seconds since the epoch written as text (`"1398796238.5"`), which
+/// services send where the model says otherwise; `None` for anything else.
+fn numeric_text(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    // A number as JSON writes it: not "inf" or "NaN", which `f64` reads.
+    let numeric = text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !numeric {
+        return None;
+    }
+    EpochSeconds::from_f64(text.parse().ok()?)
 }
 
 /// RFC 3339 `date-time` strings: written in UTC with fractional seconds only
@@ -60,13 +76,31 @@ impl DateTime {
         utc(value)?.format(&Rfc3339).ok()
     }
 
+    /// Strict RFC 3339, with its offset.
     pub(crate) fn parse(text: &str) -> Option<OffsetDateTime> {
         OffsetDateTime::parse(text, &Rfc3339).ok()
+    }
+
+    /// A date-time as responses carry it: RFC 3339, a date-time without
+    /// an offset (UTC), or seconds since the epoch as text.
+    pub(crate) fn read(text: &str) -> Option<OffsetDateTime> {
+        let text = text.trim();
+        DateTime::parse(text)
+            .or_else(|| {
+                // No offset after the time: UTC. (With an offset, the added
+                // `Z` makes it invalid.)
+                let time = text.split_once(['T', 't'])?.1;
+                if time.contains(['Z', 'z', '+', '-']) {
+                    return None;
+                }
+                DateTime::parse(&format!("{text}Z"))
+            })
+            .or_else(|| numeric_text(text))
     }
 }
 
 impl Format for DateTime {
-    const EXPECTING: &'static str = "an RFC 3339 date-time string";
+    const EXPECTING: &'static str = "an RFC 3339 date-time or seconds since the Unix epoch";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         match DateTime::format(value) {
@@ -76,7 +110,7 @@ impl Format for DateTime {
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
-        DateTime::parse(text)
+        DateTime::read(text)
     }
 }
 
@@ -94,6 +128,11 @@ impl EpochSeconds {
 }
 
 impl EpochSeconds {
+    /// Seconds as text (`1398796238.5`), as headers carry them.
+    pub(crate) fn read(text: &str) -> Option<OffsetDateTime> {
+        numeric_text(text)
+    }
+
     /// Seconds as text (headers, query strings): whole seconds, or with
     /// milliseconds when there are any.
     pub(crate) fn format(value: &OffsetDateTime) -> String {
@@ -107,7 +146,7 @@ impl EpochSeconds {
 }
 
 impl Format for EpochSeconds {
-    const EXPECTING: &'static str = "seconds since the Unix epoch as a number";
+    const EXPECTING: &'static str = "seconds since the Unix epoch";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         // From whole milliseconds, so that -0.1 s is written as -0.1.
@@ -119,8 +158,8 @@ impl Format for EpochSeconds {
         }
     }
 
-    fn from_seconds(seconds: f64) -> Option<OffsetDateTime> {
-        EpochSeconds::from_f64(seconds)
+    fn from_text(text: &str) -> Option<OffsetDateTime> {
+        EpochSeconds::read(text)
     }
 }
 
@@ -169,10 +208,16 @@ impl HttpDate {
         let value = PrimitiveDateTime::new(date, Time::from_hms_nano(hour, minute, second, nanos).ok()?).assume_utc();
         (WEEKDAYS[value.weekday().number_days_from_monday() as usize] == weekday).then_some(value)
     }
+
+    /// An HTTP date, or seconds since the epoch as text.
+    pub(crate) fn read(text: &str) -> Option<OffsetDateTime> {
+        let text = text.trim();
+        HttpDate::parse(text).or_else(|| numeric_text(text))
+    }
 }
 
 impl Format for HttpDate {
-    const EXPECTING: &'static str = "an HTTP date string";
+    const EXPECTING: &'static str = "an HTTP date or seconds since the Unix epoch";
 
     fn write(value: &OffsetDateTime, writer: &mut Writer) {
         match HttpDate::format(value) {
@@ -182,7 +227,7 @@ impl Format for HttpDate {
     }
 
     fn from_text(text: &str) -> Option<OffsetDateTime> {
-        HttpDate::parse(text)
+        HttpDate::read(text)
     }
 }
 

@@ -107,6 +107,15 @@ enum Position {
     Writing,
 }
 
+impl JsonError {
+    /// The error, naming the member of `shape` whose value it is in (for
+    /// the members a service is known to send in unexpected forms).
+    pub(crate) fn in_member(mut self, shape: &str, member: &str) -> Self {
+        self.message = format!("{shape}.{member}: {}", self.message);
+        self
+    }
+}
+
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.at {

@@ -158,8 +158,11 @@ pub mod builders {
             self
         }
         /// The `colors` member.
-        pub fn colors(mut self, input: impl Into<Vec<crate::types::Color>>) -> Self {
-            self.colors = Some(input.into());
+        pub fn colors(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<crate::types::Color>>,
+        ) -> Self {
+            self.colors = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `colors` member.
@@ -234,9 +237,16 @@ pub mod builders {
         /// The `byName` member.
         pub fn by_name(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, crate::types::Color>>,
+            input: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<crate::types::Color>),
+            >,
         ) -> Self {
-            self.by_name = Some(input.into());
+            self.by_name = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `byName` member.
@@ -322,7 +332,10 @@ pub mod builders {
             self
         }
         /// The `colors` member.
-        pub fn colors(mut self, input: impl Into<Vec<crate::types::Color>>) -> Self {
+        pub fn colors(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<crate::types::Color>>,
+        ) -> Self {
             self.inner = self.inner.colors(input);
             self
         }

@@ -332,8 +332,11 @@ pub mod builders {
             self
         }
         /// The `async` member.
-        pub fn r#async(mut self, input: impl Into<Vec<Vec<String>>>) -> Self {
-            self.r#async = Some(input.into());
+        pub fn r#async(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<Vec<String>>>,
+        ) -> Self {
+            self.r#async = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `async` member.
@@ -457,9 +460,16 @@ pub mod builders {
         /// The `tree` member.
         pub fn tree(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, crate::types::TreeNode>>,
+            input: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<crate::types::TreeNode>),
+            >,
         ) -> Self {
-            self.tree = Some(input.into());
+            self.tree = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `tree` member.
@@ -719,7 +729,10 @@ pub mod builders {
             self
         }
         /// The `async` member.
-        pub fn r#async(mut self, input: impl Into<Vec<Vec<String>>>) -> Self {
+        pub fn r#async(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<Vec<String>>>,
+        ) -> Self {
             self.inner = self.inner.r#async(input);
             self
         }

@@ -36,8 +36,11 @@ impl NodeBuilder {
         self
     }
     /// The `children` member.
-    pub fn children(mut self, input: impl Into<Vec<crate::types::Node>>) -> Self {
-        self.children = Some(input.into());
+    pub fn children(
+        mut self,
+        input: impl IntoIterator<Item = impl Into<crate::types::Node>>,
+    ) -> Self {
+        self.children = Some(input.into_iter().map(Into::into).collect());
         self
     }
     /// The `children` member.

@@ -24,9 +24,13 @@ impl TreeNodeBuilder {
     /// The `children` member.
     pub fn children(
         mut self,
-        input: impl Into<::std::collections::HashMap<String, crate::types::TreeNode>>,
+        input: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<crate::types::TreeNode>),
+        >,
     ) -> Self {
-        self.children = Some(input.into());
+        self.children = Some(
+            input.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// The `children` member.

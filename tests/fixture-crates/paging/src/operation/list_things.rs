@@ -147,8 +147,11 @@ pub mod builders {
         /// The `things` member.
         ///
         /// Required.
-        pub fn things(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.things = Some(input.into());
+        pub fn things(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.things = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `things` member.

@@ -139,9 +139,14 @@ pub mod builders {
         /// The `meta` member.
         pub fn meta_value(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, String>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
         ) -> Self {
-            self.meta_value = Some(input.into());
+            self.meta_value = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `meta` member.
@@ -186,9 +191,14 @@ pub mod builders {
         /// The `meta` member.
         pub fn meta_value(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, String>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
         ) -> Self {
-            self.meta_value = Some(input.into());
+            self.meta_value = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `meta` member.
@@ -254,7 +264,7 @@ pub mod builders {
         /// The `meta` member.
         pub fn meta_value(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, String>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
         ) -> Self {
             self.inner = self.inner.meta_value(input);
             self

@@ -116,9 +116,14 @@ pub mod builders {
         /// The `params` member.
         pub fn params(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, Vec<String>>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<Vec<String>>)>,
         ) -> Self {
-            self.params = Some(input.into());
+            self.params = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `params` member.
@@ -180,7 +185,7 @@ pub mod builders {
         /// The `params` member.
         pub fn params(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, Vec<String>>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<Vec<String>>)>,
         ) -> Self {
             self.inner = self.inner.params(input);
             self

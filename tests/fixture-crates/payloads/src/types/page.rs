@@ -33,8 +33,8 @@ impl PageBuilder {
         self
     }
     /// The `lines` member.
-    pub fn lines(mut self, input: impl Into<Vec<String>>) -> Self {
-        self.lines = Some(input.into());
+    pub fn lines(mut self, input: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.lines = Some(input.into_iter().map(Into::into).collect());
         self
     }
     /// The `lines` member.

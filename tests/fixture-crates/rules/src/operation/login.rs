@@ -352,8 +352,11 @@ pub mod builders {
             self
         }
         /// The `tags` member.
-        pub fn tags(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.tags = Some(input.into());
+        pub fn tags(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.tags = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `tags` member.
@@ -396,8 +399,11 @@ pub mod builders {
             self
         }
         /// The `previousTokens` member.
-        pub fn previous_tokens(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.previous_tokens = Some(input.into());
+        pub fn previous_tokens(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.previous_tokens = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `previousTokens` member.
@@ -408,9 +414,14 @@ pub mod builders {
         /// The `tokensByDevice` member.
         pub fn tokens_by_device(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, Vec<String>>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<Vec<String>>)>,
         ) -> Self {
-            self.tokens_by_device = Some(input.into());
+            self.tokens_by_device = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `tokensByDevice` member.

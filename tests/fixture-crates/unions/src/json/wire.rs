@@ -21,6 +21,11 @@ pub(crate) trait Form {
 /// A JSON form that can be read (what responses carry).
 pub(crate) trait Wire: Form {
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError>;
+
+    /// `read`, with an error naming the member of `shape` being read.
+    fn read_member(reader: &mut Reader<'_>, shape: &str, member: &str) -> Result<Option<Self::Value>, JsonError> {
+        Self::read(reader).map_err(|e| e.in_member(shape, member))
+    }
 }
 
 /// A JSON form that can be written (what requests carry).

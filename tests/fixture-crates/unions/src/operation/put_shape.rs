@@ -186,8 +186,11 @@ pub mod builders {
             self
         }
         /// The `all` member.
-        pub fn all(mut self, input: impl Into<Vec<crate::types::Shape>>) -> Self {
-            self.all = Some(input.into());
+        pub fn all(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<crate::types::Shape>>,
+        ) -> Self {
+            self.all = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `all` member.

@@ -245,8 +245,11 @@ pub mod builders {
             self
         }
         /// The `tasks` member.
-        pub fn tasks(mut self, input: impl Into<Vec<crate::types::Task>>) -> Self {
-            self.tasks = Some(input.into());
+        pub fn tasks(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<crate::types::Task>>,
+        ) -> Self {
+            self.tasks = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `tasks` member.
@@ -255,8 +258,11 @@ pub mod builders {
             self
         }
         /// The `services` member.
-        pub fn services(mut self, input: impl Into<Vec<crate::types::Service>>) -> Self {
-            self.services = Some(input.into());
+        pub fn services(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<crate::types::Service>>,
+        ) -> Self {
+            self.services = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `services` member.
@@ -268,8 +274,11 @@ pub mod builders {
             self
         }
         /// The `failures` member.
-        pub fn failures(mut self, input: impl Into<Vec<crate::types::Failure>>) -> Self {
-            self.failures = Some(input.into());
+        pub fn failures(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<crate::types::Failure>>,
+        ) -> Self {
+            self.failures = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `failures` member.
@@ -281,8 +290,11 @@ pub mod builders {
             self
         }
         /// The `zones` member.
-        pub fn zones(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.zones = Some(input.into());
+        pub fn zones(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.zones = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `zones` member.
@@ -291,8 +303,11 @@ pub mod builders {
             self
         }
         /// The `groups` member.
-        pub fn groups(mut self, input: impl Into<Vec<Vec<String>>>) -> Self {
-            self.groups = Some(input.into());
+        pub fn groups(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<Vec<String>>>,
+        ) -> Self {
+            self.groups = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `groups` member.
@@ -313,9 +328,14 @@ pub mod builders {
         /// The `labels` member.
         pub fn labels(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, String>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
         ) -> Self {
-            self.labels = Some(input.into());
+            self.labels = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `labels` member.

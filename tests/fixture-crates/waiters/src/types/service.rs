@@ -41,9 +41,9 @@ impl ServiceBuilder {
     /// The `deployments` member.
     pub fn deployments(
         mut self,
-        input: impl Into<Vec<crate::types::Deployment>>,
+        input: impl IntoIterator<Item = impl Into<crate::types::Deployment>>,
     ) -> Self {
-        self.deployments = Some(input.into());
+        self.deployments = Some(input.into_iter().map(Into::into).collect());
         self
     }
     /// The `deployments` member.

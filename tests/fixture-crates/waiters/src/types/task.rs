@@ -59,8 +59,8 @@ impl TaskBuilder {
         self
     }
     /// The `ports` member.
-    pub fn ports(mut self, input: impl Into<Vec<i32>>) -> Self {
-        self.ports = Some(input.into());
+    pub fn ports(mut self, input: impl IntoIterator<Item = impl Into<i32>>) -> Self {
+        self.ports = Some(input.into_iter().map(Into::into).collect());
         self
     }
     /// The `ports` member.

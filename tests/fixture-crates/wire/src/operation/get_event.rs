@@ -202,8 +202,11 @@ pub mod builders {
             self
         }
         /// The `tags` member.
-        pub fn tags(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.tags = Some(input.into());
+        pub fn tags(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.tags = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `tags` member.
@@ -212,8 +215,11 @@ pub mod builders {
             self
         }
         /// The `traceIds` member.
-        pub fn trace_ids(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.trace_ids = Some(input.into());
+        pub fn trace_ids(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.trace_ids = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `traceIds` member.
@@ -425,8 +431,11 @@ pub mod builders {
             self
         }
         /// The `sparseList` member.
-        pub fn sparse_list(mut self, input: impl Into<Vec<Option<String>>>) -> Self {
-            self.sparse_list = Some(input.into());
+        pub fn sparse_list(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<Option<String>>>,
+        ) -> Self {
+            self.sparse_list = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `sparseList` member.
@@ -437,9 +446,14 @@ pub mod builders {
         /// The `sparseMap` member.
         pub fn sparse_map(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, Option<i32>>>,
+            input: impl IntoIterator<Item = (impl Into<String>, impl Into<Option<i32>>)>,
         ) -> Self {
-            self.sparse_map = Some(input.into());
+            self.sparse_map = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `sparseMap` member.
@@ -451,8 +465,11 @@ pub mod builders {
             self
         }
         /// The `nested` member.
-        pub fn nested(mut self, input: impl Into<Vec<Vec<Option<String>>>>) -> Self {
-            self.nested = Some(input.into());
+        pub fn nested(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<Vec<Option<String>>>>,
+        ) -> Self {
+            self.nested = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `nested` member.
@@ -463,9 +480,16 @@ pub mod builders {
         /// The `details` member.
         pub fn details(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, crate::types::Detail>>,
+            input: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<crate::types::Detail>),
+            >,
         ) -> Self {
-            self.details = Some(input.into());
+            self.details = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `details` member.
@@ -497,8 +521,11 @@ pub mod builders {
             self
         }
         /// The `times` member.
-        pub fn times(mut self, input: impl Into<Vec<::time::OffsetDateTime>>) -> Self {
-            self.times = Some(input.into());
+        pub fn times(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<::time::OffsetDateTime>>,
+        ) -> Self {
+            self.times = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `times` member.
@@ -507,8 +534,11 @@ pub mod builders {
             self
         }
         /// The `ratios` member.
-        pub fn ratios(mut self, input: impl Into<Vec<f64>>) -> Self {
-            self.ratios = Some(input.into());
+        pub fn ratios(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<f64>>,
+        ) -> Self {
+            self.ratios = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `ratios` member.
@@ -519,9 +549,16 @@ pub mod builders {
         /// The `byDate` member.
         pub fn by_date(
             mut self,
-            input: impl Into<::std::collections::HashMap<String, ::time::OffsetDateTime>>,
+            input: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<::time::OffsetDateTime>),
+            >,
         ) -> Self {
-            self.by_date = Some(input.into());
+            self.by_date = Some(
+                input
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            );
             self
         }
         /// The `byDate` member.
@@ -533,8 +570,11 @@ pub mod builders {
             self
         }
         /// The `headerList` member.
-        pub fn header_list(mut self, input: impl Into<Vec<String>>) -> Self {
-            self.header_list = Some(input.into());
+        pub fn header_list(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.header_list = Some(input.into_iter().map(Into::into).collect());
             self
         }
         /// The `headerList` member.
@@ -650,7 +690,10 @@ pub mod builders {
             self
         }
         /// The `tags` member.
-        pub fn tags(mut self, input: impl Into<Vec<String>>) -> Self {
+        pub fn tags(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.inner = self.inner.tags(input);
             self
         }
@@ -660,7 +703,10 @@ pub mod builders {
             self
         }
         /// The `traceIds` member.
-        pub fn trace_ids(mut self, input: impl Into<Vec<String>>) -> Self {
+        pub fn trace_ids(
+            mut self,
+            input: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.inner = self.inner.trace_ids(input);
             self
         }

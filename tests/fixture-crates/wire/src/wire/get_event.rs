@@ -46,23 +46,31 @@ impl crate::json::FromJson for GetEventOutput {
         while let Some(key) = reader.next_key()? {
             match key.as_str() {
                 "startedAt" => {
-                    v_started_at = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_started_at = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetEventOutput",
+                        "startedAt",
                     )?;
                 }
                 "epoch" => {
-                    v_epoch = <crate::timestamp::EpochSeconds as crate::json::Wire>::read(
+                    v_epoch = <crate::timestamp::EpochSeconds as crate::json::Wire>::read_member(
                         reader,
+                        "GetEventOutput",
+                        "epoch",
                     )?;
                 }
                 "httpDate" => {
-                    v_http_date = <crate::timestamp::HttpDate as crate::json::Wire>::read(
+                    v_http_date = <crate::timestamp::HttpDate as crate::json::Wire>::read_member(
                         reader,
+                        "GetEventOutput",
+                        "httpDate",
                     )?;
                 }
                 "targetFormat" => {
-                    v_target_format = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    v_target_format = <crate::timestamp::DateTime as crate::json::Wire>::read_member(
                         reader,
+                        "GetEventOutput",
+                        "targetFormat",
                     )?;
                 }
                 "Renamed-On-Wire" => v_renamed = crate::json::read(reader)?,
@@ -109,7 +117,11 @@ impl crate::json::FromJson for GetEventOutput {
                 "times" => {
                     v_times = <crate::json::List<
                         crate::timestamp::DateTime,
-                    > as crate::json::Wire>::read(reader)?;
+                    > as crate::json::Wire>::read_member(
+                        reader,
+                        "GetEventOutput",
+                        "times",
+                    )?;
                 }
                 "ratios" => {
                     v_ratios = <crate::json::List<
@@ -119,7 +131,11 @@ impl crate::json::FromJson for GetEventOutput {
                 "byDate" => {
                     v_by_date = <crate::json::Map<
                         crate::timestamp::EpochSeconds,
-                    > as crate::json::Wire>::read(reader)?;
+                    > as crate::json::Wire>::read_member(
+                        reader,
+                        "GetEventOutput",
+                        "byDate",
+                    )?;
                 }
                 _ => reader.skip()?,
             }
