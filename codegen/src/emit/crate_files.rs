@@ -23,7 +23,9 @@ pub(super) const DEPENDENCIES: &[(&str, &str, bool)] = &[
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, true),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, true),
     ("sha2", r#""0.11.0""#, false),
-    ("serde_json", r#""1.0.120""#, false),
+    // Documents' numbers parse exactly (serde_json's default parser can be
+    // a bit off, so a number would not read back as it was written).
+    ("serde_json", r#"{ version = "1.0.120", features = ["float_roundtrip"] }"#, false),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, false),
     ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, false),
     ("tower-service", r#"{ version = "0.3.2", optional = true }"#, true),
