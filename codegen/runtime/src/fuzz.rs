@@ -91,19 +91,23 @@ pub fn json_write_sparse_blobs(value: &HashMap<String, Option<Vec<u8>>>) -> Resu
     write::<SparseMap<Base64>>(&value)
 }
 
-/// The error code and message of a JSON protocol's error response.
+/// The error code and message of a JSON protocol's error response, and the
+/// code an awsQuery-compatible service's (`x-amzn-query-error`) gives.
 pub fn json_error_code_and_message(
     status: u16,
     headers: &[(&[u8], &[u8])],
     body: &[u8],
-) -> Option<(Option<String>, Option<String>)> {
+) -> Option<(Option<String>, Option<String>, Option<String>)> {
+    use crate::protocol::Protocol;
     let mut builder = http::Response::builder().status(status);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
     let response = builder.body(bytes::Bytes::copy_from_slice(body)).ok()?;
     let meta = json::error_metadata(&response);
-    Some((meta.code().map(str::to_owned), meta.message().map(str::to_owned)))
+    let query = crate::aws_json::AwsJson { name: "aws.protocols#awsJson1_0", query_compatible: true };
+    let query_code = query.error_metadata(&response).code().map(str::to_owned);
+    Some((meta.code().map(str::to_owned), meta.message().map(str::to_owned), query_code))
 }
 
 /// A timestamp format of the wire, by its Smithy name.

@@ -44,10 +44,18 @@ fuzz_target!(|data: &[u8]| {
         Some(at) if data.first() == Some(&b'@') => (Some(&data[1..at]), &data[at + 1..]),
         _ => (None, data),
     };
-    let headers: Vec<(&[u8], &[u8])> = header.map(|h| (&b"x-amzn-errortype"[..], h)).into_iter().collect();
-    if let Some((code, _message)) = f::json_error_code_and_message(400, &headers, body) {
-        if let Some(code) = code {
+    let headers: Vec<(&[u8], &[u8])> =
+        header.into_iter().flat_map(|h| [(&b"x-amzn-errortype"[..], h), (&b"x-amzn-query-error"[..], h)]).collect();
+    if let Some((code, _message, query_code)) = f::json_error_code_and_message(400, &headers, body) {
+        if let Some(code) = &code {
             assert!(!code.is_empty() && !code.contains([':', '#']) && code.trim() == code, "{code:?}");
+        }
+        // An awsQuery-compatible service's header code wins; else the same code.
+        match query_code {
+            Some(query) if Some(&query) != code.as_ref() => {
+                assert!(!query.is_empty() && !query.contains(';') && query.trim() == query, "{query:?}");
+            }
+            other => assert_eq!(other, code),
         }
     }
 
