@@ -5,7 +5,9 @@
 //! crate's `src/` into each of them, verbatim and at the same path, without
 //! its `#[cfg(test)] mod tests`, except the three shells that only exist to
 //! make this a crate: this `lib.rs`, `error.rs` and `endpoint.rs` (the
-//! generated crate writes its own, which add the service's types).
+//! generated crate writes its own, which add the service's types). The
+//! `fuzz` module, only built with the `fuzzing` feature for the fuzz
+//! targets of `tests/fuzz/`, is not copied either.
 //!
 //! The runtime never names a generated module: what it must know of a
 //! service (signing name, endpoint resolver, user agent, endpoint variable,
@@ -45,6 +47,9 @@ pub mod endpoint;
 pub mod error;
 pub mod event_stream;
 pub mod facts;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzz;
 pub mod glacier;
 pub mod http_binding;
 pub mod interceptor;

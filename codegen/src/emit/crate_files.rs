@@ -26,7 +26,9 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, Some("rustls")),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, Some("rustls")),
     ("sha2", r#""0.11.0""#, None),
-    ("serde_json", r#""1.0.120""#, None),
+    // Documents' numbers parse exactly (serde_json's default parser can be
+    // a bit off, so a number would not read back as it was written).
+    ("serde_json", r#"{ version = "1.0.120", features = ["float_roundtrip"] }"#, None),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, None),
     ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, None),
     ("tower-service", r#"{ version = "0.3.2", optional = true }"#, Some("rustls")),

@@ -332,14 +332,26 @@ fn lookup_in(partitions: &[Partition], fallback: &Partition, region: &str) -> Ou
 ///
 /// A pattern using anything else (classes `[…]`, counted repetition `{n}`,
 /// other escapes, unbalanced parentheses) is reported as matching nothing,
-/// so an unknown dialect can never make a region match by accident.
+/// so an unknown dialect can never make a region match by accident; so is
+/// a match that would take more than [`MATCH_STEPS`] steps (repetitions
+/// nested in repetitions over a long input).
 pub(crate) fn region_regex_matches(pattern: &str, input: &str) -> bool {
+    regex_matches_within(pattern, input, MATCH_STEPS).unwrap_or(false)
+}
+
+/// The most steps (a node tried from one position) one match may take: the
+/// table's patterns take a few hundred on a real region.
+const MATCH_STEPS: usize = 1_000_000;
+
+/// [`region_regex_matches`] within `steps` steps: `None` when they run out.
+fn regex_matches_within(pattern: &str, input: &str, steps: usize) -> Option<bool> {
     let Some(alternatives) = regex::parse(pattern) else {
-        return false;
+        return Some(false);
     };
     let input: Vec<char> = input.chars().collect();
-    let ends = regex::match_alternatives(&alternatives, &input, &[0]);
-    ends.contains(&input.len())
+    let mut budget = steps;
+    let ends = regex::match_alternatives(&alternatives, &input, &[0], &mut budget)?;
+    Some(ends.contains(&input.len()))
 }
 
 /// The tiny regular-expression engine behind [`region_regex_matches`].
@@ -347,7 +359,10 @@ pub(crate) fn region_regex_matches(pattern: &str, input: &str) -> bool {
 /// Matching is done on sets of positions rather than by backtracking: each
 /// node maps the set of positions where it may start to the set of
 /// positions where it may end. A position is never revisited within one
-/// repetition, so no pattern can make matching take exponential time.
+/// repetition, so no pattern can make matching take exponential time; but
+/// repetitions nested `d` deep can take about `n^d` steps on `n`
+/// characters, so every step is counted against a budget, and matching
+/// gives up (`None`) when it runs out.
 mod regex {
     /// One element of a pattern.
     #[derive(Debug)]
@@ -451,12 +466,13 @@ mod regex {
         alternatives: &[Vec<Node>],
         input: &[char],
         starts: &[usize],
-    ) -> Vec<usize> {
+        budget: &mut usize,
+    ) -> Option<Vec<usize>> {
         let mut ends = Vec::new();
         for sequence in alternatives {
             let mut positions = starts.to_vec();
             for node in sequence {
-                positions = match_node(node, input, &positions);
+                positions = match_node(node, input, &positions, budget)?;
                 if positions.is_empty() {
                     break;
                 }
@@ -465,22 +481,26 @@ mod regex {
         }
         ends.sort_unstable();
         ends.dedup();
-        ends
+        Some(ends)
     }
 
-    fn match_node(node: &Node, input: &[char], starts: &[usize]) -> Vec<usize> {
-        match node {
+    /// The end positions of `node` from `starts`; `None` when the budget
+    /// of steps runs out.
+    fn match_node(node: &Node, input: &[char], starts: &[usize], budget: &mut usize) -> Option<Vec<usize>> {
+        // A step per start, and one for the call.
+        *budget = budget.checked_sub(starts.len() + 1)?;
+        Some(match node {
             Node::Literal(expected) => step(input, starts, |c| c == *expected),
             Node::Word => step(input, starts, |c| c.is_ascii_alphanumeric() || c == '_'),
             Node::Digit => step(input, starts, |c| c.is_ascii_digit()),
             Node::Any => step(input, starts, |_| true),
-            Node::Group(alternatives) => match_alternatives(alternatives, input, starts),
+            Node::Group(alternatives) => match_alternatives(alternatives, input, starts, budget)?,
             Node::Repeat {
                 node,
                 min_one,
                 many,
             } => {
-                let once = match_node(node, input, starts);
+                let once = match_node(node, input, starts, budget)?;
                 let mut reached = if *min_one {
                     Vec::new()
                 } else {
@@ -491,11 +511,13 @@ mod regex {
                     reached.extend(once);
                     reached.sort_unstable();
                     reached.dedup();
-                    return reached;
+                    return Some(reached);
                 }
                 // `+` / `*`: repeat from the positions not seen before
                 // until none is new. Positions never exceed the input
                 // length, so this ends.
+                // This allocation is as long as the input: it costs too.
+                *budget = budget.checked_sub(input.len() / 64)?;
                 let mut seen = vec![false; input.len() + 1];
                 for &position in &reached {
                     if let Some(flag) = seen.get_mut(position) {
@@ -518,13 +540,13 @@ mod regex {
                         break;
                     }
                     reached.extend(new.iter().copied());
-                    frontier = match_node(node, input, &new);
+                    frontier = match_node(node, input, &new, budget)?;
                 }
                 reached.sort_unstable();
                 reached.dedup();
                 reached
             }
-        }
+        })
     }
 
     /// Positions one character further than each start whose character
@@ -816,5 +838,29 @@ mod tests {
         let input = "a".repeat(200);
         assert!(!region_regex_matches(nested, &input));
         assert!(region_regex_matches(nested, &format!("{input}b")));
+    }
+
+    /// Found by the `endpoint` fuzz target: a repetition of a group whose
+    /// alternatives hold `.*` (`(.|.*h.+...*.*...)+` in a pattern of 970
+    /// characters, matched against itself) took 12 s: each turn of the
+    /// repetition advances one character and reruns `.*` over the rest
+    /// (about `n^2` steps, times the pattern's length). Matching now gives up
+    /// after `MATCH_STEPS` steps and reports no match.
+    #[test]
+    fn repetitions_of_long_matches_run_out_of_steps_instead_of_time() {
+        let hostile = "^(.|.*x)+$";
+        let input = "a".repeat(3000);
+        assert_eq!(regex_matches_within(hostile, &input, MATCH_STEPS), None);
+        assert!(!region_regex_matches(hostile, &input));
+        assert_eq!(regex_matches_within(hostile, &"a".repeat(30), MATCH_STEPS), Some(true));
+        // A long region against the table's patterns stays within budget.
+        let long = format!("cn-{}-1", "a".repeat(5000));
+        assert_eq!(regex_matches_within("^cn\\-\\w+\\-\\d+$", &long, MATCH_STEPS), Some(true));
+        // The table's patterns on real regions stay far within the budget.
+        for partition in PARTITIONS {
+            for region in partition.regions {
+                assert!(regex_matches_within(partition.region_regex, region.name, 1_000).is_some(), "{}", region.name);
+            }
+        }
     }
 }

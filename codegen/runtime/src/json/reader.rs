@@ -860,6 +860,20 @@ mod tests {
         assert_eq!(reader.document().unwrap(), None, "a null member is absent");
     }
 
+    /// Found by the `json` fuzz target: a document number read 1 ulp off
+    /// (serde_json's default float parser), so that what was read did not
+    /// read back the same once written.
+    #[test]
+    fn document_numbers_read_exactly_and_round_trip() {
+        for text in [r#"{"Long2":134567890234123456789}"#, "1.3456789023412345e20", "[2.2250738585072014e-308]"] {
+            let value: serde_json::Value = from_json(text).unwrap();
+            let written = crate::json::to_json(&value).unwrap();
+            assert_eq!(from_json::<serde_json::Value>(&written).unwrap(), value, "{text} -> {written}");
+        }
+        let value: serde_json::Value = from_json("1.3456789023412345e20").unwrap();
+        assert_eq!(value.as_f64(), Some("1.3456789023412345e20".parse::<f64>().unwrap()));
+    }
+
     #[test]
     fn errors_say_where() {
         let error = wire::<Map<Plain<i32>>>("{\n  \"a\": 1,\n  \"b\": x\n}").unwrap_err();

@@ -335,14 +335,26 @@ fn lookup_in(partitions: &[Partition], fallback: &Partition, region: &str) -> Ou
 ///
 /// A pattern using anything else (classes `[…]`, counted repetition `{n}`,
 /// other escapes, unbalanced parentheses) is reported as matching nothing,
-/// so an unknown dialect can never make a region match by accident.
+/// so an unknown dialect can never make a region match by accident; so is
+/// a match that would take more than [`MATCH_STEPS`] steps (repetitions
+/// nested in repetitions over a long input).
 pub(crate) fn region_regex_matches(pattern: &str, input: &str) -> bool {
+    regex_matches_within(pattern, input, MATCH_STEPS).unwrap_or(false)
+}
+
+/// The most steps (a node tried from one position) one match may take: the
+/// table's patterns take a few hundred on a real region.
+const MATCH_STEPS: usize = 1_000_000;
+
+/// [`region_regex_matches`] within `steps` steps: `None` when they run out.
+fn regex_matches_within(pattern: &str, input: &str, steps: usize) -> Option<bool> {
     let Some(alternatives) = regex::parse(pattern) else {
-        return false;
+        return Some(false);
     };
     let input: Vec<char> = input.chars().collect();
-    let ends = regex::match_alternatives(&alternatives, &input, &[0]);
-    ends.contains(&input.len())
+    let mut budget = steps;
+    let ends = regex::match_alternatives(&alternatives, &input, &[0], &mut budget)?;
+    Some(ends.contains(&input.len()))
 }
 
 /// The tiny regular-expression engine behind [`region_regex_matches`].
@@ -350,7 +362,10 @@ pub(crate) fn region_regex_matches(pattern: &str, input: &str) -> bool {
 /// Matching is done on sets of positions rather than by backtracking: each
 /// node maps the set of positions where it may start to the set of
 /// positions where it may end. A position is never revisited within one
-/// repetition, so no pattern can make matching take exponential time.
+/// repetition, so no pattern can make matching take exponential time; but
+/// repetitions nested `d` deep can take about `n^d` steps on `n`
+/// characters, so every step is counted against a budget, and matching
+/// gives up (`None`) when it runs out.
 mod regex {
     /// One element of a pattern.
     #[derive(Debug)]
@@ -454,12 +469,13 @@ mod regex {
         alternatives: &[Vec<Node>],
         input: &[char],
         starts: &[usize],
-    ) -> Vec<usize> {
+        budget: &mut usize,
+    ) -> Option<Vec<usize>> {
         let mut ends = Vec::new();
         for sequence in alternatives {
             let mut positions = starts.to_vec();
             for node in sequence {
-                positions = match_node(node, input, &positions);
+                positions = match_node(node, input, &positions, budget)?;
                 if positions.is_empty() {
                     break;
                 }
@@ -468,22 +484,26 @@ mod regex {
         }
         ends.sort_unstable();
         ends.dedup();
-        ends
+        Some(ends)
     }
 
-    fn match_node(node: &Node, input: &[char], starts: &[usize]) -> Vec<usize> {
-        match node {
+    /// The end positions of `node` from `starts`; `None` when the budget
+    /// of steps runs out.
+    fn match_node(node: &Node, input: &[char], starts: &[usize], budget: &mut usize) -> Option<Vec<usize>> {
+        // A step per start, and one for the call.
+        *budget = budget.checked_sub(starts.len() + 1)?;
+        Some(match node {
             Node::Literal(expected) => step(input, starts, |c| c == *expected),
             Node::Word => step(input, starts, |c| c.is_ascii_alphanumeric() || c == '_'),
             Node::Digit => step(input, starts, |c| c.is_ascii_digit()),
             Node::Any => step(input, starts, |_| true),
-            Node::Group(alternatives) => match_alternatives(alternatives, input, starts),
+            Node::Group(alternatives) => match_alternatives(alternatives, input, starts, budget)?,
             Node::Repeat {
                 node,
                 min_one,
                 many,
             } => {
-                let once = match_node(node, input, starts);
+                let once = match_node(node, input, starts, budget)?;
                 let mut reached = if *min_one {
                     Vec::new()
                 } else {
@@ -494,11 +514,13 @@ mod regex {
                     reached.extend(once);
                     reached.sort_unstable();
                     reached.dedup();
-                    return reached;
+                    return Some(reached);
                 }
                 // `+` / `*`: repeat from the positions not seen before
                 // until none is new. Positions never exceed the input
                 // length, so this ends.
+                // This allocation is as long as the input: it costs too.
+                *budget = budget.checked_sub(input.len() / 64)?;
                 let mut seen = vec![false; input.len() + 1];
                 for &position in &reached {
                     if let Some(flag) = seen.get_mut(position) {
@@ -521,13 +543,13 @@ mod regex {
                         break;
                     }
                     reached.extend(new.iter().copied());
-                    frontier = match_node(node, input, &new);
+                    frontier = match_node(node, input, &new, budget)?;
                 }
                 reached.sort_unstable();
                 reached.dedup();
                 reached
             }
-        }
+        })
     }
 
     /// Positions one character further than each start whose character
