@@ -290,9 +290,10 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
     let mut skew_retried = false;
     loop {
         // Signed at the time source's time corrected by what the responses
-        // so far said of the service's clock; `sent_at` is uncorrected.
+        // so far said of the service's clock; `received_at`, when the
+        // response's head arrived, is uncorrected.
         let skew = handle.clock_skew.get();
-        let mut sent_at = config.time_source.now();
+        let mut received_at = None;
         let span = crate::telemetry::Span::attempt(attempt);
         // One attempt: credentials, signing and sending, all under the
         // attempt timeout (a credentials provider can hang too).
@@ -308,10 +309,12 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 region,
                 unsigned_payload: spec.unsigned_payload,
             });
-            sent_at = config.time_source.now();
-            crate::auth::sign(&mut http_request, identity, settings, skew.apply(sent_at))
+            crate::auth::sign(&mut http_request, identity, settings, skew.apply(config.time_source.now()))
                 .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
-            Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output, config.buffered_body_limit).await)
+            let sent = config.http_client.send_streaming(http_request).await;
+            // Before the body is read: the `Date` was written with the head.
+            received_at = Some(config.time_source.now());
+            Ok(receive(sent, spec.streaming_output, config.buffered_body_limit).await)
         };
         let attempt_work = span.run(attempt_work);
         let outcome = match config.timeouts.attempt_timeout() {
@@ -329,7 +332,8 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         let correction = match &outcome {
             Ok(Ok(received)) => {
                 span.response(received.status().as_u16(), || received.request_id(service.protocol));
-                let learnt = handle.clock_skew.observe(sent_at, config.time_source.now(), received.headers());
+                let received_at = received_at.unwrap_or_else(|| config.time_source.now());
+                let learnt = handle.clock_skew.observe(received_at, received.headers());
                 learnt.map(|learnt| learnt.distance(skew)).filter(|_| !skew_retried)
             }
             Ok(Err(_)) => {
