@@ -93,7 +93,9 @@ async fn responses_that_are_not_http_are_final_after_one_attempt() {
         assert_eq!(transport.kind(), TransportErrorKind::InvalidResponse, "{cause}");
         assert!(!transport.kind().is_retryable());
         let chain = chain_says_each_once(error, &["unreadable response", "the response is not valid HTTP", cause]);
-        assert!(chain.starts_with("unreadable response: the response is not valid HTTP: "), "{chain}");
+        // A body that fails after a good head keeps the head's status.
+        let prefix = if cause == "Invalid chunk size line" { "unreadable response (HTTP 200)" } else { "unreadable response" };
+        assert!(chain.starts_with(&format!("{prefix}: the response is not valid HTTP: ")), "{chain}");
     }
 }
 
@@ -376,6 +378,27 @@ async fn buffered_bodies_stop_at_the_limit_and_are_not_retried() {
     eprintln!("200 MiB offered, limit 1 MiB: the server wrote {written} bytes");
     assert!(written > MIB && written < 24 * MIB, "the server wrote {written} bytes");
     chain_says_each_once(error, &["the response body is too large", "more than the limit of 1048576 bytes arrived"]);
+}
+
+#[tokio::test]
+async fn a_body_that_cannot_be_read_keeps_the_status_and_request_id_of_its_head() {
+    let too_large = Reply::Respond {
+        status: 200,
+        headers: vec![("x-amzn-requestid".into(), "req-large".into())],
+        body: vec![b'x'; 5000],
+    };
+    let bad_chunk = Reply::Raw(
+        b"HTTP/1.1 500 Oops\r\nx-amzn-requestid: req-chunk\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n\r\n".to_vec(),
+    );
+    for (reply, kind, status, request_id) in [
+        (too_large, TransportErrorKind::BodyTooLarge, 200, "req-large"),
+        (bad_chunk, TransportErrorKind::InvalidResponse, 500, "req-chunk"),
+    ] {
+        let server = TestServer::start(vec![reply]).await;
+        let error = get_job(&client_with(&server, |b| b.buffered_body_limit(1000))).await.unwrap_err();
+        assert_eq!(transport_error(&error).kind(), kind);
+        assert_eq!((error.meta().status(), error.meta().request_id()), (Some(status), Some(request_id)), "{kind:?}");
+    }
 }
 
 #[tokio::test]
