@@ -141,6 +141,21 @@ async fn stale_keep_alive_connections_are_replaced_at_once_without_a_retry() {
 }
 
 #[tokio::test]
+async fn connections_closed_while_idle_cost_no_retry_and_nothing_is_sent_twice() {
+    // Each connection answers one request and closes as it goes idle, as a
+    // server with a short idle timeout: 20 calls of a POST (never resent
+    // once written), retries off, all succeed, each received once.
+    let server = TestServer::start_closing_idle(vec![Reply::json(200, STARTED); 20], 1).await;
+    let client = client_with(&server, |b| b.retry_config(RetryConfig::disabled()));
+    let started = std::time::Instant::now();
+    for call in 0..20 {
+        start_job(&client).await.unwrap_or_else(|e| panic!("call {call}: {}", DisplayErrorContext(&e)));
+    }
+    assert_eq!((server.requests().len(), server.connections()), (20, 20));
+    eprintln!("20 calls on connections closed while idle: {:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn a_stale_connection_is_resent_once_per_attempt() {
     let server = TestServer::start_keep_alive(vec![Reply::json(200, JOB), Reply::Close, Reply::Close], usize::MAX).await;
     let client = client_with(&server, |b| b.retry_config(RetryConfig::disabled()));
