@@ -99,6 +99,9 @@ struct State {
     /// How many requests a keep-alive connection answers before it closes
     /// on the next one, silently.
     per_connection: usize,
+    /// Whether a keep-alive connection closes as soon as it has answered
+    /// `per_connection` requests, without waiting for the next.
+    close_when_idle: bool,
     connections: AtomicUsize,
     written: AtomicUsize,
 }
@@ -110,7 +113,7 @@ impl TestServer {
     /// Starts serving `replies` (then 500s) on an ephemeral port, one
     /// request per connection.
     pub async fn start(replies: Vec<Reply>) -> TestServer {
-        Self::start_with(replies, false, usize::MAX).await
+        Self::start_with(replies, false, usize::MAX, false).await
     }
 
     /// Starts serving `replies` (then 500s), keeping each connection open
@@ -120,10 +123,18 @@ impl TestServer {
     /// timeout has passed (that request takes no reply from the script). A
     /// [`Reply::Close`] closes it sooner.
     pub async fn start_keep_alive(replies: Vec<Reply>, per_connection: usize) -> TestServer {
-        Self::start_with(replies, true, per_connection).await
+        Self::start_with(replies, true, per_connection, false).await
     }
 
-    async fn start_with(replies: Vec<Reply>, keep_alive: bool, per_connection: usize) -> TestServer {
+    /// As [`start_keep_alive`](Self::start_keep_alive), but a connection
+    /// closes (silently: its answers say nothing of it) as soon as it has
+    /// answered `per_connection` requests, while the client holds it idle:
+    /// the request that would follow never reaches the server.
+    pub async fn start_closing_idle(replies: Vec<Reply>, per_connection: usize) -> TestServer {
+        Self::start_with(replies, true, per_connection, true).await
+    }
+
+    async fn start_with(replies: Vec<Reply>, keep_alive: bool, per_connection: usize, close_when_idle: bool) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let state = Arc::new(State {
@@ -131,6 +142,7 @@ impl TestServer {
             script: Mutex::new(replies.into()),
             keep_alive,
             per_connection,
+            close_when_idle,
             connections: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
         });
@@ -197,7 +209,7 @@ async fn serve(mut stream: TcpStream, connection: usize, state: Arc<State>) -> s
             Some(Reply::Respond { status, headers, body }) => {
                 write_head(&mut stream, status, &headers, Some(body.len()), keep_alive).await?;
                 stream.write_all(&body).await?;
-                if !keep_alive {
+                if !keep_alive || (state.close_when_idle && answered + 1 >= state.per_connection) {
                     return stream.shutdown().await;
                 }
             }

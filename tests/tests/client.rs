@@ -869,6 +869,29 @@ async fn a_file_part_is_streamed_from_disk_and_resent_on_retry() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file that shrinks before it is sent fails the request on this side:
+/// not a dead connection, so not sent again on another one.
+#[tokio::test]
+async fn a_file_that_shrinks_as_it_is_sent_is_not_resent() {
+    let dir = std::env::temp_dir().join(format!("codegen-shrink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("part.bin");
+    std::fs::write(&path, vec![7u8; 64 * 1024]).unwrap();
+    let ok = Reply::Respond { status: 200, headers: vec![("etag".into(), "\"p\"".into())], body: Vec::new() };
+    let server = TestServer::start_keep_alive(vec![ok; 3], usize::MAX).await;
+    let client = payloads_client(&server);
+    client.upload_part().key("reads").part_number(1).body(ByteStream::from("abc")).send().await.expect("the first part");
+    // The connection is back in the pool: the next request reuses it.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let part = ByteStream::from_path(&path).await.unwrap();
+    std::fs::write(&path, b"").unwrap();
+    let error = client.upload_part().key("reads").part_number(2).body(part).send().await.unwrap_err();
+    let chain = DisplayErrorContext(&error).to_string();
+    assert!(chain.contains("the file became shorter while it was sent"), "{chain}");
+    assert_eq!(server.connections(), 1, "not sent again on a new connection: {chain}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn a_download_that_stalls_fails_after_the_attempt_timeout() {
     // The server sends one chunk, then nothing (its gate never opens).

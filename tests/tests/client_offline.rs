@@ -426,3 +426,49 @@ async fn skew_codes_without_a_skewed_date_and_other_codes_with_one_are_final() {
         assert_eq!(transport.requests().len(), 1);
     }
 }
+
+/// A transport that takes `by` of the test clock's time to answer: a long
+/// upload, or a slow operation.
+#[derive(Debug)]
+struct Slow {
+    inner: TestTransport,
+    clock: TestClock,
+    by: Duration,
+}
+
+impl omics::transport::HttpClient for Slow {
+    fn send(
+        &self,
+        request: omics::transport::HttpRequest,
+    ) -> omics::transport::BoxFuture<'_, Result<omics::transport::HttpResponse, omics::transport::TransportError>> {
+        Box::pin(async move {
+            let response = self.inner.send(request).await;
+            self.clock.advance(self.by);
+            response
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_long_call_answered_with_an_accurate_date_leaves_the_clock_alone() {
+    let transport = TestTransport::new();
+    // Sent at 12:00 by both clocks; the server answers at 12:10, as the
+    // response arrives: its `Date` says so.
+    transport.respond_with(response(200, None, Some("Fri, 01 Mar 2024 12:10:00 GMT"))).respond_with(response(200, None, None));
+    let clock = TestClock::new(start());
+    let slow = Slow { inner: transport.clone(), clock: clock.clone(), by: Duration::from_secs(600) };
+    let client = Client::new(
+        Config::builder()
+            .region("us-west-2")
+            .static_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .http_client(slow)
+            .time_source(clock.clone())
+            .sleep_impl(clock.clone())
+            .build(),
+    );
+    for _ in 0..2 {
+        client.get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap();
+    }
+    // The second request is signed at the client's time, uncorrected.
+    assert_eq!(amz_dates(&transport), ["20240301T120000Z", "20240301T121000Z"]);
+}

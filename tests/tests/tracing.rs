@@ -15,6 +15,11 @@ use tracing::{Event, Metadata, Subscriber};
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const PASSWORD: &str = "hunter2-do-not-log";
 const TOKEN: &str = "session-token-do-not-log";
+const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLE-session-token-do-not-log";
+/// The `@sensitive` label, header and query values of `OpenVault`.
+const VAULT: &str = "vault-name-do-not-log";
+const PIN: &str = "pin-4711-do-not-log";
+const CODE: &str = "code-0815-do-not-log";
 
 /// A span as the subscriber saw it: its name, parent and fields.
 #[derive(Debug, Clone)]
@@ -130,6 +135,7 @@ async fn calls_and_attempts_are_spans_without_secrets() {
         Reply::error(429, "ThrottlingException", "slow down"),
         Reply::json(200, JOB),
         Reply::json(200, &login),
+        Reply::json(200, r#"{"opened": true}"#),
     ])
     .await;
     let transport = omics::transport::HyperClient::builder()
@@ -139,7 +145,7 @@ async fn calls_and_attempts_are_spans_without_secrets() {
     let omics = omics::Client::new(
         omics::Config::builder()
             .region("us-west-2")
-            .static_credentials("AKIDEXAMPLE", SECRET)
+            .credentials(omics::config::Credentials::new("AKIDEXAMPLE", SECRET, Some(SESSION_TOKEN.to_owned()), None, "test"))
             .endpoint_url(server.url())
             .time_source(omics::testing::TestClock::new(signing_time()))
             .retry_config(omics::config::RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)))
@@ -155,11 +161,23 @@ async fn calls_and_attempts_are_spans_without_secrets() {
     );
     let output = rules.login().user("alice").password(PASSWORD).send().await.unwrap();
     assert_eq!(output.token, TOKEN);
+    // A signed request with `@sensitive` values in its path, a header and
+    // its query, which aws-sigv4 sees whole.
+    let payloads = fixture_payloads::Client::new(
+        fixture_payloads::Config::builder()
+            .region("us-west-2")
+            .credentials(fixture_payloads::config::Credentials::new("AKIDEXAMPLE", SECRET, Some(SESSION_TOKEN.to_owned()), None, "test"))
+            .endpoint_url(server.url())
+            .http_client(fixture_payloads::transport::HyperClient::builder().resolve("localhost", LOCAL).build())
+            .build(),
+    );
+    let opened = payloads.open_vault().vault(VAULT).pin(PIN).code(CODE).send().await.unwrap();
+    assert_eq!(opened.opened, Some(true));
 
     let captured = capture.captured();
     let spans = &captured.spans;
     let operations: Vec<(usize, &Span)> = spans.iter().enumerate().filter(|(_, s)| s.name == "operation").collect();
-    assert_eq!(operations.len(), 2, "{spans:#?}");
+    assert_eq!(operations.len(), 3, "{spans:#?}");
     let (omics_call, login_call) = (operations[0], operations[1]);
     assert_eq!((omics_call.1.field("service"), omics_call.1.field("operation")), (Some("Omics"), Some("GetReferenceImportJob")));
     assert_eq!((login_call.1.field("service"), login_call.1.field("operation")), (Some("FixtureRules"), Some("Login")));
@@ -180,10 +198,9 @@ async fn calls_and_attempts_are_spans_without_secrets() {
     let logged_in = attempts(login_call.0);
     assert_eq!(logged_in.len(), 1);
     assert_eq!((logged_in[0].field("attempt"), logged_in[0].field("status")), (Some("1"), Some("200")));
-    assert_eq!(spans.iter().filter(|s| s.name == "attempt").count(), 3, "every attempt is in its call");
+    assert_eq!(spans.iter().filter(|s| s.name == "attempt").count(), 4, "every attempt is in its call");
 
-    // The spans name no credentials at all, not even the access key id
-    // (which aws-sigv4's own trace events show).
+    // The spans name no credentials at all, not even the access key id.
     assert!(spans.iter().all(|s| s.fields.iter().all(|(_, v)| !v.contains("AKIDEXAMPLE"))), "{spans:#?}");
 
     // Nothing captured (spans of this crate or of its dependencies, their
@@ -195,10 +212,17 @@ async fn calls_and_attempts_are_spans_without_secrets() {
         .filter_map(|r| r.header("authorization"))
         .map(|a| a.rsplit("Signature=").next().unwrap().to_owned())
         .collect();
-    assert_eq!(signatures.len(), 2, "both Omics attempts are signed");
+    assert_eq!(signatures.len(), 3, "both Omics attempts and OpenVault are signed");
+    let vault = requests.last().unwrap();
+    assert!(vault.target.contains(VAULT) && vault.target.contains(CODE), "{}", vault.target);
+    assert_eq!((vault.header("x-vault-pin"), vault.header("x-amz-security-token")), (Some(PIN), Some(SESSION_TOKEN)));
     let mut text: Vec<String> = spans.iter().flat_map(|s| s.fields.iter().map(|(n, v)| format!("{}.{n}={v}", s.name))).collect();
     text.extend(captured.events.iter().flat_map(|(target, fields)| fields.iter().map(move |(n, v)| format!("{target}: {n}={v}"))));
-    for secret in [SECRET, PASSWORD, TOKEN].iter().copied().chain(signatures.iter().map(String::as_str)) {
+    // aws-sigv4's trace events print the path, query and header values
+    // (the sensitive ones too): none is let out while signing.
+    let signer_events: Vec<_> = captured.events.iter().filter(|(target, _)| target.starts_with("aws_sigv4")).collect();
+    assert!(signer_events.is_empty(), "{signer_events:#?}");
+    for secret in [SECRET, SESSION_TOKEN, PASSWORD, TOKEN, VAULT, PIN, CODE].iter().copied().chain(signatures.iter().map(String::as_str)) {
         assert!(text.iter().all(|line| !line.contains(secret)), "{secret} in {text:#?}");
     }
 }

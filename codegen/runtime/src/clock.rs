@@ -61,10 +61,6 @@ impl Skew {
     }
 }
 
-/// A response's `Date` is not trusted when the round trip took longer than
-/// this: the server may have written it anywhere in between.
-const MAX_TRUSTED_ROUND_TRIP: Duration = Duration::from_secs(15 * 60);
-
 /// What a client has learnt of the service's clock, from the `Date` header
 /// of every response: requests are signed at the configured time source's
 /// time plus this skew, so that a client whose clock is off (a laptop
@@ -80,25 +76,23 @@ impl ClockSkew {
         Skew(self.millis.load(Ordering::Relaxed))
     }
 
-    /// Learns the skew from a response to a request sent at `sent` and
-    /// received at `received` (both by the time source, uncorrected):
-    /// the server's `Date` against the middle of the round trip. Returns
+    /// Learns the skew from a response whose head arrived at `received`
+    /// (by the time source, uncorrected): the server's `Date` less that
+    /// time, as aws-sdk-rust's `ServiceClockSkewInterceptor` measures it.
+    /// The server writes its `Date` as it answers, after reading the
+    /// request and doing the work, so however long the call took, the
+    /// answer's arrival is the moment it names (give or take the time the
+    /// head takes to arrive, and the second the header rounds to). Returns
     /// the new skew, or `None` when the response says nothing reliable (no
-    /// or a malformed `Date`, an `Age` header of a cached response, a round
-    /// trip too long to trust).
-    pub(crate) fn observe(&self, sent: SystemTime, received: SystemTime, headers: &http::HeaderMap) -> Option<Skew> {
+    /// or a malformed `Date`, or an `Age` header: a cached response).
+    pub(crate) fn observe(&self, received: SystemTime, headers: &http::HeaderMap) -> Option<Skew> {
         if headers.contains_key(http::header::AGE) {
             return None;
         }
         let date = headers.get(http::header::DATE)?.to_str().ok()?;
         let server = aws_smithy_types::DateTime::from_str(date.trim(), aws_smithy_types::date_time::Format::HttpDate).ok()?;
         let server = SystemTime::try_from(server).ok()?;
-        let round_trip = received.duration_since(sent).unwrap_or_default();
-        if round_trip > MAX_TRUSTED_ROUND_TRIP {
-            return None;
-        }
-        let midpoint = sent.checked_add(round_trip / 2)?;
-        let millis = match server.duration_since(midpoint) {
+        let millis = match server.duration_since(received) {
             Ok(ahead) => i64::try_from(ahead.as_millis()).ok()?,
             Err(behind) => -i64::try_from(behind.duration().as_millis()).ok()?,
         };
@@ -153,17 +147,15 @@ mod tests {
     }
 
     #[test]
-    fn the_date_header_sets_the_skew_against_the_middle_of_the_round_trip() {
+    fn the_date_header_sets_the_skew_against_the_time_the_response_arrived() {
         let skew = ClockSkew::default();
         assert_eq!(skew.get(), Skew::default());
         let date = headers(&[("date", "Fri, 01 Mar 2024 13:00:00 GMT")]);
-        // Sent at 11:59:58, received at 12:00:02: the server wrote its date at 12:00:00.
-        let (sent, received) = (noon() - Duration::from_secs(2), noon() + Duration::from_secs(2));
-        assert_eq!(skew.observe(sent, received, &date), Some(secs(3600)));
+        assert_eq!(skew.observe(noon(), &date), Some(secs(3600)));
         assert_eq!(skew.get().apply(noon()), noon() + Duration::from_secs(3600));
         // A server behind the client.
         let behind = headers(&[("date", "Fri, 01 Mar 2024 11:55:00 GMT")]);
-        assert_eq!(skew.observe(noon(), noon(), &behind), Some(secs(-300)));
+        assert_eq!(skew.observe(noon(), &behind), Some(secs(-300)));
         assert_eq!(skew.get().apply(noon()), noon() - Duration::from_secs(300));
         assert_eq!(secs(3600).distance(secs(-300)), Duration::from_secs(3900));
     }
@@ -171,7 +163,7 @@ mod tests {
     #[test]
     fn unreliable_dates_leave_the_skew_alone() {
         let skew = ClockSkew::default();
-        skew.observe(noon(), noon(), &headers(&[("date", "Fri, 01 Mar 2024 12:10:00 GMT")])).unwrap();
+        skew.observe(noon(), &headers(&[("date", "Fri, 01 Mar 2024 12:10:00 GMT")])).unwrap();
         let before = skew.get();
         for bad in [
             headers(&[]),
@@ -179,10 +171,8 @@ mod tests {
             headers(&[("date", "Fri, 01 Mar 2024 25:00:00 GMT")]),
             headers(&[("date", "Fri, 01 Mar 2024 13:00:00 GMT"), ("age", "30")]),
         ] {
-            assert_eq!(skew.observe(noon(), noon(), &bad), None, "{bad:?}");
+            assert_eq!(skew.observe(noon(), &bad), None, "{bad:?}");
         }
-        let slow = noon() + MAX_TRUSTED_ROUND_TRIP + Duration::from_secs(1);
-        assert_eq!(skew.observe(noon(), slow, &headers(&[("date", "Fri, 01 Mar 2024 13:00:00 GMT")])), None);
         assert_eq!(skew.get(), before);
         // Times at the ends of what SystemTime holds do not panic.
         assert!(Skew(i64::MAX).apply(noon()) >= noon());

@@ -89,7 +89,10 @@ const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", 
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 
 /// Error codes with which services refuse a request signed at the wrong
-/// time (the AWS SDKs' list: some services say it as a bad signature).
+/// time, as aws-sdk-js-v3 (`CLOCK_SKEW_ERROR_CODES`) and the AWS SDK for
+/// Java v2 list them: some services say it as a bad signature or a failed
+/// authentication. An access denial is not among them: it is retried as
+/// skew by no SDK.
 const CLOCK_SKEW_CODES: &[&str] = &[
     "RequestTimeTooSkewed",
     "RequestExpired",
@@ -97,7 +100,6 @@ const CLOCK_SKEW_CODES: &[&str] = &[
     "InvalidSignatureException",
     "SignatureDoesNotMatch",
     "AuthFailure",
-    "AccessDeniedException",
 ];
 
 /// A correction of the client's clock smaller than this does not explain a
@@ -196,12 +198,15 @@ mod tests {
     fn skew_errors_are_retried_only_when_the_date_corrected_the_clock() {
         let meta = |code: &str| ErrorMetadata::new(Some(code.to_owned()), None, Some(403), None);
         let hour = Some(Duration::from_secs(3600));
-        for code in ["InvalidSignatureException", "RequestTimeTooSkewed", "SignatureDoesNotMatch", "RequestExpired", "AuthFailure"] {
+        let sdk_codes =
+            ["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure"];
+        for code in sdk_codes {
             assert_eq!(clock_skew(&meta(code), hour), Some(RetryKind::ClockSkew), "{code}");
             assert_eq!(clock_skew(&meta(code), Some(Duration::from_secs(60))), None, "{code}: a minute explains nothing");
             assert_eq!(clock_skew(&meta(code), None), None, "{code}: no date");
         }
         assert_eq!(clock_skew(&meta("ValidationException"), hour), None);
+        assert_eq!(clock_skew(&meta("AccessDeniedException"), hour), None, "no SDK retries a denial as skew");
         assert_eq!(clock_skew(&ErrorMetadata::new(None, None, Some(403), None), hour), None);
         // Not a standard retry either: only the correction makes it one.
         assert_eq!(classify(&meta("InvalidSignatureException"), None, &[]), None);

@@ -8,7 +8,8 @@ use crate::ir::Crate;
 
 /// The dependencies generated crates use, kept in one place: `(name,
 /// specification, feature)`. Optional ones belong to a feature: `rustls`,
-/// the default HTTP transport, or `tracing`, the spans of calls.
+/// the default HTTP transport (the `tracing` feature, the spans of calls,
+/// needs no dependency of its own).
 pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("aws-credential-types", r#""1.3.1""#, None),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, None),
@@ -32,7 +33,10 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, None),
     ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, None),
     ("tower-service", r#"{ version = "0.3.2", optional = true }"#, Some("rustls")),
-    ("tracing", r#"{ version = "0.1.40", default-features = false, features = ["std"], optional = true }"#, Some("tracing")),
+    // Already built for aws-sigv4: keeps its trace events, which print
+    // `@sensitive` values, from subscribers while signing; and, with the
+    // `tracing` feature, the spans of calls and attempts.
+    ("tracing", r#"{ version = "0.1.40", default-features = false, features = ["std"] }"#, None),
 ];
 
 pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {

@@ -92,7 +92,10 @@ const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", 
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 
 /// Error codes with which services refuse a request signed at the wrong
-/// time (the AWS SDKs' list: some services say it as a bad signature).
+/// time, as aws-sdk-js-v3 (`CLOCK_SKEW_ERROR_CODES`) and the AWS SDK for
+/// Java v2 list them: some services say it as a bad signature or a failed
+/// authentication. An access denial is not among them: it is retried as
+/// skew by no SDK.
 const CLOCK_SKEW_CODES: &[&str] = &[
     "RequestTimeTooSkewed",
     "RequestExpired",
@@ -100,7 +103,6 @@ const CLOCK_SKEW_CODES: &[&str] = &[
     "InvalidSignatureException",
     "SignatureDoesNotMatch",
     "AuthFailure",
-    "AccessDeniedException",
 ];
 
 /// A correction of the client's clock smaller than this does not explain a

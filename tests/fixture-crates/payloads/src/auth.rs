@@ -256,7 +256,12 @@ fn sign_sigv4(
         .build()?
         .into();
     let signable = SignableRequest::new(request.method().as_str(), &uri, headers.into_iter(), body)?;
-    let (instructions, _signature) = sign(signable, &params)?.into_parts();
+    // aws-sigv4's trace events print the request and its canonical request:
+    // the path, the query and the header values, which may be `@sensitive`
+    // (it redacts only the credentials' headers). None of them reaches a
+    // subscriber: signing runs with no subscriber at all.
+    let signed = tracing::dispatcher::with_default(&tracing::Dispatch::none(), || sign(signable, &params));
+    let (instructions, _signature) = signed?.into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(())
 }

@@ -56,6 +56,16 @@ impl Client {
             self.handle.clone(),
         )
     }
+    /// Opens a vault: its name, its pin and its code are secrets, in the path, a header and the query.
+    ///
+    /// Sends `GET /vault/{vault}`.
+    pub fn open_vault(
+        &self,
+    ) -> crate::operation::open_vault::builders::OpenVaultFluentBuilder {
+        crate::operation::open_vault::builders::OpenVaultFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// The `PutBlob` operation.
     ///
     /// Sends `PUT /blob/{key}`.

@@ -64,10 +64,6 @@ impl Skew {
     }
 }
 
-/// A response's `Date` is not trusted when the round trip took longer than
-/// this: the server may have written it anywhere in between.
-const MAX_TRUSTED_ROUND_TRIP: Duration = Duration::from_secs(15 * 60);
-
 /// What a client has learnt of the service's clock, from the `Date` header
 /// of every response: requests are signed at the configured time source's
 /// time plus this skew, so that a client whose clock is off (a laptop
@@ -83,25 +79,23 @@ impl ClockSkew {
         Skew(self.millis.load(Ordering::Relaxed))
     }
 
-    /// Learns the skew from a response to a request sent at `sent` and
-    /// received at `received` (both by the time source, uncorrected):
-    /// the server's `Date` against the middle of the round trip. Returns
+    /// Learns the skew from a response whose head arrived at `received`
+    /// (by the time source, uncorrected): the server's `Date` less that
+    /// time, as aws-sdk-rust's `ServiceClockSkewInterceptor` measures it.
+    /// The server writes its `Date` as it answers, after reading the
+    /// request and doing the work, so however long the call took, the
+    /// answer's arrival is the moment it names (give or take the time the
+    /// head takes to arrive, and the second the header rounds to). Returns
     /// the new skew, or `None` when the response says nothing reliable (no
-    /// or a malformed `Date`, an `Age` header of a cached response, a round
-    /// trip too long to trust).
-    pub(crate) fn observe(&self, sent: SystemTime, received: SystemTime, headers: &http::HeaderMap) -> Option<Skew> {
+    /// or a malformed `Date`, or an `Age` header: a cached response).
+    pub(crate) fn observe(&self, received: SystemTime, headers: &http::HeaderMap) -> Option<Skew> {
         if headers.contains_key(http::header::AGE) {
             return None;
         }
         let date = headers.get(http::header::DATE)?.to_str().ok()?;
         let server = aws_smithy_types::DateTime::from_str(date.trim(), aws_smithy_types::date_time::Format::HttpDate).ok()?;
         let server = SystemTime::try_from(server).ok()?;
-        let round_trip = received.duration_since(sent).unwrap_or_default();
-        if round_trip > MAX_TRUSTED_ROUND_TRIP {
-            return None;
-        }
-        let midpoint = sent.checked_add(round_trip / 2)?;
-        let millis = match server.duration_since(midpoint) {
+        let millis = match server.duration_since(received) {
             Ok(ahead) => i64::try_from(ahead.as_millis()).ok()?,
             Err(behind) => -i64::try_from(behind.duration().as_millis()).ok()?,
         };

@@ -7,6 +7,8 @@ pub mod create_job;
 pub mod download;
 /// The `GetText` operation.
 pub mod get_text;
+/// Opens a vault: its name, its pin and its code are secrets, in the path, a header and the query.
+pub mod open_vault;
 /// The `PutBlob` operation.
 pub mod put_blob;
 /// The `PutDoc` operation.

@@ -8,6 +8,7 @@ mod types;
 pub(crate) mod create_job;
 pub(crate) mod download;
 pub(crate) mod get_text;
+pub(crate) mod open_vault;
 pub(crate) mod put_blob;
 pub(crate) mod put_doc;
 pub(crate) mod search;

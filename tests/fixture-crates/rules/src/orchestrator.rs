@@ -290,9 +290,10 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
     let mut skew_retried = false;
     loop {
         // Signed at the time source's time corrected by what the responses
-        // so far said of the service's clock; `sent_at` is uncorrected.
+        // so far said of the service's clock; `received_at`, when the
+        // response's head arrived, is uncorrected.
         let skew = handle.clock_skew.get();
-        let mut sent_at = config.time_source.now();
+        let mut received_at = None;
         let span = crate::telemetry::Span::attempt(attempt);
         // One attempt: credentials, signing and sending, all under the
         // attempt timeout (a credentials provider can hang too).
@@ -308,10 +309,12 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 region,
                 unsigned_payload: spec.unsigned_payload,
             });
-            sent_at = config.time_source.now();
-            crate::auth::sign(&mut http_request, identity, settings, skew.apply(sent_at))
+            crate::auth::sign(&mut http_request, identity, settings, skew.apply(config.time_source.now()))
                 .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
-            Ok(receive(config.http_client.send_streaming(http_request).await, spec.streaming_output, config.buffered_body_limit).await)
+            let sent = config.http_client.send_streaming(http_request).await;
+            // Before the body is read: the `Date` was written with the head.
+            received_at = Some(config.time_source.now());
+            Ok(receive(sent, spec.streaming_output, config.buffered_body_limit, service.protocol).await)
         };
         let attempt_work = span.run(attempt_work);
         let outcome = match config.timeouts.attempt_timeout() {
@@ -329,7 +332,8 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         let correction = match &outcome {
             Ok(Ok(received)) => {
                 span.response(received.status().as_u16(), || received.request_id(service.protocol));
-                let learnt = handle.clock_skew.observe(sent_at, config.time_source.now(), received.headers());
+                let received_at = received_at.unwrap_or_else(|| config.time_source.now());
+                let learnt = handle.clock_skew.observe(received_at, received.headers());
                 learnt.map(|learnt| learnt.distance(skew)).filter(|_| !skew_retried)
             }
             Ok(Err(_)) => {
@@ -363,11 +367,11 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                     Some(format!("attempt {attempt} of {} did not complete within the attempt timeout of {limit:?}", spec.name).into()),
                 ))),
             ),
-            Ok(Err(transport)) => {
+            Ok(Err(Unreceived { error: transport, meta })) => {
                 // A malformed or oversized response would come back the same.
                 let retryable = transport.kind().is_retryable();
                 let kind = transport.unhandled_kind();
-                let error = Failure::Unhandled(Unhandled::new(kind, ErrorMetadata::default(), Some(transport.into())));
+                let error = Failure::Unhandled(Unhandled::new(kind, meta, Some(transport.into())));
                 (retryable.then_some(RetryKind::Transient), Err(error))
             }
             Ok(Ok(Received::Streaming(response))) => {
@@ -523,19 +527,30 @@ impl Received {
 /// Reads the body of a response unless it is the stream of a successful
 /// streaming output, up to `limit` bytes. Reading is part of the attempt
 /// (its timeout covers it, and a broken connection is retried like any
-/// transport failure).
+/// transport failure). A body that fails (too large, cut short, malformed)
+/// keeps what the head said: the status and the request id.
 async fn receive(
     sent: Result<StreamingResponse, crate::transport::TransportError>,
     streaming_output: bool,
     limit: u64,
-) -> Result<Received, crate::transport::TransportError> {
-    let response = sent?;
+    protocol: &dyn crate::protocol::Protocol,
+) -> Result<Received, Unreceived> {
+    let response = sent.map_err(|error| Unreceived { error, meta: ErrorMetadata::default() })?;
     if streaming_output && response.status().is_success() {
         return Ok(Received::Streaming(response));
     }
     let (parts, body) = response.into_parts();
-    let body = crate::transport::read_limited(body, limit).await?;
-    Ok(Received::Buffered(http::Response::from_parts(parts, body)))
+    let head = http::Response::from_parts(parts, Bytes::new());
+    let meta = ErrorMetadata::new(None, None, Some(head.status().as_u16()), protocol.request_id(&head));
+    let body = crate::transport::read_limited(body, limit).await.map_err(|error| Unreceived { error, meta })?;
+    Ok(Received::Buffered(head.map(|_| body)))
+}
+
+/// A response that did not arrive whole: the transport's error, and what
+/// its head said if it arrived.
+struct Unreceived {
+    error: crate::transport::TransportError,
+    meta: ErrorMetadata,
 }
 
 /// The full URI of a request: the endpoint's scheme, host (with the

@@ -248,8 +248,7 @@ pub use self::hyper_client::{HyperClient, HyperClientBuilder, DEFAULT_POOL_IDLE_
 mod hyper_client {
     use std::collections::BTreeMap;
     use std::net::{IpAddr, SocketAddr};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
     use std::task::{Context, Poll};
     use std::time::Duration;
 
@@ -278,22 +277,25 @@ mod hyper_client {
     /// balancers after 60 s (ELB's default). The AWS SDK for Java v2 keeps
     /// S3's idle connections for 5 s; so does this client, for every
     /// service (hyper's own default, 90 s, outlives them all). A connection
-    /// the server closed anyway costs one immediate resend (see
-    /// [`HyperClient`]), not a retry.
+    /// the server closed anyway costs an immediate resend when the server
+    /// cannot have seen the request (see [`HyperClient`]), else a retry.
     pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
     /// The default transport: hyper's pooled HTTP/1.1 client over rustls
     /// (ring, the operating system's root certificates).
     ///
-    /// A request that fails on a reused connection before any byte of the
-    /// response arrives (the server had closed the idle connection) is sent
-    /// again at once on a new connection, when its body can be sent again:
-    /// once, within the same attempt, without backoff and without spending
-    /// the client's retry budget. A failure on a new connection is the
-    /// caller's to retry. (hyper itself sends again a request it had not
-    /// begun to write when it finds its pooled connection closed,
-    /// `retry_canceled_requests`; this covers the request written as the
-    /// server closed.)
+    /// A request that fails on a reused connection (one the server may
+    /// have closed while it sat idle in the pool) is sent again at once,
+    /// within the same attempt, without backoff and without spending the
+    /// client's retry budget, when its body can be sent again and the
+    /// server cannot have acted on it: none of it had been written to the
+    /// connection, or it is a GET or HEAD (a safe method) that got no byte
+    /// of a response. (Go's net/http decides the same way; hyper itself
+    /// sends again a request it had not taken up, `retry_canceled_requests`.)
+    /// The resend goes through the pool; should it meet another dead
+    /// connection, one more goes on a new connection. A request that was
+    /// written, even in part, on a POST, PUT, PATCH or DELETE, is never
+    /// resent by the transport: it is the client's retry policy's to retry.
     #[derive(Clone)]
     pub struct HyperClient {
         inner: Result<Clients, Arc<str>>,
@@ -303,8 +305,8 @@ mod hyper_client {
     struct Clients {
         /// Reuses idle connections.
         pooled: Client<Connector, SendBody>,
-        /// Always opens a new connection, and keeps none: for the resend of
-        /// a request whose reused connection had been closed.
+        /// Always opens a new connection, and keeps none: for the last
+        /// resend of a request whose reused connections had been closed.
         fresh: Client<Connector, SendBody>,
     }
 
@@ -419,29 +421,75 @@ mod hyper_client {
                     .as_ref()
                     .map_err(|message| TransportError::new(TransportErrorKind::Other, message.to_string()))?;
                 // A body in memory or in a file can be sent again; a stream cannot.
-                let again = request.body().is_replayable().then(|| copy(&request));
-                let mut request = request.map(SendBody);
-                let connection = capture_connection(&mut request);
-                let sent = clients.pooled.request(request).await;
-                // Whether the connection had carried a request before this one.
-                let reused = connection.connection_metadata().as_ref().is_some_and(|connected| {
-                    let mut extras = http::Extensions::new();
-                    connected.get_extras(&mut extras);
-                    extras.get::<Requests>().is_some_and(|requests| requests.0.fetch_add(1, Ordering::SeqCst) > 0)
-                });
-                let error = match sent {
-                    Ok(response) => return Ok(streaming(response)),
-                    Err(error) => error,
-                };
-                match again {
-                    Some(request) if reused && closed_before_response(&error) => match clients.fresh.request(request.map(SendBody)).await {
-                        Ok(response) => Ok(streaming(response)),
-                        Err(error) => Err(transport_error(error)),
-                    },
-                    _ => Err(transport_error(error)),
+                let mut again = request.body().is_replayable().then(|| copy(&request));
+                let safe = matches!(
+                    *request.method(),
+                    http::Method::GET | http::Method::HEAD | http::Method::OPTIONS | http::Method::TRACE
+                );
+                let mut result = send_on(&clients.pooled, request).await;
+                // The resend goes through the pool, which no longer holds the
+                // dead connection: on a new connection (kept for the next
+                // call) or on another idle one. Should that one prove dead
+                // too, the last resend opens a new connection.
+                for client in [&clients.pooled, &clients.fresh] {
+                    let failed = match result {
+                        Ok(response) => return Ok(streaming(response)),
+                        Err(failed) => failed,
+                    };
+                    match again.take() {
+                        Some(request) if failed.resendable(safe) => {
+                            again = Some(copy(&request));
+                            result = send_on(client, request).await;
+                        }
+                        _ => return Err(transport_error(failed.error)),
+                    }
                 }
+                result.map(streaming).map_err(|failed| transport_error(failed.error))
             })
         }
+    }
+
+    /// A request that failed, and what it did on its connection (`None`
+    /// when it got none).
+    struct Failed {
+        error: hyper_util::client::legacy::Error,
+        sent: Option<Sent>,
+    }
+
+    impl Failed {
+        /// Whether the request may be sent again at once, as Go's net/http
+        /// decides: it failed on a connection that had carried a request
+        /// before (the server may have closed it while it sat idle), and
+        /// either none of it had been written (the server cannot have seen
+        /// it), or it is a safe method (GET, HEAD, OPTIONS, TRACE) and the
+        /// connection closed before any byte of a response. A request
+        /// written even in part, on any other method, may have reached the
+        /// server: it is left to the client's retry policy, which retries
+        /// it only if allowed, with backoff and within the retry budget. A
+        /// failure of the request's own body is never resent.
+        fn resendable(&self, safe: bool) -> bool {
+            let Some(sent) = &self.sent else { return false };
+            if !sent.reused || self.error.is_connect() || is_user_error(&self.error) {
+                return false;
+            }
+            !sent.written || (safe && !sent.read && closed_before_response(&self.error))
+        }
+    }
+
+    /// Sends `request` through `client`, noting what it did on its connection.
+    async fn send_on(
+        client: &Client<Connector, SendBody>,
+        request: StreamingRequest,
+    ) -> Result<http::Response<hyper::body::Incoming>, Failed> {
+        let mut request = request.map(SendBody);
+        let connection = capture_connection(&mut request);
+        let result = client.request(request).await;
+        let sent = connection.connection_metadata().as_ref().and_then(|connected| {
+            let mut extras = http::Extensions::new();
+            connected.get_extras(&mut extras);
+            extras.get::<Usage>().map(Usage::sent)
+        });
+        result.map_err(|error| Failed { error, sent })
     }
 
     /// The same request, to send again (its body must be replayable).
@@ -474,8 +522,21 @@ mod hyper_client {
         TransportError::new(super::classify(&error), error)
     }
 
-    /// The connection closed, or was reset, before the response's head
-    /// arrived: what a server that had closed an idle connection causes.
+    /// A failure of this side: the request's body failed (a file that
+    /// shrank as it was sent), or hyper was misused.
+    fn is_user_error(error: &hyper_util::client::legacy::Error) -> bool {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(error) = cause {
+            if error.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_user) {
+                return true;
+            }
+            cause = error.source();
+        }
+        false
+    }
+
+    /// The connection closed, or was reset, with no response: what a server
+    /// that closes an idle connection as the request is written causes.
     fn closed_before_response(error: &hyper_util::client::legacy::Error) -> bool {
         if error.is_connect() {
             return false;
@@ -519,12 +580,75 @@ mod hyper_client {
         }
     }
 
-    /// How many requests a connection has carried (shared by the copies
-    /// of its `Connected`, which hyper keeps with the pooled connection).
+    /// What a connection has carried, shared by the copies of its
+    /// `Connected` (which hyper keeps with the pooled connection) and the
+    /// connection itself, which counts the bytes it writes and reads.
     #[derive(Clone, Default)]
-    struct Requests(Arc<AtomicU64>);
+    struct Usage(Arc<Mutex<UsageState>>);
 
-    /// The TCP connector, whose connections count their requests.
+    #[derive(Default)]
+    struct UsageState {
+        /// The requests sent on the connection whose outcome is known.
+        requests: u64,
+        /// Exchanges: a write that follows a read (or the first write)
+        /// begins one, as HTTP/1.1 sends a request only after the previous
+        /// response (a server answering before the request is all written
+        /// splits one into two, which only makes this more cautious).
+        exchanges: u64,
+        /// `exchanges` when the outcome of the last request was known.
+        exchanges_before: u64,
+        /// Whether the last bytes moved were read.
+        reading: bool,
+        /// Bytes read since the current exchange began.
+        read: u64,
+    }
+
+    /// What a request did on its connection, told once its outcome is known.
+    struct Sent {
+        /// The connection had carried a request before.
+        reused: bool,
+        /// Some of the request was written to the connection.
+        written: bool,
+        /// Some of a response was read from it.
+        read: bool,
+    }
+
+    impl Usage {
+        fn lock(&self) -> std::sync::MutexGuard<'_, UsageState> {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        fn wrote(&self, n: usize) {
+            if n > 0 {
+                let mut state = self.lock();
+                if state.reading || state.exchanges == 0 {
+                    state.exchanges += 1;
+                    state.reading = false;
+                    state.read = 0;
+                }
+            }
+        }
+
+        fn read(&self, n: usize) {
+            if n > 0 {
+                let mut state = self.lock();
+                state.reading = true;
+                state.read += n as u64;
+            }
+        }
+
+        /// Called once per request, when it has its response head or its error.
+        fn sent(&self) -> Sent {
+            let mut state = self.lock();
+            let written = state.exchanges > state.exchanges_before;
+            let sent = Sent { reused: state.requests > 0, written, read: written && state.read > 0 };
+            state.requests += 1;
+            state.exchanges_before = state.exchanges;
+            sent
+        }
+    }
+
+    /// The TCP connector, whose connections count what they carry.
     #[derive(Clone)]
     struct Tracking(HttpConnector<Resolver>);
 
@@ -539,19 +663,77 @@ mod hyper_client {
 
         fn call(&mut self, uri: http::Uri) -> Self::Future {
             let connecting = self.0.call(uri);
-            Box::pin(async move { Ok(Tracked { io: connecting.await?, requests: Requests::default() }) })
+            Box::pin(async move {
+                let stream = connecting.await?.into_inner();
+                Ok(Tracked { io: TokioIo::new(Counting { stream, usage: Usage::default() }) })
+            })
         }
     }
 
-    /// A TCP connection and the count of its requests.
+    /// A TCP connection that counts what it carries.
     struct Tracked {
-        io: TokioIo<tokio::net::TcpStream>,
-        requests: Requests,
+        io: TokioIo<Counting>,
+    }
+
+    struct Counting {
+        stream: tokio::net::TcpStream,
+        usage: Usage,
     }
 
     impl Connection for Tracked {
         fn connected(&self) -> Connected {
-            self.io.connected().extra(self.requests.clone())
+            let counting = self.io.inner();
+            counting.stream.connected().extra(counting.usage.clone())
+        }
+    }
+
+    impl tokio::io::AsyncRead for Counting {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            let this = self.get_mut();
+            let before = buf.filled().len();
+            let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+            this.usage.read(buf.filled().len() - before);
+            polled
+        }
+    }
+
+    impl tokio::io::AsyncWrite for Counting {
+        fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+            let this = self.get_mut();
+            let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+            if let Poll::Ready(Ok(n)) = polled {
+                this.usage.wrote(n);
+            }
+            polled
+        }
+
+        fn poll_write_vectored(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            bufs: &[std::io::IoSlice<'_>],
+        ) -> Poll<std::io::Result<usize>> {
+            let this = self.get_mut();
+            let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+            if let Poll::Ready(Ok(n)) = polled {
+                this.usage.wrote(n);
+            }
+            polled
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            self.stream.is_write_vectored()
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
         }
     }
 
