@@ -180,6 +180,11 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     Err(XmlError::new("the body did not end"))
 }
 
+/// `result`, its error naming the element whose text it read.
+pub(crate) fn within<T>(element: &Element, result: Result<T, XmlError>) -> Result<T, XmlError> {
+    result.map_err(|e| XmlError::new(format!("<{}>: {}", element.name, e.message)))
+}
+
 /// Reads a body's root element: an empty body (or only whitespace) has none.
 pub(crate) fn root(body: &[u8]) -> Result<Option<Element>, XmlError> {
     if body.iter().all(u8::is_ascii_whitespace) {

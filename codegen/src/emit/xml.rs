@@ -70,6 +70,7 @@ pub(crate) fn namespace(ns: Option<&XmlNamespace>) -> TokenStream {
 fn text_of(ty: &RustType, format: Option<TimestampFormat>, value: &TokenStream) -> Option<TokenStream> {
     Some(match ty {
         RustType::String => quote!(#value.as_str()),
+        RustType::Named(r) if r.is_enum && !r.int_enum => quote!(#value.as_str()),
         RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
         RustType::F32 => quote!(crate::xml::float_text_f32(*#value)),
         RustType::F64 => quote!(crate::xml::float_text(*#value)),
@@ -80,9 +81,22 @@ fn text_of(ty: &RustType, format: Option<TimestampFormat>, value: &TokenStream) 
             TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::format(#value).unwrap_or_default()),
         },
         RustType::Named(r) if r.int_enum => quote!(#value.value().to_string()),
-        RustType::Named(r) if r.is_enum => quote!(#value.as_str()),
         _ => return None,
     })
+}
+
+/// Whether [`text_of`] is a `&str` already (else a `String`).
+fn text_is_str(ty: &RustType) -> bool {
+    matches!(ty, RustType::String) || matches!(ty, RustType::Named(r) if r.is_enum && !r.int_enum)
+}
+
+/// `text` as an argument taking `&str`.
+fn text_arg(ty: &RustType, text: TokenStream) -> TokenStream {
+    if text_is_str(ty) {
+        text
+    } else {
+        quote!(&#text)
+    }
 }
 
 /// Statements writing `value` (a reference) as the element `name`.
@@ -112,12 +126,15 @@ fn write_element(
             writer.end(#name);
         },
         _ => match text_of(ty, format, &value) {
-            Some(text) => quote! {
-                writer.start(#name);
-                #ns
-                writer.text(&#text);
-                writer.end(#name);
-            },
+            Some(text) => {
+                let text = text_arg(ty, text);
+                quote! {
+                    writer.start(#name);
+                    #ns
+                    writer.text(#text);
+                    writer.end(#name);
+                }
+            }
             None => quote!(),
         },
     }
@@ -179,8 +196,11 @@ fn structure_writer(s: &Struct) -> TokenStream {
     let attributes = body.iter().filter(|f| f.xml.attribute).map(|f| {
         let field = ident(&f.name);
         let wire = &f.wire_name;
-        let text = text_of(&f.ty, f.timestamp_format, &quote!(value)).unwrap_or_else(|| quote!("")) ;
-        with_value(f, &field, quote!(writer.attribute(#wire, &#text);))
+        let text = match text_of(&f.ty, f.timestamp_format, &quote!(value)) {
+            Some(text) => text_arg(&f.ty, text),
+            None => quote!(""),
+        };
+        with_value(f, &field, quote!(writer.attribute(#wire, #text);))
     });
     let elements = body.iter().filter(|f| !f.xml.attribute).map(|f| {
         let field = ident(&f.name);
@@ -224,33 +244,39 @@ fn with_value(f: &Field, field: &proc_macro2::Ident, write: TokenStream) -> Toke
     }
 }
 
-/// An expression reading a scalar from `text` (a `&str`), with `?`.
-fn read_text(ty: &RustType, format: Option<TimestampFormat>, text: TokenStream) -> TokenStream {
-    match ty {
-        RustType::String => quote!(::std::string::String::from(#text)),
-        RustType::Bool => quote!(crate::xml::boolean(#text)?),
-        RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(crate::xml::integer(#text)?),
-        RustType::F32 => quote!(crate::xml::float_f32(#text)?),
-        RustType::F64 => quote!(crate::xml::float(#text)?),
-        RustType::Blob => quote!(crate::xml::blob(#text)?),
+/// How a scalar reads from `text` (a `&str`): a value, or a `Result`
+/// with an `XmlError`.
+enum Scalar {
+    Plain(TokenStream),
+    Fallible(TokenStream),
+}
+
+fn read_scalar(ty: &RustType, format: Option<TimestampFormat>, text: TokenStream) -> Scalar {
+    Scalar::Fallible(match ty {
+        RustType::String => return Scalar::Plain(quote!(::std::string::String::from(#text))),
+        RustType::Bool => quote!(crate::xml::boolean(#text)),
+        RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(crate::xml::integer(#text)),
+        RustType::F32 => quote!(crate::xml::float_f32(#text)),
+        RustType::F64 => quote!(crate::xml::float(#text)),
+        RustType::Blob => quote!(crate::xml::blob(#text)),
         RustType::Timestamp(own) => {
             let format = match format.or(*own).unwrap_or(TimestampFormat::DateTime) {
                 TimestampFormat::DateTime => "date-time",
                 TimestampFormat::EpochSeconds => "epoch-seconds",
                 TimestampFormat::HttpDate => "http-date",
             };
-            quote!(crate::xml::timestamp(#text, #format)?)
+            quote!(crate::xml::timestamp(#text, #format))
         }
         RustType::Named(r) if r.int_enum => {
             let ty = type_tokens(ty);
-            quote!(#ty::from(crate::xml::integer::<i32>(#text)?))
+            quote!(crate::xml::integer::<i32>(#text).map(#ty::from))
         }
         RustType::Named(_) => {
             let ty = type_tokens(ty);
-            quote!(#ty::from(#text))
+            return Scalar::Plain(quote!(#ty::from(#text)));
         }
-        _ => quote!(::std::default::Default::default()),
-    }
+        _ => return Scalar::Plain(quote!(::std::default::Default::default())),
+    })
 }
 
 /// An expression reading the element `el` (a `&Element`) as the type, with `?`.
@@ -291,7 +317,11 @@ fn read_element(ty: &RustType, format: Option<TimestampFormat>, items: Option<&X
             let ty = type_tokens(ty);
             quote!(<#ty as crate::xml::FromXml>::read_xml(#el)?)
         }
-        _ => read_text(ty, format, quote!(#el.text())),
+        _ => match read_scalar(ty, format, quote!(#el.text())) {
+            Scalar::Plain(value) => value,
+            // The error names the element whose text does not read.
+            Scalar::Fallible(result) => quote!(crate::xml::within(#el, #result)?),
+        },
     }
 }
 
@@ -337,17 +367,19 @@ fn structure_reader(s: &Struct) -> TokenStream {
         let slot = slot(f);
         let wire = &f.wire_name;
         let member = &f.member;
-        let read = read_text(&f.ty, f.timestamp_format, quote!(text));
+        let read = match read_scalar(&f.ty, f.timestamp_format, quote!(text)) {
+            Scalar::Plain(value) => value,
+            Scalar::Fallible(result) => quote!(#result.map_err(|e| e.in_member(#label, #member))?),
+        };
         quote! {
             if let ::std::option::Option::Some(text) = element.attribute(#wire) {
-                #slot = ::std::option::Option::Some((|| -> ::std::result::Result<_, crate::xml::XmlError> { ::std::result::Result::Ok(#read) })().map_err(|e| e.in_member(#label, #member))?);
+                #slot = ::std::option::Option::Some(#read);
             }
         }
     });
     let arms = body.iter().filter(|f| !f.xml.attribute).map(|f| {
         let slot = slot(f);
         let wire = local(&f.wire_name);
-        let member = &f.member;
         let items = f.xml.items.as_deref();
         let read = match (&f.ty, f.xml.flattened) {
             (RustType::List { item, sparse }, true) => {
@@ -371,13 +403,30 @@ fn structure_reader(s: &Struct) -> TokenStream {
                 quote!(#slot = ::std::option::Option::Some(#read);)
             }
         };
-        quote! {
-            #wire => (|| -> ::std::result::Result<(), crate::xml::XmlError> {
-                #read
-                ::std::result::Result::Ok(())
-            })().map_err(|e| e.in_member(#label, #member))?,
-        }
+        (wire, read)
     });
+    let arms: Vec<(&str, TokenStream)> = arms.collect();
+    let children = match arms.as_slice() {
+        [] => None,
+        [(wire, read)] => Some(quote! {
+            for child in element.children() {
+                if child.local_name() == #wire {
+                    #read
+                }
+            }
+        }),
+        arms => {
+            let arms = arms.iter().map(|(wire, read)| quote!(#wire => { #read })) ;
+            Some(quote! {
+                for child in element.children() {
+                    match child.local_name() {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            })
+        }
+    };
     let values = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let value = if f.binding == Binding::Body {
@@ -395,16 +444,6 @@ fn structure_reader(s: &Struct) -> TokenStream {
     });
     let extra = super::structure::extra_init(s);
     let element_name = if body.is_empty() { quote!(_element) } else { quote!(element) };
-    let children = body.iter().any(|f| !f.xml.attribute).then(|| {
-        quote! {
-            for child in element.children() {
-                match child.local_name() {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
-        }
-    });
     quote! {
         impl crate::xml::FromXml for #name {
             fn read_xml(#element_name: &crate::xml::Element) -> ::std::result::Result<Self, crate::xml::XmlError> {
@@ -465,17 +504,33 @@ fn union_reader(s: &Struct) -> TokenStream {
         let wire = local(&f.wire_name);
         let read = read_element(&f.ty, f.timestamp_format, f.xml.items.as_deref(), quote!(child));
         let wrap = if f.boxed { quote!(Self::#variant(::std::boxed::Box::new(#read))) } else { quote!(Self::#variant(#read)) };
-        quote!(#wire => return ::std::result::Result::Ok(#wrap),)
+        (wire, quote!(return ::std::result::Result::Ok(#wrap);))
     });
-    quote! {
-        impl crate::xml::FromXml for #name {
-            fn read_xml(element: &crate::xml::Element) -> ::std::result::Result<Self, crate::xml::XmlError> {
+    let arms: Vec<(&str, TokenStream)> = arms.collect();
+    let find = match arms.as_slice() {
+        [(wire, read)] => quote! {
+            for child in element.children() {
+                if child.local_name() == #wire {
+                    #read
+                }
+            }
+        },
+        arms => {
+            let arms = arms.iter().map(|(wire, read)| quote!(#wire => { #read }));
+            quote! {
                 for child in element.children() {
                     match child.local_name() {
                         #(#arms)*
                         _ => {}
                     }
                 }
+            }
+        }
+    };
+    quote! {
+        impl crate::xml::FromXml for #name {
+            fn read_xml(element: &crate::xml::Element) -> ::std::result::Result<Self, crate::xml::XmlError> {
+                #find
                 match element.children().first() {
                     ::std::option::Option::Some(child) => ::std::result::Result::Ok(Self::Unknown(
                         crate::primitives::UnknownMember::new(child.local_name(), crate::primitives::Document::Null),
