@@ -34,15 +34,16 @@ impl Codec for Xml {
         // value is needed here.
         let name = ident(&e.name);
         let zero = if e.int { quote!(Self::from(0)) } else { quote!(Self::Unknown(crate::primitives::UnknownValue::new(""))) };
-        e.serde.deserialize.then(|| {
-            quote! {
-                impl crate::json::Fallback for #name {
-                    fn fallback() -> Self {
-                        #zero
-                    }
+        if !e.serde.deserialize {
+            return quote!();
+        }
+        quote! {
+            impl crate::json::Fallback for #name {
+                fn fallback() -> Self {
+                    #zero
                 }
             }
-        }).unwrap_or_default()
+        }
     }
 
     fn read_payload(&self, ty: TokenStream, bytes: TokenStream) -> TokenStream {
