@@ -241,7 +241,7 @@ fn other_protocols_are_named() {
     let path = write_model(&dir, "m.json", &text);
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
     assert!(
-        err.contains("shape `ex#Svc` uses the protocol aws.protocols#awsQuery (this generator writes aws.protocols#restJson1, aws.protocols#awsJson1_0, aws.protocols#awsJson1_1)"),
+        err.contains("shape `ex#Svc` uses the protocol aws.protocols#awsQuery (this generator writes aws.protocols#restJson1, aws.protocols#awsJson1_0, aws.protocols#awsJson1_1, aws.protocols#restXml)"),
         "{err}"
     );
 }
@@ -278,9 +278,12 @@ fn a_service_with_several_protocols_gets_the_preferred_one_or_the_one_asked_for(
     let err = run("soap");
     assert!(err.contains("uses the protocol `soap` asked for with --protocol (known protocols: "), "{err}");
     let with_xml = text.replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#restXml": {}"#);
-    write_model(&dir, "m.json", &with_xml);
-    let err = run("restXml");
-    assert!(err.contains("uses the protocol aws.protocols#restXml (asked for with --protocol; not written yet)"), "{err}");
+    let service = &generated(&dir, &with_xml, &["--protocol", "restXml"], &["src/service.rs"])[0];
+    assert!(service.contains("protocol: &crate::rest_xml::RestXml"), "{service}");
+    let with_query = text.replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsQuery": {}"#);
+    write_model(&dir, "m.json", &with_query);
+    let err = run("awsQuery");
+    assert!(err.contains("uses the protocol aws.protocols#awsQuery (asked for with --protocol; not written yet)"), "{err}");
 }
 
 /// awsJson ignores the HTTP binding traits (and `jsonName`): every member

@@ -108,8 +108,10 @@ fn generate_model(path: &Path, relative: &str, module: &str, harness: &str, out:
          resolved = resolved.with(name, value.clone())?;\n        }}\n        endpoint::resolve(&resolved)\n    }}\n}}\n\n",
         shared_runtime(&includable(&endpoint), relative)
     );
+    let later = CLIENT_LATER.iter().find(|(file, _)| *file == relative).map(|(_, why)| *why);
     let client = match operation_inputs(path, &service) {
         inputs if inputs.is_empty() => "::std::result::Result::Ok(&[])".to_owned(),
+        _ if later.is_some() => format!("::std::result::Result::Err({})", lit(later.unwrap_or_default())),
         inputs => match generate_client(&model, path, relative, &service, module, &inputs, harness) {
             Ok(text) => {
                 out.push_str(&text);
@@ -124,6 +126,14 @@ fn generate_model(path: &Path, relative: &str, module: &str, harness: &str, out:
         lit(&service.to_string())
     )
 }
+
+/// Models whose client generates but does not yet bind the endpoint
+/// parameters its cases' operation inputs need: their cases are checked
+/// through their parameters only, and why.
+const CLIENT_LATER: &[(&str, &str)] = &[(
+    "aws-more/s3-2006-03-01.json",
+    "S3's endpoint parameters from a client (its built-ins ForcePathStyle, Accelerate, UseArnRegion, UseGlobalEndpoint as settings, and its context parameters) are a later part of issue 14",
+)];
 
 /// The distinct operation inputs of the model's endpoint tests: (operation
 /// name, its `operationParams`), read from the file as the test reads it.

@@ -19,6 +19,7 @@ const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("ssm", "aws-more/ssm-2014-11-06.json", &["PutParameter", "GetParameter", "GetParametersByPath", "DeleteParameters"]),
     ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
     ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
+    ("route53", "aws-more/route-53-2013-04-01.json", &["CreateHostedZone", "ListHostedZones", "ChangeResourceRecordSets", "ListResourceRecordSets", "DeleteHostedZone"]),
 ];
 
 fn main() {

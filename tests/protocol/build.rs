@@ -39,6 +39,11 @@ const SUITES: &[(&str, &[(&str, &str)])] = &[
             ("com.amazonaws.machinelearning#AmazonML_20141212", "machine_learning_service"),
         ],
     ),
+    (
+        "restXml",
+        &[("aws.protocoltests.restxml#RestXml", "rest_xml_service"), ("com.amazonaws.s3#AmazonS3", "s3_service")],
+    ),
+    ("restXmlWithNamespace", &[("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace", "rest_xml_with_namespace_service")]),
 ];
 
 fn main() {
@@ -48,7 +53,9 @@ fn main() {
     let suites = shared.join("protocol-tests");
     println!("cargo:rerun-if-changed={}", suites.join("shared-types.smithy").display());
     println!("cargo:rerun-if-changed=src/harness.rs");
+    println!("cargo:rerun-if-changed=src/harness_xml.rs");
     let harness = std::fs::read_to_string(manifest.join("src/harness.rs")).expect("src/harness.rs");
+    let harness_xml = std::fs::read_to_string(manifest.join("src/harness_xml.rs")).expect("src/harness_xml.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     for (suite, services) in SUITES {
         let dir = suites.join(suite);
@@ -67,13 +74,13 @@ fn main() {
         ];
         let model = codegen::load::load(&models).unwrap_or_else(|e| panic!("cannot load the {suite} protocol tests: {e}"));
         for (service_id, module) in *services {
-            generate_service(&model, &models, service_id, module, &harness, &out);
+            generate_service(&model, &models, service_id, module, &harness, &harness_xml, &out);
         }
     }
 }
 
 /// Writes `OUT_DIR/<module>.rs`: the service's client, the harness and the cases.
-fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module: &str, harness: &str, out: &Path) {
+fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module: &str, harness: &str, harness_xml: &str, out: &Path) {
     let service = ShapeId::parse(service_id).expect("service id");
     // Sending events is not generated yet.
     let operations: Vec<String> = codegen::select::service_operations(model, &service)
@@ -96,9 +103,17 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
     let krate = codegen::ir::build(model, &selection, &crate_name).expect("ir");
     let cases = Cases::new(model, &krate).render();
     let nested = |text: &str| codegen::single_file::nest(text, module);
+    // Bodies in XML are compared with the client's own XML reader; the
+    // JSON protocols' clients have none, and no case of theirs sends XML.
+    let harness_xml = if krate.protocol == codegen::ir::protocol::Protocol::RestXml {
+        nested(harness_xml)
+    } else {
+        String::from("pub(crate) fn xml_equal(_: &[u8], _: &str) -> Result<bool, String> {\n    Err(String::from(\"a JSON protocol's client reads no XML\"))\n}\n")
+    };
     let text = format!(
-        "{}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
+        "{}\n\nmod harness_xml {{\n#![allow(dead_code)]\n{}\n}}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
         client,
+        harness_xml,
         nested(harness),
         nested(&cases)
     );

@@ -35,8 +35,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("cloudformation-2010-05-15", "aws.protocols#awsQuery"),
     ("cloudwatch-2010-08-01", "aws.protocols#awsQuery"),
     ("iam-2010-05-08", "aws.protocols#awsQuery"),
-    ("route-53-2013-04-01", "aws.protocols#restXml"),
-    ("s3-2006-03-01", "aws.protocols#restXml"),
     ("sns-2010-03-31", "aws.protocols#awsQuery"),
     ("sts-2011-06-15", "aws.protocols#awsQuery"),
 ];

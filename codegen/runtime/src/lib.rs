@@ -21,6 +21,7 @@
 //! | `protocol` | the protocol seam; `rest_json` implements it for restJson1 |
 //! | `http_binding` | labels, query strings and headers, for the HTTP-binding protocols |
 //! | `json` | the JSON codec, shared by the JSON protocols |
+//! | `xml`, `rest_xml` | the XML codec, and restXml |
 //! | `auth` | auth schemes, the identity cache, signing |
 //! | `interceptor`, `retry` | customizations that act on requests; retry classifiers and budget |
 //! | `config`, `transport`, `clock`, `testing` | what a user configures and mocks |
@@ -59,9 +60,11 @@ pub mod pagination;
 pub mod primitives;
 pub mod protocol;
 pub mod rest_json;
+pub mod rest_xml;
 pub mod retry;
 pub mod telemetry;
 pub mod testing;
 pub mod timestamp;
 pub mod transport;
 pub mod waiter;
+pub mod xml;

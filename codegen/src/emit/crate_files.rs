@@ -26,6 +26,7 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, Some("rustls")),
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, Some("rustls")),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, Some("rustls")),
+    ("quick-xml", r#"{ version = "0.42", default-features = false }"#, None),
     ("sha2", r#""0.11.0""#, None),
     // Documents' numbers parse exactly (serde_json's default parser can be
     // a bit off, so a number would not read back as it was written).
@@ -128,6 +129,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "time" => deps.time,
         "flate2" => deps.gzip,
         "sha2" => deps.sha2,
+        "quick-xml" => deps.xml,
         "crc32fast" => deps.event_stream || deps.crc32fast,
         _ => true,
     };

@@ -594,6 +594,8 @@ pub fn standalone(model: &crate::model::Model, service: &crate::model::ShapeId) 
         sdk_id: service.name.clone(),
         auth: Vec::new(),
         query_compatible: false,
+        xml_namespace: None,
+        no_error_wrapping: false,
     };
     let tokens = emit(&rules, &ir_service, false)?;
     let defined = ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect();

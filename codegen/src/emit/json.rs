@@ -279,7 +279,7 @@ fn object_reader(name: &proc_macro2::Ident, label: &str, body: TokenStream) -> T
 /// unboxed type, or `None` for a member the JSON never carries): absent
 /// stays `None` for optional members; otherwise the member's default, or a
 /// zero value (client error correction).
-fn finish(f: &Field, slot: Option<TokenStream>) -> TokenStream {
+pub(crate) fn finish(f: &Field, slot: Option<TokenStream>) -> TokenStream {
     let value = match (slot, f.optional, &f.default) {
         (Some(slot), true, _) => return if f.boxed { quote!(#slot.map(::std::boxed::Box::new)) } else { slot },
         (None, true, _) => return quote!(::std::option::Option::None),

@@ -14,6 +14,7 @@ mod paginator;
 pub(crate) mod prelude_paths;
 mod protocol;
 mod json;
+mod xml;
 mod structure;
 mod union;
 mod waiters;
@@ -44,6 +45,8 @@ pub enum FileContent {
 #[derive(Default, Clone, Copy)]
 pub struct Deps {
     pub time: bool,
+    /// The protocol reads and writes XML (quick-xml).
+    pub xml: bool,
     /// Some operation sends `Content-MD5` (`src/checksum.rs`).
     pub checksum: bool,
     /// Some operation gzips its request (`src/compression.rs`, flate2).
@@ -140,6 +143,8 @@ pub(crate) const JSON: &[RuntimeFile] = &[
 pub(crate) const HTTP_BINDING: RuntimeFile = runtime_file!("src/http_binding.rs");
 pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
 pub(crate) const AWS_JSON: RuntimeFile = runtime_file!("src/aws_json.rs");
+pub(crate) const XML: RuntimeFile = runtime_file!("src/xml.rs");
+pub(crate) const REST_XML: RuntimeFile = runtime_file!("src/rest_xml.rs");
 
 /// A runtime file as a generated crate holds it: without its unit tests,
 /// which run once, in the runtime crate. They are the file's last item,
@@ -283,8 +288,11 @@ pub(crate) fn has_waiters(krate: &Crate) -> bool {
 }
 
 pub fn deps(krate: &Crate) -> Deps {
+    let xml = krate.protocol == crate::ir::protocol::Protocol::RestXml;
     Deps {
-        time: krate.uses_timestamps(),
+        // The XML codec reads timestamps of every format.
+        time: krate.uses_timestamps() || xml,
+        xml,
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
         sha2: customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&"sha2")),

@@ -83,6 +83,13 @@ pub fn build_with_protocol(
             .to_owned(),
         auth: auth::service_schemes(service_shape)?,
         query_compatible: service_shape.traits.has(traits::AWS_QUERY_COMPATIBLE),
+        xml_namespace: xml_namespace(&service_shape.traits),
+        no_error_wrapping: service_shape
+            .traits
+            .get("aws.protocols#restXml")
+            .and_then(|t| t.get("noErrorWrapping"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     };
     let endpoint = match service_shape.traits.get(traits::ENDPOINT_RULE_SET) {
         Some(rules) => endpoint::parse(service_shape, rules)?,
@@ -318,6 +325,8 @@ impl IrBuilder<'_> {
                     sensitive: false,
                     serde: Serde::default(),
                     event_errors: None,
+                    xml_name: None,
+                    xml_namespace: None,
                 }),
             }
         };
@@ -501,6 +510,8 @@ impl IrBuilder<'_> {
             sensitive: shape.traits.has(traits::SENSITIVE),
             serde: Serde::default(),
             event_errors,
+            xml_name: shape.traits.string(XML_NAME).map(str::to_owned),
+            xml_namespace: xml_namespace(&shape.traits),
         })
     }
 
@@ -542,8 +553,35 @@ impl IrBuilder<'_> {
             binding: binding(&member.traits, self.protocol),
             media_type: target.traits.string(traits::MEDIA_TYPE).map(str::to_owned),
             idempotency_token,
+            xml: XmlField {
+                name: member.traits.string(XML_NAME).map(str::to_owned),
+                attribute: member.traits.has("smithy.api#xmlAttribute"),
+                flattened: member.traits.has("smithy.api#xmlFlattened"),
+                namespace: xml_namespace(&member.traits),
+                items: self.xml_items(target, 0),
+            },
             docs,
         })
+    }
+
+    /// The XML names of a list's or map's items (nested collections too,
+    /// to a bounded depth: a collection cannot hold itself directly).
+    fn xml_items(&self, target: &Shape, depth: usize) -> Option<Box<XmlItems>> {
+        let node = |member: &Member, default: &str| XmlNode {
+            name: member.traits.string(XML_NAME).unwrap_or(default).to_owned(),
+            namespace: xml_namespace(&member.traits),
+            items: match self.model.get(&member.target) {
+                Some(t) if depth < 32 => self.xml_items(t, depth + 1),
+                _ => None,
+            },
+        };
+        match &target.kind {
+            ShapeKind::List(member) => Some(Box::new(XmlItems::List { member: node(member, "member") })),
+            ShapeKind::Map { key, value } => {
+                Some(Box::new(XmlItems::Map { key: node(key, "key"), value: node(value, "value") }))
+            }
+            _ => None,
+        }
     }
 
     fn rust_type(&self, member_id: &ShapeId, parent: &Shape, target: &Shape) -> Result<RustType> {
@@ -774,4 +812,15 @@ fn holds_sensitive(model: &Model, shape: &Shape, depth: usize) -> bool {
                     target.traits.has(traits::SENSITIVE) || holds_sensitive(model, target, depth + 1)
                 })
         })
+}
+
+const XML_NAME: &str = "smithy.api#xmlName";
+
+/// `smithy.api#xmlNamespace`, if the traits hold it.
+fn xml_namespace(traits: &crate::model::Traits) -> Option<XmlNamespace> {
+    let value = traits.get("smithy.api#xmlNamespace")?;
+    Some(XmlNamespace {
+        uri: value.get("uri")?.as_str()?.to_owned(),
+        prefix: value.get("prefix").and_then(Value::as_str).map(str::to_owned),
+    })
 }

@@ -129,7 +129,49 @@ pub struct Field {
     pub media_type: Option<String>,
     /// Marked `smithy.api#idempotencyToken`: the client fills it when unset.
     pub idempotency_token: bool,
+    /// How the member travels in an XML body (restXml).
+    pub xml: XmlField,
     pub docs: Vec<String>,
+}
+
+/// An XML namespace (`smithy.api#xmlNamespace`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlNamespace {
+    pub uri: String,
+    pub prefix: Option<String>,
+}
+
+/// The XML traits of a member: its element is named by
+/// [`Field::wire_name`]; `name` is its own `xmlName`, if any (a payload's
+/// element takes it before its structure's).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct XmlField {
+    pub name: Option<String>,
+    /// `xmlAttribute`: an attribute of the parent's element.
+    pub attribute: bool,
+    /// `xmlFlattened`: a list's items or a map's entries as elements of
+    /// the parent, named by the member, without a wrapper.
+    pub flattened: bool,
+    pub namespace: Option<XmlNamespace>,
+    /// The names of a list's or map's items, when the member is one.
+    pub items: Option<Box<XmlItems>>,
+}
+
+/// The elements of a list's items or a map's keys and values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum XmlItems {
+    List { member: XmlNode },
+    Map { key: XmlNode, value: XmlNode },
+}
+
+/// A list's or map's member as an element: its name (`member`, `key`,
+/// `value`, or its `xmlName`), namespace, and its own items when it is a
+/// collection too.
+#[derive(Clone, Debug, PartialEq)]
+pub struct XmlNode {
+    pub name: String,
+    pub namespace: Option<XmlNamespace>,
+    pub items: Option<Box<XmlItems>>,
 }
 
 /// The HTTP binding of a member (`smithy.api#httpLabel`, `httpQuery`, ...).
@@ -187,6 +229,10 @@ pub struct Struct {
     /// For the union of an event stream: the name of its error enum (the
     /// members that are errors become its variants, not events).
     pub event_errors: Option<String>,
+    /// `xmlName` of the shape: its element's name as a body's root.
+    pub xml_name: Option<String>,
+    /// `xmlNamespace` of the shape (written only on a body's root).
+    pub xml_namespace: Option<XmlNamespace>,
 }
 
 #[derive(Clone, Debug)]
@@ -273,6 +319,10 @@ pub struct Service {
     /// `@awsQueryCompatible`: errors also carry the codes of the service's
     /// former awsQuery protocol (SQS).
     pub query_compatible: bool,
+    /// `xmlNamespace` of the service: on every XML body's root element.
+    pub xml_namespace: Option<XmlNamespace>,
+    /// `@restXml(noErrorWrapping: true)`: errors are a bare `<Error>` (S3).
+    pub no_error_wrapping: bool,
 }
 
 /// How an operation pages: Rust field names of its input and output.

@@ -20,6 +20,8 @@ pub enum Protocol {
     AwsJson1_0,
     /// `aws.protocols#awsJson1_1`: awsJson1_0 with another content type.
     AwsJson1_1,
+    /// `aws.protocols#restXml`: HTTP bindings and XML bodies.
+    RestXml,
 }
 
 /// Every protocol trait of AWS and Smithy, in the order a service that
@@ -30,7 +32,7 @@ const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
     ("smithy.protocols#rpcv2Cbor", None),
     (traits::AWS_JSON1_0, Some(Protocol::AwsJson1_0)),
     (traits::AWS_JSON1_1, Some(Protocol::AwsJson1_1)),
-    ("aws.protocols#restXml", None),
+    (traits::REST_XML, Some(Protocol::RestXml)),
     ("aws.protocols#awsQuery", None),
     ("aws.protocols#ec2Query", None),
 ];
@@ -92,6 +94,7 @@ impl Protocol {
             Protocol::RestJson1 => traits::REST_JSON1,
             Protocol::AwsJson1_0 => traits::AWS_JSON1_0,
             Protocol::AwsJson1_1 => traits::AWS_JSON1_1,
+            Protocol::RestXml => traits::REST_XML,
         }
     }
 
@@ -100,15 +103,17 @@ impl Protocol {
     /// every request is `POST /` with all members in the body.
     pub fn http_bindings(self) -> bool {
         match self {
-            Protocol::RestJson1 => true,
+            Protocol::RestJson1 | Protocol::RestXml => true,
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => false,
         }
     }
 
-    /// The name of a member in a body (awsJson ignores `jsonName`).
+    /// The name of a member in a body (awsJson ignores `jsonName`; restXml
+    /// names elements and attributes by `xmlName`).
     pub fn wire_name(self, member: &Member) -> String {
         match self {
             Protocol::RestJson1 => member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned(),
+            Protocol::RestXml => member.traits.string("smithy.api#xmlName").unwrap_or(&member.name).to_owned(),
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => member.name.clone(),
         }
     }
@@ -117,6 +122,7 @@ impl Protocol {
     pub fn body_timestamp_format(self) -> TimestampFormat {
         match self {
             Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => TimestampFormat::EpochSeconds,
+            Protocol::RestXml => TimestampFormat::DateTime,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Clients generated from the official models of DynamoDB, SQS, KMS,
-//! Secrets Manager, SSM, Glacier and Kafka (`build.rs`), and [`Moto`], a moto server for
+//! Secrets Manager, SSM, Glacier, Kafka and Route 53 (`build.rs`), and [`Moto`], a moto server for
 //! each test to call through the clients' default transport (hyper).
 //!
 //! The tests in `tests/moto.rs` need moto's server: `bash .ci/install-moto`
@@ -46,6 +46,11 @@ pub mod glacier {
 /// Amazon MSK (restJson1): the cluster and tag operations the tests call.
 pub mod kafka {
     include!(concat!(env!("OUT_DIR"), "/kafka.rs"));
+}
+
+/// Amazon Route 53 (restXml): the hosted zone and record set operations the tests call.
+pub mod route53 {
+    include!(concat!(env!("OUT_DIR"), "/route53.rs"));
 }
 
 mod moto;

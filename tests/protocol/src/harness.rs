@@ -128,6 +128,7 @@ pub(crate) fn check_request(
     if let Some(body) = expected.body {
         let actual = request.body();
         let json = expected.body_media_type.is_some_and(|t| t.contains("json"));
+        let xml = expected.body_media_type.is_some_and(|t| t.contains("xml"));
         if body.is_empty() {
             if !actual.is_empty() {
                 problems.push(format!("body `{}` (expected none)", String::from_utf8_lossy(actual)));
@@ -138,6 +139,12 @@ pub(crate) fn check_request(
                 Ok(value) if value == wanted => {}
                 Ok(value) => problems.push(format!("body {value} (expected {wanted})")),
                 Err(_) => problems.push(format!("body `{}` is not JSON (expected {wanted})", String::from_utf8_lossy(actual))),
+            }
+        } else if xml {
+            match super::harness_xml::xml_equal(actual, body) {
+                Ok(true) => {}
+                Ok(false) => problems.push(format!("body `{}` (expected `{body}`)", String::from_utf8_lossy(actual))),
+                Err(e) => problems.push(format!("body `{}`: {e} (expected `{body}`)", String::from_utf8_lossy(actual))),
             }
         } else if actual.as_ref() != body.as_bytes() {
             problems.push(format!("body `{}` (expected `{body}`)", String::from_utf8_lossy(actual)));

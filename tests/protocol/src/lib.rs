@@ -4,7 +4,8 @@
 //! whose tests check the AWS SDK customizations of those services),
 //! `awsJson1_0/` (`JsonRpc10`, and the awsQuery-compatible
 //! `QueryCompatibleJsonRpc10`) and `awsJson1_1/` (`JsonProtocol`, and
-//! Machine Learning's endpoint customization).
+//! Machine Learning's endpoint customization), `restXml/` (`RestXml`, and
+//! S3's own cases) and `restXmlWithNamespace/`.
 //!
 //! `build.rs` generates each client as one source file and one async
 //! function per client case of the model's `smithy.test#httpRequestTests`
@@ -46,4 +47,19 @@ pub mod json_protocol_service {
 /// `com.amazonaws.machinelearning#AmazonML_20141212` (awsJson1_1, Machine Learning's customization).
 pub mod machine_learning_service {
     include!(concat!(env!("OUT_DIR"), "/machine_learning_service.rs"));
+}
+
+/// `aws.protocoltests.restxml#RestXml` (restXml).
+pub mod rest_xml_service {
+    include!(concat!(env!("OUT_DIR"), "/rest_xml_service.rs"));
+}
+
+/// `com.amazonaws.s3#AmazonS3` (restXml without error wrapping, S3's customizations).
+pub mod s3_service {
+    include!(concat!(env!("OUT_DIR"), "/s3_service.rs"));
+}
+
+/// `aws.protocoltests.restxml.xmlns#RestXmlWithNamespace` (restXml, a service-wide XML namespace).
+pub mod rest_xml_with_namespace_service {
+    include!(concat!(env!("OUT_DIR"), "/rest_xml_with_namespace_service.rs"));
 }

@@ -12,6 +12,7 @@
 
 mod aws_json;
 mod rest_json;
+mod rest_xml;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -79,6 +80,7 @@ pub(crate) fn for_crate(krate: &Crate) -> &'static dyn ProtocolGen {
         Protocol::RestJson1 => &rest_json::RestJson1,
         Protocol::AwsJson1_0 => &aws_json::AwsJson { version: "1.0" },
         Protocol::AwsJson1_1 => &aws_json::AwsJson { version: "1.1" },
+        Protocol::RestXml => &rest_xml::RestXml,
     }
 }
 

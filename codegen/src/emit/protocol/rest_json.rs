@@ -14,6 +14,14 @@ use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct, StructKind, 
 /// The restJson1 emitter.
 pub(crate) struct RestJson1;
 
+/// The body format of an HTTP-binding protocol: restJson1's JSON, or
+/// restXml's XML (`emit/protocol/rest_xml.rs`), which shares the rest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    Json,
+    Xml,
+}
+
 impl ProtocolGen for RestJson1 {
     fn runtime(&self) -> Vec<crate::emit::RuntimeFile> {
         use crate::emit::{HTTP_BINDING, JSON, REST_JSON};
@@ -29,11 +37,11 @@ impl ProtocolGen for RestJson1 {
     }
 
     fn write_request(&self, krate: &Crate, op: &Operation) -> TokenStream {
-        serialize(krate, op)
+        serialize(krate, op, Format::Json)
     }
 
     fn read_response(&self, s: &Struct, var: TokenStream) -> TokenStream {
-        deserialize(s, var)
+        deserialize(s, var, Format::Json)
     }
 }
 
@@ -99,7 +107,7 @@ fn is_int_enum(ty: &RustType) -> bool {
     matches!(ty, RustType::Named(r) if r.int_enum)
 }
 
-fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
+pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenStream {
     let decorators = crate::emit::customize::decorators(krate);
     let input = &op.input;
     let field = |member: &str| input.fields.iter().find(|f| f.member == member);
@@ -319,14 +327,19 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                 (f.media_type.clone().unwrap_or_else(|| "text/plain".into()), quote!(value.as_bytes().to_vec()))
             }
             RustType::Named(r) if is_enum_ref(r) => ("text/plain".into(), quote!(value.as_str().as_bytes().to_vec())),
+            _ if format == Format::Xml => (
+                f.media_type.clone().unwrap_or_else(|| "application/xml".into()),
+                super::rest_xml::payload_body(krate, f, shape),
+            ),
             _ => (
                 f.media_type.clone().unwrap_or_else(|| "application/json".into()),
                 quote!(crate::json::to_vec(value).map_err(|_| crate::error::BuildError::invalid_value(#shape, "", ""))?),
             ),
         };
-        // An unset structure payload is sent as an empty object.
+        // An unset structure payload is sent as an empty object (JSON), or
+        // as no body (XML).
         let unset = match &f.ty {
-            RustType::Named(r) if !r.is_enum && is_structure(krate, r) => quote! {
+            RustType::Named(r) if format == Format::Json && !r.is_enum && is_structure(krate, r) => quote! {
                 headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static(#content_type)));
                 b"{}".to_vec()
             },
@@ -343,6 +356,8 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
                 ::std::option::Option::None => { #unset }
             };
         }
+    } else if has_body && format == Format::Xml {
+        super::rest_xml::input_body(krate, input)
     } else if has_body {
         quote! {
             let body = crate::json::to_vec(input)
@@ -424,7 +439,7 @@ fn serialize(krate: &Crate, op: &Operation) -> TokenStream {
 
 /// Reads a response into `var` of the structure's type: the JSON body,
 /// then members bound to headers and to the status code, then the request id.
-fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
+pub(super) fn deserialize(s: &Struct, var: TokenStream, format: Format) -> TokenStream {
     let ty = ident(&s.name);
     let path = match &s.kind {
         StructKind::Error { .. } => quote!(crate::error::#ty),
@@ -461,6 +476,7 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
                         let ty = type_tokens(&f.ty);
                         quote!(#ty::from(::std::str::from_utf8(response.body())?))
                     }
+                    _ if format == Format::Xml => quote!(crate::xml::from_xml(response.body())?),
                     _ => quote!(crate::json::from_slice(response.body())?),
                 };
                 let assign = if f.optional {
@@ -482,13 +498,19 @@ fn deserialize(s: &Struct, var: TokenStream) -> TokenStream {
             _ => {}
         }
     }
-    let request_id = match &s.kind {
-        StructKind::Output => quote!(#var._request_id = crate::json::request_id(response);),
+    let request_id = match (&s.kind, format) {
+        (StructKind::Output, Format::Json) => quote!(#var._request_id = crate::json::request_id(response);),
+        (StructKind::Output, Format::Xml) => quote!(#var._request_id = crate::rest_xml::request_id(response);),
         _ => quote!(),
     };
     let has_body = s.fields.iter().any(|f| f.binding == Binding::Body);
     let mutable = if !assignments.is_empty() || s.kind == StructKind::Output { quote!(mut) } else { quote!() };
-    let read = if has_body {
+    let read = if has_body && format == Format::Xml {
+        match s.kind {
+            StructKind::Error { .. } => quote!(let #mutable #var: #path = crate::rest_xml::read_error(response.body())?;),
+            _ => quote!(let #mutable #var: #path = crate::rest_xml::read_body(response.body())?;),
+        }
+    } else if has_body {
         quote!(let #mutable #var: #path = crate::json::from_body(response.body())?;)
     } else if assignments.is_empty() && s.kind != StructKind::Output {
         // Nothing of this structure travels in the response but its code.

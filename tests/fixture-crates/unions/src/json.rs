@@ -36,6 +36,8 @@ pub(crate) use fallback::Fallback;
 pub use reader::Reader;
 #[allow(unused_imports)]
 pub(crate) use reader::read;
+// restXml uses the JSON module for its zero values only.
+#[allow(unused_imports)]
 pub(crate) use response::{error_metadata, request_id};
 #[allow(unused_imports)]
 pub(crate) use wire::{Base64, Float, Form, List, Map, Plain, SparseList, SparseMap, Wire, WireWrite};

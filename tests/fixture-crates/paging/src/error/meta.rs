@@ -22,11 +22,13 @@ pub struct ErrorMetadata {
     redirect: Option<Box<Redirect>>,
 }
 
-/// Where a response says to send the request instead.
+/// Where a response says to send the request instead, and S3's second
+/// request id: the facts few errors carry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Redirect {
     location: Option<String>,
     bucket_region: Option<String>,
+    extended_request_id: Option<String>,
 }
 
 /// Who an error is blamed on, as a service that keeps the error codes of
@@ -61,9 +63,26 @@ impl ErrorMetadata {
         let location = header("location").filter(|_| status.is_redirection());
         let bucket_region = header("x-amz-bucket-region");
         if location.is_some() || bucket_region.is_some() {
-            self.redirect = Some(Box::new(Redirect { location, bucket_region }));
+            let rare = self.redirect.get_or_insert_with(Default::default);
+            rare.location = location;
+            rare.bucket_region = bucket_region;
         }
         self
+    }
+
+    /// The same, with the extended request id S3 sends in `x-amz-id-2`.
+    #[allow(dead_code)] // Used by restXml.
+    pub(crate) fn with_extended_request_id(mut self, id: Option<String>) -> Self {
+        if id.is_some() {
+            self.redirect.get_or_insert_with(Default::default).extended_request_id = id;
+        }
+        self
+    }
+
+    /// S3's extended request id (`x-amz-id-2`), to quote to AWS support
+    /// beside the request id.
+    pub fn extended_request_id(&self) -> Option<&str> {
+        self.redirect.as_ref()?.extended_request_id.as_deref()
     }
 
     /// The same, with the code and type an awsQuery-compatible service
