@@ -154,6 +154,41 @@ def idl_seeds():
             write("idl", data)
 
 
+def xml_seeds():
+    bodies = []
+    for path in protocol_files("restXml", "restXmlWithNamespace"):
+        bodies += [b for b in smithy_strings(open(path).read(), "body") if b.lstrip().startswith("<")]
+    # Every distinct XML body: lists, maps, attributes, namespaces,
+    # timestamps, blobs, NaN and the infinities, unions, errors, S3's.
+    for body in sorted(set(bodies), key=lambda b: (len(b), b)):
+        write("xml", body)
+    # An error response with its request id header (the target's
+    # `@header\nbody` form), wrapped and bare.
+    write("xml", "@ req-1 \n<ErrorResponse><Error><Type>Sender</Type><Code> InvalidGreeting\n</Code>"
+          "<Message>Hi</Message></Error><RequestId>foo-id</RequestId></ErrorResponse>")
+    write("xml", "<Error><Code>NoSuchKey</Code><Message>gone</Message><RequestId>r</RequestId><HostId>h</HostId></Error>")
+    # Hostile bodies: entity expansion (a "billion laughs" and an external
+    # entity), nesting at and past the depth limit, CDATA, comments,
+    # processing instructions, namespaces, a byte order mark, CR LF line
+    # ends, character references, mixed content, odd scalars.
+    laughs = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    write("xml", f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lol">{laughs}]><r>&l9;</r>')
+    write("xml", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>')
+    write("xml", "<a>" * 128 + "x" + "</a>" * 128)
+    write("xml", "<a>" * 129 + "</a>" * 129)
+    write("xml", "<r><![CDATA[<not>&markup;]]]]><![CDATA[>]]>tail<![CDATA[]]></r>")
+    write("xml", "<!-- c --><?pi data?><r><!--x--y-->a<?t?>b<!---->c</r><!-- after --><?after?>")
+    write("xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?xml-stylesheet href="a"?><r/>')
+    write("xml", '<a:r xmlns:a="urn:a" xmlns="urn:d" a:x="1" y="2"><b xmlns=""><a:c xmlns:a="urn:other"/></b></a:r>')
+    write("xml", '<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><g xsi:type="CanonicalUser">x</g></r>')
+    write("xml", "\ufeff<r>bom</r>")
+    write("xml", '<r a="x\r\ny\tz&#xD;&#xA;&#9;">line\r\nline\rline&#xD;&#x10FFFF;&#65;&amp;&lt;&gt;&quot;&apos;</r>')
+    write("xml", "<r>mixed <b>bold</b> text <i/> end</r>")
+    write("xml", "<r><f>NaN</f><f>-Infinity</f><f>1e400</f><f>-0</f><f> 1.5E-3 </f><i>-9223372036854775808</i>"
+          "<b>Zm9v\n YmFy</b><t>Tue, 29 Apr 2014 18:30:38.123 GMT</t><t>1398796238.5</t>"
+          "<t>2014-04-29T18:30:38.123456789+14:00</t><t>2014-04-29T18:30:38</t><v> true </v></r>")
+
+
 if __name__ == "__main__":
     json_seeds()
     http_binding_seeds()
@@ -161,6 +196,7 @@ if __name__ == "__main__":
     timestamp_seeds()
     event_stream_seeds()
     idl_seeds()
+    xml_seeds()
     for target in sorted(os.listdir(CORPUS)):
         files = os.listdir(os.path.join(CORPUS, target))
         size = sum(os.path.getsize(os.path.join(CORPUS, target, f)) for f in files)

@@ -34,13 +34,13 @@ fi
 
 seconds="${1:-60}"
 shift || true
-all=(json event_stream endpoint timestamp http_binding idl)
+all=(json event_stream endpoint timestamp http_binding idl xml)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 # The longest input each target tries (libFuzzer's -max_len).
 max_len() {
     case "$1" in
-        json | idl) echo 8192 ;;
+        json | idl | xml) echo 8192 ;;
         event_stream) echo 4096 ;;
         http_binding | endpoint) echo 1024 ;;
         timestamp) echo 256 ;;

@@ -1,7 +1,8 @@
 //! Entry points for the fuzz targets of `tests/fuzz/`, behind the `fuzzing`
 //! feature: thin wrappers that reach the crate-private parsers (the JSON
 //! reader and its wire forms, the timestamp formats, the HTTP-binding
-//! helpers, the partitions' region patterns) with plain std types, so that
+//! helpers, the XML codec and restXml's error reader, the partitions'
+//! region patterns) with plain std types, so that
 //! the public API stays as it is. The targets check their properties
 //! themselves. Like `lib.rs`, this file is never copied into a generated
 //! crate.
@@ -223,4 +224,159 @@ pub mod http_binding {
 /// of `input`.
 pub fn region_regex_matches(pattern: &str, input: &str) -> bool {
     crate::endpoint::partitions::region_regex_matches(pattern, input)
+}
+
+/// The XML codec of restXml (`xml.rs`) and restXml's error reader
+/// (`rest_xml.rs`), as generated code calls them.
+pub mod xml {
+    use super::TimestampFormat;
+    use crate::xml::{self as codec, Element, Writer, XmlError};
+
+    /// How deep elements may nest in a body that is read.
+    pub const MAX_DEPTH: usize = codec::MAX_DEPTH;
+
+    /// Reads a whole body into its root element.
+    pub fn parse(body: &[u8]) -> Result<Element, XmlError> {
+        codec::parse(body)
+    }
+
+    /// A body's root element, `None` for an empty body, as responses are read.
+    pub fn root(body: &[u8]) -> Result<Option<Element>, XmlError> {
+        codec::root(body)
+    }
+
+    /// Writes `element` with the writer as generated code writes a request:
+    /// its attributes (namespace declarations with `namespace`), its text,
+    /// then its children.
+    pub fn write(element: &Element) -> String {
+        fn element_into(writer: &mut Writer, element: &Element) {
+            writer.start(element.name());
+            for (name, value) in element.attributes() {
+                match name.strip_prefix("xmlns") {
+                    Some("") => writer.namespace(None, value),
+                    Some(prefix) if prefix.starts_with(':') => writer.namespace(Some(&prefix[1..]), value),
+                    _ => writer.attribute(name, value),
+                }
+            }
+            if !element.text().is_empty() {
+                writer.text(element.text());
+            }
+            for child in element.children() {
+                element_into(writer, child);
+            }
+            writer.end(element.name());
+        }
+        let mut writer = Writer::new();
+        element_into(&mut writer, element);
+        writer.finish()
+    }
+
+    /// The element `name` with the attribute `attribute="value"` and `text`
+    /// inside, as the writer writes them.
+    pub fn leaf(name: &str, attribute: &str, value: &str, text: &str) -> String {
+        let mut writer = Writer::new();
+        writer.start(name);
+        writer.attribute(attribute, value);
+        writer.text(text);
+        writer.end(name);
+        writer.finish()
+    }
+
+    /// A restXml error body, `<ErrorResponse><Error>` (or a bare `<Error>`)
+    /// with a code, a message and a request id, as a server writes one.
+    pub fn error_body(wrapped: bool, code: &str, message: &str, request_id: &str) -> String {
+        let mut writer = Writer::new();
+        if wrapped {
+            writer.start("ErrorResponse");
+            writer.namespace(None, "https://example.com/doc/2010-03-31/");
+        }
+        writer.start("Error");
+        writer.leaf("Type", "Sender");
+        writer.leaf("Code", code);
+        writer.leaf("Message", message);
+        if !wrapped {
+            writer.leaf("RequestId", request_id);
+        }
+        writer.end("Error");
+        if wrapped {
+            writer.leaf("RequestId", request_id);
+            writer.end("ErrorResponse");
+        }
+        writer.finish()
+    }
+
+    pub fn boolean(text: &str) -> Option<bool> {
+        codec::boolean(text).ok()
+    }
+
+    /// An integer of any width.
+    pub fn integer<T: std::str::FromStr>(text: &str) -> Option<T> {
+        codec::integer(text).ok()
+    }
+
+    pub fn float(text: &str) -> Option<f64> {
+        codec::float(text).ok()
+    }
+
+    pub fn float_f32(text: &str) -> Option<f32> {
+        codec::float_f32(text).ok()
+    }
+
+    pub fn float_text(value: f64) -> String {
+        codec::float_text(value)
+    }
+
+    pub fn float_text_f32(value: f32) -> String {
+        codec::float_text_f32(value)
+    }
+
+    /// A base64 blob's bytes.
+    pub fn blob(text: &str) -> Option<Vec<u8>> {
+        codec::blob(text).ok().map(crate::primitives::Blob::into_inner)
+    }
+
+    /// A blob's text, as the writer writes it.
+    pub fn blob_text(bytes: &[u8]) -> String {
+        crate::primitives::base64_encode(bytes)
+    }
+
+    /// A timestamp member's text in a format, as nanoseconds since the
+    /// epoch. (Its text as written is [`super::timestamp_format`]'s.)
+    pub fn timestamp(text: &str, format: TimestampFormat) -> Option<i128> {
+        let format = match format {
+            TimestampFormat::DateTime => "date-time",
+            TimestampFormat::HttpDate => "http-date",
+            TimestampFormat::EpochSeconds => "epoch-seconds",
+        };
+        codec::timestamp(text, format).ok().map(|value| value.unix_timestamp_nanos())
+    }
+
+    /// What restXml reads of an error response.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ErrorFields {
+        pub code: Option<String>,
+        pub message: Option<String>,
+        pub request_id: Option<String>,
+        pub extended_request_id: Option<String>,
+        pub status: Option<u16>,
+    }
+
+    /// restXml's error metadata of a response; `None` when the response
+    /// cannot be built (a header `http` refuses).
+    pub fn error_metadata(status: u16, headers: &[(&[u8], &[u8])], body: &[u8]) -> Option<ErrorFields> {
+        use crate::protocol::Protocol;
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = builder.body(bytes::Bytes::copy_from_slice(body)).ok()?;
+        let meta = crate::rest_xml::RestXml { no_error_wrapping: false }.error_metadata(&response);
+        Some(ErrorFields {
+            code: meta.code().map(str::to_owned),
+            message: meta.message().map(str::to_owned),
+            request_id: meta.request_id().map(str::to_owned),
+            extended_request_id: meta.extended_request_id().map(str::to_owned),
+            status: meta.status(),
+        })
+    }
 }

@@ -116,6 +116,10 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                     return Err(XmlError::new(format!("elements nest deeper than {MAX_DEPTH}")));
                 }
                 let name = start.name().as_ref().to_owned();
+                // quick-xml reads `< />` as an element without a name.
+                if name.is_empty() {
+                    return Err(XmlError::new("an element without a name"));
+                }
                 let mut attributes = Vec::new();
                 for attribute in start.attributes() {
                     let attribute = attribute.map_err(|e| XmlError::new(format!("in <{name}>: {e}")))?;
@@ -464,6 +468,14 @@ mod tests {
         assert!(parse(b"\xff<a/>").is_err());
         let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
         assert!(parse(ok.as_bytes()).is_ok(), "the limit itself is allowed");
+    }
+
+    /// Inputs the fuzz target `tests/fuzz/fuzz_targets/xml.rs` found.
+    #[test]
+    fn fuzz_regressions() {
+        // An element without a name, which the writer would write as `</>`.
+        assert!(parse(b"<r>< />v</r>").is_err());
+        assert!(parse(b"< ></ >").is_err());
     }
 
     #[test]
