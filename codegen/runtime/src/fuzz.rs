@@ -323,11 +323,11 @@ pub mod xml {
     }
 
     pub fn float_text(value: f64) -> String {
-        codec::float_text(value)
+        crate::http_binding::float_text(value)
     }
 
     pub fn float_text_f32(value: f32) -> String {
-        codec::float_text_f32(value)
+        crate::http_binding::float_text_f32(value)
     }
 
     /// A base64 blob's bytes.

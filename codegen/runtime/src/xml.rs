@@ -401,26 +401,6 @@ fn escape_into(out: &mut String, text: &str, attribute: bool) {
     }
 }
 
-/// Text of a float: `NaN`, `Infinity`, `-Infinity`, or the number.
-pub(crate) fn float_text(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".to_owned()
-    } else if value.is_infinite() {
-        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else {
-        value.to_string()
-    }
-}
-
-/// Text of an `f32`, without the digits a widening to `f64` adds.
-pub(crate) fn float_text_f32(value: f32) -> String {
-    if value.is_finite() {
-        value.to_string()
-    } else {
-        float_text(f64::from(value))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,7 +502,5 @@ mod tests {
         let back = parse(text.as_bytes()).unwrap();
         assert_eq!(back.attribute("q"), Some("a\"b<\n"));
         assert_eq!(back.child("Text").map(Element::text), Some("1 < 2 & 3 > 2\r"));
-        assert_eq!((float_text(f64::NAN), float_text(-f64::INFINITY), float_text(1.5)), ("NaN".into(), "-Infinity".into(), "1.5".into()));
-        assert_eq!(float_text_f32(1.1), "1.1");
     }
 }

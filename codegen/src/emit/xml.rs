@@ -73,8 +73,8 @@ fn text_of(ty: &RustType, format: Option<TimestampFormat>, value: &TokenStream) 
         RustType::String => quote!(#value.as_str()),
         RustType::Named(r) if r.is_enum && !r.int_enum => quote!(#value.as_str()),
         RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 => quote!(#value.to_string()),
-        RustType::F32 => quote!(crate::xml::float_text_f32(*#value)),
-        RustType::F64 => quote!(crate::xml::float_text(*#value)),
+        RustType::F32 => quote!(crate::http_binding::float_text_f32(*#value)),
+        RustType::F64 => quote!(crate::http_binding::float_text(*#value)),
         RustType::Blob => quote!(crate::primitives::base64_encode(#value.as_ref())),
         RustType::Timestamp(own) => match format.or(*own).unwrap_or(TimestampFormat::DateTime) {
             TimestampFormat::DateTime => quote!(crate::timestamp::DateTime::format(#value).unwrap_or_default()),
