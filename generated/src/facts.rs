@@ -62,7 +62,6 @@ pub(crate) struct EndpointInputs<'a> {
     pub(crate) operation: &'a [(&'static str, Value)],
     /// The account id of the resolved credentials (`AWS::Auth::AccountId`;
     /// read only by the resolvers of rule sets that take it).
-    #[allow(dead_code)]
     pub(crate) account_id: Option<&'a str>,
 }
 
