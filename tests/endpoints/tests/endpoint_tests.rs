@@ -34,9 +34,8 @@ fn shared_models() -> PathBuf {
 /// `(model file, case documentation)` of the cases known to fail, from
 /// `known-failures.txt` (`<file> | <documentation> | <reason>` per line).
 fn known_failures() -> BTreeSet<(String, String)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("known-failures.txt");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    text.lines()
+    include_str!("../known-failures.txt")
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|line| {
