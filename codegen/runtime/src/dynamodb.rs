@@ -15,7 +15,7 @@ use crate::transport::HttpResponse;
 pub(crate) struct Crc32Check;
 
 impl crate::interceptor::Interceptor for Crc32Check {
-    fn check_response(&self, response: &HttpResponse) -> Result<(), String> {
+    fn check_response(&self, _request: &crate::orchestrator::Request, response: &HttpResponse) -> Result<(), String> {
         let Some(header) = response.headers().get("x-amz-crc32") else { return Ok(()) };
         let expected = header
             .to_str()
@@ -174,11 +174,19 @@ mod tests {
     fn the_body_must_match_its_crc32() {
         let body = r#"{"TableNames":[]}"#;
         let right = crc32fast::hash(body.as_bytes()).to_string();
-        assert_eq!(Crc32Check.check_response(&response(Some(&right), body)), Ok(()));
-        assert_eq!(Crc32Check.check_response(&response(None, body)), Ok(()), "no header, nothing to check");
-        let wrong = Crc32Check.check_response(&response(Some("12345"), body)).unwrap_err();
+        let request = crate::orchestrator::Request {
+            method: http::Method::POST,
+            path_and_query: "/".into(),
+            headers: Vec::new(),
+            body: crate::primitives::ByteStream::default(),
+            host_prefix: None,
+            endpoint: None,
+        };
+        assert_eq!(Crc32Check.check_response(&request, &response(Some(&right), body)), Ok(()));
+        assert_eq!(Crc32Check.check_response(&request, &response(None, body)), Ok(()), "no header, nothing to check");
+        let wrong = Crc32Check.check_response(&request, &response(Some("12345"), body)).unwrap_err();
         assert!(wrong.contains("expected 12345") && wrong.contains(&right), "{wrong}");
-        let garbage = Crc32Check.check_response(&response(Some("abc"), body)).unwrap_err();
+        let garbage = Crc32Check.check_response(&request, &response(Some("abc"), body)).unwrap_err();
         assert!(garbage.contains("not a CRC32"), "{garbage}");
     }
 

@@ -30,7 +30,8 @@
 //! | `endpoint/` | the endpoint rules' functions, partitions and result |
 //! | `error/` | `ErrorMetadata`, `Unhandled`, `BuildError` |
 //! | `pagination`, `waiter` | paginators and the waiter loop |
-//! | `checksum`, `compression`, `glacier` | features some services use |
+//! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
+//! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -53,6 +54,7 @@ pub mod facts;
 pub mod fuzz;
 pub mod glacier;
 pub mod http_binding;
+pub mod http_checksum;
 pub mod interceptor;
 pub mod json;
 pub mod orchestrator;
@@ -61,6 +63,7 @@ pub mod primitives;
 pub mod protocol;
 pub mod rest_json;
 pub mod rest_xml;
+pub mod s3;
 pub mod retry;
 pub mod telemetry;
 pub mod testing;

@@ -16,7 +16,11 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     // Already built for aws-sigv4: parses the `Date` of responses (clock skew).
     ("aws-smithy-types", r#""1.2.0""#, None),
     ("bytes", r#""1.5.0""#, None),
+    // Flexible checksums (`aws.protocols#httpChecksum`): CRC32C and
+    // CRC64/NVME, and SHA-1; SHA-256 is sha2, CRC32 crc32fast.
+    ("crc32c", r#""0.6.9""#, None),
     ("crc32fast", r#""1.4.0""#, None),
+    ("crc64fast-nvme", r#""1.2.1""#, None),
     ("flate2", r#"{ version = "1.0.30", default-features = false, features = ["rust_backend"] }"#, None),
     ("futures-core", r#""0.3.30""#, None),
     ("http", r#""1.1.0""#, None),
@@ -26,7 +30,12 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, Some("rustls")),
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, Some("rustls")),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, Some("rustls")),
+    // `Content-MD5` (`smithy.api#httpChecksumRequired`).
+    ("md-5", r#""0.11.0""#, None),
+    // Already built for aws-sigv4: S3's URL-encoded listings.
+    ("percent-encoding", r#""2.3.1""#, None),
     ("quick-xml", r#"{ version = "0.42", default-features = false }"#, None),
+    ("sha1", r#""0.11.0""#, None),
     ("sha2", r#""0.11.0""#, None),
     // Documents' numbers parse exactly (serde_json's default parser can be
     // a bit off, so a number would not read back as it was written).
@@ -125,12 +134,14 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
 }
 
 pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
+    let customized = |name: &str| super::customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&name));
     let used = |name: &str| match name {
         "time" => deps.time,
         "flate2" => deps.gzip,
-        "sha2" => deps.sha2,
+        "md-5" => deps.checksum,
         "quick-xml" => deps.xml,
-        "crc32fast" => deps.event_stream || deps.crc32fast,
+        "crc32fast" => deps.event_stream || customized(name),
+        "sha2" | "crc32c" | "crc64fast-nvme" | "sha1" | "percent-encoding" => customized(name),
         _ => true,
     };
     let dependencies: Vec<String> =

@@ -51,10 +51,6 @@ pub struct Deps {
     pub checksum: bool,
     /// Some operation gzips its request (`src/compression.rs`, flate2).
     pub gzip: bool,
-    /// A customization hashes with SHA-256 (Glacier's checksums).
-    pub sha2: bool,
-    /// A customization checks CRC32s (DynamoDB's responses).
-    pub crc32fast: bool,
     /// Some operation pages (`src/pagination.rs`).
     pub pagination: bool,
     /// Some output is an event stream (`src/event_stream.rs`, crc32fast).
@@ -295,8 +291,6 @@ pub fn deps(krate: &Crate) -> Deps {
         xml,
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
-        sha2: customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&"sha2")),
-        crc32fast: customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&"crc32fast")),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
         event_stream: krate.operations.values().any(|op| op.output.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
     }
