@@ -66,7 +66,8 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
         Some(name) => validate_crate_name(name)?,
         None => default_crate_name(model, &selection.service),
     };
-    let krate = ir::build_with_protocol(model, &selection, &crate_name, options.protocol.as_deref())?;
+    let mut krate = ir::build_with_protocol(model, &selection, &crate_name, options.protocol.as_deref())?;
+    emit::customize(&mut krate);
     timing("validate, select, ir", started);
     render_files(&krate)
 }

@@ -20,6 +20,16 @@ const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
     ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
     ("route53", "aws-more/route-53-2013-04-01.json", &["CreateHostedZone", "ListHostedZones", "ChangeResourceRecordSets", "ListResourceRecordSets", "DeleteHostedZone"]),
+    // Flexible checksums and S3's response customizations (the tests of
+    // `tests/s3_checksums.rs`, against moto and a loopback server).
+    (
+        "s3_checksums",
+        "aws-more/s3-2006-03-01.json",
+        &[
+            "CreateBucket", "PutObject", "GetObject", "HeadObject", "CopyObject", "UploadPartCopy", "CompleteMultipartUpload",
+            "ListObjects", "ListObjectsV2", "ListObjectVersions", "DeleteObjects",
+        ],
+    ),
 ];
 
 fn main() {

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::RuntimeFile;
-use crate::ir::{Binding, Crate, Operation, RustType, Struct};
+use crate::ir::{Binding, Crate, Field, Operation, RustType, Struct};
 
 /// What a customization adds to a generated crate.
 pub(crate) trait Decorator: Sync {
@@ -35,6 +35,16 @@ pub(crate) trait Decorator: Sync {
     fn empty_label(&self, _member: &str) -> Option<&'static str> {
         None
     }
+
+    /// Prefixes trimmed from the value of the URI label bound to `member`
+    /// (Route 53's `/hostedzone/`).
+    fn label_prefixes(&self, _op: &Operation, _member: &str) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Changes the crate's IR before anything is emitted (members added to
+    /// or read differently in S3's outputs).
+    fn transform(&self, _krate: &mut Crate) {}
 
     /// An expression (`Option<String>`, `input` in scope) of an endpoint URL
     /// the operation's input names, which replaces the resolved one.
@@ -77,14 +87,157 @@ pub(crate) fn input_fills(krate: &Crate, op: &Operation) -> Vec<Fill> {
     decorators(krate).iter().flat_map(|d| d.input_fills(op)).collect()
 }
 
-/// The decorators of the crate's service, chosen by its `sdkId`.
+/// The decorators of the crate's service, chosen by its `sdkId`, and
+/// those of the features its operations use (flexible checksums).
 pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
-    match krate.service.sdk_id.as_str() {
+    let mut decorators: Vec<&'static dyn Decorator> = match krate.service.sdk_id.as_str() {
         "Glacier" => vec![&Glacier],
         "API Gateway" => vec![&ApiGateway],
         "Machine Learning" => vec![&MachineLearning],
         "DynamoDB" => vec![&DynamoDb],
+        "S3" => vec![&S3Responses],
+        "Route 53" => vec![&Route53],
         _ => Vec::new(),
+    };
+    if krate.operations.values().any(|op| op.http_checksum.is_some()) {
+        decorators.push(&FlexibleChecksums);
+    }
+    decorators
+}
+
+/// Applies the decorators' changes to the IR (before emitting).
+pub(crate) fn transform(krate: &mut Crate) {
+    for decorator in decorators(krate) {
+        decorator.transform(krate);
+    }
+}
+
+/// The header a member of the input is bound to (lower case).
+fn header_of<'a>(op: &'a Operation, member: &str) -> Option<(&'a Field, String)> {
+    let field = op.input.fields.iter().find(|f| f.member == member)?;
+    match &field.binding {
+        Binding::Header(header) => Some((field, header.to_ascii_lowercase())),
+        _ => None,
+    }
+}
+
+/// Flexible checksums (`aws.protocols#httpChecksum`), on any service:
+/// request checksums computed unless the input carries one (as a header,
+/// or as an `aws-chunked` trailer for a stream), and response checksums
+/// checked when asked for, as interceptors of the operations with the
+/// trait (`src/http_checksum.rs`).
+struct FlexibleChecksums;
+
+impl Decorator for FlexibleChecksums {
+    fn operation_interceptors(&self, op: &Operation) -> Vec<TokenStream> {
+        let Some(trait_) = &op.http_checksum else { return Vec::new() };
+        let mut interceptors = Vec::new();
+        if trait_.request_algorithm_member.is_some() || trait_.request_checksum_required {
+            let shape = &op.input.name;
+            let algorithm = match trait_.request_algorithm_member.as_deref().and_then(|m| header_of(op, m)) {
+                Some((field, header)) => {
+                    let (name, member) = (&field.name, &field.member);
+                    quote!(::std::option::Option::Some((#header, #name, #member)))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let payload = op.input.fields.iter().find(|f| f.binding == Binding::Payload);
+            let (body_field, body_member) = payload.map(|f| (f.name.as_str(), f.member.as_str())).unwrap_or(("body", "body"));
+            let required = trait_.request_checksum_required;
+            interceptors.push(quote!(&crate::http_checksum::RequestChecksum {
+                shape: #shape,
+                algorithm: #algorithm,
+                body: (#body_field, #body_member),
+                required: #required,
+            }));
+        }
+        let mode = trait_.request_validation_mode_member.as_deref().and_then(|m| header_of(op, m));
+        if let (Some((_, header)), false) = (mode, trait_.response_algorithms.is_empty()) {
+            let algorithms = &trait_.response_algorithms;
+            interceptors.push(quote!(&crate::http_checksum::ResponseChecksum { mode_header: #header, algorithms: &[#(#algorithms),*] }));
+        }
+        interceptors
+    }
+
+    fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
+        (&[super::HTTP_CHECKSUM], &["crc32fast", "crc32c", "crc64fast-nvme", "sha1", "sha2"])
+    }
+}
+
+/// Amazon S3's responses, as the AWS SDKs read them (`src/s3.rs`): a 200
+/// whose body is an `<Error>` is an error (for the operations that answer
+/// with a document while they work, an empty body too), retried as a
+/// server error; listings asked with `EncodingType=url` decoded; the
+/// `Expires` header read leniently, its text also kept as `ExpiresString`.
+struct S3Responses;
+
+/// The operations whose 200 body may be cut short while S3 works.
+const S3_LONG_RUNNING: &[&str] = &["CopyObject", "UploadPartCopy", "CompleteMultipartUpload"];
+
+/// The listings whose texts `EncodingType=url` encodes.
+const S3_URL_ENCODED_LISTINGS: &[&str] = &["ListObjects", "ListObjectsV2", "ListObjectVersions", "ListMultipartUploads"];
+
+impl Decorator for S3Responses {
+    fn operation_interceptors(&self, op: &Operation) -> Vec<TokenStream> {
+        let mut interceptors = Vec::new();
+        let streams = op.output.fields.iter().any(|f| matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_)));
+        if !streams {
+            let empty_is_error = S3_LONG_RUNNING.contains(&op.shape.name.as_str());
+            interceptors.push(quote!(&crate::s3::ErrorIn200 { empty_is_error: #empty_is_error }));
+        }
+        if S3_URL_ENCODED_LISTINGS.contains(&op.shape.name.as_str()) {
+            interceptors.push(quote!(&crate::s3::UrlDecodedListing));
+        }
+        interceptors
+    }
+
+    fn transform(&self, krate: &mut Crate) {
+        for op in krate.operations.values_mut() {
+            let output = &mut op.output;
+            let Some(at) = output.fields.iter().position(|f| {
+                f.member == "Expires" && matches!(f.ty, RustType::Timestamp(_)) && f.binding == Binding::Header("Expires".into())
+            }) else {
+                continue;
+            };
+            output.fields[at].lenient = true;
+            output.fields[at].docs.push(String::new());
+            output.fields[at].docs.push("Unset when the header is not a date (its text is in `expires_string`).".into());
+            if output.fields.iter().any(|f| f.member == "ExpiresString" || f.name == "expires_string") {
+                continue;
+            }
+            let mut text = output.fields[at].clone();
+            text.member = "ExpiresString".into();
+            text.wire_name = "ExpiresString".into();
+            text.name = "expires_string".into();
+            text.ty = RustType::String;
+            text.timestamp_format = None;
+            text.lenient = false;
+            text.optional = true;
+            text.required = false;
+            text.default = None;
+            text.docs = vec!["The `Expires` header as it came, whether or not it is a date.".into()];
+            output.fields.insert(at + 1, text);
+        }
+    }
+
+    fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
+        (&[super::S3], &["percent-encoding"])
+    }
+}
+
+/// Amazon Route 53: the resource ids its outputs return with a prefix
+/// (`/hostedzone/Z1`, `/change/C1`, `/delegationset/N1`) are accepted as
+/// they are in URI labels, the prefix trimmed, as the AWS SDKs do.
+struct Route53;
+
+impl Decorator for Route53 {
+    fn label_prefixes(&self, op: &Operation, member: &str) -> &'static [&'static str] {
+        let is_string = op.input.fields.iter().any(|f| f.member == member && f.ty == RustType::String);
+        if is_string {
+            &["/hostedzone/", "/change/", "/delegationset/"]
+        } else {
+            &[]
+        }
     }
 }
 
@@ -202,13 +355,13 @@ impl Decorator for MachineLearning {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiGateway, Decorator, DynamoDb, Glacier, MachineLearning};
+    use super::{ApiGateway, Decorator, DynamoDb, FlexibleChecksums, Glacier, MachineLearning, Route53, S3Responses};
 
     /// A crate a customization names but the manifest does not know would
     /// silently go missing from the generated Cargo.toml.
     #[test]
     fn customizations_use_only_known_crates() {
-        let all: [&dyn Decorator; 4] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning];
+        let all: [&dyn Decorator; 7] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning, &FlexibleChecksums, &S3Responses, &Route53];
         for decorator in all {
             for name in decorator.runtime().1 {
                 assert!(

@@ -23,6 +23,11 @@ use std::collections::BTreeSet;
 
 pub use endpoint::standalone as standalone_endpoint;
 
+/// Applies the service's customizations to its IR, before emitting.
+pub fn customize(krate: &mut Crate) {
+    customize::transform(krate)
+}
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -125,6 +130,8 @@ const PAGINATION: RuntimeFile = runtime_file!("src/pagination.rs");
 const EVENT_STREAM: RuntimeFile = runtime_file!("src/event_stream.rs");
 pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
 pub(crate) const DYNAMODB: RuntimeFile = runtime_file!("src/dynamodb.rs");
+pub(crate) const HTTP_CHECKSUM: RuntimeFile = runtime_file!("src/http_checksum.rs");
+pub(crate) const S3: RuntimeFile = runtime_file!("src/s3.rs");
 const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
 const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
 const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");

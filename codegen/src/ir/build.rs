@@ -17,6 +17,7 @@ use super::passes::{mark_serde_directions, pagination, resolve_waiter_paths};
 /// Traits the IR reads that the model module does not name.
 const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
 const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
+const HTTP_CHECKSUM: &str = "aws.protocols#httpChecksum";
 const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
 pub(super) const EVENT_HEADER: &str = "smithy.api#eventHeader";
 pub(super) const EVENT_PAYLOAD: &str = "smithy.api#eventPayload";
@@ -399,6 +400,19 @@ impl IrBuilder<'_> {
             errors,
             waiters,
             checksum_required: shape.traits.has(HTTP_CHECKSUM_REQUIRED),
+            http_checksum: shape.traits.get(HTTP_CHECKSUM).map(|t| {
+                let member = |key: &str| t.get(key).and_then(Value::as_str).map(str::to_owned);
+                super::HttpChecksum {
+                    request_algorithm_member: member("requestAlgorithmMember"),
+                    request_checksum_required: t.get("requestChecksumRequired").and_then(Value::as_bool).unwrap_or(false),
+                    request_validation_mode_member: member("requestValidationModeMember"),
+                    response_algorithms: t
+                        .get("responseAlgorithms")
+                        .and_then(Value::as_array)
+                        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                }
+            }),
             unsigned_payload: shape.traits.has(UNSIGNED_PAYLOAD),
             auth: auth::operation_schemes(shape, self.service)?,
             gzip: shape
@@ -553,6 +567,7 @@ impl IrBuilder<'_> {
             binding: binding(&member.traits, self.protocol),
             media_type: target.traits.string(traits::MEDIA_TYPE).map(str::to_owned),
             idempotency_token,
+            lenient: false,
             xml: XmlField {
                 name: member.traits.string(XML_NAME).map(str::to_owned),
                 attribute: member.traits.has("smithy.api#xmlAttribute"),

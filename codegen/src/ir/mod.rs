@@ -129,6 +129,9 @@ pub struct Field {
     pub media_type: Option<String>,
     /// Marked `smithy.api#idempotencyToken`: the client fills it when unset.
     pub idempotency_token: bool,
+    /// A header read leniently: a value that does not parse leaves the
+    /// member unset instead of failing the response (S3's `Expires`).
+    pub lenient: bool,
     /// How the member travels in an XML body (restXml).
     pub xml: XmlField,
     pub docs: Vec<String>,
@@ -294,6 +297,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Marked `smithy.api#httpChecksumRequired`: requests carry `Content-MD5`.
     pub checksum_required: bool,
+    /// `aws.protocols#httpChecksum`: flexible checksums.
+    pub http_checksum: Option<HttpChecksum>,
     /// `smithy.api#requestCompression` asks for gzip.
     pub gzip: bool,
     /// Marked `aws.auth#unsignedPayload`: the signature does not cover the body.
@@ -304,6 +309,20 @@ pub struct Operation {
     /// The endpoint parameters the operation sets (`smithy.rules#contextParam`,
     /// `staticContextParams`, `operationContextParams`).
     pub endpoint_params: Vec<endpoint::ContextParam>,
+}
+
+/// `aws.protocols#httpChecksum` of an operation: members by their model
+/// names.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HttpChecksum {
+    /// The input member naming the request checksum's algorithm.
+    pub request_algorithm_member: Option<String>,
+    /// Requests always carry a checksum.
+    pub request_checksum_required: bool,
+    /// The input member that asks for response checksums (`ENABLED`).
+    pub request_validation_mode_member: Option<String>,
+    /// The algorithms of response checksums, as the model lists them.
+    pub response_algorithms: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

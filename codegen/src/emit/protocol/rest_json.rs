@@ -131,6 +131,18 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
                     let account_default = decorators.iter().find_map(|d| d.empty_label(&f.member)).map(
                         |default| quote!(let text = if text.is_empty() { ::std::string::String::from(#default) } else { text };),
                     );
+                    // Or trim a prefix a label's value may come with.
+                    let prefixes: Vec<&str> = decorators.iter().flat_map(|d| d.label_prefixes(op, &f.member)).copied().collect();
+                    let account_default = match prefixes.is_empty() {
+                        true => account_default,
+                        false => Some(quote! {
+                            let text = match [#(#prefixes),*].iter().find_map(|prefix| text.strip_prefix(prefix)) {
+                                ::std::option::Option::Some(rest) => rest.to_owned(),
+                                ::std::option::Option::None => text,
+                            };
+                            #account_default
+                        }),
+                    };
                     path.push(quote! {
                         let value = crate::error::BuildError::require(input.#name.as_ref(), #shape, #field_name, #member)?;
                         let text = #text;
@@ -453,6 +465,18 @@ pub(super) fn deserialize(s: &Struct, var: TokenStream, format: Format) -> Token
                 let header = header.to_ascii_lowercase();
                 let parsed = parse_header_value(f, &header);
                 let value = if f.optional { quote!(::std::option::Option::Some(parsed)) } else { quote!(parsed) };
+                if f.lenient {
+                    // A value that does not parse leaves the member unset.
+                    assignments.push(quote! {
+                        if let ::std::option::Option::Some(text) = crate::http_binding::header_text(response, #header).ok().flatten() {
+                            let read = || -> ::std::result::Result<_, crate::orchestrator::BoxError> { ::std::result::Result::Ok(#parsed) };
+                            if let ::std::result::Result::Ok(parsed) = read() {
+                                #var.#name = #value;
+                            }
+                        }
+                    });
+                    continue;
+                }
                 assignments.push(quote! {
                     if let ::std::option::Option::Some(text) = crate::http_binding::header_text(response, #header)? {
                         let parsed = #parsed;

@@ -160,7 +160,7 @@ pub(crate) trait Operation {
 pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
     let invalid = |e: BuildError| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into())));
     let mut request = O::serialize(input, &handle.config).map_err(invalid)?;
-    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request).map_err(invalid)?;
+    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, &handle.config).map_err(invalid)?;
     let spec = Spec {
         name: O::NAME,
         streaming_output: O::STREAMING_OUTPUT.is_some(),
@@ -321,7 +321,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
             None => Ok(attempt_work.await),
             Some(limit) => crate::clock::timeout(attempt_work, config.sleep.sleep(limit)).await.map_err(|_| limit),
         };
-        let outcome = match outcome {
+        let mut outcome = match outcome {
             Ok(Err(error)) => return Err(error),
             Ok(Ok(sent)) => Ok(sent),
             Err(limit) => Err(limit),
@@ -347,9 +347,9 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         };
         // A response the service's checks refuse (DynamoDB's CRC32) is a
         // transient fault: it may have been damaged on the way.
-        let refused = match &outcome {
+        let refused = match &mut outcome {
             Ok(Ok(Received::Buffered(response))) => {
-                crate::interceptor::check_response(service.interceptors, spec.interceptors, response).err().map(|problem| {
+                crate::interceptor::check_response(service.interceptors, spec.interceptors, &request, response).err().map(|problem| {
                     let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), service.protocol.request_id(response));
                     Failure::Unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(problem.into())))
                 })
@@ -388,6 +388,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                         ByteStream::from_checked_stream(idle, length)
                     }),
                 };
+                let response = crate::interceptor::wrap_stream(service.interceptors, spec.interceptors, &request, response);
                 return Ok(Received::Streaming(response));
             }
             Ok(Ok(Received::Buffered(response))) if response.status().is_success() => {

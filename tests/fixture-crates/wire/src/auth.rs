@@ -235,8 +235,12 @@ fn sign_sigv4(
         .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
         .collect::<Result<Vec<_>, http::header::ToStrError>>()?;
     let uri = request.uri().to_string();
-    let body = match request.body().as_bytes() {
-        Some(bytes) if !settings.unsigned_payload => SignableBody::Bytes(bytes),
+    // A payload hash the request already states (flexible checksums'
+    // `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) is signed as it is.
+    let stated = request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = match (stated, request.body().as_bytes()) {
+        (Some(hash), _) => SignableBody::Precomputed(hash),
+        (None, Some(bytes)) if !settings.unsigned_payload => SignableBody::Bytes(bytes),
         _ => SignableBody::UnsignedPayload,
     };
     // A payload hash other than the body's SHA-256 (`UNSIGNED-PAYLOAD`) is

@@ -192,6 +192,43 @@ impl fmt::Display for AccountIdEndpointMode {
     }
 }
 
+/// When requests carry a checksum of their body (`x-amz-checksum-*`, for
+/// operations with flexible checksums, `aws.protocols#httpChecksum`), as
+/// aws-sdk-s3's setting of the same name and
+/// `AWS_REQUEST_CHECKSUM_CALCULATION` (`when_supported`, `when_required`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RequestChecksumCalculation {
+    /// Whenever the operation supports one: CRC32 unless the input names
+    /// another algorithm (the default).
+    #[default]
+    WhenSupported,
+    /// Only when the operation requires one or the input names an algorithm.
+    WhenRequired,
+}
+
+/// When response bodies are checked against their checksum headers, for
+/// operations whose input asks the service for them (S3's `ChecksumMode`),
+/// as aws-sdk-s3's setting of the same name and
+/// `AWS_RESPONSE_CHECKSUM_VALIDATION` (`when_supported`, `when_required`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResponseChecksumValidation {
+    /// Whenever the operation supports it: the client asks for checksums
+    /// (`ChecksumMode=ENABLED`) and checks them (the default).
+    #[default]
+    WhenSupported,
+    /// Only when the input asks for checksums itself.
+    WhenRequired,
+}
+
+/// `when_supported` or `when_required`, in any case (the environment's values).
+fn checksum_setting(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "when_supported" => Some(true),
+        "when_required" => Some(false),
+        _ => None,
+    }
+}
+
 /// The configuration of a [`Client`](crate::Client).
 #[derive(Clone)]
 pub struct Config {
@@ -214,6 +251,8 @@ pub struct Config {
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
     pub(crate) buffered_body_limit: u64,
+    pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+    pub(crate) response_checksum_validation: ResponseChecksumValidation,
 }
 
 /// The largest response body read whole into memory, by default: 64 MiB.
@@ -267,6 +306,8 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("buffered_body_limit", &self.buffered_body_limit)
+            .field("request_checksum_calculation", &self.request_checksum_calculation)
+            .field("response_checksum_validation", &self.response_checksum_validation)
             .field("http_client", &self.http_client)
             .finish_non_exhaustive()
     }
@@ -305,6 +346,17 @@ impl Config {
             builder.account_id_endpoint_mode = mode;
         }
         builder.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
+        // Values that are neither are ignored, as for the account id endpoint mode.
+        match var("AWS_REQUEST_CHECKSUM_CALCULATION").as_deref().and_then(checksum_setting) {
+            Some(true) => builder.request_checksum_calculation = RequestChecksumCalculation::WhenSupported,
+            Some(false) => builder.request_checksum_calculation = RequestChecksumCalculation::WhenRequired,
+            None => {}
+        }
+        match var("AWS_RESPONSE_CHECKSUM_VALIDATION").as_deref().and_then(checksum_setting) {
+            Some(true) => builder.response_checksum_validation = ResponseChecksumValidation::WhenSupported,
+            Some(false) => builder.response_checksum_validation = ResponseChecksumValidation::WhenRequired,
+            None => {}
+        }
         if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
             builder = builder.request_min_compression_size_bytes(bytes);
         }
@@ -331,6 +383,14 @@ impl Config {
 
     pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
         self.account_id_endpoint_mode
+    }
+
+    pub fn request_checksum_calculation(&self) -> RequestChecksumCalculation {
+        self.request_checksum_calculation
+    }
+
+    pub fn response_checksum_validation(&self) -> ResponseChecksumValidation {
+        self.response_checksum_validation
     }
 
     pub fn retry_config(&self) -> &RetryConfig {
@@ -367,6 +427,8 @@ impl Config {
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             buffered_body_limit: self.buffered_body_limit,
+            request_checksum_calculation: self.request_checksum_calculation,
+            response_checksum_validation: self.response_checksum_validation,
         }
     }
 }
@@ -391,6 +453,8 @@ pub struct ConfigBuilder {
     disable_request_compression: bool,
     request_min_compression_size_bytes: u32,
     buffered_body_limit: u64,
+    request_checksum_calculation: RequestChecksumCalculation,
+    response_checksum_validation: ResponseChecksumValidation,
 }
 
 impl Default for ConfigBuilder {
@@ -413,6 +477,8 @@ impl Default for ConfigBuilder {
             disable_request_compression: false,
             request_min_compression_size_bytes: MIN_COMPRESSION_SIZE,
             buffered_body_limit: DEFAULT_BUFFERED_BODY_LIMIT,
+            request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
+            response_checksum_validation: ResponseChecksumValidation::WhenSupported,
         }
     }
 }
@@ -575,6 +641,25 @@ impl ConfigBuilder {
         self
     }
 
+    /// When requests of operations with flexible checksums carry one:
+    /// [`WhenSupported`](RequestChecksumCalculation::WhenSupported) by
+    /// default, as `AWS_REQUEST_CHECKSUM_CALCULATION` sets it. A checksum
+    /// value set in the input is always sent as it is.
+    pub fn request_checksum_calculation(mut self, when: RequestChecksumCalculation) -> Self {
+        self.request_checksum_calculation = when;
+        self
+    }
+
+    /// When response bodies are checked against their checksums:
+    /// [`WhenSupported`](ResponseChecksumValidation::WhenSupported) by
+    /// default, as `AWS_RESPONSE_CHECKSUM_VALIDATION` sets it. A body that
+    /// does not match fails: a buffered one fails the call (retried as a
+    /// transient fault), a stream fails when its end is read.
+    pub fn response_checksum_validation(mut self, when: ResponseChecksumValidation) -> Self {
+        self.response_checksum_validation = when;
+        self
+    }
+
     pub fn idempotency_token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
         self.idempotency_token = Some(Arc::new(provider));
         self
@@ -603,6 +688,8 @@ impl ConfigBuilder {
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             buffered_body_limit: self.buffered_body_limit,
+            request_checksum_calculation: self.request_checksum_calculation,
+            response_checksum_validation: self.response_checksum_validation,
         }
     }
 }

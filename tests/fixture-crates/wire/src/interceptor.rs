@@ -12,9 +12,10 @@
 
 use http::header::{HeaderName, HeaderValue};
 
+use crate::config::Config;
 use crate::error::BuildError;
 use crate::orchestrator::Request;
-use crate::transport::HttpResponse;
+use crate::transport::{HttpResponse, StreamingResponse};
 
 /// Changes a serialized request before its endpoint is resolved and it is
 /// signed. Runs once per call, not once per attempt.
@@ -23,11 +24,27 @@ pub(crate) trait Interceptor: Send + Sync + std::fmt::Debug {
         Ok(())
     }
 
+    /// [`modify_request`](Self::modify_request), for interceptors that
+    /// follow the configuration (flexible checksums).
+    fn prepare(&self, request: &mut Request, _config: &Config) -> Result<(), BuildError> {
+        self.modify_request(request)
+    }
+
+    /// Changes a response read whole before anything reads it (S3's errors
+    /// in 200 responses, its URL-encoded keys). Runs once per attempt.
+    fn modify_response(&self, _request: &Request, _response: &mut HttpResponse) {}
+
     /// Checks a response read whole (an output or an error) before it is
     /// decoded; a refusal fails the attempt, which is retried as a
     /// transient fault. Runs once per attempt.
-    fn check_response(&self, _response: &HttpResponse) -> Result<(), String> {
+    fn check_response(&self, _request: &Request, _response: &HttpResponse) -> Result<(), String> {
         Ok(())
+    }
+
+    /// Wraps the body of a successful streaming output (to check it as it
+    /// is read).
+    fn wrap_stream(&self, _request: &Request, response: StreamingResponse) -> StreamingResponse {
+        response
     }
 }
 
@@ -54,19 +71,36 @@ pub(crate) fn run(
     service: &[&'static dyn Interceptor],
     operation: &[&'static dyn Interceptor],
     request: &mut Request,
+    config: &Config,
 ) -> Result<(), BuildError> {
     for interceptor in service.iter().chain(operation) {
-        interceptor.modify_request(request)?;
+        interceptor.prepare(request, config)?;
     }
     Ok(())
 }
 
-/// Runs the response checks of the service, then those of the operation.
+/// Runs the response changes, then the checks, of the service, then of the
+/// operation.
 pub(crate) fn check_response(
     service: &[&'static dyn Interceptor],
     operation: &[&'static dyn Interceptor],
-    response: &HttpResponse,
+    request: &Request,
+    response: &mut HttpResponse,
 ) -> Result<(), String> {
-    service.iter().chain(operation).try_for_each(|interceptor| interceptor.check_response(response))
+    for interceptor in service.iter().chain(operation) {
+        interceptor.modify_response(request, response);
+    }
+    service.iter().chain(operation).try_for_each(|interceptor| interceptor.check_response(request, response))
+}
+
+/// Wraps a streaming output's body by each interceptor of the service, then
+/// of the operation.
+pub(crate) fn wrap_stream(
+    service: &[&'static dyn Interceptor],
+    operation: &[&'static dyn Interceptor],
+    request: &Request,
+    response: StreamingResponse,
+) -> StreamingResponse {
+    service.iter().chain(operation).fold(response, |response, interceptor| interceptor.wrap_stream(request, response))
 }
 
