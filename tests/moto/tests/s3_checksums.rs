@@ -28,7 +28,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// transport resolves the buckets the tests use to the loopback server.
 fn config(server: &TestServer) -> moto_tests::s3_checksums::config::ConfigBuilder {
     let mut transport = HyperClient::builder();
-    for bucket in ["bucket", "b"] {
+    for bucket in ["bucket"] {
         transport = transport.resolve(format!("{bucket}.localhost"), std::net::Ipv4Addr::LOCALHOST.into());
     }
     Config::builder()
@@ -305,7 +305,7 @@ fn an_error_in_a_200_response_is_an_error_and_is_retried() {
     assert_eq!(server.requests().len(), 2);
 
     let server = block_on(TestServer::start(vec![ok(&[], &s3_error("InternalError"))]));
-    let error = block_on(client(&server).copy_object().bucket("b").key("to").copy_source("b/from").send()).unwrap_err();
+    let error = block_on(client(&server).copy_object().bucket("bucket").key("to").copy_source("bucket/from").send()).unwrap_err();
     let CopyObjectError::Unhandled(unhandled) = &error else { panic!("{error:?}") };
     assert_eq!(unhandled.meta().code(), Some("InternalError"));
 }
@@ -314,10 +314,10 @@ fn an_error_in_a_200_response_is_an_error_and_is_retried() {
 fn an_empty_200_answer_to_a_long_operation_is_an_error() {
     let server = block_on(TestServer::start(vec![ok(&[], ""), ok(&[], "")]));
     let client = client(&server);
-    let complete = client.complete_multipart_upload().bucket("b").key("k").upload_id("u").send();
+    let complete = client.complete_multipart_upload().bucket("bucket").key("k").upload_id("u").send();
     assert!(block_on(complete).is_err(), "CompleteMultipartUpload answers with a document");
     // CreateBucket answers with nothing: an empty 200 is its success.
-    block_on(client.create_bucket().bucket("b").send()).expect("created");
+    block_on(client.create_bucket().bucket("bucket").send()).expect("created");
 }
 
 #[test]
@@ -346,10 +346,10 @@ fn expires_is_read_leniently_and_kept_as_text() {
         object("", &[("expires", "in a while")]),
     ]));
     let client = client(&server);
-    let dated = block_on(client.head_object().bucket("b").key("k").send()).unwrap();
+    let dated = block_on(client.head_object().bucket("bucket").key("k").send()).unwrap();
     assert_eq!(dated.expires.map(|t| t.unix_timestamp()), Some(1_445_412_480));
     assert_eq!(dated.expires_string.as_deref(), Some("Wed, 21 Oct 2015 07:28:00 GMT"));
-    let undated = block_on(client.head_object().bucket("b").key("k").send()).expect("a bad date does not fail the response");
+    let undated = block_on(client.head_object().bucket("bucket").key("k").send()).expect("a bad date does not fail the response");
     assert_eq!(undated.expires, None);
     assert_eq!(undated.expires_string.as_deref(), Some("in a while"));
 }
@@ -366,4 +366,101 @@ fn route53_ids_lose_their_prefixes_in_labels() {
     block_on(client.list_resource_record_sets().hosted_zone_id("Z1D633PJN98FT9").send()).unwrap();
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["/2013-04-01/hostedzone/Z1D633PJN98FT9/rrset", "/2013-04-01/hostedzone/Z1D633PJN98FT9/rrset"]);
+}
+
+/// Against moto's server (`MOTO_SERVER`, see `src/moto.rs`): a 64 MiB file
+/// streamed from disk with a CRC32 trailer (`aws-chunked`), stored with
+/// that checksum, and read back chunk by chunk with `ChecksumMode=ENABLED`,
+/// the download checked against it at its end.
+///
+/// Ignored until S3's addressing lands (issue 14's endpoint part): the
+/// client still sends the bucket in the path as well as in the host, which
+/// moto reads as a key of that name. `a_64_mib_file_streams_up_and_down_
+/// checked` covers the same against the loopback server meanwhile.
+#[test]
+#[ignore = "needs S3's addressing without the bucket doubled in the path (the s3ep work)"]
+fn moto_stores_a_64_mib_streamed_upload_with_its_crc32_and_the_download_checks_it() {
+    use moto_tests::Moto;
+    let moto = Moto::start();
+    let bucket = "checksums";
+    let transport = HyperClient::builder().resolve(format!("{bucket}.localhost"), std::net::Ipv4Addr::LOCALHOST.into()).build();
+    let config = Config::builder()
+        .region("us-east-1")
+        .static_credentials("testing", "testing")
+        .endpoint_url(format!("http://localhost:{}", moto.port()))
+        .http_client(transport)
+        .build();
+    let client = Client::new(config);
+    let dir = std::env::temp_dir().join(format!("s3-checksums-moto-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("64mib.bin");
+    let size = 64 * 1024 * 1024;
+    let content: Vec<u8> = (0..size).map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let expected = base64(&crc32fast::hash(&content).to_be_bytes());
+    drop(content);
+    block_on(async {
+        client.create_bucket().bucket(bucket).send().await.expect("bucket created");
+        let body = ByteStream::from_path(&path).await.unwrap();
+        let put = client.put_object().bucket(bucket).key("big.bin").body(body).checksum_algorithm(ChecksumAlgorithm::Crc32);
+        let stored = put.send().await.unwrap_or_else(|e| panic!("{}", DisplayErrorContext(&e)));
+        assert_eq!(stored.checksum_crc32.as_deref(), Some(expected.as_str()), "moto computed the same CRC32 from the decoded body");
+        let get = client.get_object().bucket(bucket).key("big.bin").checksum_mode(ChecksumMode::Enabled);
+        let mut output = get.send().await.unwrap_or_else(|e| panic!("{}", DisplayErrorContext(&e)));
+        assert_eq!(output.checksum_crc32.as_deref(), Some(expected.as_str()));
+        let (mut read, mut crc, mut chunks) = (0usize, crc32fast::Hasher::new(), 0usize);
+        while let Some(chunk) = output.body.next().await {
+            let chunk = chunk.unwrap_or_else(|e| panic!("{}", DisplayErrorContext(&e)));
+            read += chunk.len();
+            crc.update(&chunk);
+            chunks += 1;
+        }
+        assert_eq!(read, size);
+        assert!(chunks > 1, "read in chunks");
+        assert_eq!(base64(&crc.finalize().to_be_bytes()), expected);
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The upload and download of the moto test above, against the loopback
+/// server: 64 MiB streamed from disk with a CRC32 trailer (parsed here),
+/// then served back with that checksum and read chunk by chunk, checked at
+/// its end; served with another checksum, the end of the stream fails.
+#[test]
+fn a_64_mib_file_streams_up_and_down_checked() {
+    let dir = std::env::temp_dir().join(format!("s3-checksums-64-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("64mib.bin");
+    let size = 64 * 1024 * 1024;
+    let content: Vec<u8> = (0..size).map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let expected = base64(&crc32fast::hash(&content).to_be_bytes());
+    let served = |checksum: &str| Reply::Respond {
+        status: 200,
+        headers: vec![("x-amz-checksum-crc32".into(), checksum.to_owned()), ("content-type".into(), "application/octet-stream".into())],
+        body: content.clone(),
+    };
+    let server = block_on(TestServer::start(vec![ok(&[], ""), served(&expected), served("AAAAAA==")]));
+    let client = client(&server);
+    block_on(async {
+        let body = ByteStream::from_path(&path).await.unwrap();
+        let put = client.put_object().bucket("bucket").key("big.bin").body(body).checksum_algorithm(ChecksumAlgorithm::Crc32);
+        put.send().await.unwrap_or_else(|e| panic!("{}", DisplayErrorContext(&e)));
+        let mut output = client.get_object().bucket("bucket").key("big.bin").send().await.unwrap();
+        let (mut read, mut chunks) = (0usize, 0usize);
+        while let Some(chunk) = output.body.next().await {
+            read += chunk.unwrap_or_else(|e| panic!("{}", DisplayErrorContext(&e))).len();
+            chunks += 1;
+        }
+        assert_eq!((read, chunks > 1), (size, true), "all of it, in chunks");
+        let damaged = client.get_object().bucket("bucket").key("big.bin").send().await.unwrap();
+        let error = damaged.body.collect().await.expect_err("the checksum differs");
+        assert!(DisplayErrorContext(&error).to_string().contains("does not match its CRC32 checksum"));
+    });
+    let upload = server.requests().into_iter().next().unwrap();
+    assert_eq!(upload.header("x-amz-decoded-content-length"), Some(size.to_string().as_str()));
+    let (data, trailers) = parse_aws_chunked(&upload.body).unwrap();
+    assert!(data == content, "the decoded upload is the file");
+    assert_eq!(trailers, vec![("x-amz-checksum-crc32".to_owned(), expected)]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
