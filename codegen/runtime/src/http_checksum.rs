@@ -478,6 +478,104 @@ mod tests {
         assert!(chain.contains("does not match its CRC32 checksum"), "{chain}");
     }
 
+    fn request(headers: &[(&'static str, &'static str)], body: ByteStream) -> Request {
+        Request {
+            method: http::Method::PUT,
+            path_and_query: "/".into(),
+            headers: headers.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect(),
+            body,
+            host_prefix: None,
+            endpoint: None,
+        }
+    }
+
+    const PUT: RequestChecksum = RequestChecksum {
+        shape: "PutInput",
+        algorithm: Some(("x-amz-sdk-checksum-algorithm", "checksum_algorithm", "ChecksumAlgorithm")),
+        body: ("body", "Body"),
+        required: false,
+    };
+
+    #[test]
+    fn request_checksums_follow_the_input_and_the_configuration() {
+        use crate::interceptor::Interceptor;
+        let supported = Config::builder().build();
+        let required_only = Config::builder().request_checksum_calculation(RequestChecksumCalculation::WhenRequired).build();
+        let header = |request: &Request, name: &str| header_value(&request.headers, name).map(str::to_owned);
+
+        let mut plain = request(&[], ByteStream::from("Hello world"));
+        PUT.prepare(&mut plain, &supported).unwrap();
+        assert_eq!(header(&plain, "x-amz-checksum-crc32").as_deref(), Some("i9aeUg=="));
+
+        let mut named = request(&[("x-amz-sdk-checksum-algorithm", "sha256")], ByteStream::from("Hello world"));
+        PUT.prepare(&mut named, &required_only).unwrap();
+        assert_eq!(header(&named, "x-amz-checksum-sha256").as_deref(), Some("ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuyjfzw="));
+
+        let mut unasked = request(&[], ByteStream::from("Hello world"));
+        PUT.prepare(&mut unasked, &required_only).unwrap();
+        assert!(unasked.headers.is_empty());
+        let required = RequestChecksum { required: true, ..PUT };
+        required.prepare(&mut unasked, &required_only).unwrap();
+        assert_eq!(header(&unasked, "x-amz-checksum-crc32").as_deref(), Some("i9aeUg=="));
+
+        let mut md5 = request(&[("x-amz-sdk-checksum-algorithm", "MD5")], ByteStream::from("x"));
+        let error = PUT.prepare(&mut md5, &supported).unwrap_err();
+        assert_eq!((error.member(), error.shape()), ("ChecksumAlgorithm", "PutInput"));
+
+        let mut own = request(&[("x-amz-checksum-crc32c", "AAAAAA==")], ByteStream::from("x"));
+        PUT.prepare(&mut own, &supported).unwrap();
+        assert_eq!(own.headers.len(), 1, "a checksum the caller set is kept, and no other is added");
+    }
+
+    #[test]
+    fn a_streamed_body_is_mapped_to_aws_chunked_and_stays_replayable_when_it_was() {
+        use crate::interceptor::Interceptor;
+        let dir = std::env::temp_dir().join(format!("http-checksum-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("body");
+        std::fs::write(&path, b"Hello world").unwrap();
+        let file = block_on(ByteStream::from_path(&path)).unwrap();
+        let mut upload = request(&[], file);
+        PUT.prepare(&mut upload, &Config::builder().build()).unwrap();
+        assert!(upload.body.is_replayable(), "a file is read again for a retry");
+        assert_eq!(upload.body.content_length(), Some(aws_chunked_length(11, Algorithm::Crc32)));
+        let expected = "B\r\nHello world\r\n0\r\nx-amz-checksum-crc32:i9aeUg==\r\n\r\n";
+        for _ in 0..2 {
+            let sent = block_on(upload.body.take_for_send().collect()).unwrap();
+            assert_eq!(sent, Bytes::from(expected));
+        }
+        assert_eq!(header_value(&upload.headers, "x-amz-trailer"), Some("x-amz-checksum-crc32"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn buffered_responses_are_checked_when_asked_for() {
+        use crate::interceptor::Interceptor;
+        let check = ResponseChecksum { mode_header: "x-amz-checksum-mode", algorithms: &["CRC32", "SHA256"] };
+        let asked = request(&[("x-amz-checksum-mode", "ENABLED")], ByteStream::default());
+        let response = |headers: &[(&str, &str)], body: &'static str| {
+            let mut builder = http::Response::builder().status(200);
+            for (name, value) in headers {
+                builder = builder.header(*name, *value);
+            }
+            builder.body(Bytes::from(body)).unwrap()
+        };
+        assert_eq!(check.check_response(&asked, &response(&[("x-amz-checksum-crc32", "i9aeUg==")], "Hello world")), Ok(()));
+        let wrong = check.check_response(&asked, &response(&[("x-amz-checksum-crc32", "i9aeUg==")], "Hello World")).unwrap_err();
+        assert!(wrong.contains("does not match its CRC32 checksum"), "{wrong}");
+        // CRC32C is not among the operation's algorithms: nothing to check.
+        assert_eq!(check.check_response(&asked, &response(&[("x-amz-checksum-crc32c", "AAAAAA==")], "x")), Ok(()));
+        let unasked = request(&[], ByteStream::default());
+        assert_eq!(check.check_response(&unasked, &response(&[("x-amz-checksum-crc32", "AAAAAA==")], "x")), Ok(()));
+        let mut prepared = request(&[], ByteStream::default());
+        check.prepare(&mut prepared, &Config::builder().build()).unwrap();
+        assert_eq!(header_value(&prepared.headers, "x-amz-checksum-mode"), Some("ENABLED"));
+        let mut trusting = request(&[], ByteStream::default());
+        let config = Config::builder().response_checksum_validation(ResponseChecksumValidation::WhenRequired).build();
+        check.prepare(&mut trusting, &config).unwrap();
+        assert!(trusting.headers.is_empty());
+    }
+
     struct Chunks(Vec<Result<Bytes, BoxError>>);
 
     impl Stream for Chunks {
