@@ -5,8 +5,8 @@
 
 /// The MD5 digest of `data`.
 pub(crate) fn md5(data: &[u8]) -> [u8; 16] {
-    use md5::Digest;
-    md5::Md5::digest(data).into()
+    use ::md5::Digest;
+    ::md5::Md5::digest(data).into()
 }
 
 /// The `Content-MD5` header value of a body: its MD5 digest in base64.

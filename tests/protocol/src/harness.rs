@@ -182,8 +182,28 @@ pub(crate) fn ts_parse(text: &str) -> ::time::OffsetDateTime {
     ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339).expect("an RFC 3339 timestamp")
 }
 
+/// The response as the interceptors of the service and of the operation
+/// leave it before it is read (S3's customizations), as the orchestrator
+/// runs them.
+fn intercepted<O: Operation>(response: &HttpResponse) -> HttpResponse {
+    let request = crate::orchestrator::Request {
+        method: http::Method::GET,
+        path_and_query: "/".into(),
+        headers: Vec::new(),
+        body: crate::primitives::ByteStream::default(),
+        host_prefix: None,
+        endpoint: None,
+    };
+    let mut response = response.clone();
+    for interceptor in crate::service::SERVICE.interceptors.iter().chain(O::INTERCEPTORS) {
+        interceptor.modify_response(&request, &mut response);
+    }
+    response
+}
+
 /// Reads a successful response as the orchestrator does.
 pub(crate) fn decode_output<O: Operation>(response: &HttpResponse) -> Result<O::Output, String> {
+    let response = &intercepted::<O>(response);
     if !response.status().is_success() {
         return Err(format!("status {} is not a success", response.status()));
     }
@@ -201,6 +221,7 @@ pub(crate) fn decode_output<O: Operation>(response: &HttpResponse) -> Result<O::
 
 /// Reads an error response as the orchestrator does.
 pub(crate) fn decode_error<O: Operation>(response: &HttpResponse) -> Result<O::Error, String> {
+    let response = &intercepted::<O>(response);
     if response.status().is_success() {
         return Err(format!("status {} is a success", response.status()));
     }
