@@ -27,10 +27,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// S3 addresses buckets as hosts (`bucket.localhost:<port>`): the client's
 /// transport resolves the buckets the tests use to the loopback server.
 fn config(server: &TestServer) -> moto_tests::s3_checksums::config::ConfigBuilder {
-    let mut transport = HyperClient::builder();
-    for bucket in ["bucket"] {
-        transport = transport.resolve(format!("{bucket}.localhost"), std::net::Ipv4Addr::LOCALHOST.into());
-    }
+    let transport = HyperClient::builder().resolve("bucket.localhost", std::net::Ipv4Addr::LOCALHOST.into());
     Config::builder()
         .region("us-east-1")
         .static_credentials("AKID", "SECRET")
@@ -149,9 +146,12 @@ fn when_required_only_operations_that_require_a_checksum_send_one() {
     assert_eq!(requests[1].header("x-amz-checksum-crc32"), Some(crc32(&requests[1].body).as_str()));
 }
 
+/// The trailers of an `aws-chunked` body: (name, value).
+type Trailers = Vec<(String, String)>;
+
 /// An `aws-chunked` body as S3 reads it: chunks of `<hex length>\r\n<data>\r\n`,
 /// a last empty chunk, then trailer lines and an empty line.
-fn parse_aws_chunked(body: &[u8]) -> Result<(Vec<u8>, Vec<(String, String)>), String> {
+fn parse_aws_chunked(body: &[u8]) -> Result<(Vec<u8>, Trailers), String> {
     let mut data = Vec::new();
     let mut rest = body;
     let line = |rest: &mut &[u8]| -> Result<String, String> {
