@@ -84,6 +84,18 @@ pub(crate) fn read_body<T: crate::xml::FromXml + crate::json::Fallback>(
     }
 }
 
+/// Reads a body whose root element is `T`'s only body member itself
+/// (`s3UnwrappedXmlOutput`: S3's `GetBucketLocation` answers with a bare
+/// `<LocationConstraint>`), as if it were wrapped in `T`'s element.
+pub(crate) fn read_unwrapped_body<T: crate::xml::FromXml + crate::json::Fallback>(
+    body: &[u8],
+) -> Result<T, crate::xml::XmlError> {
+    match crate::xml::root(body)? {
+        Some(root) => T::read_xml(&root.wrapped()),
+        None => Ok(T::fallback()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,18 @@ pub(crate) trait Decorator: Sync {
         None
     }
 
+    /// The operation's URI label bound to `member` is left out of the
+    /// path: the endpoint carries it.
+    fn drops_label(&self, _op: &Operation, _member: &str) -> bool {
+        false
+    }
+
+    /// The operation's `endpoint` host prefix is left out: the endpoint
+    /// rules give the host.
+    fn drops_host_prefix(&self, _op: &Operation) -> bool {
+        false
+    }
+
     /// An expression (`Option<String>`, `input` in scope) of an endpoint URL
     /// the operation's input names, which replaces the resolved one.
     fn endpoint_override(&self, _op: &Operation) -> Option<TokenStream> {
@@ -84,6 +96,7 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
         "API Gateway" => vec![&ApiGateway],
         "Machine Learning" => vec![&MachineLearning],
         "DynamoDB" => vec![&DynamoDb],
+        "S3" => vec![&S3Addressing],
         _ => Vec::new(),
     }
 }
@@ -133,6 +146,25 @@ impl Decorator for Glacier {
 
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
         (&[super::GLACIER], &["sha2"])
+    }
+}
+
+/// Amazon S3's addressing: the operations' URIs are modeled as
+/// `/{Bucket}/{Key+}`, but S3's endpoint rules already put the bucket where
+/// it goes (the host when virtual-hosted, the URL's path when path-style,
+/// or an access point's host for an ARN), so the `{Bucket}` label is left
+/// out of the path, as the AWS SDKs do. Likewise the rules give
+/// `WriteGetObjectResponse` its Object Lambda host, so its modeled host
+/// prefix (`{RequestRoute}.`) is not added.
+struct S3Addressing;
+
+impl Decorator for S3Addressing {
+    fn drops_label(&self, op: &Operation, member: &str) -> bool {
+        member == "Bucket" && op.endpoint_params.iter().any(|p| p.name == "Bucket")
+    }
+
+    fn drops_host_prefix(&self, op: &Operation) -> bool {
+        !op.endpoint_params.is_empty()
     }
 }
 
@@ -202,13 +234,13 @@ impl Decorator for MachineLearning {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiGateway, Decorator, DynamoDb, Glacier, MachineLearning};
+    use super::{ApiGateway, Decorator, DynamoDb, Glacier, MachineLearning, S3Addressing};
 
     /// A crate a customization names but the manifest does not know would
     /// silently go missing from the generated Cargo.toml.
     #[test]
     fn customizations_use_only_known_crates() {
-        let all: [&dyn Decorator; 4] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning];
+        let all: [&dyn Decorator; 5] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning, &S3Addressing];
         for decorator in all {
             for name in decorator.runtime().1 {
                 assert!(

@@ -22,6 +22,7 @@ mod waiters;
 use std::collections::BTreeSet;
 
 pub use endpoint::standalone as standalone_endpoint;
+pub use endpoint::service_setting;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

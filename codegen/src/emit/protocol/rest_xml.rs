@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rest_json::{deserialize, serialize, Format};
+use super::rest_json::{deserialize, deserialize_with, serialize, Format};
 use super::{Codec, ProtocolGen};
 use crate::ir::{Crate, Field, Operation, RustType, Struct, TypeDef};
 
@@ -37,6 +37,12 @@ impl ProtocolGen for RestXml {
 
     fn read_response(&self, s: &Struct, var: TokenStream) -> TokenStream {
         deserialize(s, var, Format::Xml)
+    }
+
+    /// An output marked `s3UnwrappedXmlOutput` is read from its body's
+    /// root element as if that were the output's only child.
+    fn read_output(&self, op: &Operation, var: TokenStream) -> TokenStream {
+        deserialize_with(&op.output, var, Format::Xml, op.unwrapped_xml_output)
     }
 }
 
