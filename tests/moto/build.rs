@@ -20,6 +20,23 @@ const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
     ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
     ("route53", "aws-more/route-53-2013-04-01.json", &["CreateHostedZone", "ListHostedZones", "ChangeResourceRecordSets", "ListResourceRecordSets", "DeleteHostedZone"]),
+    (
+        "s3",
+        "aws-more/s3-2006-03-01.json",
+        &[
+            "CreateBucket",
+            "GetBucketLocation",
+            "PutObject",
+            "GetObject",
+            "HeadObject",
+            "CopyObject",
+            "DeleteObjects",
+            "ListObjectsV2",
+            "CreateMultipartUpload",
+            "UploadPart",
+            "CompleteMultipartUpload",
+        ],
+    ),
 ];
 
 fn main() {

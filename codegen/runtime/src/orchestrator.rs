@@ -657,5 +657,13 @@ mod tests {
         assert_eq!((uri.to_string().as_str(), host.as_str()), ("http://localhost:8080/base/a", "localhost:8080"));
         assert!(target_uri("not a url", None, "/").is_err());
         assert!(target_uri("/relative", None, "/").is_err());
+        // An empty path of its own (S3's bucket operations): the endpoint's
+        // path (path-style), or `/` before the query (virtual-hosted).
+        let (uri, _) = target_uri("https://s3.us-west-2.amazonaws.com/bucket", None, "?list-type=2").unwrap();
+        assert_eq!(uri.to_string(), "https://s3.us-west-2.amazonaws.com/bucket?list-type=2");
+        let (uri, _) = target_uri("https://bucket.s3.us-west-2.amazonaws.com", None, "?list-type=2").unwrap();
+        assert_eq!(uri.to_string(), "https://bucket.s3.us-west-2.amazonaws.com/?list-type=2");
+        let (uri, _) = target_uri("https://bucket.s3.us-west-2.amazonaws.com", None, "").unwrap();
+        assert_eq!(uri.to_string(), "https://bucket.s3.us-west-2.amazonaws.com/");
     }
 }

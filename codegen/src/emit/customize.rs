@@ -48,6 +48,12 @@ pub(crate) trait Decorator: Sync {
         false
     }
 
+    /// Error codes of error responses without a body, by HTTP status
+    /// (restXml).
+    fn bodiless_error_codes(&self) -> &'static [(u16, &'static str)] {
+        &[]
+    }
+
     /// An expression (`Option<String>`, `input` in scope) of an endpoint URL
     /// the operation's input names, which replaces the resolved one.
     fn endpoint_override(&self, _op: &Operation) -> Option<TokenStream> {
@@ -96,7 +102,7 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
         "API Gateway" => vec![&ApiGateway],
         "Machine Learning" => vec![&MachineLearning],
         "DynamoDB" => vec![&DynamoDb],
-        "S3" => vec![&S3Addressing],
+        "S3" => vec![&S3Addressing, &S3NotFound],
         _ => Vec::new(),
     }
 }
@@ -168,6 +174,17 @@ impl Decorator for S3Addressing {
     }
 }
 
+/// Amazon S3's bodiless errors: HeadObject and HeadBucket answer a missing
+/// key or bucket with a 404 and no body (a HEAD response has none), which
+/// the AWS SDKs read as the code `NotFound` (the modeled `NotFound` error).
+struct S3NotFound;
+
+impl Decorator for S3NotFound {
+    fn bodiless_error_codes(&self) -> &'static [(u16, &'static str)] {
+        &[(404, "NotFound")]
+    }
+}
+
 /// Amazon API Gateway: `Accept: application/json` on every request.
 struct ApiGateway;
 
@@ -234,13 +251,13 @@ impl Decorator for MachineLearning {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiGateway, Decorator, DynamoDb, Glacier, MachineLearning, S3Addressing};
+    use super::{ApiGateway, Decorator, DynamoDb, Glacier, MachineLearning, S3Addressing, S3NotFound};
 
     /// A crate a customization names but the manifest does not know would
     /// silently go missing from the generated Cargo.toml.
     #[test]
     fn customizations_use_only_known_crates() {
-        let all: [&dyn Decorator; 5] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning, &S3Addressing];
+        let all: [&dyn Decorator; 6] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning, &S3Addressing, &S3NotFound];
         for decorator in all {
             for name in decorator.runtime().1 {
                 assert!(

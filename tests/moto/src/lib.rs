@@ -1,5 +1,5 @@
 //! Clients generated from the official models of DynamoDB, SQS, KMS,
-//! Secrets Manager, SSM, Glacier, Kafka and Route 53 (`build.rs`), and [`Moto`], a moto server for
+//! Secrets Manager, SSM, Glacier, Kafka, Route 53 and S3 (`build.rs`), and [`Moto`], a moto server for
 //! each test to call through the clients' default transport (hyper).
 //!
 //! The tests in `tests/moto.rs` need moto's server: `bash .ci/install-moto`
@@ -51,6 +51,12 @@ pub mod kafka {
 /// Amazon Route 53 (restXml): the hosted zone and record set operations the tests call.
 pub mod route53 {
     include!(concat!(env!("OUT_DIR"), "/route53.rs"));
+}
+
+/// Amazon S3 (restXml, with the SDKs' addressing and signing): the bucket,
+/// object and multipart operations the tests call.
+pub mod s3 {
+    include!(concat!(env!("OUT_DIR"), "/s3.rs"));
 }
 
 mod moto;

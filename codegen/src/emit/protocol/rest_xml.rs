@@ -24,7 +24,12 @@ impl ProtocolGen for RestXml {
 
     fn runtime_value(&self, krate: &Crate) -> TokenStream {
         let no_error_wrapping = krate.service.no_error_wrapping;
-        quote!(crate::rest_xml::RestXml { no_error_wrapping: #no_error_wrapping })
+        let (statuses, codes): (Vec<u16>, Vec<&str>) =
+            crate::emit::customize::decorators(krate).iter().flat_map(|d| d.bodiless_error_codes().iter().copied()).unzip();
+        quote!(crate::rest_xml::RestXml {
+            no_error_wrapping: #no_error_wrapping,
+            bodiless_codes: &[#((#statuses, #codes)),*],
+        })
     }
 
     fn codec(&self) -> &'static dyn Codec {
