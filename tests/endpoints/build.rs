@@ -226,7 +226,7 @@ fn settings_function(model: &Model, service: &ShapeId) -> String {
         }
     }
     format!(
-        "#[allow(dead_code, unused_variables)]\nfn service_setting(builder: crate::config::ConfigBuilder, built_in: &str, value: bool) -> ::std::result::Result<crate::config::ConfigBuilder, ::std::string::String> {{\n    \
+        "#[allow(dead_code, unused_variables, clippy::match_single_binding)]\nfn service_setting(builder: crate::config::ConfigBuilder, built_in: &str, value: bool) -> ::std::result::Result<crate::config::ConfigBuilder, ::std::string::String> {{\n    \
          match built_in {{\n{arms}        other => ::std::result::Result::Err(::std::format!(\"harness: the built-in {{other}} has no configuration setting\")),\n    }}\n}}\n\n"
     )
 }
