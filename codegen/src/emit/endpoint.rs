@@ -496,6 +496,9 @@ fn service_settings(rules: &RuleSet) -> TokenStream {
             _ => "Unset, the endpoint rules decide.".to_owned(),
         };
         let mut lines: Vec<String> = p.docs.iter().cloned().collect();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
         lines.push(format!("The endpoint rules' `{}` parameter ({source}). {unset}", p.name));
         let doc = docs(&lines);
         setters.push(quote! {
