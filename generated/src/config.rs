@@ -253,6 +253,30 @@ pub struct Config {
     pub(crate) buffered_body_limit: u64,
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
     pub(crate) response_checksum_validation: ResponseChecksumValidation,
+    /// The service's own endpoint settings (S3's `force_path_style`, ...),
+    /// by the rule set's parameter name (`ForcePathStyle`): the generated
+    /// `endpoint` module adds their setters.
+    pub(crate) endpoint_flags: EndpointFlags,
+}
+
+/// Boolean endpoint settings of a service's own (its rule set's built-ins
+/// such as `AWS::S3::ForcePathStyle`, and its `clientContextParams`), by
+/// parameter name; unset ones are absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct EndpointFlags(Vec<(&'static str, bool)>);
+
+impl EndpointFlags {
+    /// The value set for the built-in, if any.
+    pub(crate) fn get(&self, param: &str) -> Option<bool> {
+        self.0.iter().find(|(name, _)| *name == param).map(|(_, value)| *value)
+    }
+
+    fn set(&mut self, param: &'static str, value: bool) {
+        match self.0.iter_mut().find(|(name, _)| *name == param) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((param, value)),
+        }
+    }
 }
 
 /// The largest response body read whole into memory, by default: 64 MiB.
@@ -429,7 +453,15 @@ impl Config {
             buffered_body_limit: self.buffered_body_limit,
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
+            endpoint_flags: self.endpoint_flags.clone(),
         }
+    }
+
+    /// The value of a service endpoint setting, by its parameter name.
+    // Used by the crates whose rule set has such built-ins.
+    #[allow(dead_code)]
+    pub(crate) fn endpoint_flag(&self, param: &str) -> Option<bool> {
+        self.endpoint_flags.get(param)
     }
 }
 
@@ -455,6 +487,7 @@ pub struct ConfigBuilder {
     buffered_body_limit: u64,
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
+    endpoint_flags: EndpointFlags,
 }
 
 impl Default for ConfigBuilder {
@@ -479,6 +512,7 @@ impl Default for ConfigBuilder {
             buffered_body_limit: DEFAULT_BUFFERED_BODY_LIMIT,
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
+            endpoint_flags: EndpointFlags::default(),
         }
     }
 }
@@ -690,7 +724,16 @@ impl ConfigBuilder {
             buffered_body_limit: self.buffered_body_limit,
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
+            endpoint_flags: self.endpoint_flags,
         }
+    }
+
+    /// Sets a service endpoint setting by its parameter name (the generated
+    /// `endpoint` module's setters, such as S3's `force_path_style`).
+    #[allow(dead_code)]
+    pub(crate) fn endpoint_flag(mut self, param: &'static str, value: bool) -> Self {
+        self.endpoint_flags.set(param, value);
+        self
     }
 }
 

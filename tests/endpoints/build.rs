@@ -108,10 +108,8 @@ fn generate_model(path: &Path, relative: &str, module: &str, harness: &str, out:
          resolved = resolved.with(name, value.clone())?;\n        }}\n        endpoint::resolve(&resolved)\n    }}\n}}\n\n",
         shared_runtime(&includable(&endpoint), relative)
     );
-    let later = CLIENT_LATER.iter().find(|(file, _)| *file == relative).map(|(_, why)| *why);
     let client = match operation_inputs(path, &service) {
         inputs if inputs.is_empty() => "::std::result::Result::Ok(&[])".to_owned(),
-        _ if later.is_some() => format!("::std::result::Result::Err({})", lit(later.unwrap_or_default())),
         inputs => match generate_client(&model, path, relative, &service, module, &inputs, harness) {
             Ok(text) => {
                 out.push_str(&text);
@@ -126,14 +124,6 @@ fn generate_model(path: &Path, relative: &str, module: &str, harness: &str, out:
         lit(&service.to_string())
     )
 }
-
-/// Models whose client generates but does not yet bind the endpoint
-/// parameters its cases' operation inputs need: their cases are checked
-/// through their parameters only, and why.
-const CLIENT_LATER: &[(&str, &str)] = &[(
-    "aws-more/s3-2006-03-01.json",
-    "S3's endpoint parameters from a client (its built-ins ForcePathStyle, Accelerate, UseArnRegion, UseGlobalEndpoint as settings, and its context parameters) are a later part of issue 14",
-)];
 
 /// The distinct operation inputs of the model's endpoint tests: (operation
 /// name, its `operationParams`), read from the file as the test reads it.
@@ -190,10 +180,10 @@ fn generate_client(
             .find(|op| op.shape.name == *name)
             .unwrap_or_else(|| panic!("{relative}: the client has no operation {name}"));
         let inputs_of = Inputs { krate: &krate };
-        let body = match inputs_of.input(op, params) {
-            Ok(input) => format!(
-                "    let input = {input};\n    harness::check::<crate::wire::{}::{}>(case, &input)",
-                op.module, op.name
+        let body = match inputs_of.input(op, params).and_then(|input| Ok((input, request_path(model, service, op, params)?))) {
+            Ok((input, path)) => format!(
+                "    let input = {input};\n    harness::check::<crate::wire::{}::{}>(case, &input, {})",
+                op.module, op.name, lit(&path)
             ),
             Err(why) => format!("    let _ = case;\n    Err(::std::string::String::from({}))", lit(&format!("harness: {why}"))),
         };
@@ -204,6 +194,7 @@ fn generate_client(
             lit(&params.to_string())
         ));
     }
+    checks.push_str(&settings_function(model, service));
     let nested = |text: &str| codegen::single_file::nest(text, &client_module);
     let mut text = format!(
         "/// The client of the operations the endpoint tests of `{service}` name, with a check per operation input.\npub mod {module}_client {{\n{}\n\nmod harness {{\n{}\n}}\n\n{}",
@@ -217,6 +208,69 @@ fn generate_client(
     }
     text.push_str("];\n}\n\n");
     Ok(text)
+}
+
+/// `service_setting(builder, built_in, value)`: the configuration setter
+/// of each boolean built-in of the service's own (S3's `force_path_style`),
+/// called by name as a user would call it.
+fn settings_function(model: &Model, service: &ShapeId) -> String {
+    let rules = model.get(service).and_then(|shape| shape.traits.get("smithy.rules#endpointRuleSet"));
+    let params = rules.and_then(|r| r.get("parameters")).and_then(Value::as_object);
+    let mut arms = String::new();
+    for param in params.into_iter().flat_map(|p| p.values()) {
+        let built_in = param.get("builtIn").and_then(Value::as_str).unwrap_or_default();
+        if param.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("boolean")) {
+            if let Some(setting) = codegen::emit::service_setting(built_in) {
+                let _ = writeln!(arms, "        {} => ::std::result::Result::Ok(builder.{setting}(value)),", lit(built_in));
+            }
+        }
+    }
+    format!(
+        "#[allow(dead_code, unused_variables, clippy::match_single_binding)]\nfn service_setting(builder: crate::config::ConfigBuilder, built_in: &str, value: bool) -> ::std::result::Result<crate::config::ConfigBuilder, ::std::string::String> {{\n    \
+         match built_in {{\n{arms}        other => ::std::result::Result::Err(::std::format!(\"harness: the built-in {{other}} has no configuration setting\")),\n    }}\n}}\n\n"
+    )
+}
+
+/// The path the operation's request goes to below the endpoint's URL, from
+/// its `http` URI and the case's input, written independently of the
+/// generator: labels percent-encoded (a greedy one keeps its `/`), and S3's
+/// `{Bucket}` left out (the endpoint's host or path carries the bucket).
+fn request_path(model: &Model, service: &ShapeId, op: &Operation, params: &Value) -> Result<String, String> {
+    let Some(http) = &op.http else { return Ok("/".to_owned()) };
+    let s3 = model
+        .get(service)
+        .and_then(|shape| shape.traits.get("aws.api#service"))
+        .and_then(|t| t.get("sdkId"))
+        .and_then(Value::as_str)
+        == Some("S3");
+    let path = http.uri.split('?').next().unwrap_or_default();
+    let mut out = String::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let Some(label) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            out.push('/');
+            out.push_str(segment);
+            continue;
+        };
+        let (name, greedy) = match label.strip_suffix('+') {
+            Some(name) => (name, true),
+            None => (label, false),
+        };
+        if s3 && name == "Bucket" {
+            continue;
+        }
+        let value = params.get(name).and_then(Value::as_str).ok_or_else(|| format!("the input has no label {name}"))?;
+        out.push('/');
+        for byte in value.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+                b'/' if greedy => out.push('/'),
+                _ => {
+                    let _ = write!(out, "%{byte:02X}");
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Renders an operation's input from a case's `operationParams`.

@@ -20,14 +20,16 @@ const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
     ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
     ("route53", "aws-more/route-53-2013-04-01.json", &["CreateHostedZone", "ListHostedZones", "ChangeResourceRecordSets", "ListResourceRecordSets", "DeleteHostedZone"]),
-    // Flexible checksums and S3's response customizations (the tests of
-    // `tests/s3_checksums.rs`, against moto and a loopback server).
+    // S3 with the SDKs' addressing, signing, response customizations and
+    // flexible checksums: the operations of `tests/s3.rs` and
+    // `tests/s3_checksums.rs`, in one client.
     (
-        "s3_checksums",
+        "s3",
         "aws-more/s3-2006-03-01.json",
         &[
-            "CreateBucket", "PutObject", "GetObject", "HeadObject", "CopyObject", "UploadPartCopy", "CompleteMultipartUpload",
-            "ListObjects", "ListObjectsV2", "ListObjectVersions", "DeleteObjects",
+            "CreateBucket", "GetBucketLocation", "PutObject", "GetObject", "HeadObject", "CopyObject", "DeleteObjects",
+            "ListObjects", "ListObjectsV2", "ListObjectVersions", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
+            "CompleteMultipartUpload",
         ],
     ),
 ];

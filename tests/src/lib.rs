@@ -1,6 +1,7 @@
 //! Shared helpers for the golden and end-to-end tests in `tests/tests/`.
 
 pub mod server;
+pub mod sigv4;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

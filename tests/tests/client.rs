@@ -15,6 +15,7 @@ use omics::{Client, Config};
 use fixture_payloads::event_stream::{HeaderValue, Message};
 use fixture_payloads::primitives::ByteStream;
 use fixture_payloads::types::{Feed, FeedError};
+use tests::sigv4;
 use tests::server::{pattern, Reply, TestServer};
 use tokio::sync::Notify;
 
@@ -436,85 +437,6 @@ async fn a_download_cut_short_keeps_its_root_cause() {
     assert!(anyhow.starts_with("reading the body failed: "), "{anyhow}");
     for layer in ["reading the body failed", "end of file before message length reached"] {
         assert_eq!(count(&anyhow, layer), 1, "{layer:?} in {anyhow}");
-    }
-}
-
-/// An independent SigV4 implementation (from the AWS specification, with
-/// `hmac` and `sha2`), to check the signatures `aws-sigv4` produces.
-mod sigv4 {
-    use hmac::{Hmac, KeyInit, Mac};
-    use sha2::{Digest, Sha256};
-    use tests::server::Recorded;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    fn hmac(key: &[u8], data: &str) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-        mac.update(data.as_bytes());
-        mac.finalize().into_bytes().to_vec()
-    }
-
-    /// Percent-encodes each path segment again (services other than S3 sign
-    /// the doubly-encoded path).
-    fn double_encode(path: &str) -> String {
-        path.split('/')
-            .map(|segment| {
-                segment
-                    .bytes()
-                    .map(|b| match b {
-                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-                        _ => format!("%{b:02X}"),
-                    })
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("/")
-    }
-
-    pub fn authorization(request: &Recorded, region: &str, service: &str) -> String {
-        authorization_with_payload(request, region, service, &hex(&Sha256::digest(&request.body)))
-    }
-
-    /// The signature over `payload` as the payload hash (`UNSIGNED-PAYLOAD`
-    /// for operations whose signature leaves the body out), covering the
-    /// headers the request says it signed (beyond `host` and `x-amz-date`).
-    pub fn authorization_with_payload(request: &Recorded, region: &str, service: &str, payload: &str) -> String {
-        const KEY_ID: &str = "AKIDEXAMPLE";
-        const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-        let amz_date = request.header("x-amz-date").expect("x-amz-date");
-        let date = &amz_date[..8];
-        let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
-        let claimed = request.header("authorization").and_then(|a| a.split("SignedHeaders=").nth(1)).unwrap_or("");
-        let claimed: Vec<&str> = claimed.split(',').next().unwrap_or("").split(';').collect();
-        let mut signed = vec!["host", "x-amz-date"];
-        for header in claimed {
-            if !header.is_empty() && !signed.contains(&header) {
-                signed.push(header);
-            }
-        }
-        signed.sort();
-        let canonical_headers: String =
-            signed.iter().map(|h| format!("{h}:{}\n", request.header(h).expect("signed header").trim())).collect();
-        let canonical_request = format!(
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            request.method,
-            double_encode(path),
-            query,
-            canonical_headers,
-            signed.join(";"),
-            payload
-        );
-        let scope = format!("{date}/{region}/{service}/aws4_request");
-        let string_to_sign =
-            format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
-        let mut key = hmac(format!("AWS4{SECRET}").as_bytes(), date);
-        for part in [region, service, "aws4_request"] {
-            key = hmac(&key, part);
-        }
-        let signature = hex(&hmac(&key, &string_to_sign));
-        format!("AWS4-HMAC-SHA256 Credential={KEY_ID}/{scope}, SignedHeaders={}, Signature={signature}", signed.join(";"))
     }
 }
 

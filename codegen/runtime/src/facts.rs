@@ -73,6 +73,9 @@ pub(crate) struct ResolvedEndpoint {
     pub(crate) signing_name: Option<String>,
     /// The SigV4 signing region the endpoint asks for, overriding the configured one.
     pub(crate) signing_region: Option<String>,
+    /// The endpoint accepts only auth schemes this client cannot sign with
+    /// (`sigv4a`, `sigv4-s3express`): their names.
+    pub(crate) unsupported_auth: Option<Vec<String>>,
 }
 
 impl From<Endpoint> for ResolvedEndpoint {
@@ -85,6 +88,7 @@ impl From<Endpoint> for ResolvedEndpoint {
             headers: endpoint.headers,
             signing_name: overrides.name,
             signing_region: overrides.region,
+            unsupported_auth: overrides.unsupported,
         }
     }
 }

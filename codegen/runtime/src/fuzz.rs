@@ -370,7 +370,7 @@ pub mod xml {
             builder = builder.header(*name, *value);
         }
         let response = builder.body(bytes::Bytes::copy_from_slice(body)).ok()?;
-        let meta = crate::rest_xml::RestXml { no_error_wrapping: false }.error_metadata(&response);
+        let meta = crate::rest_xml::RestXml { no_error_wrapping: false, bodiless_codes: &[] }.error_metadata(&response);
         Some(ErrorFields {
             code: meta.code().map(str::to_owned),
             message: meta.message().map(str::to_owned),

@@ -184,6 +184,13 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     Err(XmlError::new("the body did not end"))
 }
 
+impl Element {
+    /// An element without a name holding this one as its only child.
+    pub(crate) fn wrapped(self) -> Element {
+        Element { children: vec![self], ..Element::default() }
+    }
+}
+
 /// `result`, its error naming the element whose text it read.
 pub(crate) fn within<T>(element: &Element, result: Result<T, XmlError>) -> Result<T, XmlError> {
     result.map_err(|e| XmlError::new(format!("<{}>: {}", element.name, e.message)))

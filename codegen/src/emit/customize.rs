@@ -46,6 +46,24 @@ pub(crate) trait Decorator: Sync {
     /// or read differently in S3's outputs).
     fn transform(&self, _krate: &mut Crate) {}
 
+    /// The operation's URI label bound to `member` is left out of the
+    /// path: the endpoint carries it.
+    fn drops_label(&self, _op: &Operation, _member: &str) -> bool {
+        false
+    }
+
+    /// The operation's `endpoint` host prefix is left out: the endpoint
+    /// rules give the host.
+    fn drops_host_prefix(&self, _op: &Operation) -> bool {
+        false
+    }
+
+    /// Error codes of error responses without a body, by HTTP status
+    /// (restXml).
+    fn bodiless_error_codes(&self) -> &'static [(u16, &'static str)] {
+        &[]
+    }
+
     /// An expression (`Option<String>`, `input` in scope) of an endpoint URL
     /// the operation's input names, which replaces the resolved one.
     fn endpoint_override(&self, _op: &Operation) -> Option<TokenStream> {
@@ -95,7 +113,7 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
         "API Gateway" => vec![&ApiGateway],
         "Machine Learning" => vec![&MachineLearning],
         "DynamoDB" => vec![&DynamoDb],
-        "S3" => vec![&S3Responses],
+        "S3" => vec![&S3Addressing, &S3NotFound, &S3Responses],
         "Route 53" => vec![&Route53],
         _ => Vec::new(),
     };
@@ -298,6 +316,36 @@ impl Decorator for Glacier {
     }
 }
 
+/// Amazon S3's addressing: the operations' URIs are modeled as
+/// `/{Bucket}/{Key+}`, but S3's endpoint rules already put the bucket where
+/// it goes (the host when virtual-hosted, the URL's path when path-style,
+/// or an access point's host for an ARN), so the `{Bucket}` label is left
+/// out of the path, as the AWS SDKs do. Likewise the rules give
+/// `WriteGetObjectResponse` its Object Lambda host, so its modeled host
+/// prefix (`{RequestRoute}.`) is not added.
+struct S3Addressing;
+
+impl Decorator for S3Addressing {
+    fn drops_label(&self, op: &Operation, member: &str) -> bool {
+        member == "Bucket" && op.endpoint_params.iter().any(|p| p.name == "Bucket")
+    }
+
+    fn drops_host_prefix(&self, op: &Operation) -> bool {
+        !op.endpoint_params.is_empty()
+    }
+}
+
+/// Amazon S3's bodiless errors: HeadObject and HeadBucket answer a missing
+/// key or bucket with a 404 and no body (a HEAD response has none), which
+/// the AWS SDKs read as the code `NotFound` (the modeled `NotFound` error).
+struct S3NotFound;
+
+impl Decorator for S3NotFound {
+    fn bodiless_error_codes(&self) -> &'static [(u16, &'static str)] {
+        &[(404, "NotFound")]
+    }
+}
+
 /// Amazon API Gateway: `Accept: application/json` on every request.
 struct ApiGateway;
 
@@ -364,13 +412,14 @@ impl Decorator for MachineLearning {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiGateway, Decorator, DynamoDb, FlexibleChecksums, Glacier, MachineLearning, Route53, S3Responses};
+    use super::{ApiGateway, Decorator, DynamoDb, FlexibleChecksums, Glacier, MachineLearning, Route53, S3Addressing, S3NotFound, S3Responses};
 
     /// A crate a customization names but the manifest does not know would
     /// silently go missing from the generated Cargo.toml.
     #[test]
     fn customizations_use_only_known_crates() {
-        let all: [&dyn Decorator; 7] = [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning, &FlexibleChecksums, &S3Responses, &Route53];
+        let all: [&dyn Decorator; 9] =
+            [&Glacier, &ApiGateway, &DynamoDb, &MachineLearning, &FlexibleChecksums, &S3Responses, &Route53, &S3Addressing, &S3NotFound];
         for decorator in all {
             for name in decorator.runtime().1 {
                 assert!(

@@ -53,6 +53,13 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool) -> Resu
     });
     let from_config = rules.params.iter().filter_map(|p| {
         let field = super::ident(&p.field);
+        if setting_name(p).is_some() {
+            let name = &p.name;
+            return Some(match &p.default {
+                Some(Literal::Bool(b)) => quote!(#field: config.endpoint_flag(#name).unwrap_or(#b),),
+                _ => quote!(#field: config.endpoint_flag(#name),),
+            });
+        }
         let value = match (p.built_in.as_deref()?, p.kind, p.default.is_some()) {
             ("AWS::Region", ParamKind::String, false) => quote!(config.region.clone()),
             ("AWS::UseFIPS", ParamKind::Boolean, true) => quote!(config.use_fips),
@@ -123,6 +130,7 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool) -> Resu
             }
         }
     });
+    let settings = client.then(|| service_settings(rules));
     let known: Vec<String> = rules.params.iter().map(|p| p.name.clone()).collect();
     let mut emitter = RuleEmitter { service, known };
     let body = emitter.rules(&rules.rules, "r", true)?;
@@ -164,6 +172,8 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool) -> Resu
 
             #for_request
         }
+
+        #settings
 
         #[doc = #doc_resolve]
         pub fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
@@ -433,6 +443,89 @@ impl RuleEmitter<'_> {
             }
             other => return Err(self.invalid(format!("unsupported function `{other}`"))),
         })
+    }
+}
+
+/// The configuration setting of a boolean built-in that belongs to one
+/// service (`AWS::S3::ForcePathStyle` -> `force_path_style`), named as the
+/// AWS SDKs name it; `None` for the built-ins every client's configuration
+/// has (`AWS::Region`, ...).
+pub fn service_setting(built_in: &str) -> Option<String> {
+    let mut parts = built_in.split("::");
+    let (Some("AWS"), Some(service), Some(name), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    if service == "Auth" || name.is_empty() {
+        return None;
+    }
+    Some(names::field_name(name))
+}
+
+/// The configuration setting of a boolean parameter the client sets: a
+/// built-in of the service's own, or one the service's
+/// `clientContextParams` name.
+fn setting_name(p: &Param) -> Option<String> {
+    if p.kind != ParamKind::Boolean {
+        return None;
+    }
+    p.built_in
+        .as_deref()
+        .and_then(service_setting)
+        .or_else(|| p.client_context.then(|| names::field_name(&p.name)))
+}
+
+/// Setters (and getters) on the configuration for the rule set's boolean
+/// parameters of the service's own (S3's `force_path_style`, `accelerate`,
+/// `use_arn_region`, `disable_s3_express_session_auth`, ...): built-ins
+/// such as `AWS::S3::ForcePathStyle` and `clientContextParams`. The
+/// runtime's configuration keeps them by parameter name, and
+/// `Params::for_request` reads them.
+fn service_settings(rules: &RuleSet) -> TokenStream {
+    let mut setters = Vec::new();
+    let mut getters = Vec::new();
+    for p in &rules.params {
+        let Some(setting) = setting_name(p) else { continue };
+        let name = super::ident(&setting);
+        let key = &p.name;
+        let source = match &p.built_in {
+            Some(built_in) => format!("built-in `{built_in}`"),
+            None => "a client context parameter".to_owned(),
+        };
+        let unset = match &p.default {
+            Some(Literal::Bool(b)) => format!("Unset, it is `{b}`."),
+            _ => "Unset, the endpoint rules decide.".to_owned(),
+        };
+        let mut lines: Vec<String> = p.docs.iter().cloned().collect();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("The endpoint rules' `{}` parameter ({source}). {unset}", p.name));
+        let doc = docs(&lines);
+        setters.push(quote! {
+            #doc
+            pub fn #name(self, enabled: bool) -> Self {
+                self.endpoint_flag(#key, enabled)
+            }
+        });
+        let getter_doc = format!(" The `{setting}` setting, if set (see [`ConfigBuilder::{setting}`](crate::config::ConfigBuilder::{setting})).");
+        getters.push(quote! {
+            #[doc = #getter_doc]
+            pub fn #name(&self) -> Option<bool> {
+                self.endpoint_flag(#key)
+            }
+        });
+    }
+    if setters.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl crate::config::ConfigBuilder {
+            #(#setters)*
+        }
+
+        impl crate::config::Config {
+            #(#getters)*
+        }
     }
 }
 

@@ -22,6 +22,7 @@ mod waiters;
 use std::collections::BTreeSet;
 
 pub use endpoint::standalone as standalone_endpoint;
+pub use endpoint::service_setting;
 
 /// Applies the service's customizations to its IR, before emitting.
 pub fn customize(krate: &mut Crate) {

@@ -92,7 +92,7 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
     let error = ident(&op.error);
     let name = &op.name;
     let serialize = protocol.write_request(krate, op);
-    let read_output = protocol.read_response(&op.output, quote!(output));
+    let read_output = protocol.read_output(op, quote!(output));
     // The codes each error may be named by; a code an earlier error of the
     // operation already has stays with that one (its shape name first).
     let mut claimed: std::collections::BTreeSet<String> = op.errors.iter().map(|e| e.shape.name.clone()).collect();

@@ -22,6 +22,7 @@ const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
 pub(super) const EVENT_HEADER: &str = "smithy.api#eventHeader";
 pub(super) const EVENT_PAYLOAD: &str = "smithy.api#eventPayload";
 const UNSIGNED_PAYLOAD: &str = "aws.auth#unsignedPayload";
+const S3_UNWRAPPED_XML_OUTPUT: &str = "aws.customizations#s3UnwrappedXmlOutput";
 
 
 /// Names that the hand-written parts of the `error` module already use.
@@ -423,6 +424,7 @@ impl IrBuilder<'_> {
                 .is_some_and(|encodings| encodings.iter().any(|e| e.as_str() == Some("gzip"))),
             pagination: None,
             endpoint_params: Vec::new(),
+            unwrapped_xml_output: shape.traits.has(S3_UNWRAPPED_XML_OUTPUT),
         })
     }
 

@@ -17,6 +17,9 @@ pub struct Param {
     pub built_in: Option<String>,
     pub default: Option<Literal>,
     pub docs: Option<String>,
+    /// Named by the service's `smithy.rules#clientContextParams`: the
+    /// client's configuration sets it.
+    pub client_context: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +95,7 @@ pub fn endpoint_url_only() -> RuleSet {
             built_in: Some("SDK::Endpoint".into()),
             default: None,
             docs: Some("The endpoint URL to send requests to.".into()),
+            client_context: false,
         }],
         rules: vec![
             Rule {
@@ -137,6 +141,7 @@ pub fn parse(service: &Shape, value: &Value) -> Result<RuleSet> {
         .ok_or_else(|| p.invalid("the rule set has no \"parameters\" object"))?;
     let mut scope = super::names::Scope::default();
     let mut parsed = Vec::new();
+    let client_context = service.traits.get("smithy.rules#clientContextParams").and_then(Value::as_object);
     for (name, spec) in params {
         let kind = match spec.get("type").and_then(Value::as_str) {
             Some("String" | "string") => ParamKind::String,
@@ -164,6 +169,7 @@ pub fn parse(service: &Shape, value: &Value) -> Result<RuleSet> {
             built_in: spec.get("builtIn").and_then(Value::as_str).map(str::to_owned),
             default,
             docs: spec.get("documentation").and_then(Value::as_str).map(str::to_owned),
+            client_context: client_context.is_some_and(|c| c.contains_key(name)),
         });
     }
     let rules = p.rules(value.get("rules"), 0)?;

@@ -309,6 +309,10 @@ pub struct Operation {
     /// The endpoint parameters the operation sets (`smithy.rules#contextParam`,
     /// `staticContextParams`, `operationContextParams`).
     pub endpoint_params: Vec<endpoint::ContextParam>,
+    /// `aws.customizations#s3UnwrappedXmlOutput`: the output's only body
+    /// member is the XML body's root element itself (S3's
+    /// `GetBucketLocation`), not a child of an element named for the output.
+    pub unwrapped_xml_output: bool,
 }
 
 /// `aws.protocols#httpChecksum` of an operation: members by their model

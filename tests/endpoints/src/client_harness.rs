@@ -41,7 +41,7 @@ fn config(built_ins: &serde_json::Map<String, Json>, transport: &crate::testing:
                 account_id = Some(text()?.to_owned());
                 builder
             }
-            other => return Err(format!("harness: the built-in {other} has no configuration setting")),
+            other => super::service_setting(builder, other, flag()?)?,
         };
     }
     Ok(match account_id {
@@ -55,8 +55,9 @@ fn config(built_ins: &serde_json::Map<String, Json>, transport: &crate::testing:
 /// endpoint parameters the client computes from its configuration and the
 /// input are the case's `params`, and sending the input goes to the case's
 /// endpoint (signed with the signing name and region of its `authSchemes`)
-/// or fails with the case's error before anything is sent.
-pub(crate) fn check<O: Operation>(case: &super::super::ClientCase<'_>, input: &O::Input) -> Result<(), String>
+/// or fails with the case's error before anything is sent. `path` is the
+/// operation's own path, which follows the endpoint URL's.
+pub(crate) fn check<O: Operation>(case: &super::super::ClientCase<'_>, input: &O::Input, path: &str) -> Result<(), String>
 where
     O::Error: std::error::Error,
 {
@@ -68,12 +69,17 @@ where
     let account_id = case.built_ins.get("AWS::Auth::AccountId").and_then(Json::as_str);
     let inputs = crate::facts::EndpointInputs { operation: &operation, account_id };
     let computed = Params::for_request(&config, &inputs).map_err(|e| format!("the client's parameters: {e}"))?;
-    let mut expected = Params::new();
+    // Each parameter of the case is the client's, or one the client leaves
+    // unset (the cases list parameters an operation does not bind, such as
+    // `DisableAccessPoints: false` for GetObject): the request below shows
+    // that the endpoint is the case's all the same. Parameters the client
+    // sets beyond the case's (S3's `Key`) are checked by that request too.
     for (name, json) in case.params {
-        expected = expected.with(name, value(json)).map_err(|e| format!("harness: the case's parameters: {e}"))?;
-    }
-    if computed != expected {
-        return Err(format!("the client computes the parameters {computed:?}, the case gives {expected:?}"));
+        let given = computed.clone().with(name, value(json)).map_err(|e| format!("harness: the case's parameters: {e}"))?;
+        let unset = computed.clone().with(name, Value::None).map_err(|e| format!("harness: the case's parameters: {e}"))?;
+        if given != computed && unset != computed {
+            return Err(format!("the client computes the parameters {computed:?}, the case gives {name} = {json}"));
+        }
     }
 
     let handle = crate::orchestrator::Handle::new(config, &crate::service::SERVICE);
@@ -87,8 +93,14 @@ where
                 return Err(format!("the client sent nothing: {}", error.unwrap_or_default()));
             };
             let url = endpoint.get("url").and_then(Json::as_str).unwrap_or_default();
-            let wanted = format!("{}/", url.trim_end_matches('/'));
-            let uri = request.uri().to_string();
+            // The endpoint's URL and the operation's own path (`/` when
+            // both are empty), without the query.
+            let wanted = format!("{}{path}", url.trim_end_matches('/'));
+            let wanted: ::http::Uri = wanted.parse().map_err(|e| format!("harness: {wanted}: {e}"))?;
+            let as_text = |uri: &::http::Uri| {
+                format!("{}://{}{}", uri.scheme_str().unwrap_or_default(), uri.authority().map(|a| a.as_str()).unwrap_or_default(), uri.path())
+            };
+            let (uri, wanted) = (as_text(request.uri()), as_text(&wanted));
             if uri != wanted {
                 return Err(format!("the client sent to {uri}, not {wanted}"));
             }

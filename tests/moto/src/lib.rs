@@ -53,10 +53,11 @@ pub mod route53 {
     include!(concat!(env!("OUT_DIR"), "/route53.rs"));
 }
 
-/// Amazon S3 (restXml, with the SDKs' response customizations and flexible
-/// checksums): the operations of `tests/s3_checksums.rs`.
-pub mod s3_checksums {
-    include!(concat!(env!("OUT_DIR"), "/s3_checksums.rs"));
+/// Amazon S3 (restXml, with the SDKs' addressing, signing, response
+/// customizations and flexible checksums): the operations of `tests/s3.rs`
+/// and `tests/s3_checksums.rs`.
+pub mod s3 {
+    include!(concat!(env!("OUT_DIR"), "/s3.rs"));
 }
 
 mod moto;

@@ -1,5 +1,5 @@
 //! Flexible checksums and S3's response customizations, through the
-//! generated S3 client (`moto_tests::s3_checksums`, the operations these
+//! generated S3 client (`moto_tests::s3`, the operations these
 //! tests call) against the loopback server of `tests::server`:
 //! request checksums as headers and as `aws-chunked` trailers (the framing
 //! checked by a parser here, the values against checksums computed here
@@ -8,12 +8,12 @@
 //! Route 53's id prefixes; and the bad inputs of issue 14 that concern them
 //! (a wrong checksum, a truncated download).
 
-use moto_tests::s3_checksums::config::{Config, RequestChecksumCalculation, ResponseChecksumValidation, RetryConfig};
-use moto_tests::s3_checksums::error::DisplayErrorContext;
-use moto_tests::s3_checksums::primitives::ByteStream;
-use moto_tests::s3_checksums::transport::HyperClient;
-use moto_tests::s3_checksums::types::{ChecksumAlgorithm, ChecksumMode, Delete, EncodingType, ObjectIdentifier};
-use moto_tests::s3_checksums::Client;
+use moto_tests::s3::config::{Config, RequestChecksumCalculation, ResponseChecksumValidation, RetryConfig};
+use moto_tests::s3::error::DisplayErrorContext;
+use moto_tests::s3::primitives::ByteStream;
+use moto_tests::s3::transport::HyperClient;
+use moto_tests::s3::types::{ChecksumAlgorithm, ChecksumMode, Delete, EncodingType, ObjectIdentifier};
+use moto_tests::s3::Client;
 use tests::server::{Recorded, Reply, TestServer};
 
 /// One runtime for every test: the servers' tasks run on its workers
@@ -26,7 +26,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 /// S3 addresses buckets as hosts (`bucket.localhost:<port>`): the client's
 /// transport resolves the buckets the tests use to the loopback server.
-fn config(server: &TestServer) -> moto_tests::s3_checksums::config::ConfigBuilder {
+fn config(server: &TestServer) -> moto_tests::s3::config::ConfigBuilder {
     let transport = HyperClient::builder().resolve("bucket.localhost", std::net::Ipv4Addr::LOCALHOST.into());
     Config::builder()
         .region("us-east-1")
@@ -295,7 +295,7 @@ fn s3_error(code: &str) -> String {
 
 #[test]
 fn an_error_in_a_200_response_is_an_error_and_is_retried() {
-    use moto_tests::s3_checksums::operation::copy_object::CopyObjectError;
+    use moto_tests::s3::operation::copy_object::CopyObjectError;
     let copied = "<CopyObjectResult><ETag>\"copied\"</ETag></CopyObjectResult>";
     let server = block_on(TestServer::start(vec![ok(&[], &s3_error("InternalError")), ok(&[], copied)]));
     let retrying = Client::new(config(&server).retry_config(RetryConfig::standard().with_max_attempts(3)).build());
@@ -371,24 +371,17 @@ fn route53_ids_lose_their_prefixes_in_labels() {
 /// Against moto's server (`MOTO_SERVER`, see `src/moto.rs`): a 64 MiB file
 /// streamed from disk with a CRC32 trailer (`aws-chunked`), stored with
 /// that checksum, and read back chunk by chunk with `ChecksumMode=ENABLED`,
-/// the download checked against it at its end.
-///
-/// Ignored until S3's addressing lands (issue 14's endpoint part): the
-/// client still sends the bucket in the path as well as in the host, which
-/// moto reads as a key of that name. `a_64_mib_file_streams_up_and_down_
-/// checked` covers the same against the loopback server meanwhile.
+/// the download checked against it at its end (path-style, as moto needs).
 #[test]
-#[ignore = "needs S3's addressing without the bucket doubled in the path (the s3ep work)"]
 fn moto_stores_a_64_mib_streamed_upload_with_its_crc32_and_the_download_checks_it() {
     use moto_tests::Moto;
     let moto = Moto::start();
     let bucket = "checksums";
-    let transport = HyperClient::builder().resolve(format!("{bucket}.localhost"), std::net::Ipv4Addr::LOCALHOST.into()).build();
     let config = Config::builder()
         .region("us-east-1")
         .static_credentials("testing", "testing")
-        .endpoint_url(format!("http://localhost:{}", moto.port()))
-        .http_client(transport)
+        .endpoint_url(moto.endpoint())
+        .force_path_style(true)
         .build();
     let client = Client::new(config);
     let dir = std::env::temp_dir().join(format!("s3-checksums-moto-{}", std::process::id()));

@@ -43,6 +43,23 @@ pub(crate) fn request_client(host: Option<&str>) -> (crate::Client, crate::testi
     (crate::Client::new(config), transport)
 }
 
+/// A client configured as a case's `vendorParams` ask (`configure`: its
+/// region and settings), with static credentials and the endpoint its
+/// rules give, whose transport answers `200 {}` and records the request.
+pub(crate) fn request_client_configured(
+    configure: impl FnOnce(crate::config::ConfigBuilder) -> crate::config::ConfigBuilder,
+) -> (crate::Client, crate::testing::TestTransport) {
+    let transport = crate::testing::TestTransport::new();
+    transport.respond(200, "{}");
+    let builder = crate::config::Config::builder()
+        .static_credentials("AKID", "SECRET")
+        .retry_config(crate::config::RetryConfig::disabled())
+        .timeout_config(crate::config::TimeoutConfig::disabled())
+        .idempotency_token_provider(|| TEST_IDEMPOTENCY_TOKEN.to_owned())
+        .http_client(transport.clone());
+    (crate::Client::new(configure(builder).build()), transport)
+}
+
 /// What a request case expects (the fields of `smithy.test#httpRequestTests`).
 pub(crate) struct ExpectedRequest {
     pub(crate) method: &'static str,

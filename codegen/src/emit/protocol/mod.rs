@@ -44,6 +44,12 @@ pub(crate) trait ProtocolGen: Sync {
     /// (an output, or an error structure), ending in `Ok(var)`.
     fn read_response(&self, s: &Struct, var: TokenStream) -> TokenStream;
 
+    /// Statements reading an operation's successful response into `var`
+    /// of its output type, ending in `Ok(var)`.
+    fn read_output(&self, op: &Operation, var: TokenStream) -> TokenStream {
+        self.read_response(&op.output, var)
+    }
+
     /// The error codes a response may name a modeled error by: its shape's
     /// name, and for an `@awsQueryCompatible` service its `@awsQueryError`
     /// code.

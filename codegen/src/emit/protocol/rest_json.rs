@@ -123,6 +123,11 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
                     path.push(quote!(path.push_str(#text);));
                 }
                 Segment::Label { member, greedy } => {
+                    // A customization may carry the label elsewhere (S3's
+                    // bucket: in the endpoint's host or path).
+                    if decorators.iter().any(|d| d.drops_label(op, member)) {
+                        continue;
+                    }
                     let Some(f) = field(member) else { continue };
                     let name = ident(&f.name);
                     let (shape, field_name, member) = build_error_names(input, f);
@@ -379,7 +384,12 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
     } else {
         quote!(let body = ::std::vec::Vec::new();)
     };
-    let host_prefix = super::host_prefix(op);
+    // A customization may leave the host to the endpoint rules.
+    let host_prefix = if decorators.iter().any(|d| d.drops_host_prefix(op)) {
+        quote!(::std::option::Option::None)
+    } else {
+        super::host_prefix(op)
+    };
     let endpoint = super::endpoint_override(krate, op);
     let body_checks = match stream {
         None => super::body_checks(op),
@@ -426,7 +436,10 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
     } else {
         quote!()
     };
-    let unused = input.fields.is_empty().then(|| quote!(let _ = input;));
+    // Nothing of the input is sent when its only members are labels a
+    // customization leaves out (S3's GetBucketLocation: `{Bucket}`).
+    let dropped = |f: &Field| f.binding == Binding::Label && decorators.iter().any(|d| d.drops_label(op, &f.member));
+    let unused = input.fields.iter().all(dropped).then(|| quote!(let _ = input;));
     let body_value = if stream.is_some() { quote!(body,) } else { quote!(body: body.into(),) };
     quote! {
         #unused
@@ -452,6 +465,12 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
 /// Reads a response into `var` of the structure's type: the JSON body,
 /// then members bound to headers and to the status code, then the request id.
 pub(super) fn deserialize(s: &Struct, var: TokenStream, format: Format) -> TokenStream {
+    deserialize_with(s, var, format, false)
+}
+
+/// [`deserialize`]; `unwrapped`: an XML body's root element is the
+/// structure's only body member (`s3UnwrappedXmlOutput`).
+pub(super) fn deserialize_with(s: &Struct, var: TokenStream, format: Format, unwrapped: bool) -> TokenStream {
     let ty = ident(&s.name);
     let path = match &s.kind {
         StructKind::Error { .. } => quote!(crate::error::#ty),
@@ -532,6 +551,7 @@ pub(super) fn deserialize(s: &Struct, var: TokenStream, format: Format) -> Token
     let read = if has_body && format == Format::Xml {
         match s.kind {
             StructKind::Error { .. } => quote!(let #mutable #var: #path = crate::rest_xml::read_error(response.body())?;),
+            _ if unwrapped => quote!(let #mutable #var: #path = crate::rest_xml::read_unwrapped_body(response.body())?;),
             _ => quote!(let #mutable #var: #path = crate::rest_xml::read_body(response.body())?;),
         }
     } else if has_body {

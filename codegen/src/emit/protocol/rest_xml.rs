@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rest_json::{deserialize, serialize, Format};
+use super::rest_json::{deserialize, deserialize_with, serialize, Format};
 use super::{Codec, ProtocolGen};
 use crate::ir::{Crate, Field, Operation, RustType, Struct, TypeDef};
 
@@ -24,7 +24,12 @@ impl ProtocolGen for RestXml {
 
     fn runtime_value(&self, krate: &Crate) -> TokenStream {
         let no_error_wrapping = krate.service.no_error_wrapping;
-        quote!(crate::rest_xml::RestXml { no_error_wrapping: #no_error_wrapping })
+        let (statuses, codes): (Vec<u16>, Vec<&str>) =
+            crate::emit::customize::decorators(krate).iter().flat_map(|d| d.bodiless_error_codes().iter().copied()).unzip();
+        quote!(crate::rest_xml::RestXml {
+            no_error_wrapping: #no_error_wrapping,
+            bodiless_codes: &[#((#statuses, #codes)),*],
+        })
     }
 
     fn codec(&self) -> &'static dyn Codec {
@@ -37,6 +42,12 @@ impl ProtocolGen for RestXml {
 
     fn read_response(&self, s: &Struct, var: TokenStream) -> TokenStream {
         deserialize(s, var, Format::Xml)
+    }
+
+    /// An output marked `s3UnwrappedXmlOutput` is read from its body's
+    /// root element as if that were the output's only child.
+    fn read_output(&self, op: &Operation, var: TokenStream) -> TokenStream {
+        deserialize_with(&op.output, var, Format::Xml, op.unwrapped_xml_output)
     }
 }
 

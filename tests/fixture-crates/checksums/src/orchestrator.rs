@@ -270,6 +270,9 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
     let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
         .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;
     let scheme = chosen.map_err(configuration_error)?;
+    if let (AuthScheme::SigV4 { .. }, Some(names)) = (scheme, &endpoint.unsupported_auth) {
+        return Err(configuration_error(unsupported_auth(names)));
+    }
     // SigV4: the scheme's signing name (or the endpoint's override) and the
     // configured region (or the endpoint's override).
     let sigv4 = match scheme {
@@ -557,6 +560,27 @@ struct Unreceived {
 /// The full URI of a request: the endpoint's scheme, host (with the
 /// operation's host prefix) and base path, then the operation's path and
 /// query. Returns it with the `Host` header value.
+/// Why a request whose endpoint asks only for auth schemes this client
+/// cannot sign with is refused before it is sent, naming the feature.
+fn unsupported_auth(names: &[String]) -> String {
+    let feature = |name: &str| match name {
+        "sigv4a" => "SigV4a signing (`sigv4a`: S3 Multi-Region Access Points and other multi-region endpoints)",
+        "sigv4-s3express" => {
+            "S3 Express One Zone session auth (`sigv4-s3express`, with CreateSession); \
+             Config::builder().disable_s3_express_session_auth(true) signs with SigV4 instead"
+        }
+        _ => "",
+    };
+    let described: Vec<String> = names
+        .iter()
+        .map(|name| match feature(name) {
+            "" => format!("`{name}`"),
+            text => text.to_owned(),
+        })
+        .collect();
+    format!("the endpoint requires an auth scheme this client does not support: {}", described.join(", or "))
+}
+
 fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, String), String> {
     let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
     let scheme = base.scheme_str().ok_or("the URL has no scheme")?;
@@ -566,7 +590,10 @@ fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -
         None => authority.to_string(),
     };
     let base_path = base.path().trim_end_matches('/');
-    let uri = format!("{scheme}://{host}{base_path}{path_and_query}");
+    // A request whose own path is empty (S3's bucket operations, whose
+    // `{Bucket}` the endpoint carries) goes to the endpoint's path, or `/`.
+    let slash = if base_path.is_empty() && !path_and_query.starts_with('/') { "/" } else { "" };
+    let uri = format!("{scheme}://{host}{base_path}{slash}{path_and_query}");
     let uri = uri.parse().map_err(|e: http::uri::InvalidUri| format!("{uri}: {e}"))?;
     Ok((uri, host))
 }

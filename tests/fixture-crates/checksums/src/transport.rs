@@ -426,6 +426,7 @@ mod hyper_client {
                     *request.method(),
                     http::Method::GET | http::Method::HEAD | http::Method::OPTIONS | http::Method::TRACE
                 );
+                let head = request.method() == http::Method::HEAD;
                 let mut result = send_on(&clients.pooled, request).await;
                 // The resend goes through the pool, which no longer holds the
                 // dead connection: on a new connection (kept for the next
@@ -433,7 +434,7 @@ mod hyper_client {
                 // too, the last resend opens a new connection.
                 for client in [&clients.pooled, &clients.fresh] {
                     let failed = match result {
-                        Ok(response) => return Ok(streaming(response)),
+                        Ok(response) => return Ok(streaming(response, head)),
                         Err(failed) => failed,
                     };
                     match again.take() {
@@ -444,7 +445,7 @@ mod hyper_client {
                         _ => return Err(transport_error(failed.error)),
                     }
                 }
-                result.map(streaming).map_err(|failed| transport_error(failed.error))
+                result.map(|response| streaming(response, head)).map_err(|failed| transport_error(failed.error))
             })
         }
     }
@@ -503,12 +504,16 @@ mod hyper_client {
     }
 
     /// A response whose body is read as it arrives, with its declared length.
-    fn streaming(response: http::Response<hyper::body::Incoming>) -> StreamingResponse {
+    /// A response to HEAD, and a 204 or 304, has no body whatever its
+    /// `Content-Length` says (S3's HeadObject gives the object's length).
+    fn streaming(response: http::Response<hyper::body::Incoming>, head: bool) -> StreamingResponse {
+        let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
         let length = response
             .headers()
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
+        let length = if bodiless { Some(0) } else { length };
         response.map(|body| {
             let chunks = body.into_data_stream();
             match length {

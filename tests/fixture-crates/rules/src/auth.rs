@@ -222,6 +222,25 @@ pub(crate) fn sign(
     }
 }
 
+/// Whether requests signed for this signing name follow S3's rules: S3
+/// itself (`s3`), and the names S3's endpoints sign with for Outposts and
+/// Object Lambda (`s3-outposts`, `s3-object-lambda`).
+pub(crate) fn s3_signing(name: &str) -> bool {
+    matches!(name, "s3" | "s3-outposts" | "s3-object-lambda")
+}
+
+/// S3's signing, as the AWS SDKs sign for it: the path is encoded once (it
+/// is already percent-encoded; S3 compares it as sent) and never
+/// normalized (a key may hold `.` and `..` segments and `//`), and
+/// `x-amz-content-sha256` is on every request, with the payload's SHA-256
+/// or `UNSIGNED-PAYLOAD`.
+fn s3_settings(signing: &mut aws_sigv4::http_request::SigningSettings) {
+    use aws_sigv4::http_request::{PayloadChecksumKind, PercentEncodingMode, UriPathNormalizationMode};
+    signing.percent_encoding_mode = PercentEncodingMode::Single;
+    signing.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    signing.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+}
+
 fn sign_sigv4(
     request: &mut StreamingRequest,
     credentials: Credentials,
@@ -249,6 +268,9 @@ fn sign_sigv4(
     let mut signing = SigningSettings::default();
     if matches!(body, SignableBody::UnsignedPayload) {
         signing.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    if s3_signing(settings.name) {
+        s3_settings(&mut signing);
     }
     let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()

@@ -23,6 +23,9 @@ pub struct Endpoint {
 pub(crate) struct SigningOverrides {
     pub(crate) name: Option<String>,
     pub(crate) region: Option<String>,
+    /// The endpoint names auth schemes and none of them is `sigv4`: their
+    /// names (`sigv4a`, `sigv4-s3express`), which this client cannot sign with.
+    pub(crate) unsupported: Option<Vec<String>>,
 }
 
 impl Endpoint {
@@ -56,7 +59,14 @@ impl Endpoint {
             _ => None,
         });
         let field = |key: &str| sigv4.and_then(|f| f.get(key)).and_then(Value::as_str).map(str::to_owned);
-        SigningOverrides { name: field("signingName"), region: field("signingRegion") }
+        let names = || {
+            schemes.iter().filter_map(|scheme| match scheme {
+                Value::Object(fields) => fields.get("name").and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            })
+        };
+        let unsupported = (sigv4.is_none() && !schemes.is_empty()).then(|| names().collect());
+        SigningOverrides { name: field("signingName"), region: field("signingRegion"), unsupported }
     }
 }
 
