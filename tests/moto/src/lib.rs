@@ -56,6 +56,7 @@ pub mod route53 {
 /// Amazon S3 (restXml, with the SDKs' addressing, signing, response
 /// customizations and flexible checksums): the operations of `tests/s3.rs`
 /// and `tests/s3_checksums.rs`.
+#[allow(clippy::module_inception)]
 pub mod s3 {
     include!(concat!(env!("OUT_DIR"), "/s3.rs"));
 }
