@@ -9,10 +9,10 @@
 //! - [`UrlDecodedListing`]: listings asked with `EncodingType=url` have
 //!   their keys, prefixes, delimiters and markers percent-encoded (so that
 //!   keys with characters XML cannot carry survive); they are decoded
-//!   before the output is read;
-//! - [`UnwrappedOutput`]: GetBucketLocation answers with its member's
-//!   element alone (`@s3UnwrappedXmlOutput`), which is wrapped in an
-//!   output element before it is read.
+//!   before the output is read.
+//!
+//! GetBucketLocation's bare output (`@s3UnwrappedXmlOutput`) is read by the
+//! restXml protocol itself (`rest_xml::read_unwrapped_body`).
 
 use crate::orchestrator::Request;
 use crate::transport::HttpResponse;
@@ -85,53 +85,28 @@ impl crate::interceptor::Interceptor for UrlDecodedListing {
             return;
         }
         let mut writer = crate::xml::Writer::new();
-        write_element(&mut writer, &root, true);
+        write_decoded(&mut writer, &root);
         *response.body_mut() = bytes::Bytes::from(writer.finish());
     }
 }
 
-/// Wraps a body that is the element of the output's only member (named
-/// `member`) in an output element, so that the output's reader finds the
-/// member among the root's children.
-#[derive(Debug)]
-pub(crate) struct UnwrappedOutput {
-    pub(crate) member: &'static str,
-}
-
-impl crate::interceptor::Interceptor for UnwrappedOutput {
-    fn modify_response(&self, _request: &Request, response: &mut HttpResponse) {
-        if !response.status().is_success() {
-            return;
-        }
-        let Ok(root) = crate::xml::parse(response.body()) else { return };
-        if root.local_name() != self.member {
-            return;
-        }
-        let mut writer = crate::xml::Writer::new();
-        writer.start("Output");
-        write_element(&mut writer, &root, false);
-        writer.end("Output");
-        *response.body_mut() = bytes::Bytes::from(writer.finish());
-    }
-}
-
-/// Writes `element` back; with `decode`, the texts of [`URL_ENCODED`]
+/// Writes `element` back, the texts of [`URL_ENCODED`]
 /// elements decoded. Nesting is bounded by the parser's depth limit.
-fn write_element(writer: &mut crate::xml::Writer, element: &crate::xml::Element, decode: bool) {
+fn write_decoded(writer: &mut crate::xml::Writer, element: &crate::xml::Element) {
     writer.start(element.name());
     for (name, value) in element.attributes() {
         writer.attribute(name, value);
     }
     if element.children().is_empty() {
         let text = element.text();
-        if decode && URL_ENCODED.contains(&element.local_name()) {
+        if URL_ENCODED.contains(&element.local_name()) {
             writer.text(&url_decode(text));
         } else {
             writer.text(text);
         }
     }
     for child in element.children() {
-        write_element(writer, child, decode);
+        write_decoded(writer, child);
     }
     writer.end(element.name());
 }
@@ -211,19 +186,6 @@ mod tests {
         let mut broken = response(200, "<ListBucketResult><EncodingType>url");
         UrlDecodedListing.modify_response(&request(), &mut broken);
         assert_eq!(broken.body(), "<ListBucketResult><EncodingType>url".as_bytes());
-    }
-
-    #[test]
-    fn an_unwrapped_output_is_wrapped() {
-        let location = UnwrappedOutput { member: "LocationConstraint" };
-        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">us-west-2</LocationConstraint>";
-        let mut wrapped = response(200, body);
-        location.modify_response(&request(), &mut wrapped);
-        let root = crate::xml::parse(wrapped.body()).unwrap();
-        assert_eq!(root.child("LocationConstraint").map(|c| c.text()), Some("us-west-2"));
-        let mut error = response(404, "<Error><Code>NoSuchBucket</Code></Error>");
-        location.modify_response(&request(), &mut error);
-        assert_eq!(error.body(), "<Error><Code>NoSuchBucket</Code></Error>".as_bytes());
     }
 
     #[test]

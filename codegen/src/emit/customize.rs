@@ -185,8 +185,7 @@ impl Decorator for FlexibleChecksums {
 /// Amazon S3's responses, as the AWS SDKs read them (`src/s3.rs`): a 200
 /// whose body is an `<Error>` is an error (for the operations that answer
 /// with a document while they work, an empty body too), retried as a
-/// server error; listings asked with `EncodingType=url` decoded;
-/// GetBucketLocation's unwrapped output read; the
+/// server error; listings asked with `EncodingType=url` decoded; the
 /// `Expires` header read leniently, its text also kept as `ExpiresString`.
 struct S3Responses;
 
@@ -206,14 +205,6 @@ impl Decorator for S3Responses {
         }
         if S3_URL_ENCODED_LISTINGS.contains(&op.shape.name.as_str()) {
             interceptors.push(quote!(&crate::s3::UrlDecodedListing));
-        }
-        // `aws.customizations#s3UnwrappedXmlOutput`: the body is the only
-        // member's element.
-        if op.shape.name == "GetBucketLocation" {
-            if let [member] = op.output.fields.as_slice() {
-                let name = &member.wire_name;
-                interceptors.push(quote!(&crate::s3::UnwrappedOutput { member: #name }));
-            }
         }
         interceptors
     }

@@ -8,7 +8,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use moto_tests::s3::config::{Config, ConfigBuilder, RetryConfig, TimeoutConfig};
+use moto_tests::s3::config::{Config, ConfigBuilder, RequestChecksumCalculation, RetryConfig, TimeoutConfig};
 use moto_tests::s3::error::UnhandledKind;
 use moto_tests::s3::operation::get_object::GetObjectError;
 use moto_tests::s3::operation::head_object::HeadObjectError;
@@ -118,27 +118,34 @@ mod signing {
     /// nor normalizes), with `x-amz-content-sha256` on every request.
     #[tokio::test]
     async fn keys_are_signed_as_sent_encoded_once_and_never_normalized() {
-        let server = TestServer::start(vec![empty(200), empty(200), empty(200)]).await;
+        let server = TestServer::start(vec![empty(200), empty(200), empty(200), empty(200)]).await;
         let client = loopback(&server, |c| c.force_path_style(true));
+        let unchecked = loopback(&server, |c| c.force_path_style(true).request_checksum_calculation(RequestChecksumCalculation::WhenRequired));
         let key = "a b/c%d~e/../f/./g//h+i";
         ok(client.put_object().bucket("bucket").key(key).body(ByteStream::from(&b"hello"[..])).send().await, "PutObject");
         ok(client.get_object().bucket("bucket").key(key).send().await, "GetObject");
         let file = TempFile(write_test_file("signed-upload", 100_000));
         let streamed = ok(ByteStream::from_path(file.path()).await, "ByteStream::from_path");
         ok(client.put_object().bucket("bucket").key("streamed").body(streamed).send().await, "PutObject (streamed)");
+        let streamed = ok(ByteStream::from_path(file.path()).await, "ByteStream::from_path");
+        ok(unchecked.put_object().bucket("bucket").key("streamed").body(streamed).send().await, "PutObject (streamed, no checksum)");
 
         let requests = server.requests();
-        assert_eq!(requests.len(), 3);
-        let (put, get, streamed) = (&requests[0], &requests[1], &requests[2]);
+        assert_eq!(requests.len(), 4);
+        let (put, get, streamed, unchecked) = (&requests[0], &requests[1], &requests[2], &requests[3]);
         assert_eq!(put.target, "/bucket/a%20b/c%25d~e/../f/./g//h%2Bi?x-id=PutObject");
         assert_eq!(get.target, "/bucket/a%20b/c%25d~e/../f/./g//h%2Bi?x-id=GetObject");
         // The payload's SHA-256 for a body in memory (the empty body's for a GET).
         assert_eq!(put.header("x-amz-content-sha256"), Some(sigv4::payload_hash(b"hello").as_str()));
         assert_eq!(get.header("x-amz-content-sha256"), Some(sigv4::payload_hash(b"").as_str()));
-        // A stream is not read to be hashed: it is signed as UNSIGNED-PAYLOAD.
-        assert_eq!(streamed.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
-        assert_eq!(streamed.body.len(), 100_000);
-        for request in [put, get, streamed] {
+        // A stream is not read to be hashed: with its CRC32 in a trailer
+        // (the default) it is signed as STREAMING-UNSIGNED-PAYLOAD-TRAILER,
+        // without a checksum as UNSIGNED-PAYLOAD.
+        assert_eq!(streamed.header("x-amz-content-sha256"), Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER"));
+        assert_eq!(streamed.header("x-amz-decoded-content-length"), Some("100000"));
+        assert_eq!(unchecked.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+        assert_eq!(unchecked.body.len(), 100_000);
+        for request in [put, get, streamed, unchecked] {
             let authorization = request.header("authorization").expect("signed");
             assert!(authorization.contains("/us-west-2/s3/aws4_request"), "{authorization}");
             assert!(authorization.contains("x-amz-content-sha256"), "the payload hash is signed: {authorization}");
