@@ -529,6 +529,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -568,6 +569,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -607,6 +609,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -646,6 +649,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -685,6 +689,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -724,6 +729,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -763,6 +769,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -802,6 +809,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -841,6 +849,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self

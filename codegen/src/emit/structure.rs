@@ -280,7 +280,10 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident, fills: &[Fill]) -> Tok
                 self
             }
 
+            // `#[inline]`: like the generic setter beside it, compiled only
+            // in the crates that call it, never in every build of the client.
             #doc
+            #[inline]
             pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
                 self.#field = input;
                 self

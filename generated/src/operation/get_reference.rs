@@ -102,27 +102,33 @@ impl GetReferenceError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -160,6 +166,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -174,6 +181,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -184,6 +192,7 @@ pub mod builders {
             self
         }
         /// The byte range to download.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.range = input;
             self
@@ -198,6 +207,7 @@ pub mod builders {
         /// The part of the file to download.
         ///
         /// Required.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.part_number = input;
             self
@@ -208,6 +218,7 @@ pub mod builders {
             self
         }
         /// Which file of the reference to download, its source or its index; left unset, none is named in the request and the service chooses.
+        #[inline]
         pub fn set_file(mut self, input: Option<crate::types::ReferenceFile>) -> Self {
             self.file = input;
             self
@@ -263,6 +274,7 @@ pub mod builders {
             self
         }
         /// The bytes of the file part.
+        #[inline]
         pub fn set_payload(
             mut self,
             input: Option<crate::primitives::ByteStream>,
@@ -307,6 +319,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self
@@ -321,6 +334,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self
@@ -331,6 +345,7 @@ pub mod builders {
             self
         }
         /// The byte range to download.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_range(input);
             self
@@ -345,6 +360,7 @@ pub mod builders {
         /// The part of the file to download.
         ///
         /// Required.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_part_number(input);
             self
@@ -355,6 +371,7 @@ pub mod builders {
             self
         }
         /// Which file of the reference to download, its source or its index; left unset, none is named in the request and the service chooses.
+        #[inline]
         pub fn set_file(mut self, input: Option<crate::types::ReferenceFile>) -> Self {
             self.inner = self.inner.set_file(input);
             self

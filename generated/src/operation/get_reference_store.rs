@@ -102,27 +102,33 @@ impl GetReferenceStoreError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -156,6 +162,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -199,6 +206,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -213,6 +221,7 @@ pub mod builders {
         /// The resource's ARN.
         ///
         /// Required.
+        #[inline]
         pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
@@ -223,6 +232,7 @@ pub mod builders {
             self
         }
         /// The `name` member.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -233,6 +243,7 @@ pub mod builders {
             self
         }
         /// The `description` member.
+        #[inline]
         pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
@@ -243,6 +254,7 @@ pub mod builders {
             self
         }
         /// How the store encrypts data at rest.
+        #[inline]
         pub fn set_sse_config(mut self, input: Option<crate::types::SseConfig>) -> Self {
             self.sse_config = input;
             self
@@ -260,6 +272,7 @@ pub mod builders {
         /// The `creationTime` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_creation_time(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -338,6 +351,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self

@@ -88,27 +88,33 @@ impl ListReferenceStoresError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -140,6 +146,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
@@ -150,6 +157,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -163,6 +171,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceStoreFilter>,
@@ -192,6 +201,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -211,6 +221,7 @@ pub mod builders {
         /// The `referenceStores` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_stores(
             mut self,
             input: Option<Vec<crate::types::ReferenceStoreDetail>>,
@@ -263,6 +274,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self
@@ -273,6 +285,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -286,6 +299,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceStoreFilter>,

@@ -96,27 +96,33 @@ impl ListReferencesError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -153,6 +159,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -163,6 +170,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
@@ -173,6 +181,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -186,6 +195,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceFilter>,
@@ -227,6 +237,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -244,6 +255,7 @@ pub mod builders {
         /// The `references` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_references(
             mut self,
             input: Option<Vec<crate::types::ReferenceListItem>>,
@@ -300,6 +312,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self
@@ -310,6 +323,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self
@@ -320,6 +334,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -333,6 +348,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceFilter>,

@@ -34,6 +34,7 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// The status of a reference import job.
+    #[inline]
     pub fn set_status(
         mut self,
         input: Option<crate::types::ReferenceImportJobStatus>,
@@ -47,6 +48,7 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// Only items created at or after this time.
+    #[inline]
     pub fn set_created_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_after = input;
         self
@@ -57,6 +59,7 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// Only items created at or before this time.
+    #[inline]
     pub fn set_created_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_before = input;
         self

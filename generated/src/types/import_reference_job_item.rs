@@ -54,6 +54,7 @@ impl ImportReferenceJobItemBuilder {
     /// The identifier of an import job.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -68,6 +69,7 @@ impl ImportReferenceJobItemBuilder {
     /// The identifier of a reference store.
     ///
     /// Required.
+    #[inline]
     pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
         self.reference_store_id = input;
         self
@@ -82,6 +84,7 @@ impl ImportReferenceJobItemBuilder {
     /// The ARN of an IAM role.
     ///
     /// Required.
+    #[inline]
     pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
@@ -99,6 +102,7 @@ impl ImportReferenceJobItemBuilder {
     /// The status of a reference import job.
     ///
     /// Required.
+    #[inline]
     pub fn set_status(
         mut self,
         input: Option<crate::types::ReferenceImportJobStatus>,
@@ -116,6 +120,7 @@ impl ImportReferenceJobItemBuilder {
     /// The `creationTime` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_creation_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.creation_time = input;
         self
@@ -126,6 +131,7 @@ impl ImportReferenceJobItemBuilder {
         self
     }
     /// The `completionTime` member.
+    #[inline]
     pub fn set_completion_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.completion_time = input;
         self

@@ -45,6 +45,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The Amazon S3 URI of the source file (`s3://bucket/key`).
+    #[inline]
     pub fn set_source_file(mut self, input: Option<String>) -> Self {
         self.source_file = input;
         self
@@ -62,6 +63,7 @@ impl ImportReferenceSourceItemBuilder {
     /// The import status of this source file.
     ///
     /// Required.
+    #[inline]
     pub fn set_status(
         mut self,
         input: Option<crate::types::ReferenceImportJobItemStatus>,
@@ -75,6 +77,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// A human-readable explanation of this source's status.
+    #[inline]
     pub fn set_status_message(mut self, input: Option<String>) -> Self {
         self.status_message = input;
         self
@@ -85,6 +88,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The name given to the reference created from this source.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -95,6 +99,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The description given to the reference created from this source.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -110,6 +115,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The tags attached to the reference created from this source.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: Option<::std::collections::HashMap<String, String>>,
@@ -123,6 +129,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The identifier of the reference created from this source.
+    #[inline]
     pub fn set_reference_id(mut self, input: Option<String>) -> Self {
         self.reference_id = input;
         self

@@ -25,6 +25,7 @@ impl ReadSetS3AccessBuilder {
         self
     }
     /// An Amazon S3 URI.
+    #[inline]
     pub fn set_s3_uri(mut self, input: Option<String>) -> Self {
         self.s3_uri = input;
         self

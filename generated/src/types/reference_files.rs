@@ -28,6 +28,7 @@ impl ReferenceFilesBuilder {
         self
     }
     /// The size of a file and how it is split into parts for download.
+    #[inline]
     pub fn set_source(mut self, input: Option<crate::types::FileInformation>) -> Self {
         self.source = input;
         self
@@ -38,6 +39,7 @@ impl ReferenceFilesBuilder {
         self
     }
     /// The size of a file and how it is split into parts for download.
+    #[inline]
     pub fn set_index(mut self, input: Option<crate::types::FileInformation>) -> Self {
         self.index = input;
         self

@@ -50,6 +50,7 @@ impl ReferenceStoreDetailBuilder {
     /// The resource's ARN.
     ///
     /// Required.
+    #[inline]
     pub fn set_arn(mut self, input: Option<String>) -> Self {
         self.arn = input;
         self
@@ -64,6 +65,7 @@ impl ReferenceStoreDetailBuilder {
     /// The identifier of a reference store.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -74,6 +76,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// The `name` member.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -84,6 +87,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// The `description` member.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -94,6 +98,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// How the store encrypts data at rest.
+    #[inline]
     pub fn set_sse_config(mut self, input: Option<crate::types::SseConfig>) -> Self {
         self.sse_config = input;
         self
@@ -108,6 +113,7 @@ impl ReferenceStoreDetailBuilder {
     /// The `creationTime` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_creation_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.creation_time = input;
         self

@@ -31,6 +31,7 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// The `name` member.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -41,6 +42,7 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// Only items created at or after this time.
+    #[inline]
     pub fn set_created_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_after = input;
         self
@@ -51,6 +53,7 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// Only items created at or before this time.
+    #[inline]
     pub fn set_created_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_before = input;
         self

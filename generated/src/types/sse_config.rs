@@ -34,6 +34,7 @@ impl SseConfigBuilder {
     /// An encryption type.
     ///
     /// Required.
+    #[inline]
     pub fn set_type(mut self, input: Option<crate::types::EncryptionType>) -> Self {
         self.r#type = input;
         self
@@ -44,6 +45,7 @@ impl SseConfigBuilder {
         self
     }
     /// The `keyArn` member.
+    #[inline]
     pub fn set_key_arn(mut self, input: Option<String>) -> Self {
         self.key_arn = input;
         self

@@ -42,6 +42,7 @@ impl StartReferenceImportJobSourceItemBuilder {
     /// An Amazon S3 URI.
     ///
     /// Required.
+    #[inline]
     pub fn set_source_file(mut self, input: Option<String>) -> Self {
         self.source_file = input;
         self
@@ -56,6 +57,7 @@ impl StartReferenceImportJobSourceItemBuilder {
     /// The name of a reference.
     ///
     /// Required.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -66,6 +68,7 @@ impl StartReferenceImportJobSourceItemBuilder {
         self
     }
     /// The description of a reference.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -81,6 +84,7 @@ impl StartReferenceImportJobSourceItemBuilder {
         self
     }
     /// Tags as key-value pairs.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: Option<::std::collections::HashMap<String, String>>,

@@ -345,6 +345,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -369,6 +370,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -393,6 +395,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -417,6 +420,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -441,6 +445,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -465,6 +470,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self

@@ -75,6 +75,7 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self

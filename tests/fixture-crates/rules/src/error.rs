@@ -190,6 +190,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -200,6 +201,7 @@ pub mod builders {
             self
         }
         /// The `user` member.
+        #[inline]
         pub fn set_user(mut self, input: Option<String>) -> Self {
             self.user = input;
             self
@@ -213,6 +215,7 @@ pub mod builders {
             self
         }
         /// The `detail` member.
+        #[inline]
         pub fn set_detail(
             mut self,
             input: Option<crate::types::CredentialDetail>,
@@ -262,6 +265,7 @@ pub mod builders {
             self
         }
         /// The `Message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self

@@ -76,27 +76,33 @@ impl PutColorError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -133,6 +139,7 @@ pub mod builders {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
+        #[inline]
         pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
@@ -143,6 +150,7 @@ pub mod builders {
             self
         }
         /// The `size` member.
+        #[inline]
         pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.size = input;
             self
@@ -153,6 +161,7 @@ pub mod builders {
             self
         }
         /// The `legacy` member.
+        #[inline]
         pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.legacy = input;
             self
@@ -166,6 +175,7 @@ pub mod builders {
             self
         }
         /// The `colors` member.
+        #[inline]
         pub fn set_colors(mut self, input: Option<Vec<crate::types::Color>>) -> Self {
             self.colors = input;
             self
@@ -206,6 +216,7 @@ pub mod builders {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
+        #[inline]
         pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
@@ -220,6 +231,7 @@ pub mod builders {
         /// The `size` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.size = input;
             self
@@ -230,6 +242,7 @@ pub mod builders {
             self
         }
         /// The `legacy` member.
+        #[inline]
         pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.legacy = input;
             self
@@ -250,6 +263,7 @@ pub mod builders {
             self
         }
         /// The `byName` member.
+        #[inline]
         pub fn set_by_name(
             mut self,
             input: Option<::std::collections::HashMap<String, crate::types::Color>>,
@@ -307,6 +321,7 @@ pub mod builders {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
+        #[inline]
         pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.inner = self.inner.set_color(input);
             self
@@ -317,6 +332,7 @@ pub mod builders {
             self
         }
         /// The `size` member.
+        #[inline]
         pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.inner = self.inner.set_size(input);
             self
@@ -327,6 +343,7 @@ pub mod builders {
             self
         }
         /// The `legacy` member.
+        #[inline]
         pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.inner = self.inner.set_legacy(input);
             self
@@ -340,6 +357,7 @@ pub mod builders {
             self
         }
         /// The `colors` member.
+        #[inline]
         pub fn set_colors(mut self, input: Option<Vec<crate::types::Color>>) -> Self {
             self.inner = self.inner.set_colors(input);
             self

@@ -88,27 +88,33 @@ impl MatchError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -142,6 +148,7 @@ pub mod builders {
         /// The `self` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
@@ -171,6 +178,7 @@ pub mod builders {
             self
         }
         /// The `ok` member.
+        #[inline]
         pub fn set_ok(mut self, input: Option<crate::types::Option>) -> Self {
             self.ok = input;
             self
@@ -181,6 +189,7 @@ pub mod builders {
             self
         }
         /// The `err` member.
+        #[inline]
         pub fn set_err(mut self, input: Option<String>) -> Self {
             self.err = input;
             self
@@ -223,6 +232,7 @@ pub mod builders {
         /// The `self` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_self_(input);
             self

@@ -116,27 +116,33 @@ impl TypeError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -187,6 +193,7 @@ pub mod builders {
         /// The `type` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_type(mut self, input: Option<String>) -> Self {
             self.r#type = input;
             self
@@ -197,6 +204,7 @@ pub mod builders {
             self
         }
         /// The `self` member.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
@@ -207,6 +215,7 @@ pub mod builders {
             self
         }
         /// The `match` member.
+        #[inline]
         pub fn set_match(mut self, input: Option<String>) -> Self {
             self.r#match = input;
             self
@@ -217,6 +226,7 @@ pub mod builders {
             self
         }
         /// The `gen` member.
+        #[inline]
         pub fn set_gen(mut self, input: Option<String>) -> Self {
             self.r#gen = input;
             self
@@ -227,6 +237,7 @@ pub mod builders {
             self
         }
         /// The `build` member.
+        #[inline]
         pub fn set_build_value(mut self, input: Option<String>) -> Self {
             self.build_value = input;
             self
@@ -237,6 +248,7 @@ pub mod builders {
             self
         }
         /// The `builder` member.
+        #[inline]
         pub fn set_builder_value(mut self, input: Option<String>) -> Self {
             self.builder_value = input;
             self
@@ -247,6 +259,7 @@ pub mod builders {
             self
         }
         /// The `send` member.
+        #[inline]
         pub fn set_send_value(mut self, input: Option<String>) -> Self {
             self.send_value = input;
             self
@@ -257,6 +270,7 @@ pub mod builders {
             self
         }
         /// The `set_value` member.
+        #[inline]
         pub fn set_set_value(mut self, input: Option<String>) -> Self {
             self.set_value = input;
             self
@@ -267,6 +281,7 @@ pub mod builders {
             self
         }
         /// The `value` member.
+        #[inline]
         pub fn set_value_2(mut self, input: Option<String>) -> Self {
             self.value_2 = input;
             self
@@ -277,6 +292,7 @@ pub mod builders {
             self
         }
         /// The `fooBar` member.
+        #[inline]
         pub fn set_foo_bar(mut self, input: Option<String>) -> Self {
             self.foo_bar = input;
             self
@@ -287,6 +303,7 @@ pub mod builders {
             self
         }
         /// The `foo_bar` member.
+        #[inline]
         pub fn set_foo_bar_2(mut self, input: Option<String>) -> Self {
             self.foo_bar_2 = input;
             self
@@ -297,6 +314,7 @@ pub mod builders {
             self
         }
         /// The `Option` member.
+        #[inline]
         pub fn set_option(mut self, input: Option<crate::types::Option>) -> Self {
             self.option = input;
             self
@@ -307,6 +325,7 @@ pub mod builders {
             self
         }
         /// A structure named like `std::result::Result`.
+        #[inline]
         pub fn set_result(mut self, input: Option<crate::types::Result>) -> Self {
             self.result = input;
             self
@@ -317,6 +336,7 @@ pub mod builders {
             self
         }
         /// The `box` member.
+        #[inline]
         pub fn set_box(mut self, input: Option<crate::types::Box>) -> Self {
             self.r#box = input;
             self
@@ -327,6 +347,7 @@ pub mod builders {
             self
         }
         /// The `string` member.
+        #[inline]
         pub fn set_string(mut self, input: Option<crate::types::String>) -> Self {
             self.string = input;
             self
@@ -340,6 +361,7 @@ pub mod builders {
             self
         }
         /// The `async` member.
+        #[inline]
         pub fn set_async(mut self, input: Option<Vec<Vec<String>>>) -> Self {
             self.r#async = input;
             self
@@ -350,6 +372,7 @@ pub mod builders {
             self
         }
         /// The `node` member.
+        #[inline]
         pub fn set_node(mut self, input: Option<crate::types::Node>) -> Self {
             self.node = input;
             self
@@ -360,6 +383,7 @@ pub mod builders {
             self
         }
         /// The `s` member.
+        #[inline]
         pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
             self.s = input;
             self
@@ -419,6 +443,7 @@ pub mod builders {
         /// The `crate` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_crate_(mut self, input: Option<String>) -> Self {
             self.crate_ = input;
             self
@@ -429,6 +454,7 @@ pub mod builders {
             self
         }
         /// The `super` member.
+        #[inline]
         pub fn set_super_(mut self, input: Option<String>) -> Self {
             self.super_ = input;
             self
@@ -439,6 +465,7 @@ pub mod builders {
             self
         }
         /// The `Self` member.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
@@ -453,6 +480,7 @@ pub mod builders {
         /// The `loop` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_loop(mut self, input: Option<crate::types::Box>) -> Self {
             self.r#loop = input;
             self
@@ -473,6 +501,7 @@ pub mod builders {
             self
         }
         /// The `tree` member.
+        #[inline]
         pub fn set_tree(
             mut self,
             input: Option<::std::collections::HashMap<String, crate::types::TreeNode>>,
@@ -490,6 +519,7 @@ pub mod builders {
         /// The `values` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_values(mut self, input: Option<crate::types::Values>) -> Self {
             self.values = input;
             self
@@ -500,6 +530,7 @@ pub mod builders {
             self
         }
         /// Named like the generic parameters of serde impls.
+        #[inline]
         pub fn set_a(mut self, input: Option<crate::types::A>) -> Self {
             self.a = input;
             self
@@ -510,6 +541,7 @@ pub mod builders {
             self
         }
         /// The `d` member.
+        #[inline]
         pub fn set_d(mut self, input: Option<crate::types::D>) -> Self {
             self.d = input;
             self
@@ -520,6 +552,7 @@ pub mod builders {
             self
         }
         /// The `s` member.
+        #[inline]
         pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
             self.s = input;
             self
@@ -584,6 +617,7 @@ pub mod builders {
         /// The `type` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_type(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_type(input);
             self
@@ -594,6 +628,7 @@ pub mod builders {
             self
         }
         /// The `self` member.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_self_(input);
             self
@@ -604,6 +639,7 @@ pub mod builders {
             self
         }
         /// The `match` member.
+        #[inline]
         pub fn set_match(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_match(input);
             self
@@ -614,6 +650,7 @@ pub mod builders {
             self
         }
         /// The `gen` member.
+        #[inline]
         pub fn set_gen(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_gen(input);
             self
@@ -624,6 +661,7 @@ pub mod builders {
             self
         }
         /// The `build` member.
+        #[inline]
         pub fn set_build_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_build_value(input);
             self
@@ -634,6 +672,7 @@ pub mod builders {
             self
         }
         /// The `builder` member.
+        #[inline]
         pub fn set_builder_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_builder_value(input);
             self
@@ -644,6 +683,7 @@ pub mod builders {
             self
         }
         /// The `send` member.
+        #[inline]
         pub fn set_send_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_send_value(input);
             self
@@ -654,6 +694,7 @@ pub mod builders {
             self
         }
         /// The `set_value` member.
+        #[inline]
         pub fn set_set_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_set_value(input);
             self
@@ -664,6 +705,7 @@ pub mod builders {
             self
         }
         /// The `value` member.
+        #[inline]
         pub fn set_value_2(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_value_2(input);
             self
@@ -674,6 +716,7 @@ pub mod builders {
             self
         }
         /// The `fooBar` member.
+        #[inline]
         pub fn set_foo_bar(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_foo_bar(input);
             self
@@ -684,6 +727,7 @@ pub mod builders {
             self
         }
         /// The `foo_bar` member.
+        #[inline]
         pub fn set_foo_bar_2(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_foo_bar_2(input);
             self
@@ -694,6 +738,7 @@ pub mod builders {
             self
         }
         /// The `Option` member.
+        #[inline]
         pub fn set_option(mut self, input: Option<crate::types::Option>) -> Self {
             self.inner = self.inner.set_option(input);
             self
@@ -704,6 +749,7 @@ pub mod builders {
             self
         }
         /// A structure named like `std::result::Result`.
+        #[inline]
         pub fn set_result(mut self, input: Option<crate::types::Result>) -> Self {
             self.inner = self.inner.set_result(input);
             self
@@ -714,6 +760,7 @@ pub mod builders {
             self
         }
         /// The `box` member.
+        #[inline]
         pub fn set_box(mut self, input: Option<crate::types::Box>) -> Self {
             self.inner = self.inner.set_box(input);
             self
@@ -724,6 +771,7 @@ pub mod builders {
             self
         }
         /// The `string` member.
+        #[inline]
         pub fn set_string(mut self, input: Option<crate::types::String>) -> Self {
             self.inner = self.inner.set_string(input);
             self
@@ -737,6 +785,7 @@ pub mod builders {
             self
         }
         /// The `async` member.
+        #[inline]
         pub fn set_async(mut self, input: Option<Vec<Vec<String>>>) -> Self {
             self.inner = self.inner.set_async(input);
             self
@@ -747,6 +796,7 @@ pub mod builders {
             self
         }
         /// The `node` member.
+        #[inline]
         pub fn set_node(mut self, input: Option<crate::types::Node>) -> Self {
             self.inner = self.inner.set_node(input);
             self
@@ -757,6 +807,7 @@ pub mod builders {
             self
         }
         /// The `s` member.
+        #[inline]
         pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
             self.inner = self.inner.set_s(input);
             self

@@ -25,6 +25,7 @@ impl ABuilder {
         self
     }
     /// The `value` member.
+    #[inline]
     pub fn set_value(mut self, input: Option<String>) -> Self {
         self.value = input;
         self

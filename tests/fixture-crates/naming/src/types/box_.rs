@@ -30,6 +30,7 @@ impl BoxBuilder {
         self
     }
     /// The `inner` member.
+    #[inline]
     pub fn set_inner(mut self, input: Option<crate::types::Box>) -> Self {
         self.inner = input;
         self
@@ -44,6 +45,7 @@ impl BoxBuilder {
     /// The `value` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_value(mut self, input: Option<crate::types::String>) -> Self {
         self.value = input;
         self

@@ -25,6 +25,7 @@ impl DBuilder {
         self
     }
     /// Named like the generic parameters of serde impls.
+    #[inline]
     pub fn set_a(mut self, input: Option<crate::types::A>) -> Self {
         self.a = input;
         self

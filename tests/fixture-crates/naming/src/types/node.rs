@@ -31,6 +31,7 @@ impl NodeBuilder {
         self
     }
     /// The `next` member.
+    #[inline]
     pub fn set_next(mut self, input: Option<crate::types::Node>) -> Self {
         self.next = input;
         self
@@ -44,6 +45,7 @@ impl NodeBuilder {
         self
     }
     /// The `children` member.
+    #[inline]
     pub fn set_children(mut self, input: Option<Vec<crate::types::Node>>) -> Self {
         self.children = input;
         self
@@ -54,6 +56,7 @@ impl NodeBuilder {
         self
     }
     /// The `parent` member.
+    #[inline]
     pub fn set_parent(mut self, input: Option<crate::types::Parent>) -> Self {
         self.parent = input;
         self

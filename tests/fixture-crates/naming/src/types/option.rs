@@ -28,6 +28,7 @@ impl OptionBuilder {
         self
     }
     /// The `some` member.
+    #[inline]
     pub fn set_some(mut self, input: ::std::option::Option<String>) -> Self {
         self.some = input;
         self
@@ -38,6 +39,7 @@ impl OptionBuilder {
         self
     }
     /// The `none` member.
+    #[inline]
     pub fn set_none(mut self, input: ::std::option::Option<bool>) -> Self {
         self.none = input;
         self

@@ -31,6 +31,7 @@ impl ParentBuilder {
     /// The `child` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_child(mut self, input: Option<crate::types::Node>) -> Self {
         self.child = input;
         self

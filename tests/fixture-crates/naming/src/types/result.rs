@@ -28,6 +28,7 @@ impl ResultBuilder {
         self
     }
     /// The `ok` member.
+    #[inline]
     pub fn set_ok(mut self, input: Option<crate::types::Option>) -> Self {
         self.ok = input;
         self
@@ -38,6 +39,7 @@ impl ResultBuilder {
         self
     }
     /// The `err` member.
+    #[inline]
     pub fn set_err(mut self, input: Option<String>) -> Self {
         self.err = input;
         self

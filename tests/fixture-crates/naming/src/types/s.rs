@@ -25,6 +25,7 @@ impl SBuilder {
         self
     }
     /// The `d` member.
+    #[inline]
     pub fn set_d(mut self, input: Option<crate::types::D>) -> Self {
         self.d = input;
         self

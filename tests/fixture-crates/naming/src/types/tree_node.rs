@@ -34,6 +34,7 @@ impl TreeNodeBuilder {
         self
     }
     /// The `children` member.
+    #[inline]
     pub fn set_children(
         mut self,
         input: Option<::std::collections::HashMap<String, crate::types::TreeNode>>,

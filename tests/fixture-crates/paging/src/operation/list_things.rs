@@ -64,27 +64,33 @@ impl ListThingsError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -115,6 +121,7 @@ pub mod builders {
             self
         }
         /// The `nextToken` member.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -125,6 +132,7 @@ pub mod builders {
             self
         }
         /// The `maxResults` member.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
@@ -157,6 +165,7 @@ pub mod builders {
         /// The `things` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_things(mut self, input: Option<Vec<String>>) -> Self {
             self.things = input;
             self
@@ -167,6 +176,7 @@ pub mod builders {
             self
         }
         /// The `nextToken` member.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -214,6 +224,7 @@ pub mod builders {
             self
         }
         /// The `nextToken` member.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -224,6 +235,7 @@ pub mod builders {
             self
         }
         /// The `maxResults` member.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self

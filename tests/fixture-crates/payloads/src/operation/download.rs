@@ -64,27 +64,33 @@ impl DownloadError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -119,6 +125,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.key = input;
             self
@@ -129,6 +136,7 @@ pub mod builders {
             self
         }
         /// The `range` member.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.range = input;
             self
@@ -159,6 +167,7 @@ pub mod builders {
             self
         }
         /// The `contentRange` member.
+        #[inline]
         pub fn set_content_range(mut self, input: Option<String>) -> Self {
             self.content_range = input;
             self
@@ -169,6 +178,7 @@ pub mod builders {
             self
         }
         /// The `body` member.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::ByteStream>) -> Self {
             self.body = input;
             self
@@ -211,6 +221,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_key(input);
             self
@@ -221,6 +232,7 @@ pub mod builders {
             self
         }
         /// The `range` member.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_range(input);
             self

@@ -73,27 +73,33 @@ impl OpenVaultError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -129,6 +135,7 @@ pub mod builders {
         /// The `vault` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_vault(mut self, input: Option<String>) -> Self {
             self.vault = input;
             self
@@ -139,6 +146,7 @@ pub mod builders {
             self
         }
         /// The `pin` member.
+        #[inline]
         pub fn set_pin(mut self, input: Option<String>) -> Self {
             self.pin = input;
             self
@@ -149,6 +157,7 @@ pub mod builders {
             self
         }
         /// The `code` member.
+        #[inline]
         pub fn set_code(mut self, input: Option<String>) -> Self {
             self.code = input;
             self
@@ -188,6 +197,7 @@ pub mod builders {
             self
         }
         /// The `opened` member.
+        #[inline]
         pub fn set_opened(mut self, input: Option<bool>) -> Self {
             self.opened = input;
             self
@@ -229,6 +239,7 @@ pub mod builders {
         /// The `vault` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_vault(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_vault(input);
             self
@@ -239,6 +250,7 @@ pub mod builders {
             self
         }
         /// The `pin` member.
+        #[inline]
         pub fn set_pin(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_pin(input);
             self
@@ -249,6 +261,7 @@ pub mod builders {
             self
         }
         /// The `code` member.
+        #[inline]
         pub fn set_code(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_code(input);
             self

@@ -66,27 +66,33 @@ impl PutBlobError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -122,6 +128,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.key = input;
             self
@@ -132,6 +139,7 @@ pub mod builders {
             self
         }
         /// The `data` member.
+        #[inline]
         pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.data = input;
             self
@@ -150,6 +158,7 @@ pub mod builders {
             self
         }
         /// The `meta` member.
+        #[inline]
         pub fn set_meta_value(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,
@@ -184,6 +193,7 @@ pub mod builders {
             self
         }
         /// The `data` member.
+        #[inline]
         pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.data = input;
             self
@@ -202,6 +212,7 @@ pub mod builders {
             self
         }
         /// The `meta` member.
+        #[inline]
         pub fn set_meta_value(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,
@@ -247,6 +258,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_key(input);
             self
@@ -257,6 +269,7 @@ pub mod builders {
             self
         }
         /// The `data` member.
+        #[inline]
         pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.inner = self.inner.set_data(input);
             self
@@ -270,6 +283,7 @@ pub mod builders {
             self
         }
         /// The `meta` member.
+        #[inline]
         pub fn set_meta_value(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,

@@ -66,27 +66,33 @@ impl UploadPartError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -122,6 +128,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.key = input;
             self
@@ -132,6 +139,7 @@ pub mod builders {
             self
         }
         /// The `partNumber` member.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.part_number = input;
             self
@@ -146,6 +154,7 @@ pub mod builders {
         /// The `body` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::ByteStream>) -> Self {
             self.body = input;
             self
@@ -181,6 +190,7 @@ pub mod builders {
             self
         }
         /// The `etag` member.
+        #[inline]
         pub fn set_etag(mut self, input: Option<String>) -> Self {
             self.etag = input;
             self
@@ -222,6 +232,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_key(input);
             self
@@ -232,6 +243,7 @@ pub mod builders {
             self
         }
         /// The `partNumber` member.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_part_number(input);
             self
@@ -246,6 +258,7 @@ pub mod builders {
         /// The `body` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::ByteStream>) -> Self {
             self.inner = self.inner.set_body(input);
             self

@@ -31,6 +31,7 @@ impl ChunkBuilder {
         self
     }
     /// The `seq` member.
+    #[inline]
     pub fn set_seq(mut self, input: Option<i64>) -> Self {
         self.seq = input;
         self
@@ -41,6 +42,7 @@ impl ChunkBuilder {
         self
     }
     /// The `data` member.
+    #[inline]
     pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.data = input;
         self
@@ -51,6 +53,7 @@ impl ChunkBuilder {
         self
     }
     /// The `kind` member.
+    #[inline]
     pub fn set_kind(mut self, input: Option<crate::types::ChunkKind>) -> Self {
         self.kind = input;
         self

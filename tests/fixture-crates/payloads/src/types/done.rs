@@ -25,6 +25,7 @@ impl DoneBuilder {
         self
     }
     /// The `count` member.
+    #[inline]
     pub fn set_count(mut self, input: Option<i32>) -> Self {
         self.count = input;
         self

@@ -28,6 +28,7 @@ impl PageBuilder {
         self
     }
     /// The `title` member.
+    #[inline]
     pub fn set_title(mut self, input: Option<String>) -> Self {
         self.title = input;
         self
@@ -38,6 +39,7 @@ impl PageBuilder {
         self
     }
     /// The `lines` member.
+    #[inline]
     pub fn set_lines(mut self, input: Option<Vec<String>>) -> Self {
         self.lines = input;
         self

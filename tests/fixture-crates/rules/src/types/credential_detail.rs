@@ -25,6 +25,7 @@ impl CredentialDetailBuilder {
         self
     }
     /// The `reason` member.
+    #[inline]
     pub fn set_reason(mut self, input: Option<String>) -> Self {
         self.reason = input;
         self

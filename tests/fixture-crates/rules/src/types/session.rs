@@ -42,6 +42,7 @@ impl SessionBuilder {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -52,6 +53,7 @@ impl SessionBuilder {
         self
     }
     /// The `expires` member.
+    #[inline]
     pub fn set_expires(mut self, input: Option<i64>) -> Self {
         self.expires = input;
         self

@@ -74,27 +74,33 @@ impl PutShapeError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -129,6 +135,7 @@ pub mod builders {
         /// A shape: one of several kinds.
         ///
         /// Required.
+        #[inline]
         pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
             self.shape = input;
             self
@@ -139,6 +146,7 @@ pub mod builders {
             self
         }
         /// The `secret` member.
+        #[inline]
         pub fn set_secret(mut self, input: Option<crate::types::Secret>) -> Self {
             self.secret = input;
             self
@@ -181,6 +189,7 @@ pub mod builders {
         /// A shape: one of several kinds.
         ///
         /// Required.
+        #[inline]
         pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
             self.shape = input;
             self
@@ -194,6 +203,7 @@ pub mod builders {
             self
         }
         /// The `all` member.
+        #[inline]
         pub fn set_all(mut self, input: Option<Vec<crate::types::Shape>>) -> Self {
             self.all = input;
             self
@@ -241,6 +251,7 @@ pub mod builders {
         /// A shape: one of several kinds.
         ///
         /// Required.
+        #[inline]
         pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
             self.inner = self.inner.set_shape(input);
             self
@@ -251,6 +262,7 @@ pub mod builders {
             self
         }
         /// The `secret` member.
+        #[inline]
         pub fn set_secret(mut self, input: Option<crate::types::Secret>) -> Self {
             self.inner = self.inner.set_secret(input);
             self

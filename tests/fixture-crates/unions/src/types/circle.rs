@@ -31,6 +31,7 @@ impl CircleBuilder {
     /// The `radius` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_radius(mut self, input: Option<f64>) -> Self {
         self.radius = input;
         self

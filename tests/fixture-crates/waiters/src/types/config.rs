@@ -28,6 +28,7 @@ impl ConfigBuilder {
         self
     }
     /// The `mode` member.
+    #[inline]
     pub fn set_mode(mut self, input: Option<String>) -> Self {
         self.mode = input;
         self
@@ -38,6 +39,7 @@ impl ConfigBuilder {
         self
     }
     /// The `parent` member.
+    #[inline]
     pub fn set_parent(mut self, input: Option<crate::types::Config>) -> Self {
         self.parent = input;
         self

@@ -25,6 +25,7 @@ impl DeploymentBuilder {
         self
     }
     /// The `id` member.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self

@@ -34,6 +34,7 @@ impl ServiceBuilder {
         self
     }
     /// The `status` member.
+    #[inline]
     pub fn set_status(mut self, input: Option<String>) -> Self {
         self.status = input;
         self
@@ -47,6 +48,7 @@ impl ServiceBuilder {
         self
     }
     /// The `deployments` member.
+    #[inline]
     pub fn set_deployments(
         mut self,
         input: Option<Vec<crate::types::Deployment>>,
@@ -60,6 +62,7 @@ impl ServiceBuilder {
         self
     }
     /// The `runningCount` member.
+    #[inline]
     pub fn set_running_count(mut self, input: Option<i32>) -> Self {
         self.running_count = input;
         self
@@ -70,6 +73,7 @@ impl ServiceBuilder {
         self
     }
     /// The `desiredCount` member.
+    #[inline]
     pub fn set_desired_count(mut self, input: Option<i32>) -> Self {
         self.desired_count = input;
         self

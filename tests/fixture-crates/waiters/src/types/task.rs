@@ -34,6 +34,7 @@ impl TaskBuilder {
         self
     }
     /// The `id` member.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -44,6 +45,7 @@ impl TaskBuilder {
         self
     }
     /// The `lastStatus` member.
+    #[inline]
     pub fn set_last_status(mut self, input: Option<crate::types::TaskStatus>) -> Self {
         self.last_status = input;
         self
@@ -54,6 +56,7 @@ impl TaskBuilder {
         self
     }
     /// The `healthy` member.
+    #[inline]
     pub fn set_healthy(mut self, input: Option<bool>) -> Self {
         self.healthy = input;
         self
@@ -64,6 +67,7 @@ impl TaskBuilder {
         self
     }
     /// The `ports` member.
+    #[inline]
     pub fn set_ports(mut self, input: Option<Vec<i32>>) -> Self {
         self.ports = input;
         self

@@ -34,6 +34,7 @@ impl DetailBuilder {
     /// The `note` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_note(mut self, input: Option<String>) -> Self {
         self.note = input;
         self
@@ -44,6 +45,7 @@ impl DetailBuilder {
         self
     }
     /// The `tagged` member.
+    #[inline]
     pub fn set_tagged(mut self, input: Option<String>) -> Self {
         self.tagged = input;
         self

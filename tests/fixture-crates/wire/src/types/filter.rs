@@ -28,6 +28,7 @@ impl FilterBuilder {
         self
     }
     /// The `after` member.
+    #[inline]
     pub fn set_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.after = input;
         self
@@ -38,6 +39,7 @@ impl FilterBuilder {
         self
     }
     /// The `before` member.
+    #[inline]
     pub fn set_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.before = input;
         self
