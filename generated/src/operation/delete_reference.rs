@@ -29,6 +29,7 @@ pub struct DeleteReferenceInput {
 }
 impl DeleteReferenceInput {
     /// Creates a builder for [`DeleteReferenceInput`].
+    #[inline]
     pub fn builder() -> self::builders::DeleteReferenceInputBuilder {
         Default::default()
     }
@@ -41,6 +42,7 @@ pub struct DeleteReferenceOutput {
 }
 impl DeleteReferenceOutput {
     /// Creates a builder for [`DeleteReferenceOutput`].
+    #[inline]
     pub fn builder() -> self::builders::DeleteReferenceOutputBuilder {
         Default::default()
     }
@@ -174,6 +176,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::DeleteReferenceInput, crate::error::BuildError> {
@@ -202,6 +205,7 @@ pub mod builders {
     pub struct DeleteReferenceOutputBuilder {}
     impl DeleteReferenceOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::DeleteReferenceOutput {
             super::DeleteReferenceOutput {
                 _request_id: None,

@@ -37,6 +37,7 @@ pub struct GetReferenceInput {
 }
 impl GetReferenceInput {
     /// Creates a builder for [`GetReferenceInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceInputBuilder {
         Default::default()
     }
@@ -51,6 +52,7 @@ pub struct GetReferenceOutput {
 }
 impl GetReferenceOutput {
     /// Creates a builder for [`GetReferenceOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceOutputBuilder {
         Default::default()
     }
@@ -224,6 +226,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `part_number`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceInput, crate::error::BuildError> {
@@ -283,6 +286,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::GetReferenceOutput {
             super::GetReferenceOutput {
                 payload: self.payload.unwrap_or_default(),

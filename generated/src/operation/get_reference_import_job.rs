@@ -28,6 +28,7 @@ pub struct GetReferenceImportJobInput {
 }
 impl GetReferenceImportJobInput {
     /// Creates a builder for [`GetReferenceImportJobInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceImportJobInputBuilder {
         Default::default()
     }
@@ -68,6 +69,7 @@ pub struct GetReferenceImportJobOutput {
 }
 impl GetReferenceImportJobOutput {
     /// Creates a builder for [`GetReferenceImportJobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceImportJobOutputBuilder {
         Default::default()
     }
@@ -198,6 +200,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceImportJobInput, crate::error::BuildError> {
@@ -377,6 +380,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`, `sources`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceImportJobOutput, crate::error::BuildError> {

@@ -28,6 +28,7 @@ pub struct GetReferenceMetadataInput {
 }
 impl GetReferenceMetadataInput {
     /// Creates a builder for [`GetReferenceMetadataInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceMetadataInputBuilder {
         Default::default()
     }
@@ -76,6 +77,7 @@ pub struct GetReferenceMetadataOutput {
 }
 impl GetReferenceMetadataOutput {
     /// Creates a builder for [`GetReferenceMetadataOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceMetadataOutputBuilder {
         Default::default()
     }
@@ -206,6 +208,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceMetadataInput, crate::error::BuildError> {
@@ -425,6 +428,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `arn`, `reference_store_id`, `md5`, `creation_time`, `update_time`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceMetadataOutput, crate::error::BuildError> {

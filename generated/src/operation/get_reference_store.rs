@@ -24,6 +24,7 @@ pub struct GetReferenceStoreInput {
 }
 impl GetReferenceStoreInput {
     /// Creates a builder for [`GetReferenceStoreInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceStoreInputBuilder {
         Default::default()
     }
@@ -54,6 +55,7 @@ pub struct GetReferenceStoreOutput {
 }
 impl GetReferenceStoreOutput {
     /// Creates a builder for [`GetReferenceStoreOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceStoreOutputBuilder {
         Default::default()
     }
@@ -168,6 +170,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceStoreInput, crate::error::BuildError> {
@@ -281,6 +284,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `arn`, `creation_time`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceStoreOutput, crate::error::BuildError> {

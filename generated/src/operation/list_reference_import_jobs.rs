@@ -30,6 +30,7 @@ pub struct ListReferenceImportJobsInput {
 }
 impl ListReferenceImportJobsInput {
     /// Creates a builder for [`ListReferenceImportJobsInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceImportJobsInputBuilder {
         Default::default()
     }
@@ -46,6 +47,7 @@ pub struct ListReferenceImportJobsOutput {
 }
 impl ListReferenceImportJobsOutput {
     /// Creates a builder for [`ListReferenceImportJobsOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceImportJobsOutputBuilder {
         Default::default()
     }
@@ -202,6 +204,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferenceImportJobsInput, crate::error::BuildError> {
@@ -260,6 +263,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ListReferenceImportJobsOutput {
             super::ListReferenceImportJobsOutput {
                 next_token: self.next_token,

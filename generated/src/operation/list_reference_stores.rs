@@ -25,6 +25,7 @@ pub struct ListReferenceStoresInput {
 }
 impl ListReferenceStoresInput {
     /// Creates a builder for [`ListReferenceStoresInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceStoresInputBuilder {
         Default::default()
     }
@@ -43,6 +44,7 @@ pub struct ListReferenceStoresOutput {
 }
 impl ListReferenceStoresOutput {
     /// Creates a builder for [`ListReferenceStoresOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceStoresOutputBuilder {
         Default::default()
     }
@@ -180,6 +182,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ListReferenceStoresInput {
             super::ListReferenceStoresInput {
                 max_results: self.max_results,
@@ -230,6 +233,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_stores`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferenceStoresOutput, crate::error::BuildError> {

@@ -30,6 +30,7 @@ pub struct ListReferencesInput {
 }
 impl ListReferencesInput {
     /// Creates a builder for [`ListReferencesInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferencesInputBuilder {
         Default::default()
     }
@@ -48,6 +49,7 @@ pub struct ListReferencesOutput {
 }
 impl ListReferencesOutput {
     /// Creates a builder for [`ListReferencesOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferencesOutputBuilder {
         Default::default()
     }
@@ -204,6 +206,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferencesInput, crate::error::BuildError> {
@@ -264,6 +267,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`references`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferencesOutput, crate::error::BuildError> {

@@ -35,6 +35,7 @@ pub struct StartReferenceImportJobInput {
 }
 impl StartReferenceImportJobInput {
     /// Creates a builder for [`StartReferenceImportJobInput`].
+    #[inline]
     pub fn builder() -> self::builders::StartReferenceImportJobInputBuilder {
         Default::default()
     }
@@ -67,6 +68,7 @@ pub struct StartReferenceImportJobOutput {
 }
 impl StartReferenceImportJobOutput {
     /// Creates a builder for [`StartReferenceImportJobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::StartReferenceImportJobOutputBuilder {
         Default::default()
     }
@@ -236,6 +238,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_store_id`, `role_arn`, `sources`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobInput, crate::error::BuildError> {
@@ -372,6 +375,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobOutput, crate::error::BuildError> {

@@ -15,6 +15,7 @@ pub struct FileInformation {
 }
 impl FileInformation {
     /// Creates a builder for [`FileInformation`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FileInformationBuilder {
         Default::default()
     }
@@ -76,6 +77,7 @@ impl FileInformationBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::FileInformation {
         super::FileInformation {
             total_parts: self.total_parts,

@@ -13,6 +13,7 @@ pub struct ImportReferenceFilter {
 }
 impl ImportReferenceFilter {
     /// Creates a builder for [`ImportReferenceFilter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ImportReferenceFilterBuilder {
         Default::default()
     }
@@ -65,6 +66,7 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ImportReferenceFilter {
         super::ImportReferenceFilter {
             status: self.status,

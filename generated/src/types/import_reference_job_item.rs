@@ -29,6 +29,7 @@ pub struct ImportReferenceJobItem {
 }
 impl ImportReferenceJobItem {
     /// Creates a builder for [`ImportReferenceJobItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ImportReferenceJobItemBuilder {
         Default::default()
     }
@@ -137,6 +138,7 @@ impl ImportReferenceJobItemBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`).
+    #[inline]
     pub fn build(
         self,
     ) -> Result<super::ImportReferenceJobItem, crate::error::BuildError> {

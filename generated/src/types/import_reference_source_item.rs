@@ -23,6 +23,7 @@ pub struct ImportReferenceSourceItem {
 }
 impl ImportReferenceSourceItem {
     /// Creates a builder for [`ImportReferenceSourceItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ImportReferenceSourceItemBuilder {
         Default::default()
     }
@@ -135,6 +136,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`status`).
+    #[inline]
     pub fn build(
         self,
     ) -> Result<super::ImportReferenceSourceItem, crate::error::BuildError> {

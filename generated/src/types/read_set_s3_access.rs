@@ -9,6 +9,7 @@ pub struct ReadSetS3Access {
 }
 impl ReadSetS3Access {
     /// Creates a builder for [`ReadSetS3Access`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReadSetS3AccessBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl ReadSetS3AccessBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReadSetS3Access {
         super::ReadSetS3Access {
             s3_uri: self.s3_uri,

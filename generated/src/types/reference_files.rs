@@ -11,6 +11,7 @@ pub struct ReferenceFiles {
 }
 impl ReferenceFiles {
     /// Creates a builder for [`ReferenceFiles`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceFilesBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl ReferenceFilesBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReferenceFiles {
         super::ReferenceFiles {
             source: self.source,

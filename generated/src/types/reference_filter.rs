@@ -15,6 +15,7 @@ pub struct ReferenceFilter {
 }
 impl ReferenceFilter {
     /// Creates a builder for [`ReferenceFilter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceFilterBuilder {
         Default::default()
     }
@@ -73,6 +74,7 @@ impl ReferenceFilterBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReferenceFilter {
         super::ReferenceFilter {
             name: self.name,

@@ -37,6 +37,7 @@ pub struct ReferenceListItem {
 }
 impl ReferenceListItem {
     /// Creates a builder for [`ReferenceListItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceListItemBuilder {
         Default::default()
     }
@@ -179,6 +180,7 @@ impl ReferenceListItemBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `arn`, `reference_store_id`, `md5`, `creation_time`, `update_time`).
+    #[inline]
     pub fn build(self) -> Result<super::ReferenceListItem, crate::error::BuildError> {
         let Some(v_id) = self.id else {
             return Err(

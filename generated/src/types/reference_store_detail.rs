@@ -25,6 +25,7 @@ pub struct ReferenceStoreDetail {
 }
 impl ReferenceStoreDetail {
     /// Creates a builder for [`ReferenceStoreDetail`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceStoreDetailBuilder {
         Default::default()
     }
@@ -119,6 +120,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`arn`, `id`, `creation_time`).
+    #[inline]
     pub fn build(self) -> Result<super::ReferenceStoreDetail, crate::error::BuildError> {
         let Some(v_arn) = self.arn else {
             return Err(

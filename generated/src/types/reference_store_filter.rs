@@ -13,6 +13,7 @@ pub struct ReferenceStoreFilter {
 }
 impl ReferenceStoreFilter {
     /// Creates a builder for [`ReferenceStoreFilter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceStoreFilterBuilder {
         Default::default()
     }
@@ -59,6 +60,7 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReferenceStoreFilter {
         super::ReferenceStoreFilter {
             name: self.name,

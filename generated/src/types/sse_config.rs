@@ -13,6 +13,7 @@ pub struct SseConfig {
 }
 impl SseConfig {
     /// Creates a builder for [`SseConfig`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SseConfigBuilder {
         Default::default()
     }
@@ -51,6 +52,7 @@ impl SseConfigBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
+    #[inline]
     pub fn build(self) -> Result<super::SseConfig, crate::error::BuildError> {
         let Some(v_type) = self.r#type else {
             return Err(crate::error::BuildError::missing("SseConfig", "r#type", "type"));

@@ -19,6 +19,7 @@ pub struct StartReferenceImportJobSourceItem {
 }
 impl StartReferenceImportJobSourceItem {
     /// Creates a builder for [`StartReferenceImportJobSourceItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::StartReferenceImportJobSourceItemBuilder {
         Default::default()
     }
@@ -93,6 +94,7 @@ impl StartReferenceImportJobSourceItemBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`source_file`, `name`).
+    #[inline]
     pub fn build(
         self,
     ) -> Result<super::StartReferenceImportJobSourceItem, crate::error::BuildError> {

@@ -17,6 +17,7 @@ pub struct OverloadedError {
 }
 impl OverloadedError {
     /// Creates a builder for [`OverloadedError`].
+    #[inline]
     pub fn builder() -> crate::error::builders::OverloadedErrorBuilder {
         Default::default()
     }
@@ -81,6 +82,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::OverloadedError {
             super::OverloadedError {
                 message: self.message,

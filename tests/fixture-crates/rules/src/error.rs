@@ -23,6 +23,7 @@ pub struct BadCredentials {
 }
 impl BadCredentials {
     /// Creates a builder for [`BadCredentials`].
+    #[inline]
     pub fn builder() -> crate::error::builders::BadCredentialsBuilder {
         Default::default()
     }
@@ -75,6 +76,7 @@ pub struct ServiceUnavailable {
 }
 impl ServiceUnavailable {
     /// Creates a builder for [`ServiceUnavailable`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ServiceUnavailableBuilder {
         Default::default()
     }
@@ -126,6 +128,7 @@ pub struct Throttled {
 }
 impl Throttled {
     /// Creates a builder for [`Throttled`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ThrottledBuilder {
         Default::default()
     }
@@ -224,6 +227,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(self) -> Result<super::BadCredentials, crate::error::BuildError> {
             let Some(v_message) = self.message else {
                 return Err(
@@ -247,6 +251,7 @@ pub mod builders {
     pub struct ServiceUnavailableBuilder {}
     impl ServiceUnavailableBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ServiceUnavailable {
             super::ServiceUnavailable {
                 _meta: Default::default(),
@@ -271,6 +276,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::Throttled {
             super::Throttled {
                 message: self.message,

@@ -17,6 +17,7 @@ pub struct NotFound {
 }
 impl NotFound {
     /// Creates a builder for [`NotFound`].
+    #[inline]
     pub fn builder() -> crate::error::builders::NotFoundBuilder {
         Default::default()
     }
@@ -81,6 +82,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::NotFound {
             super::NotFound {
                 message: self.message,

@@ -22,6 +22,7 @@ pub struct PutColorInput {
 }
 impl PutColorInput {
     /// Creates a builder for [`PutColorInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutColorInputBuilder {
         Default::default()
     }
@@ -46,6 +47,7 @@ pub struct PutColorOutput {
 }
 impl PutColorOutput {
     /// Creates a builder for [`PutColorOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutColorOutputBuilder {
         Default::default()
     }
@@ -181,6 +183,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`).
+        #[inline]
         pub fn build(self) -> Result<super::PutColorInput, crate::error::BuildError> {
             let Some(v_color) = self.color else {
                 return Err(
@@ -272,6 +275,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`, `size`).
+        #[inline]
         pub fn build(self) -> Result<super::PutColorOutput, crate::error::BuildError> {
             let Some(v_color) = self.color else {
                 return Err(

@@ -24,6 +24,7 @@ pub struct MatchInput {
 }
 impl MatchInput {
     /// Creates a builder for [`MatchInput`].
+    #[inline]
     pub fn builder() -> self::builders::MatchInputBuilder {
         Default::default()
     }
@@ -40,6 +41,7 @@ pub struct MatchOutput {
 }
 impl MatchOutput {
     /// Creates a builder for [`MatchOutput`].
+    #[inline]
     pub fn builder() -> self::builders::MatchOutputBuilder {
         Default::default()
     }
@@ -154,6 +156,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`self_`).
+        #[inline]
         pub fn build(self) -> Result<super::MatchInput, crate::error::BuildError> {
             let Some(v_self_) = self.self_ else {
                 return Err(
@@ -195,6 +198,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::MatchOutput {
             super::MatchOutput {
                 ok: self.ok,

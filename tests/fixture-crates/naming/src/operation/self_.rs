@@ -11,6 +11,7 @@
 pub struct SelfInput {}
 impl SelfInput {
     /// Creates a builder for [`SelfInput`].
+    #[inline]
     pub fn builder() -> self::builders::SelfInputBuilder {
         Default::default()
     }
@@ -23,6 +24,7 @@ pub struct SelfOutput {
 }
 impl SelfOutput {
     /// Creates a builder for [`SelfOutput`].
+    #[inline]
     pub fn builder() -> self::builders::SelfOutputBuilder {
         Default::default()
     }
@@ -102,6 +104,7 @@ pub mod builders {
     pub struct SelfInputBuilder {}
     impl SelfInputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SelfInput {
             super::SelfInput {}
         }
@@ -111,6 +114,7 @@ pub mod builders {
     pub struct SelfOutputBuilder {}
     impl SelfOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SelfOutput {
             super::SelfOutput {
                 _request_id: None,

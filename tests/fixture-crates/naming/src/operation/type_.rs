@@ -50,6 +50,7 @@ pub struct TypeInput {
 }
 impl TypeInput {
     /// Creates a builder for [`TypeInput`].
+    #[inline]
     pub fn builder() -> self::builders::TypeInputBuilder {
         Default::default()
     }
@@ -86,6 +87,7 @@ pub struct TypeOutput {
 }
 impl TypeOutput {
     /// Creates a builder for [`TypeOutput`].
+    #[inline]
     pub fn builder() -> self::builders::TypeOutputBuilder {
         Default::default()
     }
@@ -389,6 +391,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
+        #[inline]
         pub fn build(self) -> Result<super::TypeInput, crate::error::BuildError> {
             let Some(v_type) = self.r#type else {
                 return Err(
@@ -558,6 +561,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`crate_`, `loop`, `values`).
+        #[inline]
         pub fn build(self) -> Result<super::TypeOutput, crate::error::BuildError> {
             let Some(v_crate_) = self.crate_ else {
                 return Err(

@@ -9,6 +9,7 @@ pub struct A {
 }
 impl A {
     /// Creates a builder for [`A`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ABuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl ABuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::A {
         super::A { value: self.value }
     }

@@ -13,6 +13,7 @@ pub struct Box {
 }
 impl Box {
     /// Creates a builder for [`Box`].
+    #[inline]
     pub fn builder() -> crate::types::builders::BoxBuilder {
         Default::default()
     }
@@ -51,6 +52,7 @@ impl BoxBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`value`).
+    #[inline]
     pub fn build(self) -> Result<super::Box, crate::error::BuildError> {
         let Some(v_value) = self.value else {
             return Err(crate::error::BuildError::missing("Box", "value", "value"));

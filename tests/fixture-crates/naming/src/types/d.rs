@@ -9,6 +9,7 @@ pub struct D {
 }
 impl D {
     /// Creates a builder for [`D`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl DBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::D {
         super::D { a: self.a }
     }

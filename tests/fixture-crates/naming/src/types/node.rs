@@ -13,6 +13,7 @@ pub struct Node {
 }
 impl Node {
     /// Creates a builder for [`Node`].
+    #[inline]
     pub fn builder() -> crate::types::builders::NodeBuilder {
         Default::default()
     }
@@ -62,6 +63,7 @@ impl NodeBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Node {
         super::Node {
             next: self.next.map(Box::new),

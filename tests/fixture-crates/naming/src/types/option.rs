@@ -11,6 +11,7 @@ pub struct Option {
 }
 impl Option {
     /// Creates a builder for [`Option`].
+    #[inline]
     pub fn builder() -> crate::types::builders::OptionBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl OptionBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Option {
         super::Option {
             some: self.some,

@@ -11,6 +11,7 @@ pub struct Parent {
 }
 impl Parent {
     /// Creates a builder for [`Parent`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ParentBuilder {
         Default::default()
     }
@@ -37,6 +38,7 @@ impl ParentBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`child`).
+    #[inline]
     pub fn build(self) -> Result<super::Parent, crate::error::BuildError> {
         let Some(v_child) = self.child else {
             return Err(crate::error::BuildError::missing("Parent", "child", "child"));

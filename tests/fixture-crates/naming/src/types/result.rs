@@ -11,6 +11,7 @@ pub struct Result {
 }
 impl Result {
     /// Creates a builder for [`Result`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ResultBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl ResultBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Result {
         super::Result {
             ok: self.ok,

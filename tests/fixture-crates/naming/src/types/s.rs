@@ -9,6 +9,7 @@ pub struct S {
 }
 impl S {
     /// Creates a builder for [`S`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl SBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::S {
         super::S { d: self.d }
     }

@@ -9,6 +9,7 @@ pub struct TreeNode {
 }
 impl TreeNode {
     /// Creates a builder for [`TreeNode`].
+    #[inline]
     pub fn builder() -> crate::types::builders::TreeNodeBuilder {
         Default::default()
     }
@@ -43,6 +44,7 @@ impl TreeNodeBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::TreeNode {
         super::TreeNode {
             children: self.children,

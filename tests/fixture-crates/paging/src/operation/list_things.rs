@@ -16,6 +16,7 @@ pub struct ListThingsInput {
 }
 impl ListThingsInput {
     /// Creates a builder for [`ListThingsInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListThingsInputBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct ListThingsOutput {
 }
 impl ListThingsOutput {
     /// Creates a builder for [`ListThingsOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListThingsOutputBuilder {
         Default::default()
     }
@@ -138,6 +140,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ListThingsInput {
             super::ListThingsInput {
                 next_token: self.next_token,
@@ -182,6 +185,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`things`).
+        #[inline]
         pub fn build(self) -> Result<super::ListThingsOutput, crate::error::BuildError> {
             let Some(v_things) = self.things else {
                 return Err(

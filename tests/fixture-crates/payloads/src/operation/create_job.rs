@@ -18,6 +18,7 @@ pub struct CreateJobInput {
 }
 impl CreateJobInput {
     /// Creates a builder for [`CreateJobInput`].
+    #[inline]
     pub fn builder() -> self::builders::CreateJobInputBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct CreateJobOutput {
 }
 impl CreateJobOutput {
     /// Creates a builder for [`CreateJobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::CreateJobOutputBuilder {
         Default::default()
     }
@@ -142,6 +144,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`name`).
+        #[inline]
         pub fn build(self) -> Result<super::CreateJobInput, crate::error::BuildError> {
             let Some(v_name) = self.name else {
                 return Err(
@@ -176,6 +179,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`job_id`).
+        #[inline]
         pub fn build(self) -> Result<super::CreateJobOutput, crate::error::BuildError> {
             let Some(v_job_id) = self.job_id else {
                 return Err(

@@ -18,6 +18,7 @@ pub struct DownloadInput {
 }
 impl DownloadInput {
     /// Creates a builder for [`DownloadInput`].
+    #[inline]
     pub fn builder() -> self::builders::DownloadInputBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct DownloadOutput {
 }
 impl DownloadOutput {
     /// Creates a builder for [`DownloadOutput`].
+    #[inline]
     pub fn builder() -> self::builders::DownloadOutputBuilder {
         Default::default()
     }
@@ -142,6 +144,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`).
+        #[inline]
         pub fn build(self) -> Result<super::DownloadInput, crate::error::BuildError> {
             let Some(v_key) = self.key else {
                 return Err(
@@ -184,6 +187,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::DownloadOutput {
             super::DownloadOutput {
                 content_range: self.content_range,

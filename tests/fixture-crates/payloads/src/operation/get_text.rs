@@ -11,6 +11,7 @@
 pub struct GetTextInput {}
 impl GetTextInput {
     /// Creates a builder for [`GetTextInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetTextInputBuilder {
         Default::default()
     }
@@ -27,6 +28,7 @@ pub struct GetTextOutput {
 }
 impl GetTextOutput {
     /// Creates a builder for [`GetTextOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetTextOutputBuilder {
         Default::default()
     }
@@ -106,6 +108,7 @@ pub mod builders {
     pub struct GetTextInputBuilder {}
     impl GetTextInputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::GetTextInput {
             super::GetTextInput {}
         }
@@ -140,6 +143,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::GetTextOutput {
             super::GetTextOutput {
                 text: self.text,

@@ -20,6 +20,7 @@ pub struct OpenVaultInput {
 }
 impl OpenVaultInput {
     /// Creates a builder for [`OpenVaultInput`].
+    #[inline]
     pub fn builder() -> self::builders::OpenVaultInputBuilder {
         Default::default()
     }
@@ -43,6 +44,7 @@ pub struct OpenVaultOutput {
 }
 impl OpenVaultOutput {
     /// Creates a builder for [`OpenVaultOutput`].
+    #[inline]
     pub fn builder() -> self::builders::OpenVaultOutputBuilder {
         Default::default()
     }
@@ -163,6 +165,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`vault`).
+        #[inline]
         pub fn build(self) -> Result<super::OpenVaultInput, crate::error::BuildError> {
             let Some(v_vault) = self.vault else {
                 return Err(
@@ -203,6 +206,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::OpenVaultOutput {
             super::OpenVaultOutput {
                 opened: self.opened,

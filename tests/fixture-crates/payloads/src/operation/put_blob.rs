@@ -20,6 +20,7 @@ pub struct PutBlobInput {
 }
 impl PutBlobInput {
     /// Creates a builder for [`PutBlobInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutBlobInputBuilder {
         Default::default()
     }
@@ -36,6 +37,7 @@ pub struct PutBlobOutput {
 }
 impl PutBlobOutput {
     /// Creates a builder for [`PutBlobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutBlobOutputBuilder {
         Default::default()
     }
@@ -167,6 +169,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`).
+        #[inline]
         pub fn build(self) -> Result<super::PutBlobInput, crate::error::BuildError> {
             let Some(v_key) = self.key else {
                 return Err(
@@ -221,6 +224,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutBlobOutput {
             super::PutBlobOutput {
                 data: self.data,

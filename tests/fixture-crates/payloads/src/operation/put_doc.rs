@@ -14,6 +14,7 @@ pub struct PutDocInput {
 }
 impl PutDocInput {
     /// Creates a builder for [`PutDocInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutDocInputBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ pub struct PutDocOutput {
 }
 impl PutDocOutput {
     /// Creates a builder for [`PutDocOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutDocOutputBuilder {
         Default::default()
     }
@@ -120,6 +122,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutDocInput {
             super::PutDocInput {
                 doc: self.doc,
@@ -144,6 +147,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutDocOutput {
             super::PutDocOutput {
                 doc: self.doc,

@@ -16,6 +16,7 @@ pub struct SearchInput {
 }
 impl SearchInput {
     /// Creates a builder for [`SearchInput`].
+    #[inline]
     pub fn builder() -> self::builders::SearchInputBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ pub struct SearchOutput {
 }
 impl SearchOutput {
     /// Creates a builder for [`SearchOutput`].
+    #[inline]
     pub fn builder() -> self::builders::SearchOutputBuilder {
         Default::default()
     }
@@ -143,6 +145,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SearchInput {
             super::SearchInput {
                 q: self.q,
@@ -155,6 +158,7 @@ pub mod builders {
     pub struct SearchOutputBuilder {}
     impl SearchOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SearchOutput {
             super::SearchOutput {
                 _request_id: None,

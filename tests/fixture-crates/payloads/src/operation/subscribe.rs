@@ -16,6 +16,7 @@ pub struct SubscribeInput {
 }
 impl SubscribeInput {
     /// Creates a builder for [`SubscribeInput`].
+    #[inline]
     pub fn builder() -> self::builders::SubscribeInputBuilder {
         Default::default()
     }
@@ -32,6 +33,7 @@ pub struct SubscribeOutput {
 }
 impl SubscribeOutput {
     /// Creates a builder for [`SubscribeOutput`].
+    #[inline]
     pub fn builder() -> self::builders::SubscribeOutputBuilder {
         Default::default()
     }
@@ -128,6 +130,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`topic`).
+        #[inline]
         pub fn build(self) -> Result<super::SubscribeInput, crate::error::BuildError> {
             let Some(v_topic) = self.topic else {
                 return Err(
@@ -177,6 +180,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SubscribeOutput {
             super::SubscribeOutput {
                 session: self.session,

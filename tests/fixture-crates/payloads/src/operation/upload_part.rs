@@ -22,6 +22,7 @@ pub struct UploadPartInput {
 }
 impl UploadPartInput {
     /// Creates a builder for [`UploadPartInput`].
+    #[inline]
     pub fn builder() -> self::builders::UploadPartInputBuilder {
         Default::default()
     }
@@ -36,6 +37,7 @@ pub struct UploadPartOutput {
 }
 impl UploadPartOutput {
     /// Creates a builder for [`UploadPartOutput`].
+    #[inline]
     pub fn builder() -> self::builders::UploadPartOutputBuilder {
         Default::default()
     }
@@ -160,6 +162,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`, `body`).
+        #[inline]
         pub fn build(self) -> Result<super::UploadPartInput, crate::error::BuildError> {
             let Some(v_key) = self.key else {
                 return Err(
@@ -196,6 +199,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::UploadPartOutput {
             super::UploadPartOutput {
                 etag: self.etag,

@@ -13,6 +13,7 @@ pub struct Chunk {
 }
 impl Chunk {
     /// Creates a builder for [`Chunk`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ChunkBuilder {
         Default::default()
     }
@@ -59,6 +60,7 @@ impl ChunkBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Chunk {
         super::Chunk {
             seq: self.seq,

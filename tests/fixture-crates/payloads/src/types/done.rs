@@ -9,6 +9,7 @@ pub struct Done {
 }
 impl Done {
     /// Creates a builder for [`Done`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DoneBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl DoneBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Done {
         super::Done { count: self.count }
     }

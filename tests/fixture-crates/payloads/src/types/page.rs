@@ -11,6 +11,7 @@ pub struct Page {
 }
 impl Page {
     /// Creates a builder for [`Page`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PageBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl PageBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Page {
         super::Page {
             title: self.title,

@@ -34,6 +34,7 @@ pub struct LoginInput {
 }
 impl LoginInput {
     /// Creates a builder for [`LoginInput`].
+    #[inline]
     pub fn builder() -> self::builders::LoginInputBuilder {
         Default::default()
     }
@@ -83,6 +84,7 @@ pub struct LoginOutput {
 }
 impl LoginOutput {
     /// Creates a builder for [`LoginOutput`].
+    #[inline]
     pub fn builder() -> self::builders::LoginOutputBuilder {
         Default::default()
     }
@@ -262,6 +264,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`user`, `password`).
+        #[inline]
         pub fn build(self) -> Result<super::LoginInput, crate::error::BuildError> {
             let Some(v_user) = self.user else {
                 return Err(
@@ -454,6 +457,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`token`, `session`, `optional_even_if_required`).
+        #[inline]
         pub fn build(self) -> Result<super::LoginOutput, crate::error::BuildError> {
             let Some(v_token) = self.token else {
                 return Err(

@@ -9,6 +9,7 @@ pub struct CredentialDetail {
 }
 impl CredentialDetail {
     /// Creates a builder for [`CredentialDetail`].
+    #[inline]
     pub fn builder() -> crate::types::builders::CredentialDetailBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl CredentialDetailBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::CredentialDetail {
         super::CredentialDetail {
             reason: self.reason,

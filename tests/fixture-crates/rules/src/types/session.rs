@@ -13,6 +13,7 @@ pub struct Session {
 }
 impl Session {
     /// Creates a builder for [`Session`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SessionBuilder {
         Default::default()
     }
@@ -59,6 +60,7 @@ impl SessionBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
+    #[inline]
     pub fn build(self) -> Result<super::Session, crate::error::BuildError> {
         let Some(v_id) = self.id else {
             return Err(crate::error::BuildError::missing("Session", "id", "id"));

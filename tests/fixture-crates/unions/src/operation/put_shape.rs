@@ -18,6 +18,7 @@ pub struct PutShapeInput {
 }
 impl PutShapeInput {
     /// Creates a builder for [`PutShapeInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutShapeInputBuilder {
         Default::default()
     }
@@ -44,6 +45,7 @@ pub struct PutShapeOutput {
 }
 impl PutShapeOutput {
     /// Creates a builder for [`PutShapeOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutShapeOutputBuilder {
         Default::default()
     }
@@ -152,6 +154,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
+        #[inline]
         pub fn build(self) -> Result<super::PutShapeInput, crate::error::BuildError> {
             let Some(v_shape) = self.shape else {
                 return Err(
@@ -209,6 +212,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
+        #[inline]
         pub fn build(self) -> Result<super::PutShapeOutput, crate::error::BuildError> {
             let Some(v_shape) = self.shape else {
                 return Err(

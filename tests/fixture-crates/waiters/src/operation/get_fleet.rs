@@ -19,6 +19,7 @@ pub struct GetFleetInput {
 }
 impl GetFleetInput {
     /// Creates a builder for [`GetFleetInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetFleetInputBuilder {
         Default::default()
     }
@@ -59,6 +60,7 @@ pub struct GetFleetOutput {
 }
 impl GetFleetOutput {
     /// Creates a builder for [`GetFleetOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetFleetOutputBuilder {
         Default::default()
     }
@@ -158,6 +160,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
+        #[inline]
         pub fn build(self) -> Result<super::GetFleetInput, crate::error::BuildError> {
             let Some(v_id) = self.id else {
                 return Err(
@@ -367,6 +370,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`status`).
+        #[inline]
         pub fn build(self) -> Result<super::GetFleetOutput, crate::error::BuildError> {
             let Some(v_status) = self.status else {
                 return Err(

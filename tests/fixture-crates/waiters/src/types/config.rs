@@ -11,6 +11,7 @@ pub struct Config {
 }
 impl Config {
     /// Creates a builder for [`Config`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ConfigBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl ConfigBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Config {
         super::Config {
             mode: self.mode,

@@ -9,6 +9,7 @@ pub struct Deployment {
 }
 impl Deployment {
     /// Creates a builder for [`Deployment`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DeploymentBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl DeploymentBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Deployment {
         super::Deployment { id: self.id }
     }

@@ -9,6 +9,7 @@ pub struct Failure {
 }
 impl Failure {
     /// Creates a builder for [`Failure`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FailureBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl FailureBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Failure {
         super::Failure {
             reason: self.reason,

@@ -15,6 +15,7 @@ pub struct Service {
 }
 impl Service {
     /// Creates a builder for [`Service`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ServiceBuilder {
         Default::default()
     }
@@ -79,6 +80,7 @@ impl ServiceBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Service {
         super::Service {
             status: self.status,

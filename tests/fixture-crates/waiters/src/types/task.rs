@@ -15,6 +15,7 @@ pub struct Task {
 }
 impl Task {
     /// Creates a builder for [`Task`].
+    #[inline]
     pub fn builder() -> crate::types::builders::TaskBuilder {
         Default::default()
     }
@@ -73,6 +74,7 @@ impl TaskBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Task {
         super::Task {
             id: self.id,

@@ -26,6 +26,7 @@ pub struct GetEventInput {
 }
 impl GetEventInput {
     /// Creates a builder for [`GetEventInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetEventInputBuilder {
         Default::default()
     }
@@ -88,6 +89,7 @@ pub struct GetEventOutput {
 }
 impl GetEventOutput {
     /// Creates a builder for [`GetEventOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetEventOutputBuilder {
         Default::default()
     }
@@ -256,6 +258,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`event_id`).
+        #[inline]
         pub fn build(self) -> Result<super::GetEventInput, crate::error::BuildError> {
             let Some(v_event_id) = self.event_id else {
                 return Err(
@@ -628,6 +631,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`started_at`, `count`).
+        #[inline]
         pub fn build(self) -> Result<super::GetEventOutput, crate::error::BuildError> {
             let Some(v_started_at) = self.started_at else {
                 return Err(

@@ -13,6 +13,7 @@ pub struct Detail {
 }
 impl Detail {
     /// Creates a builder for [`Detail`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DetailBuilder {
         Default::default()
     }
@@ -51,6 +52,7 @@ impl DetailBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`note`).
+    #[inline]
     pub fn build(self) -> Result<super::Detail, crate::error::BuildError> {
         let Some(v_note) = self.note else {
             return Err(crate::error::BuildError::missing("Detail", "note", "note"));

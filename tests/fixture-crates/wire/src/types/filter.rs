@@ -11,6 +11,7 @@ pub struct Filter {
 }
 impl Filter {
     /// Creates a builder for [`Filter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FilterBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl FilterBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Filter {
         super::Filter {
             after: self.after,
