@@ -19,6 +19,7 @@ pub struct AccessDeniedException {
 }
 impl AccessDeniedException {
     /// Creates a builder for [`AccessDeniedException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::AccessDeniedExceptionBuilder {
         Default::default()
     }
@@ -75,6 +76,7 @@ pub struct ConflictException {
 }
 impl ConflictException {
     /// Creates a builder for [`ConflictException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ConflictExceptionBuilder {
         Default::default()
     }
@@ -131,6 +133,7 @@ pub struct InternalServerException {
 }
 impl InternalServerException {
     /// Creates a builder for [`InternalServerException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::InternalServerExceptionBuilder {
         Default::default()
     }
@@ -187,6 +190,7 @@ pub struct RangeNotSatisfiableException {
 }
 impl RangeNotSatisfiableException {
     /// Creates a builder for [`RangeNotSatisfiableException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::RangeNotSatisfiableExceptionBuilder {
         Default::default()
     }
@@ -243,6 +247,7 @@ pub struct RequestTimeoutException {
 }
 impl RequestTimeoutException {
     /// Creates a builder for [`RequestTimeoutException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::RequestTimeoutExceptionBuilder {
         Default::default()
     }
@@ -299,6 +304,7 @@ pub struct ResourceNotFoundException {
 }
 impl ResourceNotFoundException {
     /// Creates a builder for [`ResourceNotFoundException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ResourceNotFoundExceptionBuilder {
         Default::default()
     }
@@ -355,6 +361,7 @@ pub struct ServiceQuotaExceededException {
 }
 impl ServiceQuotaExceededException {
     /// Creates a builder for [`ServiceQuotaExceededException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ServiceQuotaExceededExceptionBuilder {
         Default::default()
     }
@@ -411,6 +418,7 @@ pub struct ThrottlingException {
 }
 impl ThrottlingException {
     /// Creates a builder for [`ThrottlingException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ThrottlingExceptionBuilder {
         Default::default()
     }
@@ -467,6 +475,7 @@ pub struct ValidationException {
 }
 impl ValidationException {
     /// Creates a builder for [`ValidationException`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ValidationExceptionBuilder {
         Default::default()
     }
@@ -529,11 +538,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::AccessDeniedException, crate::error::BuildError> {
@@ -568,11 +579,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ConflictException, crate::error::BuildError> {
@@ -607,11 +620,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::InternalServerException, crate::error::BuildError> {
@@ -646,11 +661,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::RangeNotSatisfiableException, crate::error::BuildError> {
@@ -685,11 +702,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::RequestTimeoutException, crate::error::BuildError> {
@@ -724,11 +743,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ResourceNotFoundException, crate::error::BuildError> {
@@ -763,11 +784,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ServiceQuotaExceededException, crate::error::BuildError> {
@@ -802,11 +825,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ThrottlingException, crate::error::BuildError> {
@@ -841,11 +866,13 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ValidationException, crate::error::BuildError> {

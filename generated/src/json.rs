@@ -38,7 +38,7 @@ pub use reader::Reader;
 pub(crate) use reader::read;
 // restXml uses the JSON module for its zero values only.
 #[allow(unused_imports)]
-pub(crate) use response::{error_metadata, request_id};
+pub(crate) use response::{error_metadata, request_id, request_id_in};
 #[allow(unused_imports)]
 pub(crate) use wire::{Base64, Float, Form, List, Map, Plain, SparseList, SparseMap, Wire, WireWrite};
 pub use writer::Writer;

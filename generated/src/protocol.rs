@@ -23,6 +23,7 @@ pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
     /// proxy) yields no code and no message, never an error.
     fn error_metadata(&self, response: &HttpResponse) -> ErrorMetadata;
 
-    /// The request id of any response.
-    fn request_id(&self, response: &HttpResponse) -> Option<String>;
+    /// The request id of any response, from its headers: asked only when
+    /// it is kept (an error, a traced call), never on every success.
+    fn request_id(&self, headers: &http::HeaderMap) -> Option<String>;
 }

@@ -30,6 +30,7 @@ impl ReferenceImportJobCompleted {
     /// The identifier of the import job.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -44,6 +45,7 @@ impl ReferenceImportJobCompleted {
     /// The identifier of the reference store that the job imports into.
     ///
     /// Required.
+    #[inline]
     pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_reference_store_id(input);
         self

@@ -32,8 +32,8 @@ impl crate::protocol::Protocol for AwsJson {
         }
     }
 
-    fn request_id(&self, response: &HttpResponse) -> Option<String> {
-        crate::json::request_id(response)
+    fn request_id(&self, headers: &http::HeaderMap) -> Option<String> {
+        crate::json::request_id_in(headers)
     }
 }
 

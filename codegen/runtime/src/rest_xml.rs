@@ -47,19 +47,27 @@ impl crate::protocol::Protocol for RestXml {
             .with_extended_request_id(extended)
     }
 
-    fn request_id(&self, response: &HttpResponse) -> Option<String> {
-        request_id(response)
+    fn request_id(&self, headers: &http::HeaderMap) -> Option<String> {
+        request_id_in(headers)
     }
 }
 
 fn header(response: &HttpResponse, name: &str) -> Option<String> {
-    let value = response.headers().get(name)?.to_str().ok()?.trim();
+    header_in(response.headers(), name)
+}
+
+fn header_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?.to_str().ok()?.trim();
     (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// The request id of a response (`x-amz-request-id`, or `x-amzn-requestid`).
 pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
-    header(response, "x-amz-request-id").or_else(|| header(response, "x-amzn-requestid"))
+    request_id_in(response.headers())
+}
+
+fn request_id_in(headers: &http::HeaderMap) -> Option<String> {
+    header_in(headers, "x-amz-request-id").or_else(|| header_in(headers, "x-amzn-requestid"))
 }
 
 /// The `<Error>` of an error body, wrapped in `<ErrorResponse>` or not.

@@ -29,7 +29,9 @@ pub(super) fn forwarding_setters(input: &Struct, fills: &[Fill]) -> Vec<TokenStr
                     self
                 }
 
+                // `#[inline]`: compiled only in the crates that call it.
                 #doc
+                #[inline]
                 pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
                     self.inner = self.inner.#set(input);
                     self

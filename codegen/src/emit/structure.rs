@@ -63,6 +63,7 @@ pub fn emit(s: &Struct, builders: TokenStream, fills: &[Fill]) -> (TokenStream, 
 
         impl #name {
             #[doc = #builder_doc]
+            #[inline]
             pub fn builder() -> #builders::#builder_name {
                 ::std::default::Default::default()
             }
@@ -280,7 +281,10 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident, fills: &[Fill]) -> Tok
                 self
             }
 
+            // `#[inline]`: like the generic setter beside it, compiled only
+            // in the crates that call it, never in every build of the client.
             #doc
+            #[inline]
             pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
                 self.#field = input;
                 self
@@ -374,7 +378,10 @@ fn builder(s: &Struct, builder_name: &proc_macro2::Ident, fills: &[Fill]) -> Tok
         impl #builder_name {
             #(#setters)*
 
+            // `#[inline]`, like `builder()` and the setters: compiled in
+            // the crates that build values, not in every build of the client.
             #[doc = #build_doc]
+            #[inline]
             pub fn build(self) -> #ret {
                 #body
             }

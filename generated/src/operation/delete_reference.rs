@@ -29,6 +29,7 @@ pub struct DeleteReferenceInput {
 }
 impl DeleteReferenceInput {
     /// Creates a builder for [`DeleteReferenceInput`].
+    #[inline]
     pub fn builder() -> self::builders::DeleteReferenceInputBuilder {
         Default::default()
     }
@@ -41,6 +42,7 @@ pub struct DeleteReferenceOutput {
 }
 impl DeleteReferenceOutput {
     /// Creates a builder for [`DeleteReferenceOutput`].
+    #[inline]
     pub fn builder() -> self::builders::DeleteReferenceOutputBuilder {
         Default::default()
     }
@@ -92,27 +94,33 @@ impl DeleteReferenceError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -147,6 +155,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -161,11 +170,13 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::DeleteReferenceInput, crate::error::BuildError> {
@@ -194,6 +205,7 @@ pub mod builders {
     pub struct DeleteReferenceOutputBuilder {}
     impl DeleteReferenceOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::DeleteReferenceOutput {
             super::DeleteReferenceOutput {
                 _request_id: None,
@@ -229,6 +241,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self
@@ -243,6 +256,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self

@@ -37,6 +37,7 @@ pub struct GetReferenceInput {
 }
 impl GetReferenceInput {
     /// Creates a builder for [`GetReferenceInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceInputBuilder {
         Default::default()
     }
@@ -51,6 +52,7 @@ pub struct GetReferenceOutput {
 }
 impl GetReferenceOutput {
     /// Creates a builder for [`GetReferenceOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceOutputBuilder {
         Default::default()
     }
@@ -102,27 +104,33 @@ impl GetReferenceError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -160,6 +168,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -174,6 +183,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -184,6 +194,7 @@ pub mod builders {
             self
         }
         /// The byte range to download.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.range = input;
             self
@@ -198,6 +209,7 @@ pub mod builders {
         /// The part of the file to download.
         ///
         /// Required.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.part_number = input;
             self
@@ -208,11 +220,13 @@ pub mod builders {
             self
         }
         /// Which file of the reference to download, its source or its index; left unset, none is named in the request and the service chooses.
+        #[inline]
         pub fn set_file(mut self, input: Option<crate::types::ReferenceFile>) -> Self {
             self.file = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `part_number`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceInput, crate::error::BuildError> {
@@ -263,6 +277,7 @@ pub mod builders {
             self
         }
         /// The bytes of the file part.
+        #[inline]
         pub fn set_payload(
             mut self,
             input: Option<crate::primitives::ByteStream>,
@@ -271,6 +286,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::GetReferenceOutput {
             super::GetReferenceOutput {
                 payload: self.payload.unwrap_or_default(),
@@ -307,6 +323,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self
@@ -321,6 +338,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self
@@ -331,6 +349,7 @@ pub mod builders {
             self
         }
         /// The byte range to download.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_range(input);
             self
@@ -345,6 +364,7 @@ pub mod builders {
         /// The part of the file to download.
         ///
         /// Required.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_part_number(input);
             self
@@ -355,6 +375,7 @@ pub mod builders {
             self
         }
         /// Which file of the reference to download, its source or its index; left unset, none is named in the request and the service chooses.
+        #[inline]
         pub fn set_file(mut self, input: Option<crate::types::ReferenceFile>) -> Self {
             self.inner = self.inner.set_file(input);
             self

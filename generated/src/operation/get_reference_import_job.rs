@@ -28,6 +28,7 @@ pub struct GetReferenceImportJobInput {
 }
 impl GetReferenceImportJobInput {
     /// Creates a builder for [`GetReferenceImportJobInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceImportJobInputBuilder {
         Default::default()
     }
@@ -68,6 +69,7 @@ pub struct GetReferenceImportJobOutput {
 }
 impl GetReferenceImportJobOutput {
     /// Creates a builder for [`GetReferenceImportJobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceImportJobOutputBuilder {
         Default::default()
     }
@@ -116,27 +118,33 @@ impl GetReferenceImportJobError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -171,6 +179,7 @@ pub mod builders {
         /// The identifier of the import job.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -185,11 +194,13 @@ pub mod builders {
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceImportJobInput, crate::error::BuildError> {
@@ -240,6 +251,7 @@ pub mod builders {
         /// The identifier of the import job.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -254,6 +266,7 @@ pub mod builders {
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -268,6 +281,7 @@ pub mod builders {
         /// The ARN of the IAM role that the service assumes to read the source files.
         ///
         /// Required.
+        #[inline]
         pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
@@ -285,6 +299,7 @@ pub mod builders {
         /// Where the job stands, for example `IN_PROGRESS` or `COMPLETED`.
         ///
         /// Required.
+        #[inline]
         pub fn set_status(
             mut self,
             input: Option<crate::types::ReferenceImportJobStatus>,
@@ -298,6 +313,7 @@ pub mod builders {
             self
         }
         /// A human-readable explanation of the job's status.
+        #[inline]
         pub fn set_status_message(mut self, input: Option<String>) -> Self {
             self.status_message = input;
             self
@@ -315,6 +331,7 @@ pub mod builders {
         /// The time at which the job was created.
         ///
         /// Required.
+        #[inline]
         pub fn set_creation_time(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -331,6 +348,7 @@ pub mod builders {
             self
         }
         /// The time at which the job finished, if it has.
+        #[inline]
         pub fn set_completion_time(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -353,6 +371,7 @@ pub mod builders {
         /// One entry per source file of the job, each with its own status.
         ///
         /// Required.
+        #[inline]
         pub fn set_sources(
             mut self,
             input: Option<Vec<crate::types::ImportReferenceSourceItem>>,
@@ -361,6 +380,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`, `sources`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceImportJobOutput, crate::error::BuildError> {
@@ -460,6 +480,7 @@ pub mod builders {
         /// The identifier of the import job.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self
@@ -474,6 +495,7 @@ pub mod builders {
         /// The identifier of the reference store that the job imports into.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self

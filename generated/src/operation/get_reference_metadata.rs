@@ -28,6 +28,7 @@ pub struct GetReferenceMetadataInput {
 }
 impl GetReferenceMetadataInput {
     /// Creates a builder for [`GetReferenceMetadataInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceMetadataInputBuilder {
         Default::default()
     }
@@ -76,6 +77,7 @@ pub struct GetReferenceMetadataOutput {
 }
 impl GetReferenceMetadataOutput {
     /// Creates a builder for [`GetReferenceMetadataOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceMetadataOutputBuilder {
         Default::default()
     }
@@ -124,27 +126,33 @@ impl GetReferenceMetadataError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -179,6 +187,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -193,11 +202,13 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceMetadataInput, crate::error::BuildError> {
@@ -252,6 +263,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -266,6 +278,7 @@ pub mod builders {
         /// The resource's ARN.
         ///
         /// Required.
+        #[inline]
         pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
@@ -280,6 +293,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -294,6 +308,7 @@ pub mod builders {
         /// The MD5 checksum of the reference's source file.
         ///
         /// Required.
+        #[inline]
         pub fn set_md5(mut self, input: Option<String>) -> Self {
             self.md5 = input;
             self
@@ -307,6 +322,7 @@ pub mod builders {
             self
         }
         /// The status of a reference.
+        #[inline]
         pub fn set_status(
             mut self,
             input: Option<crate::types::ReferenceStatus>,
@@ -320,6 +336,7 @@ pub mod builders {
             self
         }
         /// The name of a reference.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -330,6 +347,7 @@ pub mod builders {
             self
         }
         /// The description of a reference.
+        #[inline]
         pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
@@ -347,6 +365,7 @@ pub mod builders {
         /// The `creationTime` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_creation_time(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -364,6 +383,7 @@ pub mod builders {
         /// The `updateTime` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_update_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.update_time = input;
             self
@@ -374,6 +394,7 @@ pub mod builders {
             self
         }
         /// The files of a reference: the source sequence and its index.
+        #[inline]
         pub fn set_files(mut self, input: Option<crate::types::ReferenceFiles>) -> Self {
             self.files = input;
             self
@@ -387,6 +408,7 @@ pub mod builders {
             self
         }
         /// How a reference was created.
+        #[inline]
         pub fn set_creation_type(
             mut self,
             input: Option<crate::types::ReferenceCreationType>,
@@ -400,11 +422,13 @@ pub mod builders {
             self
         }
         /// The `creationJobId` member.
+        #[inline]
         pub fn set_creation_job_id(mut self, input: Option<String>) -> Self {
             self.creation_job_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `arn`, `reference_store_id`, `md5`, `creation_time`, `update_time`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceMetadataOutput, crate::error::BuildError> {
@@ -508,6 +532,7 @@ pub mod builders {
         /// The identifier of a reference.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self
@@ -522,6 +547,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self

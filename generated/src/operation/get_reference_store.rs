@@ -24,6 +24,7 @@ pub struct GetReferenceStoreInput {
 }
 impl GetReferenceStoreInput {
     /// Creates a builder for [`GetReferenceStoreInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceStoreInputBuilder {
         Default::default()
     }
@@ -54,6 +55,7 @@ pub struct GetReferenceStoreOutput {
 }
 impl GetReferenceStoreOutput {
     /// Creates a builder for [`GetReferenceStoreOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetReferenceStoreOutputBuilder {
         Default::default()
     }
@@ -102,27 +104,33 @@ impl GetReferenceStoreError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -156,11 +164,13 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceStoreInput, crate::error::BuildError> {
@@ -199,6 +209,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -213,6 +224,7 @@ pub mod builders {
         /// The resource's ARN.
         ///
         /// Required.
+        #[inline]
         pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
@@ -223,6 +235,7 @@ pub mod builders {
             self
         }
         /// The `name` member.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -233,6 +246,7 @@ pub mod builders {
             self
         }
         /// The `description` member.
+        #[inline]
         pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
@@ -243,6 +257,7 @@ pub mod builders {
             self
         }
         /// How the store encrypts data at rest.
+        #[inline]
         pub fn set_sse_config(mut self, input: Option<crate::types::SseConfig>) -> Self {
             self.sse_config = input;
             self
@@ -260,6 +275,7 @@ pub mod builders {
         /// The `creationTime` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_creation_time(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -268,6 +284,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `arn`, `creation_time`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::GetReferenceStoreOutput, crate::error::BuildError> {
@@ -338,6 +355,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self

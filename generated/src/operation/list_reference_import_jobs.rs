@@ -30,6 +30,7 @@ pub struct ListReferenceImportJobsInput {
 }
 impl ListReferenceImportJobsInput {
     /// Creates a builder for [`ListReferenceImportJobsInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceImportJobsInputBuilder {
         Default::default()
     }
@@ -46,6 +47,7 @@ pub struct ListReferenceImportJobsOutput {
 }
 impl ListReferenceImportJobsOutput {
     /// Creates a builder for [`ListReferenceImportJobsOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceImportJobsOutputBuilder {
         Default::default()
     }
@@ -94,27 +96,33 @@ impl ListReferenceImportJobsError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -147,6 +155,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
@@ -157,6 +166,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -171,6 +181,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -184,6 +195,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ImportReferenceFilter>,
@@ -192,6 +204,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferenceImportJobsInput, crate::error::BuildError> {
@@ -225,6 +238,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -240,6 +254,7 @@ pub mod builders {
             self
         }
         /// The `importJobs` member.
+        #[inline]
         pub fn set_import_jobs(
             mut self,
             input: Option<Vec<crate::types::ImportReferenceJobItem>>,
@@ -248,6 +263,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ListReferenceImportJobsOutput {
             super::ListReferenceImportJobsOutput {
                 next_token: self.next_token,
@@ -281,6 +297,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self
@@ -291,6 +308,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -305,6 +323,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self
@@ -318,6 +337,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ImportReferenceFilter>,

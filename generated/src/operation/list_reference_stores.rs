@@ -25,6 +25,7 @@ pub struct ListReferenceStoresInput {
 }
 impl ListReferenceStoresInput {
     /// Creates a builder for [`ListReferenceStoresInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceStoresInputBuilder {
         Default::default()
     }
@@ -43,6 +44,7 @@ pub struct ListReferenceStoresOutput {
 }
 impl ListReferenceStoresOutput {
     /// Creates a builder for [`ListReferenceStoresOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferenceStoresOutputBuilder {
         Default::default()
     }
@@ -88,27 +90,33 @@ impl ListReferenceStoresError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -140,6 +148,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
@@ -150,6 +159,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -163,6 +173,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceStoreFilter>,
@@ -171,6 +182,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ListReferenceStoresInput {
             super::ListReferenceStoresInput {
                 max_results: self.max_results,
@@ -192,6 +204,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -211,6 +224,7 @@ pub mod builders {
         /// The `referenceStores` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_stores(
             mut self,
             input: Option<Vec<crate::types::ReferenceStoreDetail>>,
@@ -219,6 +233,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_stores`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferenceStoresOutput, crate::error::BuildError> {
@@ -263,6 +278,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self
@@ -273,6 +289,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -286,6 +303,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceStoreFilter>,

@@ -30,6 +30,7 @@ pub struct ListReferencesInput {
 }
 impl ListReferencesInput {
     /// Creates a builder for [`ListReferencesInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferencesInputBuilder {
         Default::default()
     }
@@ -48,6 +49,7 @@ pub struct ListReferencesOutput {
 }
 impl ListReferencesOutput {
     /// Creates a builder for [`ListReferencesOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListReferencesOutputBuilder {
         Default::default()
     }
@@ -96,27 +98,33 @@ impl ListReferencesError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -153,6 +161,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -163,6 +172,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
@@ -173,6 +183,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -186,6 +197,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceFilter>,
@@ -194,6 +206,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_store_id`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferencesInput, crate::error::BuildError> {
@@ -227,6 +240,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -244,6 +258,7 @@ pub mod builders {
         /// The `references` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_references(
             mut self,
             input: Option<Vec<crate::types::ReferenceListItem>>,
@@ -252,6 +267,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`references`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ListReferencesOutput, crate::error::BuildError> {
@@ -300,6 +316,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self
@@ -310,6 +327,7 @@ pub mod builders {
             self
         }
         /// The largest number of results a page may hold.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self
@@ -320,6 +338,7 @@ pub mod builders {
             self
         }
         /// The token of the page to read (in a request) or of the next page (in a response); absent when there are no more.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -333,6 +352,7 @@ pub mod builders {
             self
         }
         /// Criteria the listed items must meet.
+        #[inline]
         pub fn set_filter(
             mut self,
             input: Option<crate::types::ReferenceFilter>,

@@ -35,6 +35,7 @@ pub struct StartReferenceImportJobInput {
 }
 impl StartReferenceImportJobInput {
     /// Creates a builder for [`StartReferenceImportJobInput`].
+    #[inline]
     pub fn builder() -> self::builders::StartReferenceImportJobInputBuilder {
         Default::default()
     }
@@ -67,6 +68,7 @@ pub struct StartReferenceImportJobOutput {
 }
 impl StartReferenceImportJobOutput {
     /// Creates a builder for [`StartReferenceImportJobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::StartReferenceImportJobOutputBuilder {
         Default::default()
     }
@@ -118,27 +120,33 @@ impl StartReferenceImportJobError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -175,6 +183,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -189,6 +198,7 @@ pub mod builders {
         /// The ARN of an IAM role.
         ///
         /// Required.
+        #[inline]
         pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
@@ -199,6 +209,7 @@ pub mod builders {
             self
         }
         /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
+        #[inline]
         pub fn set_client_token(mut self, input: Option<String>) -> Self {
             self.client_token = input;
             self
@@ -218,6 +229,7 @@ pub mod builders {
         /// The `sources` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_sources(
             mut self,
             input: Option<Vec<crate::types::StartReferenceImportJobSourceItem>>,
@@ -226,6 +238,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`reference_store_id`, `role_arn`, `sources`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobInput, crate::error::BuildError> {
@@ -284,6 +297,7 @@ pub mod builders {
         /// The identifier of an import job.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
@@ -298,6 +312,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.reference_store_id = input;
             self
@@ -312,6 +327,7 @@ pub mod builders {
         /// The ARN of an IAM role.
         ///
         /// Required.
+        #[inline]
         pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
@@ -329,6 +345,7 @@ pub mod builders {
         /// The status of a reference import job.
         ///
         /// Required.
+        #[inline]
         pub fn set_status(
             mut self,
             input: Option<crate::types::ReferenceImportJobStatus>,
@@ -349,6 +366,7 @@ pub mod builders {
         /// The `creationTime` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_creation_time(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -357,6 +375,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`).
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::StartReferenceImportJobOutput, crate::error::BuildError> {
@@ -444,6 +463,7 @@ pub mod builders {
         /// The identifier of a reference store.
         ///
         /// Required.
+        #[inline]
         pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_reference_store_id(input);
             self
@@ -458,6 +478,7 @@ pub mod builders {
         /// The ARN of an IAM role.
         ///
         /// Required.
+        #[inline]
         pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_role_arn(input);
             self
@@ -468,6 +489,7 @@ pub mod builders {
             self
         }
         /// A token that makes the request idempotent: a retry with the same token starts no second job. The client does not fill it in (the member has no `idempotencyToken` trait): set one to retry safely.
+        #[inline]
         pub fn set_client_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_client_token(input);
             self
@@ -487,6 +509,7 @@ pub mod builders {
         /// The `sources` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_sources(
             mut self,
             input: Option<Vec<crate::types::StartReferenceImportJobSourceItem>>,

@@ -15,6 +15,7 @@ pub struct FileInformation {
 }
 impl FileInformation {
     /// Creates a builder for [`FileInformation`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FileInformationBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl FileInformationBuilder {
         self
     }
     /// The `totalParts` member.
+    #[inline]
     pub fn set_total_parts(mut self, input: Option<i32>) -> Self {
         self.total_parts = input;
         self
@@ -44,6 +46,7 @@ impl FileInformationBuilder {
         self
     }
     /// The `partSize` member.
+    #[inline]
     pub fn set_part_size(mut self, input: Option<i64>) -> Self {
         self.part_size = input;
         self
@@ -54,6 +57,7 @@ impl FileInformationBuilder {
         self
     }
     /// The `contentLength` member.
+    #[inline]
     pub fn set_content_length(mut self, input: Option<i64>) -> Self {
         self.content_length = input;
         self
@@ -64,6 +68,7 @@ impl FileInformationBuilder {
         self
     }
     /// Where a file can be read directly in Amazon S3.
+    #[inline]
     pub fn set_s3_access(
         mut self,
         input: Option<crate::types::ReadSetS3Access>,
@@ -72,6 +77,7 @@ impl FileInformationBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::FileInformation {
         super::FileInformation {
             total_parts: self.total_parts,

@@ -13,6 +13,7 @@ pub struct ImportReferenceFilter {
 }
 impl ImportReferenceFilter {
     /// Creates a builder for [`ImportReferenceFilter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ImportReferenceFilterBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// The status of a reference import job.
+    #[inline]
     pub fn set_status(
         mut self,
         input: Option<crate::types::ReferenceImportJobStatus>,
@@ -47,6 +49,7 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// Only items created at or after this time.
+    #[inline]
     pub fn set_created_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_after = input;
         self
@@ -57,11 +60,13 @@ impl ImportReferenceFilterBuilder {
         self
     }
     /// Only items created at or before this time.
+    #[inline]
     pub fn set_created_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_before = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ImportReferenceFilter {
         super::ImportReferenceFilter {
             status: self.status,

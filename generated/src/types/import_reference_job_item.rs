@@ -29,6 +29,7 @@ pub struct ImportReferenceJobItem {
 }
 impl ImportReferenceJobItem {
     /// Creates a builder for [`ImportReferenceJobItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ImportReferenceJobItemBuilder {
         Default::default()
     }
@@ -54,6 +55,7 @@ impl ImportReferenceJobItemBuilder {
     /// The identifier of an import job.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -68,6 +70,7 @@ impl ImportReferenceJobItemBuilder {
     /// The identifier of a reference store.
     ///
     /// Required.
+    #[inline]
     pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
         self.reference_store_id = input;
         self
@@ -82,6 +85,7 @@ impl ImportReferenceJobItemBuilder {
     /// The ARN of an IAM role.
     ///
     /// Required.
+    #[inline]
     pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
@@ -99,6 +103,7 @@ impl ImportReferenceJobItemBuilder {
     /// The status of a reference import job.
     ///
     /// Required.
+    #[inline]
     pub fn set_status(
         mut self,
         input: Option<crate::types::ReferenceImportJobStatus>,
@@ -116,6 +121,7 @@ impl ImportReferenceJobItemBuilder {
     /// The `creationTime` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_creation_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.creation_time = input;
         self
@@ -126,11 +132,13 @@ impl ImportReferenceJobItemBuilder {
         self
     }
     /// The `completionTime` member.
+    #[inline]
     pub fn set_completion_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.completion_time = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `reference_store_id`, `role_arn`, `status`, `creation_time`).
+    #[inline]
     pub fn build(
         self,
     ) -> Result<super::ImportReferenceJobItem, crate::error::BuildError> {

@@ -23,6 +23,7 @@ pub struct ImportReferenceSourceItem {
 }
 impl ImportReferenceSourceItem {
     /// Creates a builder for [`ImportReferenceSourceItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ImportReferenceSourceItemBuilder {
         Default::default()
     }
@@ -45,6 +46,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The Amazon S3 URI of the source file (`s3://bucket/key`).
+    #[inline]
     pub fn set_source_file(mut self, input: Option<String>) -> Self {
         self.source_file = input;
         self
@@ -62,6 +64,7 @@ impl ImportReferenceSourceItemBuilder {
     /// The import status of this source file.
     ///
     /// Required.
+    #[inline]
     pub fn set_status(
         mut self,
         input: Option<crate::types::ReferenceImportJobItemStatus>,
@@ -75,6 +78,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// A human-readable explanation of this source's status.
+    #[inline]
     pub fn set_status_message(mut self, input: Option<String>) -> Self {
         self.status_message = input;
         self
@@ -85,6 +89,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The name given to the reference created from this source.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -95,6 +100,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The description given to the reference created from this source.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -110,6 +116,7 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The tags attached to the reference created from this source.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: Option<::std::collections::HashMap<String, String>>,
@@ -123,11 +130,13 @@ impl ImportReferenceSourceItemBuilder {
         self
     }
     /// The identifier of the reference created from this source.
+    #[inline]
     pub fn set_reference_id(mut self, input: Option<String>) -> Self {
         self.reference_id = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`status`).
+    #[inline]
     pub fn build(
         self,
     ) -> Result<super::ImportReferenceSourceItem, crate::error::BuildError> {

@@ -9,6 +9,7 @@ pub struct ReadSetS3Access {
 }
 impl ReadSetS3Access {
     /// Creates a builder for [`ReadSetS3Access`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReadSetS3AccessBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl ReadSetS3AccessBuilder {
         self
     }
     /// An Amazon S3 URI.
+    #[inline]
     pub fn set_s3_uri(mut self, input: Option<String>) -> Self {
         self.s3_uri = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReadSetS3Access {
         super::ReadSetS3Access {
             s3_uri: self.s3_uri,

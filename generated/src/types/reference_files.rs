@@ -11,6 +11,7 @@ pub struct ReferenceFiles {
 }
 impl ReferenceFiles {
     /// Creates a builder for [`ReferenceFiles`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceFilesBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl ReferenceFilesBuilder {
         self
     }
     /// The size of a file and how it is split into parts for download.
+    #[inline]
     pub fn set_source(mut self, input: Option<crate::types::FileInformation>) -> Self {
         self.source = input;
         self
@@ -38,11 +40,13 @@ impl ReferenceFilesBuilder {
         self
     }
     /// The size of a file and how it is split into parts for download.
+    #[inline]
     pub fn set_index(mut self, input: Option<crate::types::FileInformation>) -> Self {
         self.index = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReferenceFiles {
         super::ReferenceFiles {
             source: self.source,

@@ -15,6 +15,7 @@ pub struct ReferenceFilter {
 }
 impl ReferenceFilter {
     /// Creates a builder for [`ReferenceFilter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceFilterBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl ReferenceFilterBuilder {
         self
     }
     /// The name of a reference.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -44,6 +46,7 @@ impl ReferenceFilterBuilder {
         self
     }
     /// The MD5 checksum of the reference's source file.
+    #[inline]
     pub fn set_md5(mut self, input: Option<String>) -> Self {
         self.md5 = input;
         self
@@ -54,6 +57,7 @@ impl ReferenceFilterBuilder {
         self
     }
     /// Only items created at or after this time.
+    #[inline]
     pub fn set_created_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_after = input;
         self
@@ -64,11 +68,13 @@ impl ReferenceFilterBuilder {
         self
     }
     /// Only items created at or before this time.
+    #[inline]
     pub fn set_created_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_before = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReferenceFilter {
         super::ReferenceFilter {
             name: self.name,

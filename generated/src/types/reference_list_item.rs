@@ -37,6 +37,7 @@ pub struct ReferenceListItem {
 }
 impl ReferenceListItem {
     /// Creates a builder for [`ReferenceListItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceListItemBuilder {
         Default::default()
     }
@@ -65,6 +66,7 @@ impl ReferenceListItemBuilder {
     /// The identifier of a reference.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -79,6 +81,7 @@ impl ReferenceListItemBuilder {
     /// The resource's ARN.
     ///
     /// Required.
+    #[inline]
     pub fn set_arn(mut self, input: Option<String>) -> Self {
         self.arn = input;
         self
@@ -93,6 +96,7 @@ impl ReferenceListItemBuilder {
     /// The identifier of a reference store.
     ///
     /// Required.
+    #[inline]
     pub fn set_reference_store_id(mut self, input: Option<String>) -> Self {
         self.reference_store_id = input;
         self
@@ -107,6 +111,7 @@ impl ReferenceListItemBuilder {
     /// The MD5 checksum of the reference's source file.
     ///
     /// Required.
+    #[inline]
     pub fn set_md5(mut self, input: Option<String>) -> Self {
         self.md5 = input;
         self
@@ -117,6 +122,7 @@ impl ReferenceListItemBuilder {
         self
     }
     /// The status of a reference.
+    #[inline]
     pub fn set_status(mut self, input: Option<crate::types::ReferenceStatus>) -> Self {
         self.status = input;
         self
@@ -127,6 +133,7 @@ impl ReferenceListItemBuilder {
         self
     }
     /// The name of a reference.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -137,6 +144,7 @@ impl ReferenceListItemBuilder {
         self
     }
     /// The description of a reference.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -151,6 +159,7 @@ impl ReferenceListItemBuilder {
     /// The `creationTime` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_creation_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.creation_time = input;
         self
@@ -165,11 +174,13 @@ impl ReferenceListItemBuilder {
     /// The `updateTime` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_update_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.update_time = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`, `arn`, `reference_store_id`, `md5`, `creation_time`, `update_time`).
+    #[inline]
     pub fn build(self) -> Result<super::ReferenceListItem, crate::error::BuildError> {
         let Some(v_id) = self.id else {
             return Err(

@@ -25,6 +25,7 @@ pub struct ReferenceStoreDetail {
 }
 impl ReferenceStoreDetail {
     /// Creates a builder for [`ReferenceStoreDetail`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceStoreDetailBuilder {
         Default::default()
     }
@@ -50,6 +51,7 @@ impl ReferenceStoreDetailBuilder {
     /// The resource's ARN.
     ///
     /// Required.
+    #[inline]
     pub fn set_arn(mut self, input: Option<String>) -> Self {
         self.arn = input;
         self
@@ -64,6 +66,7 @@ impl ReferenceStoreDetailBuilder {
     /// The identifier of a reference store.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -74,6 +77,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// The `name` member.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -84,6 +88,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// The `description` member.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -94,6 +99,7 @@ impl ReferenceStoreDetailBuilder {
         self
     }
     /// How the store encrypts data at rest.
+    #[inline]
     pub fn set_sse_config(mut self, input: Option<crate::types::SseConfig>) -> Self {
         self.sse_config = input;
         self
@@ -108,11 +114,13 @@ impl ReferenceStoreDetailBuilder {
     /// The `creationTime` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_creation_time(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.creation_time = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`arn`, `id`, `creation_time`).
+    #[inline]
     pub fn build(self) -> Result<super::ReferenceStoreDetail, crate::error::BuildError> {
         let Some(v_arn) = self.arn else {
             return Err(

@@ -13,6 +13,7 @@ pub struct ReferenceStoreFilter {
 }
 impl ReferenceStoreFilter {
     /// Creates a builder for [`ReferenceStoreFilter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ReferenceStoreFilterBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// The `name` member.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -41,6 +43,7 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// Only items created at or after this time.
+    #[inline]
     pub fn set_created_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_after = input;
         self
@@ -51,11 +54,13 @@ impl ReferenceStoreFilterBuilder {
         self
     }
     /// Only items created at or before this time.
+    #[inline]
     pub fn set_created_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.created_before = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::ReferenceStoreFilter {
         super::ReferenceStoreFilter {
             name: self.name,

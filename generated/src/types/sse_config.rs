@@ -13,6 +13,7 @@ pub struct SseConfig {
 }
 impl SseConfig {
     /// Creates a builder for [`SseConfig`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SseConfigBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl SseConfigBuilder {
     /// An encryption type.
     ///
     /// Required.
+    #[inline]
     pub fn set_type(mut self, input: Option<crate::types::EncryptionType>) -> Self {
         self.r#type = input;
         self
@@ -44,11 +46,13 @@ impl SseConfigBuilder {
         self
     }
     /// The `keyArn` member.
+    #[inline]
     pub fn set_key_arn(mut self, input: Option<String>) -> Self {
         self.key_arn = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
+    #[inline]
     pub fn build(self) -> Result<super::SseConfig, crate::error::BuildError> {
         let Some(v_type) = self.r#type else {
             return Err(crate::error::BuildError::missing("SseConfig", "r#type", "type"));

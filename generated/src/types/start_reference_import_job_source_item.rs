@@ -19,6 +19,7 @@ pub struct StartReferenceImportJobSourceItem {
 }
 impl StartReferenceImportJobSourceItem {
     /// Creates a builder for [`StartReferenceImportJobSourceItem`].
+    #[inline]
     pub fn builder() -> crate::types::builders::StartReferenceImportJobSourceItemBuilder {
         Default::default()
     }
@@ -42,6 +43,7 @@ impl StartReferenceImportJobSourceItemBuilder {
     /// An Amazon S3 URI.
     ///
     /// Required.
+    #[inline]
     pub fn set_source_file(mut self, input: Option<String>) -> Self {
         self.source_file = input;
         self
@@ -56,6 +58,7 @@ impl StartReferenceImportJobSourceItemBuilder {
     /// The name of a reference.
     ///
     /// Required.
+    #[inline]
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
@@ -66,6 +69,7 @@ impl StartReferenceImportJobSourceItemBuilder {
         self
     }
     /// The description of a reference.
+    #[inline]
     pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
@@ -81,6 +85,7 @@ impl StartReferenceImportJobSourceItemBuilder {
         self
     }
     /// Tags as key-value pairs.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: Option<::std::collections::HashMap<String, String>>,
@@ -89,6 +94,7 @@ impl StartReferenceImportJobSourceItemBuilder {
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`source_file`, `name`).
+    #[inline]
     pub fn build(
         self,
     ) -> Result<super::StartReferenceImportJobSourceItem, crate::error::BuildError> {

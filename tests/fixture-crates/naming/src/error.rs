@@ -17,6 +17,7 @@ pub struct BuildError2 {
 }
 impl BuildError2 {
     /// Creates a builder for [`BuildError2`].
+    #[inline]
     pub fn builder() -> crate::error::builders::BuildError2Builder {
         Default::default()
     }
@@ -71,6 +72,7 @@ pub struct DisplayErrorContext2 {
 }
 impl DisplayErrorContext2 {
     /// Creates a builder for [`DisplayErrorContext2`].
+    #[inline]
     pub fn builder() -> crate::error::builders::DisplayErrorContext2Builder {
         Default::default()
     }
@@ -125,6 +127,7 @@ pub struct ErrorMetadata2 {
 }
 impl ErrorMetadata2 {
     /// Creates a builder for [`ErrorMetadata2`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ErrorMetadata2Builder {
         Default::default()
     }
@@ -179,6 +182,7 @@ pub struct ErrorVariant2 {
 }
 impl ErrorVariant2 {
     /// Creates a builder for [`ErrorVariant2`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ErrorVariant2Builder {
         Default::default()
     }
@@ -233,6 +237,7 @@ pub struct Unhandled2 {
 }
 impl Unhandled2 {
     /// Creates a builder for [`Unhandled2`].
+    #[inline]
     pub fn builder() -> crate::error::builders::Unhandled2Builder {
         Default::default()
     }
@@ -287,6 +292,7 @@ pub struct UnhandledKind2 {
 }
 impl UnhandledKind2 {
     /// Creates a builder for [`UnhandledKind2`].
+    #[inline]
     pub fn builder() -> crate::error::builders::UnhandledKind2Builder {
         Default::default()
     }
@@ -345,11 +351,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::BuildError2 {
             super::BuildError2 {
                 message: self.message,
@@ -369,11 +377,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::DisplayErrorContext2 {
             super::DisplayErrorContext2 {
                 message: self.message,
@@ -393,11 +403,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ErrorMetadata2 {
             super::ErrorMetadata2 {
                 message: self.message,
@@ -417,11 +429,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ErrorVariant2 {
             super::ErrorVariant2 {
                 message: self.message,
@@ -441,11 +455,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::Unhandled2 {
             super::Unhandled2 {
                 message: self.message,
@@ -465,11 +481,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::UnhandledKind2 {
             super::UnhandledKind2 {
                 message: self.message,

@@ -17,6 +17,7 @@ pub struct OverloadedError {
 }
 impl OverloadedError {
     /// Creates a builder for [`OverloadedError`].
+    #[inline]
     pub fn builder() -> crate::error::builders::OverloadedErrorBuilder {
         Default::default()
     }
@@ -75,11 +76,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::OverloadedError {
             super::OverloadedError {
                 message: self.message,

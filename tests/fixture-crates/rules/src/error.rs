@@ -23,6 +23,7 @@ pub struct BadCredentials {
 }
 impl BadCredentials {
     /// Creates a builder for [`BadCredentials`].
+    #[inline]
     pub fn builder() -> crate::error::builders::BadCredentialsBuilder {
         Default::default()
     }
@@ -75,6 +76,7 @@ pub struct ServiceUnavailable {
 }
 impl ServiceUnavailable {
     /// Creates a builder for [`ServiceUnavailable`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ServiceUnavailableBuilder {
         Default::default()
     }
@@ -126,6 +128,7 @@ pub struct Throttled {
 }
 impl Throttled {
     /// Creates a builder for [`Throttled`].
+    #[inline]
     pub fn builder() -> crate::error::builders::ThrottledBuilder {
         Default::default()
     }
@@ -190,6 +193,7 @@ pub mod builders {
         /// The `message` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
@@ -200,6 +204,7 @@ pub mod builders {
             self
         }
         /// The `user` member.
+        #[inline]
         pub fn set_user(mut self, input: Option<String>) -> Self {
             self.user = input;
             self
@@ -213,6 +218,7 @@ pub mod builders {
             self
         }
         /// The `detail` member.
+        #[inline]
         pub fn set_detail(
             mut self,
             input: Option<crate::types::CredentialDetail>,
@@ -221,6 +227,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`message`).
+        #[inline]
         pub fn build(self) -> Result<super::BadCredentials, crate::error::BuildError> {
             let Some(v_message) = self.message else {
                 return Err(
@@ -244,6 +251,7 @@ pub mod builders {
     pub struct ServiceUnavailableBuilder {}
     impl ServiceUnavailableBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ServiceUnavailable {
             super::ServiceUnavailable {
                 _meta: Default::default(),
@@ -262,11 +270,13 @@ pub mod builders {
             self
         }
         /// The `Message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::Throttled {
             super::Throttled {
                 message: self.message,

@@ -17,6 +17,7 @@ pub struct NotFound {
 }
 impl NotFound {
     /// Creates a builder for [`NotFound`].
+    #[inline]
     pub fn builder() -> crate::error::builders::NotFoundBuilder {
         Default::default()
     }
@@ -75,11 +76,13 @@ pub mod builders {
             self
         }
         /// The `message` member.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::NotFound {
             super::NotFound {
                 message: self.message,

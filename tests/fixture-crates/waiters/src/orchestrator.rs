@@ -172,7 +172,7 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
         endpoint_params: O::endpoint_params(input),
     };
     let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
-        let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response));
+        let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response.headers()));
         O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
     };
     match send(handle, request, &spec).await {
@@ -218,7 +218,9 @@ fn configuration_error(message: String) -> Failure {
 /// Sends a request under the operation timeout, with retries.
 async fn send(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
     let span = crate::telemetry::Span::operation(handle.service.name, spec.name);
-    span.run(send_in_time(handle, request, spec)).await
+    // Boxed: the attempt loop's state is large, and every layer of futures
+    // around it would otherwise copy it as it starts.
+    span.run(Box::pin(send_in_time(handle, request, spec))).await
 }
 
 async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
@@ -353,7 +355,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         let refused = match &mut outcome {
             Ok(Ok(Received::Buffered(response))) => {
                 crate::interceptor::check_response(service.interceptors, spec.interceptors, &request, response).err().map(|problem| {
-                    let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), service.protocol.request_id(response));
+                    let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), service.protocol.request_id(response.headers()));
                     Failure::Unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(problem.into())))
                 })
             }
@@ -517,14 +519,7 @@ impl Received {
     }
 
     fn request_id(&self, protocol: &dyn crate::protocol::Protocol) -> Option<String> {
-        match self {
-            Received::Buffered(response) => protocol.request_id(response),
-            Received::Streaming(response) => {
-                let mut head = http::Response::new(Bytes::new());
-                *head.headers_mut() = response.headers().clone();
-                protocol.request_id(&head)
-            }
-        }
+        protocol.request_id(self.headers())
     }
 }
 
@@ -544,10 +539,12 @@ async fn receive(
         return Ok(Received::Streaming(response));
     }
     let (parts, body) = response.into_parts();
-    let head = http::Response::from_parts(parts, Bytes::new());
-    let meta = ErrorMetadata::new(None, None, Some(head.status().as_u16()), protocol.request_id(&head));
-    let body = crate::transport::read_limited(body, limit).await.map_err(|error| Unreceived { error, meta })?;
-    Ok(Received::Buffered(head.map(|_| body)))
+    // The status and request id are kept only when the body fails.
+    let body = crate::transport::read_limited(body, limit).await.map_err(|error| {
+        let meta = ErrorMetadata::new(None, None, Some(parts.status.as_u16()), protocol.request_id(&parts.headers));
+        Unreceived { error, meta }
+    })?;
+    Ok(Received::Buffered(http::Response::from_parts(parts, body)))
 }
 
 /// A response that did not arrive whole: the transport's error, and what

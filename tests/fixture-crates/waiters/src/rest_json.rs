@@ -24,7 +24,7 @@ impl crate::protocol::Protocol for RestJson1 {
         crate::json::error_metadata(response)
     }
 
-    fn request_id(&self, response: &HttpResponse) -> Option<String> {
-        crate::json::request_id(response)
+    fn request_id(&self, headers: &http::HeaderMap) -> Option<String> {
+        crate::json::request_id_in(headers)
     }
 }

@@ -30,6 +30,7 @@ impl FleetActive {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -139,6 +140,7 @@ impl FleetGone {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -229,6 +231,7 @@ impl ModeFast {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -324,6 +327,7 @@ impl ParentModeFast {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -422,6 +426,7 @@ impl ReadyTrue {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -512,6 +517,7 @@ impl ReadyFalse {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -602,6 +608,7 @@ impl TasksAllRunning {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -705,6 +712,7 @@ impl TasksAnyStopped {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -807,6 +815,7 @@ impl ZonesAllUp {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -904,6 +913,7 @@ impl ZonesAnyDown {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -998,6 +1008,7 @@ impl GroupsAnyX {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1095,6 +1106,7 @@ impl GroupsAllX {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1195,6 +1207,7 @@ impl ServicesStable {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1324,6 +1337,7 @@ impl HasTasks {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1423,6 +1437,7 @@ impl NoTasks {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1522,6 +1537,7 @@ impl TasksEmptyOrMissing {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1612,6 +1628,7 @@ impl CountBelowThree {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1705,6 +1722,7 @@ impl CountIsCapacity {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1798,6 +1816,7 @@ impl RatioHigh {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1891,6 +1910,7 @@ impl RatioNotHigh {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -1984,6 +2004,7 @@ impl ZonesContainDown {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2083,6 +2104,7 @@ impl NameMentionsProd {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2185,6 +2207,7 @@ impl FirstTaskRunning {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2284,6 +2307,7 @@ impl LastTaskRunning {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2383,6 +2407,7 @@ impl TwoHealthyTasks {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2485,6 +2510,7 @@ impl FirstPortHttp {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2584,6 +2610,7 @@ impl RunningTaskIds {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2690,6 +2717,7 @@ impl ActiveOrReadyWithCount {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2785,6 +2813,7 @@ impl ReadyAndBusy {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2880,6 +2909,7 @@ impl LabelProd {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -2972,6 +3002,7 @@ impl NameIsId {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -3066,6 +3097,7 @@ impl NameIsNull {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -3159,6 +3191,7 @@ impl TasksListed {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -3258,6 +3291,7 @@ impl NoTaskNumbered {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -3357,6 +3391,7 @@ impl NameIsIdOrNoTasks {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -3463,6 +3498,7 @@ impl CountIsText {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self
@@ -3548,6 +3584,7 @@ impl StatusIsNumber {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
         self

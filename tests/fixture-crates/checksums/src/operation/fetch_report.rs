@@ -18,6 +18,7 @@ pub struct FetchReportInput {
 }
 impl FetchReportInput {
     /// Creates a builder for [`FetchReportInput`].
+    #[inline]
     pub fn builder() -> self::builders::FetchReportInputBuilder {
         Default::default()
     }
@@ -32,6 +33,7 @@ pub struct FetchReportOutput {
 }
 impl FetchReportOutput {
     /// Creates a builder for [`FetchReportOutput`].
+    #[inline]
     pub fn builder() -> self::builders::FetchReportOutputBuilder {
         Default::default()
     }
@@ -62,27 +64,33 @@ impl FetchReportError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -117,6 +125,7 @@ pub mod builders {
         /// The `Name` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -127,11 +136,13 @@ pub mod builders {
             self
         }
         /// The `Mode` member.
+        #[inline]
         pub fn set_mode(mut self, input: Option<crate::types::ValidationMode>) -> Self {
             self.mode = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`name`).
+        #[inline]
         pub fn build(self) -> Result<super::FetchReportInput, crate::error::BuildError> {
             let Some(v_name) = self.name else {
                 return Err(
@@ -156,11 +167,13 @@ pub mod builders {
             self
         }
         /// The `Body` member.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.body = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::FetchReportOutput {
             super::FetchReportOutput {
                 body: self.body,
@@ -197,6 +210,7 @@ pub mod builders {
         /// The `Name` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_name(input);
             self
@@ -207,6 +221,7 @@ pub mod builders {
             self
         }
         /// The `Mode` member.
+        #[inline]
         pub fn set_mode(mut self, input: Option<crate::types::ValidationMode>) -> Self {
             self.inner = self.inner.set_mode(input);
             self

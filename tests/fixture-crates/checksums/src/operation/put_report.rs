@@ -20,6 +20,7 @@ pub struct PutReportInput {
 }
 impl PutReportInput {
     /// Creates a builder for [`PutReportInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutReportInputBuilder {
         Default::default()
     }
@@ -32,6 +33,7 @@ pub struct PutReportOutput {
 }
 impl PutReportOutput {
     /// Creates a builder for [`PutReportOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutReportOutputBuilder {
         Default::default()
     }
@@ -62,27 +64,33 @@ impl PutReportError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -118,6 +126,7 @@ pub mod builders {
         /// The `Name` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -131,6 +140,7 @@ pub mod builders {
             self
         }
         /// The `ChecksumAlgorithm` member.
+        #[inline]
         pub fn set_checksum_algorithm(
             mut self,
             input: Option<crate::types::ChecksumAlgorithm>,
@@ -144,11 +154,13 @@ pub mod builders {
             self
         }
         /// The `Body` member.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.body = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`name`).
+        #[inline]
         pub fn build(self) -> Result<super::PutReportInput, crate::error::BuildError> {
             let Some(v_name) = self.name else {
                 return Err(
@@ -167,6 +179,7 @@ pub mod builders {
     pub struct PutReportOutputBuilder {}
     impl PutReportOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutReportOutput {
             super::PutReportOutput {
                 _request_id: None,
@@ -202,6 +215,7 @@ pub mod builders {
         /// The `Name` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_name(input);
             self
@@ -215,6 +229,7 @@ pub mod builders {
             self
         }
         /// The `ChecksumAlgorithm` member.
+        #[inline]
         pub fn set_checksum_algorithm(
             mut self,
             input: Option<crate::types::ChecksumAlgorithm>,
@@ -228,6 +243,7 @@ pub mod builders {
             self
         }
         /// The `Body` member.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.inner = self.inner.set_body(input);
             self

@@ -22,6 +22,7 @@ pub struct PutColorInput {
 }
 impl PutColorInput {
     /// Creates a builder for [`PutColorInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutColorInputBuilder {
         Default::default()
     }
@@ -46,6 +47,7 @@ pub struct PutColorOutput {
 }
 impl PutColorOutput {
     /// Creates a builder for [`PutColorOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutColorOutputBuilder {
         Default::default()
     }
@@ -76,27 +78,33 @@ impl PutColorError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -133,6 +141,7 @@ pub mod builders {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
+        #[inline]
         pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
@@ -143,6 +152,7 @@ pub mod builders {
             self
         }
         /// The `size` member.
+        #[inline]
         pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.size = input;
             self
@@ -153,6 +163,7 @@ pub mod builders {
             self
         }
         /// The `legacy` member.
+        #[inline]
         pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.legacy = input;
             self
@@ -166,11 +177,13 @@ pub mod builders {
             self
         }
         /// The `colors` member.
+        #[inline]
         pub fn set_colors(mut self, input: Option<Vec<crate::types::Color>>) -> Self {
             self.colors = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`).
+        #[inline]
         pub fn build(self) -> Result<super::PutColorInput, crate::error::BuildError> {
             let Some(v_color) = self.color else {
                 return Err(
@@ -206,6 +219,7 @@ pub mod builders {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
+        #[inline]
         pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
@@ -220,6 +234,7 @@ pub mod builders {
         /// The `size` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.size = input;
             self
@@ -230,6 +245,7 @@ pub mod builders {
             self
         }
         /// The `legacy` member.
+        #[inline]
         pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.legacy = input;
             self
@@ -250,6 +266,7 @@ pub mod builders {
             self
         }
         /// The `byName` member.
+        #[inline]
         pub fn set_by_name(
             mut self,
             input: Option<::std::collections::HashMap<String, crate::types::Color>>,
@@ -258,6 +275,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`color`, `size`).
+        #[inline]
         pub fn build(self) -> Result<super::PutColorOutput, crate::error::BuildError> {
             let Some(v_color) = self.color else {
                 return Err(
@@ -307,6 +325,7 @@ pub mod builders {
         /// A color. Values are **case-sensitive**.
         ///
         /// Required.
+        #[inline]
         pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.inner = self.inner.set_color(input);
             self
@@ -317,6 +336,7 @@ pub mod builders {
             self
         }
         /// The `size` member.
+        #[inline]
         pub fn set_size(mut self, input: Option<crate::types::Size>) -> Self {
             self.inner = self.inner.set_size(input);
             self
@@ -327,6 +347,7 @@ pub mod builders {
             self
         }
         /// The `legacy` member.
+        #[inline]
         pub fn set_legacy(mut self, input: Option<crate::types::Legacy>) -> Self {
             self.inner = self.inner.set_legacy(input);
             self
@@ -340,6 +361,7 @@ pub mod builders {
             self
         }
         /// The `colors` member.
+        #[inline]
         pub fn set_colors(mut self, input: Option<Vec<crate::types::Color>>) -> Self {
             self.inner = self.inner.set_colors(input);
             self

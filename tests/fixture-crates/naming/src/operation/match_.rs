@@ -24,6 +24,7 @@ pub struct MatchInput {
 }
 impl MatchInput {
     /// Creates a builder for [`MatchInput`].
+    #[inline]
     pub fn builder() -> self::builders::MatchInputBuilder {
         Default::default()
     }
@@ -40,6 +41,7 @@ pub struct MatchOutput {
 }
 impl MatchOutput {
     /// Creates a builder for [`MatchOutput`].
+    #[inline]
     pub fn builder() -> self::builders::MatchOutputBuilder {
         Default::default()
     }
@@ -88,27 +90,33 @@ impl MatchError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -142,11 +150,13 @@ pub mod builders {
         /// The `self` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`self_`).
+        #[inline]
         pub fn build(self) -> Result<super::MatchInput, crate::error::BuildError> {
             let Some(v_self_) = self.self_ else {
                 return Err(
@@ -171,6 +181,7 @@ pub mod builders {
             self
         }
         /// The `ok` member.
+        #[inline]
         pub fn set_ok(mut self, input: Option<crate::types::Option>) -> Self {
             self.ok = input;
             self
@@ -181,11 +192,13 @@ pub mod builders {
             self
         }
         /// The `err` member.
+        #[inline]
         pub fn set_err(mut self, input: Option<String>) -> Self {
             self.err = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::MatchOutput {
             super::MatchOutput {
                 ok: self.ok,
@@ -223,6 +236,7 @@ pub mod builders {
         /// The `self` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_self_(input);
             self

@@ -11,6 +11,7 @@
 pub struct SelfInput {}
 impl SelfInput {
     /// Creates a builder for [`SelfInput`].
+    #[inline]
     pub fn builder() -> self::builders::SelfInputBuilder {
         Default::default()
     }
@@ -23,6 +24,7 @@ pub struct SelfOutput {
 }
 impl SelfOutput {
     /// Creates a builder for [`SelfOutput`].
+    #[inline]
     pub fn builder() -> self::builders::SelfOutputBuilder {
         Default::default()
     }
@@ -53,27 +55,33 @@ impl SelfError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -96,6 +104,7 @@ pub mod builders {
     pub struct SelfInputBuilder {}
     impl SelfInputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SelfInput {
             super::SelfInput {}
         }
@@ -105,6 +114,7 @@ pub mod builders {
     pub struct SelfOutputBuilder {}
     impl SelfOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SelfOutput {
             super::SelfOutput {
                 _request_id: None,

@@ -50,6 +50,7 @@ pub struct TypeInput {
 }
 impl TypeInput {
     /// Creates a builder for [`TypeInput`].
+    #[inline]
     pub fn builder() -> self::builders::TypeInputBuilder {
         Default::default()
     }
@@ -86,6 +87,7 @@ pub struct TypeOutput {
 }
 impl TypeOutput {
     /// Creates a builder for [`TypeOutput`].
+    #[inline]
     pub fn builder() -> self::builders::TypeOutputBuilder {
         Default::default()
     }
@@ -116,27 +118,33 @@ impl TypeError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -187,6 +195,7 @@ pub mod builders {
         /// The `type` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_type(mut self, input: Option<String>) -> Self {
             self.r#type = input;
             self
@@ -197,6 +206,7 @@ pub mod builders {
             self
         }
         /// The `self` member.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
@@ -207,6 +217,7 @@ pub mod builders {
             self
         }
         /// The `match` member.
+        #[inline]
         pub fn set_match(mut self, input: Option<String>) -> Self {
             self.r#match = input;
             self
@@ -217,6 +228,7 @@ pub mod builders {
             self
         }
         /// The `gen` member.
+        #[inline]
         pub fn set_gen(mut self, input: Option<String>) -> Self {
             self.r#gen = input;
             self
@@ -227,6 +239,7 @@ pub mod builders {
             self
         }
         /// The `build` member.
+        #[inline]
         pub fn set_build_value(mut self, input: Option<String>) -> Self {
             self.build_value = input;
             self
@@ -237,6 +250,7 @@ pub mod builders {
             self
         }
         /// The `builder` member.
+        #[inline]
         pub fn set_builder_value(mut self, input: Option<String>) -> Self {
             self.builder_value = input;
             self
@@ -247,6 +261,7 @@ pub mod builders {
             self
         }
         /// The `send` member.
+        #[inline]
         pub fn set_send_value(mut self, input: Option<String>) -> Self {
             self.send_value = input;
             self
@@ -257,6 +272,7 @@ pub mod builders {
             self
         }
         /// The `set_value` member.
+        #[inline]
         pub fn set_set_value(mut self, input: Option<String>) -> Self {
             self.set_value = input;
             self
@@ -267,6 +283,7 @@ pub mod builders {
             self
         }
         /// The `value` member.
+        #[inline]
         pub fn set_value_2(mut self, input: Option<String>) -> Self {
             self.value_2 = input;
             self
@@ -277,6 +294,7 @@ pub mod builders {
             self
         }
         /// The `fooBar` member.
+        #[inline]
         pub fn set_foo_bar(mut self, input: Option<String>) -> Self {
             self.foo_bar = input;
             self
@@ -287,6 +305,7 @@ pub mod builders {
             self
         }
         /// The `foo_bar` member.
+        #[inline]
         pub fn set_foo_bar_2(mut self, input: Option<String>) -> Self {
             self.foo_bar_2 = input;
             self
@@ -297,6 +316,7 @@ pub mod builders {
             self
         }
         /// The `Option` member.
+        #[inline]
         pub fn set_option(mut self, input: Option<crate::types::Option>) -> Self {
             self.option = input;
             self
@@ -307,6 +327,7 @@ pub mod builders {
             self
         }
         /// A structure named like `std::result::Result`.
+        #[inline]
         pub fn set_result(mut self, input: Option<crate::types::Result>) -> Self {
             self.result = input;
             self
@@ -317,6 +338,7 @@ pub mod builders {
             self
         }
         /// The `box` member.
+        #[inline]
         pub fn set_box(mut self, input: Option<crate::types::Box>) -> Self {
             self.r#box = input;
             self
@@ -327,6 +349,7 @@ pub mod builders {
             self
         }
         /// The `string` member.
+        #[inline]
         pub fn set_string(mut self, input: Option<crate::types::String>) -> Self {
             self.string = input;
             self
@@ -340,6 +363,7 @@ pub mod builders {
             self
         }
         /// The `async` member.
+        #[inline]
         pub fn set_async(mut self, input: Option<Vec<Vec<String>>>) -> Self {
             self.r#async = input;
             self
@@ -350,6 +374,7 @@ pub mod builders {
             self
         }
         /// The `node` member.
+        #[inline]
         pub fn set_node(mut self, input: Option<crate::types::Node>) -> Self {
             self.node = input;
             self
@@ -360,11 +385,13 @@ pub mod builders {
             self
         }
         /// The `s` member.
+        #[inline]
         pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
             self.s = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`type`).
+        #[inline]
         pub fn build(self) -> Result<super::TypeInput, crate::error::BuildError> {
             let Some(v_type) = self.r#type else {
                 return Err(
@@ -419,6 +446,7 @@ pub mod builders {
         /// The `crate` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_crate_(mut self, input: Option<String>) -> Self {
             self.crate_ = input;
             self
@@ -429,6 +457,7 @@ pub mod builders {
             self
         }
         /// The `super` member.
+        #[inline]
         pub fn set_super_(mut self, input: Option<String>) -> Self {
             self.super_ = input;
             self
@@ -439,6 +468,7 @@ pub mod builders {
             self
         }
         /// The `Self` member.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
@@ -453,6 +483,7 @@ pub mod builders {
         /// The `loop` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_loop(mut self, input: Option<crate::types::Box>) -> Self {
             self.r#loop = input;
             self
@@ -473,6 +504,7 @@ pub mod builders {
             self
         }
         /// The `tree` member.
+        #[inline]
         pub fn set_tree(
             mut self,
             input: Option<::std::collections::HashMap<String, crate::types::TreeNode>>,
@@ -490,6 +522,7 @@ pub mod builders {
         /// The `values` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_values(mut self, input: Option<crate::types::Values>) -> Self {
             self.values = input;
             self
@@ -500,6 +533,7 @@ pub mod builders {
             self
         }
         /// Named like the generic parameters of serde impls.
+        #[inline]
         pub fn set_a(mut self, input: Option<crate::types::A>) -> Self {
             self.a = input;
             self
@@ -510,6 +544,7 @@ pub mod builders {
             self
         }
         /// The `d` member.
+        #[inline]
         pub fn set_d(mut self, input: Option<crate::types::D>) -> Self {
             self.d = input;
             self
@@ -520,11 +555,13 @@ pub mod builders {
             self
         }
         /// The `s` member.
+        #[inline]
         pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
             self.s = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`crate_`, `loop`, `values`).
+        #[inline]
         pub fn build(self) -> Result<super::TypeOutput, crate::error::BuildError> {
             let Some(v_crate_) = self.crate_ else {
                 return Err(
@@ -584,6 +621,7 @@ pub mod builders {
         /// The `type` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_type(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_type(input);
             self
@@ -594,6 +632,7 @@ pub mod builders {
             self
         }
         /// The `self` member.
+        #[inline]
         pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_self_(input);
             self
@@ -604,6 +643,7 @@ pub mod builders {
             self
         }
         /// The `match` member.
+        #[inline]
         pub fn set_match(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_match(input);
             self
@@ -614,6 +654,7 @@ pub mod builders {
             self
         }
         /// The `gen` member.
+        #[inline]
         pub fn set_gen(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_gen(input);
             self
@@ -624,6 +665,7 @@ pub mod builders {
             self
         }
         /// The `build` member.
+        #[inline]
         pub fn set_build_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_build_value(input);
             self
@@ -634,6 +676,7 @@ pub mod builders {
             self
         }
         /// The `builder` member.
+        #[inline]
         pub fn set_builder_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_builder_value(input);
             self
@@ -644,6 +687,7 @@ pub mod builders {
             self
         }
         /// The `send` member.
+        #[inline]
         pub fn set_send_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_send_value(input);
             self
@@ -654,6 +698,7 @@ pub mod builders {
             self
         }
         /// The `set_value` member.
+        #[inline]
         pub fn set_set_value(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_set_value(input);
             self
@@ -664,6 +709,7 @@ pub mod builders {
             self
         }
         /// The `value` member.
+        #[inline]
         pub fn set_value_2(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_value_2(input);
             self
@@ -674,6 +720,7 @@ pub mod builders {
             self
         }
         /// The `fooBar` member.
+        #[inline]
         pub fn set_foo_bar(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_foo_bar(input);
             self
@@ -684,6 +731,7 @@ pub mod builders {
             self
         }
         /// The `foo_bar` member.
+        #[inline]
         pub fn set_foo_bar_2(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_foo_bar_2(input);
             self
@@ -694,6 +742,7 @@ pub mod builders {
             self
         }
         /// The `Option` member.
+        #[inline]
         pub fn set_option(mut self, input: Option<crate::types::Option>) -> Self {
             self.inner = self.inner.set_option(input);
             self
@@ -704,6 +753,7 @@ pub mod builders {
             self
         }
         /// A structure named like `std::result::Result`.
+        #[inline]
         pub fn set_result(mut self, input: Option<crate::types::Result>) -> Self {
             self.inner = self.inner.set_result(input);
             self
@@ -714,6 +764,7 @@ pub mod builders {
             self
         }
         /// The `box` member.
+        #[inline]
         pub fn set_box(mut self, input: Option<crate::types::Box>) -> Self {
             self.inner = self.inner.set_box(input);
             self
@@ -724,6 +775,7 @@ pub mod builders {
             self
         }
         /// The `string` member.
+        #[inline]
         pub fn set_string(mut self, input: Option<crate::types::String>) -> Self {
             self.inner = self.inner.set_string(input);
             self
@@ -737,6 +789,7 @@ pub mod builders {
             self
         }
         /// The `async` member.
+        #[inline]
         pub fn set_async(mut self, input: Option<Vec<Vec<String>>>) -> Self {
             self.inner = self.inner.set_async(input);
             self
@@ -747,6 +800,7 @@ pub mod builders {
             self
         }
         /// The `node` member.
+        #[inline]
         pub fn set_node(mut self, input: Option<crate::types::Node>) -> Self {
             self.inner = self.inner.set_node(input);
             self
@@ -757,6 +811,7 @@ pub mod builders {
             self
         }
         /// The `s` member.
+        #[inline]
         pub fn set_s(mut self, input: Option<crate::types::S>) -> Self {
             self.inner = self.inner.set_s(input);
             self

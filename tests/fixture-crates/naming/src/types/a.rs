@@ -9,6 +9,7 @@ pub struct A {
 }
 impl A {
     /// Creates a builder for [`A`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ABuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl ABuilder {
         self
     }
     /// The `value` member.
+    #[inline]
     pub fn set_value(mut self, input: Option<String>) -> Self {
         self.value = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::A {
         super::A { value: self.value }
     }

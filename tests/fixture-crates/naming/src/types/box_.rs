@@ -13,6 +13,7 @@ pub struct Box {
 }
 impl Box {
     /// Creates a builder for [`Box`].
+    #[inline]
     pub fn builder() -> crate::types::builders::BoxBuilder {
         Default::default()
     }
@@ -30,6 +31,7 @@ impl BoxBuilder {
         self
     }
     /// The `inner` member.
+    #[inline]
     pub fn set_inner(mut self, input: Option<crate::types::Box>) -> Self {
         self.inner = input;
         self
@@ -44,11 +46,13 @@ impl BoxBuilder {
     /// The `value` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_value(mut self, input: Option<crate::types::String>) -> Self {
         self.value = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`value`).
+    #[inline]
     pub fn build(self) -> Result<super::Box, crate::error::BuildError> {
         let Some(v_value) = self.value else {
             return Err(crate::error::BuildError::missing("Box", "value", "value"));

@@ -9,6 +9,7 @@ pub struct D {
 }
 impl D {
     /// Creates a builder for [`D`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl DBuilder {
         self
     }
     /// Named like the generic parameters of serde impls.
+    #[inline]
     pub fn set_a(mut self, input: Option<crate::types::A>) -> Self {
         self.a = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::D {
         super::D { a: self.a }
     }

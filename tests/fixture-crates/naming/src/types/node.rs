@@ -13,6 +13,7 @@ pub struct Node {
 }
 impl Node {
     /// Creates a builder for [`Node`].
+    #[inline]
     pub fn builder() -> crate::types::builders::NodeBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl NodeBuilder {
         self
     }
     /// The `next` member.
+    #[inline]
     pub fn set_next(mut self, input: Option<crate::types::Node>) -> Self {
         self.next = input;
         self
@@ -44,6 +46,7 @@ impl NodeBuilder {
         self
     }
     /// The `children` member.
+    #[inline]
     pub fn set_children(mut self, input: Option<Vec<crate::types::Node>>) -> Self {
         self.children = input;
         self
@@ -54,11 +57,13 @@ impl NodeBuilder {
         self
     }
     /// The `parent` member.
+    #[inline]
     pub fn set_parent(mut self, input: Option<crate::types::Parent>) -> Self {
         self.parent = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Node {
         super::Node {
             next: self.next.map(Box::new),

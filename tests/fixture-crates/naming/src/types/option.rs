@@ -11,6 +11,7 @@ pub struct Option {
 }
 impl Option {
     /// Creates a builder for [`Option`].
+    #[inline]
     pub fn builder() -> crate::types::builders::OptionBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl OptionBuilder {
         self
     }
     /// The `some` member.
+    #[inline]
     pub fn set_some(mut self, input: ::std::option::Option<String>) -> Self {
         self.some = input;
         self
@@ -38,11 +40,13 @@ impl OptionBuilder {
         self
     }
     /// The `none` member.
+    #[inline]
     pub fn set_none(mut self, input: ::std::option::Option<bool>) -> Self {
         self.none = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Option {
         super::Option {
             some: self.some,

@@ -11,6 +11,7 @@ pub struct Parent {
 }
 impl Parent {
     /// Creates a builder for [`Parent`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ParentBuilder {
         Default::default()
     }
@@ -31,11 +32,13 @@ impl ParentBuilder {
     /// The `child` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_child(mut self, input: Option<crate::types::Node>) -> Self {
         self.child = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`child`).
+    #[inline]
     pub fn build(self) -> Result<super::Parent, crate::error::BuildError> {
         let Some(v_child) = self.child else {
             return Err(crate::error::BuildError::missing("Parent", "child", "child"));

@@ -11,6 +11,7 @@ pub struct Result {
 }
 impl Result {
     /// Creates a builder for [`Result`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ResultBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl ResultBuilder {
         self
     }
     /// The `ok` member.
+    #[inline]
     pub fn set_ok(mut self, input: Option<crate::types::Option>) -> Self {
         self.ok = input;
         self
@@ -38,11 +40,13 @@ impl ResultBuilder {
         self
     }
     /// The `err` member.
+    #[inline]
     pub fn set_err(mut self, input: Option<String>) -> Self {
         self.err = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Result {
         super::Result {
             ok: self.ok,

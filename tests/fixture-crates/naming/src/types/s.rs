@@ -9,6 +9,7 @@ pub struct S {
 }
 impl S {
     /// Creates a builder for [`S`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl SBuilder {
         self
     }
     /// The `d` member.
+    #[inline]
     pub fn set_d(mut self, input: Option<crate::types::D>) -> Self {
         self.d = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::S {
         super::S { d: self.d }
     }

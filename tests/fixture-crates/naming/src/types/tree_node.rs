@@ -9,6 +9,7 @@ pub struct TreeNode {
 }
 impl TreeNode {
     /// Creates a builder for [`TreeNode`].
+    #[inline]
     pub fn builder() -> crate::types::builders::TreeNodeBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl TreeNodeBuilder {
         self
     }
     /// The `children` member.
+    #[inline]
     pub fn set_children(
         mut self,
         input: Option<::std::collections::HashMap<String, crate::types::TreeNode>>,
@@ -42,6 +44,7 @@ impl TreeNodeBuilder {
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::TreeNode {
         super::TreeNode {
             children: self.children,

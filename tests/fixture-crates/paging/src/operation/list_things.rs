@@ -16,6 +16,7 @@ pub struct ListThingsInput {
 }
 impl ListThingsInput {
     /// Creates a builder for [`ListThingsInput`].
+    #[inline]
     pub fn builder() -> self::builders::ListThingsInputBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct ListThingsOutput {
 }
 impl ListThingsOutput {
     /// Creates a builder for [`ListThingsOutput`].
+    #[inline]
     pub fn builder() -> self::builders::ListThingsOutputBuilder {
         Default::default()
     }
@@ -64,27 +66,33 @@ impl ListThingsError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -115,6 +123,7 @@ pub mod builders {
             self
         }
         /// The `nextToken` member.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
@@ -125,11 +134,13 @@ pub mod builders {
             self
         }
         /// The `maxResults` member.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::ListThingsInput {
             super::ListThingsInput {
                 next_token: self.next_token,
@@ -157,6 +168,7 @@ pub mod builders {
         /// The `things` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_things(mut self, input: Option<Vec<String>>) -> Self {
             self.things = input;
             self
@@ -167,11 +179,13 @@ pub mod builders {
             self
         }
         /// The `nextToken` member.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`things`).
+        #[inline]
         pub fn build(self) -> Result<super::ListThingsOutput, crate::error::BuildError> {
             let Some(v_things) = self.things else {
                 return Err(
@@ -214,6 +228,7 @@ pub mod builders {
             self
         }
         /// The `nextToken` member.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
@@ -224,6 +239,7 @@ pub mod builders {
             self
         }
         /// The `maxResults` member.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self

@@ -18,6 +18,7 @@ pub struct CreateJobInput {
 }
 impl CreateJobInput {
     /// Creates a builder for [`CreateJobInput`].
+    #[inline]
     pub fn builder() -> self::builders::CreateJobInputBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct CreateJobOutput {
 }
 impl CreateJobOutput {
     /// Creates a builder for [`CreateJobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::CreateJobOutputBuilder {
         Default::default()
     }
@@ -64,27 +66,33 @@ impl CreateJobError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -119,6 +127,7 @@ pub mod builders {
         /// The `name` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -129,11 +138,13 @@ pub mod builders {
             self
         }
         /// The `clientToken` member.
+        #[inline]
         pub fn set_client_token(mut self, input: Option<String>) -> Self {
             self.client_token = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`name`).
+        #[inline]
         pub fn build(self) -> Result<super::CreateJobInput, crate::error::BuildError> {
             let Some(v_name) = self.name else {
                 return Err(
@@ -162,11 +173,13 @@ pub mod builders {
         /// The `jobId` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_job_id(mut self, input: Option<String>) -> Self {
             self.job_id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`job_id`).
+        #[inline]
         pub fn build(self) -> Result<super::CreateJobOutput, crate::error::BuildError> {
             let Some(v_job_id) = self.job_id else {
                 return Err(
@@ -212,6 +225,7 @@ pub mod builders {
         /// The `name` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_name(input);
             self
@@ -222,6 +236,7 @@ pub mod builders {
             self
         }
         /// The `clientToken` member.
+        #[inline]
         pub fn set_client_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_client_token(input);
             self

@@ -18,6 +18,7 @@ pub struct DownloadInput {
 }
 impl DownloadInput {
     /// Creates a builder for [`DownloadInput`].
+    #[inline]
     pub fn builder() -> self::builders::DownloadInputBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct DownloadOutput {
 }
 impl DownloadOutput {
     /// Creates a builder for [`DownloadOutput`].
+    #[inline]
     pub fn builder() -> self::builders::DownloadOutputBuilder {
         Default::default()
     }
@@ -64,27 +66,33 @@ impl DownloadError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -119,6 +127,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.key = input;
             self
@@ -129,11 +138,13 @@ pub mod builders {
             self
         }
         /// The `range` member.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.range = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`).
+        #[inline]
         pub fn build(self) -> Result<super::DownloadInput, crate::error::BuildError> {
             let Some(v_key) = self.key else {
                 return Err(
@@ -159,6 +170,7 @@ pub mod builders {
             self
         }
         /// The `contentRange` member.
+        #[inline]
         pub fn set_content_range(mut self, input: Option<String>) -> Self {
             self.content_range = input;
             self
@@ -169,11 +181,13 @@ pub mod builders {
             self
         }
         /// The `body` member.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::ByteStream>) -> Self {
             self.body = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::DownloadOutput {
             super::DownloadOutput {
                 content_range: self.content_range,
@@ -211,6 +225,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_key(input);
             self
@@ -221,6 +236,7 @@ pub mod builders {
             self
         }
         /// The `range` member.
+        #[inline]
         pub fn set_range(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_range(input);
             self

@@ -11,6 +11,7 @@
 pub struct GetTextInput {}
 impl GetTextInput {
     /// Creates a builder for [`GetTextInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetTextInputBuilder {
         Default::default()
     }
@@ -27,6 +28,7 @@ pub struct GetTextOutput {
 }
 impl GetTextOutput {
     /// Creates a builder for [`GetTextOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetTextOutputBuilder {
         Default::default()
     }
@@ -57,27 +59,33 @@ impl GetTextError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -100,6 +108,7 @@ pub mod builders {
     pub struct GetTextInputBuilder {}
     impl GetTextInputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::GetTextInput {
             super::GetTextInput {}
         }
@@ -117,6 +126,7 @@ pub mod builders {
             self
         }
         /// The `text` member.
+        #[inline]
         pub fn set_text(mut self, input: Option<String>) -> Self {
             self.text = input;
             self
@@ -127,11 +137,13 @@ pub mod builders {
             self
         }
         /// The `kind` member.
+        #[inline]
         pub fn set_kind(mut self, input: Option<crate::types::Kind>) -> Self {
             self.kind = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::GetTextOutput {
             super::GetTextOutput {
                 text: self.text,

@@ -20,6 +20,7 @@ pub struct OpenVaultInput {
 }
 impl OpenVaultInput {
     /// Creates a builder for [`OpenVaultInput`].
+    #[inline]
     pub fn builder() -> self::builders::OpenVaultInputBuilder {
         Default::default()
     }
@@ -43,6 +44,7 @@ pub struct OpenVaultOutput {
 }
 impl OpenVaultOutput {
     /// Creates a builder for [`OpenVaultOutput`].
+    #[inline]
     pub fn builder() -> self::builders::OpenVaultOutputBuilder {
         Default::default()
     }
@@ -73,27 +75,33 @@ impl OpenVaultError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -129,6 +137,7 @@ pub mod builders {
         /// The `vault` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_vault(mut self, input: Option<String>) -> Self {
             self.vault = input;
             self
@@ -139,6 +148,7 @@ pub mod builders {
             self
         }
         /// The `pin` member.
+        #[inline]
         pub fn set_pin(mut self, input: Option<String>) -> Self {
             self.pin = input;
             self
@@ -149,11 +159,13 @@ pub mod builders {
             self
         }
         /// The `code` member.
+        #[inline]
         pub fn set_code(mut self, input: Option<String>) -> Self {
             self.code = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`vault`).
+        #[inline]
         pub fn build(self) -> Result<super::OpenVaultInput, crate::error::BuildError> {
             let Some(v_vault) = self.vault else {
                 return Err(
@@ -188,11 +200,13 @@ pub mod builders {
             self
         }
         /// The `opened` member.
+        #[inline]
         pub fn set_opened(mut self, input: Option<bool>) -> Self {
             self.opened = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::OpenVaultOutput {
             super::OpenVaultOutput {
                 opened: self.opened,
@@ -229,6 +243,7 @@ pub mod builders {
         /// The `vault` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_vault(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_vault(input);
             self
@@ -239,6 +254,7 @@ pub mod builders {
             self
         }
         /// The `pin` member.
+        #[inline]
         pub fn set_pin(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_pin(input);
             self
@@ -249,6 +265,7 @@ pub mod builders {
             self
         }
         /// The `code` member.
+        #[inline]
         pub fn set_code(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_code(input);
             self

@@ -20,6 +20,7 @@ pub struct PutBlobInput {
 }
 impl PutBlobInput {
     /// Creates a builder for [`PutBlobInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutBlobInputBuilder {
         Default::default()
     }
@@ -36,6 +37,7 @@ pub struct PutBlobOutput {
 }
 impl PutBlobOutput {
     /// Creates a builder for [`PutBlobOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutBlobOutputBuilder {
         Default::default()
     }
@@ -66,27 +68,33 @@ impl PutBlobError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -122,6 +130,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.key = input;
             self
@@ -132,6 +141,7 @@ pub mod builders {
             self
         }
         /// The `data` member.
+        #[inline]
         pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.data = input;
             self
@@ -150,6 +160,7 @@ pub mod builders {
             self
         }
         /// The `meta` member.
+        #[inline]
         pub fn set_meta_value(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,
@@ -158,6 +169,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`).
+        #[inline]
         pub fn build(self) -> Result<super::PutBlobInput, crate::error::BuildError> {
             let Some(v_key) = self.key else {
                 return Err(
@@ -184,6 +196,7 @@ pub mod builders {
             self
         }
         /// The `data` member.
+        #[inline]
         pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.data = input;
             self
@@ -202,6 +215,7 @@ pub mod builders {
             self
         }
         /// The `meta` member.
+        #[inline]
         pub fn set_meta_value(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,
@@ -210,6 +224,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutBlobOutput {
             super::PutBlobOutput {
                 data: self.data,
@@ -247,6 +262,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_key(input);
             self
@@ -257,6 +273,7 @@ pub mod builders {
             self
         }
         /// The `data` member.
+        #[inline]
         pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.inner = self.inner.set_data(input);
             self
@@ -270,6 +287,7 @@ pub mod builders {
             self
         }
         /// The `meta` member.
+        #[inline]
         pub fn set_meta_value(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,

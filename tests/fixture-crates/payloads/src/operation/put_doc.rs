@@ -14,6 +14,7 @@ pub struct PutDocInput {
 }
 impl PutDocInput {
     /// Creates a builder for [`PutDocInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutDocInputBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ pub struct PutDocOutput {
 }
 impl PutDocOutput {
     /// Creates a builder for [`PutDocOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutDocOutputBuilder {
         Default::default()
     }
@@ -58,27 +60,33 @@ impl PutDocError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -108,11 +116,13 @@ pub mod builders {
             self
         }
         /// The `doc` member.
+        #[inline]
         pub fn set_doc(mut self, input: Option<crate::types::Page>) -> Self {
             self.doc = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutDocInput {
             super::PutDocInput {
                 doc: self.doc,
@@ -131,11 +141,13 @@ pub mod builders {
             self
         }
         /// The `doc` member.
+        #[inline]
         pub fn set_doc(mut self, input: Option<crate::types::Page>) -> Self {
             self.doc = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::PutDocOutput {
             super::PutDocOutput {
                 doc: self.doc,
@@ -168,6 +180,7 @@ pub mod builders {
             self
         }
         /// The `doc` member.
+        #[inline]
         pub fn set_doc(mut self, input: Option<crate::types::Page>) -> Self {
             self.inner = self.inner.set_doc(input);
             self

@@ -16,6 +16,7 @@ pub struct SearchInput {
 }
 impl SearchInput {
     /// Creates a builder for [`SearchInput`].
+    #[inline]
     pub fn builder() -> self::builders::SearchInputBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ pub struct SearchOutput {
 }
 impl SearchOutput {
     /// Creates a builder for [`SearchOutput`].
+    #[inline]
     pub fn builder() -> self::builders::SearchOutputBuilder {
         Default::default()
     }
@@ -58,27 +60,33 @@ impl SearchError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -109,6 +117,7 @@ pub mod builders {
             self
         }
         /// The `q` member.
+        #[inline]
         pub fn set_q(mut self, input: Option<String>) -> Self {
             self.q = input;
             self
@@ -127,6 +136,7 @@ pub mod builders {
             self
         }
         /// The `params` member.
+        #[inline]
         pub fn set_params(
             mut self,
             input: Option<::std::collections::HashMap<String, Vec<String>>>,
@@ -135,6 +145,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SearchInput {
             super::SearchInput {
                 q: self.q,
@@ -147,6 +158,7 @@ pub mod builders {
     pub struct SearchOutputBuilder {}
     impl SearchOutputBuilder {
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SearchOutput {
             super::SearchOutput {
                 _request_id: None,
@@ -178,6 +190,7 @@ pub mod builders {
             self
         }
         /// The `q` member.
+        #[inline]
         pub fn set_q(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_q(input);
             self
@@ -191,6 +204,7 @@ pub mod builders {
             self
         }
         /// The `params` member.
+        #[inline]
         pub fn set_params(
             mut self,
             input: Option<::std::collections::HashMap<String, Vec<String>>>,

@@ -16,6 +16,7 @@ pub struct SubscribeInput {
 }
 impl SubscribeInput {
     /// Creates a builder for [`SubscribeInput`].
+    #[inline]
     pub fn builder() -> self::builders::SubscribeInputBuilder {
         Default::default()
     }
@@ -32,6 +33,7 @@ pub struct SubscribeOutput {
 }
 impl SubscribeOutput {
     /// Creates a builder for [`SubscribeOutput`].
+    #[inline]
     pub fn builder() -> self::builders::SubscribeOutputBuilder {
         Default::default()
     }
@@ -62,27 +64,33 @@ impl SubscribeError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -116,11 +124,13 @@ pub mod builders {
         /// The `topic` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_topic(mut self, input: Option<String>) -> Self {
             self.topic = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`topic`).
+        #[inline]
         pub fn build(self) -> Result<super::SubscribeInput, crate::error::BuildError> {
             let Some(v_topic) = self.topic else {
                 return Err(
@@ -147,6 +157,7 @@ pub mod builders {
             self
         }
         /// The `session` member.
+        #[inline]
         pub fn set_session(mut self, input: Option<String>) -> Self {
             self.session = input;
             self
@@ -160,6 +171,7 @@ pub mod builders {
             self
         }
         /// The `events` member.
+        #[inline]
         pub fn set_events(
             mut self,
             input: Option<crate::event_stream::EventReceiver<crate::types::Feed>>,
@@ -168,6 +180,7 @@ pub mod builders {
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::SubscribeOutput {
             super::SubscribeOutput {
                 session: self.session,
@@ -205,6 +218,7 @@ pub mod builders {
         /// The `topic` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_topic(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_topic(input);
             self

@@ -22,6 +22,7 @@ pub struct UploadPartInput {
 }
 impl UploadPartInput {
     /// Creates a builder for [`UploadPartInput`].
+    #[inline]
     pub fn builder() -> self::builders::UploadPartInputBuilder {
         Default::default()
     }
@@ -36,6 +37,7 @@ pub struct UploadPartOutput {
 }
 impl UploadPartOutput {
     /// Creates a builder for [`UploadPartOutput`].
+    #[inline]
     pub fn builder() -> self::builders::UploadPartOutputBuilder {
         Default::default()
     }
@@ -66,27 +68,33 @@ impl UploadPartError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -122,6 +130,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.key = input;
             self
@@ -132,6 +141,7 @@ pub mod builders {
             self
         }
         /// The `partNumber` member.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.part_number = input;
             self
@@ -146,11 +156,13 @@ pub mod builders {
         /// The `body` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::ByteStream>) -> Self {
             self.body = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`, `body`).
+        #[inline]
         pub fn build(self) -> Result<super::UploadPartInput, crate::error::BuildError> {
             let Some(v_key) = self.key else {
                 return Err(
@@ -181,11 +193,13 @@ pub mod builders {
             self
         }
         /// The `etag` member.
+        #[inline]
         pub fn set_etag(mut self, input: Option<String>) -> Self {
             self.etag = input;
             self
         }
         /// Builds the value.
+        #[inline]
         pub fn build(self) -> super::UploadPartOutput {
             super::UploadPartOutput {
                 etag: self.etag,
@@ -222,6 +236,7 @@ pub mod builders {
         /// The `key` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_key(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_key(input);
             self
@@ -232,6 +247,7 @@ pub mod builders {
             self
         }
         /// The `partNumber` member.
+        #[inline]
         pub fn set_part_number(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_part_number(input);
             self
@@ -246,6 +262,7 @@ pub mod builders {
         /// The `body` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_body(mut self, input: Option<crate::primitives::ByteStream>) -> Self {
             self.inner = self.inner.set_body(input);
             self

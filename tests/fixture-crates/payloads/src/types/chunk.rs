@@ -13,6 +13,7 @@ pub struct Chunk {
 }
 impl Chunk {
     /// Creates a builder for [`Chunk`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ChunkBuilder {
         Default::default()
     }
@@ -31,6 +32,7 @@ impl ChunkBuilder {
         self
     }
     /// The `seq` member.
+    #[inline]
     pub fn set_seq(mut self, input: Option<i64>) -> Self {
         self.seq = input;
         self
@@ -41,6 +43,7 @@ impl ChunkBuilder {
         self
     }
     /// The `data` member.
+    #[inline]
     pub fn set_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.data = input;
         self
@@ -51,11 +54,13 @@ impl ChunkBuilder {
         self
     }
     /// The `kind` member.
+    #[inline]
     pub fn set_kind(mut self, input: Option<crate::types::ChunkKind>) -> Self {
         self.kind = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Chunk {
         super::Chunk {
             seq: self.seq,

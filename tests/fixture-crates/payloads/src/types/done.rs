@@ -9,6 +9,7 @@ pub struct Done {
 }
 impl Done {
     /// Creates a builder for [`Done`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DoneBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl DoneBuilder {
         self
     }
     /// The `count` member.
+    #[inline]
     pub fn set_count(mut self, input: Option<i32>) -> Self {
         self.count = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Done {
         super::Done { count: self.count }
     }

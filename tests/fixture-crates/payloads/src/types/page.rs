@@ -11,6 +11,7 @@ pub struct Page {
 }
 impl Page {
     /// Creates a builder for [`Page`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PageBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl PageBuilder {
         self
     }
     /// The `title` member.
+    #[inline]
     pub fn set_title(mut self, input: Option<String>) -> Self {
         self.title = input;
         self
@@ -38,11 +40,13 @@ impl PageBuilder {
         self
     }
     /// The `lines` member.
+    #[inline]
     pub fn set_lines(mut self, input: Option<Vec<String>>) -> Self {
         self.lines = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Page {
         super::Page {
             title: self.title,

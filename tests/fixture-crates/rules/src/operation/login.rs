@@ -34,6 +34,7 @@ pub struct LoginInput {
 }
 impl LoginInput {
     /// Creates a builder for [`LoginInput`].
+    #[inline]
     pub fn builder() -> self::builders::LoginInputBuilder {
         Default::default()
     }
@@ -83,6 +84,7 @@ pub struct LoginOutput {
 }
 impl LoginOutput {
     /// Creates a builder for [`LoginOutput`].
+    #[inline]
     pub fn builder() -> self::builders::LoginOutputBuilder {
         Default::default()
     }
@@ -138,27 +140,33 @@ impl LoginError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -196,6 +204,7 @@ pub mod builders {
         /// The `user` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_user(mut self, input: Option<String>) -> Self {
             self.user = input;
             self
@@ -210,6 +219,7 @@ pub mod builders {
         /// The `password` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_password(mut self, input: Option<String>) -> Self {
             self.password = input;
             self
@@ -220,6 +230,7 @@ pub mod builders {
             self
         }
         /// The `attempts` member.
+        #[inline]
         pub fn set_attempts(mut self, input: Option<i32>) -> Self {
             self.attempts = input;
             self
@@ -230,6 +241,7 @@ pub mod builders {
             self
         }
         /// The `remember` member.
+        #[inline]
         pub fn set_remember(mut self, input: Option<bool>) -> Self {
             self.remember = input;
             self
@@ -243,6 +255,7 @@ pub mod builders {
             self
         }
         /// The `lastError` member.
+        #[inline]
         pub fn set_last_error(
             mut self,
             input: Option<crate::error::BadCredentials>,
@@ -251,6 +264,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`user`, `password`).
+        #[inline]
         pub fn build(self) -> Result<super::LoginInput, crate::error::BuildError> {
             let Some(v_user) = self.user else {
                 return Err(
@@ -313,6 +327,7 @@ pub mod builders {
         /// The `token` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_token(mut self, input: Option<String>) -> Self {
             self.token = input;
             self
@@ -327,6 +342,7 @@ pub mod builders {
         /// The `session` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_session(mut self, input: Option<crate::types::Session>) -> Self {
             self.session = input;
             self
@@ -337,6 +353,7 @@ pub mod builders {
             self
         }
         /// The `retries` member.
+        #[inline]
         pub fn set_retries(mut self, input: Option<i32>) -> Self {
             self.retries = input;
             self
@@ -347,6 +364,7 @@ pub mod builders {
             self
         }
         /// The `mode` member.
+        #[inline]
         pub fn set_mode(mut self, input: Option<crate::types::Mode>) -> Self {
             self.mode = input;
             self
@@ -360,6 +378,7 @@ pub mod builders {
             self
         }
         /// The `tags` member.
+        #[inline]
         pub fn set_tags(mut self, input: Option<Vec<String>>) -> Self {
             self.tags = input;
             self
@@ -370,6 +389,7 @@ pub mod builders {
             self
         }
         /// The `label` member.
+        #[inline]
         pub fn set_label(mut self, input: Option<String>) -> Self {
             self.label = input;
             self
@@ -384,6 +404,7 @@ pub mod builders {
         /// The `optionalEvenIfRequired` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_optional_even_if_required(mut self, input: Option<String>) -> Self {
             self.optional_even_if_required = input;
             self
@@ -394,6 +415,7 @@ pub mod builders {
             self
         }
         /// The `scale` member.
+        #[inline]
         pub fn set_scale(mut self, input: Option<f64>) -> Self {
             self.scale = input;
             self
@@ -407,6 +429,7 @@ pub mod builders {
             self
         }
         /// The `previousTokens` member.
+        #[inline]
         pub fn set_previous_tokens(mut self, input: Option<Vec<String>>) -> Self {
             self.previous_tokens = input;
             self
@@ -425,6 +448,7 @@ pub mod builders {
             self
         }
         /// The `tokensByDevice` member.
+        #[inline]
         pub fn set_tokens_by_device(
             mut self,
             input: Option<::std::collections::HashMap<String, Vec<String>>>,
@@ -433,6 +457,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`token`, `session`, `optional_even_if_required`).
+        #[inline]
         pub fn build(self) -> Result<super::LoginOutput, crate::error::BuildError> {
             let Some(v_token) = self.token else {
                 return Err(
@@ -517,6 +542,7 @@ pub mod builders {
         /// The `user` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_user(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_user(input);
             self
@@ -531,6 +557,7 @@ pub mod builders {
         /// The `password` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_password(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_password(input);
             self
@@ -541,6 +568,7 @@ pub mod builders {
             self
         }
         /// The `attempts` member.
+        #[inline]
         pub fn set_attempts(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_attempts(input);
             self
@@ -551,6 +579,7 @@ pub mod builders {
             self
         }
         /// The `remember` member.
+        #[inline]
         pub fn set_remember(mut self, input: Option<bool>) -> Self {
             self.inner = self.inner.set_remember(input);
             self
@@ -564,6 +593,7 @@ pub mod builders {
             self
         }
         /// The `lastError` member.
+        #[inline]
         pub fn set_last_error(
             mut self,
             input: Option<crate::error::BadCredentials>,

@@ -9,6 +9,7 @@ pub struct CredentialDetail {
 }
 impl CredentialDetail {
     /// Creates a builder for [`CredentialDetail`].
+    #[inline]
     pub fn builder() -> crate::types::builders::CredentialDetailBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl CredentialDetailBuilder {
         self
     }
     /// The `reason` member.
+    #[inline]
     pub fn set_reason(mut self, input: Option<String>) -> Self {
         self.reason = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::CredentialDetail {
         super::CredentialDetail {
             reason: self.reason,

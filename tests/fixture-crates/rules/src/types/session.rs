@@ -13,6 +13,7 @@ pub struct Session {
 }
 impl Session {
     /// Creates a builder for [`Session`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SessionBuilder {
         Default::default()
     }
@@ -42,6 +43,7 @@ impl SessionBuilder {
     /// The `id` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -52,11 +54,13 @@ impl SessionBuilder {
         self
     }
     /// The `expires` member.
+    #[inline]
     pub fn set_expires(mut self, input: Option<i64>) -> Self {
         self.expires = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
+    #[inline]
     pub fn build(self) -> Result<super::Session, crate::error::BuildError> {
         let Some(v_id) = self.id else {
             return Err(crate::error::BuildError::missing("Session", "id", "id"));

@@ -18,6 +18,7 @@ pub struct PutShapeInput {
 }
 impl PutShapeInput {
     /// Creates a builder for [`PutShapeInput`].
+    #[inline]
     pub fn builder() -> self::builders::PutShapeInputBuilder {
         Default::default()
     }
@@ -44,6 +45,7 @@ pub struct PutShapeOutput {
 }
 impl PutShapeOutput {
     /// Creates a builder for [`PutShapeOutput`].
+    #[inline]
     pub fn builder() -> self::builders::PutShapeOutputBuilder {
         Default::default()
     }
@@ -74,27 +76,33 @@ impl PutShapeError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -129,6 +137,7 @@ pub mod builders {
         /// A shape: one of several kinds.
         ///
         /// Required.
+        #[inline]
         pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
             self.shape = input;
             self
@@ -139,11 +148,13 @@ pub mod builders {
             self
         }
         /// The `secret` member.
+        #[inline]
         pub fn set_secret(mut self, input: Option<crate::types::Secret>) -> Self {
             self.secret = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
+        #[inline]
         pub fn build(self) -> Result<super::PutShapeInput, crate::error::BuildError> {
             let Some(v_shape) = self.shape else {
                 return Err(
@@ -181,6 +192,7 @@ pub mod builders {
         /// A shape: one of several kinds.
         ///
         /// Required.
+        #[inline]
         pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
             self.shape = input;
             self
@@ -194,11 +206,13 @@ pub mod builders {
             self
         }
         /// The `all` member.
+        #[inline]
         pub fn set_all(mut self, input: Option<Vec<crate::types::Shape>>) -> Self {
             self.all = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`shape`).
+        #[inline]
         pub fn build(self) -> Result<super::PutShapeOutput, crate::error::BuildError> {
             let Some(v_shape) = self.shape else {
                 return Err(
@@ -241,6 +255,7 @@ pub mod builders {
         /// A shape: one of several kinds.
         ///
         /// Required.
+        #[inline]
         pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
             self.inner = self.inner.set_shape(input);
             self
@@ -251,6 +266,7 @@ pub mod builders {
             self
         }
         /// The `secret` member.
+        #[inline]
         pub fn set_secret(mut self, input: Option<crate::types::Secret>) -> Self {
             self.inner = self.inner.set_secret(input);
             self

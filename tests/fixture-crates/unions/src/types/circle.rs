@@ -11,6 +11,7 @@ pub struct Circle {
 }
 impl Circle {
     /// Creates a builder for [`Circle`].
+    #[inline]
     pub fn builder() -> crate::types::builders::CircleBuilder {
         Default::default()
     }
@@ -31,11 +32,13 @@ impl CircleBuilder {
     /// The `radius` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_radius(mut self, input: Option<f64>) -> Self {
         self.radius = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`radius`).
+    #[inline]
     pub fn build(self) -> Result<super::Circle, crate::error::BuildError> {
         let Some(v_radius) = self.radius else {
             return Err(crate::error::BuildError::missing("Circle", "radius", "radius"));

@@ -11,9 +11,14 @@ use crate::transport::HttpResponse;
 
 /// The request id of a response (`x-amzn-requestid`, or `x-amz-request-id`).
 pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
+    request_id_in(response.headers())
+}
+
+/// The request id in a response's headers.
+pub(crate) fn request_id_in(headers: &http::HeaderMap) -> Option<String> {
     ["x-amzn-requestid", "x-amz-request-id"]
         .iter()
-        .find_map(|name| response.headers().get(*name))
+        .find_map(|name| headers.get(*name))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }

@@ -19,6 +19,7 @@ pub struct GetFleetInput {
 }
 impl GetFleetInput {
     /// Creates a builder for [`GetFleetInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetFleetInputBuilder {
         Default::default()
     }
@@ -59,6 +60,7 @@ pub struct GetFleetOutput {
 }
 impl GetFleetOutput {
     /// Creates a builder for [`GetFleetOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetFleetOutputBuilder {
         Default::default()
     }
@@ -92,27 +94,33 @@ impl GetFleetError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -146,11 +154,13 @@ pub mod builders {
         /// The `id` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`id`).
+        #[inline]
         pub fn build(self) -> Result<super::GetFleetInput, crate::error::BuildError> {
             let Some(v_id) = self.id else {
                 return Err(
@@ -190,6 +200,7 @@ pub mod builders {
         /// The `status` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_status(mut self, input: Option<crate::types::FleetStatus>) -> Self {
             self.status = input;
             self
@@ -200,6 +211,7 @@ pub mod builders {
             self
         }
         /// The `name` member.
+        #[inline]
         pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
@@ -210,6 +222,7 @@ pub mod builders {
             self
         }
         /// The `ready` member.
+        #[inline]
         pub fn set_ready(mut self, input: Option<bool>) -> Self {
             self.ready = input;
             self
@@ -220,6 +233,7 @@ pub mod builders {
             self
         }
         /// The `count` member.
+        #[inline]
         pub fn set_count(mut self, input: Option<i32>) -> Self {
             self.count = input;
             self
@@ -230,6 +244,7 @@ pub mod builders {
             self
         }
         /// The `capacity` member.
+        #[inline]
         pub fn set_capacity(mut self, input: Option<i64>) -> Self {
             self.capacity = input;
             self
@@ -240,6 +255,7 @@ pub mod builders {
             self
         }
         /// The `ratio` member.
+        #[inline]
         pub fn set_ratio(mut self, input: Option<f64>) -> Self {
             self.ratio = input;
             self
@@ -253,6 +269,7 @@ pub mod builders {
             self
         }
         /// The `tasks` member.
+        #[inline]
         pub fn set_tasks(mut self, input: Option<Vec<crate::types::Task>>) -> Self {
             self.tasks = input;
             self
@@ -266,6 +283,7 @@ pub mod builders {
             self
         }
         /// The `services` member.
+        #[inline]
         pub fn set_services(
             mut self,
             input: Option<Vec<crate::types::Service>>,
@@ -282,6 +300,7 @@ pub mod builders {
             self
         }
         /// The `failures` member.
+        #[inline]
         pub fn set_failures(
             mut self,
             input: Option<Vec<crate::types::Failure>>,
@@ -298,6 +317,7 @@ pub mod builders {
             self
         }
         /// The `zones` member.
+        #[inline]
         pub fn set_zones(mut self, input: Option<Vec<String>>) -> Self {
             self.zones = input;
             self
@@ -311,6 +331,7 @@ pub mod builders {
             self
         }
         /// The `groups` member.
+        #[inline]
         pub fn set_groups(mut self, input: Option<Vec<Vec<String>>>) -> Self {
             self.groups = input;
             self
@@ -321,6 +342,7 @@ pub mod builders {
             self
         }
         /// The `config` member.
+        #[inline]
         pub fn set_config_value(mut self, input: Option<crate::types::Config>) -> Self {
             self.config_value = input;
             self
@@ -339,6 +361,7 @@ pub mod builders {
             self
         }
         /// The `labels` member.
+        #[inline]
         pub fn set_labels(
             mut self,
             input: Option<::std::collections::HashMap<String, String>>,
@@ -347,6 +370,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`status`).
+        #[inline]
         pub fn build(self) -> Result<super::GetFleetOutput, crate::error::BuildError> {
             let Some(v_status) = self.status else {
                 return Err(
@@ -404,6 +428,7 @@ pub mod builders {
         /// The `id` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_id(input);
             self

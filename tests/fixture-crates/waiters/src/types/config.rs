@@ -11,6 +11,7 @@ pub struct Config {
 }
 impl Config {
     /// Creates a builder for [`Config`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ConfigBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl ConfigBuilder {
         self
     }
     /// The `mode` member.
+    #[inline]
     pub fn set_mode(mut self, input: Option<String>) -> Self {
         self.mode = input;
         self
@@ -38,11 +40,13 @@ impl ConfigBuilder {
         self
     }
     /// The `parent` member.
+    #[inline]
     pub fn set_parent(mut self, input: Option<crate::types::Config>) -> Self {
         self.parent = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Config {
         super::Config {
             mode: self.mode,

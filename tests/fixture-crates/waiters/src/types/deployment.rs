@@ -9,6 +9,7 @@ pub struct Deployment {
 }
 impl Deployment {
     /// Creates a builder for [`Deployment`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DeploymentBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl DeploymentBuilder {
         self
     }
     /// The `id` member.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Deployment {
         super::Deployment { id: self.id }
     }

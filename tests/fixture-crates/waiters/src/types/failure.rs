@@ -9,6 +9,7 @@ pub struct Failure {
 }
 impl Failure {
     /// Creates a builder for [`Failure`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FailureBuilder {
         Default::default()
     }
@@ -25,11 +26,13 @@ impl FailureBuilder {
         self
     }
     /// The `reason` member.
+    #[inline]
     pub fn set_reason(mut self, input: Option<String>) -> Self {
         self.reason = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Failure {
         super::Failure {
             reason: self.reason,

@@ -15,6 +15,7 @@ pub struct Service {
 }
 impl Service {
     /// Creates a builder for [`Service`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ServiceBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl ServiceBuilder {
         self
     }
     /// The `status` member.
+    #[inline]
     pub fn set_status(mut self, input: Option<String>) -> Self {
         self.status = input;
         self
@@ -47,6 +49,7 @@ impl ServiceBuilder {
         self
     }
     /// The `deployments` member.
+    #[inline]
     pub fn set_deployments(
         mut self,
         input: Option<Vec<crate::types::Deployment>>,
@@ -60,6 +63,7 @@ impl ServiceBuilder {
         self
     }
     /// The `runningCount` member.
+    #[inline]
     pub fn set_running_count(mut self, input: Option<i32>) -> Self {
         self.running_count = input;
         self
@@ -70,11 +74,13 @@ impl ServiceBuilder {
         self
     }
     /// The `desiredCount` member.
+    #[inline]
     pub fn set_desired_count(mut self, input: Option<i32>) -> Self {
         self.desired_count = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Service {
         super::Service {
             status: self.status,

@@ -15,6 +15,7 @@ pub struct Task {
 }
 impl Task {
     /// Creates a builder for [`Task`].
+    #[inline]
     pub fn builder() -> crate::types::builders::TaskBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl TaskBuilder {
         self
     }
     /// The `id` member.
+    #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
@@ -44,6 +46,7 @@ impl TaskBuilder {
         self
     }
     /// The `lastStatus` member.
+    #[inline]
     pub fn set_last_status(mut self, input: Option<crate::types::TaskStatus>) -> Self {
         self.last_status = input;
         self
@@ -54,6 +57,7 @@ impl TaskBuilder {
         self
     }
     /// The `healthy` member.
+    #[inline]
     pub fn set_healthy(mut self, input: Option<bool>) -> Self {
         self.healthy = input;
         self
@@ -64,11 +68,13 @@ impl TaskBuilder {
         self
     }
     /// The `ports` member.
+    #[inline]
     pub fn set_ports(mut self, input: Option<Vec<i32>>) -> Self {
         self.ports = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Task {
         super::Task {
             id: self.id,

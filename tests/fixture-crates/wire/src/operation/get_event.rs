@@ -26,6 +26,7 @@ pub struct GetEventInput {
 }
 impl GetEventInput {
     /// Creates a builder for [`GetEventInput`].
+    #[inline]
     pub fn builder() -> self::builders::GetEventInputBuilder {
         Default::default()
     }
@@ -88,6 +89,7 @@ pub struct GetEventOutput {
 }
 impl GetEventOutput {
     /// Creates a builder for [`GetEventOutput`].
+    #[inline]
     pub fn builder() -> self::builders::GetEventOutputBuilder {
         Default::default()
     }
@@ -118,27 +120,33 @@ impl GetEventError {
         }
     }
     /// The code, message, HTTP status and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         self.variant().meta()
     }
     /// The error code, such as `ThrottlingException`.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         let variant = self.variant();
         variant.meta().code().or(variant.modeled_code())
     }
     /// The service's message.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
     /// The HTTP status of the response, when there was one.
+    #[inline]
     pub fn status(&self) -> Option<u16> {
         self.meta().status()
     }
     /// The request id of the response (`x-amzn-requestid`).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
     /// Whether the model marks this error retryable.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.variant().retryable()
     }
@@ -177,6 +185,7 @@ pub mod builders {
         /// The `eventId` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_event_id(mut self, input: Option<String>) -> Self {
             self.event_id = input;
             self
@@ -187,6 +196,7 @@ pub mod builders {
             self
         }
         /// The `since` member.
+        #[inline]
         pub fn set_since(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.since = input;
             self
@@ -197,6 +207,7 @@ pub mod builders {
             self
         }
         /// The `filter` member.
+        #[inline]
         pub fn set_filter(mut self, input: Option<crate::types::Filter>) -> Self {
             self.filter = input;
             self
@@ -210,6 +221,7 @@ pub mod builders {
             self
         }
         /// The `tags` member.
+        #[inline]
         pub fn set_tags(mut self, input: Option<Vec<String>>) -> Self {
             self.tags = input;
             self
@@ -223,6 +235,7 @@ pub mod builders {
             self
         }
         /// The `traceIds` member.
+        #[inline]
         pub fn set_trace_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.trace_ids = input;
             self
@@ -236,6 +249,7 @@ pub mod builders {
             self
         }
         /// The `payloadBlob` member.
+        #[inline]
         pub fn set_payload_blob(
             mut self,
             input: Option<crate::primitives::Blob>,
@@ -244,6 +258,7 @@ pub mod builders {
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`event_id`).
+        #[inline]
         pub fn build(self) -> Result<super::GetEventInput, crate::error::BuildError> {
             let Some(v_event_id) = self.event_id else {
                 return Err(
@@ -302,6 +317,7 @@ pub mod builders {
             self
         }
         /// The `requestId` member.
+        #[inline]
         pub fn set_request_id(mut self, input: Option<String>) -> Self {
             self.request_id = input;
             self
@@ -316,6 +332,7 @@ pub mod builders {
         /// The `startedAt` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_started_at(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.started_at = input;
             self
@@ -326,6 +343,7 @@ pub mod builders {
             self
         }
         /// The `epoch` member.
+        #[inline]
         pub fn set_epoch(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.epoch = input;
             self
@@ -336,6 +354,7 @@ pub mod builders {
             self
         }
         /// The `httpDate` member.
+        #[inline]
         pub fn set_http_date(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.http_date = input;
             self
@@ -349,6 +368,7 @@ pub mod builders {
             self
         }
         /// The `targetFormat` member.
+        #[inline]
         pub fn set_target_format(
             mut self,
             input: Option<::time::OffsetDateTime>,
@@ -362,6 +382,7 @@ pub mod builders {
             self
         }
         /// The `renamed` member.
+        #[inline]
         pub fn set_renamed(mut self, input: Option<String>) -> Self {
             self.renamed = input;
             self
@@ -376,6 +397,7 @@ pub mod builders {
         /// The `count` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_count(mut self, input: Option<i64>) -> Self {
             self.count = input;
             self
@@ -386,6 +408,7 @@ pub mod builders {
             self
         }
         /// The `ratio` member.
+        #[inline]
         pub fn set_ratio(mut self, input: Option<f64>) -> Self {
             self.ratio = input;
             self
@@ -396,6 +419,7 @@ pub mod builders {
             self
         }
         /// The `small` member.
+        #[inline]
         pub fn set_small(mut self, input: Option<i8>) -> Self {
             self.small = input;
             self
@@ -406,6 +430,7 @@ pub mod builders {
             self
         }
         /// The `short` member.
+        #[inline]
         pub fn set_short(mut self, input: Option<i16>) -> Self {
             self.short = input;
             self
@@ -416,6 +441,7 @@ pub mod builders {
             self
         }
         /// The `real` member.
+        #[inline]
         pub fn set_real(mut self, input: Option<f32>) -> Self {
             self.real = input;
             self
@@ -426,6 +452,7 @@ pub mod builders {
             self
         }
         /// The `flag` member.
+        #[inline]
         pub fn set_flag(mut self, input: Option<bool>) -> Self {
             self.flag = input;
             self
@@ -439,6 +466,7 @@ pub mod builders {
             self
         }
         /// The `sparseList` member.
+        #[inline]
         pub fn set_sparse_list(mut self, input: Option<Vec<Option<String>>>) -> Self {
             self.sparse_list = input;
             self
@@ -457,6 +485,7 @@ pub mod builders {
             self
         }
         /// The `sparseMap` member.
+        #[inline]
         pub fn set_sparse_map(
             mut self,
             input: Option<::std::collections::HashMap<String, Option<i32>>>,
@@ -473,6 +502,7 @@ pub mod builders {
             self
         }
         /// The `nested` member.
+        #[inline]
         pub fn set_nested(mut self, input: Option<Vec<Vec<Option<String>>>>) -> Self {
             self.nested = input;
             self
@@ -493,6 +523,7 @@ pub mod builders {
             self
         }
         /// The `details` member.
+        #[inline]
         pub fn set_details(
             mut self,
             input: Option<::std::collections::HashMap<String, crate::types::Detail>>,
@@ -506,6 +537,7 @@ pub mod builders {
             self
         }
         /// The `blobData` member.
+        #[inline]
         pub fn set_blob_data(mut self, input: Option<crate::primitives::Blob>) -> Self {
             self.blob_data = input;
             self
@@ -516,6 +548,7 @@ pub mod builders {
             self
         }
         /// The `doc` member.
+        #[inline]
         pub fn set_doc(mut self, input: Option<crate::primitives::Document>) -> Self {
             self.doc = input;
             self
@@ -529,6 +562,7 @@ pub mod builders {
             self
         }
         /// The `times` member.
+        #[inline]
         pub fn set_times(mut self, input: Option<Vec<::time::OffsetDateTime>>) -> Self {
             self.times = input;
             self
@@ -542,6 +576,7 @@ pub mod builders {
             self
         }
         /// The `ratios` member.
+        #[inline]
         pub fn set_ratios(mut self, input: Option<Vec<f64>>) -> Self {
             self.ratios = input;
             self
@@ -562,6 +597,7 @@ pub mod builders {
             self
         }
         /// The `byDate` member.
+        #[inline]
         pub fn set_by_date(
             mut self,
             input: Option<::std::collections::HashMap<String, ::time::OffsetDateTime>>,
@@ -578,6 +614,7 @@ pub mod builders {
             self
         }
         /// The `headerList` member.
+        #[inline]
         pub fn set_header_list(mut self, input: Option<Vec<String>>) -> Self {
             self.header_list = input;
             self
@@ -588,11 +625,13 @@ pub mod builders {
             self
         }
         /// The `status` member.
+        #[inline]
         pub fn set_status(mut self, input: Option<i32>) -> Self {
             self.status = input;
             self
         }
         /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`started_at`, `count`).
+        #[inline]
         pub fn build(self) -> Result<super::GetEventOutput, crate::error::BuildError> {
             let Some(v_started_at) = self.started_at else {
                 return Err(
@@ -665,6 +704,7 @@ pub mod builders {
         /// The `eventId` member.
         ///
         /// Required.
+        #[inline]
         pub fn set_event_id(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_event_id(input);
             self
@@ -675,6 +715,7 @@ pub mod builders {
             self
         }
         /// The `since` member.
+        #[inline]
         pub fn set_since(mut self, input: Option<::time::OffsetDateTime>) -> Self {
             self.inner = self.inner.set_since(input);
             self
@@ -685,6 +726,7 @@ pub mod builders {
             self
         }
         /// The `filter` member.
+        #[inline]
         pub fn set_filter(mut self, input: Option<crate::types::Filter>) -> Self {
             self.inner = self.inner.set_filter(input);
             self
@@ -698,6 +740,7 @@ pub mod builders {
             self
         }
         /// The `tags` member.
+        #[inline]
         pub fn set_tags(mut self, input: Option<Vec<String>>) -> Self {
             self.inner = self.inner.set_tags(input);
             self
@@ -711,6 +754,7 @@ pub mod builders {
             self
         }
         /// The `traceIds` member.
+        #[inline]
         pub fn set_trace_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.inner = self.inner.set_trace_ids(input);
             self
@@ -724,6 +768,7 @@ pub mod builders {
             self
         }
         /// The `payloadBlob` member.
+        #[inline]
         pub fn set_payload_blob(
             mut self,
             input: Option<crate::primitives::Blob>,

@@ -13,6 +13,7 @@ pub struct Detail {
 }
 impl Detail {
     /// Creates a builder for [`Detail`].
+    #[inline]
     pub fn builder() -> crate::types::builders::DetailBuilder {
         Default::default()
     }
@@ -34,6 +35,7 @@ impl DetailBuilder {
     /// The `note` member.
     ///
     /// Required.
+    #[inline]
     pub fn set_note(mut self, input: Option<String>) -> Self {
         self.note = input;
         self
@@ -44,11 +46,13 @@ impl DetailBuilder {
         self
     }
     /// The `tagged` member.
+    #[inline]
     pub fn set_tagged(mut self, input: Option<String>) -> Self {
         self.tagged = input;
         self
     }
     /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`note`).
+    #[inline]
     pub fn build(self) -> Result<super::Detail, crate::error::BuildError> {
         let Some(v_note) = self.note else {
             return Err(crate::error::BuildError::missing("Detail", "note", "note"));

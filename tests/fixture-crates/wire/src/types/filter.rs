@@ -11,6 +11,7 @@ pub struct Filter {
 }
 impl Filter {
     /// Creates a builder for [`Filter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FilterBuilder {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl FilterBuilder {
         self
     }
     /// The `after` member.
+    #[inline]
     pub fn set_after(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.after = input;
         self
@@ -38,11 +40,13 @@ impl FilterBuilder {
         self
     }
     /// The `before` member.
+    #[inline]
     pub fn set_before(mut self, input: Option<::time::OffsetDateTime>) -> Self {
         self.before = input;
         self
     }
     /// Builds the value.
+    #[inline]
     pub fn build(self) -> super::Filter {
         super::Filter {
             after: self.after,
