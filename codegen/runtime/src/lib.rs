@@ -31,6 +31,7 @@
 //! | `error/` | `ErrorMetadata`, `Unhandled`, `BuildError` |
 //! | `pagination`, `waiter` | paginators and the waiter loop |
 //! | `checksum`, `compression`, `glacier` | features some services use |
+//! | `presigning` | presigned requests (crates whose service signs with SigV4) |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -57,6 +58,7 @@ pub mod interceptor;
 pub mod json;
 pub mod orchestrator;
 pub mod pagination;
+pub mod presigning;
 pub mod primitives;
 pub mod protocol;
 pub mod rest_json;
