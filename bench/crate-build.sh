@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Generation speed and crate build time, against aws-sdk-omics and
-# aws-sdk-dynamodb from crates.io, measured side by side in one run:
+# Generation speed and crate build time, against aws-sdk-omics,
+# aws-sdk-dynamodb and aws-sdk-s3 from crates.io, measured side by side in
+# one run:
 #
 # 1. generation: wall time of the release `codegen` binary on model/ and on
 #    the whole official Omics and DynamoDB models (median of RUNS runs each,
@@ -8,10 +9,11 @@
 #    ../shared/models/aws (one process each, summed);
 # 2. crate build: debug build of the whole-Omics generated crate alone
 #    versus the aws-sdk-omics crate alone, and of the whole-DynamoDB
-#    generated crate alone versus the aws-sdk-dynamodb crate alone (their
-#    dependencies built first; each crate rebuilt after `cargo clean -p`,
-#    CARGO_INCREMENTAL=0, median of RUNS runs, alternating), with the ratios
-#    and the line counts.
+#    generated crate alone versus the aws-sdk-dynamodb crate alone, and of
+#    the whole-S3 generated crate alone versus the aws-sdk-s3 crate alone
+#    (their dependencies built first; each crate rebuilt after `cargo clean
+#    -p`, CARGO_INCREMENTAL=0, median of RUNS runs, alternating), with the
+#    ratios and the line counts.
 #
 #   bash bench/crate-build.sh          # RUNS=5 by default
 #
@@ -25,7 +27,8 @@ bench="${BENCH_DIR:-$HOME/.cache/smithy-rust-codegen/bench}"
 shared="$root/../shared/models/aws"
 official="$shared/omics-2022-11-28.json"
 dynamodb_model="$root/../shared/models/aws-more/dynamodb-2012-08-10.json"
-for model in "$official" "$dynamodb_model"; do
+s3_model="$root/../shared/models/aws-more/s3-2006-03-01.json"
+for model in "$official" "$dynamodb_model" "$s3_model"; do
     [ -f "$model" ] || { echo "missing $model (the reference material ../shared beside the checkout)" >&2; exit 1; }
 done
 mkdir -p "$bench"
@@ -52,10 +55,14 @@ done | median)
 gen_dynamodb=$(for _ in $(seq "$runs"); do
     rm -rf "$bench/dynamodb"; t=$(now); quietly "$codegen" --model "$dynamodb_model" --out "$bench/dynamodb"; elapsed "$t"
 done | median)
+gen_s3=$(for _ in $(seq "$runs"); do
+    rm -rf "$bench/s3"; t=$(now); quietly "$codegen" --model "$s3_model" --out "$bench/s3" --crate-name s3; elapsed "$t"
+done | median)
 # One module per operation under src/operation/.
 operations() { find "$1/src/operation" -maxdepth 1 -name '*.rs' | wc -l; }
 ops_omics=$(operations "$bench/omics")
 ops_dynamodb=$(operations "$bench/dynamodb")
+ops_s3=$(operations "$bench/s3")
 rm -rf "$bench/corpus"
 t=$(now)
 count=0
@@ -66,11 +73,12 @@ done
 gen_all=$(elapsed "$t")
 
 # 2. Crate build, in one scratch workspace with one target directory.
-mkdir -p "$bench/ws/sdk/src" "$bench/ws/ours/src" "$bench/ws/sdk-dynamodb/src" "$bench/ws/ours-dynamodb/src"
+mkdir -p "$bench/ws/sdk/src" "$bench/ws/ours/src" "$bench/ws/sdk-dynamodb/src" "$bench/ws/ours-dynamodb/src" \
+    "$bench/ws/sdk-s3/src" "$bench/ws/ours-s3/src"
 cat > "$bench/ws/Cargo.toml" <<TOML
 [workspace]
 resolver = "2"
-members = ["sdk", "ours", "sdk-dynamodb", "ours-dynamodb"]
+members = ["sdk", "ours", "sdk-dynamodb", "ours-dynamodb", "sdk-s3", "ours-s3"]
 TOML
 cat > "$bench/ws/sdk/Cargo.toml" <<TOML
 [package]
@@ -108,28 +116,51 @@ publish = false
 [dependencies]
 dynamodb = { path = "$bench/dynamodb" }
 TOML
+cat > "$bench/ws/sdk-s3/Cargo.toml" <<TOML
+[package]
+name = "use-sdk-s3"
+version = "0.1.0"
+edition = "2021"
+publish = false
+[dependencies]
+aws-sdk-s3 = "1"
+TOML
+cat > "$bench/ws/ours-s3/Cargo.toml" <<TOML
+[package]
+name = "use-ours-s3"
+version = "0.1.0"
+edition = "2021"
+publish = false
+[dependencies]
+s3 = { path = "$bench/s3" }
+TOML
 echo 'pub use aws_sdk_omics as _sdk;' > "$bench/ws/sdk/src/lib.rs"
 echo 'pub use omics as _ours;' > "$bench/ws/ours/src/lib.rs"
 echo 'pub use aws_sdk_dynamodb as _sdk;' > "$bench/ws/sdk-dynamodb/src/lib.rs"
 echo 'pub use dynamodb as _ours;' > "$bench/ws/ours-dynamodb/src/lib.rs"
+echo 'pub use aws_sdk_s3 as _sdk;' > "$bench/ws/sdk-s3/src/lib.rs"
+echo 'pub use s3 as _ours;' > "$bench/ws/ours-s3/src/lib.rs"
 cd "$bench/ws"
 export CARGO_INCREMENTAL=0
-echo "building the dependencies of the four crates..." >&2
-cargo build --quiet -p use-sdk -p use-ours -p use-sdk-dynamodb -p use-ours-dynamodb
+echo "building the dependencies of the six crates..." >&2
+cargo build --quiet -p use-sdk -p use-ours -p use-sdk-dynamodb -p use-ours-dynamodb -p use-sdk-s3 -p use-ours-s3
 build_one() { cargo clean --quiet -p "$1"; local t; t=$(now); cargo build --quiet -p "$1"; elapsed "$t"; }
 # Each run builds ours and then the SDK's, back to back, and the ratio is
 # the median of the runs' own ratios: this machine's speed drifts by up to a
 # third between minutes, which moves the two medians apart, but each pair of
 # builds sees nearly the same machine.
-# Both pairs take their turns in each run (Omics, then DynamoDB).
+# The pairs take their turns in each run (Omics, DynamoDB, then S3).
 ours_times=(); sdk_times=(); ratios=()
 ddb_ours_times=(); ddb_sdk_times=(); ddb_ratios=()
+s3_ours_times=(); s3_sdk_times=(); s3_ratios=()
 for i in $(seq "$runs"); do
     echo "crate build run $i of $runs..." >&2
     o=$(build_one omics); s=$(build_one aws-sdk-omics)
     ours_times+=("$o"); sdk_times+=("$s"); ratios+=("$(calc "$o / $s")")
     o=$(build_one dynamodb); s=$(build_one aws-sdk-dynamodb)
     ddb_ours_times+=("$o"); ddb_sdk_times+=("$s"); ddb_ratios+=("$(calc "$o / $s")")
+    o=$(build_one s3); s=$(build_one aws-sdk-s3)
+    s3_ours_times+=("$o"); s3_sdk_times+=("$s"); s3_ratios+=("$(calc "$o / $s")")
 done
 ours=$(printf '%s\n' "${ours_times[@]}" | median)
 sdk=$(printf '%s\n' "${sdk_times[@]}" | median)
@@ -137,8 +168,12 @@ ratio=$(printf '%s\n' "${ratios[@]}" | median)
 ddb_ours=$(printf '%s\n' "${ddb_ours_times[@]}" | median)
 ddb_sdk=$(printf '%s\n' "${ddb_sdk_times[@]}" | median)
 ddb_ratio=$(printf '%s\n' "${ddb_ratios[@]}" | median)
+s3_ours=$(printf '%s\n' "${s3_ours_times[@]}" | median)
+s3_sdk=$(printf '%s\n' "${s3_sdk_times[@]}" | median)
+s3_ratio=$(printf '%s\n' "${s3_ratios[@]}" | median)
 sdk_version=$(cargo pkgid -p aws-sdk-omics | sed 's/.*[#@]//')
 ddb_sdk_version=$(cargo pkgid -p aws-sdk-dynamodb | sed 's/.*[#@]//')
+s3_sdk_version=$(cargo pkgid -p aws-sdk-s3 | sed 's/.*[#@]//')
 metadata=$(cargo metadata --format-version 1)
 sdk_src() { # the source directory of a crates.io package of the workspace
     python3 -c '
@@ -152,17 +187,22 @@ lines_ours=$(lines "$bench/omics")
 lines_sdk=$(lines "$(sdk_src aws-sdk-omics)")
 ddb_lines_ours=$(lines "$bench/dynamodb")
 ddb_lines_sdk=$(lines "$(sdk_src aws-sdk-dynamodb)")
+s3_lines_ours=$(lines "$bench/s3")
+s3_lines_sdk=$(lines "$(sdk_src aws-sdk-s3)")
 # Generation time per operation: DynamoDB's should read in the same range
 # as Omics'.
 per_op() { calc "$1 * 1000 / $2"; }
 
 printf '\n%s, %s cores, median of %s runs\n\n' "$(date -u +%Y-%m-%d)" "$(nproc)" "$runs"
-printf '| figure | this project | aws-sdk-omics %s, aws-sdk-dynamodb %s | ratio |\n| --- | --- | --- | --- |\n' "$sdk_version" "$ddb_sdk_version"
+printf '| figure | this project | aws-sdk-omics %s, aws-sdk-dynamodb %s, aws-sdk-s3 %s | ratio |\n| --- | --- | --- | --- |\n' "$sdk_version" "$ddb_sdk_version" "$s3_sdk_version"
 printf '| generate model/ (9 operations) | %.0f ms | | |\n' "$(calc "$gen_model * 1000")"
 printf '| generate the whole Omics model (%s operations) | %.0f ms (%s ms per operation) | | |\n' "$ops_omics" "$(calc "$gen_omics * 1000")" "$(per_op "$gen_omics" "$ops_omics")"
 printf '| generate the whole DynamoDB model (%s operations) | %.0f ms (%s ms per operation) | | |\n' "$ops_dynamodb" "$(calc "$gen_dynamodb * 1000")" "$(per_op "$gen_dynamodb" "$ops_dynamodb")"
+printf '| generate the whole S3 model (%s operations) | %.0f ms (%s ms per operation) | | |\n' "$ops_s3" "$(calc "$gen_s3 * 1000")" "$(per_op "$gen_s3" "$ops_s3")"
 printf '| generate all %s official models | %.2f s | | |\n' "$count" "$gen_all"
 printf '| debug build of the whole-Omics crate alone (ratio: median of the runs'"'"' own) | %.1f s | %.1f s | %.2f |\n' "$ours" "$sdk" "$ratio"
 printf '| lines of Rust in the whole-Omics crate | %s | %s | %.2f |\n' "$lines_ours" "$lines_sdk" "$(calc "$lines_ours / $lines_sdk")"
 printf '| debug build of the whole-DynamoDB crate alone (ratio: median of the runs'"'"' own) | %.1f s | %.1f s | %.2f |\n' "$ddb_ours" "$ddb_sdk" "$ddb_ratio"
 printf '| lines of Rust in the whole-DynamoDB crate | %s | %s | %.2f |\n' "$ddb_lines_ours" "$ddb_lines_sdk" "$(calc "$ddb_lines_ours / $ddb_lines_sdk")"
+printf '| debug build of the whole-S3 crate alone (ratio: median of the runs'"'"' own) | %.1f s | %.1f s | %.2f |\n' "$s3_ours" "$s3_sdk" "$s3_ratio"
+printf '| lines of Rust in the whole-S3 crate | %s | %s | %.2f |\n' "$s3_lines_ours" "$s3_lines_sdk" "$(calc "$s3_lines_ours / $s3_lines_sdk")"

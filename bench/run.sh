@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark against aws-sdk-omics and aws-sdk-dynamodb 1.x from
+# Every benchmark against aws-sdk-omics, aws-sdk-dynamodb and aws-sdk-s3 1.x from
 # crates.io, side by side in one run, printed as a Markdown table with the
 # ratios (each row names its service; its SDK column is that service's SDK):
 #
@@ -10,14 +10,17 @@
 #   hello-world binaries; through in-memory transports, Omics response
 #   parsing (1,000 sources) and per-call overhead (3 sources), DynamoDB
 #   Query response parsing (1,000 items with nested maps) and the per-call
-#   overhead of a small GetItem.
+#   overhead of a small GetItem; S3: the debug build of the whole-S3 crate
+#   alone, a cold debug build of a hello-world calling GetObject,
+#   ListObjectsV2 response parsing (1,000 keys) and GetObject of 1 GiB from
+#   a loopback server (throughput and the process's peak memory).
 #
 #   bash bench/run.sh                  # prints the table
 #   bash bench/run.sh --write-readme   # also puts it into README.md
 #
 # RUNS (default 5) sets the crate-build and generation runs, BENCH_MILLIS
 # (default 3000) the time each side of each request benchmark runs.
-# Takes about 20 minutes on 2 cores (most of it building the SDKs). Needs
+# Takes about 35 minutes on 2 cores (most of it building the SDKs, aws-sdk-s3 above all). Needs
 # network access or a warm cargo cache. Scratch space: $BENCH_DIR (default
 # ~/.cache/smithy-rust-codegen/bench). Never part of the test command.
 set -euo pipefail
@@ -31,7 +34,8 @@ mib() { awk "BEGIN { printf \"%.0f MiB\", $1 / 1024 }"; }
 # 1, 2: generation and crate build (their own script), as table rows.
 part=$(bash "$root/bench/crate-build.sh")
 sdk_version=$(sed -n 's/^| figure | this project | aws-sdk-omics \([0-9.]*\),.*/\1/p' <<<"$part")
-ddb_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-dynamodb \([0-9.]*\) .*/\1/p' <<<"$part")
+ddb_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-dynamodb \([0-9.]*\)[, ].*/\1/p' <<<"$part")
+s3_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-s3 \([0-9.]*\) .*/\1/p' <<<"$part")
 rows=$(grep '^| [a-z]' <<<"$part" | grep -v '^| figure')
 codegen="$bench/target/release/codegen"
 
@@ -65,7 +69,47 @@ async fn main() {
         Err(error) => println!("error: {error}"),
     }
 }'
+hello s3-ours "s3 = { path = \"$bench/s3\" }" '#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let client = s3::Client::new(s3::Config::from_env().build());
+    match client.get_object().bucket("my-bucket").key("hello.txt").send().await {
+        Ok(object) => match object.body.collect().await {
+            Ok(bytes) => println!("{} bytes", bytes.len()),
+            Err(error) => println!("error: {error}"),
+        },
+        Err(error) => println!("error: {error}"),
+    }
+}'
+hello s3-sdk 'aws-sdk-s3 = "1"' '#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-west-2".to_owned());
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new(region))
+        .build();
+    let client = aws_sdk_s3::Client::from_conf(config);
+    match client.get_object().bucket("my-bucket").key("hello.txt").send().await {
+        Ok(object) => match object.body.collect().await {
+            Ok(bytes) => println!("{} bytes", bytes.into_bytes().len()),
+            Err(error) => println!("error: {error}"),
+        },
+        Err(error) => println!("error: {error}"),
+    }
+}'
 declare -A cold cold_rss size
+# The S3 hello-worlds: the whole generated S3 crate (from crate-build.sh)
+# against aws-sdk-s3, a cold debug build each (no release build: the
+# figure the issue asks for is the debug one).
+for name in s3-ours s3-sdk; do
+    cd "$bench/hello-$name"
+    echo "resolving and downloading the crates of hello-$name..." >&2
+    cargo fetch --quiet
+    echo "cold dev build of hello-$name..." >&2
+    rm -rf "$bench/hello-$name/target"
+    measured=$(CARGO_TARGET_DIR="$bench/hello-$name/target" /usr/bin/time -f "%e %M" cargo build --quiet --offline 2>&1 | tail -1)
+    cold[$name]=${measured% *}
+    cold_rss[$name]=${measured#* }
+done
 for name in ours sdk; do
     cd "$bench/hello-$name"
     echo "resolving and downloading the crates of hello-$name..." >&2
@@ -89,14 +133,17 @@ done
 echo "building and running the request benchmarks..." >&2
 log=$("$codegen" --model "$root/../shared/models/aws-more/dynamodb-2012-08-10.json" --out "$root/bench/compare/dynamodb-generated" 2>&1) \
     || { echo "$log" >&2; echo "failed to generate bench/compare/dynamodb-generated" >&2; exit 1; }
+log=$("$codegen" --model "$root/../shared/models/aws-more/s3-2006-03-01.json" --out "$root/bench/compare/s3-generated" --crate-name s3 \
+    --operation ListObjectsV2 --operation GetObject 2>&1) \
+    || { echo "$log" >&2; echo "failed to generate bench/compare/s3-generated" >&2; exit 1; }
 cd "$root/bench/compare"
 CARGO_TARGET_DIR="$bench/compare-target" cargo build --quiet --release
 figures=$("$bench/compare-target/release/bench-compare")
 get() { printf '%s\n' "$figures" | sed -n "s/^$1=//p"; }
 
 table=$(
-    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s (Omics rows) and aws-sdk-dynamodb %s (DynamoDB rows).\n\n' \
-        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version" "$ddb_sdk_version"
+    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s (Omics rows), aws-sdk-dynamodb %s (DynamoDB rows) and aws-sdk-s3 %s (S3 rows).\n\n' \
+        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version" "$ddb_sdk_version" "$s3_sdk_version"
     printf '| figure | this project | AWS SDK for Rust | ratio |\n| --- | --- | --- | --- |\n'
     printf '%s\n' "$rows"
     printf '| peak memory generating the whole Omics model | %s | | |\n' "$(mib "$gen_rss")"
@@ -118,6 +165,21 @@ table=$(
     ours_rate=$(get dynamodb_get_item_ours_calls_per_s); sdk_rate=$(get dynamodb_get_item_sdk_calls_per_s)
     printf '| DynamoDB per-call overhead, small GetItem, µs per call | %s | %s | %s |\n' \
         "$(calc "1000000 / $ours_rate")" "$(calc "1000000 / $sdk_rate")" "$(calc "$sdk_rate / $ours_rate")"
+    # S3: the whole-S3 crate's hello-world, ListObjectsV2 parsing, GetObject from a loopback server.
+    printf '| S3: cold debug build of a hello-world calling GetObject (whole-S3 crate) | %.1f s | %.1f s | %s |\n' \
+        "${cold[s3-ours]}" "${cold[s3-sdk]}" "$(calc "${cold[s3-ours]} / ${cold[s3-sdk]}")"
+    printf '| S3: peak memory of that build | %s | %s | %s |\n' \
+        "$(mib "${cold_rss[s3-ours]}")" "$(mib "${cold_rss[s3-sdk]}")" "$(calc "${cold_rss[s3-ours]} / ${cold_rss[s3-sdk]}")"
+    ours_rate=$(get s3_list_1000_ours_calls_per_s); sdk_rate=$(get s3_list_1000_sdk_calls_per_s); bytes=$(get s3_list_1000_bytes)
+    printf '| S3 ListObjectsV2 response parsing, 1,000 keys (%s KiB), calls/s (higher is better) | %s | %s | %sx |\n' \
+        "$(( bytes / 1024 ))" "$ours_rate" "$sdk_rate" "$(calc "$ours_rate / $sdk_rate")"
+    ours_rate=$(get s3_get_1024_mib_ours_mib_per_s); sdk_rate=$(get s3_get_1024_mib_sdk_mib_per_s)
+    printf '| S3 GetObject of 1 GiB from a loopback server, MiB/s (higher is better) | %s | %s | %sx |\n' \
+        "$ours_rate" "$sdk_rate" "$(calc "$ours_rate / $sdk_rate")"
+    printf '| S3 GetObject: peak memory of the process, 1 GiB (128 MiB) | %s (%s) | %s (%s) | %s |\n' \
+        "$(mib "$(get s3_get_1024_mib_ours_peak_kib)")" "$(mib "$(get s3_get_128_mib_ours_peak_kib)")" \
+        "$(mib "$(get s3_get_1024_mib_sdk_peak_kib)")" "$(mib "$(get s3_get_128_mib_sdk_peak_kib)")" \
+        "$(calc "$(get s3_get_1024_mib_ours_peak_kib) / $(get s3_get_1024_mib_sdk_peak_kib)")"
 )
 printf '\n%s\n' "$table"
 

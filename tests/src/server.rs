@@ -104,6 +104,17 @@ struct State {
     close_when_idle: bool,
     connections: AtomicUsize,
     written: AtomicUsize,
+    /// See [`TestServer::hold_upload`].
+    upload_gate: Mutex<Option<UploadGate>>,
+}
+
+/// Holds the body of the next request with a body: once `after` bytes of
+/// it have arrived, the server notifies `received` and reads no further
+/// until `resume` is notified.
+struct UploadGate {
+    after: usize,
+    received: Arc<tokio::sync::Notify>,
+    resume: Arc<tokio::sync::Notify>,
 }
 
 /// The most requests one keep-alive connection serves (a bound on the loop).
@@ -145,6 +156,7 @@ impl TestServer {
             close_when_idle,
             connections: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            upload_gate: Mutex::new(None),
         });
         let shared = state.clone();
         let task = tokio::spawn(async move {
@@ -179,6 +191,15 @@ impl TestServer {
         format!("http://localhost:{}", self.port())
     }
 
+    /// Holds the body of the next request that has one: when its first
+    /// `after` bytes have arrived, `received` is notified and the server
+    /// reads no more of it until `resume` is. A client that reads a whole
+    /// file or stream before sending never gets past the hold, and a test
+    /// can change what the client has not read yet.
+    pub fn hold_upload(&self, after: usize, received: Arc<tokio::sync::Notify>, resume: Arc<tokio::sync::Notify>) {
+        *self.state.upload_gate.lock().expect("upload gate") = Some(UploadGate { after, received, resume });
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.requests.lock().expect("requests").clone()
     }
@@ -194,7 +215,7 @@ impl Drop for TestServer {
 async fn serve(mut stream: TcpStream, connection: usize, state: Arc<State>) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     for answered in 0..MAX_REQUESTS_PER_CONNECTION {
-        let Some(request) = read_request(&mut stream, &mut buffer, connection).await? else { return Ok(()) };
+        let Some(request) = read_request(&mut stream, &mut buffer, connection, &state).await? else { return Ok(()) };
         state.requests.lock().expect("requests").push(request);
         if answered >= state.per_connection {
             return Ok(());
@@ -259,7 +280,7 @@ async fn serve(mut stream: TcpStream, connection: usize, state: Arc<State>) -> s
 
 /// Reads one request from `stream` (`buffer` holds what was read beyond
 /// the previous one); `None` when the client closed the connection.
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>, connection: usize) -> std::io::Result<Option<Recorded>> {
+async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>, connection: usize, state: &State) -> std::io::Result<Option<Recorded>> {
     let mut chunk = [0u8; 4096];
     let head_end = loop {
         if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -282,7 +303,12 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>, connection: 
         .collect();
     let length: usize = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     buffer.drain(..head_end + 4);
+    let mut gate = if length > 0 { state.upload_gate.lock().expect("upload gate").take() } else { None };
     while buffer.len() < length {
+        if let Some(held) = gate.take_if(|held| buffer.len() >= held.after) {
+            held.received.notify_one();
+            held.resume.notified().await;
+        }
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
             break;

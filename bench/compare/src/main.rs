@@ -9,7 +9,13 @@
 //! - DynamoDB (through the whole-DynamoDB crate that `bench/run.sh`
 //!   generates into `dynamodb-generated/`, against `aws-sdk-dynamodb`): a
 //!   `Query` whose response holds 1,000 items with nested attribute maps,
-//!   and a small `GetItem` (the per-call overhead).
+//!   and a small `GetItem` (the per-call overhead);
+//! - S3 (through ListObjectsV2 and GetObject generated into `s3-generated/`,
+//!   against `aws-sdk-s3`): a `ListObjectsV2` response of 1,000 keys, and
+//!   `GetObject` of 1 GiB and of 128 MiB from a loopback server, throughput
+//!   and peak memory (`s3_bench.rs`).
+
+mod s3_bench;
 
 use std::time::{Duration, Instant};
 
@@ -125,6 +131,13 @@ fn race(budget: Duration, mut call_ours: impl FnMut() -> usize, mut call_sdk: im
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, command, side, size] = args.as_slice() {
+        if command == "get-object" {
+            s3_bench::get_object_child(side, size.parse().expect("a size in bytes"));
+            return;
+        }
+    }
     let budget = Duration::from_millis(std::env::var("BENCH_MILLIS").ok().and_then(|m| m.parse().ok()).unwrap_or(3000));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     for sources in [1000, 3] {
@@ -159,6 +172,9 @@ fn main() {
     }
     dynamodb_query(&runtime, budget);
     dynamodb_get_item(&runtime, budget);
+    s3_bench::list_objects(&runtime, budget);
+    s3_bench::get_object(1 << 30);
+    s3_bench::get_object(128 << 20);
 }
 
 // DynamoDB.

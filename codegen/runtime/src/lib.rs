@@ -32,6 +32,7 @@
 //! | `pagination`, `waiter` | paginators and the waiter loop |
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
+//! | `presigning` | presigned requests (crates whose service signs with SigV4) |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -59,6 +60,7 @@ pub mod interceptor;
 pub mod json;
 pub mod orchestrator;
 pub mod pagination;
+pub mod presigning;
 pub mod primitives;
 pub mod protocol;
 pub mod rest_json;

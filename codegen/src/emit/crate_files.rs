@@ -65,6 +65,9 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         lines.push("- [`types`]: the structures and enums that operations share;".to_owned());
     }
     lines.push("- [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];".to_owned());
+    if super::fluent::presigns(krate) {
+        lines.push("- [`presigning`]: presigned requests (each operation's `presigned`), for any HTTP client to send;".to_owned());
+    }
     lines.push("- [`testing`]: a transport with canned responses and a clock, for your tests.".to_owned());
     let crate_docs = lines.iter().map(|line| {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
@@ -90,6 +93,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let protocol: Vec<TokenStream> = super::protocol::for_crate(krate).runtime().iter().filter_map(module).collect();
     let customized = super::customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter()).filter_map(module);
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
+    let presigning = super::fluent::presigns(krate).then(|| quote!(pub mod presigning;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
@@ -126,6 +130,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #compression
         #(#customized)*
         #pagination
+        #presigning
         #event_stream
 
         pub use client::Client;

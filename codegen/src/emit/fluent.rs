@@ -6,8 +6,21 @@ use quote::quote;
 
 use super::customize::Fill;
 use super::{docs, ident, type_tokens};
-use crate::ir::{Field, Operation, Struct};
-use crate::ir::names;
+use crate::ir::auth::AuthScheme;
+use crate::ir::{names, Crate, Field, Operation, RustType, Struct};
+
+/// Whether an operation can be presigned: it signs with SigV4 (its own
+/// schemes, else the service's) and its input is not an event stream.
+pub(crate) fn presignable(krate: &Crate, op: &Operation) -> bool {
+    let schemes = op.auth.as_ref().unwrap_or(&krate.service.auth);
+    schemes.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }))
+        && !op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)))
+}
+
+/// Whether the crate presigns (and carries `src/presigning.rs`).
+pub(crate) fn presigns(krate: &Crate) -> bool {
+    krate.operations.values().any(|op| presignable(krate, op))
+}
 
 /// Setters that forward to the builder in `self.inner`.
 pub(super) fn forwarding_setters(input: &Struct, fills: &[Fill]) -> Vec<TokenStream> {
@@ -57,7 +70,7 @@ pub(super) fn build_input(op: &Operation, fills: &[Fill], error: TokenStream) ->
     }
 }
 /// The fluent builder of an operation (in its module's `builders`).
-pub fn fluent_builder(op: &Operation, fills: &[Fill]) -> TokenStream {
+pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStream {
     let fluent = ident(&op.fluent);
     let input_builder = super::ident(&names::derived::builder(&op.input.name));
     let output = ident(&op.output.name);
@@ -92,6 +105,23 @@ pub fn fluent_builder(op: &Operation, fills: &[Fill]) -> TokenStream {
             ::std::option::Option::Some(::std::boxed::Box::new(e)),
         ))),
     );
+    let presigned = presignable(krate, op).then(|| {
+        quote! {
+            /// A presigned request for this input, valid as `config` says:
+            /// the input is checked and the endpoint resolved as
+            /// [`send`](Self::send) does, and the request signed with SigV4
+            /// in its query string, for any HTTP client to send. Nothing is
+            /// sent.
+            pub async fn presigned(
+                #send_mut self,
+                config: crate::presigning::PresigningConfig,
+            ) -> ::std::result::Result<crate::presigning::PresignedRequest, super::#error> {
+                #(#tokens)*
+                let input = #input;
+                crate::presigning::presign::<crate::wire::#module::#marker>(&self.handle, &input, config).await
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug, #clone)]
@@ -120,6 +150,8 @@ pub fn fluent_builder(op: &Operation, fills: &[Fill]) -> TokenStream {
                 let input = #input;
                 crate::orchestrator::invoke::<crate::wire::#module::#marker>(&self.handle, &input).await
             }
+
+            #presigned
         }
     }
 }

@@ -136,6 +136,7 @@ pub(crate) const S3: RuntimeFile = runtime_file!("src/s3.rs");
 const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
 const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
 const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");
+const PRESIGNING: RuntimeFile = runtime_file!("src/presigning.rs");
 pub(crate) const JSON: &[RuntimeFile] = &[
     runtime_file!("src/json.rs"),
     runtime_file!("src/json/fallback.rs"),
@@ -196,6 +197,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         (deps.gzip, COMPRESSION),
         (deps.checksum, CHECKSUM),
         (has_waiters(krate), WAITER),
+        (fluent::presigns(krate), PRESIGNING),
     ];
     let protocol = protocol::for_crate(krate).runtime();
     let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());

@@ -44,7 +44,7 @@ pub fn emit(krate: &Crate, op: &Operation) -> TokenStream {
     let (input, input_builder) = structure::emit(&op.input, quote!(self::builders), &fills);
     let (output, output_builder) = structure::emit(&op.output, quote!(self::builders), &[]);
     let error_enum = error_enum(krate, op);
-    let fluent = super::fluent::fluent_builder(op, &fills);
+    let fluent = super::fluent::fluent_builder(krate, op, &fills);
     let paginator = super::paginator::paginator(op);
     quote! {
         #(#module_docs)*

@@ -323,6 +323,24 @@ pub mod builders {
             >(&self.handle, &input)
                 .await
         }
+        /// A presigned request for this input, valid as `config` says:
+        /// the input is checked and the endpoint resolved as
+        /// [`send`](Self::send) does, and the request signed with SigV4
+        /// in its query string, for any HTTP client to send. Nothing is
+        /// sent.
+        pub async fn presigned(
+            self,
+            config: crate::presigning::PresigningConfig,
+        ) -> Result<
+            crate::presigning::PresignedRequest,
+            super::ListReferenceStoresError,
+        > {
+            let input = self.inner.build();
+            crate::presigning::presign::<
+                crate::wire::list_reference_stores::ListReferenceStores,
+            >(&self.handle, &input, config)
+                .await
+        }
     }
     impl ListReferenceStoresFluentBuilder {
         /// Pages through the results instead of sending one request.

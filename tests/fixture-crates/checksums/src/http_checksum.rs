@@ -166,6 +166,10 @@ pub(crate) struct RequestChecksum {
 }
 
 impl crate::interceptor::Interceptor for RequestChecksum {
+    fn applies_when_presigned(&self) -> bool {
+        false
+    }
+
     fn prepare(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
         // A checksum the caller set (`ChecksumCRC32`, ...) is sent as it is.
         if Algorithm::PRIORITY.iter().any(|a| has_header(&request.headers, a.header())) {
@@ -330,6 +334,10 @@ fn mismatch(algorithm: Algorithm, expected: &str, computed: &str) -> String {
 }
 
 impl crate::interceptor::Interceptor for ResponseChecksum {
+    fn applies_when_presigned(&self) -> bool {
+        false
+    }
+
     fn prepare(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
         // Unless configured otherwise, the client asks for checksums itself.
         if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported && !has_header(&request.headers, self.mode_header) {

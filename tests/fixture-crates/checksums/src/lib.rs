@@ -10,6 +10,7 @@
 //! - [`operation`]: one module per operation, with its input, output and error types;
 //! - [`types`]: the structures and enums that operations share;
 //! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
+//! - [`presigning`]: presigned requests (each operation's `presigned`), for any HTTP client to send;
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
 pub mod clock;
@@ -35,5 +36,6 @@ mod orchestrator;
 mod service;
 mod wire;
 mod http_checksum;
+pub mod presigning;
 pub use client::Client;
 pub use config::Config;

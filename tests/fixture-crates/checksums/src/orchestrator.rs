@@ -33,7 +33,7 @@ pub(crate) struct Handle {
     /// What the generated code says of its service.
     pub(crate) service: &'static ServiceFacts,
     retry_budget: RetryBudget,
-    identities: IdentityCache,
+    pub(crate) identities: IdentityCache,
     endpoints: EndpointCache,
     /// How far the service's clock is from the time source, by the `Date`
     /// of the responses so far: requests are signed at the corrected time.
@@ -161,16 +161,7 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
     let invalid = |e: BuildError| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into())));
     let mut request = O::serialize(input, &handle.config).map_err(invalid)?;
     crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, &handle.config).map_err(invalid)?;
-    let spec = Spec {
-        name: O::NAME,
-        streaming_output: O::STREAMING_OUTPUT.is_some(),
-        event_stream: O::EVENT_STREAM,
-        unsigned_payload: O::UNSIGNED_PAYLOAD,
-        auth: O::AUTH.unwrap_or(handle.service.auth),
-        modeled_retry: O::modeled_retry,
-        interceptors: O::INTERCEPTORS,
-        endpoint_params: O::endpoint_params(input),
-    };
+    let spec = Spec::of::<O>(handle, input);
     let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
         let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response.headers()));
         O::unhandled(Unhandled::new(UnhandledKind::Response, meta, Some(e)))
@@ -192,11 +183,11 @@ pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> R
 }
 
 /// What the sending core needs to know of an operation.
-struct Spec {
-    name: &'static str,
+pub(crate) struct Spec {
+    pub(crate) name: &'static str,
     streaming_output: bool,
     event_stream: bool,
-    unsigned_payload: bool,
+    pub(crate) unsigned_payload: bool,
     auth: &'static [AuthScheme],
     modeled_retry: fn(&str) -> Option<bool>,
     interceptors: &'static [&'static dyn Interceptor],
@@ -204,14 +195,29 @@ struct Spec {
     endpoint_params: Vec<(&'static str, Value)>,
 }
 
+impl Spec {
+    pub(crate) fn of<O: Operation>(handle: &Handle, input: &O::Input) -> Spec {
+        Spec {
+            name: O::NAME,
+            streaming_output: O::STREAMING_OUTPUT.is_some(),
+            event_stream: O::EVENT_STREAM,
+            unsigned_payload: O::UNSIGNED_PAYLOAD,
+            auth: O::AUTH.unwrap_or(handle.service.auth),
+            modeled_retry: O::modeled_retry,
+            interceptors: O::INTERCEPTORS,
+            endpoint_params: O::endpoint_params(input),
+        }
+    }
+}
+
 /// Why sending failed: the service's error response (of the last
 /// attempt), or anything else.
-enum Failure {
+pub(crate) enum Failure {
     Service(ErrorMetadata, HttpResponse),
     Unhandled(Unhandled),
 }
 
-fn configuration_error(message: String) -> Failure {
+pub(crate) fn configuration_error(message: String) -> Failure {
     Failure::Unhandled(Unhandled::new(UnhandledKind::Configuration, ErrorMetadata::default(), Some(message.into())))
 }
 
@@ -238,7 +244,21 @@ async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<
     }
 }
 
-async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
+/// Where and how a request goes: what the endpoint rules resolved, the
+/// full URI with its `Host`, the auth scheme, and for SigV4 the signing
+/// name and region.
+pub(crate) struct Route {
+    pub(crate) endpoint: ResolvedEndpoint,
+    pub(crate) uri: http::Uri,
+    pub(crate) host: String,
+    pub(crate) scheme: AuthScheme,
+    pub(crate) sigv4: Option<(String, String)>,
+}
+
+/// Chooses the auth scheme, resolves the endpoint (through the client's
+/// cache) and the signing name and region: everything before the first
+/// attempt, shared by sending and presigning.
+pub(crate) async fn route(handle: &Handle, request: &Request, spec: &Spec) -> Result<Route, Failure> {
     let config = &handle.config;
     let service = handle.service;
     let chosen = crate::auth::choose(spec.auth, config);
@@ -286,7 +306,13 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         }
         _ => None,
     };
+    Ok(Route { endpoint, uri, host, scheme, sigv4 })
+}
 
+async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result<Received, Failure> {
+    let config = &handle.config;
+    let service = handle.service;
+    let Route { endpoint, uri, host, scheme, sigv4 } = route(handle, &request, spec).await?;
     let retry = &config.retry;
     let mut attempt = 1;
     // What the last retry spent: a success gives it back (else 1 token).
@@ -595,7 +621,7 @@ fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -
     Ok((uri, host))
 }
 
-fn build_request(
+pub(crate) fn build_request(
     request: &Request,
     uri: &http::Uri,
     host: &str,
@@ -617,7 +643,9 @@ fn build_request(
     // An empty body is said (`Content-Length: 0`) for the methods that
     // carry one, and left unsaid for the others (GET, DELETE, HEAD).
     let has_body = matches!(request.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
-    if let Some(length) = request.body.content_length().filter(|length| *length > 0 || has_body) {
+    // A length the input set (S3's `ContentLength`) is not said twice.
+    let said = request.headers.iter().any(|(name, _)| name == http::header::CONTENT_LENGTH);
+    if let Some(length) = request.body.content_length().filter(|length| !said && (*length > 0 || has_body)) {
         builder = builder.header(http::header::CONTENT_LENGTH, length);
     }
     builder.body(request.body.take_for_send())

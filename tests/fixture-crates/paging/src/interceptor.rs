@@ -46,6 +46,14 @@ pub(crate) trait Interceptor: Send + Sync + std::fmt::Debug {
     fn wrap_stream(&self, _request: &Request, response: StreamingResponse) -> StreamingResponse {
         response
     }
+
+    /// Whether the request changes also apply to a presigned request. Not
+    /// for flexible checksums, as in the AWS SDKs: whoever sends a
+    /// presigned URL sends their own body, and a checksum header or an
+    /// `aws-chunked` encoding signed into the URL would bind them to one.
+    fn applies_when_presigned(&self) -> bool {
+        true
+    }
 }
 
 /// Sets a header unless the request already has it (API Gateway's
@@ -74,6 +82,20 @@ pub(crate) fn run(
     config: &Config,
 ) -> Result<(), BuildError> {
     for interceptor in service.iter().chain(operation) {
+        interceptor.prepare(request, config)?;
+    }
+    Ok(())
+}
+
+/// [`run`] for a presigned request: the interceptors that
+/// [apply to one](Interceptor::applies_when_presigned).
+pub(crate) fn run_presigned(
+    service: &[&'static dyn Interceptor],
+    operation: &[&'static dyn Interceptor],
+    request: &mut Request,
+    config: &Config,
+) -> Result<(), BuildError> {
+    for interceptor in service.iter().chain(operation).filter(|i| i.applies_when_presigned()) {
         interceptor.prepare(request, config)?;
     }
     Ok(())

@@ -10,6 +10,7 @@
 //! - [`operation`]: one module per operation, with its input, output and error types;
 //! - [`types`]: the structures and enums that operations share;
 //! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
+//! - [`presigning`]: presigned requests (each operation's `presigned`), for any HTTP client to send;
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
 pub mod clock;
@@ -34,6 +35,7 @@ mod rest_json;
 mod orchestrator;
 mod service;
 mod wire;
+pub mod presigning;
 pub mod event_stream;
 pub use client::Client;
 pub use config::Config;

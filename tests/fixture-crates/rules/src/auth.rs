@@ -217,7 +217,7 @@ pub(crate) fn sign(
         }
         Identity::Credentials(credentials) => {
             let settings = sigv4.ok_or("SigV4 credentials without a signing name and region")?;
-            sign_sigv4(request, credentials, &settings, time)
+            sign_sigv4(request, credentials, &settings, time, None)
         }
     }
 }
@@ -241,13 +241,18 @@ fn s3_settings(signing: &mut aws_sigv4::http_request::SigningSettings) {
     signing.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
 }
 
-fn sign_sigv4(
+/// Signs with SigV4: in headers, or, given how long the signature stays
+/// valid (`presign`), in the query string (`X-Amz-Expires`, presigned
+/// requests), where an unsigned payload is only said in the canonical
+/// request.
+pub(crate) fn sign_sigv4(
     request: &mut StreamingRequest,
     credentials: Credentials,
     settings: &SigV4Settings<'_>,
     time: SystemTime,
+    presign: Option<Duration>,
 ) -> Result<(), BoxError> {
-    use aws_sigv4::http_request::{sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::http_request::{sign, PayloadChecksumKind, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
     let headers = request
         .headers()
         .iter()
@@ -266,11 +271,19 @@ fn sign_sigv4(
     // sent as `x-amz-content-sha256` and signed, as the AWS SDKs do: the
     // service cannot compute it from the body.
     let mut signing = SigningSettings::default();
-    if matches!(body, SignableBody::UnsignedPayload) {
+    if let Some(expires_in) = presign {
+        signing.signature_location = SignatureLocation::QueryParams;
+        signing.expires_in = Some(expires_in);
+    } else if matches!(body, SignableBody::UnsignedPayload) {
         signing.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     }
     if s3_signing(settings.name) {
         s3_settings(&mut signing);
+        if presign.is_some() {
+            // A presigned URL carries no `x-amz-content-sha256`: its sender
+            // sends only the URL and the headers it was signed with.
+            signing.payload_checksum_kind = PayloadChecksumKind::NoHeader;
+        }
     }
     let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()

@@ -260,5 +260,29 @@ pub mod builders {
             >(&self.handle, &input)
                 .await
         }
+        /// A presigned request for this input, valid as `config` says:
+        /// the input is checked and the endpoint resolved as
+        /// [`send`](Self::send) does, and the request signed with SigV4
+        /// in its query string, for any HTTP client to send. Nothing is
+        /// sent.
+        pub async fn presigned(
+            self,
+            config: crate::presigning::PresigningConfig,
+        ) -> Result<crate::presigning::PresignedRequest, super::DownloadError> {
+            let input = self
+                .inner
+                .build()
+                .map_err(|e| super::DownloadError::Unhandled(
+                    crate::error::Unhandled::new(
+                        crate::error::UnhandledKind::InvalidInput,
+                        Default::default(),
+                        Some(Box::new(e)),
+                    ),
+                ))?;
+            crate::presigning::presign::<
+                crate::wire::download::Download,
+            >(&self.handle, &input, config)
+                .await
+        }
     }
 }

@@ -222,5 +222,20 @@ pub mod builders {
             >(&self.handle, &input)
                 .await
         }
+        /// A presigned request for this input, valid as `config` says:
+        /// the input is checked and the endpoint resolved as
+        /// [`send`](Self::send) does, and the request signed with SigV4
+        /// in its query string, for any HTTP client to send. Nothing is
+        /// sent.
+        pub async fn presigned(
+            self,
+            config: crate::presigning::PresigningConfig,
+        ) -> Result<crate::presigning::PresignedRequest, super::SearchError> {
+            let input = self.inner.build();
+            crate::presigning::presign::<
+                crate::wire::search::Search,
+            >(&self.handle, &input, config)
+                .await
+        }
     }
 }
