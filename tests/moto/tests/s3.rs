@@ -381,4 +381,45 @@ mod moto {
         }
         assert_eq!(left as usize, KEYS - 100);
     }
+
+    /// A presigned GET URL, fetched by a plain HTTP/1.1 request on a socket
+    /// of its own (no SDK, no signing, no headers but `Host`), answered with
+    /// the object. moto does not check signatures: `s3_loopback.rs` checks
+    /// presigned signatures with an independent verifier.
+    #[tokio::test]
+    async fn a_presigned_get_url_is_fetched_by_a_plain_http_request() {
+        use moto_tests::s3::presigning::PresigningConfig;
+        let moto = Moto::start();
+        let client = moto_client(&moto);
+        create_bucket(&client, "presigned").await;
+        ok(client.put_object().bucket("presigned").key("a b/c.txt").body(ByteStream::from("presigned hello")).send().await, "PutObject");
+        let presigning = ok(PresigningConfig::expires_in(Duration::from_secs(300)), "PresigningConfig");
+        let request = ok(client.get_object().bucket("presigned").key("a b/c.txt").presigned(presigning).await, "presigned GetObject");
+        assert_eq!(request.method(), "GET");
+        assert!(request.uri().contains("X-Amz-Signature="), "{}", request.uri());
+        let uri: http::Uri = request.uri().parse().expect("a URI");
+        let target = uri.path_and_query().expect("a path").as_str().to_owned();
+        let (status, body) = plain_get(moto.port(), &target).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(&body[..], b"presigned hello");
+    }
+
+    /// GET `target` from 127.0.0.1:`port` with nothing but `Host`:
+    /// the status and the body (the response ends with the connection).
+    async fn plain_get(port: u16, target: &str) -> (u16, Vec<u8>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut socket = ok(tokio::net::TcpStream::connect(("127.0.0.1", port)).await, "connect");
+        let head = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+        ok(socket.write_all(head.as_bytes()).await, "write");
+        let mut response = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut response)).await;
+        ok(read.expect("the response within 10 s"), "read");
+        let text = String::from_utf8_lossy(&response);
+        let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status line");
+        let at = response.windows(4).position(|w| w == b"\r\n\r\n").expect("the end of the head") + 4;
+        let head = text[..at].to_ascii_lowercase();
+        let body = response[at..].to_vec();
+        assert!(!head.contains("transfer-encoding: chunked"), "moto sends a length, not chunks: {head}");
+        (status, body)
+    }
 }

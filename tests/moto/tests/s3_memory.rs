@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use s3_tests::s3;
+use moto_tests::s3;
 use tests::server::{pattern, Reply, TestServer};
 
 /// The process's resident memory now, and its peak so far, in KiB.
