@@ -13,11 +13,9 @@ use s3::primitives::ByteStream;
 use s3::testing::TestClock;
 use s3::{Client, Config};
 use tests::server::{pattern, Recorded, Reply, TestServer};
+use tests::sigv4::{self, KEY_ID, SECRET};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Notify;
-
-const KEY_ID: &str = "AKIDEXAMPLE";
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 /// 2024-03-01T12:00:00Z.
 fn signing_time() -> SystemTime {
@@ -389,124 +387,4 @@ async fn put_object_sends_a_stream_chunk_by_chunk() {
     let request = upload_held(&server, async move { put.send().await.map(|_| ()).expect("uploaded") }, || ready.notify_one()).await;
     assert_eq!(request.header("content-length"), Some("524288"));
     assert!(request.body[..256 * 1024].iter().all(|b| *b == 1) && request.body[256 * 1024..].iter().all(|b| *b == 2));
-}
-
-/// An independent check of SigV4 query signatures (from the AWS
-/// specification, with `hmac` and `sha2`), as S3 verifies presigned
-/// requests: the path as sent, `UNSIGNED-PAYLOAD`.
-mod sigv4 {
-    use std::time::{Duration, SystemTime};
-
-    use hmac::{Hmac, KeyInit, Mac};
-    use sha2::{Digest, Sha256};
-    use tests::server::Recorded;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    fn hmac(key: &[u8], data: &str) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-        mac.update(data.as_bytes());
-        mac.finalize().into_bytes().to_vec()
-    }
-
-    pub fn decode(text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match (bytes[i], bytes.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())) {
-                (b'%', Some(byte)) => {
-                    out.push(byte);
-                    i += 3;
-                }
-                (b, _) => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    fn encode(text: &str) -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-
-    /// `YYYYMMDDTHHMMSSZ` as a time.
-    fn parse_amz_date(text: &str) -> Option<SystemTime> {
-        let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-        let (y, m, d) = (field(0..4)?, field(4..6)?, field(6..8)?);
-        let (hh, mm, ss) = (field(9..11)?, field(11..13)?, field(13..15)?);
-        // Days from the civil date (Howard Hinnant's algorithm).
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        let secs = days * 86_400 + hh * 3600 + mm * 60 + ss;
-        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
-    }
-
-    /// Whether `request` carries a valid SigV4 query signature of
-    /// [`super::KEY_ID`] at `now`.
-    pub fn verify_presigned(request: &Recorded, now: SystemTime) -> Result<(), String> {
-        let (path, query) = request.target.split_once('?').ok_or("no query")?;
-        let pairs: Vec<(String, String)> =
-            query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).map(|(n, v)| (decode(n), decode(v))).collect();
-        let get = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).ok_or(format!("no {name}"));
-        if get("X-Amz-Algorithm")? != "AWS4-HMAC-SHA256" {
-            return Err("algorithm".into());
-        }
-        let credential = get("X-Amz-Credential")?;
-        let (key_id, scope) = credential.split_once('/').ok_or("credential")?;
-        if key_id != super::KEY_ID {
-            return Err("unknown key".into());
-        }
-        let amz_date = get("X-Amz-Date")?;
-        let start = parse_amz_date(&amz_date).ok_or("date")?;
-        let expires: u64 = get("X-Amz-Expires")?.parse().map_err(|_| "expires")?;
-        if expires > 604_800 {
-            return Err("expiry beyond a week".into());
-        }
-        if now < start {
-            return Err("not valid yet".into());
-        }
-        if now > start + Duration::from_secs(expires) {
-            return Err("expired".into());
-        }
-        let signed: Vec<String> = get("X-Amz-SignedHeaders")?.split(';').map(str::to_owned).collect();
-        let mut canonical_query: Vec<(String, String)> =
-            pairs.iter().filter(|(n, _)| n != "X-Amz-Signature").map(|(n, v)| (encode(n), encode(v))).collect();
-        canonical_query.sort();
-        let canonical_query: Vec<String> = canonical_query.into_iter().map(|(n, v)| format!("{n}={v}")).collect();
-        let mut canonical_headers = String::new();
-        for name in &signed {
-            let value = request.header(name).ok_or(format!("signed header {name} not sent"))?;
-            canonical_headers.push_str(&format!("{name}:{}\n", value.trim()));
-        }
-        let canonical_request = format!(
-            "{}\n{path}\n{}\n{canonical_headers}\n{}\nUNSIGNED-PAYLOAD",
-            request.method,
-            canonical_query.join("&"),
-            signed.join(";")
-        );
-        let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
-        let mut key = hmac(format!("AWS4{}", super::SECRET).as_bytes(), &amz_date[..8]);
-        for part in scope.split('/').skip(1) {
-            key = hmac(&key, part);
-        }
-        if hex(&hmac(&key, &string_to_sign)) == get("X-Amz-Signature")? {
-            Ok(())
-        } else {
-            Err("signature mismatch".into())
-        }
-    }
 }
