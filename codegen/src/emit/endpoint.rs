@@ -471,7 +471,9 @@ fn setting_name(p: &Param) -> Option<String> {
     p.built_in
         .as_deref()
         .and_then(service_setting)
-        .or_else(|| p.client_context.then(|| names::field_name(&p.name)))
+        // A parameter bound to a general built-in (`AWS::UseFIPS`) keeps
+        // the general setting, even when `clientContextParams` names it.
+        .or_else(|| (p.client_context && p.built_in.is_none()).then(|| names::field_name(&p.name)))
 }
 
 /// Setters (and getters) on the configuration for the rule set's boolean

@@ -138,19 +138,18 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
                     );
                     // Or trim a prefix a label's value may come with.
                     let prefixes: Vec<&str> = decorators.iter().flat_map(|d| d.label_prefixes(op, &f.member)).copied().collect();
-                    let account_default = match prefixes.is_empty() {
-                        true => account_default,
-                        false => Some(quote! {
+                    let strip = (!prefixes.is_empty()).then(|| {
+                        quote! {
                             let text = match [#(#prefixes),*].iter().find_map(|prefix| text.strip_prefix(prefix)) {
                                 ::std::option::Option::Some(rest) => rest.to_owned(),
                                 ::std::option::Option::None => text,
                             };
-                            #account_default
-                        }),
-                    };
+                        }
+                    });
                     path.push(quote! {
                         let value = crate::error::BuildError::require(input.#name.as_ref(), #shape, #field_name, #member)?;
                         let text = #text;
+                        #strip
                         #account_default
                         // An empty, `.` or `..` segment would change the path.
                         if text.is_empty() || text == "." || text == ".." {
