@@ -70,14 +70,16 @@ where
     let inputs = crate::facts::EndpointInputs { operation: &operation, account_id };
     let computed = Params::for_request(&config, &inputs).map_err(|e| format!("the client's parameters: {e}"))?;
     // Each parameter of the case is the client's, or one the client leaves
-    // unset (the cases list parameters an operation does not bind, such as
-    // `DisableAccessPoints: false` for GetObject): the request below shows
-    // that the endpoint is the case's all the same. Parameters the client
-    // sets beyond the case's (S3's `Key`) are checked by that request too.
+    // unset that the operation does not bind (the cases list parameters an
+    // operation does not bind, such as `DisableAccessPoints: false` for
+    // GetObject): the request below shows that the endpoint is the case's
+    // all the same. Parameters the client sets beyond the case's (S3's
+    // `Key`) are checked by that request too.
     for (name, json) in case.params {
         let given = computed.clone().with(name, value(json)).map_err(|e| format!("harness: the case's parameters: {e}"))?;
         let unset = computed.clone().with(name, Value::None).map_err(|e| format!("harness: the case's parameters: {e}"))?;
-        if given != computed && unset != computed {
+        let bound = operation.iter().any(|(bound, _)| bound == name);
+        if given != computed && (bound || unset != computed) {
             return Err(format!("the client computes the parameters {computed:?}, the case gives {name} = {json}"));
         }
     }
