@@ -66,7 +66,11 @@ pub(crate) struct TreeHash {
 }
 
 impl crate::interceptor::Interceptor for TreeHash {
-    fn modify_request(&self, request: &mut crate::orchestrator::Request) -> Result<(), crate::error::BuildError> {
+    fn modify_request(
+        &self,
+        request: &mut crate::orchestrator::Request,
+        _config: &crate::config::Config,
+    ) -> Result<(), crate::error::BuildError> {
         let bytes = request
             .body
             .as_bytes()

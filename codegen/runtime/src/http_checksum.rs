@@ -167,7 +167,7 @@ impl crate::interceptor::Interceptor for RequestChecksum {
         false
     }
 
-    fn prepare(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
+    fn modify_request(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
         // A checksum the caller set (`ChecksumCRC32`, ...) is sent as it is.
         if Algorithm::PRIORITY.iter().any(|a| has_header(&request.headers, a.header())) {
             return Ok(());
@@ -335,7 +335,7 @@ impl crate::interceptor::Interceptor for ResponseChecksum {
         false
     }
 
-    fn prepare(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
+    fn modify_request(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
         // Unless configured otherwise, the client asks for checksums itself.
         if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported && !has_header(&request.headers, self.mode_header) {
             request.headers.push((HeaderName::from_static(self.mode_header), HeaderValue::from_static("ENABLED")));
@@ -512,26 +512,26 @@ mod tests {
         let header = |request: &Request, name: &str| header_value(&request.headers, name).map(str::to_owned);
 
         let mut plain = request(&[], ByteStream::from("Hello world"));
-        PUT.prepare(&mut plain, &supported).unwrap();
+        PUT.modify_request(&mut plain, &supported).unwrap();
         assert_eq!(header(&plain, "x-amz-checksum-crc32").as_deref(), Some("i9aeUg=="));
 
         let mut named = request(&[("x-amz-sdk-checksum-algorithm", "sha256")], ByteStream::from("Hello world"));
-        PUT.prepare(&mut named, &required_only).unwrap();
+        PUT.modify_request(&mut named, &required_only).unwrap();
         assert_eq!(header(&named, "x-amz-checksum-sha256").as_deref(), Some("ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuyjfzw="));
 
         let mut unasked = request(&[], ByteStream::from("Hello world"));
-        PUT.prepare(&mut unasked, &required_only).unwrap();
+        PUT.modify_request(&mut unasked, &required_only).unwrap();
         assert!(unasked.headers.is_empty());
         let required = RequestChecksum { required: true, ..PUT };
-        required.prepare(&mut unasked, &required_only).unwrap();
+        required.modify_request(&mut unasked, &required_only).unwrap();
         assert_eq!(header(&unasked, "x-amz-checksum-crc32").as_deref(), Some("i9aeUg=="));
 
         let mut md5 = request(&[("x-amz-sdk-checksum-algorithm", "MD5")], ByteStream::from("x"));
-        let error = PUT.prepare(&mut md5, &supported).unwrap_err();
+        let error = PUT.modify_request(&mut md5, &supported).unwrap_err();
         assert_eq!((error.member(), error.shape()), ("ChecksumAlgorithm", "PutInput"));
 
         let mut own = request(&[("x-amz-checksum-crc32c", "AAAAAA==")], ByteStream::from("x"));
-        PUT.prepare(&mut own, &supported).unwrap();
+        PUT.modify_request(&mut own, &supported).unwrap();
         assert_eq!(own.headers.len(), 1, "a checksum the caller set is kept, and no other is added");
     }
 
@@ -544,7 +544,7 @@ mod tests {
         std::fs::write(&path, b"Hello world").unwrap();
         let file = block_on(ByteStream::from_path(&path)).unwrap();
         let mut upload = request(&[], file);
-        PUT.prepare(&mut upload, &Config::builder().build()).unwrap();
+        PUT.modify_request(&mut upload, &Config::builder().build()).unwrap();
         assert!(upload.body.is_replayable(), "a file is read again for a retry");
         assert_eq!(upload.body.content_length(), Some(aws_chunked_length(11, Algorithm::Crc32)));
         let expected = "B\r\nHello world\r\n0\r\nx-amz-checksum-crc32:i9aeUg==\r\n\r\n";
@@ -576,11 +576,11 @@ mod tests {
         let unasked = request(&[], ByteStream::default());
         assert_eq!(check.check_response(&unasked, &response(&[("x-amz-checksum-crc32", "AAAAAA==")], "x")), Ok(()));
         let mut prepared = request(&[], ByteStream::default());
-        check.prepare(&mut prepared, &Config::builder().build()).unwrap();
+        check.modify_request(&mut prepared, &Config::builder().build()).unwrap();
         assert_eq!(header_value(&prepared.headers, "x-amz-checksum-mode"), Some("ENABLED"));
         let mut trusting = request(&[], ByteStream::default());
         let config = Config::builder().response_checksum_validation(ResponseChecksumValidation::WhenRequired).build();
-        check.prepare(&mut trusting, &config).unwrap();
+        check.modify_request(&mut trusting, &config).unwrap();
         assert!(trusting.headers.is_empty());
     }
 

@@ -73,8 +73,10 @@ const URL_ENCODED: &[&str] = &["Delimiter", "Marker", "NextMarker", "Prefix", "K
 pub(crate) struct UrlDecodedListing;
 
 impl crate::interceptor::Interceptor for UrlDecodedListing {
-    fn modify_response(&self, _request: &Request, response: &mut HttpResponse) {
-        if !response.status().is_success() {
+    fn modify_response(&self, request: &Request, response: &mut HttpResponse) {
+        // S3 encodes only when asked (`encoding-type=url`): any other
+        // listing is read as it is, without a second parse.
+        if !response.status().is_success() || !request.path_and_query.contains("encoding-type=url") {
             return;
         }
         // A body that does not parse is left to the output's reader, which
@@ -127,9 +129,14 @@ mod tests {
     use crate::interceptor::Interceptor;
 
     fn request() -> Request {
+        asking("/")
+    }
+
+    /// A request for `path_and_query`.
+    fn asking(path_and_query: &str) -> Request {
         Request {
             method: http::Method::GET,
-            path_and_query: "/".into(),
+            path_and_query: path_and_query.into(),
             headers: Vec::new(),
             body: crate::primitives::ByteStream::default(),
             host_prefix: None,
@@ -168,8 +175,9 @@ mod tests {
             <Prefix>a%2Fb+c</Prefix><Delimiter>%2F</Delimiter><EncodingType>url</EncodingType>\
             <Contents><Key>caf%C3%A9+%26+%3Cx%3E</Key><ETag>&quot;e+1&quot;</ETag></Contents>\
             <CommonPrefixes><Prefix>a%2Fb%2F</Prefix></CommonPrefixes></ListBucketResult>";
+        let listing = asking("/?list-type=2&encoding-type=url");
         let mut decoded = response(200, body);
-        UrlDecodedListing.modify_response(&request(), &mut decoded);
+        UrlDecodedListing.modify_response(&listing, &mut decoded);
         let root = crate::xml::parse(decoded.body()).unwrap();
         assert_eq!(root.child("Prefix").unwrap().text(), "a/b c");
         assert_eq!(root.child("Delimiter").unwrap().text(), "/");
@@ -181,11 +189,14 @@ mod tests {
 
         let plain = body.replace("<EncodingType>url</EncodingType>", "");
         let mut untouched = response(200, &plain);
-        UrlDecodedListing.modify_response(&request(), &mut untouched);
+        UrlDecodedListing.modify_response(&listing, &mut untouched);
         assert_eq!(untouched.body(), plain.as_bytes());
         let mut broken = response(200, "<ListBucketResult><EncodingType>url");
-        UrlDecodedListing.modify_response(&request(), &mut broken);
+        UrlDecodedListing.modify_response(&listing, &mut broken);
         assert_eq!(broken.body(), "<ListBucketResult><EncodingType>url".as_bytes());
+        let mut unasked = response(200, body);
+        UrlDecodedListing.modify_response(&request(), &mut unasked);
+        assert_eq!(unasked.body(), body.as_bytes(), "a listing not asked to be encoded is read as it is");
     }
 
     #[test]

@@ -170,7 +170,7 @@ impl crate::interceptor::Interceptor for RequestChecksum {
         false
     }
 
-    fn prepare(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
+    fn modify_request(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
         // A checksum the caller set (`ChecksumCRC32`, ...) is sent as it is.
         if Algorithm::PRIORITY.iter().any(|a| has_header(&request.headers, a.header())) {
             return Ok(());
@@ -338,7 +338,7 @@ impl crate::interceptor::Interceptor for ResponseChecksum {
         false
     }
 
-    fn prepare(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
+    fn modify_request(&self, request: &mut Request, config: &Config) -> Result<(), BuildError> {
         // Unless configured otherwise, the client asks for checksums itself.
         if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported && !has_header(&request.headers, self.mode_header) {
             request.headers.push((HeaderName::from_static(self.mode_header), HeaderValue::from_static("ENABLED")));

@@ -193,11 +193,6 @@ impl fmt::Debug for PresignedRequest {
     }
 }
 
-/// Signing names whose presigned requests leave the body out of the
-/// signature (`UNSIGNED-PAYLOAD`), as the AWS SDKs sign S3's: the sender
-/// chooses the body.
-const UNSIGNED_PAYLOAD_SERVICES: &[&str] = &["s3", "s3-outposts", "s3-object-lambda", "s3express"];
-
 /// Presigns `input`: serialized, routed and signed as [`invoke`] would,
 /// with the signature in the query string, valid for `config`'s duration.
 ///
@@ -215,7 +210,7 @@ pub(crate) async fn presign<O: Operation>(
     };
     let config = &handle.config;
     let mut request = O::serialize(input, config).map_err(|e| unhandled(UnhandledKind::InvalidInput, e.into()))?;
-    crate::interceptor::run_presigned(handle.service.interceptors, O::INTERCEPTORS, &mut request, config)
+    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, config, true)
         .map_err(|e| unhandled(UnhandledKind::InvalidInput, e.into()))?;
     let spec = Spec::of::<O>(handle, input);
     let Route { endpoint, uri, host, scheme, sigv4 } = crate::orchestrator::route(handle, &request, &spec).await.map_err(failed)?;
@@ -233,13 +228,16 @@ pub(crate) async fn presign<O: Operation>(
     // presigned URL stands for: the sender sends its own (a length the
     // input set stays, signed).
     http_request.headers_mut().remove(http::header::USER_AGENT);
-    if !request.headers.iter().any(|(name, _)| name == http::header::CONTENT_LENGTH) {
+    if !crate::orchestrator::sets_length(&request) {
         http_request.headers_mut().remove(http::header::CONTENT_LENGTH);
     }
     let settings = SigV4Settings {
         name: &name,
         region: &region,
-        unsigned_payload: spec.unsigned_payload || UNSIGNED_PAYLOAD_SERVICES.contains(&name.as_str()),
+        // S3's presigned requests leave the body out of the signature
+        // (`UNSIGNED-PAYLOAD`), as the AWS SDKs sign them: the sender
+        // chooses the body.
+        unsigned_payload: spec.unsigned_payload || crate::auth::s3_signing(&name) || name == "s3express",
     };
     let time = presigning.start_time.unwrap_or_else(|| config.time_source.now());
     crate::auth::sign_sigv4(&mut http_request, credentials, &settings, time, Some(presigning.expires_in))

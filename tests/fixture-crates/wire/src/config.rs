@@ -220,11 +220,12 @@ pub enum ResponseChecksumValidation {
     WhenRequired,
 }
 
-/// `when_supported` or `when_required`, in any case (the environment's values).
-fn checksum_setting(value: &str) -> Option<bool> {
+/// `when_supported` or `when_required`, in any case (the environment's
+/// values), as `supported` or `required`.
+fn checksum_setting<T>(value: &str, supported: T, required: T) -> Option<T> {
     match value.trim().to_ascii_lowercase().as_str() {
-        "when_supported" => Some(true),
-        "when_required" => Some(false),
+        "when_supported" => Some(supported),
+        "when_required" => Some(required),
         _ => None,
     }
 }
@@ -371,15 +372,14 @@ impl Config {
         }
         builder.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
         // Values that are neither are ignored, as for the account id endpoint mode.
-        match var("AWS_REQUEST_CHECKSUM_CALCULATION").as_deref().and_then(checksum_setting) {
-            Some(true) => builder.request_checksum_calculation = RequestChecksumCalculation::WhenSupported,
-            Some(false) => builder.request_checksum_calculation = RequestChecksumCalculation::WhenRequired,
-            None => {}
+        use {RequestChecksumCalculation as Calculation, ResponseChecksumValidation as Validation};
+        let calculation = var("AWS_REQUEST_CHECKSUM_CALCULATION");
+        if let Some(value) = calculation.as_deref().and_then(|v| checksum_setting(v, Calculation::WhenSupported, Calculation::WhenRequired)) {
+            builder.request_checksum_calculation = value;
         }
-        match var("AWS_RESPONSE_CHECKSUM_VALIDATION").as_deref().and_then(checksum_setting) {
-            Some(true) => builder.response_checksum_validation = ResponseChecksumValidation::WhenSupported,
-            Some(false) => builder.response_checksum_validation = ResponseChecksumValidation::WhenRequired,
-            None => {}
+        let validation = var("AWS_RESPONSE_CHECKSUM_VALIDATION");
+        if let Some(value) = validation.as_deref().and_then(|v| checksum_setting(v, Validation::WhenSupported, Validation::WhenRequired)) {
+            builder.response_checksum_validation = value;
         }
         if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
             builder = builder.request_min_compression_size_bytes(bytes);

@@ -17,17 +17,12 @@ use crate::error::BuildError;
 use crate::orchestrator::Request;
 use crate::transport::{HttpResponse, StreamingResponse};
 
-/// Changes a serialized request before its endpoint is resolved and it is
-/// signed. Runs once per call, not once per attempt.
 pub(crate) trait Interceptor: Send + Sync + std::fmt::Debug {
-    fn modify_request(&self, _request: &mut Request) -> Result<(), BuildError> {
+    /// Changes a serialized request before its endpoint is resolved and it
+    /// is signed, as the configuration says (flexible checksums). Runs
+    /// once per call, not once per attempt.
+    fn modify_request(&self, _request: &mut Request, _config: &Config) -> Result<(), BuildError> {
         Ok(())
-    }
-
-    /// [`modify_request`](Self::modify_request), for interceptors that
-    /// follow the configuration (flexible checksums).
-    fn prepare(&self, request: &mut Request, _config: &Config) -> Result<(), BuildError> {
-        self.modify_request(request)
     }
 
     /// Changes a response read whole before anything reads it (S3's errors
@@ -66,7 +61,7 @@ pub(crate) struct DefaultHeader {
 }
 
 impl Interceptor for DefaultHeader {
-    fn modify_request(&self, request: &mut Request) -> Result<(), BuildError> {
+    fn modify_request(&self, request: &mut Request, _config: &Config) -> Result<(), BuildError> {
         if !request.headers.iter().any(|(name, _)| name.as_str() == self.name) {
             request.headers.push((HeaderName::from_static(self.name), HeaderValue::from_static(self.value)));
         }
@@ -74,29 +69,18 @@ impl Interceptor for DefaultHeader {
     }
 }
 
-/// Runs the interceptors of the service, then those of the operation.
+/// Runs the request changes of the service's interceptors, then those of
+/// the operation's; for a presigned request (`presigned`), only those that
+/// [apply to one](Interceptor::applies_when_presigned).
 pub(crate) fn run(
     service: &[&'static dyn Interceptor],
     operation: &[&'static dyn Interceptor],
     request: &mut Request,
     config: &Config,
+    presigned: bool,
 ) -> Result<(), BuildError> {
-    for interceptor in service.iter().chain(operation) {
-        interceptor.prepare(request, config)?;
-    }
-    Ok(())
-}
-
-/// [`run`] for a presigned request: the interceptors that
-/// [apply to one](Interceptor::applies_when_presigned).
-pub(crate) fn run_presigned(
-    service: &[&'static dyn Interceptor],
-    operation: &[&'static dyn Interceptor],
-    request: &mut Request,
-    config: &Config,
-) -> Result<(), BuildError> {
-    for interceptor in service.iter().chain(operation).filter(|i| i.applies_when_presigned()) {
-        interceptor.prepare(request, config)?;
+    for interceptor in service.iter().chain(operation).filter(|i| !presigned || i.applies_when_presigned()) {
+        interceptor.modify_request(request, config)?;
     }
     Ok(())
 }

@@ -160,7 +160,7 @@ pub(crate) trait Operation {
 pub(crate) async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
     let invalid = |e: BuildError| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into())));
     let mut request = O::serialize(input, &handle.config).map_err(invalid)?;
-    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, &handle.config).map_err(invalid)?;
+    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, &handle.config, false).map_err(invalid)?;
     let spec = Spec::of::<O>(handle, input);
     let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
         let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response.headers()));
@@ -580,30 +580,25 @@ struct Unreceived {
     meta: ErrorMetadata,
 }
 
-/// The full URI of a request: the endpoint's scheme, host (with the
-/// operation's host prefix) and base path, then the operation's path and
-/// query. Returns it with the `Host` header value.
 /// Why a request whose endpoint asks only for auth schemes this client
 /// cannot sign with is refused before it is sent, naming the feature.
 fn unsupported_auth(names: &[String]) -> String {
     let feature = |name: &str| match name {
-        "sigv4a" => "SigV4a signing (`sigv4a`: S3 Multi-Region Access Points and other multi-region endpoints)",
-        "sigv4-s3express" => {
+        "sigv4a" => Some("SigV4a signing (`sigv4a`: S3 Multi-Region Access Points and other multi-region endpoints)"),
+        "sigv4-s3express" => Some(
             "S3 Express One Zone session auth (`sigv4-s3express`, with CreateSession); \
-             Config::builder().disable_s3_express_session_auth(true) signs with SigV4 instead"
-        }
-        _ => "",
+             Config::builder().disable_s3_express_session_auth(true) signs with SigV4 instead",
+        ),
+        _ => None,
     };
-    let described: Vec<String> = names
-        .iter()
-        .map(|name| match feature(name) {
-            "" => format!("`{name}`"),
-            text => text.to_owned(),
-        })
-        .collect();
+    let described: Vec<String> =
+        names.iter().map(|name| feature(name).map_or_else(|| format!("`{name}`"), str::to_owned)).collect();
     format!("the endpoint requires an auth scheme this client does not support: {}", described.join(", or "))
 }
 
+/// The full URI of a request: the endpoint's scheme, host (with the
+/// operation's host prefix) and base path, then the operation's path and
+/// query. Returns it with the `Host` header value.
 fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, String), String> {
     let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
     let scheme = base.scheme_str().ok_or("the URL has no scheme")?;
@@ -619,6 +614,12 @@ fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -
     let uri = format!("{scheme}://{host}{base_path}{slash}{path_and_query}");
     let uri = uri.parse().map_err(|e: http::uri::InvalidUri| format!("{uri}: {e}"))?;
     Ok((uri, host))
+}
+
+/// Whether the serialized input set `Content-Length` itself (a member bound
+/// to it, such as S3's `ContentLength`).
+pub(crate) fn sets_length(request: &Request) -> bool {
+    request.headers.iter().any(|(name, _)| name == http::header::CONTENT_LENGTH)
 }
 
 pub(crate) fn build_request(
@@ -644,7 +645,7 @@ pub(crate) fn build_request(
     // carry one, and left unsaid for the others (GET, DELETE, HEAD).
     let has_body = matches!(request.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
     // A length the input set (S3's `ContentLength`) is not said twice.
-    let said = request.headers.iter().any(|(name, _)| name == http::header::CONTENT_LENGTH);
+    let said = sets_length(request);
     if let Some(length) = request.body.content_length().filter(|length| !said && (*length > 0 || has_body)) {
         builder = builder.header(http::header::CONTENT_LENGTH, length);
     }

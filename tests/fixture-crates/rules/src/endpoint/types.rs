@@ -48,7 +48,8 @@ impl Endpoint {
     }
 
     /// The signing name and region of the first `sigv4` entry of the
-    /// `authSchemes` property, when the rules set one.
+    /// `authSchemes` property, when the rules set one; when they list
+    /// schemes but no `sigv4`, the names of those (`unsupported`).
     pub(crate) fn sigv4_overrides(&self) -> SigningOverrides {
         let schemes = match self.properties.get("authSchemes") {
             Some(Value::Array(schemes)) => schemes.as_slice(),
@@ -59,13 +60,15 @@ impl Endpoint {
             _ => None,
         });
         let field = |key: &str| sigv4.and_then(|f| f.get(key)).and_then(Value::as_str).map(str::to_owned);
-        let names = || {
-            schemes.iter().filter_map(|scheme| match scheme {
-                Value::Object(fields) => fields.get("name").and_then(Value::as_str).map(str::to_owned),
-                _ => None,
-            })
-        };
-        let unsupported = (sigv4.is_none() && !schemes.is_empty()).then(|| names().collect());
+        let unsupported = (sigv4.is_none() && !schemes.is_empty()).then(|| {
+            schemes
+                .iter()
+                .filter_map(|scheme| match scheme {
+                    Value::Object(fields) => fields.get("name").and_then(Value::as_str).map(str::to_owned),
+                    _ => None,
+                })
+                .collect()
+        });
         SigningOverrides { name: field("signingName"), region: field("signingRegion"), unsupported }
     }
 }
