@@ -42,6 +42,8 @@ pub mod traits {
     pub const AWS_JSON1_0: &str = "aws.protocols#awsJson1_0";
     pub const AWS_JSON1_1: &str = "aws.protocols#awsJson1_1";
     pub const REST_XML: &str = "aws.protocols#restXml";
+    pub const AWS_QUERY: &str = "aws.protocols#awsQuery";
+    pub const EC2_QUERY: &str = "aws.protocols#ec2Query";
     pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
     pub const AWS_QUERY_ERROR: &str = "aws.protocols#awsQueryError";
     pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";

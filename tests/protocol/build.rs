@@ -44,6 +44,8 @@ const SUITES: &[(&str, &[(&str, &str)])] = &[
         &[("aws.protocoltests.restxml#RestXml", "rest_xml_service"), ("com.amazonaws.s3#AmazonS3", "s3_service")],
     ),
     ("restXmlWithNamespace", &[("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace", "rest_xml_with_namespace_service")]),
+    ("awsQuery", &[("aws.protocoltests.query#AwsQuery", "aws_query_service")]),
+    ("ec2Query", &[("aws.protocoltests.ec2#AwsEc2", "ec2_query_service")]),
 ];
 
 fn main() {
@@ -144,7 +146,7 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
     let nested = |text: &str| codegen::single_file::nest(text, module);
     // Bodies in XML are compared with the client's own XML reader; the
     // JSON protocols' clients have none, and no case of theirs sends XML.
-    let harness_xml = if krate.protocol == codegen::ir::protocol::Protocol::RestXml {
+    let harness_xml = if krate.protocol.xml() {
         nested(harness_xml)
     } else {
         String::from("pub(crate) fn xml_equal(_: &[u8], _: &str) -> Result<bool, String> {\n    Err(String::from(\"a JSON protocol's client reads no XML\"))\n}\n")

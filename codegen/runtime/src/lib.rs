@@ -21,7 +21,7 @@
 //! | `protocol` | the protocol seam; `rest_json` implements it for restJson1 |
 //! | `http_binding` | labels, query strings and headers, for the HTTP-binding protocols |
 //! | `json` | the JSON codec, shared by the JSON protocols |
-//! | `xml`, `rest_xml` | the XML codec, and restXml |
+//! | `xml`, `rest_xml`, `query` | the XML codec, restXml, and the query protocols (awsQuery, ec2Query) |
 //! | `auth` | auth schemes, the identity cache, signing |
 //! | `interceptor`, `retry` | customizations that act on requests; retry classifiers and budget |
 //! | `config`, `transport`, `clock`, `testing` | what a user configures and mocks |
@@ -63,6 +63,7 @@ pub mod pagination;
 pub mod presigning;
 pub mod primitives;
 pub mod protocol;
+pub mod query;
 pub mod rest_json;
 pub mod rest_xml;
 pub mod s3;

@@ -14,6 +14,7 @@ mod paginator;
 pub(crate) mod prelude_paths;
 mod protocol;
 mod json;
+mod query;
 mod xml;
 mod structure;
 mod union;
@@ -150,6 +151,7 @@ pub(crate) const REST_JSON: RuntimeFile = runtime_file!("src/rest_json.rs");
 pub(crate) const AWS_JSON: RuntimeFile = runtime_file!("src/aws_json.rs");
 pub(crate) const XML: RuntimeFile = runtime_file!("src/xml.rs");
 pub(crate) const REST_XML: RuntimeFile = runtime_file!("src/rest_xml.rs");
+pub(crate) const QUERY: RuntimeFile = runtime_file!("src/query.rs");
 
 /// A runtime file as a generated crate holds it: without its unit tests,
 /// which run once, in the runtime crate. They are the file's last item,
@@ -294,7 +296,7 @@ pub(crate) fn has_waiters(krate: &Crate) -> bool {
 }
 
 pub fn deps(krate: &Crate) -> Deps {
-    let xml = krate.protocol == crate::ir::protocol::Protocol::RestXml;
+    let xml = krate.protocol.xml();
     Deps {
         // The XML codec reads timestamps of every format.
         time: krate.uses_timestamps() || xml,

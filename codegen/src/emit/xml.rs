@@ -68,7 +68,7 @@ pub(crate) fn namespace(ns: Option<&XmlNamespace>) -> TokenStream {
 
 /// An expression of the text of a scalar (`value` a reference), or `None`
 /// for what has no text form.
-fn text_of(ty: &RustType, format: Option<TimestampFormat>, value: &TokenStream) -> Option<TokenStream> {
+pub(crate) fn text_of(ty: &RustType, format: Option<TimestampFormat>, value: &TokenStream) -> Option<TokenStream> {
     Some(match ty {
         RustType::String => quote!(#value.as_str()),
         RustType::Named(r) if r.is_enum && !r.int_enum => quote!(#value.as_str()),
@@ -92,7 +92,7 @@ fn text_is_str(ty: &RustType) -> bool {
 }
 
 /// `text` as an argument taking `&str`.
-fn text_arg(ty: &RustType, text: TokenStream) -> TokenStream {
+pub(crate) fn text_arg(ty: &RustType, text: TokenStream) -> TokenStream {
     if text_is_str(ty) {
         text
     } else {
@@ -355,7 +355,7 @@ fn local(name: &str) -> &str {
 /// Reads the body members from an element: attributes by name, child
 /// elements by local name (unknown ones skipped); flattened lists and maps
 /// gather every element of their name.
-fn structure_reader(s: &Struct) -> TokenStream {
+pub(crate) fn structure_reader(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let label = &s.name;
     let body: Vec<&Field> = s.fields.iter().filter(|f| f.binding == Binding::Body).collect();
@@ -497,7 +497,7 @@ fn union_writer(s: &Struct) -> TokenStream {
 
 /// Reads the member whose element is present; an element of no known
 /// member is the unknown variant.
-fn union_reader(s: &Struct) -> TokenStream {
+pub(crate) fn union_reader(s: &Struct) -> TokenStream {
     let name = ident(&s.name);
     let label = &s.name;
     let arms = s.fields.iter().map(|f| {

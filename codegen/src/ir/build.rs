@@ -57,6 +57,14 @@ pub fn build_with_protocol(
     };
     let service_shape = shape(model, &selection.service)?;
     let protocol = protocol::Protocol::choose(service_shape, protocol)?;
+    let has_version = matches!(&service_shape.kind, ShapeKind::Service(c) if c.version.as_deref().is_some_and(|v| !v.is_empty()));
+    if matches!(protocol, protocol::Protocol::AwsQuery | protocol::Protocol::Ec2Query) && !has_version {
+        return Err(Error::Invalid {
+            path: service_shape.source.as_ref().clone(),
+            shape: service_shape.id.to_string(),
+            message: format!("the service has no version, which every {} request names", protocol.trait_id()),
+        });
+    }
     let mut builder = IrBuilder {
         model,
         service: service_shape,
@@ -576,6 +584,7 @@ impl IrBuilder<'_> {
                 flattened: member.traits.has("smithy.api#xmlFlattened"),
                 namespace: xml_namespace(&member.traits),
                 items: self.xml_items(target, 0),
+                ec2_query_name: member.traits.string("aws.protocols#ec2QueryName").map(str::to_owned),
             },
             docs,
         })

@@ -158,6 +158,8 @@ pub struct XmlField {
     pub namespace: Option<XmlNamespace>,
     /// The names of a list's or map's items, when the member is one.
     pub items: Option<Box<XmlItems>>,
+    /// `aws.protocols#ec2QueryName`: the member's key in an ec2Query request.
+    pub ec2_query_name: Option<String>,
 }
 
 /// The elements of a list's items or a map's keys and values.

@@ -22,6 +22,14 @@ pub enum Protocol {
     AwsJson1_1,
     /// `aws.protocols#restXml`: HTTP bindings and XML bodies.
     RestXml,
+    /// `aws.protocols#awsQuery`: every request a form (`Action`, `Version`
+    /// and the input's members as query keys), every response XML wrapped
+    /// in `<OperationResponse><OperationResult>`.
+    AwsQuery,
+    /// `aws.protocols#ec2Query`: awsQuery with EC2's key names
+    /// (`ec2QueryName`, capitalized), every list flattened, and unwrapped
+    /// responses.
+    Ec2Query,
 }
 
 /// Every protocol trait of AWS and Smithy, in the order a service that
@@ -33,8 +41,8 @@ const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
     (traits::AWS_JSON1_0, Some(Protocol::AwsJson1_0)),
     (traits::AWS_JSON1_1, Some(Protocol::AwsJson1_1)),
     (traits::REST_XML, Some(Protocol::RestXml)),
-    ("aws.protocols#awsQuery", None),
-    ("aws.protocols#ec2Query", None),
+    (traits::AWS_QUERY, Some(Protocol::AwsQuery)),
+    (traits::EC2_QUERY, Some(Protocol::Ec2Query)),
 ];
 
 impl Protocol {
@@ -95,6 +103,8 @@ impl Protocol {
             Protocol::AwsJson1_0 => traits::AWS_JSON1_0,
             Protocol::AwsJson1_1 => traits::AWS_JSON1_1,
             Protocol::RestXml => traits::REST_XML,
+            Protocol::AwsQuery => traits::AWS_QUERY,
+            Protocol::Ec2Query => traits::EC2_QUERY,
         }
     }
 
@@ -104,16 +114,20 @@ impl Protocol {
     pub fn http_bindings(self) -> bool {
         match self {
             Protocol::RestJson1 | Protocol::RestXml => true,
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => false,
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::AwsQuery | Protocol::Ec2Query => false,
         }
     }
 
     /// The name of a member in a body (awsJson ignores `jsonName`; restXml
-    /// names elements and attributes by `xmlName`).
+    /// and the query protocols' XML responses name elements and attributes
+    /// by `xmlName`, which also names awsQuery's request keys; ec2Query's
+    /// keys are derived from it by the emitter).
     pub fn wire_name(self, member: &Member) -> String {
         match self {
             Protocol::RestJson1 => member.traits.string(traits::JSON_NAME).unwrap_or(&member.name).to_owned(),
-            Protocol::RestXml => member.traits.string("smithy.api#xmlName").unwrap_or(&member.name).to_owned(),
+            Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query => {
+                member.traits.string("smithy.api#xmlName").unwrap_or(&member.name).to_owned()
+            }
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => member.name.clone(),
         }
     }
@@ -122,7 +136,12 @@ impl Protocol {
     pub fn body_timestamp_format(self) -> TimestampFormat {
         match self {
             Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => TimestampFormat::EpochSeconds,
-            Protocol::RestXml => TimestampFormat::DateTime,
+            Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query => TimestampFormat::DateTime,
         }
+    }
+
+    /// Whether bodies are XML (responses, at least).
+    pub fn xml(self) -> bool {
+        matches!(self, Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query)
     }
 }

@@ -146,6 +146,7 @@ pub(crate) fn check_request(
         let actual = request.body();
         let json = expected.body_media_type.is_some_and(|t| t.contains("json"));
         let xml = expected.body_media_type.is_some_and(|t| t.contains("xml"));
+        let form = expected.body_media_type == Some("application/x-www-form-urlencoded");
         if body.is_empty() {
             if !actual.is_empty() {
                 problems.push(format!("body `{}` (expected none)", String::from_utf8_lossy(actual)));
@@ -156,6 +157,17 @@ pub(crate) fn check_request(
                 Ok(value) if value == wanted => {}
                 Ok(value) => problems.push(format!("body {value} (expected {wanted})")),
                 Err(_) => problems.push(format!("body `{}` is not JSON (expected {wanted})", String::from_utf8_lossy(actual))),
+            }
+        } else if form {
+            // The same key-value pairs, in any order.
+            let pairs = |text: &str| {
+                let mut pairs: Vec<String> = text.trim().split('&').map(str::to_owned).collect();
+                pairs.sort();
+                pairs
+            };
+            let sent = String::from_utf8_lossy(actual);
+            if pairs(&sent) != pairs(body) {
+                problems.push(format!("form `{sent}` (expected `{body}`)"));
             }
         } else if xml {
             match super::harness_xml::xml_equal(actual, body) {

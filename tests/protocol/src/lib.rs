@@ -5,7 +5,7 @@
 //! `awsJson1_0/` (`JsonRpc10`, and the awsQuery-compatible
 //! `QueryCompatibleJsonRpc10`) and `awsJson1_1/` (`JsonProtocol`, and
 //! Machine Learning's endpoint customization), `restXml/` (`RestXml`, and
-//! S3's own cases) and `restXmlWithNamespace/`.
+//! S3's own cases), `restXmlWithNamespace/`, `awsQuery/` and `ec2Query/`.
 //!
 //! `build.rs` generates each client as one source file and one async
 //! function per client case of the model's `smithy.test#httpRequestTests`
@@ -62,4 +62,14 @@ pub mod s3_service {
 /// `aws.protocoltests.restxml.xmlns#RestXmlWithNamespace` (restXml, a service-wide XML namespace).
 pub mod rest_xml_with_namespace_service {
     include!(concat!(env!("OUT_DIR"), "/rest_xml_with_namespace_service.rs"));
+}
+
+/// `aws.protocoltests.query#AwsQuery` (awsQuery).
+pub mod aws_query_service {
+    include!(concat!(env!("OUT_DIR"), "/aws_query_service.rs"));
+}
+
+/// `aws.protocoltests.ec2#AwsEc2` (ec2Query).
+pub mod ec2_query_service {
+    include!(concat!(env!("OUT_DIR"), "/ec2_query_service.rs"));
 }

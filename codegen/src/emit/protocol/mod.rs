@@ -11,6 +11,7 @@
 //! format, a [`Codec`] beside `emit/json.rs`.
 
 mod aws_json;
+mod query;
 mod rest_json;
 mod rest_xml;
 
@@ -87,6 +88,8 @@ pub(crate) fn for_crate(krate: &Crate) -> &'static dyn ProtocolGen {
         Protocol::AwsJson1_0 => &aws_json::AwsJson { version: "1.0" },
         Protocol::AwsJson1_1 => &aws_json::AwsJson { version: "1.1" },
         Protocol::RestXml => &rest_xml::RestXml,
+        Protocol::AwsQuery => &query::Query { ec2: false },
+        Protocol::Ec2Query => &query::Query { ec2: true },
     }
 }
 
