@@ -33,6 +33,7 @@
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
+//! | `profile` | the shared config and credentials files (the credential chain's groundwork) |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -62,6 +63,7 @@ pub mod orchestrator;
 pub mod pagination;
 pub mod presigning;
 pub mod primitives;
+pub mod profile;
 pub mod protocol;
 pub mod query;
 pub mod rest_json;
