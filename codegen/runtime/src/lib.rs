@@ -33,7 +33,7 @@
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
-//! | `profile` | the shared config and credentials files (the credential chain's groundwork) |
+//! | `profile`, `profile_chain` | the shared config and credentials files, and the chain of credentials a profile names (the credential chain's groundwork) |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -64,6 +64,7 @@ pub mod pagination;
 pub mod presigning;
 pub mod primitives;
 pub mod profile;
+pub mod profile_chain;
 pub mod protocol;
 pub mod query;
 pub mod rest_json;
