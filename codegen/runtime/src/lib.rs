@@ -33,7 +33,7 @@
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
-//! | `profile`, `profile_chain` | the shared config and credentials files, and the chain of credentials a profile names (the credential chain's groundwork) |
+//! | `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are (the credential chain's groundwork) |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -46,6 +46,7 @@ pub mod checksum;
 pub mod clock;
 pub mod compression;
 pub mod config;
+pub mod container;
 pub mod dynamodb;
 pub mod endpoint;
 pub mod error;
@@ -57,6 +58,7 @@ pub mod fuzz;
 pub mod glacier;
 pub mod http_binding;
 pub mod http_checksum;
+pub mod imds;
 pub mod interceptor;
 pub mod json;
 pub mod orchestrator;
@@ -66,6 +68,7 @@ pub mod primitives;
 pub mod profile;
 pub mod profile_chain;
 pub mod protocol;
+pub mod provider_env;
 pub mod query;
 pub mod rest_json;
 pub mod rest_xml;
