@@ -33,7 +33,7 @@
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
-//! | `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are (the credential chain's groundwork) |
+//! | `credentials_chain`, `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the default credential chain (environment, profile, container, IMDS; not yet the steps that call STS or SSO), the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -47,6 +47,7 @@ pub mod clock;
 pub mod compression;
 pub mod config;
 pub mod container;
+pub mod credentials_chain;
 pub mod dynamodb;
 pub mod endpoint;
 pub mod error;

@@ -180,7 +180,7 @@ fn base_source(set: &ProfileSet, name: &str, profile: &Section) -> Result<BaseSo
         return Ok(keys);
     }
     if profile.get("web_identity_token_file").is_some() {
-        return Err(error(format!("`role_arn` was missing from profile `{name}`, which has a `web_identity_token_file`")));
+        return Err(error(format!("`web_identity_token_file` was specified but `role_arn` was missing (profile `{name}`)")));
     }
     if let Some(sso) = sso(set, name, profile)? {
         return Ok(sso);

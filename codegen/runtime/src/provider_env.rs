@@ -59,7 +59,9 @@ impl ProviderEnv {
             Some(files) => files
                 .get(path)
                 .cloned()
-                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} not found", path.display()))),
+                // As the operating system reports a missing file (ENOENT on
+                // Unix, ERROR_FILE_NOT_FOUND on Windows: both 2).
+                .ok_or_else(|| std::io::Error::from_raw_os_error(2)),
             None => std::fs::read(path),
         }
     }
