@@ -980,6 +980,29 @@ mod tests {
     }
 
     #[test]
+    fn an_override_keeps_the_default_transport_unless_the_connect_timeout_changes() {
+        let client = Config::builder().region("us-east-1").build();
+        let same = client.overridden(client.to_builder().region("eu-west-1"));
+        assert_eq!(same.region(), Some("eu-west-1"));
+        assert_eq!(client.region(), Some("us-east-1"));
+        assert!(Arc::ptr_eq(&same.http_client, &client.http_client), "the connection pool is shared");
+        // Derived again, the override's own transport is still the default one.
+        assert!(same.default_http_client);
+        let attempt = TimeoutConfig::standard().with_attempt_timeout(Some(Duration::from_secs(1)));
+        let shorter = client.overridden(client.to_builder().timeout_config(attempt));
+        assert!(Arc::ptr_eq(&shorter.http_client, &client.http_client), "the attempt timeout is not the transport's");
+        let connect = TimeoutConfig::standard().with_connect_timeout(Some(Duration::from_millis(100)));
+        let other = client.overridden(client.to_builder().timeout_config(connect));
+        assert!(!Arc::ptr_eq(&other.http_client, &client.http_client), "a transport with the new connect timeout");
+        assert!(other.default_http_client);
+        // A transport set in code stays, whatever the override changes.
+        let custom = Config::builder().http_client(crate::testing::TestTransport::new()).build();
+        let overridden = custom.overridden(custom.to_builder().timeout_config(connect));
+        assert!(Arc::ptr_eq(&overridden.http_client, &custom.http_client));
+        assert!(!overridden.default_http_client);
+    }
+
+    #[test]
     fn the_idempotency_token_provider_is_configurable() {
         let config = Config::builder().idempotency_token_provider(|| "fixed".to_owned()).build();
         assert_eq!((config.idempotency_token)(), "fixed");
