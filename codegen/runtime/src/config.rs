@@ -491,14 +491,17 @@ impl Config {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
+            identity_changed: false,
         }
     }
 
     /// The configuration `builder` (derived from this one by
     /// [`Config::to_builder`]) builds, for a per-call override: the default
     /// transport, and its connection pool, is this one's unless the
-    /// override changed the connect timeout or set a transport.
-    pub(crate) fn overridden(&self, mut builder: ConfigBuilder) -> Config {
+    /// override changed the connect timeout or set a transport. Also says
+    /// whether the override set a credentials or token provider.
+    pub(crate) fn overridden(&self, mut builder: ConfigBuilder) -> (Config, bool) {
+        let identity_changed = builder.identity_changed;
         let keep_transport = self.default_http_client
             && builder.http_client.is_none()
             && builder.timeouts.connect_timeout() == self.timeouts.connect_timeout();
@@ -507,7 +510,7 @@ impl Config {
         }
         let mut config = builder.build();
         config.default_http_client |= keep_transport;
-        config
+        (config, identity_changed)
     }
 
     /// The value of a service endpoint setting, by its parameter name.
@@ -541,6 +544,9 @@ pub struct ConfigBuilder {
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
     endpoint_flags: EndpointFlags,
+    /// A credentials or token provider was set since the builder was made
+    /// (a per-call override then resolves its identities anew).
+    identity_changed: bool,
 }
 
 impl Default for ConfigBuilder {
@@ -566,6 +572,7 @@ impl Default for ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
+            identity_changed: false,
         }
     }
 }
@@ -592,6 +599,7 @@ impl ConfigBuilder {
     /// `aws-config` included).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 
@@ -601,6 +609,7 @@ impl ConfigBuilder {
     /// [`Token`] included).
     pub fn token_provider(mut self, provider: impl ProvideToken + 'static) -> Self {
         self.token = Some(SharedTokenProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 
@@ -982,24 +991,30 @@ mod tests {
     #[test]
     fn an_override_keeps_the_default_transport_unless_the_connect_timeout_changes() {
         let client = Config::builder().region("us-east-1").build();
-        let same = client.overridden(client.to_builder().region("eu-west-1"));
+        let (same, identity_changed) = client.overridden(client.to_builder().region("eu-west-1"));
+        assert!(!identity_changed);
         assert_eq!(same.region(), Some("eu-west-1"));
         assert_eq!(client.region(), Some("us-east-1"));
         assert!(Arc::ptr_eq(&same.http_client, &client.http_client), "the connection pool is shared");
         // Derived again, the override's own transport is still the default one.
         assert!(same.default_http_client);
         let attempt = TimeoutConfig::standard().with_attempt_timeout(Some(Duration::from_secs(1)));
-        let shorter = client.overridden(client.to_builder().timeout_config(attempt));
+        let (shorter, _) = client.overridden(client.to_builder().timeout_config(attempt));
         assert!(Arc::ptr_eq(&shorter.http_client, &client.http_client), "the attempt timeout is not the transport's");
         let connect = TimeoutConfig::standard().with_connect_timeout(Some(Duration::from_millis(100)));
-        let other = client.overridden(client.to_builder().timeout_config(connect));
+        let (other, _) = client.overridden(client.to_builder().timeout_config(connect));
         assert!(!Arc::ptr_eq(&other.http_client, &client.http_client), "a transport with the new connect timeout");
         assert!(other.default_http_client);
         // A transport set in code stays, whatever the override changes.
         let custom = Config::builder().http_client(crate::testing::TestTransport::new()).build();
-        let overridden = custom.overridden(custom.to_builder().timeout_config(connect));
+        let (overridden, _) = custom.overridden(custom.to_builder().timeout_config(connect));
         assert!(Arc::ptr_eq(&overridden.http_client, &custom.http_client));
         assert!(!overridden.default_http_client);
+        // Credentials or a token set in the override: its identities are its own.
+        let (_, identity_changed) = client.overridden(client.to_builder().static_credentials("AKID", "SECRET"));
+        assert!(identity_changed);
+        let (_, identity_changed) = client.overridden(client.to_builder().token_provider(Token::new("token", None)));
+        assert!(identity_changed);
     }
 
     #[test]

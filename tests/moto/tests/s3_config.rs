@@ -268,6 +268,51 @@ mod overrides {
         assert_eq!(server.requests().len(), 2);
     }
 
+    /// Credentials that count how often they are loaded.
+    #[derive(Debug, Clone, Default)]
+    struct Counting(std::sync::Arc<std::sync::atomic::AtomicUsize>, &'static str);
+
+    impl Counting {
+        fn loads(&self) -> usize {
+            self.0.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    impl aws_credential_types::provider::ProvideCredentials for Counting {
+        fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let credentials = aws_credential_types::Credentials::new(self.1, "SECRET", None, None, "counting");
+            aws_credential_types::provider::future::ProvideCredentials::ready(Ok(credentials))
+        }
+    }
+
+    #[tokio::test]
+    async fn an_override_reuses_the_clients_cached_credentials_unless_it_sets_its_own() {
+        let transport = TestTransport::new();
+        let provider = Counting(Default::default(), "AKID");
+        let client = Client::new(
+            Config::builder().region("us-east-1").credentials_provider(provider.clone()).http_client(transport.clone()).build(),
+        );
+        for _ in 0..4 {
+            transport.respond(200, "");
+        }
+        let get = || client.get_object().bucket("bucket").key("key");
+        get().send().await.unwrap();
+        get().config_override(|c| c.region("eu-west-1")).send().await.unwrap();
+        assert_eq!(provider.loads(), 1, "the client's cache served the override");
+        let other = Counting(Default::default(), "OTHER");
+        let with_other = other.clone();
+        get().config_override(move |c| c.credentials_provider(with_other)).send().await.unwrap();
+        assert_eq!((provider.loads(), other.loads()), (1, 1));
+        assert!(sent(&transport, 2).1.contains("Credential=OTHER/"), "{}", sent(&transport, 2).1);
+        get().send().await.unwrap();
+        assert_eq!(provider.loads(), 1);
+        assert!(sent(&transport, 3).1.contains("Credential=AKID/"), "the client's own again");
+    }
+
     #[tokio::test]
     async fn presigning_honours_the_override() {
         let transport = TestTransport::new();

@@ -34,7 +34,9 @@ pub(crate) struct Handle {
     pub(crate) service: &'static ServiceFacts,
     /// Shared with the handles of the client's per-call overrides.
     retry_budget: Arc<RetryBudget>,
-    pub(crate) identities: IdentityCache,
+    /// Shared with the handles of per-call overrides that keep the
+    /// client's credentials and token.
+    pub(crate) identities: Arc<IdentityCache>,
     endpoints: EndpointCache,
     /// How far the service's clock is from the time source, by the `Date`
     /// of the responses so far: requests are signed at the corrected time.
@@ -48,7 +50,7 @@ impl Handle {
             config,
             service,
             retry_budget: Arc::default(),
-            identities: IdentityCache::default(),
+            identities: Arc::default(),
             endpoints: EndpointCache::default(),
             clock_skew: Arc::default(),
         }
@@ -57,15 +59,17 @@ impl Handle {
     /// The handle of the calls of one fluent builder whose configuration
     /// `builder` changed (`config_override`): the client's handle is left
     /// as it is. The retry budget and the service's clock skew stay the
-    /// client's; credentials and endpoints are resolved again for the new
-    /// configuration (its own caches); the default transport, and with it
-    /// the connection pool, is kept unless the connect timeout changed.
+    /// client's, and so do the cached credentials and token unless the
+    /// override set a provider; endpoints are resolved again for the new
+    /// configuration (a cache of its own); the default transport, and with
+    /// it the connection pool, is kept unless the connect timeout changed.
     pub(crate) fn overridden(&self, builder: ConfigBuilder) -> Arc<Handle> {
+        let (config, identity_changed) = self.config.overridden(builder);
         Arc::new(Handle {
-            config: self.config.overridden(builder),
+            config,
             service: self.service,
             retry_budget: self.retry_budget.clone(),
-            identities: IdentityCache::default(),
+            identities: if identity_changed { Arc::default() } else { self.identities.clone() },
             endpoints: EndpointCache::default(),
             clock_skew: self.clock_skew.clone(),
         })

@@ -494,14 +494,17 @@ impl Config {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
+            identity_changed: false,
         }
     }
 
     /// The configuration `builder` (derived from this one by
     /// [`Config::to_builder`]) builds, for a per-call override: the default
     /// transport, and its connection pool, is this one's unless the
-    /// override changed the connect timeout or set a transport.
-    pub(crate) fn overridden(&self, mut builder: ConfigBuilder) -> Config {
+    /// override changed the connect timeout or set a transport. Also says
+    /// whether the override set a credentials or token provider.
+    pub(crate) fn overridden(&self, mut builder: ConfigBuilder) -> (Config, bool) {
+        let identity_changed = builder.identity_changed;
         let keep_transport = self.default_http_client
             && builder.http_client.is_none()
             && builder.timeouts.connect_timeout() == self.timeouts.connect_timeout();
@@ -510,7 +513,7 @@ impl Config {
         }
         let mut config = builder.build();
         config.default_http_client |= keep_transport;
-        config
+        (config, identity_changed)
     }
 
     /// The value of a service endpoint setting, by its parameter name.
@@ -544,6 +547,9 @@ pub struct ConfigBuilder {
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
     endpoint_flags: EndpointFlags,
+    /// A credentials or token provider was set since the builder was made
+    /// (a per-call override then resolves its identities anew).
+    identity_changed: bool,
 }
 
 impl Default for ConfigBuilder {
@@ -569,6 +575,7 @@ impl Default for ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
+            identity_changed: false,
         }
     }
 }
@@ -595,6 +602,7 @@ impl ConfigBuilder {
     /// `aws-config` included).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 
@@ -604,6 +612,7 @@ impl ConfigBuilder {
     /// [`Token`] included).
     pub fn token_provider(mut self, provider: impl ProvideToken + 'static) -> Self {
         self.token = Some(SharedTokenProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 

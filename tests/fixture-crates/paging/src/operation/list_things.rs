@@ -247,9 +247,10 @@ pub mod builders {
         /// Changes the configuration of this builder's calls only
         /// (`send`, `presigned`, a paginator's pages): `change` gets
         /// the current configuration as a builder, such as
-        /// `|c| c.region("eu-west-1")`. The client is unchanged; the
-        /// retry budget stays the client's, credentials and endpoints
-        /// are resolved again for the new configuration.
+        /// `|c| c.region("eu-west-1")`. The client is unchanged; its
+        /// retry budget, connection pool and cached credentials serve
+        /// unless the override changes the connect timeout or the
+        /// credentials.
         pub fn config_override(
             mut self,
             change: impl ::std::ops::FnOnce(
