@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let client = omics::Client::new(omics::Config::from_env().build());
+    let client = omics::Client::new(omics::Config::load().await);
     match client
         .get_reference_import_job()
         .reference_store_id(arg_reference_store_id.as_str())

@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
         eprintln!("usage: cargo run -p omics --example get_reference_store -- <id>");
         return ExitCode::from(2);
     };
-    let client = omics::Client::new(omics::Config::from_env().build());
+    let client = omics::Client::new(omics::Config::load().await);
     match client.get_reference_store().id(arg_id.as_str()).send().await {
         Ok(output) => {
             println!("{output:#?}");

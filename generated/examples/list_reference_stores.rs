@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
         eprintln!("usage: cargo run -p omics --example list_reference_stores -- ");
         return ExitCode::from(2);
     };
-    let client = omics::Client::new(omics::Config::from_env().build());
+    let client = omics::Client::new(omics::Config::load().await);
     match client.list_reference_stores().send().await {
         Ok(output) => {
             println!("{output:#?}");

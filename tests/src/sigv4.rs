@@ -44,7 +44,13 @@ pub fn authorization(request: &Recorded, region: &str, service: &str) -> String 
 /// headers the request says it signed (beyond `host` and `x-amz-date`).
 pub fn authorization_with_payload(request: &Recorded, region: &str, service: &str, payload: &str) -> String {
     let (path, _) = request.target.split_once('?').unwrap_or((&request.target, ""));
-    sign(request, region, service, payload, &double_encode(path))
+    sign(request, region, service, payload, &double_encode(path), (KEY_ID, SECRET))
+}
+
+/// [`authorization`] with other keys (credentials from a profile, IMDS, ...).
+pub fn authorization_with_keys(request: &Recorded, region: &str, service: &str, key_id: &str, secret: &str) -> String {
+    let (path, _) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    sign(request, region, service, &payload_hash(&request.body), &double_encode(path), (key_id, secret))
 }
 
 /// S3's signature: the path signed exactly as sent (encoded once, never
@@ -53,10 +59,11 @@ pub fn authorization_with_payload(request: &Recorded, region: &str, service: &st
 pub fn s3_authorization(request: &Recorded, region: &str) -> String {
     let (path, _) = request.target.split_once('?').unwrap_or((&request.target, ""));
     let payload = request.header("x-amz-content-sha256").expect("S3 requests carry x-amz-content-sha256");
-    sign(request, region, "s3", payload, path)
+    sign(request, region, "s3", payload, path, (KEY_ID, SECRET))
 }
 
-fn sign(request: &Recorded, region: &str, service: &str, payload: &str, canonical_path: &str) -> String {
+fn sign(request: &Recorded, region: &str, service: &str, payload: &str, canonical_path: &str, keys: (&str, &str)) -> String {
+    let (key_id, secret) = keys;
     let amz_date = request.header("x-amz-date").expect("x-amz-date");
     let date = &amz_date[..8];
     let (_, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
@@ -82,12 +89,12 @@ fn sign(request: &Recorded, region: &str, service: &str, payload: &str, canonica
     );
     let scope = format!("{date}/{region}/{service}/aws4_request");
     let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
-    let mut key = hmac(format!("AWS4{SECRET}").as_bytes(), date);
+    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date);
     for part in [region, service, "aws4_request"] {
         key = hmac(&key, part);
     }
     let signature = hex(&hmac(&key, &string_to_sign));
-    format!("AWS4-HMAC-SHA256 Credential={KEY_ID}/{scope}, SignedHeaders={}, Signature={signature}", signed.join(";"))
+    format!("AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={}, Signature={signature}", signed.join(";"))
 }
 
 /// The query's parameters sorted, each with its `=` (a bare `uploads` is

@@ -836,3 +836,123 @@ async fn a_download_that_stalls_fails_after_the_attempt_timeout() {
     assert_eq!(DisplayErrorContext(&error).to_string(), "reading the body failed: no data arrived for 300ms (the attempt timeout)");
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+// `Config::load`: the profile files and the default credential chain,
+// through the generated client (variables and files given to `load_from`,
+// so that nothing touches the process's environment).
+
+fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn file(path: &str, text: &str) -> (std::path::PathBuf, Vec<u8>) {
+    (std::path::PathBuf::from(path), text.as_bytes().to_vec())
+}
+
+fn loopback_transport() -> HyperClient {
+    HyperClient::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .resolve("localhost", LOCAL)
+        .resolve("control-storage-localhost", LOCAL)
+        .build()
+}
+
+#[tokio::test]
+async fn load_signs_with_the_profile_keys_in_the_profile_region() {
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .http_client(loopback_transport())
+        .load_from(
+            vars(&[("HOME", "/home/me"), ("AWS_PROFILE", "dev")]),
+            [
+                file("/home/me/.aws/config", "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n"),
+                file("/home/me/.aws/credentials", "[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile/secret\n"),
+            ],
+        )
+        .await
+        .build();
+    Client::new(config).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let request = &server.requests()[0];
+    let authorization = request.header("authorization").expect("signed");
+    assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDPROFILE/20240301/eu-west-1/omics/aws4_request"), "{authorization}");
+    let expected = sigv4::authorization_with_keys(request, "eu-west-1", "omics", "AKIDPROFILE", "profile/secret");
+    assert_eq!(authorization, expected, "matches an independent SigV4 with the profile's keys");
+}
+
+#[tokio::test]
+async fn load_takes_instance_credentials_from_imds_once() {
+    let text = |status: u16, body: &str| Reply::Respond {
+        status,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body: body.as_bytes().to_vec(),
+    };
+    let imds = TestServer::start(vec![
+        text(200, "imds-session-token"),
+        text(200, "web-server-role\n"),
+        text(
+            200,
+            r#"{"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDS", "SecretAccessKey": "imds/secret",
+                "Token": "imds-session", "Expiration": "2099-01-01T00:00:00Z"}"#,
+        ),
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB), Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), [])
+        .await
+        .build();
+    let client = Client::new(config);
+    for _ in 0..2 {
+        client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    }
+    let calls = imds.requests();
+    assert_eq!(calls.len(), 3, "a token, the role and its credentials, once: {calls:?}");
+    assert_eq!((calls[0].method.as_str(), calls[0].target.as_str()), ("PUT", "/latest/api/token"));
+    assert_eq!(calls[0].header("x-aws-ec2-metadata-token-ttl-seconds"), Some("21600"));
+    assert_eq!(calls[1].target, "/latest/meta-data/iam/security-credentials/");
+    assert_eq!(calls[2].target, "/latest/meta-data/iam/security-credentials/web-server-role");
+    assert!(calls[1..].iter().all(|c| c.header("x-aws-ec2-metadata-token") == Some("imds-session-token")));
+    for request in server.requests() {
+        assert_eq!(request.header("x-amz-security-token"), Some("imds-session"));
+        let authorization = request.header("authorization").unwrap();
+        assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=ASIAIMDS/20240301/us-west-2/omics/"), "{authorization}");
+    }
+}
+
+#[tokio::test]
+async fn load_runs_credential_process_and_reports_bad_profiles_before_any_request() {
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let process = r#"printf '{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "process/secret"}'"#;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me")]), [file("/home/me/.aws/config", &format!("[default]\ncredential_process = {process}\n"))])
+        .await
+        .build();
+    Client::new(config).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let authorization = server.requests()[0].header("authorization").unwrap().to_owned();
+    assert!(authorization.contains("Credential=AKIDPROCESS/"), "{authorization}");
+
+    // A profile file with a syntax error: the call fails naming the file
+    // and the line, and nothing is sent.
+    let untouched = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(untouched.url())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me")]), [file("/home/me/.aws/config", "[default]\nregion = us-east-1\n[profile broken\n")])
+        .await
+        .build();
+    let error = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("/home/me/.aws/config:3: Profile definition must end with ']'"), "{text}");
+    assert!(untouched.requests().is_empty());
+}

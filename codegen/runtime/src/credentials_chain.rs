@@ -80,6 +80,15 @@ pub(crate) fn describe(error: &CredentialsError) -> String {
     text
 }
 
+impl aws_credential_types::provider::ProvideCredentials for DefaultChain {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(self.credentials())
+    }
+}
+
 impl DefaultChain {
     pub(crate) fn new(env: ProviderEnv, http: Arc<dyn HttpClient>) -> Self {
         DefaultChain { env, http, profile_name: None }
@@ -341,9 +350,9 @@ fn parse_credentials_json(body: &[u8], provider: &'static str, keys: &[&str; 4])
 }
 
 fn rfc3339(text: &str) -> Result<SystemTime, String> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map(SystemTime::from)
-        .map_err(|e| format!("the expiration `{text}` is not an RFC 3339 date: {e}"))
+    let date = aws_smithy_types::DateTime::from_str(text.trim(), aws_smithy_types::date_time::Format::DateTimeWithOffset)
+        .map_err(|e| format!("the expiration `{text}` is not an RFC 3339 date: {e}"))?;
+    SystemTime::try_from(date).map_err(|e| format!("the expiration `{text}` is out of range: {e}"))
 }
 
 /// The start of a body, for an error message.

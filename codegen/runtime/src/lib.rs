@@ -46,7 +46,9 @@ pub mod checksum;
 pub mod clock;
 pub mod compression;
 pub mod config;
+#[cfg(feature = "credentials-chain")]
 pub mod container;
+#[cfg(feature = "credentials-chain")]
 pub mod credentials_chain;
 pub mod dynamodb;
 pub mod endpoint;
@@ -59,6 +61,7 @@ pub mod fuzz;
 pub mod glacier;
 pub mod http_binding;
 pub mod http_checksum;
+#[cfg(feature = "credentials-chain")]
 pub mod imds;
 pub mod interceptor;
 pub mod json;
@@ -66,9 +69,12 @@ pub mod orchestrator;
 pub mod pagination;
 pub mod presigning;
 pub mod primitives;
+#[cfg(feature = "credentials-chain")]
 pub mod profile;
+#[cfg(feature = "credentials-chain")]
 pub mod profile_chain;
 pub mod protocol;
+#[cfg(feature = "credentials-chain")]
 pub mod provider_env;
 pub mod query;
 pub mod rest_json;

@@ -95,6 +95,12 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let presigning = super::fluent::presigns(krate).then(|| quote!(pub mod presigning;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
+    let chain = super::CREDENTIALS_CHAIN.iter().filter_map(module).map(|declaration| {
+        quote! {
+            #[cfg(feature = "credentials-chain")]
+            #declaration
+        }
+    });
     let waiters = super::has_waiters(krate).then(|| {
         quote! {
             mod waiter;
@@ -132,6 +138,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #pagination
         #presigning
         #event_stream
+        #(#chain)*
 
         pub use client::Client;
         pub use config::Config;
@@ -159,7 +166,10 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
-         [features]\ndefault = [\"rustls\", \"tracing\"]\n\
+         [features]\ndefault = [\"credentials-chain\", \"rustls\", \"tracing\"]\n\
+         # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
+         # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
+         credentials-chain = [\"tokio/process\"]\n\
          # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
          rustls = [{rustls}]\n\
          # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\

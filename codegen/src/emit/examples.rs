@@ -116,7 +116,9 @@ pub fn example(krate: &Crate, op: &Operation) -> TokenStream {
                 eprintln!(#usage);
                 return ExitCode::from(2);
             };
-            let client = #crate_ident::Client::new(#crate_ident::Config::from_env().build());
+            // Region and credentials from everywhere the AWS SDKs look
+            // (environment, profile, containers, instance metadata).
+            let client = #crate_ident::Client::new(#crate_ident::Config::load().await);
             match client.#method() #(#setters)* .send().await {
                 #on_output
                 Err(error) => {

@@ -138,6 +138,17 @@ const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
 const CHECKSUM: RuntimeFile = runtime_file!("src/checksum.rs");
 const WAITER: RuntimeFile = runtime_file!("src/waiter.rs");
 const PRESIGNING: RuntimeFile = runtime_file!("src/presigning.rs");
+
+/// The default credential chain and what it reads (`Config::load`), behind
+/// the generated crate's `credentials-chain` feature.
+pub(crate) const CREDENTIALS_CHAIN: &[RuntimeFile] = &[
+    runtime_file!("src/container.rs"),
+    runtime_file!("src/credentials_chain.rs"),
+    runtime_file!("src/imds.rs"),
+    runtime_file!("src/profile.rs"),
+    runtime_file!("src/profile_chain.rs"),
+    runtime_file!("src/provider_env.rs"),
+];
 pub(crate) const JSON: &[RuntimeFile] = &[
     runtime_file!("src/json.rs"),
     runtime_file!("src/json/fallback.rs"),
@@ -206,6 +217,7 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     let runtime = RUNTIME
         .iter()
         .copied()
+        .chain(CREDENTIALS_CHAIN.iter().copied())
         .chain(protocol)
         .chain(optional.into_iter().filter_map(|(used, file)| used.then_some(file)))
         .chain(customized);

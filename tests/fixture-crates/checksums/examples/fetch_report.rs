@@ -20,9 +20,7 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let client = fixture_checksums::Client::new(
-        fixture_checksums::Config::from_env().build(),
-    );
+    let client = fixture_checksums::Client::new(fixture_checksums::Config::load().await);
     match client.fetch_report().name(arg_name.as_str()).send().await {
         Ok(output) => {
             println!("{output:#?}");

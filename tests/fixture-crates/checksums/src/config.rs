@@ -495,6 +495,8 @@ impl Config {
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
             identity_changed: false,
+            #[cfg(feature = "credentials-chain")]
+            default_chain: None,
         }
     }
 
@@ -550,6 +552,11 @@ pub struct ConfigBuilder {
     /// A credentials or token provider was set since the builder was made
     /// (a per-call override then resolves its identities anew).
     identity_changed: bool,
+    /// [`load`](Self::load) found no credentials set: the default chain
+    /// over these variables and files gives them, through the transport
+    /// the configuration ends with.
+    #[cfg(feature = "credentials-chain")]
+    default_chain: Option<crate::provider_env::ProviderEnv>,
 }
 
 impl Default for ConfigBuilder {
@@ -576,6 +583,8 @@ impl Default for ConfigBuilder {
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
             identity_changed: false,
+            #[cfg(feature = "credentials-chain")]
+            default_chain: None,
         }
     }
 }
@@ -768,9 +777,19 @@ impl ConfigBuilder {
         let timeouts = self.timeouts;
         let default_client = self.http_client.is_none();
         let http_client = self.http_client.unwrap_or_else(|| default_http_client(&timeouts));
+        #[cfg(feature = "credentials-chain")]
+        let credentials = match (self.credentials, self.default_chain) {
+            (None, Some(env)) => Some(SharedCredentialsProvider::new(crate::credentials_chain::DefaultChain::new(
+                env,
+                http_client.clone(),
+            ))),
+            (credentials, _) => credentials,
+        };
+        #[cfg(not(feature = "credentials-chain"))]
+        let credentials = self.credentials;
         Config {
             region: self.region,
-            credentials: self.credentials,
+            credentials,
             token: self.token,
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips,
@@ -791,6 +810,42 @@ impl ConfigBuilder {
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags,
         }
+    }
+
+    /// What [`Config::load`] adds to the environment's settings, reading
+    /// `env` (variables and files): the selected profile's (`AWS_PROFILE`,
+    /// else `default`) `region`, `use_fips_endpoint`,
+    /// `use_dualstack_endpoint` and endpoint URL (its `services` section's
+    /// entry for this service, else its `endpoint_url`; not when
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
+    /// `ignore_configured_endpoint_urls` is true), and the default
+    /// credential chain when no credentials are set. What is already set
+    /// wins. A profile file that does not parse leaves the settings alone;
+    /// the chain reports it, with the file and line, at the first call.
+    #[cfg(feature = "credentials-chain")]
+    pub(crate) fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
+        let set = env.profile_set().ok();
+        let profile = set.as_ref().and_then(|s| s.profile(&env.profile_name()));
+        let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::trim).filter(|v| !v.is_empty());
+        let truthy = |key: &str| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if self.region.is_none() {
+            self.region = get("region").map(str::to_owned);
+        }
+        self.use_fips |= truthy("use_fips_endpoint");
+        self.use_dual_stack |= truthy("use_dualstack_endpoint");
+        let ignore_endpoints = env.var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            || truthy("ignore_configured_endpoint_urls");
+        if self.endpoint_url.is_none() && !ignore_endpoints {
+            let service_key = endpoint_url_env.strip_prefix("AWS_ENDPOINT_URL_").unwrap_or(endpoint_url_env).to_ascii_lowercase();
+            let from_services = get("services")
+                .and_then(|name| set.as_ref()?.services.get(name))
+                .and_then(|section| section.sub_properties(&service_key).remove("endpoint_url"));
+            self.endpoint_url = from_services.or_else(|| get("endpoint_url").map(str::to_owned));
+        }
+        if self.credentials.is_none() {
+            self.default_chain = Some(env);
+        }
+        self
     }
 
     /// Sets a service endpoint setting by its parameter name (the generated

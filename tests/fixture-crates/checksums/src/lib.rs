@@ -37,5 +37,17 @@ mod service;
 mod wire;
 mod http_checksum;
 pub mod presigning;
+#[cfg(feature = "credentials-chain")]
+mod container;
+#[cfg(feature = "credentials-chain")]
+mod credentials_chain;
+#[cfg(feature = "credentials-chain")]
+mod imds;
+#[cfg(feature = "credentials-chain")]
+mod profile;
+#[cfg(feature = "credentials-chain")]
+mod profile_chain;
+#[cfg(feature = "credentials-chain")]
+mod provider_env;
 pub use client::Client;
 pub use config::Config;

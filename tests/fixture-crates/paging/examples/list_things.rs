@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
         eprintln!("usage: cargo run -p fixture-paging --example list_things -- ");
         return ExitCode::from(2);
     };
-    let client = fixture_paging::Client::new(fixture_paging::Config::from_env().build());
+    let client = fixture_paging::Client::new(fixture_paging::Config::load().await);
     match client.list_things().send().await {
         Ok(output) => {
             println!("{output:#?}");

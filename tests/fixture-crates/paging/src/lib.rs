@@ -33,5 +33,17 @@ mod orchestrator;
 mod service;
 mod wire;
 pub mod pagination;
+#[cfg(feature = "credentials-chain")]
+mod container;
+#[cfg(feature = "credentials-chain")]
+mod credentials_chain;
+#[cfg(feature = "credentials-chain")]
+mod imds;
+#[cfg(feature = "credentials-chain")]
+mod profile;
+#[cfg(feature = "credentials-chain")]
+mod profile_chain;
+#[cfg(feature = "credentials-chain")]
+mod provider_env;
 pub use client::Client;
 pub use config::Config;

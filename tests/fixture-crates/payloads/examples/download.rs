@@ -18,9 +18,7 @@ async fn main() -> ExitCode {
         eprintln!("usage: cargo run -p fixture-payloads --example download -- <key>");
         return ExitCode::from(2);
     };
-    let client = fixture_payloads::Client::new(
-        fixture_payloads::Config::from_env().build(),
-    );
+    let client = fixture_payloads::Client::new(fixture_payloads::Config::load().await);
     match client.download().key(arg_key.as_str()).send().await {
         Ok(mut output) => {
             use std::io::Write;

@@ -20,9 +20,7 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let client = fixture_payloads::Client::new(
-        fixture_payloads::Config::from_env().build(),
-    );
+    let client = fixture_payloads::Client::new(fixture_payloads::Config::load().await);
     match client.open_vault().vault(arg_vault.as_str()).send().await {
         Ok(output) => {
             println!("{output:#?}");

@@ -18,9 +18,7 @@ async fn main() -> ExitCode {
         eprintln!("usage: cargo run -p fixture-waiters --example get_fleet -- <id>");
         return ExitCode::from(2);
     };
-    let client = fixture_waiters::Client::new(
-        fixture_waiters::Config::from_env().build(),
-    );
+    let client = fixture_waiters::Client::new(fixture_waiters::Config::load().await);
     match client.get_fleet().id(arg_id.as_str()).send().await {
         Ok(output) => {
             println!("{output:#?}");

@@ -57,4 +57,47 @@ impl crate::config::Config {
     ) -> crate::config::ConfigBuilder {
         Self::from_env_source_for(ENDPOINT_URL_ENV, ENV_SETTINGS, lookup)
     }
+    /// Region, credentials and settings from everywhere the AWS SDKs
+    /// look: [`Config::from_env`](Self::from_env)'s variables, then the
+    /// shared config and credentials files (see
+    /// [`ConfigBuilder::load`](crate::config::ConfigBuilder::load)).
+    /// Credentials come from the default chain, resolved at the first
+    /// call and cached: the environment, the profile, the container
+    /// endpoint, EC2 instance metadata.
+    #[cfg(feature = "credentials-chain")]
+    pub async fn load() -> crate::config::Config {
+        Self::from_env().load().await.build()
+    }
+}
+#[cfg(feature = "credentials-chain")]
+impl crate::config::ConfigBuilder {
+    /// Fills what is not set yet from the selected profile of the
+    /// shared config and credentials files (`AWS_PROFILE`, else
+    /// `default`; `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`,
+    /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
+    /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
+    /// (the profile's `services` section for this service, else its
+    /// `endpoint_url`), and credentials from the default chain:
+    /// environment variables, the profile (static keys,
+    /// `credential_source`, `credential_process`), ECS and EKS Pod
+    /// Identity container credentials, then EC2 instance metadata
+    /// (IMDSv2). Not yet: roles to assume, web identity and SSO
+    /// (they need STS or SSO calls), which fail with an error saying so.
+    pub async fn load(self) -> Self {
+        self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
+    }
+    /// [`load`](Self::load) reading these variables and files instead
+    /// of the process's environment and file system (for tests):
+    /// files by the paths the variables lead to (`HOME` and
+    /// `AWS_CONFIG_FILE`, ...).
+    pub async fn load_from(
+        self,
+        vars: impl IntoIterator<Item = (String, String)>,
+        files: impl IntoIterator<Item = (::std::path::PathBuf, Vec<u8>)>,
+    ) -> Self {
+        self.load_for(
+            ENDPOINT_URL_ENV,
+            crate::provider_env::ProviderEnv::given(vars, files),
+        )
+    }
 }
