@@ -3,10 +3,10 @@
 //! CloudFormation and CloudWatch (`build.rs`), and [`Moto`], a moto server for
 //! each test to call through the clients' default transport (hyper).
 //!
-//! The tests in `tests/moto.rs`, `tests/query.rs` and `tests/s3.rs` need moto's server: `bash .ci/install-moto`
-//! installs it into a virtual environment and prints the path to export as
-//! `MOTO_SERVER`; without that variable, `moto_server` is looked up on
-//! `PATH`.
+//! The tests in `tests/moto.rs`, `tests/query.rs` and `tests/s3.rs` need
+//! moto's server: `bash .ci/install-moto` installs it into a virtual
+//! environment and prints the path to export as `MOTO_SERVER`; without
+//! that variable, `moto_server` is looked up on `PATH`.
 
 /// Amazon DynamoDB (awsJson1_0), every operation.
 // The client has a module `dynamodb` of its own (the service's
