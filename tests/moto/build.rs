@@ -27,7 +27,7 @@ const CLIENTS: &[(&str, &str, &[&str])] = &[
     // The query protocols (awsQuery): the operations of `tests/query.rs`.
     ("sts", "aws-more/sts-2011-06-15.json", &["GetCallerIdentity", "AssumeRole"]),
     ("iam", "aws-more/iam-2010-05-08.json", &["CreateRole", "GetRole", "ListRoles", "DeleteRole"]),
-    ("sns", "aws-more/sns-2010-03-31.json", &["CreateTopic", "Subscribe", "Publish", "DeleteTopic"]),
+    ("sns", "aws-more/sns-2010-03-31.json", &["CreateTopic", "GetTopicAttributes", "Subscribe", "Publish", "DeleteTopic"]),
     ("cloudformation", "aws-more/cloudformation-2010-05-15.json", &["CreateStack", "DescribeStacks", "DeleteStack"]),
     ("cloudwatch", "aws-more/cloudwatch-2010-08-01.json", &["PutMetricData", "GetMetricStatistics"]),
     // S3 with the SDKs' addressing, signing, response customizations and

@@ -211,7 +211,8 @@ mod sns {
 
     /// A topic with an SQS queue subscribed: what is published arrives in
     /// the queue inside SNS's JSON envelope, with its subject and
-    /// attributes (a map, written as `MessageAttributes.entry.N.*`).
+    /// attributes (a map, written as `MessageAttributes.entry.N.*`); a
+    /// deleted topic is SNS's `NotFound` code.
     #[tokio::test]
     async fn published_messages_reach_a_subscribed_queue() {
         let moto = Moto::start();
@@ -225,6 +226,11 @@ mod sns {
         .topic_arn
         .expect("CreateTopic returns the topic's ARN");
         assert_eq!(topic, format!("arn:aws:sns:us-east-1:{ACCOUNT}:moto-tests-topic"));
+        // The map went as `Attributes.entry.1.key`/`.value` and comes back
+        // as `<entry><key/><value/></entry>`.
+        let attributes = ok(sns.get_topic_attributes().topic_arn(&topic).send().await, "GetTopicAttributes").attributes.unwrap_or_default();
+        assert_eq!(attributes.get("DisplayName").map(String::as_str), Some("query tests"), "{attributes:?}");
+        assert_eq!(attributes.get("TopicArn"), Some(&topic), "{attributes:?}");
 
         let queue_url = ok(sqs.create_queue().queue_name("moto-tests-inbox").send().await, "CreateQueue").queue_url.expect("a URL");
         let attributes = ok(
