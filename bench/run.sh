@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark against aws-sdk-omics, aws-sdk-dynamodb and aws-sdk-s3 1.x from
+# Every benchmark against aws-sdk-omics, aws-sdk-dynamodb, aws-sdk-s3 and aws-sdk-iam 1.x from
 # crates.io, side by side in one run, printed as a Markdown table with the
 # ratios (each row names its service; its SDK column is that service's SDK):
 #
@@ -13,7 +13,9 @@
 #   overhead of a small GetItem; S3: the debug build of the whole-S3 crate
 #   alone, a cold debug build of a hello-world calling GetObject,
 #   ListObjectsV2 response parsing (1,000 keys) and GetObject of 1 GiB from
-#   a loopback server (throughput and the process's peak memory).
+#   a loopback server (throughput and the process's peak memory); IAM
+#   (awsQuery): the debug build of the whole-IAM crate alone and ListRoles
+#   response parsing (1,000 roles).
 #
 #   bash bench/run.sh                  # prints the table
 #   bash bench/run.sh --write-readme   # also puts it into README.md
@@ -35,7 +37,8 @@ mib() { awk "BEGIN { printf \"%.0f MiB\", $1 / 1024 }"; }
 part=$(bash "$root/bench/crate-build.sh")
 sdk_version=$(sed -n 's/^| figure | this project | aws-sdk-omics \([0-9.]*\),.*/\1/p' <<<"$part")
 ddb_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-dynamodb \([0-9.]*\)[, ].*/\1/p' <<<"$part")
-s3_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-s3 \([0-9.]*\) .*/\1/p' <<<"$part")
+s3_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-s3 \([0-9.]*\)[, ].*/\1/p' <<<"$part")
+iam_sdk_version=$(sed -n 's/^| figure | .* aws-sdk-iam \([0-9.]*\) .*/\1/p' <<<"$part")
 rows=$(grep '^| [a-z]' <<<"$part" | grep -v '^| figure')
 codegen="$bench/target/release/codegen"
 
@@ -136,14 +139,17 @@ log=$("$codegen" --model "$root/../shared/models/aws-more/dynamodb-2012-08-10.js
 log=$("$codegen" --model "$root/../shared/models/aws-more/s3-2006-03-01.json" --out "$root/bench/compare/s3-generated" --crate-name s3 \
     --operation ListObjectsV2 --operation GetObject 2>&1) \
     || { echo "$log" >&2; echo "failed to generate bench/compare/s3-generated" >&2; exit 1; }
+log=$("$codegen" --model "$root/../shared/models/aws-more/iam-2010-05-08.json" --out "$root/bench/compare/iam-generated" --crate-name iam \
+    --operation ListRoles 2>&1) \
+    || { echo "$log" >&2; echo "failed to generate bench/compare/iam-generated" >&2; exit 1; }
 cd "$root/bench/compare"
 CARGO_TARGET_DIR="$bench/compare-target" cargo build --quiet --release
 figures=$("$bench/compare-target/release/bench-compare")
 get() { printf '%s\n' "$figures" | sed -n "s/^$1=//p"; }
 
 table=$(
-    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s (Omics rows), aws-sdk-dynamodb %s (DynamoDB rows) and aws-sdk-s3 %s (S3 rows).\n\n' \
-        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version" "$ddb_sdk_version" "$s3_sdk_version"
+    printf 'Measured by `bash bench/run.sh` on %s, %s cores, against aws-sdk-omics %s (Omics rows), aws-sdk-dynamodb %s (DynamoDB rows), aws-sdk-s3 %s (S3 rows) and aws-sdk-iam %s (IAM rows).\n\n' \
+        "$(date -u +%Y-%m-%d)" "$(nproc)" "$sdk_version" "$ddb_sdk_version" "$s3_sdk_version" "$iam_sdk_version"
     printf '| figure | this project | AWS SDK for Rust | ratio |\n| --- | --- | --- | --- |\n'
     printf '%s\n' "$rows"
     printf '| peak memory generating the whole Omics model | %s | | |\n' "$(mib "$gen_rss")"
@@ -180,6 +186,9 @@ table=$(
         "$(mib "$(get s3_get_1024_mib_ours_peak_kib)")" "$(mib "$(get s3_get_128_mib_ours_peak_kib)")" \
         "$(mib "$(get s3_get_1024_mib_sdk_peak_kib)")" "$(mib "$(get s3_get_128_mib_sdk_peak_kib)")" \
         "$(calc "$(get s3_get_1024_mib_ours_peak_kib) / $(get s3_get_1024_mib_sdk_peak_kib)")"
+    ours_rate=$(get iam_list_roles_1000_ours_calls_per_s); sdk_rate=$(get iam_list_roles_1000_sdk_calls_per_s); bytes=$(get iam_list_roles_1000_bytes)
+    printf '| IAM ListRoles response parsing, 1,000 roles (%s KiB), calls/s (higher is better) | %s | %s | %sx |\n' \
+        "$(( bytes / 1024 ))" "$ours_rate" "$sdk_rate" "$(calc "$ours_rate / $sdk_rate")"
 )
 printf '\n%s\n' "$table"
 

@@ -262,20 +262,59 @@ pub struct Config {
 
 /// Boolean endpoint settings of a service's own (its rule set's built-ins
 /// such as `AWS::S3::ForcePathStyle`, and its `clientContextParams`), by
-/// parameter name; unset ones are absent.
+/// parameter name; unset ones are absent. A setting whose environment
+/// variable held no valid value keeps the message that says so, until code
+/// sets it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct EndpointFlags(Vec<(&'static str, bool)>);
+pub(crate) struct EndpointFlags {
+    values: Vec<(&'static str, bool)>,
+    invalid: Vec<(&'static str, String)>,
+}
 
 impl EndpointFlags {
     /// The value set for the built-in, if any.
     pub(crate) fn get(&self, param: &str) -> Option<bool> {
-        self.0.iter().find(|(name, _)| *name == param).map(|(_, value)| *value)
+        self.values.iter().find(|(name, _)| *name == param).map(|(_, value)| *value)
     }
 
     fn set(&mut self, param: &'static str, value: bool) {
-        match self.0.iter_mut().find(|(name, _)| *name == param) {
+        self.invalid.retain(|(name, _)| *name != param);
+        match self.values.iter_mut().find(|(name, _)| *name == param) {
             Some(entry) => entry.1 = value,
-            None => self.0.push((param, value)),
+            None => self.values.push((param, value)),
+        }
+    }
+
+    /// Why the configuration is unusable: an environment variable of a
+    /// setting that code did not set held an invalid value.
+    pub(crate) fn invalid(&self) -> Option<&str> {
+        self.invalid.first().map(|(_, message)| message.as_str())
+    }
+}
+
+/// An endpoint setting of a service's own that `Config::from_env` reads:
+/// the variable, the rule set's parameter it sets, and the values (in any
+/// case) that mean `true` and `false`. The generated crate lists those its
+/// rule set has (S3's `AWS_S3_USE_ARN_REGION`, ...).
+pub(crate) type EnvFlag = (&'static str, &'static str, &'static str, &'static str);
+
+/// Reads the service's endpoint settings from the environment into
+/// `flags`. A value that is neither word is kept as an error naming the
+/// variable: every request then fails with it (a configuration error)
+/// unless code sets the setting.
+fn read_env_flags(flags: &mut EndpointFlags, settings: &[EnvFlag], var: impl Fn(&str) -> Option<String>) {
+    for &(name, param, when_true, when_false) in settings {
+        let Some(value) = var(name) else { continue };
+        let value = value.trim();
+        if value.eq_ignore_ascii_case(when_true) {
+            flags.set(param, true);
+        } else if value.eq_ignore_ascii_case(when_false) {
+            flags.set(param, false);
+        } else {
+            flags.values.retain(|(n, _)| *n != param);
+            flags.invalid.retain(|(n, _)| *n != param);
+            let message = format!("invalid configuration: {name} is `{value}`, which is neither `{when_true}` nor `{when_false}`");
+            flags.invalid.push((param, message));
         }
     }
 }
@@ -345,8 +384,8 @@ impl Config {
 
     /// What `Config::from_env` reads (the generated crate names the
     /// service's own endpoint variable, `endpoint_url_env`): see there.
-    pub(crate) fn from_env_for(endpoint_url_env: &str) -> ConfigBuilder {
-        let mut builder = Self::from_env_source_for(endpoint_url_env, |name| std::env::var(name).ok());
+    pub(crate) fn from_env_for(endpoint_url_env: &str, settings: &[EnvFlag]) -> ConfigBuilder {
+        let mut builder = Self::from_env_source_for(endpoint_url_env, settings, |name| std::env::var(name).ok());
         if builder.credentials.is_some() {
             // Read again when the cached ones are refreshed, so that rotated keys are picked up.
             builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
@@ -356,7 +395,7 @@ impl Config {
 
     /// [`Config::from_env_for`] reading variables from `lookup` instead
     /// of the process environment (for tests); credentials are read once.
-    pub(crate) fn from_env_source_for(endpoint_url_env: &str, lookup: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
+    pub(crate) fn from_env_source_for(endpoint_url_env: &str, settings: &[EnvFlag], lookup: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let flag = |name: &str| var(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         let mut builder = Config::builder();
@@ -394,6 +433,7 @@ impl Config {
             // Incomplete: the provider reports what is missing at the first request.
             builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
         }
+        read_env_flags(&mut builder.endpoint_flags, settings, var);
         builder
     }
 
@@ -454,7 +494,26 @@ impl Config {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
+            identity_changed: false,
         }
+    }
+
+    /// The configuration `builder` (derived from this one by
+    /// [`Config::to_builder`]) builds, for a per-call override: the default
+    /// transport, and its connection pool, is this one's unless the
+    /// override changed the connect timeout or set a transport. Also says
+    /// whether the override set a credentials or token provider.
+    pub(crate) fn overridden(&self, mut builder: ConfigBuilder) -> (Config, bool) {
+        let identity_changed = builder.identity_changed;
+        let keep_transport = self.default_http_client
+            && builder.http_client.is_none()
+            && builder.timeouts.connect_timeout() == self.timeouts.connect_timeout();
+        if keep_transport {
+            builder.http_client = Some(self.http_client.clone());
+        }
+        let mut config = builder.build();
+        config.default_http_client |= keep_transport;
+        (config, identity_changed)
     }
 
     /// The value of a service endpoint setting, by its parameter name.
@@ -488,6 +547,9 @@ pub struct ConfigBuilder {
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
     endpoint_flags: EndpointFlags,
+    /// A credentials or token provider was set since the builder was made
+    /// (a per-call override then resolves its identities anew).
+    identity_changed: bool,
 }
 
 impl Default for ConfigBuilder {
@@ -513,6 +575,7 @@ impl Default for ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
+            identity_changed: false,
         }
     }
 }
@@ -539,6 +602,7 @@ impl ConfigBuilder {
     /// `aws-config` included).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 
@@ -548,6 +612,7 @@ impl ConfigBuilder {
     /// [`Token`] included).
     pub fn token_provider(mut self, provider: impl ProvideToken + 'static) -> Self {
         self.token = Some(SharedTokenProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 

@@ -233,3 +233,66 @@ fn write_unchanged_files_untouched(dir: &std::path::Path, files: &std::collectio
         }
     }
 }
+
+/// A synthetic ec2Query service of EC2's size (750 operations sharing
+/// filters and tags, each with its own result items, like
+/// `bench/ec2-sized-model.py`; EC2's own model is too large to ship in
+/// `../shared`): the whole model generates, one file per operation, and an
+/// `--operation` selection from it gives a small crate with only what that
+/// operation reaches. Its generation time per size is a benchmark row.
+#[test]
+fn an_ec2_sized_model_generates_whole_and_in_part() {
+    use serde_json::json;
+    let ns = "com.example.ec2like";
+    let string = json!({"target": "smithy.api#String"});
+    let mut shapes = serde_json::Map::new();
+    shapes.insert(format!("{ns}#Filter"), json!({"type": "structure", "members": {
+        "Name": string, "Values": {"target": format!("{ns}#ValueStringList"), "traits": {"smithy.api#xmlName": "Value"}}}}));
+    shapes.insert(format!("{ns}#FilterList"), json!({"type": "list", "member": {"target": format!("{ns}#Filter"), "traits": {"smithy.api#xmlName": "Filter"}}}));
+    shapes.insert(format!("{ns}#ValueStringList"), json!({"type": "list", "member": {"target": "smithy.api#String", "traits": {"smithy.api#xmlName": "item"}}}));
+    shapes.insert(format!("{ns}#Tag"), json!({"type": "structure", "members": {
+        "Key": {"target": "smithy.api#String", "traits": {"aws.protocols#ec2QueryName": "Key", "smithy.api#xmlName": "key"}},
+        "Value": {"target": "smithy.api#String", "traits": {"aws.protocols#ec2QueryName": "Value", "smithy.api#xmlName": "value"}}}}));
+    shapes.insert(format!("{ns}#TagList"), json!({"type": "list", "member": {"target": format!("{ns}#Tag"), "traits": {"smithy.api#xmlName": "item"}}}));
+    let mut operations = Vec::new();
+    for i in 0..750 {
+        let name = format!("DescribeThing{i:04}");
+        let (item, list) = (format!("{ns}#Thing{i:04}"), format!("{ns}#Thing{i:04}List"));
+        shapes.insert(item.clone(), json!({"type": "structure", "members": {
+            "ThingId": {"target": "smithy.api#String", "traits": {"smithy.api#xmlName": "thingId"}},
+            "Size": {"target": "smithy.api#Integer", "traits": {"smithy.api#xmlName": "size"}},
+            "CreateTime": {"target": "smithy.api#Timestamp", "traits": {"smithy.api#xmlName": "createTime"}},
+            "Tags": {"target": format!("{ns}#TagList"), "traits": {"aws.protocols#ec2QueryName": "TagSet", "smithy.api#xmlName": "tagSet"}}}}));
+        shapes.insert(list.clone(), json!({"type": "list", "member": {"target": item, "traits": {"smithy.api#xmlName": "item"}}}));
+        shapes.insert(format!("{ns}#{name}Request"), json!({"type": "structure", "members": {
+            "Filters": {"target": format!("{ns}#FilterList"), "traits": {"smithy.api#xmlName": "Filter"}},
+            "DryRun": {"target": "smithy.api#Boolean", "traits": {"aws.protocols#ec2QueryName": "DryRun"}},
+            "NextToken": string}}));
+        shapes.insert(format!("{ns}#{name}Result"), json!({"type": "structure", "members": {
+            "Things": {"target": list, "traits": {"smithy.api#xmlName": "thingSet"}},
+            "NextToken": {"target": "smithy.api#String", "traits": {"smithy.api#xmlName": "nextToken"}}}}));
+        shapes.insert(format!("{ns}#{name}"), json!({"type": "operation",
+            "input": {"target": format!("{ns}#{name}Request")}, "output": {"target": format!("{ns}#{name}Result")},
+            "traits": {"smithy.api#paginated": {"inputToken": "NextToken", "outputToken": "NextToken", "items": "Things"}}}));
+        operations.push(json!({"target": format!("{ns}#{name}")}));
+    }
+    shapes.insert(format!("{ns}#Ec2Like"), json!({"type": "service", "version": "2016-11-15", "operations": operations, "traits": {
+        "aws.api#service": {"sdkId": "EC2 Like", "endpointPrefix": "ec2like"}, "aws.auth#sigv4": {"name": "ec2like"},
+        "aws.protocols#ec2Query": {}, "smithy.api#xmlNamespace": {"uri": "http://ec2.amazonaws.com/doc/2016-11-15"}}}));
+    let text = serde_json::to_string(&json!({"smithy": "2.0", "shapes": shapes})).expect("JSON");
+    let model = codegen::load::load_str(&text, std::path::Path::new("ec2-like.json")).expect("the synthetic model loads");
+    let whole = codegen::generate_from_model(&model, &codegen::Options::default()).expect("the whole model generates");
+    let operation_files = |files: &std::collections::BTreeMap<String, String>| {
+        files.keys().filter(|p| p.starts_with("src/operation/")).count()
+    };
+    assert_eq!(operation_files(&whole), 750);
+    assert!(whole["src/wire/describe_thing0749.rs"].contains("\"DescribeThing0749\""));
+    // Responses are read by xmlName (ec2QueryName names request keys only).
+    assert!(whole["src/wire/types.rs"].contains("\"tagSet\"") && !whole["src/wire/types.rs"].contains("\"TagSet\""));
+    let options = codegen::Options { operations: vec!["DescribeThing0042".to_owned()], ..Default::default() };
+    let one = codegen::generate_from_model(&model, &options).expect("one operation generates");
+    assert_eq!(operation_files(&one), 1);
+    let types: Vec<&String> = one.keys().filter(|p| p.starts_with("src/types/")).collect();
+    assert_eq!(types, ["src/types/filter.rs", "src/types/tag.rs", "src/types/thing0042.rs"], "only what the operation reaches");
+    assert!(one.len() * 10 < whole.len(), "{} files of {}", one.len(), whole.len());
+}

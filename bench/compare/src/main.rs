@@ -13,8 +13,11 @@
 //! - S3 (through ListObjectsV2 and GetObject generated into `s3-generated/`,
 //!   against `aws-sdk-s3`): a `ListObjectsV2` response of 1,000 keys, and
 //!   `GetObject` of 1 GiB and of 128 MiB from a loopback server, throughput
-//!   and peak memory (`s3_bench.rs`).
+//!   and peak memory (`s3_bench.rs`);
+//! - IAM (through ListRoles generated into `iam-generated/`, against
+//!   `aws-sdk-iam`): a `ListRoles` response of 1,000 roles (`iam_bench.rs`).
 
+mod iam_bench;
 mod s3_bench;
 
 use std::time::{Duration, Instant};
@@ -173,6 +176,7 @@ fn main() {
     dynamodb_query(&runtime, budget);
     dynamodb_get_item(&runtime, budget);
     s3_bench::list_objects(&runtime, budget);
+    iam_bench::list_roles(&runtime, budget);
     s3_bench::get_object(1 << 30);
     s3_bench::get_object(128 << 20);
 }

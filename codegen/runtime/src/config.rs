@@ -259,20 +259,59 @@ pub struct Config {
 
 /// Boolean endpoint settings of a service's own (its rule set's built-ins
 /// such as `AWS::S3::ForcePathStyle`, and its `clientContextParams`), by
-/// parameter name; unset ones are absent.
+/// parameter name; unset ones are absent. A setting whose environment
+/// variable held no valid value keeps the message that says so, until code
+/// sets it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct EndpointFlags(Vec<(&'static str, bool)>);
+pub(crate) struct EndpointFlags {
+    values: Vec<(&'static str, bool)>,
+    invalid: Vec<(&'static str, String)>,
+}
 
 impl EndpointFlags {
     /// The value set for the built-in, if any.
     pub(crate) fn get(&self, param: &str) -> Option<bool> {
-        self.0.iter().find(|(name, _)| *name == param).map(|(_, value)| *value)
+        self.values.iter().find(|(name, _)| *name == param).map(|(_, value)| *value)
     }
 
     fn set(&mut self, param: &'static str, value: bool) {
-        match self.0.iter_mut().find(|(name, _)| *name == param) {
+        self.invalid.retain(|(name, _)| *name != param);
+        match self.values.iter_mut().find(|(name, _)| *name == param) {
             Some(entry) => entry.1 = value,
-            None => self.0.push((param, value)),
+            None => self.values.push((param, value)),
+        }
+    }
+
+    /// Why the configuration is unusable: an environment variable of a
+    /// setting that code did not set held an invalid value.
+    pub(crate) fn invalid(&self) -> Option<&str> {
+        self.invalid.first().map(|(_, message)| message.as_str())
+    }
+}
+
+/// An endpoint setting of a service's own that `Config::from_env` reads:
+/// the variable, the rule set's parameter it sets, and the values (in any
+/// case) that mean `true` and `false`. The generated crate lists those its
+/// rule set has (S3's `AWS_S3_USE_ARN_REGION`, ...).
+pub(crate) type EnvFlag = (&'static str, &'static str, &'static str, &'static str);
+
+/// Reads the service's endpoint settings from the environment into
+/// `flags`. A value that is neither word is kept as an error naming the
+/// variable: every request then fails with it (a configuration error)
+/// unless code sets the setting.
+fn read_env_flags(flags: &mut EndpointFlags, settings: &[EnvFlag], var: impl Fn(&str) -> Option<String>) {
+    for &(name, param, when_true, when_false) in settings {
+        let Some(value) = var(name) else { continue };
+        let value = value.trim();
+        if value.eq_ignore_ascii_case(when_true) {
+            flags.set(param, true);
+        } else if value.eq_ignore_ascii_case(when_false) {
+            flags.set(param, false);
+        } else {
+            flags.values.retain(|(n, _)| *n != param);
+            flags.invalid.retain(|(n, _)| *n != param);
+            let message = format!("invalid configuration: {name} is `{value}`, which is neither `{when_true}` nor `{when_false}`");
+            flags.invalid.push((param, message));
         }
     }
 }
@@ -342,8 +381,8 @@ impl Config {
 
     /// What `Config::from_env` reads (the generated crate names the
     /// service's own endpoint variable, `endpoint_url_env`): see there.
-    pub(crate) fn from_env_for(endpoint_url_env: &str) -> ConfigBuilder {
-        let mut builder = Self::from_env_source_for(endpoint_url_env, |name| std::env::var(name).ok());
+    pub(crate) fn from_env_for(endpoint_url_env: &str, settings: &[EnvFlag]) -> ConfigBuilder {
+        let mut builder = Self::from_env_source_for(endpoint_url_env, settings, |name| std::env::var(name).ok());
         if builder.credentials.is_some() {
             // Read again when the cached ones are refreshed, so that rotated keys are picked up.
             builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
@@ -353,7 +392,7 @@ impl Config {
 
     /// [`Config::from_env_for`] reading variables from `lookup` instead
     /// of the process environment (for tests); credentials are read once.
-    pub(crate) fn from_env_source_for(endpoint_url_env: &str, lookup: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
+    pub(crate) fn from_env_source_for(endpoint_url_env: &str, settings: &[EnvFlag], lookup: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let flag = |name: &str| var(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         let mut builder = Config::builder();
@@ -391,6 +430,7 @@ impl Config {
             // Incomplete: the provider reports what is missing at the first request.
             builder.credentials = Some(SharedCredentialsProvider::new(EnvironmentCredentials));
         }
+        read_env_flags(&mut builder.endpoint_flags, settings, var);
         builder
     }
 
@@ -451,7 +491,26 @@ impl Config {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
+            identity_changed: false,
         }
+    }
+
+    /// The configuration `builder` (derived from this one by
+    /// [`Config::to_builder`]) builds, for a per-call override: the default
+    /// transport, and its connection pool, is this one's unless the
+    /// override changed the connect timeout or set a transport. Also says
+    /// whether the override set a credentials or token provider.
+    pub(crate) fn overridden(&self, mut builder: ConfigBuilder) -> (Config, bool) {
+        let identity_changed = builder.identity_changed;
+        let keep_transport = self.default_http_client
+            && builder.http_client.is_none()
+            && builder.timeouts.connect_timeout() == self.timeouts.connect_timeout();
+        if keep_transport {
+            builder.http_client = Some(self.http_client.clone());
+        }
+        let mut config = builder.build();
+        config.default_http_client |= keep_transport;
+        (config, identity_changed)
     }
 
     /// The value of a service endpoint setting, by its parameter name.
@@ -485,6 +544,9 @@ pub struct ConfigBuilder {
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
     endpoint_flags: EndpointFlags,
+    /// A credentials or token provider was set since the builder was made
+    /// (a per-call override then resolves its identities anew).
+    identity_changed: bool,
 }
 
 impl Default for ConfigBuilder {
@@ -510,6 +572,7 @@ impl Default for ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
+            identity_changed: false,
         }
     }
 }
@@ -536,6 +599,7 @@ impl ConfigBuilder {
     /// `aws-config` included).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 
@@ -545,6 +609,7 @@ impl ConfigBuilder {
     /// [`Token`] included).
     pub fn token_provider(mut self, provider: impl ProvideToken + 'static) -> Self {
         self.token = Some(SharedTokenProvider::new(provider));
+        self.identity_changed = true;
         self
     }
 
@@ -831,11 +896,11 @@ mod tests {
                 _ => None,
             }
         };
-        let config = Config::from_env_source_for("AWS_ENDPOINT_URL_X", env(" required ")).build();
+        let config = Config::from_env_source_for("AWS_ENDPOINT_URL_X", &[], env(" required ")).build();
         assert_eq!(config.account_id_endpoint_mode(), AccountIdEndpointMode::Required);
         assert_eq!(config.to_builder().build().account_id_endpoint_mode(), AccountIdEndpointMode::Required);
         // Not a mode: ignored, as aws-config does.
-        let config = Config::from_env_source_for("AWS_ENDPOINT_URL_X", env("sometimes")).build();
+        let config = Config::from_env_source_for("AWS_ENDPOINT_URL_X", &[], env("sometimes")).build();
         assert_eq!(config.account_id_endpoint_mode(), AccountIdEndpointMode::Preferred);
     }
 
@@ -854,13 +919,102 @@ mod tests {
                 _ => None,
             }
         };
-        let credentials = block_on(Config::from_env_source_for("X", env(Some("123456789012"))).build());
+        let credentials = block_on(Config::from_env_source_for("X", &[], env(Some("123456789012"))).build());
         assert_eq!(credentials.account_id().map(|a| a.as_str()), Some("123456789012"));
         assert_eq!(credentials.access_key_id(), "AKID");
-        assert_eq!(block_on(Config::from_env_source_for("X", env(None)).build()).account_id(), None);
+        assert_eq!(block_on(Config::from_env_source_for("X", &[], env(None)).build()).account_id(), None);
         let config = Config::builder().static_credentials_with_account_id("AKID", "secret", "111111111111").build();
         assert_eq!(block_on(config).account_id().map(|a| a.as_str()), Some("111111111111"));
         assert_eq!(block_on(Config::builder().static_credentials("AKID", "secret").build()).account_id(), None);
+    }
+
+    /// The settings of a service with S3's: two booleans and the
+    /// `legacy`/`regional` one.
+    const S3_LIKE: &[EnvFlag] = &[
+        ("AWS_S3_USE_ARN_REGION", "UseArnRegion", "true", "false"),
+        ("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", "DisableMultiRegionAccessPoints", "true", "false"),
+        ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "UseGlobalEndpoint", "legacy", "regional"),
+    ];
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + Copy {
+        move |name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn endpoint_settings_come_from_the_environment_in_any_case() {
+        let env = vars(&[
+            ("AWS_S3_USE_ARN_REGION", " TRUE "),
+            ("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", "False"),
+            ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "Legacy"),
+        ]);
+        let config = Config::from_env_source_for("X", S3_LIKE, env).build();
+        assert_eq!(config.endpoint_flag("UseArnRegion"), Some(true));
+        assert_eq!(config.endpoint_flag("DisableMultiRegionAccessPoints"), Some(false));
+        assert_eq!(config.endpoint_flag("UseGlobalEndpoint"), Some(true));
+        assert_eq!(config.endpoint_flags.invalid(), None);
+        let regional = Config::from_env_source_for("X", S3_LIKE, vars(&[("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "regional")])).build();
+        assert_eq!(regional.endpoint_flag("UseGlobalEndpoint"), Some(false));
+        // Unset (or empty): the rules' default.
+        let unset = Config::from_env_source_for("X", S3_LIKE, vars(&[("AWS_S3_USE_ARN_REGION", " ")])).build();
+        assert_eq!(unset.endpoint_flags, EndpointFlags::default());
+    }
+
+    #[test]
+    fn only_the_services_own_settings_are_read() {
+        // A service without S3's settings ignores S3's variables.
+        let env = vars(&[("AWS_S3_USE_ARN_REGION", "true"), ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "sometimes")]);
+        let config = Config::from_env_source_for("X", &[], env).build();
+        assert_eq!(config.endpoint_flags, EndpointFlags::default());
+    }
+
+    #[test]
+    fn an_invalid_setting_is_an_error_naming_its_variable_unless_code_sets_it() {
+        let env = vars(&[("AWS_S3_USE_ARN_REGION", "yes"), ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "global")]);
+        let config = Config::from_env_source_for("X", S3_LIKE, env).build();
+        let message = config.endpoint_flags.invalid().expect("an error");
+        assert!(message.contains("AWS_S3_USE_ARN_REGION is `yes`"), "{message}");
+        assert!(message.contains("`true` nor `false`"), "{message}");
+        assert_eq!(config.endpoint_flag("UseArnRegion"), None);
+        // Code wins over the environment, invalid or not.
+        let fixed = Config::from_env_source_for("X", S3_LIKE, env).endpoint_flag("UseArnRegion", false).build();
+        let message = fixed.endpoint_flags.invalid().expect("the other one");
+        assert!(message.contains("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT is `global`"), "{message}");
+        assert!(message.contains("`legacy` nor `regional`"), "{message}");
+        let fixed = fixed.to_builder().endpoint_flag("UseGlobalEndpoint", false).build();
+        assert_eq!(fixed.endpoint_flags.invalid(), None);
+        assert_eq!(fixed.endpoint_flag("UseArnRegion"), Some(false));
+        let env = vars(&[("AWS_S3_USE_ARN_REGION", "true")]);
+        let set = Config::from_env_source_for("X", S3_LIKE, env).endpoint_flag("UseArnRegion", false).build();
+        assert_eq!(set.endpoint_flag("UseArnRegion"), Some(false));
+    }
+
+    #[test]
+    fn an_override_keeps_the_default_transport_unless_the_connect_timeout_changes() {
+        let client = Config::builder().region("us-east-1").build();
+        let (same, identity_changed) = client.overridden(client.to_builder().region("eu-west-1"));
+        assert!(!identity_changed);
+        assert_eq!(same.region(), Some("eu-west-1"));
+        assert_eq!(client.region(), Some("us-east-1"));
+        assert!(Arc::ptr_eq(&same.http_client, &client.http_client), "the connection pool is shared");
+        // Derived again, the override's own transport is still the default one.
+        assert!(same.default_http_client);
+        let attempt = TimeoutConfig::standard().with_attempt_timeout(Some(Duration::from_secs(1)));
+        let (shorter, _) = client.overridden(client.to_builder().timeout_config(attempt));
+        assert!(Arc::ptr_eq(&shorter.http_client, &client.http_client), "the attempt timeout is not the transport's");
+        let connect = TimeoutConfig::standard().with_connect_timeout(Some(Duration::from_millis(100)));
+        let (other, _) = client.overridden(client.to_builder().timeout_config(connect));
+        assert!(!Arc::ptr_eq(&other.http_client, &client.http_client), "a transport with the new connect timeout");
+        assert!(other.default_http_client);
+        // A transport set in code stays, whatever the override changes.
+        let custom = Config::builder().http_client(crate::testing::TestTransport::new()).build();
+        let (overridden, _) = custom.overridden(custom.to_builder().timeout_config(connect));
+        assert!(Arc::ptr_eq(&overridden.http_client, &custom.http_client));
+        assert!(!overridden.default_http_client);
+        // Credentials or a token set in the override: its identities are its own.
+        let (_, identity_changed) = client.overridden(client.to_builder().static_credentials("AKID", "SECRET"));
+        assert!(identity_changed);
+        let (_, identity_changed) = client.overridden(client.to_builder().token_provider(Token::new("token", None)));
+        assert!(identity_changed);
     }
 
     #[test]

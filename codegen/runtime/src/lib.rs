@@ -33,6 +33,7 @@
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
+//! | `credentials_chain`, `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the default credential chain (environment, profile, container, IMDS; not yet the steps that call STS or SSO), the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -45,6 +46,8 @@ pub mod checksum;
 pub mod clock;
 pub mod compression;
 pub mod config;
+pub mod container;
+pub mod credentials_chain;
 pub mod dynamodb;
 pub mod endpoint;
 pub mod error;
@@ -56,13 +59,17 @@ pub mod fuzz;
 pub mod glacier;
 pub mod http_binding;
 pub mod http_checksum;
+pub mod imds;
 pub mod interceptor;
 pub mod json;
 pub mod orchestrator;
 pub mod pagination;
 pub mod presigning;
 pub mod primitives;
+pub mod profile;
+pub mod profile_chain;
 pub mod protocol;
+pub mod provider_env;
 pub mod query;
 pub mod rest_json;
 pub mod rest_xml;

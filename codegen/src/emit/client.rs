@@ -21,6 +21,7 @@ pub fn service(krate: &Crate) -> TokenStream {
     let endpoint_doc = format!(" `{endpoint_env}` or else `AWS_ENDPOINT_URL` (unless");
     let auth = super::auth_schemes(&krate.service.auth);
     let uses_account_id = super::endpoint::uses_account_id(&krate.endpoint);
+    let env_settings = super::endpoint::env_settings(&krate.endpoint);
     let protocol = super::protocol::for_crate(krate).runtime_value(krate);
     let decorators = super::customize::decorators(krate);
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
@@ -43,6 +44,9 @@ pub fn service(krate: &Crate) -> TokenStream {
 
         /// The service-specific endpoint variable `Config::from_env` reads.
         const ENDPOINT_URL_ENV: &str = #endpoint_env;
+
+        /// The service's own endpoint settings `Config::from_env` reads.
+        const ENV_SETTINGS: &[crate::config::EnvFlag] = #env_settings;
 
         /// Sent as `User-Agent`: this crate's name and version.
         const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
@@ -68,17 +72,21 @@ pub fn service(krate: &Crate) -> TokenStream {
             /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
             /// `AWS_DISABLE_REQUEST_COMPRESSION`,
             /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
-            /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`.
+            /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
+            /// and the service's own endpoint settings that the SDKs read
+            /// (S3's `AWS_S3_USE_ARN_REGION`, ...: see their setters; an
+            /// invalid value fails every request with a configuration error
+            /// naming the variable, unless the setting is set in code).
             /// Returns a builder, so that any of them can still be overridden.
             pub fn from_env() -> crate::config::ConfigBuilder {
-                Self::from_env_for(ENDPOINT_URL_ENV)
+                Self::from_env_for(ENDPOINT_URL_ENV, ENV_SETTINGS)
             }
 
             /// [`Config::from_env`](Self::from_env) reading variables from
             /// `lookup` instead of the process environment (for tests);
             /// credentials are read once.
             pub fn from_env_source(lookup: impl Fn(&str) -> ::std::option::Option<::std::string::String>) -> crate::config::ConfigBuilder {
-                Self::from_env_source_for(ENDPOINT_URL_ENV, lookup)
+                Self::from_env_source_for(ENDPOINT_URL_ENV, ENV_SETTINGS, lookup)
             }
         }
     }

@@ -115,6 +115,7 @@ pub(crate) fn decorators(krate: &Crate) -> Vec<&'static dyn Decorator> {
         "DynamoDB" => vec![&DynamoDb],
         "S3" => vec![&S3Addressing, &S3NotFound, &S3Responses],
         "Route 53" => vec![&Route53],
+        "STS" => vec![&Sts],
         _ => Vec::new(),
     };
     if krate.operations.values().any(|op| op.http_checksum.is_some()) {
@@ -246,6 +247,23 @@ impl Decorator for S3Responses {
 /// Amazon Route 53: the resource ids its outputs return with a prefix
 /// (`/hostedzone/Z1`, `/change/C1`, `/delegationset/N1`) are accepted as
 /// they are in URI labels, the prefix trimmed, as the AWS SDKs do.
+/// AWS STS: `IDPCommunicationError` (the identity provider of
+/// `AssumeRoleWithWebIdentity` could not be reached) is retried, as the
+/// AWS SDKs retry it; the model does not mark it `@retryable`.
+struct Sts;
+
+impl Decorator for Sts {
+    fn transform(&self, krate: &mut Crate) {
+        for shape in krate.errors.values_mut() {
+            if let crate::ir::StructKind::Error { retryable, .. } = &mut shape.kind {
+                if shape.shape.name == "IDPCommunicationErrorException" {
+                    *retryable = true;
+                }
+            }
+        }
+    }
+}
+
 struct Route53;
 
 impl Decorator for Route53 {

@@ -502,6 +502,11 @@ fn service_settings(rules: &RuleSet) -> TokenStream {
             lines.push(String::new());
         }
         lines.push(format!("The endpoint rules' `{}` parameter ({source}). {unset}", p.name));
+        if let Some((var, when_true, when_false)) = env_setting(p) {
+            lines.push(format!(
+                "`Config::from_env` reads it from `{var}` (`{when_true}` or `{when_false}`, in any case); a value set here wins."
+            ));
+        }
         let doc = docs(&lines);
         setters.push(quote! {
             #doc
@@ -529,6 +534,34 @@ fn service_settings(rules: &RuleSet) -> TokenStream {
             #(#getters)*
         }
     }
+}
+
+/// The environment variable of a service setting that the AWS SDKs read,
+/// with the words (in any case) for `true` and `false`: S3's (and S3
+/// Control's ARN region), as botocore and the other SDKs name them. The
+/// `us-east-1` one is inverted: `legacy` keeps the global endpoint
+/// (`UseGlobalEndpoint`), `regional` does not.
+fn env_setting(p: &Param) -> Option<(&'static str, &'static str, &'static str)> {
+    setting_name(p)?;
+    Some(match (p.built_in.as_deref(), p.name.as_str()) {
+        (Some("AWS::S3::UseArnRegion" | "AWS::S3Control::UseArnRegion"), _) => ("AWS_S3_USE_ARN_REGION", "true", "false"),
+        (Some("AWS::S3::DisableMultiRegionAccessPoints"), _) => ("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", "true", "false"),
+        (Some("AWS::S3::UseGlobalEndpoint"), _) => ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "legacy", "regional"),
+        (None, "DisableS3ExpressSessionAuth") if p.client_context => ("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true", "false"),
+        _ => return None,
+    })
+}
+
+/// The service settings `Config::from_env` reads (`&[config::EnvFlag]`):
+/// the variable, the rule set's parameter, and its words for `true` and
+/// `false`.
+pub(crate) fn env_settings(rules: &RuleSet) -> TokenStream {
+    let entries = rules.params.iter().filter_map(|p| {
+        let (var, when_true, when_false) = env_setting(p)?;
+        let name = &p.name;
+        Some(quote!((#var, #name, #when_true, #when_false)))
+    });
+    quote!(&[#(#entries),*])
 }
 
 /// Whether the rules take the credentials' account id (`AWS::Auth::AccountId`).

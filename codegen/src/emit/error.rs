@@ -14,7 +14,7 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
         let (item, builder) = structure::emit(e, quote!(crate::error::builders), &[]);
         items.push(item);
         builders.push(builder);
-        items.push(error_impls(e));
+        items.push(error_impls(krate, e));
     }
     let builders = (!builders.is_empty()).then(|| {
         quote! {
@@ -37,9 +37,15 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
     }
 }
 
-fn error_impls(e: &crate::ir::Struct) -> TokenStream {
+fn error_impls(krate: &Crate, e: &crate::ir::Struct) -> TokenStream {
     let name = ident(&e.name);
-    let code = &e.shape.name;
+    // The code on the wire: the shape's name, or its `@awsQueryError` code
+    // for the query protocols, whose responses name errors by it.
+    let query = matches!(krate.protocol, crate::ir::protocol::Protocol::AwsQuery | crate::ir::protocol::Protocol::Ec2Query);
+    let code = match &e.kind {
+        StructKind::Error { query_code: Some(code), .. } if query => code,
+        _ => &e.shape.name,
+    };
     let message =
         e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
     // The service's message wins over the member (they are usually the same).

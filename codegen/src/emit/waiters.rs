@@ -17,7 +17,7 @@ pub fn waiters(krate: &Crate) -> TokenStream {
     let mut items = Vec::new();
     for op in krate.operations.values() {
         for waiter in &op.waiters {
-            items.push(waiter_item(op, waiter, &super::customize::input_fills(krate, op)));
+            items.push(waiter_item(krate, op, waiter, &super::customize::input_fills(krate, op)));
         }
     }
     quote! {
@@ -28,7 +28,7 @@ pub fn waiters(krate: &Crate) -> TokenStream {
     }
 }
 
-fn waiter_item(op: &Operation, waiter: &Waiter, fills: &[super::customize::Fill]) -> TokenStream {
+fn waiter_item(krate: &Crate, op: &Operation, waiter: &Waiter, fills: &[super::customize::Fill]) -> TokenStream {
     let ty = ident(&waiter.name);
     let module = ident(&op.module);
     let input_builder = super::ident(&names::derived::builder(&op.input.name));
@@ -52,7 +52,7 @@ fn waiter_item(op: &Operation, waiter: &Waiter, fills: &[super::customize::Fill]
     lines.push(String::new());
     lines.push(format!("Delays between attempts: from {min} s up to {max} s, exponential with jitter."));
     let doc = docs(&lines);
-    let classifier = classifier(op, waiter);
+    let classifier = classifier(krate, op, waiter);
     let input = build_input(
         op,
         fills,
@@ -212,7 +212,7 @@ fn classifier_reads_input(waiter: &Waiter) -> bool {
 /// The function that classifies a response, one `match` arm per acceptor
 /// in the model's order (the first that matches decides), and a function
 /// per acceptor whose test can fail (`?`).
-fn classifier(op: &Operation, waiter: &Waiter) -> TokenStream {
+fn classifier(krate: &Crate, op: &Operation, waiter: &Waiter) -> TokenStream {
     let module = ident(&op.module);
     let output = ident(&op.output.name);
     let error = ident(&op.error);
@@ -236,7 +236,14 @@ fn classifier(op: &Operation, waiter: &Waiter) -> TokenStream {
             Matcher::Success(true) => ok.always(decision),
             Matcher::Success(false) => err.always(decision),
             Matcher::ErrorType(code) => {
-                err.test(quote!(error.code() == ::std::option::Option::Some(#code)), decision);
+                // An acceptor may name a modeled error by its shape name
+                // while the service sends another code (awsQuery's
+                // `@awsQueryError`): any code of that error matches.
+                let test = match error_codes(krate, op, code).as_slice() {
+                    [one] => quote!(error.code() == ::std::option::Option::Some(#one)),
+                    codes => quote!(matches!(error.code(), #(::std::option::Option::Some(#codes))|*)),
+                };
+                err.test(test, decision);
             }
             Matcher::Path(m) => match m.test.as_ref().and_then(path::render_test) {
                 // The types say it never matches.
@@ -313,4 +320,22 @@ fn classifier(op: &Operation, waiter: &Waiter) -> TokenStream {
 
         #(#helpers)*
     }
+}
+
+/// The codes an `errorType` acceptor matches: the text itself, and when it
+/// names one of the operation's modeled errors, every code the protocol
+/// reads as that error.
+fn error_codes(krate: &Crate, op: &Operation, code: &str) -> Vec<String> {
+    let mut codes = vec![code.to_owned()];
+    let protocol = super::protocol::for_crate(krate);
+    for error in op.errors.iter().filter(|e| e.shape.name == code) {
+        if let Some(shape) = krate.errors.get(&error.name) {
+            for other in protocol.error_codes(krate, shape) {
+                if !codes.contains(&other) {
+                    codes.push(other);
+                }
+            }
+        }
+    }
+    codes
 }

@@ -380,6 +380,22 @@ pub mod builders {
             self.inner = self.inner.set_file(input);
             self
         }
+        /// Changes the configuration of this builder's calls only
+        /// (`send`, `presigned`, a paginator's pages): `change` gets
+        /// the current configuration as a builder, such as
+        /// `|c| c.region("eu-west-1")`. The client is unchanged; its
+        /// retry budget, connection pool and cached credentials serve
+        /// unless the override changes the connect timeout or the
+        /// credentials.
+        pub fn config_override(
+            mut self,
+            change: impl ::std::ops::FnOnce(
+                crate::config::ConfigBuilder,
+            ) -> crate::config::ConfigBuilder,
+        ) -> Self {
+            self.handle = crate::orchestrator::with_override(&self.handle, change);
+            self
+        }
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.

@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::super::ident;
 use super::{Codec, ProtocolGen};
-use crate::ir::{Crate, Operation, Struct, StructKind};
+use crate::ir::{Binding, Crate, Operation, RustType, Struct, StructKind};
 
 /// The query emitter; `ec2` for ec2Query.
 pub(crate) struct Query {
@@ -74,16 +74,32 @@ impl ProtocolGen for Query {
     }
 
     /// Errors (outputs are read by [`read_output`](Self::read_output)).
+    /// An error's `message` member (lower case in most query models, while
+    /// the body says `<Message>`) takes the error's message when its own
+    /// element is absent, as the AWS SDKs fill it.
     fn read_response(&self, s: &Struct, var: TokenStream) -> TokenStream {
         let ty = ident(&s.name);
         let ec2 = self.ec2;
+        let message = s.fields.iter().find(|f| {
+            f.member.eq_ignore_ascii_case("message") && f.optional && f.ty == RustType::String && f.binding == Binding::Body
+        });
+        let fill = message.map(|f| {
+            let field = ident(&f.name);
+            quote! {
+                if #var.#field.is_none() {
+                    #var.#field = meta.message().map(::std::borrow::ToOwned::to_owned);
+                }
+            }
+        });
+        let mutable = fill.is_some().then(|| quote!(mut));
         let read = if s.fields.is_empty() {
             quote!(let _ = response; let #var: crate::error::#ty = crate::json::Fallback::fallback();)
         } else {
-            quote!(let #var: crate::error::#ty = crate::query::read_error(response.body(), #ec2)?;)
+            quote!(let #mutable #var: crate::error::#ty = crate::query::read_error(response.body(), #ec2)?;)
         };
         quote! {
             #read
+            #fill
             ::std::result::Result::Ok(#var)
         }
     }

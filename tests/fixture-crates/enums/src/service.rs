@@ -14,6 +14,8 @@ pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFac
 };
 /// The service-specific endpoint variable `Config::from_env` reads.
 const ENDPOINT_URL_ENV: &str = "AWS_ENDPOINT_URL_FIXTUREENUMS";
+/// The service's own endpoint settings `Config::from_env` reads.
+const ENV_SETTINGS: &[crate::config::EnvFlag] = &[];
 /// Sent as `User-Agent`: this crate's name and version.
 const USER_AGENT: &str = ::std::concat!(
     ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
@@ -38,10 +40,14 @@ impl crate::config::Config {
     /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
     /// `AWS_DISABLE_REQUEST_COMPRESSION`,
     /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
-    /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`.
+    /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
+    /// and the service's own endpoint settings that the SDKs read
+    /// (S3's `AWS_S3_USE_ARN_REGION`, ...: see their setters; an
+    /// invalid value fails every request with a configuration error
+    /// naming the variable, unless the setting is set in code).
     /// Returns a builder, so that any of them can still be overridden.
     pub fn from_env() -> crate::config::ConfigBuilder {
-        Self::from_env_for(ENDPOINT_URL_ENV)
+        Self::from_env_for(ENDPOINT_URL_ENV, ENV_SETTINGS)
     }
     /// [`Config::from_env`](Self::from_env) reading variables from
     /// `lookup` instead of the process environment (for tests);
@@ -49,6 +55,6 @@ impl crate::config::Config {
     pub fn from_env_source(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> crate::config::ConfigBuilder {
-        Self::from_env_source_for(ENDPOINT_URL_ENV, lookup)
+        Self::from_env_source_for(ENDPOINT_URL_ENV, ENV_SETTINGS, lookup)
     }
 }

@@ -7,14 +7,14 @@
 //! `codegen/runtime/src/orchestrator.rs`). The generated code supplies the
 //! per-operation parts through [`Operation`].
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 
 use crate::auth::{AuthScheme, Identity, IdentityCache};
-use crate::config::{AccountIdEndpointMode, Config};
+use crate::config::{AccountIdEndpointMode, Config, ConfigBuilder};
 use crate::endpoint::Value;
 use crate::error::{BuildError, ErrorMetadata, Unhandled, UnhandledKind};
 use crate::facts::{EndpointInputs, ResolvedEndpoint, ServiceFacts};
@@ -32,12 +32,16 @@ pub(crate) struct Handle {
     pub(crate) config: Config,
     /// What the generated code says of its service.
     pub(crate) service: &'static ServiceFacts,
-    retry_budget: RetryBudget,
-    pub(crate) identities: IdentityCache,
+    /// Shared with the handles of the client's per-call overrides.
+    retry_budget: Arc<RetryBudget>,
+    /// Shared with the handles of per-call overrides that keep the
+    /// client's credentials and token.
+    pub(crate) identities: Arc<IdentityCache>,
     endpoints: EndpointCache,
     /// How far the service's clock is from the time source, by the `Date`
     /// of the responses so far: requests are signed at the corrected time.
-    clock_skew: crate::clock::ClockSkew,
+    /// Shared with the handles of the client's per-call overrides.
+    clock_skew: Arc<crate::clock::ClockSkew>,
 }
 
 impl Handle {
@@ -45,12 +49,40 @@ impl Handle {
         Handle {
             config,
             service,
-            retry_budget: RetryBudget::default(),
-            identities: IdentityCache::default(),
+            retry_budget: Arc::default(),
+            identities: Arc::default(),
             endpoints: EndpointCache::default(),
-            clock_skew: crate::clock::ClockSkew::default(),
+            clock_skew: Arc::default(),
         }
     }
+
+    /// The handle of the calls of one fluent builder whose configuration
+    /// `builder` changed (`config_override`): the client's handle is left
+    /// as it is. The retry budget and the service's clock skew stay the
+    /// client's, and so do the cached credentials and token unless the
+    /// override set a provider; endpoints are resolved again for the new
+    /// configuration (a cache of its own); the default transport, and with
+    /// it the connection pool, is kept unless the connect timeout changed.
+    pub(crate) fn overridden(&self, builder: ConfigBuilder) -> Arc<Handle> {
+        let (config, identity_changed) = self.config.overridden(builder);
+        Arc::new(Handle {
+            config,
+            service: self.service,
+            retry_budget: self.retry_budget.clone(),
+            identities: if identity_changed { Arc::default() } else { self.identities.clone() },
+            endpoints: EndpointCache::default(),
+            clock_skew: self.clock_skew.clone(),
+        })
+    }
+}
+
+/// What a fluent builder's `config_override` does: the builder's calls go
+/// through a handle of the configuration `change` makes of the current one.
+/// Generic only over the caller's closure, so that it is compiled only where
+/// it is called; the work is in [`Handle::overridden`].
+#[inline]
+pub(crate) fn with_override(handle: &Arc<Handle>, change: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Arc<Handle> {
+    handle.overridden(change(handle.config.to_builder()))
 }
 
 /// The last endpoint a client resolved, with the inputs it was resolved
@@ -261,6 +293,9 @@ pub(crate) struct Route {
 pub(crate) async fn route(handle: &Handle, request: &Request, spec: &Spec) -> Result<Route, Failure> {
     let config = &handle.config;
     let service = handle.service;
+    if let Some(message) = config.endpoint_flags.invalid() {
+        return Err(configuration_error(message.to_owned()));
+    }
     let chosen = crate::auth::choose(spec.auth, config);
     let account_id = match chosen {
         Ok(scheme @ AuthScheme::SigV4 { .. }) => account_id(handle, scheme, spec.name).await?,
