@@ -237,11 +237,11 @@ fn invalid_crate_name() {
 #[test]
 fn other_protocols_are_named() {
     let dir = scratch("protocol");
-    let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsQuery": {}"#);
+    let text = model("").replace(r#""aws.protocols#restJson1": {}"#, r#""smithy.protocols#rpcv2Cbor": {}"#);
     let path = write_model(&dir, "m.json", &text);
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()]);
     assert!(
-        err.contains("shape `ex#Svc` uses the protocol aws.protocols#awsQuery (this generator writes aws.protocols#restJson1, aws.protocols#awsJson1_0, aws.protocols#awsJson1_1, aws.protocols#restXml)"),
+        err.contains("shape `ex#Svc` uses the protocol smithy.protocols#rpcv2Cbor (this generator writes aws.protocols#restJson1, aws.protocols#awsJson1_0, aws.protocols#awsJson1_1, aws.protocols#restXml, aws.protocols#awsQuery, aws.protocols#ec2Query)"),
         "{err}"
     );
 }
@@ -280,10 +280,10 @@ fn a_service_with_several_protocols_gets_the_preferred_one_or_the_one_asked_for(
     let with_xml = text.replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#restXml": {}"#);
     let service = &generated(&dir, &with_xml, &["--protocol", "restXml"], &["src/service.rs"])[0];
     assert!(service.contains("protocol: &crate::rest_xml::RestXml"), "{service}");
-    let with_query = text.replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsQuery": {}"#);
-    write_model(&dir, "m.json", &with_query);
-    let err = run("awsQuery");
-    assert!(err.contains("uses the protocol aws.protocols#awsQuery (asked for with --protocol; not written yet)"), "{err}");
+    let with_cbor = text.replace(r#""aws.protocols#restJson1": {}"#, r#""smithy.protocols#rpcv2Cbor": {}"#);
+    write_model(&dir, "m.json", &with_cbor);
+    let err = run("rpcv2Cbor");
+    assert!(err.contains("uses the protocol smithy.protocols#rpcv2Cbor (asked for with --protocol; not written yet)"), "{err}");
 }
 
 /// awsJson ignores the HTTP binding traits (and `jsonName`): every member
