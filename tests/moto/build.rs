@@ -13,13 +13,23 @@ use std::path::{Path, PathBuf};
 /// about that of DynamoDB alone.
 const CLIENTS: &[(&str, &str, &[&str])] = &[
     ("dynamodb", "aws-more/dynamodb-2012-08-10.json", &[]),
-    ("sqs", "aws-more/sqs-2012-11-05.json", &["CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteQueue"]),
+    (
+        "sqs",
+        "aws-more/sqs-2012-11-05.json",
+        &["CreateQueue", "GetQueueUrl", "GetQueueAttributes", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteQueue"],
+    ),
     ("secretsmanager", "aws-more/secrets-manager-2017-10-17.json", &["CreateSecret", "GetSecretValue", "DeleteSecret"]),
     ("kms", "aws-more/kms-2014-11-01.json", &["CreateKey", "DescribeKey", "Encrypt", "Decrypt"]),
     ("ssm", "aws-more/ssm-2014-11-06.json", &["PutParameter", "GetParameter", "GetParametersByPath", "DeleteParameters"]),
     ("glacier", "aws/glacier-2012-06-01.json", &["CreateVault", "DescribeVault", "ListVaults", "DeleteVault"]),
     ("kafka", "aws/kafka-2018-11-14.json", &["CreateClusterV2", "DescribeClusterV2", "TagResource", "UntagResource", "ListTagsForResource"]),
     ("route53", "aws-more/route-53-2013-04-01.json", &["CreateHostedZone", "ListHostedZones", "ChangeResourceRecordSets", "ListResourceRecordSets", "DeleteHostedZone"]),
+    // The query protocols (awsQuery): the operations of `tests/query.rs`.
+    ("sts", "aws-more/sts-2011-06-15.json", &["GetCallerIdentity", "AssumeRole"]),
+    ("iam", "aws-more/iam-2010-05-08.json", &["CreateRole", "GetRole", "ListRoles", "DeleteRole"]),
+    ("sns", "aws-more/sns-2010-03-31.json", &["CreateTopic", "GetTopicAttributes", "Subscribe", "Publish", "DeleteTopic"]),
+    ("cloudformation", "aws-more/cloudformation-2010-05-15.json", &["CreateStack", "DescribeStacks", "DeleteStack"]),
+    ("cloudwatch", "aws-more/cloudwatch-2010-08-01.json", &["PutMetricData", "GetMetricStatistics"]),
     // S3 with the SDKs' addressing, signing, response customizations and
     // flexible checksums: the operations of `tests/s3.rs` and
     // `tests/s3_checksums.rs`, in one client.

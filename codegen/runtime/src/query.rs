@@ -164,8 +164,10 @@ pub(crate) fn read_error<T: FromXml + crate::json::Fallback>(body: &[u8], ec2: b
 /// `<{result}>` (awsQuery) or the members themselves (ec2Query, `result`
 /// `None`), with the request id the body carries
 /// (`<ResponseMetadata><RequestId>`, or ec2Query's `<requestId>`). An empty
-/// body reads as the zero value; a body whose root is another element is
-/// an error.
+/// body, or an awsQuery response holding only its `<ResponseMetadata>`,
+/// reads as the zero value; a body whose root is another element, or whose
+/// response holds another element in place of `<{result}>`, is an error
+/// (a response meant for something else, never an empty output).
 pub(crate) fn read_output<T: FromXml + crate::json::Fallback>(
     body: &[u8],
     response: &str,
@@ -183,7 +185,12 @@ pub(crate) fn read_output<T: FromXml + crate::json::Fallback>(
     let output = match result {
         Some(result) => match root.child(result) {
             Some(element) => T::read_xml(element)?,
-            None => T::fallback(),
+            None => match root.children().iter().find(|c| c.local_name() != "ResponseMetadata") {
+                Some(other) => {
+                    return Err(XmlError::new(format!("the response holds `<{}>`, not `<{result}>`", other.local_name())));
+                }
+                None => T::fallback(),
+            },
         },
         None => T::read_xml(&root)?,
     };
@@ -259,9 +266,15 @@ mod tests {
                      <ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></GetResponse>";
         let (out, id) = read_output::<Out>(body, "GetResponse", Some("GetResult")).unwrap();
         assert_eq!((out, id.as_deref()), (Out(Some("n".into())), Some("rid")));
-        // No result element: the zero value.
+        // No result element: the zero value, with or without metadata.
         let (out, _) = read_output::<Out>(b"<GetResponse/>", "GetResponse", Some("GetResult")).unwrap();
         assert_eq!(out, Out(None));
+        let metadata = b"<GetResponse><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></GetResponse>";
+        let (out, id) = read_output::<Out>(metadata, "GetResponse", Some("GetResult")).unwrap();
+        assert_eq!((out, id.as_deref()), (Out(None), Some("rid")));
+        // Another element where the result belongs: an error naming it.
+        let other = read_output::<Out>(b"<GetResponse><PutResult><Name>n</Name></PutResult></GetResponse>", "GetResponse", Some("GetResult"));
+        assert!(other.unwrap_err().to_string().contains("<PutResult>"));
         let ec2 = b"<GetResponse><requestId>r</requestId><Name>n</Name></GetResponse>";
         let (out, id) = read_output::<Out>(ec2, "GetResponse", None).unwrap();
         assert_eq!((out, id.as_deref()), (Out(Some("n".into())), Some("r")));

@@ -1,11 +1,12 @@
 //! Clients generated from the official models of DynamoDB, SQS, KMS,
-//! Secrets Manager, SSM, Glacier, Kafka, Route 53 and S3 (`build.rs`), and [`Moto`], a moto server for
+//! Secrets Manager, SSM, Glacier, Kafka, Route 53, S3, STS, IAM, SNS,
+//! CloudFormation and CloudWatch (`build.rs`), and [`Moto`], a moto server for
 //! each test to call through the clients' default transport (hyper).
 //!
-//! The tests in `tests/moto.rs` need moto's server: `bash .ci/install-moto`
-//! installs it into a virtual environment and prints the path to export as
-//! `MOTO_SERVER`; without that variable, `moto_server` is looked up on
-//! `PATH`.
+//! The tests in `tests/moto.rs`, `tests/query.rs` and `tests/s3.rs` need
+//! moto's server: `bash .ci/install-moto` installs it into a virtual
+//! environment and prints the path to export as `MOTO_SERVER`; without
+//! that variable, `moto_server` is looked up on `PATH`.
 
 /// Amazon DynamoDB (awsJson1_0), every operation.
 // The client has a module `dynamodb` of its own (the service's
@@ -59,6 +60,32 @@ pub mod route53 {
 #[allow(clippy::module_inception)]
 pub mod s3 {
     include!(concat!(env!("OUT_DIR"), "/s3.rs"));
+}
+
+/// AWS STS (awsQuery): GetCallerIdentity and AssumeRole.
+pub mod sts {
+    include!(concat!(env!("OUT_DIR"), "/sts.rs"));
+}
+
+/// AWS IAM (awsQuery): the role operations the tests call.
+pub mod iam {
+    include!(concat!(env!("OUT_DIR"), "/iam.rs"));
+}
+
+/// Amazon SNS (awsQuery): the topic operations the tests call.
+pub mod sns {
+    include!(concat!(env!("OUT_DIR"), "/sns.rs"));
+}
+
+/// AWS CloudFormation (awsQuery): the stack operations the tests call,
+/// with DescribeStacks' waiters.
+pub mod cloudformation {
+    include!(concat!(env!("OUT_DIR"), "/cloudformation.rs"));
+}
+
+/// Amazon CloudWatch (awsQuery): PutMetricData and GetMetricStatistics.
+pub mod cloudwatch {
+    include!(concat!(env!("OUT_DIR"), "/cloudwatch.rs"));
 }
 
 mod moto;
