@@ -179,13 +179,15 @@ impl Query {
                     quote!(::std::format!("{}.entry.{}", #key, i + 1))
                 };
                 let write = self.write_value(value_ty, None, value_items, false, quote!(key));
-                let write = if *sparse {
-                    quote!(if let ::std::option::Option::Some(value) = value { #write })
+                // A sparse map's absent values are left out, key and all,
+                // so that the entries stay numbered without gaps.
+                let entries = if *sparse {
+                    quote!(value.iter().filter_map(|(k, v)| v.as_ref().map(|v| (k, v))).collect())
                 } else {
-                    write
+                    quote!(value.iter().collect())
                 };
                 quote! {
-                    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+                    let mut entries: ::std::vec::Vec<_> = #entries;
                     entries.sort_by(|a, b| a.0.cmp(b.0));
                     for (i, (name, value)) in entries.into_iter().enumerate() {
                         let entry = #entry;
@@ -198,6 +200,20 @@ impl Query {
             RustType::Named(r) if !r.is_enum => quote! {
                 crate::query::ToQuery::write_query(value, writer, &#key);
             },
+            // A date out of the format's range fails the request rather
+            // than sending an empty value.
+            RustType::Timestamp(own) if format.or(*own).unwrap_or(TimestampFormat::DateTime) != TimestampFormat::EpochSeconds => {
+                let formatter = match format.or(*own).unwrap_or(TimestampFormat::DateTime) {
+                    TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::format(value)),
+                    _ => quote!(crate::timestamp::DateTime::format(value)),
+                };
+                quote! {
+                    match #formatter {
+                        ::std::option::Option::Some(text) => writer.param(&#key, &text),
+                        ::std::option::Option::None => writer.fail(::std::format!("the timestamp `{}` cannot be written in its format", #key)),
+                    }
+                }
+            }
             _ => match xml::text_of(ty, format, &quote!(value)) {
                 Some(text) => {
                     let text = xml::text_arg(ty, text);

@@ -385,3 +385,20 @@ fn malformed_truncated_and_deep_bodies_are_typed_errors() {
         }
     }
 }
+
+/// A date-time the form cannot carry (RFC 3339 has no year before 0) fails
+/// the request before anything is sent, rather than sending `Key=`.
+#[test]
+fn a_date_out_of_range_fails_before_sending() {
+    let (client, transport) = query_client(vec![response(200, &[], "<QueryTimestampsResponse/>")], query::config::RetryConfig::disabled());
+    let ancient = time::Date::from_calendar_date(-1, time::Month::January, 1).unwrap().midnight().assume_utc();
+    let error = runtime().block_on(client.query_timestamps().normal_format(ancient).send()).unwrap_err();
+    assert!(DisplayErrorContext(&error).to_string().contains("QueryTimestamps"), "{}", DisplayErrorContext(&error));
+    assert!(transport.requests().is_empty(), "nothing was sent");
+    // A representable date goes out as RFC 3339.
+    let (client, transport) = query_client(vec![response(200, &[], "<QueryTimestampsResponse/>")], query::config::RetryConfig::disabled());
+    let date = time::Date::from_calendar_date(2015, time::Month::January, 25).unwrap().with_hms(8, 0, 0).unwrap().assume_utc();
+    runtime().block_on(client.query_timestamps().normal_format(date).send()).unwrap();
+    let body = String::from_utf8(transport.requests()[0].body().to_vec()).unwrap();
+    assert!(body.contains("normalFormat=2015-01-25T08%3A00%3A00Z"), "{body}");
+}
