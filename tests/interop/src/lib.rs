@@ -1,0 +1,1 @@
+//! See `tests/aws_config.rs`.
