@@ -142,7 +142,7 @@ pub(crate) fn request_id(headers: &http::HeaderMap) -> Option<String> {
 fn error_element(root: &Element, ec2: bool) -> Option<&Element> {
     match (root.local_name(), ec2) {
         ("Error", _) => Some(root),
-        ("Response", true) => root.child("Errors").and_then(|errors| errors.child("Error")),
+        // ec2Query's `<Response><Errors><Error>`, or a bare `<Error>` child.
         (_, true) => root.child("Errors").and_then(|errors| errors.child("Error")).or_else(|| root.child("Error")),
         (_, false) => root.child("Error"),
     }

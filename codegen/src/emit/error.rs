@@ -39,13 +39,10 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
 
 fn error_impls(krate: &Crate, e: &crate::ir::Struct) -> TokenStream {
     let name = ident(&e.name);
-    // The code on the wire: the shape's name, or its `@awsQueryError` code
-    // for the query protocols, whose responses name errors by it.
-    let query = matches!(krate.protocol, crate::ir::protocol::Protocol::AwsQuery | crate::ir::protocol::Protocol::Ec2Query);
-    let code = match &e.kind {
-        StructKind::Error { query_code: Some(code), .. } if query => code,
-        _ => &e.shape.name,
-    };
+    // The code on the wire: the first the protocol reads this error by
+    // (the shape's name, or the query protocols' `@awsQueryError` code).
+    let codes = super::protocol::for_crate(krate).error_codes(krate, e);
+    let code = codes.first().unwrap_or(&e.shape.name);
     let message =
         e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
     // The service's message wins over the member (they are usually the same).

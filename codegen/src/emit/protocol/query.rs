@@ -113,7 +113,6 @@ impl ProtocolGen for Query {
             Some(name) => quote!(::std::option::Option::Some(#name)),
             None => quote!(::std::option::Option::None),
         };
-        debug_assert!(s.kind == StructKind::Output);
         quote! {
             let (mut #var, request_id): (#ty, _) = crate::query::read_output(response.body(), #response_name, #result_name)?;
             #var._request_id = crate::query::request_id(response.headers()).or(request_id);

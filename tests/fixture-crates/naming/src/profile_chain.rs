@@ -80,18 +80,38 @@ pub(crate) struct ProfileChain {
 
 /// Why a profile names no usable credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileChainError(String);
+pub struct ProfileChainError {
+    message: String,
+    /// The profile that holds no credential settings at all, when that is why.
+    empty_profile: Option<String>,
+}
+
+impl ProfileChainError {
+    /// The profile that holds no credential settings at all (a profile of
+    /// only `region` and such), when that is the error: a chain then looks
+    /// elsewhere instead of failing.
+    pub(crate) fn empty_profile(&self) -> Option<&str> {
+        self.empty_profile.as_deref()
+    }
+}
 
 impl fmt::Display for ProfileChainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for ProfileChainError {}
 
 fn error(message: impl Into<String>) -> ProfileChainError {
-    ProfileChainError(message.into())
+    ProfileChainError { message: message.into(), empty_profile: None }
+}
+
+fn no_credentials(name: &str) -> ProfileChainError {
+    ProfileChainError {
+        message: format!("profile `{name}` did not contain credential information"),
+        empty_profile: Some(name.to_owned()),
+    }
 }
 
 /// The most profiles a chain may visit (a cycle is caught before).
@@ -144,8 +164,7 @@ pub(crate) fn resolve(set: &ProfileSet, selected: &str) -> Result<ProfileChain, 
             (None, Some(source)) => break BaseSource::NamedSource(source.to_owned()),
             (Some(source), None) if source == name => {
                 // Self-referential: this profile's own keys, then its role.
-                break static_keys(profile)?
-                    .ok_or_else(|| error(format!("profile `{name}` did not contain credential information")))?;
+                break static_keys(profile)?.ok_or_else(|| no_credentials(name))?;
             }
             (Some(source), None) => {
                 referenced_from = Some(name);
@@ -194,7 +213,7 @@ fn base_source(set: &ProfileSet, name: &str, profile: &Section) -> Result<BaseSo
             account_id: profile.get("aws_account_id").map(str::to_owned),
         });
     }
-    Err(error(format!("profile `{name}` did not contain credential information")))
+    Err(no_credentials(name))
 }
 
 /// SSO, with an `sso_session` or in the legacy form, checked as the SDKs check it.

@@ -23,6 +23,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::Credentials;
 use bytes::Bytes;
 
+use crate::profile::{ProfileFileError, ProfileSet, Section};
 use crate::profile_chain::{BaseSource, ProfileChain};
 use crate::provider_env::ProviderEnv;
 use crate::transport::HttpClient;
@@ -43,28 +44,16 @@ pub(crate) struct DefaultChain {
     profile_name: Option<String>,
 }
 
-/// An error with a message, as a `CredentialsError`'s source.
-#[derive(Debug)]
-struct Message(String);
-
-impl std::fmt::Display for Message {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Message {}
-
 fn not_loaded(message: impl Into<String>) -> CredentialsError {
-    CredentialsError::not_loaded(Message(message.into()))
+    CredentialsError::not_loaded(message.into())
 }
 
 fn provider_error(message: impl Into<String>) -> CredentialsError {
-    CredentialsError::provider_error(Message(message.into()))
+    CredentialsError::provider_error(message.into())
 }
 
 fn invalid(message: impl Into<String>) -> CredentialsError {
-    CredentialsError::invalid_configuration(Message(message.into()))
+    CredentialsError::invalid_configuration(message.into())
 }
 
 fn is_not_loaded(error: &CredentialsError) -> bool {
@@ -72,15 +61,8 @@ fn is_not_loaded(error: &CredentialsError) -> bool {
 }
 
 /// A `CredentialsError` as one line with its causes (`outer: inner`).
-pub(crate) fn describe(error: &CredentialsError) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+fn describe(error: &CredentialsError) -> String {
+    crate::error::DisplayErrorContext(error).to_string()
 }
 
 impl aws_credential_types::provider::ProvideCredentials for DefaultChain {
@@ -103,14 +85,21 @@ impl DefaultChain {
         self
     }
 
-    /// Walks the chain.
+    /// The selected profile: set in code, else `AWS_PROFILE`, else `default`.
+    fn selected_profile(&self) -> String {
+        self.profile_name.clone().unwrap_or_else(|| self.env.profile_name())
+    }
+
+    /// Walks the chain, reading the profile files once.
     pub(crate) async fn credentials(&self) -> Result<Credentials, CredentialsError> {
         let mut skipped = Vec::new();
         if let Some(credentials) = environment(&self.env) {
             return credentials;
         }
         skipped.push("environment variables");
-        match self.profile().await {
+        let set = self.env.profile_set();
+        let name = self.selected_profile();
+        match self.profile(&set, &name).await {
             Err(e) if is_not_loaded(&e) => skipped.push("profile"),
             other => return other,
         }
@@ -124,7 +113,7 @@ impl DefaultChain {
             Err(e) if is_not_loaded(&e) => skipped.push("container"),
             other => return other,
         }
-        match self.imds(None).await {
+        match self.imds(set.as_ref().ok().and_then(|s| s.profile(&name))).await {
             Err(e) if is_not_loaded(&e) => {
                 skipped.push("EC2 instance metadata");
                 Err(not_loaded(format!("no credentials in any source of the chain ({}); last: {}", skipped.join(", "), describe(&e))))
@@ -135,17 +124,18 @@ impl DefaultChain {
 
     /// The selected profile's credentials; not loaded when there is no such
     /// profile or it holds no credentials.
-    async fn profile(&self) -> Result<Credentials, CredentialsError> {
-        let set = self.env.profile_set().map_err(|e| invalid(format!("could not parse profile file: {e}")))?;
-        let name = self.profile_name.clone().unwrap_or_else(|| self.env.profile_name());
-        let Some(profile) = set.profile(&name) else {
+    async fn profile(
+        &self,
+        set: &Result<ProfileSet, ProfileFileError>,
+        name: &str,
+    ) -> Result<Credentials, CredentialsError> {
+        let set = set.as_ref().map_err(|e| invalid(format!("could not parse profile file: {e}")))?;
+        let Some(profile) = set.profile(name) else {
             return Err(not_loaded(format!("the profile `{name}` is not defined")));
         };
-        let chain = match crate::profile_chain::resolve(&set, &name) {
+        let chain = match crate::profile_chain::resolve(set, name) {
             Ok(chain) => chain,
-            Err(e) if e.to_string().contains(&format!("profile `{name}` did not contain credential information")) => {
-                return Err(not_loaded(e.to_string()))
-            }
+            Err(e) if e.empty_profile() == Some(name) => return Err(not_loaded(e.to_string())),
             Err(e) => return Err(invalid(format!("profile `{name}`: {e}"))),
         };
         let ProfileChain { base, roles } = chain;
@@ -235,25 +225,17 @@ impl DefaultChain {
         if status != 200 {
             return Err(provider_error(format!("the container credentials endpoint answered {status}: {}", snippet(&body))));
         }
-        parse_credentials_json(&body, "ContainerCredentials", &["AccessKeyId", "SecretAccessKey", "Token", "Expiration"])
+        parse_credentials_json(&body, "ContainerCredentials", &["AccessKeyId", "SecretAccessKey", "Token", "Expiration"], None)
     }
 
     /// IMDSv2: a session token, the instance's role, then its credentials.
     /// Not loaded when disabled, or when the instance has no role.
-    async fn imds(&self, profile: Option<&crate::profile::Section>) -> Result<Credentials, CredentialsError> {
+    /// `profile`: the selected profile, for its IMDS settings.
+    async fn imds(&self, profile: Option<&Section>) -> Result<Credentials, CredentialsError> {
         let env = &self.env;
         if env.var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
             return Err(not_loaded("EC2 instance metadata is disabled (AWS_EC2_METADATA_DISABLED)"));
         }
-        let set;
-        let profile = match profile {
-            Some(profile) => Some(profile),
-            None => {
-                set = env.profile_set().ok();
-                let name = self.profile_name.clone().unwrap_or_else(|| env.profile_name());
-                set.as_ref().and_then(|s| s.profile(&name))
-            }
-        };
         let base = crate::imds::endpoint(env, profile, None, None).map_err(|e| invalid(e.to_string()))?;
         let uri = |path: &str| crate::imds::uri(&base, path).map_err(|e| invalid(e.to_string()));
         let (status, token) = self
@@ -287,7 +269,7 @@ impl DefaultChain {
             Some("Success") | None => {}
             Some(code) => return Err(provider_error(format!("IMDS's credentials response has code {code}"))),
         }
-        parse_credentials_json(&body, "Ec2InstanceMetadata", &["AccessKeyId", "SecretAccessKey", "Token", "Expiration"])
+        parse_credentials_json(&body, "Ec2InstanceMetadata", &["AccessKeyId", "SecretAccessKey", "Token", "Expiration"], None)
     }
 
     /// One request with retries on transport errors and 5xx: the status
@@ -332,7 +314,13 @@ fn environment(env: &ProviderEnv) -> Option<Result<Credentials, CredentialsError
 
 /// Credentials from a JSON object with the given keys (id, secret, token,
 /// expiration); `AccountId` when present.
-fn parse_credentials_json(body: &[u8], provider: &'static str, keys: &[&str; 4]) -> Result<Credentials, CredentialsError> {
+/// `account_id`: the account when the JSON names none.
+fn parse_credentials_json(
+    body: &[u8],
+    provider: &'static str,
+    keys: &[&str; 4],
+    account_id: Option<String>,
+) -> Result<Credentials, CredentialsError> {
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| provider_error(format!("{provider}: the credentials are not JSON: {e}")))?;
     let field = |key: &str| json.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).map(str::to_owned);
@@ -346,7 +334,7 @@ fn parse_credentials_json(body: &[u8], provider: &'static str, keys: &[&str; 4])
     if let Some(expiration) = field(keys[3]) {
         builder = builder.expiry(rfc3339(&expiration).map_err(provider_error)?);
     }
-    if let Some(account) = field("AccountId") {
+    if let Some(account) = field("AccountId").or(account_id) {
         builder = builder.account_id(account);
     }
     Ok(builder.build())
@@ -400,28 +388,12 @@ async fn credential_process(command: &str, account_id: Option<String>) -> Result
         Some(other) => return Err(unparsable(&format!("unsupported Version {other} (only 1 is)"))),
         None => return Err(unparsable("the JSON has no Version")),
     }
-    let mut credentials = parse_credentials_json(
+    parse_credentials_json(
         &output.stdout,
         "CredentialProcess",
         &["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"],
+        account_id,
     )
-    .map_err(|e| unparsable(&describe(&e)))?;
-    if credentials.account_id().is_none() {
-        if let Some(account) = account_id {
-            let mut builder = Credentials::builder()
-                .access_key_id(credentials.access_key_id())
-                .secret_access_key(credentials.secret_access_key())
-                .provider_name("CredentialProcess")
-                .account_id(account);
-            if let Some(token) = credentials.session_token() {
-                builder = builder.session_token(token);
-            }
-            if let Some(expiry) = credentials.expiry() {
-                builder = builder.expiry(expiry);
-            }
-            credentials = builder.build();
-        }
-    }
-    Ok(credentials)
+    .map_err(|e| unparsable(&describe(&e)))
 }
 
