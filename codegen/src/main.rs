@@ -134,7 +134,10 @@ fn main() -> ExitCode {
         return ast(models, output.as_deref());
     }
     let started = Instant::now();
-    let models = if cli.models.is_empty() { vec![workspace_root().join("model")] } else { cli.models };
+    // The default run also keeps the runtime crate's copy of the credential
+    // chain's clients up to date: there they are compiled and tested.
+    let runtime_chain = (cli.models.is_empty() && cli.out.is_none()).then(|| workspace_root().join("codegen/runtime/src/chain"));
+    let models = if cli.models.is_empty() { vec![workspace_root().join("model").join("omics.json")] } else { cli.models };
     let out = cli.out.unwrap_or_else(|| workspace_root().join("generated"));
     let options = codegen::Options {
         models,
@@ -146,7 +149,17 @@ fn main() -> ExitCode {
     let result = codegen::generate(&options).and_then(|files| {
         let changes =
             if cli.check { codegen::write::diff(&out, &files)? } else { codegen::write::write(&out, &files)? };
-        Ok((files.len(), changes))
+        let mut count = files.len();
+        let mut changes = changes;
+        if let Some(dir) = &runtime_chain {
+            let chain: std::collections::BTreeMap<String, String> = codegen::chain_clients()?
+                .iter()
+                .map(|(path, text)| (path.trim_start_matches("src/chain/").to_owned(), text.clone()))
+                .collect();
+            count += chain.len();
+            changes.extend(if cli.check { codegen::write::diff(dir, &chain)? } else { codegen::write::write(dir, &chain)? });
+        }
+        Ok((count, changes))
     });
     match result {
         Err(e) => {

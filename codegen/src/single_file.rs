@@ -39,6 +39,97 @@ pub fn nest(text: &str, module: &str) -> String {
     text.replace("crate::", &format!("crate::{module}::"))
 }
 
+/// A generated crate's service modules (no runtime, no `lib.rs`) as the
+/// module `crate::<module>` of a crate that has the runtime at its root,
+/// such as the credential chain's clients in `crate::chain` of every
+/// generated crate: the files are stitched under a root declaring the
+/// service's modules, and the paths to them move under `module`, while
+/// the runtime's paths (`crate::orchestrator::...`, `crate::error::ErrorMetadata`,
+/// `crate::endpoint::Value`) stay. Returns the module's text, pretty-printed.
+pub fn as_nested_module(files: &BTreeMap<String, String>, module: &str) -> Result<String> {
+    let declared: Vec<&str> = SERVICE_MODULES
+        .iter()
+        .copied()
+        .filter(|name| files.contains_key(&format!("src/{name}.rs")))
+        .collect();
+    let mut root = String::new();
+    for name in &declared {
+        let visibility = if ["service", "wire"].contains(name) { "pub(crate) " } else { "pub " };
+        root.push_str(&format!("{visibility}mod {name};\n"));
+    }
+    root.push_str("pub use client::Client;\n");
+    let mut files = files.clone();
+    files.insert("src/lib.rs".to_owned(), root);
+    let text = single_file(&files)?;
+    let nested = rebase(&text, module);
+    let mut file =
+        syn::parse_file(&nested).map_err(|e| stitch_error(format!("the nested module `{module}` does not parse: {e}")))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut OneDocPerModule, &mut file);
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A module documented both where it is declared (`/// ...` on `mod x;`)
+/// and in its file (`//! ...`) keeps the file's docs once inlined.
+struct OneDocPerModule;
+
+impl syn::visit_mut::VisitMut for OneDocPerModule {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        let is_doc = |a: &syn::Attribute| a.path().is_ident("doc");
+        if item.attrs.iter().any(|a| is_doc(a) && matches!(a.style, syn::AttrStyle::Inner(_))) {
+            item.attrs.retain(|a| !(is_doc(a) && matches!(a.style, syn::AttrStyle::Outer)));
+        }
+        syn::visit_mut::visit_item_mod_mut(self, item);
+    }
+}
+
+/// The modules a generated crate writes for its service; the other
+/// top-level modules are the runtime's.
+const SERVICE_MODULES: &[&str] = &["client", "endpoint", "error", "operation", "service", "types", "waiters", "wire"];
+
+/// What the runtime's `error` and `endpoint` modules hold: these names
+/// stay at the crate root when a service is nested.
+const RUNTIME_ERROR_ITEMS: &[&str] =
+    &["BuildError", "DisplayErrorContext", "ErrorMetadata", "ErrorType", "Unhandled", "UnhandledKind", "ErrorVariant"];
+const RUNTIME_ENDPOINT_ITEMS: &[&str] = &["Endpoint", "EndpointError", "Value", "functions", "types"];
+
+/// `crate::<service module>::...` → `crate::<module>::<service module>::...`,
+/// and `crate::Client` likewise; everything else under `crate::` is the
+/// runtime's and stays. Doc links move with the code.
+fn rebase(text: &str, module: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut rest = text;
+    while let Some(at) = rest.find("crate::") {
+        let before = &rest[..at];
+        let preceded_by_ident = before.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        out.push_str(before);
+        out.push_str("crate::");
+        rest = &rest[at + "crate::".len()..];
+        if preceded_by_ident {
+            continue;
+        }
+        let first = identifier(rest);
+        let after = rest[first.len()..].strip_prefix("::").map(identifier).unwrap_or("");
+        let moves = match first {
+            "Client" => true,
+            "error" => !RUNTIME_ERROR_ITEMS.contains(&after),
+            "endpoint" => !RUNTIME_ENDPOINT_ITEMS.contains(&after),
+            name => SERVICE_MODULES.contains(&name),
+        };
+        if moves {
+            out.push_str(module);
+            out.push_str("::");
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The identifier at the start of `text` (empty when there is none).
+fn identifier(text: &str) -> &str {
+    let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
+    &text[..end]
+}
+
 fn stitch_error(message: String) -> Error {
     Error::InvalidOption { option: "single_file", message }
 }

@@ -42,7 +42,7 @@ impl AccessDeniedException {
 }
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("AccessDeniedException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -99,7 +99,7 @@ impl ConflictException {
 }
 impl ::std::fmt::Display for ConflictException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ConflictException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -156,7 +156,7 @@ impl InternalServerException {
 }
 impl ::std::fmt::Display for InternalServerException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("InternalServerException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -213,7 +213,7 @@ impl RangeNotSatisfiableException {
 }
 impl ::std::fmt::Display for RangeNotSatisfiableException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("RangeNotSatisfiableException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -270,7 +270,7 @@ impl RequestTimeoutException {
 }
 impl ::std::fmt::Display for RequestTimeoutException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("RequestTimeoutException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -327,7 +327,7 @@ impl ResourceNotFoundException {
 }
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ResourceNotFoundException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -384,7 +384,7 @@ impl ServiceQuotaExceededException {
 }
 impl ::std::fmt::Display for ServiceQuotaExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ServiceQuotaExceededException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -441,7 +441,7 @@ impl ThrottlingException {
 }
 impl ::std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ThrottlingException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -498,7 +498,7 @@ impl ValidationException {
 }
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ValidationException")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }

@@ -43,6 +43,10 @@ pub use ::time;
 pub mod pagination;
 pub mod presigning;
 #[cfg(feature = "credentials-chain")]
+mod chain;
+#[cfg(feature = "credentials-chain")]
+mod chain_calls;
+#[cfg(feature = "credentials-chain")]
 mod container;
 #[cfg(feature = "credentials-chain")]
 mod credentials_chain;
@@ -54,5 +58,9 @@ mod profile;
 mod profile_chain;
 #[cfg(feature = "credentials-chain")]
 mod provider_env;
+#[cfg(feature = "credentials-chain")]
+mod xml;
+#[cfg(feature = "credentials-chain")]
+mod query;
 pub use client::Client;
 pub use config::Config;

@@ -368,11 +368,11 @@ fn shared_runtime(text: &str, relative: &str) -> String {
     let mut found = 0;
     for line in text.lines() {
         match line.trim() {
-            "mod functions;" => {
+            "pub(crate) mod functions;" => {
                 out.push_str("use crate::runtime::functions;\n");
                 found += 1;
             }
-            "mod types;" => {
+            "pub(crate) mod types;" => {
                 out.push_str("use crate::runtime::types;\n");
                 found += 1;
             }

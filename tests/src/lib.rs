@@ -23,7 +23,7 @@ pub struct Committed {
 pub fn committed_crates() -> Vec<Committed> {
     let root = root();
     let mut crates =
-        vec![Committed { name: "generated".into(), model: root.join("model"), out: root.join("generated") }];
+        vec![Committed { name: "generated".into(), model: root.join("model").join("omics.json"), out: root.join("generated") }];
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
         .expect("tests/fixtures exists")
         .map(|e| e.expect("readable entry").path())

@@ -5,3 +5,4 @@ mod build;
 mod meta;
 pub use build::BuildError;
 pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
+pub(crate) use meta::ErrorVariant;

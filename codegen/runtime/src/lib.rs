@@ -33,7 +33,8 @@
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
 //! | `glacier`, `dynamodb`, `s3` | customizations of one service |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
-//! | `credentials_chain`, `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the default credential chain (environment, profile, container, IMDS; not yet the steps that call STS or SSO), the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are |
+//! | `chain`, `chain_calls` | the chain's STS, SSO and SSO-OIDC clients, generated from `model/credentials/`, and the steps that call them |
+//! | `credentials_chain`, `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the default credential chain (environment, profile, web identity, container, IMDS), the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are |
 
 // Generated crates use different parts of the runtime: what one leaves
 // unused is not dead here.
@@ -42,6 +43,10 @@
 pub mod auth;
 pub mod aws_json;
 pub mod byte_stream;
+#[cfg(feature = "credentials-chain")]
+pub mod chain;
+#[cfg(feature = "credentials-chain")]
+pub mod chain_calls;
 pub mod checksum;
 pub mod clock;
 pub mod compression;

@@ -27,6 +27,89 @@ pub fn service(krate: &Crate) -> TokenStream {
     let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
     let classifiers = decorators.iter().flat_map(|d| d.retry_classifiers(krate));
     let name = &krate.service.sdk_id;
+    // A nested client (the credential chain's) is configured by the chain:
+    // `Config`'s constructors are the crate's own service's.
+    let constructors = (!krate.nested).then(|| {
+        quote! {
+            /// The service-specific endpoint variable `Config::from_env` reads.
+            const ENDPOINT_URL_ENV: &str = #endpoint_env;
+
+            /// The service's own endpoint settings `Config::from_env` reads.
+            const ENV_SETTINGS: &[crate::config::EnvFlag] = #env_settings;
+
+            impl crate::config::Config {
+                /// Reads the settings the AWS SDKs read from the environment:
+                /// `AWS_REGION` (or `AWS_DEFAULT_REGION`), the credentials in
+                /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
+                /// (read again when the client's cached credentials are refreshed,
+                /// every 15 minutes), the endpoint in the service's own
+                #[doc = #endpoint_doc]
+                /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
+                /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
+                /// `AWS_DISABLE_REQUEST_COMPRESSION`,
+                /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
+                /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
+                /// and the service's own endpoint settings that the SDKs read
+                /// (S3's `AWS_S3_USE_ARN_REGION`, ...: see their setters; an
+                /// invalid value fails every request with a configuration error
+                /// naming the variable, unless the setting is set in code).
+                /// Returns a builder, so that any of them can still be overridden.
+                pub fn from_env() -> crate::config::ConfigBuilder {
+                    Self::from_env_for(ENDPOINT_URL_ENV, ENV_SETTINGS)
+                }
+
+                /// [`Config::from_env`](Self::from_env) reading variables from
+                /// `lookup` instead of the process environment (for tests);
+                /// credentials are read once.
+                pub fn from_env_source(lookup: impl Fn(&str) -> ::std::option::Option<::std::string::String>) -> crate::config::ConfigBuilder {
+                    Self::from_env_source_for(ENDPOINT_URL_ENV, ENV_SETTINGS, lookup)
+                }
+
+                /// Region, credentials and settings from everywhere the AWS SDKs
+                /// look: [`Config::from_env`](Self::from_env)'s variables, then the
+                /// shared config and credentials files (see
+                /// [`ConfigBuilder::load`](crate::config::ConfigBuilder::load)).
+                /// Credentials come from the default chain, resolved at the first
+                /// call and cached: the environment, the profile, the container
+                /// endpoint, EC2 instance metadata.
+                #[cfg(feature = "credentials-chain")]
+                pub async fn load() -> crate::config::Config {
+                    Self::from_env().load().await.build()
+                }
+            }
+
+            #[cfg(feature = "credentials-chain")]
+            impl crate::config::ConfigBuilder {
+                /// Fills what is not set yet from the selected profile of the
+                /// shared config and credentials files (`AWS_PROFILE`, else
+                /// `default`; `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`,
+                /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
+                /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
+                /// (the profile's `services` section for this service, else its
+                /// `endpoint_url`), and credentials from the default chain:
+                /// environment variables, the profile (static keys,
+                /// `credential_source`, `credential_process`), ECS and EKS Pod
+                /// Identity container credentials, then EC2 instance metadata
+                /// (IMDSv2). Not yet: roles to assume, web identity and SSO
+                /// (they need STS or SSO calls), which fail with an error saying so.
+                pub async fn load(self) -> Self {
+                    self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
+                }
+
+                /// [`load`](Self::load) reading these variables and files instead
+                /// of the process's environment and file system (for tests):
+                /// files by the paths the variables lead to (`HOME` and
+                /// `AWS_CONFIG_FILE`, ...).
+                pub async fn load_from(
+                    self,
+                    vars: impl ::std::iter::IntoIterator<Item = (::std::string::String, ::std::string::String)>,
+                    files: impl ::std::iter::IntoIterator<Item = (::std::path::PathBuf, ::std::vec::Vec<u8>)>,
+                ) -> Self {
+                    self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::given(vars, files))
+                }
+            }
+        }
+    });
     quote! {
         //! Facts about the service that the client hands to the runtime.
 
@@ -42,12 +125,6 @@ pub fn service(krate: &Crate) -> TokenStream {
             retry_classifiers: &[#(#classifiers),*],
         };
 
-        /// The service-specific endpoint variable `Config::from_env` reads.
-        const ENDPOINT_URL_ENV: &str = #endpoint_env;
-
-        /// The service's own endpoint settings `Config::from_env` reads.
-        const ENV_SETTINGS: &[crate::config::EnvFlag] = #env_settings;
-
         /// Sent as `User-Agent`: this crate's name and version.
         const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
 
@@ -61,77 +138,8 @@ pub fn service(krate: &Crate) -> TokenStream {
             ::std::result::Result::Ok(crate::endpoint::resolve(&params)?.into())
         }
 
-        impl crate::config::Config {
-            /// Reads the settings the AWS SDKs read from the environment:
-            /// `AWS_REGION` (or `AWS_DEFAULT_REGION`), the credentials in
-            /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`
-            /// (read again when the client's cached credentials are refreshed,
-            /// every 15 minutes), the endpoint in the service's own
-            #[doc = #endpoint_doc]
-            /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
-            /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
-            /// `AWS_DISABLE_REQUEST_COMPRESSION`,
-            /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
-            /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
-            /// and the service's own endpoint settings that the SDKs read
-            /// (S3's `AWS_S3_USE_ARN_REGION`, ...: see their setters; an
-            /// invalid value fails every request with a configuration error
-            /// naming the variable, unless the setting is set in code).
-            /// Returns a builder, so that any of them can still be overridden.
-            pub fn from_env() -> crate::config::ConfigBuilder {
-                Self::from_env_for(ENDPOINT_URL_ENV, ENV_SETTINGS)
-            }
+        #constructors
 
-            /// [`Config::from_env`](Self::from_env) reading variables from
-            /// `lookup` instead of the process environment (for tests);
-            /// credentials are read once.
-            pub fn from_env_source(lookup: impl Fn(&str) -> ::std::option::Option<::std::string::String>) -> crate::config::ConfigBuilder {
-                Self::from_env_source_for(ENDPOINT_URL_ENV, ENV_SETTINGS, lookup)
-            }
-
-            /// Region, credentials and settings from everywhere the AWS SDKs
-            /// look: [`Config::from_env`](Self::from_env)'s variables, then the
-            /// shared config and credentials files (see
-            /// [`ConfigBuilder::load`](crate::config::ConfigBuilder::load)).
-            /// Credentials come from the default chain, resolved at the first
-            /// call and cached: the environment, the profile, the container
-            /// endpoint, EC2 instance metadata.
-            #[cfg(feature = "credentials-chain")]
-            pub async fn load() -> crate::config::Config {
-                Self::from_env().load().await.build()
-            }
-        }
-
-        #[cfg(feature = "credentials-chain")]
-        impl crate::config::ConfigBuilder {
-            /// Fills what is not set yet from the selected profile of the
-            /// shared config and credentials files (`AWS_PROFILE`, else
-            /// `default`; `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`,
-            /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
-            /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
-            /// (the profile's `services` section for this service, else its
-            /// `endpoint_url`), and credentials from the default chain:
-            /// environment variables, the profile (static keys,
-            /// `credential_source`, `credential_process`), ECS and EKS Pod
-            /// Identity container credentials, then EC2 instance metadata
-            /// (IMDSv2). Not yet: roles to assume, web identity and SSO
-            /// (they need STS or SSO calls), which fail with an error saying so.
-            pub async fn load(self) -> Self {
-                self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
-            }
-
-            /// [`load`](Self::load) reading these variables and files instead
-            /// of the process's environment and file system (for tests):
-            /// files by the paths the variables lead to (`HOME` and
-            /// `AWS_CONFIG_FILE`, ...).
-            pub async fn load_from(
-                self,
-                vars: impl ::std::iter::IntoIterator<Item = (::std::string::String, ::std::string::String)>,
-                files: impl ::std::iter::IntoIterator<Item = (::std::path::PathBuf, ::std::vec::Vec<u8>)>,
-            ) -> Self {
-                self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::given(vars, files))
-            }
-        }
     }
 }
 

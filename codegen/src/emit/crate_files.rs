@@ -95,7 +95,9 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let presigning = super::fluent::presigns(krate).then(|| quote!(pub mod presigning;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
-    let chain = super::CREDENTIALS_CHAIN.iter().filter_map(module).map(|declaration| {
+    // The chain, and the protocol modules only its clients use.
+    let chain_only = super::chain_only_runtime_of(krate);
+    let chain = super::CREDENTIALS_CHAIN.iter().chain(chain_only.iter()).filter_map(module).map(|declaration| {
         quote! {
             #[cfg(feature = "credentials-chain")]
             #declaration
@@ -156,8 +158,22 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "sha2" | "crc32c" | "crc64fast-nvme" | "sha1" | "percent-encoding" => customized(name),
         _ => true,
     };
-    let dependencies: Vec<String> =
-        DEPENDENCIES.iter().filter(|(name, ..)| used(name)).map(|(name, spec, _)| format!("{name} = {spec}")).collect();
+    // The chain's clients read XML (STS) and timestamps, and the SSO token
+    // cache is named by a SHA-1: a crate whose
+    // service does not has them as optional dependencies of the feature.
+    let chain_only: Vec<&str> = ["quick-xml", "sha1", "time"].into_iter().filter(|name| !used(name)).collect();
+    let dependencies: Vec<String> = DEPENDENCIES
+        .iter()
+        .filter(|(name, ..)| used(name) || chain_only.contains(name))
+        .map(|(name, spec, _)| {
+            if chain_only.contains(name) {
+                format!("{name} = {}", optional(spec))
+            } else {
+                format!("{name} = {spec}")
+            }
+        })
+        .collect();
+    let chain_deps: String = chain_only.iter().map(|name| format!(", \"dep:{name}\"")).collect();
     let feature = |feature: &str| -> String {
         let deps: Vec<String> =
             DEPENDENCIES.iter().filter(|(.., of)| *of == Some(feature)).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
@@ -169,7 +185,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
          [features]\ndefault = [\"credentials-chain\", \"rustls\", \"tracing\"]\n\
          # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
          # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
-         credentials-chain = [\"tokio/process\"]\n\
+         credentials-chain = [\"tokio/process\"{chain_deps}]\n\
          # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
          rustls = [{rustls}]\n\
          # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
@@ -179,6 +195,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         description = toml_string(&description),
         rustls = feature("rustls"),
         tracing = feature("tracing"),
+        chain_deps = chain_deps,
         deps = dependencies.join("\n"),
         dev = if super::examples::example_operations(krate).is_empty() {
             String::new()
@@ -186,6 +203,14 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
             "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()
         },
     )
+}
+
+/// A dependency's specification, made optional.
+fn optional(spec: &str) -> String {
+    match spec.strip_suffix(" }") {
+        Some(table) => format!("{table}, optional = true }}"),
+        None => format!("{{ version = {spec}, optional = true }}"),
+    }
 }
 
 /// A TOML basic string, quoted and escaped.

@@ -14,7 +14,7 @@ use crate::ir::names;
 /// the configuration and a request's inputs to the parameters
 /// (`Params::for_request`); without it the module stands alone (it names
 /// nothing outside itself), as the endpoint test crate compiles it.
-pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool) -> Result<TokenStream> {
+pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool, nested: bool) -> Result<TokenStream> {
     let fields = rules.params.iter().map(|p| {
         let field = super::ident(&p.field);
         let ty = param_type(p);
@@ -130,17 +130,28 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool) -> Resu
             }
         }
     });
-    let settings = client.then(|| service_settings(rules));
+    let settings = (client && !nested).then(|| service_settings(rules));
     let known: Vec<String> = rules.params.iter().map(|p| p.name.clone()).collect();
     let mut emitter = RuleEmitter { service, known };
     let body = emitter.rules(&rules.rules, "r", true)?;
     let title = &service.title;
     let doc_resolve = format!(" Resolves the endpoint of {title} for `params` by evaluating the service's rule set.");
+    // A nested client's rules use the crate's functions and partitions.
+    let runtime = if nested {
+        quote! {
+            use crate::endpoint::functions;
+            use crate::endpoint::types;
+        }
+    } else {
+        quote! {
+            pub(crate) mod functions;
+            mod partitions;
+            pub(crate) mod types;
+        }
+    };
     Ok(quote! {
         //! Endpoint resolution, generated from the service's endpoint rule set.
-        mod functions;
-        mod partitions;
-        mod types;
+        #runtime
 
         pub use functions::Value;
         pub use types::{Endpoint, EndpointError};
@@ -725,7 +736,7 @@ pub fn standalone(model: &crate::model::Model, service: &crate::model::ShapeId) 
         xml_namespace: None,
         no_error_wrapping: false,
     };
-    let tokens = emit(&rules, &ir_service, false)?;
+    let tokens = emit(&rules, &ir_service, false, false)?;
     let defined = ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect();
     crate::format::format_file("src/endpoint.rs", super::FileContent::Rust(tokens, defined))
 }

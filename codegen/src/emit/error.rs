@@ -24,14 +24,25 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
             }
         }
     });
+    // A nested client's errors share the runtime's, in the crate's `error`.
+    let runtime = if krate.nested {
+        quote! {
+            //! Errors: the service's modeled errors; `Unhandled`, `BuildError`
+            //! and the rest are the crate's (`crate::error`).
+        }
+    } else {
+        quote! {
+            //! Errors: the service's modeled errors, [`Unhandled`] for everything
+            //! else, and the builders' [`BuildError`].
+            mod build;
+            mod meta;
+            pub use build::BuildError;
+            pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
+            pub(crate) use meta::ErrorVariant;
+        }
+    };
     quote! {
-        //! Errors: the service's modeled errors, [`Unhandled`] for everything
-        //! else, and the builders' [`BuildError`].
-        mod build;
-        mod meta;
-        pub use build::BuildError;
-        pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
-        pub(crate) use meta::ErrorVariant;
+        #runtime
         #(#items)*
         #builders
     }
@@ -45,6 +56,9 @@ fn error_impls(krate: &Crate, e: &crate::ir::Struct) -> TokenStream {
     let code = codes.first().unwrap_or(&e.shape.name);
     let message =
         e.fields.iter().find(|f| f.member.eq_ignore_ascii_case("message") && f.ty == crate::ir::RustType::String);
+    // Errors say what they are by their shape's name, as the AWS SDKs do,
+    // even where the wire names them otherwise (`@awsQueryError` codes).
+    let shape_name = &e.shape.name;
     // The service's message wins over the member (they are usually the same).
     let display = match message {
         Some(f) if !f.sensitive => {
@@ -55,7 +69,7 @@ fn error_impls(krate: &Crate, e: &crate::ir::Struct) -> TokenStream {
                 quote!(::std::option::Option::Some(self.#field.as_str()))
             };
             quote! {
-                f.write_str(Self::CODE)?;
+                f.write_str(#shape_name)?;
                 if let ::std::option::Option::Some(message) = self._meta.message().or(#member) {
                     ::std::write!(f, ": {message}")?;
                 }
@@ -63,7 +77,7 @@ fn error_impls(krate: &Crate, e: &crate::ir::Struct) -> TokenStream {
             }
         }
         _ => quote! {
-            f.write_str(Self::CODE)?;
+            f.write_str(#shape_name)?;
             self._meta.fmt_suffix(f)
         },
     };

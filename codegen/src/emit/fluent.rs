@@ -12,6 +12,10 @@ use crate::ir::{names, Crate, Field, Operation, RustType, Struct};
 /// Whether an operation can be presigned: it signs with SigV4 (its own
 /// schemes, else the service's) and its input is not an event stream.
 pub(crate) fn presignable(krate: &Crate, op: &Operation) -> bool {
+    // The credential chain's clients (nested) only send.
+    if krate.nested {
+        return false;
+    }
     let schemes = op.auth.as_ref().unwrap_or(&krate.service.auth);
     schemes.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }))
         && !op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)))

@@ -142,6 +142,8 @@ const PRESIGNING: RuntimeFile = runtime_file!("src/presigning.rs");
 /// The default credential chain and what it reads (`Config::load`), behind
 /// the generated crate's `credentials-chain` feature.
 pub(crate) const CREDENTIALS_CHAIN: &[RuntimeFile] = &[
+    runtime_file!("src/chain.rs"),
+    runtime_file!("src/chain_calls.rs"),
     runtime_file!("src/container.rs"),
     runtime_file!("src/credentials_chain.rs"),
     runtime_file!("src/imds.rs"),
@@ -202,27 +204,15 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         ("src/client.rs".to_owned(), Job::Client),
         ("src/endpoint.rs".to_owned(), Job::Endpoint),
     ];
-    let deps = deps(krate);
-    let optional = [
-        (deps.time, TIMESTAMP),
-        (deps.pagination, PAGINATION),
-        (deps.event_stream, EVENT_STREAM),
-        (deps.gzip, COMPRESSION),
-        (deps.checksum, CHECKSUM),
-        (has_waiters(krate), WAITER),
-        (fluent::presigns(krate), PRESIGNING),
-    ];
-    let protocol = protocol::for_crate(krate).runtime();
-    let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());
-    let runtime = RUNTIME
-        .iter()
-        .copied()
-        .chain(CREDENTIALS_CHAIN.iter().copied())
-        .chain(protocol)
-        .chain(optional.into_iter().filter_map(|(used, file)| used.then_some(file)))
-        .chain(customized);
-    for file in runtime {
-        jobs.push((file.0.to_owned(), Job::Runtime(file)));
+    if krate.nested {
+        // Only the service's own modules: the runtime is the outer crate's.
+        jobs.retain(|(path, _)| path != "src/lib.rs" && path != "Cargo.toml");
+    } else {
+        let own = own_runtime(krate);
+        let chain = CREDENTIALS_CHAIN.iter().copied().chain(chain_only_runtime(&own));
+        for file in own.into_iter().chain(chain) {
+            jobs.push((file.0.to_owned(), Job::Runtime(file)));
+        }
     }
     if !krate.types.is_empty() {
         jobs.push(("src/types.rs".to_owned(), Job::Types));
@@ -246,10 +236,50 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
         jobs.push((format!("src/operation/{}.rs", op.module), Job::Operation(op)));
         jobs.push((format!("src/wire/{}.rs", op.module), Job::Wire(op)));
     }
-    for op in examples::example_operations(krate) {
-        jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
+    if !krate.nested {
+        for op in examples::example_operations(krate) {
+            jobs.push((format!("examples/{}.rs", op.module), Job::Example(op)));
+        }
     }
     jobs
+}
+
+/// The runtime files the crate's service uses (the credential chain's
+/// aside).
+fn own_runtime(krate: &Crate) -> Vec<RuntimeFile> {
+    let deps = deps(krate);
+    let optional = [
+        (deps.time, TIMESTAMP),
+        (deps.pagination, PAGINATION),
+        (deps.event_stream, EVENT_STREAM),
+        (deps.gzip, COMPRESSION),
+        (deps.checksum, CHECKSUM),
+        (has_waiters(krate), WAITER),
+        (fluent::presigns(krate), PRESIGNING),
+    ];
+    let protocol = protocol::for_crate(krate).runtime();
+    let customized = customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter().copied());
+    RUNTIME
+        .iter()
+        .copied()
+        .chain(protocol)
+        .chain(optional.into_iter().filter_map(|(used, file)| used.then_some(file)))
+        .chain(customized)
+        .collect()
+}
+
+/// What the credential chain's clients (`src/chain/`: STS speaks
+/// awsQuery, SSO and SSO-OIDC restJson1) need of the runtime beyond what
+/// the service itself uses: declared behind the `credentials-chain` feature.
+fn chain_only_runtime(own: &[RuntimeFile]) -> Vec<RuntimeFile> {
+    let needed = [TIMESTAMP, XML, QUERY, REST_JSON, HTTP_BINDING].into_iter().chain(JSON.iter().copied());
+    needed.filter(|file| !own.iter().any(|o| o.0 == file.0)).collect()
+}
+
+/// The runtime files of the credential chain that only it uses (the
+/// protocol modules of its clients the service does not speak).
+pub(crate) fn chain_only_runtime_of(krate: &Crate) -> Vec<RuntimeFile> {
+    chain_only_runtime(&own_runtime(krate))
 }
 
 /// `src/types.rs`: one module per shared type, re-exported, and the
@@ -385,7 +415,7 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();
             (waiters::waiters(krate), defined)
         }
-        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service, true) {
+        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service, true, krate.nested) {
             Ok(tokens) => (tokens, ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect()),
             Err(e) => return FileContent::Failed(e),
         },

@@ -381,6 +381,11 @@ pub struct Crate {
     pub endpoint: endpoint::RuleSet,
     /// The wire protocol the crate is written for.
     pub protocol: protocol::Protocol,
+    /// Emitted as a module of another crate (the credential chain's clients
+    /// in `crate::chain`), sharing that crate's runtime: its error and
+    /// endpoint modules hold only the service's own items, and it adds no
+    /// `Config` constructors.
+    pub nested: bool,
 }
 
 impl Crate {

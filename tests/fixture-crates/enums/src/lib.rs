@@ -35,6 +35,10 @@ mod orchestrator;
 mod service;
 mod wire;
 #[cfg(feature = "credentials-chain")]
+mod chain;
+#[cfg(feature = "credentials-chain")]
+mod chain_calls;
+#[cfg(feature = "credentials-chain")]
 mod container;
 #[cfg(feature = "credentials-chain")]
 mod credentials_chain;
@@ -46,5 +50,11 @@ mod profile;
 mod profile_chain;
 #[cfg(feature = "credentials-chain")]
 mod provider_env;
+#[cfg(feature = "credentials-chain")]
+mod timestamp;
+#[cfg(feature = "credentials-chain")]
+mod xml;
+#[cfg(feature = "credentials-chain")]
+mod query;
 pub use client::Client;
 pub use config::Config;

@@ -4,16 +4,14 @@
 //! The default credential chain, as the AWS SDKs walk it (copied verbatim
 //! into each generated crate by codegen; the source lives in
 //! `codegen/runtime/src/credentials_chain.rs`): the environment, then the
-//! selected profile (static keys, `credential_source`, `credential_process`),
-//! then web identity from the environment, then the container endpoint (ECS,
-//! EKS Pod Identity), then EC2 instance metadata (IMDSv2). A source that is
-//! not configured passes to the next; a configured one that fails stops
-//! the chain with its error.
-//!
-//! Not yet: the steps that call AWS services (STS `AssumeRole` and
-//! `AssumeRoleWithWebIdentity`, SSO `GetRoleCredentials`): a profile or an
-//! environment that needs them gets an error saying so. Checked against the
-//! recorded scenarios of `aws-config`'s test data.
+//! selected profile (static keys, `credential_source`, `credential_process`,
+//! a web identity token, SSO, then the roles it assumes with STS), then web
+//! identity from the environment, then the container endpoint (ECS, EKS Pod
+//! Identity), then EC2 instance metadata (IMDSv2). A source that is not
+//! configured passes to the next; a configured one that fails stops the
+//! chain with its error. The steps that call STS and SSO are in
+//! `chain_calls`. Checked against the recorded scenarios of `aws-config`'s
+//! test data.
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -42,6 +40,8 @@ pub(crate) struct DefaultChain {
     env: ProviderEnv,
     http: Arc<dyn HttpClient>,
     profile_name: Option<String>,
+    /// The region of the configuration, for the STS calls.
+    region: Option<String>,
 }
 
 fn not_loaded(message: impl Into<String>) -> CredentialsError {
@@ -76,7 +76,17 @@ impl aws_credential_types::provider::ProvideCredentials for DefaultChain {
 
 impl DefaultChain {
     pub(crate) fn new(env: ProviderEnv, http: Arc<dyn HttpClient>) -> Self {
-        DefaultChain { env, http, profile_name: None }
+        DefaultChain { env, http, profile_name: None, region: None }
+    }
+
+    /// The region of the configuration, which the STS calls use.
+    pub(crate) fn region(mut self, region: Option<String>) -> Self {
+        self.region = region;
+        self
+    }
+
+    fn calls(&self) -> crate::chain_calls::Calls<'_> {
+        crate::chain_calls::Calls { env: &self.env, http: &self.http, region: self.region.as_deref() }
     }
 
     /// Uses this profile instead of `AWS_PROFILE`'s.
@@ -103,10 +113,13 @@ impl DefaultChain {
             Err(e) if is_not_loaded(&e) => skipped.push("profile"),
             other => return other,
         }
-        if self.env.var("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
-            return Err(provider_error(
-                "AWS_WEB_IDENTITY_TOKEN_FILE is set: web identity credentials come from STS AssumeRoleWithWebIdentity, which this client cannot call yet",
-            ));
+        if let Some(token_file) = self.env.var("AWS_WEB_IDENTITY_TOKEN_FILE") {
+            let role_arn = self
+                .env
+                .var("AWS_ROLE_ARN")
+                .ok_or_else(|| invalid("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not"))?;
+            let session = self.env.var("AWS_ROLE_SESSION_NAME");
+            return self.calls().web_identity(&token_file, &role_arn, session.as_deref()).await;
         }
         skipped.push("web identity");
         match self.container().await {
@@ -173,27 +186,31 @@ impl DefaultChain {
             BaseSource::CredentialProcess { command, account_id } => {
                 credential_process(&command, account_id).await?
             }
-            BaseSource::WebIdentityToken { .. } => {
-                return Err(provider_error(format!(
-                    "profile `{name}` uses web identity, whose credentials come from STS AssumeRoleWithWebIdentity, which this client cannot call yet"
-                )))
+            BaseSource::WebIdentityToken { role_arn, web_identity_token_file, role_session_name } => {
+                self.calls().web_identity(&web_identity_token_file, &role_arn, role_session_name.as_deref()).await?
             }
             BaseSource::Sso { account_id: None, role_name: None, .. } => {
                 return Err(invalid(format!(
                     "selected profile will resolve an access token instead of credentials since it doesn't have `sso_account_id` and `sso_role_name` set (profile `{name}`)"
                 )))
             }
-            BaseSource::Sso { .. } => {
-                return Err(provider_error(format!(
-                    "profile `{name}` uses SSO, whose credentials come from SSO GetRoleCredentials, which this client cannot call yet"
-                )))
+            BaseSource::Sso { session, region, start_url, account_id, role_name } => {
+                let (Some(account_id), Some(role_name)) = (account_id.as_deref(), role_name.as_deref()) else {
+                    return Err(invalid(format!("profile `{name}`: SSO needs both `sso_account_id` and `sso_role_name`")));
+                };
+                let sso = crate::chain_calls::SsoProfile {
+                    session: session.as_deref(),
+                    start_url: start_url.as_deref(),
+                    region: region.as_deref(),
+                    account_id,
+                    role_name,
+                };
+                self.calls().sso(&sso).await?
             }
         };
-        if let Some(role) = roles.first() {
-            return Err(provider_error(format!(
-                "profile `{name}` assumes the role {}, which needs STS AssumeRole, which this client cannot call yet",
-                role.role_arn
-            )));
+        let mut credentials = credentials;
+        for role in &roles {
+            credentials = self.calls().assume_role(credentials, role).await?;
         }
         Ok(credentials)
     }

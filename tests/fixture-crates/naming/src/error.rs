@@ -40,7 +40,7 @@ impl BuildError2 {
 }
 impl ::std::fmt::Display for BuildError2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("BuildError")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }
@@ -95,7 +95,7 @@ impl DisplayErrorContext2 {
 }
 impl ::std::fmt::Display for DisplayErrorContext2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("DisplayErrorContext")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }
@@ -150,7 +150,7 @@ impl ErrorMetadata2 {
 }
 impl ::std::fmt::Display for ErrorMetadata2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ErrorMetadata")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }
@@ -205,7 +205,7 @@ impl ErrorVariant2 {
 }
 impl ::std::fmt::Display for ErrorVariant2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ErrorVariant")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }
@@ -260,7 +260,7 @@ impl Unhandled2 {
 }
 impl ::std::fmt::Display for Unhandled2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("Unhandled")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }
@@ -315,7 +315,7 @@ impl UnhandledKind2 {
 }
 impl ::std::fmt::Display for UnhandledKind2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("UnhandledKind")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }

@@ -12,10 +12,6 @@ pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFac
     interceptors: &[],
     retry_classifiers: &[],
 };
-/// The service-specific endpoint variable `Config::from_env` reads.
-const ENDPOINT_URL_ENV: &str = "AWS_ENDPOINT_URL_FIXTUREPAGING";
-/// The service's own endpoint settings `Config::from_env` reads.
-const ENV_SETTINGS: &[crate::config::EnvFlag] = &[];
 /// Sent as `User-Agent`: this crate's name and version.
 const USER_AGENT: &str = ::std::concat!(
     ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
@@ -29,6 +25,10 @@ fn resolve_endpoint(
     let params = crate::endpoint::Params::for_request(config, inputs)?;
     Ok(crate::endpoint::resolve(&params)?.into())
 }
+/// The service-specific endpoint variable `Config::from_env` reads.
+const ENDPOINT_URL_ENV: &str = "AWS_ENDPOINT_URL_FIXTUREPAGING";
+/// The service's own endpoint settings `Config::from_env` reads.
+const ENV_SETTINGS: &[crate::config::EnvFlag] = &[];
 impl crate::config::Config {
     /// Reads the settings the AWS SDKs read from the environment:
     /// `AWS_REGION` (or `AWS_DEFAULT_REGION`), the credentials in

@@ -40,7 +40,7 @@ impl OverloadedError {
 }
 impl ::std::fmt::Display for OverloadedError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("OverloadedError")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }

@@ -46,7 +46,7 @@ impl BadCredentials {
 }
 impl ::std::fmt::Display for BadCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("BadCredentials")?;
         if let Some(message) = self._meta.message().or(Some(self.message.as_str())) {
             ::std::write!(f, ": {message}")?;
         }
@@ -99,7 +99,7 @@ impl ServiceUnavailable {
 }
 impl ::std::fmt::Display for ServiceUnavailable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("ServiceUnavailable")?;
         self._meta.fmt_suffix(f)
     }
 }
@@ -151,7 +151,7 @@ impl Throttled {
 }
 impl ::std::fmt::Display for Throttled {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("Throttled")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }

@@ -38,6 +38,10 @@ mod timestamp;
 /// The date-time crate used for timestamp members, re-exported.
 pub use ::time;
 #[cfg(feature = "credentials-chain")]
+mod chain;
+#[cfg(feature = "credentials-chain")]
+mod chain_calls;
+#[cfg(feature = "credentials-chain")]
 mod container;
 #[cfg(feature = "credentials-chain")]
 mod credentials_chain;
@@ -49,5 +53,9 @@ mod profile;
 mod profile_chain;
 #[cfg(feature = "credentials-chain")]
 mod provider_env;
+#[cfg(feature = "credentials-chain")]
+mod xml;
+#[cfg(feature = "credentials-chain")]
+mod query;
 pub use client::Client;
 pub use config::Config;

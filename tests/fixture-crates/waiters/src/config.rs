@@ -709,6 +709,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// An HTTP transport already shared (the credential chain's calls use
+    /// their configuration's).
+    #[cfg(feature = "credentials-chain")]
+    pub(crate) fn shared_http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Whether a region is set.
+    #[cfg(feature = "credentials-chain")]
+    pub(crate) fn region_is_set(&self) -> bool {
+        self.region.is_some()
+    }
+
     /// The clock used to sign requests and to time waiters.
     pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
         self.time_source = Some(Arc::new(time_source));
@@ -779,10 +793,9 @@ impl ConfigBuilder {
         let http_client = self.http_client.unwrap_or_else(|| default_http_client(&timeouts));
         #[cfg(feature = "credentials-chain")]
         let credentials = match (self.credentials, self.default_chain) {
-            (None, Some(env)) => Some(SharedCredentialsProvider::new(crate::credentials_chain::DefaultChain::new(
-                env,
-                http_client.clone(),
-            ))),
+            (None, Some(env)) => Some(SharedCredentialsProvider::new(
+                crate::credentials_chain::DefaultChain::new(env, http_client.clone()).region(self.region.clone()),
+            )),
             (credentials, _) => credentials,
         };
         #[cfg(not(feature = "credentials-chain"))]

@@ -40,7 +40,7 @@ impl NotFound {
 }
 impl ::std::fmt::Display for NotFound {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
+        f.write_str("NotFound")?;
         if let Some(message) = self._meta.message().or(self.message.as_deref()) {
             ::std::write!(f, ": {message}")?;
         }

@@ -37,6 +37,10 @@ mod orchestrator;
 mod service;
 mod wire;
 #[cfg(feature = "credentials-chain")]
+mod chain;
+#[cfg(feature = "credentials-chain")]
+mod chain_calls;
+#[cfg(feature = "credentials-chain")]
 mod container;
 #[cfg(feature = "credentials-chain")]
 mod credentials_chain;
@@ -48,5 +52,11 @@ mod profile;
 mod profile_chain;
 #[cfg(feature = "credentials-chain")]
 mod provider_env;
+#[cfg(feature = "credentials-chain")]
+mod timestamp;
+#[cfg(feature = "credentials-chain")]
+mod xml;
+#[cfg(feature = "credentials-chain")]
+mod query;
 pub use client::Client;
 pub use config::Config;

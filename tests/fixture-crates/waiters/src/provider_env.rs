@@ -69,6 +69,18 @@ impl ProviderEnv {
         }
     }
 
+    /// Writes a file (creating its folder); with given files, nothing is
+    /// written.
+    pub(crate) fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if self.files.is_some() {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)
+    }
+
     /// The home directory: `HOME`, else `USERPROFILE`, else `HOMEDRIVE` and `HOMEPATH`.
     pub(crate) fn home(&self) -> Option<PathBuf> {
         if let Some(home) = self.var("HOME").or_else(|| self.var("USERPROFILE")) {
