@@ -791,19 +791,23 @@ impl ConfigBuilder {
         let timeouts = self.timeouts;
         let default_client = self.http_client.is_none();
         let http_client = self.http_client.unwrap_or_else(|| default_http_client(&timeouts));
+        // `Config::load`'s chain gives what is not set: credentials, and a
+        // bearer token (for the services that use one).
         #[cfg(feature = "credentials-chain")]
-        let credentials = match (self.credentials, self.default_chain) {
-            (None, Some(env)) => Some(SharedCredentialsProvider::new(
-                crate::credentials_chain::DefaultChain::new(env, http_client.clone()).region(self.region.clone()),
-            )),
-            (credentials, _) => credentials,
+        let (credentials, token) = match self.default_chain {
+            Some(env) => {
+                let chain = crate::credentials_chain::DefaultChain::new(env, http_client.clone()).region(self.region.clone());
+                let credentials = self.credentials.or_else(|| Some(SharedCredentialsProvider::new(chain.clone())));
+                (credentials, self.token.or_else(|| Some(SharedTokenProvider::new(chain))))
+            }
+            None => (self.credentials, self.token),
         };
         #[cfg(not(feature = "credentials-chain"))]
-        let credentials = self.credentials;
+        let (credentials, token) = (self.credentials, self.token);
         Config {
             region: self.region,
             credentials,
-            token: self.token,
+            token,
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
@@ -855,7 +859,7 @@ impl ConfigBuilder {
                 .and_then(|section| section.sub_properties(&service_key).remove("endpoint_url"));
             self.endpoint_url = from_services.or_else(|| get("endpoint_url").map(str::to_owned));
         }
-        if self.credentials.is_none() {
+        if self.credentials.is_none() || self.token.is_none() {
             self.default_chain = Some(env);
         }
         self

@@ -159,9 +159,9 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         _ => true,
     };
     // The chain's clients read XML (STS) and timestamps, and the SSO token
-    // cache is named by a SHA-1: a crate whose
+    // cache is named by a SHA-1 (the login cache by a SHA-256): a crate whose
     // service does not has them as optional dependencies of the feature.
-    let chain_only: Vec<&str> = ["quick-xml", "sha1", "time"].into_iter().filter(|name| !used(name)).collect();
+    let chain_only: Vec<&str> = ["quick-xml", "sha1", "sha2", "time"].into_iter().filter(|name| !used(name)).collect();
     let dependencies: Vec<String> = DEPENDENCIES
         .iter()
         .filter(|(name, ..)| used(name) || chain_only.contains(name))

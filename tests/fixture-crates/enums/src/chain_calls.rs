@@ -128,7 +128,7 @@ impl Calls<'_> {
     /// nears its expiry, traded for the role's credentials.
     pub(crate) async fn sso(&self, sso: &SsoProfile<'_>) -> Result<Credentials, CredentialsError> {
         let region = sso.region.ok_or_else(|| invalid("the SSO profile has no `sso_region`"))?;
-        let token = self.sso_token(sso, region).await?;
+        let (token, _) = self.sso_token(sso.session, sso.start_url, region).await?;
         let client = crate::chain::sso::Client::new(self.config("AWS_ENDPOINT_URL_SSO", Some(region)).build());
         let output = client
             .get_role_credentials()
@@ -159,8 +159,14 @@ impl Calls<'_> {
     /// The access token of the SSO cache, refreshed through SSO-OIDC when
     /// it is a session's and expires within five minutes (the refreshed
     /// token is written back to the cache, as the AWS CLI and SDKs do).
-    async fn sso_token(&self, sso: &SsoProfile<'_>, region: &str) -> Result<String, CredentialsError> {
-        let key = sso.session.or(sso.start_url).ok_or_else(|| invalid("the SSO profile has no `sso_start_url`"))?;
+    /// Returns the token and its expiry.
+    pub(crate) async fn sso_token(
+        &self,
+        session: Option<&str>,
+        start_url: Option<&str>,
+        region: &str,
+    ) -> Result<(String, SystemTime), CredentialsError> {
+        let key = session.or(start_url).ok_or_else(|| invalid("the SSO profile has no `sso_start_url`"))?;
         let home = self.env.home().ok_or_else(|| invalid("no home directory, where the SSO token cache is"))?;
         let path = home.join(".aws").join("sso").join("cache").join(format!("{}.json", sha1_hex(key)));
         let bytes = self
@@ -169,7 +175,7 @@ impl Calls<'_> {
             .map_err(|e| invalid(format!("failed to read `{}`: {e}; run `aws sso login` to sign in", path.display())))?;
         let mut cached = CachedToken::parse(&bytes).map_err(|why| invalid(format!("the SSO token cache `{}` {why}", path.display())))?;
         let now = SystemTime::now();
-        if sso.session.is_some() && cached.expires_at < now + SSO_REFRESH_WINDOW {
+        if session.is_some() && cached.expires_at < now + SSO_REFRESH_WINDOW {
             match self.refresh(&cached, region, now).await {
                 Ok(Some(refreshed)) => {
                     // Another process may hold the same cache: failing to
@@ -185,7 +191,7 @@ impl Calls<'_> {
         if cached.expires_at <= now {
             return Err(invalid(format!("the SSO token for `{key}` has expired; run `aws sso login` to sign in again")));
         }
-        Ok(cached.access_token)
+        Ok((cached.access_token, cached.expires_at))
     }
 
     /// SSO-OIDC `CreateToken` with the cached refresh token; `None` when

@@ -17,7 +17,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::error::{CredentialsError, TokenError};
 use aws_credential_types::Credentials;
 use bytes::Bytes;
 
@@ -74,6 +74,21 @@ impl aws_credential_types::provider::ProvideCredentials for DefaultChain {
     }
 }
 
+/// The default token chain (for services that authenticate with a bearer
+/// token): the selected profile's `sso_session`, whose cached token is
+/// refreshed through SSO-OIDC as it nears its expiry.
+impl aws_credential_types::provider::token::ProvideToken for DefaultChain {
+    fn provide_token<'a>(&'a self) -> aws_credential_types::provider::future::ProvideToken<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideToken::new(async move {
+            let (token, expiry) = self.token().await.map_err(|e| TokenError::provider_error(describe(&e)))?;
+            Ok(aws_credential_types::Token::new(token, Some(expiry)))
+        })
+    }
+}
+
 impl DefaultChain {
     pub(crate) fn new(env: ProviderEnv, http: Arc<dyn HttpClient>) -> Self {
         DefaultChain { env, http, profile_name: None, region: None }
@@ -98,6 +113,24 @@ impl DefaultChain {
     /// The selected profile: set in code, else `AWS_PROFILE`, else `default`.
     fn selected_profile(&self) -> String {
         self.profile_name.clone().unwrap_or_else(|| self.env.profile_name())
+    }
+
+    /// The SSO token of the selected profile's `sso_session`, and its expiry.
+    pub(crate) async fn token(&self) -> Result<(String, SystemTime), CredentialsError> {
+        let set = self.env.profile_set().map_err(|e| invalid(format!("could not parse profile file: {e}")))?;
+        let name = self.selected_profile();
+        let profile = set.profile(&name).ok_or_else(|| not_loaded(format!("the profile `{name}` is not defined")))?;
+        let session = profile
+            .get("sso_session")
+            .ok_or_else(|| not_loaded(format!("profile `{name}` has no `sso_session`, which a bearer token comes from")))?;
+        let section = set
+            .sso_sessions
+            .get(session)
+            .ok_or_else(|| invalid(format!("sso-session named `{session}` (referenced by profile `{name}`) was not found")))?;
+        let region = section
+            .get("sso_region")
+            .ok_or_else(|| invalid(format!("sso-session `{session}` has no `sso_region`")))?;
+        self.calls().sso_token(Some(session), section.get("sso_start_url"), region).await
     }
 
     /// Walks the chain, reading the profile files once.
@@ -186,6 +219,7 @@ impl DefaultChain {
             BaseSource::CredentialProcess { command, account_id } => {
                 credential_process(&command, account_id).await?
             }
+            BaseSource::Login { session } => login(&self.env, &session, SystemTime::now())?,
             BaseSource::WebIdentityToken { role_arn, web_identity_token_file, role_session_name } => {
                 self.calls().web_identity(&web_identity_token_file, &role_arn, role_session_name.as_deref()).await?
             }
@@ -361,6 +395,54 @@ fn rfc3339(text: &str) -> Result<SystemTime, String> {
     let date = aws_smithy_types::DateTime::from_str(text.trim(), aws_smithy_types::date_time::Format::DateTimeWithOffset)
         .map_err(|e| format!("the expiration `{text}` is not an RFC 3339 date: {e}"))?;
     SystemTime::try_from(date).map_err(|e| format!("the expiration `{text}` is out of range: {e}"))
+}
+
+/// `login_session`: the credentials `aws login` cached under
+/// `~/.aws/login/cache/<SHA-256 of the session>.json`, while they last.
+/// Refreshing them takes the Sign-In service's `CreateOAuth2Token` with a
+/// DPoP proof, which this client cannot call yet: expired credentials are
+/// an error that says to sign in again (after checking that the cache
+/// holds what a refresh would need, as the SDKs do).
+fn login(env: &ProviderEnv, session: &str, now: SystemTime) -> Result<Credentials, CredentialsError> {
+    use sha2::Digest;
+    let name: String = sha2::Sha256::digest(session.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let home = env.home().ok_or_else(|| invalid("no home directory, where the login cache is"))?;
+    let path = home.join(".aws").join("login").join("cache").join(format!("{name}.json"));
+    let bytes = env
+        .read(&path)
+        .map_err(|e| invalid(format!("failed to read the login cache `{}`: {e}; run `aws login` to sign in", path.display())))?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| invalid(format!("the login cache `{}` is not JSON: {e}", path.display())))?;
+    let token = json.get("accessToken").filter(|t| t.is_object()).ok_or_else(|| {
+        invalid(format!("the login cache `{}` has no `accessToken`; run `aws login` to sign in", path.display()))
+    })?;
+    let field = |key: &str| token.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+    let expires_at = field("expiresAt").map(rfc3339).transpose().map_err(provider_error)?;
+    if expires_at.is_some_and(|at| at <= now) {
+        for needed in ["refreshToken", "clientId", "dpopKey"] {
+            if json.get(needed).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).is_none() {
+                return Err(invalid(format!(
+                    "the login session's credentials have expired and the login cache `{}` has no `{needed}` to refresh them with; run `aws login` to sign in again",
+                    path.display()
+                )));
+            }
+        }
+        return Err(provider_error(
+            "the login session's credentials have expired; refreshing them (Sign-In CreateOAuth2Token) is not supported by this client yet: run `aws login` to sign in again",
+        ));
+    }
+    let (Some(id), Some(secret)) = (field("accessKeyId"), field("secretAccessKey")) else {
+        return Err(invalid(format!("the login cache `{}` has no access key id and secret", path.display())));
+    };
+    let mut builder = Credentials::builder().access_key_id(id).secret_access_key(secret).provider_name("Login");
+    if let Some(token) = field("sessionToken") {
+        builder = builder.session_token(token);
+    }
+    if let Some(account) = field("accountId") {
+        builder = builder.account_id(account);
+    }
+    builder.set_expiry(expires_at);
+    Ok(builder.build())
 }
 
 /// The start of a body, for an error message.

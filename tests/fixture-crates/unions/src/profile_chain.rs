@@ -34,6 +34,8 @@ pub(crate) enum BaseSource {
         account_id: Option<String>,
         role_name: Option<String>,
     },
+    /// `login_session`: the credentials `aws login` (console sign-in) cached.
+    Login { session: String },
     /// `credential_process`: a command printing credentials as JSON.
     CredentialProcess { command: String, account_id: Option<String> },
 }
@@ -57,6 +59,7 @@ impl fmt::Debug for BaseSource {
             BaseSource::Sso { session, start_url, .. } => {
                 f.debug_struct("Sso").field("session", session).field("start_url", start_url).finish_non_exhaustive()
             }
+            BaseSource::Login { session } => f.debug_struct("Login").field("session", session).finish(),
             BaseSource::CredentialProcess { .. } => f.write_str("CredentialProcess(** redacted **)"),
         }
     }
@@ -206,6 +209,9 @@ fn base_source(set: &ProfileSet, name: &str, profile: &Section) -> Result<BaseSo
     }
     if let Some(sso) = sso(set, name, profile)? {
         return Ok(sso);
+    }
+    if let Some(session) = profile.get("login_session") {
+        return Ok(BaseSource::Login { session: session.to_owned() });
     }
     if let Some(command) = profile.get("credential_process") {
         return Ok(BaseSource::CredentialProcess {
