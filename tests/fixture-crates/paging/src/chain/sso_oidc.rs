@@ -1437,18 +1437,8 @@ pub mod operation {
             ///
             /// Required.
             pub grant_type: Option<String>,
-            /// The `deviceCode` member.
-            pub device_code: Option<String>,
-            /// The `code` member.
-            pub code: Option<String>,
             /// The `refreshToken` member.
             pub refresh_token: Option<String>,
-            /// The `scope` member.
-            pub scope: Option<Vec<String>>,
-            /// The `redirectUri` member.
-            pub redirect_uri: Option<String>,
-            /// The `codeVerifier` member.
-            pub code_verifier: Option<String>,
         }
         impl CreateTokenInput {
             /// Creates a builder for [`CreateTokenInput`].
@@ -1463,12 +1453,7 @@ pub mod operation {
                     .field("client_id", &self.client_id)
                     .field("client_secret", &"*** Sensitive Data Redacted ***")
                     .field("grant_type", &self.grant_type)
-                    .field("device_code", &self.device_code)
-                    .field("code", &self.code)
                     .field("refresh_token", &"*** Sensitive Data Redacted ***")
-                    .field("scope", &self.scope)
-                    .field("redirect_uri", &self.redirect_uri)
-                    .field("code_verifier", &"*** Sensitive Data Redacted ***")
                     .finish()
             }
         }
@@ -1478,14 +1463,10 @@ pub mod operation {
         pub struct CreateTokenOutput {
             /// The `accessToken` member.
             pub access_token: Option<String>,
-            /// The `tokenType` member.
-            pub token_type: Option<String>,
             /// Seconds until the new access token expires.
             pub expires_in: i32,
             /// The `refreshToken` member.
             pub refresh_token: Option<String>,
-            /// The `idToken` member.
-            pub id_token: Option<String>,
             pub(crate) _request_id: Option<String>,
         }
         impl CreateTokenOutput {
@@ -1504,10 +1485,8 @@ pub mod operation {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CreateTokenOutput")
                     .field("access_token", &"*** Sensitive Data Redacted ***")
-                    .field("token_type", &self.token_type)
                     .field("expires_in", &self.expires_in)
                     .field("refresh_token", &"*** Sensitive Data Redacted ***")
-                    .field("id_token", &"*** Sensitive Data Redacted ***")
                     .finish()
             }
         }
@@ -1627,12 +1606,7 @@ pub mod operation {
                 pub(crate) client_id: Option<String>,
                 pub(crate) client_secret: Option<String>,
                 pub(crate) grant_type: Option<String>,
-                pub(crate) device_code: Option<String>,
-                pub(crate) code: Option<String>,
                 pub(crate) refresh_token: Option<String>,
-                pub(crate) scope: Option<Vec<String>>,
-                pub(crate) redirect_uri: Option<String>,
-                pub(crate) code_verifier: Option<String>,
             }
             impl CreateTokenInputBuilder {
                 /// The `clientId` member.
@@ -1680,28 +1654,6 @@ pub mod operation {
                     self.grant_type = input;
                     self
                 }
-                /// The `deviceCode` member.
-                pub fn device_code(mut self, input: impl Into<String>) -> Self {
-                    self.device_code = Some(input.into());
-                    self
-                }
-                /// The `deviceCode` member.
-                #[inline]
-                pub fn set_device_code(mut self, input: Option<String>) -> Self {
-                    self.device_code = input;
-                    self
-                }
-                /// The `code` member.
-                pub fn code(mut self, input: impl Into<String>) -> Self {
-                    self.code = Some(input.into());
-                    self
-                }
-                /// The `code` member.
-                #[inline]
-                pub fn set_code(mut self, input: Option<String>) -> Self {
-                    self.code = input;
-                    self
-                }
                 /// The `refreshToken` member.
                 pub fn refresh_token(mut self, input: impl Into<String>) -> Self {
                     self.refresh_token = Some(input.into());
@@ -1711,42 +1663,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_refresh_token(mut self, input: Option<String>) -> Self {
                     self.refresh_token = input;
-                    self
-                }
-                /// The `scope` member.
-                pub fn scope(
-                    mut self,
-                    input: impl IntoIterator<Item = impl Into<String>>,
-                ) -> Self {
-                    self.scope = Some(input.into_iter().map(Into::into).collect());
-                    self
-                }
-                /// The `scope` member.
-                #[inline]
-                pub fn set_scope(mut self, input: Option<Vec<String>>) -> Self {
-                    self.scope = input;
-                    self
-                }
-                /// The `redirectUri` member.
-                pub fn redirect_uri(mut self, input: impl Into<String>) -> Self {
-                    self.redirect_uri = Some(input.into());
-                    self
-                }
-                /// The `redirectUri` member.
-                #[inline]
-                pub fn set_redirect_uri(mut self, input: Option<String>) -> Self {
-                    self.redirect_uri = input;
-                    self
-                }
-                /// The `codeVerifier` member.
-                pub fn code_verifier(mut self, input: impl Into<String>) -> Self {
-                    self.code_verifier = Some(input.into());
-                    self
-                }
-                /// The `codeVerifier` member.
-                #[inline]
-                pub fn set_code_verifier(mut self, input: Option<String>) -> Self {
-                    self.code_verifier = input;
                     self
                 }
                 /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`client_id`, `client_secret`, `grant_type`).
@@ -1785,12 +1701,7 @@ pub mod operation {
                         client_id: Some(v_client_id),
                         client_secret: Some(v_client_secret),
                         grant_type: Some(v_grant_type),
-                        device_code: self.device_code,
-                        code: self.code,
                         refresh_token: self.refresh_token,
-                        scope: self.scope,
-                        redirect_uri: self.redirect_uri,
-                        code_verifier: self.code_verifier,
                     })
                 }
             }
@@ -1800,12 +1711,7 @@ pub mod operation {
                         .field("client_id", &self.client_id)
                         .field("client_secret", &"*** Sensitive Data Redacted ***")
                         .field("grant_type", &self.grant_type)
-                        .field("device_code", &self.device_code)
-                        .field("code", &self.code)
                         .field("refresh_token", &"*** Sensitive Data Redacted ***")
-                        .field("scope", &self.scope)
-                        .field("redirect_uri", &self.redirect_uri)
-                        .field("code_verifier", &"*** Sensitive Data Redacted ***")
                         .finish()
                 }
             }
@@ -1813,10 +1719,8 @@ pub mod operation {
             #[derive(Clone, PartialEq, Default)]
             pub struct CreateTokenOutputBuilder {
                 pub(crate) access_token: Option<String>,
-                pub(crate) token_type: Option<String>,
                 pub(crate) expires_in: Option<i32>,
                 pub(crate) refresh_token: Option<String>,
-                pub(crate) id_token: Option<String>,
             }
             impl CreateTokenOutputBuilder {
                 /// The `accessToken` member.
@@ -1828,17 +1732,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_access_token(mut self, input: Option<String>) -> Self {
                     self.access_token = input;
-                    self
-                }
-                /// The `tokenType` member.
-                pub fn token_type(mut self, input: impl Into<String>) -> Self {
-                    self.token_type = Some(input.into());
-                    self
-                }
-                /// The `tokenType` member.
-                #[inline]
-                pub fn set_token_type(mut self, input: Option<String>) -> Self {
-                    self.token_type = input;
                     self
                 }
                 /// Seconds until the new access token expires.
@@ -1863,26 +1756,13 @@ pub mod operation {
                     self.refresh_token = input;
                     self
                 }
-                /// The `idToken` member.
-                pub fn id_token(mut self, input: impl Into<String>) -> Self {
-                    self.id_token = Some(input.into());
-                    self
-                }
-                /// The `idToken` member.
-                #[inline]
-                pub fn set_id_token(mut self, input: Option<String>) -> Self {
-                    self.id_token = input;
-                    self
-                }
                 /// Builds the value.
                 #[inline]
                 pub fn build(self) -> super::CreateTokenOutput {
                     super::CreateTokenOutput {
                         access_token: self.access_token,
-                        token_type: self.token_type,
                         expires_in: self.expires_in.unwrap_or_default(),
                         refresh_token: self.refresh_token,
-                        id_token: self.id_token,
                         _request_id: None,
                     }
                 }
@@ -1891,10 +1771,8 @@ pub mod operation {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.debug_struct("CreateTokenOutputBuilder")
                         .field("access_token", &"*** Sensitive Data Redacted ***")
-                        .field("token_type", &self.token_type)
                         .field("expires_in", &self.expires_in)
                         .field("refresh_token", &"*** Sensitive Data Redacted ***")
-                        .field("id_token", &"*** Sensitive Data Redacted ***")
                         .finish()
                 }
             }
@@ -1962,28 +1840,6 @@ pub mod operation {
                     self.inner = self.inner.set_grant_type(input);
                     self
                 }
-                /// The `deviceCode` member.
-                pub fn device_code(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.device_code(input);
-                    self
-                }
-                /// The `deviceCode` member.
-                #[inline]
-                pub fn set_device_code(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_device_code(input);
-                    self
-                }
-                /// The `code` member.
-                pub fn code(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.code(input);
-                    self
-                }
-                /// The `code` member.
-                #[inline]
-                pub fn set_code(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_code(input);
-                    self
-                }
                 /// The `refreshToken` member.
                 pub fn refresh_token(mut self, input: impl Into<String>) -> Self {
                     self.inner = self.inner.refresh_token(input);
@@ -1993,42 +1849,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_refresh_token(mut self, input: Option<String>) -> Self {
                     self.inner = self.inner.set_refresh_token(input);
-                    self
-                }
-                /// The `scope` member.
-                pub fn scope(
-                    mut self,
-                    input: impl IntoIterator<Item = impl Into<String>>,
-                ) -> Self {
-                    self.inner = self.inner.scope(input);
-                    self
-                }
-                /// The `scope` member.
-                #[inline]
-                pub fn set_scope(mut self, input: Option<Vec<String>>) -> Self {
-                    self.inner = self.inner.set_scope(input);
-                    self
-                }
-                /// The `redirectUri` member.
-                pub fn redirect_uri(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.redirect_uri(input);
-                    self
-                }
-                /// The `redirectUri` member.
-                #[inline]
-                pub fn set_redirect_uri(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_redirect_uri(input);
-                    self
-                }
-                /// The `codeVerifier` member.
-                pub fn code_verifier(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.code_verifier(input);
-                    self
-                }
-                /// The `codeVerifier` member.
-                #[inline]
-                pub fn set_code_verifier(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_code_verifier(input);
                     self
                 }
                 /// Changes the configuration of this builder's calls only
@@ -2886,30 +2706,8 @@ pub(crate) mod wire {
                     writer.key("grantType");
                     crate::json::ToJson::write(value, writer);
                 }
-                if let Some(value) = &self.device_code {
-                    writer.key("deviceCode");
-                    crate::json::ToJson::write(value, writer);
-                }
-                if let Some(value) = &self.code {
-                    writer.key("code");
-                    crate::json::ToJson::write(value, writer);
-                }
                 if let Some(value) = &self.refresh_token {
                     writer.key("refreshToken");
-                    crate::json::ToJson::write(value, writer);
-                }
-                if let Some(value) = &self.scope {
-                    writer.key("scope");
-                    <crate::json::List<
-                        crate::json::Plain<String>,
-                    > as crate::json::WireWrite>::write(value, writer);
-                }
-                if let Some(value) = &self.redirect_uri {
-                    writer.key("redirectUri");
-                    crate::json::ToJson::write(value, writer);
-                }
-                if let Some(value) = &self.code_verifier {
-                    writer.key("codeVerifier");
                     crate::json::ToJson::write(value, writer);
                 }
                 writer.end_object();
@@ -2923,28 +2721,22 @@ pub(crate) mod wire {
                     return Ok(None);
                 }
                 let mut v_access_token = None;
-                let mut v_token_type = None;
                 let mut v_expires_in = None;
                 let mut v_refresh_token = None;
-                let mut v_id_token = None;
                 while let Some(key) = reader.next_key()? {
                     match key.as_str() {
                         "accessToken" => v_access_token = crate::json::read(reader)?,
-                        "tokenType" => v_token_type = crate::json::read(reader)?,
                         "expiresIn" => v_expires_in = crate::json::read(reader)?,
                         "refreshToken" => v_refresh_token = crate::json::read(reader)?,
-                        "idToken" => v_id_token = crate::json::read(reader)?,
                         _ => reader.skip()?,
                     }
                 }
                 Ok(
                     Some(CreateTokenOutput {
                         access_token: v_access_token,
-                        token_type: v_token_type,
                         expires_in: v_expires_in
                             .unwrap_or_else(crate::json::Fallback::fallback),
                         refresh_token: v_refresh_token,
-                        id_token: v_id_token,
                         _request_id: None,
                     }),
                 )
@@ -2954,10 +2746,8 @@ pub(crate) mod wire {
             fn fallback() -> Self {
                 Self {
                     access_token: None,
-                    token_type: None,
                     expires_in: crate::json::Fallback::fallback(),
                     refresh_token: None,
-                    id_token: None,
                     _request_id: None,
                 }
             }

@@ -1379,28 +1379,10 @@ pub mod operation {
             ///
             /// Required.
             pub role_session_name: Option<String>,
-            /// The `PolicyArns` member.
-            pub policy_arns: Option<Vec<crate::chain::sts::types::PolicyDescriptorType>>,
-            /// The `Policy` member.
-            pub policy: Option<String>,
             /// How long the credentials last, in seconds.
             pub duration_seconds: Option<i32>,
-            /// The `Tags` member.
-            pub tags: Option<Vec<crate::chain::sts::types::Tag>>,
-            /// The `TransitiveTagKeys` member.
-            pub transitive_tag_keys: Option<Vec<String>>,
             /// The external id the role's trust policy may require.
             pub external_id: Option<String>,
-            /// The `SerialNumber` member.
-            pub serial_number: Option<String>,
-            /// The `TokenCode` member.
-            pub token_code: Option<String>,
-            /// The `SourceIdentity` member.
-            pub source_identity: Option<String>,
-            /// The `ProvidedContexts` member.
-            pub provided_contexts: Option<
-                Vec<crate::chain::sts::types::ProvidedContext>,
-            >,
         }
         impl AssumeRoleInput {
             /// Creates a builder for [`AssumeRoleInput`].
@@ -1417,10 +1399,6 @@ pub mod operation {
             pub credentials: Option<crate::chain::sts::types::Credentials>,
             /// The assumed role's id and ARN; the ARN holds the account id.
             pub assumed_role_user: Option<crate::chain::sts::types::AssumedRoleUser>,
-            /// The `PackedPolicySize` member.
-            pub packed_policy_size: Option<i32>,
-            /// The `SourceIdentity` member.
-            pub source_identity: Option<String>,
             pub(crate) _request_id: Option<String>,
         }
         impl AssumeRoleOutput {
@@ -1521,20 +1499,8 @@ pub mod operation {
             pub struct AssumeRoleInputBuilder {
                 pub(crate) role_arn: Option<String>,
                 pub(crate) role_session_name: Option<String>,
-                pub(crate) policy_arns: Option<
-                    Vec<crate::chain::sts::types::PolicyDescriptorType>,
-                >,
-                pub(crate) policy: Option<String>,
                 pub(crate) duration_seconds: Option<i32>,
-                pub(crate) tags: Option<Vec<crate::chain::sts::types::Tag>>,
-                pub(crate) transitive_tag_keys: Option<Vec<String>>,
                 pub(crate) external_id: Option<String>,
-                pub(crate) serial_number: Option<String>,
-                pub(crate) token_code: Option<String>,
-                pub(crate) source_identity: Option<String>,
-                pub(crate) provided_contexts: Option<
-                    Vec<crate::chain::sts::types::ProvidedContext>,
-                >,
             }
             impl AssumeRoleInputBuilder {
                 /// The ARN of the role to assume.
@@ -1567,36 +1533,6 @@ pub mod operation {
                     self.role_session_name = input;
                     self
                 }
-                /// The `PolicyArns` member.
-                pub fn policy_arns(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::PolicyDescriptorType>,
-                    >,
-                ) -> Self {
-                    self.policy_arns = Some(input.into_iter().map(Into::into).collect());
-                    self
-                }
-                /// The `PolicyArns` member.
-                #[inline]
-                pub fn set_policy_arns(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::PolicyDescriptorType>>,
-                ) -> Self {
-                    self.policy_arns = input;
-                    self
-                }
-                /// The `Policy` member.
-                pub fn policy(mut self, input: impl Into<String>) -> Self {
-                    self.policy = Some(input.into());
-                    self
-                }
-                /// The `Policy` member.
-                #[inline]
-                pub fn set_policy(mut self, input: Option<String>) -> Self {
-                    self.policy = input;
-                    self
-                }
                 /// How long the credentials last, in seconds.
                 pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
                     self.duration_seconds = Some(input.into());
@@ -1608,44 +1544,6 @@ pub mod operation {
                     self.duration_seconds = input;
                     self
                 }
-                /// The `Tags` member.
-                pub fn tags(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::Tag>,
-                    >,
-                ) -> Self {
-                    self.tags = Some(input.into_iter().map(Into::into).collect());
-                    self
-                }
-                /// The `Tags` member.
-                #[inline]
-                pub fn set_tags(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::Tag>>,
-                ) -> Self {
-                    self.tags = input;
-                    self
-                }
-                /// The `TransitiveTagKeys` member.
-                pub fn transitive_tag_keys(
-                    mut self,
-                    input: impl IntoIterator<Item = impl Into<String>>,
-                ) -> Self {
-                    self.transitive_tag_keys = Some(
-                        input.into_iter().map(Into::into).collect(),
-                    );
-                    self
-                }
-                /// The `TransitiveTagKeys` member.
-                #[inline]
-                pub fn set_transitive_tag_keys(
-                    mut self,
-                    input: Option<Vec<String>>,
-                ) -> Self {
-                    self.transitive_tag_keys = input;
-                    self
-                }
                 /// The external id the role's trust policy may require.
                 pub fn external_id(mut self, input: impl Into<String>) -> Self {
                     self.external_id = Some(input.into());
@@ -1655,60 +1553,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_external_id(mut self, input: Option<String>) -> Self {
                     self.external_id = input;
-                    self
-                }
-                /// The `SerialNumber` member.
-                pub fn serial_number(mut self, input: impl Into<String>) -> Self {
-                    self.serial_number = Some(input.into());
-                    self
-                }
-                /// The `SerialNumber` member.
-                #[inline]
-                pub fn set_serial_number(mut self, input: Option<String>) -> Self {
-                    self.serial_number = input;
-                    self
-                }
-                /// The `TokenCode` member.
-                pub fn token_code(mut self, input: impl Into<String>) -> Self {
-                    self.token_code = Some(input.into());
-                    self
-                }
-                /// The `TokenCode` member.
-                #[inline]
-                pub fn set_token_code(mut self, input: Option<String>) -> Self {
-                    self.token_code = input;
-                    self
-                }
-                /// The `SourceIdentity` member.
-                pub fn source_identity(mut self, input: impl Into<String>) -> Self {
-                    self.source_identity = Some(input.into());
-                    self
-                }
-                /// The `SourceIdentity` member.
-                #[inline]
-                pub fn set_source_identity(mut self, input: Option<String>) -> Self {
-                    self.source_identity = input;
-                    self
-                }
-                /// The `ProvidedContexts` member.
-                pub fn provided_contexts(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::ProvidedContext>,
-                    >,
-                ) -> Self {
-                    self.provided_contexts = Some(
-                        input.into_iter().map(Into::into).collect(),
-                    );
-                    self
-                }
-                /// The `ProvidedContexts` member.
-                #[inline]
-                pub fn set_provided_contexts(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::ProvidedContext>>,
-                ) -> Self {
-                    self.provided_contexts = input;
                     self
                 }
                 /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`role_arn`, `role_session_name`).
@@ -1737,16 +1581,8 @@ pub mod operation {
                     Ok(super::AssumeRoleInput {
                         role_arn: Some(v_role_arn),
                         role_session_name: Some(v_role_session_name),
-                        policy_arns: self.policy_arns,
-                        policy: self.policy,
                         duration_seconds: self.duration_seconds,
-                        tags: self.tags,
-                        transitive_tag_keys: self.transitive_tag_keys,
                         external_id: self.external_id,
-                        serial_number: self.serial_number,
-                        token_code: self.token_code,
-                        source_identity: self.source_identity,
-                        provided_contexts: self.provided_contexts,
                     })
                 }
             }
@@ -1757,8 +1593,6 @@ pub mod operation {
                 pub(crate) assumed_role_user: Option<
                     crate::chain::sts::types::AssumedRoleUser,
                 >,
-                pub(crate) packed_policy_size: Option<i32>,
-                pub(crate) source_identity: Option<String>,
             }
             impl AssumeRoleOutputBuilder {
                 /// Temporary credentials and when they expire.
@@ -1795,36 +1629,12 @@ pub mod operation {
                     self.assumed_role_user = input;
                     self
                 }
-                /// The `PackedPolicySize` member.
-                pub fn packed_policy_size(mut self, input: impl Into<i32>) -> Self {
-                    self.packed_policy_size = Some(input.into());
-                    self
-                }
-                /// The `PackedPolicySize` member.
-                #[inline]
-                pub fn set_packed_policy_size(mut self, input: Option<i32>) -> Self {
-                    self.packed_policy_size = input;
-                    self
-                }
-                /// The `SourceIdentity` member.
-                pub fn source_identity(mut self, input: impl Into<String>) -> Self {
-                    self.source_identity = Some(input.into());
-                    self
-                }
-                /// The `SourceIdentity` member.
-                #[inline]
-                pub fn set_source_identity(mut self, input: Option<String>) -> Self {
-                    self.source_identity = input;
-                    self
-                }
                 /// Builds the value.
                 #[inline]
                 pub fn build(self) -> super::AssumeRoleOutput {
                     super::AssumeRoleOutput {
                         credentials: self.credentials,
                         assumed_role_user: self.assumed_role_user,
-                        packed_policy_size: self.packed_policy_size,
-                        source_identity: self.source_identity,
                         _request_id: None,
                     }
                 }
@@ -1878,36 +1688,6 @@ pub mod operation {
                     self.inner = self.inner.set_role_session_name(input);
                     self
                 }
-                /// The `PolicyArns` member.
-                pub fn policy_arns(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::PolicyDescriptorType>,
-                    >,
-                ) -> Self {
-                    self.inner = self.inner.policy_arns(input);
-                    self
-                }
-                /// The `PolicyArns` member.
-                #[inline]
-                pub fn set_policy_arns(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::PolicyDescriptorType>>,
-                ) -> Self {
-                    self.inner = self.inner.set_policy_arns(input);
-                    self
-                }
-                /// The `Policy` member.
-                pub fn policy(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.policy(input);
-                    self
-                }
-                /// The `Policy` member.
-                #[inline]
-                pub fn set_policy(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_policy(input);
-                    self
-                }
                 /// How long the credentials last, in seconds.
                 pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
                     self.inner = self.inner.duration_seconds(input);
@@ -1919,42 +1699,6 @@ pub mod operation {
                     self.inner = self.inner.set_duration_seconds(input);
                     self
                 }
-                /// The `Tags` member.
-                pub fn tags(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::Tag>,
-                    >,
-                ) -> Self {
-                    self.inner = self.inner.tags(input);
-                    self
-                }
-                /// The `Tags` member.
-                #[inline]
-                pub fn set_tags(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::Tag>>,
-                ) -> Self {
-                    self.inner = self.inner.set_tags(input);
-                    self
-                }
-                /// The `TransitiveTagKeys` member.
-                pub fn transitive_tag_keys(
-                    mut self,
-                    input: impl IntoIterator<Item = impl Into<String>>,
-                ) -> Self {
-                    self.inner = self.inner.transitive_tag_keys(input);
-                    self
-                }
-                /// The `TransitiveTagKeys` member.
-                #[inline]
-                pub fn set_transitive_tag_keys(
-                    mut self,
-                    input: Option<Vec<String>>,
-                ) -> Self {
-                    self.inner = self.inner.set_transitive_tag_keys(input);
-                    self
-                }
                 /// The external id the role's trust policy may require.
                 pub fn external_id(mut self, input: impl Into<String>) -> Self {
                     self.inner = self.inner.external_id(input);
@@ -1964,58 +1708,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_external_id(mut self, input: Option<String>) -> Self {
                     self.inner = self.inner.set_external_id(input);
-                    self
-                }
-                /// The `SerialNumber` member.
-                pub fn serial_number(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.serial_number(input);
-                    self
-                }
-                /// The `SerialNumber` member.
-                #[inline]
-                pub fn set_serial_number(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_serial_number(input);
-                    self
-                }
-                /// The `TokenCode` member.
-                pub fn token_code(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.token_code(input);
-                    self
-                }
-                /// The `TokenCode` member.
-                #[inline]
-                pub fn set_token_code(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_token_code(input);
-                    self
-                }
-                /// The `SourceIdentity` member.
-                pub fn source_identity(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.source_identity(input);
-                    self
-                }
-                /// The `SourceIdentity` member.
-                #[inline]
-                pub fn set_source_identity(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_source_identity(input);
-                    self
-                }
-                /// The `ProvidedContexts` member.
-                pub fn provided_contexts(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::ProvidedContext>,
-                    >,
-                ) -> Self {
-                    self.inner = self.inner.provided_contexts(input);
-                    self
-                }
-                /// The `ProvidedContexts` member.
-                #[inline]
-                pub fn set_provided_contexts(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::ProvidedContext>>,
-                ) -> Self {
-                    self.inner = self.inner.set_provided_contexts(input);
                     self
                 }
                 /// Changes the configuration of this builder's calls only
@@ -2088,12 +1780,6 @@ pub mod operation {
             ///
             /// Required.
             pub web_identity_token: Option<String>,
-            /// The `ProviderId` member.
-            pub provider_id: Option<String>,
-            /// The `PolicyArns` member.
-            pub policy_arns: Option<Vec<crate::chain::sts::types::PolicyDescriptorType>>,
-            /// The `Policy` member.
-            pub policy: Option<String>,
             /// The `DurationSeconds` member.
             pub duration_seconds: Option<i32>,
         }
@@ -2110,9 +1796,6 @@ pub mod operation {
                     .field("role_arn", &self.role_arn)
                     .field("role_session_name", &self.role_session_name)
                     .field("web_identity_token", &"*** Sensitive Data Redacted ***")
-                    .field("provider_id", &self.provider_id)
-                    .field("policy_arns", &self.policy_arns)
-                    .field("policy", &self.policy)
                     .field("duration_seconds", &self.duration_seconds)
                     .finish()
             }
@@ -2123,18 +1806,8 @@ pub mod operation {
         pub struct AssumeRoleWithWebIdentityOutput {
             /// Temporary credentials and when they expire.
             pub credentials: Option<crate::chain::sts::types::Credentials>,
-            /// The `SubjectFromWebIdentityToken` member.
-            pub subject_from_web_identity_token: Option<String>,
             /// The assumed role's id and ARN; the ARN holds the account id.
             pub assumed_role_user: Option<crate::chain::sts::types::AssumedRoleUser>,
-            /// The `PackedPolicySize` member.
-            pub packed_policy_size: Option<i32>,
-            /// The `Provider` member.
-            pub provider: Option<String>,
-            /// The `Audience` member.
-            pub audience: Option<String>,
-            /// The `SourceIdentity` member.
-            pub source_identity: Option<String>,
             pub(crate) _request_id: Option<String>,
         }
         impl AssumeRoleWithWebIdentityOutput {
@@ -2251,11 +1924,6 @@ pub mod operation {
                 pub(crate) role_arn: Option<String>,
                 pub(crate) role_session_name: Option<String>,
                 pub(crate) web_identity_token: Option<String>,
-                pub(crate) provider_id: Option<String>,
-                pub(crate) policy_arns: Option<
-                    Vec<crate::chain::sts::types::PolicyDescriptorType>,
-                >,
-                pub(crate) policy: Option<String>,
                 pub(crate) duration_seconds: Option<i32>,
             }
             impl AssumeRoleWithWebIdentityInputBuilder {
@@ -2302,47 +1970,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_web_identity_token(mut self, input: Option<String>) -> Self {
                     self.web_identity_token = input;
-                    self
-                }
-                /// The `ProviderId` member.
-                pub fn provider_id(mut self, input: impl Into<String>) -> Self {
-                    self.provider_id = Some(input.into());
-                    self
-                }
-                /// The `ProviderId` member.
-                #[inline]
-                pub fn set_provider_id(mut self, input: Option<String>) -> Self {
-                    self.provider_id = input;
-                    self
-                }
-                /// The `PolicyArns` member.
-                pub fn policy_arns(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::PolicyDescriptorType>,
-                    >,
-                ) -> Self {
-                    self.policy_arns = Some(input.into_iter().map(Into::into).collect());
-                    self
-                }
-                /// The `PolicyArns` member.
-                #[inline]
-                pub fn set_policy_arns(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::PolicyDescriptorType>>,
-                ) -> Self {
-                    self.policy_arns = input;
-                    self
-                }
-                /// The `Policy` member.
-                pub fn policy(mut self, input: impl Into<String>) -> Self {
-                    self.policy = Some(input.into());
-                    self
-                }
-                /// The `Policy` member.
-                #[inline]
-                pub fn set_policy(mut self, input: Option<String>) -> Self {
-                    self.policy = input;
                     self
                 }
                 /// The `DurationSeconds` member.
@@ -2395,9 +2022,6 @@ pub mod operation {
                         role_arn: Some(v_role_arn),
                         role_session_name: Some(v_role_session_name),
                         web_identity_token: Some(v_web_identity_token),
-                        provider_id: self.provider_id,
-                        policy_arns: self.policy_arns,
-                        policy: self.policy,
                         duration_seconds: self.duration_seconds,
                     })
                 }
@@ -2408,9 +2032,6 @@ pub mod operation {
                         .field("role_arn", &self.role_arn)
                         .field("role_session_name", &self.role_session_name)
                         .field("web_identity_token", &"*** Sensitive Data Redacted ***")
-                        .field("provider_id", &self.provider_id)
-                        .field("policy_arns", &self.policy_arns)
-                        .field("policy", &self.policy)
                         .field("duration_seconds", &self.duration_seconds)
                         .finish()
                 }
@@ -2419,14 +2040,9 @@ pub mod operation {
             #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
             pub struct AssumeRoleWithWebIdentityOutputBuilder {
                 pub(crate) credentials: Option<crate::chain::sts::types::Credentials>,
-                pub(crate) subject_from_web_identity_token: Option<String>,
                 pub(crate) assumed_role_user: Option<
                     crate::chain::sts::types::AssumedRoleUser,
                 >,
-                pub(crate) packed_policy_size: Option<i32>,
-                pub(crate) provider: Option<String>,
-                pub(crate) audience: Option<String>,
-                pub(crate) source_identity: Option<String>,
             }
             impl AssumeRoleWithWebIdentityOutputBuilder {
                 /// Temporary credentials and when they expire.
@@ -2446,23 +2062,6 @@ pub mod operation {
                     self.credentials = input;
                     self
                 }
-                /// The `SubjectFromWebIdentityToken` member.
-                pub fn subject_from_web_identity_token(
-                    mut self,
-                    input: impl Into<String>,
-                ) -> Self {
-                    self.subject_from_web_identity_token = Some(input.into());
-                    self
-                }
-                /// The `SubjectFromWebIdentityToken` member.
-                #[inline]
-                pub fn set_subject_from_web_identity_token(
-                    mut self,
-                    input: Option<String>,
-                ) -> Self {
-                    self.subject_from_web_identity_token = input;
-                    self
-                }
                 /// The assumed role's id and ARN; the ARN holds the account id.
                 pub fn assumed_role_user(
                     mut self,
@@ -2480,62 +2079,12 @@ pub mod operation {
                     self.assumed_role_user = input;
                     self
                 }
-                /// The `PackedPolicySize` member.
-                pub fn packed_policy_size(mut self, input: impl Into<i32>) -> Self {
-                    self.packed_policy_size = Some(input.into());
-                    self
-                }
-                /// The `PackedPolicySize` member.
-                #[inline]
-                pub fn set_packed_policy_size(mut self, input: Option<i32>) -> Self {
-                    self.packed_policy_size = input;
-                    self
-                }
-                /// The `Provider` member.
-                pub fn provider(mut self, input: impl Into<String>) -> Self {
-                    self.provider = Some(input.into());
-                    self
-                }
-                /// The `Provider` member.
-                #[inline]
-                pub fn set_provider(mut self, input: Option<String>) -> Self {
-                    self.provider = input;
-                    self
-                }
-                /// The `Audience` member.
-                pub fn audience(mut self, input: impl Into<String>) -> Self {
-                    self.audience = Some(input.into());
-                    self
-                }
-                /// The `Audience` member.
-                #[inline]
-                pub fn set_audience(mut self, input: Option<String>) -> Self {
-                    self.audience = input;
-                    self
-                }
-                /// The `SourceIdentity` member.
-                pub fn source_identity(mut self, input: impl Into<String>) -> Self {
-                    self.source_identity = Some(input.into());
-                    self
-                }
-                /// The `SourceIdentity` member.
-                #[inline]
-                pub fn set_source_identity(mut self, input: Option<String>) -> Self {
-                    self.source_identity = input;
-                    self
-                }
                 /// Builds the value.
                 #[inline]
                 pub fn build(self) -> super::AssumeRoleWithWebIdentityOutput {
                     super::AssumeRoleWithWebIdentityOutput {
                         credentials: self.credentials,
-                        subject_from_web_identity_token: self
-                            .subject_from_web_identity_token,
                         assumed_role_user: self.assumed_role_user,
-                        packed_policy_size: self.packed_policy_size,
-                        provider: self.provider,
-                        audience: self.audience,
-                        source_identity: self.source_identity,
                         _request_id: None,
                     }
                 }
@@ -2602,47 +2151,6 @@ pub mod operation {
                 #[inline]
                 pub fn set_web_identity_token(mut self, input: Option<String>) -> Self {
                     self.inner = self.inner.set_web_identity_token(input);
-                    self
-                }
-                /// The `ProviderId` member.
-                pub fn provider_id(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.provider_id(input);
-                    self
-                }
-                /// The `ProviderId` member.
-                #[inline]
-                pub fn set_provider_id(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_provider_id(input);
-                    self
-                }
-                /// The `PolicyArns` member.
-                pub fn policy_arns(
-                    mut self,
-                    input: impl IntoIterator<
-                        Item = impl Into<crate::chain::sts::types::PolicyDescriptorType>,
-                    >,
-                ) -> Self {
-                    self.inner = self.inner.policy_arns(input);
-                    self
-                }
-                /// The `PolicyArns` member.
-                #[inline]
-                pub fn set_policy_arns(
-                    mut self,
-                    input: Option<Vec<crate::chain::sts::types::PolicyDescriptorType>>,
-                ) -> Self {
-                    self.inner = self.inner.set_policy_arns(input);
-                    self
-                }
-                /// The `Policy` member.
-                pub fn policy(mut self, input: impl Into<String>) -> Self {
-                    self.inner = self.inner.policy(input);
-                    self
-                }
-                /// The `Policy` member.
-                #[inline]
-                pub fn set_policy(mut self, input: Option<String>) -> Self {
-                    self.inner = self.inner.set_policy(input);
                     self
                 }
                 /// The `DurationSeconds` member.
@@ -2998,189 +2506,10 @@ pub mod types {
         }
     }
     pub use credentials::Credentials;
-    mod policy_descriptor_type {
-        /// The `PolicyDescriptorType` structure.
-        #[derive(Clone, PartialEq, ::std::fmt::Debug)]
-        #[non_exhaustive]
-        pub struct PolicyDescriptorType {
-            /// The `arn` member.
-            pub arn: Option<String>,
-        }
-        impl PolicyDescriptorType {
-            /// Creates a builder for [`PolicyDescriptorType`].
-            #[inline]
-            pub fn builder() -> crate::chain::sts::types::builders::PolicyDescriptorTypeBuilder {
-                Default::default()
-            }
-        }
-        /// A builder for [`PolicyDescriptorType`](super::PolicyDescriptorType).
-        #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
-        pub struct PolicyDescriptorTypeBuilder {
-            pub(crate) arn: Option<String>,
-        }
-        impl PolicyDescriptorTypeBuilder {
-            /// The `arn` member.
-            pub fn arn(mut self, input: impl Into<String>) -> Self {
-                self.arn = Some(input.into());
-                self
-            }
-            /// The `arn` member.
-            #[inline]
-            pub fn set_arn(mut self, input: Option<String>) -> Self {
-                self.arn = input;
-                self
-            }
-            /// Builds the value.
-            #[inline]
-            pub fn build(self) -> super::PolicyDescriptorType {
-                super::PolicyDescriptorType {
-                    arn: self.arn,
-                }
-            }
-        }
-    }
-    pub use policy_descriptor_type::PolicyDescriptorType;
-    mod provided_context {
-        /// The `ProvidedContext` structure.
-        #[derive(Clone, PartialEq, ::std::fmt::Debug)]
-        #[non_exhaustive]
-        pub struct ProvidedContext {
-            /// The `ProviderArn` member.
-            pub provider_arn: Option<String>,
-            /// The `ContextAssertion` member.
-            pub context_assertion: Option<String>,
-        }
-        impl ProvidedContext {
-            /// Creates a builder for [`ProvidedContext`].
-            #[inline]
-            pub fn builder() -> crate::chain::sts::types::builders::ProvidedContextBuilder {
-                Default::default()
-            }
-        }
-        /// A builder for [`ProvidedContext`](super::ProvidedContext).
-        #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
-        pub struct ProvidedContextBuilder {
-            pub(crate) provider_arn: Option<String>,
-            pub(crate) context_assertion: Option<String>,
-        }
-        impl ProvidedContextBuilder {
-            /// The `ProviderArn` member.
-            pub fn provider_arn(mut self, input: impl Into<String>) -> Self {
-                self.provider_arn = Some(input.into());
-                self
-            }
-            /// The `ProviderArn` member.
-            #[inline]
-            pub fn set_provider_arn(mut self, input: Option<String>) -> Self {
-                self.provider_arn = input;
-                self
-            }
-            /// The `ContextAssertion` member.
-            pub fn context_assertion(mut self, input: impl Into<String>) -> Self {
-                self.context_assertion = Some(input.into());
-                self
-            }
-            /// The `ContextAssertion` member.
-            #[inline]
-            pub fn set_context_assertion(mut self, input: Option<String>) -> Self {
-                self.context_assertion = input;
-                self
-            }
-            /// Builds the value.
-            #[inline]
-            pub fn build(self) -> super::ProvidedContext {
-                super::ProvidedContext {
-                    provider_arn: self.provider_arn,
-                    context_assertion: self.context_assertion,
-                }
-            }
-        }
-    }
-    pub use provided_context::ProvidedContext;
-    mod tag {
-        /// The `Tag` structure.
-        #[derive(Clone, PartialEq, ::std::fmt::Debug)]
-        #[non_exhaustive]
-        pub struct Tag {
-            /// The `Key` member.
-            ///
-            /// Required.
-            pub key: String,
-            /// The `Value` member.
-            ///
-            /// Required.
-            pub value: String,
-        }
-        impl Tag {
-            /// Creates a builder for [`Tag`].
-            #[inline]
-            pub fn builder() -> crate::chain::sts::types::builders::TagBuilder {
-                Default::default()
-            }
-        }
-        /// A builder for [`Tag`](super::Tag).
-        #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
-        pub struct TagBuilder {
-            pub(crate) key: Option<String>,
-            pub(crate) value: Option<String>,
-        }
-        impl TagBuilder {
-            /// The `Key` member.
-            ///
-            /// Required.
-            pub fn key(mut self, input: impl Into<String>) -> Self {
-                self.key = Some(input.into());
-                self
-            }
-            /// The `Key` member.
-            ///
-            /// Required.
-            #[inline]
-            pub fn set_key(mut self, input: Option<String>) -> Self {
-                self.key = input;
-                self
-            }
-            /// The `Value` member.
-            ///
-            /// Required.
-            pub fn value(mut self, input: impl Into<String>) -> Self {
-                self.value = Some(input.into());
-                self
-            }
-            /// The `Value` member.
-            ///
-            /// Required.
-            #[inline]
-            pub fn set_value(mut self, input: Option<String>) -> Self {
-                self.value = input;
-                self
-            }
-            /// Builds the value; fails with a [`BuildError`](crate::error::BuildError) naming the first required member left unset (`key`, `value`).
-            #[inline]
-            pub fn build(self) -> Result<super::Tag, crate::error::BuildError> {
-                let Some(v_key) = self.key else {
-                    return Err(crate::error::BuildError::missing("Tag", "key", "Key"));
-                };
-                let Some(v_value) = self.value else {
-                    return Err(
-                        crate::error::BuildError::missing("Tag", "value", "Value"),
-                    );
-                };
-                Ok(super::Tag {
-                    key: v_key,
-                    value: v_value,
-                })
-            }
-        }
-    }
-    pub use tag::Tag;
     /// Builders for the structures of this module.
     pub mod builders {
         pub use super::assumed_role_user::AssumedRoleUserBuilder;
         pub use super::credentials::CredentialsBuilder;
-        pub use super::policy_descriptor_type::PolicyDescriptorTypeBuilder;
-        pub use super::provided_context::ProvidedContextBuilder;
-        pub use super::tag::TagBuilder;
     }
 }
 pub(crate) mod wire {
@@ -3714,40 +3043,6 @@ pub(crate) mod wire {
                 }
             }
         }
-        impl crate::query::ToQuery for PolicyDescriptorType {
-            fn write_query(&self, writer: &mut crate::query::FormWriter, prefix: &str) {
-                if let Some(value) = &self.arn {
-                    let key = crate::query::key(prefix, "arn");
-                    writer.param(&key, value.as_str());
-                }
-            }
-        }
-        impl crate::query::ToQuery for ProvidedContext {
-            fn write_query(&self, writer: &mut crate::query::FormWriter, prefix: &str) {
-                if let Some(value) = &self.provider_arn {
-                    let key = crate::query::key(prefix, "ProviderArn");
-                    writer.param(&key, value.as_str());
-                }
-                if let Some(value) = &self.context_assertion {
-                    let key = crate::query::key(prefix, "ContextAssertion");
-                    writer.param(&key, value.as_str());
-                }
-            }
-        }
-        impl crate::query::ToQuery for Tag {
-            fn write_query(&self, writer: &mut crate::query::FormWriter, prefix: &str) {
-                {
-                    let value = &self.key;
-                    let key = crate::query::key(prefix, "Key");
-                    writer.param(&key, value.as_str());
-                }
-                {
-                    let value = &self.value;
-                    let key = crate::query::key(prefix, "Value");
-                    writer.param(&key, value.as_str());
-                }
-            }
-        }
     }
     pub(crate) mod assume_role {
         //! How [`AssumeRole`](crate::chain::sts::operation::assume_role) travels: its codec and its `Operation` impl.
@@ -3764,69 +3059,13 @@ pub(crate) mod wire {
                     let key = crate::query::key(prefix, "RoleSessionName");
                     writer.param(&key, value.as_str());
                 }
-                if let Some(value) = &self.policy_arns {
-                    let key = crate::query::key(prefix, "PolicyArns");
-                    if value.is_empty() {
-                        writer.param(&key, "");
-                    }
-                    for (i, value) in value.iter().enumerate() {
-                        let key = ::std::format!("{}.{}.{}", key, "member", i + 1);
-                        crate::query::ToQuery::write_query(value, writer, &key);
-                    }
-                }
-                if let Some(value) = &self.policy {
-                    let key = crate::query::key(prefix, "Policy");
-                    writer.param(&key, value.as_str());
-                }
                 if let Some(value) = &self.duration_seconds {
                     let key = crate::query::key(prefix, "DurationSeconds");
                     writer.param(&key, &value.to_string());
                 }
-                if let Some(value) = &self.tags {
-                    let key = crate::query::key(prefix, "Tags");
-                    if value.is_empty() {
-                        writer.param(&key, "");
-                    }
-                    for (i, value) in value.iter().enumerate() {
-                        let key = ::std::format!("{}.{}.{}", key, "member", i + 1);
-                        crate::query::ToQuery::write_query(value, writer, &key);
-                    }
-                }
-                if let Some(value) = &self.transitive_tag_keys {
-                    let key = crate::query::key(prefix, "TransitiveTagKeys");
-                    if value.is_empty() {
-                        writer.param(&key, "");
-                    }
-                    for (i, value) in value.iter().enumerate() {
-                        let key = ::std::format!("{}.{}.{}", key, "member", i + 1);
-                        writer.param(&key, value.as_str());
-                    }
-                }
                 if let Some(value) = &self.external_id {
                     let key = crate::query::key(prefix, "ExternalId");
                     writer.param(&key, value.as_str());
-                }
-                if let Some(value) = &self.serial_number {
-                    let key = crate::query::key(prefix, "SerialNumber");
-                    writer.param(&key, value.as_str());
-                }
-                if let Some(value) = &self.token_code {
-                    let key = crate::query::key(prefix, "TokenCode");
-                    writer.param(&key, value.as_str());
-                }
-                if let Some(value) = &self.source_identity {
-                    let key = crate::query::key(prefix, "SourceIdentity");
-                    writer.param(&key, value.as_str());
-                }
-                if let Some(value) = &self.provided_contexts {
-                    let key = crate::query::key(prefix, "ProvidedContexts");
-                    if value.is_empty() {
-                        writer.param(&key, "");
-                    }
-                    for (i, value) in value.iter().enumerate() {
-                        let key = ::std::format!("{}.{}.{}", key, "member", i + 1);
-                        crate::query::ToQuery::write_query(value, writer, &key);
-                    }
                 }
             }
         }
@@ -3836,8 +3075,6 @@ pub(crate) mod wire {
             ) -> Result<Self, crate::xml::XmlError> {
                 let mut v_credentials = None;
                 let mut v_assumed_role_user = None;
-                let mut v_packed_policy_size = None;
-                let mut v_source_identity = None;
                 for child in element.children() {
                     match child.local_name() {
                         "Credentials" => {
@@ -3854,25 +3091,12 @@ pub(crate) mod wire {
                                 )?,
                             );
                         }
-                        "PackedPolicySize" => {
-                            v_packed_policy_size = Some(
-                                crate::xml::within(
-                                    child,
-                                    crate::xml::integer(child.text()),
-                                )?,
-                            );
-                        }
-                        "SourceIdentity" => {
-                            v_source_identity = Some(String::from(child.text()));
-                        }
                         _ => {}
                     }
                 }
                 Ok(AssumeRoleOutput {
                     credentials: v_credentials,
                     assumed_role_user: v_assumed_role_user,
-                    packed_policy_size: v_packed_policy_size,
-                    source_identity: v_source_identity,
                     _request_id: None,
                 })
             }
@@ -3882,8 +3106,6 @@ pub(crate) mod wire {
                 Self {
                     credentials: None,
                     assumed_role_user: None,
-                    packed_policy_size: None,
-                    source_identity: None,
                     _request_id: None,
                 }
             }
@@ -4023,24 +3245,6 @@ pub(crate) mod wire {
                     let key = crate::query::key(prefix, "WebIdentityToken");
                     writer.param(&key, value.as_str());
                 }
-                if let Some(value) = &self.provider_id {
-                    let key = crate::query::key(prefix, "ProviderId");
-                    writer.param(&key, value.as_str());
-                }
-                if let Some(value) = &self.policy_arns {
-                    let key = crate::query::key(prefix, "PolicyArns");
-                    if value.is_empty() {
-                        writer.param(&key, "");
-                    }
-                    for (i, value) in value.iter().enumerate() {
-                        let key = ::std::format!("{}.{}.{}", key, "member", i + 1);
-                        crate::query::ToQuery::write_query(value, writer, &key);
-                    }
-                }
-                if let Some(value) = &self.policy {
-                    let key = crate::query::key(prefix, "Policy");
-                    writer.param(&key, value.as_str());
-                }
                 if let Some(value) = &self.duration_seconds {
                     let key = crate::query::key(prefix, "DurationSeconds");
                     writer.param(&key, &value.to_string());
@@ -4052,12 +3256,7 @@ pub(crate) mod wire {
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
                 let mut v_credentials = None;
-                let mut v_subject_from_web_identity_token = None;
                 let mut v_assumed_role_user = None;
-                let mut v_packed_policy_size = None;
-                let mut v_provider = None;
-                let mut v_audience = None;
-                let mut v_source_identity = None;
                 for child in element.children() {
                     match child.local_name() {
                         "Credentials" => {
@@ -4067,11 +3266,6 @@ pub(crate) mod wire {
                                 )?,
                             );
                         }
-                        "SubjectFromWebIdentityToken" => {
-                            v_subject_from_web_identity_token = Some(
-                                String::from(child.text()),
-                            );
-                        }
                         "AssumedRoleUser" => {
                             v_assumed_role_user = Some(
                                 <crate::chain::sts::types::AssumedRoleUser as crate::xml::FromXml>::read_xml(
@@ -4079,34 +3273,12 @@ pub(crate) mod wire {
                                 )?,
                             );
                         }
-                        "PackedPolicySize" => {
-                            v_packed_policy_size = Some(
-                                crate::xml::within(
-                                    child,
-                                    crate::xml::integer(child.text()),
-                                )?,
-                            );
-                        }
-                        "Provider" => {
-                            v_provider = Some(String::from(child.text()));
-                        }
-                        "Audience" => {
-                            v_audience = Some(String::from(child.text()));
-                        }
-                        "SourceIdentity" => {
-                            v_source_identity = Some(String::from(child.text()));
-                        }
                         _ => {}
                     }
                 }
                 Ok(AssumeRoleWithWebIdentityOutput {
                     credentials: v_credentials,
-                    subject_from_web_identity_token: v_subject_from_web_identity_token,
                     assumed_role_user: v_assumed_role_user,
-                    packed_policy_size: v_packed_policy_size,
-                    provider: v_provider,
-                    audience: v_audience,
-                    source_identity: v_source_identity,
                     _request_id: None,
                 })
             }
@@ -4115,12 +3287,7 @@ pub(crate) mod wire {
             fn fallback() -> Self {
                 Self {
                     credentials: None,
-                    subject_from_web_identity_token: None,
                     assumed_role_user: None,
-                    packed_policy_size: None,
-                    provider: None,
-                    audience: None,
-                    source_identity: None,
                     _request_id: None,
                 }
             }
