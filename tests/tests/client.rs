@@ -956,3 +956,136 @@ async fn load_runs_credential_process_and_reports_bad_profiles_before_any_reques
     assert!(text.contains("/home/me/.aws/config:3: Profile definition must end with ']'"), "{text}");
     assert!(untouched.requests().is_empty());
 }
+
+/// STS's answer to AssumeRole and AssumeRoleWithWebIdentity, with these
+/// credentials for the role of account 210987654321.
+fn sts_reply(action: &str, key: &str, secret: &str, session: &str) -> Reply {
+    let body = format!(
+        r#"<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <{action}Result>
+    <AssumedRoleUser>
+      <AssumedRoleId>AROAEXAMPLE:chain</AssumedRoleId>
+      <Arn>arn:aws:sts::210987654321:assumed-role/chain-role/chain</Arn>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>{key}</AccessKeyId>
+      <SecretAccessKey>{secret}</SecretAccessKey>
+      <SessionToken>{session}</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </{action}Result>
+  <ResponseMetadata><RequestId>sts-request</RequestId></ResponseMetadata>
+</{action}Response>"#
+    );
+    Reply::Respond { status: 200, headers: vec![("content-type".into(), "text/xml".into())], body: body.into_bytes() }
+}
+
+/// A form body's value of `name`, decoded.
+fn form_value(body: &[u8], name: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&').find_map(|pair| pair.strip_prefix(&format!("{name}="))).map(sigv4::decode)
+}
+
+#[tokio::test]
+async fn load_assumes_the_profile_role_with_sts_and_signs_with_its_credentials() {
+    // A role assumed from a source profile's keys, then a second role
+    // assumed from the first's credentials: STS is called twice, each time
+    // signed with the credentials of the step before.
+    let sts = TestServer::start(vec![
+        sts_reply("AssumeRole", "ASIAFIRST", "first/secret", "first-session"),
+        sts_reply("AssumeRole", "ASIASECOND", "second/secret", "second-session"),
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .http_client(loopback_transport())
+        .load_from(
+            vars(&[("HOME", "/home/me"), ("AWS_PROFILE", "admin"), ("AWS_ENDPOINT_URL_STS", &sts.url())]),
+            [
+                file(
+                    "/home/me/.aws/config",
+                    "[profile admin]\nregion = eu-west-1\nrole_arn = arn:aws:iam::210987654321:role/admin\nsource_profile = reader\n\
+                     [profile reader]\nrole_arn = arn:aws:iam::210987654321:role/reader\nexternal_id = the-external-id\nsource_profile = base\n",
+                ),
+                file("/home/me/.aws/credentials", "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base/secret\n"),
+            ],
+        )
+        .await
+        .build();
+    Client::new(config).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+
+    let calls = sts.requests();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    // The first role, with the base keys, in the profile's region.
+    assert_eq!(form_value(&calls[0].body, "Action").as_deref(), Some("AssumeRole"));
+    assert_eq!(form_value(&calls[0].body, "RoleArn").as_deref(), Some("arn:aws:iam::210987654321:role/reader"));
+    assert_eq!(form_value(&calls[0].body, "ExternalId").as_deref(), Some("the-external-id"));
+    assert!(form_value(&calls[0].body, "RoleSessionName").is_some_and(|s| s.starts_with("assume-role-from-profile-")));
+    let authorization = calls[0].header("authorization").expect("AssumeRole is signed");
+    let expected = sigv4::authorization_with_keys(&calls[0], "eu-west-1", "sts", "AKIDBASE", "base/secret");
+    assert_eq!(authorization, expected, "the first AssumeRole is signed with the base profile's keys");
+    // The second, with the first role's credentials.
+    assert_eq!(form_value(&calls[1].body, "RoleArn").as_deref(), Some("arn:aws:iam::210987654321:role/admin"));
+    assert_eq!(calls[1].header("x-amz-security-token"), Some("first-session"));
+    let expected = sigv4::authorization_with_keys(&calls[1], "eu-west-1", "sts", "ASIAFIRST", "first/secret");
+    assert_eq!(calls[1].header("authorization"), Some(expected.as_str()));
+    // The service call, with the last role's credentials.
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-amz-security-token"), Some("second-session"));
+    let expected = sigv4::authorization_with_keys(request, "eu-west-1", "omics", "ASIASECOND", "second/secret");
+    assert_eq!(request.header("authorization"), Some(expected.as_str()), "signed with the assumed role's credentials");
+}
+
+#[tokio::test]
+async fn load_trades_a_web_identity_token_unsigned_and_reports_sts_errors_by_name() {
+    let sts = TestServer::start(vec![
+        sts_reply("AssumeRoleWithWebIdentity", "ASIAWEB", "web/secret", "web-session"),
+        Reply::Respond {
+            status: 400,
+            headers: vec![("content-type".into(), "text/xml".into())],
+            body: br#"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>the token is not valid</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"#.to_vec(),
+        },
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let load = |server_url: String| {
+        let sts_url = sts.url();
+        async move {
+            Config::builder()
+                .region("us-west-2")
+                .endpoint_url(server_url)
+                .time_source(TestClock::new(signing_time()))
+                .http_client(loopback_transport())
+                .load_from(
+                    vars(&[
+                        ("HOME", "/home/me"),
+                        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token"),
+                        ("AWS_ROLE_ARN", "arn:aws:iam::210987654321:role/pod"),
+                        ("AWS_ROLE_SESSION_NAME", "pod-session"),
+                        ("AWS_ENDPOINT_URL_STS", &sts_url),
+                    ]),
+                    [file("/var/run/token", "header.payload.signature\n")],
+                )
+                .await
+                .build()
+        }
+    };
+    Client::new(load(server.url()).await).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let call = &sts.requests()[0];
+    assert_eq!(call.header("authorization"), None, "AssumeRoleWithWebIdentity is not signed");
+    assert_eq!(form_value(&call.body, "WebIdentityToken").as_deref(), Some("header.payload.signature"));
+    assert_eq!(form_value(&call.body, "RoleSessionName").as_deref(), Some("pod-session"));
+    let request = &server.requests()[0];
+    let expected = sigv4::authorization_with_keys(request, "us-west-2", "omics", "ASIAWEB", "web/secret");
+    assert_eq!(request.header("authorization"), Some(expected.as_str()));
+
+    // STS refuses the token: the call fails with STS's error, by its name.
+    let untouched = TestServer::start(vec![]).await;
+    let error = Client::new(load(untouched.url()).await).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("STS AssumeRoleWithWebIdentity of arn:aws:iam::210987654321:role/pod failed"), "{text}");
+    assert!(text.contains("InvalidIdentityTokenException: the token is not valid"), "{text}");
+    assert!(untouched.requests().is_empty());
+}

@@ -55,6 +55,60 @@ const TRUST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Al
 
 mod sts_and_iam {
     use super::*;
+
+    /// `Config::load` with a profile that assumes a role from a source
+    /// profile's keys, and with a web identity token from the environment:
+    /// the chain's own STS client calls moto's AssumeRole and
+    /// AssumeRoleWithWebIdentity, and moto names the assumed role as the
+    /// caller of the call signed with the credentials they gave.
+    #[tokio::test]
+    async fn the_default_chain_assumes_roles_through_sts() {
+        let moto = Moto::start();
+        let file = |path: &str, text: &str| (std::path::PathBuf::from(path), text.as_bytes().to_vec());
+        let load = |vars: Vec<(&str, String)>, files: Vec<(std::path::PathBuf, Vec<u8>)>| {
+            let endpoint = moto.endpoint();
+            let mut vars: Vec<(String, String)> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            async move {
+                vars.push(("HOME".into(), "/home/me".into()));
+                vars.push(("AWS_ENDPOINT_URL_STS".into(), endpoint.clone()));
+                moto_tests::sts::Client::new(
+                    moto_tests::sts::config::Config::builder().endpoint_url(endpoint).load_from(vars, files).await.build(),
+                )
+            }
+        };
+
+        let profile = load(
+            vec![("AWS_PROFILE", "deploy".into())],
+            vec![
+                file(
+                    "/home/me/.aws/config",
+                    &format!(
+                        "[profile deploy]\nregion = us-east-1\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nrole_session_name = chain-session\nsource_profile = base\n"
+                    ),
+                ),
+                file("/home/me/.aws/credentials", "[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n"),
+            ],
+        )
+        .await;
+        let who = ok(profile.get_caller_identity().send().await, "GetCallerIdentity with the profile's role");
+        assert_eq!(who.arn.as_deref(), Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/deployer/chain-session").as_str()));
+
+        let web = load(
+            vec![
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token".into()),
+                ("AWS_ROLE_ARN", format!("arn:aws:iam::{ACCOUNT}:role/pod-role")),
+                ("AWS_ROLE_SESSION_NAME", "pod-session".into()),
+            ],
+            vec![
+                file("/home/me/.aws/config", "[default]\nregion = us-east-1\n"),
+                file("/var/run/token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJwb2QifQ.\n"),
+            ],
+        )
+        .await;
+        let who = ok(web.get_caller_identity().send().await, "GetCallerIdentity with the web identity's role");
+        assert_eq!(who.arn.as_deref(), Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/pod-role/pod-session").as_str()));
+    }
+
     use moto_tests::iam::operation::create_role::CreateRoleError;
     use moto_tests::iam::operation::get_role::GetRoleError;
     use std::collections::HashSet;
