@@ -323,6 +323,83 @@ fn format_rfc3339(time: SystemTime) -> String {
 mod tests {
     use super::*;
 
+    use crate::testing::TestTransport;
+
+    fn date(time: SystemTime) -> String {
+        format_rfc3339(time)
+    }
+
+    fn sso_env(config: &str, cache_key: &str, cache: &str) -> ProviderEnv {
+        ProviderEnv::given(
+            [("HOME".to_owned(), "/home/me".to_owned())],
+            [
+                ("/home/me/.aws/config".into(), config.as_bytes().to_vec()),
+                (format!("/home/me/.aws/sso/cache/{}.json", sha1_hex(cache_key)).into(), cache.as_bytes().to_vec()),
+            ],
+        )
+    }
+
+    fn sso_profile<'a>(session: Option<&'a str>, start_url: Option<&'a str>) -> SsoProfile<'a> {
+        SsoProfile { session, start_url, region: Some("eu-central-1"), account_id: "111122223333", role_name: "Reader" }
+    }
+
+    #[tokio::test]
+    async fn an_sso_session_token_near_its_expiry_is_refreshed_through_sso_oidc() {
+        let soon = date(SystemTime::now() + Duration::from_secs(60));
+        let later = date(SystemTime::now() + Duration::from_secs(86400));
+        let cache = format!(
+            r#"{{"accessToken":"old-token","expiresAt":"{soon}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{later}"}}"#
+        );
+        let env = sso_env("[profile dev]\nsso_session = corp\n", "corp", &cache);
+        let transport = TestTransport::new();
+        transport.respond(200, r#"{"accessToken":"new-token","expiresIn":3600,"refreshToken":"refresh-2","tokenType":"Bearer"}"#);
+        transport.respond(
+            200,
+            r#"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"sso/secret","sessionToken":"sso-session","expiration":4102444800000}}"#,
+        );
+        let http: Arc<dyn HttpClient> = Arc::new(transport.clone());
+        let calls = Calls { env: &env, http: &http, region: None };
+        let credentials = calls.sso(&sso_profile(Some("corp"), None)).await.unwrap();
+        assert_eq!((credentials.access_key_id(), credentials.session_token()), ("ASIASSO", Some("sso-session")));
+        assert_eq!(credentials.account_id().map(|a| a.as_str()), Some("111122223333"));
+        assert_eq!(credentials.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(4_102_444_800)));
+        let requests = transport.requests();
+        assert_eq!(requests.len(), 2);
+        // SSO-OIDC CreateToken, unsigned, with the cached registration.
+        assert_eq!(requests[0].uri().to_string(), "https://oidc.eu-central-1.amazonaws.com/token");
+        assert!(requests[0].headers().get("authorization").is_none());
+        let body: serde_json::Value = serde_json::from_slice(requests[0].body()).unwrap();
+        assert_eq!(body["grantType"], "refresh_token");
+        assert_eq!((body["refreshToken"].as_str(), body["clientId"].as_str()), (Some("refresh-1"), Some("client")));
+        // Then SSO with the refreshed token.
+        assert_eq!(requests[1].headers().get("x-amz-sso_bearer_token").unwrap(), "new-token");
+        assert!(requests[1].uri().to_string().starts_with("https://portal.sso.eu-central-1.amazonaws.com/federation/credentials?"));
+    }
+
+    #[tokio::test]
+    async fn expired_and_missing_sso_tokens_are_errors_that_say_to_sign_in() {
+        let transport = TestTransport::new();
+        let http: Arc<dyn HttpClient> = Arc::new(transport.clone());
+        // The legacy form has no refresh: an expired token is an error.
+        let expired = r#"{"accessToken":"t","expiresAt":"2020-01-01T00:00:00Z"}"#;
+        let url = "https://corp.awsapps.com/start";
+        let env = sso_env("", url, expired);
+        let calls = Calls { env: &env, http: &http, region: None };
+        let error = calls.sso(&sso_profile(None, Some(url))).await.unwrap_err();
+        let text = DisplayErrorContext(&error).to_string();
+        assert!(text.contains("has expired; run `aws sso login`"), "{text}");
+        // No cache file, and a cache file that is not JSON.
+        let env = sso_env("", "another", expired);
+        let calls = Calls { env: &env, http: &http, region: None };
+        let text = DisplayErrorContext(&calls.sso(&sso_profile(None, Some(url))).await.unwrap_err()).to_string();
+        assert!(text.contains("failed to read `/home/me/.aws/sso/cache/") && text.contains("aws sso login"), "{text}");
+        let env = sso_env("", url, "garbage");
+        let calls = Calls { env: &env, http: &http, region: None };
+        let text = DisplayErrorContext(&calls.sso(&sso_profile(None, Some(url))).await.unwrap_err()).to_string();
+        assert!(text.contains("is not JSON"), "{text}");
+        assert!(transport.requests().is_empty(), "nothing is sent");
+    }
+
     #[test]
     fn the_sso_cache_is_named_by_the_sha1_of_the_session_or_start_url() {
         // The file names of aws-config's recorded SSO scenarios.

@@ -70,8 +70,10 @@ pub fn service(krate: &Crate) -> TokenStream {
                 /// shared config and credentials files (see
                 /// [`ConfigBuilder::load`](crate::config::ConfigBuilder::load)).
                 /// Credentials come from the default chain, resolved at the first
-                /// call and cached: the environment, the profile, the container
-                /// endpoint, EC2 instance metadata.
+                /// call and cached until they near their expiry: the environment,
+                /// the profile (keys, roles assumed with STS, SSO, web identity,
+                /// `credential_process`), web identity from the environment, the
+                /// container endpoint, EC2 instance metadata.
                 #[cfg(feature = "credentials-chain")]
                 pub async fn load() -> crate::config::Config {
                     Self::from_env().load().await.build()
@@ -87,11 +89,15 @@ pub fn service(krate: &Crate) -> TokenStream {
                 /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
                 /// (the profile's `services` section for this service, else its
                 /// `endpoint_url`), and credentials from the default chain:
-                /// environment variables, the profile (static keys,
-                /// `credential_source`, `credential_process`), ECS and EKS Pod
-                /// Identity container credentials, then EC2 instance metadata
-                /// (IMDSv2). Not yet: roles to assume, web identity and SSO
-                /// (they need STS or SSO calls), which fail with an error saying so.
+                /// environment variables; the profile (static keys, `role_arn`
+                /// with `source_profile` or `credential_source`, assumed through
+                /// STS; `web_identity_token_file`; SSO, with the token of `aws sso
+                /// login` refreshed through SSO-OIDC; `credential_process`; `aws
+                /// login`'s `login_session`); web identity from the environment
+                /// (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`); ECS and EKS Pod
+                /// Identity container credentials; then EC2 instance metadata
+                /// (IMDSv2). A service that takes a bearer token gets the
+                /// profile's `sso_session` token.
                 pub async fn load(self) -> Self {
                     self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
                 }
