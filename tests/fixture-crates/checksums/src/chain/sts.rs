@@ -1006,116 +1006,6 @@ pub mod error {
             self
         }
     }
-    /// The `MalformedPolicyDocumentException` structure.
-    #[derive(Clone, PartialEq, ::std::fmt::Debug)]
-    #[non_exhaustive]
-    pub struct MalformedPolicyDocumentException {
-        /// The `message` member.
-        pub message: Option<String>,
-        pub(crate) _meta: crate::error::ErrorMetadata,
-    }
-    impl MalformedPolicyDocumentException {
-        /// Creates a builder for [`MalformedPolicyDocumentException`].
-        #[inline]
-        pub fn builder() -> crate::chain::sts::error::builders::MalformedPolicyDocumentExceptionBuilder {
-            Default::default()
-        }
-        /// The code, message, HTTP status and request id of the response.
-        pub fn meta(&self) -> &crate::error::ErrorMetadata {
-            &self._meta
-        }
-    }
-    impl MalformedPolicyDocumentException {
-        /// The error code the service sends for this error.
-        pub const CODE: &'static str = "MalformedPolicyDocument";
-        /// The HTTP status the model gives this error, if any.
-        pub const HTTP_STATUS: Option<u16> = Some(400u16);
-        /// Whether the fault lies with the service (`true`) or the caller.
-        pub const IS_SERVER_FAULT: bool = false;
-        /// Whether the model marks this error as retryable.
-        pub const RETRYABLE: bool = false;
-        /// Whether the model marks this error as a throttling error.
-        pub const THROTTLING: bool = false;
-    }
-    impl ::std::fmt::Display for MalformedPolicyDocumentException {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("MalformedPolicyDocumentException")?;
-            if let Some(message) = self._meta.message().or(self.message.as_deref()) {
-                ::std::write!(f, ": {message}")?;
-            }
-            self._meta.fmt_suffix(f)
-        }
-    }
-    impl ::std::error::Error for MalformedPolicyDocumentException {}
-    impl crate::error::ErrorVariant for MalformedPolicyDocumentException {
-        fn meta(&self) -> &crate::error::ErrorMetadata {
-            &self._meta
-        }
-        fn modeled_code(&self) -> Option<&'static str> {
-            Some(Self::CODE)
-        }
-        fn retryable(&self) -> bool {
-            Self::RETRYABLE
-        }
-        fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
-            self
-        }
-    }
-    /// The `PackedPolicyTooLargeException` structure.
-    #[derive(Clone, PartialEq, ::std::fmt::Debug)]
-    #[non_exhaustive]
-    pub struct PackedPolicyTooLargeException {
-        /// The `message` member.
-        pub message: Option<String>,
-        pub(crate) _meta: crate::error::ErrorMetadata,
-    }
-    impl PackedPolicyTooLargeException {
-        /// Creates a builder for [`PackedPolicyTooLargeException`].
-        #[inline]
-        pub fn builder() -> crate::chain::sts::error::builders::PackedPolicyTooLargeExceptionBuilder {
-            Default::default()
-        }
-        /// The code, message, HTTP status and request id of the response.
-        pub fn meta(&self) -> &crate::error::ErrorMetadata {
-            &self._meta
-        }
-    }
-    impl PackedPolicyTooLargeException {
-        /// The error code the service sends for this error.
-        pub const CODE: &'static str = "PackedPolicyTooLarge";
-        /// The HTTP status the model gives this error, if any.
-        pub const HTTP_STATUS: Option<u16> = Some(400u16);
-        /// Whether the fault lies with the service (`true`) or the caller.
-        pub const IS_SERVER_FAULT: bool = false;
-        /// Whether the model marks this error as retryable.
-        pub const RETRYABLE: bool = false;
-        /// Whether the model marks this error as a throttling error.
-        pub const THROTTLING: bool = false;
-    }
-    impl ::std::fmt::Display for PackedPolicyTooLargeException {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("PackedPolicyTooLargeException")?;
-            if let Some(message) = self._meta.message().or(self.message.as_deref()) {
-                ::std::write!(f, ": {message}")?;
-            }
-            self._meta.fmt_suffix(f)
-        }
-    }
-    impl ::std::error::Error for PackedPolicyTooLargeException {}
-    impl crate::error::ErrorVariant for PackedPolicyTooLargeException {
-        fn meta(&self) -> &crate::error::ErrorMetadata {
-            &self._meta
-        }
-        fn modeled_code(&self) -> Option<&'static str> {
-            Some(Self::CODE)
-        }
-        fn retryable(&self) -> bool {
-            Self::RETRYABLE
-        }
-        fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
-            self
-        }
-    }
     /// The `RegionDisabledException` structure.
     #[derive(Clone, PartialEq, ::std::fmt::Debug)]
     #[non_exhaustive]
@@ -1277,58 +1167,6 @@ pub mod error {
                 }
             }
         }
-        /// A builder for [`MalformedPolicyDocumentException`](super::MalformedPolicyDocumentException).
-        #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
-        pub struct MalformedPolicyDocumentExceptionBuilder {
-            pub(crate) message: Option<String>,
-        }
-        impl MalformedPolicyDocumentExceptionBuilder {
-            /// The `message` member.
-            pub fn message(mut self, input: impl Into<String>) -> Self {
-                self.message = Some(input.into());
-                self
-            }
-            /// The `message` member.
-            #[inline]
-            pub fn set_message(mut self, input: Option<String>) -> Self {
-                self.message = input;
-                self
-            }
-            /// Builds the value.
-            #[inline]
-            pub fn build(self) -> super::MalformedPolicyDocumentException {
-                super::MalformedPolicyDocumentException {
-                    message: self.message,
-                    _meta: Default::default(),
-                }
-            }
-        }
-        /// A builder for [`PackedPolicyTooLargeException`](super::PackedPolicyTooLargeException).
-        #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
-        pub struct PackedPolicyTooLargeExceptionBuilder {
-            pub(crate) message: Option<String>,
-        }
-        impl PackedPolicyTooLargeExceptionBuilder {
-            /// The `message` member.
-            pub fn message(mut self, input: impl Into<String>) -> Self {
-                self.message = Some(input.into());
-                self
-            }
-            /// The `message` member.
-            #[inline]
-            pub fn set_message(mut self, input: Option<String>) -> Self {
-                self.message = input;
-                self
-            }
-            /// Builds the value.
-            #[inline]
-            pub fn build(self) -> super::PackedPolicyTooLargeException {
-                super::PackedPolicyTooLargeException {
-                    message: self.message,
-                    _meta: Default::default(),
-                }
-            }
-        }
         /// A builder for [`RegionDisabledException`](super::RegionDisabledException).
         #[derive(Clone, PartialEq, Default, ::std::fmt::Debug)]
         pub struct RegionDisabledExceptionBuilder {
@@ -1364,8 +1202,6 @@ pub mod operation {
         //!
         //! Errors the service may return:
         //! - [`ExpiredTokenException`](crate::chain::sts::error::ExpiredTokenException)
-        //! - [`MalformedPolicyDocumentException`](crate::chain::sts::error::MalformedPolicyDocumentException)
-        //! - [`PackedPolicyTooLargeException`](crate::chain::sts::error::PackedPolicyTooLargeException)
         //! - [`RegionDisabledException`](crate::chain::sts::error::RegionDisabledException)
         /// The input of [`AssumeRole`](crate::chain::sts::operation::assume_role).
         #[derive(Clone, PartialEq, ::std::fmt::Debug)]
@@ -1423,14 +1259,6 @@ pub mod operation {
         pub enum AssumeRoleError {
             /// The `ExpiredTokenException` structure.
             ExpiredTokenException(crate::chain::sts::error::ExpiredTokenException),
-            /// The `MalformedPolicyDocumentException` structure.
-            MalformedPolicyDocumentException(
-                crate::chain::sts::error::MalformedPolicyDocumentException,
-            ),
-            /// The `PackedPolicyTooLargeException` structure.
-            PackedPolicyTooLargeException(
-                crate::chain::sts::error::PackedPolicyTooLargeException,
-            ),
             /// The `RegionDisabledException` structure.
             RegionDisabledException(crate::chain::sts::error::RegionDisabledException),
             /// An error the model does not describe: an unmodeled error code,
@@ -1443,8 +1271,6 @@ pub mod operation {
             fn variant(&self) -> &dyn crate::error::ErrorVariant {
                 match self {
                     Self::ExpiredTokenException(e) => e,
-                    Self::MalformedPolicyDocumentException(e) => e,
-                    Self::PackedPolicyTooLargeException(e) => e,
                     Self::RegionDisabledException(e) => e,
                     Self::Unhandled(e) => e,
                 }
@@ -1761,8 +1587,6 @@ pub mod operation {
         //! - [`IdpCommunicationErrorException`](crate::chain::sts::error::IdpCommunicationErrorException)
         //! - [`IdpRejectedClaimException`](crate::chain::sts::error::IdpRejectedClaimException)
         //! - [`InvalidIdentityTokenException`](crate::chain::sts::error::InvalidIdentityTokenException)
-        //! - [`MalformedPolicyDocumentException`](crate::chain::sts::error::MalformedPolicyDocumentException)
-        //! - [`PackedPolicyTooLargeException`](crate::chain::sts::error::PackedPolicyTooLargeException)
         //! - [`RegionDisabledException`](crate::chain::sts::error::RegionDisabledException)
         /// The input of [`AssumeRoleWithWebIdentity`](crate::chain::sts::operation::assume_role_with_web_identity).
         #[derive(Clone, PartialEq)]
@@ -1844,14 +1668,6 @@ pub mod operation {
             InvalidIdentityTokenException(
                 crate::chain::sts::error::InvalidIdentityTokenException,
             ),
-            /// The `MalformedPolicyDocumentException` structure.
-            MalformedPolicyDocumentException(
-                crate::chain::sts::error::MalformedPolicyDocumentException,
-            ),
-            /// The `PackedPolicyTooLargeException` structure.
-            PackedPolicyTooLargeException(
-                crate::chain::sts::error::PackedPolicyTooLargeException,
-            ),
             /// The `RegionDisabledException` structure.
             RegionDisabledException(crate::chain::sts::error::RegionDisabledException),
             /// An error the model does not describe: an unmodeled error code,
@@ -1867,8 +1683,6 @@ pub mod operation {
                     Self::IdpCommunicationErrorException(e) => e,
                     Self::IdpRejectedClaimException(e) => e,
                     Self::InvalidIdentityTokenException(e) => e,
-                    Self::MalformedPolicyDocumentException(e) => e,
-                    Self::PackedPolicyTooLargeException(e) => e,
                     Self::RegionDisabledException(e) => e,
                     Self::Unhandled(e) => e,
                 }
@@ -2616,54 +2430,6 @@ pub(crate) mod wire {
                 }
             }
         }
-        impl crate::xml::FromXml for MalformedPolicyDocumentException {
-            fn read_xml(
-                element: &crate::xml::Element,
-            ) -> Result<Self, crate::xml::XmlError> {
-                let mut v_message = None;
-                for child in element.children() {
-                    if child.local_name() == "message" {
-                        v_message = Some(String::from(child.text()));
-                    }
-                }
-                Ok(MalformedPolicyDocumentException {
-                    message: v_message,
-                    _meta: Default::default(),
-                })
-            }
-        }
-        impl crate::json::Fallback for MalformedPolicyDocumentException {
-            fn fallback() -> Self {
-                Self {
-                    message: None,
-                    _meta: Default::default(),
-                }
-            }
-        }
-        impl crate::xml::FromXml for PackedPolicyTooLargeException {
-            fn read_xml(
-                element: &crate::xml::Element,
-            ) -> Result<Self, crate::xml::XmlError> {
-                let mut v_message = None;
-                for child in element.children() {
-                    if child.local_name() == "message" {
-                        v_message = Some(String::from(child.text()));
-                    }
-                }
-                Ok(PackedPolicyTooLargeException {
-                    message: v_message,
-                    _meta: Default::default(),
-                })
-            }
-        }
-        impl crate::json::Fallback for PackedPolicyTooLargeException {
-            fn fallback() -> Self {
-                Self {
-                    message: None,
-                    _meta: Default::default(),
-                }
-            }
-        }
         impl crate::xml::FromXml for RegionDisabledException {
             fn read_xml(
                 element: &crate::xml::Element,
@@ -2813,82 +2579,6 @@ pub(crate) mod wire {
                     crate::orchestrator::BoxError,
                 > {
                     let mut error: crate::chain::sts::error::InvalidIdentityTokenException = crate::query::read_error(
-                        response.body(),
-                        false,
-                    )?;
-                    if error.message.is_none() {
-                        error.message = meta
-                            .message()
-                            .map(::std::borrow::ToOwned::to_owned);
-                    }
-                    Ok(error)
-                };
-                match read() {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        Ok(error)
-                    }
-                    Err(source) => {
-                        Err(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        impl MalformedPolicyDocumentException {
-            /// Reads a `MalformedPolicyDocumentException` error response.
-            pub(crate) fn read_response(
-                response: &crate::transport::HttpResponse,
-                meta: crate::error::ErrorMetadata,
-            ) -> Result<Self, crate::error::Unhandled> {
-                let read = || -> Result<
-                    MalformedPolicyDocumentException,
-                    crate::orchestrator::BoxError,
-                > {
-                    let mut error: crate::chain::sts::error::MalformedPolicyDocumentException = crate::query::read_error(
-                        response.body(),
-                        false,
-                    )?;
-                    if error.message.is_none() {
-                        error.message = meta
-                            .message()
-                            .map(::std::borrow::ToOwned::to_owned);
-                    }
-                    Ok(error)
-                };
-                match read() {
-                    Ok(mut error) => {
-                        error._meta = meta;
-                        Ok(error)
-                    }
-                    Err(source) => {
-                        Err(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::Response,
-                                meta,
-                                Some(source),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        impl PackedPolicyTooLargeException {
-            /// Reads a `PackedPolicyTooLargeException` error response.
-            pub(crate) fn read_response(
-                response: &crate::transport::HttpResponse,
-                meta: crate::error::ErrorMetadata,
-            ) -> Result<Self, crate::error::Unhandled> {
-                let read = || -> Result<
-                    PackedPolicyTooLargeException,
-                    crate::orchestrator::BoxError,
-                > {
-                    let mut error: crate::chain::sts::error::PackedPolicyTooLargeException = crate::query::read_error(
                         response.body(),
                         false,
                     )?;
@@ -3172,30 +2862,6 @@ pub(crate) mod wire {
                             Err(unhandled) => AssumeRoleError::Unhandled(unhandled),
                         }
                     }
-                    Some("MalformedPolicyDocumentException")
-                    | Some("MalformedPolicyDocument") => {
-                        match crate::chain::sts::error::MalformedPolicyDocumentException::read_response(
-                            response,
-                            meta,
-                        ) {
-                            Ok(error) => {
-                                AssumeRoleError::MalformedPolicyDocumentException(error)
-                            }
-                            Err(unhandled) => AssumeRoleError::Unhandled(unhandled),
-                        }
-                    }
-                    Some("PackedPolicyTooLargeException")
-                    | Some("PackedPolicyTooLarge") => {
-                        match crate::chain::sts::error::PackedPolicyTooLargeException::read_response(
-                            response,
-                            meta,
-                        ) {
-                            Ok(error) => {
-                                AssumeRoleError::PackedPolicyTooLargeException(error)
-                            }
-                            Err(unhandled) => AssumeRoleError::Unhandled(unhandled),
-                        }
-                    }
                     Some("RegionDisabledException") => {
                         match crate::chain::sts::error::RegionDisabledException::read_response(
                             response,
@@ -3400,38 +3066,6 @@ pub(crate) mod wire {
                         ) {
                             Ok(error) => {
                                 AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(
-                                    error,
-                                )
-                            }
-                            Err(unhandled) => {
-                                AssumeRoleWithWebIdentityError::Unhandled(unhandled)
-                            }
-                        }
-                    }
-                    Some("MalformedPolicyDocumentException")
-                    | Some("MalformedPolicyDocument") => {
-                        match crate::chain::sts::error::MalformedPolicyDocumentException::read_response(
-                            response,
-                            meta,
-                        ) {
-                            Ok(error) => {
-                                AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(
-                                    error,
-                                )
-                            }
-                            Err(unhandled) => {
-                                AssumeRoleWithWebIdentityError::Unhandled(unhandled)
-                            }
-                        }
-                    }
-                    Some("PackedPolicyTooLargeException")
-                    | Some("PackedPolicyTooLarge") => {
-                        match crate::chain::sts::error::PackedPolicyTooLargeException::read_response(
-                            response,
-                            meta,
-                        ) {
-                            Ok(error) => {
-                                AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(
                                     error,
                                 )
                             }
