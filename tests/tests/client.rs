@@ -956,3 +956,44 @@ async fn load_runs_credential_process_and_reports_bad_profiles_before_any_reques
     assert!(text.contains("/home/me/.aws/config:3: Profile definition must end with ']'"), "{text}");
     assert!(untouched.requests().is_empty());
 }
+
+#[tokio::test]
+async fn load_takes_the_retry_settings_of_the_profile_unless_the_environment_or_code_set_them() {
+    let profile = "[default]\nregion = us-west-2\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile/secret\n\
+                   max_attempts = 2\nretry_mode = standard\n";
+    let attempts = |env: &'static [(&'static str, &'static str)], retry: Option<RetryConfig>| async move {
+        let server = TestServer::start(vec![Reply::error(500, "InternalServerException", "boom"); 6]).await;
+        let mut builder = Config::builder()
+            .endpoint_url(server.url())
+            .time_source(TestClock::new(signing_time()))
+            .http_client(loopback_transport());
+        if let Some(retry) = retry {
+            builder = builder.retry_config(retry);
+        }
+        let mut all = vec![("HOME", "/home/me")];
+        all.extend_from_slice(env);
+        let config = builder.load_from(vars(&all), [file("/home/me/.aws/config", profile)]).await.build();
+        let backoff = config.retry_config().with_initial_backoff(Duration::from_millis(5));
+        let client = Client::new(config.to_builder().retry_config(backoff).build());
+        let error = client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap_err();
+        assert!(matches!(error, GetReferenceImportJobError::InternalServerException(_)), "{error:?}");
+        server.requests().len()
+    };
+    assert_eq!(attempts(&[], None).await, 2, "the profile's max_attempts");
+    assert_eq!(attempts(&[("AWS_MAX_ATTEMPTS", "4")], None).await, 4, "the environment wins");
+    let set = RetryConfig::standard().with_max_attempts(5);
+    assert_eq!(attempts(&[("AWS_MAX_ATTEMPTS", "4")], Some(set)).await, 5, "code wins");
+
+    // An invalid value fails the call before anything is sent, naming it.
+    let untouched = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .endpoint_url(untouched.url())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me"), ("AWS_RETRY_MODE", "legacy")]), [file("/home/me/.aws/config", profile)])
+        .await
+        .build();
+    let error = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("AWS_RETRY_MODE is `legacy`, which is not a retry mode"), "{text}");
+    assert!(untouched.requests().is_empty());
+}

@@ -258,6 +258,10 @@ pub struct Config {
     /// by the rule set's parameter name (`ForcePathStyle`): the generated
     /// `endpoint` module adds their setters.
     pub(crate) endpoint_flags: EndpointFlags,
+    /// Why the retry settings of the environment or the profile are
+    /// unusable (`AWS_MAX_ATTEMPTS=0`, ...): every request then fails with
+    /// it, a configuration error, unless code sets the retry configuration.
+    pub(crate) invalid_retry: Option<String>,
 }
 
 /// Boolean endpoint settings of a service's own (its rule set's built-ins
@@ -316,6 +320,33 @@ fn read_env_flags(flags: &mut EndpointFlags, settings: &[EnvFlag], var: impl Fn(
             let message = format!("invalid configuration: {name} is `{value}`, which is neither `{when_true}` nor `{when_false}`");
             flags.invalid.push((param, message));
         }
+    }
+}
+
+/// `max_attempts` as `AWS_MAX_ATTEMPTS` or a profile gives it: an integer
+/// of at least 1, as aws-config accepts (it refuses 0 and anything else).
+/// `source` names where the value was read, for the error.
+fn parse_max_attempts(value: &str, source: &str) -> Result<u32, String> {
+    let value = value.trim();
+    match value.parse::<u32>() {
+        Ok(0) => Err(format!(
+            "invalid configuration: {source} is `0`: max attempts must be at least 1 (unset it or set it to 1 or more)"
+        )),
+        Ok(attempts) => Ok(attempts),
+        Err(e) => Err(format!("invalid configuration: {source} is `{value}`, which is not a number of attempts: {e}")),
+    }
+}
+
+/// `retry_mode` as `AWS_RETRY_MODE` or a profile gives it: `standard` or
+/// `adaptive`, in any case, as aws-config accepts (it refuses `legacy` and
+/// anything else). Both retry in the standard mode: this client has no
+/// client-side rate limiting, which `adaptive` adds in the SDKs.
+fn parse_retry_mode(value: &str, source: &str) -> Result<(), String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("standard") || value.eq_ignore_ascii_case("adaptive") {
+        Ok(())
+    } else {
+        Err(format!("invalid configuration: {source} is `{value}`, which is not a retry mode (`standard` or `adaptive`)"))
     }
 }
 
@@ -423,8 +454,11 @@ impl Config {
         if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
             builder = builder.request_min_compression_size_bytes(bytes);
         }
-        if let Some(attempts) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse().ok()) {
-            builder.retry = builder.retry.with_max_attempts(attempts);
+        if let Some(value) = var("AWS_MAX_ATTEMPTS") {
+            builder.read_max_attempts(&value, "AWS_MAX_ATTEMPTS");
+        }
+        if let Some(value) = var("AWS_RETRY_MODE") {
+            builder.read_retry_mode(&value, "AWS_RETRY_MODE");
         }
         if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
             let credentials = environment_credentials(id, secret, var("AWS_SESSION_TOKEN"), var("AWS_ACCOUNT_ID"));
@@ -494,6 +528,9 @@ impl Config {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
+            max_attempts_set: true,
+            retry_mode_set: true,
+            invalid_retry: self.invalid_retry.clone(),
             identity_changed: false,
             #[cfg(feature = "credentials-chain")]
             default_chain: None,
@@ -549,6 +586,12 @@ pub struct ConfigBuilder {
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
     endpoint_flags: EndpointFlags,
+    /// The number of attempts was set in code or by the environment
+    /// (`AWS_MAX_ATTEMPTS`): [`load`](Self::load) leaves it.
+    max_attempts_set: bool,
+    /// The retry mode was set in code or by the environment (`AWS_RETRY_MODE`).
+    retry_mode_set: bool,
+    invalid_retry: Option<String>,
     /// A credentials or token provider was set since the builder was made
     /// (a per-call override then resolves its identities anew).
     identity_changed: bool,
@@ -582,6 +625,9 @@ impl Default for ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
+            max_attempts_set: false,
+            retry_mode_set: false,
+            invalid_retry: None,
             identity_changed: false,
             #[cfg(feature = "credentials-chain")]
             default_chain: None,
@@ -692,9 +738,36 @@ impl ConfigBuilder {
         self
     }
 
+    /// How requests are retried. Set here, it wins over `AWS_MAX_ATTEMPTS`,
+    /// `AWS_RETRY_MODE` and the profile's `max_attempts` and `retry_mode`,
+    /// invalid values of theirs included.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
+        self.max_attempts_set = true;
+        self.retry_mode_set = true;
+        self.invalid_retry = None;
         self
+    }
+
+    /// Takes `max_attempts` read from `source` (a variable, or a profile's
+    /// key): the number of attempts, or the error every request fails with.
+    fn read_max_attempts(&mut self, value: &str, source: &str) {
+        self.max_attempts_set = true;
+        match parse_max_attempts(value, source) {
+            Ok(attempts) => self.retry = self.retry.with_max_attempts(attempts),
+            Err(message) => {
+                self.invalid_retry.get_or_insert(message);
+            }
+        }
+    }
+
+    /// Takes `retry_mode` read from `source`: the standard mode (the only
+    /// one this client has), or the error every request fails with.
+    fn read_retry_mode(&mut self, value: &str, source: &str) {
+        self.retry_mode_set = true;
+        if let Err(message) = parse_retry_mode(value, source) {
+            self.invalid_retry.get_or_insert(message);
+        }
     }
 
     pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
@@ -809,19 +882,23 @@ impl ConfigBuilder {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags,
+            invalid_retry: self.invalid_retry,
         }
     }
 
     /// What [`Config::load`] adds to the environment's settings, reading
     /// `env` (variables and files): the selected profile's (`AWS_PROFILE`,
     /// else `default`) `region`, `use_fips_endpoint`,
-    /// `use_dualstack_endpoint` and endpoint URL (its `services` section's
+    /// `use_dualstack_endpoint`, endpoint URL (its `services` section's
     /// entry for this service, else its `endpoint_url`; not when
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
-    /// `ignore_configured_endpoint_urls` is true), and the default
-    /// credential chain when no credentials are set. What is already set
-    /// wins. A profile file that does not parse leaves the settings alone;
-    /// the chain reports it, with the file and line, at the first call.
+    /// `ignore_configured_endpoint_urls` is true), `max_attempts` and
+    /// `retry_mode` (after `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`; an
+    /// invalid value fails every request with a configuration error that
+    /// names it, where aws-config panics), and the default credential chain
+    /// when no credentials are set. What is already set wins. A profile
+    /// file that does not parse leaves the settings alone; the chain
+    /// reports it, with the file and line, at the first call.
     #[cfg(feature = "credentials-chain")]
     pub(crate) fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
         let set = env.profile_set().ok();
@@ -830,6 +907,23 @@ impl ConfigBuilder {
         let truthy = |key: &str| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if self.region.is_none() {
             self.region = get("region").map(str::to_owned);
+        }
+        // The environment's retry settings win over the profile's, and
+        // what code set over both (each setting on its own, as aws-config).
+        let profile_name = env.profile_name();
+        if !self.max_attempts_set {
+            if let Some(value) = env.var("AWS_MAX_ATTEMPTS") {
+                self.read_max_attempts(&value, "AWS_MAX_ATTEMPTS");
+            } else if let Some(value) = get("max_attempts") {
+                self.read_max_attempts(value, &format!("`max_attempts` of profile `{profile_name}`"));
+            }
+        }
+        if !self.retry_mode_set {
+            if let Some(value) = env.var("AWS_RETRY_MODE") {
+                self.read_retry_mode(&value, "AWS_RETRY_MODE");
+            } else if let Some(value) = get("retry_mode") {
+                self.read_retry_mode(value, &format!("`retry_mode` of profile `{profile_name}`"));
+            }
         }
         self.use_fips |= truthy("use_fips_endpoint");
         self.use_dual_stack |= truthy("use_dualstack_endpoint");

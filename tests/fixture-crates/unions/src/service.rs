@@ -37,8 +37,9 @@ impl crate::config::Config {
     /// every 15 minutes), the endpoint in the service's own
     /// `AWS_ENDPOINT_URL_FIXTUREUNIONS` or else `AWS_ENDPOINT_URL` (unless
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
-    /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
-    /// `AWS_DISABLE_REQUEST_COMPRESSION`,
+    /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`
+    /// (`standard`, or `adaptive`, which retries as `standard`: there is
+    /// no client-side rate limiting), `AWS_DISABLE_REQUEST_COMPRESSION`,
     /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
     /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
     /// and the service's own endpoint settings that the SDKs read
@@ -77,7 +78,10 @@ impl crate::config::ConfigBuilder {
     /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
     /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
     /// (the profile's `services` section for this service, else its
-    /// `endpoint_url`), and credentials from the default chain:
+    /// `endpoint_url`), `max_attempts` and `retry_mode` (unless
+    /// `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE` is set; an invalid value
+    /// fails every request with a configuration error naming it, unless
+    /// code sets the retry configuration), and credentials from the default chain:
     /// environment variables, the profile (static keys,
     /// `credential_source`, `credential_process`), ECS and EKS Pod
     /// Identity container credentials, then EC2 instance metadata
