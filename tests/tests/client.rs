@@ -997,3 +997,64 @@ async fn load_takes_the_retry_settings_of_the_profile_unless_the_environment_or_
     assert!(text.contains("AWS_RETRY_MODE is `legacy`, which is not a retry mode"), "{text}");
     assert!(untouched.requests().is_empty());
 }
+
+/// A plain-text IMDS reply.
+fn imds_text(status: u16, body: &str) -> Reply {
+    Reply::Respond { status, headers: vec![("content-type".into(), "text/plain".into())], body: body.as_bytes().to_vec() }
+}
+
+#[tokio::test]
+async fn load_takes_the_region_from_imds_last_and_gives_up_quickly() {
+    let imds = TestServer::start(vec![imds_text(200, "imds-session-token"), imds_text(200, "ap-southeast-2\n")]).await;
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .static_credentials("AKIDEXAMPLE", "secret")
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), [])
+        .await
+        .build();
+    assert_eq!(config.region(), Some("ap-southeast-2"));
+    let calls = imds.requests();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!((calls[0].method.as_str(), calls[0].target.as_str()), ("PUT", "/latest/api/token"));
+    assert_eq!(calls[0].header("x-aws-ec2-metadata-token-ttl-seconds"), Some("21600"));
+    assert_eq!((calls[1].method.as_str(), calls[1].target.as_str()), ("GET", "/latest/meta-data/placement/region"));
+    assert_eq!(calls[1].header("x-aws-ec2-metadata-token"), Some("imds-session-token"));
+    Client::new(config).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let authorization = server.requests()[0].header("authorization").unwrap().to_owned();
+    assert!(authorization.contains("Credential=AKIDEXAMPLE/20240301/ap-southeast-2/omics/aws4_request"), "{authorization}");
+
+    // The earlier steps win and IMDS is not asked; nor when it is disabled.
+    let untouched = TestServer::start(vec![imds_text(200, "token"), imds_text(200, "eu-north-1")]).await;
+    let load = |pairs: Vec<(String, String)>, files: Vec<(std::path::PathBuf, Vec<u8>)>| async move {
+        Config::builder().static_credentials("AKID", "secret").http_client(loopback_transport()).load_from(pairs, files).await.build()
+    };
+    let endpoint = ("AWS_EC2_METADATA_SERVICE_ENDPOINT", untouched.url());
+    let with = |extra: &[(&str, &str)]| {
+        let mut pairs = vars(&[("HOME", "/home/me"), (endpoint.0, &endpoint.1)]);
+        pairs.extend(vars(extra));
+        pairs
+    };
+    let profile = || vec![file("/home/me/.aws/config", "[default]\nregion = eu-west-3\n")];
+    assert_eq!(load(with(&[("AWS_REGION", "us-east-2")]), profile()).await.region(), Some("us-east-2"));
+    assert_eq!(load(with(&[("AWS_DEFAULT_REGION", "us-west-1")]), profile()).await.region(), Some("us-west-1"));
+    assert_eq!(load(with(&[]), profile()).await.region(), Some("eu-west-3"));
+    assert_eq!(load(with(&[("AWS_EC2_METADATA_DISABLED", "true")]), vec![]).await.region(), None);
+    assert!(untouched.requests().is_empty());
+
+    // An IMDS that refuses, names no region, or never answers: no region,
+    // and `load` returns within IMDS's bound (not the 60 s attempt timeout).
+    for replies in [
+        vec![imds_text(403, "")],
+        vec![imds_text(200, "token"), imds_text(200, "<html>captive portal</html>")],
+        vec![Reply::Hang; 3],
+    ] {
+        let imds = TestServer::start(replies).await;
+        let started = std::time::Instant::now();
+        let config = load(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), vec![]).await;
+        assert_eq!(config.region(), None);
+        assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    }
+}

@@ -884,8 +884,10 @@ impl ConfigBuilder {
     }
 
     /// What [`Config::load`] adds to the environment's settings, reading
-    /// `env` (variables and files): the selected profile's (`AWS_PROFILE`,
-    /// else `default`) `region`, `use_fips_endpoint`,
+    /// `env` (variables and files): the region (`AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's `region`, then EC2 instance
+    /// metadata, within [`REGION_TIMEOUT`](crate::imds::REGION_TIMEOUT)),
+    /// the selected profile's (`AWS_PROFILE`, else `default`) `use_fips_endpoint`,
     /// `use_dualstack_endpoint`, endpoint URL (its `services` section's
     /// entry for this service, else its `endpoint_url`; not when
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
@@ -897,13 +899,22 @@ impl ConfigBuilder {
     /// file that does not parse leaves the settings alone; the chain
     /// reports it, with the file and line, at the first call.
     #[cfg(feature = "credentials-chain")]
-    pub(crate) fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
+    pub(crate) async fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
         let set = env.profile_set().ok();
         let profile = set.as_ref().and_then(|s| s.profile(&env.profile_name()));
         let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::trim).filter(|v| !v.is_empty());
         let truthy = |key: &str| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if self.region.is_none() {
-            self.region = get("region").map(str::to_owned);
+            self.region =
+                env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION")).or_else(|| get("region").map(str::to_owned));
+        }
+        if self.region.is_none() {
+            // The last step: the instance's region, through the transport
+            // set (else a default one), within IMDS's short timeouts. Not
+            // found (not an EC2 instance, IMDS disabled), the region stays
+            // unset, as aws-config leaves it: requests then fail saying so.
+            let http = self.http_client.clone().unwrap_or_else(|| default_http_client(&self.timeouts));
+            self.region = crate::imds::region(&env, profile, &*http).await.ok().flatten();
         }
         // The environment's retry settings win over the profile's, and
         // what code set over both (each setting on its own, as aws-config).
@@ -1029,7 +1040,7 @@ mod tests {
             all.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
             ProviderEnv::given(all, [(std::path::PathBuf::from("/home/me/.aws/config"), config.as_bytes().to_vec())])
         };
-        let loaded = ConfigBuilder::default().load_for("AWS_ENDPOINT_URL_OMICS", env(&[("AWS_PROFILE", "dev")]));
+        let loaded = ConfigBuilder::default().load_for("AWS_ENDPOINT_URL_OMICS", env(&[("AWS_PROFILE", "dev")])).await;
         assert_eq!(loaded.region.as_deref(), Some("eu-west-3"));
         assert!(loaded.use_fips);
         assert_eq!(loaded.endpoint_url.as_deref(), Some("http://localhost:4566"));
@@ -1041,15 +1052,23 @@ mod tests {
         let loaded = ConfigBuilder::default()
             .region("ap-south-1")
             .static_credentials("AKID", "S")
-            .load_for("AWS_ENDPOINT_URL_S3", env(&[("AWS_PROFILE", "dev")]));
+            .load_for("AWS_ENDPOINT_URL_S3", env(&[("AWS_PROFILE", "dev")]))
+            .await;
         assert_eq!((loaded.region.as_deref(), loaded.endpoint_url.as_deref()), (Some("ap-south-1"), None));
         assert!(loaded.default_chain.is_none());
         // The default profile; configured endpoints can be ignored.
-        let loaded = ConfigBuilder::default().load_for("AWS_ENDPOINT_URL_OMICS", env(&[]));
+        let loaded = ConfigBuilder::default().load_for("AWS_ENDPOINT_URL_OMICS", env(&[])).await;
         assert_eq!(loaded.region.as_deref(), Some("us-east-2"));
         let ignored = ConfigBuilder::default()
-            .load_for("AWS_ENDPOINT_URL_OMICS", env(&[("AWS_PROFILE", "dev"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")]));
+            .load_for("AWS_ENDPOINT_URL_OMICS", env(&[("AWS_PROFILE", "dev"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")]))
+            .await;
         assert_eq!(ignored.endpoint_url, None);
+    }
+
+    /// Runs `future` to its end on a runtime of its own, with timers.
+    #[cfg(feature = "credentials-chain")]
+    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
     }
 
     #[cfg(feature = "credentials-chain")]
@@ -1057,11 +1076,11 @@ mod tests {
     fn retry_settings_come_from_the_environment_then_the_profile_and_code_wins() {
         use crate::provider_env::ProviderEnv;
         let load = |builder: ConfigBuilder, vars: &[(&str, &str)], profile: &str| {
-            let mut all = vec![("HOME".to_owned(), "/home/me".to_owned())];
+            let mut all = vec![("HOME".to_owned(), "/home/me".to_owned()), ("AWS_REGION".to_owned(), "us-east-1".to_owned())];
             all.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
             let config = format!("[default]\n{profile}");
             let files = [(std::path::PathBuf::from("/home/me/.aws/config"), config.into_bytes())];
-            builder.load_for("AWS_ENDPOINT_URL_X", ProviderEnv::given(all, files)).build()
+            block_on(builder.load_for("AWS_ENDPOINT_URL_X", ProviderEnv::given(all, files))).build()
         };
         let attempts = |config: &Config| config.retry_config().max_attempts();
         // The profile alone; its mode, in any case.
@@ -1103,6 +1122,15 @@ mod tests {
         // Derived configurations keep the error until code sets the retries.
         assert!(config.to_builder().build().invalid_retry.is_some());
         assert_eq!(config.to_builder().retry_config(RetryConfig::standard()).build().invalid_retry, None);
+    }
+
+    /// `load` can run in a spawned task: its future is `Send` (a compile-time check).
+    #[cfg(feature = "credentials-chain")]
+    #[test]
+    fn loading_can_be_spawned() {
+        fn spawnable<T: Send + 'static>(_: &T) {}
+        let future = ConfigBuilder::default().load_for("X", crate::provider_env::ProviderEnv::given([], []));
+        spawnable(&future);
     }
 
     #[test]

@@ -105,10 +105,14 @@ pub fn service(krate: &Crate) -> TokenStream {
 
         #[cfg(feature = "credentials-chain")]
         impl crate::config::ConfigBuilder {
-            /// Fills what is not set yet from the selected profile of the
+            /// Fills what is not set yet: the region from `AWS_REGION`,
+            /// `AWS_DEFAULT_REGION`, the profile's `region`, then EC2 instance
+            /// metadata (IMDSv2, unless `AWS_EC2_METADATA_DISABLED` is true;
+            /// given up after 2 s, so that a machine that is not an instance
+            /// does not wait long), and from the selected profile of the
             /// shared config and credentials files (`AWS_PROFILE`, else
             /// `default`; `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`,
-            /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
+            /// else `~/.aws/config` and `~/.aws/credentials`):
             /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
             /// (the profile's `services` section for this service, else its
             /// `endpoint_url`), `max_attempts` and `retry_mode` (unless
@@ -121,7 +125,7 @@ pub fn service(krate: &Crate) -> TokenStream {
             /// (IMDSv2). Not yet: roles to assume, web identity and SSO
             /// (they need STS or SSO calls), which fail with an error saying so.
             pub async fn load(self) -> Self {
-                self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
+                self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real()).await
             }
 
             /// [`load`](Self::load) reading these variables and files instead
@@ -133,7 +137,7 @@ pub fn service(krate: &Crate) -> TokenStream {
                 vars: impl ::std::iter::IntoIterator<Item = (::std::string::String, ::std::string::String)>,
                 files: impl ::std::iter::IntoIterator<Item = (::std::path::PathBuf, ::std::vec::Vec<u8>)>,
             ) -> Self {
-                self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::given(vars, files))
+                self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::given(vars, files)).await
             }
         }
     }

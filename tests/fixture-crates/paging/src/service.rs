@@ -72,10 +72,14 @@ impl crate::config::Config {
 }
 #[cfg(feature = "credentials-chain")]
 impl crate::config::ConfigBuilder {
-    /// Fills what is not set yet from the selected profile of the
+    /// Fills what is not set yet: the region from `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's `region`, then EC2 instance
+    /// metadata (IMDSv2, unless `AWS_EC2_METADATA_DISABLED` is true;
+    /// given up after 2 s, so that a machine that is not an instance
+    /// does not wait long), and from the selected profile of the
     /// shared config and credentials files (`AWS_PROFILE`, else
     /// `default`; `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`,
-    /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
+    /// else `~/.aws/config` and `~/.aws/credentials`):
     /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
     /// (the profile's `services` section for this service, else its
     /// `endpoint_url`), `max_attempts` and `retry_mode` (unless
@@ -88,7 +92,7 @@ impl crate::config::ConfigBuilder {
     /// (IMDSv2). Not yet: roles to assume, web identity and SSO
     /// (they need STS or SSO calls), which fail with an error saying so.
     pub async fn load(self) -> Self {
-        self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
+        self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real()).await
     }
     /// [`load`](Self::load) reading these variables and files instead
     /// of the process's environment and file system (for tests):
@@ -100,8 +104,9 @@ impl crate::config::ConfigBuilder {
         files: impl IntoIterator<Item = (::std::path::PathBuf, Vec<u8>)>,
     ) -> Self {
         self.load_for(
-            ENDPOINT_URL_ENV,
-            crate::provider_env::ProviderEnv::given(vars, files),
-        )
+                ENDPOINT_URL_ENV,
+                crate::provider_env::ProviderEnv::given(vars, files),
+            )
+            .await
     }
 }

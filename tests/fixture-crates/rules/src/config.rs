@@ -887,8 +887,10 @@ impl ConfigBuilder {
     }
 
     /// What [`Config::load`] adds to the environment's settings, reading
-    /// `env` (variables and files): the selected profile's (`AWS_PROFILE`,
-    /// else `default`) `region`, `use_fips_endpoint`,
+    /// `env` (variables and files): the region (`AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's `region`, then EC2 instance
+    /// metadata, within [`REGION_TIMEOUT`](crate::imds::REGION_TIMEOUT)),
+    /// the selected profile's (`AWS_PROFILE`, else `default`) `use_fips_endpoint`,
     /// `use_dualstack_endpoint`, endpoint URL (its `services` section's
     /// entry for this service, else its `endpoint_url`; not when
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
@@ -900,13 +902,22 @@ impl ConfigBuilder {
     /// file that does not parse leaves the settings alone; the chain
     /// reports it, with the file and line, at the first call.
     #[cfg(feature = "credentials-chain")]
-    pub(crate) fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
+    pub(crate) async fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
         let set = env.profile_set().ok();
         let profile = set.as_ref().and_then(|s| s.profile(&env.profile_name()));
         let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::trim).filter(|v| !v.is_empty());
         let truthy = |key: &str| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if self.region.is_none() {
-            self.region = get("region").map(str::to_owned);
+            self.region =
+                env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION")).or_else(|| get("region").map(str::to_owned));
+        }
+        if self.region.is_none() {
+            // The last step: the instance's region, through the transport
+            // set (else a default one), within IMDS's short timeouts. Not
+            // found (not an EC2 instance, IMDS disabled), the region stays
+            // unset, as aws-config leaves it: requests then fail saying so.
+            let http = self.http_client.clone().unwrap_or_else(|| default_http_client(&self.timeouts));
+            self.region = crate::imds::region(&env, profile, &*http).await.ok().flatten();
         }
         // The environment's retry settings win over the profile's, and
         // what code set over both (each setting on its own, as aws-config).
