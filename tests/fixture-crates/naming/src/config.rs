@@ -262,6 +262,12 @@ pub struct Config {
     /// unusable (`AWS_MAX_ATTEMPTS=0`, ...): every request then fails with
     /// it, a configuration error, unless code sets the retry configuration.
     pub(crate) invalid_retry: Option<String>,
+    /// Whether STS requests keep the global endpoint (`legacy`) or not
+    /// (`regional`): see [`ConfigBuilder::sts_use_global_endpoint`].
+    pub(crate) sts_use_global_endpoint: Option<bool>,
+    /// Why the environment's or the profile's `sts_regional_endpoints`
+    /// is unusable: the requests of an STS client fail with it.
+    pub(crate) invalid_sts_regional_endpoints: Option<String>,
 }
 
 /// Boolean endpoint settings of a service's own (its rule set's built-ins
@@ -347,6 +353,21 @@ fn parse_retry_mode(value: &str, source: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("invalid configuration: {source} is `{value}`, which is not a retry mode (`standard` or `adaptive`)"))
+    }
+}
+
+/// `sts_regional_endpoints` as `AWS_STS_REGIONAL_ENDPOINTS` or a profile
+/// gives it, in any case: `legacy` keeps the global endpoint (`true`),
+/// `regional` does not (`false`); anything else is refused, as the SDKs
+/// that read it refuse it.
+fn parse_sts_regional_endpoints(value: &str, source: &str) -> Result<bool, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("legacy") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("regional") {
+        Ok(false)
+    } else {
+        Err(format!("invalid configuration: {source} is `{value}`, which is neither `legacy` nor `regional`"))
     }
 }
 
@@ -460,6 +481,9 @@ impl Config {
         if let Some(value) = var("AWS_RETRY_MODE") {
             builder.read_retry_mode(&value, "AWS_RETRY_MODE");
         }
+        if let Some(value) = var("AWS_STS_REGIONAL_ENDPOINTS") {
+            builder.read_sts_regional_endpoints(&value, "AWS_STS_REGIONAL_ENDPOINTS");
+        }
         if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
             let credentials = environment_credentials(id, secret, var("AWS_SESSION_TOKEN"), var("AWS_ACCOUNT_ID"));
             builder.credentials = Some(SharedCredentialsProvider::new(credentials));
@@ -493,6 +517,26 @@ impl Config {
 
     pub fn retry_config(&self) -> &RetryConfig {
         &self.retry
+    }
+
+    /// Whether STS requests keep the global endpoint `sts.amazonaws.com`
+    /// (`Some(true)`: `sts_regional_endpoints = legacy`) or go to their
+    /// region's (`Some(false)`: `regional`); `None` when nothing set it (or
+    /// its value was invalid), and STS's endpoint rules then choose the
+    /// regional endpoint. See [`ConfigBuilder::sts_use_global_endpoint`].
+    pub fn sts_use_global_endpoint(&self) -> Option<bool> {
+        self.sts_use_global_endpoint
+    }
+
+    /// The STS setting for the endpoint rules' `AWS::STS::UseGlobalEndpoint`:
+    /// the error of an invalid value from the environment or the profile.
+    // Used by the crates whose rule set has the built-in (STS's).
+    #[allow(dead_code)]
+    pub(crate) fn sts_global_endpoint_setting(&self) -> Result<Option<bool>, String> {
+        match &self.invalid_sts_regional_endpoints {
+            Some(message) => Err(message.clone()),
+            None => Ok(self.sts_use_global_endpoint),
+        }
     }
 
     pub fn timeout_config(&self) -> &TimeoutConfig {
@@ -531,6 +575,8 @@ impl Config {
             max_attempts_set: true,
             retry_mode_set: true,
             invalid_retry: self.invalid_retry.clone(),
+            sts_use_global_endpoint: self.sts_use_global_endpoint,
+            invalid_sts_regional_endpoints: self.invalid_sts_regional_endpoints.clone(),
             identity_changed: false,
             #[cfg(feature = "credentials-chain")]
             default_chain: None,
@@ -592,6 +638,8 @@ pub struct ConfigBuilder {
     /// The retry mode was set in code or by the environment (`AWS_RETRY_MODE`).
     retry_mode_set: bool,
     invalid_retry: Option<String>,
+    sts_use_global_endpoint: Option<bool>,
+    invalid_sts_regional_endpoints: Option<String>,
     /// A credentials or token provider was set since the builder was made
     /// (a per-call override then resolves its identities anew).
     identity_changed: bool,
@@ -628,6 +676,8 @@ impl Default for ConfigBuilder {
             max_attempts_set: false,
             retry_mode_set: false,
             invalid_retry: None,
+            sts_use_global_endpoint: None,
+            invalid_sts_regional_endpoints: None,
             identity_changed: false,
             #[cfg(feature = "credentials-chain")]
             default_chain: None,
@@ -770,6 +820,31 @@ impl ConfigBuilder {
         }
     }
 
+    /// Whether STS requests keep the global endpoint `sts.amazonaws.com`
+    /// (`true`, the `legacy` value of the SDKs' `sts_regional_endpoints`
+    /// setting) or go to their region's endpoint (`false`, `regional`),
+    /// for STS clients (the endpoint rules' `AWS::STS::UseGlobalEndpoint`;
+    /// other services ignore it). Unset, the rules choose the regional
+    /// endpoint. `Config::from_env` reads `AWS_STS_REGIONAL_ENDPOINTS`,
+    /// `load` also the profile's `sts_regional_endpoints`; set here, it
+    /// wins over both, invalid values of theirs included.
+    pub fn sts_use_global_endpoint(mut self, global: bool) -> Self {
+        self.sts_use_global_endpoint = Some(global);
+        self.invalid_sts_regional_endpoints = None;
+        self
+    }
+
+    /// Takes `sts_regional_endpoints` read from `source`.
+    fn read_sts_regional_endpoints(&mut self, value: &str, source: &str) {
+        match parse_sts_regional_endpoints(value, source) {
+            Ok(global) => self.sts_use_global_endpoint = Some(global),
+            Err(message) => {
+                self.sts_use_global_endpoint = None;
+                self.invalid_sts_regional_endpoints = Some(message);
+            }
+        }
+    }
+
     pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
         self.timeouts = timeouts;
         self
@@ -883,6 +958,8 @@ impl ConfigBuilder {
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags,
             invalid_retry: self.invalid_retry,
+            sts_use_global_endpoint: self.sts_use_global_endpoint,
+            invalid_sts_regional_endpoints: self.invalid_sts_regional_endpoints,
         }
     }
 
@@ -897,7 +974,8 @@ impl ConfigBuilder {
     /// `ignore_configured_endpoint_urls` is true), `max_attempts` and
     /// `retry_mode` (after `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`; an
     /// invalid value fails every request with a configuration error that
-    /// names it, where aws-config panics), and the default credential chain
+    /// names it, where aws-config panics), `sts_regional_endpoints` (after
+    /// `AWS_STS_REGIONAL_ENDPOINTS`), and the default credential chain
     /// when no credentials are set. What is already set wins. A profile
     /// file that does not parse leaves the settings alone; the chain
     /// reports it, with the file and line, at the first call.
@@ -934,6 +1012,13 @@ impl ConfigBuilder {
                 self.read_retry_mode(&value, "AWS_RETRY_MODE");
             } else if let Some(value) = get("retry_mode") {
                 self.read_retry_mode(value, &format!("`retry_mode` of profile `{profile_name}`"));
+            }
+        }
+        if self.sts_use_global_endpoint.is_none() && self.invalid_sts_regional_endpoints.is_none() {
+            if let Some(value) = env.var("AWS_STS_REGIONAL_ENDPOINTS") {
+                self.read_sts_regional_endpoints(&value, "AWS_STS_REGIONAL_ENDPOINTS");
+            } else if let Some(value) = get("sts_regional_endpoints") {
+                self.read_sts_regional_endpoints(value, &format!("`sts_regional_endpoints` of profile `{profile_name}`"));
             }
         }
         self.use_fips |= truthy("use_fips_endpoint");

@@ -40,7 +40,8 @@ impl crate::config::Config {
     /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`
     /// (`standard`, or `adaptive`, which retries as `standard`: there is
     /// no client-side rate limiting), `AWS_DISABLE_REQUEST_COMPRESSION`,
-    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, `AWS_STS_REGIONAL_ENDPOINTS`
+    /// (for STS clients and the credential chain's STS calls), the credentials'
     /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
     /// and the service's own endpoint settings that the SDKs read
     /// (S3's `AWS_S3_USE_ARN_REGION`, ...: see their setters; an
@@ -85,7 +86,8 @@ impl crate::config::ConfigBuilder {
     /// `endpoint_url`), `max_attempts` and `retry_mode` (unless
     /// `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE` is set; an invalid value
     /// fails every request with a configuration error naming it, unless
-    /// code sets the retry configuration), and credentials from the default chain:
+    /// code sets the retry configuration), `sts_regional_endpoints`
+    /// (unless `AWS_STS_REGIONAL_ENDPOINTS` is set), and credentials from the default chain:
     /// environment variables, the profile (static keys,
     /// `credential_source`, `credential_process`), ECS and EKS Pod
     /// Identity container credentials, then EC2 instance metadata
