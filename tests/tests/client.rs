@@ -1058,3 +1058,161 @@ async fn load_takes_the_region_from_imds_last_and_gives_up_quickly() {
         assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
     }
 }
+
+// The identity cache's guarantees through the generated client, with the
+// default chain as the provider (its container step against a loopback
+// credentials endpoint, whose requests count the provider's calls).
+
+/// A container credentials endpoint's answer.
+fn container_credentials(access_key_id: &str, secret: &str, expiration: &str) -> Reply {
+    let body = format!(
+        r#"{{"AccessKeyId": "{access_key_id}", "SecretAccessKey": "{secret}", "Token": "session-{access_key_id}", "Expiration": "{expiration}"}}"#
+    );
+    Reply::Respond { status: 200, headers: vec![("content-type".into(), "application/json".into())], body: body.into_bytes() }
+}
+
+/// A client whose credentials come from `load` through the container
+/// endpoint `container`, on a clock at `signing_time()`.
+async fn chain_client(server: &TestServer, container: &TestServer, clock: &TestClock) -> Client {
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(clock.clone())
+        .retry_config(RetryConfig::disabled())
+        .http_client(loopback_transport())
+        .load_from(
+            vars(&[("HOME", "/nowhere"), ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/v2/credentials", container.url()))]),
+            [],
+        )
+        .await
+        .build();
+    Client::new(config)
+}
+
+/// Sends `count` calls at once; each one's access key id, or its error chain.
+async fn calls_at_once(client: &Client, count: usize) -> Vec<Result<String, String>> {
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                match client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await {
+                    Ok(_) => Ok(String::new()),
+                    Err(error) => Err(DisplayErrorContext(&error).to_string()),
+                }
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(count);
+    for task in tasks {
+        results.push(task.await.expect("the call's task"));
+    }
+    results
+}
+
+#[tokio::test]
+async fn two_hundred_calls_that_find_the_credentials_expired_refresh_them_once() {
+    let clock = TestClock::new(signing_time());
+    // The first credentials expire five minutes after signing_time(); the
+    // refresh takes 300 ms, while the 200 calls wait for it.
+    let container = TestServer::start(vec![
+        container_credentials("ASIAFIRST", "first/secret", "2024-03-01T12:05:00Z"),
+        Reply::Delay { by: Duration::from_millis(300), then: Box::new(container_credentials("ASIASECOND", "second/secret", "2099-01-01T00:00:00Z")) },
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB); 201]).await;
+    let client = chain_client(&server, &container, &clock).await;
+    client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    assert_eq!(container.requests().len(), 1);
+
+    clock.advance(Duration::from_secs(600));
+    let results = calls_at_once(&client, 200).await;
+    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
+    assert_eq!(container.requests().len(), 2, "one refresh for 200 calls");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 201);
+    assert!(requests[0].header("authorization").unwrap().contains("Credential=ASIAFIRST/"));
+    for request in &requests[1..] {
+        assert!(request.header("authorization").unwrap().contains("Credential=ASIASECOND/"));
+        assert_eq!(request.header("x-amz-security-token"), Some("session-ASIASECOND"));
+    }
+}
+
+#[tokio::test]
+async fn a_failed_refresh_gives_every_waiting_call_its_error_naming_the_source() {
+    let clock = TestClock::new(signing_time());
+    let container = TestServer::start(vec![
+        container_credentials("ASIAFIRST", "first/secret", "2024-03-01T12:05:00Z"),
+        Reply::Delay {
+            by: Duration::from_millis(300),
+            then: Box::new(Reply::Respond { status: 403, headers: vec![], body: b"role not allowed".to_vec() }),
+        },
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let client = chain_client(&server, &container, &clock).await;
+    client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+
+    clock.advance(Duration::from_secs(600));
+    let results = calls_at_once(&client, 200).await;
+    assert_eq!(container.requests().len(), 2, "one failed refresh for 200 calls");
+    assert_eq!(server.requests().len(), 1, "nothing sent without credentials");
+    for result in &results {
+        let text = result.as_ref().expect_err("no credentials");
+        assert!(text.contains("the container credentials endpoint answered 403: role not allowed"), "{text}");
+        assert!(text.contains("DefaultChain"), "the chain is named: {text}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_never_show_in_debug_display_or_errors() {
+    const SECRET: &str = "wJalrXUtnFEMI/SENTINEL/bPxRfiCYEXAMPLEKEY";
+    const TOKEN: &str = "session-token-SENTINEL";
+    let profile = format!(
+        "[default]\naws_access_key_id = AKIDSENTINEL\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"
+    );
+    let server = TestServer::start(vec![
+        Reply::json(200, JOB),
+        Reply::error(403, "AccessDeniedException", "not for you"),
+        Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n{\"id\"".to_vec()),
+    ])
+    .await;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .retry_config(RetryConfig::disabled())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me")]), [file("/home/me/.aws/config", &profile)])
+        .await;
+    let mut texts = vec![format!("{config:?}")];
+    let config = config.build();
+    let client = Client::new(config.clone());
+    let call = || client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send();
+    call().await.unwrap();
+    let request = &server.requests()[0];
+    assert!(request.header("authorization").unwrap().contains("Credential=AKIDSENTINEL/"), "signed with the profile's keys");
+    assert_eq!(request.header("x-amz-security-token"), Some(TOKEN));
+    texts.extend([format!("{config:?}"), format!("{client:?}"), format!("{:?}", config.to_builder())]);
+    // A service error, and a response that is not valid JSON.
+    for _ in 0..2 {
+        let error = call().await.unwrap_err();
+        texts.extend([error.to_string(), DisplayErrorContext(&error).to_string(), format!("{error:?}")]);
+    }
+    // A chain that fails: credential_process printing credentials of a
+    // version it does not know.
+    let process = format!(r#"printf '{{"Version": 2, "AccessKeyId": "AKIDSENTINEL", "SecretAccessKey": "{SECRET}"}}'"#);
+    let failing = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me")]), [file("/home/me/.aws/config", &format!("[default]\ncredential_process = {process}\n"))])
+        .await
+        .build();
+    let error = Client::new(failing.clone()).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("DefaultChain: Error retrieving credentials from external process"), "{text}");
+    texts.extend([text, format!("{error:?}"), format!("{failing:?}")]);
+    for text in &texts {
+        assert!(!text.contains("SENTINEL"), "a secret shows: {text}");
+    }
+}

@@ -65,7 +65,24 @@ impl aws_credential_types::provider::ProvideCredentials for DefaultChain {
     where
         Self: 'a,
     {
-        aws_credential_types::provider::future::ProvideCredentials::new(self.credentials())
+        aws_credential_types::provider::future::ProvideCredentials::new(async move { self.credentials().await.map_err(named) })
+    }
+}
+
+/// `error`, of the same kind, its text led by the chain's name, so that a
+/// failed call says where its credentials were to come from.
+fn named(error: CredentialsError) -> CredentialsError {
+    let text = match std::error::Error::source(&error) {
+        Some(source) => crate::error::DisplayErrorContext(source).to_string(),
+        None => error.to_string(),
+    };
+    let text = format!("{PROVIDER}: {text}");
+    match error {
+        CredentialsError::CredentialsNotLoaded(_) => CredentialsError::not_loaded(text),
+        CredentialsError::InvalidConfiguration(_) => CredentialsError::invalid_configuration(text),
+        CredentialsError::ProviderError(_) => CredentialsError::provider_error(text),
+        CredentialsError::Unhandled(_) => CredentialsError::unhandled(text),
+        other => other,
     }
 }
 
