@@ -500,6 +500,13 @@ impl Config {
         self.endpoint_url.as_deref()
     }
 
+    /// Where the client's credentials come from (the default chain after
+    /// [`Config::load`], which resolves them anew at each call; the client
+    /// caches what it gets), to resolve or share them outside the client.
+    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
+        self.credentials.clone()
+    }
+
     pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
         self.account_id_endpoint_mode
     }
@@ -1131,7 +1138,7 @@ mod tests {
         assert_eq!(loaded.endpoint_url.as_deref(), Some("http://localhost:4566"));
         // The profile's keys, through the default chain.
         let built = loaded.http_client(crate::testing::TestTransport::new()).build();
-        let credentials = built.credentials.expect("the chain").provide_credentials().await.unwrap();
+        let credentials = built.credentials_provider().expect("the chain").provide_credentials().await.unwrap();
         assert_eq!(credentials.access_key_id(), "AKIDPROFILE");
         // What is set wins; another service's entry is not this one's.
         let loaded = ConfigBuilder::default()

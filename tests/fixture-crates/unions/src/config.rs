@@ -503,6 +503,13 @@ impl Config {
         self.endpoint_url.as_deref()
     }
 
+    /// Where the client's credentials come from (the default chain after
+    /// [`Config::load`], which resolves them anew at each call; the client
+    /// caches what it gets), to resolve or share them outside the client.
+    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
+        self.credentials.clone()
+    }
+
     pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
         self.account_id_endpoint_mode
     }
