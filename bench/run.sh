@@ -5,9 +5,12 @@
 #
 #   generation (model/, the whole Omics and DynamoDB models, all official
 #   models), its peak memory; the debug build of each whole-service crate
-#   alone (Omics, DynamoDB); a cold debug build of a hello-world that calls
-#   get_reference_import_job, with its peak memory; the stripped release
-#   hello-world binaries; through in-memory transports, Omics response
+#   alone (Omics, DynamoDB); from bench/chain.sh, a cold debug build of a
+#   hello-world that calls get_reference_import_job with its credential
+#   chain (`Config::load()`; aws-config), with its peak memory, the
+#   stripped release hello-world binaries, the cost of the
+#   `credentials-chain` feature, and the time to resolve credentials from
+#   a static profile; through in-memory transports, Omics response
 #   parsing (1,000 sources) and per-call overhead (3 sources), DynamoDB
 #   Query response parsing (1,000 items with nested maps) and the per-call
 #   overhead of a small GetItem; S3: the debug build of the whole-S3 crate
@@ -22,7 +25,7 @@
 #
 # RUNS (default 5) sets the crate-build and generation runs, BENCH_MILLIS
 # (default 3000) the time each side of each request benchmark runs.
-# Takes about 35 minutes on 2 cores (most of it building the SDKs, aws-sdk-s3 above all). Needs
+# Takes about 40 minutes on 2 cores (most of it building the SDKs, aws-sdk-s3 above all). Needs
 # network access or a warm cargo cache. Scratch space: $BENCH_DIR (default
 # ~/.cache/smithy-rust-codegen/bench). Never part of the test command.
 set -euo pipefail
@@ -30,8 +33,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bench="${BENCH_DIR:-$HOME/.cache/smithy-rust-codegen/bench}"
 export BENCH_DIR="$bench"
 mkdir -p "$bench"
-calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
-mib() { awk "BEGIN { printf \"%.0f MiB\", $1 / 1024 }"; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 # 1, 2: generation and crate build (their own script), as table rows.
 part=$(bash "$root/bench/crate-build.sh")
@@ -45,33 +48,11 @@ codegen="$bench/target/release/codegen"
 # Peak memory of generating the whole Omics model.
 gen_rss=$(/usr/bin/time -f "%M" "$codegen" --model "$root/../shared/models/aws/omics-2022-11-28.json" --out "$bench/omics" 2>&1 >/dev/null | tail -1)
 
-# 3, 4, 7: the hello-world binaries, cold builds from empty target directories.
-hello() { # name, dependency lines, main.rs
-    mkdir -p "$bench/hello-$1/src"
-    printf '[package]\nname = "hello-%s"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n[workspace]\n\n[dependencies]\n%s\ntokio = { version = "1", features = ["macros", "rt"] }\n\n[profile.release]\nstrip = true\n' "$1" "$2" > "$bench/hello-$1/Cargo.toml"
-    printf '%s\n' "$3" > "$bench/hello-$1/src/main.rs"
-}
-hello ours "omics = { path = \"$bench/omics\" }" '#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let client = omics::Client::new(omics::Config::from_env().build());
-    match client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await {
-        Ok(job) => println!("{} {}", job.id, job.status),
-        Err(error) => println!("error: {error}"),
-    }
-}'
-hello sdk 'aws-sdk-omics = "1"' '#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-west-2".to_owned());
-    let config = aws_sdk_omics::Config::builder()
-        .behavior_version(aws_sdk_omics::config::BehaviorVersion::latest())
-        .region(aws_sdk_omics::config::Region::new(region))
-        .build();
-    let client = aws_sdk_omics::Client::from_conf(config);
-    match client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await {
-        Ok(job) => println!("{} {:?}", job.id(), job.status()),
-        Err(error) => println!("error: {error}"),
-    }
-}'
+# 3, 4, 7: the Omics hello-world binaries and the credential chain's rows
+# (their own script), cold builds from empty target directories.
+chain_rows=$(bash "$root/bench/chain.sh")
+
+# The S3 hello-worlds.
 hello s3-ours "s3 = { path = \"$bench/s3\" }" '#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let client = s3::Client::new(s3::Config::from_env().build());
@@ -99,35 +80,14 @@ async fn main() {
         Err(error) => println!("error: {error}"),
     }
 }'
-declare -A cold cold_rss size
+declare -A cold cold_rss
 # The S3 hello-worlds: the whole generated S3 crate (from crate-build.sh)
 # against aws-sdk-s3, a cold debug build each (no release build: the
 # figure the issue asks for is the debug one).
 for name in s3-ours s3-sdk; do
-    cd "$bench/hello-$name"
-    echo "resolving and downloading the crates of hello-$name..." >&2
-    cargo fetch --quiet
-    echo "cold dev build of hello-$name..." >&2
-    rm -rf "$bench/hello-$name/target"
-    measured=$(CARGO_TARGET_DIR="$bench/hello-$name/target" /usr/bin/time -f "%e %M" cargo build --quiet --offline 2>&1 | tail -1)
+    measured=$(cold_build "$name" dev)
     cold[$name]=${measured% *}
     cold_rss[$name]=${measured#* }
-done
-for name in ours sdk; do
-    cd "$bench/hello-$name"
-    echo "resolving and downloading the crates of hello-$name..." >&2
-    cargo fetch --quiet
-    for profile in dev release; do
-        echo "cold $profile build of hello-$name..." >&2
-        rm -rf "$bench/hello-$name/target"
-        measured=$(CARGO_TARGET_DIR="$bench/hello-$name/target" /usr/bin/time -f "%e %M" cargo build --quiet --offline --profile "$profile" 2>&1 | tail -1)
-        if [ "$profile" = dev ]; then
-            cold[$name]=${measured% *}
-            cold_rss[$name]=${measured#* }
-        else
-            size[$name]=$(stat -c %s "$bench/hello-$name/target/release/hello-$name")
-        fi
-    done
 done
 
 # 5, 6: calls per second through in-memory transports. The whole-DynamoDB
@@ -153,9 +113,7 @@ table=$(
     printf '| figure | this project | AWS SDK for Rust | ratio |\n| --- | --- | --- | --- |\n'
     printf '%s\n' "$rows"
     printf '| peak memory generating the whole Omics model | %s | | |\n' "$(mib "$gen_rss")"
-    printf '| cold debug build of a hello-world (empty target dir) | %.1f s | %.1f s | %s |\n' "${cold[ours]}" "${cold[sdk]}" "$(calc "${cold[ours]} / ${cold[sdk]}")"
-    printf '| peak memory of that build | %s | %s | %s |\n' "$(mib "${cold_rss[ours]}")" "$(mib "${cold_rss[sdk]}")" "$(calc "${cold_rss[ours]} / ${cold_rss[sdk]}")"
-    printf '| stripped release hello-world binary | %.1f MiB | %.1f MiB | %s |\n' "$(calc "${size[ours]} / 1048576")" "$(calc "${size[sdk]} / 1048576")" "$(calc "${size[ours]} / ${size[sdk]}")"
+    printf '%s\n' "$chain_rows"
     # Throughput: higher is better, the ratio is ours over the SDK's.
     ours_rate=$(get sources_1000_ours_calls_per_s); sdk_rate=$(get sources_1000_sdk_calls_per_s); bytes=$(get sources_1000_bytes)
     printf '| response parsing, 1,000 sources (%s KiB), calls/s (`generated/`; higher is better) | %s | %s | %sx |\n' \

@@ -36,6 +36,9 @@ pub enum Reply {
     /// the connection; counts the body bytes it manages to write
     /// ([`TestServer::body_bytes_written`]) until the client hangs up.
     Large { status: u16, length: usize, declared: bool },
+    /// Waits this long after reading the request, then replies as `then`
+    /// (for requests that must be in flight together).
+    Delay { by: Duration, then: Box<Reply> },
 }
 
 /// The byte at `offset` of a [`Reply::Stream`] body.
@@ -220,7 +223,11 @@ async fn serve(mut stream: TcpStream, connection: usize, state: Arc<State>) -> s
         if answered >= state.per_connection {
             return Ok(());
         }
-        let reply = state.script.lock().expect("script").pop_front();
+        let mut reply = state.script.lock().expect("script").pop_front();
+        if let Some(Reply::Delay { by, then }) = reply {
+            tokio::time::sleep(by).await;
+            reply = Some(*then);
+        }
         let keep_alive = state.keep_alive;
         match reply {
             Some(Reply::Hang) => {
@@ -268,7 +275,8 @@ async fn serve(mut stream: TcpStream, connection: usize, state: Arc<State>) -> s
                 }
                 return stream.shutdown().await;
             }
-            None => {
+            // One delay at a time: a delayed delay is a test's mistake.
+            Some(Reply::Delay { .. }) | None => {
                 write_head(&mut stream, 500, &[], Some(17), false).await?;
                 stream.write_all(b"no reply scripted").await?;
                 return stream.shutdown().await;

@@ -1089,3 +1089,264 @@ async fn load_trades_a_web_identity_token_unsigned_and_reports_sts_errors_by_nam
     assert!(text.contains("InvalidIdentityTokenException: the token is not valid"), "{text}");
     assert!(untouched.requests().is_empty());
 }
+
+
+#[tokio::test]
+async fn load_takes_the_retry_settings_of_the_profile_unless_the_environment_or_code_set_them() {
+    let profile = "[default]\nregion = us-west-2\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile/secret\n\
+                   max_attempts = 2\nretry_mode = standard\n";
+    let attempts = |env: &'static [(&'static str, &'static str)], retry: Option<RetryConfig>| async move {
+        let server = TestServer::start(vec![Reply::error(500, "InternalServerException", "boom"); 6]).await;
+        let mut builder = Config::builder()
+            .endpoint_url(server.url())
+            .time_source(TestClock::new(signing_time()))
+            .http_client(loopback_transport());
+        if let Some(retry) = retry {
+            builder = builder.retry_config(retry);
+        }
+        let mut all = vec![("HOME", "/home/me")];
+        all.extend_from_slice(env);
+        let config = builder.load_from(vars(&all), [file("/home/me/.aws/config", profile)]).await.build();
+        let backoff = config.retry_config().with_initial_backoff(Duration::from_millis(5));
+        let client = Client::new(config.to_builder().retry_config(backoff).build());
+        let error = client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap_err();
+        assert!(matches!(error, GetReferenceImportJobError::InternalServerException(_)), "{error:?}");
+        server.requests().len()
+    };
+    assert_eq!(attempts(&[], None).await, 2, "the profile's max_attempts");
+    assert_eq!(attempts(&[("AWS_MAX_ATTEMPTS", "4")], None).await, 4, "the environment wins");
+    let set = RetryConfig::standard().with_max_attempts(5);
+    assert_eq!(attempts(&[("AWS_MAX_ATTEMPTS", "4")], Some(set)).await, 5, "code wins");
+
+    // An invalid value fails the call before anything is sent, naming it.
+    let untouched = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .endpoint_url(untouched.url())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me"), ("AWS_RETRY_MODE", "legacy")]), [file("/home/me/.aws/config", profile)])
+        .await
+        .build();
+    let error = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("AWS_RETRY_MODE is `legacy`, which is not a retry mode"), "{text}");
+    assert!(untouched.requests().is_empty());
+}
+
+/// A plain-text IMDS reply.
+fn imds_text(status: u16, body: &str) -> Reply {
+    Reply::Respond { status, headers: vec![("content-type".into(), "text/plain".into())], body: body.as_bytes().to_vec() }
+}
+
+#[tokio::test]
+async fn load_takes_the_region_from_imds_last_and_gives_up_quickly() {
+    let imds = TestServer::start(vec![imds_text(200, "imds-session-token"), imds_text(200, "ap-southeast-2\n")]).await;
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .static_credentials("AKIDEXAMPLE", "secret")
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), [])
+        .await
+        .build();
+    assert_eq!(config.region(), Some("ap-southeast-2"));
+    let calls = imds.requests();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!((calls[0].method.as_str(), calls[0].target.as_str()), ("PUT", "/latest/api/token"));
+    assert_eq!(calls[0].header("x-aws-ec2-metadata-token-ttl-seconds"), Some("21600"));
+    assert_eq!((calls[1].method.as_str(), calls[1].target.as_str()), ("GET", "/latest/meta-data/placement/region"));
+    assert_eq!(calls[1].header("x-aws-ec2-metadata-token"), Some("imds-session-token"));
+    Client::new(config).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    let authorization = server.requests()[0].header("authorization").unwrap().to_owned();
+    assert!(authorization.contains("Credential=AKIDEXAMPLE/20240301/ap-southeast-2/omics/aws4_request"), "{authorization}");
+
+    // The earlier steps win and IMDS is not asked; nor when it is disabled.
+    let untouched = TestServer::start(vec![imds_text(200, "token"), imds_text(200, "eu-north-1")]).await;
+    let load = |pairs: Vec<(String, String)>, files: Vec<(std::path::PathBuf, Vec<u8>)>| async move {
+        Config::builder().static_credentials("AKID", "secret").http_client(loopback_transport()).load_from(pairs, files).await.build()
+    };
+    let endpoint = ("AWS_EC2_METADATA_SERVICE_ENDPOINT", untouched.url());
+    let with = |extra: &[(&str, &str)]| {
+        let mut pairs = vars(&[("HOME", "/home/me"), (endpoint.0, &endpoint.1)]);
+        pairs.extend(vars(extra));
+        pairs
+    };
+    let profile = || vec![file("/home/me/.aws/config", "[default]\nregion = eu-west-3\n")];
+    assert_eq!(load(with(&[("AWS_REGION", "us-east-2")]), profile()).await.region(), Some("us-east-2"));
+    assert_eq!(load(with(&[("AWS_DEFAULT_REGION", "us-west-1")]), profile()).await.region(), Some("us-west-1"));
+    assert_eq!(load(with(&[]), profile()).await.region(), Some("eu-west-3"));
+    assert_eq!(load(with(&[("AWS_EC2_METADATA_DISABLED", "true")]), vec![]).await.region(), None);
+    assert!(untouched.requests().is_empty());
+
+    // An IMDS that refuses, names no region, or never answers: no region,
+    // and `load` returns within IMDS's bound (not the 60 s attempt timeout).
+    for replies in [
+        vec![imds_text(403, "")],
+        vec![imds_text(200, "token"), imds_text(200, "<html>captive portal</html>")],
+        vec![Reply::Hang; 3],
+    ] {
+        let imds = TestServer::start(replies).await;
+        let started = std::time::Instant::now();
+        let config = load(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), vec![]).await;
+        assert_eq!(config.region(), None);
+        assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    }
+}
+
+// The identity cache's guarantees through the generated client, with the
+// default chain as the provider (its container step against a loopback
+// credentials endpoint, whose requests count the provider's calls).
+
+/// A container credentials endpoint's answer.
+fn container_credentials(access_key_id: &str, secret: &str, expiration: &str) -> Reply {
+    let body = format!(
+        r#"{{"AccessKeyId": "{access_key_id}", "SecretAccessKey": "{secret}", "Token": "session-{access_key_id}", "Expiration": "{expiration}"}}"#
+    );
+    Reply::Respond { status: 200, headers: vec![("content-type".into(), "application/json".into())], body: body.into_bytes() }
+}
+
+/// A client whose credentials come from `load` through the container
+/// endpoint `container`, on a clock at `signing_time()`.
+async fn chain_client(server: &TestServer, container: &TestServer, clock: &TestClock) -> Client {
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(clock.clone())
+        .retry_config(RetryConfig::disabled())
+        .http_client(loopback_transport())
+        .load_from(
+            vars(&[("HOME", "/nowhere"), ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/v2/credentials", container.url()))]),
+            [],
+        )
+        .await
+        .build();
+    Client::new(config)
+}
+
+/// Sends `count` calls at once; each one's access key id, or its error chain.
+async fn calls_at_once(client: &Client, count: usize) -> Vec<Result<String, String>> {
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                match client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await {
+                    Ok(_) => Ok(String::new()),
+                    Err(error) => Err(DisplayErrorContext(&error).to_string()),
+                }
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(count);
+    for task in tasks {
+        results.push(task.await.expect("the call's task"));
+    }
+    results
+}
+
+#[tokio::test]
+async fn two_hundred_calls_that_find_the_credentials_expired_refresh_them_once() {
+    let clock = TestClock::new(signing_time());
+    // The first credentials expire five minutes after signing_time(); the
+    // refresh takes 300 ms, while the 200 calls wait for it.
+    let container = TestServer::start(vec![
+        container_credentials("ASIAFIRST", "first/secret", "2024-03-01T12:05:00Z"),
+        Reply::Delay { by: Duration::from_millis(300), then: Box::new(container_credentials("ASIASECOND", "second/secret", "2099-01-01T00:00:00Z")) },
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB); 201]).await;
+    let client = chain_client(&server, &container, &clock).await;
+    client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+    assert_eq!(container.requests().len(), 1);
+
+    clock.advance(Duration::from_secs(600));
+    let results = calls_at_once(&client, 200).await;
+    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
+    assert_eq!(container.requests().len(), 2, "one refresh for 200 calls");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 201);
+    assert!(requests[0].header("authorization").unwrap().contains("Credential=ASIAFIRST/"));
+    for request in &requests[1..] {
+        assert!(request.header("authorization").unwrap().contains("Credential=ASIASECOND/"));
+        assert_eq!(request.header("x-amz-security-token"), Some("session-ASIASECOND"));
+    }
+}
+
+#[tokio::test]
+async fn a_failed_refresh_gives_every_waiting_call_its_error_naming_the_source() {
+    let clock = TestClock::new(signing_time());
+    let container = TestServer::start(vec![
+        container_credentials("ASIAFIRST", "first/secret", "2024-03-01T12:05:00Z"),
+        Reply::Delay {
+            by: Duration::from_millis(300),
+            then: Box::new(Reply::Respond { status: 403, headers: vec![], body: b"role not allowed".to_vec() }),
+        },
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let client = chain_client(&server, &container, &clock).await;
+    client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+
+    clock.advance(Duration::from_secs(600));
+    let results = calls_at_once(&client, 200).await;
+    assert_eq!(container.requests().len(), 2, "one failed refresh for 200 calls");
+    assert_eq!(server.requests().len(), 1, "nothing sent without credentials");
+    for result in &results {
+        let text = result.as_ref().expect_err("no credentials");
+        assert!(text.contains("the container credentials endpoint answered 403: role not allowed"), "{text}");
+        assert!(text.contains("DefaultChain"), "the chain is named: {text}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_never_show_in_debug_display_or_errors() {
+    const SECRET: &str = "wJalrXUtnFEMI/SENTINEL/bPxRfiCYEXAMPLEKEY";
+    const TOKEN: &str = "session-token-SENTINEL";
+    let profile = format!(
+        "[default]\naws_access_key_id = AKIDSENTINEL\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"
+    );
+    let server = TestServer::start(vec![
+        Reply::json(200, JOB),
+        Reply::error(403, "AccessDeniedException", "not for you"),
+        Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n{\"id\"".to_vec()),
+    ])
+    .await;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(TestClock::new(signing_time()))
+        .retry_config(RetryConfig::disabled())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me")]), [file("/home/me/.aws/config", &profile)])
+        .await;
+    let mut texts = vec![format!("{config:?}")];
+    let config = config.build();
+    let client = Client::new(config.clone());
+    let call = || client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send();
+    call().await.unwrap();
+    let request = &server.requests()[0];
+    assert!(request.header("authorization").unwrap().contains("Credential=AKIDSENTINEL/"), "signed with the profile's keys");
+    assert_eq!(request.header("x-amz-security-token"), Some(TOKEN));
+    texts.extend([format!("{config:?}"), format!("{client:?}"), format!("{:?}", config.to_builder())]);
+    // A service error, and a response that is not valid JSON.
+    for _ in 0..2 {
+        let error = call().await.unwrap_err();
+        texts.extend([error.to_string(), DisplayErrorContext(&error).to_string(), format!("{error:?}")]);
+    }
+    // A chain that fails: credential_process printing credentials of a
+    // version it does not know.
+    let process = format!(r#"printf '{{"Version": 2, "AccessKeyId": "AKIDSENTINEL", "SecretAccessKey": "{SECRET}"}}'"#);
+    let failing = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/home/me")]), [file("/home/me/.aws/config", &format!("[default]\ncredential_process = {process}\n"))])
+        .await
+        .build();
+    let error = Client::new(failing.clone()).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("DefaultChain: Error retrieving credentials from external process"), "{text}");
+    texts.extend([text, format!("{error:?}"), format!("{failing:?}")]);
+    for text in &texts {
+        assert!(!text.contains("SENTINEL"), "a secret shows: {text}");
+    }
+}

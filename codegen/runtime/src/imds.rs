@@ -1,15 +1,98 @@
 //! EC2 instance metadata (IMDS), as the AWS SDKs reach it (copied verbatim
 //! into each generated crate by codegen; the source lives in
-//! `codegen/runtime/src/imds.rs`): for now, where it is: the endpoint from
-//! code, `AWS_EC2_METADATA_SERVICE_ENDPOINT`, the profile's
-//! `ec2_metadata_service_endpoint`, or the address of the endpoint mode
-//! (`AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE`, the profile's
-//! `ec2_metadata_service_endpoint_mode`: IPv4 by default, or IPv6).
-//! Checked against `aws-config`'s `imds-endpoint-tests.json`.
+//! `codegen/runtime/src/imds.rs`): where it is (the endpoint from code,
+//! `AWS_EC2_METADATA_SERVICE_ENDPOINT`, the profile's
+//! `ec2_metadata_service_endpoint`, or the address of the endpoint mode:
+//! `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE`, the profile's
+//! `ec2_metadata_service_endpoint_mode`, IPv4 by default, or IPv6; checked
+//! against `aws-config`'s `imds-endpoint-tests.json`), its requests (also
+//! those of the container endpoint) and the instance's region, the last
+//! step of the region chain.
 #![allow(dead_code)]
+
+use std::time::Duration;
+
+use bytes::Bytes;
 
 use crate::profile::Section;
 use crate::provider_env::ProviderEnv;
+use crate::transport::HttpClient;
+
+/// Attempts of each IMDS and container request (transport errors and 5xx
+/// are retried), and the time each may take, connecting included (as
+/// aws-config's IMDS client: 1 s to connect, 1 s to read).
+const ATTEMPTS: usize = 3;
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The most the region lookup may take, retries included: on a machine
+/// that is not an EC2 instance, where IMDS's address does not answer,
+/// `Config::load` gives up after this long.
+pub(crate) const REGION_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One request with retries on transport errors and 5xx, each attempt
+/// bounded by [`ATTEMPT_TIMEOUT`]: the status and the body.
+pub(crate) async fn fetch(
+    http: &dyn HttpClient,
+    method: http::Method,
+    uri: &http::Uri,
+    headers: &[(&str, String)],
+) -> Result<(u16, Bytes), String> {
+    let mut last = String::new();
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+        }
+        let mut request = http::Request::builder().method(method.clone()).uri(uri.clone());
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
+        let request = request.body(Bytes::new()).map_err(|e| format!("cannot build the request to {uri}: {e}"))?;
+        match tokio::time::timeout(ATTEMPT_TIMEOUT, http.send(request)).await {
+            Ok(Ok(response)) if response.status().is_server_error() => last = format!("{uri} answered {}", response.status()),
+            Ok(Ok(response)) => return Ok((response.status().as_u16(), response.into_body())),
+            Ok(Err(e)) => last = format!("{uri}: {e}"),
+            Err(_) => last = format!("{uri} did not answer within {ATTEMPT_TIMEOUT:?}"),
+        }
+    }
+    Err(format!("{last} ({ATTEMPTS} attempts)"))
+}
+
+/// The instance's region, from `/latest/meta-data/placement/region` with an
+/// IMDSv2 session token, as the last step of the region chain: `Ok(None)`
+/// when IMDS is disabled (`AWS_EC2_METADATA_DISABLED`); an error when IMDS
+/// cannot be reached within [`REGION_TIMEOUT`], refuses, or names no
+/// usable region. `profile`: the selected profile, for its IMDS settings.
+pub(crate) async fn region(env: &ProviderEnv, profile: Option<&Section>, http: &dyn HttpClient) -> Result<Option<String>, String> {
+    if env.var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        return Ok(None);
+    }
+    let base = endpoint(env, profile, None, None).map_err(|e| e.to_string())?;
+    let lookup = async {
+        let token_uri = uri(&base, "/latest/api/token").map_err(|e| e.to_string())?;
+        let ttl = [("x-aws-ec2-metadata-token-ttl-seconds", "21600".to_owned())];
+        let (status, token) = fetch(http, http::Method::PUT, &token_uri, &ttl).await?;
+        if status != 200 {
+            return Err(format!("IMDS answered {status} to the session token request"));
+        }
+        let token = String::from_utf8_lossy(&token).trim().to_owned();
+        let region_uri = uri(&base, "/latest/meta-data/placement/region").map_err(|e| e.to_string())?;
+        let (status, body) = fetch(http, http::Method::GET, &region_uri, &[("x-aws-ec2-metadata-token", token)]).await?;
+        if status != 200 {
+            return Err(format!("IMDS answered {status} to the region request"));
+        }
+        let region = String::from_utf8_lossy(&body).trim().to_owned();
+        // It becomes part of endpoint host names: a region's characters only.
+        let usable = !region.is_empty() && region.len() <= 64 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !usable {
+            return Err(format!("IMDS named no usable region (`{}`)", region.chars().take(64).collect::<String>()));
+        }
+        Ok(Some(region))
+    };
+    match tokio::time::timeout(REGION_TIMEOUT, lookup).await {
+        Ok(result) => result,
+        Err(_) => Err(format!("IMDS ({base}) did not give the region within {REGION_TIMEOUT:?}")),
+    }
+}
 
 /// Which of IMDS's two addresses to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

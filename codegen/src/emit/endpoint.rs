@@ -68,6 +68,16 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool, nested:
             ("AWS::UseDualStack", ParamKind::Boolean, false) => quote!(Some(config.use_dual_stack)),
             ("SDK::Endpoint", ParamKind::String, false) => quote!(config.endpoint_url.clone()),
             ("AWS::Auth::AccountId", ParamKind::String, false) => quote!(inputs.account_id.map(str::to_owned)),
+            // Every client's setting (the credential chain's STS calls take
+            // it from the client's configuration); an invalid value from
+            // the environment or the profile fails the request here.
+            ("AWS::STS::UseGlobalEndpoint", ParamKind::Boolean, default) => {
+                let setting = quote!(config.sts_global_endpoint_setting().map_err(EndpointError::new)?);
+                match (&p.default, default) {
+                    (Some(Literal::Bool(b)), true) => quote!(#setting.unwrap_or(#b)),
+                    _ => setting,
+                }
+            }
             ("AWS::Auth::AccountIdEndpointMode", ParamKind::String, true) => {
                 quote!(config.account_id_endpoint_mode.as_str().to_owned())
             }
@@ -460,13 +470,15 @@ impl RuleEmitter<'_> {
 /// The configuration setting of a boolean built-in that belongs to one
 /// service (`AWS::S3::ForcePathStyle` -> `force_path_style`), named as the
 /// AWS SDKs name it; `None` for the built-ins every client's configuration
-/// has (`AWS::Region`, ...).
+/// has (`AWS::Region`, ...; `AWS::STS::UseGlobalEndpoint` too, whose
+/// setting, `sts_use_global_endpoint`, every client has so that the
+/// credential chain's STS calls follow it).
 pub fn service_setting(built_in: &str) -> Option<String> {
     let mut parts = built_in.split("::");
     let (Some("AWS"), Some(service), Some(name), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return None;
     };
-    if service == "Auth" || name.is_empty() {
+    if service == "Auth" || name.is_empty() || built_in == "AWS::STS::UseGlobalEndpoint" {
         return None;
     }
     Some(names::field_name(name))

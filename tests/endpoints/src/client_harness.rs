@@ -22,8 +22,21 @@ fn value(json: &Json) -> Value {
 
 /// The configuration a user would write for the case's built-ins, with
 /// static credentials carrying the account id of `AWS::Auth::AccountId`.
+/// STS's `AWS::STS::UseGlobalEndpoint` comes from the environment, as the
+/// SDKs' `AWS_STS_REGIONAL_ENDPOINTS` gives it (`legacy` for `true`,
+/// `regional` for `false`).
 fn config(built_ins: &serde_json::Map<String, Json>, transport: &crate::testing::TestTransport) -> Result<crate::config::Config, String> {
-    let mut builder = crate::config::Config::builder()
+    let sts_regional_endpoints = match built_ins.get("AWS::STS::UseGlobalEndpoint") {
+        None => None,
+        Some(Json::Bool(true)) => Some("legacy"),
+        Some(Json::Bool(false)) => Some("regional"),
+        Some(_) => return Err("harness: built-in AWS::STS::UseGlobalEndpoint is not a boolean".to_owned()),
+    };
+    let environment = move |name: &str| match name {
+        "AWS_STS_REGIONAL_ENDPOINTS" => sts_regional_endpoints.map(str::to_owned),
+        _ => None,
+    };
+    let mut builder = crate::config::Config::from_env_source(environment)
         .retry_config(crate::config::RetryConfig::disabled())
         .timeout_config(crate::config::TimeoutConfig::disabled())
         .http_client(transport.clone());
@@ -37,6 +50,7 @@ fn config(built_ins: &serde_json::Map<String, Json>, transport: &crate::testing:
             "AWS::UseDualStack" => builder.use_dual_stack(flag()?),
             "SDK::Endpoint" => builder.endpoint_url(text()?),
             "AWS::Auth::AccountIdEndpointMode" => builder.account_id_endpoint_mode(text()?.parse()?),
+            "AWS::STS::UseGlobalEndpoint" => builder,
             "AWS::Auth::AccountId" => {
                 account_id = Some(text()?.to_owned());
                 builder

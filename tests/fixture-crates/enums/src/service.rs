@@ -37,9 +37,11 @@ impl crate::config::Config {
     /// every 15 minutes), the endpoint in the service's own
     /// `AWS_ENDPOINT_URL_FIXTUREENUMS` or else `AWS_ENDPOINT_URL` (unless
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true), `AWS_USE_FIPS_ENDPOINT`,
-    /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
-    /// `AWS_DISABLE_REQUEST_COMPRESSION`,
-    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, the credentials'
+    /// `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`
+    /// (`standard`, or `adaptive`, which retries as `standard`: there is
+    /// no client-side rate limiting), `AWS_DISABLE_REQUEST_COMPRESSION`,
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, `AWS_STS_REGIONAL_ENDPOINTS`
+    /// (for STS clients and the credential chain's STS calls), the credentials'
     /// account id in `AWS_ACCOUNT_ID` and `AWS_ACCOUNT_ID_ENDPOINT_MODE`,
     /// and the service's own endpoint settings that the SDKs read
     /// (S3's `AWS_S3_USE_ARN_REGION`, ...: see their setters; an
@@ -73,13 +75,21 @@ impl crate::config::Config {
 }
 #[cfg(feature = "credentials-chain")]
 impl crate::config::ConfigBuilder {
-    /// Fills what is not set yet from the selected profile of the
+    /// Fills what is not set yet: the region from `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's `region`, then EC2 instance
+    /// metadata (IMDSv2, unless `AWS_EC2_METADATA_DISABLED` is true;
+    /// given up after 2 s, so that a machine that is not an instance
+    /// does not wait long), and from the selected profile of the
     /// shared config and credentials files (`AWS_PROFILE`, else
     /// `default`; `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`,
-    /// else `~/.aws/config` and `~/.aws/credentials`): `region`,
+    /// else `~/.aws/config` and `~/.aws/credentials`):
     /// `use_fips_endpoint`, `use_dualstack_endpoint`, the endpoint URL
     /// (the profile's `services` section for this service, else its
-    /// `endpoint_url`), and credentials from the default chain:
+    /// `endpoint_url`), `max_attempts` and `retry_mode` (unless
+    /// `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE` is set; an invalid value
+    /// fails every request with a configuration error naming it, unless
+    /// code sets the retry configuration), `sts_regional_endpoints`
+    /// (unless `AWS_STS_REGIONAL_ENDPOINTS` is set), and credentials from the default chain:
     /// environment variables; the profile (static keys, `role_arn`
     /// with `source_profile` or `credential_source`, assumed through
     /// STS; `web_identity_token_file`; SSO, with the token of `aws sso
@@ -90,7 +100,7 @@ impl crate::config::ConfigBuilder {
     /// (IMDSv2). A service that takes a bearer token gets the
     /// profile's `sso_session` token.
     pub async fn load(self) -> Self {
-        self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real())
+        self.load_for(ENDPOINT_URL_ENV, crate::provider_env::ProviderEnv::real()).await
     }
     /// [`load`](Self::load) reading these variables and files instead
     /// of the process's environment and file system (for tests):
@@ -102,8 +112,9 @@ impl crate::config::ConfigBuilder {
         files: impl IntoIterator<Item = (::std::path::PathBuf, Vec<u8>)>,
     ) -> Self {
         self.load_for(
-            ENDPOINT_URL_ENV,
-            crate::provider_env::ProviderEnv::given(vars, files),
-        )
+                ENDPOINT_URL_ENV,
+                crate::provider_env::ProviderEnv::given(vars, files),
+            )
+            .await
     }
 }

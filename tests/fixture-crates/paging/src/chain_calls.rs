@@ -52,30 +52,32 @@ impl Calls<'_> {
     /// A client configuration for a service of the chain: the settings the
     /// environment and the selected profile give (`AWS_ENDPOINT_URL_<SERVICE>`
     /// and the profile's `services` section, FIPS, dual-stack, retries),
-    /// this HTTP client, and `region`.
-    fn config(&self, endpoint_env: &str, region: Option<&str>) -> ConfigBuilder {
+    /// this HTTP client, and `region`, else the environment's or the
+    /// profile's, else `fallback` (never IMDS's: the chain is not where the
+    /// region is looked for).
+    async fn config(&self, endpoint_env: &str, region: Option<&str>, fallback: &str) -> ConfigBuilder {
         let env = self.env;
-        let mut builder = Config::from_env_source_for(endpoint_env, &[], |name| env.var(name)).load_for(endpoint_env, env.clone());
+        let mut builder = Config::from_env_source_for(endpoint_env, &[], |name| env.var(name));
         if let Some(region) = region {
             builder = builder.region(region);
         }
-        builder.shared_http_client(self.http.clone())
+        if !builder.region_is_set() {
+            let set = env.profile_set().ok();
+            let from_profile = set.as_ref().and_then(|s| s.profile(&env.profile_name())).and_then(|p| p.get("region"));
+            builder = builder.region(from_profile.map(str::trim).filter(|r| !r.is_empty()).unwrap_or(fallback));
+        }
+        builder.load_for(endpoint_env, env.clone()).await.shared_http_client(self.http.clone())
     }
 
-    /// The region of STS calls: set in code, else the environment's or the
-    /// profile's, else `us-east-1`.
-    fn sts_config(&self) -> ConfigBuilder {
-        let builder = self.config("AWS_ENDPOINT_URL_STS", self.region);
-        if builder.region_is_set() {
-            builder
-        } else {
-            builder.region(STS_DEFAULT_REGION)
-        }
+    /// The configuration of STS calls: in the region set in code, else the
+    /// environment's or the profile's, else `us-east-1`.
+    async fn sts_config(&self) -> ConfigBuilder {
+        self.config("AWS_ENDPOINT_URL_STS", self.region, STS_DEFAULT_REGION).await
     }
 
     /// Assumes `role` with `source`'s credentials.
     pub(crate) async fn assume_role(&self, source: Credentials, role: &AssumeRole) -> Result<Credentials, CredentialsError> {
-        let client = crate::chain::sts::Client::new(self.sts_config().credentials(source).build());
+        let client = crate::chain::sts::Client::new(self.sts_config().await.credentials(source).build());
         let session = role.role_session_name.clone().unwrap_or_else(|| session_name("assume-role-from-profile"));
         let mut call = client.assume_role().role_arn(&role.role_arn).role_session_name(session);
         if let Some(id) = &role.external_id {
@@ -108,7 +110,7 @@ impl Calls<'_> {
             .map_err(|e| invalid(format!("could not read the web identity token file `{}`: {e}", path.display())))?;
         let token = String::from_utf8(token)
             .map_err(|_| invalid(format!("the web identity token file `{}` is not UTF-8", path.display())))?;
-        let client = crate::chain::sts::Client::new(self.sts_config().build());
+        let client = crate::chain::sts::Client::new(self.sts_config().await.build());
         let session = session_name_set.map(str::to_owned).unwrap_or_else(|| session_name("web-identity-token"));
         let output = client
             .assume_role_with_web_identity()
@@ -129,7 +131,7 @@ impl Calls<'_> {
     pub(crate) async fn sso(&self, sso: &SsoProfile<'_>) -> Result<Credentials, CredentialsError> {
         let region = sso.region.ok_or_else(|| invalid("the SSO profile has no `sso_region`"))?;
         let (token, _) = self.sso_token(sso.session, sso.start_url, region).await?;
-        let client = crate::chain::sso::Client::new(self.config("AWS_ENDPOINT_URL_SSO", Some(region)).build());
+        let client = crate::chain::sso::Client::new(self.config("AWS_ENDPOINT_URL_SSO", Some(region), region).await.build());
         let output = client
             .get_role_credentials()
             .role_name(sso.role_name)
@@ -205,7 +207,7 @@ impl Calls<'_> {
         if cached.registration_expires_at.is_some_and(|at| at <= now) {
             return Ok(None);
         }
-        let client = crate::chain::sso_oidc::Client::new(self.config("AWS_ENDPOINT_URL_SSO_OIDC", Some(region)).build());
+        let client = crate::chain::sso_oidc::Client::new(self.config("AWS_ENDPOINT_URL_SSO_OIDC", Some(region), region).await.build());
         let output = client
             .create_token()
             .client_id(client_id)

@@ -258,6 +258,16 @@ pub struct Config {
     /// by the rule set's parameter name (`ForcePathStyle`): the generated
     /// `endpoint` module adds their setters.
     pub(crate) endpoint_flags: EndpointFlags,
+    /// Why the retry settings of the environment or the profile are
+    /// unusable (`AWS_MAX_ATTEMPTS=0`, ...): every request then fails with
+    /// it, a configuration error, unless code sets the retry configuration.
+    pub(crate) invalid_retry: Option<String>,
+    /// Whether STS requests keep the global endpoint (`legacy`) or not
+    /// (`regional`): see [`ConfigBuilder::sts_use_global_endpoint`].
+    pub(crate) sts_use_global_endpoint: Option<bool>,
+    /// Why the environment's or the profile's `sts_regional_endpoints`
+    /// is unusable: the requests of an STS client fail with it.
+    pub(crate) invalid_sts_regional_endpoints: Option<String>,
 }
 
 /// Boolean endpoint settings of a service's own (its rule set's built-ins
@@ -316,6 +326,48 @@ fn read_env_flags(flags: &mut EndpointFlags, settings: &[EnvFlag], var: impl Fn(
             let message = format!("invalid configuration: {name} is `{value}`, which is neither `{when_true}` nor `{when_false}`");
             flags.invalid.push((param, message));
         }
+    }
+}
+
+/// `max_attempts` as `AWS_MAX_ATTEMPTS` or a profile gives it: an integer
+/// of at least 1, as aws-config accepts (it refuses 0 and anything else).
+/// `source` names where the value was read, for the error.
+fn parse_max_attempts(value: &str, source: &str) -> Result<u32, String> {
+    let value = value.trim();
+    match value.parse::<u32>() {
+        Ok(0) => Err(format!(
+            "invalid configuration: {source} is `0`: max attempts must be at least 1 (unset it or set it to 1 or more)"
+        )),
+        Ok(attempts) => Ok(attempts),
+        Err(e) => Err(format!("invalid configuration: {source} is `{value}`, which is not a number of attempts: {e}")),
+    }
+}
+
+/// `retry_mode` as `AWS_RETRY_MODE` or a profile gives it: `standard` or
+/// `adaptive`, in any case, as aws-config accepts (it refuses `legacy` and
+/// anything else). Both retry in the standard mode: this client has no
+/// client-side rate limiting, which `adaptive` adds in the SDKs.
+fn parse_retry_mode(value: &str, source: &str) -> Result<(), String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("standard") || value.eq_ignore_ascii_case("adaptive") {
+        Ok(())
+    } else {
+        Err(format!("invalid configuration: {source} is `{value}`, which is not a retry mode (`standard` or `adaptive`)"))
+    }
+}
+
+/// `sts_regional_endpoints` as `AWS_STS_REGIONAL_ENDPOINTS` or a profile
+/// gives it, in any case: `legacy` keeps the global endpoint (`true`),
+/// `regional` does not (`false`); anything else is refused, as the SDKs
+/// that read it refuse it.
+fn parse_sts_regional_endpoints(value: &str, source: &str) -> Result<bool, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("legacy") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("regional") {
+        Ok(false)
+    } else {
+        Err(format!("invalid configuration: {source} is `{value}`, which is neither `legacy` nor `regional`"))
     }
 }
 
@@ -423,8 +475,14 @@ impl Config {
         if let Some(bytes) = var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.trim().parse::<u32>().ok()) {
             builder = builder.request_min_compression_size_bytes(bytes);
         }
-        if let Some(attempts) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse().ok()) {
-            builder.retry = builder.retry.with_max_attempts(attempts);
+        if let Some(value) = var("AWS_MAX_ATTEMPTS") {
+            builder.read_max_attempts(&value, "AWS_MAX_ATTEMPTS");
+        }
+        if let Some(value) = var("AWS_RETRY_MODE") {
+            builder.read_retry_mode(&value, "AWS_RETRY_MODE");
+        }
+        if let Some(value) = var("AWS_STS_REGIONAL_ENDPOINTS") {
+            builder.read_sts_regional_endpoints(&value, "AWS_STS_REGIONAL_ENDPOINTS");
         }
         if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
             let credentials = environment_credentials(id, secret, var("AWS_SESSION_TOKEN"), var("AWS_ACCOUNT_ID"));
@@ -445,6 +503,13 @@ impl Config {
         self.endpoint_url.as_deref()
     }
 
+    /// Where the client's credentials come from (the default chain after
+    /// [`Config::load`], which resolves them anew at each call; the client
+    /// caches what it gets), to resolve or share them outside the client.
+    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
+        self.credentials.clone()
+    }
+
     pub fn account_id_endpoint_mode(&self) -> AccountIdEndpointMode {
         self.account_id_endpoint_mode
     }
@@ -459,6 +524,26 @@ impl Config {
 
     pub fn retry_config(&self) -> &RetryConfig {
         &self.retry
+    }
+
+    /// Whether STS requests keep the global endpoint `sts.amazonaws.com`
+    /// (`Some(true)`: `sts_regional_endpoints = legacy`) or go to their
+    /// region's (`Some(false)`: `regional`); `None` when nothing set it (or
+    /// its value was invalid), and STS's endpoint rules then choose the
+    /// regional endpoint. See [`ConfigBuilder::sts_use_global_endpoint`].
+    pub fn sts_use_global_endpoint(&self) -> Option<bool> {
+        self.sts_use_global_endpoint
+    }
+
+    /// The STS setting for the endpoint rules' `AWS::STS::UseGlobalEndpoint`:
+    /// the error of an invalid value from the environment or the profile.
+    // Used by the crates whose rule set has the built-in (STS's).
+    #[allow(dead_code)]
+    pub(crate) fn sts_global_endpoint_setting(&self) -> Result<Option<bool>, String> {
+        match &self.invalid_sts_regional_endpoints {
+            Some(message) => Err(message.clone()),
+            None => Ok(self.sts_use_global_endpoint),
+        }
     }
 
     pub fn timeout_config(&self) -> &TimeoutConfig {
@@ -494,6 +579,11 @@ impl Config {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags.clone(),
+            max_attempts_set: true,
+            retry_mode_set: true,
+            invalid_retry: self.invalid_retry.clone(),
+            sts_use_global_endpoint: self.sts_use_global_endpoint,
+            invalid_sts_regional_endpoints: self.invalid_sts_regional_endpoints.clone(),
             identity_changed: false,
             #[cfg(feature = "credentials-chain")]
             default_chain: None,
@@ -549,6 +639,14 @@ pub struct ConfigBuilder {
     request_checksum_calculation: RequestChecksumCalculation,
     response_checksum_validation: ResponseChecksumValidation,
     endpoint_flags: EndpointFlags,
+    /// The number of attempts was set in code or by the environment
+    /// (`AWS_MAX_ATTEMPTS`): [`load`](Self::load) leaves it.
+    max_attempts_set: bool,
+    /// The retry mode was set in code or by the environment (`AWS_RETRY_MODE`).
+    retry_mode_set: bool,
+    invalid_retry: Option<String>,
+    sts_use_global_endpoint: Option<bool>,
+    invalid_sts_regional_endpoints: Option<String>,
     /// A credentials or token provider was set since the builder was made
     /// (a per-call override then resolves its identities anew).
     identity_changed: bool,
@@ -582,6 +680,11 @@ impl Default for ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::WhenSupported,
             response_checksum_validation: ResponseChecksumValidation::WhenSupported,
             endpoint_flags: EndpointFlags::default(),
+            max_attempts_set: false,
+            retry_mode_set: false,
+            invalid_retry: None,
+            sts_use_global_endpoint: None,
+            invalid_sts_regional_endpoints: None,
             identity_changed: false,
             #[cfg(feature = "credentials-chain")]
             default_chain: None,
@@ -692,9 +795,61 @@ impl ConfigBuilder {
         self
     }
 
+    /// How requests are retried. Set here, it wins over `AWS_MAX_ATTEMPTS`,
+    /// `AWS_RETRY_MODE` and the profile's `max_attempts` and `retry_mode`,
+    /// invalid values of theirs included.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
+        self.max_attempts_set = true;
+        self.retry_mode_set = true;
+        self.invalid_retry = None;
         self
+    }
+
+    /// Takes `max_attempts` read from `source` (a variable, or a profile's
+    /// key): the number of attempts, or the error every request fails with.
+    fn read_max_attempts(&mut self, value: &str, source: &str) {
+        self.max_attempts_set = true;
+        match parse_max_attempts(value, source) {
+            Ok(attempts) => self.retry = self.retry.with_max_attempts(attempts),
+            Err(message) => {
+                self.invalid_retry.get_or_insert(message);
+            }
+        }
+    }
+
+    /// Takes `retry_mode` read from `source`: the standard mode (the only
+    /// one this client has), or the error every request fails with.
+    fn read_retry_mode(&mut self, value: &str, source: &str) {
+        self.retry_mode_set = true;
+        if let Err(message) = parse_retry_mode(value, source) {
+            self.invalid_retry.get_or_insert(message);
+        }
+    }
+
+    /// Whether STS requests keep the global endpoint `sts.amazonaws.com`
+    /// (`true`, the `legacy` value of the SDKs' `sts_regional_endpoints`
+    /// setting) or go to their region's endpoint (`false`, `regional`),
+    /// for STS clients (the endpoint rules' `AWS::STS::UseGlobalEndpoint`;
+    /// other services ignore it). Unset, the rules choose the regional
+    /// endpoint. `Config::from_env` reads `AWS_STS_REGIONAL_ENDPOINTS`,
+    /// `load` also the profile's `sts_regional_endpoints`; set here, it
+    /// wins over both, invalid values of theirs included.
+    pub fn sts_use_global_endpoint(mut self, global: bool) -> Self {
+        self.sts_use_global_endpoint = Some(global);
+        self.invalid_sts_regional_endpoints = None;
+        self
+    }
+
+    /// Takes `sts_regional_endpoints` read from `source`.
+    fn read_sts_regional_endpoints(&mut self, value: &str, source: &str) {
+        match parse_sts_regional_endpoints(value, source) {
+            Ok(global) => self.sts_use_global_endpoint = Some(global),
+            Err(message) => {
+                self.sts_use_global_endpoint = None;
+                self.invalid_sts_regional_endpoints = Some(message);
+            }
+        }
     }
 
     pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
@@ -826,27 +981,69 @@ impl ConfigBuilder {
             request_checksum_calculation: self.request_checksum_calculation,
             response_checksum_validation: self.response_checksum_validation,
             endpoint_flags: self.endpoint_flags,
+            invalid_retry: self.invalid_retry,
+            sts_use_global_endpoint: self.sts_use_global_endpoint,
+            invalid_sts_regional_endpoints: self.invalid_sts_regional_endpoints,
         }
     }
 
     /// What [`Config::load`] adds to the environment's settings, reading
-    /// `env` (variables and files): the selected profile's (`AWS_PROFILE`,
-    /// else `default`) `region`, `use_fips_endpoint`,
-    /// `use_dualstack_endpoint` and endpoint URL (its `services` section's
+    /// `env` (variables and files): the region (`AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's `region`, then EC2 instance
+    /// metadata, within [`REGION_TIMEOUT`](crate::imds::REGION_TIMEOUT)),
+    /// the selected profile's (`AWS_PROFILE`, else `default`) `use_fips_endpoint`,
+    /// `use_dualstack_endpoint`, endpoint URL (its `services` section's
     /// entry for this service, else its `endpoint_url`; not when
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
-    /// `ignore_configured_endpoint_urls` is true), and the default
-    /// credential chain when no credentials are set. What is already set
-    /// wins. A profile file that does not parse leaves the settings alone;
-    /// the chain reports it, with the file and line, at the first call.
+    /// `ignore_configured_endpoint_urls` is true), `max_attempts` and
+    /// `retry_mode` (after `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`; an
+    /// invalid value fails every request with a configuration error that
+    /// names it, where aws-config panics), `sts_regional_endpoints` (after
+    /// `AWS_STS_REGIONAL_ENDPOINTS`), and the default credential chain
+    /// when no credentials are set. What is already set wins. A profile
+    /// file that does not parse leaves the settings alone; the chain
+    /// reports it, with the file and line, at the first call.
     #[cfg(feature = "credentials-chain")]
-    pub(crate) fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
+    pub(crate) async fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
         let set = env.profile_set().ok();
         let profile = set.as_ref().and_then(|s| s.profile(&env.profile_name()));
         let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::trim).filter(|v| !v.is_empty());
         let truthy = |key: &str| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if self.region.is_none() {
-            self.region = get("region").map(str::to_owned);
+            self.region =
+                env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION")).or_else(|| get("region").map(str::to_owned));
+        }
+        if self.region.is_none() {
+            // The last step: the instance's region, through the transport
+            // set (else a default one), within IMDS's short timeouts. Not
+            // found (not an EC2 instance, IMDS disabled), the region stays
+            // unset, as aws-config leaves it: requests then fail saying so.
+            let http = self.http_client.clone().unwrap_or_else(|| default_http_client(&self.timeouts));
+            self.region = crate::imds::region(&env, profile, &*http).await.ok().flatten();
+        }
+        // The environment's retry settings win over the profile's, and
+        // what code set over both (each setting on its own, as aws-config).
+        let profile_name = env.profile_name();
+        if !self.max_attempts_set {
+            if let Some(value) = env.var("AWS_MAX_ATTEMPTS") {
+                self.read_max_attempts(&value, "AWS_MAX_ATTEMPTS");
+            } else if let Some(value) = get("max_attempts") {
+                self.read_max_attempts(value, &format!("`max_attempts` of profile `{profile_name}`"));
+            }
+        }
+        if !self.retry_mode_set {
+            if let Some(value) = env.var("AWS_RETRY_MODE") {
+                self.read_retry_mode(&value, "AWS_RETRY_MODE");
+            } else if let Some(value) = get("retry_mode") {
+                self.read_retry_mode(value, &format!("`retry_mode` of profile `{profile_name}`"));
+            }
+        }
+        if self.sts_use_global_endpoint.is_none() && self.invalid_sts_regional_endpoints.is_none() {
+            if let Some(value) = env.var("AWS_STS_REGIONAL_ENDPOINTS") {
+                self.read_sts_regional_endpoints(&value, "AWS_STS_REGIONAL_ENDPOINTS");
+            } else if let Some(value) = get("sts_regional_endpoints") {
+                self.read_sts_regional_endpoints(value, &format!("`sts_regional_endpoints` of profile `{profile_name}`"));
+            }
         }
         self.use_fips |= truthy("use_fips_endpoint");
         self.use_dual_stack |= truthy("use_dualstack_endpoint");

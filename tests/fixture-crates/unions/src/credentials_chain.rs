@@ -15,7 +15,7 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use aws_credential_types::provider::error::{CredentialsError, TokenError};
 use aws_credential_types::Credentials;
@@ -28,11 +28,6 @@ use crate::transport::HttpClient;
 
 /// The name the chain's credentials carry as their provider.
 const PROVIDER: &str = "DefaultChain";
-
-/// Attempts of each IMDS and container request (transport errors and 5xx
-/// are retried), and the time each may take.
-const ATTEMPTS: usize = 3;
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The default chain over an environment, files and an HTTP client.
 #[derive(Clone, Debug)]
@@ -70,7 +65,24 @@ impl aws_credential_types::provider::ProvideCredentials for DefaultChain {
     where
         Self: 'a,
     {
-        aws_credential_types::provider::future::ProvideCredentials::new(self.credentials())
+        aws_credential_types::provider::future::ProvideCredentials::new(async move { self.credentials().await.map_err(named) })
+    }
+}
+
+/// `error`, of the same kind, its text led by the chain's name, so that a
+/// failed call says where its credentials were to come from.
+fn named(error: CredentialsError) -> CredentialsError {
+    let text = match std::error::Error::source(&error) {
+        Some(source) => crate::error::DisplayErrorContext(source).to_string(),
+        None => error.to_string(),
+    };
+    let text = format!("{PROVIDER}: {text}");
+    match error {
+        CredentialsError::CredentialsNotLoaded(_) => CredentialsError::not_loaded(text),
+        CredentialsError::InvalidConfiguration(_) => CredentialsError::invalid_configuration(text),
+        CredentialsError::ProviderError(_) => CredentialsError::provider_error(text),
+        CredentialsError::Unhandled(_) => CredentialsError::unhandled(text),
+        other => other,
     }
 }
 
@@ -326,24 +338,7 @@ impl DefaultChain {
     /// One request with retries on transport errors and 5xx: the status
     /// and the body.
     async fn fetch(&self, method: http::Method, uri: &http::Uri, headers: &[(&str, String)]) -> Result<(u16, Bytes), String> {
-        let mut last = String::new();
-        for attempt in 0..ATTEMPTS {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
-            }
-            let mut request = http::Request::builder().method(method.clone()).uri(uri.clone());
-            for (name, value) in headers {
-                request = request.header(*name, value.as_str());
-            }
-            let request = request.body(Bytes::new()).map_err(|e| format!("cannot build the request to {uri}: {e}"))?;
-            match tokio::time::timeout(ATTEMPT_TIMEOUT, self.http.send(request)).await {
-                Ok(Ok(response)) if response.status().is_server_error() => last = format!("{uri} answered {}", response.status()),
-                Ok(Ok(response)) => return Ok((response.status().as_u16(), response.into_body())),
-                Ok(Err(e)) => last = format!("{uri}: {e}"),
-                Err(_) => last = format!("{uri} did not answer within {ATTEMPT_TIMEOUT:?}"),
-            }
-        }
-        Err(format!("{last} ({ATTEMPTS} attempts)"))
+        crate::imds::fetch(&*self.http, method, uri, headers).await
     }
 }
 

@@ -293,7 +293,7 @@ pub(crate) struct Route {
 pub(crate) async fn route(handle: &Handle, request: &Request, spec: &Spec) -> Result<Route, Failure> {
     let config = &handle.config;
     let service = handle.service;
-    if let Some(message) = config.endpoint_flags.invalid() {
+    if let Some(message) = config.endpoint_flags.invalid().or(config.invalid_retry.as_deref()) {
         return Err(configuration_error(message.to_owned()));
     }
     let chosen = crate::auth::choose(spec.auth, config);

@@ -121,7 +121,8 @@ pub mod endpoint {
                 use_fips: config.use_fips,
                 endpoint: config.endpoint_url.clone(),
                 use_global_endpoint: config
-                    .endpoint_flag("UseGlobalEndpoint")
+                    .sts_global_endpoint_setting()
+                    .map_err(EndpointError::new)?
                     .unwrap_or(false),
                 ..Self::default()
             };
