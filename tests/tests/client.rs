@@ -1350,3 +1350,107 @@ async fn credentials_never_show_in_debug_display_or_errors() {
         assert!(!text.contains("SENTINEL"), "a secret shows: {text}");
     }
 }
+
+#[tokio::test]
+async fn instance_credentials_are_fetched_again_from_imds_when_they_near_their_expiry() {
+    let clock = TestClock::new(signing_time());
+    let credentials = |key: &str, expiration: &str| {
+        imds_text(
+            200,
+            &format!(
+                r#"{{"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "{key}", "SecretAccessKey": "{key}/secret",
+                    "Token": "{key}-session", "Expiration": "{expiration}"}}"#
+            ),
+        )
+    };
+    // The first credentials expire ten minutes after signing_time().
+    let imds = TestServer::start(vec![
+        imds_text(200, "token-1"),
+        imds_text(200, "web-server-role\n"),
+        credentials("ASIAFIRST", "2024-03-01T12:10:00Z"),
+        imds_text(200, "token-2"),
+        imds_text(200, "web-server-role\n"),
+        credentials("ASIASECOND", "2024-03-01T18:00:00Z"),
+    ])
+    .await;
+    let server = TestServer::start(vec![Reply::json(200, JOB), Reply::json(200, JOB), Reply::json(200, JOB)]).await;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(server.url())
+        .time_source(clock.clone())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), [])
+        .await
+        .build();
+    let client = Client::new(config);
+    let call = || client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send();
+    call().await.unwrap();
+    // Two minutes later the first credentials are still good: no new fetch.
+    clock.advance(Duration::from_secs(120));
+    call().await.unwrap();
+    assert_eq!(imds.requests().len(), 3);
+    // Within the ten seconds before their expiry: fetched again, with a
+    // new session token.
+    clock.advance(Duration::from_secs(475));
+    call().await.unwrap();
+    let calls = imds.requests();
+    assert_eq!(calls.len(), 6, "{calls:?}");
+    assert_eq!((calls[3].method.as_str(), calls[3].target.as_str()), ("PUT", "/latest/api/token"));
+    assert!(calls[4..].iter().all(|c| c.header("x-aws-ec2-metadata-token") == Some("token-2")));
+    let keys: Vec<&str> = server
+        .requests()
+        .iter()
+        .map(|r| if r.header("authorization").unwrap().contains("Credential=ASIAFIRST/") { "first" } else { "second" })
+        .collect();
+    assert_eq!(keys, ["first", "first", "second"]);
+}
+
+#[tokio::test]
+async fn an_imds_that_answers_500_is_an_error_naming_it_after_bounded_retries() {
+    let imds = TestServer::start(vec![imds_text(500, "busy"), imds_text(500, "busy"), imds_text(500, "busy")]).await;
+    let untouched = TestServer::start(vec![]).await;
+    let config = Config::builder()
+        .region("us-west-2")
+        .endpoint_url(untouched.url())
+        .http_client(loopback_transport())
+        .load_from(vars(&[("HOME", "/nowhere"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]), [])
+        .await
+        .build();
+    let started = std::time::Instant::now();
+    let error = Client::new(config).get_reference_import_job().reference_store_id("1").id("2").send().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10), "bounded: {:?}", started.elapsed());
+    let text = DisplayErrorContext(&error).to_string();
+    assert!(text.contains("500") && text.contains("/latest/api/token"), "{text}");
+    assert_eq!(imds.requests().len(), 3, "three attempts");
+    assert!(untouched.requests().is_empty());
+}
+
+#[tokio::test]
+async fn the_container_endpoint_gets_the_authorization_token_of_the_environment_or_its_file() {
+    for (token_vars, expected) in [
+        (vec![("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic from-the-variable")], "Basic from-the-variable"),
+        (vec![("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/run/eks-token")], "eks-pod-identity-token"),
+    ] {
+        let container = TestServer::start(vec![container_credentials("ASIACONTAINER", "container/secret", "2099-01-01T00:00:00Z")]).await;
+        let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+        let full_uri = format!("{}/v1/credentials", container.url());
+        let mut pairs = vec![("HOME", "/nowhere"), ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full_uri.as_str())];
+        pairs.extend(token_vars);
+        let config = Config::builder()
+            .region("us-west-2")
+            .endpoint_url(server.url())
+            .time_source(TestClock::new(signing_time()))
+            .http_client(loopback_transport())
+            .load_from(vars(&pairs), [file("/var/run/eks-token", "eks-pod-identity-token\n")])
+            .await
+            .build();
+        Client::new(config).get_reference_import_job().reference_store_id("1234567890").id("0123456789").send().await.unwrap();
+        let asked = &container.requests()[0];
+        assert_eq!((asked.method.as_str(), asked.target.as_str()), ("GET", "/v1/credentials"));
+        assert_eq!(asked.header("authorization"), Some(expected));
+        let request = &server.requests()[0];
+        assert_eq!(request.header("x-amz-security-token"), Some("session-ASIACONTAINER"));
+        let signed = sigv4::authorization_with_keys(request, "us-west-2", "omics", "ASIACONTAINER", "container/secret");
+        assert_eq!(request.header("authorization"), Some(signed.as_str()));
+    }
+}
