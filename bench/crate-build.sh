@@ -49,7 +49,7 @@ codegen="$CARGO_TARGET_DIR/release/codegen"
 
 # 1. Generation.
 gen_model=$(for _ in $(seq "$runs"); do
-    rm -rf "$bench/model-out"; t=$(now); quietly "$codegen" --model "$root/model" --out "$bench/model-out"; elapsed "$t"
+    rm -rf "$bench/model-out"; t=$(now); quietly "$codegen" --model "$root/model/omics.json" --out "$bench/model-out"; elapsed "$t"
 done | median)
 gen_omics=$(for _ in $(seq "$runs"); do
     rm -rf "$bench/omics"; t=$(now); quietly "$codegen" --model "$official" --out "$bench/omics"; elapsed "$t"
