@@ -147,10 +147,9 @@ fn main() -> ExitCode {
         protocol: cli.protocol,
     };
     let result = codegen::generate(&options).and_then(|files| {
-        let changes =
+        let mut changes =
             if cli.check { codegen::write::diff(&out, &files)? } else { codegen::write::write(&out, &files)? };
         let mut count = files.len();
-        let mut changes = changes;
         if let Some(dir) = &runtime_chain {
             let chain: std::collections::BTreeMap<String, String> = codegen::chain_clients()?
                 .iter()

@@ -1090,7 +1090,6 @@ async fn load_trades_a_web_identity_token_unsigned_and_reports_sts_errors_by_nam
     assert!(untouched.requests().is_empty());
 }
 
-
 #[tokio::test]
 async fn load_takes_the_retry_settings_of_the_profile_unless_the_environment_or_code_set_them() {
     let profile = "[default]\nregion = us-west-2\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile/secret\n\

@@ -17,10 +17,7 @@ pub(crate) fn content_md5(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use crate::primitives::hex;
 
     #[test]
     fn rfc_1321_test_suite() {

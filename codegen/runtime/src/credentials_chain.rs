@@ -232,23 +232,22 @@ impl DefaultChain {
             BaseSource::WebIdentityToken { role_arn, web_identity_token_file, role_session_name } => {
                 self.calls().web_identity(&web_identity_token_file, &role_arn, role_session_name.as_deref()).await?
             }
-            BaseSource::Sso { account_id: None, role_name: None, .. } => {
-                return Err(invalid(format!(
-                    "selected profile will resolve an access token instead of credentials since it doesn't have `sso_account_id` and `sso_role_name` set (profile `{name}`)"
-                )))
-            }
-            BaseSource::Sso { session, region, start_url, account_id, role_name } => {
-                let (Some(account_id), Some(role_name)) = (account_id.as_deref(), role_name.as_deref()) else {
-                    return Err(invalid(format!("profile `{name}`: SSO needs both `sso_account_id` and `sso_role_name`")));
-                };
+            BaseSource::Sso { session, region, start_url, account_id: Some(account_id), role_name: Some(role_name) } => {
                 let sso = crate::chain_calls::SsoProfile {
                     session: session.as_deref(),
                     start_url: start_url.as_deref(),
                     region: region.as_deref(),
-                    account_id,
-                    role_name,
+                    account_id: &account_id,
+                    role_name: &role_name,
                 };
                 self.calls().sso(&sso).await?
+            }
+            // `profile_chain` allows both or neither: neither is a profile
+            // of an SSO token only.
+            BaseSource::Sso { .. } => {
+                return Err(invalid(format!(
+                    "selected profile will resolve an access token instead of credentials since it doesn't have `sso_account_id` and `sso_role_name` set (profile `{name}`)"
+                )))
             }
         };
         let mut credentials = credentials;
@@ -298,15 +297,7 @@ impl DefaultChain {
         }
         let base = crate::imds::endpoint(env, profile, None, None).map_err(|e| invalid(e.to_string()))?;
         let uri = |path: &str| crate::imds::uri(&base, path).map_err(|e| invalid(e.to_string()));
-        let (status, token) = self
-            .fetch(http::Method::PUT, &uri("/latest/api/token")?, &[("x-aws-ec2-metadata-token-ttl-seconds", "21600".to_owned())])
-            .await
-            .map_err(provider_error)?;
-        let token = match status {
-            200 => String::from_utf8_lossy(&token).trim().to_owned(),
-            403 => return Err(provider_error("request forbidden: IMDS is disabled or the request was refused (403)")),
-            other => return Err(provider_error(format!("IMDS answered {other} to the session token request"))),
-        };
+        let token = crate::imds::session_token(&*self.http, &base).await.map_err(provider_error)?;
         let headers = [("x-aws-ec2-metadata-token", token)];
         let roles_path = "/latest/meta-data/iam/security-credentials/";
         let (status, roles) = self.fetch(http::Method::GET, &uri(roles_path)?, &headers).await.map_err(provider_error)?;
@@ -375,7 +366,7 @@ fn parse_credentials_json(
         builder = builder.session_token(token);
     }
     if let Some(expiration) = field(keys[3]) {
-        builder = builder.expiry(rfc3339(&expiration).map_err(provider_error)?);
+        builder = builder.expiry(rfc3339(&expiration).map_err(|e| provider_error(format!("{provider}: the expiration {e}")))?);
     }
     if let Some(account) = field("AccountId").or(account_id) {
         builder = builder.account_id(account);
@@ -383,10 +374,12 @@ fn parse_credentials_json(
     Ok(builder.build())
 }
 
-fn rfc3339(text: &str) -> Result<SystemTime, String> {
+/// A date of the credential sources' JSON (`2024-03-01T12:00:00Z`, or
+/// with an offset).
+pub(crate) fn rfc3339(text: &str) -> Result<SystemTime, String> {
     let date = aws_smithy_types::DateTime::from_str(text.trim(), aws_smithy_types::date_time::Format::DateTimeWithOffset)
-        .map_err(|e| format!("the expiration `{text}` is not an RFC 3339 date: {e}"))?;
-    SystemTime::try_from(date).map_err(|e| format!("the expiration `{text}` is out of range: {e}"))
+        .map_err(|e| format!("`{text}` is not an RFC 3339 date: {e}"))?;
+    SystemTime::try_from(date).map_err(|e| format!("`{text}` is out of range: {e}"))
 }
 
 /// `login_session`: the credentials `aws login` cached under
@@ -397,7 +390,7 @@ fn rfc3339(text: &str) -> Result<SystemTime, String> {
 /// holds what a refresh would need, as the SDKs do).
 fn login(env: &ProviderEnv, session: &str, now: SystemTime) -> Result<Credentials, CredentialsError> {
     use sha2::Digest;
-    let name: String = sha2::Sha256::digest(session.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let name = crate::primitives::hex(&sha2::Sha256::digest(session.trim().as_bytes()));
     let home = env.home().ok_or_else(|| invalid("no home directory, where the login cache is"))?;
     let path = home.join(".aws").join("login").join("cache").join(format!("{name}.json"));
     let bytes = env
@@ -409,7 +402,8 @@ fn login(env: &ProviderEnv, session: &str, now: SystemTime) -> Result<Credential
         invalid(format!("the login cache `{}` has no `accessToken`; run `aws login` to sign in", path.display()))
     })?;
     let field = |key: &str| token.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
-    let expires_at = field("expiresAt").map(rfc3339).transpose().map_err(provider_error)?;
+    let expires_at =
+        field("expiresAt").map(rfc3339).transpose().map_err(|e| provider_error(format!("the login cache's `expiresAt` {e}")))?;
     if expires_at.is_some_and(|at| at <= now) {
         for needed in ["refreshToken", "clientId", "dpopKey"] {
             if json.get(needed).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).is_none() {
@@ -771,9 +765,9 @@ mod tests {
                 // A run that fails may go on past the recording (the SDK's
                 // retries of a failed call met its end too): only requests
                 // the recording answered must match.
-                let expects_error = got.is_err();
+                let run_failed = got.is_err();
                 let mismatches: Vec<String> =
-                    mismatches.into_iter().filter(|m| !(expects_error && m.starts_with("unrecorded request"))).collect();
+                    mismatches.into_iter().filter(|m| !(run_failed && m.starts_with("unrecorded request"))).collect();
                 if outcome.is_ok() && (unused > 0 || !mismatches.is_empty()) {
                     outcome = Err(format!("{unused} recorded requests unsent; {mismatches:?}"));
                 }

@@ -7,11 +7,9 @@
 use http::header::{HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 
-const CHUNK: usize = 1024 * 1024;
+use crate::primitives::hex;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+const CHUNK: usize = 1024 * 1024;
 
 /// The SHA-256 tree hash: hashes of 1 MiB chunks, combined pairwise level
 /// by level until one remains.

@@ -18,6 +18,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::Credentials;
 
 use crate::config::{Config, ConfigBuilder};
+use crate::credentials_chain::rfc3339;
 use crate::error::DisplayErrorContext;
 use crate::profile_chain::AssumeRole;
 use crate::provider_env::ProviderEnv;
@@ -55,29 +56,26 @@ impl Calls<'_> {
     /// this HTTP client, and `region`, else the environment's or the
     /// profile's, else `fallback` (never IMDS's: the chain is not where the
     /// region is looked for).
-    async fn config(&self, endpoint_env: &str, region: Option<&str>, fallback: &str) -> ConfigBuilder {
+    fn config(&self, endpoint_env: &str, region: Option<&str>, fallback: &str) -> ConfigBuilder {
         let env = self.env;
         let mut builder = Config::from_env_source_for(endpoint_env, &[], |name| env.var(name));
         if let Some(region) = region {
             builder = builder.region(region);
         }
-        if !builder.region_is_set() {
-            let set = env.profile_set().ok();
-            let from_profile = set.as_ref().and_then(|s| s.profile(&env.profile_name())).and_then(|p| p.get("region"));
-            builder = builder.region(from_profile.map(str::trim).filter(|r| !r.is_empty()).unwrap_or(fallback));
-        }
-        builder.load_for(endpoint_env, env.clone()).await.shared_http_client(self.http.clone())
+        let builder = builder.load_settings_for(endpoint_env, env, env.profile_set().ok().as_ref());
+        let builder = if builder.region_is_set() { builder } else { builder.region(fallback) };
+        builder.shared_http_client(self.http.clone())
     }
 
     /// The configuration of STS calls: in the region set in code, else the
     /// environment's or the profile's, else `us-east-1`.
-    async fn sts_config(&self) -> ConfigBuilder {
-        self.config("AWS_ENDPOINT_URL_STS", self.region, STS_DEFAULT_REGION).await
+    fn sts_config(&self) -> ConfigBuilder {
+        self.config("AWS_ENDPOINT_URL_STS", self.region, STS_DEFAULT_REGION)
     }
 
     /// Assumes `role` with `source`'s credentials.
     pub(crate) async fn assume_role(&self, source: Credentials, role: &AssumeRole) -> Result<Credentials, CredentialsError> {
-        let client = crate::chain::sts::Client::new(self.sts_config().await.credentials(source).build());
+        let client = crate::chain::sts::Client::new(self.sts_config().credentials(source).build());
         let session = role.role_session_name.clone().unwrap_or_else(|| session_name("assume-role-from-profile"));
         let mut call = client.assume_role().role_arn(&role.role_arn).role_session_name(session);
         if let Some(id) = &role.external_id {
@@ -110,7 +108,7 @@ impl Calls<'_> {
             .map_err(|e| invalid(format!("could not read the web identity token file `{}`: {e}", path.display())))?;
         let token = String::from_utf8(token)
             .map_err(|_| invalid(format!("the web identity token file `{}` is not UTF-8", path.display())))?;
-        let client = crate::chain::sts::Client::new(self.sts_config().await.build());
+        let client = crate::chain::sts::Client::new(self.sts_config().build());
         let session = session_name_set.map(str::to_owned).unwrap_or_else(|| session_name("web-identity-token"));
         let output = client
             .assume_role_with_web_identity()
@@ -131,7 +129,7 @@ impl Calls<'_> {
     pub(crate) async fn sso(&self, sso: &SsoProfile<'_>) -> Result<Credentials, CredentialsError> {
         let region = sso.region.ok_or_else(|| invalid("the SSO profile has no `sso_region`"))?;
         let (token, _) = self.sso_token(sso.session, sso.start_url, region).await?;
-        let client = crate::chain::sso::Client::new(self.config("AWS_ENDPOINT_URL_SSO", Some(region), region).await.build());
+        let client = crate::chain::sso::Client::new(self.config("AWS_ENDPOINT_URL_SSO", Some(region), region).build());
         let output = client
             .get_role_credentials()
             .role_name(sso.role_name)
@@ -207,7 +205,7 @@ impl Calls<'_> {
         if cached.registration_expires_at.is_some_and(|at| at <= now) {
             return Ok(None);
         }
-        let client = crate::chain::sso_oidc::Client::new(self.config("AWS_ENDPOINT_URL_SSO_OIDC", Some(region), region).await.build());
+        let client = crate::chain::sso_oidc::Client::new(self.config("AWS_ENDPOINT_URL_SSO_OIDC", Some(region), region).build());
         let output = client
             .create_token()
             .client_id(client_id)
@@ -309,13 +307,7 @@ fn session_name(prefix: &str) -> String {
 /// The SSO cache's file name for a session name or start URL.
 fn sha1_hex(key: &str) -> String {
     use sha1::Digest;
-    sha1::Sha1::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn rfc3339(text: &str) -> Result<SystemTime, String> {
-    let date = aws_smithy_types::DateTime::from_str(text.trim(), aws_smithy_types::date_time::Format::DateTime)
-        .map_err(|e| format!("`{text}` is not an RFC 3339 date: {e}"))?;
-    SystemTime::try_from(date).map_err(|e| format!("`{text}` is out of range: {e}"))
+    crate::primitives::hex(&sha1::Sha1::digest(key.as_bytes()))
 }
 
 fn format_rfc3339(time: SystemTime) -> String {

@@ -403,7 +403,7 @@ pub fn random_uuid_v4() -> String {
     bytes[8..].copy_from_slice(&draw().to_be_bytes());
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::primitives::hex(&bytes);
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
@@ -1004,22 +1004,41 @@ impl ConfigBuilder {
     /// file that does not parse leaves the settings alone; the chain
     /// reports it, with the file and line, at the first call.
     #[cfg(feature = "credentials-chain")]
-    pub(crate) async fn load_for(mut self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
+    pub(crate) async fn load_for(self, endpoint_url_env: &str, env: crate::provider_env::ProviderEnv) -> ConfigBuilder {
         let set = env.profile_set().ok();
-        let profile = set.as_ref().and_then(|s| s.profile(&env.profile_name()));
+        let mut builder = self.load_settings_for(endpoint_url_env, &env, set.as_ref());
+        if builder.region.is_none() {
+            // The last step: the instance's region, through the transport
+            // set (else a default one), within IMDS's short timeouts. Not
+            // found (not an EC2 instance, IMDS disabled), the region stays
+            // unset, as aws-config leaves it: requests then fail saying so.
+            let http = builder.http_client.clone().unwrap_or_else(|| default_http_client(&builder.timeouts));
+            let profile = set.as_ref().and_then(|s| s.profile(&env.profile_name()));
+            builder.region = crate::imds::region(&env, profile, &*http).await.ok().flatten();
+        }
+        if builder.credentials.is_none() || builder.token.is_none() {
+            builder.default_chain = Some(env);
+        }
+        builder
+    }
+
+    /// What [`load_for`](Self::load_for) reads of the environment and of
+    /// the selected profile of `set` (`env`'s files, parsed), but not from
+    /// services: no region from IMDS, no credential chain (the chain's own
+    /// clients are configured so).
+    #[cfg(feature = "credentials-chain")]
+    pub(crate) fn load_settings_for(
+        mut self,
+        endpoint_url_env: &str,
+        env: &crate::provider_env::ProviderEnv,
+        set: Option<&crate::profile::ProfileSet>,
+    ) -> ConfigBuilder {
+        let profile = set.and_then(|s| s.profile(&env.profile_name()));
         let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::trim).filter(|v| !v.is_empty());
         let truthy = |key: &str| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if self.region.is_none() {
             self.region =
                 env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION")).or_else(|| get("region").map(str::to_owned));
-        }
-        if self.region.is_none() {
-            // The last step: the instance's region, through the transport
-            // set (else a default one), within IMDS's short timeouts. Not
-            // found (not an EC2 instance, IMDS disabled), the region stays
-            // unset, as aws-config leaves it: requests then fail saying so.
-            let http = self.http_client.clone().unwrap_or_else(|| default_http_client(&self.timeouts));
-            self.region = crate::imds::region(&env, profile, &*http).await.ok().flatten();
         }
         // The environment's retry settings win over the profile's, and
         // what code set over both (each setting on its own, as aws-config).
@@ -1052,12 +1071,9 @@ impl ConfigBuilder {
         if self.endpoint_url.is_none() && !ignore_endpoints {
             let service_key = endpoint_url_env.strip_prefix("AWS_ENDPOINT_URL_").unwrap_or(endpoint_url_env).to_ascii_lowercase();
             let from_services = get("services")
-                .and_then(|name| set.as_ref()?.services.get(name))
+                .and_then(|name| set?.services.get(name))
                 .and_then(|section| section.sub_properties(&service_key).remove("endpoint_url"));
             self.endpoint_url = from_services.or_else(|| get("endpoint_url").map(str::to_owned));
-        }
-        if self.credentials.is_none() || self.token.is_none() {
-            self.default_chain = Some(env);
         }
         self
     }

@@ -60,6 +60,18 @@ pub(crate) async fn fetch(
     Err(format!("{last} ({ATTEMPTS} attempts)"))
 }
 
+/// An IMDSv2 session token, for the requests that follow (`base`: IMDS's
+/// endpoint).
+pub(crate) async fn session_token(http: &dyn HttpClient, base: &http::Uri) -> Result<String, String> {
+    let token_uri = uri(base, "/latest/api/token").map_err(|e| e.to_string())?;
+    let ttl = [("x-aws-ec2-metadata-token-ttl-seconds", "21600".to_owned())];
+    match fetch(http, http::Method::PUT, &token_uri, &ttl).await? {
+        (200, token) => Ok(String::from_utf8_lossy(&token).trim().to_owned()),
+        (403, _) => Err("request forbidden: IMDS is disabled or the request was refused (403)".to_owned()),
+        (other, _) => Err(format!("IMDS answered {other} to the session token request")),
+    }
+}
+
 /// The instance's region, from `/latest/meta-data/placement/region` with an
 /// IMDSv2 session token, as the last step of the region chain: `Ok(None)`
 /// when IMDS is disabled (`AWS_EC2_METADATA_DISABLED`); an error when IMDS
@@ -71,13 +83,7 @@ pub(crate) async fn region(env: &ProviderEnv, profile: Option<&Section>, http: &
     }
     let base = endpoint(env, profile, None, None).map_err(|e| e.to_string())?;
     let lookup = async {
-        let token_uri = uri(&base, "/latest/api/token").map_err(|e| e.to_string())?;
-        let ttl = [("x-aws-ec2-metadata-token-ttl-seconds", "21600".to_owned())];
-        let (status, token) = fetch(http, http::Method::PUT, &token_uri, &ttl).await?;
-        if status != 200 {
-            return Err(format!("IMDS answered {status} to the session token request"));
-        }
-        let token = String::from_utf8_lossy(&token).trim().to_owned();
+        let token = session_token(http, &base).await?;
         let region_uri = uri(&base, "/latest/meta-data/placement/region").map_err(|e| e.to_string())?;
         let (status, body) = fetch(http, http::Method::GET, &region_uri, &[("x-aws-ec2-metadata-token", token)]).await?;
         if status != 200 {
