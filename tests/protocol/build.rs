@@ -56,8 +56,11 @@ fn main() {
     println!("cargo:rerun-if-changed={}", suites.join("shared-types.smithy").display());
     println!("cargo:rerun-if-changed=src/harness.rs");
     println!("cargo:rerun-if-changed=src/harness_xml.rs");
+    println!("cargo:rerun-if-changed=src/harness_events.rs");
     let harness = std::fs::read_to_string(manifest.join("src/harness.rs")).expect("src/harness.rs");
     let harness_xml = std::fs::read_to_string(manifest.join("src/harness_xml.rs")).expect("src/harness_xml.rs");
+    let harness_events = std::fs::read_to_string(manifest.join("src/harness_events.rs")).expect("src/harness_events.rs");
+    let harness = Harness { main: &harness, xml: &harness_xml, events: &harness_events };
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     for (suite, services) in SUITES {
         let dir = suites.join(suite);
@@ -83,7 +86,7 @@ fn main() {
             } else {
                 &model
             };
-            generate_service(model, &models, service_id, module, &harness, &harness_xml, &out);
+            generate_service(model, &models, service_id, module, &harness, &out);
         }
     }
 }
@@ -121,14 +124,17 @@ fn with_s3_endpoint_rules(model: &Model, s3: &Path) -> Model {
 }
 
 /// Writes `OUT_DIR/<module>.rs`: the service's client, the harness and the cases.
-fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module: &str, harness: &str, harness_xml: &str, out: &Path) {
+/// The harness's source files.
+struct Harness<'a> {
+    main: &'a str,
+    xml: &'a str,
+    /// Only for services whose operations send events.
+    events: &'a str,
+}
+
+fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module: &str, harness: &Harness<'_>, out: &Path) {
     let service = ShapeId::parse(service_id).expect("service id");
-    // Sending events is not generated yet.
-    let operations: Vec<String> = codegen::select::service_operations(model, &service)
-        .into_iter()
-        .filter(|op| !sends_events(model, op))
-        .map(|op| op.to_string())
-        .collect();
+    let operations: Vec<String> = codegen::select::service_operations(model, &service).into_iter().map(|op| op.to_string()).collect();
     let crate_name = module.trim_end_matches("_service").replace('_', "-");
     let options = codegen::Options {
         models: models.to_vec(),
@@ -146,8 +152,11 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
     let nested = |text: &str| codegen::single_file::nest(text, module);
     // Bodies in XML are compared with the client's own XML reader; the
     // JSON protocols' clients have none, and no case of theirs sends XML.
+    let sends_events =
+        krate.operations.values().any(|op| op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_))));
+    let harness_events = if sends_events { format!("\nmod events {{\n{}\n}}\npub(crate) use events::*;\n", nested(harness.events)) } else { String::new() };
     let harness_xml = if krate.protocol.xml() {
-        nested(harness_xml)
+        nested(harness.xml)
     } else {
         String::from("pub(crate) fn xml_equal(_: &[u8], _: &str) -> Result<bool, String> {\n    Err(String::from(\"a JSON protocol's client reads no XML\"))\n}\n")
     };
@@ -155,7 +164,7 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
         "{}\n\nmod harness_xml {{\n#![allow(dead_code)]\n{}\n}}\n\nmod harness {{\n// Not every service's cases use every helper.\n#![allow(dead_code)]\n{}\n{}\n}}\n\npub use harness::{{CaseFn, CaseKind, CASES, TEST_IDEMPOTENCY_TOKEN}};\n",
         client,
         harness_xml,
-        nested(harness),
+        nested(harness.main) + &harness_events,
         nested(&cases)
     );
     write(&out.join(format!("{module}.rs")), &text);
@@ -165,21 +174,6 @@ fn write(path: &Path, text: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
         std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
-}
-
-/// Whether the operation sends events (the generator reads event streams
-/// but does not send them yet).
-fn sends_events(model: &Model, op: &ShapeId) -> bool {
-    let Some(ShapeKind::Operation(o)) = model.get(op).map(|s| &s.kind) else { return false };
-    o.input.iter().any(|io| {
-        model.get(io).is_some_and(|s| {
-            s.kind.members().iter().any(|m| {
-                model
-                    .get(&m.target)
-                    .is_some_and(|t| matches!(t.kind, ShapeKind::Union(_)) && t.traits.has(codegen::model::traits::STREAMING))
-            })
-        })
-    })
 }
 
 struct Cases<'a> {
@@ -237,7 +231,7 @@ impl<'a> Cases<'a> {
             let Some(shape) = self.model.get(&op.shape) else { continue };
             if let Some(Value::Array(cases)) = shape.traits.get("smithy.test#httpRequestTests") {
                 for case in cases.iter().filter(|c| applies_to_client(c)) {
-                    self.request_case(op, case);
+                    self.request_case(op, case, "Request");
                 }
             }
             if let Some(Value::Array(cases)) = shape.traits.get("smithy.test#httpResponseTests") {
@@ -309,23 +303,23 @@ impl<'a> Cases<'a> {
         self.push(id, kind, format!("    Err(::std::string::String::from({}))", lit(&format!("harness: {why}"))));
     }
 
-    fn request_case(&mut self, op: &Operation, case: &Value) {
+    fn request_case(&mut self, op: &Operation, case: &Value, kind: &str) {
         let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
         let params = case.get("params").cloned().unwrap_or(Value::Object(Default::default()));
         let mut setters = String::new();
         let Value::Object(params) = params else {
-            return self.failing(&id, "Request", "params is not an object");
+            return self.failing(&id, kind, "params is not an object");
         };
         for (key, value) in params.iter().filter(|(_, v)| !v.is_null()) {
             let Some(field) = op.input.fields.iter().find(|f| &f.member == key) else {
-                return self.failing(&id, "Request", &format!("the input has no member `{key}`"));
+                return self.failing(&id, kind, &format!("the input has no member `{key}`"));
             };
             match self.expr(&field.ty, value) {
                 Ok(expr) => {
                     let setter = format!("set_{}", field.name.trim_start_matches("r#"));
                     let _ = write!(setters, "\n        .{setter}(::std::option::Option::Some({expr}))");
                 }
-                Err(why) => return self.failing(&id, "Request", &format!("member `{key}`: {why}")),
+                Err(why) => return self.failing(&id, kind, &format!("member `{key}`: {why}")),
             }
         }
         let strings = |key: &str| -> String {
@@ -370,7 +364,7 @@ impl<'a> Cases<'a> {
             media = opt("bodyMediaType"),
             resolved = opt("resolvedHost"),
         );
-        self.push(&id, "Request", body);
+        self.push(&id, kind, body);
     }
 
     /// A response case: decodes the canned response as the operation does,
@@ -472,6 +466,13 @@ impl<'a> Cases<'a> {
     /// compared with the case's parameters and expectation.
     fn event_stream_case(&mut self, op: &Operation, case: &Value) {
         let id = case.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
+        let events: Vec<&Value> = case.get("events").and_then(Value::as_array).map(|e| e.iter().collect()).unwrap_or_default();
+        if case.get("initialRequest").is_some() {
+            return self.initial_request_case(op, case);
+        }
+        if !events.is_empty() && events.iter().all(|e| e.get("type").and_then(Value::as_str) == Some("request")) {
+            return self.sent_events_case(op, &id, &events);
+        }
         let Some(stream) = op.output.fields.iter().find(|f| matches!(f.ty, RustType::EventStream(_))) else {
             return self.failing(&id, "EventStream", "the output has no event stream");
         };
@@ -481,7 +482,6 @@ impl<'a> Cases<'a> {
             _ => return self.failing(&id, "EventStream", "the event union is not generated"),
         };
         let union_error = union_struct.event_errors.clone().unwrap_or_default();
-        let events: Vec<&Value> = case.get("events").and_then(Value::as_array).map(|e| e.iter().collect()).unwrap_or_default();
         if events.iter().any(|e| e.get("type").and_then(Value::as_str) != Some("response")) {
             return self.failing(&id, "EventStream", "a client case that sends events");
         }
@@ -589,17 +589,91 @@ impl<'a> Cases<'a> {
                 op.module, op.error
             ),
         };
+        // A failure may come as soon as the initial response is read.
+        let decode = if failure.is_some() && error_id.is_none() {
+            format!(
+                "match decode_output::<crate::wire::{}::{}>(&response) {{\n            Ok(actual) => actual,\n            Err(_) => return Ok(()),\n        }}",
+                op.module, op.name
+            )
+        } else {
+            format!("decode_output::<crate::wire::{}::{}>(&response)?", op.module, op.name)
+        };
         let body = format!(
             "    let body: ::std::vec::Vec<u8> = {body};\n    \
              let response = canned_response_bytes({code}, &[{headers}], body);\n    \
              if response.status().is_success() {{\n        \
-             #[allow(unused_mut)]\n        let mut actual = decode_output::<crate::wire::{module}::{marker}>(&response)?;{checks}{reads}\n    \
+             #[allow(unused_mut)]\n        let mut actual = {decode};{checks}{reads}\n    \
              }} else {{\n        let error = decode_error::<crate::wire::{module}::{marker}>(&response)?;\n        {on_error}\n    }}",
             headers = headers.join(", "),
             module = op.module,
             marker = op.name,
         );
         self.push(&id, "EventStream", body);
+    }
+
+    /// An event stream case's initial request: the request's head as a
+    /// request case checks it, the input given by `initialRequestParams`.
+    fn initial_request_case(&mut self, op: &Operation, case: &Value) {
+        let mut request = case.get("initialRequest").cloned().unwrap_or_default();
+        if let Value::Object(fields) = &mut request {
+            fields.insert("id".into(), case.get("id").cloned().unwrap_or_default());
+            fields.insert("params".into(), case.get("initialRequestParams").cloned().unwrap_or_else(|| Value::Object(Default::default())));
+        }
+        self.request_case(op, &request, "EventStream");
+    }
+
+    /// Events the client sends: each event of the case's parameters (or
+    /// modeled exception) written as the client writes it, compared with
+    /// the case's message (headers in any order, payload as JSON when it
+    /// is JSON).
+    fn sent_events_case(&mut self, op: &Operation, id: &str, events: &[&Value]) {
+        let Some(stream) = op.input.fields.iter().find(|f| matches!(f.ty, RustType::EventSender(_))) else {
+            return self.failing(id, "EventStream", "the input sends no events");
+        };
+        let RustType::EventSender(union) = &stream.ty else { return };
+        let Some(TypeDef::Struct(union_struct)) = self.krate.types.get(&union.name) else {
+            return self.failing(id, "EventStream", "the event union is not generated");
+        };
+        let union_path = self.named(union);
+        let union_error = union_struct.event_errors.clone().unwrap_or_default();
+        let mut body = String::new();
+        for (n, event) in events.iter().enumerate() {
+            let Some(bytes) = event.get("bytes").and_then(Value::as_str) else {
+                return self.failing(id, "EventStream", "an event without bytes");
+            };
+            let json = event.get("bodyMediaType").and_then(Value::as_str) == Some("application/json");
+            let Some(Value::Object(params)) = event.get("params") else {
+                return self.failing(id, "EventStream", &format!("event {n} has no params"));
+            };
+            // A member that names one of the stream's errors is an exception.
+            let error = params.iter().find_map(|(key, value)| {
+                let field = union_struct.fields.iter().find(|f| &f.member == key)?;
+                match &field.ty {
+                    RustType::Named(r) if r.module == Module::Error => Some((r.clone(), field.ty.clone(), value)),
+                    _ => None,
+                }
+            });
+            let actual = match error {
+                Some((r, ty, value)) => match self.expr(&ty, value) {
+                    Ok(expr) => format!(
+                        "sent_exception::<{union_path}>(&crate::types::{union_error}::{}({expr}))?",
+                        r.name
+                    ),
+                    Err(why) => return self.failing(id, "EventStream", &format!("event {n}: {why}")),
+                },
+                None => match self.expr(&RustType::Named(union.clone()), &Value::Object(params.clone())) {
+                    Ok(expr) => format!("sent_event({expr}).await?"),
+                    Err(why) => return self.failing(id, "EventStream", &format!("event {n}: {why}")),
+                },
+            };
+            let _ = write!(
+                body,
+                "    let actual = {actual};\n    same_message(&actual, {}, {json}).map_err(|e| ::std::format!(\"event {n}: {{e}}\"))?;\n",
+                lit(bytes)
+            );
+        }
+        body.push_str("    Ok(())");
+        self.push(id, "EventStream", body);
     }
 
     fn named(&self, r: &TypeRef) -> String {

@@ -428,6 +428,321 @@ impl<T: EventUnion> Stream for EventReceiver<T> {
     }
 }
 
+/// A union of events a caller sends; the generated event unions of
+/// operations that send events implement it.
+pub trait EventMarshal: Sized {
+    /// The modeled exceptions of the stream, and `Unhandled`.
+    type Error;
+
+    /// The event as an unsigned message (`:message-type: event`).
+    fn marshal(&self) -> Result<Message, BoxError>;
+
+    /// A modeled exception as an unsigned message (`:message-type:
+    /// exception`); `Unhandled` cannot be sent.
+    fn marshal_error(error: &Self::Error) -> Result<Message, BoxError>;
+}
+
+/// The `:message-type`, `:event-type` (or `:exception-type`) and
+/// `:content-type` headers of a message the client sends, then the
+/// event's own headers.
+#[allow(dead_code)]
+pub(crate) fn outgoing(
+    kind: &str,
+    event_type: &str,
+    content_type: Option<&'static str>,
+    headers: Vec<(String, HeaderValue)>,
+    payload: Vec<u8>,
+) -> Message {
+    let type_header = if kind == "exception" { ":exception-type" } else { ":event-type" };
+    let mut all = Vec::with_capacity(headers.len() + 3);
+    all.push((":message-type".to_owned(), HeaderValue::String(kind.to_owned())));
+    all.push((type_header.to_owned(), HeaderValue::String(event_type.to_owned())));
+    if let Some(content_type) = content_type {
+        all.push((":content-type".to_owned(), HeaderValue::String(content_type.to_owned())));
+    }
+    all.extend(headers);
+    Message { headers: all, payload: Bytes::from(payload) }
+}
+
+impl Message {
+    /// A message of these headers and payload.
+    pub fn new(headers: Vec<(String, HeaderValue)>, payload: impl Into<Bytes>) -> Message {
+        Message { headers, payload: payload.into() }
+    }
+
+    /// [`Message::encode`] of this message.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, BoxError> {
+        let headers: Vec<(&str, HeaderValue)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        let encoded = Message::encode(&headers, &self.payload).ok_or("an event header is too long for the event stream format")?;
+        if encoded.len() > MAX_MESSAGE {
+            return Err(format!("an event of {} bytes is longer than the event stream format allows", encoded.len()).into());
+        }
+        Ok(encoded)
+    }
+}
+
+/// An event header's value, from an `@eventHeader` member.
+#[allow(dead_code)]
+pub(crate) trait ToHeader {
+    fn to_header(&self) -> HeaderValue;
+}
+
+macro_rules! to_header {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl ToHeader for $t {
+            fn to_header(&self) -> HeaderValue {
+                HeaderValue::$variant(self.clone().into())
+            }
+        }
+    )*};
+}
+
+to_header!(bool => Bool, i8 => Byte, i16 => Short, i32 => Int, i64 => Long, String => String);
+
+impl ToHeader for crate::primitives::Blob {
+    fn to_header(&self) -> HeaderValue {
+        HeaderValue::Bytes(Bytes::copy_from_slice(self.as_ref()))
+    }
+}
+
+/// A stream of encoded messages, as the sender hands them to the request.
+type MessageStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
+
+/// The events an operation sends: built from a `Stream` of events
+/// ([`from_stream`](Self::from_stream), [`from_results`](Self::from_results)),
+/// from events at hand ([`from_events`](Self::from_events)), or as a
+/// [`channel`](Self::channel) whose [`EventSink`] a producer (a microphone's
+/// task, say) feeds while the call runs. Each event is framed and signed as
+/// it is sent; the stream ends when the source ends or the sink is dropped.
+///
+/// The events are sent once: a call is not retried once they have started.
+pub struct EventSender<T> {
+    // Behind a lock only so that inputs are `Sync`; taken when sent.
+    stream: std::sync::Mutex<Option<MessageStream>>,
+    _events: PhantomData<fn(T)>,
+}
+
+impl<T> fmt::Debug for EventSender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EventSender(..)")
+    }
+}
+
+impl<T> Default for EventSender<T> {
+    /// No events: the stream ends at once.
+    fn default() -> Self {
+        EventSender { stream: std::sync::Mutex::new(Some(Box::pin(Empty))), _events: PhantomData }
+    }
+}
+
+impl<T> crate::json::Fallback for EventSender<T> {
+    fn fallback() -> Self {
+        Self::default()
+    }
+}
+
+struct Empty;
+
+impl Stream for Empty {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(None)
+    }
+}
+
+/// A stream mapped item by item.
+struct Map<S, F> {
+    inner: S,
+    map: F,
+}
+
+impl<S: Stream + Unpin, F: FnMut(S::Item) -> Result<Bytes, BoxError> + Unpin> Stream for Map<S, F> {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        Pin::new(&mut this.inner).poll_next(cx).map(|item| item.map(&mut this.map))
+    }
+}
+
+fn encode<T: EventMarshal>(event: &T) -> Result<Bytes, BoxError> {
+    Ok(Bytes::from(event.marshal()?.to_bytes()?))
+}
+
+impl<T: EventMarshal + 'static> EventSender<T> {
+    /// Sends the events of `stream`, each as it comes.
+    pub fn from_stream<S>(stream: S) -> Self
+    where
+        S: Stream<Item = T> + Send + 'static,
+    {
+        Self::boxed(Box::pin(Map { inner: Box::pin(stream), map: |event: T| encode(&event) }))
+    }
+
+    /// Sends the events of `stream`; an `Err` (the source failed: a
+    /// microphone unplugged) ends the request and fails the call with it.
+    pub fn from_results<S, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<T, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Self::boxed(Box::pin(Map {
+            inner: Box::pin(stream),
+            map: |item: Result<T, E>| encode(&item.map_err(|e| -> BoxError { SourceFailed(e.into()).into() })?),
+        }))
+    }
+
+    /// Sends these events, then ends the stream.
+    pub fn from_events(events: impl IntoIterator<Item = T>) -> Self
+    where
+        T: Send,
+    {
+        let encoded: Vec<Result<Bytes, BoxError>> = events.into_iter().map(|event| encode(&event)).collect();
+        Self::boxed(Box::pin(Iter(encoded.into_iter())))
+    }
+
+    /// A sender fed through the returned [`EventSink`], which holds up to
+    /// `buffer` events not yet sent (at least 1): `send` waits while it is
+    /// full, so a producer goes at the pace of the network.
+    pub fn channel(buffer: usize) -> (Self, EventSink<T>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(buffer.max(1));
+        (Self::boxed(Box::pin(Receiver(rx))), EventSink { tx, _events: PhantomData })
+    }
+}
+
+impl<T> EventSender<T> {
+    fn boxed(stream: MessageStream) -> Self {
+        EventSender { stream: std::sync::Mutex::new(Some(stream)), _events: PhantomData }
+    }
+
+    /// The encoded events as a request body, moved out: a second call (a
+    /// retry) yields a body that fails.
+    #[allow(dead_code)]
+    pub(crate) fn take_for_send(&self) -> ByteStream {
+        let taken = self.stream.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        match taken {
+            Some(stream) => ByteStream::from_stream(stream),
+            None => ByteStream::from_stream(Iter(vec![Err::<Bytes, BoxError>("the events were already sent".into())].into_iter())),
+        }
+    }
+}
+
+impl<T: EventMarshal + Send + 'static> From<Vec<T>> for EventSender<T> {
+    fn from(events: Vec<T>) -> Self {
+        Self::from_events(events)
+    }
+}
+
+/// The source of events failed: the call ends with this error.
+#[derive(Debug)]
+pub struct SourceFailed(BoxError);
+
+impl fmt::Display for SourceFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the source of the events failed")
+    }
+}
+
+impl std::error::Error for SourceFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+struct Iter<I>(I);
+
+impl<I: Iterator<Item = Result<Bytes, BoxError>> + Unpin> Stream for Iter<I> {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(self.get_mut().0.next())
+    }
+}
+
+struct Receiver(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl Stream for Receiver {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().0.poll_recv(cx).map(|item| item.map(Ok))
+    }
+}
+
+/// Feeds an [`EventSender::channel`]: each event is framed here, so an event
+/// the format cannot carry is refused at once; dropping the sink (or
+/// [`close`](Self::close)) ends the stream of events.
+pub struct EventSink<T> {
+    tx: tokio::sync::mpsc::Sender<Bytes>,
+    _events: PhantomData<fn(T)>,
+}
+
+impl<T> fmt::Debug for EventSink<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EventSink(..)")
+    }
+}
+
+impl<T> Clone for EventSink<T> {
+    fn clone(&self) -> Self {
+        EventSink { tx: self.tx.clone(), _events: PhantomData }
+    }
+}
+
+/// Why an event was not sent.
+#[derive(Debug)]
+pub enum SendError {
+    /// The call is over (it failed, finished, or was dropped): nothing
+    /// more can be sent.
+    Closed,
+    /// The event cannot be framed (a header too long, a payload over the
+    /// format's 16 MiB, a value the codec cannot write).
+    Invalid(BoxError),
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendError::Closed => f.write_str("the event stream is closed: the call has ended"),
+            SendError::Invalid(_) => f.write_str("the event cannot be sent"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SendError::Closed => None,
+            SendError::Invalid(e) => Some(&**e),
+        }
+    }
+}
+
+impl<T: EventMarshal> EventSink<T> {
+    /// Sends one event, waiting while the buffer is full.
+    pub async fn send(&self, event: T) -> Result<(), SendError> {
+        let bytes = encode(&event).map_err(SendError::Invalid)?;
+        self.tx.send(bytes).await.map_err(|_| SendError::Closed)
+    }
+
+    /// Sends one of the stream's modeled exceptions (a client that reports
+    /// its own failure as the model allows); the stream stays open until
+    /// the sink is dropped.
+    pub async fn send_error(&self, error: T::Error) -> Result<(), SendError> {
+        let message = T::marshal_error(&error).map_err(SendError::Invalid)?;
+        let bytes = Bytes::from(message.to_bytes().map_err(SendError::Invalid)?);
+        self.tx.send(bytes).await.map_err(|_| SendError::Closed)
+    }
+
+    /// Ends the stream of events (as dropping the sink does).
+    pub fn close(self) {}
+
+    /// Whether the call has ended, so that sending is pointless.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@
 //! | `config`, `transport`, `clock`, `testing` | what a user configures and mocks |
 //! | `telemetry` | `tracing` spans of calls and attempts (feature `tracing`) |
 //! | `byte_stream`, `event_stream`, `primitives`, `timestamp` | wire types |
+//! | `event_signing` | the signed envelopes of the events an operation sends |
 //! | `endpoint/` | the endpoint rules' functions, partitions and result |
 //! | `error/` | `ErrorMetadata`, `Unhandled`, `BuildError` |
 //! | `pagination`, `waiter` | paginators and the waiter loop |
@@ -59,6 +60,7 @@ pub mod dynamodb;
 pub mod endpoint;
 pub mod error;
 pub mod event_stream;
+mod event_signing;
 pub mod facts;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

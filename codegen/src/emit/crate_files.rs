@@ -95,6 +95,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
     let presigning = super::fluent::presigns(krate).then(|| quote!(pub mod presigning;));
     let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
+    let event_signing = deps.sends_events.then(|| quote!(mod event_signing;));
     // The chain, and the protocol modules only its clients use.
     let chain_only = super::chain_only_runtime_of(krate);
     let chain = super::CREDENTIALS_CHAIN.iter().chain(chain_only.iter()).filter_map(module).map(|declaration| {
@@ -140,6 +141,7 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         #pagination
         #presigning
         #event_stream
+        #event_signing
         #(#chain)*
 
         pub use client::Client;
@@ -168,6 +170,9 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         .map(|(name, spec, _)| {
             if chain_only.contains(name) {
                 format!("{name} = {}", optional(spec))
+            } else if *name == "aws-sigv4" && deps.sends_events {
+                // The signatures of the events an operation sends.
+                format!("{name} = {}", spec.replace("\"sign-http\"", "\"sign-http\", \"sign-eventstream\""))
             } else {
                 format!("{name} = {spec}")
             }

@@ -18,7 +18,7 @@ pub(crate) fn presignable(krate: &Crate, op: &Operation) -> bool {
     }
     let schemes = op.auth.as_ref().unwrap_or(&krate.service.auth);
     schemes.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }))
-        && !op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)))
+        && !op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_)))
 }
 
 /// Whether the crate presigns (and carries `src/presigning.rs`).

@@ -60,8 +60,13 @@ pub struct Deps {
     pub gzip: bool,
     /// Some operation pages (`src/pagination.rs`).
     pub pagination: bool,
-    /// Some output is an event stream (`src/event_stream.rs`, crc32fast).
+    /// Some input or output is an event stream (`src/event_stream.rs`, crc32fast).
     pub event_stream: bool,
+    /// Some operation sends events (`src/event_signing.rs`, aws-sigv4's
+    /// event stream signing).
+    pub sends_events: bool,
+    /// Some operation is sent over HTTP/2 (the `http2` feature is on by default).
+    pub http2: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -130,6 +135,7 @@ const RUNTIME: &[RuntimeFile] = &[
 const TIMESTAMP: RuntimeFile = runtime_file!("src/timestamp.rs");
 const PAGINATION: RuntimeFile = runtime_file!("src/pagination.rs");
 const EVENT_STREAM: RuntimeFile = runtime_file!("src/event_stream.rs");
+const EVENT_SIGNING: RuntimeFile = runtime_file!("src/event_signing.rs");
 pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
 pub(crate) const DYNAMODB: RuntimeFile = runtime_file!("src/dynamodb.rs");
 pub(crate) const HTTP_CHECKSUM: RuntimeFile = runtime_file!("src/http_checksum.rs");
@@ -252,6 +258,7 @@ fn own_runtime(krate: &Crate) -> Vec<RuntimeFile> {
         (deps.time, TIMESTAMP),
         (deps.pagination, PAGINATION),
         (deps.event_stream, EVENT_STREAM),
+        (deps.sends_events, EVENT_SIGNING),
         (deps.gzip, COMPRESSION),
         (deps.checksum, CHECKSUM),
         (has_waiters(krate), WAITER),
@@ -346,7 +353,16 @@ pub fn deps(krate: &Crate) -> Deps {
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
-        event_stream: krate.operations.values().any(|op| op.output.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
+        event_stream: krate.operations.values().any(|op| {
+            op.output.fields.iter().chain(&op.input.fields).any(|f| {
+                matches!(f.ty, crate::ir::RustType::EventStream(_) | crate::ir::RustType::EventSender(_))
+            })
+        }),
+        sends_events: krate
+            .operations
+            .values()
+            .any(|op| op.input.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventSender(_)))),
+        http2: krate.operations.values().any(|op| op.http2),
     }
 }
 
@@ -471,6 +487,10 @@ pub(crate) fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::EventStream(r) => {
             let events = type_tokens(&RustType::Named(r.clone()));
             quote!(crate::event_stream::EventReceiver<#events>)
+        }
+        RustType::EventSender(r) => {
+            let events = type_tokens(&RustType::Named(r.clone()));
+            quote!(crate::event_stream::EventSender<#events>)
         }
         RustType::Document => quote!(crate::primitives::Document),
         RustType::List { item, sparse } => {

@@ -185,6 +185,17 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             const EVENT_STREAM: bool = true;
         )
     });
+    let sign_events = op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_))).then(|| {
+        quote!(
+            const SIGN_EVENTS: ::std::option::Option<crate::orchestrator::SignEvents> =
+                ::std::option::Option::Some(crate::event_signing::sign_events);
+        )
+    });
+    let http2 = op.http2.then(|| {
+        quote!(
+            const HTTP2: bool = true;
+        )
+    });
     let interceptors: Vec<TokenStream> =
         super::customize::decorators(krate).iter().flat_map(|d| d.operation_interceptors(op)).collect();
     let interceptors = (!interceptors.is_empty()).then(|| {
@@ -213,6 +224,8 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             #streaming_output
             #unsigned_payload
             #event_stream
+            #sign_events
+            #http2
             #interceptors
             #auth
 

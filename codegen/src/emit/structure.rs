@@ -87,7 +87,7 @@ fn value_derives(s: &Struct) -> TokenStream {
 }
 
 pub(crate) fn has_stream(s: &Struct) -> bool {
-    s.fields.iter().any(|f| matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_)))
+    s.fields.iter().any(|f| matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_) | RustType::EventSender(_)))
 }
 
 fn needs_redaction(s: &Struct) -> bool {

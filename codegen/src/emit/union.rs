@@ -149,7 +149,137 @@ pub fn wire(krate: &Crate, s: &Struct, codec: &dyn Codec) -> TokenStream {
         None => codec.union(s),
         Some(error_name) => {
             let events: Vec<&Field> = s.fields.iter().filter(|f| error_of(f).is_none()).collect();
-            event_stream_impl(krate, s, error_name, &events, codec)
+            // Read when an output streams it, written when an input does.
+            let read = s.serde.deserialize.then(|| event_stream_impl(krate, s, error_name, &events, codec));
+            let write = s.serde.serialize.then(|| event_marshal_impl(krate, s, error_name, &events));
+            quote!(#read #write)
+        }
+    }
+}
+
+/// How the events of a stream a caller sends become messages (restJson1:
+/// JSON payloads), and its modeled exceptions too.
+fn event_marshal_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Field]) -> TokenStream {
+    let name = ident(&s.name);
+    let error = ident(error_name);
+    let json = |value: TokenStream| quote!(crate::json::to_vec(#value)?);
+    let typed_json = |ty: &RustType, value: TokenStream| {
+        let ty = type_tokens(ty);
+        quote!(crate::json::to_vec::<#ty>(#value)?)
+    };
+    let event_arms = events.iter().map(|f| {
+        let variant = ident(&f.name);
+        let event_type = &f.member;
+        let target = match &f.ty {
+            RustType::Named(r) => match krate.types.get(&r.name) {
+                Some(TypeDef::Struct(t)) if t.kind != crate::ir::StructKind::Union => Some(t),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(target) = target else {
+            // Not a structure (Smithy requires one): the value as JSON.
+            let payload = typed_json(&f.ty, quote!(value));
+            return quote! {
+                Self::#variant(value) => crate::event_stream::outgoing(
+                    "event", #event_type, ::std::option::Option::Some("application/json"), ::std::vec::Vec::new(), #payload,
+                ),
+            };
+        };
+        let headers = target.fields.iter().filter_map(|m| {
+            let Binding::EventHeader(header) = &m.binding else { return None };
+            let field = ident(&m.name);
+            let value = match &m.ty {
+                RustType::Timestamp(_) => quote!(crate::event_stream::HeaderValue::Timestamp(
+                    i64::try_from(value.unix_timestamp_nanos() / 1_000_000)?
+                )),
+                RustType::Named(r) if r.is_enum && r.int_enum => quote!(crate::event_stream::HeaderValue::Int(value.value())),
+                RustType::Named(r) if r.is_enum => {
+                    quote!(crate::event_stream::HeaderValue::String(value.as_str().to_owned()))
+                }
+                _ => quote!(crate::event_stream::ToHeader::to_header(value)),
+            };
+            Some(if m.optional {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &event.#field {
+                        headers.push((#header.to_owned(), #value));
+                    }
+                }
+            } else {
+                quote! {
+                    let value = &event.#field;
+                    headers.push((#header.to_owned(), #value));
+                }
+            })
+        });
+        let payload_field = target.fields.iter().find(|m| m.binding == Binding::EventPayload);
+        let has_body = target.fields.iter().any(|m| m.binding == Binding::Body);
+        let (content_type, payload) = match payload_field {
+            Some(m) => {
+                let field = ident(&m.name);
+                let (content_type, bytes) = match &m.ty {
+                    RustType::Blob => ("application/octet-stream", quote!(value.as_ref().to_vec())),
+                    RustType::String => ("text/plain", quote!(value.as_bytes().to_vec())),
+                    _ => ("application/json", json(quote!(value))),
+                };
+                let bytes = if m.optional {
+                    quote!(match &event.#field {
+                        ::std::option::Option::Some(value) => #bytes,
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    })
+                } else {
+                    quote!({
+                        let value = &event.#field;
+                        #bytes
+                    })
+                };
+                (quote!(::std::option::Option::Some(#content_type)), bytes)
+            }
+            None if has_body => (quote!(::std::option::Option::Some("application/json")), typed_json(&f.ty, quote!(event))),
+            None => (quote!(::std::option::Option::None), quote!(::std::vec::Vec::new())),
+        };
+        let headers: Vec<TokenStream> = headers.collect();
+        let headers_mut = if headers.is_empty() { quote!() } else { quote!(mut) };
+        let event_binding = if headers.is_empty() && payload_field.is_none() && !has_body { quote!(_event) } else { quote!(event) };
+        quote! {
+            Self::#variant(#event_binding) => {
+                let #headers_mut headers = ::std::vec::Vec::new();
+                #(#headers)*
+                crate::event_stream::outgoing("event", #event_type, #content_type, headers, #payload)
+            }
+        }
+    });
+    let errors: Vec<(&Field, &TypeRef)> = s.fields.iter().filter_map(|f| Some((f, error_of(f)?))).collect();
+    let error_arms = errors.iter().map(|(f, r)| {
+        let exception_type = &f.member;
+        let variant = ident(&r.name);
+        let payload = json(quote!(e));
+        quote! {
+            #error::#variant(e) => crate::event_stream::outgoing(
+                "exception", #exception_type, ::std::option::Option::Some("application/json"), ::std::vec::Vec::new(), #payload,
+            ),
+        }
+    });
+    quote! {
+        impl crate::event_stream::EventMarshal for #name {
+            type Error = #error;
+
+            fn marshal(&self) -> ::std::result::Result<crate::event_stream::Message, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+                ::std::result::Result::Ok(match self {
+                    #(#event_arms)*
+                    Self::Unknown(member) => {
+                        return ::std::result::Result::Err(::std::format!("the unknown event `{}` cannot be sent", member.name()).into())
+                    }
+                })
+            }
+
+            fn marshal_error(error: &#error) -> ::std::result::Result<crate::event_stream::Message, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
+                ::std::result::Result::Ok(match error {
+                    #(#error_arms)*
+                    #[allow(unreachable_patterns)]
+                    _ => return ::std::result::Result::Err("only the stream's modeled exceptions can be sent".into()),
+                })
+            }
         }
     }
 }

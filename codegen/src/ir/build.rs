@@ -343,6 +343,24 @@ impl IrBuilder<'_> {
         let mut input = io(&op.input, "Input", StructKind::Input)?;
         let mut output = io(&op.output, "Output", StructKind::Output)?;
         check_labels(shape, http.as_ref(), host_prefix.as_deref(), &input)?;
+        let sends_events = input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_)));
+        let receives_events = output.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)));
+        let http2 = sends_events && {
+            // The protocol trait's `eventStreamHttp` lists the HTTP versions
+            // of event streams in the service's order of preference.
+            let versions = self
+                .service
+                .traits
+                .get(self.protocol.trait_id())
+                .and_then(|t| t.get("eventStreamHttp"))
+                .and_then(Value::as_array)
+                .and_then(|v| v.first())
+                .and_then(Value::as_str);
+            match versions {
+                Some(first) => first == "h2",
+                None => receives_events,
+            }
+        };
         let route = http.as_ref().map(|h| format!("`{} {}`", h.method, h.uri));
         if input.docs.is_empty() {
             input.docs.push(format!("The input of [`{name}`](crate::operation::{module})."));
@@ -372,7 +390,9 @@ impl IrBuilder<'_> {
         }
         for s in [&input, &output] {
             for f in &s.fields {
-                if matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_)) && f.binding != Binding::Payload {
+                if matches!(f.ty, RustType::ByteStream { .. } | RustType::EventStream(_) | RustType::EventSender(_))
+                    && f.binding != Binding::Payload
+                {
                     return Err(misplaced_stream(shape, &s.shape, &f.member));
                 }
                 let supported = match (&f.binding, &f.ty) {
@@ -433,6 +453,7 @@ impl IrBuilder<'_> {
             pagination: None,
             endpoint_params: Vec::new(),
             unwrapped_xml_output: shape.traits.has(S3_UNWRAPPED_XML_OUTPUT),
+            http2,
         })
     }
 
@@ -474,17 +495,27 @@ impl IrBuilder<'_> {
             {
                 field.binding = Binding::Body;
             }
-            if let RustType::EventStream(_) = field.ty {
+            if let RustType::EventStream(events) = &field.ty {
                 // Without HTTP bindings (awsJson), an output's event stream
                 // is its payload: the whole body after the head.
                 if kind == StructKind::Output && !self.protocol.http_bindings() {
                     field.binding = Binding::Payload;
                 }
-                if kind != StructKind::Output {
+                // An input's event stream is sent, in restJson1 as the
+                // payload after the request's head. Without HTTP bindings
+                // (awsJson), the other members would travel in an
+                // `initial-request` event, which is not written yet; no
+                // restXml service sends events.
+                if kind == StructKind::Input && self.protocol == protocol::Protocol::RestJson1 {
+                    field.ty = RustType::EventSender(events.clone());
+                } else if kind != StructKind::Output {
                     return Err(Error::Unsupported {
                         path: shape.source.as_ref().clone(),
                         shape: format!("{}${}", shape.id, field.member),
-                        feature: "event streams other than an operation's output payload (sending events)".into(),
+                        feature: format!(
+                            "sending events in {} (the input's other members travel in an `initial-request` event)",
+                            self.protocol.trait_id()
+                        ),
                     });
                 }
                 field.optional = false;

@@ -77,6 +77,9 @@ pub enum RustType {
     /// An event stream (a `@streaming` union) in an output: the events as
     /// they arrive.
     EventStream(TypeRef),
+    /// An event stream in an input: the events the caller sends, framed
+    /// and signed one by one as they come.
+    EventSender(TypeRef),
     /// A document: any JSON value.
     Document,
     List { item: Box<RustType>, sparse: bool },
@@ -315,6 +318,10 @@ pub struct Operation {
     /// member is the XML body's root element itself (S3's
     /// `GetBucketLocation`), not a child of an element named for the output.
     pub unwrapped_xml_output: bool,
+    /// Sent over HTTP/2: an operation that sends events, when the
+    /// protocol's `eventStreamHttp` prefers `h2`, or (unsaid) when events
+    /// also stream back (bidirectional streams need HTTP/2).
+    pub http2: bool,
 }
 
 /// `aws.protocols#httpChecksum` of an operation: members by their model

@@ -93,7 +93,7 @@ pub(super) fn mark_serde_directions(krate: &mut Crate) {
         while let Some(ty) = stack.pop() {
             match ty {
                 RustType::List { item: inner, .. } | RustType::Map { value: inner, .. } => stack.push(inner),
-                RustType::Named(r) | RustType::EventStream(r) if into.insert(r.shape.clone()) => {
+                RustType::Named(r) | RustType::EventStream(r) | RustType::EventSender(r) if into.insert(r.shape.clone()) => {
                     if let Some(s) = structs.get(&r.shape) {
                         stack.extend(s.fields.iter().map(|f| &f.ty));
                     }

@@ -40,8 +40,9 @@ macro_rules! run {
     }};
 }
 
-/// The client cases of the operations that read event streams.
-const EVENT_STREAM_CASES: usize = 25;
+/// The client event stream cases: of the operations that read events, that
+/// send them, and both.
+const EVENT_STREAM_CASES: usize = 84;
 
 #[test]
 fn protocol_compliance() {

@@ -75,7 +75,11 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
                     .ok_or_else(|| crate::error::BuildError::invalid_value(#shape, #field, #member))?)
             }
         },
-        RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
+        RustType::List { .. }
+        | RustType::Map { .. }
+        | RustType::ByteStream { .. }
+        | RustType::EventStream(_)
+        | RustType::EventSender(_) => {
             quote!(::std::string::String::new())
         }
     }
@@ -312,7 +316,16 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
         RustType::ByteStream { requires_length } => Some((f, requires_length)),
         _ => None,
     });
-    let body = if let Some((f, requires_length)) = stream {
+    let events = payload.filter(|f| matches!(f.ty, RustType::EventSender(_)));
+    let body = if let Some(f) = events {
+        // The events, encoded one by one as the sender yields them; the
+        // orchestrator signs each after the request.
+        let name = ident(&f.name);
+        quote! {
+            let body = input.#name.take_for_send();
+            headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/vnd.amazon.eventstream")));
+        }
+    } else if let Some((f, requires_length)) = stream {
         let name = ident(&f.name);
         let content_type = f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into());
         let (shape, field_name, member) = build_error_names(input, f);
@@ -391,6 +404,7 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
     };
     let endpoint = super::endpoint_override(krate, op);
     let body_checks = match stream {
+        None if events.is_some() => quote!(),
         None => super::body_checks(op),
         // Content-MD5 precedes the body: only a body in memory can have it.
         Some((f, _)) => {
@@ -439,7 +453,7 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
     // customization leaves out (S3's GetBucketLocation: `{Bucket}`).
     let dropped = |f: &Field| f.binding == Binding::Label && decorators.iter().any(|d| d.drops_label(op, &f.member));
     let unused = input.fields.iter().all(dropped).then(|| quote!(let _ = input;));
-    let body_value = if stream.is_some() { quote!(body,) } else { quote!(body: body.into(),) };
+    let body_value = if stream.is_some() || events.is_some() { quote!(body,) } else { quote!(body: body.into(),) };
     quote! {
         #unused
         let mut path = ::std::string::String::new();
@@ -476,9 +490,29 @@ pub(super) fn deserialize_with(s: &Struct, var: TokenStream, format: Format, unw
         _ => quote!(#ty),
     };
     let mut assignments = Vec::new();
+    // The head of an event stream's response is its initial response, with
+    // no later chance to send a member: one the model requires must be
+    // there (the event stream protocol tests ask a client to fail), where
+    // other outputs fill a missing one with its zero value.
+    let initial_response = s.kind == StructKind::Output && s.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)));
     for f in &s.fields {
         let name = ident(&f.name);
         match &f.binding {
+            Binding::Header(header) if initial_response && f.required && f.default.is_none() && !f.lenient => {
+                let header = header.to_ascii_lowercase();
+                let parsed = parse_header_value(f, &header);
+                let value = if f.optional { quote!(::std::option::Option::Some(parsed)) } else { quote!(parsed) };
+                let missing = format!("the initial response has no `{header}` header, which carries the required member `{}`", f.member);
+                assignments.push(quote! {
+                    match crate::http_binding::header_text(response, #header)? {
+                        ::std::option::Option::Some(text) => {
+                            let parsed = #parsed;
+                            #var.#name = #value;
+                        }
+                        ::std::option::Option::None => return ::std::result::Result::Err(#missing.into()),
+                    }
+                });
+            }
             Binding::Header(header) => {
                 let header = header.to_ascii_lowercase();
                 let parsed = parse_header_value(f, &header);
@@ -601,7 +635,11 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                 TimestampFormat::EpochSeconds => quote!(crate::timestamp::EpochSeconds::read(#text)
                     .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
             },
-            RustType::List { .. } | RustType::Map { .. } | RustType::ByteStream { .. } | RustType::EventStream(_) => {
+            RustType::List { .. }
+        | RustType::Map { .. }
+        | RustType::ByteStream { .. }
+        | RustType::EventStream(_)
+        | RustType::EventSender(_) => {
                 quote!(::std::default::Default::default())
             }
         }

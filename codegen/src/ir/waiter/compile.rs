@@ -346,7 +346,7 @@ impl<'a> Compiler<'a> {
             RustType::Timestamp(_) => return unsupported(what("timestamp")),
             RustType::Blob | RustType::ByteStream { .. } => return unsupported(what("blob")),
             RustType::Document => return unsupported(what("document")),
-            RustType::EventStream(_) => return unsupported(what("event stream")),
+            RustType::EventStream(_) | RustType::EventSender(_) => return unsupported(what("event stream")),
         })
     }
 

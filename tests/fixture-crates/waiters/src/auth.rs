@@ -187,6 +187,21 @@ impl IdentityCache {
     }
 }
 
+/// What signs the events an operation sends, after the request: the
+/// request's credentials, signing name and region, its signature (which
+/// seeds the chain), and the clock each event is signed at.
+#[allow(dead_code)]
+pub(crate) struct EventSigning {
+    pub(crate) credentials: Credentials,
+    pub(crate) region: String,
+    pub(crate) name: String,
+    pub(crate) seed: String,
+    pub(crate) now: std::sync::Arc<dyn Fn() -> SystemTime + Send + Sync>,
+}
+
+/// The payload hash a request that sends events is signed with.
+pub(crate) const EVENTS_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+
 /// How a request is signed with SigV4.
 pub(crate) struct SigV4Settings<'a> {
     pub(crate) name: &'a str,
@@ -205,19 +220,19 @@ pub(crate) fn sign(
     identity: Identity,
     sigv4: Option<SigV4Settings<'_>>,
     time: SystemTime,
-) -> Result<(), BoxError> {
+) -> Result<Option<String>, BoxError> {
     match identity {
-        Identity::Anonymous => Ok(()),
+        Identity::Anonymous => Ok(None),
         Identity::Token(token) => {
             let mut value = http::HeaderValue::from_str(&format!("Bearer {}", token.token()))
                 .map_err(|_| "the bearer token cannot be sent in a header")?;
             value.set_sensitive(true);
             request.headers_mut().insert(http::header::AUTHORIZATION, value);
-            Ok(())
+            Ok(None)
         }
         Identity::Credentials(credentials) => {
             let settings = sigv4.ok_or("SigV4 credentials without a signing name and region")?;
-            sign_sigv4(request, credentials, &settings, time, None)
+            sign_sigv4(request, credentials, &settings, time, None).map(Some)
         }
     }
 }
@@ -251,7 +266,7 @@ pub(crate) fn sign_sigv4(
     settings: &SigV4Settings<'_>,
     time: SystemTime,
     presign: Option<Duration>,
-) -> Result<(), BoxError> {
+) -> Result<String, BoxError> {
     use aws_sigv4::http_request::{sign, PayloadChecksumKind, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
     let headers = request
         .headers()
@@ -300,8 +315,8 @@ pub(crate) fn sign_sigv4(
     // (it redacts only the credentials' headers). None of them reaches a
     // subscriber: signing runs with no subscriber at all.
     let signed = tracing::dispatcher::with_default(&tracing::Dispatch::none(), || sign(signable, &params));
-    let (instructions, _signature) = signed?.into_parts();
+    let (instructions, signature) = signed?.into_parts();
     instructions.apply_to_request_http1x(request);
-    Ok(())
+    Ok(signature)
 }
 

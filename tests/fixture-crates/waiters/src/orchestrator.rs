@@ -138,6 +138,9 @@ pub(crate) struct Request {
     pub(crate) endpoint: Option<String>,
 }
 
+/// Wraps a body of encoded events in their signed envelopes.
+pub(crate) type SignEvents = fn(ByteStream, crate::auth::EventSigning) -> ByteStream;
+
 /// What the generated code says about each operation.
 pub(crate) trait Operation {
     type Input;
@@ -156,6 +159,13 @@ pub(crate) trait Operation {
 
     /// The streaming output is an event stream.
     const EVENT_STREAM: bool = false;
+
+    /// For an operation that sends events: how the encoded events of the
+    /// request body are signed, after the request (`event_signing.rs`).
+    const SIGN_EVENTS: Option<SignEvents> = None;
+
+    /// Sent over HTTP/2 (bidirectional event streams).
+    const HTTP2: bool = false;
 
     /// The operation's own auth schemes, when they differ from the
     /// service's (`smithy.api#auth`, `@optionalAuth`).
@@ -220,6 +230,8 @@ pub(crate) struct Spec {
     streaming_output: bool,
     event_stream: bool,
     pub(crate) unsigned_payload: bool,
+    sign_events: Option<SignEvents>,
+    http2: bool,
     auth: &'static [AuthScheme],
     modeled_retry: fn(&str) -> Option<bool>,
     interceptors: &'static [&'static dyn Interceptor],
@@ -234,6 +246,8 @@ impl Spec {
             streaming_output: O::STREAMING_OUTPUT.is_some(),
             event_stream: O::EVENT_STREAM,
             unsigned_payload: O::UNSIGNED_PAYLOAD,
+            sign_events: O::SIGN_EVENTS,
+            http2: O::HTTP2,
             auth: O::AUTH.unwrap_or(handle.service.auth),
             modeled_retry: O::modeled_retry,
             interceptors: O::INTERCEPTORS,
@@ -366,6 +380,9 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         let attempt_work = async {
             let mut http_request = build_request(&request, &uri, &host, &endpoint, service.user_agent)
                 .map_err(|e| configuration_error(format!("cannot build the HTTP request: {e}")))?;
+            if spec.http2 {
+                *http_request.version_mut() = http::Version::HTTP_2;
+            }
             // Resolved once and cached until it nears expiry.
             let identity = handle.identities.resolve(scheme, config).await.map_err(|e| {
                 Failure::Unhandled(Unhandled::new(UnhandledKind::Credentials, ErrorMetadata::default(), Some(e)))
@@ -375,8 +392,32 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                 region,
                 unsigned_payload: spec.unsigned_payload,
             });
-            crate::auth::sign(&mut http_request, identity, settings, skew.apply(config.time_source.now()))
+            // Events sent with SigV4 credentials are signed one by one, in a
+            // chain the request's signature starts; unsigned, they go as
+            // they are.
+            let event_signing = match (&identity, spec.sign_events, &sigv4) {
+                (crate::auth::Identity::Credentials(credentials), Some(sign_events), Some((name, region))) => {
+                    http_request
+                        .headers_mut()
+                        .insert("x-amz-content-sha256", http::HeaderValue::from_static(crate::auth::EVENTS_PAYLOAD));
+                    Some((sign_events, credentials.clone(), name.clone(), region.clone()))
+                }
+                _ => None,
+            };
+            let signature = crate::auth::sign(&mut http_request, identity, settings, skew.apply(config.time_source.now()))
                 .map_err(|e| configuration_error(format!("cannot sign the request: {e}")))?;
+            if let (Some((sign_events, credentials, name, region)), Some(seed)) = (event_signing, signature) {
+                let time_source = config.time_source.clone();
+                let signing = crate::auth::EventSigning {
+                    credentials,
+                    region,
+                    name,
+                    seed,
+                    now: std::sync::Arc::new(move || skew.apply(time_source.now())),
+                };
+                let body = std::mem::take(http_request.body_mut());
+                *http_request.body_mut() = sign_events(body, signing);
+            }
             let sent = config.http_client.send_streaming(http_request).await;
             // Before the body is read: the `Date` was written with the head.
             received_at = Some(config.time_source.now());
