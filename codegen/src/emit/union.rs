@@ -250,7 +250,7 @@ fn event_marshal_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fi
         }
     });
     let errors: Vec<(&Field, &TypeRef)> = s.fields.iter().filter_map(|f| Some((f, error_of(f)?))).collect();
-    let error_arms = errors.iter().map(|(f, r)| {
+    let error_arms: Vec<TokenStream> = errors.iter().map(|(f, r)| {
         let exception_type = &f.member;
         let variant = ident(&r.name);
         let payload = json(quote!(e));
@@ -259,7 +259,21 @@ fn event_marshal_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fi
                 "exception", #exception_type, ::std::option::Option::Some("application/json"), ::std::vec::Vec::new(), #payload,
             ),
         }
-    });
+    }).collect();
+    let marshal_error = if error_arms.is_empty() {
+        quote! {
+            let _ = error;
+            ::std::result::Result::Err("the stream models no exception to send".into())
+        }
+    } else {
+        quote! {
+            ::std::result::Result::Ok(match error {
+                #(#error_arms)*
+                #[allow(unreachable_patterns)]
+                _ => return ::std::result::Result::Err("only the stream's modeled exceptions can be sent".into()),
+            })
+        }
+    };
     quote! {
         impl crate::event_stream::EventMarshal for #name {
             type Error = #error;
@@ -274,11 +288,7 @@ fn event_marshal_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fi
             }
 
             fn marshal_error(error: &#error) -> ::std::result::Result<crate::event_stream::Message, ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>> {
-                ::std::result::Result::Ok(match error {
-                    #(#error_arms)*
-                    #[allow(unreachable_patterns)]
-                    _ => return ::std::result::Result::Err("only the stream's modeled exceptions can be sent".into()),
-                })
+                #marshal_error
             }
         }
     }
