@@ -839,6 +839,20 @@ mod paging {
     }
 
     #[tokio::test]
+    async fn a_path_through_a_recursive_structure() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"root": {"token": "not this", "names": ["not these"], "next": {"token": "n1", "names": ["a", "b"]}}}"#)
+            .respond(200, r#"{"root": {"next": {"token": "n2", "names": [], "next": {"names": ["deeper"]}}}}"#)
+            .respond(200, r#"{"root": {"token": "not this", "names": ["c"]}}"#)
+            .respond(200, r#"{"root": {"next": {"names": ["never read"]}}}"#);
+        let items = client(&transport).list_nodes().into_paginator().items().collect_items().await.unwrap();
+        assert_eq!(items, ["a", "b"], "the items of `root.next` only; a page without `root.next` has none and no token");
+        assert_eq!(queries(&transport), ["", "token=n1", "token=n2"]);
+        assert_eq!(transport.remaining(), 1);
+    }
+
+    #[tokio::test]
     async fn a_missing_required_step_ends_the_pages_and_a_malformed_one_is_an_error() {
         // A required member the response lacks is filled in (Smithy's error
         // correction): an empty cursor, hence no token.

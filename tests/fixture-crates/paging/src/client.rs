@@ -36,6 +36,16 @@ impl Client {
             self.handle.clone(),
         )
     }
+    /// The `ListNodes` operation.
+    ///
+    /// Sends `GET /nodes`.
+    pub fn list_nodes(
+        &self,
+    ) -> crate::operation::list_nodes::builders::ListNodesFluentBuilder {
+        crate::operation::list_nodes::builders::ListNodesFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// The `ListScores` operation.
     ///
     /// Sends `GET /scores`.

@@ -3,6 +3,8 @@
 //! One module per operation, each with its input and output types.
 /// The `ListLabels` operation.
 pub mod list_labels;
+/// The `ListNodes` operation.
+pub mod list_nodes;
 /// The `ListScores` operation.
 pub mod list_scores;
 /// The `ListShelves` operation.

@@ -5,6 +5,8 @@ mod cursor;
 pub use cursor::Cursor;
 mod label_page;
 pub use label_page::LabelPage;
+mod node;
+pub use node::Node;
 mod shelf;
 pub use shelf::Shelf;
 mod shelf_page;
@@ -13,6 +15,7 @@ pub use shelf_page::ShelfPage;
 pub mod builders {
     pub use super::cursor::CursorBuilder;
     pub use super::label_page::LabelPageBuilder;
+    pub use super::node::NodeBuilder;
     pub use super::shelf::ShelfBuilder;
     pub use super::shelf_page::ShelfPageBuilder;
 }

@@ -5,6 +5,7 @@
 //! reader. Private: the public modules hold what a user reads.
 mod types;
 pub(crate) mod list_labels;
+pub(crate) mod list_nodes;
 pub(crate) mod list_scores;
 pub(crate) mod list_shelves;
 pub(crate) mod list_slots;

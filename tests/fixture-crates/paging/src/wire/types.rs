@@ -61,6 +61,46 @@ impl crate::json::Fallback for LabelPage {
         }
     }
 }
+impl crate::json::FromJson for Node {
+    fn read(
+        reader: &mut crate::json::Reader<'_>,
+    ) -> Result<Option<Self>, crate::json::JsonError> {
+        if !reader.object("Node")? {
+            return Ok(None);
+        }
+        let mut v_token = None;
+        let mut v_names = None;
+        let mut v_next = None;
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "token" => v_token = crate::json::read(reader)?,
+                "names" => {
+                    v_names = <crate::json::List<
+                        crate::json::Plain<String>,
+                    > as crate::json::Wire>::read(reader)?;
+                }
+                "next" => v_next = crate::json::read(reader)?,
+                _ => reader.skip()?,
+            }
+        }
+        Ok(
+            Some(Node {
+                token: v_token,
+                names: v_names,
+                next: v_next.map(Box::new),
+            }),
+        )
+    }
+}
+impl crate::json::Fallback for Node {
+    fn fallback() -> Self {
+        Self {
+            token: None,
+            names: None,
+            next: None,
+        }
+    }
+}
 impl crate::json::FromJson for Shelf {
     fn read(
         reader: &mut crate::json::Reader<'_>,
