@@ -1,6 +1,8 @@
-//! Waiter paths: every JMESPath expression of the official models in
-//! `../shared/models` parses and compiles against its operation's types,
-//! and the compiler's decisions (and refusals) on small inline models.
+//! Waiters: every waiter of the official models in `../shared/models`
+//! (`aws` and `aws-more`, each with its own protocol) generates with all its
+//! acceptors, every JMESPath expression of theirs parses and compiles
+//! against its operation's types, and the compiler's decisions (and
+//! refusals) on small inline models.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -25,15 +27,6 @@ fn models() -> Vec<PathBuf> {
     files
 }
 
-/// Protocols whose services the generator cannot write yet: for this
-/// check the service is given one it can (its waiters' types do not
-/// depend on the protocol).
-const UNWRITTEN: &[(&str, &str)] = &[
-    ("aws.protocols#restXml", "aws.protocols#restJson1"),
-    ("aws.protocols#awsQuery", "aws.protocols#awsJson1_0"),
-    ("aws.protocols#ec2Query", "aws.protocols#awsJson1_0"),
-];
-
 /// Every waiter path of a JSON AST model: (operation, waiter, path).
 fn waiter_paths(ast: &Value) -> Vec<(String, String, String)> {
     let mut paths = Vec::new();
@@ -53,19 +46,8 @@ fn waiter_paths(ast: &Value) -> Vec<(String, String, String)> {
 }
 
 /// The crate of `ast`'s operations that have waiters.
-fn crate_of(ast: &mut Value, file: &Path) -> Crate {
+fn crate_of(ast: &Value, file: &Path) -> Crate {
     let operations: Vec<String> = waiter_paths(ast).into_iter().map(|(op, _, _)| op).collect::<BTreeSet<_>>().into_iter().collect();
-    for shape in ast["shapes"].as_object_mut().expect("shapes").values_mut() {
-        if shape["type"] != "service" {
-            continue;
-        }
-        let traits = shape["traits"].as_object_mut().expect("service traits");
-        for (unwritten, instead) in UNWRITTEN {
-            if traits.remove(*unwritten).is_some() {
-                traits.insert(instead.to_string(), Value::Object(Default::default()));
-            }
-        }
-    }
     let model = codegen::load::load_str(&ast.to_string(), file).unwrap_or_else(|e| panic!("{e}"));
     let selection = codegen::select::select(&model, None, &operations).unwrap_or_else(|e| panic!("{e}"));
     codegen::ir::build(&model, &selection, "check").unwrap_or_else(|e| panic!("{e}"))
@@ -77,7 +59,7 @@ fn every_waiter_path_of_the_shared_models_compiles() {
     let mut acceptors = 0;
     for file in models() {
         let text = std::fs::read_to_string(&file).expect("readable");
-        let mut ast: Value = serde_json::from_str(&text).expect("JSON");
+        let ast: Value = serde_json::from_str(&text).expect("JSON");
         let paths = waiter_paths(&ast);
         if paths.is_empty() {
             continue;
@@ -88,7 +70,7 @@ fn every_waiter_path_of_the_shared_models_compiles() {
             }
             distinct.insert(path.clone());
         }
-        let krate = crate_of(&mut ast, &file);
+        let krate = crate_of(&ast, &file);
         for op in krate.operations.values() {
             for waiter in &op.waiters {
                 for acceptor in &waiter.acceptors {
@@ -112,6 +94,60 @@ fn every_waiter_path_of_the_shared_models_compiles() {
     // The distinct paths of ../shared/models/aws and aws-more.
     assert!(distinct.len() >= 21, "{distinct:#?}");
     assert!(acceptors >= 180, "{acceptors} path acceptors");
+}
+
+/// Each waiter of a JSON AST model: (operation, waiter, number of acceptors).
+fn waiters_of(ast: &Value) -> Vec<(String, String, usize)> {
+    let mut waiters = Vec::new();
+    for (id, shape) in ast["shapes"].as_object().into_iter().flatten() {
+        let Some(declared) = shape.pointer("/traits/smithy.waiters#waitable").and_then(Value::as_object) else { continue };
+        for (name, waiter) in declared {
+            waiters.push((id.clone(), name.clone(), waiter["acceptors"].as_array().map_or(0, Vec::len)));
+        }
+    }
+    waiters.sort();
+    waiters
+}
+
+/// Every waiter of every model in `../shared/models/aws` and `aws-more`
+/// generates, with its own protocol: the crate of the operations that have
+/// waiters holds each waiter with all its acceptors, and a client method
+/// for it.
+#[test]
+fn every_waiter_of_the_shared_models_generates() {
+    let (mut total, mut acceptors, mut models_with_waiters) = (0, 0, 0);
+    for file in models() {
+        let ast: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("readable")).expect("JSON");
+        let declared = waiters_of(&ast);
+        if declared.is_empty() {
+            continue;
+        }
+        models_with_waiters += 1;
+        let operations: Vec<String> = declared.iter().map(|(op, _, _)| op.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+        let model = codegen::load::load_str(&ast.to_string(), &file).unwrap_or_else(|e| panic!("{e}"));
+        let selection = codegen::select::select(&model, None, &operations).unwrap_or_else(|e| panic!("{e}"));
+        let krate = codegen::ir::build(&model, &selection, "check").unwrap_or_else(|e| panic!("{e}"));
+        let mut built: Vec<(String, String, usize)> = krate
+            .operations
+            .values()
+            .flat_map(|op| op.waiters.iter().map(|w| (op.shape.to_string(), w.name.clone(), w.acceptors.len())))
+            .collect();
+        built.sort();
+        assert_eq!(built, declared, "{}: every waiter with every acceptor", file.display());
+        let options = codegen::Options { operations: operations.clone(), ..Default::default() };
+        let files = codegen::generate_from_model(&model, &options).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let client = &files["src/client.rs"];
+        for op in krate.operations.values() {
+            for waiter in &op.waiters {
+                assert!(client.contains(&format!("pub fn {}(", waiter.method)), "{}: {}", file.display(), waiter.method);
+            }
+        }
+        total += declared.len();
+        acceptors += declared.iter().map(|(_, _, n)| n).sum::<usize>();
+    }
+    println!("waiters: {total} waiters ({acceptors} acceptors) of {models_with_waiters} models generate");
+    // The count of ../shared/models today: fewer means a model lost its waiters.
+    assert!(total >= 64 && acceptors >= 221, "{total} waiters, {acceptors} acceptors");
 }
 
 /// A restJson1 service `Svc` with the operation `Get` whose output has the

@@ -747,6 +747,138 @@ mod paging {
         assert!(pages.next().await.is_none());
     }
 
+    /// The query of each request sent.
+    fn queries(transport: &TestTransport) -> Vec<String> {
+        transport.requests().iter().map(|r| r.uri().query().unwrap_or_default().to_owned()).collect()
+    }
+
+    /// A page of map entries, sorted by key (a page's order is the map's).
+    fn sorted<V: Ord>(mut entries: Vec<(String, V)>) -> Vec<(String, V)> {
+        entries.sort();
+        entries
+    }
+
+    #[tokio::test]
+    async fn map_items_are_key_value_pairs_page_after_page() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"scores": {"b": 2, "a": 1}, "nextToken": "t1"}"#)
+            .respond(200, r#"{"scores": {}, "nextToken": "t2"}"#)
+            .respond(200, r#"{"nextToken": "t3"}"#)
+            .respond(200, r#"{"scores": {"c": 3}}"#)
+            .respond(200, r#"{"scores": {"never": 0}}"#);
+        let items =
+            client(&transport).list_scores().into_paginator().page_size(2).items().collect_items().await.unwrap();
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(sorted(items[..2].to_vec()), [("a".to_owned(), 1), ("b".to_owned(), 2)], "the first page's entries");
+        assert_eq!(items[2], ("c".to_owned(), 3), "then the last page's, after an empty page and one without the map");
+        assert_eq!(queries(&transport), ["max=2", "token=t1&max=2", "token=t2&max=2", "token=t3&max=2"]);
+        assert_eq!(transport.remaining(), 1, "no call after the page without a token");
+    }
+
+    #[tokio::test]
+    async fn sparse_list_items_keep_their_nulls() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"slots": ["a", null], "nextToken": "t1"}"#)
+            .respond(200, r#"{"slots": [], "nextToken": "t2"}"#)
+            .respond(200, r#"{"slots": [null, "b", null]}"#);
+        let mut items = client(&transport).list_slots().into_paginator().items();
+        let mut seen: Vec<Option<String>> = Vec::new();
+        while let Some(item) = items.next().await {
+            seen.push(item.unwrap());
+        }
+        let expected = [Some("a"), None, None, Some("b"), None].map(|s| s.map(str::to_owned));
+        assert_eq!(seen, expected, "a `null` item is an item, in its place");
+        assert_eq!(queries(&transport), ["", "token=t1", "token=t2"]);
+        assert_eq!(transport.remaining(), 0);
+    }
+
+    #[tokio::test]
+    async fn nested_paths_give_the_token_and_the_items() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"result": {"shelves": [{"name": "s1"}, {"name": "s2", "size": 3}], "cursor": {"next": "c1"}}}"#)
+            .respond(200, r#"{"result": {"cursor": {"next": "c2"}}}"#)
+            .respond(200, r#"{"result": {"shelves": [{"name": "s3"}], "cursor": {}}}"#)
+            .respond(200, r#"{"result": {"shelves": [{"name": "never read"}], "cursor": {}}}"#);
+        let pages = client(&transport).list_shelves().into_paginator().page_size(5).send().collect_pages().await.unwrap();
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[0].result.as_ref().map(|r| r.cursor.next.as_deref()), Some(Some("c1")));
+        assert_eq!(queries(&transport), ["max=5", "token=c1&max=5", "token=c2&max=5"]);
+        assert_eq!(transport.remaining(), 1, "a cursor without `next` ends the pages");
+
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"result": {"shelves": [{"name": "s1"}, {"name": "s2", "size": 3}], "cursor": {"next": "c1"}}}"#)
+            .respond(200, r#"{"result": {"shelves": [], "cursor": {"next": "c2"}}}"#)
+            .respond(200, r#"{"result": {"shelves": [{"name": "s3"}], "cursor": {"next": "c3"}}}"#)
+            .respond(200, "{}")
+            .respond(200, r#"{"result": {"shelves": [{"name": "never read"}], "cursor": {}}}"#);
+        let shelves = client(&transport).list_shelves().into_paginator().items().collect_items().await.unwrap();
+        let names: Vec<&str> = shelves.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["s1", "s2", "s3"]);
+        assert_eq!(shelves[1].size, Some(3));
+        assert_eq!(queries(&transport), ["", "token=c1", "token=c2", "token=c3"]);
+        assert_eq!(transport.remaining(), 1, "a page without `result` has no items and no token: the end");
+    }
+
+    #[tokio::test]
+    async fn a_nested_sparse_map_keeps_null_values() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"page": {"labels": {"k": "v", "n": null}, "nextToken": "p1"}}"#)
+            .respond(200, r#"{"page": {"labels": {"z": "w"}, "nextToken": "p1"}}"#)
+            .respond(200, r#"{"page": {"labels": {"never": "read"}}}"#);
+        let items = client(&transport).list_labels().into_paginator().items().collect_items().await.unwrap();
+        let owned = |k: &str, v: Option<&str>| (k.to_owned(), v.map(str::to_owned));
+        assert_eq!(sorted(items[..2].to_vec()), [owned("k", Some("v")), owned("n", None)]);
+        assert_eq!(items[2..], [owned("z", Some("w"))], "a repeated token ends the pages");
+        assert_eq!(queries(&transport), ["", "token=p1"]);
+        assert_eq!(transport.remaining(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_path_through_a_recursive_structure() {
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"root": {"token": "not this", "names": ["not these"], "next": {"token": "n1", "names": ["a", "b"]}}}"#)
+            .respond(200, r#"{"root": {"next": {"token": "n2", "names": [], "next": {"names": ["deeper"]}}}}"#)
+            .respond(200, r#"{"root": {"token": "not this", "names": ["c"]}}"#)
+            .respond(200, r#"{"root": {"next": {"names": ["never read"]}}}"#);
+        let items = client(&transport).list_nodes().into_paginator().items().collect_items().await.unwrap();
+        assert_eq!(items, ["a", "b"], "the items of `root.next` only; a page without `root.next` has none and no token");
+        assert_eq!(queries(&transport), ["", "token=n1", "token=n2"]);
+        assert_eq!(transport.remaining(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_required_step_ends_the_pages_and_a_malformed_one_is_an_error() {
+        // A required member the response lacks is filled in (Smithy's error
+        // correction): an empty cursor, hence no token.
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"result": {"shelves": [{"name": "s1"}], "cursor": {"next": "c1"}}}"#)
+            .respond(200, r#"{"result": {"shelves": [{"name": "s2"}]}}"#)
+            .respond(200, r#"{"result": {"shelves": [], "cursor": {}}}"#);
+        let shelves = client(&transport).list_shelves().into_paginator().items().collect_items().await.unwrap();
+        assert_eq!(shelves.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["s1", "s2"]);
+        assert_eq!(transport.remaining(), 1);
+
+        let transport = TestTransport::new();
+        transport
+            .respond(200, r#"{"result": {"shelves": [{"name": "s1"}], "cursor": {"next": "c1"}}}"#)
+            .respond(200, r#"{"result": {"shelves": [{"name": "s2"}], "cursor": "c2"}}"#)
+            .respond(200, r#"{"result": {"shelves": [], "cursor": {}}}"#);
+        let mut items = client(&transport).list_shelves().into_paginator().items();
+        assert_eq!(items.next().await.unwrap().unwrap().name, "s1");
+        let error = items.next().await.unwrap().unwrap_err();
+        let cause = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+        assert!(cause.contains("expected a JSON object for Cursor"), "{error:?}");
+        assert!(items.next().await.is_none(), "an error ends the items");
+        assert_eq!(transport.remaining(), 1);
+    }
+
     #[test]
     fn the_page_stream_is_a_futures_stream() {
         fn assert_stream<S: futures_core::Stream>(_: &S) {}

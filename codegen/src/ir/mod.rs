@@ -362,13 +362,42 @@ pub struct Service {
 pub struct Pagination {
     /// The token's type: `String`, or a map with string keys.
     pub token_type: RustType,
+    /// The input's token member (a top-level member, as the spec requires).
     pub input_token: String,
-    pub output_token: String,
-    pub output_token_optional: bool,
-    /// The output's list of items, the item type, and whether the list is an `Option`.
-    pub items: Option<(String, RustType, bool)>,
+    /// Where the output holds the next token.
+    pub output_token: OutputPath,
+    /// Where the output holds the items (a list or a map), if the trait says.
+    pub items: Option<OutputPath>,
     /// The input's page size member and its type.
     pub page_size: Option<(String, RustType)>,
+}
+
+/// A member path of `smithy.api#paginated` into an operation's output
+/// (`nextToken`, or through nested structures: `Result.NextToken`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputPath {
+    /// The path as the trait writes it (model member names, dotted).
+    pub path: String,
+    /// The fields from the output to the value, each one an `Option` or not;
+    /// filled once the crate's types are built (empty before).
+    pub steps: Vec<PathStep>,
+}
+
+/// One field of an [`OutputPath`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathStep {
+    /// The Rust field name.
+    pub field: String,
+    pub optional: bool,
+    /// The field's type (a structure's for all steps but the last).
+    pub ty: RustType,
+}
+
+impl OutputPath {
+    /// The type of the value at the end of the path (once resolved).
+    pub fn value_type(&self) -> Option<&RustType> {
+        self.steps.last().map(|step| &step.ty)
+    }
 }
 
 /// Everything the emitters need, in a deterministic order.

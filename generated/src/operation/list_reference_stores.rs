@@ -398,7 +398,7 @@ pub mod builders {
                 |page| page.next_token.clone(),
             )
         }
-        /// The items of every page, in order, as a `Stream` (or with `next().await`).
+        /// The items of each page's `referenceStores`, page after page and in order, as a `Stream` (or with `next().await`).
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

@@ -26,6 +26,56 @@ impl Client {
     pub fn config(&self) -> &crate::config::Config {
         &self.handle.config
     }
+    /// The `ListLabels` operation.
+    ///
+    /// Sends `GET /labels`.
+    pub fn list_labels(
+        &self,
+    ) -> crate::operation::list_labels::builders::ListLabelsFluentBuilder {
+        crate::operation::list_labels::builders::ListLabelsFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// The `ListNodes` operation.
+    ///
+    /// Sends `GET /nodes`.
+    pub fn list_nodes(
+        &self,
+    ) -> crate::operation::list_nodes::builders::ListNodesFluentBuilder {
+        crate::operation::list_nodes::builders::ListNodesFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// The `ListScores` operation.
+    ///
+    /// Sends `GET /scores`.
+    pub fn list_scores(
+        &self,
+    ) -> crate::operation::list_scores::builders::ListScoresFluentBuilder {
+        crate::operation::list_scores::builders::ListScoresFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// The `ListShelves` operation.
+    ///
+    /// Sends `GET /shelves`.
+    pub fn list_shelves(
+        &self,
+    ) -> crate::operation::list_shelves::builders::ListShelvesFluentBuilder {
+        crate::operation::list_shelves::builders::ListShelvesFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// The `ListSlots` operation.
+    ///
+    /// Sends `GET /slots`.
+    pub fn list_slots(
+        &self,
+    ) -> crate::operation::list_slots::builders::ListSlotsFluentBuilder {
+        crate::operation::list_slots::builders::ListSlotsFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// The `ListThings` operation.
     ///
     /// Sends `GET /things`.

@@ -8,6 +8,7 @@
 //!
 //! - [`Client`]: one method per operation (and `wait_until_*` per waiter), configured by [`Config`];
 //! - [`operation`]: one module per operation, with its input, output and error types;
+//! - [`types`]: the structures and enums that operations share;
 //! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
@@ -26,6 +27,7 @@ mod retry;
 mod telemetry;
 pub mod testing;
 pub mod transport;
+pub mod types;
 mod json;
 mod http_binding;
 mod rest_json;

@@ -132,7 +132,9 @@ impl<O, E, K: PageToken> Stream for PageStream<O, E, K> {
     }
 }
 
-/// The items of every page, in order.
+/// The items of every page, in order: a list's items (`Option`s for a
+/// sparse list, whose `null`s are kept), or a map's entries as
+/// `(key, value)` pairs, in the map's own order within a page.
 pub struct ItemStream<O, T, E, K = String> {
     pages: PageStream<O, E, K>,
     items_of: fn(O) -> Vec<T>,

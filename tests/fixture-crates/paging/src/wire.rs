@@ -3,4 +3,10 @@
 //! How each operation, type and error travels on the wire: the
 //! protocol's codec and each operation's request writer and response
 //! reader. Private: the public modules hold what a user reads.
+mod types;
+pub(crate) mod list_labels;
+pub(crate) mod list_nodes;
+pub(crate) mod list_scores;
+pub(crate) mod list_shelves;
+pub(crate) mod list_slots;
 pub(crate) mod list_things;
