@@ -349,13 +349,17 @@ fn required_endpoint_discovery_is_refused() {
 #[test]
 fn sending_events_and_misplaced_streams_are_named() {
     let dir = scratch("events");
-    // An event stream in the input: sending events is not generated yet.
+    // An event stream in the input is sent in restJson1; in awsJson its
+    // other members would need an `initial-request` event.
     let text = model(r#""ex#Events": {"type": "union", "traits": {"smithy.api#streaming": {}}, "members": {"a": {"target": "ex#A"}}},
 "ex#A": {"type": "structure", "members": {}}"#)
     .replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#Events", "traits": {"smithy.api#httpPayload": {}}}"#);
+    let operation = generated(&dir, &text, &[], &["src/operation/op.rs"]).remove(0);
+    assert!(operation.contains("pub name: crate::event_stream::EventSender<crate::types::Events>"), "{operation}");
+    let text = text.replace(r#""aws.protocols#restJson1": {}"#, r#""aws.protocols#awsJson1_0": {}"#);
     let path = write_model(&dir, "m.json", &text);
     let err = fails(&["--model", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
-    assert!(err.contains("shape `ex#OpInput$name` uses event streams other than an operation's output payload (sending events)"), "{err}");
+    assert!(err.contains("shape `ex#OpInput$name` uses sending events in aws.protocols#awsJson1_0"), "{err}");
     // A streaming blob that is not the payload.
     let text = model(r#""ex#Stream": {"type": "blob", "traits": {"smithy.api#streaming": {}}}"#)
         .replace(r#""name": {"target": "smithy.api#String"}"#, r#""name": {"target": "ex#Stream"}"#);

@@ -12,7 +12,7 @@ use crate::model::{traits, Member, Model, Shape, ShapeId, ShapeKind, Simple};
 use crate::select::Selection;
 use names::Scope;
 use super::bindings::{binding, check_labels};
-use super::passes::{mark_serde_directions, pagination, resolve_waiter_paths};
+use super::passes::{mark_serde_directions, pagination, resolve_pagination_paths, resolve_waiter_paths};
 
 /// Traits the IR reads that the model module does not name.
 const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
@@ -154,6 +154,7 @@ pub fn build_with_protocol(
     let mut krate =
         Crate { name: crate_name.to_owned(), service, types, type_modules, errors, operations, endpoint, protocol, nested: false };
     resolve_waiter_paths(&mut krate, model)?;
+    resolve_pagination_paths(&mut krate, model)?;
     endpoint::resolve_context_params(&mut krate, model)?;
     boxing::box_recursive_fields(&mut krate);
     mark_serde_directions(&mut krate);
@@ -509,13 +510,18 @@ impl IrBuilder<'_> {
                 if kind == StructKind::Input && self.protocol == protocol::Protocol::RestJson1 {
                     field.ty = RustType::EventSender(events.clone());
                 } else if kind != StructKind::Output {
+                    let feature = if kind == StructKind::Input {
+                        format!(
+                            "sending events in {} (the input's other members travel in an `initial-request` event)",
+                            self.protocol.trait_id()
+                        )
+                    } else {
+                        "an event stream outside an operation's input or output".to_owned()
+                    };
                     return Err(Error::Unsupported {
                         path: shape.source.as_ref().clone(),
                         shape: format!("{}${}", shape.id, field.member),
-                        feature: format!(
-                            "sending events in {} (the input's other members travel in an `initial-request` event)",
-                            self.protocol.trait_id()
-                        ),
+                        feature,
                     });
                 }
                 field.optional = false;

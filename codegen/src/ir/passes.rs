@@ -11,12 +11,9 @@ use crate::error::{Error, Result};
 use crate::model::{traits, Model, ShapeId};
 use super::build::shape;
 
-/// Compiles each waiter's path matchers against the crate's types, and
-/// resolves the paginators' output paths (which may go through nested
-/// structures) the same way: both need every type of the crate.
+/// Compiles each waiter's path matchers against the crate's types.
 pub(super) fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<()> {
-    waiter::resolve(krate, model)?;
-    resolve_pagination_paths(krate, model)
+    waiter::resolve(krate, model)
 }
 
 /// The error of an operation's `smithy.api#paginated` trait that breaks the
@@ -88,8 +85,9 @@ pub(super) fn pagination(model: &Model, op: &Operation, service: Option<&Value>)
 /// Resolves each paginator's output token and items paths through the
 /// output and the structures it holds (each step may be absent), and checks
 /// what they reach: a token of the input token's type, and items in a list
-/// or a map (dense or sparse).
-fn resolve_pagination_paths(krate: &mut Crate, model: &Model) -> Result<()> {
+/// or a map (dense or sparse). It needs every type of the crate, as the
+/// waiters' paths do.
+pub(super) fn resolve_pagination_paths(krate: &mut Crate, model: &Model) -> Result<()> {
     let mut resolved = Vec::new();
     for (key, op) in &krate.operations {
         let Some(pagination) = &op.pagination else { continue };
