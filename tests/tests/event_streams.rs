@@ -146,6 +146,83 @@ async fn a_failing_source_or_an_unknown_event_fails_the_call_with_the_cause() {
     assert!(matches!(sink.send(huge).await, Err(SendError::Invalid(_))));
 }
 
+/// A transport that answers at once with a response whose events never
+/// come, and holds the request without ever reading its body: a service
+/// that stopped taking events (HTTP/2 flow control).
+#[derive(Debug, Default)]
+struct Stalled {
+    held: std::sync::Mutex<Vec<fixture_streaming::transport::StreamingRequest>>,
+}
+
+impl fixture_streaming::transport::HttpClient for Stalled {
+    fn send(
+        &self,
+        _request: fixture_streaming::transport::HttpRequest,
+    ) -> fixture_streaming::transport::BoxFuture<'_, Result<fixture_streaming::transport::HttpResponse, fixture_streaming::transport::TransportError>> {
+        Box::pin(std::future::pending())
+    }
+
+    fn send_streaming(
+        &self,
+        request: fixture_streaming::transport::StreamingRequest,
+    ) -> fixture_streaming::transport::BoxFuture<'_, Result<fixture_streaming::transport::StreamingResponse, fixture_streaming::transport::TransportError>> {
+        self.held.lock().unwrap().push(request);
+        let silent = fixture_streaming::primitives::ByteStream::from_stream(Silent);
+        let response = http::Response::builder()
+            .status(200)
+            .header("content-type", "application/vnd.amazon.eventstream")
+            .body(silent)
+            .unwrap();
+        Box::pin(async move { Ok(response) })
+    }
+}
+
+/// A body that never yields.
+struct Silent;
+
+impl futures_core::Stream for Silent {
+    type Item = Result<bytes::Bytes, std::io::Error>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Pending
+    }
+}
+
+#[tokio::test]
+async fn a_sink_waits_no_longer_than_the_attempt_timeout_when_the_service_takes_nothing() {
+    use fixture_streaming::config::TimeoutConfig;
+    let limit = Duration::from_millis(300);
+    let client = Client::new(
+        Config::builder()
+            .region("us-west-2")
+            .static_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .endpoint_url("https://streaming.example.com")
+            .http_client(Stalled::default())
+            .timeout_config(TimeoutConfig::standard().with_attempt_timeout(Some(limit)))
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    );
+    let (sender, sink) = EventSender::channel(2);
+    // The response's head arrives: the call returns, its stream silent.
+    let output = client.start_transcription().language_code("en-US").audio_stream(sender).send().await.unwrap();
+    let started = std::time::Instant::now();
+    let chunk = || AudioStream::AudioEvent(AudioEvent::builder().audio_chunk(vec![0u8; 1024]).build());
+    let mut outcome = Ok(());
+    for _ in 0..10 {
+        outcome = tokio::time::timeout(Duration::from_secs(10), sink.send(chunk())).await.expect("bounded by the sink itself");
+        if outcome.is_err() {
+            break;
+        }
+    }
+    match outcome {
+        Err(SendError::Stalled(waited)) => assert_eq!(waited, limit),
+        other => panic!("expected a stall, got {other:?}"),
+    }
+    let waited = started.elapsed();
+    assert!(waited >= limit && waited < Duration::from_secs(5), "{waited:?}");
+    drop(output);
+}
+
 /// A stream over an iterator (the tests crate does not depend on `futures`).
 struct Iter<I>(I);
 

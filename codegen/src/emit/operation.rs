@@ -160,7 +160,8 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             }
         }
     };
-    let config_param = if op.gzip { quote!(config) } else { quote!(_config) };
+    let sends_events = op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_)));
+    let config_param = if op.gzip || sends_events { quote!(config) } else { quote!(_config) };
     // A streaming output payload: the orchestrator hands the body over as
     // it arrives, after `deserialize` has read the head.
     let streaming_output = op.output.fields.iter().find_map(|f| {
@@ -185,7 +186,7 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             const EVENT_STREAM: bool = true;
         )
     });
-    let sign_events = op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_))).then(|| {
+    let sign_events = sends_events.then(|| {
         quote!(
             const SIGN_EVENTS: ::std::option::Option<crate::orchestrator::SignEvents> =
                 ::std::option::Option::Some(crate::event_signing::sign_events);

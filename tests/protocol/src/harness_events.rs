@@ -11,7 +11,8 @@ where
     T: crate::event_stream::EventMarshal + Send + 'static,
 {
     let sender = crate::event_stream::EventSender::from_events([event]);
-    let bytes = sender.take_for_send().collect().await.map_err(|e| format!("sending the event failed: {e:?}"))?;
+    let config = crate::config::Config::builder().build();
+    let bytes = sender.take_for_send(&config).collect().await.map_err(|e| format!("sending the event failed: {e:?}"))?;
     one_message(&bytes)
 }
 

@@ -322,7 +322,7 @@ pub(super) fn serialize(krate: &Crate, op: &Operation, format: Format) -> TokenS
         // orchestrator signs each after the request.
         let name = ident(&f.name);
         quote! {
-            let body = input.#name.take_for_send();
+            let body = input.#name.take_for_send(config);
             headers.push((::http::header::CONTENT_TYPE, ::http::HeaderValue::from_static("application/vnd.amazon.eventstream")));
         }
     } else if let Some((f, requires_length)) = stream {

@@ -522,8 +522,15 @@ type MessageStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>
 pub struct EventSender<T> {
     // Behind a lock only so that inputs are `Sync`; taken when sent.
     stream: std::sync::Mutex<Option<MessageStream>>,
+    /// How long a channel's sink may wait for room, set from the client's
+    /// configuration when the call starts.
+    stall: Stall,
     _events: PhantomData<fn(T)>,
 }
+
+/// The sleep implementation and the attempt timeout of the call that
+/// sends a channel's events.
+type Stall = std::sync::Arc<std::sync::OnceLock<(std::sync::Arc<dyn crate::clock::AsyncSleep>, std::time::Duration)>>;
 
 impl<T> fmt::Debug for EventSender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -534,7 +541,7 @@ impl<T> fmt::Debug for EventSender<T> {
 impl<T> Default for EventSender<T> {
     /// No events: the stream ends at once.
     fn default() -> Self {
-        EventSender { stream: std::sync::Mutex::new(Some(Box::pin(Empty))), _events: PhantomData }
+        EventSender::boxed(Box::pin(Empty))
     }
 }
 
@@ -609,19 +616,25 @@ impl<T: EventMarshal + 'static> EventSender<T> {
     /// full, so a producer goes at the pace of the network.
     pub fn channel(buffer: usize) -> (Self, EventSink<T>) {
         let (tx, rx) = tokio::sync::mpsc::channel(buffer.max(1));
-        (Self::boxed(Box::pin(Receiver(rx))), EventSink { tx, _events: PhantomData })
+        let sender = Self::boxed(Box::pin(Receiver(rx)));
+        let stall = sender.stall.clone();
+        (sender, EventSink { tx, stall, _events: PhantomData })
     }
 }
 
 impl<T> EventSender<T> {
     fn boxed(stream: MessageStream) -> Self {
-        EventSender { stream: std::sync::Mutex::new(Some(stream)), _events: PhantomData }
+        EventSender { stream: std::sync::Mutex::new(Some(stream)), stall: Stall::default(), _events: PhantomData }
     }
 
     /// The encoded events as a request body, moved out: a second call (a
-    /// retry) yields a body that fails.
+    /// retry) yields a body that fails. A channel's sink then waits for
+    /// room no longer than the configuration's attempt timeout.
     #[allow(dead_code)]
-    pub(crate) fn take_for_send(&self) -> ByteStream {
+    pub(crate) fn take_for_send(&self, config: &crate::config::Config) -> ByteStream {
+        if let Some(limit) = config.timeouts.attempt_timeout() {
+            let _ = self.stall.set((config.sleep.clone(), limit));
+        }
         let taken = self.stream.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
         match taken {
             Some(stream) => ByteStream::from_stream(stream),
@@ -677,6 +690,7 @@ impl Stream for Receiver {
 /// [`close`](Self::close)) ends the stream of events.
 pub struct EventSink<T> {
     tx: tokio::sync::mpsc::Sender<Bytes>,
+    stall: Stall,
     _events: PhantomData<fn(T)>,
 }
 
@@ -688,7 +702,7 @@ impl<T> fmt::Debug for EventSink<T> {
 
 impl<T> Clone for EventSink<T> {
     fn clone(&self) -> Self {
-        EventSink { tx: self.tx.clone(), _events: PhantomData }
+        EventSink { tx: self.tx.clone(), stall: self.stall.clone(), _events: PhantomData }
     }
 }
 
@@ -701,6 +715,11 @@ pub enum SendError {
     /// The event cannot be framed (a header too long, a payload over the
     /// format's 16 MiB, a value the codec cannot write).
     Invalid(BoxError),
+    /// The buffer stayed full for the whole attempt timeout: the service
+    /// stopped taking events (HTTP/2 flow control) or the network stalled.
+    /// The event was not sent; drop the sink and the call's output to end
+    /// the call.
+    Stalled(std::time::Duration),
 }
 
 impl fmt::Display for SendError {
@@ -708,6 +727,7 @@ impl fmt::Display for SendError {
         match self {
             SendError::Closed => f.write_str("the event stream is closed: the call has ended"),
             SendError::Invalid(_) => f.write_str("the event cannot be sent"),
+            SendError::Stalled(limit) => write!(f, "the service took no event for {limit:?} (the attempt timeout)"),
         }
     }
 }
@@ -715,17 +735,28 @@ impl fmt::Display for SendError {
 impl std::error::Error for SendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            SendError::Closed => None,
+            SendError::Closed | SendError::Stalled(_) => None,
             SendError::Invalid(e) => Some(&**e),
         }
     }
 }
 
 impl<T: EventMarshal> EventSink<T> {
-    /// Sends one event, waiting while the buffer is full.
+    /// Sends one event, waiting while the buffer is full (for no longer
+    /// than the client's attempt timeout once the call has started).
     pub async fn send(&self, event: T) -> Result<(), SendError> {
         let bytes = encode(&event).map_err(SendError::Invalid)?;
-        self.tx.send(bytes).await.map_err(|_| SendError::Closed)
+        self.send_bytes(bytes).await
+    }
+
+    async fn send_bytes(&self, bytes: Bytes) -> Result<(), SendError> {
+        match self.stall.get() {
+            None => self.tx.send(bytes).await.map_err(|_| SendError::Closed),
+            Some((sleep, limit)) => match crate::clock::timeout(self.tx.send(bytes), sleep.sleep(*limit)).await {
+                Ok(sent) => sent.map_err(|_| SendError::Closed),
+                Err(_) => Err(SendError::Stalled(*limit)),
+            },
+        }
     }
 
     /// Sends one of the stream's modeled exceptions (a client that reports
@@ -734,7 +765,7 @@ impl<T: EventMarshal> EventSink<T> {
     pub async fn send_error(&self, error: T::Error) -> Result<(), SendError> {
         let message = T::marshal_error(&error).map_err(SendError::Invalid)?;
         let bytes = Bytes::from(message.to_bytes().map_err(SendError::Invalid)?);
-        self.tx.send(bytes).await.map_err(|_| SendError::Closed)
+        self.send_bytes(bytes).await
     }
 
     /// Ends the stream of events (as dropping the sink does).

@@ -51,7 +51,7 @@ impl crate::orchestrator::Operation for SendNotes {
     const HTTP2: bool = true;
     fn serialize(
         input: &SendNotesInput,
-        _config: &crate::config::Config,
+        config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::http_binding::QueryWriter::default();
@@ -72,7 +72,7 @@ impl crate::orchestrator::Operation for SendNotes {
         path.push_str(&crate::http_binding::encode_label(&text, false));
         path.push_str(&query.finish());
         let mut headers = Vec::new();
-        let body = input.notes.take_for_send();
+        let body = input.notes.take_for_send(config);
         headers
             .push((
                 ::http::header::CONTENT_TYPE,

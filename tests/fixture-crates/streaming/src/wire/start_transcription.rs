@@ -57,7 +57,7 @@ impl crate::orchestrator::Operation for StartTranscription {
     const HTTP2: bool = true;
     fn serialize(
         input: &StartTranscriptionInput,
-        _config: &crate::config::Config,
+        config: &crate::config::Config,
     ) -> Result<crate::orchestrator::Request, crate::error::BuildError> {
         let mut path = String::new();
         let query = crate::http_binding::QueryWriter::default();
@@ -88,7 +88,7 @@ impl crate::orchestrator::Operation for StartTranscription {
                         ))?,
                 );
         }
-        let body = input.audio_stream.take_for_send();
+        let body = input.audio_stream.take_for_send(config);
         headers
             .push((
                 ::http::header::CONTENT_TYPE,
