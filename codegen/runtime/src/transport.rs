@@ -721,7 +721,7 @@ mod hyper_client {
         client: &Client<Connector, SendBody>,
         request: StreamingRequest,
     ) -> Result<http::Response<hyper::body::Incoming>, Failed> {
-        let mut request = request.map(|body| SendBody { body, failure: None });
+        let mut request = request.map(SendBody::new);
         let connection = capture_connection(&mut request);
         let result = client.request(request).await;
         let sent = connection.connection_metadata().as_ref().and_then(|connected| {
@@ -1069,8 +1069,16 @@ mod hyper_client {
         /// Where an HTTP/2 request keeps the body's failure for its response.
         #[cfg(feature = "http2")]
         failure: Option<BodyFailure>,
-        #[cfg(not(feature = "http2"))]
-        failure: Option<std::convert::Infallible>,
+    }
+
+    impl SendBody {
+        fn new(body: ByteStream) -> Self {
+            SendBody {
+                body,
+                #[cfg(feature = "http2")]
+                failure: None,
+            }
+        }
     }
 
     /// The request body failed (the stream it was read from): this side's

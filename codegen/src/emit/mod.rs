@@ -62,6 +62,10 @@ pub struct Deps {
     pub pagination: bool,
     /// Some output is an event stream (`src/event_stream.rs`, crc32fast).
     pub event_stream: bool,
+    /// Some operation must go over HTTP/2 (an input event stream: AWS
+    /// takes those only over HTTP/2): the crate's `http2` feature, which
+    /// every crate has, is in its default features.
+    pub http2: bool,
 }
 
 /// One file to emit. Files are independent, so they can be emitted (and
@@ -347,6 +351,7 @@ pub fn deps(krate: &Crate) -> Deps {
         gzip: krate.operations.values().any(|op| op.gzip),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
         event_stream: krate.operations.values().any(|op| op.output.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
+        http2: krate.operations.values().any(|op| op.input.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventStream(_)))),
     }
 }
 
