@@ -1445,6 +1445,10 @@ mod tests {
                 match behaviour {
                     Behaviour::GoAwayAfter(n) if received >= n => {
                         let _ = goaway.send(Reason::INTERNAL_ERROR).await;
+                        // Dropping the stream now would reset it (CANCEL)
+                        // before the GOAWAY: it ends with the connection.
+                        let closed = std::future::poll_fn(|cx| send.poll_reset(cx));
+                        let _ = tokio::time::timeout(Duration::from_secs(10), closed).await;
                         return;
                     }
                     Behaviour::ResetAfter(n) if received >= n => {
