@@ -53,8 +53,11 @@ pub enum Handler {
     Silent,
     /// The messages this function returns for the `n`-th (from 1) inner
     /// message, sent as they are.
-    Custom(Arc<dyn Fn(usize, &Message) -> Vec<Message> + Send + Sync>),
+    Custom(Answer),
 }
+
+/// A [`Handler::Custom`] function.
+pub type Answer = Arc<dyn Fn(usize, &Message) -> Vec<Message> + Send + Sync>;
 
 impl std::fmt::Debug for Handler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
