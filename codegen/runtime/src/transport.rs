@@ -319,10 +319,17 @@ mod hyper_client {
     /// request body is sent as the response body arrives, both at once on
     /// one stream. A GOAWAY or RST_STREAM from the server, or a broken
     /// connection, fails the call or the reading of the response body with
-    /// a [`TransportError`] of kind `Io`; dropping the response body ends
-    /// the stream (RST_STREAM `CANCEL` if the server had not ended it) and
-    /// drops the request body. An HTTP/2 request is never resent by the
-    /// transport: that is the retry policy's to decide.
+    /// a [`TransportError`] of kind `Io`; a request body that fails (its
+    /// stream yields an error) resets the stream, and the response fails
+    /// with that error, of kind `Other`. A request whose body is a stream
+    /// (an event stream) has a connection of its own, closed if its
+    /// response body is dropped before its end: that ends the call and
+    /// drops the request body at once, even when a server that stopped
+    /// reading holds it back (hyper alone would keep it, waiting for a
+    /// flow-control window that never opens). Dropping the response of any
+    /// other request resets its stream (RST_STREAM `CANCEL`). An HTTP/2
+    /// request is never resent by the transport: that is the retry
+    /// policy's to decide.
     ///
     /// Without the `http2` feature, such a request fails with a
     /// [`TransportError`] of kind `Other` that says to turn the feature on:
@@ -831,7 +838,15 @@ mod hyper_client {
     /// `Connected` (which hyper keeps with the pooled connection) and the
     /// connection itself, which counts the bytes it writes and reads.
     #[derive(Clone, Default)]
-    struct Usage(Arc<Mutex<UsageState>>);
+    struct Usage(Arc<Shared>);
+
+    #[derive(Default)]
+    struct Shared {
+        state: Mutex<UsageState>,
+        /// The connection is to fail every read and write from now on
+        /// (checked on each, without the lock).
+        aborted: std::sync::atomic::AtomicBool,
+    }
 
     #[derive(Default)]
     struct UsageState {
@@ -848,8 +863,6 @@ mod hyper_client {
         reading: bool,
         /// Bytes read since the current exchange began.
         read: u64,
-        /// The connection is to fail every read and write from now on.
-        aborted: bool,
         /// The task that last found nothing to read, woken by an abort.
         reader: Option<std::task::Waker>,
     }
@@ -866,7 +879,7 @@ mod hyper_client {
 
     impl Usage {
         fn lock(&self) -> std::sync::MutexGuard<'_, UsageState> {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
         fn wrote(&self, n: usize) {
@@ -893,9 +906,9 @@ mod hyper_client {
         /// which then closes it).
         #[cfg(feature = "http2")]
         fn abort(&self) {
-            let mut state = self.lock();
-            state.aborted = true;
-            if let Some(reader) = state.reader.take() {
+            self.0.aborted.store(true, std::sync::atomic::Ordering::SeqCst);
+            let reader = self.lock().reader.take();
+            if let Some(reader) = reader {
                 reader.wake();
             }
         }
@@ -903,14 +916,23 @@ mod hyper_client {
         /// Whether the connection was aborted; if not, `waker` is woken
         /// when it is.
         fn aborted(&self, waker: Option<&std::task::Waker>) -> Result<(), std::io::Error> {
-            let mut state = self.lock();
-            if state.aborted {
-                return Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "the response was dropped"));
-            }
+            let aborted = || {
+                let aborted = self.0.aborted.load(std::sync::atomic::Ordering::SeqCst);
+                match aborted {
+                    true => Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "the response was dropped")),
+                    false => Ok(()),
+                }
+            };
+            aborted()?;
             if let Some(waker) = waker {
+                let mut state = self.lock();
                 if !state.reader.as_ref().is_some_and(|reader| reader.will_wake(waker)) {
                     state.reader = Some(waker.clone());
                 }
+                drop(state);
+                // An abort between the check and the waker's storing found
+                // no waker to wake: look again.
+                aborted()?;
             }
             Ok(())
         }
