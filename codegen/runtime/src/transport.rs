@@ -1335,6 +1335,8 @@ mod tests {
             client_resets: Vec<Reason>,
             /// Streams that ended with their connection.
             closed_with_connection: usize,
+            /// HTTP/2 connections accepted.
+            connections: usize,
         }
 
         struct Server {
@@ -1392,6 +1394,7 @@ mod tests {
                 return http1(socket, seen).await;
             }
             let Ok(mut connection) = h2::server::Builder::new().handshake::<_, Bytes>(socket).await else { return };
+            seen.lock().unwrap().connections += 1;
             let (goaway, mut goaways) = mpsc::channel::<Reason>(1);
             let mut streams = tokio::task::JoinSet::new();
             loop {
@@ -1601,6 +1604,38 @@ mod tests {
         }
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn requests_in_memory_share_a_connection_and_a_stream_body_has_its_own() {
+            within(async {
+                let server = serve(Behaviour::Echo).await;
+                let client = HyperClient::new();
+                let sends = (0..3).map(|i| {
+                    let body = ByteStream::from(format!("in memory {i}"));
+                    send(&client, request(&server.url(), http::Version::HTTP_2, body))
+                });
+                let mut calls = Vec::new();
+                for call in sends {
+                    calls.push(call.await.unwrap());
+                }
+                for (i, response) in calls.into_iter().enumerate() {
+                    assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from(format!("in memory {i}")));
+                }
+                assert_eq!(server.seen().connections, 1);
+                // Two stream bodies: a connection each, closed when done.
+                for _ in 0..2 {
+                    let (sender, body, dropped) = channel_body();
+                    let response = send(&client, request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+                    sender.send(Bytes::from_static(b"streamed")).await.unwrap();
+                    drop(sender);
+                    assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from_static(b"streamed"));
+                    assert!(eventually(&dropped).await);
+                }
+                assert_eq!(server.seen().connections, 3);
+                assert_eq!(server.seen().versions, [http::Version::HTTP_2; 5]);
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn the_request_body_and_the_response_body_flow_at_once() {
             within(async {
                 let server = serve(Behaviour::Echo).await;
@@ -1714,20 +1749,22 @@ mod tests {
         async fn a_failing_request_body_resets_the_stream() {
             within(async {
                 let server = serve(Behaviour::Echo).await;
-                let items = vec![Ok(Bytes::from_static(b"one")), Err(std::io::Error::other("the microphone broke"))];
-                struct Items(std::vec::IntoIter<Result<Bytes, std::io::Error>>);
+                let (items, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+                struct Items(mpsc::Receiver<Result<Bytes, std::io::Error>>);
                 impl futures_core::Stream for Items {
                     type Item = Result<Bytes, std::io::Error>;
-                    fn poll_next(self: std::pin::Pin<&mut Self>, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
-                        std::task::Poll::Ready(self.get_mut().0.next())
+                    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+                        self.get_mut().0.poll_recv(cx)
                     }
                 }
-                let body = ByteStream::from_stream(Items(items.into_iter()));
-                let result = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await;
-                let error = match result {
-                    Ok(response) => TransportError::reading_body(response.into_body().collect().await.unwrap_err()),
-                    Err(error) => error,
-                };
+                let body = ByteStream::from_stream(Items(receiver));
+                let response = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+                let mut echoes = response.into_body();
+                items.send(Ok(Bytes::from_static(b"one"))).await.unwrap();
+                assert_eq!(read_exactly(&mut echoes, 3).await.unwrap(), b"one");
+                // The server has the stream: now the body fails.
+                items.send(Err(std::io::Error::other("the microphone broke"))).await.unwrap();
+                let error = TransportError::reading_body(echoes.collect().await.unwrap_err());
                 // The body's own failure, not the reset hyper sent for it.
                 assert_eq!(error.kind(), TransportErrorKind::Other, "{}", crate::error::DisplayErrorContext(&error));
                 let text = crate::error::DisplayErrorContext(&error).to_string();
@@ -1738,7 +1775,7 @@ mod tests {
                     }
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
-                assert_eq!(server.seen().client_resets.len(), 1);
+                assert_eq!(server.seen().client_resets, [Reason::INTERNAL_ERROR]);
             })
             .await
         }
