@@ -243,6 +243,8 @@ fn is_tls(_io: &std::io::Error) -> bool {
 
 #[cfg(feature = "rustls")]
 pub use self::hyper_client::{HyperClient, HyperClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
+#[cfg(feature = "http2")]
+pub use self::hyper_client::{HTTP2_KEEP_ALIVE_INTERVAL, HTTP2_KEEP_ALIVE_TIMEOUT};
 
 #[cfg(feature = "rustls")]
 mod hyper_client {
@@ -281,8 +283,63 @@ mod hyper_client {
     /// cannot have seen the request (see [`HyperClient`]), else a retry.
     pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
+    /// How often an HTTP/2 connection that carries a stream sends a PING.
+    /// A long-lived stream (a live transcription) can be quiet for a while
+    /// in one direction or both; a peer that vanished without a word (a NAT
+    /// or load balancer that dropped the flow) would leave it waiting
+    /// forever. PING frames are not subject to flow control, so a server
+    /// that stops reading a stream still answers them: only a dead
+    /// connection fails them. An idle connection (no stream) is not pinged:
+    /// it is closed after the pool's idle timeout instead, and servers
+    /// count pings on idle connections against the client. Every 30 s is
+    /// well within what servers tolerate (gRPC's defaults refuse pings
+    /// more often than every 5 s while streams are open).
+    #[cfg(feature = "http2")]
+    pub const HTTP2_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(30);
+
+    /// How long an HTTP/2 PING may go unanswered before the connection is
+    /// closed, failing its streams with a transport error of kind `Io`: a
+    /// dead connection under a quiet stream is noticed within 50 s.
+    #[cfg(feature = "http2")]
+    pub const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+
     /// The default transport: hyper's pooled HTTP/1.1 client over rustls
-    /// (ring, the operating system's root certificates).
+    /// (ring, the operating system's root certificates), and, with the
+    /// `http2` feature, its HTTP/2 client.
+    ///
+    /// # HTTP/2
+    ///
+    /// A request whose [`version`](http::Request::version) is
+    /// [`http::Version::HTTP_2`] goes over HTTP/2 (as the bidirectional
+    /// event streams of AWS services must), or every request does with
+    /// [`HyperClientBuilder::http2_for_all`]: on `https` the TLS handshake
+    /// offers only `h2` (ALPN), on plain `http` HTTP/2 is spoken from the
+    /// first byte (h2c "prior knowledge"). These requests share their own
+    /// pool of connections, each carrying many requests at once, with the
+    /// same connect timeout, idle timeout and resolve overrides; a
+    /// connection with a stream open is pinged
+    /// ([`HTTP2_KEEP_ALIVE_INTERVAL`], [`HTTP2_KEEP_ALIVE_TIMEOUT`]). The
+    /// request body is sent as the response body arrives, both at once on
+    /// one stream. A GOAWAY or RST_STREAM from the server, or a broken
+    /// connection, fails the call or the reading of the response body with
+    /// a [`TransportError`] of kind `Io`; a request body that fails (its
+    /// stream yields an error) resets the stream, and the response fails
+    /// with that error, of kind `Other`. A request whose body is a stream
+    /// (an event stream) has a connection of its own, closed if its
+    /// response body is dropped before its end: that ends the call and
+    /// drops the request body at once, even when a server that stopped
+    /// reading holds it back (hyper alone would keep it, waiting for a
+    /// flow-control window that never opens). Dropping the response of any
+    /// other request resets its stream (RST_STREAM `CANCEL`). An HTTP/2
+    /// request is never resent by the transport: that is the retry
+    /// policy's to decide.
+    ///
+    /// Without the `http2` feature, such a request fails with a
+    /// [`TransportError`] of kind `Other` that says to turn the feature on:
+    /// it is never sent over HTTP/1.1 instead.
+    ///
+    /// # HTTP/1.1
+    ///
     ///
     /// A request that fails on a reused connection (one the server may
     /// have closed while it sat idle in the pool) is sent again at once,
@@ -308,6 +365,19 @@ mod hyper_client {
         /// Always opens a new connection, and keeps none: for the last
         /// resend of a request whose reused connections had been closed.
         fresh: Client<Connector, SendBody>,
+        /// HTTP/2 only (ALPN `h2` on https, prior knowledge on http), for
+        /// requests whose body can be sent again: many share a connection.
+        #[cfg(feature = "http2")]
+        http2: Client<Connector, SendBody>,
+        /// HTTP/2 only, a connection of its own for each request whose
+        /// body is a stream: hyper keeps sending a request body after the
+        /// response is dropped, and, if the server stopped reading it,
+        /// waits for a window that never opens; closing the request's own
+        /// connection when its response is dropped ends both.
+        #[cfg(feature = "http2")]
+        http2_single: Client<Connector, SendBody>,
+        /// Every request goes over HTTP/2.
+        http2_for_all: bool,
     }
 
     impl std::fmt::Debug for HyperClient {
@@ -322,6 +392,7 @@ mod hyper_client {
         connect_timeout: Option<Duration>,
         pool_idle_timeout: Option<Duration>,
         overrides: BTreeMap<String, IpAddr>,
+        http2_for_all: bool,
     }
 
     impl Default for HyperClientBuilder {
@@ -330,6 +401,7 @@ mod hyper_client {
                 connect_timeout: None,
                 pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
                 overrides: BTreeMap::new(),
+                http2_for_all: false,
             }
         }
     }
@@ -357,6 +429,17 @@ mod hyper_client {
             self
         }
 
+        /// Sends every request over HTTP/2, not only those whose version
+        /// is HTTP/2 (`false` by default). The server must speak HTTP/2:
+        /// on `https`, the TLS handshake offers only `h2`; on plain `http`,
+        /// HTTP/2 is spoken from the first byte. Needs the crate's `http2`
+        /// feature: without it, every request fails with a
+        /// [`TransportError`] saying so.
+        pub fn http2_for_all(mut self, enabled: bool) -> Self {
+            self.http2_for_all = enabled;
+            self
+        }
+
         pub fn build(self) -> HyperClient {
             let resolver = Resolver { overrides: Arc::new(self.overrides), gai: GaiResolver::new() };
             let mut http = HttpConnector::new_with_resolver(resolver);
@@ -368,22 +451,67 @@ mod hyper_client {
             #[allow(deprecated)]
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let pool_idle_timeout = self.pool_idle_timeout;
-            let inner = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_native_roots(provider)
-                .map(|builder| {
-                    let connector = builder.https_or_http().enable_http1().wrap_connector(Tracking(http));
-                    // The timer closes expired idle connections; without it
-                    // they would only be dropped when next checked out.
-                    let pooled = Client::builder(TokioExecutor::new())
+            let http2_for_all = self.http2_for_all;
+            let inner = tls_config(provider).map(|tls| {
+                // The root certificates are loaded once, for both versions.
+                let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(tls.clone())
+                    .https_or_http()
+                    .enable_http1()
+                    .wrap_connector(Tracking(http.clone()));
+                // The timer closes expired idle connections; without it
+                // they would only be dropped when next checked out.
+                let pooled = Client::builder(TokioExecutor::new())
+                    .pool_idle_timeout(pool_idle_timeout)
+                    .pool_timer(TokioTimer::new())
+                    .build(connector.clone());
+                let fresh = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build(connector);
+                #[cfg(feature = "http2")]
+                let http2 = {
+                    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                        .with_tls_config(tls)
+                        .https_or_http()
+                        .enable_http2()
+                        .wrap_connector(Tracking(http));
+                    let mut builder = Client::builder(TokioExecutor::new());
+                    builder
+                        .http2_only(true)
+                        .timer(TokioTimer::new())
+                        .http2_keep_alive_interval(HTTP2_KEEP_ALIVE_INTERVAL)
+                        .http2_keep_alive_timeout(HTTP2_KEEP_ALIVE_TIMEOUT)
+                        .http2_keep_alive_while_idle(false)
                         .pool_idle_timeout(pool_idle_timeout)
-                        .pool_timer(TokioTimer::new())
-                        .build(connector.clone());
-                    let fresh = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build(connector);
-                    Clients { pooled, fresh }
-                })
-                .map_err(|e| Arc::from(format!("cannot load the system's root certificates: {e}")));
+                        .pool_timer(TokioTimer::new());
+                    let single = builder.clone().pool_max_idle_per_host(0).build(connector.clone());
+                    (builder.build(connector), single)
+                };
+                #[cfg(not(feature = "http2"))]
+                drop(tls);
+                Clients {
+                    pooled,
+                    fresh,
+                    #[cfg(feature = "http2")]
+                    http2: http2.0,
+                    #[cfg(feature = "http2")]
+                    http2_single: http2.1,
+                    http2_for_all,
+                }
+            });
             HyperClient { inner }
         }
+    }
+
+    /// rustls's settings: ring, TLS 1.2 and 1.3, the system's root certificates.
+    fn tls_config(provider: Arc<rustls::crypto::CryptoProvider>) -> Result<rustls::ClientConfig, Arc<str>> {
+        use hyper_rustls::ConfigBuilderExt;
+        let fail = |e: &dyn std::fmt::Display| Arc::from(format!("cannot load the system's root certificates: {e}"));
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| fail(&e))?
+            .with_native_roots()
+            .map_err(|e| fail(&e))?
+            .with_no_client_auth();
+        Ok(config)
     }
 
     impl HyperClient {
@@ -420,6 +548,9 @@ mod hyper_client {
                     .inner
                     .as_ref()
                     .map_err(|message| TransportError::new(TransportErrorKind::Other, message.to_string()))?;
+                if request.version() == http::Version::HTTP_2 || clients.http2_for_all {
+                    return send_http2(clients, request).await;
+                }
                 // A body in memory or in a file can be sent again; a stream cannot.
                 let mut again = request.body().is_replayable().then(|| copy(&request));
                 let safe = matches!(
@@ -448,6 +579,124 @@ mod hyper_client {
                 result.map(|response| streaming(response, head)).map_err(|failed| transport_error(failed.error))
             })
         }
+    }
+
+    /// Sends `request` over HTTP/2, once: a stream body cannot be sent
+    /// again, and hyper itself sends again a request refused before the
+    /// server took it up (a GOAWAY that left it out, REFUSED_STREAM).
+    ///
+    /// A request whose body is a stream gets a connection of its own,
+    /// closed if its response is dropped before its end (see
+    /// [`Clients::http2_single`]). hyper does not hand the request body's
+    /// failure to the response: it resets the stream, and the response
+    /// fails with that reset; the body's own error is told instead.
+    #[cfg(feature = "http2")]
+    async fn send_http2(clients: &Clients, request: StreamingRequest) -> Result<StreamingResponse, TransportError> {
+        let head = request.method() == http::Method::HEAD;
+        let single = !request.body().is_replayable();
+        let failure = BodyFailure::default();
+        let mut request = request.map(|body| SendBody { body, failure: Some(failure.clone()) });
+        *request.version_mut() = http::Version::HTTP_2;
+        let connection = capture_connection(&mut request);
+        let client = if single { &clients.http2_single } else { &clients.http2 };
+        let response = match client.request(request).await {
+            Ok(response) => response,
+            Err(error) => return Err(failure.take().map(TransportError::from).unwrap_or_else(|| transport_error(error))),
+        };
+        let usage = if single { usage_of(&connection) } else { None };
+        let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
+        let length = if bodiless { Some(0) } else { content_length(&response) };
+        Ok(response.map(|body| {
+            let chunks = Watched { chunks: body.into_data_stream(), failure, connection: usage, ended: false };
+            match length {
+                Some(length) => ByteStream::from_stream_with_length(chunks, length),
+                None => ByteStream::from_stream(chunks),
+            }
+        }))
+    }
+
+    /// The shared state of the connection a request went on.
+    #[cfg(feature = "http2")]
+    fn usage_of(connection: &hyper_util::client::legacy::connect::CaptureConnection) -> Option<Usage> {
+        let connected = connection.connection_metadata();
+        let mut extras = http::Extensions::new();
+        connected.as_ref()?.get_extras(&mut extras);
+        extras.get::<Usage>().cloned()
+    }
+
+    /// The failure of a request body, kept for its response to tell.
+    #[cfg(feature = "http2")]
+    #[derive(Clone, Default)]
+    struct BodyFailure(Arc<Mutex<Option<RequestBodyFailed>>>);
+
+    #[cfg(feature = "http2")]
+    impl BodyFailure {
+        fn take(&self) -> Option<RequestBodyFailed> {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+        }
+    }
+
+    /// The chunks of an HTTP/2 response body: a failure that a request
+    /// body's own caused says so, and, on a connection of its own, a body
+    /// dropped before its end closes the connection.
+    #[cfg(feature = "http2")]
+    struct Watched {
+        chunks: http_body_util::BodyDataStream<hyper::body::Incoming>,
+        failure: BodyFailure,
+        connection: Option<Usage>,
+        ended: bool,
+    }
+
+    #[cfg(feature = "http2")]
+    impl futures_core::Stream for Watched {
+        type Item = Result<Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let this = self.get_mut();
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            let polled = futures_core::Stream::poll_next(Pin::new(&mut this.chunks), cx);
+            match polled {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
+                Poll::Ready(None) => {
+                    this.ended = true;
+                    Poll::Ready(None)
+                }
+                Poll::Ready(Some(Err(error))) => {
+                    this.ended = true;
+                    Poll::Ready(Some(Err(match this.failure.take() {
+                        Some(failed) => Box::new(failed),
+                        None => Box::new(error),
+                    })))
+                }
+            }
+        }
+    }
+
+    #[cfg(feature = "http2")]
+    impl Drop for Watched {
+        fn drop(&mut self) {
+            if let Some(connection) = self.connection.take().filter(|_| !self.ended) {
+                connection.abort();
+            }
+        }
+    }
+
+    /// Without the `http2` feature, an HTTP/2 request fails: sending it over
+    /// HTTP/1.1 instead would fail later and less clearly (a bidirectional
+    /// stream needs HTTP/2).
+    #[cfg(not(feature = "http2"))]
+    async fn send_http2(_clients: &Clients, request: StreamingRequest) -> Result<StreamingResponse, TransportError> {
+        Err(TransportError::new(
+            TransportErrorKind::Other,
+            format!(
+                "{} {} needs HTTP/2, which this crate's default transport sends only with its `http2` feature: turn it on in Cargo.toml",
+                request.method(),
+                request.uri()
+            ),
+        ))
     }
 
     /// A request that failed, and what it did on its connection (`None`
@@ -482,7 +731,7 @@ mod hyper_client {
         client: &Client<Connector, SendBody>,
         request: StreamingRequest,
     ) -> Result<http::Response<hyper::body::Incoming>, Failed> {
-        let mut request = request.map(SendBody);
+        let mut request = request.map(SendBody::new);
         let connection = capture_connection(&mut request);
         let result = client.request(request).await;
         let sent = connection.connection_metadata().as_ref().and_then(|connected| {
@@ -508,12 +757,7 @@ mod hyper_client {
     /// `Content-Length` says (S3's HeadObject gives the object's length).
     fn streaming(response: http::Response<hyper::body::Incoming>, head: bool) -> StreamingResponse {
         let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
-        let length = response
-            .headers()
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        let length = if bodiless { Some(0) } else { length };
+        let length = if bodiless { Some(0) } else { content_length(&response) };
         response.map(|body| {
             let chunks = body.into_data_stream();
             match length {
@@ -521,6 +765,11 @@ mod hyper_client {
                 None => ByteStream::from_stream(chunks),
             }
         })
+    }
+
+    fn content_length<B>(response: &http::Response<B>) -> Option<u64> {
+        let value = response.headers().get(http::header::CONTENT_LENGTH)?;
+        value.to_str().ok()?.parse().ok()
     }
 
     fn transport_error(error: hyper_util::client::legacy::Error) -> TransportError {
@@ -566,6 +815,9 @@ mod hyper_client {
 
     /// What one layer of a failure's causes says of its kind, if anything.
     pub(super) fn classify_layer(error: &(dyn std::error::Error + 'static)) -> Option<TransportErrorKind> {
+        if error.is::<RequestBodyFailed>() {
+            return Some(TransportErrorKind::Other);
+        }
         if let Some(client) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
             if client.is_connect() {
                 return Some(TransportErrorKind::Connect);
@@ -589,7 +841,15 @@ mod hyper_client {
     /// `Connected` (which hyper keeps with the pooled connection) and the
     /// connection itself, which counts the bytes it writes and reads.
     #[derive(Clone, Default)]
-    struct Usage(Arc<Mutex<UsageState>>);
+    struct Usage(Arc<Shared>);
+
+    #[derive(Default)]
+    struct Shared {
+        state: Mutex<UsageState>,
+        /// The connection is to fail every read and write from now on
+        /// (checked on each, without the lock).
+        aborted: std::sync::atomic::AtomicBool,
+    }
 
     #[derive(Default)]
     struct UsageState {
@@ -606,6 +866,8 @@ mod hyper_client {
         reading: bool,
         /// Bytes read since the current exchange began.
         read: u64,
+        /// The task that last found nothing to read, woken by an abort.
+        reader: Option<std::task::Waker>,
     }
 
     /// What a request did on its connection, told once its outcome is known.
@@ -620,7 +882,7 @@ mod hyper_client {
 
     impl Usage {
         fn lock(&self) -> std::sync::MutexGuard<'_, UsageState> {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
         fn wrote(&self, n: usize) {
@@ -640,6 +902,42 @@ mod hyper_client {
                 state.reading = true;
                 state.read += n as u64;
             }
+        }
+
+        /// Fails the connection's reads and writes from now on, waking the
+        /// task that waits to read from it (hyper's connection task,
+        /// which then closes it).
+        #[cfg(feature = "http2")]
+        fn abort(&self) {
+            self.0.aborted.store(true, std::sync::atomic::Ordering::SeqCst);
+            let reader = self.lock().reader.take();
+            if let Some(reader) = reader {
+                reader.wake();
+            }
+        }
+
+        /// Whether the connection was aborted; if not, `waker` is woken
+        /// when it is.
+        fn aborted(&self, waker: Option<&std::task::Waker>) -> Result<(), std::io::Error> {
+            let aborted = || {
+                let aborted = self.0.aborted.load(std::sync::atomic::Ordering::SeqCst);
+                match aborted {
+                    true => Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "the response was dropped")),
+                    false => Ok(()),
+                }
+            };
+            aborted()?;
+            if let Some(waker) = waker {
+                let mut state = self.lock();
+                if !state.reader.as_ref().is_some_and(|reader| reader.will_wake(waker)) {
+                    state.reader = Some(waker.clone());
+                }
+                drop(state);
+                // An abort between the check and the waker's storing found
+                // no waker to wake: look again.
+                aborted()?;
+            }
+            Ok(())
         }
 
         /// Called once per request, when it has its response head or its error.
@@ -699,9 +997,18 @@ mod hyper_client {
             buf: &mut tokio::io::ReadBuf<'_>,
         ) -> Poll<std::io::Result<()>> {
             let this = self.get_mut();
+            if let Err(aborted) = this.usage.aborted(None) {
+                return Poll::Ready(Err(aborted));
+            }
             let before = buf.filled().len();
             let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
             this.usage.read(buf.filled().len() - before);
+            if polled.is_pending() {
+                // An abort while this waits wakes it.
+                if let Err(aborted) = this.usage.aborted(Some(cx.waker())) {
+                    return Poll::Ready(Err(aborted));
+                }
+            }
             polled
         }
     }
@@ -709,6 +1016,7 @@ mod hyper_client {
     impl tokio::io::AsyncWrite for Counting {
         fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
             let this = self.get_mut();
+            this.usage.aborted(None)?;
             let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
             if let Poll::Ready(Ok(n)) = polled {
                 this.usage.wrote(n);
@@ -722,6 +1030,7 @@ mod hyper_client {
             bufs: &[std::io::IoSlice<'_>],
         ) -> Poll<std::io::Result<usize>> {
             let this = self.get_mut();
+            this.usage.aborted(None)?;
             let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
             if let Poll::Ready(Ok(n)) = polled {
                 this.usage.wrote(n);
@@ -780,26 +1089,76 @@ mod hyper_client {
 
     /// A request body for hyper: the chunks of a [`ByteStream`] as data
     /// frames, with its length when known.
-    struct SendBody(ByteStream);
+    struct SendBody {
+        body: ByteStream,
+        /// Where an HTTP/2 request keeps the body's failure for its response.
+        #[cfg(feature = "http2")]
+        failure: Option<BodyFailure>,
+    }
+
+    impl SendBody {
+        fn new(body: ByteStream) -> Self {
+            SendBody {
+                body,
+                #[cfg(feature = "http2")]
+                failure: None,
+            }
+        }
+    }
+
+    /// The request body failed (the stream it was read from): this side's
+    /// failure, not the connection's.
+    #[derive(Debug, Clone)]
+    struct RequestBodyFailed(Arc<crate::primitives::ByteStreamError>);
+
+    impl std::fmt::Display for RequestBodyFailed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the request body failed")
+        }
+    }
+
+    impl std::error::Error for RequestBodyFailed {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(self.0.as_ref())
+        }
+    }
+
+    impl From<RequestBodyFailed> for TransportError {
+        fn from(failed: RequestBodyFailed) -> Self {
+            TransportError::new(TransportErrorKind::Other, failed)
+        }
+    }
 
     impl http_body::Body for SendBody {
         type Data = Bytes;
-        type Error = crate::primitives::ByteStreamError;
+        type Error = RequestBodyFailed;
 
         fn poll_frame(
             self: std::pin::Pin<&mut Self>,
             cx: &mut Context<'_>,
         ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-            let body = std::pin::Pin::new(&mut self.get_mut().0);
-            futures_core::Stream::poll_next(body, cx).map(|item| item.map(|chunk| chunk.map(Frame::data)))
+            let this = self.get_mut();
+            let polled = futures_core::Stream::poll_next(std::pin::Pin::new(&mut this.body), cx);
+            polled.map(|item| {
+                item.map(|chunk| {
+                    chunk.map(Frame::data).map_err(|error| {
+                        let failed = RequestBodyFailed(Arc::new(error));
+                        #[cfg(feature = "http2")]
+                        if let Some(failure) = &this.failure {
+                            *failure.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(failed.clone());
+                        }
+                        failed
+                    })
+                })
+            })
         }
 
         fn is_end_stream(&self) -> bool {
-            self.0.as_bytes().is_some_and(|bytes| bytes.is_empty())
+            self.body.as_bytes().is_some_and(|bytes| bytes.is_empty())
         }
 
         fn size_hint(&self) -> SizeHint {
-            match self.0.content_length() {
+            match self.body.content_length() {
                 Some(length) => SizeHint::with_exact(length),
                 None => SizeHint::default(),
             }

@@ -1,5 +1,6 @@
 //! Shared helpers for the golden and end-to-end tests in `tests/tests/`.
 
+pub mod h2_server;
 pub mod server;
 pub mod sigv4;
 

@@ -14,14 +14,25 @@ pub const KEY_ID: &str = "AKIDEXAMPLE";
 /// The secret key the tests sign with.
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+/// HMAC-SHA256 of `data` under `key`.
+pub fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
     mac.update(data.as_bytes());
     mac.finalize().into_bytes().to_vec()
+}
+
+/// The signing key of a day (`YYYYMMDD`), region and service.
+pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> Vec<u8> {
+    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date);
+    for part in [region, service, "aws4_request"] {
+        key = hmac(&key, part);
+    }
+    key
 }
 
 /// Percent-encodes each path segment again (services other than S3 sign
@@ -45,6 +56,12 @@ pub fn authorization(request: &Recorded, region: &str, service: &str) -> String 
 pub fn authorization_with_payload(request: &Recorded, region: &str, service: &str, payload: &str) -> String {
     let (path, _) = request.target.split_once('?').unwrap_or((&request.target, ""));
     sign(request, region, service, payload, &double_encode(path), (KEY_ID, SECRET))
+}
+
+/// [`authorization_with_payload`] with other keys.
+pub fn authorization_with_payload_and_keys(request: &Recorded, region: &str, service: &str, payload: &str, keys: (&str, &str)) -> String {
+    let (path, _) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    sign(request, region, service, payload, &double_encode(path), keys)
 }
 
 /// [`authorization`] with other keys (credentials from a profile, IMDS, ...).
@@ -89,10 +106,7 @@ fn sign(request: &Recorded, region: &str, service: &str, payload: &str, canonica
     );
     let scope = format!("{date}/{region}/{service}/aws4_request");
     let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
-    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date);
-    for part in [region, service, "aws4_request"] {
-        key = hmac(&key, part);
-    }
+    let key = signing_key(secret, date, region, service);
     let signature = hex(&hmac(&key, &string_to_sign));
     format!("AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={}, Signature={signature}", signed.join(";"))
 }

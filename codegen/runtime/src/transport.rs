@@ -240,6 +240,8 @@ fn is_tls(_io: &std::io::Error) -> bool {
 
 #[cfg(feature = "rustls")]
 pub use self::hyper_client::{HyperClient, HyperClientBuilder, DEFAULT_POOL_IDLE_TIMEOUT};
+#[cfg(feature = "http2")]
+pub use self::hyper_client::{HTTP2_KEEP_ALIVE_INTERVAL, HTTP2_KEEP_ALIVE_TIMEOUT};
 
 #[cfg(feature = "rustls")]
 mod hyper_client {
@@ -278,8 +280,63 @@ mod hyper_client {
     /// cannot have seen the request (see [`HyperClient`]), else a retry.
     pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
+    /// How often an HTTP/2 connection that carries a stream sends a PING.
+    /// A long-lived stream (a live transcription) can be quiet for a while
+    /// in one direction or both; a peer that vanished without a word (a NAT
+    /// or load balancer that dropped the flow) would leave it waiting
+    /// forever. PING frames are not subject to flow control, so a server
+    /// that stops reading a stream still answers them: only a dead
+    /// connection fails them. An idle connection (no stream) is not pinged:
+    /// it is closed after the pool's idle timeout instead, and servers
+    /// count pings on idle connections against the client. Every 30 s is
+    /// well within what servers tolerate (gRPC's defaults refuse pings
+    /// more often than every 5 s while streams are open).
+    #[cfg(feature = "http2")]
+    pub const HTTP2_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(30);
+
+    /// How long an HTTP/2 PING may go unanswered before the connection is
+    /// closed, failing its streams with a transport error of kind `Io`: a
+    /// dead connection under a quiet stream is noticed within 50 s.
+    #[cfg(feature = "http2")]
+    pub const HTTP2_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+
     /// The default transport: hyper's pooled HTTP/1.1 client over rustls
-    /// (ring, the operating system's root certificates).
+    /// (ring, the operating system's root certificates), and, with the
+    /// `http2` feature, its HTTP/2 client.
+    ///
+    /// # HTTP/2
+    ///
+    /// A request whose [`version`](http::Request::version) is
+    /// [`http::Version::HTTP_2`] goes over HTTP/2 (as the bidirectional
+    /// event streams of AWS services must), or every request does with
+    /// [`HyperClientBuilder::http2_for_all`]: on `https` the TLS handshake
+    /// offers only `h2` (ALPN), on plain `http` HTTP/2 is spoken from the
+    /// first byte (h2c "prior knowledge"). These requests share their own
+    /// pool of connections, each carrying many requests at once, with the
+    /// same connect timeout, idle timeout and resolve overrides; a
+    /// connection with a stream open is pinged
+    /// ([`HTTP2_KEEP_ALIVE_INTERVAL`], [`HTTP2_KEEP_ALIVE_TIMEOUT`]). The
+    /// request body is sent as the response body arrives, both at once on
+    /// one stream. A GOAWAY or RST_STREAM from the server, or a broken
+    /// connection, fails the call or the reading of the response body with
+    /// a [`TransportError`] of kind `Io`; a request body that fails (its
+    /// stream yields an error) resets the stream, and the response fails
+    /// with that error, of kind `Other`. A request whose body is a stream
+    /// (an event stream) has a connection of its own, closed if its
+    /// response body is dropped before its end: that ends the call and
+    /// drops the request body at once, even when a server that stopped
+    /// reading holds it back (hyper alone would keep it, waiting for a
+    /// flow-control window that never opens). Dropping the response of any
+    /// other request resets its stream (RST_STREAM `CANCEL`). An HTTP/2
+    /// request is never resent by the transport: that is the retry
+    /// policy's to decide.
+    ///
+    /// Without the `http2` feature, such a request fails with a
+    /// [`TransportError`] of kind `Other` that says to turn the feature on:
+    /// it is never sent over HTTP/1.1 instead.
+    ///
+    /// # HTTP/1.1
+    ///
     ///
     /// A request that fails on a reused connection (one the server may
     /// have closed while it sat idle in the pool) is sent again at once,
@@ -305,6 +362,19 @@ mod hyper_client {
         /// Always opens a new connection, and keeps none: for the last
         /// resend of a request whose reused connections had been closed.
         fresh: Client<Connector, SendBody>,
+        /// HTTP/2 only (ALPN `h2` on https, prior knowledge on http), for
+        /// requests whose body can be sent again: many share a connection.
+        #[cfg(feature = "http2")]
+        http2: Client<Connector, SendBody>,
+        /// HTTP/2 only, a connection of its own for each request whose
+        /// body is a stream: hyper keeps sending a request body after the
+        /// response is dropped, and, if the server stopped reading it,
+        /// waits for a window that never opens; closing the request's own
+        /// connection when its response is dropped ends both.
+        #[cfg(feature = "http2")]
+        http2_single: Client<Connector, SendBody>,
+        /// Every request goes over HTTP/2.
+        http2_for_all: bool,
     }
 
     impl std::fmt::Debug for HyperClient {
@@ -319,6 +389,7 @@ mod hyper_client {
         connect_timeout: Option<Duration>,
         pool_idle_timeout: Option<Duration>,
         overrides: BTreeMap<String, IpAddr>,
+        http2_for_all: bool,
     }
 
     impl Default for HyperClientBuilder {
@@ -327,6 +398,7 @@ mod hyper_client {
                 connect_timeout: None,
                 pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
                 overrides: BTreeMap::new(),
+                http2_for_all: false,
             }
         }
     }
@@ -354,6 +426,17 @@ mod hyper_client {
             self
         }
 
+        /// Sends every request over HTTP/2, not only those whose version
+        /// is HTTP/2 (`false` by default). The server must speak HTTP/2:
+        /// on `https`, the TLS handshake offers only `h2`; on plain `http`,
+        /// HTTP/2 is spoken from the first byte. Needs the crate's `http2`
+        /// feature: without it, every request fails with a
+        /// [`TransportError`] saying so.
+        pub fn http2_for_all(mut self, enabled: bool) -> Self {
+            self.http2_for_all = enabled;
+            self
+        }
+
         pub fn build(self) -> HyperClient {
             let resolver = Resolver { overrides: Arc::new(self.overrides), gai: GaiResolver::new() };
             let mut http = HttpConnector::new_with_resolver(resolver);
@@ -365,22 +448,67 @@ mod hyper_client {
             #[allow(deprecated)]
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let pool_idle_timeout = self.pool_idle_timeout;
-            let inner = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_native_roots(provider)
-                .map(|builder| {
-                    let connector = builder.https_or_http().enable_http1().wrap_connector(Tracking(http));
-                    // The timer closes expired idle connections; without it
-                    // they would only be dropped when next checked out.
-                    let pooled = Client::builder(TokioExecutor::new())
+            let http2_for_all = self.http2_for_all;
+            let inner = tls_config(provider).map(|tls| {
+                // The root certificates are loaded once, for both versions.
+                let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(tls.clone())
+                    .https_or_http()
+                    .enable_http1()
+                    .wrap_connector(Tracking(http.clone()));
+                // The timer closes expired idle connections; without it
+                // they would only be dropped when next checked out.
+                let pooled = Client::builder(TokioExecutor::new())
+                    .pool_idle_timeout(pool_idle_timeout)
+                    .pool_timer(TokioTimer::new())
+                    .build(connector.clone());
+                let fresh = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build(connector);
+                #[cfg(feature = "http2")]
+                let http2 = {
+                    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                        .with_tls_config(tls)
+                        .https_or_http()
+                        .enable_http2()
+                        .wrap_connector(Tracking(http));
+                    let mut builder = Client::builder(TokioExecutor::new());
+                    builder
+                        .http2_only(true)
+                        .timer(TokioTimer::new())
+                        .http2_keep_alive_interval(HTTP2_KEEP_ALIVE_INTERVAL)
+                        .http2_keep_alive_timeout(HTTP2_KEEP_ALIVE_TIMEOUT)
+                        .http2_keep_alive_while_idle(false)
                         .pool_idle_timeout(pool_idle_timeout)
-                        .pool_timer(TokioTimer::new())
-                        .build(connector.clone());
-                    let fresh = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build(connector);
-                    Clients { pooled, fresh }
-                })
-                .map_err(|e| Arc::from(format!("cannot load the system's root certificates: {e}")));
+                        .pool_timer(TokioTimer::new());
+                    let single = builder.clone().pool_max_idle_per_host(0).build(connector.clone());
+                    (builder.build(connector), single)
+                };
+                #[cfg(not(feature = "http2"))]
+                drop(tls);
+                Clients {
+                    pooled,
+                    fresh,
+                    #[cfg(feature = "http2")]
+                    http2: http2.0,
+                    #[cfg(feature = "http2")]
+                    http2_single: http2.1,
+                    http2_for_all,
+                }
+            });
             HyperClient { inner }
         }
+    }
+
+    /// rustls's settings: ring, TLS 1.2 and 1.3, the system's root certificates.
+    fn tls_config(provider: Arc<rustls::crypto::CryptoProvider>) -> Result<rustls::ClientConfig, Arc<str>> {
+        use hyper_rustls::ConfigBuilderExt;
+        let fail = |e: &dyn std::fmt::Display| Arc::from(format!("cannot load the system's root certificates: {e}"));
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| fail(&e))?
+            .with_native_roots()
+            .map_err(|e| fail(&e))?
+            .with_no_client_auth();
+        Ok(config)
     }
 
     impl HyperClient {
@@ -417,6 +545,9 @@ mod hyper_client {
                     .inner
                     .as_ref()
                     .map_err(|message| TransportError::new(TransportErrorKind::Other, message.to_string()))?;
+                if request.version() == http::Version::HTTP_2 || clients.http2_for_all {
+                    return send_http2(clients, request).await;
+                }
                 // A body in memory or in a file can be sent again; a stream cannot.
                 let mut again = request.body().is_replayable().then(|| copy(&request));
                 let safe = matches!(
@@ -445,6 +576,124 @@ mod hyper_client {
                 result.map(|response| streaming(response, head)).map_err(|failed| transport_error(failed.error))
             })
         }
+    }
+
+    /// Sends `request` over HTTP/2, once: a stream body cannot be sent
+    /// again, and hyper itself sends again a request refused before the
+    /// server took it up (a GOAWAY that left it out, REFUSED_STREAM).
+    ///
+    /// A request whose body is a stream gets a connection of its own,
+    /// closed if its response is dropped before its end (see
+    /// [`Clients::http2_single`]). hyper does not hand the request body's
+    /// failure to the response: it resets the stream, and the response
+    /// fails with that reset; the body's own error is told instead.
+    #[cfg(feature = "http2")]
+    async fn send_http2(clients: &Clients, request: StreamingRequest) -> Result<StreamingResponse, TransportError> {
+        let head = request.method() == http::Method::HEAD;
+        let single = !request.body().is_replayable();
+        let failure = BodyFailure::default();
+        let mut request = request.map(|body| SendBody { body, failure: Some(failure.clone()) });
+        *request.version_mut() = http::Version::HTTP_2;
+        let connection = capture_connection(&mut request);
+        let client = if single { &clients.http2_single } else { &clients.http2 };
+        let response = match client.request(request).await {
+            Ok(response) => response,
+            Err(error) => return Err(failure.take().map(TransportError::from).unwrap_or_else(|| transport_error(error))),
+        };
+        let usage = if single { usage_of(&connection) } else { None };
+        let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
+        let length = if bodiless { Some(0) } else { content_length(&response) };
+        Ok(response.map(|body| {
+            let chunks = Watched { chunks: body.into_data_stream(), failure, connection: usage, ended: false };
+            match length {
+                Some(length) => ByteStream::from_stream_with_length(chunks, length),
+                None => ByteStream::from_stream(chunks),
+            }
+        }))
+    }
+
+    /// The shared state of the connection a request went on.
+    #[cfg(feature = "http2")]
+    fn usage_of(connection: &hyper_util::client::legacy::connect::CaptureConnection) -> Option<Usage> {
+        let connected = connection.connection_metadata();
+        let mut extras = http::Extensions::new();
+        connected.as_ref()?.get_extras(&mut extras);
+        extras.get::<Usage>().cloned()
+    }
+
+    /// The failure of a request body, kept for its response to tell.
+    #[cfg(feature = "http2")]
+    #[derive(Clone, Default)]
+    struct BodyFailure(Arc<Mutex<Option<RequestBodyFailed>>>);
+
+    #[cfg(feature = "http2")]
+    impl BodyFailure {
+        fn take(&self) -> Option<RequestBodyFailed> {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+        }
+    }
+
+    /// The chunks of an HTTP/2 response body: a failure that a request
+    /// body's own caused says so, and, on a connection of its own, a body
+    /// dropped before its end closes the connection.
+    #[cfg(feature = "http2")]
+    struct Watched {
+        chunks: http_body_util::BodyDataStream<hyper::body::Incoming>,
+        failure: BodyFailure,
+        connection: Option<Usage>,
+        ended: bool,
+    }
+
+    #[cfg(feature = "http2")]
+    impl futures_core::Stream for Watched {
+        type Item = Result<Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let this = self.get_mut();
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            let polled = futures_core::Stream::poll_next(Pin::new(&mut this.chunks), cx);
+            match polled {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
+                Poll::Ready(None) => {
+                    this.ended = true;
+                    Poll::Ready(None)
+                }
+                Poll::Ready(Some(Err(error))) => {
+                    this.ended = true;
+                    Poll::Ready(Some(Err(match this.failure.take() {
+                        Some(failed) => Box::new(failed),
+                        None => Box::new(error),
+                    })))
+                }
+            }
+        }
+    }
+
+    #[cfg(feature = "http2")]
+    impl Drop for Watched {
+        fn drop(&mut self) {
+            if let Some(connection) = self.connection.take().filter(|_| !self.ended) {
+                connection.abort();
+            }
+        }
+    }
+
+    /// Without the `http2` feature, an HTTP/2 request fails: sending it over
+    /// HTTP/1.1 instead would fail later and less clearly (a bidirectional
+    /// stream needs HTTP/2).
+    #[cfg(not(feature = "http2"))]
+    async fn send_http2(_clients: &Clients, request: StreamingRequest) -> Result<StreamingResponse, TransportError> {
+        Err(TransportError::new(
+            TransportErrorKind::Other,
+            format!(
+                "{} {} needs HTTP/2, which this crate's default transport sends only with its `http2` feature: turn it on in Cargo.toml",
+                request.method(),
+                request.uri()
+            ),
+        ))
     }
 
     /// A request that failed, and what it did on its connection (`None`
@@ -479,7 +728,7 @@ mod hyper_client {
         client: &Client<Connector, SendBody>,
         request: StreamingRequest,
     ) -> Result<http::Response<hyper::body::Incoming>, Failed> {
-        let mut request = request.map(SendBody);
+        let mut request = request.map(SendBody::new);
         let connection = capture_connection(&mut request);
         let result = client.request(request).await;
         let sent = connection.connection_metadata().as_ref().and_then(|connected| {
@@ -505,12 +754,7 @@ mod hyper_client {
     /// `Content-Length` says (S3's HeadObject gives the object's length).
     fn streaming(response: http::Response<hyper::body::Incoming>, head: bool) -> StreamingResponse {
         let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
-        let length = response
-            .headers()
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        let length = if bodiless { Some(0) } else { length };
+        let length = if bodiless { Some(0) } else { content_length(&response) };
         response.map(|body| {
             let chunks = body.into_data_stream();
             match length {
@@ -518,6 +762,11 @@ mod hyper_client {
                 None => ByteStream::from_stream(chunks),
             }
         })
+    }
+
+    fn content_length<B>(response: &http::Response<B>) -> Option<u64> {
+        let value = response.headers().get(http::header::CONTENT_LENGTH)?;
+        value.to_str().ok()?.parse().ok()
     }
 
     fn transport_error(error: hyper_util::client::legacy::Error) -> TransportError {
@@ -563,6 +812,9 @@ mod hyper_client {
 
     /// What one layer of a failure's causes says of its kind, if anything.
     pub(super) fn classify_layer(error: &(dyn std::error::Error + 'static)) -> Option<TransportErrorKind> {
+        if error.is::<RequestBodyFailed>() {
+            return Some(TransportErrorKind::Other);
+        }
         if let Some(client) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
             if client.is_connect() {
                 return Some(TransportErrorKind::Connect);
@@ -586,7 +838,15 @@ mod hyper_client {
     /// `Connected` (which hyper keeps with the pooled connection) and the
     /// connection itself, which counts the bytes it writes and reads.
     #[derive(Clone, Default)]
-    struct Usage(Arc<Mutex<UsageState>>);
+    struct Usage(Arc<Shared>);
+
+    #[derive(Default)]
+    struct Shared {
+        state: Mutex<UsageState>,
+        /// The connection is to fail every read and write from now on
+        /// (checked on each, without the lock).
+        aborted: std::sync::atomic::AtomicBool,
+    }
 
     #[derive(Default)]
     struct UsageState {
@@ -603,6 +863,8 @@ mod hyper_client {
         reading: bool,
         /// Bytes read since the current exchange began.
         read: u64,
+        /// The task that last found nothing to read, woken by an abort.
+        reader: Option<std::task::Waker>,
     }
 
     /// What a request did on its connection, told once its outcome is known.
@@ -617,7 +879,7 @@ mod hyper_client {
 
     impl Usage {
         fn lock(&self) -> std::sync::MutexGuard<'_, UsageState> {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
         fn wrote(&self, n: usize) {
@@ -637,6 +899,42 @@ mod hyper_client {
                 state.reading = true;
                 state.read += n as u64;
             }
+        }
+
+        /// Fails the connection's reads and writes from now on, waking the
+        /// task that waits to read from it (hyper's connection task,
+        /// which then closes it).
+        #[cfg(feature = "http2")]
+        fn abort(&self) {
+            self.0.aborted.store(true, std::sync::atomic::Ordering::SeqCst);
+            let reader = self.lock().reader.take();
+            if let Some(reader) = reader {
+                reader.wake();
+            }
+        }
+
+        /// Whether the connection was aborted; if not, `waker` is woken
+        /// when it is.
+        fn aborted(&self, waker: Option<&std::task::Waker>) -> Result<(), std::io::Error> {
+            let aborted = || {
+                let aborted = self.0.aborted.load(std::sync::atomic::Ordering::SeqCst);
+                match aborted {
+                    true => Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "the response was dropped")),
+                    false => Ok(()),
+                }
+            };
+            aborted()?;
+            if let Some(waker) = waker {
+                let mut state = self.lock();
+                if !state.reader.as_ref().is_some_and(|reader| reader.will_wake(waker)) {
+                    state.reader = Some(waker.clone());
+                }
+                drop(state);
+                // An abort between the check and the waker's storing found
+                // no waker to wake: look again.
+                aborted()?;
+            }
+            Ok(())
         }
 
         /// Called once per request, when it has its response head or its error.
@@ -696,9 +994,18 @@ mod hyper_client {
             buf: &mut tokio::io::ReadBuf<'_>,
         ) -> Poll<std::io::Result<()>> {
             let this = self.get_mut();
+            if let Err(aborted) = this.usage.aborted(None) {
+                return Poll::Ready(Err(aborted));
+            }
             let before = buf.filled().len();
             let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
             this.usage.read(buf.filled().len() - before);
+            if polled.is_pending() {
+                // An abort while this waits wakes it.
+                if let Err(aborted) = this.usage.aborted(Some(cx.waker())) {
+                    return Poll::Ready(Err(aborted));
+                }
+            }
             polled
         }
     }
@@ -706,6 +1013,7 @@ mod hyper_client {
     impl tokio::io::AsyncWrite for Counting {
         fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
             let this = self.get_mut();
+            this.usage.aborted(None)?;
             let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
             if let Poll::Ready(Ok(n)) = polled {
                 this.usage.wrote(n);
@@ -719,6 +1027,7 @@ mod hyper_client {
             bufs: &[std::io::IoSlice<'_>],
         ) -> Poll<std::io::Result<usize>> {
             let this = self.get_mut();
+            this.usage.aborted(None)?;
             let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
             if let Poll::Ready(Ok(n)) = polled {
                 this.usage.wrote(n);
@@ -777,26 +1086,76 @@ mod hyper_client {
 
     /// A request body for hyper: the chunks of a [`ByteStream`] as data
     /// frames, with its length when known.
-    struct SendBody(ByteStream);
+    struct SendBody {
+        body: ByteStream,
+        /// Where an HTTP/2 request keeps the body's failure for its response.
+        #[cfg(feature = "http2")]
+        failure: Option<BodyFailure>,
+    }
+
+    impl SendBody {
+        fn new(body: ByteStream) -> Self {
+            SendBody {
+                body,
+                #[cfg(feature = "http2")]
+                failure: None,
+            }
+        }
+    }
+
+    /// The request body failed (the stream it was read from): this side's
+    /// failure, not the connection's.
+    #[derive(Debug, Clone)]
+    struct RequestBodyFailed(Arc<crate::primitives::ByteStreamError>);
+
+    impl std::fmt::Display for RequestBodyFailed {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the request body failed")
+        }
+    }
+
+    impl std::error::Error for RequestBodyFailed {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(self.0.as_ref())
+        }
+    }
+
+    impl From<RequestBodyFailed> for TransportError {
+        fn from(failed: RequestBodyFailed) -> Self {
+            TransportError::new(TransportErrorKind::Other, failed)
+        }
+    }
 
     impl http_body::Body for SendBody {
         type Data = Bytes;
-        type Error = crate::primitives::ByteStreamError;
+        type Error = RequestBodyFailed;
 
         fn poll_frame(
             self: std::pin::Pin<&mut Self>,
             cx: &mut Context<'_>,
         ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-            let body = std::pin::Pin::new(&mut self.get_mut().0);
-            futures_core::Stream::poll_next(body, cx).map(|item| item.map(|chunk| chunk.map(Frame::data)))
+            let this = self.get_mut();
+            let polled = futures_core::Stream::poll_next(std::pin::Pin::new(&mut this.body), cx);
+            polled.map(|item| {
+                item.map(|chunk| {
+                    chunk.map(Frame::data).map_err(|error| {
+                        let failed = RequestBodyFailed(Arc::new(error));
+                        #[cfg(feature = "http2")]
+                        if let Some(failure) = &this.failure {
+                            *failure.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(failed.clone());
+                        }
+                        failed
+                    })
+                })
+            })
         }
 
         fn is_end_stream(&self) -> bool {
-            self.0.as_bytes().is_some_and(|bytes| bytes.is_empty())
+            self.body.as_bytes().is_some_and(|bytes| bytes.is_empty())
         }
 
         fn size_hint(&self) -> SizeHint {
-            match self.0.content_length() {
+            match self.body.content_length() {
                 Some(length) => SizeHint::with_exact(length),
                 None => SizeHint::default(),
             }
@@ -927,6 +1286,514 @@ mod tests {
         let small = futures_block_on(read_limited(ByteStream::from("abc"), 3)).unwrap();
         assert_eq!(small, Bytes::from("abc"));
         assert_eq!(futures_block_on(read_limited(ByteStream::from("abcd"), 3)).unwrap_err().kind(), TransportErrorKind::BodyTooLarge);
+    }
+
+    /// HTTP/2 on a loopback server (h2c, prior knowledge) that speaks
+    /// HTTP/1.1 too, to the transport's HTTP/2 client.
+    #[cfg(feature = "http2")]
+    mod http2 {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::{Arc, Mutex};
+        use std::time::Duration;
+
+        use bytes::Bytes;
+        use h2::Reason;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::net::{TcpListener, TcpStream};
+        use tokio::sync::mpsc;
+
+        use crate::primitives::ByteStream;
+        use crate::transport::{HttpClient, HyperClient, StreamingResponse, TransportError, TransportErrorKind};
+
+        /// What the server does with each HTTP/2 stream.
+        #[derive(Clone, Copy, Debug)]
+        enum Behaviour {
+            /// Answers at once, then echoes every chunk of the request
+            /// body as a chunk of the response body, and ends with it.
+            Echo,
+            /// Echoes until this many bytes have arrived, then closes the
+            /// connection with GOAWAY (INTERNAL_ERROR).
+            GoAwayAfter(usize),
+            /// Echoes until this many bytes have arrived, then resets the
+            /// stream (RST_STREAM INTERNAL_ERROR).
+            ResetAfter(usize),
+            /// Resets the stream before any answer.
+            ResetBeforeHead,
+            /// Answers, then never reads the request body: the client's
+            /// send window (64 KiB) runs out.
+            StopReading,
+        }
+
+        /// What the server saw.
+        #[derive(Default, Debug)]
+        struct Seen {
+            /// The HTTP version of each request, in order.
+            versions: Vec<http::Version>,
+            /// The bytes of request bodies received.
+            received: usize,
+            /// The reasons of the resets the client sent (a stream error on the server's side).
+            client_resets: Vec<Reason>,
+            /// Streams that ended with their connection.
+            closed_with_connection: usize,
+            /// HTTP/2 connections accepted.
+            connections: usize,
+        }
+
+        struct Server {
+            addr: std::net::SocketAddr,
+            seen: Arc<Mutex<Seen>>,
+            task: tokio::task::JoinHandle<()>,
+        }
+
+        impl Drop for Server {
+            fn drop(&mut self) {
+                self.task.abort();
+            }
+        }
+
+        impl Server {
+            fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+                self.seen.lock().unwrap()
+            }
+
+            fn url(&self) -> String {
+                format!("http://{}/stream", self.addr)
+            }
+        }
+
+        const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+        /// A server on 127.0.0.1 that takes at most eight connections.
+        async fn serve(behaviour: Behaviour) -> Server {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let seen = Arc::new(Mutex::new(Seen::default()));
+            let shared = seen.clone();
+            let task = tokio::spawn(async move {
+                let mut connections = tokio::task::JoinSet::new();
+                for _ in 0..8 {
+                    let Ok((socket, _)) = listener.accept().await else { return };
+                    connections.spawn(connection(socket, behaviour, shared.clone()));
+                }
+                while connections.join_next().await.is_some() {}
+            });
+            Server { addr, seen, task }
+        }
+
+        async fn connection(socket: TcpStream, behaviour: Behaviour, seen: Arc<Mutex<Seen>>) {
+            // The first bytes say the version: HTTP/2's preface, or a request line.
+            let mut first = [0u8; 4];
+            for _ in 0..100 {
+                match socket.peek(&mut first).await {
+                    Ok(n) if n >= first.len() => break,
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+                }
+            }
+            if first != PREFACE[..4] {
+                return http1(socket, seen).await;
+            }
+            let Ok(mut connection) = h2::server::Builder::new().handshake::<_, Bytes>(socket).await else { return };
+            seen.lock().unwrap().connections += 1;
+            let (goaway, mut goaways) = mpsc::channel::<Reason>(1);
+            let mut streams = tokio::task::JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = connection.accept() => match accepted {
+                        Some(Ok((request, respond))) => {
+                            seen.lock().unwrap().versions.push(request.version());
+                            streams.spawn(stream(request, respond, behaviour, seen.clone(), goaway.clone()));
+                        }
+                        _ => break,
+                    },
+                    Some(reason) = goaways.recv() => connection.abrupt_shutdown(reason),
+                }
+            }
+            // Let the streams see the connection's end.
+            let _ = tokio::time::timeout(Duration::from_secs(5), async { while streams.join_next().await.is_some() {} }).await;
+        }
+
+        /// HTTP/1.1: reads the head, answers `http1`, closes.
+        async fn http1(mut socket: TcpStream, seen: Arc<Mutex<Seen>>) {
+            let mut head = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65_536 {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => head.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let line = String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_owned();
+            let version = if line.ends_with(" HTTP/1.1") { http::Version::HTTP_11 } else { http::Version::HTTP_09 };
+            seen.lock().unwrap().versions.push(version);
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhttp1").await;
+        }
+
+        async fn stream(
+            request: http::Request<h2::RecvStream>,
+            mut respond: h2::server::SendResponse<Bytes>,
+            behaviour: Behaviour,
+            seen: Arc<Mutex<Seen>>,
+            goaway: mpsc::Sender<Reason>,
+        ) {
+            if let Behaviour::ResetBeforeHead = behaviour {
+                respond.send_reset(Reason::INTERNAL_ERROR);
+                return;
+            }
+            let Ok(mut send) = respond.send_response(http::Response::new(()), false) else { return };
+            let mut body = request.into_body();
+            if let Behaviour::StopReading = behaviour {
+                // Holds the body unread until the client gives up on the stream.
+                let reset = tokio::time::timeout(Duration::from_secs(15), std::future::poll_fn(|cx| send.poll_reset(cx))).await;
+                match reset {
+                    Ok(Ok(reason)) => seen.lock().unwrap().client_resets.push(reason),
+                    Ok(Err(_)) => seen.lock().unwrap().closed_with_connection += 1,
+                    Err(_) => {}
+                }
+                drop(body);
+                return;
+            }
+            let mut received = 0;
+            while let Some(chunk) = body.data().await {
+                let chunk = match chunk {
+                    Ok(chunk) => chunk,
+                    Err(e) => {
+                        if let Some(reason) = e.reason() {
+                            seen.lock().unwrap().client_resets.push(reason);
+                        }
+                        return;
+                    }
+                };
+                received += chunk.len();
+                seen.lock().unwrap().received += chunk.len();
+                let _ = body.flow_control().release_capacity(chunk.len());
+                match behaviour {
+                    Behaviour::GoAwayAfter(n) if received >= n => {
+                        let _ = goaway.send(Reason::INTERNAL_ERROR).await;
+                        // Dropping the stream now would reset it (CANCEL)
+                        // before the GOAWAY: it ends with the connection.
+                        let closed = std::future::poll_fn(|cx| send.poll_reset(cx));
+                        let _ = tokio::time::timeout(Duration::from_secs(10), closed).await;
+                        return;
+                    }
+                    Behaviour::ResetAfter(n) if received >= n => {
+                        send.send_reset(Reason::INTERNAL_ERROR);
+                        return;
+                    }
+                    _ => {}
+                }
+                if send.send_data(chunk, false).is_err() {
+                    return;
+                }
+            }
+            let _ = send.send_data(Bytes::new(), true);
+        }
+
+        /// A request body fed by the returned channel, with a flag set
+        /// once the transport has dropped the body.
+        fn channel_body() -> (mpsc::Sender<Bytes>, ByteStream, Arc<AtomicBool>) {
+            let (sender, receiver) = mpsc::channel::<Bytes>(1);
+            let dropped = Arc::new(AtomicBool::new(false));
+            let body = Receiver { receiver, dropped: dropped.clone() };
+            (sender, ByteStream::from_stream(body), dropped)
+        }
+
+        struct Receiver {
+            receiver: mpsc::Receiver<Bytes>,
+            dropped: Arc<AtomicBool>,
+        }
+
+        impl futures_core::Stream for Receiver {
+            type Item = Result<Bytes, std::io::Error>;
+            fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+                self.get_mut().receiver.poll_recv(cx).map(|chunk| chunk.map(Ok))
+            }
+        }
+
+        impl Drop for Receiver {
+            fn drop(&mut self) {
+                self.dropped.store(true, Ordering::SeqCst);
+            }
+        }
+
+        /// A request body of up to 10 000 chunks of 16 KiB, counting those
+        /// pulled, with a flag set once the transport has dropped it.
+        fn endless_body() -> (ByteStream, Arc<AtomicUsize>, Arc<AtomicBool>) {
+            let pulled = Arc::new(AtomicUsize::new(0));
+            let dropped = Arc::new(AtomicBool::new(false));
+            struct Endless {
+                pulled: Arc<AtomicUsize>,
+                dropped: Arc<AtomicBool>,
+            }
+            impl futures_core::Stream for Endless {
+                type Item = Result<Bytes, std::io::Error>;
+                fn poll_next(self: std::pin::Pin<&mut Self>, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+                    let n = self.pulled.fetch_add(1, Ordering::SeqCst);
+                    std::task::Poll::Ready((n < 10_000).then(|| Ok(Bytes::from(vec![b'x'; 16 * 1024]))))
+                }
+            }
+            impl Drop for Endless {
+                fn drop(&mut self) {
+                    self.dropped.store(true, Ordering::SeqCst);
+                }
+            }
+            let body = Endless { pulled: pulled.clone(), dropped: dropped.clone() };
+            (ByteStream::from_stream(body), pulled, dropped)
+        }
+
+        fn request(url: &str, version: http::Version, body: ByteStream) -> http::Request<ByteStream> {
+            let mut request = http::Request::post(url).body(body).unwrap();
+            *request.version_mut() = version;
+            request
+        }
+
+        /// Reads `n` bytes of the response body (whatever its frames).
+        async fn read_exactly(body: &mut ByteStream, n: usize) -> Result<Vec<u8>, TransportError> {
+            let mut out = Vec::new();
+            while out.len() < n {
+                match body.next().await {
+                    Some(chunk) => out.extend_from_slice(&chunk.map_err(TransportError::reading_body)?),
+                    None => break,
+                }
+            }
+            Ok(out)
+        }
+
+        /// Waits (at most five seconds) for `flag`.
+        async fn eventually(flag: &AtomicBool) -> bool {
+            for _ in 0..500 {
+                if flag.load(Ordering::SeqCst) {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            false
+        }
+
+        async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
+            tokio::time::timeout(Duration::from_secs(30), future).await.expect("the test finishes in time")
+        }
+
+        async fn send(client: &HyperClient, request: http::Request<ByteStream>) -> Result<StreamingResponse, TransportError> {
+            client.send_streaming(request).await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn an_http2_request_goes_over_http2_and_any_other_over_http1() {
+            within(async {
+                let server = serve(Behaviour::Echo).await;
+                let client = HyperClient::new();
+                let response = send(&client, request(&server.url(), http::Version::HTTP_2, ByteStream::from("hello"))).await.unwrap();
+                assert_eq!(response.version(), http::Version::HTTP_2);
+                assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from("hello"));
+                let response = send(&client, request(&server.url(), http::Version::HTTP_11, ByteStream::from("hello"))).await.unwrap();
+                assert_eq!(response.version(), http::Version::HTTP_11);
+                assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from("http1"));
+                // A buffered send takes the same road.
+                let response = client.send(request(&server.url(), http::Version::HTTP_2, ByteStream::new("again")).map(|_| Bytes::from("again"))).await.unwrap();
+                assert_eq!(response.body(), &Bytes::from("again"));
+                assert_eq!(server.seen().versions, [http::Version::HTTP_2, http::Version::HTTP_11, http::Version::HTTP_2]);
+                // With `http2_for_all`, an ordinary request goes over HTTP/2 too.
+                let client = HyperClient::builder().http2_for_all(true).build();
+                let response = send(&client, request(&server.url(), http::Version::HTTP_11, ByteStream::from("all"))).await.unwrap();
+                assert_eq!(response.version(), http::Version::HTTP_2);
+                assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from("all"));
+                assert_eq!(server.seen().versions.last(), Some(&http::Version::HTTP_2));
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn requests_in_memory_share_a_connection_and_a_stream_body_has_its_own() {
+            within(async {
+                let server = serve(Behaviour::Echo).await;
+                let client = HyperClient::new();
+                let sends = (0..3).map(|i| {
+                    let body = ByteStream::from(format!("in memory {i}"));
+                    send(&client, request(&server.url(), http::Version::HTTP_2, body))
+                });
+                let mut calls = Vec::new();
+                for call in sends {
+                    calls.push(call.await.unwrap());
+                }
+                for (i, response) in calls.into_iter().enumerate() {
+                    assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from(format!("in memory {i}")));
+                }
+                assert_eq!(server.seen().connections, 1);
+                // Two stream bodies: a connection each, closed when done.
+                for _ in 0..2 {
+                    let (sender, body, dropped) = channel_body();
+                    let response = send(&client, request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+                    sender.send(Bytes::from_static(b"streamed")).await.unwrap();
+                    drop(sender);
+                    assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from_static(b"streamed"));
+                    assert!(eventually(&dropped).await);
+                }
+                assert_eq!(server.seen().connections, 3);
+                assert_eq!(server.seen().versions, [http::Version::HTTP_2; 5]);
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn the_request_body_and_the_response_body_flow_at_once() {
+            within(async {
+                let server = serve(Behaviour::Echo).await;
+                let (sender, body, dropped) = channel_body();
+                let response = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+                let mut echoes = response.into_body();
+                // Each chunk is sent only once the previous one came back:
+                // this deadlocks unless both directions move together.
+                for i in 0..20usize {
+                    let chunk = Bytes::from(vec![i as u8; 1000 + i * 700]);
+                    sender.send(chunk.clone()).await.unwrap();
+                    let echo = read_exactly(&mut echoes, chunk.len()).await.unwrap();
+                    assert_eq!(echo, chunk, "chunk {i}");
+                }
+                drop(sender);
+                assert_eq!(echoes.next().await.map(|r| r.map(|_| ()).map_err(|e| e.to_string())), None, "the response ends with the request");
+                assert!(eventually(&dropped).await);
+                assert_eq!(server.seen().received, (0..20).map(|i| 1000 + i * 700).sum::<usize>());
+            })
+            .await
+        }
+
+        /// Sends chunks of 1000 bytes until the server fails the stream,
+        /// and returns the error of the response body.
+        async fn failing_mid_stream(behaviour: Behaviour) -> TransportError {
+            let server = serve(behaviour).await;
+            let (sender, body, dropped) = channel_body();
+            let response = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+            let mut echoes = response.into_body();
+            let mut error = None;
+            for _ in 0..10 {
+                // The send side: the chunk goes, or the transport has dropped the body.
+                if sender.send(Bytes::from(vec![1; 1000])).await.is_err() {
+                    break;
+                }
+                if let Err(e) = read_exactly(&mut echoes, 1000).await {
+                    error = Some(e);
+                    break;
+                }
+            }
+            // The body is dropped, so a producer learns the stream is gone.
+            assert!(eventually(&dropped).await, "the request body is dropped");
+            assert!(sender.send(Bytes::from_static(b"more")).await.is_err());
+            error.expect("the response body fails")
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_goaway_mid_stream_is_an_io_error_on_both_sides() {
+            within(async {
+                let error = failing_mid_stream(Behaviour::GoAwayAfter(3000)).await;
+                assert_eq!(error.kind(), TransportErrorKind::Io, "{}", crate::error::DisplayErrorContext(&error));
+                assert!(error.kind().is_retryable());
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_reset_mid_stream_is_an_io_error_on_both_sides() {
+            within(async {
+                let error = failing_mid_stream(Behaviour::ResetAfter(3000)).await;
+                assert_eq!(error.kind(), TransportErrorKind::Io, "{}", crate::error::DisplayErrorContext(&error));
+                let text = crate::error::DisplayErrorContext(&error).to_string();
+                assert!(text.contains("INTERNAL_ERROR") || text.contains("internal error"), "{text}");
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_reset_before_the_answer_fails_the_call() {
+            within(async {
+                let server = serve(Behaviour::ResetBeforeHead).await;
+                let (_sender, body, _dropped) = channel_body();
+                let error = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await.unwrap_err();
+                assert_eq!(error.kind(), TransportErrorKind::Io, "{}", crate::error::DisplayErrorContext(&error));
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_server_that_stops_reading_stalls_the_sender_until_the_response_is_dropped() {
+            within(async {
+                let server = serve(Behaviour::StopReading).await;
+                let (body, pulled, dropped) = endless_body();
+                let response = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let stalled_at = pulled.load(Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                // The window (64 KiB) and the chunk hyper holds back: no more is pulled.
+                assert_eq!(pulled.load(Ordering::SeqCst), stalled_at, "the sender stalls");
+                assert!(stalled_at * 16 * 1024 <= 128 * 1024, "{stalled_at} chunks pulled");
+                let mut body = response.into_body();
+                // Nothing comes back: the caller's timeouts end it.
+                assert!(tokio::time::timeout(Duration::from_millis(300), body.next()).await.is_err());
+                drop(body);
+                // Dropping the response ends the stream and its own
+                // connection, and drops the request body.
+                assert!(eventually(&dropped).await, "the request body is dropped");
+                for _ in 0..500 {
+                    if server.seen().closed_with_connection > 0 {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                assert_eq!(server.seen().closed_with_connection, 1);
+                assert_eq!(server.seen().client_resets, []);
+            })
+            .await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_failing_request_body_resets_the_stream() {
+            within(async {
+                let server = serve(Behaviour::Echo).await;
+                let (items, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+                struct Items(mpsc::Receiver<Result<Bytes, std::io::Error>>);
+                impl futures_core::Stream for Items {
+                    type Item = Result<Bytes, std::io::Error>;
+                    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+                        self.get_mut().0.poll_recv(cx)
+                    }
+                }
+                let body = ByteStream::from_stream(Items(receiver));
+                let response = send(&HyperClient::new(), request(&server.url(), http::Version::HTTP_2, body)).await.unwrap();
+                let mut echoes = response.into_body();
+                items.send(Ok(Bytes::from_static(b"one"))).await.unwrap();
+                assert_eq!(read_exactly(&mut echoes, 3).await.unwrap(), b"one");
+                // The server has the stream: now the body fails.
+                items.send(Err(std::io::Error::other("the microphone broke"))).await.unwrap();
+                let error = TransportError::reading_body(echoes.collect().await.unwrap_err());
+                // The body's own failure, not the reset hyper sent for it.
+                assert_eq!(error.kind(), TransportErrorKind::Other, "{}", crate::error::DisplayErrorContext(&error));
+                let text = crate::error::DisplayErrorContext(&error).to_string();
+                assert!(text.contains("the request body failed: ") && text.ends_with("the microphone broke"), "{text}");
+                for _ in 0..500 {
+                    if !server.seen().client_resets.is_empty() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                assert_eq!(server.seen().client_resets, [Reason::INTERNAL_ERROR]);
+            })
+            .await
+        }
+    }
+
+    #[cfg(all(feature = "rustls", not(feature = "http2")))]
+    #[tokio::test]
+    async fn without_the_http2_feature_an_http2_request_fails_and_says_why() {
+        let mut request = http::Request::post("http://127.0.0.1:9/stream").body(ByteStream::from("x")).unwrap();
+        *request.version_mut() = http::Version::HTTP_2;
+        let error = HyperClient::new().send_streaming(request).await.unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Other);
+        let text = crate::error::DisplayErrorContext(&error).to_string();
+        assert!(text.contains("`http2` feature"), "{text}");
+        // Every request, with `http2_for_all`.
+        let request = http::Request::get("http://127.0.0.1:9/").body(ByteStream::default()).unwrap();
+        let error = HyperClient::builder().http2_for_all(true).build().send_streaming(request).await.unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Other);
     }
 
     fn futures_block_on<F: Future>(future: F) -> F::Output {

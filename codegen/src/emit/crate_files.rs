@@ -187,18 +187,27 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
     let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
-         [features]\ndefault = [\"credentials-chain\", \"rustls\", \"tracing\"]\n\
+         [features]\ndefault = [\"credentials-chain\", {http2_default}\"rustls\", \"tracing\"]\n\
          # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
          # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
          credentials-chain = [\"tokio/process\"{chain_deps}]\n\
          # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
          rustls = [{rustls}]\n\
+         # HTTP/2 in the default transport (the `h2` crate): the requests that need it (input event streams),\n\
+         # or all of them with `HyperClientBuilder::http2_for_all`. {http2_note}\n\
+         http2 = [\"rustls\", \"hyper/http2\", \"hyper-util/http2\", \"hyper-rustls/http2\"]\n\
          # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
          tracing = [{tracing}]\n\n[dependencies]\n{deps}\n{dev}",
         header = crate::format::toml_header(),
         name = krate.name,
         description = toml_string(&description),
         rustls = feature("rustls"),
+        http2_default = if deps.http2 { "\"http2\", " } else { "" },
+        http2_note = if deps.http2 {
+            "On by default: this service's event streams need it."
+        } else {
+            "This service needs it for none of its operations."
+        },
         tracing = feature("tracing"),
         chain_deps = chain_deps,
         deps = dependencies.join("\n"),

@@ -65,7 +65,9 @@ pub struct Deps {
     /// Some operation sends events (`src/event_signing.rs`, aws-sigv4's
     /// event stream signing).
     pub sends_events: bool,
-    /// Some operation is sent over HTTP/2 (the `http2` feature is on by default).
+    /// Some operation is sent over HTTP/2 (bidirectional event streams:
+    /// AWS takes those only over HTTP/2): the crate's `http2` feature,
+    /// which every crate has, is in its default features.
     pub http2: bool,
 }
 
