@@ -1,5 +1,8 @@
 //! Sending events: the `streaming` fixture's client (a Transcribe-shaped
-//! service) with the test transport, each event's signed envelope checked.
+//! service) with the test transport, each event's signed envelope checked
+//! by the tests crate's own verifier, and end to end over HTTP/2 (h2c on
+//! loopback) against `tests::h2_server`, which checks every signature as
+//! it reads and streams transcripts back while the audio is still coming.
 
 use std::time::{Duration, SystemTime};
 
@@ -62,7 +65,16 @@ async fn events_are_framed_signed_in_a_chain_and_ended_by_an_empty_envelope() {
     let envelopes = messages(request.body());
     assert_eq!(envelopes.len(), 4, "three events and the final empty envelope");
     assert!(envelopes[3].payload().is_empty());
-    let _ = &seed; // VERIFY-CHAIN
+    // The tests crate's verifier (hmac and sha2 from the specification)
+    // over the official codec's reading of the body.
+    let mut verifier = tests::h2_server::ChainVerifier::new(tests::sigv4::SECRET, "us-west-2", "transcribe", seed);
+    let mut body = bytes::Bytes::copy_from_slice(request.body());
+    while !body.is_empty() {
+        let frame = aws_smithy_eventstream::frame::read_message_from(&mut body).expect("a frame");
+        verifier.verify(&frame).expect("every envelope's signature chains from the request's");
+    }
+    assert_eq!(verifier.frames(), 3);
+    assert!(verifier.ended(), "the final empty envelope is signed too");
     for (n, envelope) in envelopes[..3].iter().enumerate() {
         let inner = messages(envelope.payload());
         let inner = &inner[0];
@@ -231,5 +243,184 @@ impl<I: Iterator + Unpin> futures_core::Stream for Iter<I> {
 
     fn poll_next(self: std::pin::Pin<&mut Self>, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<I::Item>> {
         std::task::Poll::Ready(self.get_mut().0.next())
+    }
+}
+
+// End to end over HTTP/2.
+
+use tests::h2_server::{Fault, H2Server, Handler, Options};
+use fixture_streaming::types::TranscriptStream;
+
+const REGION: &str = "us-west-2";
+
+/// A client of the server, through the default transport (hyper, HTTP/2
+/// for this operation), with `attempt` as its attempt timeout.
+fn h2_client(server: &H2Server, attempt: Duration) -> Client {
+    use fixture_streaming::config::TimeoutConfig;
+    Client::new(
+        Config::builder()
+            .region(REGION)
+            .static_credentials(tests::sigv4::KEY_ID, tests::sigv4::SECRET)
+            .endpoint_url(server.url())
+            .timeout_config(TimeoutConfig::standard().with_attempt_timeout(Some(attempt)))
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    )
+}
+
+fn audio(n: usize, len: usize) -> AudioStream {
+    AudioStream::AudioEvent(AudioEvent::builder().audio_chunk(vec![(n % 251) as u8; len]).build())
+}
+
+/// Bounds every wait of these tests.
+async fn bounded<F: std::future::Future>(what: &str, future: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(20), future).await.unwrap_or_else(|_| panic!("{what} did not finish"))
+}
+
+#[tokio::test]
+async fn audio_streams_in_while_transcripts_stream_out_over_http2_every_signature_checked() {
+    let server = H2Server::start(Options::transcriber(REGION, "transcribe")).await;
+    let client = h2_client(&server, Duration::from_secs(10));
+    let (audio_in, sink) = EventSender::channel(1);
+    let mut output = bounded("the call", client.start_transcription().language_code("en-US").audio_stream(audio_in).send())
+        .await
+        .expect("the response's head");
+    // Lock step: each chunk goes out only once the previous one's
+    // transcript came back, which works only if both directions flow at
+    // once on the one HTTP/2 stream.
+    const CHUNKS: usize = 40;
+    const CHUNK: usize = 32 * 1024;
+    let mut transcripts = Vec::new();
+    for n in 1..=CHUNKS {
+        bounded("a send", sink.send(audio(n, CHUNK))).await.expect("the service takes the chunk");
+        match bounded("a transcript", output.transcript_stream.recv()).await {
+            Ok(Some(TranscriptStream::TranscriptEvent(event))) => transcripts.push(event.transcript.unwrap_or_default()),
+            other => panic!("transcript {n}: {other:?}"),
+        }
+    }
+    drop(sink);
+    assert!(matches!(bounded("the end", output.transcript_stream.recv()).await, Ok(None)), "the stream ends after the audio");
+    let expected: Vec<String> = (1..=CHUNKS).map(|n| format!("chunk {n} of {CHUNK} bytes")).collect();
+    assert_eq!(transcripts, expected);
+    let record = server.finished(1, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(record.version, http::Version::HTTP_2);
+    assert_eq!(record.authorization_failure, None, "the request's own signature");
+    assert_eq!(record.failures, Vec::<String>::new());
+    assert_eq!(record.verified(), CHUNKS, "every chunk's chained signature checked out");
+    assert!(record.events.iter().all(|e| e.event_type == "AudioEvent" && e.payload_len == CHUNK));
+    assert!(record.final_frame, "the empty signed frame ends the stream");
+    assert_eq!(record.header("x-amz-language-code"), Some("en-US"));
+    assert_eq!(record.header("content-type"), Some("application/vnd.amazon.eventstream"));
+}
+
+#[tokio::test]
+async fn a_service_that_stops_reading_stalls_the_sink_for_the_attempt_timeout_and_dropping_ends_the_stream() {
+    let server = H2Server::start(Options::transcriber(REGION, "transcribe").with_fault(Fault::StopReadingAfter(2))).await;
+    let limit = Duration::from_millis(500);
+    let client = h2_client(&server, limit);
+    let (audio_in, sink) = EventSender::channel(2);
+    let output = bounded("the call", client.start_transcription().language_code("en-US").audio_stream(audio_in).send()).await.unwrap();
+    let mut outcome = Ok(());
+    // 64 KiB of window and the buffers take a few chunks; then the sink waits.
+    for n in 1..=200 {
+        outcome = bounded("a send", sink.send(audio(n, 32 * 1024))).await;
+        if outcome.is_err() {
+            break;
+        }
+    }
+    assert!(matches!(outcome, Err(SendError::Stalled(waited)) if waited == limit), "{outcome:?}");
+    drop(sink);
+    drop(output);
+    // Dropping the call's output closes its connection: the server sees the
+    // stream end from the client's side.
+    let record = server.finished(1, Duration::from_secs(10)).await.remove(0);
+    assert!(record.client_reset.is_some(), "{record:?}");
+    assert!(record.failures.is_empty(), "{:?}", record.failures);
+    assert!(record.verified() >= 2);
+}
+
+/// The first error of the output stream, after any transcripts: its kind
+/// and its text with every cause.
+async fn first_error(
+    output: &mut fixture_streaming::operation::start_transcription::StartTranscriptionOutput,
+) -> (fixture_streaming::error::UnhandledKind, String) {
+    for _ in 0..1000 {
+        match bounded("an event", output.transcript_stream.recv()).await {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("the stream ended without an error"),
+            Err(fixture_streaming::types::TranscriptStreamError::Unhandled(error)) => {
+                return (error.kind(), format!("{}", DisplayErrorContext(&error)))
+            }
+            Err(other) => panic!("not a transport or response error: {other:?}"),
+        }
+    }
+    panic!("no error in 1000 events")
+}
+
+#[tokio::test]
+async fn goaway_reset_and_damaged_frames_mid_stream_are_typed_errors_never_hangs() {
+    use fixture_streaming::error::UnhandledKind;
+    for (fault, kind) in [
+        (Fault::GoAwayAfter(2), UnhandledKind::Transport),
+        (Fault::ResetAfter(2), UnhandledKind::Transport),
+        (Fault::CorruptFrameAfter(2), UnhandledKind::Response),
+        (Fault::OverlongMessageAfter(2), UnhandledKind::Response),
+    ] {
+        let server = H2Server::start(Options::transcriber(REGION, "transcribe").with_fault(fault)).await;
+        let client = h2_client(&server, Duration::from_secs(5));
+        let (audio_in, sink) = EventSender::channel(4);
+        let mut output = bounded("the call", client.start_transcription().language_code("en-US").audio_stream(audio_in).send())
+            .await
+            .unwrap();
+        let producer = tokio::spawn(async move {
+            for n in 1..=20 {
+                if sink.send(audio(n, 1024)).await.is_err() {
+                    return n;
+                }
+            }
+            21
+        });
+        let (actual, text) = first_error(&mut output).await;
+        assert_eq!(actual, kind, "{fault:?}: {text}");
+        drop(output);
+        let stopped_at = bounded("the producer", producer).await.unwrap();
+        assert!(stopped_at > 2, "{fault:?}: the first chunks went through ({stopped_at})");
+    }
+}
+
+#[tokio::test]
+async fn an_event_the_model_does_not_know_is_kept_and_an_exception_ends_the_stream() {
+    let answer: tests::h2_server::Answer = std::sync::Arc::new(|n, _inner| {
+        use aws_smithy_types::event_stream::{Header, HeaderValue as H, Message as M};
+        let event = |kind: &str, payload: &str| {
+            M::new(bytes::Bytes::from(payload.to_owned()))
+                .add_header(Header::new(":message-type", H::String("event".into())))
+                .add_header(Header::new(":event-type", H::String(kind.to_owned().into())))
+                .add_header(Header::new(":content-type", H::String("application/json".into())))
+        };
+        match n {
+            1 => vec![event("Mystery", r#"{"x":1}"#)],
+            2 => vec![M::new(bytes::Bytes::from_static(br#"{"Message":"no such language"}"#))
+                .add_header(Header::new(":message-type", H::String("exception".into())))
+                .add_header(Header::new(":exception-type", H::String("BadRequestException".into())))
+                .add_header(Header::new(":content-type", H::String("application/json".into())))],
+            _ => Vec::new(),
+        }
+    });
+    let server = H2Server::start(Options::transcriber(REGION, "transcribe").with_handler(Handler::Custom(answer))).await;
+    let client = h2_client(&server, Duration::from_secs(5));
+    let (audio_in, sink) = EventSender::channel(4);
+    let mut output = bounded("the call", client.start_transcription().language_code("en-US").audio_stream(audio_in).send()).await.unwrap();
+    sink.send(audio(1, 16)).await.unwrap();
+    match bounded("an event", output.transcript_stream.recv()).await {
+        Ok(Some(TranscriptStream::Unknown(member))) => assert_eq!(member.name(), "Mystery"),
+        other => panic!("expected the unknown event kept: {other:?}"),
+    }
+    sink.send(audio(2, 16)).await.unwrap();
+    match bounded("an event", output.transcript_stream.recv()).await {
+        Err(fixture_streaming::types::TranscriptStreamError::BadRequestException(e)) => {
+            assert_eq!(e.message.as_deref(), Some("no such language"))
+        }
+        other => panic!("expected the modeled exception: {other:?}"),
     }
 }
