@@ -18,7 +18,8 @@
 #   ListObjectsV2 response parsing (1,000 keys) and GetObject of 1 GiB from
 #   a loopback server (throughput and the process's peak memory); IAM
 #   (awsQuery): the debug build of the whole-IAM crate alone and ListRoles
-#   response parsing (1,000 roles).
+#   response parsing (1,000 roles); from bench/events.sh, events sent
+#   over HTTP/2 per second and the round trip of one, against bare HTTP/2.
 #
 #   bash bench/run.sh                  # prints the table
 #   bash bench/run.sh --write-readme   # also puts it into README.md
@@ -51,6 +52,9 @@ gen_rss=$(/usr/bin/time -f "%M" "$codegen" --model "$root/../shared/models/aws/o
 # 3, 4, 7: the Omics hello-world binaries and the credential chain's rows
 # (their own script), cold builds from empty target directories.
 chain_rows=$(bash "$root/bench/chain.sh")
+
+# Sending events over HTTP/2 against the floor of bare HTTP/2 (its own script).
+events_rows=$(bash "$root/bench/events.sh")
 
 # The S3 hello-worlds.
 hello s3-ours "s3 = { path = \"$bench/s3\" }" '#[tokio::main(flavor = "current_thread")]
@@ -114,6 +118,7 @@ table=$(
     printf '%s\n' "$rows"
     printf '| peak memory generating the whole Omics model | %s | | |\n' "$(mib "$gen_rss")"
     printf '%s\n' "$chain_rows"
+    printf '%s\n' "$events_rows"
     # Throughput: higher is better, the ratio is ours over the SDK's.
     ours_rate=$(get sources_1000_ours_calls_per_s); sdk_rate=$(get sources_1000_sdk_calls_per_s); bytes=$(get sources_1000_bytes)
     printf '| response parsing, 1,000 sources (%s KiB), calls/s (`generated/`; higher is better) | %s | %s | %sx |\n' \

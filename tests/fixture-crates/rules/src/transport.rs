@@ -445,6 +445,10 @@ mod hyper_client {
             let mut http = HttpConnector::new_with_resolver(resolver);
             http.enforce_http(false);
             http.set_connect_timeout(self.connect_timeout);
+            // Without it, Nagle's algorithm holds a streamed body's small
+            // writes (the tail of an event once HTTP/2's window opens)
+            // until the peer's delayed ACK: milliseconds per event.
+            http.set_nodelay(true);
             // rustls 0.23.48 deprecates ring's provider (no post-quantum key
             // exchange); ring keeps the crate's build small and C-free, and
             // the classical key exchanges it offers are what AWS endpoints use.
