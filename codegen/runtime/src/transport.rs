@@ -390,6 +390,8 @@ mod hyper_client {
         pool_idle_timeout: Option<Duration>,
         overrides: BTreeMap<String, IpAddr>,
         http2_for_all: bool,
+        /// Certificates (DER) trusted beside the system's roots.
+        roots: Vec<Vec<u8>>,
     }
 
     impl Default for HyperClientBuilder {
@@ -399,6 +401,7 @@ mod hyper_client {
                 pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
                 overrides: BTreeMap::new(),
                 http2_for_all: false,
+                roots: Vec::new(),
             }
         }
     }
@@ -437,6 +440,15 @@ mod hyper_client {
             self
         }
 
+        /// Trusts `der`, a certificate in DER form, as a root beside the
+        /// system's: a private certificate authority, a proxy that
+        /// inspects TLS, a local emulator served over TLS. A certificate
+        /// that does not parse makes every request fail, saying so.
+        pub fn root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+            self.roots.push(der.into());
+            self
+        }
+
         pub fn build(self) -> HyperClient {
             let resolver = Resolver { overrides: Arc::new(self.overrides), gai: GaiResolver::new() };
             let mut http = HttpConnector::new_with_resolver(resolver);
@@ -453,7 +465,7 @@ mod hyper_client {
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let pool_idle_timeout = self.pool_idle_timeout;
             let http2_for_all = self.http2_for_all;
-            let inner = tls_config(provider).map(|tls| {
+            let inner = tls_config(provider, &self.roots).map(|tls| {
                 // The root certificates are loaded once, for both versions.
                 let connector = hyper_rustls::HttpsConnectorBuilder::new()
                     .with_tls_config(tls.clone())
@@ -503,16 +515,24 @@ mod hyper_client {
     }
 
     /// rustls's settings: ring, TLS 1.2 and 1.3, the system's root certificates.
-    fn tls_config(provider: Arc<rustls::crypto::CryptoProvider>) -> Result<rustls::ClientConfig, Arc<str>> {
+    fn tls_config(provider: Arc<rustls::crypto::CryptoProvider>, roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Arc<str>> {
         use hyper_rustls::ConfigBuilderExt;
         let fail = |e: &dyn std::fmt::Display| Arc::from(format!("cannot load the system's root certificates: {e}"));
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| fail(&e))?
-            .with_native_roots()
-            .map_err(|e| fail(&e))?
-            .with_no_client_auth();
-        Ok(config)
+        let builder = rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions().map_err(|e| fail(&e))?;
+        if roots.is_empty() {
+            return Ok(builder.with_native_roots().map_err(|e| fail(&e))?.with_no_client_auth());
+        }
+        // The system's roots (those that parse, as `with_native_roots`
+        // takes them), then the client's own.
+        let mut store = rustls::RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        store.add_parsable_certificates(native.certs);
+        for (n, der) in roots.iter().enumerate() {
+            store.add(rustls::pki_types::CertificateDer::from(der.clone())).map_err(|e| {
+                Arc::<str>::from(format!("root certificate {} of HyperClientBuilder::root_certificate is not usable: {e}", n + 1))
+            })?;
+        }
+        Ok(builder.with_root_certificates(store).with_no_client_auth())
     }
 
     impl HyperClient {
@@ -1780,6 +1800,103 @@ mod tests {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
                 assert_eq!(server.seen().client_resets, [Reason::INTERNAL_ERROR]);
+            })
+            .await
+        }
+
+        /// A test certificate authority and a leaf for `localhost` and
+        /// 127.0.0.1 it signed (ECDSA P-256, valid until 2126, made with
+        /// `openssl req` and `openssl x509 -req`), with the leaf's key.
+        const TEST_CA: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ca.der"));
+        const TEST_LEAF: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/leaf.der"));
+        const TEST_LEAF_KEY: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/leaf.key.der"));
+
+        /// A TLS server on 127.0.0.1 offering `h2` and `http/1.1` by ALPN:
+        /// it answers HTTP/2 requests with their body, and an HTTP/1.1
+        /// request with `http1`. Returns its port and what it negotiated.
+        async fn serve_tls() -> (u16, Arc<Mutex<Vec<String>>>, tokio::task::JoinHandle<()>) {
+            use tokio_rustls::rustls;
+            #[allow(deprecated)]
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let key = rustls::pki_types::PrivateKeyDer::Pkcs8(TEST_LEAF_KEY.to_vec().into());
+            let chain = vec![rustls::pki_types::CertificateDer::from(TEST_LEAF.to_vec())];
+            let mut config = rustls::ServerConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(chain, key)
+                .unwrap();
+            config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+            let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let negotiated = Arc::new(Mutex::new(Vec::new()));
+            let seen = negotiated.clone();
+            let task = tokio::spawn(async move {
+                for _ in 0..8 {
+                    let Ok((socket, _)) = listener.accept().await else { return };
+                    let (acceptor, seen) = (acceptor.clone(), seen.clone());
+                    tokio::spawn(async move {
+                        let Ok(mut tls) = acceptor.accept(socket).await else {
+                            seen.lock().unwrap().push("handshake failed".to_owned());
+                            return;
+                        };
+                        let alpn = tls.get_ref().1.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+                        seen.lock().unwrap().push(alpn.clone().unwrap_or_default());
+                        if alpn.as_deref() != Some("h2") {
+                            let mut head = [0u8; 1024];
+                            let _ = tls.read(&mut head).await;
+                            let _ = tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhttp1").await;
+                            let _ = tls.shutdown().await;
+                            return;
+                        }
+                        let Ok(mut connection) = h2::server::handshake(tls).await else { return };
+                        while let Some(Ok((request, mut respond))) = connection.accept().await {
+                            tokio::spawn(async move {
+                                let mut body = request.into_body();
+                                let mut all = Vec::new();
+                                while let Some(Ok(chunk)) = body.data().await {
+                                    let _ = body.flow_control().release_capacity(chunk.len());
+                                    all.extend_from_slice(&chunk);
+                                }
+                                if let Ok(mut send) = respond.send_response(http::Response::new(()), false) {
+                                    let _ = send.send_data(Bytes::from(all), true);
+                                }
+                            });
+                        }
+                    });
+                }
+            });
+            (port, negotiated, task)
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn over_tls_alpn_chooses_http2_for_an_http2_request_with_a_root_of_the_clients_own() {
+            within(async {
+                let (port, negotiated, server) = serve_tls().await;
+                let localhost = std::net::IpAddr::from([127, 0, 0, 1]);
+                let url = format!("https://localhost:{port}/stream");
+                let client = HyperClient::builder().resolve("localhost", localhost).root_certificate(TEST_CA).build();
+                let response = send(&client, request(&url, http::Version::HTTP_2, ByteStream::from("over tls"))).await.unwrap();
+                assert_eq!(response.version(), http::Version::HTTP_2);
+                assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from("over tls"));
+                let response = send(&client, request(&url, http::Version::HTTP_11, ByteStream::from("x"))).await.unwrap();
+                assert_eq!(response.version(), http::Version::HTTP_11);
+                assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from("http1"));
+                // The HTTP/2 client offers `h2` alone; the HTTP/1.1 one offers
+                // nothing, and the server speaks HTTP/1.1.
+                assert_eq!(*negotiated.lock().unwrap(), ["h2", ""]);
+                // Without the test authority, the certificate is refused.
+                let untrusting = HyperClient::builder().resolve("localhost", localhost).build();
+                let error = send(&untrusting, request(&url, http::Version::HTTP_2, ByteStream::from("x"))).await.unwrap_err();
+                let text = crate::error::DisplayErrorContext(&error).to_string();
+                assert_eq!(error.kind(), TransportErrorKind::Connect, "{text}");
+                assert!(text.to_lowercase().contains("certificate"), "{text}");
+                // A root that is not a certificate fails every request, saying so.
+                let broken = HyperClient::builder().root_certificate(b"not DER".to_vec()).build();
+                let error = send(&broken, request(&url, http::Version::HTTP_2, ByteStream::from("x"))).await.unwrap_err();
+                assert!(crate::error::DisplayErrorContext(&error).to_string().contains("root certificate 1"), "{error:?}");
+                server.abort();
             })
             .await
         }

@@ -30,6 +30,7 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("hyper-rustls", r#"{ version = "0.27.2", default-features = false, features = ["http1", "tls12", "ring", "native-tokio"], optional = true }"#, Some("rustls")),
     ("hyper-util", r#"{ version = "0.1.6", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#, Some("rustls")),
     ("rustls", r#"{ version = "0.23.10", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#, Some("rustls")),
+    ("rustls-native-certs", r#"{ version = "0.8", optional = true }"#, Some("rustls")),
     // `Content-MD5` (`smithy.api#httpChecksumRequired`).
     ("md-5", r#""0.11.0""#, None),
     // Already built for aws-sigv4: S3's URL-encoded listings.

@@ -393,6 +393,8 @@ mod hyper_client {
         pool_idle_timeout: Option<Duration>,
         overrides: BTreeMap<String, IpAddr>,
         http2_for_all: bool,
+        /// Certificates (DER) trusted beside the system's roots.
+        roots: Vec<Vec<u8>>,
     }
 
     impl Default for HyperClientBuilder {
@@ -402,6 +404,7 @@ mod hyper_client {
                 pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
                 overrides: BTreeMap::new(),
                 http2_for_all: false,
+                roots: Vec::new(),
             }
         }
     }
@@ -440,6 +443,15 @@ mod hyper_client {
             self
         }
 
+        /// Trusts `der`, a certificate in DER form, as a root beside the
+        /// system's: a private certificate authority, a proxy that
+        /// inspects TLS, a local emulator served over TLS. A certificate
+        /// that does not parse makes every request fail, saying so.
+        pub fn root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+            self.roots.push(der.into());
+            self
+        }
+
         pub fn build(self) -> HyperClient {
             let resolver = Resolver { overrides: Arc::new(self.overrides), gai: GaiResolver::new() };
             let mut http = HttpConnector::new_with_resolver(resolver);
@@ -456,7 +468,7 @@ mod hyper_client {
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let pool_idle_timeout = self.pool_idle_timeout;
             let http2_for_all = self.http2_for_all;
-            let inner = tls_config(provider).map(|tls| {
+            let inner = tls_config(provider, &self.roots).map(|tls| {
                 // The root certificates are loaded once, for both versions.
                 let connector = hyper_rustls::HttpsConnectorBuilder::new()
                     .with_tls_config(tls.clone())
@@ -506,16 +518,24 @@ mod hyper_client {
     }
 
     /// rustls's settings: ring, TLS 1.2 and 1.3, the system's root certificates.
-    fn tls_config(provider: Arc<rustls::crypto::CryptoProvider>) -> Result<rustls::ClientConfig, Arc<str>> {
+    fn tls_config(provider: Arc<rustls::crypto::CryptoProvider>, roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Arc<str>> {
         use hyper_rustls::ConfigBuilderExt;
         let fail = |e: &dyn std::fmt::Display| Arc::from(format!("cannot load the system's root certificates: {e}"));
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| fail(&e))?
-            .with_native_roots()
-            .map_err(|e| fail(&e))?
-            .with_no_client_auth();
-        Ok(config)
+        let builder = rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions().map_err(|e| fail(&e))?;
+        if roots.is_empty() {
+            return Ok(builder.with_native_roots().map_err(|e| fail(&e))?.with_no_client_auth());
+        }
+        // The system's roots (those that parse, as `with_native_roots`
+        // takes them), then the client's own.
+        let mut store = rustls::RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        store.add_parsable_certificates(native.certs);
+        for (n, der) in roots.iter().enumerate() {
+            store.add(rustls::pki_types::CertificateDer::from(der.clone())).map_err(|e| {
+                Arc::<str>::from(format!("root certificate {} of HyperClientBuilder::root_certificate is not usable: {e}", n + 1))
+            })?;
+        }
+        Ok(builder.with_root_certificates(store).with_no_client_auth())
     }
 
     impl HyperClient {
