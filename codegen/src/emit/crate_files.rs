@@ -179,7 +179,8 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
             }
         })
         .collect();
-    let chain_deps: String = chain_only.iter().map(|name| format!(", \"dep:{name}\"")).collect();
+    let chain_deps: Vec<String> = chain_only.iter().map(|name| format!("\"dep:{name}\"")).collect();
+    let chain_deps = chain_deps.join(", ");
     let feature = |feature: &str| -> String {
         let deps: Vec<String> =
             DEPENDENCIES.iter().filter(|(.., of)| *of == Some(feature)).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
@@ -191,7 +192,7 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
          [features]\ndefault = [\"credentials-chain\", {http2_default}\"rustls\", \"tracing\"]\n\
          # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
          # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
-         credentials-chain = [\"tokio/process\"{chain_deps}]\n\
+         credentials-chain = [{chain_deps}]\n\
          # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
          rustls = [{rustls}]\n\
          # HTTP/2 in the default transport (the `h2` crate): the requests that need it (input event streams),\n\

@@ -434,6 +434,50 @@ fn login(env: &ProviderEnv, session: &str, now: SystemTime) -> Result<Credential
     Ok(builder.build())
 }
 
+/// What a process printed and how it ended.
+struct ProcessOutput {
+    status: std::process::ExitStatus,
+    stdout: Vec<u8>,
+}
+
+/// Runs `command` (no input; its standard error goes where ours does, as
+/// the AWS CLI lets a credential process's messages through) on a thread
+/// of its own: std's processes keep tokio's process driver and signal
+/// handling out of every crate's build. A call dropped before the process
+/// ends kills it.
+async fn run_process(mut command: std::process::Command) -> std::io::Result<ProcessOutput> {
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::sync::{Arc, Mutex, PoisonError};
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
+    let mut stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("the process has no standard output"))?;
+    let child = Arc::new(Mutex::new(child));
+    let (done, finished) = tokio::sync::oneshot::channel();
+    let waited = child.clone();
+    std::thread::spawn(move || {
+        let mut printed = Vec::new();
+        let read = stdout.read_to_end(&mut printed);
+        // Once its output has ended, the process is about to exit.
+        let status = waited.lock().unwrap_or_else(PoisonError::into_inner).wait();
+        let _ = done.send(read.and(status).map(|status| ProcessOutput { status, stdout: printed }));
+    });
+    /// Kills the process unless it has been waited for.
+    struct KillOnDrop(Arc<Mutex<std::process::Child>>, bool);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            // Locked only while the thread waits for a process whose
+            // output has ended: nothing to kill then.
+            if let (false, Ok(mut child)) = (self.1, self.0.try_lock()) {
+                let _ = child.kill();
+            }
+        }
+    }
+    let mut guard = KillOnDrop(child, false);
+    let output = finished.await.map_err(|_| std::io::Error::other("the thread waiting for the process ended"))?;
+    guard.1 = true;
+    output
+}
+
 /// The start of a body, for an error message.
 fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned()
@@ -443,18 +487,16 @@ fn snippet(body: &[u8]) -> String {
 /// the AWS SDKs do (`sh -c` on Unix, `cmd.exe /C` on Windows), and reads
 /// credentials from the JSON it prints (`Version` 1).
 async fn credential_process(command: &str, account_id: Option<String>) -> Result<Credentials, CredentialsError> {
-    let mut process = if cfg!(windows) {
-        let mut c = tokio::process::Command::new("cmd.exe");
+    let process = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd.exe");
         c.args(["/C", command]);
         c
     } else {
-        let mut c = tokio::process::Command::new("sh");
+        let mut c = std::process::Command::new("sh");
         c.args(["-c", command]);
         c
     };
-    process.stdin(std::process::Stdio::null()).kill_on_drop(true);
-    let output = process
-        .output()
+    let output = run_process(process)
         .await
         .map_err(|e| provider_error(format!("Error retrieving credentials: could not run the external process: {e}")))?;
     if !output.status.success() {
