@@ -315,7 +315,7 @@ mod hyper_client {
     /// pool of connections, each carrying many requests at once, with the
     /// same connect timeout, idle timeout and resolve overrides; a
     /// connection with a stream open is pinged
-    /// ([`HTTP2_KEEP_ALIVE_INTERVAL`], [`HTTP2_KEEP_ALIVE_TIMEOUT`]). The
+    /// (`HTTP2_KEEP_ALIVE_INTERVAL`, `HTTP2_KEEP_ALIVE_TIMEOUT`). The
     /// request body is sent as the response body arrives, both at once on
     /// one stream. A GOAWAY or RST_STREAM from the server, or a broken
     /// connection, fails the call or the reading of the response body with
