@@ -6,7 +6,8 @@
 #      hello-world that calls get_reference_import_job with its credential
 #      chain: ours with `Config::load()` (the generated crate's default
 #      features) against aws-sdk-omics with aws-config (default features)
-#      and tokio, each from an empty target directory;
+#      and tokio, each from an empty target directory, ROUNDS (default 3)
+#      times in rotated order, the median of each reported;
 #   2. the cost of the `credentials-chain` feature: our hello-world built
 #      cold with it against `--no-default-features` plus `rustls` and
 #      `tracing` (and `Config::from_env()`, since `load` is the feature's);
@@ -63,11 +64,25 @@ $call
     }
 }"
 
-declare -A cold cold_rss size
-for name in ours sdk ours-no-chain; do
-    measured=$(cold_build "$name" dev)
-    cold[$name]=${measured% *}
-    cold_rss[$name]=${measured#* }
+# ROUNDS (default 3) rounds of the three cold builds, the order rotated
+# each round (the first build of a run was the slowest in every run, the
+# machine's caches colder): each figure is the median of its builds.
+rounds="${ROUNDS:-3}"
+declare -A cold cold_rss size times rss
+order=(ours sdk ours-no-chain)
+for ((round = 0; round < rounds; round++)); do
+    for ((i = 0; i < 3; i++)); do
+        name=${order[$(( (i + round) % 3 ))]}
+        measured=$(cold_build "$name" dev)
+        times[$name]+="${measured% *} "
+        rss[$name]+="${measured#* } "
+    done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+for name in "${order[@]}"; do
+    cold[$name]=$(median "${times[$name]}")
+    cold_rss[$name]=$(median "${rss[$name]}")
+    echo "cold builds of hello-$name: ${times[$name]}(median ${cold[$name]} s)" >&2
 done
 for name in ours sdk; do
     cold_build "$name" release >/dev/null
@@ -161,7 +176,7 @@ timing=$("$bench/resolve-timing/target/release/resolve-timing")
 walk_us=$(sed -n 's/^walk_us=//p' <<<"$timing")
 load_us=$(sed -n 's/^load_us=//p' <<<"$timing")
 
-printf '| cold debug build of a hello-world with its credential chain (`Config::load()`; aws-config with default features), empty target dir | %.1f s | %.1f s | %s |\n' \
+printf '| cold debug build of a hello-world with its credential chain (`Config::load()`; aws-config with default features), empty target dir, median of '"$rounds"' rounds | %.1f s | %.1f s | %s |\n' \
     "${cold[ours]}" "${cold[sdk]}" "$(calc "${cold[ours]} / ${cold[sdk]}")"
 printf '| peak memory of that build | %s | %s | %s |\n' "$(mib "${cold_rss[ours]}")" "$(mib "${cold_rss[sdk]}")" "$(calc "${cold_rss[ours]} / ${cold_rss[sdk]}")"
 printf '| stripped release hello-world binary (with the credential chain) | %.1f MiB | %.1f MiB | %s |\n' \
