@@ -71,7 +71,12 @@ impl Stream for Signed {
                 return Poll::Ready(None);
             }
             match Message::decode(&mut this.buffer) {
-                Ok(Some(message)) => return Poll::Ready(Some(this.envelope(Some(&message)))),
+                Ok(Some(message)) => {
+                    let envelope = this.envelope(Some(&message));
+                    // A message that cannot be signed ends the body.
+                    this.ended = envelope.is_err();
+                    return Poll::Ready(Some(envelope));
+                }
                 Ok(None) => {}
                 Err(error) => {
                     this.ended = true;

@@ -107,6 +107,11 @@ impl Message {
     /// `None` when a header name is longer than 255 bytes or a header value
     /// longer than 65,535 bytes, which the format cannot carry.
     pub fn encode(headers: &[(&str, HeaderValue)], payload: &[u8]) -> Option<Vec<u8>> {
+        Self::encode_parts(headers.iter().map(|(name, value)| (*name, value)), payload)
+    }
+
+    /// [`encode`](Self::encode) of headers by reference.
+    fn encode_parts<'a>(headers: impl Iterator<Item = (&'a str, &'a HeaderValue)>, payload: &[u8]) -> Option<Vec<u8>> {
         let mut encoded_headers = Vec::new();
         for (name, value) in headers {
             encoded_headers.push(u8::try_from(name.len()).ok()?);
@@ -475,8 +480,8 @@ impl Message {
 
     /// [`Message::encode`] of this message.
     pub fn to_bytes(&self) -> Result<Vec<u8>, BoxError> {
-        let headers: Vec<(&str, HeaderValue)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        let encoded = Message::encode(&headers, &self.payload).ok_or("an event header is too long for the event stream format")?;
+        let headers = self.headers.iter().map(|(name, value)| (name.as_str(), value));
+        let encoded = Message::encode_parts(headers, &self.payload).ok_or("an event header is too long for the event stream format")?;
         if encoded.len() > MAX_MESSAGE {
             return Err(format!("an event of {} bytes is longer than the event stream format allows", encoded.len()).into());
         }
@@ -541,23 +546,13 @@ impl<T> fmt::Debug for EventSender<T> {
 impl<T> Default for EventSender<T> {
     /// No events: the stream ends at once.
     fn default() -> Self {
-        EventSender::boxed(Box::pin(Empty))
+        EventSender::boxed(Box::pin(Iter(std::iter::empty())))
     }
 }
 
 impl<T> crate::json::Fallback for EventSender<T> {
     fn fallback() -> Self {
         Self::default()
-    }
-}
-
-struct Empty;
-
-impl Stream for Empty {
-    type Item = Result<Bytes, BoxError>;
-
-    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Poll::Ready(None)
     }
 }
 
@@ -638,7 +633,7 @@ impl<T> EventSender<T> {
         let taken = self.stream.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
         match taken {
             Some(stream) => ByteStream::from_stream(stream),
-            None => ByteStream::from_stream(Iter(vec![Err::<Bytes, BoxError>("the events were already sent".into())].into_iter())),
+            None => ByteStream::from_stream(Iter(std::iter::once(Err::<Bytes, BoxError>("the events were already sent".into())))),
         }
     }
 }

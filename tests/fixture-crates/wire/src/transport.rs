@@ -340,7 +340,6 @@ mod hyper_client {
     ///
     /// # HTTP/1.1
     ///
-    ///
     /// A request that fails on a reused connection (one the server may
     /// have closed while it sat idle in the pool) is sent again at once,
     /// within the same attempt, without backoff and without spending the
@@ -628,15 +627,7 @@ mod hyper_client {
             Err(error) => return Err(failure.take().map(TransportError::from).unwrap_or_else(|| transport_error(error))),
         };
         let usage = if single { usage_of(&connection) } else { None };
-        let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
-        let length = if bodiless { Some(0) } else { content_length(&response) };
-        Ok(response.map(|body| {
-            let chunks = Watched { chunks: body.into_data_stream(), failure, connection: usage, ended: false };
-            match length {
-                Some(length) => ByteStream::from_stream_with_length(chunks, length),
-                None => ByteStream::from_stream(chunks),
-            }
-        }))
+        Ok(streaming_with(response, head, |chunks| Watched { chunks, failure, connection: usage, ended: false }))
     }
 
     /// The shared state of the connection a request went on.
@@ -780,10 +771,23 @@ mod hyper_client {
     /// A response to HEAD, and a 204 or 304, has no body whatever its
     /// `Content-Length` says (S3's HeadObject gives the object's length).
     fn streaming(response: http::Response<hyper::body::Incoming>, head: bool) -> StreamingResponse {
+        streaming_with(response, head, |chunks| chunks)
+    }
+
+    /// [`streaming`], its chunks read through `wrap`.
+    fn streaming_with<S, E>(
+        response: http::Response<hyper::body::Incoming>,
+        head: bool,
+        wrap: impl FnOnce(http_body_util::BodyDataStream<hyper::body::Incoming>) -> S,
+    ) -> StreamingResponse
+    where
+        S: futures_core::Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let bodiless = head || matches!(response.status().as_u16(), 204 | 304);
         let length = if bodiless { Some(0) } else { content_length(&response) };
         response.map(|body| {
-            let chunks = body.into_data_stream();
+            let chunks = wrap(body.into_data_stream());
             match length {
                 Some(length) => ByteStream::from_stream_with_length(chunks, length),
                 None => ByteStream::from_stream(chunks),
@@ -1027,8 +1031,10 @@ mod hyper_client {
             let before = buf.filled().len();
             let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
             this.usage.read(buf.filled().len() - before);
+            // An abort while this waits wakes it (only HTTP/2 connections
+            // are aborted: without the feature, nothing to register).
+            #[cfg(feature = "http2")]
             if polled.is_pending() {
-                // An abort while this waits wakes it.
                 if let Err(aborted) = this.usage.aborted(Some(cx.waker())) {
                     return Poll::Ready(Err(aborted));
                 }
