@@ -152,8 +152,7 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
     let nested = |text: &str| codegen::single_file::nest(text, module);
     // Bodies in XML are compared with the client's own XML reader; the
     // JSON protocols' clients have none, and no case of theirs sends XML.
-    let sends_events =
-        krate.operations.values().any(|op| op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_))));
+    let sends_events = krate.operations.values().any(|op| op.sends_events());
     let harness_events = if sends_events { format!("\nmod events {{\n{}\n}}\npub(crate) use events::*;\n", nested(harness.events)) } else { String::new() };
     let harness_xml = if krate.protocol.xml() {
         nested(harness.xml)

@@ -7,7 +7,7 @@ use quote::quote;
 use super::customize::Fill;
 use super::{docs, ident, type_tokens};
 use crate::ir::auth::AuthScheme;
-use crate::ir::{names, Crate, Field, Operation, RustType, Struct};
+use crate::ir::{names, Crate, Field, Operation, Struct};
 
 /// Whether an operation can be presigned: it signs with SigV4 (its own
 /// schemes, else the service's) and its input is not an event stream.
@@ -18,7 +18,7 @@ pub(crate) fn presignable(krate: &Crate, op: &Operation) -> bool {
     }
     let schemes = op.auth.as_ref().unwrap_or(&krate.service.auth);
     schemes.iter().any(|s| matches!(s, AuthScheme::SigV4 { .. }))
-        && !op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_)))
+        && !op.sends_events()
 }
 
 /// Whether the crate presigns (and carries `src/presigning.rs`).

@@ -355,15 +355,8 @@ pub fn deps(krate: &Crate) -> Deps {
         checksum: krate.operations.values().any(|op| op.checksum_required),
         gzip: krate.operations.values().any(|op| op.gzip),
         pagination: krate.operations.values().any(|op| op.pagination.is_some()),
-        event_stream: krate.operations.values().any(|op| {
-            op.output.fields.iter().chain(&op.input.fields).any(|f| {
-                matches!(f.ty, crate::ir::RustType::EventStream(_) | crate::ir::RustType::EventSender(_))
-            })
-        }),
-        sends_events: krate
-            .operations
-            .values()
-            .any(|op| op.input.fields.iter().any(|f| matches!(f.ty, crate::ir::RustType::EventSender(_)))),
+        event_stream: krate.operations.values().any(|op| op.sends_events() || op.receives_events()),
+        sends_events: krate.operations.values().any(|op| op.sends_events()),
         http2: krate.operations.values().any(|op| op.http2),
     }
 }

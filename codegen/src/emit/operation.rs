@@ -160,7 +160,7 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             }
         }
     };
-    let sends_events = op.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_)));
+    let sends_events = op.sends_events();
     let config_param = if op.gzip || sends_events { quote!(config) } else { quote!(_config) };
     // A streaming output payload: the orchestrator hands the body over as
     // it arrives, after `deserialize` has read the head.
@@ -181,7 +181,7 @@ fn operation_impl(krate: &Crate, op: &Operation) -> TokenStream {
             const UNSIGNED_PAYLOAD: bool = true;
         )
     });
-    let event_stream = op.output.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_))).then(|| {
+    let event_stream = op.receives_events().then(|| {
         quote!(
             const EVENT_STREAM: bool = true;
         )

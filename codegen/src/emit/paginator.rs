@@ -114,6 +114,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
         }
     }
 }
+
 /// The closure that reads the next token from a page (`&Output`): a field of
 /// the output, or of the structures it holds (`None` where one is absent).
 fn token_of(steps: &[PathStep]) -> TokenStream {

@@ -170,14 +170,7 @@ fn event_marshal_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fi
     let event_arms = events.iter().map(|f| {
         let variant = ident(&f.name);
         let event_type = &f.member;
-        let target = match &f.ty {
-            RustType::Named(r) => match krate.types.get(&r.name) {
-                Some(TypeDef::Struct(t)) if t.kind != crate::ir::StructKind::Union => Some(t),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(target) = target else {
+        let Some(target) = event_structure(krate, f) else {
             // Not a structure (Smithy requires one): the value as JSON.
             let payload = typed_json(&f.ty, quote!(value));
             return quote! {
@@ -357,14 +350,7 @@ fn event_stream_impl(krate: &Crate, s: &Struct, error_name: &str, events: &[&Fie
 fn event_value(krate: &Crate, f: &Field, codec: &dyn Codec) -> TokenStream {
     let ty = type_tokens(&f.ty);
     let payload = codec.read_payload(ty.clone(), quote!(message.payload()));
-    let target = match &f.ty {
-        RustType::Named(r) => match krate.types.get(&r.name) {
-            Some(TypeDef::Struct(t)) => Some(t),
-            _ => None,
-        },
-        _ => None,
-    };
-    let Some(target) = target else {
+    let Some(target) = event_structure(krate, f) else {
         // Not a structure (Smithy requires one): read it as JSON.
         return quote!(#payload?);
     };
@@ -427,6 +413,18 @@ fn event_value(krate: &Crate, f: &Field, codec: &dyn Codec) -> TokenStream {
         #(#assignments)*
         value
     })
+}
+
+/// The structure an event member of a stream names (Smithy requires one;
+/// anything else travels as its JSON).
+fn event_structure<'a>(krate: &'a Crate, f: &Field) -> Option<&'a Struct> {
+    match &f.ty {
+        RustType::Named(r) => match krate.types.get(&r.name) {
+            Some(TypeDef::Struct(t)) if t.kind != crate::ir::StructKind::Union => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn variant_type(f: &Field) -> TokenStream {

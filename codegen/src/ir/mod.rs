@@ -324,6 +324,18 @@ pub struct Operation {
     pub http2: bool,
 }
 
+impl Operation {
+    /// Its input has an event stream: the operation sends events.
+    pub fn sends_events(&self) -> bool {
+        self.input.fields.iter().any(|f| matches!(f.ty, RustType::EventSender(_)))
+    }
+
+    /// Its output has an event stream: the operation reads events.
+    pub fn receives_events(&self) -> bool {
+        self.output.fields.iter().any(|f| matches!(f.ty, RustType::EventStream(_)))
+    }
+}
+
 /// `aws.protocols#httpChecksum` of an operation: members by their model
 /// names.
 #[derive(Clone, Debug, Default, PartialEq)]

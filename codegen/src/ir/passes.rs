@@ -16,6 +16,10 @@ pub(super) fn resolve_waiter_paths(krate: &mut Crate, model: &Model) -> Result<(
     waiter::resolve(krate, model)
 }
 
+/// The paging tokens that are written: a string, or (DynamoDB's keys) a map
+/// with string keys, the same in the input and the output.
+const TOKEN_TYPES: &str = "tokens that are not strings or string-keyed maps of the same type";
+
 /// The error of an operation's `smithy.api#paginated` trait that breaks the
 /// specification (`Invalid`) or asks for what is not written (`Unsupported`).
 fn paging_error(model: &Model, op: &Operation, invalid: bool, what: String) -> Error {
@@ -58,12 +62,7 @@ pub(super) fn pagination(model: &Model, op: &Operation, service: Option<&Value>)
     // A string, or (DynamoDB's keys) a map with string keys; the output's
     // token must have the same type (checked with the output's paths).
     if !matches!(&input_token.ty, RustType::String | RustType::Map { sparse: false, .. }) {
-        return Err(paging_error(
-            model,
-            op,
-            false,
-            "tokens that are not strings or string-keyed maps of the same type".into(),
-        ));
+        return Err(paging_error(model, op, false, TOKEN_TYPES.into()));
     }
     let page_size = match key("pageSize") {
         None => None,
@@ -93,12 +92,7 @@ pub(super) fn resolve_pagination_paths(krate: &mut Crate, model: &Model) -> Resu
         let Some(pagination) = &op.pagination else { continue };
         let token = resolve_output_path(krate, model, op, &pagination.output_token.path)?;
         if token.last().map(|step| &step.ty) != Some(&pagination.token_type) {
-            return Err(paging_error(
-                model,
-                op,
-                false,
-                "tokens that are not strings or string-keyed maps of the same type".into(),
-            ));
+            return Err(paging_error(model, op, false, TOKEN_TYPES.into()));
         }
         let items = match &pagination.items {
             None => None,

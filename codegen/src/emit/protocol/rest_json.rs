@@ -636,10 +636,10 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
                     .ok_or_else(|| ::std::format!("header `{}` is not a timestamp: `{}`", #header, #text))?),
             },
             RustType::List { .. }
-        | RustType::Map { .. }
-        | RustType::ByteStream { .. }
-        | RustType::EventStream(_)
-        | RustType::EventSender(_) => {
+            | RustType::Map { .. }
+            | RustType::ByteStream { .. }
+            | RustType::EventStream(_)
+            | RustType::EventSender(_) => {
                 quote!(::std::default::Default::default())
             }
         }
