@@ -38,7 +38,7 @@ pub use reader::Reader;
 pub(crate) use reader::read;
 // restXml uses the JSON module for its zero values only.
 #[allow(unused_imports)]
-pub(crate) use response::{error_metadata, request_id, request_id_in};
+pub(crate) use response::{error_metadata, object, request_id, request_id_in, string_member};
 #[allow(unused_imports)]
 pub(crate) use wire::{Base64, Float, Form, List, Map, Plain, SparseList, SparseMap, Wire, WireWrite};
 pub use writer::Writer;
@@ -54,6 +54,26 @@ use std::fmt;
 /// reads the same way.
 pub fn from_json<T: FromJson>(json: impl AsRef<[u8]>) -> Result<T, JsonError> {
     from_slice(json.as_ref())
+}
+
+/// A whole JSON text as a document (the credential sources' JSON).
+pub(crate) fn document(bytes: &[u8]) -> Result<crate::primitives::Document, JsonError> {
+    from_slice(bytes)
+}
+
+/// Member `key` of a document that is an object.
+pub(crate) fn member<'a>(document: &'a crate::primitives::Document, key: &str) -> Option<&'a crate::primitives::Document> {
+    document.as_object()?.get(key)
+}
+
+/// A document that is a whole number in `i64`'s range.
+pub(crate) fn integer(document: &crate::primitives::Document) -> Option<i64> {
+    use crate::primitives::Number;
+    match document.as_number()? {
+        Number::PosInt(n) => i64::try_from(*n).ok(),
+        Number::NegInt(n) => Some(*n),
+        Number::Float(_) => None,
+    }
 }
 
 /// Reads a message body into `T`: an empty body (or only whitespace) reads

@@ -50,7 +50,7 @@ fn end(reader: &mut Reader<'_>) -> Result<(), JsonError> {
 }
 
 /// A body as a document: an empty body reads as `{}`.
-pub fn json_body_document(body: &[u8]) -> Result<serde_json::Value, JsonError> {
+pub fn json_body_document(body: &[u8]) -> Result<crate::primitives::Document, JsonError> {
     json::from_body(body)
 }
 

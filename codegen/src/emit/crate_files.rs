@@ -13,8 +13,9 @@ use crate::ir::Crate;
 pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("aws-credential-types", r#""1.3.1""#, None),
     ("aws-sigv4", r#"{ version = "1.2.0", default-features = false, features = ["sign-http", "http1"] }"#, None),
-    // Already built for aws-sigv4: parses the `Date` of responses (clock skew).
-    ("aws-smithy-types", r#""1.2.0""#, None),
+    // Already built for aws-sigv4: parses the `Date` of responses (clock
+    // skew), and its `Document` is the crate's, as in the AWS SDK.
+    ("aws-smithy-types", r#""1.9.3""#, None),
     ("bytes", r#""1.5.0""#, None),
     // Flexible checksums (`aws.protocols#httpChecksum`): CRC32C and
     // CRC64/NVME, and SHA-1; SHA-256 is sha2, CRC32 crc32fast.
@@ -38,9 +39,6 @@ pub(super) const DEPENDENCIES: &[(&str, &str, Option<&str>)] = &[
     ("quick-xml", r#"{ version = "0.42", default-features = false }"#, None),
     ("sha1", r#""0.11.0""#, None),
     ("sha2", r#""0.11.0""#, None),
-    // Documents' numbers parse exactly (serde_json's default parser can be
-    // a bit off, so a number would not read back as it was written).
-    ("serde_json", r#"{ version = "1.0.120", features = ["float_roundtrip"] }"#, None),
     ("time", r#"{ version = "0.3.36", default-features = false, features = ["std", "parsing", "formatting"] }"#, None),
     ("tokio", r#"{ version = "1.38.0", default-features = false, features = ["fs", "sync", "time"] }"#, None),
     ("tower-service", r#"{ version = "0.3.2", optional = true }"#, Some("rustls")),

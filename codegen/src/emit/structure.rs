@@ -159,22 +159,56 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
         Some(DefaultValue::Blob(base64)) => {
             quote!(crate::primitives::Blob::new(crate::primitives::base64_decode(#base64).unwrap_or_default()))
         }
-        Some(DefaultValue::Document(json)) => {
-            quote!(::serde_json::from_str::<crate::primitives::Document>(#json).unwrap_or_default())
+        Some(DefaultValue::Document(json)) => match serde_json::from_str(json) {
+            Ok(value) => document_tokens(&value),
+            Err(_) => quote!(crate::primitives::Document::Null),
+        },
+    }
+}
+
+/// A document value built in Rust (`crate::primitives::Document`), from the
+/// JSON the model gives.
+fn document_tokens(value: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match value {
+        Value::Null => quote!(crate::primitives::Document::Null),
+        Value::Bool(b) => quote!(crate::primitives::Document::Bool(#b)),
+        Value::String(s) => quote!(crate::primitives::Document::String(::std::string::String::from(#s))),
+        Value::Number(n) => {
+            let number = match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), ..) => quote!(PosInt(#u)),
+                (None, Some(i), _) => quote!(NegInt(#i)),
+                (.., f) => {
+                    let lit = proc_macro2::Literal::f64_unsuffixed(f.unwrap_or_default());
+                    quote!(Float(#lit))
+                }
+            };
+            quote!(crate::primitives::Document::Number(crate::primitives::Number::#number))
+        }
+        Value::Array(items) => {
+            let items = items.iter().map(document_tokens);
+            quote!(crate::primitives::Document::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(members) => {
+            let members = members.iter().map(|(name, value)| {
+                let value = document_tokens(value);
+                quote!((::std::string::String::from(#name), #value))
+            });
+            quote!(crate::primitives::Document::Object(::std::collections::HashMap::from([#(#members),*])))
         }
     }
 }
 
-/// Whether a default value is a plain constant (else it is built lazily).
+/// Whether a default value is a plain constant (else it is built lazily):
+/// a document's too when it is `null`, a boolean or a number.
 pub(crate) fn is_copy_default(d: &DefaultValue) -> bool {
-    matches!(
-        d,
-        DefaultValue::Zero
-            | DefaultValue::Bool(_)
-            | DefaultValue::Int(_)
-            | DefaultValue::Float(_)
-            | DefaultValue::Variant(_)
-    )
+    match d {
+        DefaultValue::Zero | DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_) | DefaultValue::Variant(_) => {
+            true
+        }
+        DefaultValue::Document(json) => !json.starts_with(['"', '[', '{']),
+        _ => false,
+    }
 }
 
 /// Initializers of the fields that are not model members.

@@ -3,7 +3,10 @@
 //! generated crate by codegen; the source lives in
 //! `codegen/runtime/src/json/reader.rs`).
 
+use std::collections::HashMap;
+
 use super::{FromJson, JsonError, Position};
+use crate::primitives::{Document, Number};
 
 /// How deep objects and arrays may nest, as in serde_json.
 const MAX_DEPTH: u32 = 128;
@@ -517,20 +520,69 @@ impl<'a> Reader<'a> {
     }
 
     /// Any value as a document; `None` for `null`.
-    pub(crate) fn document(&mut self) -> Result<Option<serde_json::Value>, JsonError> {
+    pub(crate) fn document(&mut self) -> Result<Option<Document>, JsonError> {
         if self.null()? {
             return Ok(None);
         }
-        let start = self.pos;
-        self.skip()?;
-        serde_json::from_str(&self.text[start..self.pos]).map(Some).map_err(|e| {
-            // serde_json's own position is within the document, not the body.
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default().to_owned();
-            self.pos = start;
-            self.error(format!("an invalid document: {message}"))
-        })
+        self.any().map(Some)
     }
+
+    /// Any value, `null` included, as a document. Nesting is bounded by
+    /// `open`'s depth limit. A member named twice keeps its last value.
+    fn any(&mut self) -> Result<Document, JsonError> {
+        match self.peek() {
+            Some(b'"') => Ok(Document::String(self.string()?.into_string())),
+            Some(b'{') => {
+                self.open()?;
+                let mut members = HashMap::new();
+                while let Some(key) = self.next_key()? {
+                    let value = self.any()?;
+                    members.insert(key.into_string(), value);
+                }
+                Ok(Document::Object(members))
+            }
+            Some(b'[') => {
+                self.open()?;
+                let mut items = Vec::new();
+                while self.next_item()? {
+                    items.push(self.any()?);
+                }
+                Ok(Document::Array(items))
+            }
+            Some(b't') => self.literal("true").map(|()| Document::Bool(true)),
+            Some(b'f') => self.literal("false").map(|()| Document::Bool(false)),
+            Some(b'n') => self.literal("null").map(|()| Document::Null),
+            Some(b'-' | b'0'..=b'9') => {
+                let at = self.pos;
+                let (text, integer) = self.number()?;
+                match document_number(text, integer) {
+                    Some(number) => Ok(Document::Number(number)),
+                    None => {
+                        self.pos = at;
+                        Err(self.error(format!("the number {text} is out of range")))
+                    }
+                }
+            }
+            _ => Err(self.expected("a JSON value")),
+        }
+    }
+}
+
+/// A JSON number as a document's: integers as `PosInt` or `NegInt` while
+/// they fit (`-0` is the float `-0.0`, since `NegInt` is always negative),
+/// anything else as a float; `None` for a float beyond `f64`.
+fn document_number(text: &str, integer: bool) -> Option<Number> {
+    if integer {
+        let whole = if text.starts_with('-') {
+            text.parse::<i64>().ok().filter(|n| *n < 0).map(Number::NegInt)
+        } else {
+            text.parse::<u64>().ok().map(Number::PosInt)
+        };
+        if whole.is_some() {
+            return whole;
+        }
+    }
+    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
 }
 
 /// Whether any byte of `word` is `"`, `\` or below 0x20 (the bytes that
@@ -598,13 +650,13 @@ impl FromJson for f32 {
     }
 }
 
-impl FromJson for serde_json::Value {
+impl FromJson for Document {
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
         reader.document()
     }
 
     fn null() -> Option<Self> {
-        Some(serde_json::Value::Null)
+        Some(Document::Null)
     }
 }
 
@@ -726,7 +778,7 @@ mod tests {
         // Positions point at the value, not the whitespace before it.
         let error = wire::<List<Plain<i8>>>("[\n   300]").unwrap_err();
         assert_eq!(error.to_string(), "300 is out of range for i8 at line 2 column 4");
-        let error = from_json::<serde_json::Value>("[1e400]").unwrap_err().to_string();
+        let error = from_json::<Document>("[1e400]").unwrap_err().to_string();
         assert_eq!(error.matches(" at line ").count(), 1, "{error}");
         assert!(from_json::<i32>("-").unwrap_err().to_string().starts_with("a number without digits"));
     }
@@ -836,7 +888,7 @@ mod tests {
             let ours = reader.skip().and_then(|()| reader.finish());
             assert_eq!(ours.is_ok(), theirs.is_ok(), "{text:?}: {ours:?} {theirs:?}");
             if let Ok(value) = theirs {
-                assert_eq!(from_json::<serde_json::Value>(&text).unwrap(), value, "{text:?}");
+                assert_eq!(from_json::<Document>(&text).unwrap(), from_serde(&value), "{text:?}");
                 if let serde_json::Value::String(expected) = &value {
                     assert_eq!(&from_json::<String>(&text).unwrap(), expected, "{text:?}");
                 }
@@ -851,13 +903,51 @@ mod tests {
         assert!(compared > 15_000, "only {compared} cases compared");
     }
 
+    /// serde_json's reading of a text, as a document (the dev-dependency
+    /// reads floats exactly, as `float_roundtrip` makes it).
+    fn from_serde(value: &serde_json::Value) -> Document {
+        use serde_json::Value;
+        match value {
+            Value::Null => Document::Null,
+            Value::Bool(b) => Document::Bool(*b),
+            Value::String(s) => Document::String(s.clone()),
+            Value::Array(items) => Document::Array(items.iter().map(from_serde).collect()),
+            Value::Object(members) => Document::Object(members.iter().map(|(k, v)| (k.clone(), from_serde(v))).collect()),
+            Value::Number(n) => Document::Number(match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Number::PosInt(u),
+                (None, Some(i)) => Number::NegInt(i),
+                _ => Number::Float(n.as_f64().unwrap()),
+            }),
+        }
+    }
+
     #[test]
     fn documents_are_any_json() {
-        let document: serde_json::Value = from_json(r#"{"a": [1, "x", null, {"b": 2.5}]}"#).unwrap();
-        assert_eq!(document, serde_json::json!({"a": [1, "x", null, {"b": 2.5}]}));
-        assert_eq!(from_json::<serde_json::Value>("null").unwrap(), serde_json::Value::Null);
+        let document: Document = from_json(r#"{"a": [1, "x", null, {"b": 2.5, "c": -3}], "a": [true]}"#).unwrap();
+        let expected = Document::Object(HashMap::from([("a".to_owned(), Document::Array(vec![Document::Bool(true)]))]));
+        assert_eq!(document, expected, "the last of two members of one name");
+        let document: Document = from_json(r#"[1, "x", null, {"b": 2.5, "c": -3}, -0, 18446744073709551616]"#).unwrap();
+        let object = Document::Object(HashMap::from([
+            ("b".to_owned(), Document::Number(Number::Float(2.5))),
+            ("c".to_owned(), Document::Number(Number::NegInt(-3))),
+        ]));
+        let expected = Document::Array(vec![
+            Document::Number(Number::PosInt(1)),
+            Document::String("x".to_owned()),
+            Document::Null,
+            object,
+            Document::Number(Number::Float(-0.0)),
+            Document::Number(Number::Float(18446744073709551616.0)),
+        ]);
+        assert_eq!(document, expected);
+        assert_eq!(from_json::<Document>("null").unwrap(), Document::Null);
         let mut reader = Reader::new("null");
         assert_eq!(reader.document().unwrap(), None, "a null member is absent");
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(from_json::<Document>(&deep).unwrap_err().to_string().contains("nested too deeply"));
+        for bad in ["[1,]", "{\"a\"}", "{\"a\":1,}", "tru", "\"\\ud800\"", "1e999"] {
+            assert!(from_json::<Document>(bad).is_err(), "{bad}");
+        }
     }
 
     /// Found by the `json` fuzz target: a document number read 1 ulp off
@@ -866,12 +956,12 @@ mod tests {
     #[test]
     fn document_numbers_read_exactly_and_round_trip() {
         for text in [r#"{"Long2":134567890234123456789}"#, "1.3456789023412345e20", "[2.2250738585072014e-308]"] {
-            let value: serde_json::Value = from_json(text).unwrap();
+            let value: Document = from_json(text).unwrap();
             let written = crate::json::to_json(&value).unwrap();
-            assert_eq!(from_json::<serde_json::Value>(&written).unwrap(), value, "{text} -> {written}");
+            assert_eq!(from_json::<Document>(&written).unwrap(), value, "{text} -> {written}");
         }
-        let value: serde_json::Value = from_json("1.3456789023412345e20").unwrap();
-        assert_eq!(value.as_f64(), Some("1.3456789023412345e20".parse::<f64>().unwrap()));
+        let value: Document = from_json("1.3456789023412345e20").unwrap();
+        assert_eq!(value, Document::Number(Number::Float("1.3456789023412345e20".parse::<f64>().unwrap())));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! into, and `ToJson` for the scalars (copied verbatim into each generated
 //! crate by codegen; the source lives in `codegen/runtime/src/json/writer.rs`).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::{JsonError, Position, ToJson};
+use crate::primitives::{Document, Number};
 
 /// Builds JSON text: generated `ToJson` impls push objects, members and
 /// scalars into it, and it puts the commas in.
@@ -89,17 +90,11 @@ impl Writer {
         self.comma = true;
     }
 
-    /// Text that is already JSON (a number or a document as serde_json
-    /// writes it).
-    fn raw(&mut self, json: Result<String, serde_json::Error>) {
-        match json {
-            Ok(json) => {
-                self.separate();
-                self.out.push_str(&json);
-                self.comma = true;
-            }
-            Err(error) => self.fail(error.to_string()),
-        }
+    /// A number's text, already JSON.
+    fn raw(&mut self, number: &str) {
+        self.separate();
+        self.out.push_str(number);
+        self.comma = true;
     }
 
     /// Records that a value cannot be written (the first such problem is
@@ -193,7 +188,7 @@ macro_rules! floats_to_json {
                 } else if *self == <$t>::NEG_INFINITY {
                     writer.string("-Infinity");
                 } else {
-                    writer.raw(serde_json::to_string(self));
+                    writer.raw(&finite_float(*self));
                 }
             }
         }
@@ -202,9 +197,72 @@ macro_rules! floats_to_json {
 
 floats_to_json!(f32, f64);
 
-impl ToJson for serde_json::Value {
+/// A finite float as JSON, in the shortest digits that read back the same,
+/// laid out as serde_json lays floats out: plain notation from 1e-5 up to below 1e16
+/// (an `f32` from 1e-6 up to below 1e13), with `.0` on whole numbers, and
+/// `1.5e+16` or `1e-7` beyond.
+fn finite_float<T: Float>(value: T) -> String {
+    let scientific = format!("{value:e}");
+    let (digits, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if T::PLAIN.contains(&exponent) {
+        let plain = value.to_string();
+        if plain.contains('.') {
+            plain
+        } else {
+            plain + ".0"
+        }
+    } else if exponent > 0 {
+        format!("{digits}e+{exponent}")
+    } else {
+        format!("{digits}e{exponent}")
+    }
+}
+
+/// `f32` and `f64`, with the decimal exponents written in plain notation.
+trait Float: fmt::Display + fmt::LowerExp {
+    const PLAIN: std::ops::Range<i32>;
+}
+
+impl Float for f32 {
+    const PLAIN: std::ops::Range<i32> = -6..13;
+}
+
+impl Float for f64 {
+    const PLAIN: std::ops::Range<i32> = -5..16;
+}
+
+/// Any JSON value; an object's members in the order of their names, so
+/// that the same document always writes the same text. A float that JSON
+/// cannot carry (`NaN`, infinite) cannot be written.
+impl ToJson for Document {
     fn write(&self, writer: &mut Writer) {
-        writer.raw(serde_json::to_string(self));
+        match self {
+            Document::Object(members) => {
+                let mut members: Vec<_> = members.iter().collect();
+                members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                writer.begin_object();
+                for (name, value) in members {
+                    writer.key(name);
+                    value.write(writer);
+                }
+                writer.end_object();
+            }
+            Document::Array(items) => {
+                writer.begin_array();
+                for item in items {
+                    item.write(writer);
+                }
+                writer.end_array();
+            }
+            Document::Number(Number::PosInt(n)) => writer.raw(&n.to_string()),
+            Document::Number(Number::NegInt(n)) => writer.i64(*n),
+            Document::Number(Number::Float(f)) if f.is_finite() => writer.raw(&finite_float(*f)),
+            Document::Number(Number::Float(f)) => writer.fail(format!("a document's number {f} cannot be written as JSON")),
+            Document::String(s) => writer.string(s),
+            Document::Bool(b) => writer.bool(*b),
+            Document::Null => writer.null(),
+        }
     }
 }
 
@@ -233,12 +291,67 @@ mod tests {
         writer.key("b");
         writer.bool(true);
         writer.key("c");
-        serde_json::json!({"x": [null]}).write(&mut writer);
+        Document::Object([("x".to_owned(), Document::Array(vec![Document::Null]))].into()).write(&mut writer);
         writer.end_object();
         assert_eq!(writer.out, r#"{"a":[{},-3,[]],"b":true,"c":{"x":[null]}}"#);
         assert_eq!(to_json(&1e300_f64).unwrap(), "1e+300");
         assert_eq!(to_json(&1.1_f32).unwrap(), "1.1");
         assert_eq!(to_json(&i64::MIN).unwrap(), "-9223372036854775808");
+    }
+
+    /// `ours` is serde_json's text for a float, or (where two shortest
+    /// texts read back the same: `312985.13` where serde_json writes
+    /// `312985.12`) another that reads back as the value and is as long.
+    fn agrees(ours: &str, theirs: &str, reads_back: impl Fn(&str) -> bool) {
+        if ours != theirs {
+            assert!(reads_back(ours), "{ours} (serde_json: {theirs})");
+            assert_eq!(ours.len(), theirs.len(), "{ours} {theirs}");
+            assert_eq!(ours.split_once('e').map(|(_, e)| e), theirs.split_once('e').map(|(_, e)| e), "{ours} {theirs}");
+        }
+    }
+
+    /// Floats write as serde_json writes them: random bit patterns, and
+    /// the edges of plain notation.
+    #[test]
+    fn floats_write_as_serde_json_writes_them() {
+        let mut bits = 0x9E37_79B9_7F4A_7C15_u64;
+        let (mut checked, mut same) = (0, 0);
+        for _ in 0..100_000 {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            let (double, single) = (f64::from_bits(bits), f32::from_bits(bits as u32));
+            if double.is_finite() {
+                let (ours, theirs) = (finite_float(double), serde_json::to_string(&double).unwrap());
+                agrees(&ours, &theirs, |text| text.parse::<f64>().is_ok_and(|v| v.to_bits() == double.to_bits()));
+                checked += 1;
+                same += usize::from(ours == theirs);
+            }
+            if single.is_finite() {
+                let (ours, theirs) = (finite_float(single), serde_json::to_string(&single).unwrap());
+                agrees(&ours, &theirs, |text| text.parse::<f32>().is_ok_and(|v| v.to_bits() == single.to_bits()));
+            }
+        }
+        assert!(checked > 90_000 && same > checked * 9 / 10, "{same} of {checked} the same");
+        for value in [0.0, -0.0, 1.0, 1e15, 1e16, 9.999e15, 1e-5, 1.5e-5, 1e-6, 5e-324, f64::MAX, f64::MIN, 0.1, 123.25] {
+            assert_eq!(finite_float(value), serde_json::to_string(&value).unwrap(), "{value:e}");
+        }
+    }
+
+    #[test]
+    fn documents_write_every_kind_in_a_stable_order() {
+        let document = Document::Object(
+            [
+                ("z".to_owned(), Document::Number(Number::NegInt(-2))),
+                ("a".to_owned(), Document::Array(vec![Document::Bool(false), Document::String("\"q\"".to_owned())])),
+                ("m".to_owned(), Document::Number(Number::PosInt(u64::MAX))),
+                ("f".to_owned(), Document::Number(Number::Float(1.0))),
+            ]
+            .into(),
+        );
+        assert_eq!(to_json(&document).unwrap(), r#"{"a":[false,"\"q\""],"f":1.0,"m":18446744073709551615,"z":-2}"#);
+        let nan = Document::Array(vec![Document::Number(Number::Float(f64::NAN))]);
+        assert!(to_json(&nan).unwrap_err().to_string().contains("cannot be written"));
     }
 
     #[test]

@@ -61,7 +61,11 @@ fn scalar_text(s: &Struct, f: &Field, ty: &RustType, value: TokenStream, default
         RustType::F32 => quote!(crate::http_binding::float_text_f32(*#value)),
         RustType::F64 => quote!(crate::http_binding::float_text(*#value)),
         RustType::Blob => quote!(crate::primitives::base64_encode(#value.as_ref())),
-        RustType::Document => quote!(#value.to_string()),
+        RustType::Document => {
+            let (shape, field, member) = build_error_names(s, f);
+            quote!(crate::json::to_json(#value)
+                .map_err(|_| crate::error::BuildError::invalid_value(#shape, #field, #member))?)
+        }
         RustType::Timestamp(own) => match f.timestamp_format.or(*own).unwrap_or(default) {
             TimestampFormat::DateTime => {
                 let (shape, field, member) = build_error_names(s, f);
@@ -625,7 +629,7 @@ fn parse_header_value(f: &Field, header: &str) -> TokenStream {
             RustType::F64 => quote!(crate::http_binding::parse_float(#header, #text)?),
             RustType::Blob => quote!(crate::primitives::Blob::new(crate::primitives::base64_decode(#text.trim())
                 .ok_or_else(|| ::std::format!("header `{}` is not base64", #header))?)),
-            RustType::Document => quote!(::serde_json::from_str::<crate::primitives::Document>(#text)?),
+            RustType::Document => quote!(crate::json::from_json::<crate::primitives::Document>(#text)?),
             RustType::Timestamp(own) => match f.timestamp_format.or(*own).unwrap_or(TimestampFormat::HttpDate) {
                 // Read as leniently as a body's (`timestamp.rs`).
                 TimestampFormat::HttpDate => quote!(crate::timestamp::HttpDate::read(#text)

@@ -130,8 +130,13 @@ impl UnknownMember {
     }
 }
 
-/// A Smithy `document`: any JSON value.
-pub type Document = serde_json::Value;
+/// A Smithy `document`: any JSON value, as the AWS SDK for Rust has it
+/// (`aws_smithy_types::Document`). Read one with
+/// `primitives::from_json::<Document>(text)`; numbers keep their kind
+/// ([`Number`]), and an object writes its members in key order.
+pub use aws_smithy_types::Document;
+/// A document's number: a non-negative integer, a negative one, or a float.
+pub use aws_smithy_types::Number;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -20,6 +20,7 @@ use aws_credential_types::Credentials;
 use crate::config::{Config, ConfigBuilder};
 use crate::credentials_chain::rfc3339;
 use crate::error::DisplayErrorContext;
+use crate::primitives::Document;
 use crate::profile_chain::AssumeRole;
 use crate::provider_env::ProviderEnv;
 use crate::transport::HttpClient;
@@ -249,8 +250,10 @@ struct CachedToken {
 
 impl CachedToken {
     fn parse(bytes: &[u8]) -> Result<CachedToken, String> {
-        let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("is not JSON: {e}"))?;
-        let text = |key: &str| json.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).map(str::to_owned);
+        let json = crate::json::document(bytes).map_err(|e| format!("is not JSON: {e}"))?;
+        let text = |key: &str| {
+            crate::json::member(&json, key).and_then(Document::as_string).filter(|v| !v.is_empty()).map(str::to_owned)
+        };
         let date = |key: &str| -> Result<Option<SystemTime>, String> {
             text(key).map(|t| rfc3339(&t).map_err(|e| format!("has a bad `{key}`: {e}"))).transpose()
         };
@@ -267,13 +270,14 @@ impl CachedToken {
     /// The cache file with this token's fields replaced, the others of
     /// `previous` kept.
     fn to_json(&self, previous: &[u8]) -> Vec<u8> {
-        let mut json: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(previous).unwrap_or_default();
-        json.insert("accessToken".into(), self.access_token.clone().into());
-        json.insert("expiresAt".into(), format_rfc3339(self.expires_at).into());
+        let mut json = crate::json::object(previous);
+        json.insert("accessToken".into(), Document::String(self.access_token.clone()));
+        json.insert("expiresAt".into(), Document::String(format_rfc3339(self.expires_at)));
         if let Some(token) = &self.refresh_token {
-            json.insert("refreshToken".into(), token.clone().into());
+            json.insert("refreshToken".into(), Document::String(token.clone()));
         }
-        serde_json::to_vec_pretty(&json).unwrap_or_default()
+        // Strings and what the file held: nothing that cannot be written.
+        crate::json::to_vec(&Document::Object(json)).unwrap_or_default()
     }
 }
 

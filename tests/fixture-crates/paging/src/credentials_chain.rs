@@ -21,6 +21,7 @@ use aws_credential_types::provider::error::{CredentialsError, TokenError};
 use aws_credential_types::Credentials;
 use bytes::Bytes;
 
+use crate::primitives::Document;
 use crate::profile::{ProfileFileError, ProfileSet, Section};
 use crate::profile_chain::{BaseSource, ProfileChain};
 use crate::provider_env::ProviderEnv;
@@ -317,9 +318,8 @@ impl DefaultChain {
         if status != 200 {
             return Err(provider_error(format!("IMDS answered {status} to the credentials request")));
         }
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| provider_error(format!("IMDS's credentials are not JSON: {e}")))?;
-        match json.get("Code").and_then(|c| c.as_str()) {
+        let json = crate::json::document(&body).map_err(|e| provider_error(format!("IMDS's credentials are not JSON: {e}")))?;
+        match crate::json::member(&json, "Code").and_then(Document::as_string) {
             Some("Success") | None => {}
             Some(code) => return Err(provider_error(format!("IMDS's credentials response has code {code}"))),
         }
@@ -358,9 +358,11 @@ fn parse_credentials_json(
     keys: &[&str; 4],
     account_id: Option<String>,
 ) -> Result<Credentials, CredentialsError> {
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| provider_error(format!("{provider}: the credentials are not JSON: {e}")))?;
-    let field = |key: &str| json.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).map(str::to_owned);
+    let json =
+        crate::json::document(body).map_err(|e| provider_error(format!("{provider}: the credentials are not JSON: {e}")))?;
+    let field = |key: &str| {
+        crate::json::member(&json, key).and_then(Document::as_string).filter(|v| !v.is_empty()).map(str::to_owned)
+    };
     let (Some(id), Some(secret)) = (field(keys[0]), field(keys[1])) else {
         return Err(provider_error(format!("{provider}: the response has no {} and {}", keys[0], keys[1])));
     };
@@ -399,17 +401,17 @@ fn login(env: &ProviderEnv, session: &str, now: SystemTime) -> Result<Credential
     let bytes = env
         .read(&path)
         .map_err(|e| invalid(format!("failed to read the login cache `{}`: {e}; run `aws login` to sign in", path.display())))?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes)
+    let json = crate::json::document(&bytes)
         .map_err(|e| invalid(format!("the login cache `{}` is not JSON: {e}", path.display())))?;
-    let token = json.get("accessToken").filter(|t| t.is_object()).ok_or_else(|| {
+    let token = crate::json::member(&json, "accessToken").filter(|t| t.is_object()).ok_or_else(|| {
         invalid(format!("the login cache `{}` has no `accessToken`; run `aws login` to sign in", path.display()))
     })?;
-    let field = |key: &str| token.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+    let field = |key: &str| crate::json::member(token, key).and_then(Document::as_string).filter(|v| !v.is_empty());
     let expires_at =
         field("expiresAt").map(rfc3339).transpose().map_err(|e| provider_error(format!("the login cache's `expiresAt` {e}")))?;
     if expires_at.is_some_and(|at| at <= now) {
         for needed in ["refreshToken", "clientId", "dpopKey"] {
-            if json.get(needed).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).is_none() {
+            if crate::json::member(&json, needed).and_then(Document::as_string).filter(|v| !v.is_empty()).is_none() {
                 return Err(invalid(format!(
                     "the login session's credentials have expired and the login cache `{}` has no `{needed}` to refresh them with; run `aws login` to sign in again",
                     path.display()
@@ -505,7 +507,7 @@ async fn credential_process(command: &str, account_id: Option<String>) -> Result
             output.status
         )));
     }
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| {
+    let json = crate::json::document(&output.stdout).map_err(|e| {
         provider_error(format!(
             "Error retrieving credentials from external process, could not parse response: invalid JSON in response: {e}"
         ))
@@ -513,7 +515,7 @@ async fn credential_process(command: &str, account_id: Option<String>) -> Result
     let unparsable = |why: &str| {
         provider_error(format!("Error retrieving credentials from external process, could not parse response: {why}"))
     };
-    match json.get("Version").and_then(|v| v.as_i64()) {
+    match crate::json::member(&json, "Version").and_then(crate::json::integer) {
         Some(1) => {}
         Some(other) => return Err(unparsable(&format!("unsupported Version {other} (only 1 is)"))),
         None => return Err(unparsable("the JSON has no Version")),

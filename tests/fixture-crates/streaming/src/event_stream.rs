@@ -406,9 +406,9 @@ impl<T: EventUnion> EventReceiver<T> {
                     }
                     None => {
                         let text = String::from_utf8_lossy(message.payload()).into_owned();
-                        let message = serde_json::from_slice::<serde_json::Value>(message.payload())
-                            .ok()
-                            .and_then(|v| v.get("message").or_else(|| v.get("Message")).and_then(|m| m.as_str()).map(str::to_owned));
+                        let payload = crate::json::object(message.payload());
+                        let string = |key| crate::json::string_member(&payload, key);
+                        let message = string("message").or_else(|| string("Message"));
                         let meta = ErrorMetadata::new(Some(exception_type), message, None, None);
                         Err(unhandled(UnhandledKind::Service, meta, text).into())
                     }

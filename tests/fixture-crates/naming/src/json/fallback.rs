@@ -42,9 +42,9 @@ impl<T> Fallback for Option<T> {
     }
 }
 
-impl Fallback for serde_json::Value {
+impl Fallback for crate::primitives::Document {
     fn fallback() -> Self {
-        serde_json::Value::Null
+        crate::primitives::Document::Null
     }
 }
 

@@ -6,7 +6,10 @@
 //! generated crate by codegen; the source lives in
 //! `codegen/runtime/src/json/reader.rs`).
 
+use std::collections::HashMap;
+
 use super::{FromJson, JsonError, Position};
+use crate::primitives::{Document, Number};
 
 /// How deep objects and arrays may nest, as in serde_json.
 const MAX_DEPTH: u32 = 128;
@@ -520,20 +523,69 @@ impl<'a> Reader<'a> {
     }
 
     /// Any value as a document; `None` for `null`.
-    pub(crate) fn document(&mut self) -> Result<Option<serde_json::Value>, JsonError> {
+    pub(crate) fn document(&mut self) -> Result<Option<Document>, JsonError> {
         if self.null()? {
             return Ok(None);
         }
-        let start = self.pos;
-        self.skip()?;
-        serde_json::from_str(&self.text[start..self.pos]).map(Some).map_err(|e| {
-            // serde_json's own position is within the document, not the body.
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default().to_owned();
-            self.pos = start;
-            self.error(format!("an invalid document: {message}"))
-        })
+        self.any().map(Some)
     }
+
+    /// Any value, `null` included, as a document. Nesting is bounded by
+    /// `open`'s depth limit. A member named twice keeps its last value.
+    fn any(&mut self) -> Result<Document, JsonError> {
+        match self.peek() {
+            Some(b'"') => Ok(Document::String(self.string()?.into_string())),
+            Some(b'{') => {
+                self.open()?;
+                let mut members = HashMap::new();
+                while let Some(key) = self.next_key()? {
+                    let value = self.any()?;
+                    members.insert(key.into_string(), value);
+                }
+                Ok(Document::Object(members))
+            }
+            Some(b'[') => {
+                self.open()?;
+                let mut items = Vec::new();
+                while self.next_item()? {
+                    items.push(self.any()?);
+                }
+                Ok(Document::Array(items))
+            }
+            Some(b't') => self.literal("true").map(|()| Document::Bool(true)),
+            Some(b'f') => self.literal("false").map(|()| Document::Bool(false)),
+            Some(b'n') => self.literal("null").map(|()| Document::Null),
+            Some(b'-' | b'0'..=b'9') => {
+                let at = self.pos;
+                let (text, integer) = self.number()?;
+                match document_number(text, integer) {
+                    Some(number) => Ok(Document::Number(number)),
+                    None => {
+                        self.pos = at;
+                        Err(self.error(format!("the number {text} is out of range")))
+                    }
+                }
+            }
+            _ => Err(self.expected("a JSON value")),
+        }
+    }
+}
+
+/// A JSON number as a document's: integers as `PosInt` or `NegInt` while
+/// they fit (`-0` is the float `-0.0`, since `NegInt` is always negative),
+/// anything else as a float; `None` for a float beyond `f64`.
+fn document_number(text: &str, integer: bool) -> Option<Number> {
+    if integer {
+        let whole = if text.starts_with('-') {
+            text.parse::<i64>().ok().filter(|n| *n < 0).map(Number::NegInt)
+        } else {
+            text.parse::<u64>().ok().map(Number::PosInt)
+        };
+        if whole.is_some() {
+            return whole;
+        }
+    }
+    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
 }
 
 /// Whether any byte of `word` is `"`, `\` or below 0x20 (the bytes that
@@ -601,13 +653,13 @@ impl FromJson for f32 {
     }
 }
 
-impl FromJson for serde_json::Value {
+impl FromJson for Document {
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
         reader.document()
     }
 
     fn null() -> Option<Self> {
-        Some(serde_json::Value::Null)
+        Some(Document::Null)
     }
 }
 

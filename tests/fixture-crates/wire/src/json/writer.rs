@@ -5,9 +5,10 @@
 //! into, and `ToJson` for the scalars (copied verbatim into each generated
 //! crate by codegen; the source lives in `codegen/runtime/src/json/writer.rs`).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::{JsonError, Position, ToJson};
+use crate::primitives::{Document, Number};
 
 /// Builds JSON text: generated `ToJson` impls push objects, members and
 /// scalars into it, and it puts the commas in.
@@ -92,17 +93,11 @@ impl Writer {
         self.comma = true;
     }
 
-    /// Text that is already JSON (a number or a document as serde_json
-    /// writes it).
-    fn raw(&mut self, json: Result<String, serde_json::Error>) {
-        match json {
-            Ok(json) => {
-                self.separate();
-                self.out.push_str(&json);
-                self.comma = true;
-            }
-            Err(error) => self.fail(error.to_string()),
-        }
+    /// A number's text, already JSON.
+    fn raw(&mut self, number: &str) {
+        self.separate();
+        self.out.push_str(number);
+        self.comma = true;
     }
 
     /// Records that a value cannot be written (the first such problem is
@@ -196,7 +191,7 @@ macro_rules! floats_to_json {
                 } else if *self == <$t>::NEG_INFINITY {
                     writer.string("-Infinity");
                 } else {
-                    writer.raw(serde_json::to_string(self));
+                    writer.raw(&finite_float(*self));
                 }
             }
         }
@@ -205,9 +200,72 @@ macro_rules! floats_to_json {
 
 floats_to_json!(f32, f64);
 
-impl ToJson for serde_json::Value {
+/// A finite float as JSON, in the shortest digits that read back the same,
+/// laid out as serde_json lays floats out: plain notation from 1e-5 up to below 1e16
+/// (an `f32` from 1e-6 up to below 1e13), with `.0` on whole numbers, and
+/// `1.5e+16` or `1e-7` beyond.
+fn finite_float<T: Float>(value: T) -> String {
+    let scientific = format!("{value:e}");
+    let (digits, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if T::PLAIN.contains(&exponent) {
+        let plain = value.to_string();
+        if plain.contains('.') {
+            plain
+        } else {
+            plain + ".0"
+        }
+    } else if exponent > 0 {
+        format!("{digits}e+{exponent}")
+    } else {
+        format!("{digits}e{exponent}")
+    }
+}
+
+/// `f32` and `f64`, with the decimal exponents written in plain notation.
+trait Float: fmt::Display + fmt::LowerExp {
+    const PLAIN: std::ops::Range<i32>;
+}
+
+impl Float for f32 {
+    const PLAIN: std::ops::Range<i32> = -6..13;
+}
+
+impl Float for f64 {
+    const PLAIN: std::ops::Range<i32> = -5..16;
+}
+
+/// Any JSON value; an object's members in the order of their names, so
+/// that the same document always writes the same text. A float that JSON
+/// cannot carry (`NaN`, infinite) cannot be written.
+impl ToJson for Document {
     fn write(&self, writer: &mut Writer) {
-        writer.raw(serde_json::to_string(self));
+        match self {
+            Document::Object(members) => {
+                let mut members: Vec<_> = members.iter().collect();
+                members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                writer.begin_object();
+                for (name, value) in members {
+                    writer.key(name);
+                    value.write(writer);
+                }
+                writer.end_object();
+            }
+            Document::Array(items) => {
+                writer.begin_array();
+                for item in items {
+                    item.write(writer);
+                }
+                writer.end_array();
+            }
+            Document::Number(Number::PosInt(n)) => writer.raw(&n.to_string()),
+            Document::Number(Number::NegInt(n)) => writer.i64(*n),
+            Document::Number(Number::Float(f)) if f.is_finite() => writer.raw(&finite_float(*f)),
+            Document::Number(Number::Float(f)) => writer.fail(format!("a document's number {f} cannot be written as JSON")),
+            Document::String(s) => writer.string(s),
+            Document::Bool(b) => writer.bool(*b),
+            Document::Null => writer.null(),
+        }
     }
 }
 
