@@ -143,7 +143,15 @@ fn main() {
     }
     let budget = Duration::from_millis(std::env::var("BENCH_MILLIS").ok().and_then(|m| m.parse().ok()).unwrap_or(3000));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-    for sources in [1000, 3] {
+    // `BENCH_PARTS=dynamodb,s3` runs only those parts (omics, dynamodb,
+    // which is dynamodb-query and dynamodb-get-item, s3, iam, get-object);
+    // all of them by default.
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
+    let part = |name: &str| {
+        parts.is_empty()
+            || parts.split(',').map(str::trim).any(|p| name == p || name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
+    };
+    for sources in [1000, 3].into_iter().filter(|_| part("omics")) {
         let body = job_json(sources);
         let ours = ours(body.clone());
         let sdk = sdk(body.clone());
@@ -173,12 +181,22 @@ fn main() {
         println!("sources_{sources}_ours_calls_per_s={ours_rate:.0}");
         println!("sources_{sources}_sdk_calls_per_s={sdk_rate:.0}");
     }
-    dynamodb_query(&runtime, budget);
-    dynamodb_get_item(&runtime, budget);
-    s3_bench::list_objects(&runtime, budget);
-    iam_bench::list_roles(&runtime, budget);
-    s3_bench::get_object(1 << 30);
-    s3_bench::get_object(128 << 20);
+    if part("dynamodb-query") {
+        dynamodb_query(&runtime, budget);
+    }
+    if part("dynamodb-get-item") {
+        dynamodb_get_item(&runtime, budget);
+    }
+    if part("s3") {
+        s3_bench::list_objects(&runtime, budget);
+    }
+    if part("iam") {
+        iam_bench::list_roles(&runtime, budget);
+    }
+    if part("get-object") {
+        s3_bench::get_object(1 << 30);
+        s3_bench::get_object(128 << 20);
+    }
 }
 
 // DynamoDB.

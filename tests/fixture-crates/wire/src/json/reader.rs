@@ -197,11 +197,14 @@ impl<'a> Reader<'a> {
         let mut i = start;
         // The common case: no escapes, borrowed from the input. Positions
         // next to `"` and `\` are always character boundaries. Eight bytes
-        // at a time while none of them is `"`, `\` or a control character.
+        // at a time up to the first `"`, `\` or control character among
+        // them (for a short string, its closing quote at once).
         while let Some(chunk) = bytes.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            if has_special_byte(u64::from_le_bytes(word)) {
+            let special = special_bytes(u64::from_le_bytes(word));
+            if special != 0 {
+                i += special.trailing_zeros() as usize / 8;
                 break;
             }
             i += 8;
@@ -588,18 +591,20 @@ fn document_number(text: &str, integer: bool) -> Option<Number> {
     text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
 }
 
-/// Whether any byte of `word` is `"`, `\` or below 0x20 (the bytes that
-/// end the fast path of a string), by the usual bit tricks: a byte is zero
-/// exactly when subtracting one borrows into its top bit.
+/// The bytes of `word` (read little-endian) that are `"`, `\` or below
+/// 0x20 (the bytes that end the fast path of a string), as their top bits,
+/// by the usual bit tricks: a byte is zero exactly when subtracting one
+/// borrows into its top bit. A borrow can mark bytes after the first
+/// special one too, never before it: the lowest bit set is exact.
 #[inline]
-fn has_special_byte(word: u64) -> bool {
+fn special_bytes(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const TOPS: u64 = 0x8080_8080_8080_8080;
     let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & TOPS;
     let quote = zero_in(word ^ (ONES * u64::from(b'"')));
     let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
     let control = word.wrapping_sub(ONES * 0x20) & !word & TOPS;
-    quote | backslash | control != 0
+    quote | backslash | control
 }
 
 /// Reads a member's value: `None` for `null`. What generated readers call
