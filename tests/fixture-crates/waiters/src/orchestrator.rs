@@ -705,16 +705,17 @@ pub(crate) fn build_request(
     endpoint: &ResolvedEndpoint,
     user_agent: &'static str,
 ) -> Result<StreamingRequest, http::Error> {
-    let mut builder = http::Request::builder()
-        .method(request.method.clone())
-        .uri(uri.clone())
-        .header(http::header::HOST, host)
-        .header(http::header::USER_AGENT, user_agent);
+    // Room for every header, signing's too (`x-amz-date`, `authorization`,
+    // `x-amz-security-token`, `x-amz-content-sha256`): the map is not
+    // grown (and its entries moved) while the request is signed.
+    let mut headers = http::HeaderMap::with_capacity(request.headers.len() + endpoint.headers.len() + 3 + SIGNING_HEADERS);
+    headers.append(http::header::HOST, http::HeaderValue::from_str(host)?);
+    headers.append(http::header::USER_AGENT, http::HeaderValue::from_str(user_agent)?);
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        headers.append(name.clone(), value.clone());
     }
     for (name, value) in &endpoint.headers {
-        builder = builder.header(name.as_str(), value.as_str());
+        headers.append(http::HeaderName::from_bytes(name.as_bytes())?, http::HeaderValue::from_str(value)?);
     }
     // A stream of unknown length goes out with chunked transfer encoding.
     // An empty body is said (`Content-Length: 0`) for the methods that
@@ -723,8 +724,15 @@ pub(crate) fn build_request(
     // A length the input set (S3's `ContentLength`) is not said twice.
     let said = sets_length(request);
     if let Some(length) = request.body.content_length().filter(|length| !said && (*length > 0 || has_body)) {
-        builder = builder.header(http::header::CONTENT_LENGTH, length);
+        headers.append(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
     }
-    builder.body(request.body.take_for_send())
+    let mut built = http::Request::new(request.body.take_for_send());
+    *built.method_mut() = request.method.clone();
+    *built.uri_mut() = uri.clone();
+    *built.headers_mut() = headers;
+    Ok(built)
 }
+
+/// How many headers SigV4 signing may add to a request.
+const SIGNING_HEADERS: usize = 4;
 
