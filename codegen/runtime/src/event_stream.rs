@@ -403,8 +403,8 @@ impl<T: EventUnion> EventReceiver<T> {
                     }
                     None => {
                         let text = String::from_utf8_lossy(message.payload()).into_owned();
-                        let payload = crate::json::object(message.payload());
-                        let string = |key| crate::json::string_member(&payload, key);
+                        let payload = crate::json::document(message.payload()).unwrap_or(crate::primitives::Document::Null);
+                        let string = |key| crate::json::string(&payload, key).map(str::to_owned);
                         let message = string("message").or_else(|| string("Message"));
                         let meta = ErrorMetadata::new(Some(exception_type), message, None, None);
                         Err(unhandled(UnhandledKind::Service, meta, text).into())

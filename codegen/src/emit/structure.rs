@@ -3,6 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use serde_json::Value;
 
 use super::customize::Fill;
 use super::{docs, ident, type_tokens};
@@ -159,17 +160,13 @@ pub(crate) fn default_expr(f: &Field) -> TokenStream {
         Some(DefaultValue::Blob(base64)) => {
             quote!(crate::primitives::Blob::new(crate::primitives::base64_decode(#base64).unwrap_or_default()))
         }
-        Some(DefaultValue::Document(json)) => match serde_json::from_str(json) {
-            Ok(value) => document_tokens(&value),
-            Err(_) => quote!(crate::primitives::Document::Null),
-        },
+        Some(DefaultValue::Document(value)) => document_tokens(value),
     }
 }
 
 /// A document value built in Rust (`crate::primitives::Document`), from the
 /// JSON the model gives.
-fn document_tokens(value: &serde_json::Value) -> TokenStream {
-    use serde_json::Value;
+fn document_tokens(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(crate::primitives::Document::Null),
         Value::Bool(b) => quote!(crate::primitives::Document::Bool(#b)),
@@ -206,7 +203,7 @@ pub(crate) fn is_copy_default(d: &DefaultValue) -> bool {
         DefaultValue::Zero | DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_) | DefaultValue::Variant(_) => {
             true
         }
-        DefaultValue::Document(json) => !json.starts_with(['"', '[', '{']),
+        DefaultValue::Document(value) => !matches!(value, Value::String(_) | Value::Array(_) | Value::Object(_)),
         _ => false,
     }
 }

@@ -771,7 +771,7 @@ impl IrBuilder<'_> {
             (RustType::Blob, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
             (RustType::Blob, Value::String(s)) if is_base64(s) => DefaultValue::Blob(s.clone()),
             (RustType::Document, Value::Null) => DefaultValue::Zero,
-            (RustType::Document, value) => DefaultValue::Document(value.to_string()),
+            (RustType::Document, value) => DefaultValue::Document(value.clone()),
             (RustType::Timestamp(_), Value::Number(n)) => match n.as_f64() {
                 Some(seconds) if seconds.is_finite() && seconds.abs() < 253_402_300_800.0 => DefaultValue::Timestamp(seconds),
                 _ => return Err(invalid()),

@@ -102,8 +102,8 @@ pub enum DefaultValue {
     Timestamp(f64),
     /// A blob, as the model writes it (base64).
     Blob(String),
-    /// A document other than `null`, as JSON text.
-    Document(String),
+    /// A document other than `null`, as the model gives it.
+    Document(serde_json::Value),
 }
 
 /// One member of a structure.

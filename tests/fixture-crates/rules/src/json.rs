@@ -38,12 +38,15 @@ pub use reader::Reader;
 pub(crate) use reader::read;
 // restXml uses the JSON module for its zero values only.
 #[allow(unused_imports)]
-pub(crate) use response::{error_metadata, object, request_id, request_id_in, string_member};
+pub(crate) use response::{error_metadata, request_id, request_id_in};
 #[allow(unused_imports)]
 pub(crate) use wire::{Base64, Float, Form, List, Map, Plain, SparseList, SparseMap, Wire, WireWrite};
 pub use writer::Writer;
 
+use std::collections::HashMap;
 use std::fmt;
+
+use crate::primitives::{Document, Number};
 
 /// Reads a value of this crate from the JSON a service sends, as the
 /// client does with a response body: for tests, and for mocks built from
@@ -56,19 +59,34 @@ pub fn from_json<T: FromJson>(json: impl AsRef<[u8]>) -> Result<T, JsonError> {
     from_slice(json.as_ref())
 }
 
-/// A whole JSON text as a document (the credential sources' JSON).
-pub(crate) fn document(bytes: &[u8]) -> Result<crate::primitives::Document, JsonError> {
+// Documents read whole, and their members: error bodies, event-stream
+// exceptions, the credential sources' JSON.
+
+/// A whole JSON text as a document.
+pub(crate) fn document(bytes: &[u8]) -> Result<Document, JsonError> {
     from_slice(bytes)
 }
 
+/// The members of a JSON object text; none for any other text.
+pub(crate) fn object(bytes: &[u8]) -> HashMap<String, Document> {
+    match document(bytes) {
+        Ok(Document::Object(members)) => members,
+        _ => HashMap::new(),
+    }
+}
+
 /// Member `key` of a document that is an object.
-pub(crate) fn member<'a>(document: &'a crate::primitives::Document, key: &str) -> Option<&'a crate::primitives::Document> {
+pub(crate) fn member<'a>(document: &'a Document, key: &str) -> Option<&'a Document> {
     document.as_object()?.get(key)
 }
 
+/// Member `key` of a document that is an object, if it is a string.
+pub(crate) fn string<'a>(document: &'a Document, key: &str) -> Option<&'a str> {
+    member(document, key)?.as_string()
+}
+
 /// A document that is a whole number in `i64`'s range.
-pub(crate) fn integer(document: &crate::primitives::Document) -> Option<i64> {
-    use crate::primitives::Number;
+pub(crate) fn integer(document: &Document) -> Option<i64> {
     match document.as_number()? {
         Number::PosInt(n) => i64::try_from(*n).ok(),
         Number::NegInt(n) => Some(*n),

@@ -251,9 +251,7 @@ struct CachedToken {
 impl CachedToken {
     fn parse(bytes: &[u8]) -> Result<CachedToken, String> {
         let json = crate::json::document(bytes).map_err(|e| format!("is not JSON: {e}"))?;
-        let text = |key: &str| {
-            crate::json::member(&json, key).and_then(Document::as_string).filter(|v| !v.is_empty()).map(str::to_owned)
-        };
+        let text = |key: &str| crate::json::string(&json, key).filter(|v| !v.is_empty()).map(str::to_owned);
         let date = |key: &str| -> Result<Option<SystemTime>, String> {
             text(key).map(|t| rfc3339(&t).map_err(|e| format!("has a bad `{key}`: {e}"))).transpose()
         };

@@ -21,7 +21,6 @@ use aws_credential_types::provider::error::{CredentialsError, TokenError};
 use aws_credential_types::Credentials;
 use bytes::Bytes;
 
-use crate::primitives::Document;
 use crate::profile::{ProfileFileError, ProfileSet, Section};
 use crate::profile_chain::{BaseSource, ProfileChain};
 use crate::provider_env::ProviderEnv;
@@ -319,7 +318,7 @@ impl DefaultChain {
             return Err(provider_error(format!("IMDS answered {status} to the credentials request")));
         }
         let json = crate::json::document(&body).map_err(|e| provider_error(format!("IMDS's credentials are not JSON: {e}")))?;
-        match crate::json::member(&json, "Code").and_then(Document::as_string) {
+        match crate::json::string(&json, "Code") {
             Some("Success") | None => {}
             Some(code) => return Err(provider_error(format!("IMDS's credentials response has code {code}"))),
         }
@@ -360,9 +359,7 @@ fn parse_credentials_json(
 ) -> Result<Credentials, CredentialsError> {
     let json =
         crate::json::document(body).map_err(|e| provider_error(format!("{provider}: the credentials are not JSON: {e}")))?;
-    let field = |key: &str| {
-        crate::json::member(&json, key).and_then(Document::as_string).filter(|v| !v.is_empty()).map(str::to_owned)
-    };
+    let field = |key: &str| crate::json::string(&json, key).filter(|v| !v.is_empty()).map(str::to_owned);
     let (Some(id), Some(secret)) = (field(keys[0]), field(keys[1])) else {
         return Err(provider_error(format!("{provider}: the response has no {} and {}", keys[0], keys[1])));
     };
@@ -406,12 +403,12 @@ fn login(env: &ProviderEnv, session: &str, now: SystemTime) -> Result<Credential
     let token = crate::json::member(&json, "accessToken").filter(|t| t.is_object()).ok_or_else(|| {
         invalid(format!("the login cache `{}` has no `accessToken`; run `aws login` to sign in", path.display()))
     })?;
-    let field = |key: &str| crate::json::member(token, key).and_then(Document::as_string).filter(|v| !v.is_empty());
+    let field = |key: &str| crate::json::string(token, key).filter(|v| !v.is_empty());
     let expires_at =
         field("expiresAt").map(rfc3339).transpose().map_err(|e| provider_error(format!("the login cache's `expiresAt` {e}")))?;
     if expires_at.is_some_and(|at| at <= now) {
         for needed in ["refreshToken", "clientId", "dpopKey"] {
-            if crate::json::member(&json, needed).and_then(Document::as_string).filter(|v| !v.is_empty()).is_none() {
+            if crate::json::string(&json, needed).filter(|v| !v.is_empty()).is_none() {
                 return Err(invalid(format!(
                     "the login session's credentials have expired and the login cache `{}` has no `{needed}` to refresh them with; run `aws login` to sign in again",
                     path.display()

@@ -6,8 +6,6 @@
 //! (copied verbatim into each generated crate by codegen; the source lives
 //! in `codegen/runtime/src/json/response.rs`).
 
-use std::collections::HashMap;
-
 use crate::error::ErrorMetadata;
 use crate::primitives::Document;
 use crate::transport::HttpResponse;
@@ -32,8 +30,8 @@ pub(crate) fn request_id_in(headers: &http::HeaderMap) -> Option<String> {
 /// `message`, `Message` or `errorMessage`. A body that is not JSON (an HTML
 /// page from a proxy) simply yields no code and no message.
 pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
-    let body = object(response.body());
-    let body_string = |key: &str| string_member(&body, key);
+    let body = super::document(response.body()).unwrap_or(Document::Null);
+    let body_string = |key: &str| super::string(&body, key).map(str::to_owned);
     let header = response
         .headers()
         .get("x-amzn-errortype")
@@ -46,18 +44,5 @@ pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     });
     let message = body_string("message").or_else(|| body_string("Message")).or_else(|| body_string("errorMessage"));
     ErrorMetadata::new(code.filter(|c| !c.is_empty()), message, Some(response.status().as_u16()), request_id(response))
-}
-
-/// The members of a body that is a JSON object; empty for any other body.
-pub(crate) fn object(body: &[u8]) -> HashMap<String, Document> {
-    match super::from_slice::<Document>(body) {
-        Ok(Document::Object(members)) => members,
-        _ => HashMap::new(),
-    }
-}
-
-/// The string member `key` of an object, if it is a string.
-pub(crate) fn string_member(object: &HashMap<String, Document>, key: &str) -> Option<String> {
-    object.get(key).and_then(Document::as_string).map(str::to_owned)
 }
 

@@ -93,10 +93,17 @@ impl Writer {
         self.comma = true;
     }
 
-    /// A number's text, already JSON.
-    fn raw(&mut self, number: &str) {
+    pub(crate) fn u64(&mut self, value: u64) {
         self.separate();
-        self.out.push_str(number);
+        let _ = write!(self.out, "{value}");
+        self.comma = true;
+    }
+
+    /// A finite float (the caller writes `NaN` and the infinities as it
+    /// must).
+    fn finite_float<T: Float>(&mut self, value: T) {
+        self.separate();
+        write_finite_float(&mut self.out, value);
         self.comma = true;
     }
 
@@ -191,7 +198,7 @@ macro_rules! floats_to_json {
                 } else if *self == <$t>::NEG_INFINITY {
                     writer.string("-Infinity");
                 } else {
-                    writer.raw(&finite_float(*self));
+                    writer.finite_float(*self);
                 }
             }
         }
@@ -200,25 +207,24 @@ macro_rules! floats_to_json {
 
 floats_to_json!(f32, f64);
 
-/// A finite float as JSON, in the shortest digits that read back the same,
-/// laid out as serde_json lays floats out: plain notation from 1e-5 up to below 1e16
-/// (an `f32` from 1e-6 up to below 1e13), with `.0` on whole numbers, and
-/// `1.5e+16` or `1e-7` beyond.
-fn finite_float<T: Float>(value: T) -> String {
-    let scientific = format!("{value:e}");
-    let (digits, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
+/// Appends a finite float as JSON, in the shortest digits that read back
+/// the same, laid out as serde_json lays floats out: plain notation from
+/// 1e-5 up to below 1e16 (an `f32` from 1e-6 up to below 1e13), with `.0`
+/// on whole numbers, and `1.5e+16` or `1e-7` beyond. Written in place: no
+/// text of its own.
+fn write_finite_float<T: Float>(out: &mut String, value: T) {
+    let start = out.len();
+    let _ = write!(out, "{value:e}");
+    let e = out[start..].rfind('e').map_or(out.len(), |at| start + at);
+    let exponent: i32 = out.get(e + 1..).and_then(|text| text.parse().ok()).unwrap_or(0);
     if T::PLAIN.contains(&exponent) {
-        let plain = value.to_string();
-        if plain.contains('.') {
-            plain
-        } else {
-            plain + ".0"
+        out.truncate(start);
+        let _ = write!(out, "{value}");
+        if !out[start..].contains('.') {
+            out.push_str(".0");
         }
     } else if exponent > 0 {
-        format!("{digits}e+{exponent}")
-    } else {
-        format!("{digits}e{exponent}")
+        out.insert(e + 1, '+');
     }
 }
 
@@ -258,9 +264,9 @@ impl ToJson for Document {
                 }
                 writer.end_array();
             }
-            Document::Number(Number::PosInt(n)) => writer.raw(&n.to_string()),
+            Document::Number(Number::PosInt(n)) => writer.u64(*n),
             Document::Number(Number::NegInt(n)) => writer.i64(*n),
-            Document::Number(Number::Float(f)) if f.is_finite() => writer.raw(&finite_float(*f)),
+            Document::Number(Number::Float(f)) if f.is_finite() => writer.finite_float(*f),
             Document::Number(Number::Float(f)) => writer.fail(format!("a document's number {f} cannot be written as JSON")),
             Document::String(s) => writer.string(s),
             Document::Bool(b) => writer.bool(*b),
