@@ -44,6 +44,26 @@ pub struct Options {
     /// such as `aws.protocols#awsJson1_0`, or its name); by default the
     /// first the generator writes, in the order of `ir::protocol`.
     pub protocol: Option<String>,
+    /// Where the runtime goes: a crate of its own beside the client's (the
+    /// default), or modules of the client's crate.
+    pub runtime: RuntimeLayout,
+}
+
+/// Where a generated client's runtime (configuration, transport, signing,
+/// retries, codecs, the credential chain: `codegen/runtime/`) goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RuntimeLayout {
+    /// A crate of its own, `<name>-runtime` in `runtime/` beside the
+    /// client's `Cargo.toml`, which depends on it by path and re-exports
+    /// what a user reads (`config`, `primitives`, `testing`, ...). Built
+    /// like any dependency: regenerating the client with other operations
+    /// rebuilds only the client's crate, and cargo builds the two
+    /// side by side.
+    #[default]
+    Crate,
+    /// Modules of the client's crate: one crate holds everything (what the
+    /// test harnesses that stitch a client into one file need).
+    Inline,
 }
 
 /// Runs every stage but writing: returns the generated files, keyed by path
@@ -68,11 +88,15 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
     };
     let mut krate = ir::build_with_protocol(model, &selection, &crate_name, options.protocol.as_deref())?;
     emit::customize(&mut krate);
+    if options.runtime == RuntimeLayout::Crate {
+        krate.runtime_crate = Some(format!("{crate_name}-runtime"));
+    }
     timing("validate, select, ir", started);
     let mut files = render_files(&krate)?;
     let started = Instant::now();
+    let runtime_dir = if krate.runtime_crate.is_some() { "runtime/" } else { "" };
     for (path, text) in chain_clients()? {
-        files.insert(path.clone(), text.clone());
+        files.insert(format!("{runtime_dir}{path}"), text.clone());
     }
     timing("the credential chain's clients", started);
     Ok(files)

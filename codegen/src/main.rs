@@ -51,6 +51,12 @@ struct Cli {
     #[arg(long, value_name = "NAME")]
     protocol: Option<String>,
 
+    /// Put the runtime into the client's crate as modules, instead of a
+    /// crate of its own in `runtime/` beside it (`<name>-runtime`): one
+    /// crate, rebuilt whole whenever the client is regenerated.
+    #[arg(long)]
+    inline_runtime: bool,
+
     /// Write nothing: list the files that would change and exit with status 1
     /// if there are any (for CI).
     #[arg(long)]
@@ -145,6 +151,7 @@ fn main() -> ExitCode {
         operations: cli.operations,
         crate_name: cli.crate_name,
         protocol: cli.protocol,
+        runtime: if cli.inline_runtime { codegen::RuntimeLayout::Inline } else { codegen::RuntimeLayout::Crate },
     };
     let result = codegen::generate(&options).and_then(|files| {
         let mut changes =

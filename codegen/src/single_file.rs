@@ -262,7 +262,7 @@ pub struct Y;
     #[test]
     fn a_generated_crate_stitches_into_one_parsable_file() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/unions.json");
-        let generated = crate::generate(&crate::Options { models: vec![dir], ..Default::default() }).unwrap();
+        let generated = crate::generate(&crate::Options { models: vec![dir], runtime: crate::RuntimeLayout::Inline, ..Default::default() }).unwrap();
         let text = single_file(&generated).unwrap();
         let parsed = syn::parse_file(&text).unwrap();
         assert!(!text.lines().any(|l| module_declaration(l).is_some()), "every module is inline");

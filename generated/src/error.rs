@@ -2,11 +2,10 @@
 
 //! Errors: the service's modeled errors, [`Unhandled`] for everything
 //! else, and the builders' [`BuildError`].
-mod build;
-mod meta;
-pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
-pub(crate) use meta::ErrorVariant;
+pub use ::omics_runtime::error::{
+    BuildError, DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind,
+};
+pub(crate) use ::omics_runtime::error::ErrorVariant;
 /// The caller is not allowed to perform this action.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]

@@ -13,54 +13,54 @@
 //! - [`presigning`]: presigned requests (each operation's `presigned`), for any HTTP client to send;
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
-pub mod clock;
-mod auth;
-mod byte_stream;
-pub mod config;
 pub mod endpoint;
 pub mod error;
-mod facts;
-mod interceptor;
 pub mod operation;
-pub mod primitives;
-mod protocol;
-mod retry;
-mod telemetry;
-pub mod testing;
-pub mod transport;
 pub mod types;
-mod waiter;
 pub mod waiters;
-mod json;
-mod http_binding;
-mod rest_json;
-mod orchestrator;
 mod service;
 mod wire;
-mod timestamp;
+#[doc(inline)]
+pub use ::omics_runtime::clock;
+#[allow(unused_imports)]
+use ::omics_runtime::auth;
+#[allow(unused_imports)]
+use ::omics_runtime::byte_stream;
+#[doc(inline)]
+pub use ::omics_runtime::config;
+#[allow(unused_imports)]
+use ::omics_runtime::facts;
+#[allow(unused_imports)]
+use ::omics_runtime::interceptor;
+#[doc(inline)]
+pub use ::omics_runtime::primitives;
+#[allow(unused_imports)]
+use ::omics_runtime::protocol;
+#[allow(unused_imports)]
+use ::omics_runtime::retry;
+#[allow(unused_imports)]
+use ::omics_runtime::telemetry;
+#[doc(inline)]
+pub use ::omics_runtime::testing;
+#[doc(inline)]
+pub use ::omics_runtime::transport;
+#[allow(unused_imports)]
+use ::omics_runtime::waiter;
+#[allow(unused_imports)]
+use ::omics_runtime::json;
+#[allow(unused_imports)]
+use ::omics_runtime::http_binding;
+#[allow(unused_imports)]
+use ::omics_runtime::rest_json;
+#[allow(unused_imports)]
+use ::omics_runtime::orchestrator;
+#[allow(unused_imports)]
+use ::omics_runtime::timestamp;
+#[doc(inline)]
+pub use ::omics_runtime::pagination;
+#[doc(inline)]
+pub use ::omics_runtime::presigning;
 /// The date-time crate used for timestamp members, re-exported.
 pub use ::time;
-pub mod pagination;
-pub mod presigning;
-#[cfg(feature = "credentials-chain")]
-mod chain;
-#[cfg(feature = "credentials-chain")]
-mod chain_calls;
-#[cfg(feature = "credentials-chain")]
-mod container;
-#[cfg(feature = "credentials-chain")]
-mod credentials_chain;
-#[cfg(feature = "credentials-chain")]
-mod imds;
-#[cfg(feature = "credentials-chain")]
-mod profile;
-#[cfg(feature = "credentials-chain")]
-mod profile_chain;
-#[cfg(feature = "credentials-chain")]
-mod provider_env;
-#[cfg(feature = "credentials-chain")]
-mod xml;
-#[cfg(feature = "credentials-chain")]
-mod query;
 pub use client::Client;
 pub use config::Config;

@@ -165,6 +165,8 @@ fn generate_client(
         operations: operations.clone(),
         crate_name: Some(crate_name.clone()),
         protocol: None,
+        // Stitched into one file: the runtime's modules in the client's.
+        runtime: codegen::RuntimeLayout::Inline,
     };
     let files = codegen::generate_from_model(model, &options).map_err(|e| format!("the generator cannot write its client yet: {}", e.to_string().replace(&path.display().to_string(), relative)))?;
     let client_module = format!("{module}_client");

@@ -64,6 +64,8 @@ fn main() {
             operations: operations.iter().map(|op| op.to_string()).collect(),
             crate_name: Some((*module).to_owned()),
             protocol: None,
+            // Stitched into one file: the runtime's modules in the client's.
+            runtime: codegen::RuntimeLayout::Inline,
         };
         let files = codegen::generate(&options).unwrap_or_else(|e| panic!("cannot generate the {module} client from {file}: {e}"));
         // Everything of this client lives in `crate::<module>`.

@@ -142,6 +142,8 @@ fn generate_service(model: &Model, models: &[PathBuf], service_id: &str, module:
         operations: operations.clone(),
         crate_name: Some(crate_name.clone()),
         protocol: None,
+        // Stitched into one file: the runtime's modules in the client's.
+        runtime: codegen::RuntimeLayout::Inline,
     };
     let files = codegen::generate_from_model(model, &options).unwrap_or_else(|e| panic!("cannot generate the {service_id} client: {e}"));
     // Everything of this service lives in `crate::<module>`.

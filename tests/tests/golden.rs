@@ -121,13 +121,42 @@ fn manifest_lists_only_used_dependencies() {
     // The enums fixture has no timestamp member: `time` and the timestamp
     // module are only the credential chain's (its STS client reads
     // expirations), behind its feature.
+    // The chain is the runtime crate's: there `time` is optional, and the
+    // client's crate neither depends on it nor imports the module.
     let enums = generate(&root().join("tests/fixtures/enums.json"));
-    let manifest = &enums["Cargo.toml"];
+    let manifest = &enums["runtime/Cargo.toml"];
+    assert!(manifest.contains("\nname = \"fixture-enums-runtime\"\n"), "{manifest}");
     let time = manifest.lines().find(|l| l.starts_with("time = ")).unwrap_or_else(|| panic!("{manifest}"));
     assert!(time.contains("optional = true"), "{manifest}");
     let chain = manifest.lines().find(|l| l.starts_with("credentials-chain = ")).unwrap_or_else(|| panic!("{manifest}"));
     assert!(chain.contains("\"dep:time\"") && chain.contains("\"dep:quick-xml\""), "{manifest}");
+    let lib = &enums["runtime/src/lib.rs"];
+    assert!(lib.contains("#[cfg(feature = \"credentials-chain\")]\npub mod timestamp;"), "{lib}");
+    let client = &enums["Cargo.toml"];
+    assert!(!client.lines().any(|l| l.starts_with("time = ")), "{client}");
+    assert!(
+        client.contains("\nfixture-enums-runtime = { path = \"runtime\", version = \"0.1.0\", default-features = false }\n"),
+        "{client}"
+    );
+    for feature in ["credentials-chain", "rustls", "tracing"] {
+        assert!(client.contains(&format!("\n{feature} = [\"fixture-enums-runtime/{feature}\"]\n")), "{feature}: {client}");
+    }
     let lib = &enums["src/lib.rs"];
+    assert!(!lib.contains("timestamp") && !lib.contains("pub use ::time"), "{lib}");
+    assert!(lib.contains("pub use ::fixture_enums_runtime::config;"), "{lib}");
+    // With the runtime inline, one manifest and one crate root hold it all.
+    let inline = codegen::generate(&codegen::Options {
+        models: vec![root().join("tests/fixtures/enums.json")],
+        runtime: codegen::RuntimeLayout::Inline,
+        ..Default::default()
+    })
+    .expect("the enums fixture generates");
+    assert!(!inline.keys().any(|path| path.starts_with("runtime/")), "{:?}", inline.keys().collect::<Vec<_>>());
+    let manifest = &inline["Cargo.toml"];
+    let time = manifest.lines().find(|l| l.starts_with("time = ")).unwrap_or_else(|| panic!("{manifest}"));
+    assert!(time.contains("optional = true"), "{manifest}");
+    let lib = &inline["src/lib.rs"];
     assert!(lib.contains("#[cfg(feature = \"credentials-chain\")]\nmod timestamp;"), "{lib}");
-    assert!(!lib.contains("pub use ::time"), "{lib}");
+    assert!(inline["src/config.rs"].contains("pub(crate) "), "crate-private items stay so in one crate");
+    assert!(enums["runtime/src/config.rs"].contains("#[doc(hidden)] pub ") && !enums["runtime/src/config.rs"].contains("pub(crate) "));
 }

@@ -32,7 +32,7 @@
 //! | `error/` | `ErrorMetadata`, `Unhandled`, `BuildError` |
 //! | `pagination`, `waiter` | paginators and the waiter loop |
 //! | `checksum`, `http_checksum`, `compression` | `Content-MD5`, flexible checksums, request compression |
-//! | `glacier`, `dynamodb`, `s3` | customizations of one service |
+//! | `glacier`, `dynamodb`, `dynamodb_items`, `s3` | customizations of one service (`dynamodb_items` is expanded in the client's own crate) |
 //! | `presigning` | presigned requests (crates whose service signs with SigV4) |
 //! | `chain`, `chain_calls` | the chain's STS, SSO and SSO-OIDC clients, generated from `model/credentials/`, and the steps that call them |
 //! | `credentials_chain`, `profile`, `profile_chain`, `provider_env`, `imds`, `container` | the default credential chain (environment, profile, web identity, container, IMDS), the shared config and credentials files, the chain of credentials a profile names, the environment and files providers read, and where IMDS and the container endpoint are |
@@ -57,6 +57,7 @@ pub mod container;
 #[cfg(feature = "credentials-chain")]
 pub mod credentials_chain;
 pub mod dynamodb;
+pub mod dynamodb_items;
 pub mod endpoint;
 pub mod error;
 pub mod event_stream;

@@ -11,6 +11,53 @@ use crate::ir::Crate;
 
 /// `src/service.rs`.
 pub fn service(krate: &Crate) -> TokenStream {
+    let auth = super::auth_schemes(&krate.service.auth);
+    let uses_account_id = super::endpoint::uses_account_id(&krate.endpoint);
+    let protocol = super::protocol::for_crate(krate).runtime_value(krate);
+    let decorators = super::customize::decorators(krate);
+    let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
+    let classifiers = decorators.iter().flat_map(|d| d.retry_classifiers(krate));
+    let name = &krate.service.sdk_id;
+    // A nested client (the credential chain's) is configured by the chain:
+    // `Config`'s constructors are the crate's own service's; a runtime
+    // crate of its own holds them (`runtime/src/service_config.rs`).
+    let constructors = (!krate.nested && krate.runtime_crate.is_none()).then(|| config_constructors(krate));
+    quote! {
+        //! Facts about the service that the client hands to the runtime.
+
+        /// What the runtime needs to know of this service.
+        pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
+            name: #name,
+            user_agent: USER_AGENT,
+            resolve_endpoint,
+            endpoint_uses_account_id: #uses_account_id,
+            protocol: &#protocol,
+            auth: #auth,
+            interceptors: &[#(#interceptors),*],
+            retry_classifiers: &[#(#classifiers),*],
+        };
+
+        /// Sent as `User-Agent`: this crate's name and version.
+        const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
+
+        /// The endpoint of a request: the service's rules for the
+        /// configuration and what the request adds.
+        fn resolve_endpoint(
+            config: &crate::config::Config,
+            inputs: &crate::facts::EndpointInputs<'_>,
+        ) -> ::std::result::Result<crate::facts::ResolvedEndpoint, crate::orchestrator::BoxError> {
+            let params = crate::endpoint::Params::for_request(config, inputs)?;
+            ::std::result::Result::Ok(crate::endpoint::resolve(&params)?.into())
+        }
+
+        #constructors
+
+    }
+}
+
+/// The service's `Config` constructors (`from_env`, `load`, ...), which
+/// read its own endpoint variable and settings.
+pub(super) fn config_constructors(krate: &Crate) -> TokenStream {
     let env_suffix: String = krate
         .service
         .sdk_id
@@ -19,18 +66,8 @@ pub fn service(krate: &Crate) -> TokenStream {
         .collect();
     let endpoint_env = format!("AWS_ENDPOINT_URL_{env_suffix}");
     let endpoint_doc = format!(" `{endpoint_env}` or else `AWS_ENDPOINT_URL` (unless");
-    let auth = super::auth_schemes(&krate.service.auth);
-    let uses_account_id = super::endpoint::uses_account_id(&krate.endpoint);
     let env_settings = super::endpoint::env_settings(&krate.endpoint);
-    let protocol = super::protocol::for_crate(krate).runtime_value(krate);
-    let decorators = super::customize::decorators(krate);
-    let interceptors = decorators.iter().flat_map(|d| d.service_interceptors(krate));
-    let classifiers = decorators.iter().flat_map(|d| d.retry_classifiers(krate));
-    let name = &krate.service.sdk_id;
-    // A nested client (the credential chain's) is configured by the chain:
-    // `Config`'s constructors are the crate's own service's.
-    let constructors = (!krate.nested).then(|| {
-        quote! {
+    quote! {
             /// The service-specific endpoint variable `Config::from_env` reads.
             const ENDPOINT_URL_ENV: &str = #endpoint_env;
 
@@ -125,38 +162,6 @@ pub fn service(krate: &Crate) -> TokenStream {
                 }
             }
         }
-    });
-    quote! {
-        //! Facts about the service that the client hands to the runtime.
-
-        /// What the runtime needs to know of this service.
-        pub(crate) static SERVICE: crate::facts::ServiceFacts = crate::facts::ServiceFacts {
-            name: #name,
-            user_agent: USER_AGENT,
-            resolve_endpoint,
-            endpoint_uses_account_id: #uses_account_id,
-            protocol: &#protocol,
-            auth: #auth,
-            interceptors: &[#(#interceptors),*],
-            retry_classifiers: &[#(#classifiers),*],
-        };
-
-        /// Sent as `User-Agent`: this crate's name and version.
-        const USER_AGENT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
-
-        /// The endpoint of a request: the service's rules for the
-        /// configuration and what the request adds.
-        fn resolve_endpoint(
-            config: &crate::config::Config,
-            inputs: &crate::facts::EndpointInputs<'_>,
-        ) -> ::std::result::Result<crate::facts::ResolvedEndpoint, crate::orchestrator::BoxError> {
-            let params = crate::endpoint::Params::for_request(config, inputs)?;
-            ::std::result::Result::Ok(crate::endpoint::resolve(&params)?.into())
-        }
-
-        #constructors
-
-    }
 }
 
 /// `src/client.rs`.

@@ -72,85 +72,204 @@ pub fn lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
         let text = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #text])
     });
+    let modules = runtime_modules(krate, deps);
     let types = (!krate.types.is_empty()).then(|| quote!(pub mod types;));
+    let waiters = super::has_waiters(krate).then(|| quote!(pub mod waiters;));
     let time = deps.time.then(|| {
         quote! {
-            mod timestamp;
             /// The date-time crate used for timestamp members, re-exported.
             pub use ::time;
         }
     });
-    let checksum = deps.checksum.then(|| quote!(mod checksum;));
-    let compression = deps.gzip.then(|| quote!(mod compression;));
-    // The runtime modules of the protocol and of customizations (files in
-    // folders are submodules, which their parent declares).
-    let module = |(path, _): &super::RuntimeFile| {
-        let module = path.strip_prefix("src/")?.strip_suffix(".rs").filter(|m| !m.contains('/'))?;
-        let module = super::ident(module);
-        Some(quote!(mod #module;))
+    let runtime = match krate.runtime_lib() {
+        // The runtime crate's modules, under the names the generated code
+        // uses (`crate::config`, `crate::orchestrator`, ...); the public
+        // ones documented here as if they were this crate's. The chain's
+        // modules stay in the runtime crate: only its `Config` calls them.
+        Some(runtime) => {
+            let runtime = super::ident(&runtime);
+            let imports = modules.iter().filter(|m| !m.chain).map(|m| {
+                let name = super::ident(m.name);
+                if m.client_side {
+                    quote!(mod #name;)
+                } else if m.public {
+                    quote!(#[doc(inline)] pub use ::#runtime::#name;)
+                } else {
+                    quote!(#[allow(unused_imports)] use ::#runtime::#name;)
+                }
+            });
+            quote!(#(#imports)*)
+        }
+        None => {
+            let declarations = modules.iter().map(|m| {
+                let name = super::ident(m.name);
+                let cfg = m.chain.then(|| quote!(#[cfg(feature = "credentials-chain")]));
+                let vis = m.public.then(|| quote!(pub));
+                quote!(#cfg #vis mod #name;)
+            });
+            quote!(#(#declarations)*)
+        }
     };
-    let protocol: Vec<TokenStream> = super::protocol::for_crate(krate).runtime().iter().filter_map(module).collect();
-    let customized = super::customize::decorators(krate).into_iter().flat_map(|d| d.runtime().0.iter()).filter_map(module);
-    let pagination = deps.pagination.then(|| quote!(pub mod pagination;));
-    let presigning = super::fluent::presigns(krate).then(|| quote!(pub mod presigning;));
-    let event_stream = deps.event_stream.then(|| quote!(pub mod event_stream;));
-    let event_signing = deps.sends_events.then(|| quote!(mod event_signing;));
-    // The chain, and the protocol modules only its clients use.
-    let chain_only = super::chain_only_runtime_of(krate);
-    let chain = super::CREDENTIALS_CHAIN.iter().chain(chain_only.iter()).filter_map(module).map(|declaration| {
-        quote! {
-            #[cfg(feature = "credentials-chain")]
-            #declaration
-        }
-    });
-    let waiters = super::has_waiters(krate).then(|| {
-        quote! {
-            mod waiter;
-            pub mod waiters;
-        }
-    });
     quote! {
         #(#crate_docs)*
         pub mod client;
-        pub mod clock;
-        mod auth;
-        mod byte_stream;
-        pub mod config;
         pub mod endpoint;
         pub mod error;
-        mod facts;
-        mod interceptor;
         pub mod operation;
-        pub mod primitives;
-        mod protocol;
-        mod retry;
-        mod telemetry;
-        pub mod testing;
-        pub mod transport;
         #types
         #waiters
-        #(#protocol)*
-        mod orchestrator;
         mod service;
         mod wire;
+        #runtime
         #time
-        #checksum
-        #compression
-        #(#customized)*
-        #pagination
-        #presigning
-        #event_stream
-        #event_signing
-        #(#chain)*
 
         pub use client::Client;
         pub use config::Config;
     }
 }
 
+/// A module of the runtime, as the crate root declares it.
+struct RuntimeModule {
+    name: &'static str,
+    /// Part of the client's public API (`config`, `primitives`, ...).
+    public: bool,
+    /// Only the credential chain uses it (behind `credentials-chain`).
+    chain: bool,
+    /// A module of the client's crate in either layout ([`super::CLIENT_SIDE`]).
+    client_side: bool,
+}
+
+/// The runtime's top-level modules a crate holds, in the order the crate
+/// root declares them (files in folders are submodules, which their
+/// parent declares; the `error` and `endpoint` shells are the client's).
+fn runtime_modules(krate: &Crate, deps: Deps) -> Vec<RuntimeModule> {
+    let module = |public: bool, chain: bool| {
+        move |(path, _): &super::RuntimeFile| {
+            let name = path.strip_prefix("src/")?.strip_suffix(".rs").filter(|m| !m.contains('/'))?;
+            Some(RuntimeModule { name, public, chain, client_side: super::CLIENT_SIDE.contains(path) })
+        }
+    };
+    let named = |name: &'static str, public: bool| RuntimeModule { name, public, chain: false, client_side: false };
+    let mut modules = vec![
+        named("clock", true),
+        named("auth", false),
+        named("byte_stream", false),
+        named("config", true),
+        named("facts", false),
+        named("interceptor", false),
+        named("primitives", true),
+        named("protocol", false),
+        named("retry", false),
+        named("telemetry", false),
+        named("testing", true),
+        named("transport", true),
+    ];
+    if super::has_waiters(krate) {
+        modules.push(named("waiter", false));
+    }
+    modules.extend(super::protocol::for_crate(krate).runtime().iter().filter_map(module(false, false)));
+    modules.push(named("orchestrator", false));
+    if deps.time {
+        modules.push(named("timestamp", false));
+    }
+    if deps.checksum {
+        modules.push(named("checksum", false));
+    }
+    if deps.gzip {
+        modules.push(named("compression", false));
+    }
+    for decorator in super::customize::decorators(krate) {
+        modules.extend(decorator.runtime().0.iter().filter_map(module(false, false)));
+    }
+    if deps.pagination {
+        modules.push(named("pagination", true));
+    }
+    if super::fluent::presigns(krate) {
+        modules.push(named("presigning", true));
+    }
+    if deps.event_stream {
+        modules.push(named("event_stream", true));
+    }
+    if deps.sends_events {
+        modules.push(named("event_signing", false));
+    }
+    // The chain, and the protocol modules only its clients use.
+    let chain_only = super::chain_only_runtime_of(krate);
+    modules.extend(super::CREDENTIALS_CHAIN.iter().chain(chain_only.iter()).filter_map(module(false, true)));
+    modules
+}
+
+/// `runtime/src/lib.rs`: the root of a runtime crate of its own. Every
+/// module is public, for the client's crate to use.
+pub fn runtime_lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
+    let doc = format!(
+        " The runtime of the `{}` client (configuration, transport, signing, retries, codecs{}), generated with it.",
+        krate.name,
+        ", the credential chain"
+    );
+    let declarations = runtime_modules(krate, deps).into_iter().filter(|m| !m.client_side).map(|m| {
+        let name = super::ident(m.name);
+        let cfg = m.chain.then(|| quote!(#[cfg(feature = "credentials-chain")]));
+        quote!(#cfg pub mod #name;)
+    });
+    quote! {
+        #![doc = #doc]
+        //!
+        //! Use it through the client's crate, which re-exports what a user
+        //! reads (`config`, `primitives`, `testing`, `transport`, ...).
+        pub mod endpoint;
+        pub mod error;
+        #(#declarations)*
+        mod service_config;
+    }
+}
+
+/// `Cargo.toml`: the client's manifest. With a runtime crate of its own,
+/// the client depends on it by path and passes its features on.
 pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
+    let Some(runtime) = &krate.runtime_crate else { return manifest(krate, deps, &krate.name, false) };
+    let dependencies: Vec<String> = DEPENDENCIES
+        .iter()
+        .filter(|(name, spec, _)| !spec.contains("optional") && used(krate, deps, name))
+        .map(|(name, spec, _)| format!("{name} = {spec}"))
+        .collect();
+    let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
+    format!(
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
+         [features]\ndefault = [\"credentials-chain\", {http2_default}\"rustls\", \"tracing\"]\n\
+         # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
+         # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
+         credentials-chain = [\"{runtime}/credentials-chain\"]\n\
+         # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
+         rustls = [\"{runtime}/rustls\"]\n\
+         # HTTP/2 in the default transport (the `h2` crate): the requests that need it (input event streams),\n\
+         # or all of them with `HyperClientBuilder::http2_for_all`. {http2_note}\n\
+         http2 = [\"rustls\", \"{runtime}/http2\"]\n\
+         # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
+         tracing = [\"{runtime}/tracing\"]\n\n[dependencies]\n\
+         # The runtime (configuration, transport, signing, retries, codecs, the credential chain), generated\n\
+         # beside this crate.\n\
+         {runtime} = {{ path = \"runtime\", version = \"0.1.0\", default-features = false }}\n{deps}\n{dev}",
+        header = crate::format::toml_header(),
+        name = krate.name,
+        description = toml_string(&description),
+        http2_default = if deps.http2 { "\"http2\", " } else { "" },
+        http2_note = http2_note(deps),
+        deps = dependencies.join("\n"),
+        dev = dev_dependencies(krate),
+    )
+}
+
+/// `runtime/Cargo.toml`: the manifest of a runtime crate of its own.
+pub fn runtime_cargo_toml(krate: &Crate, deps: Deps) -> String {
+    let name = krate.runtime_crate.as_deref().unwrap_or(&krate.name);
+    manifest(krate, deps, name, true)
+}
+
+/// Whether the crate's code uses a dependency of [`DEPENDENCIES`].
+fn used(krate: &Crate, deps: Deps, name: &str) -> bool {
     let customized = |name: &str| super::customize::decorators(krate).iter().any(|d| d.runtime().1.contains(&name));
-    let used = |name: &str| match name {
+    match name {
         "time" => deps.time,
         "flate2" => deps.gzip,
         "md-5" => deps.checksum,
@@ -158,7 +277,29 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
         "crc32fast" => deps.event_stream || customized(name),
         "sha2" | "crc32c" | "crc64fast-nvme" | "sha1" | "percent-encoding" => customized(name),
         _ => true,
-    };
+    }
+}
+
+fn http2_note(deps: Deps) -> &'static str {
+    if deps.http2 {
+        "On by default: this service's event streams need it."
+    } else {
+        "This service needs it for none of its operations."
+    }
+}
+
+fn dev_dependencies(krate: &Crate) -> String {
+    if super::examples::example_operations(krate).is_empty() {
+        String::new()
+    } else {
+        "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()
+    }
+}
+
+/// The manifest of a crate holding the runtime: the client's, or
+/// (`runtime_only`) a runtime crate of its own.
+fn manifest(krate: &Crate, deps: Deps, name: &str, runtime_only: bool) -> String {
+    let used = |name: &str| used(krate, deps, name);
     // The chain's clients read XML (STS) and timestamps, and the SSO token
     // cache is named by a SHA-1 (the login cache by a SHA-256): a crate whose
     // service does not has them as optional dependencies of the feature.
@@ -184,7 +325,11 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
             DEPENDENCIES.iter().filter(|(.., of)| *of == Some(feature)).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
         deps.join(", ")
     };
-    let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
+    let description = if runtime_only {
+        format!("The runtime of `{}`, the Rust client for {} generated from its Smithy model", krate.name, krate.service.title)
+    } else {
+        format!("A Rust client for {}, generated from its Smithy model", krate.service.title)
+    };
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
          [features]\ndefault = [\"credentials-chain\", {http2_default}\"rustls\", \"tracing\"]\n\
@@ -199,23 +344,15 @@ pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
          # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
          tracing = [{tracing}]\n\n[dependencies]\n{deps}\n{dev}",
         header = crate::format::toml_header(),
-        name = krate.name,
+        name = name,
         description = toml_string(&description),
         rustls = feature("rustls"),
         http2_default = if deps.http2 { "\"http2\", " } else { "" },
-        http2_note = if deps.http2 {
-            "On by default: this service's event streams need it."
-        } else {
-            "This service needs it for none of its operations."
-        },
+        http2_note = http2_note(deps),
         tracing = feature("tracing"),
         chain_deps = chain_deps,
         deps = dependencies.join("\n"),
-        dev = if super::examples::example_operations(krate).is_empty() {
-            String::new()
-        } else {
-            "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()
-        },
+        dev = if runtime_only { String::new() } else { dev_dependencies(krate) },
     )
 }
 

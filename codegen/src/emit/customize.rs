@@ -395,11 +395,11 @@ impl Decorator for DynamoDb {
             && union.fields.iter().any(|f| f.name == "M" && !f.boxed && matches!(f.ty, RustType::Map { sparse: false, .. }))
             && union.fields.iter().any(|f| f.name == "L" && !f.boxed && matches!(f.ty, RustType::List { sparse: false, .. }))
             && !union.fields.iter().any(|f| matches!(f.name.as_str(), "Str" | "Number"));
-        expected.then(|| quote!(crate::dynamodb::attribute_value_impls!();))
+        expected.then(|| quote!(crate::dynamodb_items::attribute_value_impls!();))
     }
 
     fn runtime(&self) -> (&'static [RuntimeFile], &'static [&'static str]) {
-        (&[super::DYNAMODB], &["crc32fast"])
+        (&[super::DYNAMODB, super::DYNAMODB_ITEMS], &["crc32fast"])
     }
 }
 

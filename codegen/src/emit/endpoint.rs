@@ -14,7 +14,11 @@ use crate::ir::names;
 /// the configuration and a request's inputs to the parameters
 /// (`Params::for_request`); without it the module stands alone (it names
 /// nothing outside itself), as the endpoint test crate compiles it.
-pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool, nested: bool) -> Result<TokenStream> {
+///
+/// `nested`: the module of a client nested in another crate, whose runtime
+/// it uses; `runtime_lib`: the runtime crate, when it is one of its own
+/// (the service's settings then live there, in `service_config.rs`).
+pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool, nested: bool, runtime_lib: Option<&str>) -> Result<TokenStream> {
     let fields = rules.params.iter().map(|p| {
         let field = super::ident(&p.field);
         let ty = param_type(p);
@@ -140,7 +144,7 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool, nested:
             }
         }
     });
-    let settings = (client && !nested).then(|| service_settings(rules));
+    let settings = (client && !nested && runtime_lib.is_none()).then(|| service_settings(rules));
     let known: Vec<String> = rules.params.iter().map(|p| p.name.clone()).collect();
     let mut emitter = RuleEmitter { service, known };
     let body = emitter.rules(&rules.rules, "r", true)?;
@@ -151,6 +155,14 @@ pub fn emit(rules: &RuleSet, service: &crate::ir::Service, client: bool, nested:
         quote! {
             use crate::endpoint::functions;
             use crate::endpoint::types;
+        }
+    } else if let Some(runtime) = runtime_lib {
+        let runtime = super::ident(runtime);
+        quote! {
+            pub(crate) use ::#runtime::endpoint::functions;
+            #[allow(unused_imports)]
+            use ::#runtime::endpoint::partitions;
+            pub(crate) use ::#runtime::endpoint::types;
         }
     } else {
         quote! {
@@ -505,7 +517,7 @@ fn setting_name(p: &Param) -> Option<String> {
 /// such as `AWS::S3::ForcePathStyle` and `clientContextParams`. The
 /// runtime's configuration keeps them by parameter name, and
 /// `Params::for_request` reads them.
-fn service_settings(rules: &RuleSet) -> TokenStream {
+pub(super) fn service_settings(rules: &RuleSet) -> TokenStream {
     let mut setters = Vec::new();
     let mut getters = Vec::new();
     for p in &rules.params {
@@ -748,7 +760,7 @@ pub fn standalone(model: &crate::model::Model, service: &crate::model::ShapeId) 
         xml_namespace: None,
         no_error_wrapping: false,
     };
-    let tokens = emit(&rules, &ir_service, false, false)?;
+    let tokens = emit(&rules, &ir_service, false, false, None)?;
     let defined = ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect();
     crate::format::format_file("src/endpoint.rs", super::FileContent::Rust(tokens, defined))
 }

@@ -30,6 +30,14 @@ pub fn emit_module(krate: &Crate) -> TokenStream {
             //! Errors: the service's modeled errors; `Unhandled`, `BuildError`
             //! and the rest are the crate's (`crate::error`).
         }
+    } else if let Some(runtime) = krate.runtime_lib() {
+        let runtime = super::ident(&runtime);
+        quote! {
+            //! Errors: the service's modeled errors, [`Unhandled`] for everything
+            //! else, and the builders' [`BuildError`].
+            pub use ::#runtime::error::{BuildError, DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
+            pub(crate) use ::#runtime::error::ErrorVariant;
+        }
     } else {
         quote! {
             //! Errors: the service's modeled errors, [`Unhandled`] for everything

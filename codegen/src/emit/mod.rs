@@ -41,8 +41,9 @@ pub enum FileContent {
     /// its top level (which keep their absolute paths; see `prelude_paths`).
     Rust(TokenStream, BTreeSet<String>),
     /// A runtime file (`codegen/runtime/src/<path>`, its path and text),
-    /// copied verbatim but for its unit tests.
-    Runtime(&'static str, &'static str),
+    /// copied verbatim but for its unit tests; in a runtime crate of its
+    /// own, with its crate-private items public ([`for_runtime_crate`]).
+    Runtime(&'static str, std::borrow::Cow<'static, str>),
     Text(String),
     /// The emitter found a problem in the model.
     Failed(crate::error::Error),
@@ -99,6 +100,14 @@ pub enum Job<'a> {
     Example(&'a Operation),
     /// A runtime file copied verbatim: its path and text.
     Runtime(RuntimeFile),
+    /// `runtime/src/lib.rs`, the root of a runtime crate of its own.
+    RuntimeLib,
+    /// `runtime/Cargo.toml`.
+    RuntimeManifest,
+    /// `runtime/src/service_config.rs`: the service's own `Config`
+    /// constructors and settings, which must sit in the crate that
+    /// defines `Config`.
+    ServiceConfig,
 }
 
 /// A runtime file: its path, the same in `codegen/runtime/` and in the
@@ -110,6 +119,12 @@ macro_rules! runtime_file {
         ($path, include_str!(concat!("../../runtime/", $path)))
     };
 }
+
+/// The shells of the runtime's `error` and `endpoint` modules, the roots
+/// of those modules in a runtime crate of its own (a client that holds its
+/// runtime writes its own, adding the service's items).
+const ERROR_SHELL: RuntimeFile = runtime_file!("src/error.rs");
+const ENDPOINT_SHELL: RuntimeFile = runtime_file!("src/endpoint.rs");
 
 /// Runtime files copied into every crate.
 const RUNTIME: &[RuntimeFile] = &[
@@ -140,6 +155,12 @@ const EVENT_STREAM: RuntimeFile = runtime_file!("src/event_stream.rs");
 const EVENT_SIGNING: RuntimeFile = runtime_file!("src/event_signing.rs");
 pub(crate) const GLACIER: RuntimeFile = runtime_file!("src/glacier.rs");
 pub(crate) const DYNAMODB: RuntimeFile = runtime_file!("src/dynamodb.rs");
+pub(crate) const DYNAMODB_ITEMS: RuntimeFile = runtime_file!("src/dynamodb_items.rs");
+
+/// Runtime files that hold macros the client's own code expands: modules
+/// of the client's crate also when the rest of the runtime is a crate of
+/// its own.
+pub(crate) const CLIENT_SIDE: &[&str] = &["src/dynamodb_items.rs"];
 pub(crate) const HTTP_CHECKSUM: RuntimeFile = runtime_file!("src/http_checksum.rs");
 pub(crate) const S3: RuntimeFile = runtime_file!("src/s3.rs");
 const COMPRESSION: RuntimeFile = runtime_file!("src/compression.rs");
@@ -184,6 +205,16 @@ pub(crate) fn without_tests(text: &str) -> &str {
     }
 }
 
+/// A runtime file as a runtime crate of its own holds it: what is
+/// `pub(crate)` (the API the generated code uses, inside one crate) is
+/// `pub` for the client's crate, and hidden from the documentation, so
+/// that the modules the client re-exports (`config`, `primitives`, ...)
+/// show users what they showed before. Every `pub(crate)` of the runtime
+/// starts an item or a named field, where an attribute may stand.
+pub(crate) fn for_runtime_crate(text: &str) -> String {
+    text.replace("pub(crate) ", "#[doc(hidden)] pub ")
+}
+
 impl Job<'_> {
     /// A rough size of the job's output, to start the largest first.
     pub fn weight(&self) -> usize {
@@ -218,8 +249,17 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     } else {
         let own = own_runtime(krate);
         let chain = CREDENTIALS_CHAIN.iter().copied().chain(chain_only_runtime(&own));
+        let runtime_dir = if krate.runtime_crate.is_some() { "runtime/" } else { "" };
         for file in own.into_iter().chain(chain) {
-            jobs.push((file.0.to_owned(), Job::Runtime(file)));
+            let dir = if CLIENT_SIDE.contains(&file.0) { "" } else { runtime_dir };
+            jobs.push((format!("{dir}{}", file.0), Job::Runtime(file)));
+        }
+        if krate.runtime_crate.is_some() {
+            jobs.push(("runtime/src/lib.rs".to_owned(), Job::RuntimeLib));
+            jobs.push(("runtime/Cargo.toml".to_owned(), Job::RuntimeManifest));
+            jobs.push(("runtime/src/service_config.rs".to_owned(), Job::ServiceConfig));
+            jobs.push(("runtime/src/error.rs".to_owned(), Job::Runtime(ERROR_SHELL)));
+            jobs.push(("runtime/src/endpoint.rs".to_owned(), Job::Runtime(ENDPOINT_SHELL)));
         }
     }
     if !krate.types.is_empty() {
@@ -426,13 +466,34 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             let defined = krate.operations.values().flat_map(|op| op.waiters.iter().map(|w| w.name.clone())).collect();
             (waiters::waiters(krate), defined)
         }
-        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service, true, krate.nested) {
+        Job::Endpoint => match endpoint::emit(&krate.endpoint, &krate.service, true, krate.nested, krate.runtime_lib().as_deref()) {
             Ok(tokens) => (tokens, ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect()),
             Err(e) => return FileContent::Failed(e),
         },
         Job::Lib => (crate_files::lib_rs(krate, deps), BTreeSet::new()),
         Job::Manifest => return FileContent::Text(crate_files::cargo_toml(krate, deps)),
-        Job::Runtime((path, text)) => return FileContent::Runtime(path, without_tests(text)),
+        Job::RuntimeLib => (crate_files::runtime_lib_rs(krate, deps), BTreeSet::new()),
+        Job::RuntimeManifest => return FileContent::Text(crate_files::runtime_cargo_toml(krate, deps)),
+        Job::ServiceConfig => {
+            let constructors = client::config_constructors(krate);
+            let settings = endpoint::service_settings(&krate.endpoint);
+            let tokens = quote! {
+                //! The service's own `Config` constructors and settings (in
+                //! the runtime crate, which defines `Config`).
+                #constructors
+                #settings
+            };
+            (tokens, BTreeSet::new())
+        }
+        Job::Runtime((path, text)) => {
+            let text = without_tests(text);
+            let text = if krate.runtime_crate.is_some() && !CLIENT_SIDE.contains(&path) {
+                std::borrow::Cow::Owned(for_runtime_crate(text))
+            } else {
+                std::borrow::Cow::Borrowed(text)
+            };
+            return FileContent::Runtime(path, text);
+        }
     };
     FileContent::Rust(tokens, defined)
 }

@@ -152,7 +152,7 @@ pub fn build_with_protocol(
     let mut files = Scope::with_reserved(&["builders"]);
     let type_modules = types.keys().map(|name| (name.clone(), files.claim(&names::module_name(name), "_"))).collect();
     let mut krate =
-        Crate { name: crate_name.to_owned(), service, types, type_modules, errors, operations, endpoint, protocol, nested: false };
+        Crate { name: crate_name.to_owned(), service, types, type_modules, errors, operations, endpoint, protocol, nested: false, runtime_crate: None };
     resolve_waiter_paths(&mut krate, model)?;
     resolve_pagination_paths(&mut krate, model)?;
     endpoint::resolve_context_params(&mut krate, model)?;

@@ -434,6 +434,17 @@ pub struct Crate {
     /// endpoint modules hold only the service's own items, and it adds no
     /// `Config` constructors.
     pub nested: bool,
+    /// The package name of the crate holding the runtime, when it is one
+    /// of its own (`<name>-runtime`, in `runtime/`); `None` when the
+    /// runtime's files are modules of this crate.
+    pub runtime_crate: Option<String>,
+}
+
+impl Crate {
+    /// The runtime crate's Rust name, when the runtime is a crate of its own.
+    pub fn runtime_lib(&self) -> Option<String> {
+        self.runtime_crate.as_ref().map(|name| name.replace('-', "_"))
+    }
 }
 
 impl Crate {

@@ -12,49 +12,43 @@
 //! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
-pub mod clock;
-mod auth;
-mod byte_stream;
-pub mod config;
 pub mod endpoint;
 pub mod error;
-mod facts;
-mod interceptor;
 pub mod operation;
-pub mod primitives;
-mod protocol;
-mod retry;
-mod telemetry;
-pub mod testing;
-pub mod transport;
 pub mod types;
-mod json;
-mod http_binding;
-mod rest_json;
-mod orchestrator;
 mod service;
 mod wire;
-#[cfg(feature = "credentials-chain")]
-mod chain;
-#[cfg(feature = "credentials-chain")]
-mod chain_calls;
-#[cfg(feature = "credentials-chain")]
-mod container;
-#[cfg(feature = "credentials-chain")]
-mod credentials_chain;
-#[cfg(feature = "credentials-chain")]
-mod imds;
-#[cfg(feature = "credentials-chain")]
-mod profile;
-#[cfg(feature = "credentials-chain")]
-mod profile_chain;
-#[cfg(feature = "credentials-chain")]
-mod provider_env;
-#[cfg(feature = "credentials-chain")]
-mod timestamp;
-#[cfg(feature = "credentials-chain")]
-mod xml;
-#[cfg(feature = "credentials-chain")]
-mod query;
+#[doc(inline)]
+pub use ::fixture_enums_runtime::clock;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::auth;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::byte_stream;
+#[doc(inline)]
+pub use ::fixture_enums_runtime::config;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::facts;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::interceptor;
+#[doc(inline)]
+pub use ::fixture_enums_runtime::primitives;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::protocol;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::retry;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::telemetry;
+#[doc(inline)]
+pub use ::fixture_enums_runtime::testing;
+#[doc(inline)]
+pub use ::fixture_enums_runtime::transport;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::json;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::http_binding;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::rest_json;
+#[allow(unused_imports)]
+use ::fixture_enums_runtime::orchestrator;
 pub use client::Client;
 pub use config::Config;

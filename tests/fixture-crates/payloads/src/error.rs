@@ -2,11 +2,10 @@
 
 //! Errors: the service's modeled errors, [`Unhandled`] for everything
 //! else, and the builders' [`BuildError`].
-mod build;
-mod meta;
-pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
-pub(crate) use meta::ErrorVariant;
+pub use ::fixture_payloads_runtime::error::{
+    BuildError, DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind,
+};
+pub(crate) use ::fixture_payloads_runtime::error::ErrorVariant;
 /// The `OverloadedError` structure.
 #[derive(Clone, PartialEq, ::std::fmt::Debug)]
 #[non_exhaustive]

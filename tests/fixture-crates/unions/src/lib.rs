@@ -12,50 +12,47 @@
 //! - [`error`]: the errors the service models, [`error::Unhandled`] and [`error::BuildError`];
 //! - [`testing`]: a transport with canned responses and a clock, for your tests.
 pub mod client;
-pub mod clock;
-mod auth;
-mod byte_stream;
-pub mod config;
 pub mod endpoint;
 pub mod error;
-mod facts;
-mod interceptor;
 pub mod operation;
-pub mod primitives;
-mod protocol;
-mod retry;
-mod telemetry;
-pub mod testing;
-pub mod transport;
 pub mod types;
-mod json;
-mod http_binding;
-mod rest_json;
-mod orchestrator;
 mod service;
 mod wire;
-mod timestamp;
+#[doc(inline)]
+pub use ::fixture_unions_runtime::clock;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::auth;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::byte_stream;
+#[doc(inline)]
+pub use ::fixture_unions_runtime::config;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::facts;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::interceptor;
+#[doc(inline)]
+pub use ::fixture_unions_runtime::primitives;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::protocol;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::retry;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::telemetry;
+#[doc(inline)]
+pub use ::fixture_unions_runtime::testing;
+#[doc(inline)]
+pub use ::fixture_unions_runtime::transport;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::json;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::http_binding;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::rest_json;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::orchestrator;
+#[allow(unused_imports)]
+use ::fixture_unions_runtime::timestamp;
 /// The date-time crate used for timestamp members, re-exported.
 pub use ::time;
-#[cfg(feature = "credentials-chain")]
-mod chain;
-#[cfg(feature = "credentials-chain")]
-mod chain_calls;
-#[cfg(feature = "credentials-chain")]
-mod container;
-#[cfg(feature = "credentials-chain")]
-mod credentials_chain;
-#[cfg(feature = "credentials-chain")]
-mod imds;
-#[cfg(feature = "credentials-chain")]
-mod profile;
-#[cfg(feature = "credentials-chain")]
-mod profile_chain;
-#[cfg(feature = "credentials-chain")]
-mod provider_env;
-#[cfg(feature = "credentials-chain")]
-mod xml;
-#[cfg(feature = "credentials-chain")]
-mod query;
 pub use client::Client;
 pub use config::Config;

@@ -2,8 +2,7 @@
 
 //! Errors: the service's modeled errors, [`Unhandled`] for everything
 //! else, and the builders' [`BuildError`].
-mod build;
-mod meta;
-pub use build::BuildError;
-pub use meta::{DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind};
-pub(crate) use meta::ErrorVariant;
+pub use ::fixture_wire_runtime::error::{
+    BuildError, DisplayErrorContext, ErrorMetadata, ErrorType, Unhandled, UnhandledKind,
+};
+pub(crate) use ::fixture_wire_runtime::error::ErrorVariant;
