@@ -5,6 +5,11 @@
 //! values from, and `FromJson` for the scalars (copied verbatim into each
 //! generated crate by codegen; the source lives in
 //! `codegen/runtime/src/json/reader.rs`).
+//!
+//! The small methods generated readers call for every member (`next_key`,
+//! `str`, `object`, ...) are `#[inline]`: when the runtime is a crate of
+//! its own, the optimizer does not see into them from the client's crate
+//! otherwise (the Omics parse benchmark lost a tenth of its speed).
 
 use std::collections::HashMap;
 
@@ -98,6 +103,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes a `null` if one comes next.
+    #[inline]
     #[doc(hidden)] pub fn null(&mut self) -> Result<bool, JsonError> {
         if self.peek() == Some(b'n') {
             self.literal("null")?;
@@ -119,6 +125,7 @@ impl<'a> Reader<'a> {
 
     /// Starts reading an object: `false` for `null`, an error for anything
     /// else (`what` names the type wanted).
+    #[inline]
     #[doc(hidden)] pub fn object(&mut self, what: &str) -> Result<bool, JsonError> {
         match self.peek() {
             Some(b'{') => self.open().map(|()| true),
@@ -129,6 +136,7 @@ impl<'a> Reader<'a> {
 
     /// The next member name of the object being read, with its `:`
     /// consumed; `None` at its end.
+    #[inline]
     #[doc(hidden)] pub fn next_key(&mut self) -> Result<Option<Str<'a>>, JsonError> {
         let fresh = std::mem::replace(&mut self.fresh, false);
         match self.peek() {
@@ -155,6 +163,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Starts reading an array: `false` for `null`.
+    #[inline]
     #[doc(hidden)] pub fn array(&mut self) -> Result<bool, JsonError> {
         match self.peek() {
             Some(b'[') => self.open().map(|()| true),
@@ -164,6 +173,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether the array being read has another item.
+    #[inline]
     #[doc(hidden)] pub fn next_item(&mut self) -> Result<bool, JsonError> {
         let fresh = std::mem::replace(&mut self.fresh, false);
         match self.peek() {
@@ -182,6 +192,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, or `None` for `null`.
+    #[inline]
     #[doc(hidden)] pub fn str(&mut self) -> Result<Option<Str<'a>>, JsonError> {
         match self.peek() {
             Some(b'"') => self.string().map(Some),
@@ -615,12 +626,14 @@ fn special_bytes(word: u64) -> u64 {
 }
 
 impl FromJson for String {
+    #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
         Ok(reader.str()?.map(Str::into_string))
     }
 }
 
 impl FromJson for bool {
+    #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
         reader.bool()
     }
@@ -647,12 +660,14 @@ macro_rules! integers {
 integers!(i8, i16, i32, i64);
 
 impl FromJson for f64 {
+    #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
         reader.f64()
     }
 }
 
 impl FromJson for f32 {
+    #[inline]
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
         Ok(reader.f64()?.map(|value| value as f32))
     }
@@ -676,6 +691,7 @@ impl FromJson for Document {
 }
 
 impl Str<'_> {
+    #[inline]
     #[doc(hidden)] pub fn as_str(&self) -> &str {
         match self {
             Str::Borrowed(s) => s,
@@ -683,6 +699,7 @@ impl Str<'_> {
         }
     }
 
+    #[inline]
     #[doc(hidden)] pub fn into_string(self) -> String {
         match self {
             Str::Borrowed(s) => s.to_owned(),
