@@ -97,23 +97,31 @@ pub fn from_json<T: FromJson>(json: impl AsRef<[u8]>) -> Result<T, JsonError> {
 /// Reads a message body into `T`: an empty body (or only whitespace) reads
 /// as `{}`, as every JSON protocol asks.
 #[doc(hidden)] pub fn from_body<T: FromJson>(body: &[u8]) -> Result<T, JsonError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        from_slice(b"{}")
-    } else {
-        from_slice(body)
-    }
+    from_slice(if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body })
 }
 
 /// Reads one JSON value that makes up all of `bytes`.
 #[doc(hidden)] pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, JsonError> {
-    // Only the call to `read` depends on `T`; the rest is compiled once.
+    // Only the call to `read` depends on `T`: the rest is compiled once,
+    // not once per type a response reads as.
+    let mut value = None;
+    let reader = read_whole(bytes, &mut |reader| {
+        value = T::read(reader)?.or_else(T::null);
+        Ok(())
+    })?;
+    value.ok_or_else(|| reader.error("expected a value, found null"))
+}
+
+/// Reads `bytes` with `read`, then checks nothing follows; returns the
+/// reader at the end.
+fn read_whole<'a>(
+    bytes: &'a [u8],
+    read: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), JsonError>,
+) -> Result<Reader<'a>, JsonError> {
     let mut reader = Reader::from_bytes(bytes)?;
-    let value = T::read(&mut reader)?;
+    read(&mut reader)?;
     reader.finish()?;
-    match value {
-        Some(value) => Ok(value),
-        None => T::null().ok_or_else(|| reader.error("expected a value, found null")),
-    }
+    Ok(reader)
 }
 
 /// A type this crate reads from JSON. Implemented by every generated type
