@@ -488,7 +488,14 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                     None => response,
                     Some(limit) => response.map(|body| {
                         let length = body.content_length();
-                        let idle = IdleTimeout { body, sleep: config.sleep.clone(), limit, timer: None };
+                        let idle = IdleTimeout {
+                            body,
+                            sleep: config.sleep.clone(),
+                            time_source: config.time_source.clone(),
+                            limit,
+                            timer: None,
+                            progress: None,
+                        };
                         ByteStream::from_checked_stream(idle, length)
                     }),
                 };
@@ -561,11 +568,20 @@ async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<O
 }
 
 /// A streaming body that fails when no bytes arrive for `limit`.
+///
+/// The timer is armed when the body first waits and left running while
+/// chunks arrive; when it fires after some did, it is armed again for what
+/// is left of `limit` since the last one. (Arming a timer at every wait, a
+/// boxed future and a timer-wheel entry, cost a download more than reading
+/// the chunk did.)
 struct IdleTimeout {
     body: ByteStream,
     sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>,
+    time_source: std::sync::Arc<dyn crate::clock::TimeSource>,
     limit: Duration,
     timer: Option<crate::transport::BoxFuture<'static, ()>>,
+    /// When the last chunk arrived, if one did since the timer was armed.
+    progress: Option<std::time::SystemTime>,
 }
 
 impl futures_core::Stream for IdleTimeout {
@@ -574,20 +590,31 @@ impl futures_core::Stream for IdleTimeout {
     fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
         use std::task::Poll;
         let this = self.get_mut();
-        match std::pin::Pin::new(&mut this.body).poll_next(cx) {
-            Poll::Ready(item) => {
-                this.timer = None;
-                Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)))
+        if let Poll::Ready(item) = std::pin::Pin::new(&mut this.body).poll_next(cx) {
+            if this.timer.is_some() {
+                this.progress = Some(this.time_source.now());
             }
-            Poll::Pending => {
-                let (sleep, limit) = (&this.sleep, this.limit);
-                let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
-                match timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => {
-                        this.body = ByteStream::default();
-                        Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())))
-                    }
-                    Poll::Pending => Poll::Pending,
+            return Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)));
+        }
+        loop {
+            let (sleep, limit) = (&this.sleep, this.limit);
+            let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // Bytes came while the timer ran: wait out the rest of `limit`
+            // since the last of them. (Without any, it is over; so it is
+            // too after a second firing with none, whatever the clocks say.)
+            let left = this.progress.take().map(|at| {
+                let waited = this.time_source.now().duration_since(at).unwrap_or_default();
+                limit.saturating_sub(waited)
+            });
+            match left {
+                Some(left) if !left.is_zero() => this.timer = Some(this.sleep.sleep(left)),
+                _ => {
+                    this.timer = None;
+                    this.body = ByteStream::default();
+                    return Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())));
                 }
             }
         }
@@ -736,6 +763,62 @@ const SIGNING_HEADERS: usize = 4;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chunks every 100 ms (tokio's clock), then nothing ever again.
+    struct Trickle {
+        left: u32,
+        next: std::pin::Pin<Box<tokio::time::Sleep>>,
+    }
+
+    impl futures_core::Stream for Trickle {
+        type Item = Result<Bytes, std::io::Error>;
+
+        fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+            if self.left == 0 || std::future::Future::poll(self.next.as_mut(), cx).is_pending() {
+                return std::task::Poll::Pending;
+            }
+            self.left -= 1;
+            let next = tokio::time::Instant::now() + Duration::from_millis(100);
+            self.next.as_mut().reset(next);
+            std::task::Poll::Ready(Some(Ok(Bytes::from_static(b"chunk"))))
+        }
+    }
+
+    /// The time of tokio's (paused) clock.
+    #[derive(Debug)]
+    struct TokioTime(tokio::time::Instant);
+
+    impl crate::clock::TimeSource for TokioTime {
+        fn now(&self) -> std::time::SystemTime {
+            std::time::UNIX_EPOCH + self.0.elapsed()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_times_out_a_limit_after_its_last_chunk_however_long_it_ran() {
+        let start = tokio::time::Instant::now();
+        let trickle = Trickle { left: 10, next: Box::pin(tokio::time::sleep(Duration::from_millis(100))) };
+        let mut body = IdleTimeout {
+            body: ByteStream::from_stream(trickle),
+            sleep: std::sync::Arc::new(crate::clock::TokioSleep),
+            time_source: std::sync::Arc::new(TokioTime(start)),
+            limit: Duration::from_millis(250),
+            timer: None,
+            progress: None,
+        };
+        async fn next(body: &mut IdleTimeout) -> Option<Result<Bytes, BoxError>> {
+            std::future::poll_fn(|cx| futures_core::Stream::poll_next(std::pin::Pin::new(&mut *body), cx)).await
+        }
+        for _ in 0..10 {
+            // Ten chunks over a second: four times the limit, never idle that long.
+            assert!(matches!(next(&mut body).await, Some(Ok(_))));
+        }
+        assert_eq!(start.elapsed(), Duration::from_millis(1000));
+        let error = next(&mut body).await.expect("an item").expect_err("the stall fails");
+        assert_eq!(error.to_string(), "no data arrived for 250ms (the attempt timeout)");
+        assert_eq!(start.elapsed(), Duration::from_millis(1250), "a limit after the last chunk, not after the timer was first armed");
+        assert!(next(&mut body).await.is_none(), "nothing after the failure");
+    }
 
     #[test]
     fn the_endpoint_cache_resolves_again_only_for_other_inputs() {

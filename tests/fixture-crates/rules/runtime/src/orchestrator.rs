@@ -491,7 +491,14 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                     None => response,
                     Some(limit) => response.map(|body| {
                         let length = body.content_length();
-                        let idle = IdleTimeout { body, sleep: config.sleep.clone(), limit, timer: None };
+                        let idle = IdleTimeout {
+                            body,
+                            sleep: config.sleep.clone(),
+                            time_source: config.time_source.clone(),
+                            limit,
+                            timer: None,
+                            progress: None,
+                        };
                         ByteStream::from_checked_stream(idle, length)
                     }),
                 };
@@ -564,11 +571,20 @@ async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<O
 }
 
 /// A streaming body that fails when no bytes arrive for `limit`.
+///
+/// The timer is armed when the body first waits and left running while
+/// chunks arrive; when it fires after some did, it is armed again for what
+/// is left of `limit` since the last one. (Arming a timer at every wait, a
+/// boxed future and a timer-wheel entry, cost a download more than reading
+/// the chunk did.)
 struct IdleTimeout {
     body: ByteStream,
     sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>,
+    time_source: std::sync::Arc<dyn crate::clock::TimeSource>,
     limit: Duration,
     timer: Option<crate::transport::BoxFuture<'static, ()>>,
+    /// When the last chunk arrived, if one did since the timer was armed.
+    progress: Option<std::time::SystemTime>,
 }
 
 impl futures_core::Stream for IdleTimeout {
@@ -577,20 +593,31 @@ impl futures_core::Stream for IdleTimeout {
     fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
         use std::task::Poll;
         let this = self.get_mut();
-        match std::pin::Pin::new(&mut this.body).poll_next(cx) {
-            Poll::Ready(item) => {
-                this.timer = None;
-                Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)))
+        if let Poll::Ready(item) = std::pin::Pin::new(&mut this.body).poll_next(cx) {
+            if this.timer.is_some() {
+                this.progress = Some(this.time_source.now());
             }
-            Poll::Pending => {
-                let (sleep, limit) = (&this.sleep, this.limit);
-                let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
-                match timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => {
-                        this.body = ByteStream::default();
-                        Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())))
-                    }
-                    Poll::Pending => Poll::Pending,
+            return Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)));
+        }
+        loop {
+            let (sleep, limit) = (&this.sleep, this.limit);
+            let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // Bytes came while the timer ran: wait out the rest of `limit`
+            // since the last of them. (Without any, it is over; so it is
+            // too after a second firing with none, whatever the clocks say.)
+            let left = this.progress.take().map(|at| {
+                let waited = this.time_source.now().duration_since(at).unwrap_or_default();
+                limit.saturating_sub(waited)
+            });
+            match left {
+                Some(left) if !left.is_zero() => this.timer = Some(this.sleep.sleep(left)),
+                _ => {
+                    this.timer = None;
+                    this.body = ByteStream::default();
+                    return Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())));
                 }
             }
         }
