@@ -17,6 +17,11 @@ use crate::error::{Error, Result};
 /// at the start of the inline block. A declared module without a file is
 /// an error.
 pub fn single_file(files: &BTreeMap<String, String>) -> Result<String> {
+    if files.contains_key("runtime/Cargo.toml") {
+        return Err(stitch_error(
+            "the client's runtime is a crate of its own (`runtime/`): generate with `RuntimeLayout::Inline` to stitch it into one file".into(),
+        ));
+    }
     let root = files.get("src/lib.rs").ok_or_else(|| stitch_error("the files have no `src/lib.rs`".into()))?;
     let mut out = String::with_capacity(files.values().map(String::len).sum());
     inline(files, root, "src", &mut out, &mut vec!["src/lib.rs".to_owned()])?;
@@ -257,6 +262,14 @@ pub struct Y;
         assert!(single_file(&files(&[("src/main.rs", "")])).is_err());
         let cycle = files(&[("src/lib.rs", "mod a;\n"), ("src/a/mod.rs", "mod a;\n"), ("src/a/a/mod.rs", "")]);
         assert!(single_file(&cycle).is_ok(), "a/a is another file");
+    }
+
+    #[test]
+    fn a_client_with_a_runtime_crate_is_refused() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/unions.json");
+        let generated = crate::generate(&crate::Options { models: vec![dir], ..Default::default() }).unwrap();
+        let error = single_file(&generated).unwrap_err().to_string();
+        assert!(error.contains("RuntimeLayout::Inline"), "{error}");
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn list_objects(runtime: &tokio::runtime::Runtime, budget: Duration) {
     println!("s3_list_1000_sdk_calls_per_s={sdk_rate:.0}");
 }
 
-/// GetObject of `size` bytes on each side (best of three runs), each side
+/// GetObject of `size` bytes on each side (best of five runs, the sides taking turns), each side
 /// in a child process: prints throughput and the children's peak memory.
 pub fn get_object(size: u64) {
     // The two sides take turns, five downloads each, so that the machine's

@@ -227,7 +227,7 @@ fn checksum_setting<T>(value: &str, supported: T, required: T) -> Option<T> {
     }
 }
 
-/// The configuration of a [`Client`](crate::Client).
+/// The configuration of a generated client's `Client`.
 #[derive(Clone)]
 pub struct Config {
     pub(crate) region: Option<String>,

@@ -1,13 +1,19 @@
 //! The runtime of generated clients, as a crate of its own so that it is
 //! built, linted and unit-tested once, here.
 //!
-//! Generated crates stay self-contained: codegen copies every file of this
-//! crate's `src/` into each of them, verbatim and at the same path, without
-//! its `#[cfg(test)] mod tests`, except the three shells that only exist to
-//! make this a crate: this `lib.rs`, `error.rs` and `endpoint.rs` (the
-//! generated crate writes its own, which add the service's types). The
-//! `fuzz` module, only built with the `fuzzing` feature for the fuzz
-//! targets of `tests/fuzz/`, is not copied either.
+//! Generated clients stay self-contained: codegen copies the files of this
+//! crate's `src/` that a service uses into the runtime crate it writes beside
+//! each client (`runtime/`, `<name>-runtime`), at the same paths, without
+//! their `#[cfg(test)] mod tests`, and with what is `pub(crate)` here made
+//! `pub` (hidden from the documentation) for the client's crate to call. The
+//! shells `error.rs` and `endpoint.rs` are copied as they are, and the
+//! runtime crate's `lib.rs` is written for the files it holds. With
+//! `--inline-runtime` the files become modules of the client's crate
+//! instead, unchanged, and the client writes its own `error.rs` and
+//! `endpoint.rs`, which add the service's types. `dynamodb_items.rs` (a
+//! macro the client expands) always goes to the client's crate. The `fuzz`
+//! module, only built with the `fuzzing` feature for the fuzz targets of
+//! `tests/fuzz/`, is never copied.
 //!
 //! The runtime never names a generated module: what it must know of a
 //! service (signing name, endpoint resolver, user agent, endpoint variable,

@@ -488,14 +488,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                     None => response,
                     Some(limit) => response.map(|body| {
                         let length = body.content_length();
-                        let idle = IdleTimeout {
-                            body,
-                            sleep: config.sleep.clone(),
-                            time_source: config.time_source.clone(),
-                            limit,
-                            timer: None,
-                            progress: None,
-                        };
+                        let idle = IdleTimeout::new(body, config.sleep.clone(), limit);
                         ByteStream::from_checked_stream(idle, length)
                     }),
                 };
@@ -567,21 +560,33 @@ async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<O
     }
 }
 
-/// A streaming body that fails when no bytes arrive for `limit`.
+/// A streaming body that fails when it has had nothing to give for
+/// `limit` while it was read (time the reader spends elsewhere between
+/// chunks does not count).
 ///
 /// The timer is armed when the body first waits and left running while
 /// chunks arrive; when it fires after some did, it is armed again for what
-/// is left of `limit` since the last one. (Arming a timer at every wait, a
-/// boxed future and a timer-wheel entry, cost a download more than reading
-/// the chunk did.)
+/// is left of `limit` since the body last started waiting. (Arming a timer
+/// at every wait, a boxed future and a timer-wheel entry, cost a download
+/// more than reading the chunk did.) The waits are measured on the
+/// monotonic clock; a firing with no chunk since the timer was armed ends
+/// the body whatever that clock says, so a sleep that completes at once
+/// (a test clock's) cannot keep it waiting.
 struct IdleTimeout {
     body: ByteStream,
     sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>,
-    time_source: std::sync::Arc<dyn crate::clock::TimeSource>,
     limit: Duration,
     timer: Option<crate::transport::BoxFuture<'static, ()>>,
-    /// When the last chunk arrived, if one did since the timer was armed.
-    progress: Option<std::time::SystemTime>,
+    /// Since when the body has had nothing to give; `None` right after a chunk.
+    waiting_since: Option<tokio::time::Instant>,
+    /// Whether a chunk arrived since the timer was armed.
+    progressed: bool,
+}
+
+impl IdleTimeout {
+    fn new(body: ByteStream, sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>, limit: Duration) -> Self {
+        IdleTimeout { body, sleep, limit, timer: None, waiting_since: None, progressed: false }
+    }
 }
 
 impl futures_core::Stream for IdleTimeout {
@@ -591,32 +596,31 @@ impl futures_core::Stream for IdleTimeout {
         use std::task::Poll;
         let this = self.get_mut();
         if let Poll::Ready(item) = std::pin::Pin::new(&mut this.body).poll_next(cx) {
-            if this.timer.is_some() {
-                this.progress = Some(this.time_source.now());
-            }
+            this.waiting_since = None;
+            this.progressed = true;
             return Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)));
         }
+        let since = *this.waiting_since.get_or_insert_with(tokio::time::Instant::now);
         loop {
-            let (sleep, limit) = (&this.sleep, this.limit);
-            let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
+            let timer = match &mut this.timer {
+                Some(timer) => timer,
+                None => {
+                    this.progressed = false;
+                    this.timer.insert(this.sleep.sleep(this.limit))
+                }
+            };
             if timer.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;
             }
-            // Bytes came while the timer ran: wait out the rest of `limit`
-            // since the last of them. (Without any, it is over; so it is
-            // too after a second firing with none, whatever the clocks say.)
-            let left = this.progress.take().map(|at| {
-                let waited = this.time_source.now().duration_since(at).unwrap_or_default();
-                limit.saturating_sub(waited)
-            });
-            match left {
-                Some(left) if !left.is_zero() => this.timer = Some(this.sleep.sleep(left)),
-                _ => {
-                    this.timer = None;
-                    this.body = ByteStream::default();
-                    return Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())));
-                }
+            let left = this.limit.saturating_sub(since.elapsed());
+            if std::mem::take(&mut this.progressed) && !left.is_zero() {
+                this.timer = Some(this.sleep.sleep(left));
+                continue;
             }
+            this.timer = None;
+            this.body = ByteStream::default();
+            let limit = this.limit;
+            return Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())));
         }
     }
 }
@@ -764,10 +768,18 @@ const SIGNING_HEADERS: usize = 4;
 mod tests {
     use super::*;
 
-    /// Chunks every 100 ms (tokio's clock), then nothing ever again.
+    /// A chunk `first` after the start, then one `every` after each is read,
+    /// `left` in all (tokio's clock); then nothing ever again.
     struct Trickle {
         left: u32,
+        every: Duration,
         next: std::pin::Pin<Box<tokio::time::Sleep>>,
+    }
+
+    impl Trickle {
+        fn body(left: u32, first: Duration, every: Duration) -> ByteStream {
+            ByteStream::from_stream(Trickle { left, every, next: Box::pin(tokio::time::sleep(first)) })
+        }
     }
 
     impl futures_core::Stream for Trickle {
@@ -778,46 +790,65 @@ mod tests {
                 return std::task::Poll::Pending;
             }
             self.left -= 1;
-            let next = tokio::time::Instant::now() + Duration::from_millis(100);
+            let next = tokio::time::Instant::now() + self.every;
             self.next.as_mut().reset(next);
             std::task::Poll::Ready(Some(Ok(Bytes::from_static(b"chunk"))))
         }
     }
 
-    /// The time of tokio's (paused) clock.
-    #[derive(Debug)]
-    struct TokioTime(tokio::time::Instant);
+    async fn next(body: &mut IdleTimeout) -> Option<Result<Bytes, BoxError>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(std::pin::Pin::new(&mut *body), cx)).await
+    }
 
-    impl crate::clock::TimeSource for TokioTime {
-        fn now(&self) -> std::time::SystemTime {
-            std::time::UNIX_EPOCH + self.0.elapsed()
-        }
+    fn idle(body: ByteStream) -> IdleTimeout {
+        IdleTimeout::new(body, std::sync::Arc::new(crate::clock::TokioSleep), Duration::from_millis(250))
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_download_times_out_a_limit_after_its_last_chunk_however_long_it_ran() {
         let start = tokio::time::Instant::now();
-        let trickle = Trickle { left: 10, next: Box::pin(tokio::time::sleep(Duration::from_millis(100))) };
-        let mut body = IdleTimeout {
-            body: ByteStream::from_stream(trickle),
-            sleep: std::sync::Arc::new(crate::clock::TokioSleep),
-            time_source: std::sync::Arc::new(TokioTime(start)),
-            limit: Duration::from_millis(250),
-            timer: None,
-            progress: None,
-        };
-        async fn next(body: &mut IdleTimeout) -> Option<Result<Bytes, BoxError>> {
-            std::future::poll_fn(|cx| futures_core::Stream::poll_next(std::pin::Pin::new(&mut *body), cx)).await
-        }
+        let ms = Duration::from_millis;
+        let mut body = idle(Trickle::body(10, ms(100), ms(100)));
         for _ in 0..10 {
             // Ten chunks over a second: four times the limit, never idle that long.
             assert!(matches!(next(&mut body).await, Some(Ok(_))));
         }
-        assert_eq!(start.elapsed(), Duration::from_millis(1000));
+        assert_eq!(start.elapsed(), ms(1000));
         let error = next(&mut body).await.expect("an item").expect_err("the stall fails");
         assert_eq!(error.to_string(), "no data arrived for 250ms (the attempt timeout)");
-        assert_eq!(start.elapsed(), Duration::from_millis(1250), "a limit after the last chunk, not after the timer was first armed");
+        assert_eq!(start.elapsed(), ms(1250), "a limit after the last chunk, not after the timer was first armed");
         assert!(next(&mut body).await.is_none(), "nothing after the failure");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_the_reader_spends_between_chunks_is_not_idle_time() {
+        // Each chunk comes 500 ms after the last was read, and the reader
+        // spends 400 ms on each: the body waits 100 ms at a time, though
+        // chunks are 500 ms apart, twice the limit.
+        let start = tokio::time::Instant::now();
+        let ms = Duration::from_millis;
+        let mut body = idle(Trickle::body(5, ms(100), ms(500)));
+        for _ in 0..5 {
+            assert!(matches!(next(&mut body).await, Some(Ok(_))), "at {:?}", start.elapsed());
+            tokio::time::sleep(ms(400)).await;
+        }
+        assert_eq!(start.elapsed(), ms(100 + 4 * 500 + 400));
+        let error = next(&mut body).await.expect("an item").expect_err("the stall fails");
+        assert_eq!(error.to_string(), "no data arrived for 250ms (the attempt timeout)");
+        assert_eq!(start.elapsed(), ms(100 + 4 * 500 + 400 + 250), "a limit after the body started waiting");
+    }
+
+    #[test]
+    fn a_sleep_that_completes_at_once_ends_a_waiting_body_at_once() {
+        // A test clock's sleep: the first firing with no chunk since the
+        // timer was armed ends the body, whatever the monotonic clock says.
+        let clock = std::sync::Arc::new(crate::testing::TestClock::new(std::time::UNIX_EPOCH));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
+        let error = runtime.block_on(async {
+            let mut body = IdleTimeout::new(Trickle::body(1, Duration::from_secs(3600), Duration::ZERO), clock, Duration::from_secs(60));
+            next(&mut body).await.expect("an item").expect_err("it fails")
+        });
+        assert_eq!(error.to_string(), "no data arrived for 60s (the attempt timeout)");
     }
 
     #[test]

@@ -203,9 +203,8 @@ fn runtime_modules(krate: &Crate, deps: Deps) -> Vec<RuntimeModule> {
 /// module is public, for the client's crate to use.
 pub fn runtime_lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
     let doc = format!(
-        " The runtime of the `{}` client (configuration, transport, signing, retries, codecs{}), generated with it.",
-        krate.name,
-        ", the credential chain"
+        " The runtime of the `{}` client (configuration, transport, signing, retries, codecs, the credential chain), generated with it.",
+        krate.name
     );
     let declarations = runtime_modules(krate, deps).into_iter().filter(|m| !m.client_side).map(|m| {
         let name = super::ident(m.name);

@@ -230,7 +230,7 @@ fn checksum_setting<T>(value: &str, supported: T, required: T) -> Option<T> {
     }
 }
 
-/// The configuration of a [`Client`](crate::Client).
+/// The configuration of a generated client's `Client`.
 #[derive(Clone)]
 pub struct Config {
     #[doc(hidden)] pub region: Option<String>,

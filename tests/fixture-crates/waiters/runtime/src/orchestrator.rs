@@ -491,14 +491,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
                     None => response,
                     Some(limit) => response.map(|body| {
                         let length = body.content_length();
-                        let idle = IdleTimeout {
-                            body,
-                            sleep: config.sleep.clone(),
-                            time_source: config.time_source.clone(),
-                            limit,
-                            timer: None,
-                            progress: None,
-                        };
+                        let idle = IdleTimeout::new(body, config.sleep.clone(), limit);
                         ByteStream::from_checked_stream(idle, length)
                     }),
                 };
@@ -570,21 +563,33 @@ async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<O
     }
 }
 
-/// A streaming body that fails when no bytes arrive for `limit`.
+/// A streaming body that fails when it has had nothing to give for
+/// `limit` while it was read (time the reader spends elsewhere between
+/// chunks does not count).
 ///
 /// The timer is armed when the body first waits and left running while
 /// chunks arrive; when it fires after some did, it is armed again for what
-/// is left of `limit` since the last one. (Arming a timer at every wait, a
-/// boxed future and a timer-wheel entry, cost a download more than reading
-/// the chunk did.)
+/// is left of `limit` since the body last started waiting. (Arming a timer
+/// at every wait, a boxed future and a timer-wheel entry, cost a download
+/// more than reading the chunk did.) The waits are measured on the
+/// monotonic clock; a firing with no chunk since the timer was armed ends
+/// the body whatever that clock says, so a sleep that completes at once
+/// (a test clock's) cannot keep it waiting.
 struct IdleTimeout {
     body: ByteStream,
     sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>,
-    time_source: std::sync::Arc<dyn crate::clock::TimeSource>,
     limit: Duration,
     timer: Option<crate::transport::BoxFuture<'static, ()>>,
-    /// When the last chunk arrived, if one did since the timer was armed.
-    progress: Option<std::time::SystemTime>,
+    /// Since when the body has had nothing to give; `None` right after a chunk.
+    waiting_since: Option<tokio::time::Instant>,
+    /// Whether a chunk arrived since the timer was armed.
+    progressed: bool,
+}
+
+impl IdleTimeout {
+    fn new(body: ByteStream, sleep: std::sync::Arc<dyn crate::clock::AsyncSleep>, limit: Duration) -> Self {
+        IdleTimeout { body, sleep, limit, timer: None, waiting_since: None, progressed: false }
+    }
 }
 
 impl futures_core::Stream for IdleTimeout {
@@ -594,32 +599,31 @@ impl futures_core::Stream for IdleTimeout {
         use std::task::Poll;
         let this = self.get_mut();
         if let Poll::Ready(item) = std::pin::Pin::new(&mut this.body).poll_next(cx) {
-            if this.timer.is_some() {
-                this.progress = Some(this.time_source.now());
-            }
+            this.waiting_since = None;
+            this.progressed = true;
             return Poll::Ready(item.map(|chunk| chunk.map_err(BoxError::from)));
         }
+        let since = *this.waiting_since.get_or_insert_with(tokio::time::Instant::now);
         loop {
-            let (sleep, limit) = (&this.sleep, this.limit);
-            let timer = this.timer.get_or_insert_with(|| sleep.sleep(limit));
+            let timer = match &mut this.timer {
+                Some(timer) => timer,
+                None => {
+                    this.progressed = false;
+                    this.timer.insert(this.sleep.sleep(this.limit))
+                }
+            };
             if timer.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;
             }
-            // Bytes came while the timer ran: wait out the rest of `limit`
-            // since the last of them. (Without any, it is over; so it is
-            // too after a second firing with none, whatever the clocks say.)
-            let left = this.progress.take().map(|at| {
-                let waited = this.time_source.now().duration_since(at).unwrap_or_default();
-                limit.saturating_sub(waited)
-            });
-            match left {
-                Some(left) if !left.is_zero() => this.timer = Some(this.sleep.sleep(left)),
-                _ => {
-                    this.timer = None;
-                    this.body = ByteStream::default();
-                    return Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())));
-                }
+            let left = this.limit.saturating_sub(since.elapsed());
+            if std::mem::take(&mut this.progressed) && !left.is_zero() {
+                this.timer = Some(this.sleep.sleep(left));
+                continue;
             }
+            this.timer = None;
+            this.body = ByteStream::default();
+            let limit = this.limit;
+            return Poll::Ready(Some(Err(format!("no data arrived for {limit:?} (the attempt timeout)").into())));
         }
     }
 }
