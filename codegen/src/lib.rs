@@ -94,9 +94,8 @@ pub fn generate_from_model(model: &model::Model, options: &Options) -> Result<BT
     timing("validate, select, ir", started);
     let mut files = render_files(&krate)?;
     let started = Instant::now();
-    let runtime_dir = if krate.runtime_crate.is_some() { "runtime/" } else { "" };
     for (path, text) in chain_clients()? {
-        files.insert(format!("{runtime_dir}{path}"), text.clone());
+        files.insert(format!("{}{path}", krate.runtime_dir()), text.clone());
     }
     timing("the credential chain's clients", started);
     Ok(files)

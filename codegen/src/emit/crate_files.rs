@@ -226,43 +226,12 @@ pub fn runtime_lib_rs(krate: &Crate, deps: Deps) -> TokenStream {
 /// `Cargo.toml`: the client's manifest. With a runtime crate of its own,
 /// the client depends on it by path and passes its features on.
 pub fn cargo_toml(krate: &Crate, deps: Deps) -> String {
-    let Some(runtime) = &krate.runtime_crate else { return manifest(krate, deps, &krate.name, false) };
-    let dependencies: Vec<String> = DEPENDENCIES
-        .iter()
-        .filter(|(name, spec, _)| !spec.contains("optional") && used(krate, deps, name))
-        .map(|(name, spec, _)| format!("{name} = {spec}"))
-        .collect();
-    let description = format!("A Rust client for {}, generated from its Smithy model", krate.service.title);
-    format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
-         [features]\ndefault = [\"credentials-chain\", {http2_default}\"rustls\", \"tracing\"]\n\
-         # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
-         # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
-         credentials-chain = [\"{runtime}/credentials-chain\"]\n\
-         # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
-         rustls = [\"{runtime}/rustls\"]\n\
-         # HTTP/2 in the default transport (the `h2` crate): the requests that need it (input event streams),\n\
-         # or all of them with `HyperClientBuilder::http2_for_all`. {http2_note}\n\
-         http2 = [\"rustls\", \"{runtime}/http2\"]\n\
-         # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
-         tracing = [\"{runtime}/tracing\"]\n\n[dependencies]\n\
-         # The runtime (configuration, transport, signing, retries, codecs, the credential chain), generated\n\
-         # beside this crate.\n\
-         {runtime} = {{ path = \"runtime\", version = \"0.1.0\", default-features = false }}\n{deps}\n{dev}",
-        header = crate::format::toml_header(),
-        name = krate.name,
-        description = toml_string(&description),
-        http2_default = if deps.http2 { "\"http2\", " } else { "" },
-        http2_note = http2_note(deps),
-        deps = dependencies.join("\n"),
-        dev = dev_dependencies(krate),
-    )
+    manifest(krate, deps, false)
 }
 
 /// `runtime/Cargo.toml`: the manifest of a runtime crate of its own.
 pub fn runtime_cargo_toml(krate: &Crate, deps: Deps) -> String {
-    let name = krate.runtime_crate.as_deref().unwrap_or(&krate.name);
-    manifest(krate, deps, name, true)
+    manifest(krate, deps, true)
 }
 
 /// Whether the crate's code uses a dependency of [`DEPENDENCIES`].
@@ -279,79 +248,92 @@ fn used(krate: &Crate, deps: Deps, name: &str) -> bool {
     }
 }
 
-fn http2_note(deps: Deps) -> &'static str {
-    if deps.http2 {
-        "On by default: this service's event streams need it."
-    } else {
-        "This service needs it for none of its operations."
-    }
-}
-
-fn dev_dependencies(krate: &Crate) -> String {
-    if super::examples::example_operations(krate).is_empty() {
-        String::new()
-    } else {
-        "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n".to_owned()
-    }
-}
-
-/// The manifest of a crate holding the runtime: the client's, or
-/// (`runtime_only`) a runtime crate of its own.
-fn manifest(krate: &Crate, deps: Deps, name: &str, runtime_only: bool) -> String {
+/// A manifest: the runtime crate's (`runtime_only`), or the client's, which
+/// holds the runtime itself unless it has a runtime crate of its own.
+fn manifest(krate: &Crate, deps: Deps, runtime_only: bool) -> String {
     let used = |name: &str| used(krate, deps, name);
-    // The chain's clients read XML (STS) and timestamps, and the SSO token
-    // cache is named by a SHA-1 (the login cache by a SHA-256): a crate whose
-    // service does not has them as optional dependencies of the feature.
-    let chain_only: Vec<&str> = ["quick-xml", "sha1", "sha2", "time"].into_iter().filter(|name| !used(name)).collect();
-    let dependencies: Vec<String> = DEPENDENCIES
-        .iter()
-        .filter(|(name, ..)| used(name) || chain_only.contains(name))
-        .map(|(name, spec, _)| {
-            if chain_only.contains(name) {
-                format!("{name} = {}", optional(spec))
-            } else if *name == "aws-sigv4" && deps.sends_events {
-                // The signatures of the events an operation sends.
-                format!("{name} = {}", spec.replace("\"sign-http\"", "\"sign-http\", \"sign-eventstream\""))
-            } else {
-                format!("{name} = {spec}")
-            }
-        })
-        .collect();
-    let chain_deps: Vec<String> = chain_only.iter().map(|name| format!("\"dep:{name}\"")).collect();
-    let chain_deps = chain_deps.join(", ");
-    let feature = |feature: &str| -> String {
-        let deps: Vec<String> =
-            DEPENDENCIES.iter().filter(|(.., of)| *of == Some(feature)).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
-        deps.join(", ")
+    let runtime_crate = krate.runtime_crate.as_deref().filter(|_| !runtime_only);
+    let (name, description) = match krate.runtime_crate.as_deref().filter(|_| runtime_only) {
+        Some(name) => (
+            name,
+            format!("The runtime of `{}`, the Rust client for {} generated from its Smithy model", krate.name, krate.service.title),
+        ),
+        None => (krate.name.as_str(), format!("A Rust client for {}, generated from its Smithy model", krate.service.title)),
     };
-    let description = if runtime_only {
-        format!("The runtime of `{}`, the Rust client for {} generated from its Smithy model", krate.name, krate.service.title)
+    // The features' lists, and the dependencies: the runtime's own, or the
+    // runtime crate's features passed on.
+    let (chain, rustls, http2, tracing, dependencies) = match runtime_crate {
+        Some(runtime) => {
+            let mut dependencies = vec![format!(
+                "# The runtime (configuration, transport, signing, retries, codecs, the credential chain), generated\n\
+                 # beside this crate.\n{runtime} = {{ path = \"runtime\", version = \"0.1.0\", default-features = false }}"
+            )];
+            dependencies.extend(
+                DEPENDENCIES
+                    .iter()
+                    .filter(|(name, spec, _)| !spec.contains("optional") && used(name))
+                    .map(|(name, spec, _)| format!("{name} = {spec}")),
+            );
+            let passed_on = |feature: &str| format!("\"{runtime}/{feature}\"");
+            (passed_on("credentials-chain"), passed_on("rustls"), format!("\"rustls\", {}", passed_on("http2")), passed_on("tracing"), dependencies)
+        }
+        None => {
+            // The chain's clients read XML (STS) and timestamps, and the SSO
+            // token cache is named by a SHA-1 (the login cache by a SHA-256):
+            // a crate whose service does not has them as optional
+            // dependencies of the feature.
+            let chain_only: Vec<&str> = ["quick-xml", "sha1", "sha2", "time"].into_iter().filter(|name| !used(name)).collect();
+            let dependencies = DEPENDENCIES
+                .iter()
+                .filter(|(name, ..)| used(name) || chain_only.contains(name))
+                .map(|(name, spec, _)| {
+                    if chain_only.contains(name) {
+                        format!("{name} = {}", optional(spec))
+                    } else if *name == "aws-sigv4" && deps.sends_events {
+                        // The signatures of the events an operation sends.
+                        format!("{name} = {}", spec.replace("\"sign-http\"", "\"sign-http\", \"sign-eventstream\""))
+                    } else {
+                        format!("{name} = {spec}")
+                    }
+                })
+                .collect();
+            let chain: Vec<String> = chain_only.iter().map(|name| format!("\"dep:{name}\"")).collect();
+            let feature = |feature: &str| -> String {
+                let deps: Vec<String> =
+                    DEPENDENCIES.iter().filter(|(.., of)| *of == Some(feature)).map(|(name, ..)| format!("\"dep:{name}\"")).collect();
+                deps.join(", ")
+            };
+            let http2 = "\"rustls\", \"hyper/http2\", \"hyper-util/http2\", \"hyper-rustls/http2\"".to_owned();
+            (chain.join(", "), feature("rustls"), http2, feature("tracing"), dependencies)
+        }
+    };
+    let dev = if runtime_only || super::examples::example_operations(krate).is_empty() {
+        ""
     } else {
-        format!("A Rust client for {}, generated from its Smithy model", krate.service.title)
+        "\n[dev-dependencies]\n# For the examples.\ntokio = { version = \"1.38.0\", features = [\"macros\", \"rt\"] }\n"
     };
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description}\npublish = false\n\n\
          [features]\ndefault = [\"credentials-chain\", {http2_default}\"rustls\", \"tracing\"]\n\
          # `Config::load`: region, credentials and settings from the environment, the shared config and\n\
          # credentials files, containers (ECS, EKS) and EC2 instance metadata, as the AWS SDKs find them.\n\
-         credentials-chain = [{chain_deps}]\n\
+         credentials-chain = [{chain}]\n\
          # The default HTTP transport: hyper with rustls (ring) and the system's root certificates.\n\
          rustls = [{rustls}]\n\
          # HTTP/2 in the default transport (the `h2` crate): the requests that need it (input event streams),\n\
          # or all of them with `HyperClientBuilder::http2_for_all`. {http2_note}\n\
-         http2 = [\"rustls\", \"hyper/http2\", \"hyper-util/http2\", \"hyper-rustls/http2\"]\n\
+         http2 = [{http2}]\n\
          # `tracing` spans of each call and attempt: service, operation, attempt, status, request id, retry reason.\n\
          tracing = [{tracing}]\n\n[dependencies]\n{deps}\n{dev}",
         header = crate::format::toml_header(),
-        name = name,
         description = toml_string(&description),
-        rustls = feature("rustls"),
         http2_default = if deps.http2 { "\"http2\", " } else { "" },
-        http2_note = http2_note(deps),
-        tracing = feature("tracing"),
-        chain_deps = chain_deps,
+        http2_note = if deps.http2 {
+            "On by default: this service's event streams need it."
+        } else {
+            "This service needs it for none of its operations."
+        },
         deps = dependencies.join("\n"),
-        dev = if runtime_only { String::new() } else { dev_dependencies(krate) },
     )
 }
 

@@ -249,9 +249,8 @@ pub fn jobs(krate: &Crate) -> Vec<(String, Job<'_>)> {
     } else {
         let own = own_runtime(krate);
         let chain = CREDENTIALS_CHAIN.iter().copied().chain(chain_only_runtime(&own));
-        let runtime_dir = if krate.runtime_crate.is_some() { "runtime/" } else { "" };
         for file in own.into_iter().chain(chain) {
-            let dir = if CLIENT_SIDE.contains(&file.0) { "" } else { runtime_dir };
+            let dir = if CLIENT_SIDE.contains(&file.0) { "" } else { krate.runtime_dir() };
             jobs.push((format!("{dir}{}", file.0), Job::Runtime(file)));
         }
         if krate.runtime_crate.is_some() {

@@ -445,6 +445,12 @@ impl Crate {
     pub fn runtime_lib(&self) -> Option<String> {
         self.runtime_crate.as_ref().map(|name| name.replace('-', "_"))
     }
+
+    /// Where the runtime's files go, relative to the output directory:
+    /// `runtime/` for a runtime crate of its own, else beside the client's.
+    pub fn runtime_dir(&self) -> &'static str {
+        if self.runtime_crate.is_some() { "runtime/" } else { "" }
+    }
 }
 
 impl Crate {
