@@ -270,7 +270,7 @@ pub(crate) fn sign_sigv4(
         .iter()
         .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
         .collect::<Result<Vec<_>, http::header::ToStrError>>()?;
-    let uri = request.uri().to_string();
+    let uri = uri_string(request.uri());
     // A payload hash the request already states (flexible checksums'
     // `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) is signed as it is.
     let stated = request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -315,6 +315,25 @@ pub(crate) fn sign_sigv4(
     let (instructions, signature) = signed?.into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(signature)
+}
+
+/// A URI as its `Display` writes it, without the formatting machinery.
+fn uri_string(uri: &http::Uri) -> String {
+    let (scheme, authority, path, query) = (uri.scheme_str(), uri.authority().map(http::uri::Authority::as_str), uri.path(), uri.query());
+    let mut out = String::with_capacity(scheme.map_or(0, str::len) + 3 + authority.map_or(0, str::len) + path.len() + 1 + query.map_or(0, str::len));
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+    }
+    if let Some(authority) = authority {
+        out.push_str(authority);
+    }
+    out.push_str(path);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -379,6 +398,14 @@ mod tests {
     }
 
     const SIGV4: AuthScheme = AuthScheme::SigV4 { signing_name: "svc" };
+
+    #[test]
+    fn uris_are_written_as_their_display_writes_them() {
+        for uri in ["https://a.example.com", "https://a.example.com/", "http://a:8080/x/y?z=1&w", "https://a.example.com?q", "/p?q=%20", "*"] {
+            let uri: http::Uri = uri.parse().unwrap();
+            assert_eq!(uri_string(&uri), uri.to_string());
+        }
+    }
 
     #[test]
     fn credentials_are_resolved_once_until_they_near_expiry() {

@@ -5,7 +5,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
@@ -101,33 +100,27 @@ impl ClockSkew {
     }
 }
 
-/// Runs `future`, or gives up when `timer` completes first.
-pub(crate) async fn timeout<F: Future>(future: F, timer: BoxFuture<'static, ()>) -> Result<F::Output, Elapsed> {
-    Timeout { future: Box::pin(future), timer }.await
+/// Runs `future`, or gives up when `limit` has passed first (on `sleep`).
+/// The timer is started only if the future does not finish at its first
+/// poll (an answer from memory, a cached credential), for what is left of
+/// `limit` then: a call that never waits costs no timer.
+pub(crate) async fn timeout<F: Future>(future: F, limit: Duration, sleep: &dyn AsyncSleep) -> Result<F::Output, Elapsed> {
+    let started = std::time::Instant::now();
+    let mut future = std::pin::pin!(future);
+    let mut timer: Option<BoxFuture<'static, ()>> = None;
+    std::future::poll_fn(|cx: &mut Context<'_>| {
+        if let Poll::Ready(value) = future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(value));
+        }
+        let timer = timer.get_or_insert_with(|| sleep.sleep(limit.saturating_sub(started.elapsed())));
+        timer.as_mut().poll(cx).map(|()| Err(Elapsed))
+    })
+    .await
 }
 
 /// The timer of [`timeout`] fired first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Elapsed;
-
-struct Timeout<F> {
-    future: Pin<Box<F>>,
-    timer: BoxFuture<'static, ()>,
-}
-
-impl<F: Future> Future for Timeout<F> {
-    type Output = Result<F::Output, Elapsed>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Poll::Ready(value) = self.future.as_mut().poll(cx) {
-            return Poll::Ready(Ok(value));
-        }
-        match self.timer.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(Elapsed)),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -177,5 +170,39 @@ mod tests {
         // Times at the ends of what SystemTime holds do not panic.
         assert!(Skew(i64::MAX).apply(noon()) >= noon());
         assert!(Skew(i64::MIN).apply(noon()) <= noon());
+    }
+
+    /// Records the durations it is asked to sleep; sleeps never end.
+    #[derive(Debug, Default)]
+    struct Recording(std::sync::Mutex<Vec<Duration>>);
+
+    impl AsyncSleep for Recording {
+        fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+            self.0.lock().unwrap().push(duration);
+            Box::pin(std::future::pending())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timeout_starts_its_timer_only_when_the_work_waits() {
+        let sleep = Recording::default();
+        let limit = Duration::from_secs(5);
+        assert_eq!(timeout(async { 7 }, limit, &sleep).await, Ok(7));
+        assert!(sleep.0.lock().unwrap().is_empty(), "work done at its first poll starts no timer");
+        // Work that waits: the timer gets what is left of the limit.
+        let waited = tokio::time::timeout(Duration::from_millis(50), timeout(async { tokio::task::yield_now().await }, limit, &sleep)).await;
+        assert_eq!(waited, Ok(Ok(())));
+        let asked = sleep.0.lock().unwrap().clone();
+        assert!(asked.len() == 1 && asked[0] <= limit && asked[0] > limit - Duration::from_secs(1), "{asked:?}");
+        // A timer that fires first ends the work.
+        assert_eq!(timeout(std::future::pending::<()>(), Duration::ZERO, &TokioSleep).await, Err(Elapsed));
+        // A limit spent before the first wait leaves the timer nothing.
+        let spent = async {
+            std::thread::sleep(Duration::from_millis(30));
+            std::future::pending::<()>().await
+        };
+        let sleep = Recording::default();
+        let _ = tokio::time::timeout(Duration::from_millis(50), timeout(spent, Duration::from_millis(20), &sleep)).await;
+        assert_eq!(*sleep.0.lock().unwrap(), [Duration::ZERO]);
     }
 }

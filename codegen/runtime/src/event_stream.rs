@@ -744,7 +744,7 @@ impl<T: EventMarshal> EventSink<T> {
     async fn send_bytes(&self, bytes: Bytes) -> Result<(), SendError> {
         match self.stall.get() {
             None => self.tx.send(bytes).await.map_err(|_| SendError::Closed),
-            Some((sleep, limit)) => match crate::clock::timeout(self.tx.send(bytes), sleep.sleep(*limit)).await {
+            Some((sleep, limit)) => match crate::clock::timeout(self.tx.send(bytes), *limit, &**sleep).await {
                 Ok(sent) => sent.map_err(|_| SendError::Closed),
                 Err(_) => Err(SendError::Stalled(*limit)),
             },

@@ -35,6 +35,8 @@ pub(crate) struct Handle {
     /// client's credentials and token.
     pub(crate) identities: Arc<IdentityCache>,
     endpoints: EndpointCache,
+    /// The last endpoint URL requests went to, parsed.
+    targets: TargetCache,
     /// How far the service's clock is from the time source, by the `Date`
     /// of the responses so far: requests are signed at the corrected time.
     /// Shared with the handles of the client's per-call overrides.
@@ -49,6 +51,7 @@ impl Handle {
             retry_budget: Arc::default(),
             identities: Arc::default(),
             endpoints: EndpointCache::default(),
+            targets: TargetCache::default(),
             clock_skew: Arc::default(),
         }
     }
@@ -68,6 +71,7 @@ impl Handle {
             retry_budget: self.retry_budget.clone(),
             identities: if identity_changed { Arc::default() } else { self.identities.clone() },
             endpoints: EndpointCache::default(),
+            targets: TargetCache::default(),
             clock_skew: self.clock_skew.clone(),
         })
     }
@@ -93,7 +97,7 @@ struct EndpointCache(Mutex<Option<CachedEndpoint>>);
 struct CachedEndpoint {
     operation: Vec<(&'static str, Value)>,
     account_id: Option<String>,
-    endpoint: ResolvedEndpoint,
+    endpoint: Arc<ResolvedEndpoint>,
 }
 
 impl EndpointCache {
@@ -101,13 +105,13 @@ impl EndpointCache {
         &self,
         inputs: &EndpointInputs<'_>,
         resolve: impl FnOnce() -> Result<ResolvedEndpoint, E>,
-    ) -> Result<ResolvedEndpoint, E> {
+    ) -> Result<Arc<ResolvedEndpoint>, E> {
         let same = |cached: &CachedEndpoint| cached.operation == inputs.operation && cached.account_id.as_deref() == inputs.account_id;
         if let Some(cached) = self.0.lock().ok().as_ref().and_then(|guard| guard.as_ref().filter(|c| same(c)).map(|c| c.endpoint.clone())) {
             return Ok(cached);
         }
         // Errors are not kept: the next call evaluates the rules again.
-        let endpoint = resolve()?;
+        let endpoint = Arc::new(resolve()?);
         if let Ok(mut guard) = self.0.lock() {
             *guard = Some(CachedEndpoint {
                 operation: inputs.operation.to_vec(),
@@ -116,6 +120,86 @@ impl EndpointCache {
             });
         }
         Ok(endpoint)
+    }
+}
+
+/// The endpoint URL (with its host prefix) the last request went to, parsed
+/// once: the calls that follow (every call, for most services) join their
+/// path to it without parsing the URL again.
+#[derive(Debug, Default)]
+struct TargetCache(Mutex<Option<Arc<Target>>>);
+
+impl TargetCache {
+    fn uri(&self, endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, HeaderValue), String> {
+        let same = |target: &Target| target.endpoint == endpoint && target.host_prefix.as_deref() == host_prefix;
+        let cached = self.0.lock().ok().and_then(|guard| guard.as_ref().filter(|target| same(target)).cloned());
+        let target = match cached {
+            Some(target) => target,
+            None => {
+                // Errors are not kept.
+                let target = Arc::new(Target::parse(endpoint, host_prefix)?);
+                if let Ok(mut guard) = self.0.lock() {
+                    *guard = Some(target.clone());
+                }
+                target
+            }
+        };
+        target.join(path_and_query)
+    }
+}
+
+/// An endpoint URL with the operation's host prefix, in the parts a
+/// request's URI is made of.
+#[derive(Debug)]
+struct Target {
+    endpoint: String,
+    host_prefix: Option<String>,
+    scheme: http::uri::Scheme,
+    /// The endpoint's host and port, the prefix before them.
+    authority: http::uri::Authority,
+    /// The same, as the `Host` header says it.
+    host: HeaderValue,
+    /// The endpoint's path, without its final `/`.
+    base_path: String,
+}
+
+impl Target {
+    fn parse(endpoint: &str, host_prefix: Option<&str>) -> Result<Target, String> {
+        let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
+        let scheme = base.scheme().ok_or("the URL has no scheme")?.clone();
+        let authority = base.authority().ok_or("the URL has no host")?;
+        let authority = match host_prefix {
+            Some(prefix) => format!("{prefix}{authority}").parse().map_err(|e: http::uri::InvalidUri| format!("{prefix}{authority}: {e}"))?,
+            None => authority.clone(),
+        };
+        let host = HeaderValue::from_str(authority.as_str()).map_err(|e| format!("{authority}: {e}"))?;
+        Ok(Target {
+            endpoint: endpoint.to_owned(),
+            host_prefix: host_prefix.map(str::to_owned),
+            scheme,
+            authority,
+            host,
+            base_path: base.path().trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The full URI of a request with this path and query, and its `Host`.
+    fn join(&self, path_and_query: &str) -> Result<(http::Uri, HeaderValue), String> {
+        // A request whose own path is empty (S3's bucket operations, whose
+        // `{Bucket}` the endpoint carries) goes to the endpoint's path, or `/`.
+        let slash = if self.base_path.is_empty() && !path_and_query.starts_with('/') { "/" } else { "" };
+        let joined = if self.base_path.is_empty() && slash.is_empty() {
+            http::uri::PathAndQuery::try_from(path_and_query)
+        } else {
+            http::uri::PathAndQuery::try_from(format!("{}{slash}{path_and_query}", self.base_path))
+        };
+        let path_and_query = joined.map_err(|e| format!("{path_and_query}: {e}"))?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        let uri = http::Uri::from_parts(parts).map_err(|e| e.to_string())?;
+        Ok((uri, self.host.clone()))
     }
 }
 
@@ -276,7 +360,7 @@ async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<
     let config = &handle.config;
     match config.timeouts.operation_timeout() {
         None => send_attempts(handle, request, spec).await,
-        Some(limit) => match crate::clock::timeout(send_attempts(handle, request, spec), config.sleep.sleep(limit)).await {
+        Some(limit) => match crate::clock::timeout(send_attempts(handle, request, spec), limit, &*config.sleep).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Unhandled(Unhandled::new(
                 UnhandledKind::Timeout,
@@ -291,9 +375,9 @@ async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<
 /// full URI with its `Host`, the auth scheme, and for SigV4 the signing
 /// name and region.
 pub(crate) struct Route {
-    pub(crate) endpoint: ResolvedEndpoint,
+    pub(crate) endpoint: Arc<ResolvedEndpoint>,
     pub(crate) uri: http::Uri,
-    pub(crate) host: String,
+    pub(crate) host: HeaderValue,
     pub(crate) scheme: AuthScheme,
     pub(crate) sigv4: Option<(String, String)>,
 }
@@ -332,10 +416,12 @@ pub(crate) async fn route(handle: &Handle, request: &Request, spec: &Spec) -> Re
         configuration_error(format!("cannot resolve the endpoint: {e}{hint}"))
     })?;
     if let Some(url) = &request.endpoint {
-        endpoint.url.clone_from(url);
+        Arc::make_mut(&mut endpoint).url.clone_from(url);
     }
     let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
-    let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
+    let (uri, host) = handle
+        .targets
+        .uri(&endpoint.url, prefix, &request.path_and_query)
         .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;
     let scheme = chosen.map_err(configuration_error)?;
     if let (AuthScheme::SigV4 { .. }, Some(names)) = (scheme, &endpoint.unsupported_auth) {
@@ -423,7 +509,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         let attempt_work = span.run(attempt_work);
         let outcome = match config.timeouts.attempt_timeout() {
             None => Ok(attempt_work.await),
-            Some(limit) => crate::clock::timeout(attempt_work, config.sleep.sleep(limit)).await.map_err(|_| limit),
+            Some(limit) => crate::clock::timeout(attempt_work, limit, &*config.sleep).await.map_err(|_| limit),
         };
         let mut outcome = match outcome {
             Ok(Err(error)) => return Err(error),
@@ -545,7 +631,7 @@ async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<O
     let resolving = handle.identities.resolve(scheme, config);
     let resolved = match config.timeouts.attempt_timeout() {
         None => resolving.await,
-        Some(limit) => crate::clock::timeout(resolving, config.sleep.sleep(limit)).await.map_err(|_| {
+        Some(limit) => crate::clock::timeout(resolving, limit, &*config.sleep).await.map_err(|_| {
             Failure::Unhandled(Unhandled::new(
                 UnhandledKind::Timeout,
                 ErrorMetadata::default(),
@@ -700,26 +786,6 @@ fn unsupported_auth(names: &[String]) -> String {
     format!("the endpoint requires an auth scheme this client does not support: {}", described.join(", or "))
 }
 
-/// The full URI of a request: the endpoint's scheme, host (with the
-/// operation's host prefix) and base path, then the operation's path and
-/// query. Returns it with the `Host` header value.
-fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, String), String> {
-    let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
-    let scheme = base.scheme_str().ok_or("the URL has no scheme")?;
-    let authority = base.authority().ok_or("the URL has no host")?;
-    let host = match host_prefix {
-        Some(prefix) => format!("{prefix}{authority}"),
-        None => authority.to_string(),
-    };
-    let base_path = base.path().trim_end_matches('/');
-    // A request whose own path is empty (S3's bucket operations, whose
-    // `{Bucket}` the endpoint carries) goes to the endpoint's path, or `/`.
-    let slash = if base_path.is_empty() && !path_and_query.starts_with('/') { "/" } else { "" };
-    let uri = format!("{scheme}://{host}{base_path}{slash}{path_and_query}");
-    let uri = uri.parse().map_err(|e: http::uri::InvalidUri| format!("{uri}: {e}"))?;
-    Ok((uri, host))
-}
-
 /// Whether the serialized input set `Content-Length` itself (a member bound
 /// to it, such as S3's `ContentLength`).
 pub(crate) fn sets_length(request: &Request) -> bool {
@@ -729,7 +795,7 @@ pub(crate) fn sets_length(request: &Request) -> bool {
 pub(crate) fn build_request(
     request: &Request,
     uri: &http::Uri,
-    host: &str,
+    host: &HeaderValue,
     endpoint: &ResolvedEndpoint,
     user_agent: &'static str,
 ) -> Result<StreamingRequest, http::Error> {
@@ -737,8 +803,9 @@ pub(crate) fn build_request(
     // `x-amz-security-token`, `x-amz-content-sha256`): the map is not
     // grown (and its entries moved) while the request is signed.
     let mut headers = http::HeaderMap::with_capacity(request.headers.len() + endpoint.headers.len() + 3 + SIGNING_HEADERS);
-    headers.append(http::header::HOST, http::HeaderValue::from_str(host)?);
-    headers.append(http::header::USER_AGENT, http::HeaderValue::from_str(user_agent)?);
+    headers.append(http::header::HOST, host.clone());
+    // Checked, not copied.
+    headers.append(http::header::USER_AGENT, HeaderValue::from_maybe_shared(Bytes::from_static(user_agent.as_bytes()))?);
     for (name, value) in &request.headers {
         headers.append(name.clone(), value.clone());
     }
@@ -873,13 +940,21 @@ mod tests {
         assert_eq!(calls.get(), 4);
     }
 
+    /// The full URI of a request: the endpoint's scheme, host (with the
+    /// operation's host prefix) and base path, then the operation's path and
+    /// query. Returns it with the `Host` header value.
+    fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, HeaderValue), String> {
+        Target::parse(endpoint, host_prefix)?.join(path_and_query)
+    }
+
     #[test]
     fn uris_join_endpoint_prefix_and_path() {
         let (uri, host) = target_uri("https://omics.us-west-2.amazonaws.com", Some("control-storage-"), "/a/b?x=1").unwrap();
         assert_eq!(uri.to_string(), "https://control-storage-omics.us-west-2.amazonaws.com/a/b?x=1");
         assert_eq!(host, "control-storage-omics.us-west-2.amazonaws.com");
+        assert!(target_uri("https://omics.us-west-2.amazonaws.com", Some("bad prefix "), "/").is_err());
         let (uri, host) = target_uri("http://localhost:8080/base/", None, "/a").unwrap();
-        assert_eq!((uri.to_string().as_str(), host.as_str()), ("http://localhost:8080/base/a", "localhost:8080"));
+        assert_eq!((uri.to_string().as_str(), host.to_str().unwrap()), ("http://localhost:8080/base/a", "localhost:8080"));
         assert!(target_uri("not a url", None, "/").is_err());
         assert!(target_uri("/relative", None, "/").is_err());
         // An empty path of its own (S3's bucket operations): the endpoint's
@@ -890,5 +965,22 @@ mod tests {
         assert_eq!(uri.to_string(), "https://bucket.s3.us-west-2.amazonaws.com/?list-type=2");
         let (uri, _) = target_uri("https://bucket.s3.us-west-2.amazonaws.com", None, "").unwrap();
         assert_eq!(uri.to_string(), "https://bucket.s3.us-west-2.amazonaws.com/");
+        assert!(target_uri("https://a.example.com", None, "/a b").is_err(), "a space in the path");
+    }
+
+    #[test]
+    fn the_target_cache_follows_the_endpoint_and_the_prefix() {
+        let cache = TargetCache::default();
+        let uri = |endpoint: &str, prefix: Option<&str>, path: &str| {
+            cache.uri(endpoint, prefix, path).map(|(uri, host)| (uri.to_string(), host.to_str().unwrap().to_owned()))
+        };
+        let a = ("https://a.example.com/".to_owned(), "a.example.com".to_owned());
+        assert_eq!(uri("https://a.example.com", None, "/"), Ok(a.clone()));
+        assert_eq!(uri("https://a.example.com", None, "/x?y=1").unwrap().0, "https://a.example.com/x?y=1", "cached");
+        assert_eq!(uri("https://a.example.com", Some("p-"), "/").unwrap(), ("https://p-a.example.com/".to_owned(), "p-a.example.com".to_owned()));
+        assert_eq!(uri("http://b.example.com:8080/base", None, "/c").unwrap().0, "http://b.example.com:8080/base/c");
+        assert_eq!(uri("https://a.example.com", None, "/"), Ok(a), "back to the first");
+        assert!(uri("no scheme", None, "/").is_err());
+        assert_eq!(uri("https://a.example.com", None, "/").unwrap().1, "a.example.com", "an error is not kept");
     }
 }

@@ -134,20 +134,45 @@ impl<W: Wire> Wire for Map<W> {
         if !reader.object("a map")? {
             return Ok(None);
         }
-        let mut entries = HashMap::new();
-        while let Some(key) = reader.next_key()? {
-            match W::read(reader)? {
-                Some(value) => {
-                    entries.insert(key.into_string(), value);
-                }
-                // A later `null` for the same key leaves it out, as if
-                // the entries were read into a sparse map and then filtered.
-                None => {
-                    entries.remove(key.as_str());
-                }
+        // The first entries wait on the stack, so that a small map's table
+        // is allocated once at its size instead of growing, and hashing
+        // every key again, each time it fills.
+        let mut first: [Option<(String, Option<W::Value>)>; FIRST_ENTRIES] = [const { None }; FIRST_ENTRIES];
+        let mut len = 0;
+        while len < FIRST_ENTRIES {
+            let Some(key) = reader.next_key()? else { break };
+            first[len] = Some((key.into_string(), W::read(reader)?));
+            len += 1;
+        }
+        let mut entries = HashMap::with_capacity(if len < FIRST_ENTRIES { len } else { 2 * FIRST_ENTRIES });
+        for (key, value) in first[..len].iter_mut().filter_map(Option::take) {
+            put(&mut entries, key, value);
+        }
+        if len == FIRST_ENTRIES {
+            while let Some(key) = reader.next_key()? {
+                let value = W::read(reader)?;
+                put(&mut entries, key.into_string(), value);
             }
         }
         Ok(Some(entries))
+    }
+}
+
+/// How many entries of a map are read before its table is allocated.
+const FIRST_ENTRIES: usize = 8;
+
+/// Enters one entry read into a dense map: a later `null` for the same key
+/// leaves it out, as if the entries were read into a sparse map and then
+/// filtered.
+#[inline]
+fn put<V>(entries: &mut HashMap<String, V>, key: String, value: Option<V>) {
+    match value {
+        Some(value) => {
+            entries.insert(key, value);
+        }
+        None => {
+            entries.remove(&key);
+        }
     }
 }
 
@@ -310,6 +335,25 @@ mod tests {
         assert_eq!(wire::<List<Plain<i32>>>("null").unwrap(), None);
         for bad in [r#"{"a": 1}"#, "[1,]", "[1 2]", "[,1]", "[1", "["] {
             assert!(wire::<List<Plain<i32>>>(bad).is_err(), "{bad}");
+        }
+        // Maps of every size around the entries read before the table is
+        // allocated, with a key repeated (the last wins) and removed by a
+        // later `null`, before and after that point.
+        for len in [0, 1, FIRST_ENTRIES - 1, FIRST_ENTRIES, FIRST_ENTRIES + 1, 3 * FIRST_ENTRIES] {
+            let mut members: Vec<String> = (0..len).map(|i| format!(r#""k{i}": {i}"#)).collect();
+            let expected: HashMap<String, i32> = (0..len).map(|i| (format!("k{i}"), i as i32)).collect();
+            assert_eq!(wire::<Map<Plain<i32>>>(&format!("{{{}}}", members.join(","))).unwrap(), Some(expected.clone()));
+            if len >= 2 {
+                members.push(r#""k0": 100"#.to_owned());
+                members.push(format!(r#""k{}": null"#, len - 1));
+                members.push(r#""k1": null, "k1": 7"#.to_owned());
+                let map = wire::<Map<Plain<i32>>>(&format!("{{{}}}", members.join(","))).unwrap().unwrap();
+                let mut expected = expected;
+                expected.insert("k0".to_owned(), 100);
+                expected.remove(&format!("k{}", len - 1));
+                expected.insert("k1".to_owned(), 7);
+                assert_eq!(map, expected, "{len} entries");
+            }
         }
         for bad in [r#"{"a": 1,}"#, r#"{"a" 1}"#, r#"{"a": 1 "b": 2}"#, r#"{,"a": 1}"#, r#"{1: 1}"#, r#"{"a": 1"#] {
             assert!(wire::<Map<Plain<i32>>>(bad).is_err(), "{bad}");

@@ -38,6 +38,8 @@ use crate::transport::{HttpResponse, StreamingRequest, StreamingResponse};
     /// client's credentials and token.
     #[doc(hidden)] pub identities: Arc<IdentityCache>,
     endpoints: EndpointCache,
+    /// The last endpoint URL requests went to, parsed.
+    targets: TargetCache,
     /// How far the service's clock is from the time source, by the `Date`
     /// of the responses so far: requests are signed at the corrected time.
     /// Shared with the handles of the client's per-call overrides.
@@ -52,6 +54,7 @@ impl Handle {
             retry_budget: Arc::default(),
             identities: Arc::default(),
             endpoints: EndpointCache::default(),
+            targets: TargetCache::default(),
             clock_skew: Arc::default(),
         }
     }
@@ -71,6 +74,7 @@ impl Handle {
             retry_budget: self.retry_budget.clone(),
             identities: if identity_changed { Arc::default() } else { self.identities.clone() },
             endpoints: EndpointCache::default(),
+            targets: TargetCache::default(),
             clock_skew: self.clock_skew.clone(),
         })
     }
@@ -96,7 +100,7 @@ struct EndpointCache(Mutex<Option<CachedEndpoint>>);
 struct CachedEndpoint {
     operation: Vec<(&'static str, Value)>,
     account_id: Option<String>,
-    endpoint: ResolvedEndpoint,
+    endpoint: Arc<ResolvedEndpoint>,
 }
 
 impl EndpointCache {
@@ -104,13 +108,13 @@ impl EndpointCache {
         &self,
         inputs: &EndpointInputs<'_>,
         resolve: impl FnOnce() -> Result<ResolvedEndpoint, E>,
-    ) -> Result<ResolvedEndpoint, E> {
+    ) -> Result<Arc<ResolvedEndpoint>, E> {
         let same = |cached: &CachedEndpoint| cached.operation == inputs.operation && cached.account_id.as_deref() == inputs.account_id;
         if let Some(cached) = self.0.lock().ok().as_ref().and_then(|guard| guard.as_ref().filter(|c| same(c)).map(|c| c.endpoint.clone())) {
             return Ok(cached);
         }
         // Errors are not kept: the next call evaluates the rules again.
-        let endpoint = resolve()?;
+        let endpoint = Arc::new(resolve()?);
         if let Ok(mut guard) = self.0.lock() {
             *guard = Some(CachedEndpoint {
                 operation: inputs.operation.to_vec(),
@@ -119,6 +123,86 @@ impl EndpointCache {
             });
         }
         Ok(endpoint)
+    }
+}
+
+/// The endpoint URL (with its host prefix) the last request went to, parsed
+/// once: the calls that follow (every call, for most services) join their
+/// path to it without parsing the URL again.
+#[derive(Debug, Default)]
+struct TargetCache(Mutex<Option<Arc<Target>>>);
+
+impl TargetCache {
+    fn uri(&self, endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, HeaderValue), String> {
+        let same = |target: &Target| target.endpoint == endpoint && target.host_prefix.as_deref() == host_prefix;
+        let cached = self.0.lock().ok().and_then(|guard| guard.as_ref().filter(|target| same(target)).cloned());
+        let target = match cached {
+            Some(target) => target,
+            None => {
+                // Errors are not kept.
+                let target = Arc::new(Target::parse(endpoint, host_prefix)?);
+                if let Ok(mut guard) = self.0.lock() {
+                    *guard = Some(target.clone());
+                }
+                target
+            }
+        };
+        target.join(path_and_query)
+    }
+}
+
+/// An endpoint URL with the operation's host prefix, in the parts a
+/// request's URI is made of.
+#[derive(Debug)]
+struct Target {
+    endpoint: String,
+    host_prefix: Option<String>,
+    scheme: http::uri::Scheme,
+    /// The endpoint's host and port, the prefix before them.
+    authority: http::uri::Authority,
+    /// The same, as the `Host` header says it.
+    host: HeaderValue,
+    /// The endpoint's path, without its final `/`.
+    base_path: String,
+}
+
+impl Target {
+    fn parse(endpoint: &str, host_prefix: Option<&str>) -> Result<Target, String> {
+        let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
+        let scheme = base.scheme().ok_or("the URL has no scheme")?.clone();
+        let authority = base.authority().ok_or("the URL has no host")?;
+        let authority = match host_prefix {
+            Some(prefix) => format!("{prefix}{authority}").parse().map_err(|e: http::uri::InvalidUri| format!("{prefix}{authority}: {e}"))?,
+            None => authority.clone(),
+        };
+        let host = HeaderValue::from_str(authority.as_str()).map_err(|e| format!("{authority}: {e}"))?;
+        Ok(Target {
+            endpoint: endpoint.to_owned(),
+            host_prefix: host_prefix.map(str::to_owned),
+            scheme,
+            authority,
+            host,
+            base_path: base.path().trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The full URI of a request with this path and query, and its `Host`.
+    fn join(&self, path_and_query: &str) -> Result<(http::Uri, HeaderValue), String> {
+        // A request whose own path is empty (S3's bucket operations, whose
+        // `{Bucket}` the endpoint carries) goes to the endpoint's path, or `/`.
+        let slash = if self.base_path.is_empty() && !path_and_query.starts_with('/') { "/" } else { "" };
+        let joined = if self.base_path.is_empty() && slash.is_empty() {
+            http::uri::PathAndQuery::try_from(path_and_query)
+        } else {
+            http::uri::PathAndQuery::try_from(format!("{}{slash}{path_and_query}", self.base_path))
+        };
+        let path_and_query = joined.map_err(|e| format!("{path_and_query}: {e}"))?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        let uri = http::Uri::from_parts(parts).map_err(|e| e.to_string())?;
+        Ok((uri, self.host.clone()))
     }
 }
 
@@ -279,7 +363,7 @@ async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<
     let config = &handle.config;
     match config.timeouts.operation_timeout() {
         None => send_attempts(handle, request, spec).await,
-        Some(limit) => match crate::clock::timeout(send_attempts(handle, request, spec), config.sleep.sleep(limit)).await {
+        Some(limit) => match crate::clock::timeout(send_attempts(handle, request, spec), limit, &*config.sleep).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Unhandled(Unhandled::new(
                 UnhandledKind::Timeout,
@@ -294,9 +378,9 @@ async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<
 /// full URI with its `Host`, the auth scheme, and for SigV4 the signing
 /// name and region.
 #[doc(hidden)] pub struct Route {
-    #[doc(hidden)] pub endpoint: ResolvedEndpoint,
+    #[doc(hidden)] pub endpoint: Arc<ResolvedEndpoint>,
     #[doc(hidden)] pub uri: http::Uri,
-    #[doc(hidden)] pub host: String,
+    #[doc(hidden)] pub host: HeaderValue,
     #[doc(hidden)] pub scheme: AuthScheme,
     #[doc(hidden)] pub sigv4: Option<(String, String)>,
 }
@@ -335,10 +419,12 @@ async fn send_in_time(handle: &Handle, request: Request, spec: &Spec) -> Result<
         configuration_error(format!("cannot resolve the endpoint: {e}{hint}"))
     })?;
     if let Some(url) = &request.endpoint {
-        endpoint.url.clone_from(url);
+        Arc::make_mut(&mut endpoint).url.clone_from(url);
     }
     let prefix = request.host_prefix.as_deref().filter(|_| config.inject_host_prefix);
-    let (uri, host) = target_uri(&endpoint.url, prefix, &request.path_and_query)
+    let (uri, host) = handle
+        .targets
+        .uri(&endpoint.url, prefix, &request.path_and_query)
         .map_err(|e| configuration_error(format!("invalid endpoint URL `{}`: {e}", endpoint.url)))?;
     let scheme = chosen.map_err(configuration_error)?;
     if let (AuthScheme::SigV4 { .. }, Some(names)) = (scheme, &endpoint.unsupported_auth) {
@@ -426,7 +512,7 @@ async fn send_attempts(handle: &Handle, request: Request, spec: &Spec) -> Result
         let attempt_work = span.run(attempt_work);
         let outcome = match config.timeouts.attempt_timeout() {
             None => Ok(attempt_work.await),
-            Some(limit) => crate::clock::timeout(attempt_work, config.sleep.sleep(limit)).await.map_err(|_| limit),
+            Some(limit) => crate::clock::timeout(attempt_work, limit, &*config.sleep).await.map_err(|_| limit),
         };
         let mut outcome = match outcome {
             Ok(Err(error)) => return Err(error),
@@ -548,7 +634,7 @@ async fn account_id(handle: &Handle, scheme: AuthScheme, name: &str) -> Result<O
     let resolving = handle.identities.resolve(scheme, config);
     let resolved = match config.timeouts.attempt_timeout() {
         None => resolving.await,
-        Some(limit) => crate::clock::timeout(resolving, config.sleep.sleep(limit)).await.map_err(|_| {
+        Some(limit) => crate::clock::timeout(resolving, limit, &*config.sleep).await.map_err(|_| {
             Failure::Unhandled(Unhandled::new(
                 UnhandledKind::Timeout,
                 ErrorMetadata::default(),
@@ -703,26 +789,6 @@ fn unsupported_auth(names: &[String]) -> String {
     format!("the endpoint requires an auth scheme this client does not support: {}", described.join(", or "))
 }
 
-/// The full URI of a request: the endpoint's scheme, host (with the
-/// operation's host prefix) and base path, then the operation's path and
-/// query. Returns it with the `Host` header value.
-fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -> Result<(http::Uri, String), String> {
-    let base: http::Uri = endpoint.parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
-    let scheme = base.scheme_str().ok_or("the URL has no scheme")?;
-    let authority = base.authority().ok_or("the URL has no host")?;
-    let host = match host_prefix {
-        Some(prefix) => format!("{prefix}{authority}"),
-        None => authority.to_string(),
-    };
-    let base_path = base.path().trim_end_matches('/');
-    // A request whose own path is empty (S3's bucket operations, whose
-    // `{Bucket}` the endpoint carries) goes to the endpoint's path, or `/`.
-    let slash = if base_path.is_empty() && !path_and_query.starts_with('/') { "/" } else { "" };
-    let uri = format!("{scheme}://{host}{base_path}{slash}{path_and_query}");
-    let uri = uri.parse().map_err(|e: http::uri::InvalidUri| format!("{uri}: {e}"))?;
-    Ok((uri, host))
-}
-
 /// Whether the serialized input set `Content-Length` itself (a member bound
 /// to it, such as S3's `ContentLength`).
 #[doc(hidden)] pub fn sets_length(request: &Request) -> bool {
@@ -732,7 +798,7 @@ fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -
 #[doc(hidden)] pub fn build_request(
     request: &Request,
     uri: &http::Uri,
-    host: &str,
+    host: &HeaderValue,
     endpoint: &ResolvedEndpoint,
     user_agent: &'static str,
 ) -> Result<StreamingRequest, http::Error> {
@@ -740,8 +806,9 @@ fn target_uri(endpoint: &str, host_prefix: Option<&str>, path_and_query: &str) -
     // `x-amz-security-token`, `x-amz-content-sha256`): the map is not
     // grown (and its entries moved) while the request is signed.
     let mut headers = http::HeaderMap::with_capacity(request.headers.len() + endpoint.headers.len() + 3 + SIGNING_HEADERS);
-    headers.append(http::header::HOST, http::HeaderValue::from_str(host)?);
-    headers.append(http::header::USER_AGENT, http::HeaderValue::from_str(user_agent)?);
+    headers.append(http::header::HOST, host.clone());
+    // Checked, not copied.
+    headers.append(http::header::USER_AGENT, HeaderValue::from_maybe_shared(Bytes::from_static(user_agent.as_bytes()))?);
     for (name, value) in &request.headers {
         headers.append(name.clone(), value.clone());
     }

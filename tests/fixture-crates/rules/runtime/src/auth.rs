@@ -273,7 +273,7 @@ fn s3_settings(signing: &mut aws_sigv4::http_request::SigningSettings) {
         .iter()
         .map(|(k, v)| Ok((k.as_str(), v.to_str()?)))
         .collect::<Result<Vec<_>, http::header::ToStrError>>()?;
-    let uri = request.uri().to_string();
+    let uri = uri_string(request.uri());
     // A payload hash the request already states (flexible checksums'
     // `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) is signed as it is.
     let stated = request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -318,5 +318,24 @@ fn s3_settings(signing: &mut aws_sigv4::http_request::SigningSettings) {
     let (instructions, signature) = signed?.into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(signature)
+}
+
+/// A URI as its `Display` writes it, without the formatting machinery.
+fn uri_string(uri: &http::Uri) -> String {
+    let (scheme, authority, path, query) = (uri.scheme_str(), uri.authority().map(http::uri::Authority::as_str), uri.path(), uri.query());
+    let mut out = String::with_capacity(scheme.map_or(0, str::len) + 3 + authority.map_or(0, str::len) + path.len() + 1 + query.map_or(0, str::len));
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+    }
+    if let Some(authority) = authority {
+        out.push_str(authority);
+    }
+    out.push_str(path);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
 }
 

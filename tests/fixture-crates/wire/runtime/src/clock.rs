@@ -8,7 +8,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
@@ -104,31 +103,25 @@ impl ClockSkew {
     }
 }
 
-/// Runs `future`, or gives up when `timer` completes first.
-#[doc(hidden)] pub async fn timeout<F: Future>(future: F, timer: BoxFuture<'static, ()>) -> Result<F::Output, Elapsed> {
-    Timeout { future: Box::pin(future), timer }.await
+/// Runs `future`, or gives up when `limit` has passed first (on `sleep`).
+/// The timer is started only if the future does not finish at its first
+/// poll (an answer from memory, a cached credential), for what is left of
+/// `limit` then: a call that never waits costs no timer.
+#[doc(hidden)] pub async fn timeout<F: Future>(future: F, limit: Duration, sleep: &dyn AsyncSleep) -> Result<F::Output, Elapsed> {
+    let started = std::time::Instant::now();
+    let mut future = std::pin::pin!(future);
+    let mut timer: Option<BoxFuture<'static, ()>> = None;
+    std::future::poll_fn(|cx: &mut Context<'_>| {
+        if let Poll::Ready(value) = future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(value));
+        }
+        let timer = timer.get_or_insert_with(|| sleep.sleep(limit.saturating_sub(started.elapsed())));
+        timer.as_mut().poll(cx).map(|()| Err(Elapsed))
+    })
+    .await
 }
 
 /// The timer of [`timeout`] fired first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[doc(hidden)] pub struct Elapsed;
-
-struct Timeout<F> {
-    future: Pin<Box<F>>,
-    timer: BoxFuture<'static, ()>,
-}
-
-impl<F: Future> Future for Timeout<F> {
-    type Output = Result<F::Output, Elapsed>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Poll::Ready(value) = self.future.as_mut().poll(cx) {
-            return Poll::Ready(Ok(value));
-        }
-        match self.timer.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(Elapsed)),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
 

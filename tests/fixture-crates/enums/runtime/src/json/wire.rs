@@ -137,20 +137,45 @@ impl<W: Wire> Wire for Map<W> {
         if !reader.object("a map")? {
             return Ok(None);
         }
-        let mut entries = HashMap::new();
-        while let Some(key) = reader.next_key()? {
-            match W::read(reader)? {
-                Some(value) => {
-                    entries.insert(key.into_string(), value);
-                }
-                // A later `null` for the same key leaves it out, as if
-                // the entries were read into a sparse map and then filtered.
-                None => {
-                    entries.remove(key.as_str());
-                }
+        // The first entries wait on the stack, so that a small map's table
+        // is allocated once at its size instead of growing, and hashing
+        // every key again, each time it fills.
+        let mut first: [Option<(String, Option<W::Value>)>; FIRST_ENTRIES] = [const { None }; FIRST_ENTRIES];
+        let mut len = 0;
+        while len < FIRST_ENTRIES {
+            let Some(key) = reader.next_key()? else { break };
+            first[len] = Some((key.into_string(), W::read(reader)?));
+            len += 1;
+        }
+        let mut entries = HashMap::with_capacity(if len < FIRST_ENTRIES { len } else { 2 * FIRST_ENTRIES });
+        for (key, value) in first[..len].iter_mut().filter_map(Option::take) {
+            put(&mut entries, key, value);
+        }
+        if len == FIRST_ENTRIES {
+            while let Some(key) = reader.next_key()? {
+                let value = W::read(reader)?;
+                put(&mut entries, key.into_string(), value);
             }
         }
         Ok(Some(entries))
+    }
+}
+
+/// How many entries of a map are read before its table is allocated.
+const FIRST_ENTRIES: usize = 8;
+
+/// Enters one entry read into a dense map: a later `null` for the same key
+/// leaves it out, as if the entries were read into a sparse map and then
+/// filtered.
+#[inline]
+fn put<V>(entries: &mut HashMap<String, V>, key: String, value: Option<V>) {
+    match value {
+        Some(value) => {
+            entries.insert(key, value);
+        }
+        None => {
+            entries.remove(&key);
+        }
     }
 }
 
