@@ -1453,3 +1453,29 @@ async fn the_container_endpoint_gets_the_authorization_token_of_the_environment_
         assert_eq!(request.header("authorization"), Some(signed.as_str()));
     }
 }
+
+/// The futures `send` and `presigned` return own what they need and can be
+/// spawned on a multi-threaded runtime: `Send` and `'static`.
+#[tokio::test]
+async fn call_futures_can_be_spawned() {
+    fn spawnable<F: std::future::Future + Send + 'static>(future: F) -> F {
+        future
+    }
+    let server = TestServer::start(vec![Reply::json(200, JOB)]).await;
+    let client = client(&server);
+    let call = spawnable(client.get_reference_import_job().reference_store_id("1234567890").id("0123456789").send());
+    let output = tokio::spawn(call).await.unwrap().unwrap();
+    assert_eq!(output.id, "0123456789");
+    let presign = spawnable(
+        client
+            .get_reference_import_job()
+            .reference_store_id("1234567890")
+            .id("0123456789")
+            .presigned(omics::presigning::PresigningConfig::expires_in(Duration::from_secs(60)).unwrap()),
+    );
+    let presigned = tokio::spawn(presign).await.unwrap().unwrap();
+    assert!(presigned.uri().contains("X-Amz-Signature="), "{}", presigned.uri());
+    // An input that cannot be built fails when awaited, as before.
+    let error = client.get_reference_import_job().id("0123456789").send().await.unwrap_err();
+    assert!(DisplayErrorContext(&error).to_string().contains("reference_store_id"), "{}", DisplayErrorContext(&error));
+}

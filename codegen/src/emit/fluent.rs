@@ -60,12 +60,7 @@ pub(super) fn forwarding_setters(input: &Struct, fills: &[Fill]) -> Vec<TokenStr
 
 /// `self.inner.build()` as the operation's input, or the operation's error.
 pub(super) fn build_input(op: &Operation, fills: &[Fill], error: TokenStream) -> TokenStream {
-    let fallible = op
-        .input
-        .fields
-        .iter()
-        .any(|f| f.required && f.default.is_none() && super::structure::fill_of(f, fills).is_none());
-    if fallible {
+    if needs_check(op, fills) {
         quote! {
             self.inner.build().map_err(|e| #error)?
         }
@@ -73,6 +68,12 @@ pub(super) fn build_input(op: &Operation, fills: &[Fill], error: TokenStream) ->
         quote!(self.inner.build())
     }
 }
+/// Whether building the operation's input can fail (a required member
+/// with no default that nothing fills in).
+fn needs_check(op: &Operation, fills: &[Fill]) -> bool {
+    op.input.fields.iter().any(|f| f.required && f.default.is_none() && super::structure::fill_of(f, fills).is_none())
+}
+
 /// The fluent builder of an operation (in its module's `builders`).
 pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStream {
     let fluent = ident(&op.fluent);
@@ -100,15 +101,13 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
     let send_mut = if tokens.is_empty() { quote!() } else { quote!(mut) };
     let clone = if super::structure::has_stream(&op.input) { quote!() } else { quote!(Clone) };
     let doc = format!(" Sends [`{0}`](super): set the input's members, then call [`send`](Self::send).", op.name);
-    let input = build_input(
-        op,
-        fills,
-        quote!(super::#error::Unhandled(crate::error::Unhandled::new(
-            crate::error::UnhandledKind::InvalidInput,
-            ::std::default::Default::default(),
-            ::std::option::Option::Some(::std::boxed::Box::new(e)),
-        ))),
-    );
+    // The input, or why it could not be built: the runtime's future turns
+    // the latter into the operation's error.
+    let input = if needs_check(op, fills) {
+        quote!(self.inner.build())
+    } else {
+        quote!(::std::result::Result::Ok(self.inner.build()))
+    };
     let presigned = presignable(krate, op).then(|| {
         quote! {
             /// A presigned request for this input, valid as `config` says:
@@ -116,13 +115,12 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
             /// [`send`](Self::send) does, and the request signed with SigV4
             /// in its query string, for any HTTP client to send. Nothing is
             /// sent.
-            pub async fn presigned(
+            pub fn presigned(
                 #send_mut self,
                 config: crate::presigning::PresigningConfig,
-            ) -> ::std::result::Result<crate::presigning::PresignedRequest, super::#error> {
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<crate::presigning::PresignedRequest, super::#error>> {
                 #(#tokens)*
-                let input = #input;
-                crate::presigning::presign::<crate::wire::#module::#marker>(&self.handle, &input, config).await
+                crate::presigning::presign_built::<crate::wire::#module::#marker>(self.handle, #input, config)
             }
         }
     });
@@ -164,10 +162,9 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
             /// Sends the request: checks the input (a missing required member
             /// fails here, before any I/O), resolves the endpoint, signs,
             /// sends with retries and timeouts, and reads the response.
-            pub async fn send(#send_mut self) -> ::std::result::Result<super::#output, super::#error> {
+            pub fn send(#send_mut self) -> impl ::std::future::Future<Output = ::std::result::Result<super::#output, super::#error>> {
                 #(#tokens)*
-                let input = #input;
-                crate::orchestrator::invoke::<crate::wire::#module::#marker>(&self.handle, &input).await
+                crate::orchestrator::invoke_built::<crate::wire::#module::#marker>(self.handle, #input)
             }
 
             #presigned

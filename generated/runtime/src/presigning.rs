@@ -193,6 +193,17 @@ impl fmt::Debug for PresignedRequest {
     }
 }
 
+/// [`presign`] for a fluent builder's `presigned`, as
+/// [`invoke_built`](crate::orchestrator::invoke_built) is for `send`.
+#[doc(hidden)] pub async fn presign_built<O: Operation>(
+    handle: std::sync::Arc<Handle>,
+    input: Result<O::Input, crate::error::BuildError>,
+    presigning: PresigningConfig,
+) -> Result<PresignedRequest, O::Error> {
+    let input = input.map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
+    presign::<O>(&handle, &input, presigning).await
+}
+
 /// Presigns `input`: serialized, routed and signed as [`invoke`] would,
 /// with the signature in the query string, valid for `config`'s duration.
 ///

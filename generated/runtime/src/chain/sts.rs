@@ -1559,23 +1559,14 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> Result<super::AssumeRoleOutput, super::AssumeRoleError> {
-                    let input = self
-                        .inner
-                        .build()
-                        .map_err(|e| super::AssumeRoleError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::InvalidInput,
-                                Default::default(),
-                                Some(Box::new(e)),
-                            ),
-                        ))?;
-                    crate::orchestrator::invoke::<
+                ) -> impl ::std::future::Future<
+                    Output = Result<super::AssumeRoleOutput, super::AssumeRoleError>,
+                > {
+                    crate::orchestrator::invoke_built::<
                         crate::chain::sts::wire::assume_role::AssumeRole,
-                    >(&self.handle, &input)
-                        .await
+                    >(self.handle, self.inner.build())
                 }
             }
         }
@@ -2001,26 +1992,17 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> Result<
-                    super::AssumeRoleWithWebIdentityOutput,
-                    super::AssumeRoleWithWebIdentityError,
+                ) -> impl ::std::future::Future<
+                    Output = Result<
+                        super::AssumeRoleWithWebIdentityOutput,
+                        super::AssumeRoleWithWebIdentityError,
+                    >,
                 > {
-                    let input = self
-                        .inner
-                        .build()
-                        .map_err(|e| super::AssumeRoleWithWebIdentityError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::InvalidInput,
-                                Default::default(),
-                                Some(Box::new(e)),
-                            ),
-                        ))?;
-                    crate::orchestrator::invoke::<
+                    crate::orchestrator::invoke_built::<
                         crate::chain::sts::wire::assume_role_with_web_identity::AssumeRoleWithWebIdentity,
-                    >(&self.handle, &input)
-                        .await
+                    >(self.handle, self.inner.build())
                 }
             }
         }

@@ -385,21 +385,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(self) -> Result<super::PutColorOutput, super::PutColorError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::PutColorError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<super::PutColorOutput, super::PutColorError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::put_color::PutColor,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
     }
 }

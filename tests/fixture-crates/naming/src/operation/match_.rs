@@ -260,21 +260,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(self) -> Result<super::MatchOutput, super::MatchError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::MatchError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<super::MatchOutput, super::MatchError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::match_::Match,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
     }
 }

@@ -159,12 +159,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(self) -> Result<super::SelfOutput, super::SelfError> {
-            let input = self.inner.build();
-            crate::orchestrator::invoke::<
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<super::SelfOutput, super::SelfError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::self_::Self_,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, Ok(self.inner.build()))
         }
     }
 }

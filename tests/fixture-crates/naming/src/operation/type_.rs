@@ -835,19 +835,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(self) -> Result<super::TypeOutput, super::TypeError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::TypeError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<crate::wire::type_::Type>(&self.handle, &input)
-                .await
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<super::TypeOutput, super::TypeError>,
+        > {
+            crate::orchestrator::invoke_built::<
+                crate::wire::type_::Type,
+            >(self.handle, self.inner.build())
         }
     }
 }

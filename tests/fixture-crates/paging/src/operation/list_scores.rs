@@ -256,14 +256,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<super::ListScoresOutput, super::ListScoresError> {
-            let input = self.inner.build();
-            crate::orchestrator::invoke::<
+        ) -> impl ::std::future::Future<
+            Output = Result<super::ListScoresOutput, super::ListScoresError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::list_scores::ListScores,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, Ok(self.inner.build()))
         }
     }
     impl ListScoresFluentBuilder {

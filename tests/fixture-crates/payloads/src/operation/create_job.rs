@@ -260,53 +260,35 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(
+        pub fn send(
             mut self,
-        ) -> Result<super::CreateJobOutput, super::CreateJobError> {
+        ) -> impl ::std::future::Future<
+            Output = Result<super::CreateJobOutput, super::CreateJobError>,
+        > {
             if self.inner.client_token.is_none() {
                 self.inner.client_token = Some((self.handle.config.idempotency_token)());
             }
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::CreateJobError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+            crate::orchestrator::invoke_built::<
                 crate::wire::create_job::CreateJob,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
         /// A presigned request for this input, valid as `config` says:
         /// the input is checked and the endpoint resolved as
         /// [`send`](Self::send) does, and the request signed with SigV4
         /// in its query string, for any HTTP client to send. Nothing is
         /// sent.
-        pub async fn presigned(
+        pub fn presigned(
             mut self,
             config: crate::presigning::PresigningConfig,
-        ) -> Result<crate::presigning::PresignedRequest, super::CreateJobError> {
+        ) -> impl ::std::future::Future<
+            Output = Result<crate::presigning::PresignedRequest, super::CreateJobError>,
+        > {
             if self.inner.client_token.is_none() {
                 self.inner.client_token = Some((self.handle.config.idempotency_token)());
             }
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::CreateJobError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::presigning::presign::<
+            crate::presigning::presign_built::<
                 crate::wire::create_job::CreateJob,
-            >(&self.handle, &input, config)
-                .await
+            >(self.handle, self.inner.build(), config)
         }
     }
 }

@@ -204,27 +204,29 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(self) -> Result<super::PutDocOutput, super::PutDocError> {
-            let input = self.inner.build();
-            crate::orchestrator::invoke::<
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<super::PutDocOutput, super::PutDocError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::put_doc::PutDoc,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, Ok(self.inner.build()))
         }
         /// A presigned request for this input, valid as `config` says:
         /// the input is checked and the endpoint resolved as
         /// [`send`](Self::send) does, and the request signed with SigV4
         /// in its query string, for any HTTP client to send. Nothing is
         /// sent.
-        pub async fn presigned(
+        pub fn presigned(
             self,
             config: crate::presigning::PresigningConfig,
-        ) -> Result<crate::presigning::PresignedRequest, super::PutDocError> {
-            let input = self.inner.build();
-            crate::presigning::presign::<
+        ) -> impl ::std::future::Future<
+            Output = Result<crate::presigning::PresignedRequest, super::PutDocError>,
+        > {
+            crate::presigning::presign_built::<
                 crate::wire::put_doc::PutDoc,
-            >(&self.handle, &input, config)
-                .await
+            >(self.handle, Ok(self.inner.build()), config)
         }
     }
 }

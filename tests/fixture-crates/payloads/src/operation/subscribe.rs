@@ -242,47 +242,29 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<super::SubscribeOutput, super::SubscribeError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::SubscribeError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+        ) -> impl ::std::future::Future<
+            Output = Result<super::SubscribeOutput, super::SubscribeError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::subscribe::Subscribe,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
         /// A presigned request for this input, valid as `config` says:
         /// the input is checked and the endpoint resolved as
         /// [`send`](Self::send) does, and the request signed with SigV4
         /// in its query string, for any HTTP client to send. Nothing is
         /// sent.
-        pub async fn presigned(
+        pub fn presigned(
             self,
             config: crate::presigning::PresigningConfig,
-        ) -> Result<crate::presigning::PresignedRequest, super::SubscribeError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::SubscribeError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::presigning::presign::<
+        ) -> impl ::std::future::Future<
+            Output = Result<crate::presigning::PresignedRequest, super::SubscribeError>,
+        > {
+            crate::presigning::presign_built::<
                 crate::wire::subscribe::Subscribe,
-            >(&self.handle, &input, config)
-                .await
+            >(self.handle, self.inner.build(), config)
         }
     }
 }

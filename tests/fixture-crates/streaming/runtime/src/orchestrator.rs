@@ -308,6 +308,15 @@ impl Target {
     }
 }
 
+/// [`invoke`] for a fluent builder's `send`: takes what the call needs by
+/// value, and turns an input that could not be built into the operation's
+/// error. The generated `send` is a plain function that returns this
+/// future, with no state machine of its own to check in every operation.
+#[doc(hidden)] pub async fn invoke_built<O: Operation>(handle: Arc<Handle>, input: Result<O::Input, BuildError>) -> Result<O::Output, O::Error> {
+    let input = input.map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
+    invoke::<O>(&handle, &input).await
+}
+
 /// What the sending core needs to know of an operation.
 #[doc(hidden)] pub struct Spec {
     #[doc(hidden)] pub name: &'static str,

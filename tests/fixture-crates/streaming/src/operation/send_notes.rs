@@ -274,23 +274,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<super::SendNotesOutput, super::SendNotesError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::SendNotesError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+        ) -> impl ::std::future::Future<
+            Output = Result<super::SendNotesOutput, super::SendNotesError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::send_notes::SendNotes,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
     }
 }

@@ -362,23 +362,17 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<super::StartTranscriptionOutput, super::StartTranscriptionError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::StartTranscriptionError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                super::StartTranscriptionOutput,
+                super::StartTranscriptionError,
+            >,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::start_transcription::StartTranscription,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
     }
 }

@@ -290,21 +290,14 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
-        pub async fn send(self) -> Result<super::PutShapeOutput, super::PutShapeError> {
-            let input = self
-                .inner
-                .build()
-                .map_err(|e| super::PutShapeError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ))?;
-            crate::orchestrator::invoke::<
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<super::PutShapeOutput, super::PutShapeError>,
+        > {
+            crate::orchestrator::invoke_built::<
                 crate::wire::put_shape::PutShape,
-            >(&self.handle, &input)
-                .await
+            >(self.handle, self.inner.build())
         }
     }
 }

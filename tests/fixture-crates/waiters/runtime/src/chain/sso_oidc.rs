@@ -1283,23 +1283,14 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> Result<super::CreateTokenOutput, super::CreateTokenError> {
-                    let input = self
-                        .inner
-                        .build()
-                        .map_err(|e| super::CreateTokenError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::InvalidInput,
-                                Default::default(),
-                                Some(Box::new(e)),
-                            ),
-                        ))?;
-                    crate::orchestrator::invoke::<
+                ) -> impl ::std::future::Future<
+                    Output = Result<super::CreateTokenOutput, super::CreateTokenError>,
+                > {
+                    crate::orchestrator::invoke_built::<
                         crate::chain::sso_oidc::wire::create_token::CreateToken,
-                    >(&self.handle, &input)
-                        .await
+                    >(self.handle, self.inner.build())
                 }
             }
         }

@@ -1068,26 +1068,17 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> Result<
-                    super::GetRoleCredentialsOutput,
-                    super::GetRoleCredentialsError,
+                ) -> impl ::std::future::Future<
+                    Output = Result<
+                        super::GetRoleCredentialsOutput,
+                        super::GetRoleCredentialsError,
+                    >,
                 > {
-                    let input = self
-                        .inner
-                        .build()
-                        .map_err(|e| super::GetRoleCredentialsError::Unhandled(
-                            crate::error::Unhandled::new(
-                                crate::error::UnhandledKind::InvalidInput,
-                                Default::default(),
-                                Some(Box::new(e)),
-                            ),
-                        ))?;
-                    crate::orchestrator::invoke::<
+                    crate::orchestrator::invoke_built::<
                         crate::chain::sso::wire::get_role_credentials::GetRoleCredentials,
-                    >(&self.handle, &input)
-                        .await
+                    >(self.handle, self.inner.build())
                 }
             }
         }
