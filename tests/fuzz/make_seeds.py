@@ -180,6 +180,9 @@ def xml_seeds():
     write("xml", "<!-- c --><?pi data?><r><!--x--y-->a<?t?>b<!---->c</r><!-- after --><?after?>")
     write("xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?xml-stylesheet href="a"?><r/>')
     write("xml", '<a:r xmlns:a="urn:a" xmlns="urn:d" a:x="1" y="2"><b xmlns=""><a:c xmlns:a="urn:other"/></b></a:r>')
+    # Names that are not qualified names: kept as written (`:xmlns` is not
+    # a namespace declaration), not compared with roxmltree.
+    write("xml", '<a:r xmlns:a="urn:a" :mlns="urn:d" a:x="p" y="2"><b :xmlns=""\t\t>/></b></a:r>')
     write("xml", '<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><g xsi:type="CanonicalUser">x</g></r>')
     write("xml", "\ufeff<r>bom</r>")
     write("xml", '<r a="x\r\ny\tz&#xD;&#xA;&#9;">line\r\nline\rline&#xD;&#x10FFFF;&#65;&amp;&lt;&gt;&quot;&apos;</r>')
