@@ -69,13 +69,9 @@ impl ReferenceImportJobCompleted {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ReferenceImportJobCompleted",
-                error: crate::operation::get_reference_import_job::GetReferenceImportJobError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_reference_import_job::GetReferenceImportJob,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {

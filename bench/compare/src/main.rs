@@ -145,7 +145,6 @@ fn main() {
         }
     }
     let budget = Duration::from_millis(std::env::var("BENCH_MILLIS").ok().and_then(|m| m.parse().ok()).unwrap_or(3000));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     // `BENCH_PARTS=dynamodb,s3` runs only those parts (omics, dynamodb,
     // which is dynamodb-query and dynamodb-get-item, s3, iam, get-object);
     // all of them by default.
@@ -157,12 +156,7 @@ fn main() {
     // Each part runs in a process of its own, so that no part's figures
     // depend on which parts ran before it: the heap that earlier parts
     // leave behind moved later ones by up to a third, one side more than
-    // the other. Each process starts in the state of one that has read a
-    // large body through a real transport: glibc has freed a large mapped
-    // block, and so raised its mmap and trim thresholds. A fresh process
-    // would instead hand the freed heap back to the kernel after every call
-    // and fault it in again in the next (a third of our ListRoles time).
-    drop(std::hint::black_box(vec![0u8; 16 << 20]));
+    // the other.
     if std::env::var_os("BENCH_CHILD").is_none() {
         for name in PARTS.into_iter().filter(|name| part(name)) {
             let status = std::process::Command::new(std::env::current_exe().expect("this program's path"))
@@ -174,6 +168,13 @@ fn main() {
         }
         return;
     }
+    // The part starts in the state of a process that has read a large
+    // body through a real transport: glibc has freed a large mapped block,
+    // and so raised its mmap and trim thresholds. A fresh process would
+    // instead hand the freed heap back to the kernel after every call and
+    // fault it in again in the next (a third of our ListRoles time).
+    drop(std::hint::black_box(vec![0u8; 16 << 20]));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     for sources in [1000, 3].into_iter().filter(|_| part("omics")) {
         let body = job_json(sources);
         let ours = ours(body.clone());

@@ -58,11 +58,7 @@ fn waiter_item(krate: &Crate, op: &Operation, waiter: &Waiter, fills: &[super::c
         fills,
         quote!(crate::waiter::WaiterError::OperationFailed {
             waiter: #name,
-            error: crate::operation::#module::#error::Unhandled(crate::error::Unhandled::new(
-                crate::error::UnhandledKind::InvalidInput,
-                ::std::default::Default::default(),
-                ::std::option::Option::Some(::std::boxed::Box::new(e)),
-            )),
+            error: crate::orchestrator::invalid_input::<crate::wire::#module::#marker>(e),
             attempts: 0,
         }),
     );

@@ -54,13 +54,9 @@ impl FleetActive {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "FleetActive",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -164,13 +160,9 @@ impl FleetGone {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "FleetGone",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -255,13 +247,9 @@ impl ModeFast {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ModeFast",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -351,13 +339,9 @@ impl ParentModeFast {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ParentModeFast",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -450,13 +434,9 @@ impl ReadyTrue {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ReadyTrue",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -541,13 +521,9 @@ impl ReadyFalse {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ReadyFalse",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -632,13 +608,9 @@ impl TasksAllRunning {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "TasksAllRunning",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -736,13 +708,9 @@ impl TasksAnyStopped {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "TasksAnyStopped",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -839,13 +807,9 @@ impl ZonesAllUp {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ZonesAllUp",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -937,13 +901,9 @@ impl ZonesAnyDown {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ZonesAnyDown",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1032,13 +992,9 @@ impl GroupsAnyX {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "GroupsAnyX",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1130,13 +1086,9 @@ impl GroupsAllX {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "GroupsAllX",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1231,13 +1183,9 @@ impl ServicesStable {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ServicesStable",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1361,13 +1309,9 @@ impl HasTasks {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "HasTasks",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1461,13 +1405,9 @@ impl NoTasks {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "NoTasks",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1561,13 +1501,9 @@ impl TasksEmptyOrMissing {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "TasksEmptyOrMissing",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1652,13 +1588,9 @@ impl CountBelowThree {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "CountBelowThree",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1746,13 +1678,9 @@ impl CountIsCapacity {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "CountIsCapacity",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1840,13 +1768,9 @@ impl RatioHigh {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "RatioHigh",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -1934,13 +1858,9 @@ impl RatioNotHigh {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "RatioNotHigh",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2028,13 +1948,9 @@ impl ZonesContainDown {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ZonesContainDown",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2128,13 +2044,9 @@ impl NameMentionsProd {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "NameMentionsProd",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2231,13 +2143,9 @@ impl FirstTaskRunning {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "FirstTaskRunning",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2331,13 +2239,9 @@ impl LastTaskRunning {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "LastTaskRunning",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2431,13 +2335,9 @@ impl TwoHealthyTasks {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "TwoHealthyTasks",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2534,13 +2434,9 @@ impl FirstPortHttp {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "FirstPortHttp",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2634,13 +2530,9 @@ impl RunningTaskIds {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "RunningTaskIds",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2741,13 +2633,9 @@ impl ActiveOrReadyWithCount {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ActiveOrReadyWithCount",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2837,13 +2725,9 @@ impl ReadyAndBusy {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "ReadyAndBusy",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -2933,13 +2817,9 @@ impl LabelProd {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "LabelProd",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3026,13 +2906,9 @@ impl NameIsId {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "NameIsId",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3121,13 +2997,9 @@ impl NameIsNull {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "NameIsNull",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3215,13 +3087,9 @@ impl TasksListed {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "TasksListed",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3315,13 +3183,9 @@ impl NoTaskNumbered {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "NoTaskNumbered",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3415,13 +3279,9 @@ impl NameIsIdOrNoTasks {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "NameIsIdOrNoTasks",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3522,13 +3382,9 @@ impl CountIsText {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "CountIsText",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {
@@ -3608,13 +3464,9 @@ impl StatusIsNumber {
             .build()
             .map_err(|e| crate::waiter::WaiterError::OperationFailed {
                 waiter: "StatusIsNumber",
-                error: crate::operation::get_fleet::GetFleetError::Unhandled(
-                    crate::error::Unhandled::new(
-                        crate::error::UnhandledKind::InvalidInput,
-                        Default::default(),
-                        Some(Box::new(e)),
-                    ),
-                ),
+                error: crate::orchestrator::invalid_input::<
+                    crate::wire::get_fleet::GetFleet,
+                >(e),
                 attempts: 0,
             })?;
         let waiter = crate::waiter::Waiter {

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::auth::{AuthScheme, Identity, SigV4Settings};
 use crate::error::{ErrorMetadata, Unhandled, UnhandledKind};
-use crate::orchestrator::{Failure, Handle, Operation, Route, Spec};
+use crate::orchestrator::{invalid_input, Failure, Handle, Operation, Route, Spec};
 
 /// The longest a presigned request may stay valid: SigV4 query signatures
 /// expire after a week at most.
@@ -200,8 +200,7 @@ impl fmt::Debug for PresignedRequest {
     input: Result<O::Input, crate::error::BuildError>,
     presigning: PresigningConfig,
 ) -> Result<PresignedRequest, O::Error> {
-    let input = input.map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
-    presign::<O>(&handle, &input, presigning).await
+    presign::<O>(&handle, &input.map_err(invalid_input::<O>)?, presigning).await
 }
 
 /// Presigns `input`: serialized, routed and signed as [`invoke`] would,
@@ -220,9 +219,8 @@ impl fmt::Debug for PresignedRequest {
         Failure::Service(meta, _) => O::unhandled(Unhandled::new(UnhandledKind::Service, meta, None)),
     };
     let config = &handle.config;
-    let mut request = O::serialize(input, config).map_err(|e| unhandled(UnhandledKind::InvalidInput, e.into()))?;
-    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, config, true)
-        .map_err(|e| unhandled(UnhandledKind::InvalidInput, e.into()))?;
+    let mut request = O::serialize(input, config).map_err(invalid_input::<O>)?;
+    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, config, true).map_err(invalid_input::<O>)?;
     let spec = Spec::of::<O>(handle, input);
     let Route { endpoint, uri, host, scheme, sigv4 } = crate::orchestrator::route(handle, &request, &spec).await.map_err(failed)?;
     let (Some((name, region)), AuthScheme::SigV4 { .. }) = (sigv4, scheme) else {

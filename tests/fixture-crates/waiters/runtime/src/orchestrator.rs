@@ -284,9 +284,9 @@ impl Target {
 /// thin layer is generic: the attempts, retries and timeouts run in
 /// [`send`], compiled once for every operation.
 #[doc(hidden)] pub async fn invoke<O: Operation>(handle: &Handle, input: &O::Input) -> Result<O::Output, O::Error> {
-    let invalid = |e: BuildError| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into())));
-    let mut request = O::serialize(input, &handle.config).map_err(invalid)?;
-    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, &handle.config, false).map_err(invalid)?;
+    let mut request = O::serialize(input, &handle.config).map_err(invalid_input::<O>)?;
+    crate::interceptor::run(handle.service.interceptors, O::INTERCEPTORS, &mut request, &handle.config, false)
+        .map_err(invalid_input::<O>)?;
     let spec = Spec::of::<O>(handle, input);
     let unreadable = |response: &http::Response<Bytes>, e: BoxError| {
         let meta = ErrorMetadata::new(None, None, Some(response.status().as_u16()), handle.service.protocol.request_id(response.headers()));
@@ -313,8 +313,13 @@ impl Target {
 /// error. The generated `send` is a plain function that returns this
 /// future, with no state machine of its own to check in every operation.
 #[doc(hidden)] pub async fn invoke_built<O: Operation>(handle: Arc<Handle>, input: Result<O::Input, BuildError>) -> Result<O::Output, O::Error> {
-    let input = input.map_err(|e| O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(e.into()))))?;
-    invoke::<O>(&handle, &input).await
+    invoke::<O>(&handle, &input.map_err(invalid_input::<O>)?).await
+}
+
+/// The operation's error for an input that could not be built, serialized
+/// or passed by the interceptors: nothing was sent.
+#[doc(hidden)] pub fn invalid_input<O: Operation>(error: BuildError) -> O::Error {
+    O::unhandled(Unhandled::new(UnhandledKind::InvalidInput, ErrorMetadata::default(), Some(error.into())))
 }
 
 /// What the sending core needs to know of an operation.
