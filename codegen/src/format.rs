@@ -18,10 +18,13 @@ pub fn toml_header() -> String {
 /// Formats one file; Rust files are parsed and pretty-printed.
 pub fn format_file(path: &str, content: FileContent) -> Result<String> {
     Ok(match content {
-        FileContent::Rust(tokens, defined) => {
+        FileContent::Rust(tokens, defined, codegen) => {
             let mut file = syn::parse2::<syn::File>(tokens)
                 .map_err(|e| Error::Format { file: path.to_owned(), message: e.to_string() })?;
             crate::emit::prelude_paths::shorten_file(&mut file, &defined);
+            if codegen == crate::emit::Codegen::AtUse {
+                crate::emit::at_use::inline_file(&mut file);
+            }
             format!("{}\n{}", header("//"), prettyplease::unparse(&file))
         }
         FileContent::Runtime(path, text) => format!("{}// Copied from codegen/runtime/{path}.\n\n{text}", header("//")),

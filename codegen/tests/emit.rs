@@ -110,6 +110,7 @@ fn the_input_is_written_with_its_wire_names() {
     let wire = &generate()["src/wire/put_thing.rs"];
     insta::assert_snapshot!(item(wire, "impl crate::json::ToJson for PutThingInput {"), @r#"
     impl crate::json::ToJson for PutThingInput {
+        #[inline]
         fn write(&self, writer: &mut crate::json::Writer) {
             writer.begin_object();
             if let Some(value) = &self.nick {
@@ -311,6 +312,7 @@ fn rest_xml_writes_attributes_flattened_lists_namespaces_and_maps() {
     let wire = &files["src/wire/put_thing.rs"];
     insta::assert_snapshot!(item(wire, "impl crate::xml::ToXml for PutThingInput {"), @r#"
     impl crate::xml::ToXml for PutThingInput {
+        #[inline]
         fn write_xml(&self, writer: &mut crate::xml::Writer) {
             if let Some(value) = &self.thing_id {
                 writer.attribute("id", value.as_str());
@@ -344,6 +346,7 @@ fn rest_xml_writes_attributes_flattened_lists_namespaces_and_maps() {
     "#);
     insta::assert_snapshot!(item(wire, "impl crate::xml::FromXml for PutThingOutput {"), @r#"
     impl crate::xml::FromXml for PutThingOutput {
+        #[inline]
         fn read_xml(element: &crate::xml::Element) -> Result<Self, crate::xml::XmlError> {
             let mut v_tags = None;
             let mut v_count = None;

@@ -51,6 +51,7 @@ impl ReferenceImportJobCompleted {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,

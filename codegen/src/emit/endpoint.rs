@@ -762,7 +762,7 @@ pub fn standalone(model: &crate::model::Model, service: &crate::model::ShapeId) 
     };
     let tokens = emit(&rules, &ir_service, false, false, None)?;
     let defined = ["Params", "Endpoint", "EndpointError", "Value"].iter().map(|s| s.to_string()).collect();
-    crate::format::format_file("src/endpoint.rs", super::FileContent::Rust(tokens, defined))
+    crate::format::format_file("src/endpoint.rs", super::FileContent::Rust(tokens, defined, super::Codegen::Here))
 }
 
 /// Every name a rule references, to bind only the parameters in use.

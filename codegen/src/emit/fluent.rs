@@ -115,6 +115,7 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
             /// [`send`](Self::send) does, and the request signed with SigV4
             /// in its query string, for any HTTP client to send. Nothing is
             /// sent.
+            #[inline]
             pub fn presigned(
                 #send_mut self,
                 config: crate::presigning::PresigningConfig,
@@ -162,6 +163,10 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
             /// Sends the request: checks the input (a missing required member
             /// fails here, before any I/O), resolves the endpoint, signs,
             /// sends with retries and timeouts, and reads the response.
+            // `#[inline]`, as the operation's codec (`Codegen::AtUse`):
+            // an operation is compiled to machine code in the crates that
+            // send it, not in this one.
+            #[inline]
             pub fn send(#send_mut self) -> impl ::std::future::Future<Output = ::std::result::Result<super::#output, super::#error>> {
                 #(#tokens)*
                 crate::orchestrator::invoke_built::<crate::wire::#module::#marker>(self.handle, #input)

@@ -12,6 +12,7 @@ mod fluent;
 mod operation;
 mod paginator;
 pub(crate) mod prelude_paths;
+pub(crate) mod at_use;
 mod protocol;
 mod json;
 mod query;
@@ -37,9 +38,10 @@ use crate::ir::{names, Crate, Operation, RustType, TypeDef};
 
 /// A file of the generated crate: Rust tokens still to be formatted, or text.
 pub enum FileContent {
-    /// Tokens with absolute std paths, and the names the file defines at
-    /// its top level (which keep their absolute paths; see `prelude_paths`).
-    Rust(TokenStream, BTreeSet<String>),
+    /// Tokens with absolute std paths, the names the file defines at its
+    /// top level (which keep their absolute paths; see `prelude_paths`),
+    /// and where its functions are compiled to machine code.
+    Rust(TokenStream, BTreeSet<String>, Codegen),
     /// A runtime file (`codegen/runtime/src/<path>`, its path and text),
     /// copied verbatim but for its unit tests; in a runtime crate of its
     /// own, with its crate-private items public ([`for_runtime_crate`]).
@@ -47,6 +49,22 @@ pub enum FileContent {
     Text(String),
     /// The emitter found a problem in the model.
     Failed(crate::error::Error),
+}
+
+/// Where the functions of a file are compiled to machine code.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Codegen {
+    /// In the generated crate, as Rust does by default.
+    Here,
+    /// In the crates that call them: every function is `#[inline]`
+    /// ([`at_use`]). Rust generates no code in the defining crate for a
+    /// non-generic `#[inline]` function that nothing there calls; a crate
+    /// that calls it compiles its own copy. The wire modules (each
+    /// operation's codec and `Operation` impl, and what they call) are
+    /// reached only from `send` and its kin, which are `#[inline]` too,
+    /// so an operation is compiled where it is called, and one nobody
+    /// calls costs only its analysis.
+    AtUse,
 }
 
 /// Which optional dependencies the emitted code uses.
@@ -494,7 +512,11 @@ pub fn render(krate: &Crate, job: Job<'_>) -> FileContent {
             return FileContent::Runtime(path, text);
         }
     };
-    FileContent::Rust(tokens, defined)
+    let codegen = match job {
+        Job::WireTypes | Job::WireErrors | Job::Wire(_) => Codegen::AtUse,
+        _ => Codegen::Here,
+    };
+    FileContent::Rust(tokens, defined, codegen)
 }
 
 /// A `&[crate::auth::AuthScheme]` expression.

@@ -67,6 +67,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
         let items_of = items_of(&items.steps);
         Some(quote! {
             #[doc = #doc]
+            #[inline]
             pub fn items(self) -> crate::pagination::ItemStream<super::#output, #item, super::#error #token> {
                 crate::pagination::ItemStream::new(self.send(), #items_of)
             }
@@ -96,6 +97,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
             /// The pages, as a `Stream` (or with `next().await`). It ends after
             /// a page without a next token, with an empty or repeated token,
             /// and after the first error.
+            #[inline]
             pub fn send(self) -> crate::pagination::PageStream<super::#output, super::#error #token> {
                 let builder = self.builder;
                 crate::pagination::PageStream::new(

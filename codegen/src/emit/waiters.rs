@@ -83,6 +83,7 @@ fn waiter_item(krate: &Crate, op: &Operation, waiter: &Waiter, fills: &[super::c
             #(#setters)*
 
             /// Polls until an acceptor decides, or `max_wait` has passed.
+            #[inline]
             pub async fn wait(
                 self,
                 max_wait: ::std::time::Duration,

@@ -364,6 +364,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -381,6 +382,7 @@ pub mod builders {
         /// [`send`](Self::send) does, and the request signed with SigV4
         /// in its query string, for any HTTP client to send. Nothing is
         /// sent.
+        #[inline]
         pub fn presigned(
             self,
             config: crate::presigning::PresigningConfig,
@@ -417,6 +419,7 @@ pub mod builders {
         /// The pages, as a `Stream` (or with `next().await`). It ends after
         /// a page without a next token, with an empty or repeated token,
         /// and after the first error.
+        #[inline]
         pub fn send(
             self,
         ) -> crate::pagination::PageStream<
@@ -436,6 +439,7 @@ pub mod builders {
             )
         }
         /// The items of each page's `importJobs`, page after page and in order, as a `Stream` (or with `next().await`).
+        #[inline]
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

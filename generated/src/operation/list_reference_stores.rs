@@ -330,6 +330,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -347,6 +348,7 @@ pub mod builders {
         /// [`send`](Self::send) does, and the request signed with SigV4
         /// in its query string, for any HTTP client to send. Nothing is
         /// sent.
+        #[inline]
         pub fn presigned(
             self,
             config: crate::presigning::PresigningConfig,
@@ -383,6 +385,7 @@ pub mod builders {
         /// The pages, as a `Stream` (or with `next().await`). It ends after
         /// a page without a next token, with an empty or repeated token,
         /// and after the first error.
+        #[inline]
         pub fn send(
             self,
         ) -> crate::pagination::PageStream<
@@ -402,6 +405,7 @@ pub mod builders {
             )
         }
         /// The items of each page's `referenceStores`, page after page and in order, as a `Stream` (or with `next().await`).
+        #[inline]
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

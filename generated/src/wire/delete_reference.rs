@@ -5,12 +5,14 @@ use crate::operation::delete_reference::{
     DeleteReferenceInput, DeleteReferenceOutput, DeleteReferenceError,
 };
 impl crate::json::ToJson for DeleteReferenceInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for DeleteReferenceOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,6 +30,7 @@ impl crate::json::FromJson for DeleteReferenceOutput {
     }
 }
 impl crate::json::Fallback for DeleteReferenceOutput {
+    #[inline]
     fn fallback() -> Self {
         Self { _request_id: None }
     }
@@ -39,6 +42,7 @@ impl crate::orchestrator::Operation for DeleteReference {
     type Output = DeleteReferenceOutput;
     type Error = DeleteReferenceError;
     const NAME: &'static str = "DeleteReference";
+    #[inline]
     fn serialize(
         input: &DeleteReferenceInput,
         _config: &crate::config::Config,
@@ -95,6 +99,7 @@ impl crate::orchestrator::Operation for DeleteReference {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<DeleteReferenceOutput, crate::orchestrator::BoxError> {
@@ -102,6 +107,7 @@ impl crate::orchestrator::Operation for DeleteReference {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -172,9 +178,11 @@ impl crate::orchestrator::Operation for DeleteReference {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> DeleteReferenceError {
         DeleteReferenceError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::error::*;
 impl crate::json::FromJson for AccessDeniedException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -26,6 +27,7 @@ impl crate::json::FromJson for AccessDeniedException {
     }
 }
 impl crate::json::Fallback for AccessDeniedException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -34,6 +36,7 @@ impl crate::json::Fallback for AccessDeniedException {
     }
 }
 impl crate::json::FromJson for ConflictException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -56,6 +59,7 @@ impl crate::json::FromJson for ConflictException {
     }
 }
 impl crate::json::Fallback for ConflictException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -64,6 +68,7 @@ impl crate::json::Fallback for ConflictException {
     }
 }
 impl crate::json::FromJson for InternalServerException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -86,6 +91,7 @@ impl crate::json::FromJson for InternalServerException {
     }
 }
 impl crate::json::Fallback for InternalServerException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -94,6 +100,7 @@ impl crate::json::Fallback for InternalServerException {
     }
 }
 impl crate::json::FromJson for RangeNotSatisfiableException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -116,6 +123,7 @@ impl crate::json::FromJson for RangeNotSatisfiableException {
     }
 }
 impl crate::json::Fallback for RangeNotSatisfiableException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -124,6 +132,7 @@ impl crate::json::Fallback for RangeNotSatisfiableException {
     }
 }
 impl crate::json::FromJson for RequestTimeoutException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -146,6 +155,7 @@ impl crate::json::FromJson for RequestTimeoutException {
     }
 }
 impl crate::json::Fallback for RequestTimeoutException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -154,6 +164,7 @@ impl crate::json::Fallback for RequestTimeoutException {
     }
 }
 impl crate::json::FromJson for ResourceNotFoundException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -176,6 +187,7 @@ impl crate::json::FromJson for ResourceNotFoundException {
     }
 }
 impl crate::json::Fallback for ResourceNotFoundException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -184,6 +196,7 @@ impl crate::json::Fallback for ResourceNotFoundException {
     }
 }
 impl crate::json::FromJson for ServiceQuotaExceededException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -206,6 +219,7 @@ impl crate::json::FromJson for ServiceQuotaExceededException {
     }
 }
 impl crate::json::Fallback for ServiceQuotaExceededException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -214,6 +228,7 @@ impl crate::json::Fallback for ServiceQuotaExceededException {
     }
 }
 impl crate::json::FromJson for ThrottlingException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -236,6 +251,7 @@ impl crate::json::FromJson for ThrottlingException {
     }
 }
 impl crate::json::Fallback for ThrottlingException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -244,6 +260,7 @@ impl crate::json::Fallback for ThrottlingException {
     }
 }
 impl crate::json::FromJson for ValidationException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -266,6 +283,7 @@ impl crate::json::FromJson for ValidationException {
     }
 }
 impl crate::json::Fallback for ValidationException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -275,6 +293,7 @@ impl crate::json::Fallback for ValidationException {
 }
 impl AccessDeniedException {
     /// Reads a `AccessDeniedException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -304,6 +323,7 @@ impl AccessDeniedException {
 }
 impl ConflictException {
     /// Reads a `ConflictException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -333,6 +353,7 @@ impl ConflictException {
 }
 impl InternalServerException {
     /// Reads a `InternalServerException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -362,6 +383,7 @@ impl InternalServerException {
 }
 impl RangeNotSatisfiableException {
     /// Reads a `RangeNotSatisfiableException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -394,6 +416,7 @@ impl RangeNotSatisfiableException {
 }
 impl RequestTimeoutException {
     /// Reads a `RequestTimeoutException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -423,6 +446,7 @@ impl RequestTimeoutException {
 }
 impl ResourceNotFoundException {
     /// Reads a `ResourceNotFoundException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -455,6 +479,7 @@ impl ResourceNotFoundException {
 }
 impl ServiceQuotaExceededException {
     /// Reads a `ServiceQuotaExceededException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -487,6 +512,7 @@ impl ServiceQuotaExceededException {
 }
 impl ThrottlingException {
     /// Reads a `ThrottlingException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -516,6 +542,7 @@ impl ThrottlingException {
 }
 impl ValidationException {
     /// Reads a `ValidationException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,

@@ -5,12 +5,14 @@ use crate::operation::get_reference::{
     GetReferenceInput, GetReferenceOutput, GetReferenceError,
 };
 impl crate::json::ToJson for GetReferenceInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for GetReferenceOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -29,6 +31,7 @@ impl crate::json::FromJson for GetReferenceOutput {
     }
 }
 impl crate::json::Fallback for GetReferenceOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             payload: crate::json::Fallback::fallback(),
@@ -46,6 +49,7 @@ impl crate::orchestrator::Operation for GetReference {
     const STREAMING_OUTPUT: Option<
         fn(&mut GetReferenceOutput, crate::primitives::ByteStream),
     > = Some(|output, body| output.payload = body);
+    #[inline]
     fn serialize(
         input: &GetReferenceInput,
         _config: &crate::config::Config,
@@ -122,6 +126,7 @@ impl crate::orchestrator::Operation for GetReference {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceOutput, crate::orchestrator::BoxError> {
@@ -129,6 +134,7 @@ impl crate::orchestrator::Operation for GetReference {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -202,9 +208,11 @@ impl crate::orchestrator::Operation for GetReference {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetReferenceError {
         GetReferenceError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

@@ -5,12 +5,14 @@ use crate::operation::get_reference_import_job::{
     GetReferenceImportJobInput, GetReferenceImportJobOutput, GetReferenceImportJobError,
 };
 impl crate::json::ToJson for GetReferenceImportJobInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for GetReferenceImportJobOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -72,6 +74,7 @@ impl crate::json::FromJson for GetReferenceImportJobOutput {
     }
 }
 impl crate::json::Fallback for GetReferenceImportJobOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
@@ -93,6 +96,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
     type Output = GetReferenceImportJobOutput;
     type Error = GetReferenceImportJobError;
     const NAME: &'static str = "GetReferenceImportJob";
+    #[inline]
     fn serialize(
         input: &GetReferenceImportJobInput,
         _config: &crate::config::Config,
@@ -153,6 +157,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceImportJobOutput, crate::orchestrator::BoxError> {
@@ -162,6 +167,7 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -232,9 +238,11 @@ impl crate::orchestrator::Operation for GetReferenceImportJob {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetReferenceImportJobError {
         GetReferenceImportJobError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

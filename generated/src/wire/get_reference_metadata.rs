@@ -5,12 +5,14 @@ use crate::operation::get_reference_metadata::{
     GetReferenceMetadataInput, GetReferenceMetadataOutput, GetReferenceMetadataError,
 };
 impl crate::json::ToJson for GetReferenceMetadataInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for GetReferenceMetadataOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -81,6 +83,7 @@ impl crate::json::FromJson for GetReferenceMetadataOutput {
     }
 }
 impl crate::json::Fallback for GetReferenceMetadataOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
@@ -106,6 +109,7 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
     type Output = GetReferenceMetadataOutput;
     type Error = GetReferenceMetadataError;
     const NAME: &'static str = "GetReferenceMetadata";
+    #[inline]
     fn serialize(
         input: &GetReferenceMetadataInput,
         _config: &crate::config::Config,
@@ -167,6 +171,7 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceMetadataOutput, crate::orchestrator::BoxError> {
@@ -176,6 +181,7 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -246,9 +252,11 @@ impl crate::orchestrator::Operation for GetReferenceMetadata {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetReferenceMetadataError {
         GetReferenceMetadataError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

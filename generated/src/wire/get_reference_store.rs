@@ -5,12 +5,14 @@ use crate::operation::get_reference_store::{
     GetReferenceStoreInput, GetReferenceStoreOutput, GetReferenceStoreError,
 };
 impl crate::json::ToJson for GetReferenceStoreInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for GetReferenceStoreOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -55,6 +57,7 @@ impl crate::json::FromJson for GetReferenceStoreOutput {
     }
 }
 impl crate::json::Fallback for GetReferenceStoreOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
@@ -74,6 +77,7 @@ impl crate::orchestrator::Operation for GetReferenceStore {
     type Output = GetReferenceStoreOutput;
     type Error = GetReferenceStoreError;
     const NAME: &'static str = "GetReferenceStore";
+    #[inline]
     fn serialize(
         input: &GetReferenceStoreInput,
         _config: &crate::config::Config,
@@ -115,6 +119,7 @@ impl crate::orchestrator::Operation for GetReferenceStore {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetReferenceStoreOutput, crate::orchestrator::BoxError> {
@@ -124,6 +129,7 @@ impl crate::orchestrator::Operation for GetReferenceStore {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -188,9 +194,11 @@ impl crate::orchestrator::Operation for GetReferenceStore {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetReferenceStoreError {
         GetReferenceStoreError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

@@ -6,6 +6,7 @@ use crate::operation::list_reference_import_jobs::{
     ListReferenceImportJobsError,
 };
 impl crate::json::ToJson for ListReferenceImportJobsInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.filter {
@@ -16,6 +17,7 @@ impl crate::json::ToJson for ListReferenceImportJobsInput {
     }
 }
 impl crate::json::FromJson for ListReferenceImportJobsOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -45,6 +47,7 @@ impl crate::json::FromJson for ListReferenceImportJobsOutput {
     }
 }
 impl crate::json::Fallback for ListReferenceImportJobsOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             next_token: None,
@@ -60,6 +63,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
     type Output = ListReferenceImportJobsOutput;
     type Error = ListReferenceImportJobsError;
     const NAME: &'static str = "ListReferenceImportJobs";
+    #[inline]
     fn serialize(
         input: &ListReferenceImportJobsInput,
         _config: &crate::config::Config,
@@ -120,6 +124,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferenceImportJobsOutput, crate::orchestrator::BoxError> {
@@ -129,6 +134,7 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -201,9 +207,11 @@ impl crate::orchestrator::Operation for ListReferenceImportJobs {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListReferenceImportJobsError {
         ListReferenceImportJobsError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

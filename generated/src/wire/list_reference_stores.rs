@@ -5,6 +5,7 @@ use crate::operation::list_reference_stores::{
     ListReferenceStoresInput, ListReferenceStoresOutput, ListReferenceStoresError,
 };
 impl crate::json::ToJson for ListReferenceStoresInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.filter {
@@ -15,6 +16,7 @@ impl crate::json::ToJson for ListReferenceStoresInput {
     }
 }
 impl crate::json::FromJson for ListReferenceStoresOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -45,6 +47,7 @@ impl crate::json::FromJson for ListReferenceStoresOutput {
     }
 }
 impl crate::json::Fallback for ListReferenceStoresOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             next_token: None,
@@ -60,6 +63,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
     type Output = ListReferenceStoresOutput;
     type Error = ListReferenceStoresError;
     const NAME: &'static str = "ListReferenceStores";
+    #[inline]
     fn serialize(
         input: &ListReferenceStoresInput,
         _config: &crate::config::Config,
@@ -101,6 +105,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferenceStoresOutput, crate::orchestrator::BoxError> {
@@ -110,6 +115,7 @@ impl crate::orchestrator::Operation for ListReferenceStores {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -165,9 +171,11 @@ impl crate::orchestrator::Operation for ListReferenceStores {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListReferenceStoresError {
         ListReferenceStoresError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

@@ -5,6 +5,7 @@ use crate::operation::list_references::{
     ListReferencesInput, ListReferencesOutput, ListReferencesError,
 };
 impl crate::json::ToJson for ListReferencesInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.filter {
@@ -15,6 +16,7 @@ impl crate::json::ToJson for ListReferencesInput {
     }
 }
 impl crate::json::FromJson for ListReferencesOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -44,6 +46,7 @@ impl crate::json::FromJson for ListReferencesOutput {
     }
 }
 impl crate::json::Fallback for ListReferencesOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             next_token: None,
@@ -59,6 +62,7 @@ impl crate::orchestrator::Operation for ListReferences {
     type Output = ListReferencesOutput;
     type Error = ListReferencesError;
     const NAME: &'static str = "ListReferences";
+    #[inline]
     fn serialize(
         input: &ListReferencesInput,
         _config: &crate::config::Config,
@@ -119,6 +123,7 @@ impl crate::orchestrator::Operation for ListReferences {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListReferencesOutput, crate::orchestrator::BoxError> {
@@ -126,6 +131,7 @@ impl crate::orchestrator::Operation for ListReferences {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -190,9 +196,11 @@ impl crate::orchestrator::Operation for ListReferences {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListReferencesError {
         ListReferencesError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

@@ -6,6 +6,7 @@ use crate::operation::start_reference_import_job::{
     StartReferenceImportJobError,
 };
 impl crate::json::ToJson for StartReferenceImportJobInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.role_arn {
@@ -26,6 +27,7 @@ impl crate::json::ToJson for StartReferenceImportJobInput {
     }
 }
 impl crate::json::FromJson for StartReferenceImportJobOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -68,6 +70,7 @@ impl crate::json::FromJson for StartReferenceImportJobOutput {
     }
 }
 impl crate::json::Fallback for StartReferenceImportJobOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
@@ -86,6 +89,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
     type Output = StartReferenceImportJobOutput;
     type Error = StartReferenceImportJobError;
     const NAME: &'static str = "StartReferenceImportJob";
+    #[inline]
     fn serialize(
         input: &StartReferenceImportJobInput,
         _config: &crate::config::Config,
@@ -138,6 +142,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<StartReferenceImportJobOutput, crate::orchestrator::BoxError> {
@@ -147,6 +152,7 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -232,9 +238,11 @@ impl crate::orchestrator::Operation for StartReferenceImportJob {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> StartReferenceImportJobError {
         StartReferenceImportJobError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "InternalServerException" => Some(false),

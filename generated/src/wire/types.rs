@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::FromJson for EncryptionType {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -11,11 +12,13 @@ impl crate::json::FromJson for EncryptionType {
     }
 }
 impl crate::json::Fallback for EncryptionType {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for FileInformation {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -46,6 +49,7 @@ impl crate::json::FromJson for FileInformation {
     }
 }
 impl crate::json::Fallback for FileInformation {
+    #[inline]
     fn fallback() -> Self {
         Self {
             total_parts: None,
@@ -56,6 +60,7 @@ impl crate::json::Fallback for FileInformation {
     }
 }
 impl crate::json::ToJson for ImportReferenceFilter {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.status {
@@ -74,6 +79,7 @@ impl crate::json::ToJson for ImportReferenceFilter {
     }
 }
 impl crate::json::FromJson for ImportReferenceJobItem {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -124,6 +130,7 @@ impl crate::json::FromJson for ImportReferenceJobItem {
     }
 }
 impl crate::json::Fallback for ImportReferenceJobItem {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
@@ -136,6 +143,7 @@ impl crate::json::Fallback for ImportReferenceJobItem {
     }
 }
 impl crate::json::FromJson for ImportReferenceSourceItem {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -179,6 +187,7 @@ impl crate::json::FromJson for ImportReferenceSourceItem {
     }
 }
 impl crate::json::Fallback for ImportReferenceSourceItem {
+    #[inline]
     fn fallback() -> Self {
         Self {
             source_file: None,
@@ -192,6 +201,7 @@ impl crate::json::Fallback for ImportReferenceSourceItem {
     }
 }
 impl crate::json::FromJson for ReadSetS3Access {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -213,11 +223,13 @@ impl crate::json::FromJson for ReadSetS3Access {
     }
 }
 impl crate::json::Fallback for ReadSetS3Access {
+    #[inline]
     fn fallback() -> Self {
         Self { s3_uri: None }
     }
 }
 impl crate::json::FromJson for ReferenceCreationType {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -225,16 +237,19 @@ impl crate::json::FromJson for ReferenceCreationType {
     }
 }
 impl crate::json::Fallback for ReferenceCreationType {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::ToJson for ReferenceFile {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for ReferenceFiles {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -259,11 +274,13 @@ impl crate::json::FromJson for ReferenceFiles {
     }
 }
 impl crate::json::Fallback for ReferenceFiles {
+    #[inline]
     fn fallback() -> Self {
         Self { source: None, index: None }
     }
 }
 impl crate::json::ToJson for ReferenceFilter {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.name {
@@ -286,6 +303,7 @@ impl crate::json::ToJson for ReferenceFilter {
     }
 }
 impl crate::json::FromJson for ReferenceImportJobItemStatus {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -293,16 +311,19 @@ impl crate::json::FromJson for ReferenceImportJobItemStatus {
     }
 }
 impl crate::json::Fallback for ReferenceImportJobItemStatus {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::ToJson for ReferenceImportJobStatus {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for ReferenceImportJobStatus {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -310,11 +331,13 @@ impl crate::json::FromJson for ReferenceImportJobStatus {
     }
 }
 impl crate::json::Fallback for ReferenceImportJobStatus {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for ReferenceListItem {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -375,6 +398,7 @@ impl crate::json::FromJson for ReferenceListItem {
     }
 }
 impl crate::json::Fallback for ReferenceListItem {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),
@@ -390,6 +414,7 @@ impl crate::json::Fallback for ReferenceListItem {
     }
 }
 impl crate::json::FromJson for ReferenceStatus {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -397,11 +422,13 @@ impl crate::json::FromJson for ReferenceStatus {
     }
 }
 impl crate::json::Fallback for ReferenceStatus {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for ReferenceStoreDetail {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -445,6 +472,7 @@ impl crate::json::FromJson for ReferenceStoreDetail {
     }
 }
 impl crate::json::Fallback for ReferenceStoreDetail {
+    #[inline]
     fn fallback() -> Self {
         Self {
             arn: crate::json::Fallback::fallback(),
@@ -457,6 +485,7 @@ impl crate::json::Fallback for ReferenceStoreDetail {
     }
 }
 impl crate::json::ToJson for ReferenceStoreFilter {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.name {
@@ -475,6 +504,7 @@ impl crate::json::ToJson for ReferenceStoreFilter {
     }
 }
 impl crate::json::FromJson for SseConfig {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -499,6 +529,7 @@ impl crate::json::FromJson for SseConfig {
     }
 }
 impl crate::json::Fallback for SseConfig {
+    #[inline]
     fn fallback() -> Self {
         Self {
             r#type: crate::json::Fallback::fallback(),
@@ -507,6 +538,7 @@ impl crate::json::Fallback for SseConfig {
     }
 }
 impl crate::json::ToJson for StartReferenceImportJobSourceItem {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         let value = &self.source_file;

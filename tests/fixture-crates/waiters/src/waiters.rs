@@ -36,6 +36,7 @@ impl FleetActive {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -142,6 +143,7 @@ impl FleetGone {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -229,6 +231,7 @@ impl ModeFast {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -321,6 +324,7 @@ impl ParentModeFast {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -416,6 +420,7 @@ impl ReadyTrue {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -503,6 +508,7 @@ impl ReadyFalse {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -590,6 +596,7 @@ impl TasksAllRunning {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -690,6 +697,7 @@ impl TasksAnyStopped {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -789,6 +797,7 @@ impl ZonesAllUp {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -883,6 +892,7 @@ impl ZonesAnyDown {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -974,6 +984,7 @@ impl GroupsAnyX {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1068,6 +1079,7 @@ impl GroupsAllX {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1165,6 +1177,7 @@ impl ServicesStable {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1291,6 +1304,7 @@ impl HasTasks {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1387,6 +1401,7 @@ impl NoTasks {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1483,6 +1498,7 @@ impl TasksEmptyOrMissing {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1570,6 +1586,7 @@ impl CountBelowThree {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1660,6 +1677,7 @@ impl CountIsCapacity {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1750,6 +1768,7 @@ impl RatioHigh {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1840,6 +1859,7 @@ impl RatioNotHigh {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1930,6 +1950,7 @@ impl ZonesContainDown {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2026,6 +2047,7 @@ impl NameMentionsProd {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2125,6 +2147,7 @@ impl FirstTaskRunning {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2221,6 +2244,7 @@ impl LastTaskRunning {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2317,6 +2341,7 @@ impl TwoHealthyTasks {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2416,6 +2441,7 @@ impl FirstPortHttp {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2512,6 +2538,7 @@ impl RunningTaskIds {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2615,6 +2642,7 @@ impl ActiveOrReadyWithCount {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2707,6 +2735,7 @@ impl ReadyAndBusy {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2799,6 +2828,7 @@ impl LabelProd {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2888,6 +2918,7 @@ impl NameIsId {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -2979,6 +3010,7 @@ impl NameIsNull {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -3069,6 +3101,7 @@ impl TasksListed {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -3165,6 +3198,7 @@ impl NoTaskNumbered {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -3261,6 +3295,7 @@ impl NameIsIdOrNoTasks {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -3364,6 +3399,7 @@ impl CountIsText {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -3446,6 +3482,7 @@ impl StatusIsNumber {
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,

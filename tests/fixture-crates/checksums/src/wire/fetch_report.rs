@@ -5,12 +5,14 @@ use crate::operation::fetch_report::{
     FetchReportInput, FetchReportOutput, FetchReportError,
 };
 impl crate::json::ToJson for FetchReportInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for FetchReportOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -29,6 +31,7 @@ impl crate::json::FromJson for FetchReportOutput {
     }
 }
 impl crate::json::Fallback for FetchReportOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             body: None,
@@ -49,6 +52,7 @@ impl crate::orchestrator::Operation for FetchReport {
             algorithms: &["SHA256", "CRC32C"],
         },
     ];
+    #[inline]
     fn serialize(
         input: &FetchReportInput,
         _config: &crate::config::Config,
@@ -94,6 +98,7 @@ impl crate::orchestrator::Operation for FetchReport {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<FetchReportOutput, crate::orchestrator::BoxError> {
@@ -104,6 +109,7 @@ impl crate::orchestrator::Operation for FetchReport {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -117,9 +123,11 @@ impl crate::orchestrator::Operation for FetchReport {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> FetchReportError {
         FetchReportError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

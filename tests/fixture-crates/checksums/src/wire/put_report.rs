@@ -3,12 +3,14 @@
 //! How [`PutReport`](crate::operation::put_report) travels: its codec and its `Operation` impl.
 use crate::operation::put_report::{PutReportInput, PutReportOutput, PutReportError};
 impl crate::json::ToJson for PutReportInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for PutReportOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -26,6 +28,7 @@ impl crate::json::FromJson for PutReportOutput {
     }
 }
 impl crate::json::Fallback for PutReportOutput {
+    #[inline]
     fn fallback() -> Self {
         Self { _request_id: None }
     }
@@ -49,6 +52,7 @@ impl crate::orchestrator::Operation for PutReport {
             required: true,
         },
     ];
+    #[inline]
     fn serialize(
         input: &PutReportInput,
         _config: &crate::config::Config,
@@ -107,6 +111,7 @@ impl crate::orchestrator::Operation for PutReport {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutReportOutput, crate::orchestrator::BoxError> {
@@ -114,6 +119,7 @@ impl crate::orchestrator::Operation for PutReport {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -127,9 +133,11 @@ impl crate::orchestrator::Operation for PutReport {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> PutReportError {
         PutReportError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

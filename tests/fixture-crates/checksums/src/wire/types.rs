@@ -4,11 +4,13 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::ToJson for ChecksumAlgorithm {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }
 }
 impl crate::json::ToJson for ValidationMode {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }

@@ -3,6 +3,7 @@
 //! How [`PutColor`](crate::operation::put_color) travels: its codec and its `Operation` impl.
 use crate::operation::put_color::{PutColorInput, PutColorOutput, PutColorError};
 impl crate::json::ToJson for PutColorInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.color {
@@ -27,6 +28,7 @@ impl crate::json::ToJson for PutColorInput {
     }
 }
 impl crate::json::FromJson for PutColorOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -62,6 +64,7 @@ impl crate::json::FromJson for PutColorOutput {
     }
 }
 impl crate::json::Fallback for PutColorOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             color: crate::json::Fallback::fallback(),
@@ -79,6 +82,7 @@ impl crate::orchestrator::Operation for PutColor {
     type Output = PutColorOutput;
     type Error = PutColorError;
     const NAME: &'static str = "PutColor";
+    #[inline]
     fn serialize(
         input: &PutColorInput,
         _config: &crate::config::Config,
@@ -108,6 +112,7 @@ impl crate::orchestrator::Operation for PutColor {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutColorOutput, crate::orchestrator::BoxError> {
@@ -115,6 +120,7 @@ impl crate::orchestrator::Operation for PutColor {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -128,9 +134,11 @@ impl crate::orchestrator::Operation for PutColor {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> PutColorError {
         PutColorError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -4,11 +4,13 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::ToJson for Color {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for Color {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -16,16 +18,19 @@ impl crate::json::FromJson for Color {
     }
 }
 impl crate::json::Fallback for Color {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::ToJson for Legacy {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for Legacy {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -33,16 +38,19 @@ impl crate::json::FromJson for Legacy {
     }
 }
 impl crate::json::Fallback for Legacy {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::ToJson for Size {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.i64(i64::from(self.value()));
     }
 }
 impl crate::json::FromJson for Size {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -50,6 +58,7 @@ impl crate::json::FromJson for Size {
     }
 }
 impl crate::json::Fallback for Size {
+    #[inline]
     fn fallback() -> Self {
         Self::from(0)
     }

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::error::*;
 impl crate::json::FromJson for BuildError2 {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -26,6 +27,7 @@ impl crate::json::FromJson for BuildError2 {
     }
 }
 impl crate::json::Fallback for BuildError2 {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -34,6 +36,7 @@ impl crate::json::Fallback for BuildError2 {
     }
 }
 impl crate::json::FromJson for DisplayErrorContext2 {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -56,6 +59,7 @@ impl crate::json::FromJson for DisplayErrorContext2 {
     }
 }
 impl crate::json::Fallback for DisplayErrorContext2 {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -64,6 +68,7 @@ impl crate::json::Fallback for DisplayErrorContext2 {
     }
 }
 impl crate::json::FromJson for ErrorMetadata2 {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -86,6 +91,7 @@ impl crate::json::FromJson for ErrorMetadata2 {
     }
 }
 impl crate::json::Fallback for ErrorMetadata2 {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -94,6 +100,7 @@ impl crate::json::Fallback for ErrorMetadata2 {
     }
 }
 impl crate::json::FromJson for ErrorVariant2 {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -116,6 +123,7 @@ impl crate::json::FromJson for ErrorVariant2 {
     }
 }
 impl crate::json::Fallback for ErrorVariant2 {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -124,6 +132,7 @@ impl crate::json::Fallback for ErrorVariant2 {
     }
 }
 impl crate::json::FromJson for Unhandled2 {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -146,6 +155,7 @@ impl crate::json::FromJson for Unhandled2 {
     }
 }
 impl crate::json::Fallback for Unhandled2 {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -154,6 +164,7 @@ impl crate::json::Fallback for Unhandled2 {
     }
 }
 impl crate::json::FromJson for UnhandledKind2 {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -176,6 +187,7 @@ impl crate::json::FromJson for UnhandledKind2 {
     }
 }
 impl crate::json::Fallback for UnhandledKind2 {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -185,6 +197,7 @@ impl crate::json::Fallback for UnhandledKind2 {
 }
 impl BuildError2 {
     /// Reads a `BuildError` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -214,6 +227,7 @@ impl BuildError2 {
 }
 impl DisplayErrorContext2 {
     /// Reads a `DisplayErrorContext` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -243,6 +257,7 @@ impl DisplayErrorContext2 {
 }
 impl ErrorMetadata2 {
     /// Reads a `ErrorMetadata` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -272,6 +287,7 @@ impl ErrorMetadata2 {
 }
 impl ErrorVariant2 {
     /// Reads a `ErrorVariant` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -301,6 +317,7 @@ impl ErrorVariant2 {
 }
 impl Unhandled2 {
     /// Reads a `Unhandled` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -330,6 +347,7 @@ impl Unhandled2 {
 }
 impl UnhandledKind2 {
     /// Reads a `UnhandledKind` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,

@@ -3,12 +3,14 @@
 //! How [`Match`](crate::operation::match_) travels: its codec and its `Operation` impl.
 use crate::operation::match_::{MatchInput, MatchOutput, MatchError};
 impl crate::json::ToJson for MatchInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for MatchOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -34,6 +36,7 @@ impl crate::json::FromJson for MatchOutput {
     }
 }
 impl crate::json::Fallback for MatchOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             ok: None,
@@ -49,6 +52,7 @@ impl crate::orchestrator::Operation for Match {
     type Output = MatchOutput;
     type Error = MatchError;
     const NAME: &'static str = "Match";
+    #[inline]
     fn serialize(
         input: &MatchInput,
         _config: &crate::config::Config,
@@ -82,6 +86,7 @@ impl crate::orchestrator::Operation for Match {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<MatchOutput, crate::orchestrator::BoxError> {
@@ -89,6 +94,7 @@ impl crate::orchestrator::Operation for Match {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -141,9 +147,11 @@ impl crate::orchestrator::Operation for Match {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> MatchError {
         MatchError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

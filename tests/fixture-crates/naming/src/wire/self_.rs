@@ -3,12 +3,14 @@
 //! How [`Self_`](crate::operation::self_) travels: its codec and its `Operation` impl.
 use crate::operation::self_::{SelfInput, SelfOutput, SelfError};
 impl crate::json::ToJson for SelfInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for SelfOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -22,6 +24,7 @@ impl crate::json::FromJson for SelfOutput {
     }
 }
 impl crate::json::Fallback for SelfOutput {
+    #[inline]
     fn fallback() -> Self {
         Self { _request_id: None }
     }
@@ -33,6 +36,7 @@ impl crate::orchestrator::Operation for Self_ {
     type Output = SelfOutput;
     type Error = SelfError;
     const NAME: &'static str = "Self_";
+    #[inline]
     fn serialize(
         input: &SelfInput,
         _config: &crate::config::Config,
@@ -53,6 +57,7 @@ impl crate::orchestrator::Operation for Self_ {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<SelfOutput, crate::orchestrator::BoxError> {
@@ -60,6 +65,7 @@ impl crate::orchestrator::Operation for Self_ {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -73,9 +79,11 @@ impl crate::orchestrator::Operation for Self_ {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> SelfError {
         SelfError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

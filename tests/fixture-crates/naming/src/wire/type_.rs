@@ -3,6 +3,7 @@
 //! How [`Type`](crate::operation::type_) travels: its codec and its `Operation` impl.
 use crate::operation::type_::{TypeInput, TypeOutput, TypeError};
 impl crate::json::ToJson for TypeInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.r#type {
@@ -83,6 +84,7 @@ impl crate::json::ToJson for TypeInput {
     }
 }
 impl crate::json::FromJson for TypeOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -133,6 +135,7 @@ impl crate::json::FromJson for TypeOutput {
     }
 }
 impl crate::json::Fallback for TypeOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             crate_: crate::json::Fallback::fallback(),
@@ -155,6 +158,7 @@ impl crate::orchestrator::Operation for Type {
     type Output = TypeOutput;
     type Error = TypeError;
     const NAME: &'static str = "Type";
+    #[inline]
     fn serialize(
         input: &TypeInput,
         _config: &crate::config::Config,
@@ -180,6 +184,7 @@ impl crate::orchestrator::Operation for Type {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<TypeOutput, crate::orchestrator::BoxError> {
@@ -187,6 +192,7 @@ impl crate::orchestrator::Operation for Type {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -200,9 +206,11 @@ impl crate::orchestrator::Operation for Type {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> TypeError {
         TypeError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

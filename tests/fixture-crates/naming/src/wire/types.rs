@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::ToJson for A {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.value {
@@ -14,6 +15,7 @@ impl crate::json::ToJson for A {
     }
 }
 impl crate::json::FromJson for A {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -31,11 +33,13 @@ impl crate::json::FromJson for A {
     }
 }
 impl crate::json::Fallback for A {
+    #[inline]
     fn fallback() -> Self {
         Self { value: None }
     }
 }
 impl crate::json::ToJson for Box {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.inner {
@@ -49,6 +53,7 @@ impl crate::json::ToJson for Box {
     }
 }
 impl crate::json::FromJson for Box {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -73,6 +78,7 @@ impl crate::json::FromJson for Box {
     }
 }
 impl crate::json::Fallback for Box {
+    #[inline]
     fn fallback() -> Self {
         Self {
             inner: None,
@@ -81,6 +87,7 @@ impl crate::json::Fallback for Box {
     }
 }
 impl crate::json::ToJson for D {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.a {
@@ -91,6 +98,7 @@ impl crate::json::ToJson for D {
     }
 }
 impl crate::json::FromJson for D {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -108,11 +116,13 @@ impl crate::json::FromJson for D {
     }
 }
 impl crate::json::Fallback for D {
+    #[inline]
     fn fallback() -> Self {
         Self { a: None }
     }
 }
 impl crate::json::ToJson for Node {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.next {
@@ -133,6 +143,7 @@ impl crate::json::ToJson for Node {
     }
 }
 impl crate::json::ToJson for Option {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.some {
@@ -147,6 +158,7 @@ impl crate::json::ToJson for Option {
     }
 }
 impl crate::json::FromJson for Option {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -171,11 +183,13 @@ impl crate::json::FromJson for Option {
     }
 }
 impl crate::json::Fallback for Option {
+    #[inline]
     fn fallback() -> Self {
         Self { some: None, none: None }
     }
 }
 impl crate::json::ToJson for Parent {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         let value = &self.child;
@@ -185,6 +199,7 @@ impl crate::json::ToJson for Parent {
     }
 }
 impl crate::json::ToJson for Result {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.ok {
@@ -199,6 +214,7 @@ impl crate::json::ToJson for Result {
     }
 }
 impl crate::json::ToJson for S {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.d {
@@ -209,6 +225,7 @@ impl crate::json::ToJson for S {
     }
 }
 impl crate::json::FromJson for S {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -226,16 +243,19 @@ impl crate::json::FromJson for S {
     }
 }
 impl crate::json::Fallback for S {
+    #[inline]
     fn fallback() -> Self {
         Self { d: None }
     }
 }
 impl crate::json::ToJson for String {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.string(self.as_str());
     }
 }
 impl crate::json::FromJson for String {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -243,11 +263,13 @@ impl crate::json::FromJson for String {
     }
 }
 impl crate::json::Fallback for String {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for TreeNode {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -269,11 +291,13 @@ impl crate::json::FromJson for TreeNode {
     }
 }
 impl crate::json::Fallback for TreeNode {
+    #[inline]
     fn fallback() -> Self {
         Self { children: None }
     }
 }
 impl crate::json::FromJson for Values {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
@@ -281,6 +305,7 @@ impl crate::json::FromJson for Values {
     }
 }
 impl crate::json::Fallback for Values {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }

@@ -230,6 +230,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -262,6 +263,7 @@ pub mod builders {
         /// The pages, as a `Stream` (or with `next().await`). It ends after
         /// a page without a next token, with an empty or repeated token,
         /// and after the first error.
+        #[inline]
         pub fn send(
             self,
         ) -> crate::pagination::PageStream<
@@ -284,6 +286,7 @@ pub mod builders {
             )
         }
         /// The entries of each page's `page.labels` as `(key, value)` pairs, page after page (within a page in the map's own order: a `HashMap`'s, which is unspecified), as a `Stream` (or with `next().await`). A `null` value is kept, as `None`.
+        #[inline]
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

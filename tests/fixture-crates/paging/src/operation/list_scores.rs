@@ -256,6 +256,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -288,6 +289,7 @@ pub mod builders {
         /// The pages, as a `Stream` (or with `next().await`). It ends after
         /// a page without a next token, with an empty or repeated token,
         /// and after the first error.
+        #[inline]
         pub fn send(
             self,
         ) -> crate::pagination::PageStream<
@@ -307,6 +309,7 @@ pub mod builders {
             )
         }
         /// The entries of each page's `scores` as `(key, value)` pairs, page after page (within a page in the map's own order: a `HashMap`'s, which is unspecified), as a `Stream` (or with `next().await`).
+        #[inline]
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

@@ -230,6 +230,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -262,6 +263,7 @@ pub mod builders {
         /// The pages, as a `Stream` (or with `next().await`). It ends after
         /// a page without a next token, with an empty or repeated token,
         /// and after the first error.
+        #[inline]
         pub fn send(
             self,
         ) -> crate::pagination::PageStream<
@@ -285,6 +287,7 @@ pub mod builders {
             )
         }
         /// The items of each page's `result.shelves`, page after page and in order, as a `Stream` (or with `next().await`).
+        #[inline]
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

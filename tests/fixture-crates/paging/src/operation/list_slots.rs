@@ -248,6 +248,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -280,6 +281,7 @@ pub mod builders {
         /// The pages, as a `Stream` (or with `next().await`). It ends after
         /// a page without a next token, with an empty or repeated token,
         /// and after the first error.
+        #[inline]
         pub fn send(
             self,
         ) -> crate::pagination::PageStream<
@@ -299,6 +301,7 @@ pub mod builders {
             )
         }
         /// The items of each page's `slots`, page after page and in order, as a `Stream` (or with `next().await`). A `null` item is kept, as `None`.
+        #[inline]
         pub fn items(
             self,
         ) -> crate::pagination::ItemStream<

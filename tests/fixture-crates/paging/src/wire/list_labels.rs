@@ -3,12 +3,14 @@
 //! How [`ListLabels`](crate::operation::list_labels) travels: its codec and its `Operation` impl.
 use crate::operation::list_labels::{ListLabelsInput, ListLabelsOutput, ListLabelsError};
 impl crate::json::ToJson for ListLabelsInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for ListLabelsOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -31,6 +33,7 @@ impl crate::json::FromJson for ListLabelsOutput {
     }
 }
 impl crate::json::Fallback for ListLabelsOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             page: None,
@@ -45,6 +48,7 @@ impl crate::orchestrator::Operation for ListLabels {
     type Output = ListLabelsOutput;
     type Error = ListLabelsError;
     const NAME: &'static str = "ListLabels";
+    #[inline]
     fn serialize(
         input: &ListLabelsInput,
         _config: &crate::config::Config,
@@ -72,6 +76,7 @@ impl crate::orchestrator::Operation for ListLabels {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListLabelsOutput, crate::orchestrator::BoxError> {
@@ -79,6 +84,7 @@ impl crate::orchestrator::Operation for ListLabels {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -92,9 +98,11 @@ impl crate::orchestrator::Operation for ListLabels {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListLabelsError {
         ListLabelsError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

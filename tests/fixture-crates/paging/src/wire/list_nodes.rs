@@ -3,12 +3,14 @@
 //! How [`ListNodes`](crate::operation::list_nodes) travels: its codec and its `Operation` impl.
 use crate::operation::list_nodes::{ListNodesInput, ListNodesOutput, ListNodesError};
 impl crate::json::ToJson for ListNodesInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for ListNodesOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -31,6 +33,7 @@ impl crate::json::FromJson for ListNodesOutput {
     }
 }
 impl crate::json::Fallback for ListNodesOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             root: None,
@@ -45,6 +48,7 @@ impl crate::orchestrator::Operation for ListNodes {
     type Output = ListNodesOutput;
     type Error = ListNodesError;
     const NAME: &'static str = "ListNodes";
+    #[inline]
     fn serialize(
         input: &ListNodesInput,
         _config: &crate::config::Config,
@@ -72,6 +76,7 @@ impl crate::orchestrator::Operation for ListNodes {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListNodesOutput, crate::orchestrator::BoxError> {
@@ -79,6 +84,7 @@ impl crate::orchestrator::Operation for ListNodes {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -92,9 +98,11 @@ impl crate::orchestrator::Operation for ListNodes {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListNodesError {
         ListNodesError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

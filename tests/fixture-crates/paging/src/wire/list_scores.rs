@@ -3,12 +3,14 @@
 //! How [`ListScores`](crate::operation::list_scores) travels: its codec and its `Operation` impl.
 use crate::operation::list_scores::{ListScoresInput, ListScoresOutput, ListScoresError};
 impl crate::json::ToJson for ListScoresInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for ListScoresOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -38,6 +40,7 @@ impl crate::json::FromJson for ListScoresOutput {
     }
 }
 impl crate::json::Fallback for ListScoresOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             scores: None,
@@ -53,6 +56,7 @@ impl crate::orchestrator::Operation for ListScores {
     type Output = ListScoresOutput;
     type Error = ListScoresError;
     const NAME: &'static str = "ListScores";
+    #[inline]
     fn serialize(
         input: &ListScoresInput,
         _config: &crate::config::Config,
@@ -80,6 +84,7 @@ impl crate::orchestrator::Operation for ListScores {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListScoresOutput, crate::orchestrator::BoxError> {
@@ -87,6 +92,7 @@ impl crate::orchestrator::Operation for ListScores {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -100,9 +106,11 @@ impl crate::orchestrator::Operation for ListScores {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListScoresError {
         ListScoresError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

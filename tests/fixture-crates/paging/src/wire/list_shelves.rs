@@ -5,12 +5,14 @@ use crate::operation::list_shelves::{
     ListShelvesInput, ListShelvesOutput, ListShelvesError,
 };
 impl crate::json::ToJson for ListShelvesInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for ListShelvesOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -33,6 +35,7 @@ impl crate::json::FromJson for ListShelvesOutput {
     }
 }
 impl crate::json::Fallback for ListShelvesOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             result: None,
@@ -47,6 +50,7 @@ impl crate::orchestrator::Operation for ListShelves {
     type Output = ListShelvesOutput;
     type Error = ListShelvesError;
     const NAME: &'static str = "ListShelves";
+    #[inline]
     fn serialize(
         input: &ListShelvesInput,
         _config: &crate::config::Config,
@@ -74,6 +78,7 @@ impl crate::orchestrator::Operation for ListShelves {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListShelvesOutput, crate::orchestrator::BoxError> {
@@ -81,6 +86,7 @@ impl crate::orchestrator::Operation for ListShelves {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -94,9 +100,11 @@ impl crate::orchestrator::Operation for ListShelves {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListShelvesError {
         ListShelvesError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -3,12 +3,14 @@
 //! How [`ListSlots`](crate::operation::list_slots) travels: its codec and its `Operation` impl.
 use crate::operation::list_slots::{ListSlotsInput, ListSlotsOutput, ListSlotsError};
 impl crate::json::ToJson for ListSlotsInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for ListSlotsOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -38,6 +40,7 @@ impl crate::json::FromJson for ListSlotsOutput {
     }
 }
 impl crate::json::Fallback for ListSlotsOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             slots: None,
@@ -53,6 +56,7 @@ impl crate::orchestrator::Operation for ListSlots {
     type Output = ListSlotsOutput;
     type Error = ListSlotsError;
     const NAME: &'static str = "ListSlots";
+    #[inline]
     fn serialize(
         input: &ListSlotsInput,
         _config: &crate::config::Config,
@@ -80,6 +84,7 @@ impl crate::orchestrator::Operation for ListSlots {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListSlotsOutput, crate::orchestrator::BoxError> {
@@ -87,6 +92,7 @@ impl crate::orchestrator::Operation for ListSlots {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -100,9 +106,11 @@ impl crate::orchestrator::Operation for ListSlots {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListSlotsError {
         ListSlotsError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -3,12 +3,14 @@
 //! How [`ListThings`](crate::operation::list_things) travels: its codec and its `Operation` impl.
 use crate::operation::list_things::{ListThingsInput, ListThingsOutput, ListThingsError};
 impl crate::json::ToJson for ListThingsInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for ListThingsOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -38,6 +40,7 @@ impl crate::json::FromJson for ListThingsOutput {
     }
 }
 impl crate::json::Fallback for ListThingsOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             things: crate::json::Fallback::fallback(),
@@ -53,6 +56,7 @@ impl crate::orchestrator::Operation for ListThings {
     type Output = ListThingsOutput;
     type Error = ListThingsError;
     const NAME: &'static str = "ListThings";
+    #[inline]
     fn serialize(
         input: &ListThingsInput,
         _config: &crate::config::Config,
@@ -80,6 +84,7 @@ impl crate::orchestrator::Operation for ListThings {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<ListThingsOutput, crate::orchestrator::BoxError> {
@@ -87,6 +92,7 @@ impl crate::orchestrator::Operation for ListThings {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -100,9 +106,11 @@ impl crate::orchestrator::Operation for ListThings {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> ListThingsError {
         ListThingsError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::FromJson for Cursor {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -21,11 +22,13 @@ impl crate::json::FromJson for Cursor {
     }
 }
 impl crate::json::Fallback for Cursor {
+    #[inline]
     fn fallback() -> Self {
         Self { next: None }
     }
 }
 impl crate::json::FromJson for LabelPage {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -54,6 +57,7 @@ impl crate::json::FromJson for LabelPage {
     }
 }
 impl crate::json::Fallback for LabelPage {
+    #[inline]
     fn fallback() -> Self {
         Self {
             labels: None,
@@ -62,6 +66,7 @@ impl crate::json::Fallback for LabelPage {
     }
 }
 impl crate::json::FromJson for Node {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -93,6 +98,7 @@ impl crate::json::FromJson for Node {
     }
 }
 impl crate::json::Fallback for Node {
+    #[inline]
     fn fallback() -> Self {
         Self {
             token: None,
@@ -102,6 +108,7 @@ impl crate::json::Fallback for Node {
     }
 }
 impl crate::json::FromJson for Shelf {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -126,6 +133,7 @@ impl crate::json::FromJson for Shelf {
     }
 }
 impl crate::json::Fallback for Shelf {
+    #[inline]
     fn fallback() -> Self {
         Self {
             name: crate::json::Fallback::fallback(),
@@ -134,6 +142,7 @@ impl crate::json::Fallback for Shelf {
     }
 }
 impl crate::json::FromJson for ShelfPage {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -162,6 +171,7 @@ impl crate::json::FromJson for ShelfPage {
     }
 }
 impl crate::json::Fallback for ShelfPage {
+    #[inline]
     fn fallback() -> Self {
         Self {
             shelves: None,

@@ -289,6 +289,7 @@ pub mod builders {
         /// Sends the request: checks the input (a missing required member
         /// fails here, before any I/O), resolves the endpoint, signs,
         /// sends with retries and timeouts, and reads the response.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -303,6 +304,7 @@ pub mod builders {
         /// [`send`](Self::send) does, and the request signed with SigV4
         /// in its query string, for any HTTP client to send. Nothing is
         /// sent.
+        #[inline]
         pub fn presigned(
             self,
             config: crate::presigning::PresigningConfig,

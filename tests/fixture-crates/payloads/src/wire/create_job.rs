@@ -3,6 +3,7 @@
 //! How [`CreateJob`](crate::operation::create_job) travels: its codec and its `Operation` impl.
 use crate::operation::create_job::{CreateJobInput, CreateJobOutput, CreateJobError};
 impl crate::json::ToJson for CreateJobInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.name {
@@ -17,6 +18,7 @@ impl crate::json::ToJson for CreateJobInput {
     }
 }
 impl crate::json::FromJson for CreateJobOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -39,6 +41,7 @@ impl crate::json::FromJson for CreateJobOutput {
     }
 }
 impl crate::json::Fallback for CreateJobOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             job_id: crate::json::Fallback::fallback(),
@@ -53,6 +56,7 @@ impl crate::orchestrator::Operation for CreateJob {
     type Output = CreateJobOutput;
     type Error = CreateJobError;
     const NAME: &'static str = "CreateJob";
+    #[inline]
     fn serialize(
         input: &CreateJobInput,
         _config: &crate::config::Config,
@@ -82,6 +86,7 @@ impl crate::orchestrator::Operation for CreateJob {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<CreateJobOutput, crate::orchestrator::BoxError> {
@@ -89,6 +94,7 @@ impl crate::orchestrator::Operation for CreateJob {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -102,9 +108,11 @@ impl crate::orchestrator::Operation for CreateJob {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> CreateJobError {
         CreateJobError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

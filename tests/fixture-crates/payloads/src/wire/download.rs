@@ -3,12 +3,14 @@
 //! How [`Download`](crate::operation::download) travels: its codec and its `Operation` impl.
 use crate::operation::download::{DownloadInput, DownloadOutput, DownloadError};
 impl crate::json::ToJson for DownloadInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for DownloadOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,6 +30,7 @@ impl crate::json::FromJson for DownloadOutput {
     }
 }
 impl crate::json::Fallback for DownloadOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             content_range: None,
@@ -46,6 +49,7 @@ impl crate::orchestrator::Operation for Download {
     const STREAMING_OUTPUT: Option<
         fn(&mut DownloadOutput, crate::primitives::ByteStream),
     > = Some(|output, body| output.body = body);
+    #[inline]
     fn serialize(
         input: &DownloadInput,
         _config: &crate::config::Config,
@@ -91,6 +95,7 @@ impl crate::orchestrator::Operation for Download {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<DownloadOutput, crate::orchestrator::BoxError> {
@@ -105,6 +110,7 @@ impl crate::orchestrator::Operation for Download {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -118,9 +124,11 @@ impl crate::orchestrator::Operation for Download {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> DownloadError {
         DownloadError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::error::*;
 impl crate::json::FromJson for OverloadedError {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -26,6 +27,7 @@ impl crate::json::FromJson for OverloadedError {
     }
 }
 impl crate::json::Fallback for OverloadedError {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,

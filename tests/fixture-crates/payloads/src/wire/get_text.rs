@@ -3,12 +3,14 @@
 //! How [`GetText`](crate::operation::get_text) travels: its codec and its `Operation` impl.
 use crate::operation::get_text::{GetTextInput, GetTextOutput, GetTextError};
 impl crate::json::ToJson for GetTextInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for GetTextOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,6 +30,7 @@ impl crate::json::FromJson for GetTextOutput {
     }
 }
 impl crate::json::Fallback for GetTextOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             text: None,
@@ -43,6 +46,7 @@ impl crate::orchestrator::Operation for GetText {
     type Output = GetTextOutput;
     type Error = GetTextError;
     const NAME: &'static str = "GetText";
+    #[inline]
     fn serialize(
         input: &GetTextInput,
         _config: &crate::config::Config,
@@ -63,6 +67,7 @@ impl crate::orchestrator::Operation for GetText {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetTextOutput, crate::orchestrator::BoxError> {
@@ -77,6 +82,7 @@ impl crate::orchestrator::Operation for GetText {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -90,9 +96,11 @@ impl crate::orchestrator::Operation for GetText {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetTextError {
         GetTextError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

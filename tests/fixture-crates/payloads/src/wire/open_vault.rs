@@ -3,12 +3,14 @@
 //! How [`OpenVault`](crate::operation::open_vault) travels: its codec and its `Operation` impl.
 use crate::operation::open_vault::{OpenVaultInput, OpenVaultOutput, OpenVaultError};
 impl crate::json::ToJson for OpenVaultInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for OpenVaultOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -31,6 +33,7 @@ impl crate::json::FromJson for OpenVaultOutput {
     }
 }
 impl crate::json::Fallback for OpenVaultOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             opened: None,
@@ -45,6 +48,7 @@ impl crate::orchestrator::Operation for OpenVault {
     type Output = OpenVaultOutput;
     type Error = OpenVaultError;
     const NAME: &'static str = "OpenVault";
+    #[inline]
     fn serialize(
         input: &OpenVaultInput,
         _config: &crate::config::Config,
@@ -94,6 +98,7 @@ impl crate::orchestrator::Operation for OpenVault {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<OpenVaultOutput, crate::orchestrator::BoxError> {
@@ -101,6 +106,7 @@ impl crate::orchestrator::Operation for OpenVault {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -114,9 +120,11 @@ impl crate::orchestrator::Operation for OpenVault {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> OpenVaultError {
         OpenVaultError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

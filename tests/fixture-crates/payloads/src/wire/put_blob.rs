@@ -3,12 +3,14 @@
 //! How [`PutBlob`](crate::operation::put_blob) travels: its codec and its `Operation` impl.
 use crate::operation::put_blob::{PutBlobInput, PutBlobOutput, PutBlobError};
 impl crate::json::ToJson for PutBlobInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for PutBlobOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,6 +30,7 @@ impl crate::json::FromJson for PutBlobOutput {
     }
 }
 impl crate::json::Fallback for PutBlobOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             data: None,
@@ -43,6 +46,7 @@ impl crate::orchestrator::Operation for PutBlob {
     type Output = PutBlobOutput;
     type Error = PutBlobError;
     const NAME: &'static str = "PutBlob";
+    #[inline]
     fn serialize(
         input: &PutBlobInput,
         _config: &crate::config::Config,
@@ -114,6 +118,7 @@ impl crate::orchestrator::Operation for PutBlob {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutBlobOutput, crate::orchestrator::BoxError> {
@@ -127,6 +132,7 @@ impl crate::orchestrator::Operation for PutBlob {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -140,9 +146,11 @@ impl crate::orchestrator::Operation for PutBlob {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> PutBlobError {
         PutBlobError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

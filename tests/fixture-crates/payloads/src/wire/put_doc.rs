@@ -3,12 +3,14 @@
 //! How [`PutDoc`](crate::operation::put_doc) travels: its codec and its `Operation` impl.
 use crate::operation::put_doc::{PutDocInput, PutDocOutput, PutDocError};
 impl crate::json::ToJson for PutDocInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for PutDocOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -27,6 +29,7 @@ impl crate::json::FromJson for PutDocOutput {
     }
 }
 impl crate::json::Fallback for PutDocOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             doc: None,
@@ -41,6 +44,7 @@ impl crate::orchestrator::Operation for PutDoc {
     type Output = PutDocOutput;
     type Error = PutDocError;
     const NAME: &'static str = "PutDoc";
+    #[inline]
     fn serialize(
         input: &PutDocInput,
         _config: &crate::config::Config,
@@ -85,6 +89,7 @@ impl crate::orchestrator::Operation for PutDoc {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutDocOutput, crate::orchestrator::BoxError> {
@@ -95,6 +100,7 @@ impl crate::orchestrator::Operation for PutDoc {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -108,9 +114,11 @@ impl crate::orchestrator::Operation for PutDoc {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> PutDocError {
         PutDocError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -3,12 +3,14 @@
 //! How [`Search`](crate::operation::search) travels: its codec and its `Operation` impl.
 use crate::operation::search::{SearchInput, SearchOutput, SearchError};
 impl crate::json::ToJson for SearchInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for SearchOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -22,6 +24,7 @@ impl crate::json::FromJson for SearchOutput {
     }
 }
 impl crate::json::Fallback for SearchOutput {
+    #[inline]
     fn fallback() -> Self {
         Self { _request_id: None }
     }
@@ -33,6 +36,7 @@ impl crate::orchestrator::Operation for Search {
     type Output = SearchOutput;
     type Error = SearchError;
     const NAME: &'static str = "Search";
+    #[inline]
     fn serialize(
         input: &SearchInput,
         _config: &crate::config::Config,
@@ -72,6 +76,7 @@ impl crate::orchestrator::Operation for Search {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<SearchOutput, crate::orchestrator::BoxError> {
@@ -79,6 +84,7 @@ impl crate::orchestrator::Operation for Search {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -92,9 +98,11 @@ impl crate::orchestrator::Operation for Search {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> SearchError {
         SearchError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -3,12 +3,14 @@
 //! How [`Subscribe`](crate::operation::subscribe) travels: its codec and its `Operation` impl.
 use crate::operation::subscribe::{SubscribeInput, SubscribeOutput, SubscribeError};
 impl crate::json::ToJson for SubscribeInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for SubscribeOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,6 +30,7 @@ impl crate::json::FromJson for SubscribeOutput {
     }
 }
 impl crate::json::Fallback for SubscribeOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             session: None,
@@ -49,6 +52,7 @@ impl crate::orchestrator::Operation for Subscribe {
         output.events = crate::event_stream::EventReceiver::new(body);
     });
     const EVENT_STREAM: bool = true;
+    #[inline]
     fn serialize(
         input: &SubscribeInput,
         _config: &crate::config::Config,
@@ -82,6 +86,7 @@ impl crate::orchestrator::Operation for Subscribe {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<SubscribeOutput, crate::orchestrator::BoxError> {
@@ -93,6 +98,7 @@ impl crate::orchestrator::Operation for Subscribe {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -106,9 +112,11 @@ impl crate::orchestrator::Operation for Subscribe {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> SubscribeError {
         SubscribeError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::FromJson for Chunk {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -23,6 +24,7 @@ impl crate::json::FromJson for Chunk {
     }
 }
 impl crate::json::Fallback for Chunk {
+    #[inline]
     fn fallback() -> Self {
         Self {
             seq: None,
@@ -32,6 +34,7 @@ impl crate::json::Fallback for Chunk {
     }
 }
 impl crate::json::FromJson for ChunkKind {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -39,11 +42,13 @@ impl crate::json::FromJson for ChunkKind {
     }
 }
 impl crate::json::Fallback for ChunkKind {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for Done {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -61,12 +66,14 @@ impl crate::json::FromJson for Done {
     }
 }
 impl crate::json::Fallback for Done {
+    #[inline]
     fn fallback() -> Self {
         Self { count: None }
     }
 }
 impl crate::event_stream::EventUnion for Feed {
     type Error = FeedError;
+    #[inline]
     fn event(
         event_type: &str,
         message: &crate::event_stream::Message,
@@ -105,6 +112,7 @@ impl crate::event_stream::EventUnion for Feed {
             },
         )
     }
+    #[inline]
     fn exception(
         exception_type: &str,
         message: &crate::event_stream::Message,
@@ -132,6 +140,7 @@ impl crate::event_stream::EventUnion for Feed {
     }
 }
 impl crate::json::FromJson for Kind {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -139,11 +148,13 @@ impl crate::json::FromJson for Kind {
     }
 }
 impl crate::json::Fallback for Kind {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::ToJson for Page {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.title {
@@ -160,6 +171,7 @@ impl crate::json::ToJson for Page {
     }
 }
 impl crate::json::FromJson for Page {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -188,6 +200,7 @@ impl crate::json::FromJson for Page {
     }
 }
 impl crate::json::Fallback for Page {
+    #[inline]
     fn fallback() -> Self {
         Self { title: None, lines: None }
     }

@@ -3,12 +3,14 @@
 //! How [`UploadPart`](crate::operation::upload_part) travels: its codec and its `Operation` impl.
 use crate::operation::upload_part::{UploadPartInput, UploadPartOutput, UploadPartError};
 impl crate::json::ToJson for UploadPartInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for UploadPartOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -27,6 +29,7 @@ impl crate::json::FromJson for UploadPartOutput {
     }
 }
 impl crate::json::Fallback for UploadPartOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             etag: None,
@@ -42,6 +45,7 @@ impl crate::orchestrator::Operation for UploadPart {
     type Error = UploadPartError;
     const NAME: &'static str = "UploadPart";
     const UNSIGNED_PAYLOAD: bool = true;
+    #[inline]
     fn serialize(
         input: &UploadPartInput,
         _config: &crate::config::Config,
@@ -97,6 +101,7 @@ impl crate::orchestrator::Operation for UploadPart {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<UploadPartOutput, crate::orchestrator::BoxError> {
@@ -108,6 +113,7 @@ impl crate::orchestrator::Operation for UploadPart {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -121,9 +127,11 @@ impl crate::orchestrator::Operation for UploadPart {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> UploadPartError {
         UploadPartError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::error::*;
 impl crate::json::ToJson for BadCredentials {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         let value = &self.message;
@@ -21,6 +22,7 @@ impl crate::json::ToJson for BadCredentials {
     }
 }
 impl crate::json::FromJson for BadCredentials {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -49,6 +51,7 @@ impl crate::json::FromJson for BadCredentials {
     }
 }
 impl crate::json::Fallback for BadCredentials {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: crate::json::Fallback::fallback(),
@@ -59,6 +62,7 @@ impl crate::json::Fallback for BadCredentials {
     }
 }
 impl crate::json::FromJson for ServiceUnavailable {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -76,11 +80,13 @@ impl crate::json::FromJson for ServiceUnavailable {
     }
 }
 impl crate::json::Fallback for ServiceUnavailable {
+    #[inline]
     fn fallback() -> Self {
         Self { _meta: Default::default() }
     }
 }
 impl crate::json::FromJson for Throttled {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -103,6 +109,7 @@ impl crate::json::FromJson for Throttled {
     }
 }
 impl crate::json::Fallback for Throttled {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -112,6 +119,7 @@ impl crate::json::Fallback for Throttled {
 }
 impl BadCredentials {
     /// Reads a `BadCredentials` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -141,6 +149,7 @@ impl BadCredentials {
 }
 impl ServiceUnavailable {
     /// Reads a `ServiceUnavailable` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,
@@ -169,6 +178,7 @@ impl ServiceUnavailable {
 }
 impl Throttled {
     /// Reads a `Throttled` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,

@@ -3,6 +3,7 @@
 //! How [`Login`](crate::operation::login) travels: its codec and its `Operation` impl.
 use crate::operation::login::{LoginInput, LoginOutput, LoginError};
 impl crate::json::ToJson for LoginInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.user {
@@ -29,6 +30,7 @@ impl crate::json::ToJson for LoginInput {
     }
 }
 impl crate::json::FromJson for LoginOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -96,6 +98,7 @@ impl crate::json::FromJson for LoginOutput {
     }
 }
 impl crate::json::Fallback for LoginOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             token: crate::json::Fallback::fallback(),
@@ -119,6 +122,7 @@ impl crate::orchestrator::Operation for Login {
     type Output = LoginOutput;
     type Error = LoginError;
     const NAME: &'static str = "Login";
+    #[inline]
     fn serialize(
         input: &LoginInput,
         _config: &crate::config::Config,
@@ -144,6 +148,7 @@ impl crate::orchestrator::Operation for Login {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<LoginOutput, crate::orchestrator::BoxError> {
@@ -151,6 +156,7 @@ impl crate::orchestrator::Operation for Login {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -185,9 +191,11 @@ impl crate::orchestrator::Operation for Login {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> LoginError {
         LoginError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         match code {
             "Throttled" => Some(true),

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::ToJson for CredentialDetail {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.reason {
@@ -14,6 +15,7 @@ impl crate::json::ToJson for CredentialDetail {
     }
 }
 impl crate::json::FromJson for CredentialDetail {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -35,11 +37,13 @@ impl crate::json::FromJson for CredentialDetail {
     }
 }
 impl crate::json::Fallback for CredentialDetail {
+    #[inline]
     fn fallback() -> Self {
         Self { reason: None }
     }
 }
 impl crate::json::FromJson for Mode {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -47,11 +51,13 @@ impl crate::json::FromJson for Mode {
     }
 }
 impl crate::json::Fallback for Mode {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for Session {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -76,6 +82,7 @@ impl crate::json::FromJson for Session {
     }
 }
 impl crate::json::Fallback for Session {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: crate::json::Fallback::fallback(),

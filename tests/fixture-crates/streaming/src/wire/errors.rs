@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::error::*;
 impl crate::json::FromJson for BadRequestException {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -26,6 +27,7 @@ impl crate::json::FromJson for BadRequestException {
     }
 }
 impl crate::json::Fallback for BadRequestException {
+    #[inline]
     fn fallback() -> Self {
         Self {
             message: None,
@@ -35,6 +37,7 @@ impl crate::json::Fallback for BadRequestException {
 }
 impl BadRequestException {
     /// Reads a `BadRequestException` error response.
+    #[inline]
     pub(crate) fn read_response(
         response: &crate::transport::HttpResponse,
         meta: crate::error::ErrorMetadata,

@@ -3,12 +3,14 @@
 //! How [`SendNotes`](crate::operation::send_notes) travels: its codec and its `Operation` impl.
 use crate::operation::send_notes::{SendNotesInput, SendNotesOutput, SendNotesError};
 impl crate::json::ToJson for SendNotesInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for SendNotesOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -31,6 +33,7 @@ impl crate::json::FromJson for SendNotesOutput {
     }
 }
 impl crate::json::Fallback for SendNotesOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             count: None,
@@ -49,6 +52,7 @@ impl crate::orchestrator::Operation for SendNotes {
         crate::event_signing::sign_events,
     );
     const HTTP2: bool = true;
+    #[inline]
     fn serialize(
         input: &SendNotesInput,
         config: &crate::config::Config,
@@ -87,6 +91,7 @@ impl crate::orchestrator::Operation for SendNotes {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<SendNotesOutput, crate::orchestrator::BoxError> {
@@ -94,6 +99,7 @@ impl crate::orchestrator::Operation for SendNotes {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -107,9 +113,11 @@ impl crate::orchestrator::Operation for SendNotes {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> SendNotesError {
         SendNotesError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

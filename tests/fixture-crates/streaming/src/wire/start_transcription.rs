@@ -5,12 +5,14 @@ use crate::operation::start_transcription::{
     StartTranscriptionInput, StartTranscriptionOutput, StartTranscriptionError,
 };
 impl crate::json::ToJson for StartTranscriptionInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for StartTranscriptionOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -30,6 +32,7 @@ impl crate::json::FromJson for StartTranscriptionOutput {
     }
 }
 impl crate::json::Fallback for StartTranscriptionOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             session_id: None,
@@ -55,6 +58,7 @@ impl crate::orchestrator::Operation for StartTranscription {
         crate::event_signing::sign_events,
     );
     const HTTP2: bool = true;
+    #[inline]
     fn serialize(
         input: &StartTranscriptionInput,
         config: &crate::config::Config,
@@ -103,6 +107,7 @@ impl crate::orchestrator::Operation for StartTranscription {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<StartTranscriptionOutput, crate::orchestrator::BoxError> {
@@ -117,6 +122,7 @@ impl crate::orchestrator::Operation for StartTranscription {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -139,9 +145,11 @@ impl crate::orchestrator::Operation for StartTranscription {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> StartTranscriptionError {
         StartTranscriptionError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

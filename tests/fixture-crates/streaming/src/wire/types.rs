@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::ToJson for AudioEvent {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
@@ -11,6 +12,7 @@ impl crate::json::ToJson for AudioEvent {
 }
 impl crate::event_stream::EventMarshal for AudioStream {
     type Error = AudioStreamError;
+    #[inline]
     fn marshal(
         &self,
     ) -> Result<
@@ -60,6 +62,7 @@ impl crate::event_stream::EventMarshal for AudioStream {
             },
         )
     }
+    #[inline]
     fn marshal_error(
         error: &AudioStreamError,
     ) -> Result<
@@ -71,6 +74,7 @@ impl crate::event_stream::EventMarshal for AudioStream {
     }
 }
 impl crate::json::ToJson for ConfigurationEvent {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.label {
@@ -81,6 +85,7 @@ impl crate::json::ToJson for ConfigurationEvent {
     }
 }
 impl crate::json::ToJson for Note {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.text {
@@ -92,6 +97,7 @@ impl crate::json::ToJson for Note {
 }
 impl crate::event_stream::EventMarshal for NoteStream {
     type Error = NoteStreamError;
+    #[inline]
     fn marshal(
         &self,
     ) -> Result<
@@ -128,6 +134,7 @@ impl crate::event_stream::EventMarshal for NoteStream {
             },
         )
     }
+    #[inline]
     fn marshal_error(
         error: &NoteStreamError,
     ) -> Result<
@@ -139,6 +146,7 @@ impl crate::event_stream::EventMarshal for NoteStream {
     }
 }
 impl crate::json::FromJson for TranscriptEvent {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -160,12 +168,14 @@ impl crate::json::FromJson for TranscriptEvent {
     }
 }
 impl crate::json::Fallback for TranscriptEvent {
+    #[inline]
     fn fallback() -> Self {
         Self { transcript: None }
     }
 }
 impl crate::event_stream::EventUnion for TranscriptStream {
     type Error = TranscriptStreamError;
+    #[inline]
     fn event(
         event_type: &str,
         message: &crate::event_stream::Message,
@@ -190,6 +200,7 @@ impl crate::event_stream::EventUnion for TranscriptStream {
             },
         )
     }
+    #[inline]
     fn exception(
         exception_type: &str,
         message: &crate::event_stream::Message,

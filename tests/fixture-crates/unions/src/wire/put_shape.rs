@@ -3,6 +3,7 @@
 //! How [`PutShape`](crate::operation::put_shape) travels: its codec and its `Operation` impl.
 use crate::operation::put_shape::{PutShapeInput, PutShapeOutput, PutShapeError};
 impl crate::json::ToJson for PutShapeInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.shape {
@@ -17,6 +18,7 @@ impl crate::json::ToJson for PutShapeInput {
     }
 }
 impl crate::json::FromJson for PutShapeOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -46,6 +48,7 @@ impl crate::json::FromJson for PutShapeOutput {
     }
 }
 impl crate::json::Fallback for PutShapeOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             shape: crate::json::Fallback::fallback(),
@@ -61,6 +64,7 @@ impl crate::orchestrator::Operation for PutShape {
     type Output = PutShapeOutput;
     type Error = PutShapeError;
     const NAME: &'static str = "PutShape";
+    #[inline]
     fn serialize(
         input: &PutShapeInput,
         _config: &crate::config::Config,
@@ -90,6 +94,7 @@ impl crate::orchestrator::Operation for PutShape {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<PutShapeOutput, crate::orchestrator::BoxError> {
@@ -97,6 +102,7 @@ impl crate::orchestrator::Operation for PutShape {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -110,9 +116,11 @@ impl crate::orchestrator::Operation for PutShape {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> PutShapeError {
         PutShapeError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::ToJson for Circle {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         let value = &self.radius;
@@ -13,6 +14,7 @@ impl crate::json::ToJson for Circle {
     }
 }
 impl crate::json::FromJson for Circle {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -38,6 +40,7 @@ impl crate::json::FromJson for Circle {
     }
 }
 impl crate::json::Fallback for Circle {
+    #[inline]
     fn fallback() -> Self {
         Self {
             radius: crate::json::Fallback::fallback(),
@@ -45,6 +48,7 @@ impl crate::json::Fallback for Circle {
     }
 }
 impl crate::json::ToJson for Secret {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         match self {
@@ -65,6 +69,7 @@ impl crate::json::ToJson for Secret {
     }
 }
 impl crate::json::ToJson for Shape {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         match self {
@@ -120,6 +125,7 @@ impl crate::json::ToJson for Shape {
     }
 }
 impl crate::json::FromJson for Shape {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -228,6 +234,7 @@ impl crate::json::FromJson for Shape {
     }
 }
 impl crate::json::Fallback for Shape {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(
             crate::primitives::UnknownMember::new("", crate::primitives::Document::Null),

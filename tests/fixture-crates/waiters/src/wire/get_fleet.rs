@@ -3,12 +3,14 @@
 //! How [`GetFleet`](crate::operation::get_fleet) travels: its codec and its `Operation` impl.
 use crate::operation::get_fleet::{GetFleetInput, GetFleetOutput, GetFleetError};
 impl crate::json::ToJson for GetFleetInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         writer.end_object();
     }
 }
 impl crate::json::FromJson for GetFleetOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -95,6 +97,7 @@ impl crate::json::FromJson for GetFleetOutput {
     }
 }
 impl crate::json::Fallback for GetFleetOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             status: crate::json::Fallback::fallback(),
@@ -121,6 +124,7 @@ impl crate::orchestrator::Operation for GetFleet {
     type Output = GetFleetOutput;
     type Error = GetFleetError;
     const NAME: &'static str = "GetFleet";
+    #[inline]
     fn serialize(
         input: &GetFleetInput,
         _config: &crate::config::Config,
@@ -154,6 +158,7 @@ impl crate::orchestrator::Operation for GetFleet {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetFleetOutput, crate::orchestrator::BoxError> {
@@ -161,6 +166,7 @@ impl crate::orchestrator::Operation for GetFleet {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -183,9 +189,11 @@ impl crate::orchestrator::Operation for GetFleet {
             }
         }
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetFleetError {
         GetFleetError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

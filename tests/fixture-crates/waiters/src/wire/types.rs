@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::FromJson for Config {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,11 +29,13 @@ impl crate::json::FromJson for Config {
     }
 }
 impl crate::json::Fallback for Config {
+    #[inline]
     fn fallback() -> Self {
         Self { mode: None, parent: None }
     }
 }
 impl crate::json::FromJson for Deployment {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -50,11 +53,13 @@ impl crate::json::FromJson for Deployment {
     }
 }
 impl crate::json::Fallback for Deployment {
+    #[inline]
     fn fallback() -> Self {
         Self { id: None }
     }
 }
 impl crate::json::FromJson for Failure {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -72,11 +77,13 @@ impl crate::json::FromJson for Failure {
     }
 }
 impl crate::json::Fallback for Failure {
+    #[inline]
     fn fallback() -> Self {
         Self { reason: None }
     }
 }
 impl crate::json::FromJson for FleetStatus {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -84,11 +91,13 @@ impl crate::json::FromJson for FleetStatus {
     }
 }
 impl crate::json::Fallback for FleetStatus {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }
 }
 impl crate::json::FromJson for Service {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -125,6 +134,7 @@ impl crate::json::FromJson for Service {
     }
 }
 impl crate::json::Fallback for Service {
+    #[inline]
     fn fallback() -> Self {
         Self {
             status: None,
@@ -135,6 +145,7 @@ impl crate::json::Fallback for Service {
     }
 }
 impl crate::json::FromJson for Task {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -169,6 +180,7 @@ impl crate::json::FromJson for Task {
     }
 }
 impl crate::json::Fallback for Task {
+    #[inline]
     fn fallback() -> Self {
         Self {
             id: None,
@@ -179,6 +191,7 @@ impl crate::json::Fallback for Task {
     }
 }
 impl crate::json::FromJson for TaskStatus {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -186,6 +199,7 @@ impl crate::json::FromJson for TaskStatus {
     }
 }
 impl crate::json::Fallback for TaskStatus {
+    #[inline]
     fn fallback() -> Self {
         Self::Unknown(crate::primitives::UnknownValue::new(""))
     }

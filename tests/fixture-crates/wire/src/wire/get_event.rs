@@ -3,6 +3,7 @@
 //! How [`GetEvent`](crate::operation::get_event) travels: its codec and its `Operation` impl.
 use crate::operation::get_event::{GetEventInput, GetEventOutput, GetEventError};
 impl crate::json::ToJson for GetEventInput {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.filter {
@@ -17,6 +18,7 @@ impl crate::json::ToJson for GetEventInput {
     }
 }
 impl crate::json::FromJson for GetEventOutput {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -171,6 +173,7 @@ impl crate::json::FromJson for GetEventOutput {
     }
 }
 impl crate::json::Fallback for GetEventOutput {
+    #[inline]
     fn fallback() -> Self {
         Self {
             request_id: None,
@@ -207,6 +210,7 @@ impl crate::orchestrator::Operation for GetEvent {
     type Output = GetEventOutput;
     type Error = GetEventError;
     const NAME: &'static str = "GetEvent";
+    #[inline]
     fn serialize(
         input: &GetEventInput,
         _config: &crate::config::Config,
@@ -288,6 +292,7 @@ impl crate::orchestrator::Operation for GetEvent {
             endpoint: None,
         })
     }
+    #[inline]
     fn deserialize(
         response: &crate::transport::HttpResponse,
     ) -> Result<GetEventOutput, crate::orchestrator::BoxError> {
@@ -310,6 +315,7 @@ impl crate::orchestrator::Operation for GetEvent {
         output._request_id = crate::json::request_id(response);
         Ok(output)
     }
+    #[inline]
     fn error(
         meta: crate::error::ErrorMetadata,
         response: &crate::transport::HttpResponse,
@@ -323,9 +329,11 @@ impl crate::orchestrator::Operation for GetEvent {
             ),
         )
     }
+    #[inline]
     fn unhandled(error: crate::error::Unhandled) -> GetEventError {
         GetEventError::Unhandled(error)
     }
+    #[inline]
     fn modeled_retry(code: &str) -> Option<bool> {
         let _ = code;
         None

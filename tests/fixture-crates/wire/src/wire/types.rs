@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::types::*;
 impl crate::json::FromJson for Detail {
+    #[inline]
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -28,6 +29,7 @@ impl crate::json::FromJson for Detail {
     }
 }
 impl crate::json::Fallback for Detail {
+    #[inline]
     fn fallback() -> Self {
         Self {
             note: crate::json::Fallback::fallback(),
@@ -36,6 +38,7 @@ impl crate::json::Fallback for Detail {
     }
 }
 impl crate::json::ToJson for Filter {
+    #[inline]
     fn write(&self, writer: &mut crate::json::Writer) {
         writer.begin_object();
         if let Some(value) = &self.after {

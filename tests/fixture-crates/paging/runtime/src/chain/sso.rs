@@ -1068,6 +1068,7 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
+                #[inline]
                 pub fn send(
                     self,
                 ) -> impl ::std::future::Future<
@@ -1238,6 +1239,7 @@ pub(crate) mod wire {
         #[allow(unused_imports)]
         use crate::chain::sso::error::*;
         impl crate::json::FromJson for InvalidRequestException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1260,6 +1262,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for InvalidRequestException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -1268,6 +1271,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for ResourceNotFoundException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1290,6 +1294,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for ResourceNotFoundException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -1298,6 +1303,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for TooManyRequestsException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1320,6 +1326,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for TooManyRequestsException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -1328,6 +1335,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for UnauthorizedException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1350,6 +1358,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for UnauthorizedException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -1359,6 +1368,7 @@ pub(crate) mod wire {
         }
         impl InvalidRequestException {
             /// Reads a `InvalidRequestException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1391,6 +1401,7 @@ pub(crate) mod wire {
         }
         impl ResourceNotFoundException {
             /// Reads a `ResourceNotFoundException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1423,6 +1434,7 @@ pub(crate) mod wire {
         }
         impl TooManyRequestsException {
             /// Reads a `TooManyRequestsException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1455,6 +1467,7 @@ pub(crate) mod wire {
         }
         impl UnauthorizedException {
             /// Reads a `UnauthorizedException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1491,6 +1504,7 @@ pub(crate) mod wire {
         #[allow(unused_imports)]
         use crate::chain::sso::types::*;
         impl crate::json::FromJson for RoleCredentials {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1524,6 +1538,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for RoleCredentials {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     access_key_id: None,
@@ -1540,12 +1555,14 @@ pub(crate) mod wire {
             GetRoleCredentialsInput, GetRoleCredentialsOutput, GetRoleCredentialsError,
         };
         impl crate::json::ToJson for GetRoleCredentialsInput {
+            #[inline]
             fn write(&self, writer: &mut crate::json::Writer) {
                 writer.begin_object();
                 writer.end_object();
             }
         }
         impl crate::json::FromJson for GetRoleCredentialsOutput {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1570,6 +1587,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for GetRoleCredentialsOutput {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     role_credentials: None,
@@ -1587,6 +1605,7 @@ pub(crate) mod wire {
             const AUTH: Option<&'static [crate::auth::AuthScheme]> = Some(
                 &[crate::auth::AuthScheme::NoAuth],
             );
+            #[inline]
             fn serialize(
                 input: &GetRoleCredentialsInput,
                 _config: &crate::config::Config,
@@ -1627,6 +1646,7 @@ pub(crate) mod wire {
                     endpoint: None,
                 })
             }
+            #[inline]
             fn deserialize(
                 response: &crate::transport::HttpResponse,
             ) -> Result<GetRoleCredentialsOutput, crate::orchestrator::BoxError> {
@@ -1636,6 +1656,7 @@ pub(crate) mod wire {
                 output._request_id = crate::json::request_id(response);
                 Ok(output)
             }
+            #[inline]
             fn error(
                 meta: crate::error::ErrorMetadata,
                 response: &crate::transport::HttpResponse,
@@ -1704,9 +1725,11 @@ pub(crate) mod wire {
                     }
                 }
             }
+            #[inline]
             fn unhandled(error: crate::error::Unhandled) -> GetRoleCredentialsError {
                 GetRoleCredentialsError::Unhandled(error)
             }
+            #[inline]
             fn modeled_retry(code: &str) -> Option<bool> {
                 let _ = code;
                 None

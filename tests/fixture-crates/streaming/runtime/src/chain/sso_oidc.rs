@@ -1283,6 +1283,7 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
+                #[inline]
                 pub fn send(
                     self,
                 ) -> impl ::std::future::Future<
@@ -1339,6 +1340,7 @@ pub(crate) mod wire {
         #[allow(unused_imports)]
         use crate::chain::sso_oidc::error::*;
         impl crate::json::FromJson for AccessDeniedException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1366,6 +1368,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for AccessDeniedException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     error: None,
@@ -1375,6 +1378,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for ExpiredTokenException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1402,6 +1406,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for ExpiredTokenException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     error: None,
@@ -1411,6 +1416,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for InternalServerException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1438,6 +1444,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for InternalServerException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     error: None,
@@ -1447,6 +1454,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for InvalidClientException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1474,6 +1482,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for InvalidClientException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     error: None,
@@ -1483,6 +1492,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for InvalidGrantException {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1510,6 +1520,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for InvalidGrantException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     error: None,
@@ -1520,6 +1531,7 @@ pub(crate) mod wire {
         }
         impl AccessDeniedException {
             /// Reads a `AccessDeniedException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1552,6 +1564,7 @@ pub(crate) mod wire {
         }
         impl ExpiredTokenException {
             /// Reads a `ExpiredTokenException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1584,6 +1597,7 @@ pub(crate) mod wire {
         }
         impl InternalServerException {
             /// Reads a `InternalServerException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1616,6 +1630,7 @@ pub(crate) mod wire {
         }
         impl InvalidClientException {
             /// Reads a `InvalidClientException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1648,6 +1663,7 @@ pub(crate) mod wire {
         }
         impl InvalidGrantException {
             /// Reads a `InvalidGrantException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -1685,6 +1701,7 @@ pub(crate) mod wire {
             CreateTokenInput, CreateTokenOutput, CreateTokenError,
         };
         impl crate::json::ToJson for CreateTokenInput {
+            #[inline]
             fn write(&self, writer: &mut crate::json::Writer) {
                 writer.begin_object();
                 if let Some(value) = &self.client_id {
@@ -1707,6 +1724,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::FromJson for CreateTokenOutput {
+            #[inline]
             fn read(
                 reader: &mut crate::json::Reader<'_>,
             ) -> Result<Option<Self>, crate::json::JsonError> {
@@ -1736,6 +1754,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for CreateTokenOutput {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     access_token: None,
@@ -1755,6 +1774,7 @@ pub(crate) mod wire {
             const AUTH: Option<&'static [crate::auth::AuthScheme]> = Some(
                 &[crate::auth::AuthScheme::NoAuth],
             );
+            #[inline]
             fn serialize(
                 input: &CreateTokenInput,
                 _config: &crate::config::Config,
@@ -1784,6 +1804,7 @@ pub(crate) mod wire {
                     endpoint: None,
                 })
             }
+            #[inline]
             fn deserialize(
                 response: &crate::transport::HttpResponse,
             ) -> Result<CreateTokenOutput, crate::orchestrator::BoxError> {
@@ -1793,6 +1814,7 @@ pub(crate) mod wire {
                 output._request_id = crate::json::request_id(response);
                 Ok(output)
             }
+            #[inline]
             fn error(
                 meta: crate::error::ErrorMetadata,
                 response: &crate::transport::HttpResponse,
@@ -1854,9 +1876,11 @@ pub(crate) mod wire {
                     }
                 }
             }
+            #[inline]
             fn unhandled(error: crate::error::Unhandled) -> CreateTokenError {
                 CreateTokenError::Unhandled(error)
             }
+            #[inline]
             fn modeled_retry(code: &str) -> Option<bool> {
                 let _ = code;
                 None

@@ -1559,6 +1559,7 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
+                #[inline]
                 pub fn send(
                     self,
                 ) -> impl ::std::future::Future<
@@ -1992,6 +1993,7 @@ pub mod operation {
                 /// Sends the request: checks the input (a missing required member
                 /// fails here, before any I/O), resolves the endpoint, signs,
                 /// sends with retries and timeouts, and reads the response.
+                #[inline]
                 pub fn send(
                     self,
                 ) -> impl ::std::future::Future<
@@ -2318,6 +2320,7 @@ pub(crate) mod wire {
         #[allow(unused_imports)]
         use crate::chain::sts::error::*;
         impl crate::xml::FromXml for ExpiredTokenException {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2334,6 +2337,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for ExpiredTokenException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -2342,6 +2346,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for IdpCommunicationErrorException {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2358,6 +2363,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for IdpCommunicationErrorException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -2366,6 +2372,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for IdpRejectedClaimException {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2382,6 +2389,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for IdpRejectedClaimException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -2390,6 +2398,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for InvalidIdentityTokenException {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2406,6 +2415,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for InvalidIdentityTokenException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -2414,6 +2424,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for RegionDisabledException {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2430,6 +2441,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for RegionDisabledException {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     message: None,
@@ -2439,6 +2451,7 @@ pub(crate) mod wire {
         }
         impl ExpiredTokenException {
             /// Reads a `ExpiredTokenException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -2477,6 +2490,7 @@ pub(crate) mod wire {
         }
         impl IdpCommunicationErrorException {
             /// Reads a `IDPCommunicationErrorException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -2515,6 +2529,7 @@ pub(crate) mod wire {
         }
         impl IdpRejectedClaimException {
             /// Reads a `IDPRejectedClaimException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -2553,6 +2568,7 @@ pub(crate) mod wire {
         }
         impl InvalidIdentityTokenException {
             /// Reads a `InvalidIdentityTokenException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -2591,6 +2607,7 @@ pub(crate) mod wire {
         }
         impl RegionDisabledException {
             /// Reads a `RegionDisabledException` error response.
+            #[inline]
             pub(crate) fn read_response(
                 response: &crate::transport::HttpResponse,
                 meta: crate::error::ErrorMetadata,
@@ -2633,6 +2650,7 @@ pub(crate) mod wire {
         #[allow(unused_imports)]
         use crate::chain::sts::types::*;
         impl crate::xml::FromXml for AssumedRoleUser {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2657,6 +2675,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for AssumedRoleUser {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     assumed_role_id: crate::json::Fallback::fallback(),
@@ -2665,6 +2684,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for Credentials {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2707,6 +2727,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for Credentials {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     access_key_id: crate::json::Fallback::fallback(),
@@ -2723,6 +2744,7 @@ pub(crate) mod wire {
             AssumeRoleInput, AssumeRoleOutput, AssumeRoleError,
         };
         impl crate::query::ToQuery for AssumeRoleInput {
+            #[inline]
             fn write_query(&self, writer: &mut crate::query::FormWriter, prefix: &str) {
                 if let Some(value) = &self.role_arn {
                     let key = crate::query::key(prefix, "RoleArn");
@@ -2743,6 +2765,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for AssumeRoleOutput {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2775,6 +2798,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for AssumeRoleOutput {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     credentials: None,
@@ -2790,6 +2814,7 @@ pub(crate) mod wire {
             type Output = AssumeRoleOutput;
             type Error = AssumeRoleError;
             const NAME: &'static str = "AssumeRole";
+            #[inline]
             fn serialize(
                 input: &AssumeRoleInput,
                 _config: &crate::config::Config,
@@ -2819,6 +2844,7 @@ pub(crate) mod wire {
                     endpoint: None,
                 })
             }
+            #[inline]
             fn deserialize(
                 response: &crate::transport::HttpResponse,
             ) -> Result<AssumeRoleOutput, crate::orchestrator::BoxError> {
@@ -2831,6 +2857,7 @@ pub(crate) mod wire {
                     .or(request_id);
                 Ok(output)
             }
+            #[inline]
             fn error(
                 meta: crate::error::ErrorMetadata,
                 response: &crate::transport::HttpResponse,
@@ -2865,9 +2892,11 @@ pub(crate) mod wire {
                     }
                 }
             }
+            #[inline]
             fn unhandled(error: crate::error::Unhandled) -> AssumeRoleError {
                 AssumeRoleError::Unhandled(error)
             }
+            #[inline]
             fn modeled_retry(code: &str) -> Option<bool> {
                 let _ = code;
                 None
@@ -2881,6 +2910,7 @@ pub(crate) mod wire {
             AssumeRoleWithWebIdentityError,
         };
         impl crate::query::ToQuery for AssumeRoleWithWebIdentityInput {
+            #[inline]
             fn write_query(&self, writer: &mut crate::query::FormWriter, prefix: &str) {
                 if let Some(value) = &self.role_arn {
                     let key = crate::query::key(prefix, "RoleArn");
@@ -2901,6 +2931,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::xml::FromXml for AssumeRoleWithWebIdentityOutput {
+            #[inline]
             fn read_xml(
                 element: &crate::xml::Element,
             ) -> Result<Self, crate::xml::XmlError> {
@@ -2933,6 +2964,7 @@ pub(crate) mod wire {
             }
         }
         impl crate::json::Fallback for AssumeRoleWithWebIdentityOutput {
+            #[inline]
             fn fallback() -> Self {
                 Self {
                     credentials: None,
@@ -2951,6 +2983,7 @@ pub(crate) mod wire {
             const AUTH: Option<&'static [crate::auth::AuthScheme]> = Some(
                 &[crate::auth::AuthScheme::NoAuth],
             );
+            #[inline]
             fn serialize(
                 input: &AssumeRoleWithWebIdentityInput,
                 _config: &crate::config::Config,
@@ -2980,6 +3013,7 @@ pub(crate) mod wire {
                     endpoint: None,
                 })
             }
+            #[inline]
             fn deserialize(
                 response: &crate::transport::HttpResponse,
             ) -> Result<AssumeRoleWithWebIdentityOutput, crate::orchestrator::BoxError> {
@@ -2992,6 +3026,7 @@ pub(crate) mod wire {
                     .or(request_id);
                 Ok(output)
             }
+            #[inline]
             fn error(
                 meta: crate::error::ErrorMetadata,
                 response: &crate::transport::HttpResponse,
@@ -3083,11 +3118,13 @@ pub(crate) mod wire {
                     }
                 }
             }
+            #[inline]
             fn unhandled(
                 error: crate::error::Unhandled,
             ) -> AssumeRoleWithWebIdentityError {
                 AssumeRoleWithWebIdentityError::Unhandled(error)
             }
+            #[inline]
             fn modeled_retry(code: &str) -> Option<bool> {
                 match code {
                     "IDPCommunicationErrorException" | "IDPCommunicationError" => {
