@@ -32,7 +32,7 @@ mod writer;
 pub(crate) use fallback::Fallback;
 pub use reader::Reader;
 #[allow(unused_imports)]
-pub(crate) use reader::read;
+pub(crate) use reader::{read, union_error};
 // restXml uses the JSON module for its zero values only.
 #[allow(unused_imports)]
 pub(crate) use response::{error_metadata, request_id, request_id_in};

@@ -375,10 +375,10 @@ fn union_reader(s: &Struct) -> TokenStream {
                     }
                 }
             }
-            match count {
-                1 => ::std::result::Result::Ok(chosen),
-                0 => ::std::result::Result::Err(reader.error(::std::format!("the union {} has no member set", #label))),
-                n => ::std::result::Result::Err(reader.error(::std::format!("the union {} has {} members set, not one", #label, n))),
+            if count == 1 {
+                ::std::result::Result::Ok(chosen)
+            } else {
+                ::std::result::Result::Err(crate::json::union_error(reader, #label, count))
             }
         },
     );

@@ -615,6 +615,18 @@ fn special_bytes(word: u64) -> u64 {
     quote | backslash | control
 }
 
+/// The error of a union's object with no member set (`set` is 0) or with
+/// several: out of line and cold, so that every generated union reader
+/// ends with a call instead of its own formatting.
+#[cold]
+#[inline(never)]
+pub(crate) fn union_error(reader: &Reader<'_>, union: &str, set: usize) -> JsonError {
+    match set {
+        0 => reader.error(format!("the union {union} has no member set")),
+        n => reader.error(format!("the union {union} has {n} members set, not one")),
+    }
+}
+
 /// Reads a member's value: `None` for `null`. What generated readers call
 /// for members whose Rust type reads itself.
 #[inline]

@@ -212,24 +212,10 @@ impl crate::json::FromJson for Shape {
                 }
             }
         }
-        match count {
-            1 => Ok(chosen),
-            0 => {
-                Err(
-                    reader
-                        .error(::std::format!("the union {} has no member set", "Shape")),
-                )
-            }
-            n => {
-                Err(
-                    reader
-                        .error(
-                            ::std::format!(
-                                "the union {} has {} members set, not one", "Shape", n
-                            ),
-                        ),
-                )
-            }
+        if count == 1 {
+            Ok(chosen)
+        } else {
+            Err(crate::json::union_error(reader, "Shape", count))
         }
     }
 }

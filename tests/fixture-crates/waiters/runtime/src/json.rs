@@ -35,7 +35,7 @@ mod writer;
 #[doc(hidden)] pub use fallback::Fallback;
 pub use reader::Reader;
 #[allow(unused_imports)]
-#[doc(hidden)] pub use reader::read;
+#[doc(hidden)] pub use reader::{read, union_error};
 // restXml uses the JSON module for its zero values only.
 #[allow(unused_imports)]
 #[doc(hidden)] pub use response::{error_metadata, request_id, request_id_in};
