@@ -537,6 +537,10 @@ mod unions {
         assert_eq!((member.name(), member.value()), ("hexagon", &side));
         assert_eq!(shape(r#"{"__type": "unions#Shape", "label": "t"}"#).unwrap(), Shape::Label("t".into()));
         assert_eq!(shape(r#"{"square": null, "label": "n"}"#).unwrap(), Shape::Label("n".into()));
+        // The member first, then what does not count: the reader does not
+        // stop at the first member unless the object ends there.
+        assert_eq!(shape(r#"{"label": "n", "square": null}"#).unwrap(), Shape::Label("n".into()));
+        assert_eq!(shape(r#"{"label": "t", "__type": "unions#Shape"}"#).unwrap(), Shape::Label("t".into()));
     }
 
     #[test]
@@ -546,6 +550,12 @@ mod unions {
             .unwrap_err()
             .to_string()
             .contains("has 2 members set, not one"));
+        assert!(shape(r#"{"square": 1, "label": null, "data": "aGk=", "label": "x"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("has 3 members set, not one"));
+        assert!(shape(r#"{"square": null}"#).unwrap_err().to_string().contains("has no member set"));
+        assert!(shape(r#"{"square": 1"#).is_err(), "an object that does not end");
         assert!(shape(r#"["square"]"#).is_err());
         let missing: PutShapeOutput = fixture_unions::primitives::from_json("{}").unwrap();
         assert!(matches!(missing.shape, Shape::Unknown(_)), "a required union left out reads as Unknown");

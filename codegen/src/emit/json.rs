@@ -261,7 +261,6 @@ fn structure_reader(s: &Struct) -> TokenStream {
 /// `FromJson` for a type read from a JSON object: `body` reads its
 /// members with `reader` after the object has been opened (`null` reads as
 /// `None`); `label` names the type in the "expected an object" message.
-/// Shared by structures and unions.
 fn object_reader(name: &proc_macro2::Ident, label: &str, body: TokenStream) -> TokenStream {
     quote! {
         impl crate::json::FromJson for #name {
@@ -349,39 +348,63 @@ fn union_reader(s: &Struct) -> TokenStream {
         let wrap =
             if f.boxed { quote!(Self::#variant(::std::boxed::Box::new(value))) } else { quote!(Self::#variant(value)) };
         quote! {
-            #wire_name => {
-                if let ::std::option::Option::Some(value) = #read {
-                    chosen = ::std::option::Option::Some(#wrap);
-                    count += 1;
+            #wire_name => match #read {
+                ::std::option::Option::Some(value) => {
+                    *out = ::std::option::Option::Some(#wrap);
+                    true
+                }
+                ::std::option::Option::None => false,
+            },
+        }
+    });
+    // The union is read into `out`, where its value stays (a map's entry),
+    // and the reader returns as soon as the one member it should hold is
+    // read and its object ends. Members set to null do not count; `__type`
+    // is ignored.
+    let deserialize = quote! {
+        impl crate::json::FromJson for #name {
+            fn read(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<::std::option::Option<Self>, crate::json::JsonError> {
+                let mut out = ::std::option::Option::None;
+                Self::read_into(reader, &mut out)?;
+                ::std::result::Result::Ok(out)
+            }
+
+            fn read_into(reader: &mut crate::json::Reader<'_>, out: &mut ::std::option::Option<Self>) -> ::std::result::Result<(), crate::json::JsonError> {
+                if !reader.object(#label)? {
+                    *out = ::std::option::Option::None;
+                    return ::std::result::Result::Ok(());
+                }
+                let mut count = 0usize;
+                while let ::std::option::Option::Some(key) = reader.next_key()? {
+                    let set = match key.as_str() {
+                        #(#arms)*
+                        "__type" => {
+                            reader.skip()?;
+                            false
+                        }
+                        other => match reader.document()? {
+                            ::std::option::Option::Some(value) => {
+                                *out = ::std::option::Option::Some(Self::Unknown(crate::primitives::UnknownMember::new(other, value)));
+                                true
+                            }
+                            ::std::option::Option::None => false,
+                        },
+                    };
+                    if set {
+                        if count == 0 && reader.end_of_object() {
+                            return ::std::result::Result::Ok(());
+                        }
+                        count += 1;
+                    }
+                }
+                if count == 1 {
+                    ::std::result::Result::Ok(())
+                } else {
+                    ::std::result::Result::Err(crate::json::union_error(reader, #label, count))
                 }
             }
         }
-    });
-    let deserialize = object_reader(
-        &name,
-        label,
-        quote! {
-            // Members set to null do not count; `__type` is ignored.
-            let (mut chosen, mut count) = (::std::option::Option::None, 0usize);
-            while let ::std::option::Option::Some(key) = reader.next_key()? {
-                match key.as_str() {
-                    #(#arms)*
-                    "__type" => reader.skip()?,
-                    other => {
-                        if let ::std::option::Option::Some(value) = reader.document()? {
-                            chosen = ::std::option::Option::Some(Self::Unknown(crate::primitives::UnknownMember::new(other, value)));
-                            count += 1;
-                        }
-                    }
-                }
-            }
-            if count == 1 {
-                ::std::result::Result::Ok(chosen)
-            } else {
-                ::std::result::Result::Err(crate::json::union_error(reader, #label, count))
-            }
-        },
-    );
+    };
     quote! {
         #deserialize
 

@@ -131,6 +131,16 @@ pub trait FromJson: Sized {
     #[doc(hidden)]
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self>, JsonError>;
 
+    /// `read` into `out`, which the caller has ready (a map's entry).
+    /// Generated unions read this way: each member's value is written once,
+    /// where it stays, instead of being returned through the stack.
+    #[doc(hidden)]
+    #[inline]
+    fn read_into(reader: &mut Reader<'_>, out: &mut Option<Self>) -> Result<(), JsonError> {
+        *out = Self::read(reader)?;
+        Ok(())
+    }
+
     /// What a whole body of `null` reads as: nothing, except for documents.
     #[doc(hidden)]
     fn null() -> Option<Self> {

@@ -129,91 +129,127 @@ impl crate::json::FromJson for Shape {
     fn read(
         reader: &mut crate::json::Reader<'_>,
     ) -> Result<Option<Self>, crate::json::JsonError> {
+        let mut out = None;
+        Self::read_into(reader, &mut out)?;
+        Ok(out)
+    }
+    #[inline]
+    fn read_into(
+        reader: &mut crate::json::Reader<'_>,
+        out: &mut Option<Self>,
+    ) -> Result<(), crate::json::JsonError> {
         if !reader.object("Shape")? {
-            return Ok(None);
+            *out = None;
+            return Ok(());
         }
-        let (mut chosen, mut count) = (None, 0usize);
+        let mut count = 0usize;
         while let Some(key) = reader.next_key()? {
-            match key.as_str() {
+            let set = match key.as_str() {
                 "circle" => {
-                    if let Some(value) = <crate::types::Circle as crate::json::FromJson>::read(
+                    match <crate::types::Circle as crate::json::FromJson>::read(
                         reader,
                     )? {
-                        chosen = Some(Self::Circle(value));
-                        count += 1;
+                        Some(value) => {
+                            *out = Some(Self::Circle(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "square" => {
-                    if let Some(value) = <crate::json::Float<
-                        f64,
-                    > as crate::json::Wire>::read(reader)? {
-                        chosen = Some(Self::Square(value));
-                        count += 1;
+                    match <crate::json::Float<f64> as crate::json::Wire>::read(reader)? {
+                        Some(value) => {
+                            *out = Some(Self::Square(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "label" => {
-                    if let Some(value) = <String as crate::json::FromJson>::read(
-                        reader,
-                    )? {
-                        chosen = Some(Self::Label(value));
-                        count += 1;
+                    match <String as crate::json::FromJson>::read(reader)? {
+                        Some(value) => {
+                            *out = Some(Self::Label(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "drawnAt" => {
-                    if let Some(value) = <crate::timestamp::DateTime as crate::json::Wire>::read(
+                    match <crate::timestamp::DateTime as crate::json::Wire>::read(
                         reader,
                     )? {
-                        chosen = Some(Self::DrawnAt(value));
-                        count += 1;
+                        Some(value) => {
+                            *out = Some(Self::DrawnAt(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "group" => {
-                    if let Some(value) = <crate::json::List<
+                    match <crate::json::List<
                         crate::json::Plain<crate::types::Shape>,
                     > as crate::json::Wire>::read(reader)? {
-                        chosen = Some(Self::Group(value));
-                        count += 1;
+                        Some(value) => {
+                            *out = Some(Self::Group(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "inner" => {
-                    if let Some(value) = <crate::types::Shape as crate::json::FromJson>::read(
-                        reader,
-                    )? {
-                        chosen = Some(Self::Inner(Box::new(value)));
-                        count += 1;
+                    match <crate::types::Shape as crate::json::FromJson>::read(reader)? {
+                        Some(value) => {
+                            *out = Some(Self::Inner(Box::new(value)));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "unknown" => {
-                    if let Some(value) = <String as crate::json::FromJson>::read(
-                        reader,
-                    )? {
-                        chosen = Some(Self::UnknownValue(value));
-                        count += 1;
+                    match <String as crate::json::FromJson>::read(reader)? {
+                        Some(value) => {
+                            *out = Some(Self::UnknownValue(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
                 "data" => {
-                    if let Some(value) = <crate::json::Base64 as crate::json::Wire>::read(
-                        reader,
-                    )? {
-                        chosen = Some(Self::Data(value));
-                        count += 1;
+                    match <crate::json::Base64 as crate::json::Wire>::read(reader)? {
+                        Some(value) => {
+                            *out = Some(Self::Data(value));
+                            true
+                        }
+                        None => false,
                     }
                 }
-                "__type" => reader.skip()?,
+                "__type" => {
+                    reader.skip()?;
+                    false
+                }
                 other => {
-                    if let Some(value) = reader.document()? {
-                        chosen = Some(
-                            Self::Unknown(
-                                crate::primitives::UnknownMember::new(other, value),
-                            ),
-                        );
-                        count += 1;
+                    match reader.document()? {
+                        Some(value) => {
+                            *out = Some(
+                                Self::Unknown(
+                                    crate::primitives::UnknownMember::new(other, value),
+                                ),
+                            );
+                            true
+                        }
+                        None => false,
                     }
                 }
+            };
+            if set {
+                if count == 0 && reader.end_of_object() {
+                    return Ok(());
+                }
+                count += 1;
             }
         }
         if count == 1 {
-            Ok(chosen)
+            Ok(())
         } else {
             Err(crate::json::union_error(reader, "Shape", count))
         }

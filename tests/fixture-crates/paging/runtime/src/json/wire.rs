@@ -22,6 +22,14 @@ use super::{FromJson, JsonError, Reader, ToJson, Writer};
 #[doc(hidden)] pub trait Wire: Form {
     fn read(reader: &mut Reader<'_>) -> Result<Option<Self::Value>, JsonError>;
 
+    /// `read` into `out`, which the caller has ready (see
+    /// `FromJson::read_into`).
+    #[inline]
+    fn read_into(reader: &mut Reader<'_>, out: &mut Option<Self::Value>) -> Result<(), JsonError> {
+        *out = Self::read(reader)?;
+        Ok(())
+    }
+
     /// `read`, with an error naming the member of `shape` being read.
     fn read_member(reader: &mut Reader<'_>, shape: &str, member: &str) -> Result<Option<Self::Value>, JsonError> {
         Self::read(reader).map_err(|e| e.in_member(shape, member))
@@ -44,6 +52,11 @@ impl<T> Form for Plain<T> {
 impl<T: FromJson> Wire for Plain<T> {
     fn read(reader: &mut Reader<'_>) -> Result<Option<T>, JsonError> {
         T::read(reader)
+    }
+
+    #[inline]
+    fn read_into(reader: &mut Reader<'_>, out: &mut Option<T>) -> Result<(), JsonError> {
+        T::read_into(reader, out)
     }
 }
 
@@ -139,12 +152,14 @@ impl<W: Wire> Wire for Map<W> {
         }
         // The first entries wait on the stack, so that a small map's table
         // is allocated once at its size instead of growing, and hashing
-        // every key again, each time it fills.
+        // every key again, each time it fills. Each value is read straight
+        // into its place there.
         let mut first: [Option<(String, Option<W::Value>)>; FIRST_ENTRIES] = [const { None }; FIRST_ENTRIES];
         let mut len = 0;
         while len < FIRST_ENTRIES {
             let Some(key) = reader.next_key()? else { break };
-            first[len] = Some((key.into_string(), W::read(reader)?));
+            let (_, value) = first[len].insert((key.into_string(), None));
+            W::read_into(reader, value)?;
             len += 1;
         }
         let mut entries = HashMap::with_capacity(if len < FIRST_ENTRIES { len } else { 2 * FIRST_ENTRIES });
