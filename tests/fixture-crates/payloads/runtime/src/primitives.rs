@@ -107,26 +107,34 @@ impl fmt::Debug for Blob {
 
 /// A union member that this version of the crate does not know: its name
 /// and its value, as received. It cannot be sent.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UnknownMember {
-    name: String,
-    value: Document,
-}
+///
+/// Boxed: every union has an `Unknown` variant, and a union is as large as
+/// its largest variant. Unboxed, a name and a document made DynamoDB's
+/// `AttributeValue` 80 bytes instead of 56, and every map of them a
+/// third larger to allocate, fill and copy.
+#[derive(Clone, PartialEq)]
+pub struct UnknownMember(Box<(String, Document)>);
 
 impl UnknownMember {
     #[allow(dead_code)]
     #[doc(hidden)] pub fn new(name: &str, value: Document) -> Self {
-        UnknownMember { name: name.to_owned(), value }
+        UnknownMember(Box::new((name.to_owned(), value)))
     }
 
     /// The member's name on the wire.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0 .0
     }
 
     /// The member's value as received.
     pub fn value(&self) -> &Document {
-        &self.value
+        &self.0 .1
+    }
+}
+
+impl fmt::Debug for UnknownMember {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnknownMember").field("name", &self.0 .0).field("value", &self.0 .1).finish()
     }
 }
 
