@@ -3,7 +3,8 @@
 //! protocols): each one generates (a model of a protocol not written yet
 //! would stop with an error that names the shape and the protocol; the
 //! generator now writes all five protocols of the corpus), and every one
-//! compiles clippy-clean (`corpus_compiles_without_warnings`).
+//! compiles clippy-clean and documents without rustdoc warnings
+//! (`corpus_compiles_without_warnings`).
 
 use std::path::PathBuf;
 
@@ -201,6 +202,26 @@ fn corpus_compiles_without_warnings() {
     );
     assert!(output.status.success() && failed == 0, "the corpus does not compile cleanly:\n{stderr}");
     assert_eq!((lines.len(), refused, not_yet), (36 - NOT_YET.len(), 0, NOT_YET.len()), "every official model of a written protocol generates and compiles");
+
+    // The documentation too: the models' HTML becomes Markdown, and rustdoc
+    // warns about what it misreads (a broken intra-doc link, an unclosed
+    // HTML tag). Same workspace; its own `doc` output in the same target.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", target.join("corpus-target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--workspace", "--no-deps", "--message-format=short"])
+        .output()
+        .expect("run cargo doc on the corpus");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let undocumented: Vec<&str> = lines
+        .iter()
+        .filter(|(_, package, _)| stderr.contains(&format!("could not document `{package}`")))
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    println!("corpus docs: {} documented without warnings, {} not: {undocumented:?}", lines.len() - undocumented.len(), undocumented.len());
+    assert!(output.status.success() && undocumented.is_empty(), "rustdoc warns about the corpus's documentation:\n{stderr}");
 }
 
 /// Writes a generated crate into `dir`, leaving files whose text is already

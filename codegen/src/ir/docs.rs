@@ -1,7 +1,11 @@
 //! Model documentation is HTML; rustdoc reads Markdown. This converts the
 //! subset AWS models use (paragraphs, code, links, lists, emphasis, notes) and
-//! escapes what Markdown would misread. It never fails: unknown tags are
-//! dropped and their text kept.
+//! escapes what Markdown would misread. It never fails. Other HTML tags
+//! (tables, `<span>`) are dropped and their text kept.
+//! Anything else between `<` and `>` is text: AWS documentation writes XML
+//! elements and placeholders that way (`<code><isTruncated>true</isTruncated></code>`,
+//! `arn:aws:s3:<Region>:<account-id>`, "returned in the `<Code>` tag"), and
+//! they read as written.
 
 /// Converts HTML documentation to Markdown lines (no trailing blank line).
 pub fn html_to_markdown(html: &str) -> Vec<String> {
@@ -10,8 +14,12 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
     while !rest.is_empty() {
         match rest.find('<') {
             Some(0) => match rest.find('>') {
-                Some(end) => {
+                Some(end) if is_html(&rest[1..end]) => {
                     out.tag(&rest[1..end]);
+                    rest = &rest[end + 1..];
+                }
+                Some(end) => {
+                    out.text(&rest[..=end]);
                     rest = &rest[end + 1..];
                 }
                 None => {
@@ -52,19 +60,24 @@ impl Converter {
         let body = tag.trim_start_matches('/').trim_end_matches('/');
         let name = body.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
         match (name.as_str(), closing) {
-            ("p" | "div", _) => self.paragraph(),
+            // A definition list's terms and definitions, and a service's
+            // `<fullname>` title, are paragraphs of their own.
+            ("p" | "div" | "para" | "dl" | "dt" | "dd" | "fullname", _) => self.paragraph(),
             ("br", _) => self.newline(),
+            // Only the outermost code element makes a code span: one nested
+            // in it adds nothing, and a closing tag without its opening one
+            // is dropped (backticks must pair up).
             ("code" | "tt", false) => {
-                if !self.pre {
+                if self.code == 0 && !self.pre {
                     self.open("`");
                 }
                 self.code += 1;
             }
             ("code" | "tt", true) => {
-                self.code = self.code.saturating_sub(1);
-                if !self.pre {
+                if self.code == 1 && !self.pre {
                     self.close("`");
                 }
+                self.code = self.code.saturating_sub(1);
             }
             ("pre", false) => {
                 self.paragraph();
@@ -210,6 +223,7 @@ impl Converter {
     }
 
     fn paragraph(&mut self) {
+        self.end_code();
         let trimmed = self.line.trim();
         let bare_marker = trimmed == "-"
             || (trimmed.len() > 1 && trimmed.ends_with('.') && trimmed[..trimmed.len() - 1].chars().all(|c| c.is_ascii_digit()));
@@ -229,7 +243,17 @@ impl Converter {
         }
     }
 
+    /// Closes a code span left open (a code element never closed): a code
+    /// span cannot outlive its paragraph.
+    fn end_code(&mut self) {
+        if self.code > 0 && !self.pre {
+            self.close("`");
+        }
+        self.code = 0;
+    }
+
     fn finish(mut self) -> Vec<String> {
+        self.end_code();
         self.lists.clear();
         if self.pre {
             self.newline();
@@ -248,6 +272,25 @@ impl Converter {
         }
         out
     }
+}
+
+/// The HTML elements the converter knows, by their lower-case names: those
+/// it renders and those whose tags it drops. AWS documentation writes HTML
+/// in lower case.
+const HTML: &[&str] = &[
+    "a", "b", "br", "code", "div", "em", "i", "important", "li", "note", "ol", "p", "para", "pre", "strong", "tt", "ul",
+    "abbr", "blockquote", "caption", "cite", "dd", "del", "dfn", "dl", "dt", "fullname", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "img", "ins", "kbd", "q", "s", "samp", "small", "span", "strike", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "var",
+];
+
+/// Whether what stands between `<` and `>` is a tag of an element in
+/// [`HTML`]: its name right after `<` or `</`, ended by whitespace, `/` or
+/// the end.
+fn is_html(tag: &str) -> bool {
+    let body = tag.strip_prefix('/').unwrap_or(tag);
+    let end = body.find(|c: char| c.is_whitespace() || c == '/').unwrap_or(body.len());
+    HTML.contains(&&body[..end])
 }
 
 fn attribute(tag: &str, name: &str) -> Option<String> {
@@ -372,5 +415,38 @@ mod tests {
         assert_eq!(html_to_markdown("a < b &amp c &#x41; <p"), vec!["a \\< b &amp c A \\<p"]);
         assert!(html_to_markdown("").is_empty());
         assert_eq!(html_to_markdown("see https://x.y/z."), vec!["see <https://x.y/z>."]);
+        assert_eq!(html_to_markdown("a < b and c > d"), vec!["a \\< b and c \\> d"], "not a tag: no name right after `<`");
+    }
+
+    #[test]
+    fn xml_and_placeholders_are_text() {
+        // S3's WriteGetObjectResponse: `<Code>` is the XML element. It used
+        // to open a code span that never closed, and the regular expression
+        // after it became an intra-doc link.
+        let s3 = html_to_markdown(
+            "<p>Returned in the <Code> tag of the response for a <code>GetObject</code> call. \
+             The regex is <code>\"^[A-Z][a-zA-Z]+$\"</code>.</p>",
+        );
+        assert_eq!(
+            s3,
+            vec!["Returned in the \\<Code\\> tag of the response for a `GetObject` call. The regex is `\"^[A-Z][a-zA-Z]+$\"`."]
+        );
+        assert_eq!(
+            html_to_markdown("<p>Contains <code><isTruncated>true</isTruncated></code>.</p>"),
+            vec!["Contains `<isTruncated>true</isTruncated>`."]
+        );
+        assert_eq!(
+            html_to_markdown("<p><code>arn:aws:s3:<Region>:<account-id>:accesspoint/<access-point-name></code> or <code>Key=<tag name></code></p>"),
+            vec!["`arn:aws:s3:<Region>:<account-id>:accesspoint/<access-point-name>` or `Key=<tag name>`"]
+        );
+        assert_eq!(html_to_markdown("<pre><scanrange><end>50</end></scanrange></pre>"), vec!["```text", "<scanrange><end>50</end></scanrange>", "```"]);
+        assert_eq!(html_to_markdown("<fullname>Step Functions</fullname><dl><dt>A</dt><dd>b</dd></dl>"), vec!["Step Functions", "", "A", "", "b"]);
+    }
+
+    #[test]
+    fn code_spans_pair_up() {
+        assert_eq!(html_to_markdown("<p><code>a <code>b</code> c</code> d</p>"), vec!["`a b c` d"]);
+        assert_eq!(html_to_markdown("<p><code>open</p><p>next</code> text</p>"), vec!["`open`", "", "next text"]);
+        assert_eq!(html_to_markdown("<p>stray</code> close</p>"), vec!["stray close"]);
     }
 }
