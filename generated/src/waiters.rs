@@ -50,6 +50,19 @@ impl ReferenceImportJobCompleted {
         self.inner = self.inner.set_reference_store_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(

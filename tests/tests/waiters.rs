@@ -272,3 +272,22 @@ async fn type_mismatches_never_match() {
     // A string never equals a number.
     assert_eq!(poll!(wait_until_status_is_number, {"status": "ACTIVE"}), NoMatch);
 }
+
+#[tokio::test]
+async fn a_waiters_config_override_changes_its_polls_only() {
+    let transport = TestTransport::new();
+    transport.respond(200, fleet(json!({"status": "ACTIVE"})));
+    transport.respond(200, fleet(json!({"status": "ACTIVE"})));
+    let client = client(&transport);
+    let waited = client
+        .wait_until_fleet_active()
+        .id("fleet-1")
+        .config_override(|c| c.endpoint_url("https://other.example"))
+        .wait(Duration::from_secs(1))
+        .await;
+    assert!(waited.is_ok(), "{waited:?}");
+    client.wait_until_fleet_active().id("fleet-1").wait(Duration::from_secs(1)).await.unwrap();
+    let requests = transport.requests();
+    let hosts: Vec<_> = requests.iter().map(|r| r.uri().host().unwrap_or_default().to_owned()).collect();
+    assert_eq!(hosts, ["other.example", "fleets.example"], "the override's endpoint, then the client's");
+}

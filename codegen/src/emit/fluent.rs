@@ -125,6 +125,15 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
             }
         }
     });
+    let config_override = config_override(&[
+        "Changes the configuration of this builder's calls only",
+        "(`send`, `presigned`, a paginator's pages): `change` gets",
+        "the current configuration as a builder, such as",
+        "`|c| c.region(\"eu-west-1\")`. The client is unchanged; its",
+        "retry budget, connection pool and cached credentials serve",
+        "unless the override changes the connect timeout or the",
+        "credentials.",
+    ]);
     quote! {
         #[doc = #doc]
         #[derive(Debug, #clone)]
@@ -145,20 +154,7 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
 
             #(#setters)*
 
-            /// Changes the configuration of this builder's calls only
-            /// (`send`, `presigned`, a paginator's pages): `change` gets
-            /// the current configuration as a builder, such as
-            /// `|c| c.region("eu-west-1")`. The client is unchanged; its
-            /// retry budget, connection pool and cached credentials serve
-            /// unless the override changes the connect timeout or the
-            /// credentials.
-            pub fn config_override(
-                mut self,
-                change: impl ::std::ops::FnOnce(crate::config::ConfigBuilder) -> crate::config::ConfigBuilder,
-            ) -> Self {
-                self.handle = crate::orchestrator::with_override(&self.handle, change);
-                self
-            }
+            #config_override
 
             /// Sends the request: checks the input (a missing required member
             /// fails here, before any I/O), resolves the endpoint, signs,
@@ -173,6 +169,22 @@ pub fn fluent_builder(krate: &Crate, op: &Operation, fills: &[Fill]) -> TokenStr
             }
 
             #presigned
+        }
+    }
+}
+
+/// `config_override` of a type that holds the client's `handle` (a fluent
+/// builder, a waiter), with its doc comment's `lines`.
+pub(super) fn config_override(lines: &[&str]) -> TokenStream {
+    let doc = docs(&lines.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>());
+    quote! {
+        #doc
+        pub fn config_override(
+            mut self,
+            change: impl ::std::ops::FnOnce(crate::config::ConfigBuilder) -> crate::config::ConfigBuilder,
+        ) -> Self {
+            self.handle = crate::orchestrator::with_override(&self.handle, change);
+            self
         }
     }
 }

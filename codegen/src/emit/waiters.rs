@@ -67,6 +67,12 @@ fn waiter_item(krate: &Crate, op: &Operation, waiter: &Waiter, fills: &[super::c
     } else {
         quote!(#classify)
     };
+    let config_override = super::fluent::config_override(&[
+        "Changes the configuration of this waiter's polls only, as a",
+        "fluent builder's `config_override` does for its calls: `change`",
+        "gets the current configuration as a builder, such as",
+        "`|c| c.region(\"eu-west-1\")`. The client is unchanged.",
+    ]);
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -81,6 +87,8 @@ fn waiter_item(krate: &Crate, op: &Operation, waiter: &Waiter, fills: &[super::c
             }
 
             #(#setters)*
+
+            #config_override
 
             /// Polls until an acceptor decides, or `max_wait` has passed.
             #[inline]

@@ -35,6 +35,19 @@ impl FleetActive {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -142,6 +155,19 @@ impl FleetGone {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -228,6 +254,19 @@ impl ModeFast {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -321,6 +360,19 @@ impl ParentModeFast {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -419,6 +471,19 @@ impl ReadyTrue {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -507,6 +572,19 @@ impl ReadyFalse {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -593,6 +671,19 @@ impl TasksAllRunning {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -696,6 +787,19 @@ impl TasksAnyStopped {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -796,6 +900,19 @@ impl ZonesAllUp {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -891,6 +1008,19 @@ impl ZonesAnyDown {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -981,6 +1111,19 @@ impl GroupsAnyX {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -1076,6 +1219,19 @@ impl GroupsAllX {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -1174,6 +1330,19 @@ impl ServicesStable {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -1303,6 +1472,19 @@ impl HasTasks {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -1398,6 +1580,19 @@ impl NoTasks {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -1497,6 +1692,19 @@ impl TasksEmptyOrMissing {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -1583,6 +1791,19 @@ impl CountBelowThree {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -1676,6 +1897,19 @@ impl CountIsCapacity {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -1765,6 +1999,19 @@ impl RatioHigh {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -1858,6 +2105,19 @@ impl RatioNotHigh {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -1947,6 +2207,19 @@ impl ZonesContainDown {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -2044,6 +2317,19 @@ impl NameMentionsProd {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -2146,6 +2432,19 @@ impl FirstTaskRunning {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -2243,6 +2542,19 @@ impl LastTaskRunning {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -2338,6 +2650,19 @@ impl TwoHealthyTasks {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -2440,6 +2765,19 @@ impl FirstPortHttp {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -2535,6 +2873,19 @@ impl RunningTaskIds {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -2641,6 +2992,19 @@ impl ActiveOrReadyWithCount {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -2732,6 +3096,19 @@ impl ReadyAndBusy {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -2827,6 +3204,19 @@ impl LabelProd {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -2915,6 +3305,19 @@ impl NameIsId {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -3009,6 +3412,19 @@ impl NameIsNull {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -3098,6 +3514,19 @@ impl TasksListed {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -3197,6 +3626,19 @@ impl NoTaskNumbered {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -3292,6 +3734,19 @@ impl NameIsIdOrNoTasks {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
@@ -3398,6 +3853,19 @@ impl CountIsText {
         self.inner = self.inner.set_id(input);
         self
     }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
+        self
+    }
     /// Polls until an acceptor decides, or `max_wait` has passed.
     #[inline]
     pub async fn wait(
@@ -3479,6 +3947,19 @@ impl StatusIsNumber {
     #[inline]
     pub fn set_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_id(input);
+        self
+    }
+    /// Changes the configuration of this waiter's polls only, as a
+    /// fluent builder's `config_override` does for its calls: `change`
+    /// gets the current configuration as a builder, such as
+    /// `|c| c.region("eu-west-1")`. The client is unchanged.
+    pub fn config_override(
+        mut self,
+        change: impl ::std::ops::FnOnce(
+            crate::config::ConfigBuilder,
+        ) -> crate::config::ConfigBuilder,
+    ) -> Self {
+        self.handle = crate::orchestrator::with_override(&self.handle, change);
         self
     }
     /// Polls until an acceptor decides, or `max_wait` has passed.
