@@ -181,7 +181,7 @@ fn corpus_compiles_without_warnings() {
     // The workspace's lock file pins the same dependency versions.
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("copy Cargo.lock");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = std::process::Command::new(cargo)
+    let output = std::process::Command::new(&cargo)
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", target.join("corpus-target"))
         .args(["clippy", "--workspace", "--message-format=short", "--", "-D", "warnings"])
@@ -206,8 +206,7 @@ fn corpus_compiles_without_warnings() {
     // The documentation too: the models' HTML becomes Markdown, and rustdoc
     // warns about what it misreads (a broken intra-doc link, an unclosed
     // HTML tag). Same workspace; its own `doc` output in the same target.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = std::process::Command::new(cargo)
+    let output = std::process::Command::new(&cargo)
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", target.join("corpus-target"))
         .env("RUSTDOCFLAGS", "-D warnings")

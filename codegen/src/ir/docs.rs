@@ -18,13 +18,11 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                     out.tag(&rest[1..end]);
                     rest = &rest[end + 1..];
                 }
-                Some(end) => {
-                    out.text(&rest[..=end]);
-                    rest = &rest[end + 1..];
-                }
-                None => {
-                    out.text(rest);
-                    rest = "";
+                // Not a tag: the `<` is text, and what follows it is read
+                // on (it may hold a tag, as in `a < b <code>c</code>`).
+                _ => {
+                    out.text("<");
+                    rest = &rest[1..];
                 }
             },
             Some(start) => {
@@ -58,8 +56,9 @@ impl Converter {
     fn tag(&mut self, tag: &str) {
         let closing = tag.starts_with('/');
         let body = tag.trim_start_matches('/').trim_end_matches('/');
-        let name = body.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-        match (name.as_str(), closing) {
+        // `is_html` lets only lower-case names of known elements through.
+        let name = body.split_whitespace().next().unwrap_or("");
+        match (name, closing) {
             // A definition list's terms and definitions, and a service's
             // `<fullname>` title, are paragraphs of their own.
             ("p" | "div" | "para" | "dl" | "dt" | "dd" | "fullname", _) => self.paragraph(),
@@ -416,6 +415,7 @@ mod tests {
         assert!(html_to_markdown("").is_empty());
         assert_eq!(html_to_markdown("see https://x.y/z."), vec!["see <https://x.y/z>."]);
         assert_eq!(html_to_markdown("a < b and c > d"), vec!["a \\< b and c \\> d"], "not a tag: no name right after `<`");
+        assert_eq!(html_to_markdown("a < b <code>c</code>"), vec!["a \\< b `c`"], "a tag after a `<` that is text");
     }
 
     #[test]

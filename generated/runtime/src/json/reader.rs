@@ -158,8 +158,7 @@ impl<'a> Reader<'a> {
         let fresh = std::mem::replace(&mut self.fresh, false);
         match self.peek() {
             Some(b'}') => {
-                self.pos += 1;
-                self.depth -= 1;
+                self.close();
                 return Ok(None);
             }
             Some(b',') if !fresh => {
@@ -184,13 +183,20 @@ impl<'a> Reader<'a> {
     #[inline]
     #[doc(hidden)] pub fn end_of_object(&mut self) -> bool {
         if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            self.fresh = false;
+            self.close();
             true
         } else {
             false
         }
+    }
+
+    /// Consumes the `}` or `]` at the current position, which ends the
+    /// object or array being read.
+    #[inline]
+    fn close(&mut self) {
+        self.pos += 1;
+        self.depth -= 1;
+        self.fresh = false;
     }
 
     /// Starts reading an array: `false` for `null`.
@@ -209,8 +215,7 @@ impl<'a> Reader<'a> {
         let fresh = std::mem::replace(&mut self.fresh, false);
         match self.peek() {
             Some(b']') => {
-                self.pos += 1;
-                self.depth -= 1;
+                self.close();
                 Ok(false)
             }
             Some(b',') if !fresh => {
@@ -297,7 +302,6 @@ impl<'a> Reader<'a> {
                 _ => return Err(self.bad_string_byte(i)),
             }
         }
-        let bytes = self.text.as_bytes();
         let mut out = String::with_capacity(i - start + 16);
         out.push_str(&self.text[start..i]);
         loop {
